@@ -1,0 +1,61 @@
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
+import { SchemaErrors } from "./errors.js";
+import { generate } from "./pipeline.js";
+import { diffTree, writeTree } from "./write.js";
+
+const usage = `Usage: npm run generate [-- --check] [-- --schemas <dir>] [-- --out <dir>]
+
+Turns schemas/ into the confhooks package in generated/.
+  --check          write nothing; exit 1 naming each file of generated/ that is stale
+  --schemas <dir>  read schemas from <dir> (default: schemas/)
+  --out <dir>      write the package to <dir> (default: generated/)`;
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+
+async function main(): Promise<number> {
+  const { values } = parseArgs({
+    options: { check: { type: "boolean" }, schemas: { type: "string" }, out: { type: "string" }, help: { type: "boolean", short: "h" } },
+  });
+  if (values.help) {
+    console.log(usage);
+    return 0;
+  }
+  const outDir = path.resolve(values.out ?? path.join(root, "generated"));
+  const started = performance.now();
+  const result = await generate({ root, schemasDir: values.schemas && path.resolve(values.schemas) });
+  const events = result.providers.reduce((sum, p) => sum + p.events.length, 0);
+  const summary = `${result.providers.length} providers (${result.providers.map((p) => `${p.name} ${p.events.length}`).join(", ")}), ${events} events, ${result.files.size} files`;
+  const shown = path.relative(process.cwd(), outDir) || ".";
+
+  if (values.check) {
+    const diff = await diffTree(outDir, result.files);
+    const stale = [...diff.changed.map((f) => `changed  ${f}`), ...diff.missing.map((f) => `missing  ${f}`), ...diff.extra.map((f) => `extra    ${f}`)];
+    if (stale.length > 0) {
+      console.error(`${shown}/ is stale: ${stale.length} file(s) differ from what schemas/ produce:\n${stale.map((l) => `  ${l}`).join("\n")}\nRun \`npm run generate\` and commit the result.`);
+      return 1;
+    }
+    console.log(`${shown}/ is up to date: ${summary} (${elapsed(started)})`);
+    return 0;
+  }
+  await writeTree(outDir, result.files);
+  console.log(`Generated ${shown}/: ${summary} in ${elapsed(started)}`);
+  return 0;
+}
+
+function elapsed(since: number): string {
+  return `${((performance.now() - since) / 1000).toFixed(2)} s`;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    if (error instanceof SchemaErrors) {
+      console.error(`${error.message}\nNothing was written.`);
+    } else {
+      console.error(error instanceof Error ? (error.stack ?? error.message) : error);
+    }
+    process.exit(error instanceof SchemaErrors ? 2 : 1);
+  },
+);

@@ -1,0 +1,59 @@
+import type { Ajv2020 } from "ajv/dist/2020.js";
+import standaloneCode from "ajv/dist/standalone/index.js";
+import { VariableDeclarationKind, type Project } from "ts-morph";
+import type { ProviderModel } from "../model.js";
+import { addImport, banner, createSource, docs, quote, tidy } from "./source.js";
+
+/**
+ * `<provider>/compiled.ts`: ajv's standalone code for every event of the provider, with no
+ * import of ajv at runtime; and `<provider>/validators.ts`: typed, documented wrappers that
+ * return readable issues and implement Standard Schema.
+ */
+export function emitValidators(provider: ProviderModel, ajv: Ajv2020, project: Project, files: Map<string, string>): void {
+  const exports = Object.fromEntries(provider.events.map((event) => [`validate${event.typeName}`, event.id]));
+  const code = standaloneCode.default(ajv, exports).replace(/^"use strict";\n?/, "");
+  if (/\brequire\(/.test(code)) {
+    const line = code.split("\n").find((l) => /\brequire\(/.test(l));
+    throw new Error(`ajv's standalone code for ${provider.name} imports ajv at runtime (${line?.trim()}); the lint rules should have refused the keyword behind it`);
+  }
+  const compiledFile = `${provider.name}/compiled.ts`;
+  files.set(`src/${compiledFile}`, tidy(`${banner(`schemas/${provider.name}/ (ajv standalone code)`)}// ajv prints plain JavaScript: it is type-checked through the typed wrappers in validators.ts.\n// @ts-nocheck\n${code}`));
+
+  const prefix = provider.manifest.typePrefix;
+  const file = createSource(project, `${provider.name}/validators.ts`);
+  addImport(file, "../runtime/validation.js", ["createEventValidator", "createValidator"]);
+  addImport(file, "../runtime/validation.js", ["Validator"], { typeOnly: true });
+  file.addImportDeclaration({ moduleSpecifier: "./compiled.js", namespaceImport: "compiled" });
+  addImport(file, "./types.js", [`${prefix}Event`, `${prefix}EventMap`, ...provider.events.map((e) => e.typeName)], { typeOnly: true });
+  for (const event of provider.events) {
+    file.addVariableStatement({
+    leadingTrivia: "\n",
+      isExported: true,
+      declarationKind: VariableDeclarationKind.Const,
+      declarations: [{ name: `validate${event.typeName}`, initializer: `createValidator<${event.typeName}>(compiled.validate${event.typeName})` }],
+      docs: docs(`Validates an event of type \`${event.type}\` (${event.title}). Returns \`{ ok: true, value }\` or \`{ ok: false, issues }\`; also a Standard Schema.`),
+    });
+  }
+  file.addVariableStatement({
+    leadingTrivia: "\n",
+    isExported: true,
+    declarationKind: VariableDeclarationKind.Const,
+    declarations: [{
+      name: `${provider.valuePrefix}Validators`,
+      type: `{ readonly [Type in keyof ${prefix}EventMap]: Validator<${prefix}EventMap[Type]> }`,
+      initializer: `{\n${provider.events.map((e) => `  ${quote(e.type)}: validate${e.typeName},`).join("\n")}\n}`,
+    }],
+    docs: docs(`The validator of each ${provider.manifest.title} event type.`),
+  });
+  file.addVariableStatement({
+    leadingTrivia: "\n",
+    isExported: true,
+    declarationKind: VariableDeclarationKind.Const,
+    declarations: [{
+      name: `validate${prefix}Event`,
+      type: `Validator<${prefix}Event>`,
+      initializer: `createEventValidator(${JSON.stringify(provider.discriminant)}, ${provider.valuePrefix}Validators)`,
+    }],
+    docs: docs(`Validates any ${provider.manifest.title} event: reads \`${provider.manifest.discriminant}\` first, then runs that event's validator only.`),
+  });
+}

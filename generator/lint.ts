@@ -1,0 +1,175 @@
+import type { Ajv2020 } from "ajv/dist/2020.js";
+import { createAjv, dialect, idBase } from "./ajv.js";
+import { pointerToken, SchemaError, SchemaErrors } from "./errors.js";
+import type { JsonSchema, LoadedProvider, SchemaFile } from "./load.js";
+
+/** Keywords a schema may use: what ajv, json-schema-to-typescript and the standalone output all handle. */
+const allowedKeywords = new Set([
+  "$schema", "$id", "$ref", "$comment", "title", "description", "examples", "default", "deprecated",
+  "type", "const", "enum", "properties", "required", "additionalProperties", "patternProperties", "propertyNames",
+  "minProperties", "maxProperties", "items", "prefixItems", "minItems", "maxItems", "minLength", "maxLength",
+  "pattern", "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "multipleOf", "anyOf", "oneOf", "allOf", "not",
+]);
+
+/** Why some standard keywords are refused: each would break a promise of the generated package. */
+const refusedKeywords: Record<string, string> = {
+  format: "ajv-formats makes standalone validators import ajv at runtime; use a \"pattern\" (see common/ for timestamps)",
+  uniqueItems: "makes standalone validators import ajv at runtime",
+  $async: "makes standalone validators import ajv at runtime",
+  $defs: "put shared parts in their own file under common/ so they are emitted once",
+  definitions: "put shared parts in their own file under common/ so they are emitted once",
+  unevaluatedProperties: "validators keep objects open to fields providers add without notice",
+};
+
+const subschemaMaps = ["properties", "patternProperties"];
+const subschemaLists = ["anyOf", "oneOf", "allOf", "prefixItems"];
+const subschemas = ["additionalProperties", "items", "not", "propertyNames"];
+
+/**
+ * Checks every schema file against the conventions of schemas/README.md, compiles all of them
+ * in ajv strict mode and validates every example. Throws `SchemaErrors` listing each problem
+ * with its file and JSON pointer; returns the ajv instance holding the compiled schemas.
+ */
+export function lintSchemas(providers: readonly LoadedProvider[]): Ajv2020 {
+  const errors: SchemaError[] = [];
+  for (const provider of providers) {
+    const sharedIds = new Set(provider.shared.map(({ file }) => idOf(file)));
+    for (const source of provider.shared) checkRoot(source, errors);
+    for (const source of provider.events) {
+      checkRoot(source, errors);
+      if (source.schema.type !== "object") errors.push(new SchemaError(source.file, "/type", 'must be "object": an event is a JSON object'));
+    }
+    for (const source of [...provider.shared, ...provider.events]) walk(source, source.schema, "", sharedIds, errors);
+    const discriminant = provider.manifest.discriminant.split("/").slice(1);
+    for (const source of provider.events) checkDiscriminant(source, discriminant, provider.manifest.discriminant, errors);
+  }
+  if (errors.length > 0) throw new SchemaErrors(errors);
+
+  let ajv: Ajv2020;
+  try {
+    ajv = createAjv(providers);
+  } catch (error) {
+    throw new SchemaErrors([new SchemaError("schemas", "", (error as Error).message)]);
+  }
+  for (const provider of providers) {
+    for (const source of [...provider.shared, ...provider.events]) compileAndCheckExamples(ajv, source, errors);
+  }
+  if (errors.length > 0) throw new SchemaErrors(errors);
+  return ajv;
+}
+
+/** `$id` that a file at this path must declare. */
+export function idOf(file: string): string {
+  return idBase + file.replace(/^schemas\//, "");
+}
+
+function checkRoot({ file, schema }: SchemaFile, errors: SchemaError[]): void {
+  const expect = (ok: boolean, pointer: string, message: string) => ok || errors.push(new SchemaError(file, pointer, message));
+  expect(schema.$schema === dialect, "/$schema", `must be "${dialect}"`);
+  expect(schema.$id === idOf(file), "/$id", `must be "${idOf(file)}" (the file's own path)`);
+  expect(isText(schema.title), "/title", "must be a non-empty string");
+  expect(isText(schema.description), "/description", "must be a non-empty string taken from the provider's docs");
+}
+
+function checkDiscriminant({ file, base, schema }: SchemaFile, path: string[], pointer: string, errors: SchemaError[]): void {
+  const examples = schema.examples;
+  if (!Array.isArray(examples) || examples.length === 0) {
+    errors.push(new SchemaError(file, "/examples", "must hold at least one realistic delivery body"));
+  }
+  let node: JsonSchema = schema;
+  let at = "";
+  for (const [index, key] of path.entries()) {
+    const required = Array.isArray(node.required) && node.required.includes(key);
+    const properties = node.properties as Record<string, JsonSchema> | undefined;
+    const child = properties?.[key];
+    if (!required || !child) {
+      errors.push(new SchemaError(file, `${at}/properties/${pointerToken(key)}`, `the discriminant ${pointer} must be a required property declared here`));
+      return;
+    }
+    node = child;
+    at += `/properties/${pointerToken(key)}`;
+    if (index === path.length - 1 && node.const !== base) {
+      errors.push(new SchemaError(file, `${at}/const`, `must be ${JSON.stringify(base)}, the event type named by the file`));
+    }
+  }
+}
+
+function walk(source: SchemaFile, node: unknown, at: string, sharedIds: Set<string>, errors: SchemaError[]): void {
+  if (typeof node === "boolean") return;
+  if (typeof node !== "object" || node === null || Array.isArray(node)) {
+    errors.push(new SchemaError(source.file, at, "must be a schema object"));
+    return;
+  }
+  const schema = node as JsonSchema;
+  for (const [key, value] of Object.entries(schema)) {
+    const here = `${at}/${pointerToken(key)}`;
+    if (key in refusedKeywords) errors.push(new SchemaError(source.file, here, `"${key}" is not allowed: ${refusedKeywords[key]}`));
+    else if (!allowedKeywords.has(key)) errors.push(new SchemaError(source.file, here, `unknown or unsupported keyword "${key}"`));
+    else if (key === "title" && at !== "") errors.push(new SchemaError(source.file, here, "only the file's root has a title (titles name generated types)"));
+    else if (key === "additionalProperties" && value === false) {
+      errors.push(new SchemaError(source.file, here, "must not be false: validators keep objects open to fields providers add"));
+    } else if ((key === "const" && isStructured(value)) || (key === "enum" && Array.isArray(value) && value.some(isStructured))) {
+      errors.push(new SchemaError(source.file, here, "must hold strings, numbers, booleans or null: structured values make validators import ajv at runtime"));
+    } else if (key === "$ref") checkRef(source, value, here, sharedIds, errors);
+    else if (key === "allOf" && Array.isArray(value) && !value.every((item) => isObject(item) && Object.keys(item).length === 1 && "$ref" in item)) {
+      errors.push(new SchemaError(source.file, here, 'may only list {"$ref": …} entries, which the types merge into one interface'));
+    }
+  }
+  if (isObject(schema.properties)) {
+    for (const [name, child] of Object.entries(schema.properties)) {
+      const keys = isObject(child) ? Object.keys(child) : [];
+      const bare = keys.length === 1 && (keys[0] === "const" || keys[0] === "$ref");
+      if (isObject(child) && !bare && !isText(child.description)) {
+        errors.push(new SchemaError(source.file, `${at}/properties/${pointerToken(name)}/description`, "is missing: every field says what it means, in the schema author's own words"));
+      }
+    }
+  }
+  for (const key of subschemaMaps) {
+    if (isObject(schema[key])) {
+      for (const [name, child] of Object.entries(schema[key])) walk(source, child, `${at}/${key}/${pointerToken(name)}`, sharedIds, errors);
+    }
+  }
+  for (const key of subschemaLists) {
+    if (Array.isArray(schema[key])) schema[key].forEach((child, i) => walk(source, child, `${at}/${key}/${i}`, sharedIds, errors));
+  }
+  for (const key of subschemas) if (key in schema) walk(source, schema[key], `${at}/${key}`, sharedIds, errors);
+}
+
+function checkRef(source: SchemaFile, ref: unknown, at: string, sharedIds: Set<string>, errors: SchemaError[]): void {
+  const target = typeof ref === "string" ? new URL(ref, String(source.schema.$id)).href : "";
+  if (typeof ref !== "string" || ref.includes("#") || !sharedIds.has(target)) {
+    errors.push(new SchemaError(source.file, at, `must be the relative path of a file in this provider's common/ folder (got ${JSON.stringify(ref)})`));
+  } else if (target === source.schema.$id) {
+    errors.push(new SchemaError(source.file, at, "must not refer to its own file"));
+  }
+}
+
+function compileAndCheckExamples(ajv: Ajv2020, { file, schema }: SchemaFile, errors: SchemaError[]): void {
+  let validate;
+  try {
+    validate = ajv.getSchema(String(schema.$id));
+  } catch (error) {
+    errors.push(new SchemaError(file, "", `does not compile in ajv strict mode: ${(error as Error).message}`));
+    return;
+  }
+  if (!validate || !Array.isArray(schema.examples)) return;
+  schema.examples.forEach((example, index) => {
+    if (validate(example)) return;
+    for (const error of validate.errors ?? []) {
+      const detail = error.keyword === "required" ? `misses required property "${String(error.params.missingProperty)}"` : `fails "${error.keyword}" ${JSON.stringify(error.params)}`;
+      errors.push(new SchemaError(file, `/examples/${index}${error.instancePath}`, `example does not validate: ${detail}`));
+    }
+  });
+}
+
+function isText(value: unknown): boolean {
+  return typeof value === "string" && value.trim() !== "";
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+function isStructured(value: unknown): boolean {
+  return typeof value === "object" && value !== null;
+}

@@ -1,0 +1,122 @@
+import { readdir, readFile } from "node:fs/promises";
+import path from "node:path";
+import { SchemaError, SchemaErrors } from "./errors.js";
+
+export type JsonSchema = Record<string, unknown>;
+
+/** How a provider wraps its events on the wire; the runtime has one parser per kind. */
+export const envelopeKinds = ["json", "json-payload-string", "form-event-array"] as const;
+/** How a provider proves a delivery is authentic; the runtime has one verifier per scheme. */
+export const signatureSchemes = ["whereby-hmac", "daily-hmac", "bigbluebutton-checksum", "iotum-token"] as const;
+
+/** `schemas/<provider>/provider.json`: what the generator needs to know beyond the schemas. */
+export interface ProviderManifest {
+  readonly title: string;
+  readonly typePrefix: string;
+  readonly docs: string;
+  readonly discriminant: string;
+  readonly envelope: (typeof envelopeKinds)[number];
+  readonly signature: (typeof signatureSchemes)[number];
+}
+
+export interface SchemaFile {
+  /** Path relative to the project root, with forward slashes, e.g. `schemas/whereby/room.client.joined.schema.json`. */
+  readonly file: string;
+  /** File name without `.schema.json`: the event type for an event schema. */
+  readonly base: string;
+  readonly schema: JsonSchema;
+}
+
+export interface LoadedProvider {
+  readonly name: string;
+  readonly manifestFile: string;
+  readonly manifest: ProviderManifest;
+  readonly events: readonly SchemaFile[];
+  readonly shared: readonly SchemaFile[];
+}
+
+const schemaSuffix = ".schema.json";
+
+/** Reads every provider folder under `schemasDir`; all problems are gathered into one `SchemaErrors`. */
+export async function loadSchemas(schemasDir: string, root: string): Promise<LoadedProvider[]> {
+  const errors: SchemaError[] = [];
+  const providers: LoadedProvider[] = [];
+  const entries = await readdir(schemasDir, { withFileTypes: true });
+  for (const dir of entries.filter((e) => e.isDirectory()).map((e) => e.name).sort()) {
+    const providerDir = path.join(schemasDir, dir);
+    const manifestFile = relative(root, path.join(providerDir, "provider.json"));
+    const manifestJson = await readJson(root, manifestFile, errors);
+    const manifest = manifestJson && checkManifest(manifestFile, manifestJson, errors);
+    const events = await readSchemaFiles(root, providerDir, errors);
+    const shared = await readSchemaFiles(root, path.join(providerDir, "common"), errors);
+    if (events.length === 0) errors.push(new SchemaError(relative(root, providerDir), "", `no *${schemaSuffix} event files`));
+    if (manifest) providers.push({ name: dir, manifestFile, manifest, events, shared });
+  }
+  if (providers.length === 0 && errors.length === 0) errors.push(new SchemaError(relative(root, schemasDir), "", "no provider folders"));
+  if (errors.length > 0) throw new SchemaErrors(errors);
+  return providers;
+}
+
+async function readSchemaFiles(root: string, dir: string, errors: SchemaError[]): Promise<SchemaFile[]> {
+  let names: string[];
+  try {
+    names = (await readdir(dir)).filter((n) => n.endsWith(schemaSuffix)).sort();
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return [];
+    throw error;
+  }
+  const files: SchemaFile[] = [];
+  for (const name of names) {
+    const file = relative(root, path.join(dir, name));
+    const schema = await readJson(root, file, errors);
+    if (schema) files.push({ file, base: name.slice(0, -schemaSuffix.length), schema });
+  }
+  return files;
+}
+
+async function readJson(root: string, file: string, errors: SchemaError[]): Promise<JsonSchema | undefined> {
+  let text: string;
+  try {
+    text = await readFile(path.join(root, file), "utf8");
+  } catch (error) {
+    errors.push(new SchemaError(file, "", `cannot read: ${(error as Error).message}`));
+    return undefined;
+  }
+  try {
+    const value: unknown = JSON.parse(text);
+    if (typeof value === "object" && value !== null && !Array.isArray(value)) return value as JsonSchema;
+    errors.push(new SchemaError(file, "", "must hold a JSON object"));
+  } catch (error) {
+    errors.push(new SchemaError(file, "", `invalid JSON: ${locate((error as Error).message, text)}`));
+  }
+  return undefined;
+}
+
+/** Turns V8's "at position N" into a line and column a contributor can jump to. */
+function locate(message: string, text: string): string {
+  const position = /at position (\d+)/.exec(message);
+  if (!position) return message;
+  const before = text.slice(0, Number(position[1]));
+  const line = before.split("\n").length;
+  const column = before.length - before.lastIndexOf("\n");
+  return `${message} (line ${line}, column ${column})`;
+}
+
+function checkManifest(file: string, json: JsonSchema, errors: SchemaError[]): ProviderManifest | undefined {
+  const before = errors.length;
+  const requireString = (key: string, pattern: RegExp, hint: string) => {
+    const value = json[key];
+    if (typeof value !== "string" || !pattern.test(value)) errors.push(new SchemaError(file, `/${key}`, `must be ${hint}`));
+  };
+  requireString("title", /\S/, "a non-empty string");
+  requireString("typePrefix", /^[A-Z][A-Za-z0-9]*$/, "a PascalCase identifier, e.g. \"Whereby\"");
+  requireString("docs", /^https:\/\//, "an https URL of the provider's webhook documentation");
+  requireString("discriminant", /^(\/[^/]+)+$/, "a JSON pointer to the event type inside an event, e.g. \"/type\"");
+  requireString("envelope", new RegExp(`^(${envelopeKinds.join("|")})$`), `one of ${envelopeKinds.join(", ")}`);
+  requireString("signature", new RegExp(`^(${signatureSchemes.join("|")})$`), `one of ${signatureSchemes.join(", ")}`);
+  return errors.length === before ? (json as unknown as ProviderManifest) : undefined;
+}
+
+function relative(root: string, file: string): string {
+  return path.relative(root, file).split(path.sep).join("/");
+}

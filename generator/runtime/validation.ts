@@ -1,0 +1,152 @@
+import type { StandardSchemaV1 } from "./standard-schema.js";
+
+/** One reason a value was rejected. */
+export interface ValidationIssue {
+  /** JSON pointer (RFC 6901) of the offending value inside the event, `""` for the event itself. */
+  readonly pointer: string;
+  /** What is wrong, in words, e.g. `must be one of "host", "visitor"`. */
+  readonly message: string;
+  /** The JSON Schema keyword that failed (`required`, `type`, `enum`, …) or `discriminant`. */
+  readonly keyword: string;
+}
+
+export type ValidationResult<T> =
+  | { readonly ok: true; readonly value: T }
+  | { readonly ok: false; readonly issues: readonly ValidationIssue[] };
+
+/**
+ * Checks an unknown value against one schema. Call it directly for a typed result, or hand it
+ * to any library that accepts a Standard Schema (`validator["~standard"]`).
+ */
+export interface Validator<T> extends StandardSchemaV1<unknown, T> {
+  (value: unknown): ValidationResult<T>;
+}
+
+/** The shape of a validator compiled ahead of time by ajv's standalone code generator. */
+export interface CompiledSchema {
+  (value: unknown): boolean;
+  errors?: ReadonlyArray<CompiledSchemaError> | null;
+}
+
+/** The parts of an ajv error object that the messages are built from. */
+export interface CompiledSchemaError {
+  readonly instancePath: string;
+  readonly keyword: string;
+  readonly params: Readonly<Record<string, unknown>>;
+}
+
+/** Wraps a compiled schema into a typed `Validator` with readable issues. */
+export function createValidator<T>(compiled: CompiledSchema): Validator<T> {
+  const validate = ((value: unknown): ValidationResult<T> =>
+    compiled(value)
+      ? { ok: true, value: value as T }
+      : { ok: false, issues: (compiled.errors ?? []).map(toIssue) }) as Validator<T>;
+  return withStandardSchema(validate);
+}
+
+/**
+ * Builds the validator of a provider's whole event union: it reads the discriminant first and
+ * runs only that event's schema, so an error names the field that is wrong, not every event.
+ */
+export function createEventValidator<T>(
+  discriminant: readonly string[],
+  validators: Readonly<Record<string, Validator<unknown>>>,
+): Validator<T> {
+  const pointer = toPointer(discriminant);
+  const validate = ((value: unknown): ValidationResult<T> => {
+    const type = readPath(value, discriminant);
+    if (typeof type !== "string") {
+      return fail(pointer, "discriminant", type === undefined ? "is required" : "must be a string");
+    }
+    const validator = Object.hasOwn(validators, type) ? validators[type] : undefined;
+    if (validator === undefined) return fail(pointer, "discriminant", `is an unknown event type ${JSON.stringify(type)}`);
+    return validator(value) as ValidationResult<T>;
+  }) as Validator<T>;
+  return withStandardSchema(validate);
+}
+
+/** Reads a nested property, `undefined` when any step is missing or not an object. */
+export function readPath(value: unknown, path: readonly string[]): unknown {
+  let current = value;
+  for (const key of path) {
+    if (typeof current !== "object" || current === null) return undefined;
+    current = (current as Record<string, unknown>)[key];
+  }
+  return current;
+}
+
+/** Formats an issue as one line: `/data/roleName: must be one of …`. */
+export function formatIssue(issue: ValidationIssue): string {
+  return `${issue.pointer || "(root)"}: ${issue.message}`;
+}
+
+function fail<T>(pointer: string, keyword: string, message: string): ValidationResult<T> {
+  return { ok: false, issues: [{ pointer, keyword, message }] };
+}
+
+function withStandardSchema<T>(validate: Validator<T>): Validator<T> {
+  Object.defineProperty(validate, "~standard", {
+    value: {
+      version: 1,
+      vendor: "confhooks",
+      validate: (value: unknown): StandardSchemaV1.Result<T> => {
+        const result = validate(value);
+        return result.ok
+          ? { value: result.value }
+          : { issues: result.issues.map((issue) => ({ message: issue.message, path: toPath(issue.pointer) })) };
+      },
+    } satisfies StandardSchemaV1.Props<unknown, T>,
+  });
+  return validate;
+}
+
+function toIssue(error: CompiledSchemaError): ValidationIssue {
+  const { instancePath, keyword, params } = error;
+  if (keyword === "required") {
+    return { pointer: `${instancePath}/${escapeToken(String(params.missingProperty))}`, keyword, message: "is required" };
+  }
+  return { pointer: instancePath, keyword, message: describe(keyword, params) };
+}
+
+function describe(keyword: string, params: Readonly<Record<string, unknown>>): string {
+  switch (keyword) {
+    case "type":
+      return `must be ${[params.type].flat().join(" or ")}`;
+    case "const":
+      return `must be ${JSON.stringify(params.allowedValue)}`;
+    case "enum":
+      return `must be one of ${(params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(", ")}`;
+    case "pattern":
+      return `must match the pattern ${String(params.pattern)}`;
+    case "minimum":
+    case "maximum":
+    case "exclusiveMinimum":
+    case "exclusiveMaximum":
+      return `must be ${String(params.comparison)} ${String(params.limit)}`;
+    case "minLength":
+      return `must have at least ${String(params.limit)} characters`;
+    case "maxLength":
+      return `must have at most ${String(params.limit)} characters`;
+    case "minItems":
+      return `must have at least ${String(params.limit)} items`;
+    case "maxItems":
+      return `must have at most ${String(params.limit)} items`;
+    case "anyOf":
+    case "oneOf":
+      return "must match one of the allowed shapes";
+    default:
+      return `fails the "${keyword}" rule`;
+  }
+}
+
+function toPointer(path: readonly string[]): string {
+  return path.map((key) => `/${escapeToken(key)}`).join("");
+}
+
+function toPath(pointer: string): string[] {
+  return pointer === "" ? [] : pointer.slice(1).split("/").map((token) => token.replace(/~1/g, "/").replace(/~0/g, "~"));
+}
+
+function escapeToken(key: string): string {
+  return key.replace(/~/g, "~0").replace(/\//g, "~1");
+}
