@@ -33,7 +33,7 @@ const subschemas = ["additionalProperties", "items", "not", "propertyNames"];
 export function lintSchemas(providers: readonly LoadedProvider[]): Ajv2020 {
   const errors: SchemaError[] = [];
   for (const provider of providers) {
-    const sharedIds = new Set(provider.shared.map(({ file }) => idOf(file)));
+    const sharedIds = new Set(provider.shared.map((source) => idOf(source)));
     for (const source of provider.shared) checkRoot(source, errors);
     for (const source of provider.events) {
       checkRoot(source, errors);
@@ -58,15 +58,16 @@ export function lintSchemas(providers: readonly LoadedProvider[]): Ajv2020 {
   return ajv;
 }
 
-/** `$id` that a file at this path must declare. */
-export function idOf(file: string): string {
-  return idBase + file.replace(/^schemas\//, "");
+/** `$id` that a schema file must declare: its path below the schemas folder. */
+export function idOf(source: SchemaFile): string {
+  return idBase + source.path;
 }
 
-function checkRoot({ file, schema }: SchemaFile, errors: SchemaError[]): void {
+function checkRoot(source: SchemaFile, errors: SchemaError[]): void {
+  const { file, schema } = source;
   const expect = (ok: boolean, pointer: string, message: string) => ok || errors.push(new SchemaError(file, pointer, message));
   expect(schema.$schema === dialect, "/$schema", `must be "${dialect}"`);
-  expect(schema.$id === idOf(file), "/$id", `must be "${idOf(file)}" (the file's own path)`);
+  expect(schema.$id === idOf(source), "/$id", `must be "${idOf(source)}" (the file's own path)`);
   expect(isText(schema.title), "/title", "must be a non-empty string");
   expect(isText(schema.description), "/description", "must be a non-empty string taken from the provider's docs");
 }

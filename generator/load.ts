@@ -1,4 +1,4 @@
-import { readdir, readFile } from "node:fs/promises";
+import { readdir, readFile, stat } from "node:fs/promises";
 import path from "node:path";
 import { SchemaError, SchemaErrors } from "./errors.js";
 
@@ -22,6 +22,8 @@ export interface ProviderManifest {
 export interface SchemaFile {
   /** Path relative to the project root, with forward slashes, e.g. `schemas/whereby/room.client.joined.schema.json`. */
   readonly file: string;
+  /** Path relative to the schemas folder, e.g. `whereby/common/envelope.schema.json`: what its `$id` ends with. */
+  readonly path: string;
   /** File name without `.schema.json`: the event type for an event schema. */
   readonly base: string;
   readonly schema: JsonSchema;
@@ -41,14 +43,13 @@ const schemaSuffix = ".schema.json";
 export async function loadSchemas(schemasDir: string, root: string): Promise<LoadedProvider[]> {
   const errors: SchemaError[] = [];
   const providers: LoadedProvider[] = [];
-  const entries = await readdir(schemasDir, { withFileTypes: true });
-  for (const dir of entries.filter((e) => e.isDirectory()).map((e) => e.name).sort()) {
+  for (const dir of await providerFolders(schemasDir)) {
     const providerDir = path.join(schemasDir, dir);
     const manifestFile = relative(root, path.join(providerDir, "provider.json"));
     const manifestJson = await readJson(root, manifestFile, errors);
     const manifest = manifestJson && checkManifest(manifestFile, manifestJson, errors);
-    const events = await readSchemaFiles(root, providerDir, errors);
-    const shared = await readSchemaFiles(root, path.join(providerDir, "common"), errors);
+    const events = await readSchemaFiles(root, schemasDir, providerDir, errors);
+    const shared = await readSchemaFiles(root, schemasDir, path.join(providerDir, "common"), errors);
     if (events.length === 0) errors.push(new SchemaError(relative(root, providerDir), "", `no *${schemaSuffix} event files`));
     if (manifest) providers.push({ name: dir, manifestFile, manifest, events, shared });
   }
@@ -57,7 +58,14 @@ export async function loadSchemas(schemasDir: string, root: string): Promise<Loa
   return providers;
 }
 
-async function readSchemaFiles(root: string, dir: string, errors: SchemaError[]): Promise<SchemaFile[]> {
+/** Sub-folders of the schemas folder, symbolic links followed, sorted. */
+async function providerFolders(schemasDir: string): Promise<string[]> {
+  const names = (await readdir(schemasDir)).sort();
+  const isDir = await Promise.all(names.map(async (name) => (await stat(path.join(schemasDir, name))).isDirectory()));
+  return names.filter((_, i) => isDir[i]);
+}
+
+async function readSchemaFiles(root: string, schemasDir: string, dir: string, errors: SchemaError[]): Promise<SchemaFile[]> {
   let names: string[];
   try {
     names = (await readdir(dir)).filter((n) => n.endsWith(schemaSuffix)).sort();
@@ -69,7 +77,7 @@ async function readSchemaFiles(root: string, dir: string, errors: SchemaError[])
   for (const name of names) {
     const file = relative(root, path.join(dir, name));
     const schema = await readJson(root, file, errors);
-    if (schema) files.push({ file, base: name.slice(0, -schemaSuffix.length), schema });
+    if (schema) files.push({ file, path: relative(schemasDir, path.join(dir, name)), base: name.slice(0, -schemaSuffix.length), schema });
   }
   return files;
 }

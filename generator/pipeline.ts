@@ -1,5 +1,6 @@
 import { readFile } from "node:fs/promises";
 import path from "node:path";
+import { emitDelivery } from "./emit/delivery.js";
 import { emitEntries } from "./emit/entries.js";
 import { emitGuards } from "./emit/guards.js";
 import { emitPackageFiles } from "./emit/package.js";
@@ -40,6 +41,7 @@ export async function generate({ root, schemasDir = path.join(root, "schemas") }
     emitTriggers(provider, project);
   }
   const runtime = await emitRuntime(root);
+  emitDelivery(providers, project);
   emitEntries(providers, runtime.modules, project);
 
   const { version } = JSON.parse(await readFile(path.join(root, "package.json"), "utf8")) as { version: string };

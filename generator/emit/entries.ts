@@ -2,7 +2,7 @@ import type { Project } from "ts-morph";
 import type { ProviderModel } from "../model.js";
 import { createSource } from "./source.js";
 
-const providerModules = ["types", "validators", "guards", "triggers"];
+const providerModules = ["types", "validators", "guards", "triggers", "delivery"];
 
 /** `<provider>/index.ts` for each provider (its own entry point) and `index.ts` re-exporting all. */
 export function emitEntries(providers: readonly ProviderModel[], runtimeModules: readonly string[], project: Project): void {
@@ -13,6 +13,7 @@ export function emitEntries(providers: readonly ProviderModel[], runtimeModules:
   const index = createSource(project, "index.ts");
   index.addExportDeclarations([
     ...runtimeModules.map((module) => ({ moduleSpecifier: `./runtime/${module}.js` })),
+    { moduleSpecifier: "./providers.js" },
     ...providers.map((provider) => ({ moduleSpecifier: `./${provider.name}/index.js` })),
   ]);
 }

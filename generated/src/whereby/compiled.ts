@@ -2,17 +2,17 @@
 // Do not edit: change the source and run `npm run generate`.
 // ajv prints plain JavaScript: it is type-checked through the typed wrappers in validators.ts.
 // @ts-nocheck
-export const validateWherebyAssistantRequestedEvent = validate27;
-const schema39 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/whereby/assistant.requested.schema.json","title":"Assistant requested","description":"Sent to the endpoint configured for a Whereby Assistant when a host presses \"Invite\" for it. The webhooks page has no field table for it; the fields follow the SDK's types (the in-room fields).","type":"object","allOf":[{"$ref":"common/envelope.schema.json"}],"properties":{"type":{"const":"assistant.requested"},"data":{"$ref":"common/in-room-data.schema.json"}},"required":["type","data"],"examples":[{"id":"9b8a7f6e5d4c3b2a1f0e9d8c7b6a5f4e3d2c1b0a9f8e7d6c5b4a3f2e1d0c9b8a","apiVersion":"1.0","createdAt":"2026-11-02T14:10:00.045Z","type":"assistant.requested","data":{"meetingId":"61490154","roomName":"/team-standup-3f9a2c","subdomain":"acme","roomSessionId":"8d2f4c1e-6b7a-4e3d-9c0b-1a2b3c4d5e6f"}}]};
-const schema35 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/whereby/common/envelope.schema.json","title":"Whereby webhook envelope","description":"The fields every Whereby webhook delivery carries: one JSON event per HTTP POST. Whereby may send an event more than once and out of order; use `id` to deduplicate.","type":"object","properties":{"id":{"type":"string","minLength":1,"description":"Unique id of this event (64 hex characters in Whereby's examples). Use it as the idempotency key: Whereby retries on 5xx and timeouts."},"apiVersion":{"const":"1.0","description":"Version of the webhook API; `\"1.0\"` is the only version."},"createdAt":{"type":"string","pattern":"^\\d{4}-\\d{2}-\\d{2}[Tt]\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?([Zz]|[+-]\\d{2}:\\d{2})$","description":"When the event was generated, as an RFC 3339 timestamp in UTC with milliseconds, e.g. `2023-10-31T13:09:44.373Z`."},"type":{"type":"string","description":"The event type, e.g. `room.client.joined`."},"data":{"type":"object","description":"The event's payload; its fields depend on `type`."}},"required":["id","apiVersion","createdAt","type","data"]};
-const schema32 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/whereby/common/in-room-data.schema.json","title":"Whereby in-room event data","description":"Fields common to the events fired from inside a room (client, session and assistant events).","type":"object","properties":{"meetingId":{"type":"string","description":"Id of the meeting the event was fired from, a numeric string in Whereby's examples (e.g. `\"61490154\"`). Optional here: the trigger-types page marks it optional (`meetingId?`), while the SDK types and webhooks page treat it as always sent."},"roomName":{"type":"string","description":"The room's path: the last segment of the room URL including its leading slash, e.g. `/af0b7b66-2c1d-4a58-9e2f-3d1b4f5a6c7d`."},"subdomain":{"type":"string","description":"Your organisation's Whereby subdomain; the room URL is `https://{subdomain}.whereby.com{roomName}`. The trigger-types page (and the seed copied from it) misspells it `subdoman`; the webhooks page and the SDK, which reads it to build room URLs, use `subdomain`, the name actually sent."},"roomSessionId":{"type":["string","null"],"description":"Id of the room session the event belongs to, `null` when there is no session. The SDK types send it (nullable) on every in-room event, the webhooks page lists it only for client events, so it is optional here."}},"required":["roomName","subdomain"]};
-const pattern4 = new RegExp("^\\d{4}-\\d{2}-\\d{2}[Tt]\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?([Zz]|[+-]\\d{2}:\\d{2})$", "u");
+export const validateWherebyAssistantRequestedEvent = validate252;
+const schema299 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/whereby/assistant.requested.schema.json","title":"Assistant requested","description":"Sent to the endpoint configured for a Whereby Assistant when a host presses \"Invite\" for it. The webhooks page has no field table for it; the fields follow the SDK's types (the in-room fields).","type":"object","allOf":[{"$ref":"common/envelope.schema.json"}],"properties":{"type":{"const":"assistant.requested"},"data":{"$ref":"common/in-room-data.schema.json"}},"required":["type","data"],"examples":[{"id":"9b8a7f6e5d4c3b2a1f0e9d8c7b6a5f4e3d2c1b0a9f8e7d6c5b4a3f2e1d0c9b8a","apiVersion":"1.0","createdAt":"2026-11-02T14:10:00.045Z","type":"assistant.requested","data":{"meetingId":"61490154","roomName":"/team-standup-3f9a2c","subdomain":"acme","roomSessionId":"8d2f4c1e-6b7a-4e3d-9c0b-1a2b3c4d5e6f"}}]};
+const schema295 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/whereby/common/envelope.schema.json","title":"Whereby webhook envelope","description":"The fields every Whereby webhook delivery carries: one JSON event per HTTP POST. Whereby may send an event more than once and out of order; use `id` to deduplicate.","type":"object","properties":{"id":{"type":"string","minLength":1,"description":"Unique id of this event (64 hex characters in Whereby's examples). Use it as the idempotency key: Whereby retries on 5xx and timeouts."},"apiVersion":{"const":"1.0","description":"Version of the webhook API; `\"1.0\"` is the only version."},"createdAt":{"type":"string","pattern":"^\\d{4}-\\d{2}-\\d{2}[Tt]\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?([Zz]|[+-]\\d{2}:\\d{2})$","description":"When the event was generated, as an RFC 3339 timestamp in UTC with milliseconds, e.g. `2023-10-31T13:09:44.373Z`."},"type":{"type":"string","description":"The event type, e.g. `room.client.joined`."},"data":{"type":"object","description":"The event's payload; its fields depend on `type`."}},"required":["id","apiVersion","createdAt","type","data"]};
+const schema292 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/whereby/common/in-room-data.schema.json","title":"Whereby in-room event data","description":"Fields common to the events fired from inside a room (client, session and assistant events).","type":"object","properties":{"meetingId":{"type":"string","description":"Id of the meeting the event was fired from, a numeric string in Whereby's examples (e.g. `\"61490154\"`). Optional here: the trigger-types page marks it optional (`meetingId?`), while the SDK types and webhooks page treat it as always sent."},"roomName":{"type":"string","description":"The room's path: the last segment of the room URL including its leading slash, e.g. `/af0b7b66-2c1d-4a58-9e2f-3d1b4f5a6c7d`."},"subdomain":{"type":"string","description":"Your organisation's Whereby subdomain; the room URL is `https://{subdomain}.whereby.com{roomName}`. The trigger-types page (and the seed copied from it) misspells it `subdoman`; the webhooks page and the SDK, which reads it to build room URLs, use `subdomain`, the name actually sent."},"roomSessionId":{"type":["string","null"],"description":"Id of the room session the event belongs to, `null` when there is no session. The SDK types send it (nullable) on every in-room event, the webhooks page lists it only for client events, so it is optional here."}},"required":["roomName","subdomain"]};
+const pattern8 = new RegExp("^\\d{4}-\\d{2}-\\d{2}[Tt]\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?([Zz]|[+-]\\d{2}:\\d{2})$", "u");
 
-function validate27(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate252(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://confhooks.dev/schemas/whereby/assistant.requested.schema.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate27.evaluated;
+const evaluated0 = validate252.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -24,7 +24,7 @@ if(errors === _errs2){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((((((data.id === undefined) && (missing0 = "id")) || ((data.apiVersion === undefined) && (missing0 = "apiVersion"))) || ((data.createdAt === undefined) && (missing0 = "createdAt"))) || ((data.type === undefined) && (missing0 = "type"))) || ((data.data === undefined) && (missing0 = "data"))){
-validate27.errors = [{instancePath,schemaPath:"common/envelope.schema.json/required",keyword:"required",params:{missingProperty: missing0}}];
+validate252.errors = [{instancePath,schemaPath:"common/envelope.schema.json/required",keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
@@ -34,12 +34,12 @@ const _errs4 = errors;
 if(errors === _errs4){
 if(typeof data0 === "string"){
 if(data0.length < 1){
-validate27.errors = [{instancePath:instancePath+"/id",schemaPath:"common/envelope.schema.json/properties/id/minLength",keyword:"minLength",params:{limit: 1}}];
+validate252.errors = [{instancePath:instancePath+"/id",schemaPath:"common/envelope.schema.json/properties/id/minLength",keyword:"minLength",params:{limit: 1}}];
 return false;
 }
 }
 else {
-validate27.errors = [{instancePath:instancePath+"/id",schemaPath:"common/envelope.schema.json/properties/id/type",keyword:"type",params:{type: "string"}}];
+validate252.errors = [{instancePath:instancePath+"/id",schemaPath:"common/envelope.schema.json/properties/id/type",keyword:"type",params:{type: "string"}}];
 return false;
 }
 }
@@ -52,7 +52,7 @@ if(valid2){
 if(data.apiVersion !== undefined){
 const _errs6 = errors;
 if("1.0" !== data.apiVersion){
-validate27.errors = [{instancePath:instancePath+"/apiVersion",schemaPath:"common/envelope.schema.json/properties/apiVersion/const",keyword:"const",params:{allowedValue: "1.0"}}];
+validate252.errors = [{instancePath:instancePath+"/apiVersion",schemaPath:"common/envelope.schema.json/properties/apiVersion/const",keyword:"const",params:{allowedValue: "1.0"}}];
 return false;
 }
 var valid2 = _errs6 === errors;
@@ -66,13 +66,13 @@ let data2 = data.createdAt;
 const _errs7 = errors;
 if(errors === _errs7){
 if(typeof data2 === "string"){
-if(!pattern4.test(data2)){
-validate27.errors = [{instancePath:instancePath+"/createdAt",schemaPath:"common/envelope.schema.json/properties/createdAt/pattern",keyword:"pattern",params:{pattern: "^\\d{4}-\\d{2}-\\d{2}[Tt]\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?([Zz]|[+-]\\d{2}:\\d{2})$"}}];
+if(!pattern8.test(data2)){
+validate252.errors = [{instancePath:instancePath+"/createdAt",schemaPath:"common/envelope.schema.json/properties/createdAt/pattern",keyword:"pattern",params:{pattern: "^\\d{4}-\\d{2}-\\d{2}[Tt]\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?([Zz]|[+-]\\d{2}:\\d{2})$"}}];
 return false;
 }
 }
 else {
-validate27.errors = [{instancePath:instancePath+"/createdAt",schemaPath:"common/envelope.schema.json/properties/createdAt/type",keyword:"type",params:{type: "string"}}];
+validate252.errors = [{instancePath:instancePath+"/createdAt",schemaPath:"common/envelope.schema.json/properties/createdAt/type",keyword:"type",params:{type: "string"}}];
 return false;
 }
 }
@@ -85,7 +85,7 @@ if(valid2){
 if(data.type !== undefined){
 const _errs9 = errors;
 if(typeof data.type !== "string"){
-validate27.errors = [{instancePath:instancePath+"/type",schemaPath:"common/envelope.schema.json/properties/type/type",keyword:"type",params:{type: "string"}}];
+validate252.errors = [{instancePath:instancePath+"/type",schemaPath:"common/envelope.schema.json/properties/type/type",keyword:"type",params:{type: "string"}}];
 return false;
 }
 var valid2 = _errs9 === errors;
@@ -98,7 +98,7 @@ if(data.data !== undefined){
 let data4 = data.data;
 const _errs11 = errors;
 if(!(data4 && typeof data4 == "object" && !Array.isArray(data4))){
-validate27.errors = [{instancePath:instancePath+"/data",schemaPath:"common/envelope.schema.json/properties/data/type",keyword:"type",params:{type: "object"}}];
+validate252.errors = [{instancePath:instancePath+"/data",schemaPath:"common/envelope.schema.json/properties/data/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
 var valid2 = _errs11 === errors;
@@ -113,7 +113,7 @@ var valid2 = true;
 }
 }
 else {
-validate27.errors = [{instancePath,schemaPath:"common/envelope.schema.json/type",keyword:"type",params:{type: "object"}}];
+validate252.errors = [{instancePath,schemaPath:"common/envelope.schema.json/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
@@ -121,14 +121,14 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing1;
 if(((data.type === undefined) && (missing1 = "type")) || ((data.data === undefined) && (missing1 = "data"))){
-validate27.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing1}}];
+validate252.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing1}}];
 return false;
 }
 else {
 if(data.type !== undefined){
 const _errs13 = errors;
 if("assistant.requested" !== data.type){
-validate27.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "assistant.requested"}}];
+validate252.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "assistant.requested"}}];
 return false;
 }
 var valid3 = _errs13 === errors;
@@ -145,14 +145,14 @@ if(errors === _errs15){
 if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
 let missing2;
 if(((data6.roomName === undefined) && (missing2 = "roomName")) || ((data6.subdomain === undefined) && (missing2 = "subdomain"))){
-validate27.errors = [{instancePath:instancePath+"/data",schemaPath:"common/in-room-data.schema.json/required",keyword:"required",params:{missingProperty: missing2}}];
+validate252.errors = [{instancePath:instancePath+"/data",schemaPath:"common/in-room-data.schema.json/required",keyword:"required",params:{missingProperty: missing2}}];
 return false;
 }
 else {
 if(data6.meetingId !== undefined){
 const _errs17 = errors;
 if(typeof data6.meetingId !== "string"){
-validate27.errors = [{instancePath:instancePath+"/data/meetingId",schemaPath:"common/in-room-data.schema.json/properties/meetingId/type",keyword:"type",params:{type: "string"}}];
+validate252.errors = [{instancePath:instancePath+"/data/meetingId",schemaPath:"common/in-room-data.schema.json/properties/meetingId/type",keyword:"type",params:{type: "string"}}];
 return false;
 }
 var valid5 = _errs17 === errors;
@@ -164,7 +164,7 @@ if(valid5){
 if(data6.roomName !== undefined){
 const _errs19 = errors;
 if(typeof data6.roomName !== "string"){
-validate27.errors = [{instancePath:instancePath+"/data/roomName",schemaPath:"common/in-room-data.schema.json/properties/roomName/type",keyword:"type",params:{type: "string"}}];
+validate252.errors = [{instancePath:instancePath+"/data/roomName",schemaPath:"common/in-room-data.schema.json/properties/roomName/type",keyword:"type",params:{type: "string"}}];
 return false;
 }
 var valid5 = _errs19 === errors;
@@ -176,7 +176,7 @@ if(valid5){
 if(data6.subdomain !== undefined){
 const _errs21 = errors;
 if(typeof data6.subdomain !== "string"){
-validate27.errors = [{instancePath:instancePath+"/data/subdomain",schemaPath:"common/in-room-data.schema.json/properties/subdomain/type",keyword:"type",params:{type: "string"}}];
+validate252.errors = [{instancePath:instancePath+"/data/subdomain",schemaPath:"common/in-room-data.schema.json/properties/subdomain/type",keyword:"type",params:{type: "string"}}];
 return false;
 }
 var valid5 = _errs21 === errors;
@@ -189,7 +189,7 @@ if(data6.roomSessionId !== undefined){
 let data10 = data6.roomSessionId;
 const _errs23 = errors;
 if((typeof data10 !== "string") && (data10 !== null)){
-validate27.errors = [{instancePath:instancePath+"/data/roomSessionId",schemaPath:"common/in-room-data.schema.json/properties/roomSessionId/type",keyword:"type",params:{type: schema32.properties.roomSessionId.type}}];
+validate252.errors = [{instancePath:instancePath+"/data/roomSessionId",schemaPath:"common/in-room-data.schema.json/properties/roomSessionId/type",keyword:"type",params:{type: schema292.properties.roomSessionId.type}}];
 return false;
 }
 var valid5 = _errs23 === errors;
@@ -203,7 +203,7 @@ var valid5 = true;
 }
 }
 else {
-validate27.errors = [{instancePath:instancePath+"/data",schemaPath:"common/in-room-data.schema.json/type",keyword:"type",params:{type: "object"}}];
+validate252.errors = [{instancePath:instancePath+"/data",schemaPath:"common/in-room-data.schema.json/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
@@ -216,23 +216,23 @@ var valid3 = true;
 }
 }
 else {
-validate27.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
+validate252.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate27.errors = vErrors;
+validate252.errors = vErrors;
 return errors === 0;
 }
-validate27.evaluated = {"props":{"type":true,"data":true,"id":true,"apiVersion":true,"createdAt":true},"dynamicProps":false,"dynamicItems":false};
+validate252.evaluated = {"props":{"type":true,"data":true,"id":true,"apiVersion":true,"createdAt":true},"dynamicProps":false,"dynamicItems":false};
 
-export const validateWherebyRecordingFinishedEvent = validate28;
-const schema42 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/whereby/recording.finished.schema.json","title":"Recording finished","description":"Sent when a cloud recording has finished and was uploaded successfully.","type":"object","allOf":[{"$ref":"common/envelope.schema.json"}],"properties":{"type":{"const":"recording.finished"},"data":{"description":"The finished recording.","type":"object","properties":{"recordingId":{"type":"string","description":"Unique id of the recording (a UUID in Whereby's example)."},"filename":{"type":"string","description":"File name of the recording, e.g. `<room>-<ISO start time>.mp4` (or `.mkv`)."},"roomName":{"type":"string","description":"The room's path. Listed on the webhooks page since 2023-12 but absent from its recording screenshot, so optional."},"status":{"type":"string","description":"State of the recording; `completed` is the only value documented so far, so other strings are accepted."}},"required":["recordingId","filename","status"]}},"required":["type","data"],"examples":[{"id":"e03f2e1d0c9b8a7f6e5d4c3b2a1f0e9d8c7b6a5f4e3d2c1b0a9f8e7d6c5b4a3f","apiVersion":"1.0","createdAt":"2026-11-02T14:52:40.077Z","type":"recording.finished","data":{"recordingId":"0e1f2a3b-4c5d-4e6f-8a7b-9c0d1e2f3a4b","filename":"team-standup-3f9a2c-2026-11-02T14:05:10Z.mp4","roomName":"/team-standup-3f9a2c","status":"completed"}}]};
+export const validateWherebyRecordingFinishedEvent = validate253;
+const schema302 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/whereby/recording.finished.schema.json","title":"Recording finished","description":"Sent when a cloud recording has finished and was uploaded successfully.","type":"object","allOf":[{"$ref":"common/envelope.schema.json"}],"properties":{"type":{"const":"recording.finished"},"data":{"description":"The finished recording.","type":"object","properties":{"recordingId":{"type":"string","description":"Unique id of the recording (a UUID in Whereby's example)."},"filename":{"type":"string","description":"File name of the recording, e.g. `<room>-<ISO start time>.mp4` (or `.mkv`)."},"roomName":{"type":"string","description":"The room's path. Listed on the webhooks page since 2023-12 but absent from its recording screenshot, so optional."},"status":{"type":"string","description":"State of the recording; `completed` is the only value documented so far, so other strings are accepted."}},"required":["recordingId","filename","status"]}},"required":["type","data"],"examples":[{"id":"e03f2e1d0c9b8a7f6e5d4c3b2a1f0e9d8c7b6a5f4e3d2c1b0a9f8e7d6c5b4a3f","apiVersion":"1.0","createdAt":"2026-11-02T14:52:40.077Z","type":"recording.finished","data":{"recordingId":"0e1f2a3b-4c5d-4e6f-8a7b-9c0d1e2f3a4b","filename":"team-standup-3f9a2c-2026-11-02T14:05:10Z.mp4","roomName":"/team-standup-3f9a2c","status":"completed"}}]};
 
-function validate28(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate253(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://confhooks.dev/schemas/whereby/recording.finished.schema.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate28.evaluated;
+const evaluated0 = validate253.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -244,7 +244,7 @@ if(errors === _errs2){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((((((data.id === undefined) && (missing0 = "id")) || ((data.apiVersion === undefined) && (missing0 = "apiVersion"))) || ((data.createdAt === undefined) && (missing0 = "createdAt"))) || ((data.type === undefined) && (missing0 = "type"))) || ((data.data === undefined) && (missing0 = "data"))){
-validate28.errors = [{instancePath,schemaPath:"common/envelope.schema.json/required",keyword:"required",params:{missingProperty: missing0}}];
+validate253.errors = [{instancePath,schemaPath:"common/envelope.schema.json/required",keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
@@ -254,12 +254,12 @@ const _errs4 = errors;
 if(errors === _errs4){
 if(typeof data0 === "string"){
 if(data0.length < 1){
-validate28.errors = [{instancePath:instancePath+"/id",schemaPath:"common/envelope.schema.json/properties/id/minLength",keyword:"minLength",params:{limit: 1}}];
+validate253.errors = [{instancePath:instancePath+"/id",schemaPath:"common/envelope.schema.json/properties/id/minLength",keyword:"minLength",params:{limit: 1}}];
 return false;
 }
 }
 else {
-validate28.errors = [{instancePath:instancePath+"/id",schemaPath:"common/envelope.schema.json/properties/id/type",keyword:"type",params:{type: "string"}}];
+validate253.errors = [{instancePath:instancePath+"/id",schemaPath:"common/envelope.schema.json/properties/id/type",keyword:"type",params:{type: "string"}}];
 return false;
 }
 }
@@ -272,7 +272,7 @@ if(valid2){
 if(data.apiVersion !== undefined){
 const _errs6 = errors;
 if("1.0" !== data.apiVersion){
-validate28.errors = [{instancePath:instancePath+"/apiVersion",schemaPath:"common/envelope.schema.json/properties/apiVersion/const",keyword:"const",params:{allowedValue: "1.0"}}];
+validate253.errors = [{instancePath:instancePath+"/apiVersion",schemaPath:"common/envelope.schema.json/properties/apiVersion/const",keyword:"const",params:{allowedValue: "1.0"}}];
 return false;
 }
 var valid2 = _errs6 === errors;
@@ -286,13 +286,13 @@ let data2 = data.createdAt;
 const _errs7 = errors;
 if(errors === _errs7){
 if(typeof data2 === "string"){
-if(!pattern4.test(data2)){
-validate28.errors = [{instancePath:instancePath+"/createdAt",schemaPath:"common/envelope.schema.json/properties/createdAt/pattern",keyword:"pattern",params:{pattern: "^\\d{4}-\\d{2}-\\d{2}[Tt]\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?([Zz]|[+-]\\d{2}:\\d{2})$"}}];
+if(!pattern8.test(data2)){
+validate253.errors = [{instancePath:instancePath+"/createdAt",schemaPath:"common/envelope.schema.json/properties/createdAt/pattern",keyword:"pattern",params:{pattern: "^\\d{4}-\\d{2}-\\d{2}[Tt]\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?([Zz]|[+-]\\d{2}:\\d{2})$"}}];
 return false;
 }
 }
 else {
-validate28.errors = [{instancePath:instancePath+"/createdAt",schemaPath:"common/envelope.schema.json/properties/createdAt/type",keyword:"type",params:{type: "string"}}];
+validate253.errors = [{instancePath:instancePath+"/createdAt",schemaPath:"common/envelope.schema.json/properties/createdAt/type",keyword:"type",params:{type: "string"}}];
 return false;
 }
 }
@@ -305,7 +305,7 @@ if(valid2){
 if(data.type !== undefined){
 const _errs9 = errors;
 if(typeof data.type !== "string"){
-validate28.errors = [{instancePath:instancePath+"/type",schemaPath:"common/envelope.schema.json/properties/type/type",keyword:"type",params:{type: "string"}}];
+validate253.errors = [{instancePath:instancePath+"/type",schemaPath:"common/envelope.schema.json/properties/type/type",keyword:"type",params:{type: "string"}}];
 return false;
 }
 var valid2 = _errs9 === errors;
@@ -318,7 +318,7 @@ if(data.data !== undefined){
 let data4 = data.data;
 const _errs11 = errors;
 if(!(data4 && typeof data4 == "object" && !Array.isArray(data4))){
-validate28.errors = [{instancePath:instancePath+"/data",schemaPath:"common/envelope.schema.json/properties/data/type",keyword:"type",params:{type: "object"}}];
+validate253.errors = [{instancePath:instancePath+"/data",schemaPath:"common/envelope.schema.json/properties/data/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
 var valid2 = _errs11 === errors;
@@ -333,7 +333,7 @@ var valid2 = true;
 }
 }
 else {
-validate28.errors = [{instancePath,schemaPath:"common/envelope.schema.json/type",keyword:"type",params:{type: "object"}}];
+validate253.errors = [{instancePath,schemaPath:"common/envelope.schema.json/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
@@ -341,14 +341,14 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing1;
 if(((data.type === undefined) && (missing1 = "type")) || ((data.data === undefined) && (missing1 = "data"))){
-validate28.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing1}}];
+validate253.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing1}}];
 return false;
 }
 else {
 if(data.type !== undefined){
 const _errs13 = errors;
 if("recording.finished" !== data.type){
-validate28.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "recording.finished"}}];
+validate253.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "recording.finished"}}];
 return false;
 }
 var valid3 = _errs13 === errors;
@@ -364,14 +364,14 @@ if(errors === _errs14){
 if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
 let missing2;
 if((((data6.recordingId === undefined) && (missing2 = "recordingId")) || ((data6.filename === undefined) && (missing2 = "filename"))) || ((data6.status === undefined) && (missing2 = "status"))){
-validate28.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing2}}];
+validate253.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing2}}];
 return false;
 }
 else {
 if(data6.recordingId !== undefined){
 const _errs16 = errors;
 if(typeof data6.recordingId !== "string"){
-validate28.errors = [{instancePath:instancePath+"/data/recordingId",schemaPath:"#/properties/data/properties/recordingId/type",keyword:"type",params:{type: "string"}}];
+validate253.errors = [{instancePath:instancePath+"/data/recordingId",schemaPath:"#/properties/data/properties/recordingId/type",keyword:"type",params:{type: "string"}}];
 return false;
 }
 var valid4 = _errs16 === errors;
@@ -383,7 +383,7 @@ if(valid4){
 if(data6.filename !== undefined){
 const _errs18 = errors;
 if(typeof data6.filename !== "string"){
-validate28.errors = [{instancePath:instancePath+"/data/filename",schemaPath:"#/properties/data/properties/filename/type",keyword:"type",params:{type: "string"}}];
+validate253.errors = [{instancePath:instancePath+"/data/filename",schemaPath:"#/properties/data/properties/filename/type",keyword:"type",params:{type: "string"}}];
 return false;
 }
 var valid4 = _errs18 === errors;
@@ -395,7 +395,7 @@ if(valid4){
 if(data6.roomName !== undefined){
 const _errs20 = errors;
 if(typeof data6.roomName !== "string"){
-validate28.errors = [{instancePath:instancePath+"/data/roomName",schemaPath:"#/properties/data/properties/roomName/type",keyword:"type",params:{type: "string"}}];
+validate253.errors = [{instancePath:instancePath+"/data/roomName",schemaPath:"#/properties/data/properties/roomName/type",keyword:"type",params:{type: "string"}}];
 return false;
 }
 var valid4 = _errs20 === errors;
@@ -407,7 +407,7 @@ if(valid4){
 if(data6.status !== undefined){
 const _errs22 = errors;
 if(typeof data6.status !== "string"){
-validate28.errors = [{instancePath:instancePath+"/data/status",schemaPath:"#/properties/data/properties/status/type",keyword:"type",params:{type: "string"}}];
+validate253.errors = [{instancePath:instancePath+"/data/status",schemaPath:"#/properties/data/properties/status/type",keyword:"type",params:{type: "string"}}];
 return false;
 }
 var valid4 = _errs22 === errors;
@@ -421,7 +421,7 @@ var valid4 = true;
 }
 }
 else {
-validate28.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"}}];
+validate253.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
@@ -434,26 +434,26 @@ var valid3 = true;
 }
 }
 else {
-validate28.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
+validate253.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate28.errors = vErrors;
+validate253.errors = vErrors;
 return errors === 0;
 }
-validate28.evaluated = {"props":{"type":true,"data":true,"id":true,"apiVersion":true,"createdAt":true},"dynamicProps":false,"dynamicItems":false};
+validate253.evaluated = {"props":{"type":true,"data":true,"id":true,"apiVersion":true,"createdAt":true},"dynamicProps":false,"dynamicItems":false};
 
-export const validateWherebyRoomClientJoinedEvent = validate29;
-const schema44 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/whereby/room.client.joined.schema.json","title":"Room client joined","description":"Sent when a participant joins the room. A recorder, streamer, captioner or assistant joining shows up as a participant with that role (a cloud recording starting is a `recorder` joining).","type":"object","allOf":[{"$ref":"common/envelope.schema.json"}],"properties":{"type":{"const":"room.client.joined"},"data":{"$ref":"common/client-join-leave-data.schema.json"}},"required":["type","data"],"examples":[{"id":"3f1d0c9e8b7a6f5e4d3c2b1a09f8e7d6c5b4a39281706f5e4d3c2b1a0f9e8d7c","apiVersion":"1.0","createdAt":"2026-11-02T14:03:27.418Z","type":"room.client.joined","data":{"meetingId":"61490154","roomName":"/team-standup-3f9a2c","subdomain":"acme","roomSessionId":"8d2f4c1e-6b7a-4e3d-9c0b-1a2b3c4d5e6f","displayName":"Ada Lovelace","participantId":"c1f2e3d4-5a6b-4c7d-8e9f-0a1b2c3d4e5f","metadata":"crm-contact-4411","externalId":"user-2207","roleName":"host","numClients":2,"numClientsByRoleName":{"host":1,"visitor":1},"isDialIn":false}},{"id":"a7c3e9d1b5f7a3c9e1d5b7f3a9c1e7d3b5f9a1c7e3d9b1f5a7c3e9d1b5f7a3c9","apiVersion":"1.0","createdAt":"2026-11-02T14:05:10.002Z","type":"room.client.joined","data":{"meetingId":"61490154","roomName":"/team-standup-3f9a2c","subdomain":"acme","roleName":"recorder","numClients":3,"numClientsByRoleName":{"host":1,"visitor":1,"recorder":1},"metadata":null}}]};
-const schema33 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/whereby/common/client-join-leave-data.schema.json","title":"Whereby join/leave data","description":"Fields of `room.client.joined` and `room.client.left`: the participant plus the room's head count after the event. Recording, streaming, captioning and assistants show up here as participants with the roles `recorder`, `streamer`, `captioner` and `assistant`.","type":"object","allOf":[{"$ref":"client-data.schema.json"}],"properties":{"roleName":{"$ref":"role-name.schema.json","description":"The participant's role."},"numClients":{"type":"integer","minimum":0,"description":"Number of clients connected after the event."},"numClientsByRoleName":{"type":"object","additionalProperties":{"type":"integer","minimum":0},"description":"Clients connected after the event, by role. Only roles present in the room appear (e.g. `{\"host\": 1, \"visitor\": 7}`), although the SDK types it as a record of every role."},"isDialIn":{"type":"boolean","description":"True when the participant dialled in by phone. Documented on the webhooks page since 2025-01, absent from the SDK types, so optional."}},"required":["roleName","numClients","numClientsByRoleName"]};
-const schema34 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/whereby/common/role-name.schema.json","title":"Whereby role name","description":"The role of a participant in a Whereby room. The union of every source: the trigger-types page omits `visitor`, the webhooks page omits `assistant`, the SDK types list all eleven. Recorders, streamers, captioners and assistants join as participants with their own role.","type":"string","enum":["owner","member","host","visitor","granted_visitor","viewer","granted_viewer","recorder","streamer","captioner","assistant"]};
-const schema31 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/whereby/common/client-data.schema.json","title":"Whereby client event data","description":"Fields of the events about one participant (joined, left, knocked, knock cancelled).","type":"object","allOf":[{"$ref":"in-room-data.schema.json"}],"properties":{"displayName":{"type":"string","description":"The participant's display name; `[[redacted]]` when the organisation redacts display names. Optional: a recorder's join event (documented screenshot) carries none, although the SDK types require it."},"participantId":{"type":"string","description":"Unique id of the participant. Optional: both documented examples omit it, although the SDK types require it."},"metadata":{"type":["string","null"],"description":"The `metadata` parameter of the room URL the participant joined with, or `null`."},"externalId":{"type":["string","null"],"description":"The `externalId` parameter of the room URL the participant joined with, or `null`. Optional: the recorder example omits it."}},"required":["metadata"]};
+export const validateWherebyRoomClientJoinedEvent = validate254;
+const schema304 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/whereby/room.client.joined.schema.json","title":"Room client joined","description":"Sent when a participant joins the room. A recorder, streamer, captioner or assistant joining shows up as a participant with that role (a cloud recording starting is a `recorder` joining).","type":"object","allOf":[{"$ref":"common/envelope.schema.json"}],"properties":{"type":{"const":"room.client.joined"},"data":{"$ref":"common/client-join-leave-data.schema.json"}},"required":["type","data"],"examples":[{"id":"3f1d0c9e8b7a6f5e4d3c2b1a09f8e7d6c5b4a39281706f5e4d3c2b1a0f9e8d7c","apiVersion":"1.0","createdAt":"2026-11-02T14:03:27.418Z","type":"room.client.joined","data":{"meetingId":"61490154","roomName":"/team-standup-3f9a2c","subdomain":"acme","roomSessionId":"8d2f4c1e-6b7a-4e3d-9c0b-1a2b3c4d5e6f","displayName":"Ada Lovelace","participantId":"c1f2e3d4-5a6b-4c7d-8e9f-0a1b2c3d4e5f","metadata":"crm-contact-4411","externalId":"user-2207","roleName":"host","numClients":2,"numClientsByRoleName":{"host":1,"visitor":1},"isDialIn":false}},{"id":"a7c3e9d1b5f7a3c9e1d5b7f3a9c1e7d3b5f9a1c7e3d9b1f5a7c3e9d1b5f7a3c9","apiVersion":"1.0","createdAt":"2026-11-02T14:05:10.002Z","type":"room.client.joined","data":{"meetingId":"61490154","roomName":"/team-standup-3f9a2c","subdomain":"acme","roleName":"recorder","numClients":3,"numClientsByRoleName":{"host":1,"visitor":1,"recorder":1},"metadata":null}}]};
+const schema293 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/whereby/common/client-join-leave-data.schema.json","title":"Whereby join/leave data","description":"Fields of `room.client.joined` and `room.client.left`: the participant plus the room's head count after the event. Recording, streaming, captioning and assistants show up here as participants with the roles `recorder`, `streamer`, `captioner` and `assistant`.","type":"object","allOf":[{"$ref":"client-data.schema.json"}],"properties":{"roleName":{"$ref":"role-name.schema.json","description":"The participant's role."},"numClients":{"type":"integer","minimum":0,"description":"Number of clients connected after the event."},"numClientsByRoleName":{"type":"object","additionalProperties":{"type":"integer","minimum":0},"description":"Clients connected after the event, by role. Only roles present in the room appear (e.g. `{\"host\": 1, \"visitor\": 7}`), although the SDK types it as a record of every role."},"isDialIn":{"type":"boolean","description":"True when the participant dialled in by phone. Documented on the webhooks page since 2025-01, absent from the SDK types, so optional."}},"required":["roleName","numClients","numClientsByRoleName"]};
+const schema294 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/whereby/common/role-name.schema.json","title":"Whereby role name","description":"The role of a participant in a Whereby room. The union of every source: the trigger-types page omits `visitor`, the webhooks page omits `assistant`, the SDK types list all eleven. Recorders, streamers, captioners and assistants join as participants with their own role.","type":"string","enum":["owner","member","host","visitor","granted_visitor","viewer","granted_viewer","recorder","streamer","captioner","assistant"]};
+const schema291 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/whereby/common/client-data.schema.json","title":"Whereby client event data","description":"Fields of the events about one participant (joined, left, knocked, knock cancelled).","type":"object","allOf":[{"$ref":"in-room-data.schema.json"}],"properties":{"displayName":{"type":"string","description":"The participant's display name; `[[redacted]]` when the organisation redacts display names. Optional: a recorder's join event (documented screenshot) carries none, although the SDK types require it."},"participantId":{"type":"string","description":"Unique id of the participant. Optional: both documented examples omit it, although the SDK types require it."},"metadata":{"type":["string","null"],"description":"The `metadata` parameter of the room URL the participant joined with, or `null`."},"externalId":{"type":["string","null"],"description":"The `externalId` parameter of the room URL the participant joined with, or `null`. Optional: the recorder example omits it."}},"required":["metadata"]};
 
-function validate20(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate245(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://confhooks.dev/schemas/whereby/common/client-data.schema.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate20.evaluated;
+const evaluated0 = validate245.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -465,14 +465,14 @@ if(errors === _errs2){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.roomName === undefined) && (missing0 = "roomName")) || ((data.subdomain === undefined) && (missing0 = "subdomain"))){
-validate20.errors = [{instancePath,schemaPath:"in-room-data.schema.json/required",keyword:"required",params:{missingProperty: missing0}}];
+validate245.errors = [{instancePath,schemaPath:"in-room-data.schema.json/required",keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
 if(data.meetingId !== undefined){
 const _errs4 = errors;
 if(typeof data.meetingId !== "string"){
-validate20.errors = [{instancePath:instancePath+"/meetingId",schemaPath:"in-room-data.schema.json/properties/meetingId/type",keyword:"type",params:{type: "string"}}];
+validate245.errors = [{instancePath:instancePath+"/meetingId",schemaPath:"in-room-data.schema.json/properties/meetingId/type",keyword:"type",params:{type: "string"}}];
 return false;
 }
 var valid2 = _errs4 === errors;
@@ -484,7 +484,7 @@ if(valid2){
 if(data.roomName !== undefined){
 const _errs6 = errors;
 if(typeof data.roomName !== "string"){
-validate20.errors = [{instancePath:instancePath+"/roomName",schemaPath:"in-room-data.schema.json/properties/roomName/type",keyword:"type",params:{type: "string"}}];
+validate245.errors = [{instancePath:instancePath+"/roomName",schemaPath:"in-room-data.schema.json/properties/roomName/type",keyword:"type",params:{type: "string"}}];
 return false;
 }
 var valid2 = _errs6 === errors;
@@ -496,7 +496,7 @@ if(valid2){
 if(data.subdomain !== undefined){
 const _errs8 = errors;
 if(typeof data.subdomain !== "string"){
-validate20.errors = [{instancePath:instancePath+"/subdomain",schemaPath:"in-room-data.schema.json/properties/subdomain/type",keyword:"type",params:{type: "string"}}];
+validate245.errors = [{instancePath:instancePath+"/subdomain",schemaPath:"in-room-data.schema.json/properties/subdomain/type",keyword:"type",params:{type: "string"}}];
 return false;
 }
 var valid2 = _errs8 === errors;
@@ -509,7 +509,7 @@ if(data.roomSessionId !== undefined){
 let data3 = data.roomSessionId;
 const _errs10 = errors;
 if((typeof data3 !== "string") && (data3 !== null)){
-validate20.errors = [{instancePath:instancePath+"/roomSessionId",schemaPath:"in-room-data.schema.json/properties/roomSessionId/type",keyword:"type",params:{type: schema32.properties.roomSessionId.type}}];
+validate245.errors = [{instancePath:instancePath+"/roomSessionId",schemaPath:"in-room-data.schema.json/properties/roomSessionId/type",keyword:"type",params:{type: schema292.properties.roomSessionId.type}}];
 return false;
 }
 var valid2 = _errs10 === errors;
@@ -523,7 +523,7 @@ var valid2 = true;
 }
 }
 else {
-validate20.errors = [{instancePath,schemaPath:"in-room-data.schema.json/type",keyword:"type",params:{type: "object"}}];
+validate245.errors = [{instancePath,schemaPath:"in-room-data.schema.json/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
@@ -531,14 +531,14 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing1;
 if((data.metadata === undefined) && (missing1 = "metadata")){
-validate20.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing1}}];
+validate245.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing1}}];
 return false;
 }
 else {
 if(data.displayName !== undefined){
 const _errs12 = errors;
 if(typeof data.displayName !== "string"){
-validate20.errors = [{instancePath:instancePath+"/displayName",schemaPath:"#/properties/displayName/type",keyword:"type",params:{type: "string"}}];
+validate245.errors = [{instancePath:instancePath+"/displayName",schemaPath:"#/properties/displayName/type",keyword:"type",params:{type: "string"}}];
 return false;
 }
 var valid3 = _errs12 === errors;
@@ -550,7 +550,7 @@ if(valid3){
 if(data.participantId !== undefined){
 const _errs14 = errors;
 if(typeof data.participantId !== "string"){
-validate20.errors = [{instancePath:instancePath+"/participantId",schemaPath:"#/properties/participantId/type",keyword:"type",params:{type: "string"}}];
+validate245.errors = [{instancePath:instancePath+"/participantId",schemaPath:"#/properties/participantId/type",keyword:"type",params:{type: "string"}}];
 return false;
 }
 var valid3 = _errs14 === errors;
@@ -563,7 +563,7 @@ if(data.metadata !== undefined){
 let data6 = data.metadata;
 const _errs16 = errors;
 if((typeof data6 !== "string") && (data6 !== null)){
-validate20.errors = [{instancePath:instancePath+"/metadata",schemaPath:"#/properties/metadata/type",keyword:"type",params:{type: schema31.properties.metadata.type}}];
+validate245.errors = [{instancePath:instancePath+"/metadata",schemaPath:"#/properties/metadata/type",keyword:"type",params:{type: schema291.properties.metadata.type}}];
 return false;
 }
 var valid3 = _errs16 === errors;
@@ -576,7 +576,7 @@ if(data.externalId !== undefined){
 let data7 = data.externalId;
 const _errs18 = errors;
 if((typeof data7 !== "string") && (data7 !== null)){
-validate20.errors = [{instancePath:instancePath+"/externalId",schemaPath:"#/properties/externalId/type",keyword:"type",params:{type: schema31.properties.externalId.type}}];
+validate245.errors = [{instancePath:instancePath+"/externalId",schemaPath:"#/properties/externalId/type",keyword:"type",params:{type: schema291.properties.externalId.type}}];
 return false;
 }
 var valid3 = _errs18 === errors;
@@ -590,35 +590,35 @@ var valid3 = true;
 }
 }
 else {
-validate20.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
+validate245.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate20.errors = vErrors;
+validate245.errors = vErrors;
 return errors === 0;
 }
-validate20.evaluated = {"props":{"displayName":true,"participantId":true,"metadata":true,"externalId":true,"meetingId":true,"roomName":true,"subdomain":true,"roomSessionId":true},"dynamicProps":false,"dynamicItems":false};
+validate245.evaluated = {"props":{"displayName":true,"participantId":true,"metadata":true,"externalId":true,"meetingId":true,"roomName":true,"subdomain":true,"roomSessionId":true},"dynamicProps":false,"dynamicItems":false};
 
-function validate21(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate246(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://confhooks.dev/schemas/whereby/common/client-join-leave-data.schema.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate21.evaluated;
+const evaluated0 = validate246.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-if(!(validate20(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate20.errors : vErrors.concat(validate20.errors);
+if(!(validate245(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate245.errors : vErrors.concat(validate245.errors);
 errors = vErrors.length;
 }
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((((data.roleName === undefined) && (missing0 = "roleName")) || ((data.numClients === undefined) && (missing0 = "numClients"))) || ((data.numClientsByRoleName === undefined) && (missing0 = "numClientsByRoleName"))){
-validate21.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0}}];
+validate246.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
@@ -626,11 +626,11 @@ if(data.roleName !== undefined){
 let data0 = data.roleName;
 const _errs2 = errors;
 if(typeof data0 !== "string"){
-validate21.errors = [{instancePath:instancePath+"/roleName",schemaPath:"role-name.schema.json/type",keyword:"type",params:{type: "string"}}];
+validate246.errors = [{instancePath:instancePath+"/roleName",schemaPath:"role-name.schema.json/type",keyword:"type",params:{type: "string"}}];
 return false;
 }
 if(!(((((((((((data0 === "owner") || (data0 === "member")) || (data0 === "host")) || (data0 === "visitor")) || (data0 === "granted_visitor")) || (data0 === "viewer")) || (data0 === "granted_viewer")) || (data0 === "recorder")) || (data0 === "streamer")) || (data0 === "captioner")) || (data0 === "assistant"))){
-validate21.errors = [{instancePath:instancePath+"/roleName",schemaPath:"role-name.schema.json/enum",keyword:"enum",params:{allowedValues: schema34.enum}}];
+validate246.errors = [{instancePath:instancePath+"/roleName",schemaPath:"role-name.schema.json/enum",keyword:"enum",params:{allowedValues: schema294.enum}}];
 return false;
 }
 var valid1 = _errs2 === errors;
@@ -643,13 +643,13 @@ if(data.numClients !== undefined){
 let data1 = data.numClients;
 const _errs5 = errors;
 if(!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1)))){
-validate21.errors = [{instancePath:instancePath+"/numClients",schemaPath:"#/properties/numClients/type",keyword:"type",params:{type: "integer"}}];
+validate246.errors = [{instancePath:instancePath+"/numClients",schemaPath:"#/properties/numClients/type",keyword:"type",params:{type: "integer"}}];
 return false;
 }
 if(errors === _errs5){
 if((typeof data1 == "number") && (isFinite(data1))){
 if(data1 < 0 || isNaN(data1)){
-validate21.errors = [{instancePath:instancePath+"/numClients",schemaPath:"#/properties/numClients/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
+validate246.errors = [{instancePath:instancePath+"/numClients",schemaPath:"#/properties/numClients/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -669,13 +669,13 @@ for(const key0 in data2){
 let data3 = data2[key0];
 const _errs10 = errors;
 if(!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3)))){
-validate21.errors = [{instancePath:instancePath+"/numClientsByRoleName/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/numClientsByRoleName/additionalProperties/type",keyword:"type",params:{type: "integer"}}];
+validate246.errors = [{instancePath:instancePath+"/numClientsByRoleName/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/numClientsByRoleName/additionalProperties/type",keyword:"type",params:{type: "integer"}}];
 return false;
 }
 if(errors === _errs10){
 if((typeof data3 == "number") && (isFinite(data3))){
 if(data3 < 0 || isNaN(data3)){
-validate21.errors = [{instancePath:instancePath+"/numClientsByRoleName/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/numClientsByRoleName/additionalProperties/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
+validate246.errors = [{instancePath:instancePath+"/numClientsByRoleName/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/numClientsByRoleName/additionalProperties/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -687,7 +687,7 @@ break;
 }
 }
 else {
-validate21.errors = [{instancePath:instancePath+"/numClientsByRoleName",schemaPath:"#/properties/numClientsByRoleName/type",keyword:"type",params:{type: "object"}}];
+validate246.errors = [{instancePath:instancePath+"/numClientsByRoleName",schemaPath:"#/properties/numClientsByRoleName/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
@@ -700,7 +700,7 @@ if(valid1){
 if(data.isDialIn !== undefined){
 const _errs12 = errors;
 if(typeof data.isDialIn !== "boolean"){
-validate21.errors = [{instancePath:instancePath+"/isDialIn",schemaPath:"#/properties/isDialIn/type",keyword:"type",params:{type: "boolean"}}];
+validate246.errors = [{instancePath:instancePath+"/isDialIn",schemaPath:"#/properties/isDialIn/type",keyword:"type",params:{type: "boolean"}}];
 return false;
 }
 var valid1 = _errs12 === errors;
@@ -714,20 +714,20 @@ var valid1 = true;
 }
 }
 else {
-validate21.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
+validate246.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate21.errors = vErrors;
+validate246.errors = vErrors;
 return errors === 0;
 }
-validate21.evaluated = {"props":{"roleName":true,"numClients":true,"numClientsByRoleName":true,"isDialIn":true,"displayName":true,"participantId":true,"metadata":true,"externalId":true,"meetingId":true,"roomName":true,"subdomain":true,"roomSessionId":true},"dynamicProps":false,"dynamicItems":false};
+validate246.evaluated = {"props":{"roleName":true,"numClients":true,"numClientsByRoleName":true,"isDialIn":true,"displayName":true,"participantId":true,"metadata":true,"externalId":true,"meetingId":true,"roomName":true,"subdomain":true,"roomSessionId":true},"dynamicProps":false,"dynamicItems":false};
 
-function validate29(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate254(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://confhooks.dev/schemas/whereby/room.client.joined.schema.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate29.evaluated;
+const evaluated0 = validate254.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -739,7 +739,7 @@ if(errors === _errs2){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((((((data.id === undefined) && (missing0 = "id")) || ((data.apiVersion === undefined) && (missing0 = "apiVersion"))) || ((data.createdAt === undefined) && (missing0 = "createdAt"))) || ((data.type === undefined) && (missing0 = "type"))) || ((data.data === undefined) && (missing0 = "data"))){
-validate29.errors = [{instancePath,schemaPath:"common/envelope.schema.json/required",keyword:"required",params:{missingProperty: missing0}}];
+validate254.errors = [{instancePath,schemaPath:"common/envelope.schema.json/required",keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
@@ -749,12 +749,12 @@ const _errs4 = errors;
 if(errors === _errs4){
 if(typeof data0 === "string"){
 if(data0.length < 1){
-validate29.errors = [{instancePath:instancePath+"/id",schemaPath:"common/envelope.schema.json/properties/id/minLength",keyword:"minLength",params:{limit: 1}}];
+validate254.errors = [{instancePath:instancePath+"/id",schemaPath:"common/envelope.schema.json/properties/id/minLength",keyword:"minLength",params:{limit: 1}}];
 return false;
 }
 }
 else {
-validate29.errors = [{instancePath:instancePath+"/id",schemaPath:"common/envelope.schema.json/properties/id/type",keyword:"type",params:{type: "string"}}];
+validate254.errors = [{instancePath:instancePath+"/id",schemaPath:"common/envelope.schema.json/properties/id/type",keyword:"type",params:{type: "string"}}];
 return false;
 }
 }
@@ -767,7 +767,7 @@ if(valid2){
 if(data.apiVersion !== undefined){
 const _errs6 = errors;
 if("1.0" !== data.apiVersion){
-validate29.errors = [{instancePath:instancePath+"/apiVersion",schemaPath:"common/envelope.schema.json/properties/apiVersion/const",keyword:"const",params:{allowedValue: "1.0"}}];
+validate254.errors = [{instancePath:instancePath+"/apiVersion",schemaPath:"common/envelope.schema.json/properties/apiVersion/const",keyword:"const",params:{allowedValue: "1.0"}}];
 return false;
 }
 var valid2 = _errs6 === errors;
@@ -781,13 +781,13 @@ let data2 = data.createdAt;
 const _errs7 = errors;
 if(errors === _errs7){
 if(typeof data2 === "string"){
-if(!pattern4.test(data2)){
-validate29.errors = [{instancePath:instancePath+"/createdAt",schemaPath:"common/envelope.schema.json/properties/createdAt/pattern",keyword:"pattern",params:{pattern: "^\\d{4}-\\d{2}-\\d{2}[Tt]\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?([Zz]|[+-]\\d{2}:\\d{2})$"}}];
+if(!pattern8.test(data2)){
+validate254.errors = [{instancePath:instancePath+"/createdAt",schemaPath:"common/envelope.schema.json/properties/createdAt/pattern",keyword:"pattern",params:{pattern: "^\\d{4}-\\d{2}-\\d{2}[Tt]\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?([Zz]|[+-]\\d{2}:\\d{2})$"}}];
 return false;
 }
 }
 else {
-validate29.errors = [{instancePath:instancePath+"/createdAt",schemaPath:"common/envelope.schema.json/properties/createdAt/type",keyword:"type",params:{type: "string"}}];
+validate254.errors = [{instancePath:instancePath+"/createdAt",schemaPath:"common/envelope.schema.json/properties/createdAt/type",keyword:"type",params:{type: "string"}}];
 return false;
 }
 }
@@ -800,7 +800,7 @@ if(valid2){
 if(data.type !== undefined){
 const _errs9 = errors;
 if(typeof data.type !== "string"){
-validate29.errors = [{instancePath:instancePath+"/type",schemaPath:"common/envelope.schema.json/properties/type/type",keyword:"type",params:{type: "string"}}];
+validate254.errors = [{instancePath:instancePath+"/type",schemaPath:"common/envelope.schema.json/properties/type/type",keyword:"type",params:{type: "string"}}];
 return false;
 }
 var valid2 = _errs9 === errors;
@@ -813,7 +813,7 @@ if(data.data !== undefined){
 let data4 = data.data;
 const _errs11 = errors;
 if(!(data4 && typeof data4 == "object" && !Array.isArray(data4))){
-validate29.errors = [{instancePath:instancePath+"/data",schemaPath:"common/envelope.schema.json/properties/data/type",keyword:"type",params:{type: "object"}}];
+validate254.errors = [{instancePath:instancePath+"/data",schemaPath:"common/envelope.schema.json/properties/data/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
 var valid2 = _errs11 === errors;
@@ -828,7 +828,7 @@ var valid2 = true;
 }
 }
 else {
-validate29.errors = [{instancePath,schemaPath:"common/envelope.schema.json/type",keyword:"type",params:{type: "object"}}];
+validate254.errors = [{instancePath,schemaPath:"common/envelope.schema.json/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
@@ -836,14 +836,14 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing1;
 if(((data.type === undefined) && (missing1 = "type")) || ((data.data === undefined) && (missing1 = "data"))){
-validate29.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing1}}];
+validate254.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing1}}];
 return false;
 }
 else {
 if(data.type !== undefined){
 const _errs13 = errors;
 if("room.client.joined" !== data.type){
-validate29.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "room.client.joined"}}];
+validate254.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "room.client.joined"}}];
 return false;
 }
 var valid3 = _errs13 === errors;
@@ -854,8 +854,8 @@ var valid3 = true;
 if(valid3){
 if(data.data !== undefined){
 const _errs14 = errors;
-if(!(validate21(data.data, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate21.errors : vErrors.concat(validate21.errors);
+if(!(validate246(data.data, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate246.errors : vErrors.concat(validate246.errors);
 errors = vErrors.length;
 }
 var valid3 = _errs14 === errors;
@@ -867,23 +867,23 @@ var valid3 = true;
 }
 }
 else {
-validate29.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
+validate254.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate29.errors = vErrors;
+validate254.errors = vErrors;
 return errors === 0;
 }
-validate29.evaluated = {"props":{"type":true,"data":true,"id":true,"apiVersion":true,"createdAt":true},"dynamicProps":false,"dynamicItems":false};
+validate254.evaluated = {"props":{"type":true,"data":true,"id":true,"apiVersion":true,"createdAt":true},"dynamicProps":false,"dynamicItems":false};
 
-export const validateWherebyRoomClientKnockCancelledEvent = validate31;
-const schema46 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/whereby/room.client.knockCancelled.schema.json","title":"Room client knock cancelled","description":"Sent when a visitor stops knocking, by pressing cancel or through a network problem. Note the camel case in `knockCancelled`.","type":"object","allOf":[{"$ref":"common/envelope.schema.json"}],"properties":{"type":{"const":"room.client.knockCancelled"},"data":{"$ref":"common/client-data.schema.json"}},"required":["type","data"],"examples":[{"id":"6e5d4c3b2a1f0e9d8c7b6a5f4e3d2c1b0a9f8e7d6c5b4a3f2e1d0c9b8a7f6e5d","apiVersion":"1.0","createdAt":"2026-11-02T13:59:48.907Z","type":"room.client.knockCancelled","data":{"meetingId":"61490154","roomName":"/team-standup-3f9a2c","subdomain":"acme","roomSessionId":"8d2f4c1e-6b7a-4e3d-9c0b-1a2b3c4d5e6f","displayName":"Alan Turing","participantId":"4b3a2f1e-0d9c-4b8a-7f6e-5d4c3b2a1f0e","metadata":null,"externalId":null}}]};
+export const validateWherebyRoomClientKnockCancelledEvent = validate256;
+const schema306 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/whereby/room.client.knockCancelled.schema.json","title":"Room client knock cancelled","description":"Sent when a visitor stops knocking, by pressing cancel or through a network problem. Note the camel case in `knockCancelled`.","type":"object","allOf":[{"$ref":"common/envelope.schema.json"}],"properties":{"type":{"const":"room.client.knockCancelled"},"data":{"$ref":"common/client-data.schema.json"}},"required":["type","data"],"examples":[{"id":"6e5d4c3b2a1f0e9d8c7b6a5f4e3d2c1b0a9f8e7d6c5b4a3f2e1d0c9b8a7f6e5d","apiVersion":"1.0","createdAt":"2026-11-02T13:59:48.907Z","type":"room.client.knockCancelled","data":{"meetingId":"61490154","roomName":"/team-standup-3f9a2c","subdomain":"acme","roomSessionId":"8d2f4c1e-6b7a-4e3d-9c0b-1a2b3c4d5e6f","displayName":"Alan Turing","participantId":"4b3a2f1e-0d9c-4b8a-7f6e-5d4c3b2a1f0e","metadata":null,"externalId":null}}]};
 
-function validate31(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate256(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://confhooks.dev/schemas/whereby/room.client.knockCancelled.schema.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate31.evaluated;
+const evaluated0 = validate256.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -895,7 +895,7 @@ if(errors === _errs2){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((((((data.id === undefined) && (missing0 = "id")) || ((data.apiVersion === undefined) && (missing0 = "apiVersion"))) || ((data.createdAt === undefined) && (missing0 = "createdAt"))) || ((data.type === undefined) && (missing0 = "type"))) || ((data.data === undefined) && (missing0 = "data"))){
-validate31.errors = [{instancePath,schemaPath:"common/envelope.schema.json/required",keyword:"required",params:{missingProperty: missing0}}];
+validate256.errors = [{instancePath,schemaPath:"common/envelope.schema.json/required",keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
@@ -905,12 +905,12 @@ const _errs4 = errors;
 if(errors === _errs4){
 if(typeof data0 === "string"){
 if(data0.length < 1){
-validate31.errors = [{instancePath:instancePath+"/id",schemaPath:"common/envelope.schema.json/properties/id/minLength",keyword:"minLength",params:{limit: 1}}];
+validate256.errors = [{instancePath:instancePath+"/id",schemaPath:"common/envelope.schema.json/properties/id/minLength",keyword:"minLength",params:{limit: 1}}];
 return false;
 }
 }
 else {
-validate31.errors = [{instancePath:instancePath+"/id",schemaPath:"common/envelope.schema.json/properties/id/type",keyword:"type",params:{type: "string"}}];
+validate256.errors = [{instancePath:instancePath+"/id",schemaPath:"common/envelope.schema.json/properties/id/type",keyword:"type",params:{type: "string"}}];
 return false;
 }
 }
@@ -923,7 +923,7 @@ if(valid2){
 if(data.apiVersion !== undefined){
 const _errs6 = errors;
 if("1.0" !== data.apiVersion){
-validate31.errors = [{instancePath:instancePath+"/apiVersion",schemaPath:"common/envelope.schema.json/properties/apiVersion/const",keyword:"const",params:{allowedValue: "1.0"}}];
+validate256.errors = [{instancePath:instancePath+"/apiVersion",schemaPath:"common/envelope.schema.json/properties/apiVersion/const",keyword:"const",params:{allowedValue: "1.0"}}];
 return false;
 }
 var valid2 = _errs6 === errors;
@@ -937,13 +937,13 @@ let data2 = data.createdAt;
 const _errs7 = errors;
 if(errors === _errs7){
 if(typeof data2 === "string"){
-if(!pattern4.test(data2)){
-validate31.errors = [{instancePath:instancePath+"/createdAt",schemaPath:"common/envelope.schema.json/properties/createdAt/pattern",keyword:"pattern",params:{pattern: "^\\d{4}-\\d{2}-\\d{2}[Tt]\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?([Zz]|[+-]\\d{2}:\\d{2})$"}}];
+if(!pattern8.test(data2)){
+validate256.errors = [{instancePath:instancePath+"/createdAt",schemaPath:"common/envelope.schema.json/properties/createdAt/pattern",keyword:"pattern",params:{pattern: "^\\d{4}-\\d{2}-\\d{2}[Tt]\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?([Zz]|[+-]\\d{2}:\\d{2})$"}}];
 return false;
 }
 }
 else {
-validate31.errors = [{instancePath:instancePath+"/createdAt",schemaPath:"common/envelope.schema.json/properties/createdAt/type",keyword:"type",params:{type: "string"}}];
+validate256.errors = [{instancePath:instancePath+"/createdAt",schemaPath:"common/envelope.schema.json/properties/createdAt/type",keyword:"type",params:{type: "string"}}];
 return false;
 }
 }
@@ -956,7 +956,7 @@ if(valid2){
 if(data.type !== undefined){
 const _errs9 = errors;
 if(typeof data.type !== "string"){
-validate31.errors = [{instancePath:instancePath+"/type",schemaPath:"common/envelope.schema.json/properties/type/type",keyword:"type",params:{type: "string"}}];
+validate256.errors = [{instancePath:instancePath+"/type",schemaPath:"common/envelope.schema.json/properties/type/type",keyword:"type",params:{type: "string"}}];
 return false;
 }
 var valid2 = _errs9 === errors;
@@ -969,7 +969,7 @@ if(data.data !== undefined){
 let data4 = data.data;
 const _errs11 = errors;
 if(!(data4 && typeof data4 == "object" && !Array.isArray(data4))){
-validate31.errors = [{instancePath:instancePath+"/data",schemaPath:"common/envelope.schema.json/properties/data/type",keyword:"type",params:{type: "object"}}];
+validate256.errors = [{instancePath:instancePath+"/data",schemaPath:"common/envelope.schema.json/properties/data/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
 var valid2 = _errs11 === errors;
@@ -984,7 +984,7 @@ var valid2 = true;
 }
 }
 else {
-validate31.errors = [{instancePath,schemaPath:"common/envelope.schema.json/type",keyword:"type",params:{type: "object"}}];
+validate256.errors = [{instancePath,schemaPath:"common/envelope.schema.json/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
@@ -992,14 +992,14 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing1;
 if(((data.type === undefined) && (missing1 = "type")) || ((data.data === undefined) && (missing1 = "data"))){
-validate31.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing1}}];
+validate256.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing1}}];
 return false;
 }
 else {
 if(data.type !== undefined){
 const _errs13 = errors;
 if("room.client.knockCancelled" !== data.type){
-validate31.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "room.client.knockCancelled"}}];
+validate256.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "room.client.knockCancelled"}}];
 return false;
 }
 var valid3 = _errs13 === errors;
@@ -1010,8 +1010,8 @@ var valid3 = true;
 if(valid3){
 if(data.data !== undefined){
 const _errs14 = errors;
-if(!(validate20(data.data, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate20.errors : vErrors.concat(validate20.errors);
+if(!(validate245(data.data, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate245.errors : vErrors.concat(validate245.errors);
 errors = vErrors.length;
 }
 var valid3 = _errs14 === errors;
@@ -1023,23 +1023,23 @@ var valid3 = true;
 }
 }
 else {
-validate31.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
+validate256.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate31.errors = vErrors;
+validate256.errors = vErrors;
 return errors === 0;
 }
-validate31.evaluated = {"props":{"type":true,"data":true,"id":true,"apiVersion":true,"createdAt":true},"dynamicProps":false,"dynamicItems":false};
+validate256.evaluated = {"props":{"type":true,"data":true,"id":true,"apiVersion":true,"createdAt":true},"dynamicProps":false,"dynamicItems":false};
 
-export const validateWherebyRoomClientKnockedEvent = validate33;
-const schema48 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/whereby/room.client.knocked.schema.json","title":"Room client knocked","description":"Sent when a visitor knocks from the waiting room of a locked room, asking to be let in.","type":"object","allOf":[{"$ref":"common/envelope.schema.json"}],"properties":{"type":{"const":"room.client.knocked"},"data":{"$ref":"common/client-data.schema.json"}},"required":["type","data"],"examples":[{"id":"5d4c3b2a1f0e9d8c7b6a5f4e3d2c1b0a9f8e7d6c5b4a3f2e1d0c9b8a7f6e5d4c","apiVersion":"1.0","createdAt":"2026-11-02T13:59:01.120Z","type":"room.client.knocked","data":{"meetingId":"61490154","roomName":"/team-standup-3f9a2c","subdomain":"acme","roomSessionId":"8d2f4c1e-6b7a-4e3d-9c0b-1a2b3c4d5e6f","displayName":"Alan Turing","participantId":"4b3a2f1e-0d9c-4b8a-7f6e-5d4c3b2a1f0e","metadata":null,"externalId":null}}]};
+export const validateWherebyRoomClientKnockedEvent = validate258;
+const schema308 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/whereby/room.client.knocked.schema.json","title":"Room client knocked","description":"Sent when a visitor knocks from the waiting room of a locked room, asking to be let in.","type":"object","allOf":[{"$ref":"common/envelope.schema.json"}],"properties":{"type":{"const":"room.client.knocked"},"data":{"$ref":"common/client-data.schema.json"}},"required":["type","data"],"examples":[{"id":"5d4c3b2a1f0e9d8c7b6a5f4e3d2c1b0a9f8e7d6c5b4a3f2e1d0c9b8a7f6e5d4c","apiVersion":"1.0","createdAt":"2026-11-02T13:59:01.120Z","type":"room.client.knocked","data":{"meetingId":"61490154","roomName":"/team-standup-3f9a2c","subdomain":"acme","roomSessionId":"8d2f4c1e-6b7a-4e3d-9c0b-1a2b3c4d5e6f","displayName":"Alan Turing","participantId":"4b3a2f1e-0d9c-4b8a-7f6e-5d4c3b2a1f0e","metadata":null,"externalId":null}}]};
 
-function validate33(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate258(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://confhooks.dev/schemas/whereby/room.client.knocked.schema.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate33.evaluated;
+const evaluated0 = validate258.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -1051,7 +1051,7 @@ if(errors === _errs2){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((((((data.id === undefined) && (missing0 = "id")) || ((data.apiVersion === undefined) && (missing0 = "apiVersion"))) || ((data.createdAt === undefined) && (missing0 = "createdAt"))) || ((data.type === undefined) && (missing0 = "type"))) || ((data.data === undefined) && (missing0 = "data"))){
-validate33.errors = [{instancePath,schemaPath:"common/envelope.schema.json/required",keyword:"required",params:{missingProperty: missing0}}];
+validate258.errors = [{instancePath,schemaPath:"common/envelope.schema.json/required",keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
@@ -1061,12 +1061,12 @@ const _errs4 = errors;
 if(errors === _errs4){
 if(typeof data0 === "string"){
 if(data0.length < 1){
-validate33.errors = [{instancePath:instancePath+"/id",schemaPath:"common/envelope.schema.json/properties/id/minLength",keyword:"minLength",params:{limit: 1}}];
+validate258.errors = [{instancePath:instancePath+"/id",schemaPath:"common/envelope.schema.json/properties/id/minLength",keyword:"minLength",params:{limit: 1}}];
 return false;
 }
 }
 else {
-validate33.errors = [{instancePath:instancePath+"/id",schemaPath:"common/envelope.schema.json/properties/id/type",keyword:"type",params:{type: "string"}}];
+validate258.errors = [{instancePath:instancePath+"/id",schemaPath:"common/envelope.schema.json/properties/id/type",keyword:"type",params:{type: "string"}}];
 return false;
 }
 }
@@ -1079,7 +1079,7 @@ if(valid2){
 if(data.apiVersion !== undefined){
 const _errs6 = errors;
 if("1.0" !== data.apiVersion){
-validate33.errors = [{instancePath:instancePath+"/apiVersion",schemaPath:"common/envelope.schema.json/properties/apiVersion/const",keyword:"const",params:{allowedValue: "1.0"}}];
+validate258.errors = [{instancePath:instancePath+"/apiVersion",schemaPath:"common/envelope.schema.json/properties/apiVersion/const",keyword:"const",params:{allowedValue: "1.0"}}];
 return false;
 }
 var valid2 = _errs6 === errors;
@@ -1093,13 +1093,13 @@ let data2 = data.createdAt;
 const _errs7 = errors;
 if(errors === _errs7){
 if(typeof data2 === "string"){
-if(!pattern4.test(data2)){
-validate33.errors = [{instancePath:instancePath+"/createdAt",schemaPath:"common/envelope.schema.json/properties/createdAt/pattern",keyword:"pattern",params:{pattern: "^\\d{4}-\\d{2}-\\d{2}[Tt]\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?([Zz]|[+-]\\d{2}:\\d{2})$"}}];
+if(!pattern8.test(data2)){
+validate258.errors = [{instancePath:instancePath+"/createdAt",schemaPath:"common/envelope.schema.json/properties/createdAt/pattern",keyword:"pattern",params:{pattern: "^\\d{4}-\\d{2}-\\d{2}[Tt]\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?([Zz]|[+-]\\d{2}:\\d{2})$"}}];
 return false;
 }
 }
 else {
-validate33.errors = [{instancePath:instancePath+"/createdAt",schemaPath:"common/envelope.schema.json/properties/createdAt/type",keyword:"type",params:{type: "string"}}];
+validate258.errors = [{instancePath:instancePath+"/createdAt",schemaPath:"common/envelope.schema.json/properties/createdAt/type",keyword:"type",params:{type: "string"}}];
 return false;
 }
 }
@@ -1112,7 +1112,7 @@ if(valid2){
 if(data.type !== undefined){
 const _errs9 = errors;
 if(typeof data.type !== "string"){
-validate33.errors = [{instancePath:instancePath+"/type",schemaPath:"common/envelope.schema.json/properties/type/type",keyword:"type",params:{type: "string"}}];
+validate258.errors = [{instancePath:instancePath+"/type",schemaPath:"common/envelope.schema.json/properties/type/type",keyword:"type",params:{type: "string"}}];
 return false;
 }
 var valid2 = _errs9 === errors;
@@ -1125,7 +1125,7 @@ if(data.data !== undefined){
 let data4 = data.data;
 const _errs11 = errors;
 if(!(data4 && typeof data4 == "object" && !Array.isArray(data4))){
-validate33.errors = [{instancePath:instancePath+"/data",schemaPath:"common/envelope.schema.json/properties/data/type",keyword:"type",params:{type: "object"}}];
+validate258.errors = [{instancePath:instancePath+"/data",schemaPath:"common/envelope.schema.json/properties/data/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
 var valid2 = _errs11 === errors;
@@ -1140,7 +1140,7 @@ var valid2 = true;
 }
 }
 else {
-validate33.errors = [{instancePath,schemaPath:"common/envelope.schema.json/type",keyword:"type",params:{type: "object"}}];
+validate258.errors = [{instancePath,schemaPath:"common/envelope.schema.json/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
@@ -1148,14 +1148,14 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing1;
 if(((data.type === undefined) && (missing1 = "type")) || ((data.data === undefined) && (missing1 = "data"))){
-validate33.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing1}}];
+validate258.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing1}}];
 return false;
 }
 else {
 if(data.type !== undefined){
 const _errs13 = errors;
 if("room.client.knocked" !== data.type){
-validate33.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "room.client.knocked"}}];
+validate258.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "room.client.knocked"}}];
 return false;
 }
 var valid3 = _errs13 === errors;
@@ -1166,8 +1166,8 @@ var valid3 = true;
 if(valid3){
 if(data.data !== undefined){
 const _errs14 = errors;
-if(!(validate20(data.data, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate20.errors : vErrors.concat(validate20.errors);
+if(!(validate245(data.data, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate245.errors : vErrors.concat(validate245.errors);
 errors = vErrors.length;
 }
 var valid3 = _errs14 === errors;
@@ -1179,23 +1179,23 @@ var valid3 = true;
 }
 }
 else {
-validate33.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
+validate258.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate33.errors = vErrors;
+validate258.errors = vErrors;
 return errors === 0;
 }
-validate33.evaluated = {"props":{"type":true,"data":true,"id":true,"apiVersion":true,"createdAt":true},"dynamicProps":false,"dynamicItems":false};
+validate258.evaluated = {"props":{"type":true,"data":true,"id":true,"apiVersion":true,"createdAt":true},"dynamicProps":false,"dynamicItems":false};
 
-export const validateWherebyRoomClientLeftEvent = validate35;
-const schema50 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/whereby/room.client.left.schema.json","title":"Room client left","description":"Sent when a participant leaves the room, through the leave button or by closing the browser tab.","type":"object","allOf":[{"$ref":"common/envelope.schema.json"}],"properties":{"type":{"const":"room.client.left"},"data":{"$ref":"common/client-join-leave-data.schema.json"}},"required":["type","data"],"examples":[{"id":"0b9a8f7e6d5c4b3a29180f7e6d5c4b3a29180f7e6d5c4b3a29180f7e6d5c4b3a","apiVersion":"1.0","createdAt":"2026-11-02T14:41:55.730Z","type":"room.client.left","data":{"meetingId":"61490154","roomName":"/team-standup-3f9a2c","subdomain":"acme","roomSessionId":"8d2f4c1e-6b7a-4e3d-9c0b-1a2b3c4d5e6f","displayName":"Grace Hopper","participantId":"9e8d7c6b-5a4f-4e3d-2c1b-0a9f8e7d6c5b","metadata":null,"externalId":null,"roleName":"visitor","numClients":1,"numClientsByRoleName":{"host":1},"isDialIn":false}}]};
+export const validateWherebyRoomClientLeftEvent = validate260;
+const schema310 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/whereby/room.client.left.schema.json","title":"Room client left","description":"Sent when a participant leaves the room, through the leave button or by closing the browser tab.","type":"object","allOf":[{"$ref":"common/envelope.schema.json"}],"properties":{"type":{"const":"room.client.left"},"data":{"$ref":"common/client-join-leave-data.schema.json"}},"required":["type","data"],"examples":[{"id":"0b9a8f7e6d5c4b3a29180f7e6d5c4b3a29180f7e6d5c4b3a29180f7e6d5c4b3a","apiVersion":"1.0","createdAt":"2026-11-02T14:41:55.730Z","type":"room.client.left","data":{"meetingId":"61490154","roomName":"/team-standup-3f9a2c","subdomain":"acme","roomSessionId":"8d2f4c1e-6b7a-4e3d-9c0b-1a2b3c4d5e6f","displayName":"Grace Hopper","participantId":"9e8d7c6b-5a4f-4e3d-2c1b-0a9f8e7d6c5b","metadata":null,"externalId":null,"roleName":"visitor","numClients":1,"numClientsByRoleName":{"host":1},"isDialIn":false}}]};
 
-function validate35(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate260(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://confhooks.dev/schemas/whereby/room.client.left.schema.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate35.evaluated;
+const evaluated0 = validate260.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -1207,7 +1207,7 @@ if(errors === _errs2){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((((((data.id === undefined) && (missing0 = "id")) || ((data.apiVersion === undefined) && (missing0 = "apiVersion"))) || ((data.createdAt === undefined) && (missing0 = "createdAt"))) || ((data.type === undefined) && (missing0 = "type"))) || ((data.data === undefined) && (missing0 = "data"))){
-validate35.errors = [{instancePath,schemaPath:"common/envelope.schema.json/required",keyword:"required",params:{missingProperty: missing0}}];
+validate260.errors = [{instancePath,schemaPath:"common/envelope.schema.json/required",keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
@@ -1217,12 +1217,12 @@ const _errs4 = errors;
 if(errors === _errs4){
 if(typeof data0 === "string"){
 if(data0.length < 1){
-validate35.errors = [{instancePath:instancePath+"/id",schemaPath:"common/envelope.schema.json/properties/id/minLength",keyword:"minLength",params:{limit: 1}}];
+validate260.errors = [{instancePath:instancePath+"/id",schemaPath:"common/envelope.schema.json/properties/id/minLength",keyword:"minLength",params:{limit: 1}}];
 return false;
 }
 }
 else {
-validate35.errors = [{instancePath:instancePath+"/id",schemaPath:"common/envelope.schema.json/properties/id/type",keyword:"type",params:{type: "string"}}];
+validate260.errors = [{instancePath:instancePath+"/id",schemaPath:"common/envelope.schema.json/properties/id/type",keyword:"type",params:{type: "string"}}];
 return false;
 }
 }
@@ -1235,7 +1235,7 @@ if(valid2){
 if(data.apiVersion !== undefined){
 const _errs6 = errors;
 if("1.0" !== data.apiVersion){
-validate35.errors = [{instancePath:instancePath+"/apiVersion",schemaPath:"common/envelope.schema.json/properties/apiVersion/const",keyword:"const",params:{allowedValue: "1.0"}}];
+validate260.errors = [{instancePath:instancePath+"/apiVersion",schemaPath:"common/envelope.schema.json/properties/apiVersion/const",keyword:"const",params:{allowedValue: "1.0"}}];
 return false;
 }
 var valid2 = _errs6 === errors;
@@ -1249,13 +1249,13 @@ let data2 = data.createdAt;
 const _errs7 = errors;
 if(errors === _errs7){
 if(typeof data2 === "string"){
-if(!pattern4.test(data2)){
-validate35.errors = [{instancePath:instancePath+"/createdAt",schemaPath:"common/envelope.schema.json/properties/createdAt/pattern",keyword:"pattern",params:{pattern: "^\\d{4}-\\d{2}-\\d{2}[Tt]\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?([Zz]|[+-]\\d{2}:\\d{2})$"}}];
+if(!pattern8.test(data2)){
+validate260.errors = [{instancePath:instancePath+"/createdAt",schemaPath:"common/envelope.schema.json/properties/createdAt/pattern",keyword:"pattern",params:{pattern: "^\\d{4}-\\d{2}-\\d{2}[Tt]\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?([Zz]|[+-]\\d{2}:\\d{2})$"}}];
 return false;
 }
 }
 else {
-validate35.errors = [{instancePath:instancePath+"/createdAt",schemaPath:"common/envelope.schema.json/properties/createdAt/type",keyword:"type",params:{type: "string"}}];
+validate260.errors = [{instancePath:instancePath+"/createdAt",schemaPath:"common/envelope.schema.json/properties/createdAt/type",keyword:"type",params:{type: "string"}}];
 return false;
 }
 }
@@ -1268,7 +1268,7 @@ if(valid2){
 if(data.type !== undefined){
 const _errs9 = errors;
 if(typeof data.type !== "string"){
-validate35.errors = [{instancePath:instancePath+"/type",schemaPath:"common/envelope.schema.json/properties/type/type",keyword:"type",params:{type: "string"}}];
+validate260.errors = [{instancePath:instancePath+"/type",schemaPath:"common/envelope.schema.json/properties/type/type",keyword:"type",params:{type: "string"}}];
 return false;
 }
 var valid2 = _errs9 === errors;
@@ -1281,7 +1281,7 @@ if(data.data !== undefined){
 let data4 = data.data;
 const _errs11 = errors;
 if(!(data4 && typeof data4 == "object" && !Array.isArray(data4))){
-validate35.errors = [{instancePath:instancePath+"/data",schemaPath:"common/envelope.schema.json/properties/data/type",keyword:"type",params:{type: "object"}}];
+validate260.errors = [{instancePath:instancePath+"/data",schemaPath:"common/envelope.schema.json/properties/data/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
 var valid2 = _errs11 === errors;
@@ -1296,7 +1296,7 @@ var valid2 = true;
 }
 }
 else {
-validate35.errors = [{instancePath,schemaPath:"common/envelope.schema.json/type",keyword:"type",params:{type: "object"}}];
+validate260.errors = [{instancePath,schemaPath:"common/envelope.schema.json/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
@@ -1304,14 +1304,14 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing1;
 if(((data.type === undefined) && (missing1 = "type")) || ((data.data === undefined) && (missing1 = "data"))){
-validate35.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing1}}];
+validate260.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing1}}];
 return false;
 }
 else {
 if(data.type !== undefined){
 const _errs13 = errors;
 if("room.client.left" !== data.type){
-validate35.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "room.client.left"}}];
+validate260.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "room.client.left"}}];
 return false;
 }
 var valid3 = _errs13 === errors;
@@ -1322,8 +1322,8 @@ var valid3 = true;
 if(valid3){
 if(data.data !== undefined){
 const _errs14 = errors;
-if(!(validate21(data.data, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate21.errors : vErrors.concat(validate21.errors);
+if(!(validate246(data.data, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate246.errors : vErrors.concat(validate246.errors);
 errors = vErrors.length;
 }
 var valid3 = _errs14 === errors;
@@ -1335,23 +1335,23 @@ var valid3 = true;
 }
 }
 else {
-validate35.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
+validate260.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate35.errors = vErrors;
+validate260.errors = vErrors;
 return errors === 0;
 }
-validate35.evaluated = {"props":{"type":true,"data":true,"id":true,"apiVersion":true,"createdAt":true},"dynamicProps":false,"dynamicItems":false};
+validate260.evaluated = {"props":{"type":true,"data":true,"id":true,"apiVersion":true,"createdAt":true},"dynamicProps":false,"dynamicItems":false};
 
-export const validateWherebyRoomSessionEndedEvent = validate37;
-const schema52 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/whereby/room.session.ended.schema.json","title":"Room session ended","description":"Sent when a room session ends: when fewer than two participants have been in the room for some time. Whereby says this heuristic may change.","type":"object","allOf":[{"$ref":"common/envelope.schema.json"}],"properties":{"type":{"const":"room.session.ended"},"data":{"$ref":"common/in-room-data.schema.json"}},"required":["type","data"],"examples":[{"id":"8a7f6e5d4c3b2a1f0e9d8c7b6a5f4e3d2c1b0a9f8e7d6c5b4a3f2e1d0c9b8a7f","apiVersion":"1.0","createdAt":"2026-11-02T14:44:02.311Z","type":"room.session.ended","data":{"meetingId":"61490154","roomName":"/team-standup-3f9a2c","subdomain":"acme","roomSessionId":"8d2f4c1e-6b7a-4e3d-9c0b-1a2b3c4d5e6f"}}]};
+export const validateWherebyRoomSessionEndedEvent = validate262;
+const schema312 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/whereby/room.session.ended.schema.json","title":"Room session ended","description":"Sent when a room session ends: when fewer than two participants have been in the room for some time. Whereby says this heuristic may change.","type":"object","allOf":[{"$ref":"common/envelope.schema.json"}],"properties":{"type":{"const":"room.session.ended"},"data":{"$ref":"common/in-room-data.schema.json"}},"required":["type","data"],"examples":[{"id":"8a7f6e5d4c3b2a1f0e9d8c7b6a5f4e3d2c1b0a9f8e7d6c5b4a3f2e1d0c9b8a7f","apiVersion":"1.0","createdAt":"2026-11-02T14:44:02.311Z","type":"room.session.ended","data":{"meetingId":"61490154","roomName":"/team-standup-3f9a2c","subdomain":"acme","roomSessionId":"8d2f4c1e-6b7a-4e3d-9c0b-1a2b3c4d5e6f"}}]};
 
-function validate37(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate262(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://confhooks.dev/schemas/whereby/room.session.ended.schema.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate37.evaluated;
+const evaluated0 = validate262.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -1363,7 +1363,7 @@ if(errors === _errs2){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((((((data.id === undefined) && (missing0 = "id")) || ((data.apiVersion === undefined) && (missing0 = "apiVersion"))) || ((data.createdAt === undefined) && (missing0 = "createdAt"))) || ((data.type === undefined) && (missing0 = "type"))) || ((data.data === undefined) && (missing0 = "data"))){
-validate37.errors = [{instancePath,schemaPath:"common/envelope.schema.json/required",keyword:"required",params:{missingProperty: missing0}}];
+validate262.errors = [{instancePath,schemaPath:"common/envelope.schema.json/required",keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
@@ -1373,12 +1373,12 @@ const _errs4 = errors;
 if(errors === _errs4){
 if(typeof data0 === "string"){
 if(data0.length < 1){
-validate37.errors = [{instancePath:instancePath+"/id",schemaPath:"common/envelope.schema.json/properties/id/minLength",keyword:"minLength",params:{limit: 1}}];
+validate262.errors = [{instancePath:instancePath+"/id",schemaPath:"common/envelope.schema.json/properties/id/minLength",keyword:"minLength",params:{limit: 1}}];
 return false;
 }
 }
 else {
-validate37.errors = [{instancePath:instancePath+"/id",schemaPath:"common/envelope.schema.json/properties/id/type",keyword:"type",params:{type: "string"}}];
+validate262.errors = [{instancePath:instancePath+"/id",schemaPath:"common/envelope.schema.json/properties/id/type",keyword:"type",params:{type: "string"}}];
 return false;
 }
 }
@@ -1391,7 +1391,7 @@ if(valid2){
 if(data.apiVersion !== undefined){
 const _errs6 = errors;
 if("1.0" !== data.apiVersion){
-validate37.errors = [{instancePath:instancePath+"/apiVersion",schemaPath:"common/envelope.schema.json/properties/apiVersion/const",keyword:"const",params:{allowedValue: "1.0"}}];
+validate262.errors = [{instancePath:instancePath+"/apiVersion",schemaPath:"common/envelope.schema.json/properties/apiVersion/const",keyword:"const",params:{allowedValue: "1.0"}}];
 return false;
 }
 var valid2 = _errs6 === errors;
@@ -1405,13 +1405,13 @@ let data2 = data.createdAt;
 const _errs7 = errors;
 if(errors === _errs7){
 if(typeof data2 === "string"){
-if(!pattern4.test(data2)){
-validate37.errors = [{instancePath:instancePath+"/createdAt",schemaPath:"common/envelope.schema.json/properties/createdAt/pattern",keyword:"pattern",params:{pattern: "^\\d{4}-\\d{2}-\\d{2}[Tt]\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?([Zz]|[+-]\\d{2}:\\d{2})$"}}];
+if(!pattern8.test(data2)){
+validate262.errors = [{instancePath:instancePath+"/createdAt",schemaPath:"common/envelope.schema.json/properties/createdAt/pattern",keyword:"pattern",params:{pattern: "^\\d{4}-\\d{2}-\\d{2}[Tt]\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?([Zz]|[+-]\\d{2}:\\d{2})$"}}];
 return false;
 }
 }
 else {
-validate37.errors = [{instancePath:instancePath+"/createdAt",schemaPath:"common/envelope.schema.json/properties/createdAt/type",keyword:"type",params:{type: "string"}}];
+validate262.errors = [{instancePath:instancePath+"/createdAt",schemaPath:"common/envelope.schema.json/properties/createdAt/type",keyword:"type",params:{type: "string"}}];
 return false;
 }
 }
@@ -1424,7 +1424,7 @@ if(valid2){
 if(data.type !== undefined){
 const _errs9 = errors;
 if(typeof data.type !== "string"){
-validate37.errors = [{instancePath:instancePath+"/type",schemaPath:"common/envelope.schema.json/properties/type/type",keyword:"type",params:{type: "string"}}];
+validate262.errors = [{instancePath:instancePath+"/type",schemaPath:"common/envelope.schema.json/properties/type/type",keyword:"type",params:{type: "string"}}];
 return false;
 }
 var valid2 = _errs9 === errors;
@@ -1437,7 +1437,7 @@ if(data.data !== undefined){
 let data4 = data.data;
 const _errs11 = errors;
 if(!(data4 && typeof data4 == "object" && !Array.isArray(data4))){
-validate37.errors = [{instancePath:instancePath+"/data",schemaPath:"common/envelope.schema.json/properties/data/type",keyword:"type",params:{type: "object"}}];
+validate262.errors = [{instancePath:instancePath+"/data",schemaPath:"common/envelope.schema.json/properties/data/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
 var valid2 = _errs11 === errors;
@@ -1452,7 +1452,7 @@ var valid2 = true;
 }
 }
 else {
-validate37.errors = [{instancePath,schemaPath:"common/envelope.schema.json/type",keyword:"type",params:{type: "object"}}];
+validate262.errors = [{instancePath,schemaPath:"common/envelope.schema.json/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
@@ -1460,14 +1460,14 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing1;
 if(((data.type === undefined) && (missing1 = "type")) || ((data.data === undefined) && (missing1 = "data"))){
-validate37.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing1}}];
+validate262.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing1}}];
 return false;
 }
 else {
 if(data.type !== undefined){
 const _errs13 = errors;
 if("room.session.ended" !== data.type){
-validate37.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "room.session.ended"}}];
+validate262.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "room.session.ended"}}];
 return false;
 }
 var valid3 = _errs13 === errors;
@@ -1484,14 +1484,14 @@ if(errors === _errs15){
 if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
 let missing2;
 if(((data6.roomName === undefined) && (missing2 = "roomName")) || ((data6.subdomain === undefined) && (missing2 = "subdomain"))){
-validate37.errors = [{instancePath:instancePath+"/data",schemaPath:"common/in-room-data.schema.json/required",keyword:"required",params:{missingProperty: missing2}}];
+validate262.errors = [{instancePath:instancePath+"/data",schemaPath:"common/in-room-data.schema.json/required",keyword:"required",params:{missingProperty: missing2}}];
 return false;
 }
 else {
 if(data6.meetingId !== undefined){
 const _errs17 = errors;
 if(typeof data6.meetingId !== "string"){
-validate37.errors = [{instancePath:instancePath+"/data/meetingId",schemaPath:"common/in-room-data.schema.json/properties/meetingId/type",keyword:"type",params:{type: "string"}}];
+validate262.errors = [{instancePath:instancePath+"/data/meetingId",schemaPath:"common/in-room-data.schema.json/properties/meetingId/type",keyword:"type",params:{type: "string"}}];
 return false;
 }
 var valid5 = _errs17 === errors;
@@ -1503,7 +1503,7 @@ if(valid5){
 if(data6.roomName !== undefined){
 const _errs19 = errors;
 if(typeof data6.roomName !== "string"){
-validate37.errors = [{instancePath:instancePath+"/data/roomName",schemaPath:"common/in-room-data.schema.json/properties/roomName/type",keyword:"type",params:{type: "string"}}];
+validate262.errors = [{instancePath:instancePath+"/data/roomName",schemaPath:"common/in-room-data.schema.json/properties/roomName/type",keyword:"type",params:{type: "string"}}];
 return false;
 }
 var valid5 = _errs19 === errors;
@@ -1515,7 +1515,7 @@ if(valid5){
 if(data6.subdomain !== undefined){
 const _errs21 = errors;
 if(typeof data6.subdomain !== "string"){
-validate37.errors = [{instancePath:instancePath+"/data/subdomain",schemaPath:"common/in-room-data.schema.json/properties/subdomain/type",keyword:"type",params:{type: "string"}}];
+validate262.errors = [{instancePath:instancePath+"/data/subdomain",schemaPath:"common/in-room-data.schema.json/properties/subdomain/type",keyword:"type",params:{type: "string"}}];
 return false;
 }
 var valid5 = _errs21 === errors;
@@ -1528,7 +1528,7 @@ if(data6.roomSessionId !== undefined){
 let data10 = data6.roomSessionId;
 const _errs23 = errors;
 if((typeof data10 !== "string") && (data10 !== null)){
-validate37.errors = [{instancePath:instancePath+"/data/roomSessionId",schemaPath:"common/in-room-data.schema.json/properties/roomSessionId/type",keyword:"type",params:{type: schema32.properties.roomSessionId.type}}];
+validate262.errors = [{instancePath:instancePath+"/data/roomSessionId",schemaPath:"common/in-room-data.schema.json/properties/roomSessionId/type",keyword:"type",params:{type: schema292.properties.roomSessionId.type}}];
 return false;
 }
 var valid5 = _errs23 === errors;
@@ -1542,7 +1542,7 @@ var valid5 = true;
 }
 }
 else {
-validate37.errors = [{instancePath:instancePath+"/data",schemaPath:"common/in-room-data.schema.json/type",keyword:"type",params:{type: "object"}}];
+validate262.errors = [{instancePath:instancePath+"/data",schemaPath:"common/in-room-data.schema.json/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
@@ -1555,23 +1555,23 @@ var valid3 = true;
 }
 }
 else {
-validate37.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
+validate262.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate37.errors = vErrors;
+validate262.errors = vErrors;
 return errors === 0;
 }
-validate37.evaluated = {"props":{"type":true,"data":true,"id":true,"apiVersion":true,"createdAt":true},"dynamicProps":false,"dynamicItems":false};
+validate262.evaluated = {"props":{"type":true,"data":true,"id":true,"apiVersion":true,"createdAt":true},"dynamicProps":false,"dynamicItems":false};
 
-export const validateWherebyRoomSessionStartedEvent = validate38;
-const schema55 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/whereby/room.session.started.schema.json","title":"Room session started","description":"Sent when a room session starts, that is when at least two participants are in the room.","type":"object","allOf":[{"$ref":"common/envelope.schema.json"}],"properties":{"type":{"const":"room.session.started"},"data":{"$ref":"common/in-room-data.schema.json"}},"required":["type","data"],"examples":[{"id":"7f6e5d4c3b2a1f0e9d8c7b6a5f4e3d2c1b0a9f8e7d6c5b4a3f2e1d0c9b8a7f6e","apiVersion":"1.0","createdAt":"2026-11-02T14:03:27.533Z","type":"room.session.started","data":{"meetingId":"61490154","roomName":"/team-standup-3f9a2c","subdomain":"acme","roomSessionId":"8d2f4c1e-6b7a-4e3d-9c0b-1a2b3c4d5e6f"}}]};
+export const validateWherebyRoomSessionStartedEvent = validate263;
+const schema315 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/whereby/room.session.started.schema.json","title":"Room session started","description":"Sent when a room session starts, that is when at least two participants are in the room.","type":"object","allOf":[{"$ref":"common/envelope.schema.json"}],"properties":{"type":{"const":"room.session.started"},"data":{"$ref":"common/in-room-data.schema.json"}},"required":["type","data"],"examples":[{"id":"7f6e5d4c3b2a1f0e9d8c7b6a5f4e3d2c1b0a9f8e7d6c5b4a3f2e1d0c9b8a7f6e","apiVersion":"1.0","createdAt":"2026-11-02T14:03:27.533Z","type":"room.session.started","data":{"meetingId":"61490154","roomName":"/team-standup-3f9a2c","subdomain":"acme","roomSessionId":"8d2f4c1e-6b7a-4e3d-9c0b-1a2b3c4d5e6f"}}]};
 
-function validate38(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate263(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://confhooks.dev/schemas/whereby/room.session.started.schema.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate38.evaluated;
+const evaluated0 = validate263.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -1583,7 +1583,7 @@ if(errors === _errs2){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((((((data.id === undefined) && (missing0 = "id")) || ((data.apiVersion === undefined) && (missing0 = "apiVersion"))) || ((data.createdAt === undefined) && (missing0 = "createdAt"))) || ((data.type === undefined) && (missing0 = "type"))) || ((data.data === undefined) && (missing0 = "data"))){
-validate38.errors = [{instancePath,schemaPath:"common/envelope.schema.json/required",keyword:"required",params:{missingProperty: missing0}}];
+validate263.errors = [{instancePath,schemaPath:"common/envelope.schema.json/required",keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
@@ -1593,12 +1593,12 @@ const _errs4 = errors;
 if(errors === _errs4){
 if(typeof data0 === "string"){
 if(data0.length < 1){
-validate38.errors = [{instancePath:instancePath+"/id",schemaPath:"common/envelope.schema.json/properties/id/minLength",keyword:"minLength",params:{limit: 1}}];
+validate263.errors = [{instancePath:instancePath+"/id",schemaPath:"common/envelope.schema.json/properties/id/minLength",keyword:"minLength",params:{limit: 1}}];
 return false;
 }
 }
 else {
-validate38.errors = [{instancePath:instancePath+"/id",schemaPath:"common/envelope.schema.json/properties/id/type",keyword:"type",params:{type: "string"}}];
+validate263.errors = [{instancePath:instancePath+"/id",schemaPath:"common/envelope.schema.json/properties/id/type",keyword:"type",params:{type: "string"}}];
 return false;
 }
 }
@@ -1611,7 +1611,7 @@ if(valid2){
 if(data.apiVersion !== undefined){
 const _errs6 = errors;
 if("1.0" !== data.apiVersion){
-validate38.errors = [{instancePath:instancePath+"/apiVersion",schemaPath:"common/envelope.schema.json/properties/apiVersion/const",keyword:"const",params:{allowedValue: "1.0"}}];
+validate263.errors = [{instancePath:instancePath+"/apiVersion",schemaPath:"common/envelope.schema.json/properties/apiVersion/const",keyword:"const",params:{allowedValue: "1.0"}}];
 return false;
 }
 var valid2 = _errs6 === errors;
@@ -1625,13 +1625,13 @@ let data2 = data.createdAt;
 const _errs7 = errors;
 if(errors === _errs7){
 if(typeof data2 === "string"){
-if(!pattern4.test(data2)){
-validate38.errors = [{instancePath:instancePath+"/createdAt",schemaPath:"common/envelope.schema.json/properties/createdAt/pattern",keyword:"pattern",params:{pattern: "^\\d{4}-\\d{2}-\\d{2}[Tt]\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?([Zz]|[+-]\\d{2}:\\d{2})$"}}];
+if(!pattern8.test(data2)){
+validate263.errors = [{instancePath:instancePath+"/createdAt",schemaPath:"common/envelope.schema.json/properties/createdAt/pattern",keyword:"pattern",params:{pattern: "^\\d{4}-\\d{2}-\\d{2}[Tt]\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?([Zz]|[+-]\\d{2}:\\d{2})$"}}];
 return false;
 }
 }
 else {
-validate38.errors = [{instancePath:instancePath+"/createdAt",schemaPath:"common/envelope.schema.json/properties/createdAt/type",keyword:"type",params:{type: "string"}}];
+validate263.errors = [{instancePath:instancePath+"/createdAt",schemaPath:"common/envelope.schema.json/properties/createdAt/type",keyword:"type",params:{type: "string"}}];
 return false;
 }
 }
@@ -1644,7 +1644,7 @@ if(valid2){
 if(data.type !== undefined){
 const _errs9 = errors;
 if(typeof data.type !== "string"){
-validate38.errors = [{instancePath:instancePath+"/type",schemaPath:"common/envelope.schema.json/properties/type/type",keyword:"type",params:{type: "string"}}];
+validate263.errors = [{instancePath:instancePath+"/type",schemaPath:"common/envelope.schema.json/properties/type/type",keyword:"type",params:{type: "string"}}];
 return false;
 }
 var valid2 = _errs9 === errors;
@@ -1657,7 +1657,7 @@ if(data.data !== undefined){
 let data4 = data.data;
 const _errs11 = errors;
 if(!(data4 && typeof data4 == "object" && !Array.isArray(data4))){
-validate38.errors = [{instancePath:instancePath+"/data",schemaPath:"common/envelope.schema.json/properties/data/type",keyword:"type",params:{type: "object"}}];
+validate263.errors = [{instancePath:instancePath+"/data",schemaPath:"common/envelope.schema.json/properties/data/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
 var valid2 = _errs11 === errors;
@@ -1672,7 +1672,7 @@ var valid2 = true;
 }
 }
 else {
-validate38.errors = [{instancePath,schemaPath:"common/envelope.schema.json/type",keyword:"type",params:{type: "object"}}];
+validate263.errors = [{instancePath,schemaPath:"common/envelope.schema.json/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
@@ -1680,14 +1680,14 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing1;
 if(((data.type === undefined) && (missing1 = "type")) || ((data.data === undefined) && (missing1 = "data"))){
-validate38.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing1}}];
+validate263.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing1}}];
 return false;
 }
 else {
 if(data.type !== undefined){
 const _errs13 = errors;
 if("room.session.started" !== data.type){
-validate38.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "room.session.started"}}];
+validate263.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "room.session.started"}}];
 return false;
 }
 var valid3 = _errs13 === errors;
@@ -1704,14 +1704,14 @@ if(errors === _errs15){
 if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
 let missing2;
 if(((data6.roomName === undefined) && (missing2 = "roomName")) || ((data6.subdomain === undefined) && (missing2 = "subdomain"))){
-validate38.errors = [{instancePath:instancePath+"/data",schemaPath:"common/in-room-data.schema.json/required",keyword:"required",params:{missingProperty: missing2}}];
+validate263.errors = [{instancePath:instancePath+"/data",schemaPath:"common/in-room-data.schema.json/required",keyword:"required",params:{missingProperty: missing2}}];
 return false;
 }
 else {
 if(data6.meetingId !== undefined){
 const _errs17 = errors;
 if(typeof data6.meetingId !== "string"){
-validate38.errors = [{instancePath:instancePath+"/data/meetingId",schemaPath:"common/in-room-data.schema.json/properties/meetingId/type",keyword:"type",params:{type: "string"}}];
+validate263.errors = [{instancePath:instancePath+"/data/meetingId",schemaPath:"common/in-room-data.schema.json/properties/meetingId/type",keyword:"type",params:{type: "string"}}];
 return false;
 }
 var valid5 = _errs17 === errors;
@@ -1723,7 +1723,7 @@ if(valid5){
 if(data6.roomName !== undefined){
 const _errs19 = errors;
 if(typeof data6.roomName !== "string"){
-validate38.errors = [{instancePath:instancePath+"/data/roomName",schemaPath:"common/in-room-data.schema.json/properties/roomName/type",keyword:"type",params:{type: "string"}}];
+validate263.errors = [{instancePath:instancePath+"/data/roomName",schemaPath:"common/in-room-data.schema.json/properties/roomName/type",keyword:"type",params:{type: "string"}}];
 return false;
 }
 var valid5 = _errs19 === errors;
@@ -1735,7 +1735,7 @@ if(valid5){
 if(data6.subdomain !== undefined){
 const _errs21 = errors;
 if(typeof data6.subdomain !== "string"){
-validate38.errors = [{instancePath:instancePath+"/data/subdomain",schemaPath:"common/in-room-data.schema.json/properties/subdomain/type",keyword:"type",params:{type: "string"}}];
+validate263.errors = [{instancePath:instancePath+"/data/subdomain",schemaPath:"common/in-room-data.schema.json/properties/subdomain/type",keyword:"type",params:{type: "string"}}];
 return false;
 }
 var valid5 = _errs21 === errors;
@@ -1748,7 +1748,7 @@ if(data6.roomSessionId !== undefined){
 let data10 = data6.roomSessionId;
 const _errs23 = errors;
 if((typeof data10 !== "string") && (data10 !== null)){
-validate38.errors = [{instancePath:instancePath+"/data/roomSessionId",schemaPath:"common/in-room-data.schema.json/properties/roomSessionId/type",keyword:"type",params:{type: schema32.properties.roomSessionId.type}}];
+validate263.errors = [{instancePath:instancePath+"/data/roomSessionId",schemaPath:"common/in-room-data.schema.json/properties/roomSessionId/type",keyword:"type",params:{type: schema292.properties.roomSessionId.type}}];
 return false;
 }
 var valid5 = _errs23 === errors;
@@ -1762,7 +1762,7 @@ var valid5 = true;
 }
 }
 else {
-validate38.errors = [{instancePath:instancePath+"/data",schemaPath:"common/in-room-data.schema.json/type",keyword:"type",params:{type: "object"}}];
+validate263.errors = [{instancePath:instancePath+"/data",schemaPath:"common/in-room-data.schema.json/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
@@ -1775,24 +1775,24 @@ var valid3 = true;
 }
 }
 else {
-validate38.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
+validate263.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate38.errors = vErrors;
+validate263.errors = vErrors;
 return errors === 0;
 }
-validate38.evaluated = {"props":{"type":true,"data":true,"id":true,"apiVersion":true,"createdAt":true},"dynamicProps":false,"dynamicItems":false};
+validate263.evaluated = {"props":{"type":true,"data":true,"id":true,"apiVersion":true,"createdAt":true},"dynamicProps":false,"dynamicItems":false};
 
-export const validateWherebyTranscriptionFailedEvent = validate39;
-const schema58 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/whereby/transcription.failed.schema.json","title":"Transcription failed","description":"Sent when a transcription failed to process; `status` is expected to be `failed`.","type":"object","allOf":[{"$ref":"common/envelope.schema.json"}],"properties":{"type":{"const":"transcription.failed"},"data":{"description":"The failed transcription and why it failed.","type":"object","allOf":[{"$ref":"common/transcription-data.schema.json"}],"properties":{"error":{"type":"string","description":"Why the transcription failed, in Whereby's words."}},"required":["error"]}},"required":["type","data"],"examples":[{"id":"df2e1d0c9b8a7f6e5d4c3b2a1f0e9d8c7b6a5f4e3d2c1b0a9f8e7d6c5b4a3f2e","apiVersion":"1.0","createdAt":"2026-11-02T14:47:03.610Z","type":"transcription.failed","data":{"roomName":"/team-standup-3f9a2c","roomSessionId":"8d2f4c1e-6b7a-4e3d-9c0b-1a2b3c4d5e6f","transcriptionId":"2c9e4a7b-1d3f-4e5a-8b6c-7d9e0f1a2b3c","type":"RECORDING_TRANSCRIPTION","status":"failed","error":"Recording has no audio track"}}]};
-const schema38 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/whereby/common/transcription-data.schema.json","title":"Whereby transcription data","description":"Fields common to the transcription events.","type":"object","properties":{"roomName":{"type":"string","description":"The room's path, e.g. `/team-standup`."},"roomSessionId":{"type":"string","description":"Id of the room session that was transcribed."},"transcriptionId":{"type":"string","description":"Unique id of the transcription (a UUID in practice)."},"type":{"enum":["LIVE_TRANSCRIPTION","RECORDING_TRANSCRIPTION"],"description":"`LIVE_TRANSCRIPTION` for a session transcribed live, `RECORDING_TRANSCRIPTION` for a transcribed recording. Not to be confused with the event's own `type`."},"status":{"enum":["in_progress","ready","failed"],"description":"Progress of the transcription: `in_progress` when started, then `ready` or `failed`. Whereby does not state which status each event carries; the expected one is given in each event's description."}},"required":["roomName","roomSessionId","transcriptionId","type","status"]};
+export const validateWherebyTranscriptionFailedEvent = validate264;
+const schema318 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/whereby/transcription.failed.schema.json","title":"Transcription failed","description":"Sent when a transcription failed to process; `status` is expected to be `failed`.","type":"object","allOf":[{"$ref":"common/envelope.schema.json"}],"properties":{"type":{"const":"transcription.failed"},"data":{"description":"The failed transcription and why it failed.","type":"object","allOf":[{"$ref":"common/transcription-data.schema.json"}],"properties":{"error":{"type":"string","description":"Why the transcription failed, in Whereby's words."}},"required":["error"]}},"required":["type","data"],"examples":[{"id":"df2e1d0c9b8a7f6e5d4c3b2a1f0e9d8c7b6a5f4e3d2c1b0a9f8e7d6c5b4a3f2e","apiVersion":"1.0","createdAt":"2026-11-02T14:47:03.610Z","type":"transcription.failed","data":{"roomName":"/team-standup-3f9a2c","roomSessionId":"8d2f4c1e-6b7a-4e3d-9c0b-1a2b3c4d5e6f","transcriptionId":"2c9e4a7b-1d3f-4e5a-8b6c-7d9e0f1a2b3c","type":"RECORDING_TRANSCRIPTION","status":"failed","error":"Recording has no audio track"}}]};
+const schema298 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/whereby/common/transcription-data.schema.json","title":"Whereby transcription data","description":"Fields common to the transcription events.","type":"object","properties":{"roomName":{"type":"string","description":"The room's path, e.g. `/team-standup`."},"roomSessionId":{"type":"string","description":"Id of the room session that was transcribed."},"transcriptionId":{"type":"string","description":"Unique id of the transcription (a UUID in practice)."},"type":{"enum":["LIVE_TRANSCRIPTION","RECORDING_TRANSCRIPTION"],"description":"`LIVE_TRANSCRIPTION` for a session transcribed live, `RECORDING_TRANSCRIPTION` for a transcribed recording. Not to be confused with the event's own `type`."},"status":{"enum":["in_progress","ready","failed"],"description":"Progress of the transcription: `in_progress` when started, then `ready` or `failed`. Whereby does not state which status each event carries; the expected one is given in each event's description."}},"required":["roomName","roomSessionId","transcriptionId","type","status"]};
 
-function validate39(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate264(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://confhooks.dev/schemas/whereby/transcription.failed.schema.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate39.evaluated;
+const evaluated0 = validate264.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -1804,7 +1804,7 @@ if(errors === _errs2){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((((((data.id === undefined) && (missing0 = "id")) || ((data.apiVersion === undefined) && (missing0 = "apiVersion"))) || ((data.createdAt === undefined) && (missing0 = "createdAt"))) || ((data.type === undefined) && (missing0 = "type"))) || ((data.data === undefined) && (missing0 = "data"))){
-validate39.errors = [{instancePath,schemaPath:"common/envelope.schema.json/required",keyword:"required",params:{missingProperty: missing0}}];
+validate264.errors = [{instancePath,schemaPath:"common/envelope.schema.json/required",keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
@@ -1814,12 +1814,12 @@ const _errs4 = errors;
 if(errors === _errs4){
 if(typeof data0 === "string"){
 if(data0.length < 1){
-validate39.errors = [{instancePath:instancePath+"/id",schemaPath:"common/envelope.schema.json/properties/id/minLength",keyword:"minLength",params:{limit: 1}}];
+validate264.errors = [{instancePath:instancePath+"/id",schemaPath:"common/envelope.schema.json/properties/id/minLength",keyword:"minLength",params:{limit: 1}}];
 return false;
 }
 }
 else {
-validate39.errors = [{instancePath:instancePath+"/id",schemaPath:"common/envelope.schema.json/properties/id/type",keyword:"type",params:{type: "string"}}];
+validate264.errors = [{instancePath:instancePath+"/id",schemaPath:"common/envelope.schema.json/properties/id/type",keyword:"type",params:{type: "string"}}];
 return false;
 }
 }
@@ -1832,7 +1832,7 @@ if(valid2){
 if(data.apiVersion !== undefined){
 const _errs6 = errors;
 if("1.0" !== data.apiVersion){
-validate39.errors = [{instancePath:instancePath+"/apiVersion",schemaPath:"common/envelope.schema.json/properties/apiVersion/const",keyword:"const",params:{allowedValue: "1.0"}}];
+validate264.errors = [{instancePath:instancePath+"/apiVersion",schemaPath:"common/envelope.schema.json/properties/apiVersion/const",keyword:"const",params:{allowedValue: "1.0"}}];
 return false;
 }
 var valid2 = _errs6 === errors;
@@ -1846,13 +1846,13 @@ let data2 = data.createdAt;
 const _errs7 = errors;
 if(errors === _errs7){
 if(typeof data2 === "string"){
-if(!pattern4.test(data2)){
-validate39.errors = [{instancePath:instancePath+"/createdAt",schemaPath:"common/envelope.schema.json/properties/createdAt/pattern",keyword:"pattern",params:{pattern: "^\\d{4}-\\d{2}-\\d{2}[Tt]\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?([Zz]|[+-]\\d{2}:\\d{2})$"}}];
+if(!pattern8.test(data2)){
+validate264.errors = [{instancePath:instancePath+"/createdAt",schemaPath:"common/envelope.schema.json/properties/createdAt/pattern",keyword:"pattern",params:{pattern: "^\\d{4}-\\d{2}-\\d{2}[Tt]\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?([Zz]|[+-]\\d{2}:\\d{2})$"}}];
 return false;
 }
 }
 else {
-validate39.errors = [{instancePath:instancePath+"/createdAt",schemaPath:"common/envelope.schema.json/properties/createdAt/type",keyword:"type",params:{type: "string"}}];
+validate264.errors = [{instancePath:instancePath+"/createdAt",schemaPath:"common/envelope.schema.json/properties/createdAt/type",keyword:"type",params:{type: "string"}}];
 return false;
 }
 }
@@ -1865,7 +1865,7 @@ if(valid2){
 if(data.type !== undefined){
 const _errs9 = errors;
 if(typeof data.type !== "string"){
-validate39.errors = [{instancePath:instancePath+"/type",schemaPath:"common/envelope.schema.json/properties/type/type",keyword:"type",params:{type: "string"}}];
+validate264.errors = [{instancePath:instancePath+"/type",schemaPath:"common/envelope.schema.json/properties/type/type",keyword:"type",params:{type: "string"}}];
 return false;
 }
 var valid2 = _errs9 === errors;
@@ -1878,7 +1878,7 @@ if(data.data !== undefined){
 let data4 = data.data;
 const _errs11 = errors;
 if(!(data4 && typeof data4 == "object" && !Array.isArray(data4))){
-validate39.errors = [{instancePath:instancePath+"/data",schemaPath:"common/envelope.schema.json/properties/data/type",keyword:"type",params:{type: "object"}}];
+validate264.errors = [{instancePath:instancePath+"/data",schemaPath:"common/envelope.schema.json/properties/data/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
 var valid2 = _errs11 === errors;
@@ -1893,7 +1893,7 @@ var valid2 = true;
 }
 }
 else {
-validate39.errors = [{instancePath,schemaPath:"common/envelope.schema.json/type",keyword:"type",params:{type: "object"}}];
+validate264.errors = [{instancePath,schemaPath:"common/envelope.schema.json/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
@@ -1901,14 +1901,14 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing1;
 if(((data.type === undefined) && (missing1 = "type")) || ((data.data === undefined) && (missing1 = "data"))){
-validate39.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing1}}];
+validate264.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing1}}];
 return false;
 }
 else {
 if(data.type !== undefined){
 const _errs13 = errors;
 if("transcription.failed" !== data.type){
-validate39.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "transcription.failed"}}];
+validate264.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "transcription.failed"}}];
 return false;
 }
 var valid3 = _errs13 === errors;
@@ -1925,14 +1925,14 @@ if(errors === _errs17){
 if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
 let missing2;
 if((((((data6.roomName === undefined) && (missing2 = "roomName")) || ((data6.roomSessionId === undefined) && (missing2 = "roomSessionId"))) || ((data6.transcriptionId === undefined) && (missing2 = "transcriptionId"))) || ((data6.type === undefined) && (missing2 = "type"))) || ((data6.status === undefined) && (missing2 = "status"))){
-validate39.errors = [{instancePath:instancePath+"/data",schemaPath:"common/transcription-data.schema.json/required",keyword:"required",params:{missingProperty: missing2}}];
+validate264.errors = [{instancePath:instancePath+"/data",schemaPath:"common/transcription-data.schema.json/required",keyword:"required",params:{missingProperty: missing2}}];
 return false;
 }
 else {
 if(data6.roomName !== undefined){
 const _errs19 = errors;
 if(typeof data6.roomName !== "string"){
-validate39.errors = [{instancePath:instancePath+"/data/roomName",schemaPath:"common/transcription-data.schema.json/properties/roomName/type",keyword:"type",params:{type: "string"}}];
+validate264.errors = [{instancePath:instancePath+"/data/roomName",schemaPath:"common/transcription-data.schema.json/properties/roomName/type",keyword:"type",params:{type: "string"}}];
 return false;
 }
 var valid6 = _errs19 === errors;
@@ -1944,7 +1944,7 @@ if(valid6){
 if(data6.roomSessionId !== undefined){
 const _errs21 = errors;
 if(typeof data6.roomSessionId !== "string"){
-validate39.errors = [{instancePath:instancePath+"/data/roomSessionId",schemaPath:"common/transcription-data.schema.json/properties/roomSessionId/type",keyword:"type",params:{type: "string"}}];
+validate264.errors = [{instancePath:instancePath+"/data/roomSessionId",schemaPath:"common/transcription-data.schema.json/properties/roomSessionId/type",keyword:"type",params:{type: "string"}}];
 return false;
 }
 var valid6 = _errs21 === errors;
@@ -1956,7 +1956,7 @@ if(valid6){
 if(data6.transcriptionId !== undefined){
 const _errs23 = errors;
 if(typeof data6.transcriptionId !== "string"){
-validate39.errors = [{instancePath:instancePath+"/data/transcriptionId",schemaPath:"common/transcription-data.schema.json/properties/transcriptionId/type",keyword:"type",params:{type: "string"}}];
+validate264.errors = [{instancePath:instancePath+"/data/transcriptionId",schemaPath:"common/transcription-data.schema.json/properties/transcriptionId/type",keyword:"type",params:{type: "string"}}];
 return false;
 }
 var valid6 = _errs23 === errors;
@@ -1969,7 +1969,7 @@ if(data6.type !== undefined){
 let data10 = data6.type;
 const _errs25 = errors;
 if(!((data10 === "LIVE_TRANSCRIPTION") || (data10 === "RECORDING_TRANSCRIPTION"))){
-validate39.errors = [{instancePath:instancePath+"/data/type",schemaPath:"common/transcription-data.schema.json/properties/type/enum",keyword:"enum",params:{allowedValues: schema38.properties.type.enum}}];
+validate264.errors = [{instancePath:instancePath+"/data/type",schemaPath:"common/transcription-data.schema.json/properties/type/enum",keyword:"enum",params:{allowedValues: schema298.properties.type.enum}}];
 return false;
 }
 var valid6 = _errs25 === errors;
@@ -1982,7 +1982,7 @@ if(data6.status !== undefined){
 let data11 = data6.status;
 const _errs26 = errors;
 if(!(((data11 === "in_progress") || (data11 === "ready")) || (data11 === "failed"))){
-validate39.errors = [{instancePath:instancePath+"/data/status",schemaPath:"common/transcription-data.schema.json/properties/status/enum",keyword:"enum",params:{allowedValues: schema38.properties.status.enum}}];
+validate264.errors = [{instancePath:instancePath+"/data/status",schemaPath:"common/transcription-data.schema.json/properties/status/enum",keyword:"enum",params:{allowedValues: schema298.properties.status.enum}}];
 return false;
 }
 var valid6 = _errs26 === errors;
@@ -1997,7 +1997,7 @@ var valid6 = true;
 }
 }
 else {
-validate39.errors = [{instancePath:instancePath+"/data",schemaPath:"common/transcription-data.schema.json/type",keyword:"type",params:{type: "object"}}];
+validate264.errors = [{instancePath:instancePath+"/data",schemaPath:"common/transcription-data.schema.json/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
@@ -2005,20 +2005,20 @@ if(errors === _errs14){
 if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
 let missing3;
 if((data6.error === undefined) && (missing3 = "error")){
-validate39.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing3}}];
+validate264.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing3}}];
 return false;
 }
 else {
 if(data6.error !== undefined){
 if(typeof data6.error !== "string"){
-validate39.errors = [{instancePath:instancePath+"/data/error",schemaPath:"#/properties/data/properties/error/type",keyword:"type",params:{type: "string"}}];
+validate264.errors = [{instancePath:instancePath+"/data/error",schemaPath:"#/properties/data/properties/error/type",keyword:"type",params:{type: "string"}}];
 return false;
 }
 }
 }
 }
 else {
-validate39.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"}}];
+validate264.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
@@ -2031,23 +2031,23 @@ var valid3 = true;
 }
 }
 else {
-validate39.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
+validate264.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate39.errors = vErrors;
+validate264.errors = vErrors;
 return errors === 0;
 }
-validate39.evaluated = {"props":{"type":true,"data":true,"id":true,"apiVersion":true,"createdAt":true},"dynamicProps":false,"dynamicItems":false};
+validate264.evaluated = {"props":{"type":true,"data":true,"id":true,"apiVersion":true,"createdAt":true},"dynamicProps":false,"dynamicItems":false};
 
-export const validateWherebyTranscriptionFinishedEvent = validate40;
-const schema61 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/whereby/transcription.finished.schema.json","title":"Transcription finished","description":"Sent when a transcription has finished processing and its Markdown transcript is stored; `status` is expected to be `ready`.","type":"object","allOf":[{"$ref":"common/envelope.schema.json"}],"properties":{"type":{"const":"transcription.finished"},"data":{"description":"The finished transcription and where its transcript is stored.","type":"object","allOf":[{"$ref":"common/transcription-data.schema.json"}],"properties":{"filename":{"type":"string","description":"File name of the transcript, a Markdown (`.md`) file."},"storageType":{"enum":["WHEREBY_HOSTED","SELF_HOSTED"],"description":"Where the transcript is stored: Whereby's storage or your own bucket."},"durationInSeconds":{"type":"number","minimum":0,"description":"Billable duration of the transcription, in seconds."},"recordingId":{"type":"string","description":"Id of the transcribed recording; sent only when `type` is `RECORDING_TRANSCRIPTION`."}},"required":["filename","storageType","durationInSeconds"]}},"required":["type","data"],"examples":[{"id":"bd0c9b8a7f6e5d4c3b2a1f0e9d8c7b6a5f4e3d2c1b0a9f8e7d6c5b4a3f2e1d0c","apiVersion":"1.0","createdAt":"2026-11-02T14:46:30.250Z","type":"transcription.finished","data":{"roomName":"/team-standup-3f9a2c","roomSessionId":"8d2f4c1e-6b7a-4e3d-9c0b-1a2b3c4d5e6f","transcriptionId":"2c9e4a7b-1d3f-4e5a-8b6c-7d9e0f1a2b3c","type":"LIVE_TRANSCRIPTION","status":"ready","filename":"team-standup-3f9a2c-2026-11-02T14:06:12Z.md","storageType":"WHEREBY_HOSTED","durationInSeconds":2178}},{"id":"ce1d0c9b8a7f6e5d4c3b2a1f0e9d8c7b6a5f4e3d2c1b0a9f8e7d6c5b4a3f2e1d","apiVersion":"1.0","createdAt":"2026-11-02T15:02:11.901Z","type":"transcription.finished","data":{"roomName":"/team-standup-3f9a2c","roomSessionId":"8d2f4c1e-6b7a-4e3d-9c0b-1a2b3c4d5e6f","transcriptionId":"5f6e7d8c-9b0a-4c1d-2e3f-4a5b6c7d8e9f","type":"RECORDING_TRANSCRIPTION","status":"ready","filename":"team-standup-3f9a2c-recording.md","storageType":"SELF_HOSTED","durationInSeconds":2110.5,"recordingId":"0e1f2a3b-4c5d-4e6f-8a7b-9c0d1e2f3a4b"}}]};
+export const validateWherebyTranscriptionFinishedEvent = validate265;
+const schema321 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/whereby/transcription.finished.schema.json","title":"Transcription finished","description":"Sent when a transcription has finished processing and its Markdown transcript is stored; `status` is expected to be `ready`.","type":"object","allOf":[{"$ref":"common/envelope.schema.json"}],"properties":{"type":{"const":"transcription.finished"},"data":{"description":"The finished transcription and where its transcript is stored.","type":"object","allOf":[{"$ref":"common/transcription-data.schema.json"}],"properties":{"filename":{"type":"string","description":"File name of the transcript, a Markdown (`.md`) file."},"storageType":{"enum":["WHEREBY_HOSTED","SELF_HOSTED"],"description":"Where the transcript is stored: Whereby's storage or your own bucket."},"durationInSeconds":{"type":"number","minimum":0,"description":"Billable duration of the transcription, in seconds."},"recordingId":{"type":"string","description":"Id of the transcribed recording; sent only when `type` is `RECORDING_TRANSCRIPTION`."}},"required":["filename","storageType","durationInSeconds"]}},"required":["type","data"],"examples":[{"id":"bd0c9b8a7f6e5d4c3b2a1f0e9d8c7b6a5f4e3d2c1b0a9f8e7d6c5b4a3f2e1d0c","apiVersion":"1.0","createdAt":"2026-11-02T14:46:30.250Z","type":"transcription.finished","data":{"roomName":"/team-standup-3f9a2c","roomSessionId":"8d2f4c1e-6b7a-4e3d-9c0b-1a2b3c4d5e6f","transcriptionId":"2c9e4a7b-1d3f-4e5a-8b6c-7d9e0f1a2b3c","type":"LIVE_TRANSCRIPTION","status":"ready","filename":"team-standup-3f9a2c-2026-11-02T14:06:12Z.md","storageType":"WHEREBY_HOSTED","durationInSeconds":2178}},{"id":"ce1d0c9b8a7f6e5d4c3b2a1f0e9d8c7b6a5f4e3d2c1b0a9f8e7d6c5b4a3f2e1d","apiVersion":"1.0","createdAt":"2026-11-02T15:02:11.901Z","type":"transcription.finished","data":{"roomName":"/team-standup-3f9a2c","roomSessionId":"8d2f4c1e-6b7a-4e3d-9c0b-1a2b3c4d5e6f","transcriptionId":"5f6e7d8c-9b0a-4c1d-2e3f-4a5b6c7d8e9f","type":"RECORDING_TRANSCRIPTION","status":"ready","filename":"team-standup-3f9a2c-recording.md","storageType":"SELF_HOSTED","durationInSeconds":2110.5,"recordingId":"0e1f2a3b-4c5d-4e6f-8a7b-9c0d1e2f3a4b"}}]};
 
-function validate40(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate265(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://confhooks.dev/schemas/whereby/transcription.finished.schema.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate40.evaluated;
+const evaluated0 = validate265.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -2059,7 +2059,7 @@ if(errors === _errs2){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((((((data.id === undefined) && (missing0 = "id")) || ((data.apiVersion === undefined) && (missing0 = "apiVersion"))) || ((data.createdAt === undefined) && (missing0 = "createdAt"))) || ((data.type === undefined) && (missing0 = "type"))) || ((data.data === undefined) && (missing0 = "data"))){
-validate40.errors = [{instancePath,schemaPath:"common/envelope.schema.json/required",keyword:"required",params:{missingProperty: missing0}}];
+validate265.errors = [{instancePath,schemaPath:"common/envelope.schema.json/required",keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
@@ -2069,12 +2069,12 @@ const _errs4 = errors;
 if(errors === _errs4){
 if(typeof data0 === "string"){
 if(data0.length < 1){
-validate40.errors = [{instancePath:instancePath+"/id",schemaPath:"common/envelope.schema.json/properties/id/minLength",keyword:"minLength",params:{limit: 1}}];
+validate265.errors = [{instancePath:instancePath+"/id",schemaPath:"common/envelope.schema.json/properties/id/minLength",keyword:"minLength",params:{limit: 1}}];
 return false;
 }
 }
 else {
-validate40.errors = [{instancePath:instancePath+"/id",schemaPath:"common/envelope.schema.json/properties/id/type",keyword:"type",params:{type: "string"}}];
+validate265.errors = [{instancePath:instancePath+"/id",schemaPath:"common/envelope.schema.json/properties/id/type",keyword:"type",params:{type: "string"}}];
 return false;
 }
 }
@@ -2087,7 +2087,7 @@ if(valid2){
 if(data.apiVersion !== undefined){
 const _errs6 = errors;
 if("1.0" !== data.apiVersion){
-validate40.errors = [{instancePath:instancePath+"/apiVersion",schemaPath:"common/envelope.schema.json/properties/apiVersion/const",keyword:"const",params:{allowedValue: "1.0"}}];
+validate265.errors = [{instancePath:instancePath+"/apiVersion",schemaPath:"common/envelope.schema.json/properties/apiVersion/const",keyword:"const",params:{allowedValue: "1.0"}}];
 return false;
 }
 var valid2 = _errs6 === errors;
@@ -2101,13 +2101,13 @@ let data2 = data.createdAt;
 const _errs7 = errors;
 if(errors === _errs7){
 if(typeof data2 === "string"){
-if(!pattern4.test(data2)){
-validate40.errors = [{instancePath:instancePath+"/createdAt",schemaPath:"common/envelope.schema.json/properties/createdAt/pattern",keyword:"pattern",params:{pattern: "^\\d{4}-\\d{2}-\\d{2}[Tt]\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?([Zz]|[+-]\\d{2}:\\d{2})$"}}];
+if(!pattern8.test(data2)){
+validate265.errors = [{instancePath:instancePath+"/createdAt",schemaPath:"common/envelope.schema.json/properties/createdAt/pattern",keyword:"pattern",params:{pattern: "^\\d{4}-\\d{2}-\\d{2}[Tt]\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?([Zz]|[+-]\\d{2}:\\d{2})$"}}];
 return false;
 }
 }
 else {
-validate40.errors = [{instancePath:instancePath+"/createdAt",schemaPath:"common/envelope.schema.json/properties/createdAt/type",keyword:"type",params:{type: "string"}}];
+validate265.errors = [{instancePath:instancePath+"/createdAt",schemaPath:"common/envelope.schema.json/properties/createdAt/type",keyword:"type",params:{type: "string"}}];
 return false;
 }
 }
@@ -2120,7 +2120,7 @@ if(valid2){
 if(data.type !== undefined){
 const _errs9 = errors;
 if(typeof data.type !== "string"){
-validate40.errors = [{instancePath:instancePath+"/type",schemaPath:"common/envelope.schema.json/properties/type/type",keyword:"type",params:{type: "string"}}];
+validate265.errors = [{instancePath:instancePath+"/type",schemaPath:"common/envelope.schema.json/properties/type/type",keyword:"type",params:{type: "string"}}];
 return false;
 }
 var valid2 = _errs9 === errors;
@@ -2133,7 +2133,7 @@ if(data.data !== undefined){
 let data4 = data.data;
 const _errs11 = errors;
 if(!(data4 && typeof data4 == "object" && !Array.isArray(data4))){
-validate40.errors = [{instancePath:instancePath+"/data",schemaPath:"common/envelope.schema.json/properties/data/type",keyword:"type",params:{type: "object"}}];
+validate265.errors = [{instancePath:instancePath+"/data",schemaPath:"common/envelope.schema.json/properties/data/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
 var valid2 = _errs11 === errors;
@@ -2148,7 +2148,7 @@ var valid2 = true;
 }
 }
 else {
-validate40.errors = [{instancePath,schemaPath:"common/envelope.schema.json/type",keyword:"type",params:{type: "object"}}];
+validate265.errors = [{instancePath,schemaPath:"common/envelope.schema.json/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
@@ -2156,14 +2156,14 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing1;
 if(((data.type === undefined) && (missing1 = "type")) || ((data.data === undefined) && (missing1 = "data"))){
-validate40.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing1}}];
+validate265.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing1}}];
 return false;
 }
 else {
 if(data.type !== undefined){
 const _errs13 = errors;
 if("transcription.finished" !== data.type){
-validate40.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "transcription.finished"}}];
+validate265.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "transcription.finished"}}];
 return false;
 }
 var valid3 = _errs13 === errors;
@@ -2180,14 +2180,14 @@ if(errors === _errs17){
 if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
 let missing2;
 if((((((data6.roomName === undefined) && (missing2 = "roomName")) || ((data6.roomSessionId === undefined) && (missing2 = "roomSessionId"))) || ((data6.transcriptionId === undefined) && (missing2 = "transcriptionId"))) || ((data6.type === undefined) && (missing2 = "type"))) || ((data6.status === undefined) && (missing2 = "status"))){
-validate40.errors = [{instancePath:instancePath+"/data",schemaPath:"common/transcription-data.schema.json/required",keyword:"required",params:{missingProperty: missing2}}];
+validate265.errors = [{instancePath:instancePath+"/data",schemaPath:"common/transcription-data.schema.json/required",keyword:"required",params:{missingProperty: missing2}}];
 return false;
 }
 else {
 if(data6.roomName !== undefined){
 const _errs19 = errors;
 if(typeof data6.roomName !== "string"){
-validate40.errors = [{instancePath:instancePath+"/data/roomName",schemaPath:"common/transcription-data.schema.json/properties/roomName/type",keyword:"type",params:{type: "string"}}];
+validate265.errors = [{instancePath:instancePath+"/data/roomName",schemaPath:"common/transcription-data.schema.json/properties/roomName/type",keyword:"type",params:{type: "string"}}];
 return false;
 }
 var valid6 = _errs19 === errors;
@@ -2199,7 +2199,7 @@ if(valid6){
 if(data6.roomSessionId !== undefined){
 const _errs21 = errors;
 if(typeof data6.roomSessionId !== "string"){
-validate40.errors = [{instancePath:instancePath+"/data/roomSessionId",schemaPath:"common/transcription-data.schema.json/properties/roomSessionId/type",keyword:"type",params:{type: "string"}}];
+validate265.errors = [{instancePath:instancePath+"/data/roomSessionId",schemaPath:"common/transcription-data.schema.json/properties/roomSessionId/type",keyword:"type",params:{type: "string"}}];
 return false;
 }
 var valid6 = _errs21 === errors;
@@ -2211,7 +2211,7 @@ if(valid6){
 if(data6.transcriptionId !== undefined){
 const _errs23 = errors;
 if(typeof data6.transcriptionId !== "string"){
-validate40.errors = [{instancePath:instancePath+"/data/transcriptionId",schemaPath:"common/transcription-data.schema.json/properties/transcriptionId/type",keyword:"type",params:{type: "string"}}];
+validate265.errors = [{instancePath:instancePath+"/data/transcriptionId",schemaPath:"common/transcription-data.schema.json/properties/transcriptionId/type",keyword:"type",params:{type: "string"}}];
 return false;
 }
 var valid6 = _errs23 === errors;
@@ -2224,7 +2224,7 @@ if(data6.type !== undefined){
 let data10 = data6.type;
 const _errs25 = errors;
 if(!((data10 === "LIVE_TRANSCRIPTION") || (data10 === "RECORDING_TRANSCRIPTION"))){
-validate40.errors = [{instancePath:instancePath+"/data/type",schemaPath:"common/transcription-data.schema.json/properties/type/enum",keyword:"enum",params:{allowedValues: schema38.properties.type.enum}}];
+validate265.errors = [{instancePath:instancePath+"/data/type",schemaPath:"common/transcription-data.schema.json/properties/type/enum",keyword:"enum",params:{allowedValues: schema298.properties.type.enum}}];
 return false;
 }
 var valid6 = _errs25 === errors;
@@ -2237,7 +2237,7 @@ if(data6.status !== undefined){
 let data11 = data6.status;
 const _errs26 = errors;
 if(!(((data11 === "in_progress") || (data11 === "ready")) || (data11 === "failed"))){
-validate40.errors = [{instancePath:instancePath+"/data/status",schemaPath:"common/transcription-data.schema.json/properties/status/enum",keyword:"enum",params:{allowedValues: schema38.properties.status.enum}}];
+validate265.errors = [{instancePath:instancePath+"/data/status",schemaPath:"common/transcription-data.schema.json/properties/status/enum",keyword:"enum",params:{allowedValues: schema298.properties.status.enum}}];
 return false;
 }
 var valid6 = _errs26 === errors;
@@ -2252,7 +2252,7 @@ var valid6 = true;
 }
 }
 else {
-validate40.errors = [{instancePath:instancePath+"/data",schemaPath:"common/transcription-data.schema.json/type",keyword:"type",params:{type: "object"}}];
+validate265.errors = [{instancePath:instancePath+"/data",schemaPath:"common/transcription-data.schema.json/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
@@ -2260,14 +2260,14 @@ if(errors === _errs14){
 if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
 let missing3;
 if((((data6.filename === undefined) && (missing3 = "filename")) || ((data6.storageType === undefined) && (missing3 = "storageType"))) || ((data6.durationInSeconds === undefined) && (missing3 = "durationInSeconds"))){
-validate40.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing3}}];
+validate265.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing3}}];
 return false;
 }
 else {
 if(data6.filename !== undefined){
 const _errs27 = errors;
 if(typeof data6.filename !== "string"){
-validate40.errors = [{instancePath:instancePath+"/data/filename",schemaPath:"#/properties/data/properties/filename/type",keyword:"type",params:{type: "string"}}];
+validate265.errors = [{instancePath:instancePath+"/data/filename",schemaPath:"#/properties/data/properties/filename/type",keyword:"type",params:{type: "string"}}];
 return false;
 }
 var valid7 = _errs27 === errors;
@@ -2280,7 +2280,7 @@ if(data6.storageType !== undefined){
 let data13 = data6.storageType;
 const _errs29 = errors;
 if(!((data13 === "WHEREBY_HOSTED") || (data13 === "SELF_HOSTED"))){
-validate40.errors = [{instancePath:instancePath+"/data/storageType",schemaPath:"#/properties/data/properties/storageType/enum",keyword:"enum",params:{allowedValues: schema61.properties.data.properties.storageType.enum}}];
+validate265.errors = [{instancePath:instancePath+"/data/storageType",schemaPath:"#/properties/data/properties/storageType/enum",keyword:"enum",params:{allowedValues: schema321.properties.data.properties.storageType.enum}}];
 return false;
 }
 var valid7 = _errs29 === errors;
@@ -2295,12 +2295,12 @@ const _errs30 = errors;
 if(errors === _errs30){
 if((typeof data14 == "number") && (isFinite(data14))){
 if(data14 < 0 || isNaN(data14)){
-validate40.errors = [{instancePath:instancePath+"/data/durationInSeconds",schemaPath:"#/properties/data/properties/durationInSeconds/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
+validate265.errors = [{instancePath:instancePath+"/data/durationInSeconds",schemaPath:"#/properties/data/properties/durationInSeconds/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
 else {
-validate40.errors = [{instancePath:instancePath+"/data/durationInSeconds",schemaPath:"#/properties/data/properties/durationInSeconds/type",keyword:"type",params:{type: "number"}}];
+validate265.errors = [{instancePath:instancePath+"/data/durationInSeconds",schemaPath:"#/properties/data/properties/durationInSeconds/type",keyword:"type",params:{type: "number"}}];
 return false;
 }
 }
@@ -2313,7 +2313,7 @@ if(valid7){
 if(data6.recordingId !== undefined){
 const _errs32 = errors;
 if(typeof data6.recordingId !== "string"){
-validate40.errors = [{instancePath:instancePath+"/data/recordingId",schemaPath:"#/properties/data/properties/recordingId/type",keyword:"type",params:{type: "string"}}];
+validate265.errors = [{instancePath:instancePath+"/data/recordingId",schemaPath:"#/properties/data/properties/recordingId/type",keyword:"type",params:{type: "string"}}];
 return false;
 }
 var valid7 = _errs32 === errors;
@@ -2327,7 +2327,7 @@ var valid7 = true;
 }
 }
 else {
-validate40.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"}}];
+validate265.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
@@ -2340,23 +2340,23 @@ var valid3 = true;
 }
 }
 else {
-validate40.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
+validate265.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate40.errors = vErrors;
+validate265.errors = vErrors;
 return errors === 0;
 }
-validate40.evaluated = {"props":{"type":true,"data":true,"id":true,"apiVersion":true,"createdAt":true},"dynamicProps":false,"dynamicItems":false};
+validate265.evaluated = {"props":{"type":true,"data":true,"id":true,"apiVersion":true,"createdAt":true},"dynamicProps":false,"dynamicItems":false};
 
-export const validateWherebyTranscriptionStartedEvent = validate41;
-const schema64 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/whereby/transcription.started.schema.json","title":"Transcription started","description":"Sent when a transcription starts; `status` is expected to be `in_progress` (inferred: Whereby does not state it).","type":"object","allOf":[{"$ref":"common/envelope.schema.json"}],"properties":{"type":{"const":"transcription.started"},"data":{"$ref":"common/transcription-data.schema.json"}},"required":["type","data"],"examples":[{"id":"ac9b8a7f6e5d4c3b2a1f0e9d8c7b6a5f4e3d2c1b0a9f8e7d6c5b4a3f2e1d0c9b","apiVersion":"1.0","createdAt":"2026-11-02T14:06:12.000Z","type":"transcription.started","data":{"roomName":"/team-standup-3f9a2c","roomSessionId":"8d2f4c1e-6b7a-4e3d-9c0b-1a2b3c4d5e6f","transcriptionId":"2c9e4a7b-1d3f-4e5a-8b6c-7d9e0f1a2b3c","type":"LIVE_TRANSCRIPTION","status":"in_progress"}}]};
+export const validateWherebyTranscriptionStartedEvent = validate266;
+const schema324 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/whereby/transcription.started.schema.json","title":"Transcription started","description":"Sent when a transcription starts; `status` is expected to be `in_progress` (inferred: Whereby does not state it).","type":"object","allOf":[{"$ref":"common/envelope.schema.json"}],"properties":{"type":{"const":"transcription.started"},"data":{"$ref":"common/transcription-data.schema.json"}},"required":["type","data"],"examples":[{"id":"ac9b8a7f6e5d4c3b2a1f0e9d8c7b6a5f4e3d2c1b0a9f8e7d6c5b4a3f2e1d0c9b","apiVersion":"1.0","createdAt":"2026-11-02T14:06:12.000Z","type":"transcription.started","data":{"roomName":"/team-standup-3f9a2c","roomSessionId":"8d2f4c1e-6b7a-4e3d-9c0b-1a2b3c4d5e6f","transcriptionId":"2c9e4a7b-1d3f-4e5a-8b6c-7d9e0f1a2b3c","type":"LIVE_TRANSCRIPTION","status":"in_progress"}}]};
 
-function validate41(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate266(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://confhooks.dev/schemas/whereby/transcription.started.schema.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate41.evaluated;
+const evaluated0 = validate266.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -2368,7 +2368,7 @@ if(errors === _errs2){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((((((data.id === undefined) && (missing0 = "id")) || ((data.apiVersion === undefined) && (missing0 = "apiVersion"))) || ((data.createdAt === undefined) && (missing0 = "createdAt"))) || ((data.type === undefined) && (missing0 = "type"))) || ((data.data === undefined) && (missing0 = "data"))){
-validate41.errors = [{instancePath,schemaPath:"common/envelope.schema.json/required",keyword:"required",params:{missingProperty: missing0}}];
+validate266.errors = [{instancePath,schemaPath:"common/envelope.schema.json/required",keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
@@ -2378,12 +2378,12 @@ const _errs4 = errors;
 if(errors === _errs4){
 if(typeof data0 === "string"){
 if(data0.length < 1){
-validate41.errors = [{instancePath:instancePath+"/id",schemaPath:"common/envelope.schema.json/properties/id/minLength",keyword:"minLength",params:{limit: 1}}];
+validate266.errors = [{instancePath:instancePath+"/id",schemaPath:"common/envelope.schema.json/properties/id/minLength",keyword:"minLength",params:{limit: 1}}];
 return false;
 }
 }
 else {
-validate41.errors = [{instancePath:instancePath+"/id",schemaPath:"common/envelope.schema.json/properties/id/type",keyword:"type",params:{type: "string"}}];
+validate266.errors = [{instancePath:instancePath+"/id",schemaPath:"common/envelope.schema.json/properties/id/type",keyword:"type",params:{type: "string"}}];
 return false;
 }
 }
@@ -2396,7 +2396,7 @@ if(valid2){
 if(data.apiVersion !== undefined){
 const _errs6 = errors;
 if("1.0" !== data.apiVersion){
-validate41.errors = [{instancePath:instancePath+"/apiVersion",schemaPath:"common/envelope.schema.json/properties/apiVersion/const",keyword:"const",params:{allowedValue: "1.0"}}];
+validate266.errors = [{instancePath:instancePath+"/apiVersion",schemaPath:"common/envelope.schema.json/properties/apiVersion/const",keyword:"const",params:{allowedValue: "1.0"}}];
 return false;
 }
 var valid2 = _errs6 === errors;
@@ -2410,13 +2410,13 @@ let data2 = data.createdAt;
 const _errs7 = errors;
 if(errors === _errs7){
 if(typeof data2 === "string"){
-if(!pattern4.test(data2)){
-validate41.errors = [{instancePath:instancePath+"/createdAt",schemaPath:"common/envelope.schema.json/properties/createdAt/pattern",keyword:"pattern",params:{pattern: "^\\d{4}-\\d{2}-\\d{2}[Tt]\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?([Zz]|[+-]\\d{2}:\\d{2})$"}}];
+if(!pattern8.test(data2)){
+validate266.errors = [{instancePath:instancePath+"/createdAt",schemaPath:"common/envelope.schema.json/properties/createdAt/pattern",keyword:"pattern",params:{pattern: "^\\d{4}-\\d{2}-\\d{2}[Tt]\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?([Zz]|[+-]\\d{2}:\\d{2})$"}}];
 return false;
 }
 }
 else {
-validate41.errors = [{instancePath:instancePath+"/createdAt",schemaPath:"common/envelope.schema.json/properties/createdAt/type",keyword:"type",params:{type: "string"}}];
+validate266.errors = [{instancePath:instancePath+"/createdAt",schemaPath:"common/envelope.schema.json/properties/createdAt/type",keyword:"type",params:{type: "string"}}];
 return false;
 }
 }
@@ -2429,7 +2429,7 @@ if(valid2){
 if(data.type !== undefined){
 const _errs9 = errors;
 if(typeof data.type !== "string"){
-validate41.errors = [{instancePath:instancePath+"/type",schemaPath:"common/envelope.schema.json/properties/type/type",keyword:"type",params:{type: "string"}}];
+validate266.errors = [{instancePath:instancePath+"/type",schemaPath:"common/envelope.schema.json/properties/type/type",keyword:"type",params:{type: "string"}}];
 return false;
 }
 var valid2 = _errs9 === errors;
@@ -2442,7 +2442,7 @@ if(data.data !== undefined){
 let data4 = data.data;
 const _errs11 = errors;
 if(!(data4 && typeof data4 == "object" && !Array.isArray(data4))){
-validate41.errors = [{instancePath:instancePath+"/data",schemaPath:"common/envelope.schema.json/properties/data/type",keyword:"type",params:{type: "object"}}];
+validate266.errors = [{instancePath:instancePath+"/data",schemaPath:"common/envelope.schema.json/properties/data/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
 var valid2 = _errs11 === errors;
@@ -2457,7 +2457,7 @@ var valid2 = true;
 }
 }
 else {
-validate41.errors = [{instancePath,schemaPath:"common/envelope.schema.json/type",keyword:"type",params:{type: "object"}}];
+validate266.errors = [{instancePath,schemaPath:"common/envelope.schema.json/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
@@ -2465,14 +2465,14 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing1;
 if(((data.type === undefined) && (missing1 = "type")) || ((data.data === undefined) && (missing1 = "data"))){
-validate41.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing1}}];
+validate266.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing1}}];
 return false;
 }
 else {
 if(data.type !== undefined){
 const _errs13 = errors;
 if("transcription.started" !== data.type){
-validate41.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "transcription.started"}}];
+validate266.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "transcription.started"}}];
 return false;
 }
 var valid3 = _errs13 === errors;
@@ -2489,14 +2489,14 @@ if(errors === _errs15){
 if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
 let missing2;
 if((((((data6.roomName === undefined) && (missing2 = "roomName")) || ((data6.roomSessionId === undefined) && (missing2 = "roomSessionId"))) || ((data6.transcriptionId === undefined) && (missing2 = "transcriptionId"))) || ((data6.type === undefined) && (missing2 = "type"))) || ((data6.status === undefined) && (missing2 = "status"))){
-validate41.errors = [{instancePath:instancePath+"/data",schemaPath:"common/transcription-data.schema.json/required",keyword:"required",params:{missingProperty: missing2}}];
+validate266.errors = [{instancePath:instancePath+"/data",schemaPath:"common/transcription-data.schema.json/required",keyword:"required",params:{missingProperty: missing2}}];
 return false;
 }
 else {
 if(data6.roomName !== undefined){
 const _errs17 = errors;
 if(typeof data6.roomName !== "string"){
-validate41.errors = [{instancePath:instancePath+"/data/roomName",schemaPath:"common/transcription-data.schema.json/properties/roomName/type",keyword:"type",params:{type: "string"}}];
+validate266.errors = [{instancePath:instancePath+"/data/roomName",schemaPath:"common/transcription-data.schema.json/properties/roomName/type",keyword:"type",params:{type: "string"}}];
 return false;
 }
 var valid5 = _errs17 === errors;
@@ -2508,7 +2508,7 @@ if(valid5){
 if(data6.roomSessionId !== undefined){
 const _errs19 = errors;
 if(typeof data6.roomSessionId !== "string"){
-validate41.errors = [{instancePath:instancePath+"/data/roomSessionId",schemaPath:"common/transcription-data.schema.json/properties/roomSessionId/type",keyword:"type",params:{type: "string"}}];
+validate266.errors = [{instancePath:instancePath+"/data/roomSessionId",schemaPath:"common/transcription-data.schema.json/properties/roomSessionId/type",keyword:"type",params:{type: "string"}}];
 return false;
 }
 var valid5 = _errs19 === errors;
@@ -2520,7 +2520,7 @@ if(valid5){
 if(data6.transcriptionId !== undefined){
 const _errs21 = errors;
 if(typeof data6.transcriptionId !== "string"){
-validate41.errors = [{instancePath:instancePath+"/data/transcriptionId",schemaPath:"common/transcription-data.schema.json/properties/transcriptionId/type",keyword:"type",params:{type: "string"}}];
+validate266.errors = [{instancePath:instancePath+"/data/transcriptionId",schemaPath:"common/transcription-data.schema.json/properties/transcriptionId/type",keyword:"type",params:{type: "string"}}];
 return false;
 }
 var valid5 = _errs21 === errors;
@@ -2533,7 +2533,7 @@ if(data6.type !== undefined){
 let data10 = data6.type;
 const _errs23 = errors;
 if(!((data10 === "LIVE_TRANSCRIPTION") || (data10 === "RECORDING_TRANSCRIPTION"))){
-validate41.errors = [{instancePath:instancePath+"/data/type",schemaPath:"common/transcription-data.schema.json/properties/type/enum",keyword:"enum",params:{allowedValues: schema38.properties.type.enum}}];
+validate266.errors = [{instancePath:instancePath+"/data/type",schemaPath:"common/transcription-data.schema.json/properties/type/enum",keyword:"enum",params:{allowedValues: schema298.properties.type.enum}}];
 return false;
 }
 var valid5 = _errs23 === errors;
@@ -2546,7 +2546,7 @@ if(data6.status !== undefined){
 let data11 = data6.status;
 const _errs24 = errors;
 if(!(((data11 === "in_progress") || (data11 === "ready")) || (data11 === "failed"))){
-validate41.errors = [{instancePath:instancePath+"/data/status",schemaPath:"common/transcription-data.schema.json/properties/status/enum",keyword:"enum",params:{allowedValues: schema38.properties.status.enum}}];
+validate266.errors = [{instancePath:instancePath+"/data/status",schemaPath:"common/transcription-data.schema.json/properties/status/enum",keyword:"enum",params:{allowedValues: schema298.properties.status.enum}}];
 return false;
 }
 var valid5 = _errs24 === errors;
@@ -2561,7 +2561,7 @@ var valid5 = true;
 }
 }
 else {
-validate41.errors = [{instancePath:instancePath+"/data",schemaPath:"common/transcription-data.schema.json/type",keyword:"type",params:{type: "object"}}];
+validate266.errors = [{instancePath:instancePath+"/data",schemaPath:"common/transcription-data.schema.json/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
@@ -2574,11 +2574,11 @@ var valid3 = true;
 }
 }
 else {
-validate41.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
+validate266.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate41.errors = vErrors;
+validate266.errors = vErrors;
 return errors === 0;
 }
-validate41.evaluated = {"props":{"type":true,"data":true,"id":true,"apiVersion":true,"createdAt":true},"dynamicProps":false,"dynamicItems":false};
+validate266.evaluated = {"props":{"type":true,"data":true,"id":true,"apiVersion":true,"createdAt":true},"dynamicProps":false,"dynamicItems":false};

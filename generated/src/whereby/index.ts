@@ -4,3 +4,4 @@ export * from "./types.js";
 export * from "./validators.js";
 export * from "./guards.js";
 export * from "./triggers.js";
+export * from "./delivery.js";
