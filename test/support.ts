@@ -58,3 +58,50 @@ export async function runGenerator(args: string[]): Promise<{ code: number; stdo
     return { code: failed.code ?? 1, stdout: failed.stdout, stderr: failed.stderr };
   }
 }
+
+/** Signing material shared by the runtime tests. */
+export const secrets = {
+  whereby: "whsec_test",
+  /** Daily secrets are base64: this one decodes to `daily-secret`. */
+  daily: "ZGFpbHktc2VjcmV0",
+  bigbluebutton: "bbb-secret",
+  iotum: "iotum-token",
+} as const;
+
+export const callbackUrl = "https://example.com/bbb";
+
+/** Wraps a decoded event the way its provider puts it on the wire. */
+export function encodeBody(provider: string, event: unknown): string {
+  switch (provider) {
+    case "iotum": {
+      const { payload, ...rest } = event as { payload: unknown };
+      return JSON.stringify({ ...rest, payload: JSON.stringify(payload) });
+    }
+    case "bigbluebutton":
+      return new URLSearchParams({ domain: "bbb.example.com", event: JSON.stringify([event]), timestamp: "1700000000000" }).toString();
+    default:
+      return JSON.stringify(event);
+  }
+}
+
+/** Headers and URL that authenticate `body` for `provider`, computed from the documented formulas. */
+export async function sign(provider: string, body: string, { secret = secrets[provider as keyof typeof secrets], at = Date.now() } = {}): Promise<{ url: string; headers: Record<string, string> }> {
+  const { createHash, createHmac } = await import("node:crypto");
+  const seconds = Math.floor(at / 1000);
+  switch (provider) {
+    case "whereby":
+      return { url: "/", headers: { "whereby-signature": `t=${seconds},v1=${createHmac("sha256", secret).update(`${seconds}.${body}`).digest("hex")}` } };
+    case "daily":
+      return {
+        url: "/",
+        headers: {
+          "x-webhook-timestamp": String(seconds),
+          "x-webhook-signature": createHmac("sha256", Buffer.from(secret, "base64")).update(`${seconds}.${body}`).digest("base64"),
+        },
+      };
+    case "bigbluebutton":
+      return { url: `/?checksum=${createHash("sha1").update(callbackUrl + body + secret).digest("hex")}`, headers: {} };
+    default:
+      return { url: "/", headers: { "x-signing-token": secret } };
+  }
+}
