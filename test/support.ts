@@ -85,7 +85,11 @@ export function encodeBody(provider: string, event: unknown): string {
 }
 
 /** Headers and URL that authenticate `body` for `provider`, computed from the documented formulas. */
-export async function sign(provider: string, body: string, { secret = secrets[provider as keyof typeof secrets], at = Date.now() } = {}): Promise<{ url: string; headers: Record<string, string> }> {
+export async function sign(
+  provider: string,
+  body: string,
+  { secret = secrets[provider as keyof typeof secrets] as string, at = Date.now() }: { secret?: string; at?: number } = {},
+): Promise<{ url: string; headers: Record<string, string> }> {
   const { createHash, createHmac } = await import("node:crypto");
   const seconds = Math.floor(at / 1000);
   switch (provider) {
