@@ -20,13 +20,32 @@ export function createAjv(providers: readonly LoadedProvider[]): Ajv2020 {
     allErrors: false,
     messages: false,
     unicode: false,
+    inlineRefs: false,
     code: { source: true, esm: true, lines: true },
     logger: { log: console.log, warn: failOnWarning, error: console.error },
   });
   for (const provider of providers) {
-    for (const { schema } of [...provider.shared, ...provider.events]) ajv.addSchema(schema);
+    for (const { schema } of [...provider.shared, ...provider.events]) ajv.addSchema(withoutAnnotations(schema) as object);
   }
   return ajv;
+}
+
+const annotations = new Set(["title", "description", "examples", "$comment", "default", "deprecated"]);
+
+/**
+ * The schema without the keywords that do not validate: ajv copies the schema objects a
+ * validator refers to into the standalone code, and descriptions and examples would only
+ * make it larger. (`properties` may hold a field named like an annotation: keep those.)
+ */
+function withoutAnnotations(node: unknown, inProperties = false): unknown {
+  if (Array.isArray(node)) return node.map((item) => withoutAnnotations(item));
+  if (typeof node !== "object" || node === null) return node;
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(node)) {
+    if (!inProperties && annotations.has(key)) continue;
+    out[key] = key === "const" || key === "enum" ? value : withoutAnnotations(value, !inProperties && (key === "properties" || key === "patternProperties"));
+  }
+  return out;
 }
 
 /** ajv's warnings (ignored keywords, strict-mode notes) are schema mistakes here; only the notice that `unicode` is deprecated is expected. */

@@ -51,7 +51,7 @@ const execFileAsync = promisify(execFile);
 /** Runs the generator's command line; resolves with its exit code and output, never rejects on exit codes. */
 export async function runGenerator(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const { stdout, stderr } = await execFileAsync(process.execPath, ["--import", "tsx", "generator/cli.ts", ...args], { cwd: root });
+    const { stdout, stderr } = await execFileAsync(process.execPath, ["generator/bin.mjs", ...args], { cwd: root });
     return { code: 0, stdout, stderr };
   } catch (error) {
     const failed = error as { code?: number; stdout: string; stderr: string };

@@ -28,10 +28,10 @@ export type Provider = keyof typeof providers;
 
 /** The event map and matcher registry of each provider. */
 export interface ProviderTypes {
-  bigbluebutton: { events: BigBlueButtonEventMap; triggers: BigBlueButtonWebhookTriggers; };
-  daily: { events: DailyEventMap; triggers: DailyWebhookTriggers; };
-  iotum: { events: IotumEventMap; triggers: IotumWebhookTriggers; };
-  whereby: { events: WherebyEventMap; triggers: WherebyWebhookTriggers; };
+  bigbluebutton: { events: BigBlueButtonEventMap; triggers: BigBlueButtonWebhookTriggers };
+  daily: { events: DailyEventMap; triggers: DailyWebhookTriggers };
+  iotum: { events: IotumEventMap; triggers: IotumWebhookTriggers };
+  whereby: { events: WherebyEventMap; triggers: WherebyWebhookTriggers };
 }
 
 /** A validated event of provider `P`, with its provider and type; narrow it with `provider` and `type`. */
@@ -54,7 +54,7 @@ export function verifyDelivery(provider: Provider, request: DeliveryRequest, opt
 }
 
 /** The matcher registry of `options.provider`, served over node:http: `start()` listens (port 8080 by default), `stop()` drains. */
-export function createTrigger<P extends Provider>(options: TriggerOptions<ProviderTypes[P]["triggers"], ParsedEvent<P>> & { readonly provider: P; }): Trigger<ParsedEvent<P>> {
+export function createTrigger<P extends Provider>(options: TriggerOptions<ProviderTypes[P]["triggers"], ParsedEvent<P>> & { readonly provider: P }): Trigger<ParsedEvent<P>> {
   if (!Object.hasOwn(providers, options.provider)) throw new TypeError(`createTrigger: unknown provider ${JSON.stringify(options.provider)}; known: ${Object.keys(providers).join(", ")}`);
   return new Trigger<ParsedEvent<P>>(providers[options.provider] as ProviderDefinition, options);
 }

@@ -1,6 +1,6 @@
-import { VariableDeclarationKind, type Project } from "ts-morph";
+import type { Project } from "ts-morph";
 import type { ProviderModel } from "../model.js";
-import { addImport, createSource, docs, quote } from "./source.js";
+import { addImport, createSource, docs, exportConst, quote } from "./source.js";
 
 /**
  * `<provider>/delivery.ts`: the provider's definition for the runtime and its typed entry
@@ -22,13 +22,11 @@ export function emitDelivery(providers: readonly ProviderModel[], project: Proje
     addImport(file, `./${provider.name}/delivery.js`, [`${provider.valuePrefix}Provider`]);
     addImport(file, `./${provider.name}/index.js`, [`${prefix}EventMap`, `${prefix}WebhookTriggers`], { typeOnly: true });
   }
-  file.addVariableStatement({
-    leadingTrivia: "\n",
-    isExported: true,
-    declarationKind: VariableDeclarationKind.Const,
-    declarations: [{ name: "providers", initializer: `{\n${providers.map((p) => `  ${p.name}: ${p.valuePrefix}Provider,`).join("\n")}\n}` }],
-    docs: docs("Every provider's definition: envelope, signature scheme, discriminant and validators."),
-  });
+  file.addStatements(exportConst({
+    name: "providers",
+    docs: "Every provider's definition: envelope, signature scheme, discriminant and validators.",
+    entries: providers.map((p) => [p.name, `${p.valuePrefix}Provider`]),
+  }));
   file.addTypeAlias({ leadingTrivia: "\n", isExported: true, name: "Provider", type: "keyof typeof providers", docs: docs("The name of a provider: " + providers.map((p) => `\`${p.name}\``).join(", ") + ".") });
   file.addInterface({
     leadingTrivia: "\n",
@@ -103,17 +101,20 @@ function emitProviderDelivery(provider: ProviderModel, project: Project): void {
   addImport(file, "./types.js", [`${prefix}EventMap`], { typeOnly: true });
   addImport(file, "./validators.js", [`${provider.valuePrefix}Validators`]);
   const parsed = `${prefix}ParsedEvent`;
-  file.addVariableStatement({
-    leadingTrivia: "\n",
-    isExported: true,
-    declarationKind: VariableDeclarationKind.Const,
-    declarations: [{
-      name: `${provider.valuePrefix}Provider`,
-      type: `ProviderDefinition<${quote(provider.name)}, ${prefix}EventMap>`,
-      initializer: `{\n  name: ${quote(provider.name)},\n  title: ${quote(title)},\n  envelope: ${quote(provider.manifest.envelope)},\n  signature: ${quote(provider.manifest.signature)},\n  discriminant: ${JSON.stringify(provider.discriminant)},\n  eventTypes: ${provider.valuePrefix}EventTypes,\n  validators: ${provider.valuePrefix}Validators,\n}`,
-    }],
-    docs: docs(`How ${title} delivers webhooks: envelope \`${provider.manifest.envelope}\`, authentication \`${provider.manifest.signature}\`, event type at \`${provider.manifest.discriminant}\`.`),
-  });
+  file.addStatements(exportConst({
+    name: `${provider.valuePrefix}Provider`,
+    type: `ProviderDefinition<${quote(provider.name)}, ${prefix}EventMap>`,
+    docs: `How ${title} delivers webhooks: envelope \`${provider.manifest.envelope}\`, authentication \`${provider.manifest.signature}\`, event type at \`${provider.manifest.discriminant}\`.`,
+    entries: [
+      ["name", quote(provider.name)],
+      ["title", quote(title)],
+      ["envelope", quote(provider.manifest.envelope)],
+      ["signature", quote(provider.manifest.signature)],
+      ["discriminant", JSON.stringify(provider.discriminant)],
+      ["eventTypes", `${provider.valuePrefix}EventTypes`],
+      ["validators", `${provider.valuePrefix}Validators`],
+    ],
+  }));
   file.addTypeAlias({
     leadingTrivia: "\n",
     isExported: true,

@@ -9,22 +9,24 @@ export function emitGuards(provider: ProviderModel, project: Project): void {
   file.addImportDeclaration({ moduleSpecifier: "./compiled.js", namespaceImport: "compiled" });
   addImport(file, "./types.js", [`${prefix}Event`, ...provider.events.map((e) => e.typeName)], { typeOnly: true });
   addImport(file, "./validators.js", [`validate${prefix}Event`]);
-  for (const event of provider.events) {
-    file.addFunction({
+  file.addFunctions([
+    ...provider.events.map((event) => ({
+      leadingTrivia: "\n",
       isExported: true,
       name: `is${event.typeName}`,
       parameters: [{ name: "value", type: "unknown" }],
       returnType: `value is ${event.typeName}`,
       statements: `return compiled.validate${event.typeName}(value);`,
       docs: docs(`True when \`value\` is a valid \`${event.type}\` event: the whole event is validated, not just its type.`),
-    });
-  }
-  file.addFunction({
-    isExported: true,
-    name: `is${prefix}Event`,
-    parameters: [{ name: "value", type: "unknown" }],
-    returnType: `value is ${prefix}Event`,
-    statements: `return validate${prefix}Event(value).ok;`,
-    docs: docs(`True when \`value\` is a valid event of any ${provider.manifest.title} event type.`),
-  });
+    })),
+    {
+      leadingTrivia: "\n",
+      isExported: true,
+      name: `is${prefix}Event`,
+      parameters: [{ name: "value", type: "unknown" }],
+      returnType: `value is ${prefix}Event`,
+      statements: `return validate${prefix}Event(value).ok;`,
+      docs: docs(`True when \`value\` is a valid event of any ${provider.manifest.title} event type.`),
+    },
+  ]);
 }

@@ -1,4 +1,4 @@
-import { IndentationText, Project, QuoteKind, type SourceFile } from "ts-morph";
+import { IndentationText, Project, QuoteKind, type SourceFile, type WriterFunction } from "ts-morph";
 
 /** The in-memory project every TypeScript file of the package is built in. */
 export function createProject(): Project {
@@ -25,9 +25,8 @@ export function addImport(file: SourceFile, from: string, names: readonly string
   file.insertStatements(file.getImportDeclarations().length, `import ${typeOnly ? "type " : ""}${clause} from ${quote(from)};`);
 }
 
-/** The finished text of a TypeScript file: banner first, formatted, semicolons, no trailing spaces. */
+/** The finished text of a TypeScript file: banner first, no trailing spaces. */
 export function printSource(file: SourceFile, from: string): string {
-  file.formatText({ indentSize: 2, convertTabsToSpaces: true, semicolons: "insert" as never });
   return tidy(banner(from) + file.getFullText());
 }
 
@@ -45,4 +44,29 @@ export function docs(...paragraphs: (string | undefined)[]): { description: stri
 /** A string literal in double quotes, usable as a property name. */
 export function quote(value: string): string {
   return JSON.stringify(value);
+}
+
+/**
+ * `export const name: type = …;` whose value is an object literal (`entries`, one `key: value`
+ * per line) or an array literal (`items`, one per line), after a JSDoc block. Written as a
+ * statement because ts-morph gives multi-line initializers a hanging indent.
+ */
+export function exportConst(options: {
+  readonly name: string;
+  readonly type?: string;
+  readonly docs: string;
+  readonly entries?: readonly (readonly [string, string])[];
+  readonly items?: readonly string[];
+}): WriterFunction {
+  const { name, type, docs, entries, items = [] } = options;
+  return (writer) => {
+    writer.blankLine();
+    const lines = docs.split("\n");
+    if (lines.length === 1) writer.writeLine(`/** ${docs} */`);
+    else writer.writeLine("/**").write(lines.map((line) => ` *${line ? ` ${line}` : ""}`).join("\n")).newLine().writeLine(" */");
+    writer.write(`export const ${name}${type ? `: ${type}` : ""} = `);
+    if (entries) writer.inlineBlock(() => entries.forEach(([key, value]) => writer.writeLine(`${key}: ${value},`)));
+    else writer.write("[").newLine().indent(() => items.forEach((item) => writer.writeLine(`${item},`))).write("]");
+    writer.write(";").newLine();
+  };
 }

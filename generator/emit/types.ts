@@ -1,8 +1,9 @@
 import { compile } from "json-schema-to-typescript";
-import type { Project } from "ts-morph";
+import { StructureKind, type Project } from "ts-morph";
 import type { JsonSchema } from "../load.js";
 import type { ProviderModel, TypeModel } from "../model.js";
-import { createSource, docs, quote } from "./source.js";
+import { layoutDeclarations } from "./layout.js";
+import { docs, exportConst, quote } from "./source.js";
 
 /**
  * `<provider>/types.ts`: one interface per schema file (json-schema-to-typescript), then the
@@ -15,41 +16,36 @@ export async function emitTypes(provider: ProviderModel, project: Project): Prom
   for (const model of [...provider.shared, ...provider.events]) {
     interfaces.push(await toInterface(model, (id) => byId.get(id)!, provider.typeNames));
   }
-  const file = createSource(project, `${provider.name}/types.ts`);
-  file.addStatements(interfaces.join("\n\n"));
-
+  const file = project.createSourceFile(`/src/${provider.name}/types.ts`, interfaces.join("\n\n"), { overwrite: true });
   const union = provider.events.map((event) => event.typeName);
-  file.addTypeAlias({
+  file.addStatements([{
+    kind: StructureKind.TypeAlias,
     leadingTrivia: "\n",
     isExported: true,
     name: `${prefix}Event`,
-    type: union.map((name) => `\n  | ${name}`).join(""),
+    type: union.map((name) => `\n| ${name}`).join(""),
     docs: docs(`Any ${provider.manifest.title} webhook event; narrow it with its discriminant \`${provider.manifest.discriminant}\`.`),
-  });
-  file.addInterface({
+  }, {
+    kind: StructureKind.Interface,
     leadingTrivia: "\n",
     isExported: true,
     name: `${prefix}EventMap`,
     docs: docs(`Each ${provider.manifest.title} event type and the interface of its events.`),
     properties: provider.events.map((event) => ({ name: quote(event.type), type: event.typeName, docs: docs(event.title) })),
-  });
-  file.addTypeAlias({
+  }, {
+    kind: StructureKind.TypeAlias,
     leadingTrivia: "\n",
     isExported: true,
     name: `${prefix}EventType`,
     type: `keyof ${prefix}EventMap`,
     docs: docs(`The name of a ${provider.manifest.title} event type, e.g. \`${provider.events[0]!.type}\`.`),
-  });
-  file.addVariableStatement({
-    leadingTrivia: "\n",
-    isExported: true,
-    declarations: [{
-      name: `${provider.valuePrefix}EventTypes`,
-      type: `readonly ${prefix}EventType[]`,
-      initializer: `[\n${provider.events.map((event) => `  ${quote(event.type)},`).join("\n")}\n]`,
-    }],
-    docs: docs(`Every documented ${provider.manifest.title} event type, in file order.`),
-  });
+  }]);
+  file.addStatements(exportConst({
+    name: `${provider.valuePrefix}EventTypes`,
+    type: `readonly ${prefix}EventType[]`,
+    docs: `Every documented ${provider.manifest.title} event type, in file order.`,
+    items: provider.events.map((event) => quote(event.type)),
+  }));
 }
 
 async function toInterface(model: TypeModel, resolve: (id: string) => TypeModel, typeNames: ReadonlyMap<string, string>): Promise<string> {
@@ -63,10 +59,9 @@ async function toInterface(model: TypeModel, resolve: (id: string) => TypeModel,
     declareExternallyReferenced: false,
     customName: (node) => (node.$id === model.id ? model.typeName : undefined),
   });
-  return text
-    .trim()
+  return layoutDeclarations(text.trim())
     .replace(`export interface ${model.typeName} {`, `export interface ${model.typeName}${bases.length ? ` extends ${bases.join(", ")}` : ""} {`)
-    .replace(/^(\s*[\w$"'-]+\??: |export type \w+ = )\(([^()]*)\)$/gm, "$1$2");
+    .replace(/^(\s*[\w$"'-]+\??: |export type \w+ = )\(([^()]*)\)(;?)$/gm, "$1$2$3");
 }
 
 /**

@@ -2,7 +2,7 @@ import type { Ajv2020 } from "ajv/dist/2020.js";
 import standaloneCode from "ajv/dist/standalone/index.js";
 import { VariableDeclarationKind, type Project } from "ts-morph";
 import type { ProviderModel } from "../model.js";
-import { addImport, banner, createSource, docs, quote, tidy } from "./source.js";
+import { addImport, banner, createSource, docs, exportConst, quote, tidy } from "./source.js";
 
 /**
  * `<provider>/compiled.ts`: ajv's standalone code for every event of the provider, with no
@@ -25,35 +25,27 @@ export function emitValidators(provider: ProviderModel, ajv: Ajv2020, project: P
   addImport(file, "../runtime/validation.js", ["Validator"], { typeOnly: true });
   file.addImportDeclaration({ moduleSpecifier: "./compiled.js", namespaceImport: "compiled" });
   addImport(file, "./types.js", [`${prefix}Event`, `${prefix}EventMap`, ...provider.events.map((e) => e.typeName)], { typeOnly: true });
-  for (const event of provider.events) {
-    file.addVariableStatement({
-    leadingTrivia: "\n",
-      isExported: true,
-      declarationKind: VariableDeclarationKind.Const,
+  const constant = { leadingTrivia: "\n", isExported: true, declarationKind: VariableDeclarationKind.Const };
+  file.addVariableStatements([
+    ...provider.events.map((event) => ({
+      ...constant,
       declarations: [{ name: `validate${event.typeName}`, initializer: `createValidator<${event.typeName}>(compiled.validate${event.typeName})` }],
       docs: docs(`Validates an event of type \`${event.type}\` (${event.title}). Returns \`{ ok: true, value }\` or \`{ ok: false, issues }\`; also a Standard Schema.`),
-    });
-  }
+    })),
+  ]);
+  file.addStatements(exportConst({
+    name: `${provider.valuePrefix}Validators`,
+    type: `{ readonly [Type in keyof ${prefix}EventMap]: Validator<${prefix}EventMap[Type]> }`,
+    docs: `The validator of each ${provider.manifest.title} event type.`,
+    entries: provider.events.map((e) => [quote(e.type), `validate${e.typeName}`]),
+  }));
   file.addVariableStatement({
-    leadingTrivia: "\n",
-    isExported: true,
-    declarationKind: VariableDeclarationKind.Const,
-    declarations: [{
-      name: `${provider.valuePrefix}Validators`,
-      type: `{ readonly [Type in keyof ${prefix}EventMap]: Validator<${prefix}EventMap[Type]> }`,
-      initializer: `{\n${provider.events.map((e) => `  ${quote(e.type)}: validate${e.typeName},`).join("\n")}\n}`,
-    }],
-    docs: docs(`The validator of each ${provider.manifest.title} event type.`),
-  });
-  file.addVariableStatement({
-    leadingTrivia: "\n",
-    isExported: true,
-    declarationKind: VariableDeclarationKind.Const,
-    declarations: [{
-      name: `validate${prefix}Event`,
-      type: `Validator<${prefix}Event>`,
-      initializer: `createEventValidator(${JSON.stringify(provider.discriminant)}, ${provider.valuePrefix}Validators)`,
-    }],
-    docs: docs(`Validates any ${provider.manifest.title} event: reads \`${provider.manifest.discriminant}\` first, then runs that event's validator only.`),
+      ...constant,
+      declarations: [{
+        name: `validate${prefix}Event`,
+        type: `Validator<${prefix}Event>`,
+        initializer: `createEventValidator(${JSON.stringify(provider.discriminant)}, ${provider.valuePrefix}Validators)`,
+      }],
+      docs: docs(`Validates any ${provider.manifest.title} event: reads \`${provider.manifest.discriminant}\` first, then runs that event's validator only.`),
   });
 }

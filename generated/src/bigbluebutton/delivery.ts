@@ -17,7 +17,7 @@ export const bigBlueButtonProvider: ProviderDefinition<"bigbluebutton", BigBlueB
   title: "BigBlueButton",
   envelope: "form-event-array",
   signature: "bigbluebutton-checksum",
-  discriminant: ["data", "id"],
+  discriminant: ["data","id"],
   eventTypes: bigBlueButtonEventTypes,
   validators: bigBlueButtonValidators,
 };

@@ -1976,7 +1976,7 @@ export interface BigBlueButtonEventMap {
 export type BigBlueButtonEventType = keyof BigBlueButtonEventMap;
 
 /** Every documented BigBlueButton event type, in file order. */
-export let bigBlueButtonEventTypes: readonly BigBlueButtonEventType[] = [
+export const bigBlueButtonEventTypes: readonly BigBlueButtonEventType[] = [
   "chat-group-message-sent",
   "meeting-created",
   "meeting-ended",

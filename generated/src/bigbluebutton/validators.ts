@@ -228,4 +228,4 @@ export const bigBlueButtonValidators: { readonly [Type in keyof BigBlueButtonEve
 };
 
 /** Validates any BigBlueButton event: reads `/data/id` first, then runs that event's validator only. */
-export const validateBigBlueButtonEvent: Validator<BigBlueButtonEvent> = createEventValidator(["data", "id"], bigBlueButtonValidators);
+export const validateBigBlueButtonEvent: Validator<BigBlueButtonEvent> = createEventValidator(["data","id"], bigBlueButtonValidators);

@@ -1246,7 +1246,7 @@ export interface DailyEventMap {
 export type DailyEventType = keyof DailyEventMap;
 
 /** Every documented Daily event type, in file order. */
-export let dailyEventTypes: readonly DailyEventType[] = [
+export const dailyEventTypes: readonly DailyEventType[] = [
   "batch-processor.error",
   "batch-processor.job-finished",
   "dialin.connected",

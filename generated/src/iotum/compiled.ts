@@ -2,611 +2,429 @@
 // Do not edit: change the source and run `npm run generate`.
 // ajv prints plain JavaScript: it is type-checked through the typed wrappers in validators.ts.
 // @ts-nocheck
-export const validateIotumConferenceEndEvent = validate203;
-const schema240 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/iotum/conference_end.schema.json","title":"Conference ended","description":"Sent when a conference ends. The wiki's only example body is a `conference_end` whose payload holds `conference_id` and `host_id` but no `company_id`; the second example reproduces it.","type":"object","allOf":[{"$ref":"common/envelope.schema.json"}],"properties":{"event":{"const":"conference_end"},"payload":{"$ref":"common/conference-ids.schema.json","description":"The conference's host, company and id."}},"required":["event","payload"],"examples":[{"event":"conference_end","payload":{"host_id":70215,"company_id":4410,"conference_id":2231904},"timestamp":"2026-03-11T15:58:41.903Z"},{"event":"conference_end","payload":{"conference_id":1258835,"host_id":61803},"timestamp":"2022-08-24T20:56:55.000Z"}]};
-const schema235 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/iotum/common/envelope.schema.json","title":"iotum webhook event","description":"The three keys of every iotum Callbridge webhook, as the consumer sees them once the envelope is decoded: on the wire `payload` is a string of serialised JSON (see `delivery.schema.json`); here it is that string parsed into an object. iotum POSTs one event per request and gives it no id; deduplicate on `event`, `timestamp` and the payload's ids if needed.","type":"object","properties":{"event":{"type":"string","description":"The event type, e.g. `conference_end`; it decides the fields of `payload`."},"payload":{"type":"object","description":"The event's details, decoded from the JSON string iotum sends; which fields it holds depends on `event`."},"timestamp":{"type":"string","pattern":"^\\d{4}-\\d{2}-\\d{2}[Tt]\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?([Zz]|[+-]\\d{2}:\\d{2})$","description":"When the event happened, in ISO 8601 per the wiki; its only example is an RFC 3339 UTC time with milliseconds (`2022-08-24T20:56:55.000Z`), which is what the pattern accepts."}},"required":["event","payload","timestamp"]};
-const pattern8 = new RegExp("^\\d{4}-\\d{2}-\\d{2}[Tt]\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?([Zz]|[+-]\\d{2}:\\d{2})$", "u");
-const schema230 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/iotum/common/conference-ids.schema.json","title":"iotum conference ids","description":"The ids of the events about one conference: the host and company ids plus the conference's own id.","type":"object","allOf":[{"$ref":"host-ids.schema.json"}],"properties":{"conference_id":{"type":"integer","description":"Unique id of the conference, usable with the REST API's conference methods. The wiki gives no type; its only example sends an integer (`1258835`)."}},"required":["conference_id"]};
-const schema231 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/iotum/common/host-ids.schema.json","title":"iotum host ids","description":"The ids every iotum payload starts with: the host (an iotum user account) the event concerns and the company that host belongs to.","type":"object","properties":{"host_id":{"type":"integer","description":"Unique id of the host, usable with the REST API's host methods. For conference events it is the conference's host; the wiki reuses that wording for profile-picture and drive events, where it is the user whose picture or drive changed. The wiki gives no type; its only example sends an integer (`61803`), as do the REST API's ids."},"company_id":{"type":"integer","description":"Unique id of the company the host belongs to, usable with the REST API's company methods. Listed for every event except `participant_role_changed`, yet the wiki's only example body (a `conference_end`) leaves it out, so it is optional everywhere. Its type is undocumented; integer like the other REST API ids."}},"required":["host_id"]};
+export const validateIotumConferenceEndEvent = validate339;
+const schema124 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/iotum/conference_end.schema.json","type":"object","allOf":[{"$ref":"common/envelope.schema.json"}],"properties":{"event":{"const":"conference_end"},"payload":{"$ref":"common/conference-ids.schema.json"}},"required":["event","payload"]};
+const schema120 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/iotum/common/envelope.schema.json","type":"object","properties":{"event":{"type":"string"},"payload":{"type":"object"},"timestamp":{"type":"string","pattern":"^\\d{4}-\\d{2}-\\d{2}[Tt]\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?([Zz]|[+-]\\d{2}:\\d{2})$"}},"required":["event","payload","timestamp"]};
+const pattern7 = new RegExp("^\\d{4}-\\d{2}-\\d{2}[Tt]\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?([Zz]|[+-]\\d{2}:\\d{2})$", "u");
 
-function validate194(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="https://confhooks.dev/schemas/iotum/common/conference-ids.schema.json" */;
+function validate334(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="https://confhooks.dev/schemas/iotum/common/envelope.schema.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate194.evaluated;
+const evaluated0 = validate334.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-const _errs2 = errors;
-if(errors === _errs2){
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((((data.event === undefined) && (missing0 = "event")) || ((data.payload === undefined) && (missing0 = "payload"))) || ((data.timestamp === undefined) && (missing0 = "timestamp"))){
+validate334.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0}}];
+return false;
+}
+else {
+if(data.event !== undefined){
+const _errs1 = errors;
+if(typeof data.event !== "string"){
+validate334.errors = [{instancePath:instancePath+"/event",schemaPath:"#/properties/event/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.payload !== undefined){
+let data1 = data.payload;
+const _errs3 = errors;
+if(!(data1 && typeof data1 == "object" && !Array.isArray(data1))){
+validate334.errors = [{instancePath:instancePath+"/payload",schemaPath:"#/properties/payload/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.timestamp !== undefined){
+let data2 = data.timestamp;
+const _errs5 = errors;
+if(errors === _errs5){
+if(typeof data2 === "string"){
+if(!pattern7.test(data2)){
+validate334.errors = [{instancePath:instancePath+"/timestamp",schemaPath:"#/properties/timestamp/pattern",keyword:"pattern",params:{pattern: "^\\d{4}-\\d{2}-\\d{2}[Tt]\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?([Zz]|[+-]\\d{2}:\\d{2})$"}}];
+return false;
+}
+}
+else {
+validate334.errors = [{instancePath:instancePath+"/timestamp",schemaPath:"#/properties/timestamp/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+}
+var valid0 = _errs5 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+else {
+validate334.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+}
+validate334.errors = vErrors;
+return errors === 0;
+}
+validate334.evaluated = {"props":{"event":true,"payload":true,"timestamp":true},"dynamicProps":false,"dynamicItems":false};
+
+const schema116 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/iotum/common/conference-ids.schema.json","type":"object","allOf":[{"$ref":"host-ids.schema.json"}],"properties":{"conference_id":{"type":"integer"}},"required":["conference_id"]};
+const schema117 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/iotum/common/host-ids.schema.json","type":"object","properties":{"host_id":{"type":"integer"},"company_id":{"type":"integer"}},"required":["host_id"]};
+
+function validate329(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="https://confhooks.dev/schemas/iotum/common/host-ids.schema.json" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate329.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.host_id === undefined) && (missing0 = "host_id")){
-validate194.errors = [{instancePath,schemaPath:"host-ids.schema.json/required",keyword:"required",params:{missingProperty: missing0}}];
+validate329.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
 if(data.host_id !== undefined){
 let data0 = data.host_id;
-const _errs4 = errors;
+const _errs1 = errors;
 if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
-validate194.errors = [{instancePath:instancePath+"/host_id",schemaPath:"host-ids.schema.json/properties/host_id/type",keyword:"type",params:{type: "integer"}}];
+validate329.errors = [{instancePath:instancePath+"/host_id",schemaPath:"#/properties/host_id/type",keyword:"type",params:{type: "integer"}}];
 return false;
 }
-var valid2 = _errs4 === errors;
+var valid0 = _errs1 === errors;
 }
 else {
-var valid2 = true;
+var valid0 = true;
 }
-if(valid2){
+if(valid0){
 if(data.company_id !== undefined){
 let data1 = data.company_id;
-const _errs6 = errors;
+const _errs3 = errors;
 if(!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1)))){
-validate194.errors = [{instancePath:instancePath+"/company_id",schemaPath:"host-ids.schema.json/properties/company_id/type",keyword:"type",params:{type: "integer"}}];
+validate329.errors = [{instancePath:instancePath+"/company_id",schemaPath:"#/properties/company_id/type",keyword:"type",params:{type: "integer"}}];
 return false;
 }
-var valid2 = _errs6 === errors;
+var valid0 = _errs3 === errors;
 }
 else {
-var valid2 = true;
+var valid0 = true;
 }
 }
 }
 }
 else {
-validate194.errors = [{instancePath,schemaPath:"host-ids.schema.json/type",keyword:"type",params:{type: "object"}}];
+validate329.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
+}
+validate329.errors = vErrors;
+return errors === 0;
+}
+validate329.evaluated = {"props":{"host_id":true,"company_id":true},"dynamicProps":false,"dynamicItems":false};
+
+function validate328(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="https://confhooks.dev/schemas/iotum/common/conference-ids.schema.json" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate328.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(!(validate329(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate329.errors : vErrors.concat(validate329.errors);
+errors = vErrors.length;
 }
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
-let missing1;
-if((data.conference_id === undefined) && (missing1 = "conference_id")){
-validate194.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing1}}];
+let missing0;
+if((data.conference_id === undefined) && (missing0 = "conference_id")){
+validate328.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
 if(data.conference_id !== undefined){
-let data2 = data.conference_id;
-if(!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))){
-validate194.errors = [{instancePath:instancePath+"/conference_id",schemaPath:"#/properties/conference_id/type",keyword:"type",params:{type: "integer"}}];
+let data0 = data.conference_id;
+if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
+validate328.errors = [{instancePath:instancePath+"/conference_id",schemaPath:"#/properties/conference_id/type",keyword:"type",params:{type: "integer"}}];
 return false;
 }
 }
 }
 }
 else {
-validate194.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
+validate328.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate194.errors = vErrors;
+validate328.errors = vErrors;
 return errors === 0;
 }
-validate194.evaluated = {"props":{"conference_id":true,"host_id":true,"company_id":true},"dynamicProps":false,"dynamicItems":false};
+validate328.evaluated = {"props":{"conference_id":true,"host_id":true,"company_id":true},"dynamicProps":false,"dynamicItems":false};
 
-function validate203(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate339(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://confhooks.dev/schemas/iotum/conference_end.schema.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate203.evaluated;
+const evaluated0 = validate339.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-const _errs2 = errors;
-if(errors === _errs2){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if((((data.event === undefined) && (missing0 = "event")) || ((data.payload === undefined) && (missing0 = "payload"))) || ((data.timestamp === undefined) && (missing0 = "timestamp"))){
-validate203.errors = [{instancePath,schemaPath:"common/envelope.schema.json/required",keyword:"required",params:{missingProperty: missing0}}];
-return false;
-}
-else {
-if(data.event !== undefined){
-const _errs4 = errors;
-if(typeof data.event !== "string"){
-validate203.errors = [{instancePath:instancePath+"/event",schemaPath:"common/envelope.schema.json/properties/event/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-var valid2 = _errs4 === errors;
-}
-else {
-var valid2 = true;
-}
-if(valid2){
-if(data.payload !== undefined){
-let data1 = data.payload;
-const _errs6 = errors;
-if(!(data1 && typeof data1 == "object" && !Array.isArray(data1))){
-validate203.errors = [{instancePath:instancePath+"/payload",schemaPath:"common/envelope.schema.json/properties/payload/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-var valid2 = _errs6 === errors;
-}
-else {
-var valid2 = true;
-}
-if(valid2){
-if(data.timestamp !== undefined){
-let data2 = data.timestamp;
-const _errs8 = errors;
-if(errors === _errs8){
-if(typeof data2 === "string"){
-if(!pattern8.test(data2)){
-validate203.errors = [{instancePath:instancePath+"/timestamp",schemaPath:"common/envelope.schema.json/properties/timestamp/pattern",keyword:"pattern",params:{pattern: "^\\d{4}-\\d{2}-\\d{2}[Tt]\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?([Zz]|[+-]\\d{2}:\\d{2})$"}}];
-return false;
-}
-}
-else {
-validate203.errors = [{instancePath:instancePath+"/timestamp",schemaPath:"common/envelope.schema.json/properties/timestamp/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-}
-var valid2 = _errs8 === errors;
-}
-else {
-var valid2 = true;
-}
-}
-}
-}
-}
-else {
-validate203.errors = [{instancePath,schemaPath:"common/envelope.schema.json/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
+if(!(validate334(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate334.errors : vErrors.concat(validate334.errors);
+errors = vErrors.length;
 }
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
-let missing1;
-if(((data.event === undefined) && (missing1 = "event")) || ((data.payload === undefined) && (missing1 = "payload"))){
-validate203.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing1}}];
+let missing0;
+if(((data.event === undefined) && (missing0 = "event")) || ((data.payload === undefined) && (missing0 = "payload"))){
+validate339.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
 if(data.event !== undefined){
-const _errs10 = errors;
+const _errs2 = errors;
 if("conference_end" !== data.event){
-validate203.errors = [{instancePath:instancePath+"/event",schemaPath:"#/properties/event/const",keyword:"const",params:{allowedValue: "conference_end"}}];
+validate339.errors = [{instancePath:instancePath+"/event",schemaPath:"#/properties/event/const",keyword:"const",params:{allowedValue: "conference_end"}}];
 return false;
 }
-var valid3 = _errs10 === errors;
+var valid1 = _errs2 === errors;
 }
 else {
-var valid3 = true;
+var valid1 = true;
 }
-if(valid3){
+if(valid1){
 if(data.payload !== undefined){
-const _errs11 = errors;
-if(!(validate194(data.payload, {instancePath:instancePath+"/payload",parentData:data,parentDataProperty:"payload",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate194.errors : vErrors.concat(validate194.errors);
+const _errs3 = errors;
+if(!(validate328(data.payload, {instancePath:instancePath+"/payload",parentData:data,parentDataProperty:"payload",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate328.errors : vErrors.concat(validate328.errors);
 errors = vErrors.length;
 }
-var valid3 = _errs11 === errors;
+var valid1 = _errs3 === errors;
 }
 else {
-var valid3 = true;
+var valid1 = true;
 }
 }
 }
 }
 else {
-validate203.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
+validate339.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate203.errors = vErrors;
+validate339.errors = vErrors;
 return errors === 0;
 }
-validate203.evaluated = {"props":{"event":true,"payload":true,"timestamp":true},"dynamicProps":false,"dynamicItems":false};
+validate339.evaluated = {"props":{"event":true,"payload":true,"timestamp":true},"dynamicProps":false,"dynamicItems":false};
 
-export const validateIotumConferenceStartEvent = validate205;
-const schema242 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/iotum/conference_start.schema.json","title":"Conference started","description":"Sent when a conference starts.","type":"object","allOf":[{"$ref":"common/envelope.schema.json"}],"properties":{"event":{"const":"conference_start"},"payload":{"$ref":"common/conference-ids.schema.json","description":"The conference's host, company and id."}},"required":["event","payload"],"examples":[{"event":"conference_start","payload":{"host_id":70215,"company_id":4410,"conference_id":2231904},"timestamp":"2026-03-11T15:00:04.117Z"}]};
+export const validateIotumConferenceStartEvent = validate342;
+const schema125 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/iotum/conference_start.schema.json","type":"object","allOf":[{"$ref":"common/envelope.schema.json"}],"properties":{"event":{"const":"conference_start"},"payload":{"$ref":"common/conference-ids.schema.json"}},"required":["event","payload"]};
 
-function validate205(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate342(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://confhooks.dev/schemas/iotum/conference_start.schema.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate205.evaluated;
+const evaluated0 = validate342.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-const _errs2 = errors;
-if(errors === _errs2){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if((((data.event === undefined) && (missing0 = "event")) || ((data.payload === undefined) && (missing0 = "payload"))) || ((data.timestamp === undefined) && (missing0 = "timestamp"))){
-validate205.errors = [{instancePath,schemaPath:"common/envelope.schema.json/required",keyword:"required",params:{missingProperty: missing0}}];
-return false;
-}
-else {
-if(data.event !== undefined){
-const _errs4 = errors;
-if(typeof data.event !== "string"){
-validate205.errors = [{instancePath:instancePath+"/event",schemaPath:"common/envelope.schema.json/properties/event/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-var valid2 = _errs4 === errors;
-}
-else {
-var valid2 = true;
-}
-if(valid2){
-if(data.payload !== undefined){
-let data1 = data.payload;
-const _errs6 = errors;
-if(!(data1 && typeof data1 == "object" && !Array.isArray(data1))){
-validate205.errors = [{instancePath:instancePath+"/payload",schemaPath:"common/envelope.schema.json/properties/payload/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-var valid2 = _errs6 === errors;
-}
-else {
-var valid2 = true;
-}
-if(valid2){
-if(data.timestamp !== undefined){
-let data2 = data.timestamp;
-const _errs8 = errors;
-if(errors === _errs8){
-if(typeof data2 === "string"){
-if(!pattern8.test(data2)){
-validate205.errors = [{instancePath:instancePath+"/timestamp",schemaPath:"common/envelope.schema.json/properties/timestamp/pattern",keyword:"pattern",params:{pattern: "^\\d{4}-\\d{2}-\\d{2}[Tt]\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?([Zz]|[+-]\\d{2}:\\d{2})$"}}];
-return false;
-}
-}
-else {
-validate205.errors = [{instancePath:instancePath+"/timestamp",schemaPath:"common/envelope.schema.json/properties/timestamp/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-}
-var valid2 = _errs8 === errors;
-}
-else {
-var valid2 = true;
-}
-}
-}
-}
-}
-else {
-validate205.errors = [{instancePath,schemaPath:"common/envelope.schema.json/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
+if(!(validate334(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate334.errors : vErrors.concat(validate334.errors);
+errors = vErrors.length;
 }
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
-let missing1;
-if(((data.event === undefined) && (missing1 = "event")) || ((data.payload === undefined) && (missing1 = "payload"))){
-validate205.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing1}}];
+let missing0;
+if(((data.event === undefined) && (missing0 = "event")) || ((data.payload === undefined) && (missing0 = "payload"))){
+validate342.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
 if(data.event !== undefined){
-const _errs10 = errors;
+const _errs2 = errors;
 if("conference_start" !== data.event){
-validate205.errors = [{instancePath:instancePath+"/event",schemaPath:"#/properties/event/const",keyword:"const",params:{allowedValue: "conference_start"}}];
+validate342.errors = [{instancePath:instancePath+"/event",schemaPath:"#/properties/event/const",keyword:"const",params:{allowedValue: "conference_start"}}];
 return false;
 }
-var valid3 = _errs10 === errors;
+var valid1 = _errs2 === errors;
 }
 else {
-var valid3 = true;
+var valid1 = true;
 }
-if(valid3){
+if(valid1){
 if(data.payload !== undefined){
-const _errs11 = errors;
-if(!(validate194(data.payload, {instancePath:instancePath+"/payload",parentData:data,parentDataProperty:"payload",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate194.errors : vErrors.concat(validate194.errors);
+const _errs3 = errors;
+if(!(validate328(data.payload, {instancePath:instancePath+"/payload",parentData:data,parentDataProperty:"payload",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate328.errors : vErrors.concat(validate328.errors);
 errors = vErrors.length;
 }
-var valid3 = _errs11 === errors;
+var valid1 = _errs3 === errors;
 }
 else {
-var valid3 = true;
+var valid1 = true;
 }
 }
 }
 }
 else {
-validate205.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
+validate342.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate205.errors = vErrors;
+validate342.errors = vErrors;
 return errors === 0;
 }
-validate205.evaluated = {"props":{"event":true,"payload":true,"timestamp":true},"dynamicProps":false,"dynamicItems":false};
+validate342.evaluated = {"props":{"event":true,"payload":true,"timestamp":true},"dynamicProps":false,"dynamicItems":false};
 
-export const validateIotumDialoutStatusChangeEvent = validate207;
-const schema244 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/iotum/dialout_status_change.schema.json","title":"Dial-out status changed","description":"Sent at each step of a dial-out call, where the conference phones a participant. There is no `joined` status: a called participant who presses 1 to join produces a separate `enter_conference` event.","type":"object","allOf":[{"$ref":"common/envelope.schema.json"}],"properties":{"event":{"const":"dialout_status_change"},"payload":{"description":"The conference, the participant being called, the call's new status and the number dialled.","type":"object","allOf":[{"$ref":"common/participant-ids.schema.json"}],"properties":{"status":{"type":"string","enum":["new","dialed","answered","rejected","noanswer","cancelled","notenabled"],"description":"Where the call stands: `new` (queued, not yet picked up by the dial-out system), `dialed` (ringing), `answered` (picked up, the invitation is playing), `rejected` (declined by pressing 2, or hung up), `noanswer` (not picked up), `cancelled` (stopped by the system before the participant joined or declined) or `notenabled` (dial-out is not enabled for the host or company)."},"phone_number":{"type":"string","description":"The called participant's own phone number. Its format is undocumented (the examples use E.164), so any string is accepted."}},"required":["status","phone_number"]}},"required":["event","payload"],"examples":[{"event":"dialout_status_change","payload":{"host_id":70215,"company_id":4410,"conference_id":2231904,"participant_id":9081877,"status":"answered","phone_number":"+14165550142"},"timestamp":"2026-03-11T15:12:40.551Z"}]};
-const schema237 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/iotum/common/participant-ids.schema.json","title":"iotum participant ids","description":"The ids of the events about one participant of a conference or livestream: the conference ids plus the participant's id.","type":"object","allOf":[{"$ref":"conference-ids.schema.json"}],"properties":{"participant_id":{"type":["integer","string"],"description":"Unique id of the participant. Its type is undocumented and no example shows it, so both integers and strings are accepted."}},"required":["participant_id"]};
+export const validateIotumDialoutStatusChangeEvent = validate345;
+const schema126 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/iotum/dialout_status_change.schema.json","type":"object","allOf":[{"$ref":"common/envelope.schema.json"}],"properties":{"event":{"const":"dialout_status_change"},"payload":{"type":"object","allOf":[{"$ref":"common/participant-ids.schema.json"}],"properties":{"status":{"type":"string","enum":["new","dialed","answered","rejected","noanswer","cancelled","notenabled"]},"phone_number":{"type":"string"}},"required":["status","phone_number"]}},"required":["event","payload"]};
+const schema121 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/iotum/common/participant-ids.schema.json","type":"object","allOf":[{"$ref":"conference-ids.schema.json"}],"properties":{"participant_id":{"type":["integer","string"]}},"required":["participant_id"]};
 
-function validate199(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate335(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://confhooks.dev/schemas/iotum/common/participant-ids.schema.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate199.evaluated;
+const evaluated0 = validate335.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-if(!(validate194(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate194.errors : vErrors.concat(validate194.errors);
+if(!(validate328(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate328.errors : vErrors.concat(validate328.errors);
 errors = vErrors.length;
 }
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.participant_id === undefined) && (missing0 = "participant_id")){
-validate199.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0}}];
+validate335.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
 if(data.participant_id !== undefined){
 let data0 = data.participant_id;
 if((!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))) && (typeof data0 !== "string")){
-validate199.errors = [{instancePath:instancePath+"/participant_id",schemaPath:"#/properties/participant_id/type",keyword:"type",params:{type: schema237.properties.participant_id.type}}];
+validate335.errors = [{instancePath:instancePath+"/participant_id",schemaPath:"#/properties/participant_id/type",keyword:"type",params:{type: schema121.properties.participant_id.type}}];
 return false;
 }
 }
 }
 }
 else {
-validate199.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
+validate335.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate199.errors = vErrors;
+validate335.errors = vErrors;
 return errors === 0;
 }
-validate199.evaluated = {"props":{"participant_id":true,"conference_id":true,"host_id":true,"company_id":true},"dynamicProps":false,"dynamicItems":false};
+validate335.evaluated = {"props":{"participant_id":true,"conference_id":true,"host_id":true,"company_id":true},"dynamicProps":false,"dynamicItems":false};
 
-function validate207(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate345(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://confhooks.dev/schemas/iotum/dialout_status_change.schema.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate207.evaluated;
+const evaluated0 = validate345.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-const _errs2 = errors;
-if(errors === _errs2){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if((((data.event === undefined) && (missing0 = "event")) || ((data.payload === undefined) && (missing0 = "payload"))) || ((data.timestamp === undefined) && (missing0 = "timestamp"))){
-validate207.errors = [{instancePath,schemaPath:"common/envelope.schema.json/required",keyword:"required",params:{missingProperty: missing0}}];
-return false;
-}
-else {
-if(data.event !== undefined){
-const _errs4 = errors;
-if(typeof data.event !== "string"){
-validate207.errors = [{instancePath:instancePath+"/event",schemaPath:"common/envelope.schema.json/properties/event/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-var valid2 = _errs4 === errors;
-}
-else {
-var valid2 = true;
-}
-if(valid2){
-if(data.payload !== undefined){
-let data1 = data.payload;
-const _errs6 = errors;
-if(!(data1 && typeof data1 == "object" && !Array.isArray(data1))){
-validate207.errors = [{instancePath:instancePath+"/payload",schemaPath:"common/envelope.schema.json/properties/payload/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-var valid2 = _errs6 === errors;
-}
-else {
-var valid2 = true;
-}
-if(valid2){
-if(data.timestamp !== undefined){
-let data2 = data.timestamp;
-const _errs8 = errors;
-if(errors === _errs8){
-if(typeof data2 === "string"){
-if(!pattern8.test(data2)){
-validate207.errors = [{instancePath:instancePath+"/timestamp",schemaPath:"common/envelope.schema.json/properties/timestamp/pattern",keyword:"pattern",params:{pattern: "^\\d{4}-\\d{2}-\\d{2}[Tt]\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?([Zz]|[+-]\\d{2}:\\d{2})$"}}];
-return false;
-}
-}
-else {
-validate207.errors = [{instancePath:instancePath+"/timestamp",schemaPath:"common/envelope.schema.json/properties/timestamp/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-}
-var valid2 = _errs8 === errors;
-}
-else {
-var valid2 = true;
-}
-}
-}
-}
-}
-else {
-validate207.errors = [{instancePath,schemaPath:"common/envelope.schema.json/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
+if(!(validate334(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate334.errors : vErrors.concat(validate334.errors);
+errors = vErrors.length;
 }
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
-let missing1;
-if(((data.event === undefined) && (missing1 = "event")) || ((data.payload === undefined) && (missing1 = "payload"))){
-validate207.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing1}}];
+let missing0;
+if(((data.event === undefined) && (missing0 = "event")) || ((data.payload === undefined) && (missing0 = "payload"))){
+validate345.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
 if(data.event !== undefined){
-const _errs10 = errors;
+const _errs2 = errors;
 if("dialout_status_change" !== data.event){
-validate207.errors = [{instancePath:instancePath+"/event",schemaPath:"#/properties/event/const",keyword:"const",params:{allowedValue: "dialout_status_change"}}];
+validate345.errors = [{instancePath:instancePath+"/event",schemaPath:"#/properties/event/const",keyword:"const",params:{allowedValue: "dialout_status_change"}}];
 return false;
 }
-var valid3 = _errs10 === errors;
+var valid1 = _errs2 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data.payload !== undefined){
+let data1 = data.payload;
+const _errs3 = errors;
+if(!(validate335(data1, {instancePath:instancePath+"/payload",parentData:data,parentDataProperty:"payload",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate335.errors : vErrors.concat(validate335.errors);
+errors = vErrors.length;
+}
+if(errors === _errs3){
+if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
+let missing1;
+if(((data1.status === undefined) && (missing1 = "status")) || ((data1.phone_number === undefined) && (missing1 = "phone_number"))){
+validate345.errors = [{instancePath:instancePath+"/payload",schemaPath:"#/properties/payload/required",keyword:"required",params:{missingProperty: missing1}}];
+return false;
+}
+else {
+if(data1.status !== undefined){
+let data2 = data1.status;
+const _errs6 = errors;
+if(typeof data2 !== "string"){
+validate345.errors = [{instancePath:instancePath+"/payload/status",schemaPath:"#/properties/payload/properties/status/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+if(!(((((((data2 === "new") || (data2 === "dialed")) || (data2 === "answered")) || (data2 === "rejected")) || (data2 === "noanswer")) || (data2 === "cancelled")) || (data2 === "notenabled"))){
+validate345.errors = [{instancePath:instancePath+"/payload/status",schemaPath:"#/properties/payload/properties/status/enum",keyword:"enum",params:{allowedValues: schema126.properties.payload.properties.status.enum}}];
+return false;
+}
+var valid3 = _errs6 === errors;
 }
 else {
 var valid3 = true;
 }
 if(valid3){
-if(data.payload !== undefined){
-let data4 = data.payload;
-const _errs11 = errors;
-if(!(validate199(data4, {instancePath:instancePath+"/payload",parentData:data,parentDataProperty:"payload",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate199.errors : vErrors.concat(validate199.errors);
-errors = vErrors.length;
-}
-if(errors === _errs11){
-if(data4 && typeof data4 == "object" && !Array.isArray(data4)){
-let missing2;
-if(((data4.status === undefined) && (missing2 = "status")) || ((data4.phone_number === undefined) && (missing2 = "phone_number"))){
-validate207.errors = [{instancePath:instancePath+"/payload",schemaPath:"#/properties/payload/required",keyword:"required",params:{missingProperty: missing2}}];
-return false;
-}
-else {
-if(data4.status !== undefined){
-let data5 = data4.status;
-const _errs14 = errors;
-if(typeof data5 !== "string"){
-validate207.errors = [{instancePath:instancePath+"/payload/status",schemaPath:"#/properties/payload/properties/status/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-if(!(((((((data5 === "new") || (data5 === "dialed")) || (data5 === "answered")) || (data5 === "rejected")) || (data5 === "noanswer")) || (data5 === "cancelled")) || (data5 === "notenabled"))){
-validate207.errors = [{instancePath:instancePath+"/payload/status",schemaPath:"#/properties/payload/properties/status/enum",keyword:"enum",params:{allowedValues: schema244.properties.payload.properties.status.enum}}];
-return false;
-}
-var valid5 = _errs14 === errors;
-}
-else {
-var valid5 = true;
-}
-if(valid5){
-if(data4.phone_number !== undefined){
-const _errs16 = errors;
-if(typeof data4.phone_number !== "string"){
-validate207.errors = [{instancePath:instancePath+"/payload/phone_number",schemaPath:"#/properties/payload/properties/phone_number/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-var valid5 = _errs16 === errors;
-}
-else {
-var valid5 = true;
-}
-}
-}
-}
-else {
-validate207.errors = [{instancePath:instancePath+"/payload",schemaPath:"#/properties/payload/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-}
-var valid3 = _errs11 === errors;
-}
-else {
-var valid3 = true;
-}
-}
-}
-}
-else {
-validate207.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-}
-validate207.errors = vErrors;
-return errors === 0;
-}
-validate207.evaluated = {"props":{"event":true,"payload":true,"timestamp":true},"dynamicProps":false,"dynamicItems":false};
-
-export const validateIotumDriveFileAddedEvent = validate209;
-const schema246 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/iotum/drive_file_added.schema.json","title":"Drive file added","description":"Sent when a file uploaded to a host's drive is available: only after `/drive/file/finish_upload` was called and iotum finished processing the file.","type":"object","allOf":[{"$ref":"common/envelope.schema.json"}],"properties":{"event":{"const":"drive_file_added"},"payload":{"description":"The host, the new file and its size.","type":"object","allOf":[{"$ref":"common/drive-file.schema.json"}],"properties":{"size":{"type":"integer","minimum":0,"description":"Size of the file. The wiki names the field without describing it; taken to be a whole number of bytes."}},"required":["size"]}},"required":["event","payload"],"examples":[{"event":"drive_file_added","payload":{"host_id":70215,"company_id":4410,"id":330178,"filename":"Q1 board deck.pdf","size":2483117},"timestamp":"2026-03-12T10:31:22.905Z"}]};
-const schema233 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/iotum/common/drive-file.schema.json","title":"iotum drive file","description":"The fields of the drive events: the host and company ids plus the file's id and name. The wiki lists `id` and `filename` without describing them.","type":"object","allOf":[{"$ref":"host-ids.schema.json"}],"properties":{"id":{"type":["integer","string"],"description":"Unique id of the file in the host's drive. Its type is undocumented and no example shows it, so both integers and strings are accepted."},"filename":{"type":"string","description":"Name of the file."}},"required":["id","filename"]};
-
-function validate196(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="https://confhooks.dev/schemas/iotum/common/drive-file.schema.json" */;
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate196.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-const _errs2 = errors;
-if(errors === _errs2){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if((data.host_id === undefined) && (missing0 = "host_id")){
-validate196.errors = [{instancePath,schemaPath:"host-ids.schema.json/required",keyword:"required",params:{missingProperty: missing0}}];
-return false;
-}
-else {
-if(data.host_id !== undefined){
-let data0 = data.host_id;
-const _errs4 = errors;
-if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
-validate196.errors = [{instancePath:instancePath+"/host_id",schemaPath:"host-ids.schema.json/properties/host_id/type",keyword:"type",params:{type: "integer"}}];
-return false;
-}
-var valid2 = _errs4 === errors;
-}
-else {
-var valid2 = true;
-}
-if(valid2){
-if(data.company_id !== undefined){
-let data1 = data.company_id;
-const _errs6 = errors;
-if(!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1)))){
-validate196.errors = [{instancePath:instancePath+"/company_id",schemaPath:"host-ids.schema.json/properties/company_id/type",keyword:"type",params:{type: "integer"}}];
-return false;
-}
-var valid2 = _errs6 === errors;
-}
-else {
-var valid2 = true;
-}
-}
-}
-}
-else {
-validate196.errors = [{instancePath,schemaPath:"host-ids.schema.json/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-}
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing1;
-if(((data.id === undefined) && (missing1 = "id")) || ((data.filename === undefined) && (missing1 = "filename"))){
-validate196.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing1}}];
-return false;
-}
-else {
-if(data.id !== undefined){
-let data2 = data.id;
+if(data1.phone_number !== undefined){
 const _errs8 = errors;
-if((!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))) && (typeof data2 !== "string")){
-validate196.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/type",keyword:"type",params:{type: schema233.properties.id.type}}];
+if(typeof data1.phone_number !== "string"){
+validate345.errors = [{instancePath:instancePath+"/payload/phone_number",schemaPath:"#/properties/payload/properties/phone_number/type",keyword:"type",params:{type: "string"}}];
 return false;
 }
 var valid3 = _errs8 === errors;
@@ -614,452 +432,346 @@ var valid3 = _errs8 === errors;
 else {
 var valid3 = true;
 }
-if(valid3){
-if(data.filename !== undefined){
-const _errs10 = errors;
-if(typeof data.filename !== "string"){
-validate196.errors = [{instancePath:instancePath+"/filename",schemaPath:"#/properties/filename/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-var valid3 = _errs10 === errors;
-}
-else {
-var valid3 = true;
-}
 }
 }
 }
 else {
-validate196.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
+validate345.errors = [{instancePath:instancePath+"/payload",schemaPath:"#/properties/payload/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate196.errors = vErrors;
+var valid1 = _errs3 === errors;
+}
+else {
+var valid1 = true;
+}
+}
+}
+}
+else {
+validate345.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+}
+validate345.errors = vErrors;
 return errors === 0;
 }
-validate196.evaluated = {"props":{"id":true,"filename":true,"host_id":true,"company_id":true},"dynamicProps":false,"dynamicItems":false};
+validate345.evaluated = {"props":{"event":true,"payload":true,"timestamp":true},"dynamicProps":false,"dynamicItems":false};
 
-function validate209(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+export const validateIotumDriveFileAddedEvent = validate348;
+const schema127 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/iotum/drive_file_added.schema.json","type":"object","allOf":[{"$ref":"common/envelope.schema.json"}],"properties":{"event":{"const":"drive_file_added"},"payload":{"type":"object","allOf":[{"$ref":"common/drive-file.schema.json"}],"properties":{"size":{"type":"integer","minimum":0}},"required":["size"]}},"required":["event","payload"]};
+const schema119 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/iotum/common/drive-file.schema.json","type":"object","allOf":[{"$ref":"host-ids.schema.json"}],"properties":{"id":{"type":["integer","string"]},"filename":{"type":"string"}},"required":["id","filename"]};
+
+function validate332(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="https://confhooks.dev/schemas/iotum/common/drive-file.schema.json" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate332.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(!(validate329(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate329.errors : vErrors.concat(validate329.errors);
+errors = vErrors.length;
+}
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((data.id === undefined) && (missing0 = "id")) || ((data.filename === undefined) && (missing0 = "filename"))){
+validate332.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0}}];
+return false;
+}
+else {
+if(data.id !== undefined){
+let data0 = data.id;
+const _errs2 = errors;
+if((!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))) && (typeof data0 !== "string")){
+validate332.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/type",keyword:"type",params:{type: schema119.properties.id.type}}];
+return false;
+}
+var valid1 = _errs2 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data.filename !== undefined){
+const _errs4 = errors;
+if(typeof data.filename !== "string"){
+validate332.errors = [{instancePath:instancePath+"/filename",schemaPath:"#/properties/filename/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+var valid1 = _errs4 === errors;
+}
+else {
+var valid1 = true;
+}
+}
+}
+}
+else {
+validate332.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+}
+validate332.errors = vErrors;
+return errors === 0;
+}
+validate332.evaluated = {"props":{"id":true,"filename":true,"host_id":true,"company_id":true},"dynamicProps":false,"dynamicItems":false};
+
+function validate348(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://confhooks.dev/schemas/iotum/drive_file_added.schema.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate209.evaluated;
+const evaluated0 = validate348.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-const _errs2 = errors;
-if(errors === _errs2){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if((((data.event === undefined) && (missing0 = "event")) || ((data.payload === undefined) && (missing0 = "payload"))) || ((data.timestamp === undefined) && (missing0 = "timestamp"))){
-validate209.errors = [{instancePath,schemaPath:"common/envelope.schema.json/required",keyword:"required",params:{missingProperty: missing0}}];
-return false;
-}
-else {
-if(data.event !== undefined){
-const _errs4 = errors;
-if(typeof data.event !== "string"){
-validate209.errors = [{instancePath:instancePath+"/event",schemaPath:"common/envelope.schema.json/properties/event/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-var valid2 = _errs4 === errors;
-}
-else {
-var valid2 = true;
-}
-if(valid2){
-if(data.payload !== undefined){
-let data1 = data.payload;
-const _errs6 = errors;
-if(!(data1 && typeof data1 == "object" && !Array.isArray(data1))){
-validate209.errors = [{instancePath:instancePath+"/payload",schemaPath:"common/envelope.schema.json/properties/payload/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-var valid2 = _errs6 === errors;
-}
-else {
-var valid2 = true;
-}
-if(valid2){
-if(data.timestamp !== undefined){
-let data2 = data.timestamp;
-const _errs8 = errors;
-if(errors === _errs8){
-if(typeof data2 === "string"){
-if(!pattern8.test(data2)){
-validate209.errors = [{instancePath:instancePath+"/timestamp",schemaPath:"common/envelope.schema.json/properties/timestamp/pattern",keyword:"pattern",params:{pattern: "^\\d{4}-\\d{2}-\\d{2}[Tt]\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?([Zz]|[+-]\\d{2}:\\d{2})$"}}];
-return false;
-}
-}
-else {
-validate209.errors = [{instancePath:instancePath+"/timestamp",schemaPath:"common/envelope.schema.json/properties/timestamp/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-}
-var valid2 = _errs8 === errors;
-}
-else {
-var valid2 = true;
-}
-}
-}
-}
-}
-else {
-validate209.errors = [{instancePath,schemaPath:"common/envelope.schema.json/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
+if(!(validate334(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate334.errors : vErrors.concat(validate334.errors);
+errors = vErrors.length;
 }
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
-let missing1;
-if(((data.event === undefined) && (missing1 = "event")) || ((data.payload === undefined) && (missing1 = "payload"))){
-validate209.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing1}}];
+let missing0;
+if(((data.event === undefined) && (missing0 = "event")) || ((data.payload === undefined) && (missing0 = "payload"))){
+validate348.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
 if(data.event !== undefined){
-const _errs10 = errors;
+const _errs2 = errors;
 if("drive_file_added" !== data.event){
-validate209.errors = [{instancePath:instancePath+"/event",schemaPath:"#/properties/event/const",keyword:"const",params:{allowedValue: "drive_file_added"}}];
+validate348.errors = [{instancePath:instancePath+"/event",schemaPath:"#/properties/event/const",keyword:"const",params:{allowedValue: "drive_file_added"}}];
 return false;
 }
-var valid3 = _errs10 === errors;
+var valid1 = _errs2 === errors;
 }
 else {
-var valid3 = true;
+var valid1 = true;
 }
-if(valid3){
+if(valid1){
 if(data.payload !== undefined){
-let data4 = data.payload;
-const _errs11 = errors;
-if(!(validate196(data4, {instancePath:instancePath+"/payload",parentData:data,parentDataProperty:"payload",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate196.errors : vErrors.concat(validate196.errors);
+let data1 = data.payload;
+const _errs3 = errors;
+if(!(validate332(data1, {instancePath:instancePath+"/payload",parentData:data,parentDataProperty:"payload",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate332.errors : vErrors.concat(validate332.errors);
 errors = vErrors.length;
 }
-if(errors === _errs11){
-if(data4 && typeof data4 == "object" && !Array.isArray(data4)){
-let missing2;
-if((data4.size === undefined) && (missing2 = "size")){
-validate209.errors = [{instancePath:instancePath+"/payload",schemaPath:"#/properties/payload/required",keyword:"required",params:{missingProperty: missing2}}];
+if(errors === _errs3){
+if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
+let missing1;
+if((data1.size === undefined) && (missing1 = "size")){
+validate348.errors = [{instancePath:instancePath+"/payload",schemaPath:"#/properties/payload/required",keyword:"required",params:{missingProperty: missing1}}];
 return false;
 }
 else {
-if(data4.size !== undefined){
-let data5 = data4.size;
-const _errs14 = errors;
-if(!(((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5))) && (isFinite(data5)))){
-validate209.errors = [{instancePath:instancePath+"/payload/size",schemaPath:"#/properties/payload/properties/size/type",keyword:"type",params:{type: "integer"}}];
+if(data1.size !== undefined){
+let data2 = data1.size;
+const _errs6 = errors;
+if(!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))){
+validate348.errors = [{instancePath:instancePath+"/payload/size",schemaPath:"#/properties/payload/properties/size/type",keyword:"type",params:{type: "integer"}}];
 return false;
 }
-if(errors === _errs14){
-if((typeof data5 == "number") && (isFinite(data5))){
-if(data5 < 0 || isNaN(data5)){
-validate209.errors = [{instancePath:instancePath+"/payload/size",schemaPath:"#/properties/payload/properties/size/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
-return false;
-}
-}
-}
-}
-}
-}
-else {
-validate209.errors = [{instancePath:instancePath+"/payload",schemaPath:"#/properties/payload/type",keyword:"type",params:{type: "object"}}];
+if(errors === _errs6){
+if((typeof data2 == "number") && (isFinite(data2))){
+if(data2 < 0 || isNaN(data2)){
+validate348.errors = [{instancePath:instancePath+"/payload/size",schemaPath:"#/properties/payload/properties/size/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
-var valid3 = _errs11 === errors;
-}
-else {
-var valid3 = true;
 }
 }
 }
 }
 else {
-validate209.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
+validate348.errors = [{instancePath:instancePath+"/payload",schemaPath:"#/properties/payload/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate209.errors = vErrors;
+var valid1 = _errs3 === errors;
+}
+else {
+var valid1 = true;
+}
+}
+}
+}
+else {
+validate348.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+}
+validate348.errors = vErrors;
 return errors === 0;
 }
-validate209.evaluated = {"props":{"event":true,"payload":true,"timestamp":true},"dynamicProps":false,"dynamicItems":false};
+validate348.evaluated = {"props":{"event":true,"payload":true,"timestamp":true},"dynamicProps":false,"dynamicItems":false};
 
-export const validateIotumDriveFileDeletedEvent = validate211;
-const schema248 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/iotum/drive_file_deleted.schema.json","title":"Drive file deleted","description":"Sent when a file is deleted from a host's drive.","type":"object","allOf":[{"$ref":"common/envelope.schema.json"}],"properties":{"event":{"const":"drive_file_deleted"},"payload":{"$ref":"common/drive-file.schema.json","description":"The host and the deleted file."}},"required":["event","payload"],"examples":[{"event":"drive_file_deleted","payload":{"host_id":70215,"company_id":4410,"id":330178,"filename":"Q1 board deck.pdf"},"timestamp":"2026-03-12T11:02:48.117Z"}]};
+export const validateIotumDriveFileDeletedEvent = validate351;
+const schema128 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/iotum/drive_file_deleted.schema.json","type":"object","allOf":[{"$ref":"common/envelope.schema.json"}],"properties":{"event":{"const":"drive_file_deleted"},"payload":{"$ref":"common/drive-file.schema.json"}},"required":["event","payload"]};
 
-function validate211(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate351(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://confhooks.dev/schemas/iotum/drive_file_deleted.schema.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate211.evaluated;
+const evaluated0 = validate351.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-const _errs2 = errors;
-if(errors === _errs2){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if((((data.event === undefined) && (missing0 = "event")) || ((data.payload === undefined) && (missing0 = "payload"))) || ((data.timestamp === undefined) && (missing0 = "timestamp"))){
-validate211.errors = [{instancePath,schemaPath:"common/envelope.schema.json/required",keyword:"required",params:{missingProperty: missing0}}];
-return false;
-}
-else {
-if(data.event !== undefined){
-const _errs4 = errors;
-if(typeof data.event !== "string"){
-validate211.errors = [{instancePath:instancePath+"/event",schemaPath:"common/envelope.schema.json/properties/event/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-var valid2 = _errs4 === errors;
-}
-else {
-var valid2 = true;
-}
-if(valid2){
-if(data.payload !== undefined){
-let data1 = data.payload;
-const _errs6 = errors;
-if(!(data1 && typeof data1 == "object" && !Array.isArray(data1))){
-validate211.errors = [{instancePath:instancePath+"/payload",schemaPath:"common/envelope.schema.json/properties/payload/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-var valid2 = _errs6 === errors;
-}
-else {
-var valid2 = true;
-}
-if(valid2){
-if(data.timestamp !== undefined){
-let data2 = data.timestamp;
-const _errs8 = errors;
-if(errors === _errs8){
-if(typeof data2 === "string"){
-if(!pattern8.test(data2)){
-validate211.errors = [{instancePath:instancePath+"/timestamp",schemaPath:"common/envelope.schema.json/properties/timestamp/pattern",keyword:"pattern",params:{pattern: "^\\d{4}-\\d{2}-\\d{2}[Tt]\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?([Zz]|[+-]\\d{2}:\\d{2})$"}}];
-return false;
-}
-}
-else {
-validate211.errors = [{instancePath:instancePath+"/timestamp",schemaPath:"common/envelope.schema.json/properties/timestamp/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-}
-var valid2 = _errs8 === errors;
-}
-else {
-var valid2 = true;
-}
-}
-}
-}
-}
-else {
-validate211.errors = [{instancePath,schemaPath:"common/envelope.schema.json/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
+if(!(validate334(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate334.errors : vErrors.concat(validate334.errors);
+errors = vErrors.length;
 }
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
-let missing1;
-if(((data.event === undefined) && (missing1 = "event")) || ((data.payload === undefined) && (missing1 = "payload"))){
-validate211.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing1}}];
+let missing0;
+if(((data.event === undefined) && (missing0 = "event")) || ((data.payload === undefined) && (missing0 = "payload"))){
+validate351.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
 if(data.event !== undefined){
-const _errs10 = errors;
+const _errs2 = errors;
 if("drive_file_deleted" !== data.event){
-validate211.errors = [{instancePath:instancePath+"/event",schemaPath:"#/properties/event/const",keyword:"const",params:{allowedValue: "drive_file_deleted"}}];
+validate351.errors = [{instancePath:instancePath+"/event",schemaPath:"#/properties/event/const",keyword:"const",params:{allowedValue: "drive_file_deleted"}}];
 return false;
 }
-var valid3 = _errs10 === errors;
+var valid1 = _errs2 === errors;
 }
 else {
-var valid3 = true;
+var valid1 = true;
 }
-if(valid3){
+if(valid1){
 if(data.payload !== undefined){
-const _errs11 = errors;
-if(!(validate196(data.payload, {instancePath:instancePath+"/payload",parentData:data,parentDataProperty:"payload",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate196.errors : vErrors.concat(validate196.errors);
+const _errs3 = errors;
+if(!(validate332(data.payload, {instancePath:instancePath+"/payload",parentData:data,parentDataProperty:"payload",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate332.errors : vErrors.concat(validate332.errors);
 errors = vErrors.length;
 }
-var valid3 = _errs11 === errors;
+var valid1 = _errs3 === errors;
 }
 else {
-var valid3 = true;
+var valid1 = true;
 }
 }
 }
 }
 else {
-validate211.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
+validate351.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate211.errors = vErrors;
+validate351.errors = vErrors;
 return errors === 0;
 }
-validate211.evaluated = {"props":{"event":true,"payload":true,"timestamp":true},"dynamicProps":false,"dynamicItems":false};
+validate351.evaluated = {"props":{"event":true,"payload":true,"timestamp":true},"dynamicProps":false,"dynamicItems":false};
 
-export const validateIotumEnterConferenceEvent = validate213;
-const schema250 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/iotum/enter_conference.schema.json","title":"Conference entered","description":"Sent when a participant joins a conference, including a dialled-out participant who accepts the call.","type":"object","allOf":[{"$ref":"common/envelope.schema.json"}],"properties":{"event":{"const":"enter_conference"},"payload":{"description":"The conference, the participant who joined, their role and the URL they joined through.","type":"object","allOf":[{"$ref":"common/participant-ids.schema.json"}],"properties":{"participant_role":{"$ref":"common/participant-role.schema.json","description":"The participant's role in the conference."},"meeting_url":{"type":"string","description":"URL of the conference (meeting) the participant entered. Its form is undocumented, so any string is accepted."}},"required":["participant_role","meeting_url"]}},"required":["event","payload"],"examples":[{"event":"enter_conference","payload":{"host_id":70215,"company_id":4410,"conference_id":2231904,"participant_id":9081126,"participant_role":"participant","meeting_url":"https://acme.callbridge.rocks/conf/call/2231904"},"timestamp":"2026-03-11T15:02:17.482Z"}]};
-const schema238 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/iotum/common/participant-role.schema.json","title":"iotum participant role","description":"A participant's role in a conference: `organizer`, `moderator` or `participant`.","type":"string","enum":["organizer","moderator","participant"]};
+export const validateIotumEnterConferenceEvent = validate354;
+const schema129 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/iotum/enter_conference.schema.json","type":"object","allOf":[{"$ref":"common/envelope.schema.json"}],"properties":{"event":{"const":"enter_conference"},"payload":{"type":"object","allOf":[{"$ref":"common/participant-ids.schema.json"}],"properties":{"participant_role":{"$ref":"common/participant-role.schema.json"},"meeting_url":{"type":"string"}},"required":["participant_role","meeting_url"]}},"required":["event","payload"]};
+const schema122 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/iotum/common/participant-role.schema.json","type":"string","enum":["organizer","moderator","participant"]};
 
-function validate213(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate337(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="https://confhooks.dev/schemas/iotum/common/participant-role.schema.json" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate337.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(typeof data !== "string"){
+validate337.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+if(!(((data === "organizer") || (data === "moderator")) || (data === "participant"))){
+validate337.errors = [{instancePath,schemaPath:"#/enum",keyword:"enum",params:{allowedValues: schema122.enum}}];
+return false;
+}
+validate337.errors = vErrors;
+return errors === 0;
+}
+validate337.evaluated = {"dynamicProps":false,"dynamicItems":false};
+
+function validate354(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://confhooks.dev/schemas/iotum/enter_conference.schema.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate213.evaluated;
+const evaluated0 = validate354.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-const _errs2 = errors;
-if(errors === _errs2){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if((((data.event === undefined) && (missing0 = "event")) || ((data.payload === undefined) && (missing0 = "payload"))) || ((data.timestamp === undefined) && (missing0 = "timestamp"))){
-validate213.errors = [{instancePath,schemaPath:"common/envelope.schema.json/required",keyword:"required",params:{missingProperty: missing0}}];
-return false;
-}
-else {
-if(data.event !== undefined){
-const _errs4 = errors;
-if(typeof data.event !== "string"){
-validate213.errors = [{instancePath:instancePath+"/event",schemaPath:"common/envelope.schema.json/properties/event/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-var valid2 = _errs4 === errors;
-}
-else {
-var valid2 = true;
-}
-if(valid2){
-if(data.payload !== undefined){
-let data1 = data.payload;
-const _errs6 = errors;
-if(!(data1 && typeof data1 == "object" && !Array.isArray(data1))){
-validate213.errors = [{instancePath:instancePath+"/payload",schemaPath:"common/envelope.schema.json/properties/payload/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-var valid2 = _errs6 === errors;
-}
-else {
-var valid2 = true;
-}
-if(valid2){
-if(data.timestamp !== undefined){
-let data2 = data.timestamp;
-const _errs8 = errors;
-if(errors === _errs8){
-if(typeof data2 === "string"){
-if(!pattern8.test(data2)){
-validate213.errors = [{instancePath:instancePath+"/timestamp",schemaPath:"common/envelope.schema.json/properties/timestamp/pattern",keyword:"pattern",params:{pattern: "^\\d{4}-\\d{2}-\\d{2}[Tt]\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?([Zz]|[+-]\\d{2}:\\d{2})$"}}];
-return false;
-}
-}
-else {
-validate213.errors = [{instancePath:instancePath+"/timestamp",schemaPath:"common/envelope.schema.json/properties/timestamp/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-}
-var valid2 = _errs8 === errors;
-}
-else {
-var valid2 = true;
-}
-}
-}
-}
-}
-else {
-validate213.errors = [{instancePath,schemaPath:"common/envelope.schema.json/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
+if(!(validate334(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate334.errors : vErrors.concat(validate334.errors);
+errors = vErrors.length;
 }
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
-let missing1;
-if(((data.event === undefined) && (missing1 = "event")) || ((data.payload === undefined) && (missing1 = "payload"))){
-validate213.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing1}}];
+let missing0;
+if(((data.event === undefined) && (missing0 = "event")) || ((data.payload === undefined) && (missing0 = "payload"))){
+validate354.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
 if(data.event !== undefined){
-const _errs10 = errors;
+const _errs2 = errors;
 if("enter_conference" !== data.event){
-validate213.errors = [{instancePath:instancePath+"/event",schemaPath:"#/properties/event/const",keyword:"const",params:{allowedValue: "enter_conference"}}];
+validate354.errors = [{instancePath:instancePath+"/event",schemaPath:"#/properties/event/const",keyword:"const",params:{allowedValue: "enter_conference"}}];
 return false;
 }
-var valid3 = _errs10 === errors;
+var valid1 = _errs2 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data.payload !== undefined){
+let data1 = data.payload;
+const _errs3 = errors;
+if(!(validate335(data1, {instancePath:instancePath+"/payload",parentData:data,parentDataProperty:"payload",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate335.errors : vErrors.concat(validate335.errors);
+errors = vErrors.length;
+}
+if(errors === _errs3){
+if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
+let missing1;
+if(((data1.participant_role === undefined) && (missing1 = "participant_role")) || ((data1.meeting_url === undefined) && (missing1 = "meeting_url"))){
+validate354.errors = [{instancePath:instancePath+"/payload",schemaPath:"#/properties/payload/required",keyword:"required",params:{missingProperty: missing1}}];
+return false;
+}
+else {
+if(data1.participant_role !== undefined){
+const _errs6 = errors;
+if(!(validate337(data1.participant_role, {instancePath:instancePath+"/payload/participant_role",parentData:data1,parentDataProperty:"participant_role",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate337.errors : vErrors.concat(validate337.errors);
+errors = vErrors.length;
+}
+var valid3 = _errs6 === errors;
 }
 else {
 var valid3 = true;
 }
 if(valid3){
-if(data.payload !== undefined){
-let data4 = data.payload;
-const _errs11 = errors;
-if(!(validate199(data4, {instancePath:instancePath+"/payload",parentData:data,parentDataProperty:"payload",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate199.errors : vErrors.concat(validate199.errors);
-errors = vErrors.length;
-}
-if(errors === _errs11){
-if(data4 && typeof data4 == "object" && !Array.isArray(data4)){
-let missing2;
-if(((data4.participant_role === undefined) && (missing2 = "participant_role")) || ((data4.meeting_url === undefined) && (missing2 = "meeting_url"))){
-validate213.errors = [{instancePath:instancePath+"/payload",schemaPath:"#/properties/payload/required",keyword:"required",params:{missingProperty: missing2}}];
+if(data1.meeting_url !== undefined){
+const _errs7 = errors;
+if(typeof data1.meeting_url !== "string"){
+validate354.errors = [{instancePath:instancePath+"/payload/meeting_url",schemaPath:"#/properties/payload/properties/meeting_url/type",keyword:"type",params:{type: "string"}}];
 return false;
 }
-else {
-if(data4.participant_role !== undefined){
-let data5 = data4.participant_role;
-const _errs14 = errors;
-if(typeof data5 !== "string"){
-validate213.errors = [{instancePath:instancePath+"/payload/participant_role",schemaPath:"common/participant-role.schema.json/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-if(!(((data5 === "organizer") || (data5 === "moderator")) || (data5 === "participant"))){
-validate213.errors = [{instancePath:instancePath+"/payload/participant_role",schemaPath:"common/participant-role.schema.json/enum",keyword:"enum",params:{allowedValues: schema238.enum}}];
-return false;
-}
-var valid5 = _errs14 === errors;
-}
-else {
-var valid5 = true;
-}
-if(valid5){
-if(data4.meeting_url !== undefined){
-const _errs17 = errors;
-if(typeof data4.meeting_url !== "string"){
-validate213.errors = [{instancePath:instancePath+"/payload/meeting_url",schemaPath:"#/properties/payload/properties/meeting_url/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-var valid5 = _errs17 === errors;
-}
-else {
-var valid5 = true;
-}
-}
-}
-}
-else {
-validate213.errors = [{instancePath:instancePath+"/payload",schemaPath:"#/properties/payload/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-}
-var valid3 = _errs11 === errors;
+var valid3 = _errs7 === errors;
 }
 else {
 var valid3 = true;
@@ -1068,291 +780,187 @@ var valid3 = true;
 }
 }
 else {
-validate213.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
+validate354.errors = [{instancePath:instancePath+"/payload",schemaPath:"#/properties/payload/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate213.errors = vErrors;
+var valid1 = _errs3 === errors;
+}
+else {
+var valid1 = true;
+}
+}
+}
+}
+else {
+validate354.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+}
+validate354.errors = vErrors;
 return errors === 0;
 }
-validate213.evaluated = {"props":{"event":true,"payload":true,"timestamp":true},"dynamicProps":false,"dynamicItems":false};
+validate354.evaluated = {"props":{"event":true,"payload":true,"timestamp":true},"dynamicProps":false,"dynamicItems":false};
 
-export const validateIotumEnterLivestreamEvent = validate215;
-const schema253 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/iotum/enter_livestream.schema.json","title":"Livestream entered","description":"Sent when a participant enters a conference's livestream.","type":"object","allOf":[{"$ref":"common/envelope.schema.json"}],"properties":{"event":{"const":"enter_livestream"},"payload":{"$ref":"common/participant-ids.schema.json","description":"The conference and the participant who entered its livestream."}},"required":["event","payload"],"examples":[{"event":"enter_livestream","payload":{"host_id":70215,"company_id":4410,"conference_id":2231904,"participant_id":9081342},"timestamp":"2026-03-11T15:07:02.660Z"}]};
+export const validateIotumEnterLivestreamEvent = validate358;
+const schema130 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/iotum/enter_livestream.schema.json","type":"object","allOf":[{"$ref":"common/envelope.schema.json"}],"properties":{"event":{"const":"enter_livestream"},"payload":{"$ref":"common/participant-ids.schema.json"}},"required":["event","payload"]};
 
-function validate215(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate358(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://confhooks.dev/schemas/iotum/enter_livestream.schema.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate215.evaluated;
+const evaluated0 = validate358.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-const _errs2 = errors;
-if(errors === _errs2){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if((((data.event === undefined) && (missing0 = "event")) || ((data.payload === undefined) && (missing0 = "payload"))) || ((data.timestamp === undefined) && (missing0 = "timestamp"))){
-validate215.errors = [{instancePath,schemaPath:"common/envelope.schema.json/required",keyword:"required",params:{missingProperty: missing0}}];
-return false;
-}
-else {
-if(data.event !== undefined){
-const _errs4 = errors;
-if(typeof data.event !== "string"){
-validate215.errors = [{instancePath:instancePath+"/event",schemaPath:"common/envelope.schema.json/properties/event/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-var valid2 = _errs4 === errors;
-}
-else {
-var valid2 = true;
-}
-if(valid2){
-if(data.payload !== undefined){
-let data1 = data.payload;
-const _errs6 = errors;
-if(!(data1 && typeof data1 == "object" && !Array.isArray(data1))){
-validate215.errors = [{instancePath:instancePath+"/payload",schemaPath:"common/envelope.schema.json/properties/payload/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-var valid2 = _errs6 === errors;
-}
-else {
-var valid2 = true;
-}
-if(valid2){
-if(data.timestamp !== undefined){
-let data2 = data.timestamp;
-const _errs8 = errors;
-if(errors === _errs8){
-if(typeof data2 === "string"){
-if(!pattern8.test(data2)){
-validate215.errors = [{instancePath:instancePath+"/timestamp",schemaPath:"common/envelope.schema.json/properties/timestamp/pattern",keyword:"pattern",params:{pattern: "^\\d{4}-\\d{2}-\\d{2}[Tt]\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?([Zz]|[+-]\\d{2}:\\d{2})$"}}];
-return false;
-}
-}
-else {
-validate215.errors = [{instancePath:instancePath+"/timestamp",schemaPath:"common/envelope.schema.json/properties/timestamp/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-}
-var valid2 = _errs8 === errors;
-}
-else {
-var valid2 = true;
-}
-}
-}
-}
-}
-else {
-validate215.errors = [{instancePath,schemaPath:"common/envelope.schema.json/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
+if(!(validate334(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate334.errors : vErrors.concat(validate334.errors);
+errors = vErrors.length;
 }
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
-let missing1;
-if(((data.event === undefined) && (missing1 = "event")) || ((data.payload === undefined) && (missing1 = "payload"))){
-validate215.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing1}}];
+let missing0;
+if(((data.event === undefined) && (missing0 = "event")) || ((data.payload === undefined) && (missing0 = "payload"))){
+validate358.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
 if(data.event !== undefined){
-const _errs10 = errors;
+const _errs2 = errors;
 if("enter_livestream" !== data.event){
-validate215.errors = [{instancePath:instancePath+"/event",schemaPath:"#/properties/event/const",keyword:"const",params:{allowedValue: "enter_livestream"}}];
+validate358.errors = [{instancePath:instancePath+"/event",schemaPath:"#/properties/event/const",keyword:"const",params:{allowedValue: "enter_livestream"}}];
 return false;
 }
-var valid3 = _errs10 === errors;
+var valid1 = _errs2 === errors;
 }
 else {
-var valid3 = true;
+var valid1 = true;
 }
-if(valid3){
+if(valid1){
 if(data.payload !== undefined){
-const _errs11 = errors;
-if(!(validate199(data.payload, {instancePath:instancePath+"/payload",parentData:data,parentDataProperty:"payload",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate199.errors : vErrors.concat(validate199.errors);
+const _errs3 = errors;
+if(!(validate335(data.payload, {instancePath:instancePath+"/payload",parentData:data,parentDataProperty:"payload",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate335.errors : vErrors.concat(validate335.errors);
 errors = vErrors.length;
 }
-var valid3 = _errs11 === errors;
+var valid1 = _errs3 === errors;
 }
 else {
-var valid3 = true;
+var valid1 = true;
 }
 }
 }
 }
 else {
-validate215.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
+validate358.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate215.errors = vErrors;
+validate358.errors = vErrors;
 return errors === 0;
 }
-validate215.evaluated = {"props":{"event":true,"payload":true,"timestamp":true},"dynamicProps":false,"dynamicItems":false};
+validate358.evaluated = {"props":{"event":true,"payload":true,"timestamp":true},"dynamicProps":false,"dynamicItems":false};
 
-export const validateIotumLeaveConferenceEvent = validate217;
-const schema255 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/iotum/leave_conference.schema.json","title":"Conference left","description":"Sent when a participant leaves a conference, and why.","type":"object","allOf":[{"$ref":"common/envelope.schema.json"}],"properties":{"event":{"const":"leave_conference"},"payload":{"description":"The conference, the participant who left, their role and how they left.","type":"object","allOf":[{"$ref":"common/participant-ids.schema.json"}],"properties":{"participant_role":{"$ref":"common/participant-role.schema.json","description":"The participant's role in the conference."},"reason_for_leaving":{"$ref":"common/reason-for-leaving.schema.json","description":"How the participant left the conference."}},"required":["participant_role","reason_for_leaving"]}},"required":["event","payload"],"examples":[{"event":"leave_conference","payload":{"host_id":70215,"company_id":4410,"conference_id":2231904,"participant_id":9081126,"participant_role":"participant","reason_for_leaving":"user_dropped"},"timestamp":"2026-03-11T15:44:58.127Z"}]};
-const schema239 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/iotum/common/reason-for-leaving.schema.json","title":"iotum reason for leaving","description":"How a participant left a conference or livestream: `user_exit` (left by themselves), `user_dropped` (connection lost), `host_kicked` (removed by the host) or `host_kicked_blocked` (removed and blocked from coming back by the host). The wiki only lists the four values; the glosses follow their names.","type":"string","enum":["user_exit","user_dropped","host_kicked","host_kicked_blocked"]};
+export const validateIotumLeaveConferenceEvent = validate361;
+const schema131 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/iotum/leave_conference.schema.json","type":"object","allOf":[{"$ref":"common/envelope.schema.json"}],"properties":{"event":{"const":"leave_conference"},"payload":{"type":"object","allOf":[{"$ref":"common/participant-ids.schema.json"}],"properties":{"participant_role":{"$ref":"common/participant-role.schema.json"},"reason_for_leaving":{"$ref":"common/reason-for-leaving.schema.json"}},"required":["participant_role","reason_for_leaving"]}},"required":["event","payload"]};
+const schema123 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/iotum/common/reason-for-leaving.schema.json","type":"string","enum":["user_exit","user_dropped","host_kicked","host_kicked_blocked"]};
 
-function validate217(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate338(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="https://confhooks.dev/schemas/iotum/common/reason-for-leaving.schema.json" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate338.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(typeof data !== "string"){
+validate338.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+if(!((((data === "user_exit") || (data === "user_dropped")) || (data === "host_kicked")) || (data === "host_kicked_blocked"))){
+validate338.errors = [{instancePath,schemaPath:"#/enum",keyword:"enum",params:{allowedValues: schema123.enum}}];
+return false;
+}
+validate338.errors = vErrors;
+return errors === 0;
+}
+validate338.evaluated = {"dynamicProps":false,"dynamicItems":false};
+
+function validate361(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://confhooks.dev/schemas/iotum/leave_conference.schema.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate217.evaluated;
+const evaluated0 = validate361.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-const _errs2 = errors;
-if(errors === _errs2){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if((((data.event === undefined) && (missing0 = "event")) || ((data.payload === undefined) && (missing0 = "payload"))) || ((data.timestamp === undefined) && (missing0 = "timestamp"))){
-validate217.errors = [{instancePath,schemaPath:"common/envelope.schema.json/required",keyword:"required",params:{missingProperty: missing0}}];
-return false;
-}
-else {
-if(data.event !== undefined){
-const _errs4 = errors;
-if(typeof data.event !== "string"){
-validate217.errors = [{instancePath:instancePath+"/event",schemaPath:"common/envelope.schema.json/properties/event/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-var valid2 = _errs4 === errors;
-}
-else {
-var valid2 = true;
-}
-if(valid2){
-if(data.payload !== undefined){
-let data1 = data.payload;
-const _errs6 = errors;
-if(!(data1 && typeof data1 == "object" && !Array.isArray(data1))){
-validate217.errors = [{instancePath:instancePath+"/payload",schemaPath:"common/envelope.schema.json/properties/payload/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-var valid2 = _errs6 === errors;
-}
-else {
-var valid2 = true;
-}
-if(valid2){
-if(data.timestamp !== undefined){
-let data2 = data.timestamp;
-const _errs8 = errors;
-if(errors === _errs8){
-if(typeof data2 === "string"){
-if(!pattern8.test(data2)){
-validate217.errors = [{instancePath:instancePath+"/timestamp",schemaPath:"common/envelope.schema.json/properties/timestamp/pattern",keyword:"pattern",params:{pattern: "^\\d{4}-\\d{2}-\\d{2}[Tt]\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?([Zz]|[+-]\\d{2}:\\d{2})$"}}];
-return false;
-}
-}
-else {
-validate217.errors = [{instancePath:instancePath+"/timestamp",schemaPath:"common/envelope.schema.json/properties/timestamp/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-}
-var valid2 = _errs8 === errors;
-}
-else {
-var valid2 = true;
-}
-}
-}
-}
-}
-else {
-validate217.errors = [{instancePath,schemaPath:"common/envelope.schema.json/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
+if(!(validate334(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate334.errors : vErrors.concat(validate334.errors);
+errors = vErrors.length;
 }
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
-let missing1;
-if(((data.event === undefined) && (missing1 = "event")) || ((data.payload === undefined) && (missing1 = "payload"))){
-validate217.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing1}}];
+let missing0;
+if(((data.event === undefined) && (missing0 = "event")) || ((data.payload === undefined) && (missing0 = "payload"))){
+validate361.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
 if(data.event !== undefined){
-const _errs10 = errors;
+const _errs2 = errors;
 if("leave_conference" !== data.event){
-validate217.errors = [{instancePath:instancePath+"/event",schemaPath:"#/properties/event/const",keyword:"const",params:{allowedValue: "leave_conference"}}];
+validate361.errors = [{instancePath:instancePath+"/event",schemaPath:"#/properties/event/const",keyword:"const",params:{allowedValue: "leave_conference"}}];
 return false;
 }
-var valid3 = _errs10 === errors;
+var valid1 = _errs2 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data.payload !== undefined){
+let data1 = data.payload;
+const _errs3 = errors;
+if(!(validate335(data1, {instancePath:instancePath+"/payload",parentData:data,parentDataProperty:"payload",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate335.errors : vErrors.concat(validate335.errors);
+errors = vErrors.length;
+}
+if(errors === _errs3){
+if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
+let missing1;
+if(((data1.participant_role === undefined) && (missing1 = "participant_role")) || ((data1.reason_for_leaving === undefined) && (missing1 = "reason_for_leaving"))){
+validate361.errors = [{instancePath:instancePath+"/payload",schemaPath:"#/properties/payload/required",keyword:"required",params:{missingProperty: missing1}}];
+return false;
+}
+else {
+if(data1.participant_role !== undefined){
+const _errs6 = errors;
+if(!(validate337(data1.participant_role, {instancePath:instancePath+"/payload/participant_role",parentData:data1,parentDataProperty:"participant_role",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate337.errors : vErrors.concat(validate337.errors);
+errors = vErrors.length;
+}
+var valid3 = _errs6 === errors;
 }
 else {
 var valid3 = true;
 }
 if(valid3){
-if(data.payload !== undefined){
-let data4 = data.payload;
-const _errs11 = errors;
-if(!(validate199(data4, {instancePath:instancePath+"/payload",parentData:data,parentDataProperty:"payload",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate199.errors : vErrors.concat(validate199.errors);
+if(data1.reason_for_leaving !== undefined){
+const _errs7 = errors;
+if(!(validate338(data1.reason_for_leaving, {instancePath:instancePath+"/payload/reason_for_leaving",parentData:data1,parentDataProperty:"reason_for_leaving",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate338.errors : vErrors.concat(validate338.errors);
 errors = vErrors.length;
 }
-if(errors === _errs11){
-if(data4 && typeof data4 == "object" && !Array.isArray(data4)){
-let missing2;
-if(((data4.participant_role === undefined) && (missing2 = "participant_role")) || ((data4.reason_for_leaving === undefined) && (missing2 = "reason_for_leaving"))){
-validate217.errors = [{instancePath:instancePath+"/payload",schemaPath:"#/properties/payload/required",keyword:"required",params:{missingProperty: missing2}}];
-return false;
-}
-else {
-if(data4.participant_role !== undefined){
-let data5 = data4.participant_role;
-const _errs14 = errors;
-if(typeof data5 !== "string"){
-validate217.errors = [{instancePath:instancePath+"/payload/participant_role",schemaPath:"common/participant-role.schema.json/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-if(!(((data5 === "organizer") || (data5 === "moderator")) || (data5 === "participant"))){
-validate217.errors = [{instancePath:instancePath+"/payload/participant_role",schemaPath:"common/participant-role.schema.json/enum",keyword:"enum",params:{allowedValues: schema238.enum}}];
-return false;
-}
-var valid5 = _errs14 === errors;
-}
-else {
-var valid5 = true;
-}
-if(valid5){
-if(data4.reason_for_leaving !== undefined){
-let data6 = data4.reason_for_leaving;
-const _errs17 = errors;
-if(typeof data6 !== "string"){
-validate217.errors = [{instancePath:instancePath+"/payload/reason_for_leaving",schemaPath:"common/reason-for-leaving.schema.json/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-if(!((((data6 === "user_exit") || (data6 === "user_dropped")) || (data6 === "host_kicked")) || (data6 === "host_kicked_blocked"))){
-validate217.errors = [{instancePath:instancePath+"/payload/reason_for_leaving",schemaPath:"common/reason-for-leaving.schema.json/enum",keyword:"enum",params:{allowedValues: schema239.enum}}];
-return false;
-}
-var valid5 = _errs17 === errors;
-}
-else {
-var valid5 = true;
-}
-}
-}
-}
-else {
-validate217.errors = [{instancePath:instancePath+"/payload",schemaPath:"#/properties/payload/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-}
-var valid3 = _errs11 === errors;
+var valid3 = _errs7 === errors;
 }
 else {
 var valid3 = true;
@@ -1361,930 +969,488 @@ var valid3 = true;
 }
 }
 else {
-validate217.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
+validate361.errors = [{instancePath:instancePath+"/payload",schemaPath:"#/properties/payload/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate217.errors = vErrors;
+var valid1 = _errs3 === errors;
+}
+else {
+var valid1 = true;
+}
+}
+}
+}
+else {
+validate361.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+}
+validate361.errors = vErrors;
 return errors === 0;
 }
-validate217.evaluated = {"props":{"event":true,"payload":true,"timestamp":true},"dynamicProps":false,"dynamicItems":false};
+validate361.evaluated = {"props":{"event":true,"payload":true,"timestamp":true},"dynamicProps":false,"dynamicItems":false};
 
-export const validateIotumLeaveLivestreamEvent = validate219;
-const schema259 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/iotum/leave_livestream.schema.json","title":"Livestream left","description":"Sent when a participant leaves a conference's livestream, and why.","type":"object","allOf":[{"$ref":"common/envelope.schema.json"}],"properties":{"event":{"const":"leave_livestream"},"payload":{"description":"The conference, the participant who left its livestream and how they left.","type":"object","allOf":[{"$ref":"common/participant-ids.schema.json"}],"properties":{"reason_for_leaving":{"$ref":"common/reason-for-leaving.schema.json","description":"How the participant left the livestream."}},"required":["reason_for_leaving"]}},"required":["event","payload"],"examples":[{"event":"leave_livestream","payload":{"host_id":70215,"company_id":4410,"conference_id":2231904,"participant_id":9081342,"reason_for_leaving":"user_exit"},"timestamp":"2026-03-11T15:36:48.019Z"}]};
+export const validateIotumLeaveLivestreamEvent = validate366;
+const schema132 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/iotum/leave_livestream.schema.json","type":"object","allOf":[{"$ref":"common/envelope.schema.json"}],"properties":{"event":{"const":"leave_livestream"},"payload":{"type":"object","allOf":[{"$ref":"common/participant-ids.schema.json"}],"properties":{"reason_for_leaving":{"$ref":"common/reason-for-leaving.schema.json"}},"required":["reason_for_leaving"]}},"required":["event","payload"]};
 
-function validate219(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate366(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://confhooks.dev/schemas/iotum/leave_livestream.schema.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate219.evaluated;
+const evaluated0 = validate366.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-const _errs2 = errors;
-if(errors === _errs2){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if((((data.event === undefined) && (missing0 = "event")) || ((data.payload === undefined) && (missing0 = "payload"))) || ((data.timestamp === undefined) && (missing0 = "timestamp"))){
-validate219.errors = [{instancePath,schemaPath:"common/envelope.schema.json/required",keyword:"required",params:{missingProperty: missing0}}];
-return false;
-}
-else {
-if(data.event !== undefined){
-const _errs4 = errors;
-if(typeof data.event !== "string"){
-validate219.errors = [{instancePath:instancePath+"/event",schemaPath:"common/envelope.schema.json/properties/event/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-var valid2 = _errs4 === errors;
-}
-else {
-var valid2 = true;
-}
-if(valid2){
-if(data.payload !== undefined){
-let data1 = data.payload;
-const _errs6 = errors;
-if(!(data1 && typeof data1 == "object" && !Array.isArray(data1))){
-validate219.errors = [{instancePath:instancePath+"/payload",schemaPath:"common/envelope.schema.json/properties/payload/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-var valid2 = _errs6 === errors;
-}
-else {
-var valid2 = true;
-}
-if(valid2){
-if(data.timestamp !== undefined){
-let data2 = data.timestamp;
-const _errs8 = errors;
-if(errors === _errs8){
-if(typeof data2 === "string"){
-if(!pattern8.test(data2)){
-validate219.errors = [{instancePath:instancePath+"/timestamp",schemaPath:"common/envelope.schema.json/properties/timestamp/pattern",keyword:"pattern",params:{pattern: "^\\d{4}-\\d{2}-\\d{2}[Tt]\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?([Zz]|[+-]\\d{2}:\\d{2})$"}}];
-return false;
-}
-}
-else {
-validate219.errors = [{instancePath:instancePath+"/timestamp",schemaPath:"common/envelope.schema.json/properties/timestamp/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-}
-var valid2 = _errs8 === errors;
-}
-else {
-var valid2 = true;
-}
-}
-}
-}
-}
-else {
-validate219.errors = [{instancePath,schemaPath:"common/envelope.schema.json/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
+if(!(validate334(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate334.errors : vErrors.concat(validate334.errors);
+errors = vErrors.length;
 }
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
-let missing1;
-if(((data.event === undefined) && (missing1 = "event")) || ((data.payload === undefined) && (missing1 = "payload"))){
-validate219.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing1}}];
+let missing0;
+if(((data.event === undefined) && (missing0 = "event")) || ((data.payload === undefined) && (missing0 = "payload"))){
+validate366.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
 if(data.event !== undefined){
-const _errs10 = errors;
+const _errs2 = errors;
 if("leave_livestream" !== data.event){
-validate219.errors = [{instancePath:instancePath+"/event",schemaPath:"#/properties/event/const",keyword:"const",params:{allowedValue: "leave_livestream"}}];
+validate366.errors = [{instancePath:instancePath+"/event",schemaPath:"#/properties/event/const",keyword:"const",params:{allowedValue: "leave_livestream"}}];
 return false;
 }
-var valid3 = _errs10 === errors;
+var valid1 = _errs2 === errors;
 }
 else {
-var valid3 = true;
+var valid1 = true;
 }
-if(valid3){
+if(valid1){
 if(data.payload !== undefined){
-let data4 = data.payload;
-const _errs11 = errors;
-if(!(validate199(data4, {instancePath:instancePath+"/payload",parentData:data,parentDataProperty:"payload",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate199.errors : vErrors.concat(validate199.errors);
+let data1 = data.payload;
+const _errs3 = errors;
+if(!(validate335(data1, {instancePath:instancePath+"/payload",parentData:data,parentDataProperty:"payload",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate335.errors : vErrors.concat(validate335.errors);
 errors = vErrors.length;
 }
-if(errors === _errs11){
-if(data4 && typeof data4 == "object" && !Array.isArray(data4)){
-let missing2;
-if((data4.reason_for_leaving === undefined) && (missing2 = "reason_for_leaving")){
-validate219.errors = [{instancePath:instancePath+"/payload",schemaPath:"#/properties/payload/required",keyword:"required",params:{missingProperty: missing2}}];
+if(errors === _errs3){
+if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
+let missing1;
+if((data1.reason_for_leaving === undefined) && (missing1 = "reason_for_leaving")){
+validate366.errors = [{instancePath:instancePath+"/payload",schemaPath:"#/properties/payload/required",keyword:"required",params:{missingProperty: missing1}}];
 return false;
 }
 else {
-if(data4.reason_for_leaving !== undefined){
-let data5 = data4.reason_for_leaving;
-if(typeof data5 !== "string"){
-validate219.errors = [{instancePath:instancePath+"/payload/reason_for_leaving",schemaPath:"common/reason-for-leaving.schema.json/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-if(!((((data5 === "user_exit") || (data5 === "user_dropped")) || (data5 === "host_kicked")) || (data5 === "host_kicked_blocked"))){
-validate219.errors = [{instancePath:instancePath+"/payload/reason_for_leaving",schemaPath:"common/reason-for-leaving.schema.json/enum",keyword:"enum",params:{allowedValues: schema239.enum}}];
-return false;
+if(data1.reason_for_leaving !== undefined){
+if(!(validate338(data1.reason_for_leaving, {instancePath:instancePath+"/payload/reason_for_leaving",parentData:data1,parentDataProperty:"reason_for_leaving",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate338.errors : vErrors.concat(validate338.errors);
+errors = vErrors.length;
 }
 }
 }
 }
 else {
-validate219.errors = [{instancePath:instancePath+"/payload",schemaPath:"#/properties/payload/type",keyword:"type",params:{type: "object"}}];
+validate366.errors = [{instancePath:instancePath+"/payload",schemaPath:"#/properties/payload/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-var valid3 = _errs11 === errors;
+var valid1 = _errs3 === errors;
 }
 else {
-var valid3 = true;
+var valid1 = true;
 }
 }
 }
 }
 else {
-validate219.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
+validate366.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate219.errors = vErrors;
+validate366.errors = vErrors;
 return errors === 0;
 }
-validate219.evaluated = {"props":{"event":true,"payload":true,"timestamp":true},"dynamicProps":false,"dynamicItems":false};
+validate366.evaluated = {"props":{"event":true,"payload":true,"timestamp":true},"dynamicProps":false,"dynamicItems":false};
 
-export const validateIotumOneTimeAccessCodeReusedEvent = validate221;
-const schema262 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/iotum/one_time_access_code_reused.schema.json","title":"One-time access code reused","description":"Sent when a one-time access code is used again: `conference_id` is the new conference it was used for, `original_conference_id` the conference it was generated for.","type":"object","allOf":[{"$ref":"common/envelope.schema.json"}],"properties":{"event":{"const":"one_time_access_code_reused"},"payload":{"description":"The new conference (`conference_id`) and the one the code was issued for.","type":"object","allOf":[{"$ref":"common/conference-ids.schema.json"}],"properties":{"original_conference_id":{"type":"integer","description":"Id of the conference the access code was originally generated for. `conference_id` is the new conference started with the reused code. Type undocumented; integer like `conference_id`."}},"required":["original_conference_id"]}},"required":["event","payload"],"examples":[{"event":"one_time_access_code_reused","payload":{"host_id":70215,"company_id":4410,"conference_id":2240517,"original_conference_id":2231904},"timestamp":"2026-03-13T14:00:12.468Z"}]};
+export const validateIotumOneTimeAccessCodeReusedEvent = validate370;
+const schema133 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/iotum/one_time_access_code_reused.schema.json","type":"object","allOf":[{"$ref":"common/envelope.schema.json"}],"properties":{"event":{"const":"one_time_access_code_reused"},"payload":{"type":"object","allOf":[{"$ref":"common/conference-ids.schema.json"}],"properties":{"original_conference_id":{"type":"integer"}},"required":["original_conference_id"]}},"required":["event","payload"]};
 
-function validate221(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate370(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://confhooks.dev/schemas/iotum/one_time_access_code_reused.schema.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate221.evaluated;
+const evaluated0 = validate370.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-const _errs2 = errors;
-if(errors === _errs2){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if((((data.event === undefined) && (missing0 = "event")) || ((data.payload === undefined) && (missing0 = "payload"))) || ((data.timestamp === undefined) && (missing0 = "timestamp"))){
-validate221.errors = [{instancePath,schemaPath:"common/envelope.schema.json/required",keyword:"required",params:{missingProperty: missing0}}];
-return false;
-}
-else {
-if(data.event !== undefined){
-const _errs4 = errors;
-if(typeof data.event !== "string"){
-validate221.errors = [{instancePath:instancePath+"/event",schemaPath:"common/envelope.schema.json/properties/event/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-var valid2 = _errs4 === errors;
-}
-else {
-var valid2 = true;
-}
-if(valid2){
-if(data.payload !== undefined){
-let data1 = data.payload;
-const _errs6 = errors;
-if(!(data1 && typeof data1 == "object" && !Array.isArray(data1))){
-validate221.errors = [{instancePath:instancePath+"/payload",schemaPath:"common/envelope.schema.json/properties/payload/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-var valid2 = _errs6 === errors;
-}
-else {
-var valid2 = true;
-}
-if(valid2){
-if(data.timestamp !== undefined){
-let data2 = data.timestamp;
-const _errs8 = errors;
-if(errors === _errs8){
-if(typeof data2 === "string"){
-if(!pattern8.test(data2)){
-validate221.errors = [{instancePath:instancePath+"/timestamp",schemaPath:"common/envelope.schema.json/properties/timestamp/pattern",keyword:"pattern",params:{pattern: "^\\d{4}-\\d{2}-\\d{2}[Tt]\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?([Zz]|[+-]\\d{2}:\\d{2})$"}}];
-return false;
-}
-}
-else {
-validate221.errors = [{instancePath:instancePath+"/timestamp",schemaPath:"common/envelope.schema.json/properties/timestamp/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-}
-var valid2 = _errs8 === errors;
-}
-else {
-var valid2 = true;
-}
-}
-}
-}
-}
-else {
-validate221.errors = [{instancePath,schemaPath:"common/envelope.schema.json/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
+if(!(validate334(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate334.errors : vErrors.concat(validate334.errors);
+errors = vErrors.length;
 }
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
-let missing1;
-if(((data.event === undefined) && (missing1 = "event")) || ((data.payload === undefined) && (missing1 = "payload"))){
-validate221.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing1}}];
+let missing0;
+if(((data.event === undefined) && (missing0 = "event")) || ((data.payload === undefined) && (missing0 = "payload"))){
+validate370.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
 if(data.event !== undefined){
-const _errs10 = errors;
+const _errs2 = errors;
 if("one_time_access_code_reused" !== data.event){
-validate221.errors = [{instancePath:instancePath+"/event",schemaPath:"#/properties/event/const",keyword:"const",params:{allowedValue: "one_time_access_code_reused"}}];
+validate370.errors = [{instancePath:instancePath+"/event",schemaPath:"#/properties/event/const",keyword:"const",params:{allowedValue: "one_time_access_code_reused"}}];
 return false;
 }
-var valid3 = _errs10 === errors;
+var valid1 = _errs2 === errors;
 }
 else {
-var valid3 = true;
+var valid1 = true;
 }
-if(valid3){
+if(valid1){
 if(data.payload !== undefined){
-let data4 = data.payload;
-const _errs11 = errors;
-if(!(validate194(data4, {instancePath:instancePath+"/payload",parentData:data,parentDataProperty:"payload",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate194.errors : vErrors.concat(validate194.errors);
+let data1 = data.payload;
+const _errs3 = errors;
+if(!(validate328(data1, {instancePath:instancePath+"/payload",parentData:data,parentDataProperty:"payload",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate328.errors : vErrors.concat(validate328.errors);
 errors = vErrors.length;
 }
-if(errors === _errs11){
-if(data4 && typeof data4 == "object" && !Array.isArray(data4)){
-let missing2;
-if((data4.original_conference_id === undefined) && (missing2 = "original_conference_id")){
-validate221.errors = [{instancePath:instancePath+"/payload",schemaPath:"#/properties/payload/required",keyword:"required",params:{missingProperty: missing2}}];
+if(errors === _errs3){
+if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
+let missing1;
+if((data1.original_conference_id === undefined) && (missing1 = "original_conference_id")){
+validate370.errors = [{instancePath:instancePath+"/payload",schemaPath:"#/properties/payload/required",keyword:"required",params:{missingProperty: missing1}}];
 return false;
 }
 else {
-if(data4.original_conference_id !== undefined){
-let data5 = data4.original_conference_id;
-if(!(((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5))) && (isFinite(data5)))){
-validate221.errors = [{instancePath:instancePath+"/payload/original_conference_id",schemaPath:"#/properties/payload/properties/original_conference_id/type",keyword:"type",params:{type: "integer"}}];
+if(data1.original_conference_id !== undefined){
+let data2 = data1.original_conference_id;
+if(!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))){
+validate370.errors = [{instancePath:instancePath+"/payload/original_conference_id",schemaPath:"#/properties/payload/properties/original_conference_id/type",keyword:"type",params:{type: "integer"}}];
 return false;
-}
-}
-}
-}
-else {
-validate221.errors = [{instancePath:instancePath+"/payload",schemaPath:"#/properties/payload/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-}
-var valid3 = _errs11 === errors;
-}
-else {
-var valid3 = true;
 }
 }
 }
 }
 else {
-validate221.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
+validate370.errors = [{instancePath:instancePath+"/payload",schemaPath:"#/properties/payload/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate221.errors = vErrors;
+var valid1 = _errs3 === errors;
+}
+else {
+var valid1 = true;
+}
+}
+}
+}
+else {
+validate370.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+}
+validate370.errors = vErrors;
 return errors === 0;
 }
-validate221.evaluated = {"props":{"event":true,"payload":true,"timestamp":true},"dynamicProps":false,"dynamicItems":false};
+validate370.evaluated = {"props":{"event":true,"payload":true,"timestamp":true},"dynamicProps":false,"dynamicItems":false};
 
-export const validateIotumParticipantRoleChangedEvent = validate223;
-const schema264 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/iotum/participant_role_changed.schema.json","title":"Participant role changed","description":"Sent when a participant's role in a conference changes. The wiki lists no `company_id` for this event, unlike every other one; since `company_id` is optional everywhere it is accepted here when sent, and this schema's example leaves it out.","type":"object","allOf":[{"$ref":"common/envelope.schema.json"}],"properties":{"event":{"const":"participant_role_changed"},"payload":{"description":"The conference, the participant and their new role.","type":"object","allOf":[{"$ref":"common/participant-ids.schema.json"}],"properties":{"participant_role":{"$ref":"common/participant-role.schema.json","description":"The participant's role after the change."}},"required":["participant_role"]}},"required":["event","payload"],"examples":[{"event":"participant_role_changed","payload":{"host_id":70215,"conference_id":2231904,"participant_id":9081126,"participant_role":"moderator"},"timestamp":"2026-03-11T15:20:09.733Z"}]};
+export const validateIotumParticipantRoleChangedEvent = validate373;
+const schema134 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/iotum/participant_role_changed.schema.json","type":"object","allOf":[{"$ref":"common/envelope.schema.json"}],"properties":{"event":{"const":"participant_role_changed"},"payload":{"type":"object","allOf":[{"$ref":"common/participant-ids.schema.json"}],"properties":{"participant_role":{"$ref":"common/participant-role.schema.json"}},"required":["participant_role"]}},"required":["event","payload"]};
 
-function validate223(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate373(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://confhooks.dev/schemas/iotum/participant_role_changed.schema.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate223.evaluated;
+const evaluated0 = validate373.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-const _errs2 = errors;
-if(errors === _errs2){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if((((data.event === undefined) && (missing0 = "event")) || ((data.payload === undefined) && (missing0 = "payload"))) || ((data.timestamp === undefined) && (missing0 = "timestamp"))){
-validate223.errors = [{instancePath,schemaPath:"common/envelope.schema.json/required",keyword:"required",params:{missingProperty: missing0}}];
-return false;
-}
-else {
-if(data.event !== undefined){
-const _errs4 = errors;
-if(typeof data.event !== "string"){
-validate223.errors = [{instancePath:instancePath+"/event",schemaPath:"common/envelope.schema.json/properties/event/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-var valid2 = _errs4 === errors;
-}
-else {
-var valid2 = true;
-}
-if(valid2){
-if(data.payload !== undefined){
-let data1 = data.payload;
-const _errs6 = errors;
-if(!(data1 && typeof data1 == "object" && !Array.isArray(data1))){
-validate223.errors = [{instancePath:instancePath+"/payload",schemaPath:"common/envelope.schema.json/properties/payload/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-var valid2 = _errs6 === errors;
-}
-else {
-var valid2 = true;
-}
-if(valid2){
-if(data.timestamp !== undefined){
-let data2 = data.timestamp;
-const _errs8 = errors;
-if(errors === _errs8){
-if(typeof data2 === "string"){
-if(!pattern8.test(data2)){
-validate223.errors = [{instancePath:instancePath+"/timestamp",schemaPath:"common/envelope.schema.json/properties/timestamp/pattern",keyword:"pattern",params:{pattern: "^\\d{4}-\\d{2}-\\d{2}[Tt]\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?([Zz]|[+-]\\d{2}:\\d{2})$"}}];
-return false;
-}
-}
-else {
-validate223.errors = [{instancePath:instancePath+"/timestamp",schemaPath:"common/envelope.schema.json/properties/timestamp/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-}
-var valid2 = _errs8 === errors;
-}
-else {
-var valid2 = true;
-}
-}
-}
-}
-}
-else {
-validate223.errors = [{instancePath,schemaPath:"common/envelope.schema.json/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
+if(!(validate334(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate334.errors : vErrors.concat(validate334.errors);
+errors = vErrors.length;
 }
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
-let missing1;
-if(((data.event === undefined) && (missing1 = "event")) || ((data.payload === undefined) && (missing1 = "payload"))){
-validate223.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing1}}];
+let missing0;
+if(((data.event === undefined) && (missing0 = "event")) || ((data.payload === undefined) && (missing0 = "payload"))){
+validate373.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
 if(data.event !== undefined){
-const _errs10 = errors;
+const _errs2 = errors;
 if("participant_role_changed" !== data.event){
-validate223.errors = [{instancePath:instancePath+"/event",schemaPath:"#/properties/event/const",keyword:"const",params:{allowedValue: "participant_role_changed"}}];
+validate373.errors = [{instancePath:instancePath+"/event",schemaPath:"#/properties/event/const",keyword:"const",params:{allowedValue: "participant_role_changed"}}];
 return false;
 }
-var valid3 = _errs10 === errors;
+var valid1 = _errs2 === errors;
 }
 else {
-var valid3 = true;
+var valid1 = true;
 }
-if(valid3){
+if(valid1){
 if(data.payload !== undefined){
-let data4 = data.payload;
-const _errs11 = errors;
-if(!(validate199(data4, {instancePath:instancePath+"/payload",parentData:data,parentDataProperty:"payload",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate199.errors : vErrors.concat(validate199.errors);
+let data1 = data.payload;
+const _errs3 = errors;
+if(!(validate335(data1, {instancePath:instancePath+"/payload",parentData:data,parentDataProperty:"payload",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate335.errors : vErrors.concat(validate335.errors);
 errors = vErrors.length;
 }
-if(errors === _errs11){
-if(data4 && typeof data4 == "object" && !Array.isArray(data4)){
-let missing2;
-if((data4.participant_role === undefined) && (missing2 = "participant_role")){
-validate223.errors = [{instancePath:instancePath+"/payload",schemaPath:"#/properties/payload/required",keyword:"required",params:{missingProperty: missing2}}];
+if(errors === _errs3){
+if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
+let missing1;
+if((data1.participant_role === undefined) && (missing1 = "participant_role")){
+validate373.errors = [{instancePath:instancePath+"/payload",schemaPath:"#/properties/payload/required",keyword:"required",params:{missingProperty: missing1}}];
 return false;
 }
 else {
-if(data4.participant_role !== undefined){
-let data5 = data4.participant_role;
-if(typeof data5 !== "string"){
-validate223.errors = [{instancePath:instancePath+"/payload/participant_role",schemaPath:"common/participant-role.schema.json/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-if(!(((data5 === "organizer") || (data5 === "moderator")) || (data5 === "participant"))){
-validate223.errors = [{instancePath:instancePath+"/payload/participant_role",schemaPath:"common/participant-role.schema.json/enum",keyword:"enum",params:{allowedValues: schema238.enum}}];
-return false;
+if(data1.participant_role !== undefined){
+if(!(validate337(data1.participant_role, {instancePath:instancePath+"/payload/participant_role",parentData:data1,parentDataProperty:"participant_role",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate337.errors : vErrors.concat(validate337.errors);
+errors = vErrors.length;
 }
 }
 }
 }
 else {
-validate223.errors = [{instancePath:instancePath+"/payload",schemaPath:"#/properties/payload/type",keyword:"type",params:{type: "object"}}];
+validate373.errors = [{instancePath:instancePath+"/payload",schemaPath:"#/properties/payload/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-var valid3 = _errs11 === errors;
+var valid1 = _errs3 === errors;
 }
 else {
-var valid3 = true;
+var valid1 = true;
 }
 }
 }
 }
 else {
-validate223.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
+validate373.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate223.errors = vErrors;
+validate373.errors = vErrors;
 return errors === 0;
 }
-validate223.evaluated = {"props":{"event":true,"payload":true,"timestamp":true},"dynamicProps":false,"dynamicItems":false};
+validate373.evaluated = {"props":{"event":true,"payload":true,"timestamp":true},"dynamicProps":false,"dynamicItems":false};
 
-export const validateIotumProfilePictureUploadFailureEvent = validate225;
-const schema267 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/iotum/profile_picture_upload_failure.schema.json","title":"Profile picture upload failed","description":"Sent when a host's profile picture upload fails. The payload does not say why.","type":"object","allOf":[{"$ref":"common/envelope.schema.json"}],"properties":{"event":{"const":"profile_picture_upload_failure"},"payload":{"$ref":"common/host-ids.schema.json","description":"The host whose profile picture was uploaded, and their company."}},"required":["event","payload"],"examples":[{"event":"profile_picture_upload_failure","payload":{"host_id":70215,"company_id":4410},"timestamp":"2026-03-12T09:16:51.006Z"}]};
+export const validateIotumProfilePictureUploadFailureEvent = validate377;
+const schema135 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/iotum/profile_picture_upload_failure.schema.json","type":"object","allOf":[{"$ref":"common/envelope.schema.json"}],"properties":{"event":{"const":"profile_picture_upload_failure"},"payload":{"$ref":"common/host-ids.schema.json"}},"required":["event","payload"]};
 
-function validate225(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate377(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://confhooks.dev/schemas/iotum/profile_picture_upload_failure.schema.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate225.evaluated;
+const evaluated0 = validate377.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-const _errs2 = errors;
-if(errors === _errs2){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if((((data.event === undefined) && (missing0 = "event")) || ((data.payload === undefined) && (missing0 = "payload"))) || ((data.timestamp === undefined) && (missing0 = "timestamp"))){
-validate225.errors = [{instancePath,schemaPath:"common/envelope.schema.json/required",keyword:"required",params:{missingProperty: missing0}}];
-return false;
-}
-else {
-if(data.event !== undefined){
-const _errs4 = errors;
-if(typeof data.event !== "string"){
-validate225.errors = [{instancePath:instancePath+"/event",schemaPath:"common/envelope.schema.json/properties/event/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-var valid2 = _errs4 === errors;
-}
-else {
-var valid2 = true;
-}
-if(valid2){
-if(data.payload !== undefined){
-let data1 = data.payload;
-const _errs6 = errors;
-if(!(data1 && typeof data1 == "object" && !Array.isArray(data1))){
-validate225.errors = [{instancePath:instancePath+"/payload",schemaPath:"common/envelope.schema.json/properties/payload/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-var valid2 = _errs6 === errors;
-}
-else {
-var valid2 = true;
-}
-if(valid2){
-if(data.timestamp !== undefined){
-let data2 = data.timestamp;
-const _errs8 = errors;
-if(errors === _errs8){
-if(typeof data2 === "string"){
-if(!pattern8.test(data2)){
-validate225.errors = [{instancePath:instancePath+"/timestamp",schemaPath:"common/envelope.schema.json/properties/timestamp/pattern",keyword:"pattern",params:{pattern: "^\\d{4}-\\d{2}-\\d{2}[Tt]\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?([Zz]|[+-]\\d{2}:\\d{2})$"}}];
-return false;
-}
-}
-else {
-validate225.errors = [{instancePath:instancePath+"/timestamp",schemaPath:"common/envelope.schema.json/properties/timestamp/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-}
-var valid2 = _errs8 === errors;
-}
-else {
-var valid2 = true;
-}
-}
-}
-}
-}
-else {
-validate225.errors = [{instancePath,schemaPath:"common/envelope.schema.json/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
+if(!(validate334(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate334.errors : vErrors.concat(validate334.errors);
+errors = vErrors.length;
 }
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
-let missing1;
-if(((data.event === undefined) && (missing1 = "event")) || ((data.payload === undefined) && (missing1 = "payload"))){
-validate225.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing1}}];
+let missing0;
+if(((data.event === undefined) && (missing0 = "event")) || ((data.payload === undefined) && (missing0 = "payload"))){
+validate377.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
 if(data.event !== undefined){
-const _errs10 = errors;
+const _errs2 = errors;
 if("profile_picture_upload_failure" !== data.event){
-validate225.errors = [{instancePath:instancePath+"/event",schemaPath:"#/properties/event/const",keyword:"const",params:{allowedValue: "profile_picture_upload_failure"}}];
+validate377.errors = [{instancePath:instancePath+"/event",schemaPath:"#/properties/event/const",keyword:"const",params:{allowedValue: "profile_picture_upload_failure"}}];
 return false;
 }
-var valid3 = _errs10 === errors;
+var valid1 = _errs2 === errors;
 }
 else {
-var valid3 = true;
+var valid1 = true;
 }
-if(valid3){
+if(valid1){
 if(data.payload !== undefined){
-let data4 = data.payload;
-const _errs11 = errors;
-const _errs12 = errors;
-if(errors === _errs12){
-if(data4 && typeof data4 == "object" && !Array.isArray(data4)){
-let missing2;
-if((data4.host_id === undefined) && (missing2 = "host_id")){
-validate225.errors = [{instancePath:instancePath+"/payload",schemaPath:"common/host-ids.schema.json/required",keyword:"required",params:{missingProperty: missing2}}];
-return false;
+const _errs3 = errors;
+if(!(validate329(data.payload, {instancePath:instancePath+"/payload",parentData:data,parentDataProperty:"payload",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate329.errors : vErrors.concat(validate329.errors);
+errors = vErrors.length;
+}
+var valid1 = _errs3 === errors;
 }
 else {
-if(data4.host_id !== undefined){
-let data5 = data4.host_id;
-const _errs14 = errors;
-if(!(((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5))) && (isFinite(data5)))){
-validate225.errors = [{instancePath:instancePath+"/payload/host_id",schemaPath:"common/host-ids.schema.json/properties/host_id/type",keyword:"type",params:{type: "integer"}}];
-return false;
-}
-var valid5 = _errs14 === errors;
-}
-else {
-var valid5 = true;
-}
-if(valid5){
-if(data4.company_id !== undefined){
-let data6 = data4.company_id;
-const _errs16 = errors;
-if(!(((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6))) && (isFinite(data6)))){
-validate225.errors = [{instancePath:instancePath+"/payload/company_id",schemaPath:"common/host-ids.schema.json/properties/company_id/type",keyword:"type",params:{type: "integer"}}];
-return false;
-}
-var valid5 = _errs16 === errors;
-}
-else {
-var valid5 = true;
+var valid1 = true;
 }
 }
 }
 }
 else {
-validate225.errors = [{instancePath:instancePath+"/payload",schemaPath:"common/host-ids.schema.json/type",keyword:"type",params:{type: "object"}}];
+validate377.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-var valid3 = _errs11 === errors;
-}
-else {
-var valid3 = true;
-}
-}
-}
-}
-else {
-validate225.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-}
-validate225.errors = vErrors;
+validate377.errors = vErrors;
 return errors === 0;
 }
-validate225.evaluated = {"props":{"event":true,"payload":true,"timestamp":true},"dynamicProps":false,"dynamicItems":false};
+validate377.evaluated = {"props":{"event":true,"payload":true,"timestamp":true},"dynamicProps":false,"dynamicItems":false};
 
-export const validateIotumProfilePictureUploadSuccessEvent = validate226;
-const schema270 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/iotum/profile_picture_upload_success.schema.json","title":"Profile picture uploaded","description":"Sent when a host's profile picture upload succeeds.","type":"object","allOf":[{"$ref":"common/envelope.schema.json"}],"properties":{"event":{"const":"profile_picture_upload_success"},"payload":{"$ref":"common/host-ids.schema.json","description":"The host whose profile picture was uploaded, and their company."}},"required":["event","payload"],"examples":[{"event":"profile_picture_upload_success","payload":{"host_id":70215,"company_id":4410},"timestamp":"2026-03-12T09:14:27.540Z"}]};
+export const validateIotumProfilePictureUploadSuccessEvent = validate380;
+const schema136 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/iotum/profile_picture_upload_success.schema.json","type":"object","allOf":[{"$ref":"common/envelope.schema.json"}],"properties":{"event":{"const":"profile_picture_upload_success"},"payload":{"$ref":"common/host-ids.schema.json"}},"required":["event","payload"]};
 
-function validate226(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate380(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://confhooks.dev/schemas/iotum/profile_picture_upload_success.schema.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate226.evaluated;
+const evaluated0 = validate380.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-const _errs2 = errors;
-if(errors === _errs2){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if((((data.event === undefined) && (missing0 = "event")) || ((data.payload === undefined) && (missing0 = "payload"))) || ((data.timestamp === undefined) && (missing0 = "timestamp"))){
-validate226.errors = [{instancePath,schemaPath:"common/envelope.schema.json/required",keyword:"required",params:{missingProperty: missing0}}];
-return false;
-}
-else {
-if(data.event !== undefined){
-const _errs4 = errors;
-if(typeof data.event !== "string"){
-validate226.errors = [{instancePath:instancePath+"/event",schemaPath:"common/envelope.schema.json/properties/event/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-var valid2 = _errs4 === errors;
-}
-else {
-var valid2 = true;
-}
-if(valid2){
-if(data.payload !== undefined){
-let data1 = data.payload;
-const _errs6 = errors;
-if(!(data1 && typeof data1 == "object" && !Array.isArray(data1))){
-validate226.errors = [{instancePath:instancePath+"/payload",schemaPath:"common/envelope.schema.json/properties/payload/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-var valid2 = _errs6 === errors;
-}
-else {
-var valid2 = true;
-}
-if(valid2){
-if(data.timestamp !== undefined){
-let data2 = data.timestamp;
-const _errs8 = errors;
-if(errors === _errs8){
-if(typeof data2 === "string"){
-if(!pattern8.test(data2)){
-validate226.errors = [{instancePath:instancePath+"/timestamp",schemaPath:"common/envelope.schema.json/properties/timestamp/pattern",keyword:"pattern",params:{pattern: "^\\d{4}-\\d{2}-\\d{2}[Tt]\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?([Zz]|[+-]\\d{2}:\\d{2})$"}}];
-return false;
-}
-}
-else {
-validate226.errors = [{instancePath:instancePath+"/timestamp",schemaPath:"common/envelope.schema.json/properties/timestamp/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-}
-var valid2 = _errs8 === errors;
-}
-else {
-var valid2 = true;
-}
-}
-}
-}
-}
-else {
-validate226.errors = [{instancePath,schemaPath:"common/envelope.schema.json/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
+if(!(validate334(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate334.errors : vErrors.concat(validate334.errors);
+errors = vErrors.length;
 }
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
-let missing1;
-if(((data.event === undefined) && (missing1 = "event")) || ((data.payload === undefined) && (missing1 = "payload"))){
-validate226.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing1}}];
+let missing0;
+if(((data.event === undefined) && (missing0 = "event")) || ((data.payload === undefined) && (missing0 = "payload"))){
+validate380.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
 if(data.event !== undefined){
-const _errs10 = errors;
+const _errs2 = errors;
 if("profile_picture_upload_success" !== data.event){
-validate226.errors = [{instancePath:instancePath+"/event",schemaPath:"#/properties/event/const",keyword:"const",params:{allowedValue: "profile_picture_upload_success"}}];
+validate380.errors = [{instancePath:instancePath+"/event",schemaPath:"#/properties/event/const",keyword:"const",params:{allowedValue: "profile_picture_upload_success"}}];
 return false;
 }
-var valid3 = _errs10 === errors;
+var valid1 = _errs2 === errors;
 }
 else {
-var valid3 = true;
+var valid1 = true;
 }
-if(valid3){
+if(valid1){
 if(data.payload !== undefined){
-let data4 = data.payload;
-const _errs11 = errors;
-const _errs12 = errors;
-if(errors === _errs12){
-if(data4 && typeof data4 == "object" && !Array.isArray(data4)){
-let missing2;
-if((data4.host_id === undefined) && (missing2 = "host_id")){
-validate226.errors = [{instancePath:instancePath+"/payload",schemaPath:"common/host-ids.schema.json/required",keyword:"required",params:{missingProperty: missing2}}];
-return false;
+const _errs3 = errors;
+if(!(validate329(data.payload, {instancePath:instancePath+"/payload",parentData:data,parentDataProperty:"payload",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate329.errors : vErrors.concat(validate329.errors);
+errors = vErrors.length;
+}
+var valid1 = _errs3 === errors;
 }
 else {
-if(data4.host_id !== undefined){
-let data5 = data4.host_id;
-const _errs14 = errors;
-if(!(((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5))) && (isFinite(data5)))){
-validate226.errors = [{instancePath:instancePath+"/payload/host_id",schemaPath:"common/host-ids.schema.json/properties/host_id/type",keyword:"type",params:{type: "integer"}}];
-return false;
-}
-var valid5 = _errs14 === errors;
-}
-else {
-var valid5 = true;
-}
-if(valid5){
-if(data4.company_id !== undefined){
-let data6 = data4.company_id;
-const _errs16 = errors;
-if(!(((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6))) && (isFinite(data6)))){
-validate226.errors = [{instancePath:instancePath+"/payload/company_id",schemaPath:"common/host-ids.schema.json/properties/company_id/type",keyword:"type",params:{type: "integer"}}];
-return false;
-}
-var valid5 = _errs16 === errors;
-}
-else {
-var valid5 = true;
+var valid1 = true;
 }
 }
 }
 }
 else {
-validate226.errors = [{instancePath:instancePath+"/payload",schemaPath:"common/host-ids.schema.json/type",keyword:"type",params:{type: "object"}}];
+validate380.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-var valid3 = _errs11 === errors;
-}
-else {
-var valid3 = true;
-}
-}
-}
-}
-else {
-validate226.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-}
-validate226.errors = vErrors;
+validate380.errors = vErrors;
 return errors === 0;
 }
-validate226.evaluated = {"props":{"event":true,"payload":true,"timestamp":true},"dynamicProps":false,"dynamicItems":false};
+validate380.evaluated = {"props":{"event":true,"payload":true,"timestamp":true},"dynamicProps":false,"dynamicItems":false};
 
-export const validateIotumRecordingReadyEvent = validate227;
-const schema273 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/iotum/recording_ready.schema.json","title":"Recording ready","description":"Sent when the file of a conference recording is ready to download.","type":"object","allOf":[{"$ref":"common/envelope.schema.json"}],"properties":{"event":{"const":"recording_ready"},"payload":{"description":"The conference and its recording.","type":"object","allOf":[{"$ref":"common/conference-ids.schema.json"}],"properties":{"recording_id":{"type":["integer","string"],"description":"Unique id of the recording. Its type is undocumented and no example shows it, so both integers and strings are accepted."},"download_link":{"type":"string","pattern":"^https?://","description":"Direct link to the recording file: an mp3 for an audio recording, an mp4 for a video recording."}},"required":["recording_id","download_link"]}},"required":["event","payload"],"examples":[{"event":"recording_ready","payload":{"host_id":70215,"company_id":4410,"conference_id":2231904,"recording_id":5518302,"download_link":"https://recordings.callbridge.rocks/4410/2231904/5518302.mp4"},"timestamp":"2026-03-11T16:02:19.874Z"}]};
-const pattern24 = new RegExp("^https?://", "u");
+export const validateIotumRecordingReadyEvent = validate383;
+const schema137 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/iotum/recording_ready.schema.json","type":"object","allOf":[{"$ref":"common/envelope.schema.json"}],"properties":{"event":{"const":"recording_ready"},"payload":{"type":"object","allOf":[{"$ref":"common/conference-ids.schema.json"}],"properties":{"recording_id":{"type":["integer","string"]},"download_link":{"type":"string","pattern":"^https?://"}},"required":["recording_id","download_link"]}},"required":["event","payload"]};
+const pattern9 = new RegExp("^https?://", "u");
 
-function validate227(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate383(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://confhooks.dev/schemas/iotum/recording_ready.schema.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate227.evaluated;
+const evaluated0 = validate383.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-const _errs2 = errors;
-if(errors === _errs2){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if((((data.event === undefined) && (missing0 = "event")) || ((data.payload === undefined) && (missing0 = "payload"))) || ((data.timestamp === undefined) && (missing0 = "timestamp"))){
-validate227.errors = [{instancePath,schemaPath:"common/envelope.schema.json/required",keyword:"required",params:{missingProperty: missing0}}];
-return false;
-}
-else {
-if(data.event !== undefined){
-const _errs4 = errors;
-if(typeof data.event !== "string"){
-validate227.errors = [{instancePath:instancePath+"/event",schemaPath:"common/envelope.schema.json/properties/event/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-var valid2 = _errs4 === errors;
-}
-else {
-var valid2 = true;
-}
-if(valid2){
-if(data.payload !== undefined){
-let data1 = data.payload;
-const _errs6 = errors;
-if(!(data1 && typeof data1 == "object" && !Array.isArray(data1))){
-validate227.errors = [{instancePath:instancePath+"/payload",schemaPath:"common/envelope.schema.json/properties/payload/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-var valid2 = _errs6 === errors;
-}
-else {
-var valid2 = true;
-}
-if(valid2){
-if(data.timestamp !== undefined){
-let data2 = data.timestamp;
-const _errs8 = errors;
-if(errors === _errs8){
-if(typeof data2 === "string"){
-if(!pattern8.test(data2)){
-validate227.errors = [{instancePath:instancePath+"/timestamp",schemaPath:"common/envelope.schema.json/properties/timestamp/pattern",keyword:"pattern",params:{pattern: "^\\d{4}-\\d{2}-\\d{2}[Tt]\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?([Zz]|[+-]\\d{2}:\\d{2})$"}}];
-return false;
-}
-}
-else {
-validate227.errors = [{instancePath:instancePath+"/timestamp",schemaPath:"common/envelope.schema.json/properties/timestamp/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-}
-var valid2 = _errs8 === errors;
-}
-else {
-var valid2 = true;
-}
-}
-}
-}
-}
-else {
-validate227.errors = [{instancePath,schemaPath:"common/envelope.schema.json/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
+if(!(validate334(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate334.errors : vErrors.concat(validate334.errors);
+errors = vErrors.length;
 }
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
-let missing1;
-if(((data.event === undefined) && (missing1 = "event")) || ((data.payload === undefined) && (missing1 = "payload"))){
-validate227.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing1}}];
+let missing0;
+if(((data.event === undefined) && (missing0 = "event")) || ((data.payload === undefined) && (missing0 = "payload"))){
+validate383.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
 if(data.event !== undefined){
-const _errs10 = errors;
+const _errs2 = errors;
 if("recording_ready" !== data.event){
-validate227.errors = [{instancePath:instancePath+"/event",schemaPath:"#/properties/event/const",keyword:"const",params:{allowedValue: "recording_ready"}}];
+validate383.errors = [{instancePath:instancePath+"/event",schemaPath:"#/properties/event/const",keyword:"const",params:{allowedValue: "recording_ready"}}];
 return false;
 }
-var valid3 = _errs10 === errors;
+var valid1 = _errs2 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data.payload !== undefined){
+let data1 = data.payload;
+const _errs3 = errors;
+if(!(validate328(data1, {instancePath:instancePath+"/payload",parentData:data,parentDataProperty:"payload",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate328.errors : vErrors.concat(validate328.errors);
+errors = vErrors.length;
+}
+if(errors === _errs3){
+if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
+let missing1;
+if(((data1.recording_id === undefined) && (missing1 = "recording_id")) || ((data1.download_link === undefined) && (missing1 = "download_link"))){
+validate383.errors = [{instancePath:instancePath+"/payload",schemaPath:"#/properties/payload/required",keyword:"required",params:{missingProperty: missing1}}];
+return false;
+}
+else {
+if(data1.recording_id !== undefined){
+let data2 = data1.recording_id;
+const _errs6 = errors;
+if((!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))) && (typeof data2 !== "string")){
+validate383.errors = [{instancePath:instancePath+"/payload/recording_id",schemaPath:"#/properties/payload/properties/recording_id/type",keyword:"type",params:{type: schema137.properties.payload.properties.recording_id.type}}];
+return false;
+}
+var valid3 = _errs6 === errors;
 }
 else {
 var valid3 = true;
 }
 if(valid3){
-if(data.payload !== undefined){
-let data4 = data.payload;
-const _errs11 = errors;
-if(!(validate194(data4, {instancePath:instancePath+"/payload",parentData:data,parentDataProperty:"payload",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate194.errors : vErrors.concat(validate194.errors);
-errors = vErrors.length;
-}
-if(errors === _errs11){
-if(data4 && typeof data4 == "object" && !Array.isArray(data4)){
-let missing2;
-if(((data4.recording_id === undefined) && (missing2 = "recording_id")) || ((data4.download_link === undefined) && (missing2 = "download_link"))){
-validate227.errors = [{instancePath:instancePath+"/payload",schemaPath:"#/properties/payload/required",keyword:"required",params:{missingProperty: missing2}}];
-return false;
-}
-else {
-if(data4.recording_id !== undefined){
-let data5 = data4.recording_id;
-const _errs14 = errors;
-if((!(((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5))) && (isFinite(data5)))) && (typeof data5 !== "string")){
-validate227.errors = [{instancePath:instancePath+"/payload/recording_id",schemaPath:"#/properties/payload/properties/recording_id/type",keyword:"type",params:{type: schema273.properties.payload.properties.recording_id.type}}];
-return false;
-}
-var valid5 = _errs14 === errors;
-}
-else {
-var valid5 = true;
-}
-if(valid5){
-if(data4.download_link !== undefined){
-let data6 = data4.download_link;
-const _errs16 = errors;
-if(errors === _errs16){
-if(typeof data6 === "string"){
-if(!pattern24.test(data6)){
-validate227.errors = [{instancePath:instancePath+"/payload/download_link",schemaPath:"#/properties/payload/properties/download_link/pattern",keyword:"pattern",params:{pattern: "^https?://"}}];
+if(data1.download_link !== undefined){
+let data3 = data1.download_link;
+const _errs8 = errors;
+if(errors === _errs8){
+if(typeof data3 === "string"){
+if(!pattern9.test(data3)){
+validate383.errors = [{instancePath:instancePath+"/payload/download_link",schemaPath:"#/properties/payload/properties/download_link/pattern",keyword:"pattern",params:{pattern: "^https?://"}}];
 return false;
 }
 }
 else {
-validate227.errors = [{instancePath:instancePath+"/payload/download_link",schemaPath:"#/properties/payload/properties/download_link/type",keyword:"type",params:{type: "string"}}];
+validate383.errors = [{instancePath:instancePath+"/payload/download_link",schemaPath:"#/properties/payload/properties/download_link/type",keyword:"type",params:{type: "string"}}];
 return false;
 }
 }
-var valid5 = _errs16 === errors;
-}
-else {
-var valid5 = true;
-}
-}
-}
-}
-else {
-validate227.errors = [{instancePath:instancePath+"/payload",schemaPath:"#/properties/payload/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-}
-var valid3 = _errs11 === errors;
+var valid3 = _errs8 === errors;
 }
 else {
 var valid3 = true;
@@ -2293,903 +1459,490 @@ var valid3 = true;
 }
 }
 else {
-validate227.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
+validate383.errors = [{instancePath:instancePath+"/payload",schemaPath:"#/properties/payload/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate227.errors = vErrors;
+var valid1 = _errs3 === errors;
+}
+else {
+var valid1 = true;
+}
+}
+}
+}
+else {
+validate383.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+}
+validate383.errors = vErrors;
 return errors === 0;
 }
-validate227.evaluated = {"props":{"event":true,"payload":true,"timestamp":true},"dynamicProps":false,"dynamicItems":false};
+validate383.evaluated = {"props":{"event":true,"payload":true,"timestamp":true},"dynamicProps":false,"dynamicItems":false};
 
-export const validateIotumStartBroadcastingEvent = validate229;
-const schema275 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/iotum/start_broadcasting.schema.json","title":"Broadcasting started","description":"Sent when broadcasting of a conference starts.","type":"object","allOf":[{"$ref":"common/envelope.schema.json"}],"properties":{"event":{"const":"start_broadcasting"},"payload":{"$ref":"common/conference-ids.schema.json","description":"The conference's host, company and id."}},"required":["event","payload"],"examples":[{"event":"start_broadcasting","payload":{"host_id":70215,"company_id":4410,"conference_id":2231904},"timestamp":"2026-03-11T15:06:11.492Z"}]};
+export const validateIotumStartBroadcastingEvent = validate386;
+const schema138 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/iotum/start_broadcasting.schema.json","type":"object","allOf":[{"$ref":"common/envelope.schema.json"}],"properties":{"event":{"const":"start_broadcasting"},"payload":{"$ref":"common/conference-ids.schema.json"}},"required":["event","payload"]};
 
-function validate229(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate386(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://confhooks.dev/schemas/iotum/start_broadcasting.schema.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate229.evaluated;
+const evaluated0 = validate386.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-const _errs2 = errors;
-if(errors === _errs2){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if((((data.event === undefined) && (missing0 = "event")) || ((data.payload === undefined) && (missing0 = "payload"))) || ((data.timestamp === undefined) && (missing0 = "timestamp"))){
-validate229.errors = [{instancePath,schemaPath:"common/envelope.schema.json/required",keyword:"required",params:{missingProperty: missing0}}];
-return false;
-}
-else {
-if(data.event !== undefined){
-const _errs4 = errors;
-if(typeof data.event !== "string"){
-validate229.errors = [{instancePath:instancePath+"/event",schemaPath:"common/envelope.schema.json/properties/event/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-var valid2 = _errs4 === errors;
-}
-else {
-var valid2 = true;
-}
-if(valid2){
-if(data.payload !== undefined){
-let data1 = data.payload;
-const _errs6 = errors;
-if(!(data1 && typeof data1 == "object" && !Array.isArray(data1))){
-validate229.errors = [{instancePath:instancePath+"/payload",schemaPath:"common/envelope.schema.json/properties/payload/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-var valid2 = _errs6 === errors;
-}
-else {
-var valid2 = true;
-}
-if(valid2){
-if(data.timestamp !== undefined){
-let data2 = data.timestamp;
-const _errs8 = errors;
-if(errors === _errs8){
-if(typeof data2 === "string"){
-if(!pattern8.test(data2)){
-validate229.errors = [{instancePath:instancePath+"/timestamp",schemaPath:"common/envelope.schema.json/properties/timestamp/pattern",keyword:"pattern",params:{pattern: "^\\d{4}-\\d{2}-\\d{2}[Tt]\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?([Zz]|[+-]\\d{2}:\\d{2})$"}}];
-return false;
-}
-}
-else {
-validate229.errors = [{instancePath:instancePath+"/timestamp",schemaPath:"common/envelope.schema.json/properties/timestamp/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-}
-var valid2 = _errs8 === errors;
-}
-else {
-var valid2 = true;
-}
-}
-}
-}
-}
-else {
-validate229.errors = [{instancePath,schemaPath:"common/envelope.schema.json/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
+if(!(validate334(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate334.errors : vErrors.concat(validate334.errors);
+errors = vErrors.length;
 }
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
-let missing1;
-if(((data.event === undefined) && (missing1 = "event")) || ((data.payload === undefined) && (missing1 = "payload"))){
-validate229.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing1}}];
+let missing0;
+if(((data.event === undefined) && (missing0 = "event")) || ((data.payload === undefined) && (missing0 = "payload"))){
+validate386.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
 if(data.event !== undefined){
-const _errs10 = errors;
+const _errs2 = errors;
 if("start_broadcasting" !== data.event){
-validate229.errors = [{instancePath:instancePath+"/event",schemaPath:"#/properties/event/const",keyword:"const",params:{allowedValue: "start_broadcasting"}}];
+validate386.errors = [{instancePath:instancePath+"/event",schemaPath:"#/properties/event/const",keyword:"const",params:{allowedValue: "start_broadcasting"}}];
 return false;
 }
-var valid3 = _errs10 === errors;
+var valid1 = _errs2 === errors;
 }
 else {
-var valid3 = true;
+var valid1 = true;
 }
-if(valid3){
+if(valid1){
 if(data.payload !== undefined){
-const _errs11 = errors;
-if(!(validate194(data.payload, {instancePath:instancePath+"/payload",parentData:data,parentDataProperty:"payload",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate194.errors : vErrors.concat(validate194.errors);
+const _errs3 = errors;
+if(!(validate328(data.payload, {instancePath:instancePath+"/payload",parentData:data,parentDataProperty:"payload",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate328.errors : vErrors.concat(validate328.errors);
 errors = vErrors.length;
 }
-var valid3 = _errs11 === errors;
+var valid1 = _errs3 === errors;
 }
 else {
-var valid3 = true;
+var valid1 = true;
 }
 }
 }
 }
 else {
-validate229.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
+validate386.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate229.errors = vErrors;
+validate386.errors = vErrors;
 return errors === 0;
 }
-validate229.evaluated = {"props":{"event":true,"payload":true,"timestamp":true},"dynamicProps":false,"dynamicItems":false};
+validate386.evaluated = {"props":{"event":true,"payload":true,"timestamp":true},"dynamicProps":false,"dynamicItems":false};
 
-export const validateIotumStartRecordingEvent = validate231;
-const schema277 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/iotum/start_recording.schema.json","title":"Recording started","description":"Sent when recording of a conference starts.","type":"object","allOf":[{"$ref":"common/envelope.schema.json"}],"properties":{"event":{"const":"start_recording"},"payload":{"$ref":"common/conference-ids.schema.json","description":"The conference's host, company and id."}},"required":["event","payload"],"examples":[{"event":"start_recording","payload":{"host_id":70215,"company_id":4410,"conference_id":2231904},"timestamp":"2026-03-11T15:03:12.250Z"}]};
+export const validateIotumStartRecordingEvent = validate389;
+const schema139 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/iotum/start_recording.schema.json","type":"object","allOf":[{"$ref":"common/envelope.schema.json"}],"properties":{"event":{"const":"start_recording"},"payload":{"$ref":"common/conference-ids.schema.json"}},"required":["event","payload"]};
 
-function validate231(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate389(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://confhooks.dev/schemas/iotum/start_recording.schema.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate231.evaluated;
+const evaluated0 = validate389.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-const _errs2 = errors;
-if(errors === _errs2){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if((((data.event === undefined) && (missing0 = "event")) || ((data.payload === undefined) && (missing0 = "payload"))) || ((data.timestamp === undefined) && (missing0 = "timestamp"))){
-validate231.errors = [{instancePath,schemaPath:"common/envelope.schema.json/required",keyword:"required",params:{missingProperty: missing0}}];
-return false;
-}
-else {
-if(data.event !== undefined){
-const _errs4 = errors;
-if(typeof data.event !== "string"){
-validate231.errors = [{instancePath:instancePath+"/event",schemaPath:"common/envelope.schema.json/properties/event/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-var valid2 = _errs4 === errors;
-}
-else {
-var valid2 = true;
-}
-if(valid2){
-if(data.payload !== undefined){
-let data1 = data.payload;
-const _errs6 = errors;
-if(!(data1 && typeof data1 == "object" && !Array.isArray(data1))){
-validate231.errors = [{instancePath:instancePath+"/payload",schemaPath:"common/envelope.schema.json/properties/payload/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-var valid2 = _errs6 === errors;
-}
-else {
-var valid2 = true;
-}
-if(valid2){
-if(data.timestamp !== undefined){
-let data2 = data.timestamp;
-const _errs8 = errors;
-if(errors === _errs8){
-if(typeof data2 === "string"){
-if(!pattern8.test(data2)){
-validate231.errors = [{instancePath:instancePath+"/timestamp",schemaPath:"common/envelope.schema.json/properties/timestamp/pattern",keyword:"pattern",params:{pattern: "^\\d{4}-\\d{2}-\\d{2}[Tt]\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?([Zz]|[+-]\\d{2}:\\d{2})$"}}];
-return false;
-}
-}
-else {
-validate231.errors = [{instancePath:instancePath+"/timestamp",schemaPath:"common/envelope.schema.json/properties/timestamp/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-}
-var valid2 = _errs8 === errors;
-}
-else {
-var valid2 = true;
-}
-}
-}
-}
-}
-else {
-validate231.errors = [{instancePath,schemaPath:"common/envelope.schema.json/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
+if(!(validate334(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate334.errors : vErrors.concat(validate334.errors);
+errors = vErrors.length;
 }
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
-let missing1;
-if(((data.event === undefined) && (missing1 = "event")) || ((data.payload === undefined) && (missing1 = "payload"))){
-validate231.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing1}}];
+let missing0;
+if(((data.event === undefined) && (missing0 = "event")) || ((data.payload === undefined) && (missing0 = "payload"))){
+validate389.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
 if(data.event !== undefined){
-const _errs10 = errors;
+const _errs2 = errors;
 if("start_recording" !== data.event){
-validate231.errors = [{instancePath:instancePath+"/event",schemaPath:"#/properties/event/const",keyword:"const",params:{allowedValue: "start_recording"}}];
+validate389.errors = [{instancePath:instancePath+"/event",schemaPath:"#/properties/event/const",keyword:"const",params:{allowedValue: "start_recording"}}];
 return false;
 }
-var valid3 = _errs10 === errors;
+var valid1 = _errs2 === errors;
 }
 else {
-var valid3 = true;
+var valid1 = true;
 }
-if(valid3){
+if(valid1){
 if(data.payload !== undefined){
-const _errs11 = errors;
-if(!(validate194(data.payload, {instancePath:instancePath+"/payload",parentData:data,parentDataProperty:"payload",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate194.errors : vErrors.concat(validate194.errors);
+const _errs3 = errors;
+if(!(validate328(data.payload, {instancePath:instancePath+"/payload",parentData:data,parentDataProperty:"payload",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate328.errors : vErrors.concat(validate328.errors);
 errors = vErrors.length;
 }
-var valid3 = _errs11 === errors;
+var valid1 = _errs3 === errors;
 }
 else {
-var valid3 = true;
+var valid1 = true;
 }
 }
 }
 }
 else {
-validate231.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
+validate389.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate231.errors = vErrors;
+validate389.errors = vErrors;
 return errors === 0;
 }
-validate231.evaluated = {"props":{"event":true,"payload":true,"timestamp":true},"dynamicProps":false,"dynamicItems":false};
+validate389.evaluated = {"props":{"event":true,"payload":true,"timestamp":true},"dynamicProps":false,"dynamicItems":false};
 
-export const validateIotumStartStreamingEvent = validate233;
-const schema279 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/iotum/start_streaming.schema.json","title":"Streaming started","description":"Sent when a conference starts being streamed.","type":"object","allOf":[{"$ref":"common/envelope.schema.json"}],"properties":{"event":{"const":"start_streaming"},"payload":{"$ref":"common/conference-ids.schema.json","description":"The conference's host, company and id."}},"required":["event","payload"],"examples":[{"event":"start_streaming","payload":{"host_id":70215,"company_id":4410,"conference_id":2231904},"timestamp":"2026-03-11T15:05:30.018Z"}]};
+export const validateIotumStartStreamingEvent = validate392;
+const schema140 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/iotum/start_streaming.schema.json","type":"object","allOf":[{"$ref":"common/envelope.schema.json"}],"properties":{"event":{"const":"start_streaming"},"payload":{"$ref":"common/conference-ids.schema.json"}},"required":["event","payload"]};
 
-function validate233(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate392(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://confhooks.dev/schemas/iotum/start_streaming.schema.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate233.evaluated;
+const evaluated0 = validate392.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-const _errs2 = errors;
-if(errors === _errs2){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if((((data.event === undefined) && (missing0 = "event")) || ((data.payload === undefined) && (missing0 = "payload"))) || ((data.timestamp === undefined) && (missing0 = "timestamp"))){
-validate233.errors = [{instancePath,schemaPath:"common/envelope.schema.json/required",keyword:"required",params:{missingProperty: missing0}}];
-return false;
-}
-else {
-if(data.event !== undefined){
-const _errs4 = errors;
-if(typeof data.event !== "string"){
-validate233.errors = [{instancePath:instancePath+"/event",schemaPath:"common/envelope.schema.json/properties/event/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-var valid2 = _errs4 === errors;
-}
-else {
-var valid2 = true;
-}
-if(valid2){
-if(data.payload !== undefined){
-let data1 = data.payload;
-const _errs6 = errors;
-if(!(data1 && typeof data1 == "object" && !Array.isArray(data1))){
-validate233.errors = [{instancePath:instancePath+"/payload",schemaPath:"common/envelope.schema.json/properties/payload/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-var valid2 = _errs6 === errors;
-}
-else {
-var valid2 = true;
-}
-if(valid2){
-if(data.timestamp !== undefined){
-let data2 = data.timestamp;
-const _errs8 = errors;
-if(errors === _errs8){
-if(typeof data2 === "string"){
-if(!pattern8.test(data2)){
-validate233.errors = [{instancePath:instancePath+"/timestamp",schemaPath:"common/envelope.schema.json/properties/timestamp/pattern",keyword:"pattern",params:{pattern: "^\\d{4}-\\d{2}-\\d{2}[Tt]\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?([Zz]|[+-]\\d{2}:\\d{2})$"}}];
-return false;
-}
-}
-else {
-validate233.errors = [{instancePath:instancePath+"/timestamp",schemaPath:"common/envelope.schema.json/properties/timestamp/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-}
-var valid2 = _errs8 === errors;
-}
-else {
-var valid2 = true;
-}
-}
-}
-}
-}
-else {
-validate233.errors = [{instancePath,schemaPath:"common/envelope.schema.json/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
+if(!(validate334(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate334.errors : vErrors.concat(validate334.errors);
+errors = vErrors.length;
 }
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
-let missing1;
-if(((data.event === undefined) && (missing1 = "event")) || ((data.payload === undefined) && (missing1 = "payload"))){
-validate233.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing1}}];
+let missing0;
+if(((data.event === undefined) && (missing0 = "event")) || ((data.payload === undefined) && (missing0 = "payload"))){
+validate392.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
 if(data.event !== undefined){
-const _errs10 = errors;
+const _errs2 = errors;
 if("start_streaming" !== data.event){
-validate233.errors = [{instancePath:instancePath+"/event",schemaPath:"#/properties/event/const",keyword:"const",params:{allowedValue: "start_streaming"}}];
+validate392.errors = [{instancePath:instancePath+"/event",schemaPath:"#/properties/event/const",keyword:"const",params:{allowedValue: "start_streaming"}}];
 return false;
 }
-var valid3 = _errs10 === errors;
+var valid1 = _errs2 === errors;
 }
 else {
-var valid3 = true;
+var valid1 = true;
 }
-if(valid3){
+if(valid1){
 if(data.payload !== undefined){
-const _errs11 = errors;
-if(!(validate194(data.payload, {instancePath:instancePath+"/payload",parentData:data,parentDataProperty:"payload",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate194.errors : vErrors.concat(validate194.errors);
+const _errs3 = errors;
+if(!(validate328(data.payload, {instancePath:instancePath+"/payload",parentData:data,parentDataProperty:"payload",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate328.errors : vErrors.concat(validate328.errors);
 errors = vErrors.length;
 }
-var valid3 = _errs11 === errors;
+var valid1 = _errs3 === errors;
 }
 else {
-var valid3 = true;
+var valid1 = true;
 }
 }
 }
 }
 else {
-validate233.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
+validate392.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate233.errors = vErrors;
+validate392.errors = vErrors;
 return errors === 0;
 }
-validate233.evaluated = {"props":{"event":true,"payload":true,"timestamp":true},"dynamicProps":false,"dynamicItems":false};
+validate392.evaluated = {"props":{"event":true,"payload":true,"timestamp":true},"dynamicProps":false,"dynamicItems":false};
 
-export const validateIotumStopBroadcastingEvent = validate235;
-const schema281 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/iotum/stop_broadcasting.schema.json","title":"Broadcasting stopped","description":"Sent when broadcasting of a conference stops.","type":"object","allOf":[{"$ref":"common/envelope.schema.json"}],"properties":{"event":{"const":"stop_broadcasting"},"payload":{"$ref":"common/conference-ids.schema.json","description":"The conference's host, company and id."}},"required":["event","payload"],"examples":[{"event":"stop_broadcasting","payload":{"host_id":70215,"company_id":4410,"conference_id":2231904},"timestamp":"2026-03-11T15:54:37.205Z"}]};
+export const validateIotumStopBroadcastingEvent = validate395;
+const schema141 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/iotum/stop_broadcasting.schema.json","type":"object","allOf":[{"$ref":"common/envelope.schema.json"}],"properties":{"event":{"const":"stop_broadcasting"},"payload":{"$ref":"common/conference-ids.schema.json"}},"required":["event","payload"]};
 
-function validate235(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate395(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://confhooks.dev/schemas/iotum/stop_broadcasting.schema.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate235.evaluated;
+const evaluated0 = validate395.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-const _errs2 = errors;
-if(errors === _errs2){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if((((data.event === undefined) && (missing0 = "event")) || ((data.payload === undefined) && (missing0 = "payload"))) || ((data.timestamp === undefined) && (missing0 = "timestamp"))){
-validate235.errors = [{instancePath,schemaPath:"common/envelope.schema.json/required",keyword:"required",params:{missingProperty: missing0}}];
-return false;
-}
-else {
-if(data.event !== undefined){
-const _errs4 = errors;
-if(typeof data.event !== "string"){
-validate235.errors = [{instancePath:instancePath+"/event",schemaPath:"common/envelope.schema.json/properties/event/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-var valid2 = _errs4 === errors;
-}
-else {
-var valid2 = true;
-}
-if(valid2){
-if(data.payload !== undefined){
-let data1 = data.payload;
-const _errs6 = errors;
-if(!(data1 && typeof data1 == "object" && !Array.isArray(data1))){
-validate235.errors = [{instancePath:instancePath+"/payload",schemaPath:"common/envelope.schema.json/properties/payload/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-var valid2 = _errs6 === errors;
-}
-else {
-var valid2 = true;
-}
-if(valid2){
-if(data.timestamp !== undefined){
-let data2 = data.timestamp;
-const _errs8 = errors;
-if(errors === _errs8){
-if(typeof data2 === "string"){
-if(!pattern8.test(data2)){
-validate235.errors = [{instancePath:instancePath+"/timestamp",schemaPath:"common/envelope.schema.json/properties/timestamp/pattern",keyword:"pattern",params:{pattern: "^\\d{4}-\\d{2}-\\d{2}[Tt]\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?([Zz]|[+-]\\d{2}:\\d{2})$"}}];
-return false;
-}
-}
-else {
-validate235.errors = [{instancePath:instancePath+"/timestamp",schemaPath:"common/envelope.schema.json/properties/timestamp/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-}
-var valid2 = _errs8 === errors;
-}
-else {
-var valid2 = true;
-}
-}
-}
-}
-}
-else {
-validate235.errors = [{instancePath,schemaPath:"common/envelope.schema.json/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
+if(!(validate334(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate334.errors : vErrors.concat(validate334.errors);
+errors = vErrors.length;
 }
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
-let missing1;
-if(((data.event === undefined) && (missing1 = "event")) || ((data.payload === undefined) && (missing1 = "payload"))){
-validate235.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing1}}];
+let missing0;
+if(((data.event === undefined) && (missing0 = "event")) || ((data.payload === undefined) && (missing0 = "payload"))){
+validate395.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
 if(data.event !== undefined){
-const _errs10 = errors;
+const _errs2 = errors;
 if("stop_broadcasting" !== data.event){
-validate235.errors = [{instancePath:instancePath+"/event",schemaPath:"#/properties/event/const",keyword:"const",params:{allowedValue: "stop_broadcasting"}}];
+validate395.errors = [{instancePath:instancePath+"/event",schemaPath:"#/properties/event/const",keyword:"const",params:{allowedValue: "stop_broadcasting"}}];
 return false;
 }
-var valid3 = _errs10 === errors;
+var valid1 = _errs2 === errors;
 }
 else {
-var valid3 = true;
+var valid1 = true;
 }
-if(valid3){
+if(valid1){
 if(data.payload !== undefined){
-const _errs11 = errors;
-if(!(validate194(data.payload, {instancePath:instancePath+"/payload",parentData:data,parentDataProperty:"payload",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate194.errors : vErrors.concat(validate194.errors);
+const _errs3 = errors;
+if(!(validate328(data.payload, {instancePath:instancePath+"/payload",parentData:data,parentDataProperty:"payload",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate328.errors : vErrors.concat(validate328.errors);
 errors = vErrors.length;
 }
-var valid3 = _errs11 === errors;
+var valid1 = _errs3 === errors;
 }
 else {
-var valid3 = true;
+var valid1 = true;
 }
 }
 }
 }
 else {
-validate235.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
+validate395.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate235.errors = vErrors;
+validate395.errors = vErrors;
 return errors === 0;
 }
-validate235.evaluated = {"props":{"event":true,"payload":true,"timestamp":true},"dynamicProps":false,"dynamicItems":false};
+validate395.evaluated = {"props":{"event":true,"payload":true,"timestamp":true},"dynamicProps":false,"dynamicItems":false};
 
-export const validateIotumStopRecordingEvent = validate237;
-const schema283 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/iotum/stop_recording.schema.json","title":"Recording stopped","description":"Sent when recording of a conference stops. The file is announced later by `recording_ready`.","type":"object","allOf":[{"$ref":"common/envelope.schema.json"}],"properties":{"event":{"const":"stop_recording"},"payload":{"$ref":"common/conference-ids.schema.json","description":"The conference's host, company and id."}},"required":["event","payload"],"examples":[{"event":"stop_recording","payload":{"host_id":70215,"company_id":4410,"conference_id":2231904},"timestamp":"2026-03-11T15:41:09.664Z"}]};
+export const validateIotumStopRecordingEvent = validate398;
+const schema142 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/iotum/stop_recording.schema.json","type":"object","allOf":[{"$ref":"common/envelope.schema.json"}],"properties":{"event":{"const":"stop_recording"},"payload":{"$ref":"common/conference-ids.schema.json"}},"required":["event","payload"]};
 
-function validate237(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate398(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://confhooks.dev/schemas/iotum/stop_recording.schema.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate237.evaluated;
+const evaluated0 = validate398.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-const _errs2 = errors;
-if(errors === _errs2){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if((((data.event === undefined) && (missing0 = "event")) || ((data.payload === undefined) && (missing0 = "payload"))) || ((data.timestamp === undefined) && (missing0 = "timestamp"))){
-validate237.errors = [{instancePath,schemaPath:"common/envelope.schema.json/required",keyword:"required",params:{missingProperty: missing0}}];
-return false;
-}
-else {
-if(data.event !== undefined){
-const _errs4 = errors;
-if(typeof data.event !== "string"){
-validate237.errors = [{instancePath:instancePath+"/event",schemaPath:"common/envelope.schema.json/properties/event/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-var valid2 = _errs4 === errors;
-}
-else {
-var valid2 = true;
-}
-if(valid2){
-if(data.payload !== undefined){
-let data1 = data.payload;
-const _errs6 = errors;
-if(!(data1 && typeof data1 == "object" && !Array.isArray(data1))){
-validate237.errors = [{instancePath:instancePath+"/payload",schemaPath:"common/envelope.schema.json/properties/payload/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-var valid2 = _errs6 === errors;
-}
-else {
-var valid2 = true;
-}
-if(valid2){
-if(data.timestamp !== undefined){
-let data2 = data.timestamp;
-const _errs8 = errors;
-if(errors === _errs8){
-if(typeof data2 === "string"){
-if(!pattern8.test(data2)){
-validate237.errors = [{instancePath:instancePath+"/timestamp",schemaPath:"common/envelope.schema.json/properties/timestamp/pattern",keyword:"pattern",params:{pattern: "^\\d{4}-\\d{2}-\\d{2}[Tt]\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?([Zz]|[+-]\\d{2}:\\d{2})$"}}];
-return false;
-}
-}
-else {
-validate237.errors = [{instancePath:instancePath+"/timestamp",schemaPath:"common/envelope.schema.json/properties/timestamp/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-}
-var valid2 = _errs8 === errors;
-}
-else {
-var valid2 = true;
-}
-}
-}
-}
-}
-else {
-validate237.errors = [{instancePath,schemaPath:"common/envelope.schema.json/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
+if(!(validate334(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate334.errors : vErrors.concat(validate334.errors);
+errors = vErrors.length;
 }
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
-let missing1;
-if(((data.event === undefined) && (missing1 = "event")) || ((data.payload === undefined) && (missing1 = "payload"))){
-validate237.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing1}}];
+let missing0;
+if(((data.event === undefined) && (missing0 = "event")) || ((data.payload === undefined) && (missing0 = "payload"))){
+validate398.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
 if(data.event !== undefined){
-const _errs10 = errors;
+const _errs2 = errors;
 if("stop_recording" !== data.event){
-validate237.errors = [{instancePath:instancePath+"/event",schemaPath:"#/properties/event/const",keyword:"const",params:{allowedValue: "stop_recording"}}];
+validate398.errors = [{instancePath:instancePath+"/event",schemaPath:"#/properties/event/const",keyword:"const",params:{allowedValue: "stop_recording"}}];
 return false;
 }
-var valid3 = _errs10 === errors;
+var valid1 = _errs2 === errors;
 }
 else {
-var valid3 = true;
+var valid1 = true;
 }
-if(valid3){
+if(valid1){
 if(data.payload !== undefined){
-const _errs11 = errors;
-if(!(validate194(data.payload, {instancePath:instancePath+"/payload",parentData:data,parentDataProperty:"payload",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate194.errors : vErrors.concat(validate194.errors);
+const _errs3 = errors;
+if(!(validate328(data.payload, {instancePath:instancePath+"/payload",parentData:data,parentDataProperty:"payload",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate328.errors : vErrors.concat(validate328.errors);
 errors = vErrors.length;
 }
-var valid3 = _errs11 === errors;
+var valid1 = _errs3 === errors;
 }
 else {
-var valid3 = true;
+var valid1 = true;
 }
 }
 }
 }
 else {
-validate237.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
+validate398.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate237.errors = vErrors;
+validate398.errors = vErrors;
 return errors === 0;
 }
-validate237.evaluated = {"props":{"event":true,"payload":true,"timestamp":true},"dynamicProps":false,"dynamicItems":false};
+validate398.evaluated = {"props":{"event":true,"payload":true,"timestamp":true},"dynamicProps":false,"dynamicItems":false};
 
-export const validateIotumStopStreamingEvent = validate239;
-const schema285 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/iotum/stop_streaming.schema.json","title":"Streaming stopped","description":"Sent when streaming of a conference stops.","type":"object","allOf":[{"$ref":"common/envelope.schema.json"}],"properties":{"event":{"const":"stop_streaming"},"payload":{"$ref":"common/conference-ids.schema.json","description":"The conference's host, company and id."}},"required":["event","payload"],"examples":[{"event":"stop_streaming","payload":{"host_id":70215,"company_id":4410,"conference_id":2231904},"timestamp":"2026-03-11T15:55:02.731Z"}]};
+export const validateIotumStopStreamingEvent = validate401;
+const schema143 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/iotum/stop_streaming.schema.json","type":"object","allOf":[{"$ref":"common/envelope.schema.json"}],"properties":{"event":{"const":"stop_streaming"},"payload":{"$ref":"common/conference-ids.schema.json"}},"required":["event","payload"]};
 
-function validate239(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate401(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://confhooks.dev/schemas/iotum/stop_streaming.schema.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate239.evaluated;
+const evaluated0 = validate401.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-const _errs2 = errors;
-if(errors === _errs2){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if((((data.event === undefined) && (missing0 = "event")) || ((data.payload === undefined) && (missing0 = "payload"))) || ((data.timestamp === undefined) && (missing0 = "timestamp"))){
-validate239.errors = [{instancePath,schemaPath:"common/envelope.schema.json/required",keyword:"required",params:{missingProperty: missing0}}];
-return false;
-}
-else {
-if(data.event !== undefined){
-const _errs4 = errors;
-if(typeof data.event !== "string"){
-validate239.errors = [{instancePath:instancePath+"/event",schemaPath:"common/envelope.schema.json/properties/event/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-var valid2 = _errs4 === errors;
-}
-else {
-var valid2 = true;
-}
-if(valid2){
-if(data.payload !== undefined){
-let data1 = data.payload;
-const _errs6 = errors;
-if(!(data1 && typeof data1 == "object" && !Array.isArray(data1))){
-validate239.errors = [{instancePath:instancePath+"/payload",schemaPath:"common/envelope.schema.json/properties/payload/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-var valid2 = _errs6 === errors;
-}
-else {
-var valid2 = true;
-}
-if(valid2){
-if(data.timestamp !== undefined){
-let data2 = data.timestamp;
-const _errs8 = errors;
-if(errors === _errs8){
-if(typeof data2 === "string"){
-if(!pattern8.test(data2)){
-validate239.errors = [{instancePath:instancePath+"/timestamp",schemaPath:"common/envelope.schema.json/properties/timestamp/pattern",keyword:"pattern",params:{pattern: "^\\d{4}-\\d{2}-\\d{2}[Tt]\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?([Zz]|[+-]\\d{2}:\\d{2})$"}}];
-return false;
-}
-}
-else {
-validate239.errors = [{instancePath:instancePath+"/timestamp",schemaPath:"common/envelope.schema.json/properties/timestamp/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-}
-var valid2 = _errs8 === errors;
-}
-else {
-var valid2 = true;
-}
-}
-}
-}
-}
-else {
-validate239.errors = [{instancePath,schemaPath:"common/envelope.schema.json/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
+if(!(validate334(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate334.errors : vErrors.concat(validate334.errors);
+errors = vErrors.length;
 }
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
-let missing1;
-if(((data.event === undefined) && (missing1 = "event")) || ((data.payload === undefined) && (missing1 = "payload"))){
-validate239.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing1}}];
+let missing0;
+if(((data.event === undefined) && (missing0 = "event")) || ((data.payload === undefined) && (missing0 = "payload"))){
+validate401.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
 if(data.event !== undefined){
-const _errs10 = errors;
+const _errs2 = errors;
 if("stop_streaming" !== data.event){
-validate239.errors = [{instancePath:instancePath+"/event",schemaPath:"#/properties/event/const",keyword:"const",params:{allowedValue: "stop_streaming"}}];
+validate401.errors = [{instancePath:instancePath+"/event",schemaPath:"#/properties/event/const",keyword:"const",params:{allowedValue: "stop_streaming"}}];
 return false;
 }
-var valid3 = _errs10 === errors;
+var valid1 = _errs2 === errors;
 }
 else {
-var valid3 = true;
+var valid1 = true;
 }
-if(valid3){
+if(valid1){
 if(data.payload !== undefined){
-const _errs11 = errors;
-if(!(validate194(data.payload, {instancePath:instancePath+"/payload",parentData:data,parentDataProperty:"payload",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate194.errors : vErrors.concat(validate194.errors);
+const _errs3 = errors;
+if(!(validate328(data.payload, {instancePath:instancePath+"/payload",parentData:data,parentDataProperty:"payload",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate328.errors : vErrors.concat(validate328.errors);
 errors = vErrors.length;
 }
-var valid3 = _errs11 === errors;
+var valid1 = _errs3 === errors;
 }
 else {
-var valid3 = true;
+var valid1 = true;
 }
 }
 }
 }
 else {
-validate239.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
+validate401.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate239.errors = vErrors;
+validate401.errors = vErrors;
 return errors === 0;
 }
-validate239.evaluated = {"props":{"event":true,"payload":true,"timestamp":true},"dynamicProps":false,"dynamicItems":false};
+validate401.evaluated = {"props":{"event":true,"payload":true,"timestamp":true},"dynamicProps":false,"dynamicItems":false};
 
-export const validateIotumStreamPreviewUpdatedEvent = validate241;
-const schema287 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/iotum/stream_preview_updated.schema.json","title":"Stream preview updated","description":"Sent when a new preview of a conference's stream is available: a short mp4 clip and, sometimes, a jpg still.","type":"object","allOf":[{"$ref":"common/envelope.schema.json"}],"properties":{"event":{"const":"stream_preview_updated"},"payload":{"description":"The conference and links to its new stream preview.","type":"object","allOf":[{"$ref":"common/conference-ids.schema.json"}],"properties":{"video_url":{"type":"string","pattern":"^https?://","description":"Link (on Amazon S3) to the preview video, an mp4 file."},"image_url":{"type":"string","pattern":"^https?://","description":"Link (on Amazon S3) to the preview image, a jpg file. Marked optional by the wiki, so it may be absent."}},"required":["video_url"]}},"required":["event","payload"],"examples":[{"event":"stream_preview_updated","payload":{"host_id":70215,"company_id":4410,"conference_id":2231904,"video_url":"https://callbridge-previews.s3.amazonaws.com/4410/2231904/preview-20260311T151000Z.mp4","image_url":"https://callbridge-previews.s3.amazonaws.com/4410/2231904/preview-20260311T151000Z.jpg"},"timestamp":"2026-03-11T15:10:03.312Z"}]};
+export const validateIotumStreamPreviewUpdatedEvent = validate404;
+const schema144 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/iotum/stream_preview_updated.schema.json","type":"object","allOf":[{"$ref":"common/envelope.schema.json"}],"properties":{"event":{"const":"stream_preview_updated"},"payload":{"type":"object","allOf":[{"$ref":"common/conference-ids.schema.json"}],"properties":{"video_url":{"type":"string","pattern":"^https?://"},"image_url":{"type":"string","pattern":"^https?://"}},"required":["video_url"]}},"required":["event","payload"]};
 
-function validate241(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate404(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://confhooks.dev/schemas/iotum/stream_preview_updated.schema.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate241.evaluated;
+const evaluated0 = validate404.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-const _errs2 = errors;
-if(errors === _errs2){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if((((data.event === undefined) && (missing0 = "event")) || ((data.payload === undefined) && (missing0 = "payload"))) || ((data.timestamp === undefined) && (missing0 = "timestamp"))){
-validate241.errors = [{instancePath,schemaPath:"common/envelope.schema.json/required",keyword:"required",params:{missingProperty: missing0}}];
-return false;
-}
-else {
-if(data.event !== undefined){
-const _errs4 = errors;
-if(typeof data.event !== "string"){
-validate241.errors = [{instancePath:instancePath+"/event",schemaPath:"common/envelope.schema.json/properties/event/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-var valid2 = _errs4 === errors;
-}
-else {
-var valid2 = true;
-}
-if(valid2){
-if(data.payload !== undefined){
-let data1 = data.payload;
-const _errs6 = errors;
-if(!(data1 && typeof data1 == "object" && !Array.isArray(data1))){
-validate241.errors = [{instancePath:instancePath+"/payload",schemaPath:"common/envelope.schema.json/properties/payload/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-var valid2 = _errs6 === errors;
-}
-else {
-var valid2 = true;
-}
-if(valid2){
-if(data.timestamp !== undefined){
-let data2 = data.timestamp;
-const _errs8 = errors;
-if(errors === _errs8){
-if(typeof data2 === "string"){
-if(!pattern8.test(data2)){
-validate241.errors = [{instancePath:instancePath+"/timestamp",schemaPath:"common/envelope.schema.json/properties/timestamp/pattern",keyword:"pattern",params:{pattern: "^\\d{4}-\\d{2}-\\d{2}[Tt]\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?([Zz]|[+-]\\d{2}:\\d{2})$"}}];
-return false;
-}
-}
-else {
-validate241.errors = [{instancePath:instancePath+"/timestamp",schemaPath:"common/envelope.schema.json/properties/timestamp/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-}
-var valid2 = _errs8 === errors;
-}
-else {
-var valid2 = true;
-}
-}
-}
-}
-}
-else {
-validate241.errors = [{instancePath,schemaPath:"common/envelope.schema.json/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
+if(!(validate334(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate334.errors : vErrors.concat(validate334.errors);
+errors = vErrors.length;
 }
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
-let missing1;
-if(((data.event === undefined) && (missing1 = "event")) || ((data.payload === undefined) && (missing1 = "payload"))){
-validate241.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing1}}];
+let missing0;
+if(((data.event === undefined) && (missing0 = "event")) || ((data.payload === undefined) && (missing0 = "payload"))){
+validate404.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
 if(data.event !== undefined){
-const _errs10 = errors;
+const _errs2 = errors;
 if("stream_preview_updated" !== data.event){
-validate241.errors = [{instancePath:instancePath+"/event",schemaPath:"#/properties/event/const",keyword:"const",params:{allowedValue: "stream_preview_updated"}}];
+validate404.errors = [{instancePath:instancePath+"/event",schemaPath:"#/properties/event/const",keyword:"const",params:{allowedValue: "stream_preview_updated"}}];
 return false;
 }
-var valid3 = _errs10 === errors;
+var valid1 = _errs2 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data.payload !== undefined){
+let data1 = data.payload;
+const _errs3 = errors;
+if(!(validate328(data1, {instancePath:instancePath+"/payload",parentData:data,parentDataProperty:"payload",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate328.errors : vErrors.concat(validate328.errors);
+errors = vErrors.length;
+}
+if(errors === _errs3){
+if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
+let missing1;
+if((data1.video_url === undefined) && (missing1 = "video_url")){
+validate404.errors = [{instancePath:instancePath+"/payload",schemaPath:"#/properties/payload/required",keyword:"required",params:{missingProperty: missing1}}];
+return false;
+}
+else {
+if(data1.video_url !== undefined){
+let data2 = data1.video_url;
+const _errs6 = errors;
+if(errors === _errs6){
+if(typeof data2 === "string"){
+if(!pattern9.test(data2)){
+validate404.errors = [{instancePath:instancePath+"/payload/video_url",schemaPath:"#/properties/payload/properties/video_url/pattern",keyword:"pattern",params:{pattern: "^https?://"}}];
+return false;
+}
+}
+else {
+validate404.errors = [{instancePath:instancePath+"/payload/video_url",schemaPath:"#/properties/payload/properties/video_url/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+}
+var valid3 = _errs6 === errors;
 }
 else {
 var valid3 = true;
 }
 if(valid3){
-if(data.payload !== undefined){
-let data4 = data.payload;
-const _errs11 = errors;
-if(!(validate194(data4, {instancePath:instancePath+"/payload",parentData:data,parentDataProperty:"payload",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate194.errors : vErrors.concat(validate194.errors);
-errors = vErrors.length;
-}
-if(errors === _errs11){
-if(data4 && typeof data4 == "object" && !Array.isArray(data4)){
-let missing2;
-if((data4.video_url === undefined) && (missing2 = "video_url")){
-validate241.errors = [{instancePath:instancePath+"/payload",schemaPath:"#/properties/payload/required",keyword:"required",params:{missingProperty: missing2}}];
-return false;
-}
-else {
-if(data4.video_url !== undefined){
-let data5 = data4.video_url;
-const _errs14 = errors;
-if(errors === _errs14){
-if(typeof data5 === "string"){
-if(!pattern24.test(data5)){
-validate241.errors = [{instancePath:instancePath+"/payload/video_url",schemaPath:"#/properties/payload/properties/video_url/pattern",keyword:"pattern",params:{pattern: "^https?://"}}];
+if(data1.image_url !== undefined){
+let data3 = data1.image_url;
+const _errs8 = errors;
+if(errors === _errs8){
+if(typeof data3 === "string"){
+if(!pattern9.test(data3)){
+validate404.errors = [{instancePath:instancePath+"/payload/image_url",schemaPath:"#/properties/payload/properties/image_url/pattern",keyword:"pattern",params:{pattern: "^https?://"}}];
 return false;
 }
 }
 else {
-validate241.errors = [{instancePath:instancePath+"/payload/video_url",schemaPath:"#/properties/payload/properties/video_url/type",keyword:"type",params:{type: "string"}}];
+validate404.errors = [{instancePath:instancePath+"/payload/image_url",schemaPath:"#/properties/payload/properties/image_url/type",keyword:"type",params:{type: "string"}}];
 return false;
 }
 }
-var valid5 = _errs14 === errors;
-}
-else {
-var valid5 = true;
-}
-if(valid5){
-if(data4.image_url !== undefined){
-let data6 = data4.image_url;
-const _errs16 = errors;
-if(errors === _errs16){
-if(typeof data6 === "string"){
-if(!pattern24.test(data6)){
-validate241.errors = [{instancePath:instancePath+"/payload/image_url",schemaPath:"#/properties/payload/properties/image_url/pattern",keyword:"pattern",params:{pattern: "^https?://"}}];
-return false;
-}
-}
-else {
-validate241.errors = [{instancePath:instancePath+"/payload/image_url",schemaPath:"#/properties/payload/properties/image_url/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-}
-var valid5 = _errs16 === errors;
-}
-else {
-var valid5 = true;
-}
-}
-}
-}
-else {
-validate241.errors = [{instancePath:instancePath+"/payload",schemaPath:"#/properties/payload/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-}
-var valid3 = _errs11 === errors;
+var valid3 = _errs8 === errors;
 }
 else {
 var valid3 = true;
@@ -3198,132 +1951,86 @@ var valid3 = true;
 }
 }
 else {
-validate241.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
+validate404.errors = [{instancePath:instancePath+"/payload",schemaPath:"#/properties/payload/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate241.errors = vErrors;
+var valid1 = _errs3 === errors;
+}
+else {
+var valid1 = true;
+}
+}
+}
+}
+else {
+validate404.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+}
+validate404.errors = vErrors;
 return errors === 0;
 }
-validate241.evaluated = {"props":{"event":true,"payload":true,"timestamp":true},"dynamicProps":false,"dynamicItems":false};
+validate404.evaluated = {"props":{"event":true,"payload":true,"timestamp":true},"dynamicProps":false,"dynamicItems":false};
 
-export const validateIotumTranscriptionReadyEvent = validate243;
-const schema289 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/iotum/transcription_ready.schema.json","title":"Transcription ready","description":"Sent when the transcription of a conference is available. The payload names only the conference; fetch the transcription through the REST API.","type":"object","allOf":[{"$ref":"common/envelope.schema.json"}],"properties":{"event":{"const":"transcription_ready"},"payload":{"$ref":"common/conference-ids.schema.json","description":"The conference's host, company and id."}},"required":["event","payload"],"examples":[{"event":"transcription_ready","payload":{"host_id":70215,"company_id":4410,"conference_id":2231904},"timestamp":"2026-03-11T16:07:45.380Z"}]};
+export const validateIotumTranscriptionReadyEvent = validate407;
+const schema145 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/iotum/transcription_ready.schema.json","type":"object","allOf":[{"$ref":"common/envelope.schema.json"}],"properties":{"event":{"const":"transcription_ready"},"payload":{"$ref":"common/conference-ids.schema.json"}},"required":["event","payload"]};
 
-function validate243(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate407(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://confhooks.dev/schemas/iotum/transcription_ready.schema.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate243.evaluated;
+const evaluated0 = validate407.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-const _errs2 = errors;
-if(errors === _errs2){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if((((data.event === undefined) && (missing0 = "event")) || ((data.payload === undefined) && (missing0 = "payload"))) || ((data.timestamp === undefined) && (missing0 = "timestamp"))){
-validate243.errors = [{instancePath,schemaPath:"common/envelope.schema.json/required",keyword:"required",params:{missingProperty: missing0}}];
-return false;
-}
-else {
-if(data.event !== undefined){
-const _errs4 = errors;
-if(typeof data.event !== "string"){
-validate243.errors = [{instancePath:instancePath+"/event",schemaPath:"common/envelope.schema.json/properties/event/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-var valid2 = _errs4 === errors;
-}
-else {
-var valid2 = true;
-}
-if(valid2){
-if(data.payload !== undefined){
-let data1 = data.payload;
-const _errs6 = errors;
-if(!(data1 && typeof data1 == "object" && !Array.isArray(data1))){
-validate243.errors = [{instancePath:instancePath+"/payload",schemaPath:"common/envelope.schema.json/properties/payload/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-var valid2 = _errs6 === errors;
-}
-else {
-var valid2 = true;
-}
-if(valid2){
-if(data.timestamp !== undefined){
-let data2 = data.timestamp;
-const _errs8 = errors;
-if(errors === _errs8){
-if(typeof data2 === "string"){
-if(!pattern8.test(data2)){
-validate243.errors = [{instancePath:instancePath+"/timestamp",schemaPath:"common/envelope.schema.json/properties/timestamp/pattern",keyword:"pattern",params:{pattern: "^\\d{4}-\\d{2}-\\d{2}[Tt]\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?([Zz]|[+-]\\d{2}:\\d{2})$"}}];
-return false;
-}
-}
-else {
-validate243.errors = [{instancePath:instancePath+"/timestamp",schemaPath:"common/envelope.schema.json/properties/timestamp/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-}
-var valid2 = _errs8 === errors;
-}
-else {
-var valid2 = true;
-}
-}
-}
-}
-}
-else {
-validate243.errors = [{instancePath,schemaPath:"common/envelope.schema.json/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
+if(!(validate334(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate334.errors : vErrors.concat(validate334.errors);
+errors = vErrors.length;
 }
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
-let missing1;
-if(((data.event === undefined) && (missing1 = "event")) || ((data.payload === undefined) && (missing1 = "payload"))){
-validate243.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing1}}];
+let missing0;
+if(((data.event === undefined) && (missing0 = "event")) || ((data.payload === undefined) && (missing0 = "payload"))){
+validate407.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
 if(data.event !== undefined){
-const _errs10 = errors;
+const _errs2 = errors;
 if("transcription_ready" !== data.event){
-validate243.errors = [{instancePath:instancePath+"/event",schemaPath:"#/properties/event/const",keyword:"const",params:{allowedValue: "transcription_ready"}}];
+validate407.errors = [{instancePath:instancePath+"/event",schemaPath:"#/properties/event/const",keyword:"const",params:{allowedValue: "transcription_ready"}}];
 return false;
 }
-var valid3 = _errs10 === errors;
+var valid1 = _errs2 === errors;
 }
 else {
-var valid3 = true;
+var valid1 = true;
 }
-if(valid3){
+if(valid1){
 if(data.payload !== undefined){
-const _errs11 = errors;
-if(!(validate194(data.payload, {instancePath:instancePath+"/payload",parentData:data,parentDataProperty:"payload",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate194.errors : vErrors.concat(validate194.errors);
+const _errs3 = errors;
+if(!(validate328(data.payload, {instancePath:instancePath+"/payload",parentData:data,parentDataProperty:"payload",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate328.errors : vErrors.concat(validate328.errors);
 errors = vErrors.length;
 }
-var valid3 = _errs11 === errors;
+var valid1 = _errs3 === errors;
 }
 else {
-var valid3 = true;
+var valid1 = true;
 }
 }
 }
 }
 else {
-validate243.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
+validate407.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate243.errors = vErrors;
+validate407.errors = vErrors;
 return errors === 0;
 }
-validate243.evaluated = {"props":{"event":true,"payload":true,"timestamp":true},"dynamicProps":false,"dynamicItems":false};
+validate407.evaluated = {"props":{"event":true,"payload":true,"timestamp":true},"dynamicProps":false,"dynamicItems":false};

@@ -610,7 +610,7 @@ export interface IotumEventMap {
 export type IotumEventType = keyof IotumEventMap;
 
 /** Every documented iotum Callbridge event type, in file order. */
-export let iotumEventTypes: readonly IotumEventType[] = [
+export const iotumEventTypes: readonly IotumEventType[] = [
   "conference_end",
   "conference_start",
   "dialout_status_change",

@@ -345,7 +345,7 @@ export interface WherebyEventMap {
 export type WherebyEventType = keyof WherebyEventMap;
 
 /** Every documented Whereby event type, in file order. */
-export let wherebyEventTypes: readonly WherebyEventType[] = [
+export const wherebyEventTypes: readonly WherebyEventType[] = [
   "assistant.requested",
   "recording.finished",
   "room.client.joined",
