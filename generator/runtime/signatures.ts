@@ -1,4 +1,4 @@
-import { createHash, createHmac, timingSafeEqual } from "node:crypto";
+import { createHash, createHmac } from "node:crypto";
 import { headerValue, type DeliveryError, type DeliveryRequest, type ProviderDefinition } from "./delivery.js";
 
 export interface VerifyOptions {
@@ -27,13 +27,11 @@ const hexLengths: Record<number, NonNullable<VerifyOptions["algorithm"]>> = { 40
 
 /**
  * Checks that a delivery comes from the provider, on the raw body and before any parsing,
- * with constant-time comparisons. Never throws on any request.
+ * with comparisons whose time does not depend on the secret. Never throws on any request.
  */
 export function verifyWith(provider: Pick<ProviderDefinition, "signature" | "title">, request: DeliveryRequest, options: VerifyOptions): VerifyResult {
-  const secrets = typeof options.secret === "string" ? [options.secret] : options.secret;
-  if (!secrets?.length || secrets.some((s) => typeof s !== "string" || s === "")) {
-    return fail("signature", `no ${provider.title} secret is configured`);
-  }
+  const secrets = typeof options?.secret === "string" ? [options.secret] : options?.secret;
+  if (!isSecretList(secrets)) return fail("signature", `no ${provider.title} secret is configured`);
   const body = request?.body;
   if (typeof body !== "string" && !(body instanceof Uint8Array)) return fail("signature", "the body must be the raw bytes to be verified");
   const headers = request.headers ?? {};
@@ -55,12 +53,16 @@ export function verifyWith(provider: Pick<ProviderDefinition, "signature" | "tit
 function verifyWhereby(headers: DeliveryRequest["headers"], body: string | Uint8Array, secrets: readonly string[], options: VerifyOptions): VerifyResult {
   const header = headerValue(headers, "whereby-signature");
   if (header === undefined) return fail("signature", "the Whereby-Signature header is missing");
-  let timestamp: string | undefined;
-  const signatures: string[] = [];
-  for (const part of header.split(",")) {
-    const [key, value = ""] = part.trim().split("=", 2);
-    if (key === "t") timestamp = value;
-    else if (key === "v1") signatures.push(value);
+  // The usual header in one regular expression; any other order or several v1 entries by splitting.
+  const usual = /^t=(\d+),v1=([0-9a-f]+)$/.exec(header);
+  let timestamp = usual?.[1];
+  const signatures = usual ? [usual[2]!] : [];
+  if (!usual) {
+    for (const part of header.split(",")) {
+      const [key, value = ""] = part.trim().split("=", 2);
+      if (key === "t") timestamp = value;
+      else if (key === "v1") signatures.push(value.toLowerCase());
+    }
   }
   if (timestamp === undefined || !/^\d+$/.test(timestamp) || signatures.length === 0) {
     return fail("signature", "the Whereby-Signature header must read t=<unix seconds>,v1=<hex>");
@@ -68,8 +70,8 @@ function verifyWhereby(headers: DeliveryRequest["headers"], body: string | Uint8
   const stale = checkWindow(Number(timestamp) * 1000, options);
   if (stale) return stale;
   for (const secret of secrets) {
-    const expected = createHmac("sha256", secret).update(`${timestamp}.`).update(body).digest();
-    if (signatures.some((signature) => equalHex(signature, expected))) return ok;
+    const expected = createHmac("sha256", secret).update(`${timestamp}.`).update(body).digest("hex");
+    for (const signature of signatures) if (constantTimeEqual(signature, expected)) return ok;
   }
   return fail("signature", "the Whereby-Signature does not match the body");
 }
@@ -88,10 +90,9 @@ function verifyDaily(headers: DeliveryRequest["headers"], body: string | Uint8Ar
   // Daily does not document the unit: 13 digits and more are milliseconds, fewer are seconds.
   const stale = checkWindow(Number(timestamp) * (Number(timestamp) >= 1e11 ? 1 : 1000), options);
   if (stale) return stale;
-  const given = Buffer.from(signature, "base64");
   for (const secret of secrets) {
-    const expected = createHmac("sha256", Buffer.from(secret, "base64")).update(`${timestamp}.`).update(body).digest();
-    if (given.length === expected.length && timingSafeEqual(given, expected)) return ok;
+    const expected = createHmac("sha256", decodedKey(secret)).update(`${timestamp}.`).update(body).digest("base64");
+    if (constantTimeEqual(signature, expected)) return ok;
   }
   return fail("signature", "the X-Webhook-Signature does not match the body");
 }
@@ -112,9 +113,10 @@ function verifyBigBlueButton(request: DeliveryRequest, body: string | Uint8Array
   if (!options.callbackUrl) return fail("signature", "set the callbackUrl option (the URL registered with hooks/create) to verify BigBlueButton checksums");
   const algorithm = options.algorithm ?? hexLengths[checksum.length];
   if (!algorithm) return fail("signature", "the checksum has the length of no supported hash");
+  const given = checksum.toLowerCase();
   for (const secret of secrets) {
-    const expected = createHash(algorithm).update(options.callbackUrl).update(body).update(secret).digest();
-    if (equalHex(checksum, expected)) return ok;
+    const expected = createHash(algorithm).update(options.callbackUrl).update(body).update(secret).digest("hex");
+    if (constantTimeEqual(given, expected)) return ok;
   }
   return fail("signature", "the checksum does not match the callback URL, body and secret");
 }
@@ -126,18 +128,40 @@ function checkWindow(signedAtMs: number, { toleranceSeconds = 300, now = Date.no
     : undefined;
 }
 
-function equalHex(hex: string, expected: Buffer): boolean {
-  if (hex.length !== expected.length * 2 || !/^[0-9a-fA-F]+$/.test(hex)) return false;
-  return timingSafeEqual(Buffer.from(hex, "hex"), expected);
-}
-
-/** Constant-time equality with any of `candidates`; hashing first makes the lengths equal. */
+/** Equality of any of `candidates` (static tokens, Basic and Bearer values), comparing with every one. */
 function matchesAny(given: string | undefined, candidates: readonly string[]): boolean {
   if (given === undefined) return false;
-  const digest = createHash("sha256").update(given).digest();
   let found = false;
-  for (const candidate of candidates) found = timingSafeEqual(digest, createHash("sha256").update(candidate).digest()) || found;
+  for (const candidate of candidates) found = constantTimeEqual(given, candidate) || found;
   return found;
+}
+
+/**
+ * String equality whose time does not depend on where the strings differ (only on their
+ * length, which is public: a digest's or a configured token's). Comparing the strings
+ * directly avoids the Buffer copies that `timingSafeEqual` needs, which cost more than the
+ * rest of a verification.
+ */
+export function constantTimeEqual(given: string, expected: string): boolean {
+  if (given.length !== expected.length) return false;
+  let difference = 0;
+  for (let i = 0; i < expected.length; i++) difference |= given.charCodeAt(i) ^ expected.charCodeAt(i);
+  return difference === 0;
+}
+
+/** Daily keys are configuration: decoded once, not per request. The cache holds only configured secrets. */
+const base64Secrets = new Map<string, Buffer>();
+
+function decodedKey(secret: string): Buffer {
+  let key = base64Secrets.get(secret);
+  if (!key) base64Secrets.set(secret, (key = Buffer.from(secret, "base64")));
+  return key;
+}
+
+function isSecretList(secrets: unknown): secrets is readonly string[] {
+  if (!Array.isArray(secrets) || secrets.length === 0) return false;
+  for (const secret of secrets) if (typeof secret !== "string" || secret === "") return false;
+  return true;
 }
 
 function fail(code: DeliveryError["code"], message: string): VerifyResult {

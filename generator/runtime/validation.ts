@@ -20,6 +20,8 @@ export type ValidationResult<T> =
  */
 export interface Validator<T> extends StandardSchemaV1<unknown, T> {
   (value: unknown): ValidationResult<T>;
+  /** The same check as a type guard: no result object, for hot paths. */
+  is(value: unknown): value is T;
 }
 
 /** The shape of a validator compiled ahead of time by ajv's standalone code generator. */
@@ -41,7 +43,7 @@ export function createValidator<T>(compiled: CompiledSchema): Validator<T> {
     compiled(value)
       ? { ok: true, value: value as T }
       : { ok: false, issues: (compiled.errors ?? []).map(toIssue) }) as Validator<T>;
-  return withStandardSchema(validate);
+  return withStandardSchema(validate, compiled as (value: unknown) => value is T);
 }
 
 /**
@@ -62,7 +64,11 @@ export function createEventValidator<T>(
     if (validator === undefined) return fail(pointer, "discriminant", `is an unknown event type ${JSON.stringify(type)}`);
     return validator(value) as ValidationResult<T>;
   }) as Validator<T>;
-  return withStandardSchema(validate);
+  const is = (value: unknown): value is T => {
+    const type = readPath(value, discriminant);
+    return typeof type === "string" && Object.hasOwn(validators, type) && validators[type]!.is(value);
+  };
+  return withStandardSchema(validate, is);
 }
 
 /** Reads a nested property, `undefined` when any step is missing or not an object. */
@@ -84,7 +90,8 @@ function fail<T>(pointer: string, keyword: string, message: string): ValidationR
   return { ok: false, issues: [{ pointer, keyword, message }] };
 }
 
-function withStandardSchema<T>(validate: Validator<T>): Validator<T> {
+function withStandardSchema<T>(validate: Validator<T>, is: (value: unknown) => value is T): Validator<T> {
+  Object.defineProperty(validate, "is", { value: is });
   Object.defineProperty(validate, "~standard", {
     value: {
       version: 1,

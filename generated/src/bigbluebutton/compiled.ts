@@ -2,63 +2,17 @@
 // Do not edit: change the source and run `npm run generate`.
 // ajv prints plain JavaScript: it is type-checked through the typed wrappers in validators.ts.
 // @ts-nocheck
-export const validateBigBlueButtonChatGroupMessageSentEvent = validate63;
-const schema27 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/bigbluebutton/chat-group-message-sent.schema.json","type":"object","properties":{"data":{"type":"object","allOf":[{"$ref":"common/event-data.schema.json"}],"properties":{"id":{"const":"chat-group-message-sent"},"attributes":{"type":"object","properties":{"meeting":{"$ref":"common/meeting.schema.json"},"chat-message":{"type":"object","properties":{"id":{"type":"string","minLength":1},"message":{"type":"string"},"sender":{"type":"object","properties":{"internal-user-id":{"type":"string","minLength":1},"external-user-id":{"type":"string"},"name":{"type":"string"},"time":{"type":"number","minimum":0}},"required":["internal-user-id","name","time"]}},"required":["id","message","sender"]},"chat-id":{"const":"MAIN-PUBLIC-GROUP-CHAT"}},"required":["meeting","chat-message","chat-id"]}},"required":["id","attributes"]}},"required":["data"]};
-const schema20 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/bigbluebutton/common/event-data.schema.json","type":"object","properties":{"type":{"const":"event"},"id":{"type":"string"},"attributes":{"type":"object"},"event":{"$ref":"event-time.schema.json"}},"required":["type","id","attributes","event"]};
-const schema21 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/bigbluebutton/common/event-time.schema.json","type":"object","properties":{"ts":{"type":"number","minimum":0}},"required":["ts"]};
+export const validateBigBlueButtonChatGroupMessageSentEvent = validate29;
+const schema41 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/bigbluebutton/chat-group-message-sent.schema.json","type":"object","properties":{"data":{"type":"object","allOf":[{"$ref":"common/event-data.schema.json"}],"properties":{"id":{"const":"chat-group-message-sent"},"attributes":{"type":"object","properties":{"meeting":{"$ref":"common/meeting.schema.json"},"chat-message":{"type":"object","properties":{"id":{"type":"string","minLength":1},"message":{"type":"string"},"sender":{"type":"object","properties":{"internal-user-id":{"type":"string","minLength":1},"external-user-id":{"type":"string"},"name":{"type":"string"},"time":{"type":"number","minimum":0}},"required":["internal-user-id","name","time"]}},"required":["id","message","sender"]},"chat-id":{"const":"MAIN-PUBLIC-GROUP-CHAT"}},"required":["meeting","chat-message","chat-id"]}},"required":["id","attributes"]}},"required":["data"]};
+const schema35 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/bigbluebutton/common/meeting.schema.json","type":"object","properties":{"internal-meeting-id":{"type":"string","minLength":1},"external-meeting-id":{"type":"string"}},"required":["internal-meeting-id"]};
+const schema32 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/bigbluebutton/common/event-data.schema.json","type":"object","properties":{"type":{"const":"event"},"id":{"type":"string"},"attributes":{"type":"object"},"event":{"$ref":"event-time.schema.json"}},"required":["type","id","attributes","event"]};
+const schema33 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/bigbluebutton/common/event-time.schema.json","type":"object","properties":{"ts":{"type":"number","minimum":0}},"required":["ts"]};
 
-function validate54(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="https://confhooks.dev/schemas/bigbluebutton/common/event-time.schema.json" */;
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate54.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if((data.ts === undefined) && (missing0 = "ts")){
-validate54.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0}}];
-return false;
-}
-else {
-if(data.ts !== undefined){
-let data0 = data.ts;
-const _errs1 = errors;
-if(errors === _errs1){
-if((typeof data0 == "number") && (isFinite(data0))){
-if(data0 < 0 || isNaN(data0)){
-validate54.errors = [{instancePath:instancePath+"/ts",schemaPath:"#/properties/ts/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
-return false;
-}
-}
-else {
-validate54.errors = [{instancePath:instancePath+"/ts",schemaPath:"#/properties/ts/type",keyword:"type",params:{type: "number"}}];
-return false;
-}
-}
-}
-}
-}
-else {
-validate54.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-}
-validate54.errors = vErrors;
-return errors === 0;
-}
-validate54.evaluated = {"props":{"ts":true},"dynamicProps":false,"dynamicItems":false};
-
-function validate53(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate21(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://confhooks.dev/schemas/bigbluebutton/common/event-data.schema.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate53.evaluated;
+const evaluated0 = validate21.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -69,14 +23,14 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((((data.type === undefined) && (missing0 = "type")) || ((data.id === undefined) && (missing0 = "id"))) || ((data.attributes === undefined) && (missing0 = "attributes"))) || ((data.event === undefined) && (missing0 = "event"))){
-validate53.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0}}];
+validate21.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
 if(data.type !== undefined){
 const _errs1 = errors;
 if("event" !== data.type){
-validate53.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "event"}}];
+validate21.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "event"}}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -88,7 +42,7 @@ if(valid0){
 if(data.id !== undefined){
 const _errs2 = errors;
 if(typeof data.id !== "string"){
-validate53.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/type",keyword:"type",params:{type: "string"}}];
+validate21.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/type",keyword:"type",params:{type: "string"}}];
 return false;
 }
 var valid0 = _errs2 === errors;
@@ -101,7 +55,7 @@ if(data.attributes !== undefined){
 let data2 = data.attributes;
 const _errs4 = errors;
 if(!(data2 && typeof data2 == "object" && !Array.isArray(data2))){
-validate53.errors = [{instancePath:instancePath+"/attributes",schemaPath:"#/properties/attributes/type",keyword:"type",params:{type: "object"}}];
+validate21.errors = [{instancePath:instancePath+"/attributes",schemaPath:"#/properties/attributes/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
 var valid0 = _errs4 === errors;
@@ -111,10 +65,39 @@ var valid0 = true;
 }
 if(valid0){
 if(data.event !== undefined){
+let data3 = data.event;
 const _errs6 = errors;
-if(!(validate54(data.event, {instancePath:instancePath+"/event",parentData:data,parentDataProperty:"event",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate54.errors : vErrors.concat(validate54.errors);
-errors = vErrors.length;
+const _errs7 = errors;
+if(errors === _errs7){
+if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
+let missing1;
+if((data3.ts === undefined) && (missing1 = "ts")){
+validate21.errors = [{instancePath:instancePath+"/event",schemaPath:"event-time.schema.json/required",keyword:"required",params:{missingProperty: missing1}}];
+return false;
+}
+else {
+if(data3.ts !== undefined){
+let data4 = data3.ts;
+const _errs9 = errors;
+if(errors === _errs9){
+if((typeof data4 == "number") && (isFinite(data4))){
+if(data4 < 0 || isNaN(data4)){
+validate21.errors = [{instancePath:instancePath+"/event/ts",schemaPath:"event-time.schema.json/properties/ts/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
+return false;
+}
+}
+else {
+validate21.errors = [{instancePath:instancePath+"/event/ts",schemaPath:"event-time.schema.json/properties/ts/type",keyword:"type",params:{type: "number"}}];
+return false;
+}
+}
+}
+}
+}
+else {
+validate21.errors = [{instancePath:instancePath+"/event",schemaPath:"event-time.schema.json/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
 }
 var valid0 = _errs6 === errors;
 }
@@ -127,86 +110,20 @@ var valid0 = true;
 }
 }
 else {
-validate53.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
+validate21.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate53.errors = vErrors;
+validate21.errors = vErrors;
 return errors === 0;
 }
-validate53.evaluated = {"props":{"type":true,"id":true,"attributes":true,"event":true},"dynamicProps":false,"dynamicItems":false};
+validate21.evaluated = {"props":{"type":true,"id":true,"attributes":true,"event":true},"dynamicProps":false,"dynamicItems":false};
 
-const schema22 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/bigbluebutton/common/meeting.schema.json","type":"object","properties":{"internal-meeting-id":{"type":"string","minLength":1},"external-meeting-id":{"type":"string"}},"required":["internal-meeting-id"]};
-
-function validate56(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="https://confhooks.dev/schemas/bigbluebutton/common/meeting.schema.json" */;
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate56.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if((data["internal-meeting-id"] === undefined) && (missing0 = "internal-meeting-id")){
-validate56.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0}}];
-return false;
-}
-else {
-if(data["internal-meeting-id"] !== undefined){
-let data0 = data["internal-meeting-id"];
-const _errs1 = errors;
-if(errors === _errs1){
-if(typeof data0 === "string"){
-if(data0.length < 1){
-validate56.errors = [{instancePath:instancePath+"/internal-meeting-id",schemaPath:"#/properties/internal-meeting-id/minLength",keyword:"minLength",params:{limit: 1}}];
-return false;
-}
-}
-else {
-validate56.errors = [{instancePath:instancePath+"/internal-meeting-id",schemaPath:"#/properties/internal-meeting-id/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-}
-var valid0 = _errs1 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data["external-meeting-id"] !== undefined){
-const _errs3 = errors;
-if(typeof data["external-meeting-id"] !== "string"){
-validate56.errors = [{instancePath:instancePath+"/external-meeting-id",schemaPath:"#/properties/external-meeting-id/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-var valid0 = _errs3 === errors;
-}
-else {
-var valid0 = true;
-}
-}
-}
-}
-else {
-validate56.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-}
-validate56.errors = vErrors;
-return errors === 0;
-}
-validate56.evaluated = {"props":{"internal-meeting-id":true,"external-meeting-id":true},"dynamicProps":false,"dynamicItems":false};
-
-function validate63(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate29(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://confhooks.dev/schemas/bigbluebutton/chat-group-message-sent.schema.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate63.evaluated;
+const evaluated0 = validate29.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -217,29 +134,29 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.data === undefined) && (missing0 = "data")){
-validate63.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0}}];
+validate29.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
 if(data.data !== undefined){
 let data0 = data.data;
 const _errs1 = errors;
-if(!(validate53(data0, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate53.errors : vErrors.concat(validate53.errors);
+if(!(validate21(data0, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate21.errors : vErrors.concat(validate21.errors);
 errors = vErrors.length;
 }
 if(errors === _errs1){
 if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
 let missing1;
 if(((data0.id === undefined) && (missing1 = "id")) || ((data0.attributes === undefined) && (missing1 = "attributes"))){
-validate63.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1}}];
+validate29.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1}}];
 return false;
 }
 else {
 if(data0.id !== undefined){
 const _errs4 = errors;
 if("chat-group-message-sent" !== data0.id){
-validate63.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/const",keyword:"const",params:{allowedValue: "chat-group-message-sent"}}];
+validate29.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/const",keyword:"const",params:{allowedValue: "chat-group-message-sent"}}];
 return false;
 }
 var valid2 = _errs4 === errors;
@@ -255,15 +172,61 @@ if(errors === _errs5){
 if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
 let missing2;
 if((((data2.meeting === undefined) && (missing2 = "meeting")) || ((data2["chat-message"] === undefined) && (missing2 = "chat-message"))) || ((data2["chat-id"] === undefined) && (missing2 = "chat-id"))){
-validate63.errors = [{instancePath:instancePath+"/data/attributes",schemaPath:"#/properties/data/properties/attributes/required",keyword:"required",params:{missingProperty: missing2}}];
+validate29.errors = [{instancePath:instancePath+"/data/attributes",schemaPath:"#/properties/data/properties/attributes/required",keyword:"required",params:{missingProperty: missing2}}];
 return false;
 }
 else {
 if(data2.meeting !== undefined){
+let data3 = data2.meeting;
 const _errs7 = errors;
-if(!(validate56(data2.meeting, {instancePath:instancePath+"/data/attributes/meeting",parentData:data2,parentDataProperty:"meeting",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate56.errors : vErrors.concat(validate56.errors);
-errors = vErrors.length;
+const _errs8 = errors;
+if(errors === _errs8){
+if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
+let missing3;
+if((data3["internal-meeting-id"] === undefined) && (missing3 = "internal-meeting-id")){
+validate29.errors = [{instancePath:instancePath+"/data/attributes/meeting",schemaPath:"common/meeting.schema.json/required",keyword:"required",params:{missingProperty: missing3}}];
+return false;
+}
+else {
+if(data3["internal-meeting-id"] !== undefined){
+let data4 = data3["internal-meeting-id"];
+const _errs10 = errors;
+if(errors === _errs10){
+if(typeof data4 === "string"){
+if(data4.length < 1){
+validate29.errors = [{instancePath:instancePath+"/data/attributes/meeting/internal-meeting-id",schemaPath:"common/meeting.schema.json/properties/internal-meeting-id/minLength",keyword:"minLength",params:{limit: 1}}];
+return false;
+}
+}
+else {
+validate29.errors = [{instancePath:instancePath+"/data/attributes/meeting/internal-meeting-id",schemaPath:"common/meeting.schema.json/properties/internal-meeting-id/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+}
+var valid5 = _errs10 === errors;
+}
+else {
+var valid5 = true;
+}
+if(valid5){
+if(data3["external-meeting-id"] !== undefined){
+const _errs12 = errors;
+if(typeof data3["external-meeting-id"] !== "string"){
+validate29.errors = [{instancePath:instancePath+"/data/attributes/meeting/external-meeting-id",schemaPath:"common/meeting.schema.json/properties/external-meeting-id/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+var valid5 = _errs12 === errors;
+}
+else {
+var valid5 = true;
+}
+}
+}
+}
+else {
+validate29.errors = [{instancePath:instancePath+"/data/attributes/meeting",schemaPath:"common/meeting.schema.json/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
 }
 var valid3 = _errs7 === errors;
 }
@@ -272,162 +235,162 @@ var valid3 = true;
 }
 if(valid3){
 if(data2["chat-message"] !== undefined){
-let data4 = data2["chat-message"];
-const _errs8 = errors;
-if(errors === _errs8){
-if(data4 && typeof data4 == "object" && !Array.isArray(data4)){
-let missing3;
-if((((data4.id === undefined) && (missing3 = "id")) || ((data4.message === undefined) && (missing3 = "message"))) || ((data4.sender === undefined) && (missing3 = "sender"))){
-validate63.errors = [{instancePath:instancePath+"/data/attributes/chat-message",schemaPath:"#/properties/data/properties/attributes/properties/chat-message/required",keyword:"required",params:{missingProperty: missing3}}];
-return false;
-}
-else {
-if(data4.id !== undefined){
-let data5 = data4.id;
-const _errs10 = errors;
-if(errors === _errs10){
-if(typeof data5 === "string"){
-if(data5.length < 1){
-validate63.errors = [{instancePath:instancePath+"/data/attributes/chat-message/id",schemaPath:"#/properties/data/properties/attributes/properties/chat-message/properties/id/minLength",keyword:"minLength",params:{limit: 1}}];
-return false;
-}
-}
-else {
-validate63.errors = [{instancePath:instancePath+"/data/attributes/chat-message/id",schemaPath:"#/properties/data/properties/attributes/properties/chat-message/properties/id/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-}
-var valid4 = _errs10 === errors;
-}
-else {
-var valid4 = true;
-}
-if(valid4){
-if(data4.message !== undefined){
-const _errs12 = errors;
-if(typeof data4.message !== "string"){
-validate63.errors = [{instancePath:instancePath+"/data/attributes/chat-message/message",schemaPath:"#/properties/data/properties/attributes/properties/chat-message/properties/message/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-var valid4 = _errs12 === errors;
-}
-else {
-var valid4 = true;
-}
-if(valid4){
-if(data4.sender !== undefined){
-let data7 = data4.sender;
+let data6 = data2["chat-message"];
 const _errs14 = errors;
 if(errors === _errs14){
-if(data7 && typeof data7 == "object" && !Array.isArray(data7)){
+if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
 let missing4;
-if((((data7["internal-user-id"] === undefined) && (missing4 = "internal-user-id")) || ((data7.name === undefined) && (missing4 = "name"))) || ((data7.time === undefined) && (missing4 = "time"))){
-validate63.errors = [{instancePath:instancePath+"/data/attributes/chat-message/sender",schemaPath:"#/properties/data/properties/attributes/properties/chat-message/properties/sender/required",keyword:"required",params:{missingProperty: missing4}}];
+if((((data6.id === undefined) && (missing4 = "id")) || ((data6.message === undefined) && (missing4 = "message"))) || ((data6.sender === undefined) && (missing4 = "sender"))){
+validate29.errors = [{instancePath:instancePath+"/data/attributes/chat-message",schemaPath:"#/properties/data/properties/attributes/properties/chat-message/required",keyword:"required",params:{missingProperty: missing4}}];
 return false;
 }
 else {
-if(data7["internal-user-id"] !== undefined){
-let data8 = data7["internal-user-id"];
+if(data6.id !== undefined){
+let data7 = data6.id;
 const _errs16 = errors;
 if(errors === _errs16){
-if(typeof data8 === "string"){
-if(data8.length < 1){
-validate63.errors = [{instancePath:instancePath+"/data/attributes/chat-message/sender/internal-user-id",schemaPath:"#/properties/data/properties/attributes/properties/chat-message/properties/sender/properties/internal-user-id/minLength",keyword:"minLength",params:{limit: 1}}];
+if(typeof data7 === "string"){
+if(data7.length < 1){
+validate29.errors = [{instancePath:instancePath+"/data/attributes/chat-message/id",schemaPath:"#/properties/data/properties/attributes/properties/chat-message/properties/id/minLength",keyword:"minLength",params:{limit: 1}}];
 return false;
 }
 }
 else {
-validate63.errors = [{instancePath:instancePath+"/data/attributes/chat-message/sender/internal-user-id",schemaPath:"#/properties/data/properties/attributes/properties/chat-message/properties/sender/properties/internal-user-id/type",keyword:"type",params:{type: "string"}}];
+validate29.errors = [{instancePath:instancePath+"/data/attributes/chat-message/id",schemaPath:"#/properties/data/properties/attributes/properties/chat-message/properties/id/type",keyword:"type",params:{type: "string"}}];
 return false;
 }
 }
-var valid5 = _errs16 === errors;
+var valid6 = _errs16 === errors;
 }
 else {
-var valid5 = true;
+var valid6 = true;
 }
-if(valid5){
-if(data7["external-user-id"] !== undefined){
+if(valid6){
+if(data6.message !== undefined){
 const _errs18 = errors;
-if(typeof data7["external-user-id"] !== "string"){
-validate63.errors = [{instancePath:instancePath+"/data/attributes/chat-message/sender/external-user-id",schemaPath:"#/properties/data/properties/attributes/properties/chat-message/properties/sender/properties/external-user-id/type",keyword:"type",params:{type: "string"}}];
+if(typeof data6.message !== "string"){
+validate29.errors = [{instancePath:instancePath+"/data/attributes/chat-message/message",schemaPath:"#/properties/data/properties/attributes/properties/chat-message/properties/message/type",keyword:"type",params:{type: "string"}}];
 return false;
 }
-var valid5 = _errs18 === errors;
+var valid6 = _errs18 === errors;
 }
 else {
-var valid5 = true;
+var valid6 = true;
 }
-if(valid5){
-if(data7.name !== undefined){
+if(valid6){
+if(data6.sender !== undefined){
+let data9 = data6.sender;
 const _errs20 = errors;
-if(typeof data7.name !== "string"){
-validate63.errors = [{instancePath:instancePath+"/data/attributes/chat-message/sender/name",schemaPath:"#/properties/data/properties/attributes/properties/chat-message/properties/sender/properties/name/type",keyword:"type",params:{type: "string"}}];
+if(errors === _errs20){
+if(data9 && typeof data9 == "object" && !Array.isArray(data9)){
+let missing5;
+if((((data9["internal-user-id"] === undefined) && (missing5 = "internal-user-id")) || ((data9.name === undefined) && (missing5 = "name"))) || ((data9.time === undefined) && (missing5 = "time"))){
+validate29.errors = [{instancePath:instancePath+"/data/attributes/chat-message/sender",schemaPath:"#/properties/data/properties/attributes/properties/chat-message/properties/sender/required",keyword:"required",params:{missingProperty: missing5}}];
 return false;
 }
-var valid5 = _errs20 === errors;
-}
 else {
-var valid5 = true;
-}
-if(valid5){
-if(data7.time !== undefined){
-let data11 = data7.time;
+if(data9["internal-user-id"] !== undefined){
+let data10 = data9["internal-user-id"];
 const _errs22 = errors;
 if(errors === _errs22){
-if((typeof data11 == "number") && (isFinite(data11))){
-if(data11 < 0 || isNaN(data11)){
-validate63.errors = [{instancePath:instancePath+"/data/attributes/chat-message/sender/time",schemaPath:"#/properties/data/properties/attributes/properties/chat-message/properties/sender/properties/time/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
+if(typeof data10 === "string"){
+if(data10.length < 1){
+validate29.errors = [{instancePath:instancePath+"/data/attributes/chat-message/sender/internal-user-id",schemaPath:"#/properties/data/properties/attributes/properties/chat-message/properties/sender/properties/internal-user-id/minLength",keyword:"minLength",params:{limit: 1}}];
 return false;
 }
 }
 else {
-validate63.errors = [{instancePath:instancePath+"/data/attributes/chat-message/sender/time",schemaPath:"#/properties/data/properties/attributes/properties/chat-message/properties/sender/properties/time/type",keyword:"type",params:{type: "number"}}];
+validate29.errors = [{instancePath:instancePath+"/data/attributes/chat-message/sender/internal-user-id",schemaPath:"#/properties/data/properties/attributes/properties/chat-message/properties/sender/properties/internal-user-id/type",keyword:"type",params:{type: "string"}}];
 return false;
 }
 }
-var valid5 = _errs22 === errors;
+var valid7 = _errs22 === errors;
 }
 else {
-var valid5 = true;
+var valid7 = true;
 }
+if(valid7){
+if(data9["external-user-id"] !== undefined){
+const _errs24 = errors;
+if(typeof data9["external-user-id"] !== "string"){
+validate29.errors = [{instancePath:instancePath+"/data/attributes/chat-message/sender/external-user-id",schemaPath:"#/properties/data/properties/attributes/properties/chat-message/properties/sender/properties/external-user-id/type",keyword:"type",params:{type: "string"}}];
+return false;
 }
-}
-}
-}
+var valid7 = _errs24 === errors;
 }
 else {
-validate63.errors = [{instancePath:instancePath+"/data/attributes/chat-message/sender",schemaPath:"#/properties/data/properties/attributes/properties/chat-message/properties/sender/type",keyword:"type",params:{type: "object"}}];
+var valid7 = true;
+}
+if(valid7){
+if(data9.name !== undefined){
+const _errs26 = errors;
+if(typeof data9.name !== "string"){
+validate29.errors = [{instancePath:instancePath+"/data/attributes/chat-message/sender/name",schemaPath:"#/properties/data/properties/attributes/properties/chat-message/properties/sender/properties/name/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+var valid7 = _errs26 === errors;
+}
+else {
+var valid7 = true;
+}
+if(valid7){
+if(data9.time !== undefined){
+let data13 = data9.time;
+const _errs28 = errors;
+if(errors === _errs28){
+if((typeof data13 == "number") && (isFinite(data13))){
+if(data13 < 0 || isNaN(data13)){
+validate29.errors = [{instancePath:instancePath+"/data/attributes/chat-message/sender/time",schemaPath:"#/properties/data/properties/attributes/properties/chat-message/properties/sender/properties/time/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
-var valid4 = _errs14 === errors;
-}
 else {
-var valid4 = true;
-}
-}
-}
-}
-}
-else {
-validate63.errors = [{instancePath:instancePath+"/data/attributes/chat-message",schemaPath:"#/properties/data/properties/attributes/properties/chat-message/type",keyword:"type",params:{type: "object"}}];
+validate29.errors = [{instancePath:instancePath+"/data/attributes/chat-message/sender/time",schemaPath:"#/properties/data/properties/attributes/properties/chat-message/properties/sender/properties/time/type",keyword:"type",params:{type: "number"}}];
 return false;
 }
 }
-var valid3 = _errs8 === errors;
+var valid7 = _errs28 === errors;
+}
+else {
+var valid7 = true;
+}
+}
+}
+}
+}
+}
+else {
+validate29.errors = [{instancePath:instancePath+"/data/attributes/chat-message/sender",schemaPath:"#/properties/data/properties/attributes/properties/chat-message/properties/sender/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+}
+var valid6 = _errs20 === errors;
+}
+else {
+var valid6 = true;
+}
+}
+}
+}
+}
+else {
+validate29.errors = [{instancePath:instancePath+"/data/attributes/chat-message",schemaPath:"#/properties/data/properties/attributes/properties/chat-message/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+}
+var valid3 = _errs14 === errors;
 }
 else {
 var valid3 = true;
 }
 if(valid3){
 if(data2["chat-id"] !== undefined){
-const _errs24 = errors;
+const _errs30 = errors;
 if("MAIN-PUBLIC-GROUP-CHAT" !== data2["chat-id"]){
-validate63.errors = [{instancePath:instancePath+"/data/attributes/chat-id",schemaPath:"#/properties/data/properties/attributes/properties/chat-id/const",keyword:"const",params:{allowedValue: "MAIN-PUBLIC-GROUP-CHAT"}}];
+validate29.errors = [{instancePath:instancePath+"/data/attributes/chat-id",schemaPath:"#/properties/data/properties/attributes/properties/chat-id/const",keyword:"const",params:{allowedValue: "MAIN-PUBLIC-GROUP-CHAT"}}];
 return false;
 }
-var valid3 = _errs24 === errors;
+var valid3 = _errs30 === errors;
 }
 else {
 var valid3 = true;
@@ -437,7 +400,7 @@ var valid3 = true;
 }
 }
 else {
-validate63.errors = [{instancePath:instancePath+"/data/attributes",schemaPath:"#/properties/data/properties/attributes/type",keyword:"type",params:{type: "object"}}];
+validate29.errors = [{instancePath:instancePath+"/data/attributes",schemaPath:"#/properties/data/properties/attributes/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
@@ -450,7 +413,7 @@ var valid2 = true;
 }
 }
 else {
-validate63.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"}}];
+validate29.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
@@ -458,23 +421,23 @@ return false;
 }
 }
 else {
-validate63.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
+validate29.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate63.errors = vErrors;
+validate29.errors = vErrors;
 return errors === 0;
 }
-validate63.evaluated = {"props":{"data":true},"dynamicProps":false,"dynamicItems":false};
+validate29.evaluated = {"props":{"data":true},"dynamicProps":false,"dynamicItems":false};
 
-export const validateBigBlueButtonMeetingCreatedEvent = validate66;
-const schema28 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/bigbluebutton/meeting-created.schema.json","type":"object","properties":{"data":{"type":"object","allOf":[{"$ref":"common/event-data.schema.json"}],"properties":{"id":{"const":"meeting-created"},"attributes":{"type":"object","properties":{"meeting":{"type":"object","allOf":[{"$ref":"common/meeting.schema.json"}],"properties":{"external-meeting-id":{"type":"string"},"name":{"type":"string"},"is-breakout":{"type":"boolean"},"parent-id":{"type":"string"},"duration":{"type":"integer","minimum":0},"create-time":{"type":"number","minimum":0},"create-date":{"type":"string"},"moderator-pass":{"type":"string"},"viewer-pass":{"type":"string"},"record":{"type":"boolean"},"voice-conf":{"type":["string","number"]},"dial-number":{"type":"string"},"max-users":{"type":"integer","minimum":0},"metadata":{"type":"object","additionalProperties":{"type":"string"}},"audioBridge":{"type":"string"},"cameraBridge":{"type":"string"},"screenShareBridge":{"type":"string"}},"required":["external-meeting-id","name","is-breakout","parent-id","duration","create-time","create-date","moderator-pass","viewer-pass","record","voice-conf","dial-number","max-users","metadata"]}},"required":["meeting"]}},"required":["id","attributes"]}},"required":["data"]};
+export const validateBigBlueButtonMeetingCreatedEvent = validate31;
+const schema43 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/bigbluebutton/meeting-created.schema.json","type":"object","properties":{"data":{"type":"object","allOf":[{"$ref":"common/event-data.schema.json"}],"properties":{"id":{"const":"meeting-created"},"attributes":{"type":"object","properties":{"meeting":{"type":"object","allOf":[{"$ref":"common/meeting.schema.json"}],"properties":{"external-meeting-id":{"type":"string"},"name":{"type":"string"},"is-breakout":{"type":"boolean"},"parent-id":{"type":"string"},"duration":{"type":"integer","minimum":0},"create-time":{"type":"number","minimum":0},"create-date":{"type":"string"},"moderator-pass":{"type":"string"},"viewer-pass":{"type":"string"},"record":{"type":"boolean"},"voice-conf":{"type":["string","number"]},"dial-number":{"type":"string"},"max-users":{"type":"integer","minimum":0},"metadata":{"type":"object","additionalProperties":{"type":"string"}},"audioBridge":{"type":"string"},"cameraBridge":{"type":"string"},"screenShareBridge":{"type":"string"}},"required":["external-meeting-id","name","is-breakout","parent-id","duration","create-time","create-date","moderator-pass","viewer-pass","record","voice-conf","dial-number","max-users","metadata"]}},"required":["meeting"]}},"required":["id","attributes"]}},"required":["data"]};
 
-function validate66(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate31(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://confhooks.dev/schemas/bigbluebutton/meeting-created.schema.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate66.evaluated;
+const evaluated0 = validate31.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -485,29 +448,29 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.data === undefined) && (missing0 = "data")){
-validate66.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0}}];
+validate31.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
 if(data.data !== undefined){
 let data0 = data.data;
 const _errs1 = errors;
-if(!(validate53(data0, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate53.errors : vErrors.concat(validate53.errors);
+if(!(validate21(data0, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate21.errors : vErrors.concat(validate21.errors);
 errors = vErrors.length;
 }
 if(errors === _errs1){
 if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
 let missing1;
 if(((data0.id === undefined) && (missing1 = "id")) || ((data0.attributes === undefined) && (missing1 = "attributes"))){
-validate66.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1}}];
+validate31.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1}}];
 return false;
 }
 else {
 if(data0.id !== undefined){
 const _errs4 = errors;
 if("meeting-created" !== data0.id){
-validate66.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/const",keyword:"const",params:{allowedValue: "meeting-created"}}];
+validate31.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/const",keyword:"const",params:{allowedValue: "meeting-created"}}];
 return false;
 }
 var valid2 = _errs4 === errors;
@@ -523,30 +486,459 @@ if(errors === _errs5){
 if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
 let missing2;
 if((data2.meeting === undefined) && (missing2 = "meeting")){
-validate66.errors = [{instancePath:instancePath+"/data/attributes",schemaPath:"#/properties/data/properties/attributes/required",keyword:"required",params:{missingProperty: missing2}}];
+validate31.errors = [{instancePath:instancePath+"/data/attributes",schemaPath:"#/properties/data/properties/attributes/required",keyword:"required",params:{missingProperty: missing2}}];
 return false;
 }
 else {
 if(data2.meeting !== undefined){
 let data3 = data2.meeting;
 const _errs7 = errors;
-if(!(validate56(data3, {instancePath:instancePath+"/data/attributes/meeting",parentData:data2,parentDataProperty:"meeting",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate56.errors : vErrors.concat(validate56.errors);
-errors = vErrors.length;
+const _errs10 = errors;
+if(errors === _errs10){
+if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
+let missing3;
+if((data3["internal-meeting-id"] === undefined) && (missing3 = "internal-meeting-id")){
+validate31.errors = [{instancePath:instancePath+"/data/attributes/meeting",schemaPath:"common/meeting.schema.json/required",keyword:"required",params:{missingProperty: missing3}}];
+return false;
+}
+else {
+if(data3["internal-meeting-id"] !== undefined){
+let data4 = data3["internal-meeting-id"];
+const _errs12 = errors;
+if(errors === _errs12){
+if(typeof data4 === "string"){
+if(data4.length < 1){
+validate31.errors = [{instancePath:instancePath+"/data/attributes/meeting/internal-meeting-id",schemaPath:"common/meeting.schema.json/properties/internal-meeting-id/minLength",keyword:"minLength",params:{limit: 1}}];
+return false;
+}
+}
+else {
+validate31.errors = [{instancePath:instancePath+"/data/attributes/meeting/internal-meeting-id",schemaPath:"common/meeting.schema.json/properties/internal-meeting-id/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+}
+var valid6 = _errs12 === errors;
+}
+else {
+var valid6 = true;
+}
+if(valid6){
+if(data3["external-meeting-id"] !== undefined){
+const _errs14 = errors;
+if(typeof data3["external-meeting-id"] !== "string"){
+validate31.errors = [{instancePath:instancePath+"/data/attributes/meeting/external-meeting-id",schemaPath:"common/meeting.schema.json/properties/external-meeting-id/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+var valid6 = _errs14 === errors;
+}
+else {
+var valid6 = true;
+}
+}
+}
+}
+else {
+validate31.errors = [{instancePath:instancePath+"/data/attributes/meeting",schemaPath:"common/meeting.schema.json/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
 }
 if(errors === _errs7){
 if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
-let missing3;
-if(((((((((((((((data3["external-meeting-id"] === undefined) && (missing3 = "external-meeting-id")) || ((data3.name === undefined) && (missing3 = "name"))) || ((data3["is-breakout"] === undefined) && (missing3 = "is-breakout"))) || ((data3["parent-id"] === undefined) && (missing3 = "parent-id"))) || ((data3.duration === undefined) && (missing3 = "duration"))) || ((data3["create-time"] === undefined) && (missing3 = "create-time"))) || ((data3["create-date"] === undefined) && (missing3 = "create-date"))) || ((data3["moderator-pass"] === undefined) && (missing3 = "moderator-pass"))) || ((data3["viewer-pass"] === undefined) && (missing3 = "viewer-pass"))) || ((data3.record === undefined) && (missing3 = "record"))) || ((data3["voice-conf"] === undefined) && (missing3 = "voice-conf"))) || ((data3["dial-number"] === undefined) && (missing3 = "dial-number"))) || ((data3["max-users"] === undefined) && (missing3 = "max-users"))) || ((data3.metadata === undefined) && (missing3 = "metadata"))){
-validate66.errors = [{instancePath:instancePath+"/data/attributes/meeting",schemaPath:"#/properties/data/properties/attributes/properties/meeting/required",keyword:"required",params:{missingProperty: missing3}}];
+let missing4;
+if(((((((((((((((data3["external-meeting-id"] === undefined) && (missing4 = "external-meeting-id")) || ((data3.name === undefined) && (missing4 = "name"))) || ((data3["is-breakout"] === undefined) && (missing4 = "is-breakout"))) || ((data3["parent-id"] === undefined) && (missing4 = "parent-id"))) || ((data3.duration === undefined) && (missing4 = "duration"))) || ((data3["create-time"] === undefined) && (missing4 = "create-time"))) || ((data3["create-date"] === undefined) && (missing4 = "create-date"))) || ((data3["moderator-pass"] === undefined) && (missing4 = "moderator-pass"))) || ((data3["viewer-pass"] === undefined) && (missing4 = "viewer-pass"))) || ((data3.record === undefined) && (missing4 = "record"))) || ((data3["voice-conf"] === undefined) && (missing4 = "voice-conf"))) || ((data3["dial-number"] === undefined) && (missing4 = "dial-number"))) || ((data3["max-users"] === undefined) && (missing4 = "max-users"))) || ((data3.metadata === undefined) && (missing4 = "metadata"))){
+validate31.errors = [{instancePath:instancePath+"/data/attributes/meeting",schemaPath:"#/properties/data/properties/attributes/properties/meeting/required",keyword:"required",params:{missingProperty: missing4}}];
 return false;
 }
 else {
 if(data3["external-meeting-id"] !== undefined){
-const _errs10 = errors;
+const _errs16 = errors;
 if(typeof data3["external-meeting-id"] !== "string"){
-validate66.errors = [{instancePath:instancePath+"/data/attributes/meeting/external-meeting-id",schemaPath:"#/properties/data/properties/attributes/properties/meeting/properties/external-meeting-id/type",keyword:"type",params:{type: "string"}}];
+validate31.errors = [{instancePath:instancePath+"/data/attributes/meeting/external-meeting-id",schemaPath:"#/properties/data/properties/attributes/properties/meeting/properties/external-meeting-id/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+var valid7 = _errs16 === errors;
+}
+else {
+var valid7 = true;
+}
+if(valid7){
+if(data3.name !== undefined){
+const _errs18 = errors;
+if(typeof data3.name !== "string"){
+validate31.errors = [{instancePath:instancePath+"/data/attributes/meeting/name",schemaPath:"#/properties/data/properties/attributes/properties/meeting/properties/name/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+var valid7 = _errs18 === errors;
+}
+else {
+var valid7 = true;
+}
+if(valid7){
+if(data3["is-breakout"] !== undefined){
+const _errs20 = errors;
+if(typeof data3["is-breakout"] !== "boolean"){
+validate31.errors = [{instancePath:instancePath+"/data/attributes/meeting/is-breakout",schemaPath:"#/properties/data/properties/attributes/properties/meeting/properties/is-breakout/type",keyword:"type",params:{type: "boolean"}}];
+return false;
+}
+var valid7 = _errs20 === errors;
+}
+else {
+var valid7 = true;
+}
+if(valid7){
+if(data3["parent-id"] !== undefined){
+const _errs22 = errors;
+if(typeof data3["parent-id"] !== "string"){
+validate31.errors = [{instancePath:instancePath+"/data/attributes/meeting/parent-id",schemaPath:"#/properties/data/properties/attributes/properties/meeting/properties/parent-id/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+var valid7 = _errs22 === errors;
+}
+else {
+var valid7 = true;
+}
+if(valid7){
+if(data3.duration !== undefined){
+let data10 = data3.duration;
+const _errs24 = errors;
+if(!(((typeof data10 == "number") && (!(data10 % 1) && !isNaN(data10))) && (isFinite(data10)))){
+validate31.errors = [{instancePath:instancePath+"/data/attributes/meeting/duration",schemaPath:"#/properties/data/properties/attributes/properties/meeting/properties/duration/type",keyword:"type",params:{type: "integer"}}];
+return false;
+}
+if(errors === _errs24){
+if((typeof data10 == "number") && (isFinite(data10))){
+if(data10 < 0 || isNaN(data10)){
+validate31.errors = [{instancePath:instancePath+"/data/attributes/meeting/duration",schemaPath:"#/properties/data/properties/attributes/properties/meeting/properties/duration/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
+return false;
+}
+}
+}
+var valid7 = _errs24 === errors;
+}
+else {
+var valid7 = true;
+}
+if(valid7){
+if(data3["create-time"] !== undefined){
+let data11 = data3["create-time"];
+const _errs26 = errors;
+if(errors === _errs26){
+if((typeof data11 == "number") && (isFinite(data11))){
+if(data11 < 0 || isNaN(data11)){
+validate31.errors = [{instancePath:instancePath+"/data/attributes/meeting/create-time",schemaPath:"#/properties/data/properties/attributes/properties/meeting/properties/create-time/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
+return false;
+}
+}
+else {
+validate31.errors = [{instancePath:instancePath+"/data/attributes/meeting/create-time",schemaPath:"#/properties/data/properties/attributes/properties/meeting/properties/create-time/type",keyword:"type",params:{type: "number"}}];
+return false;
+}
+}
+var valid7 = _errs26 === errors;
+}
+else {
+var valid7 = true;
+}
+if(valid7){
+if(data3["create-date"] !== undefined){
+const _errs28 = errors;
+if(typeof data3["create-date"] !== "string"){
+validate31.errors = [{instancePath:instancePath+"/data/attributes/meeting/create-date",schemaPath:"#/properties/data/properties/attributes/properties/meeting/properties/create-date/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+var valid7 = _errs28 === errors;
+}
+else {
+var valid7 = true;
+}
+if(valid7){
+if(data3["moderator-pass"] !== undefined){
+const _errs30 = errors;
+if(typeof data3["moderator-pass"] !== "string"){
+validate31.errors = [{instancePath:instancePath+"/data/attributes/meeting/moderator-pass",schemaPath:"#/properties/data/properties/attributes/properties/meeting/properties/moderator-pass/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+var valid7 = _errs30 === errors;
+}
+else {
+var valid7 = true;
+}
+if(valid7){
+if(data3["viewer-pass"] !== undefined){
+const _errs32 = errors;
+if(typeof data3["viewer-pass"] !== "string"){
+validate31.errors = [{instancePath:instancePath+"/data/attributes/meeting/viewer-pass",schemaPath:"#/properties/data/properties/attributes/properties/meeting/properties/viewer-pass/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+var valid7 = _errs32 === errors;
+}
+else {
+var valid7 = true;
+}
+if(valid7){
+if(data3.record !== undefined){
+const _errs34 = errors;
+if(typeof data3.record !== "boolean"){
+validate31.errors = [{instancePath:instancePath+"/data/attributes/meeting/record",schemaPath:"#/properties/data/properties/attributes/properties/meeting/properties/record/type",keyword:"type",params:{type: "boolean"}}];
+return false;
+}
+var valid7 = _errs34 === errors;
+}
+else {
+var valid7 = true;
+}
+if(valid7){
+if(data3["voice-conf"] !== undefined){
+let data16 = data3["voice-conf"];
+const _errs36 = errors;
+if((typeof data16 !== "string") && (!((typeof data16 == "number") && (isFinite(data16))))){
+validate31.errors = [{instancePath:instancePath+"/data/attributes/meeting/voice-conf",schemaPath:"#/properties/data/properties/attributes/properties/meeting/properties/voice-conf/type",keyword:"type",params:{type: schema43.properties.data.properties.attributes.properties.meeting.properties["voice-conf"].type}}];
+return false;
+}
+var valid7 = _errs36 === errors;
+}
+else {
+var valid7 = true;
+}
+if(valid7){
+if(data3["dial-number"] !== undefined){
+const _errs38 = errors;
+if(typeof data3["dial-number"] !== "string"){
+validate31.errors = [{instancePath:instancePath+"/data/attributes/meeting/dial-number",schemaPath:"#/properties/data/properties/attributes/properties/meeting/properties/dial-number/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+var valid7 = _errs38 === errors;
+}
+else {
+var valid7 = true;
+}
+if(valid7){
+if(data3["max-users"] !== undefined){
+let data18 = data3["max-users"];
+const _errs40 = errors;
+if(!(((typeof data18 == "number") && (!(data18 % 1) && !isNaN(data18))) && (isFinite(data18)))){
+validate31.errors = [{instancePath:instancePath+"/data/attributes/meeting/max-users",schemaPath:"#/properties/data/properties/attributes/properties/meeting/properties/max-users/type",keyword:"type",params:{type: "integer"}}];
+return false;
+}
+if(errors === _errs40){
+if((typeof data18 == "number") && (isFinite(data18))){
+if(data18 < 0 || isNaN(data18)){
+validate31.errors = [{instancePath:instancePath+"/data/attributes/meeting/max-users",schemaPath:"#/properties/data/properties/attributes/properties/meeting/properties/max-users/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
+return false;
+}
+}
+}
+var valid7 = _errs40 === errors;
+}
+else {
+var valid7 = true;
+}
+if(valid7){
+if(data3.metadata !== undefined){
+let data19 = data3.metadata;
+const _errs42 = errors;
+if(errors === _errs42){
+if(data19 && typeof data19 == "object" && !Array.isArray(data19)){
+for(const key0 in data19){
+const _errs45 = errors;
+if(typeof data19[key0] !== "string"){
+validate31.errors = [{instancePath:instancePath+"/data/attributes/meeting/metadata/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/data/properties/attributes/properties/meeting/properties/metadata/additionalProperties/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+var valid8 = _errs45 === errors;
+if(!valid8){
+break;
+}
+}
+}
+else {
+validate31.errors = [{instancePath:instancePath+"/data/attributes/meeting/metadata",schemaPath:"#/properties/data/properties/attributes/properties/meeting/properties/metadata/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+}
+var valid7 = _errs42 === errors;
+}
+else {
+var valid7 = true;
+}
+if(valid7){
+if(data3.audioBridge !== undefined){
+const _errs47 = errors;
+if(typeof data3.audioBridge !== "string"){
+validate31.errors = [{instancePath:instancePath+"/data/attributes/meeting/audioBridge",schemaPath:"#/properties/data/properties/attributes/properties/meeting/properties/audioBridge/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+var valid7 = _errs47 === errors;
+}
+else {
+var valid7 = true;
+}
+if(valid7){
+if(data3.cameraBridge !== undefined){
+const _errs49 = errors;
+if(typeof data3.cameraBridge !== "string"){
+validate31.errors = [{instancePath:instancePath+"/data/attributes/meeting/cameraBridge",schemaPath:"#/properties/data/properties/attributes/properties/meeting/properties/cameraBridge/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+var valid7 = _errs49 === errors;
+}
+else {
+var valid7 = true;
+}
+if(valid7){
+if(data3.screenShareBridge !== undefined){
+const _errs51 = errors;
+if(typeof data3.screenShareBridge !== "string"){
+validate31.errors = [{instancePath:instancePath+"/data/attributes/meeting/screenShareBridge",schemaPath:"#/properties/data/properties/attributes/properties/meeting/properties/screenShareBridge/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+var valid7 = _errs51 === errors;
+}
+else {
+var valid7 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate31.errors = [{instancePath:instancePath+"/data/attributes/meeting",schemaPath:"#/properties/data/properties/attributes/properties/meeting/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+}
+}
+}
+}
+else {
+validate31.errors = [{instancePath:instancePath+"/data/attributes",schemaPath:"#/properties/data/properties/attributes/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+}
+var valid2 = _errs5 === errors;
+}
+else {
+var valid2 = true;
+}
+}
+}
+}
+else {
+validate31.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+}
+}
+}
+}
+else {
+validate31.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+}
+validate31.errors = vErrors;
+return errors === 0;
+}
+validate31.evaluated = {"props":{"data":true},"dynamicProps":false,"dynamicItems":false};
+
+export const validateBigBlueButtonMeetingEndedEvent = validate33;
+const schema45 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/bigbluebutton/meeting-ended.schema.json","type":"object","properties":{"data":{"type":"object","allOf":[{"$ref":"common/event-data.schema.json"}],"properties":{"id":{"const":"meeting-ended"},"attributes":{"type":"object","properties":{"meeting":{"$ref":"common/meeting.schema.json"}},"required":["meeting"]}},"required":["id","attributes"]}},"required":["data"]};
+
+function validate33(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="https://confhooks.dev/schemas/bigbluebutton/meeting-ended.schema.json" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate33.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.data === undefined) && (missing0 = "data")){
+validate33.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0}}];
+return false;
+}
+else {
+if(data.data !== undefined){
+let data0 = data.data;
+const _errs1 = errors;
+if(!(validate21(data0, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate21.errors : vErrors.concat(validate21.errors);
+errors = vErrors.length;
+}
+if(errors === _errs1){
+if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
+let missing1;
+if(((data0.id === undefined) && (missing1 = "id")) || ((data0.attributes === undefined) && (missing1 = "attributes"))){
+validate33.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1}}];
+return false;
+}
+else {
+if(data0.id !== undefined){
+const _errs4 = errors;
+if("meeting-ended" !== data0.id){
+validate33.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/const",keyword:"const",params:{allowedValue: "meeting-ended"}}];
+return false;
+}
+var valid2 = _errs4 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data0.attributes !== undefined){
+let data2 = data0.attributes;
+const _errs5 = errors;
+if(errors === _errs5){
+if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
+let missing2;
+if((data2.meeting === undefined) && (missing2 = "meeting")){
+validate33.errors = [{instancePath:instancePath+"/data/attributes",schemaPath:"#/properties/data/properties/attributes/required",keyword:"required",params:{missingProperty: missing2}}];
+return false;
+}
+else {
+if(data2.meeting !== undefined){
+let data3 = data2.meeting;
+const _errs8 = errors;
+if(errors === _errs8){
+if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
+let missing3;
+if((data3["internal-meeting-id"] === undefined) && (missing3 = "internal-meeting-id")){
+validate33.errors = [{instancePath:instancePath+"/data/attributes/meeting",schemaPath:"common/meeting.schema.json/required",keyword:"required",params:{missingProperty: missing3}}];
+return false;
+}
+else {
+if(data3["internal-meeting-id"] !== undefined){
+let data4 = data3["internal-meeting-id"];
+const _errs10 = errors;
+if(errors === _errs10){
+if(typeof data4 === "string"){
+if(data4.length < 1){
+validate33.errors = [{instancePath:instancePath+"/data/attributes/meeting/internal-meeting-id",schemaPath:"common/meeting.schema.json/properties/internal-meeting-id/minLength",keyword:"minLength",params:{limit: 1}}];
+return false;
+}
+}
+else {
+validate33.errors = [{instancePath:instancePath+"/data/attributes/meeting/internal-meeting-id",schemaPath:"common/meeting.schema.json/properties/internal-meeting-id/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
 }
 var valid5 = _errs10 === errors;
 }
@@ -554,10 +946,10 @@ else {
 var valid5 = true;
 }
 if(valid5){
-if(data3.name !== undefined){
+if(data3["external-meeting-id"] !== undefined){
 const _errs12 = errors;
-if(typeof data3.name !== "string"){
-validate66.errors = [{instancePath:instancePath+"/data/attributes/meeting/name",schemaPath:"#/properties/data/properties/attributes/properties/meeting/properties/name/type",keyword:"type",params:{type: "string"}}];
+if(typeof data3["external-meeting-id"] !== "string"){
+validate33.errors = [{instancePath:instancePath+"/data/attributes/meeting/external-meeting-id",schemaPath:"common/meeting.schema.json/properties/external-meeting-id/type",keyword:"type",params:{type: "string"}}];
 return false;
 }
 var valid5 = _errs12 === errors;
@@ -565,250 +957,11 @@ var valid5 = _errs12 === errors;
 else {
 var valid5 = true;
 }
-if(valid5){
-if(data3["is-breakout"] !== undefined){
-const _errs14 = errors;
-if(typeof data3["is-breakout"] !== "boolean"){
-validate66.errors = [{instancePath:instancePath+"/data/attributes/meeting/is-breakout",schemaPath:"#/properties/data/properties/attributes/properties/meeting/properties/is-breakout/type",keyword:"type",params:{type: "boolean"}}];
-return false;
-}
-var valid5 = _errs14 === errors;
-}
-else {
-var valid5 = true;
-}
-if(valid5){
-if(data3["parent-id"] !== undefined){
-const _errs16 = errors;
-if(typeof data3["parent-id"] !== "string"){
-validate66.errors = [{instancePath:instancePath+"/data/attributes/meeting/parent-id",schemaPath:"#/properties/data/properties/attributes/properties/meeting/properties/parent-id/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-var valid5 = _errs16 === errors;
-}
-else {
-var valid5 = true;
-}
-if(valid5){
-if(data3.duration !== undefined){
-let data8 = data3.duration;
-const _errs18 = errors;
-if(!(((typeof data8 == "number") && (!(data8 % 1) && !isNaN(data8))) && (isFinite(data8)))){
-validate66.errors = [{instancePath:instancePath+"/data/attributes/meeting/duration",schemaPath:"#/properties/data/properties/attributes/properties/meeting/properties/duration/type",keyword:"type",params:{type: "integer"}}];
-return false;
-}
-if(errors === _errs18){
-if((typeof data8 == "number") && (isFinite(data8))){
-if(data8 < 0 || isNaN(data8)){
-validate66.errors = [{instancePath:instancePath+"/data/attributes/meeting/duration",schemaPath:"#/properties/data/properties/attributes/properties/meeting/properties/duration/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
-return false;
-}
-}
-}
-var valid5 = _errs18 === errors;
-}
-else {
-var valid5 = true;
-}
-if(valid5){
-if(data3["create-time"] !== undefined){
-let data9 = data3["create-time"];
-const _errs20 = errors;
-if(errors === _errs20){
-if((typeof data9 == "number") && (isFinite(data9))){
-if(data9 < 0 || isNaN(data9)){
-validate66.errors = [{instancePath:instancePath+"/data/attributes/meeting/create-time",schemaPath:"#/properties/data/properties/attributes/properties/meeting/properties/create-time/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
-return false;
-}
-}
-else {
-validate66.errors = [{instancePath:instancePath+"/data/attributes/meeting/create-time",schemaPath:"#/properties/data/properties/attributes/properties/meeting/properties/create-time/type",keyword:"type",params:{type: "number"}}];
-return false;
-}
-}
-var valid5 = _errs20 === errors;
-}
-else {
-var valid5 = true;
-}
-if(valid5){
-if(data3["create-date"] !== undefined){
-const _errs22 = errors;
-if(typeof data3["create-date"] !== "string"){
-validate66.errors = [{instancePath:instancePath+"/data/attributes/meeting/create-date",schemaPath:"#/properties/data/properties/attributes/properties/meeting/properties/create-date/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-var valid5 = _errs22 === errors;
-}
-else {
-var valid5 = true;
-}
-if(valid5){
-if(data3["moderator-pass"] !== undefined){
-const _errs24 = errors;
-if(typeof data3["moderator-pass"] !== "string"){
-validate66.errors = [{instancePath:instancePath+"/data/attributes/meeting/moderator-pass",schemaPath:"#/properties/data/properties/attributes/properties/meeting/properties/moderator-pass/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-var valid5 = _errs24 === errors;
-}
-else {
-var valid5 = true;
-}
-if(valid5){
-if(data3["viewer-pass"] !== undefined){
-const _errs26 = errors;
-if(typeof data3["viewer-pass"] !== "string"){
-validate66.errors = [{instancePath:instancePath+"/data/attributes/meeting/viewer-pass",schemaPath:"#/properties/data/properties/attributes/properties/meeting/properties/viewer-pass/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-var valid5 = _errs26 === errors;
-}
-else {
-var valid5 = true;
-}
-if(valid5){
-if(data3.record !== undefined){
-const _errs28 = errors;
-if(typeof data3.record !== "boolean"){
-validate66.errors = [{instancePath:instancePath+"/data/attributes/meeting/record",schemaPath:"#/properties/data/properties/attributes/properties/meeting/properties/record/type",keyword:"type",params:{type: "boolean"}}];
-return false;
-}
-var valid5 = _errs28 === errors;
-}
-else {
-var valid5 = true;
-}
-if(valid5){
-if(data3["voice-conf"] !== undefined){
-let data14 = data3["voice-conf"];
-const _errs30 = errors;
-if((typeof data14 !== "string") && (!((typeof data14 == "number") && (isFinite(data14))))){
-validate66.errors = [{instancePath:instancePath+"/data/attributes/meeting/voice-conf",schemaPath:"#/properties/data/properties/attributes/properties/meeting/properties/voice-conf/type",keyword:"type",params:{type: schema28.properties.data.properties.attributes.properties.meeting.properties["voice-conf"].type}}];
-return false;
-}
-var valid5 = _errs30 === errors;
-}
-else {
-var valid5 = true;
-}
-if(valid5){
-if(data3["dial-number"] !== undefined){
-const _errs32 = errors;
-if(typeof data3["dial-number"] !== "string"){
-validate66.errors = [{instancePath:instancePath+"/data/attributes/meeting/dial-number",schemaPath:"#/properties/data/properties/attributes/properties/meeting/properties/dial-number/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-var valid5 = _errs32 === errors;
-}
-else {
-var valid5 = true;
-}
-if(valid5){
-if(data3["max-users"] !== undefined){
-let data16 = data3["max-users"];
-const _errs34 = errors;
-if(!(((typeof data16 == "number") && (!(data16 % 1) && !isNaN(data16))) && (isFinite(data16)))){
-validate66.errors = [{instancePath:instancePath+"/data/attributes/meeting/max-users",schemaPath:"#/properties/data/properties/attributes/properties/meeting/properties/max-users/type",keyword:"type",params:{type: "integer"}}];
-return false;
-}
-if(errors === _errs34){
-if((typeof data16 == "number") && (isFinite(data16))){
-if(data16 < 0 || isNaN(data16)){
-validate66.errors = [{instancePath:instancePath+"/data/attributes/meeting/max-users",schemaPath:"#/properties/data/properties/attributes/properties/meeting/properties/max-users/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
-return false;
-}
-}
-}
-var valid5 = _errs34 === errors;
-}
-else {
-var valid5 = true;
-}
-if(valid5){
-if(data3.metadata !== undefined){
-let data17 = data3.metadata;
-const _errs36 = errors;
-if(errors === _errs36){
-if(data17 && typeof data17 == "object" && !Array.isArray(data17)){
-for(const key0 in data17){
-const _errs39 = errors;
-if(typeof data17[key0] !== "string"){
-validate66.errors = [{instancePath:instancePath+"/data/attributes/meeting/metadata/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/data/properties/attributes/properties/meeting/properties/metadata/additionalProperties/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-var valid6 = _errs39 === errors;
-if(!valid6){
-break;
 }
 }
 }
 else {
-validate66.errors = [{instancePath:instancePath+"/data/attributes/meeting/metadata",schemaPath:"#/properties/data/properties/attributes/properties/meeting/properties/metadata/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-}
-var valid5 = _errs36 === errors;
-}
-else {
-var valid5 = true;
-}
-if(valid5){
-if(data3.audioBridge !== undefined){
-const _errs41 = errors;
-if(typeof data3.audioBridge !== "string"){
-validate66.errors = [{instancePath:instancePath+"/data/attributes/meeting/audioBridge",schemaPath:"#/properties/data/properties/attributes/properties/meeting/properties/audioBridge/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-var valid5 = _errs41 === errors;
-}
-else {
-var valid5 = true;
-}
-if(valid5){
-if(data3.cameraBridge !== undefined){
-const _errs43 = errors;
-if(typeof data3.cameraBridge !== "string"){
-validate66.errors = [{instancePath:instancePath+"/data/attributes/meeting/cameraBridge",schemaPath:"#/properties/data/properties/attributes/properties/meeting/properties/cameraBridge/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-var valid5 = _errs43 === errors;
-}
-else {
-var valid5 = true;
-}
-if(valid5){
-if(data3.screenShareBridge !== undefined){
-const _errs45 = errors;
-if(typeof data3.screenShareBridge !== "string"){
-validate66.errors = [{instancePath:instancePath+"/data/attributes/meeting/screenShareBridge",schemaPath:"#/properties/data/properties/attributes/properties/meeting/properties/screenShareBridge/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-var valid5 = _errs45 === errors;
-}
-else {
-var valid5 = true;
-}
-}
-}
-}
-}
-}
-}
-}
-}
-}
-}
-}
-}
-}
-}
-}
-}
-}
-}
-else {
-validate66.errors = [{instancePath:instancePath+"/data/attributes/meeting",schemaPath:"#/properties/data/properties/attributes/properties/meeting/type",keyword:"type",params:{type: "object"}}];
+validate33.errors = [{instancePath:instancePath+"/data/attributes/meeting",schemaPath:"common/meeting.schema.json/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
@@ -816,7 +969,7 @@ return false;
 }
 }
 else {
-validate66.errors = [{instancePath:instancePath+"/data/attributes",schemaPath:"#/properties/data/properties/attributes/type",keyword:"type",params:{type: "object"}}];
+validate33.errors = [{instancePath:instancePath+"/data/attributes",schemaPath:"#/properties/data/properties/attributes/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
@@ -829,7 +982,7 @@ var valid2 = true;
 }
 }
 else {
-validate66.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"}}];
+validate33.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
@@ -837,122 +990,23 @@ return false;
 }
 }
 else {
-validate66.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
+validate33.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate66.errors = vErrors;
+validate33.errors = vErrors;
 return errors === 0;
 }
-validate66.evaluated = {"props":{"data":true},"dynamicProps":false,"dynamicItems":false};
+validate33.evaluated = {"props":{"data":true},"dynamicProps":false,"dynamicItems":false};
 
-export const validateBigBlueButtonMeetingEndedEvent = validate69;
-const schema29 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/bigbluebutton/meeting-ended.schema.json","type":"object","properties":{"data":{"type":"object","allOf":[{"$ref":"common/event-data.schema.json"}],"properties":{"id":{"const":"meeting-ended"},"attributes":{"type":"object","properties":{"meeting":{"$ref":"common/meeting.schema.json"}},"required":["meeting"]}},"required":["id","attributes"]}},"required":["data"]};
+export const validateBigBlueButtonMeetingPresentationChangedEvent = validate35;
+const schema47 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/bigbluebutton/meeting-presentation-changed.schema.json","type":"object","properties":{"data":{"type":"object","allOf":[{"$ref":"common/event-data.schema.json"}],"properties":{"id":{"const":"meeting-presentation-changed"},"attributes":{"type":"object","properties":{"meeting":{"type":"object","allOf":[{"$ref":"common/meeting.schema.json"}],"properties":{"presentation-id":{"type":"string","minLength":1}},"required":["presentation-id"]}},"required":["meeting"]}},"required":["id","attributes"]}},"required":["data"]};
 
-function validate69(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="https://confhooks.dev/schemas/bigbluebutton/meeting-ended.schema.json" */;
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate69.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if((data.data === undefined) && (missing0 = "data")){
-validate69.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0}}];
-return false;
-}
-else {
-if(data.data !== undefined){
-let data0 = data.data;
-const _errs1 = errors;
-if(!(validate53(data0, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate53.errors : vErrors.concat(validate53.errors);
-errors = vErrors.length;
-}
-if(errors === _errs1){
-if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
-let missing1;
-if(((data0.id === undefined) && (missing1 = "id")) || ((data0.attributes === undefined) && (missing1 = "attributes"))){
-validate69.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1}}];
-return false;
-}
-else {
-if(data0.id !== undefined){
-const _errs4 = errors;
-if("meeting-ended" !== data0.id){
-validate69.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/const",keyword:"const",params:{allowedValue: "meeting-ended"}}];
-return false;
-}
-var valid2 = _errs4 === errors;
-}
-else {
-var valid2 = true;
-}
-if(valid2){
-if(data0.attributes !== undefined){
-let data2 = data0.attributes;
-const _errs5 = errors;
-if(errors === _errs5){
-if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
-let missing2;
-if((data2.meeting === undefined) && (missing2 = "meeting")){
-validate69.errors = [{instancePath:instancePath+"/data/attributes",schemaPath:"#/properties/data/properties/attributes/required",keyword:"required",params:{missingProperty: missing2}}];
-return false;
-}
-else {
-if(data2.meeting !== undefined){
-if(!(validate56(data2.meeting, {instancePath:instancePath+"/data/attributes/meeting",parentData:data2,parentDataProperty:"meeting",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate56.errors : vErrors.concat(validate56.errors);
-errors = vErrors.length;
-}
-}
-}
-}
-else {
-validate69.errors = [{instancePath:instancePath+"/data/attributes",schemaPath:"#/properties/data/properties/attributes/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-}
-var valid2 = _errs5 === errors;
-}
-else {
-var valid2 = true;
-}
-}
-}
-}
-else {
-validate69.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-}
-}
-}
-}
-else {
-validate69.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-}
-validate69.errors = vErrors;
-return errors === 0;
-}
-validate69.evaluated = {"props":{"data":true},"dynamicProps":false,"dynamicItems":false};
-
-export const validateBigBlueButtonMeetingPresentationChangedEvent = validate72;
-const schema30 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/bigbluebutton/meeting-presentation-changed.schema.json","type":"object","properties":{"data":{"type":"object","allOf":[{"$ref":"common/event-data.schema.json"}],"properties":{"id":{"const":"meeting-presentation-changed"},"attributes":{"type":"object","properties":{"meeting":{"type":"object","allOf":[{"$ref":"common/meeting.schema.json"}],"properties":{"presentation-id":{"type":"string","minLength":1}},"required":["presentation-id"]}},"required":["meeting"]}},"required":["id","attributes"]}},"required":["data"]};
-
-function validate72(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate35(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://confhooks.dev/schemas/bigbluebutton/meeting-presentation-changed.schema.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate72.evaluated;
+const evaluated0 = validate35.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -963,29 +1017,29 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.data === undefined) && (missing0 = "data")){
-validate72.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0}}];
+validate35.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
 if(data.data !== undefined){
 let data0 = data.data;
 const _errs1 = errors;
-if(!(validate53(data0, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate53.errors : vErrors.concat(validate53.errors);
+if(!(validate21(data0, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate21.errors : vErrors.concat(validate21.errors);
 errors = vErrors.length;
 }
 if(errors === _errs1){
 if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
 let missing1;
 if(((data0.id === undefined) && (missing1 = "id")) || ((data0.attributes === undefined) && (missing1 = "attributes"))){
-validate72.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1}}];
+validate35.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1}}];
 return false;
 }
 else {
 if(data0.id !== undefined){
 const _errs4 = errors;
 if("meeting-presentation-changed" !== data0.id){
-validate72.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/const",keyword:"const",params:{allowedValue: "meeting-presentation-changed"}}];
+validate35.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/const",keyword:"const",params:{allowedValue: "meeting-presentation-changed"}}];
 return false;
 }
 var valid2 = _errs4 === errors;
@@ -1001,45 +1055,82 @@ if(errors === _errs5){
 if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
 let missing2;
 if((data2.meeting === undefined) && (missing2 = "meeting")){
-validate72.errors = [{instancePath:instancePath+"/data/attributes",schemaPath:"#/properties/data/properties/attributes/required",keyword:"required",params:{missingProperty: missing2}}];
+validate35.errors = [{instancePath:instancePath+"/data/attributes",schemaPath:"#/properties/data/properties/attributes/required",keyword:"required",params:{missingProperty: missing2}}];
 return false;
 }
 else {
 if(data2.meeting !== undefined){
 let data3 = data2.meeting;
 const _errs7 = errors;
-if(!(validate56(data3, {instancePath:instancePath+"/data/attributes/meeting",parentData:data2,parentDataProperty:"meeting",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate56.errors : vErrors.concat(validate56.errors);
-errors = vErrors.length;
+const _errs10 = errors;
+if(errors === _errs10){
+if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
+let missing3;
+if((data3["internal-meeting-id"] === undefined) && (missing3 = "internal-meeting-id")){
+validate35.errors = [{instancePath:instancePath+"/data/attributes/meeting",schemaPath:"common/meeting.schema.json/required",keyword:"required",params:{missingProperty: missing3}}];
+return false;
+}
+else {
+if(data3["internal-meeting-id"] !== undefined){
+let data4 = data3["internal-meeting-id"];
+const _errs12 = errors;
+if(errors === _errs12){
+if(typeof data4 === "string"){
+if(data4.length < 1){
+validate35.errors = [{instancePath:instancePath+"/data/attributes/meeting/internal-meeting-id",schemaPath:"common/meeting.schema.json/properties/internal-meeting-id/minLength",keyword:"minLength",params:{limit: 1}}];
+return false;
+}
+}
+else {
+validate35.errors = [{instancePath:instancePath+"/data/attributes/meeting/internal-meeting-id",schemaPath:"common/meeting.schema.json/properties/internal-meeting-id/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+}
+var valid6 = _errs12 === errors;
+}
+else {
+var valid6 = true;
+}
+if(valid6){
+if(data3["external-meeting-id"] !== undefined){
+const _errs14 = errors;
+if(typeof data3["external-meeting-id"] !== "string"){
+validate35.errors = [{instancePath:instancePath+"/data/attributes/meeting/external-meeting-id",schemaPath:"common/meeting.schema.json/properties/external-meeting-id/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+var valid6 = _errs14 === errors;
+}
+else {
+var valid6 = true;
+}
+}
+}
+}
+else {
+validate35.errors = [{instancePath:instancePath+"/data/attributes/meeting",schemaPath:"common/meeting.schema.json/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
 }
 if(errors === _errs7){
 if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
-let missing3;
-if((data3["presentation-id"] === undefined) && (missing3 = "presentation-id")){
-validate72.errors = [{instancePath:instancePath+"/data/attributes/meeting",schemaPath:"#/properties/data/properties/attributes/properties/meeting/required",keyword:"required",params:{missingProperty: missing3}}];
+let missing4;
+if((data3["presentation-id"] === undefined) && (missing4 = "presentation-id")){
+validate35.errors = [{instancePath:instancePath+"/data/attributes/meeting",schemaPath:"#/properties/data/properties/attributes/properties/meeting/required",keyword:"required",params:{missingProperty: missing4}}];
 return false;
 }
 else {
 if(data3["presentation-id"] !== undefined){
-let data4 = data3["presentation-id"];
-const _errs10 = errors;
-if(errors === _errs10){
-if(typeof data4 === "string"){
-if(data4.length < 1){
-validate72.errors = [{instancePath:instancePath+"/data/attributes/meeting/presentation-id",schemaPath:"#/properties/data/properties/attributes/properties/meeting/properties/presentation-id/minLength",keyword:"minLength",params:{limit: 1}}];
+let data6 = data3["presentation-id"];
+const _errs16 = errors;
+if(errors === _errs16){
+if(typeof data6 === "string"){
+if(data6.length < 1){
+validate35.errors = [{instancePath:instancePath+"/data/attributes/meeting/presentation-id",schemaPath:"#/properties/data/properties/attributes/properties/meeting/properties/presentation-id/minLength",keyword:"minLength",params:{limit: 1}}];
 return false;
 }
 }
 else {
-validate72.errors = [{instancePath:instancePath+"/data/attributes/meeting/presentation-id",schemaPath:"#/properties/data/properties/attributes/properties/meeting/properties/presentation-id/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-}
-}
-}
-}
-else {
-validate72.errors = [{instancePath:instancePath+"/data/attributes/meeting",schemaPath:"#/properties/data/properties/attributes/properties/meeting/type",keyword:"type",params:{type: "object"}}];
+validate35.errors = [{instancePath:instancePath+"/data/attributes/meeting/presentation-id",schemaPath:"#/properties/data/properties/attributes/properties/meeting/properties/presentation-id/type",keyword:"type",params:{type: "string"}}];
 return false;
 }
 }
@@ -1047,7 +1138,15 @@ return false;
 }
 }
 else {
-validate72.errors = [{instancePath:instancePath+"/data/attributes",schemaPath:"#/properties/data/properties/attributes/type",keyword:"type",params:{type: "object"}}];
+validate35.errors = [{instancePath:instancePath+"/data/attributes/meeting",schemaPath:"#/properties/data/properties/attributes/properties/meeting/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+}
+}
+}
+}
+else {
+validate35.errors = [{instancePath:instancePath+"/data/attributes",schemaPath:"#/properties/data/properties/attributes/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
@@ -1060,7 +1159,7 @@ var valid2 = true;
 }
 }
 else {
-validate72.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"}}];
+validate35.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
@@ -1068,23 +1167,23 @@ return false;
 }
 }
 else {
-validate72.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
+validate35.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate72.errors = vErrors;
+validate35.errors = vErrors;
 return errors === 0;
 }
-validate72.evaluated = {"props":{"data":true},"dynamicProps":false,"dynamicItems":false};
+validate35.evaluated = {"props":{"data":true},"dynamicProps":false,"dynamicItems":false};
 
-export const validateBigBlueButtonMeetingRecordingStartedEvent = validate75;
-const schema31 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/bigbluebutton/meeting-recording-started.schema.json","type":"object","properties":{"data":{"type":"object","allOf":[{"$ref":"common/event-data.schema.json"}],"properties":{"id":{"const":"meeting-recording-started"},"attributes":{"type":"object","properties":{"meeting":{"$ref":"common/meeting.schema.json"}},"required":["meeting"]}},"required":["id","attributes"]}},"required":["data"]};
+export const validateBigBlueButtonMeetingRecordingStartedEvent = validate37;
+const schema49 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/bigbluebutton/meeting-recording-started.schema.json","type":"object","properties":{"data":{"type":"object","allOf":[{"$ref":"common/event-data.schema.json"}],"properties":{"id":{"const":"meeting-recording-started"},"attributes":{"type":"object","properties":{"meeting":{"$ref":"common/meeting.schema.json"}},"required":["meeting"]}},"required":["id","attributes"]}},"required":["data"]};
 
-function validate75(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate37(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://confhooks.dev/schemas/bigbluebutton/meeting-recording-started.schema.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate75.evaluated;
+const evaluated0 = validate37.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -1095,29 +1194,29 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.data === undefined) && (missing0 = "data")){
-validate75.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0}}];
+validate37.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
 if(data.data !== undefined){
 let data0 = data.data;
 const _errs1 = errors;
-if(!(validate53(data0, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate53.errors : vErrors.concat(validate53.errors);
+if(!(validate21(data0, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate21.errors : vErrors.concat(validate21.errors);
 errors = vErrors.length;
 }
 if(errors === _errs1){
 if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
 let missing1;
 if(((data0.id === undefined) && (missing1 = "id")) || ((data0.attributes === undefined) && (missing1 = "attributes"))){
-validate75.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1}}];
+validate37.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1}}];
 return false;
 }
 else {
 if(data0.id !== undefined){
 const _errs4 = errors;
 if("meeting-recording-started" !== data0.id){
-validate75.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/const",keyword:"const",params:{allowedValue: "meeting-recording-started"}}];
+validate37.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/const",keyword:"const",params:{allowedValue: "meeting-recording-started"}}];
 return false;
 }
 var valid2 = _errs4 === errors;
@@ -1133,20 +1232,66 @@ if(errors === _errs5){
 if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
 let missing2;
 if((data2.meeting === undefined) && (missing2 = "meeting")){
-validate75.errors = [{instancePath:instancePath+"/data/attributes",schemaPath:"#/properties/data/properties/attributes/required",keyword:"required",params:{missingProperty: missing2}}];
+validate37.errors = [{instancePath:instancePath+"/data/attributes",schemaPath:"#/properties/data/properties/attributes/required",keyword:"required",params:{missingProperty: missing2}}];
 return false;
 }
 else {
 if(data2.meeting !== undefined){
-if(!(validate56(data2.meeting, {instancePath:instancePath+"/data/attributes/meeting",parentData:data2,parentDataProperty:"meeting",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate56.errors : vErrors.concat(validate56.errors);
-errors = vErrors.length;
+let data3 = data2.meeting;
+const _errs8 = errors;
+if(errors === _errs8){
+if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
+let missing3;
+if((data3["internal-meeting-id"] === undefined) && (missing3 = "internal-meeting-id")){
+validate37.errors = [{instancePath:instancePath+"/data/attributes/meeting",schemaPath:"common/meeting.schema.json/required",keyword:"required",params:{missingProperty: missing3}}];
+return false;
+}
+else {
+if(data3["internal-meeting-id"] !== undefined){
+let data4 = data3["internal-meeting-id"];
+const _errs10 = errors;
+if(errors === _errs10){
+if(typeof data4 === "string"){
+if(data4.length < 1){
+validate37.errors = [{instancePath:instancePath+"/data/attributes/meeting/internal-meeting-id",schemaPath:"common/meeting.schema.json/properties/internal-meeting-id/minLength",keyword:"minLength",params:{limit: 1}}];
+return false;
+}
+}
+else {
+validate37.errors = [{instancePath:instancePath+"/data/attributes/meeting/internal-meeting-id",schemaPath:"common/meeting.schema.json/properties/internal-meeting-id/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+}
+var valid5 = _errs10 === errors;
+}
+else {
+var valid5 = true;
+}
+if(valid5){
+if(data3["external-meeting-id"] !== undefined){
+const _errs12 = errors;
+if(typeof data3["external-meeting-id"] !== "string"){
+validate37.errors = [{instancePath:instancePath+"/data/attributes/meeting/external-meeting-id",schemaPath:"common/meeting.schema.json/properties/external-meeting-id/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+var valid5 = _errs12 === errors;
+}
+else {
+var valid5 = true;
 }
 }
 }
 }
 else {
-validate75.errors = [{instancePath:instancePath+"/data/attributes",schemaPath:"#/properties/data/properties/attributes/type",keyword:"type",params:{type: "object"}}];
+validate37.errors = [{instancePath:instancePath+"/data/attributes/meeting",schemaPath:"common/meeting.schema.json/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+}
+}
+}
+}
+else {
+validate37.errors = [{instancePath:instancePath+"/data/attributes",schemaPath:"#/properties/data/properties/attributes/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
@@ -1159,7 +1304,7 @@ var valid2 = true;
 }
 }
 else {
-validate75.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"}}];
+validate37.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
@@ -1167,23 +1312,23 @@ return false;
 }
 }
 else {
-validate75.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
+validate37.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate75.errors = vErrors;
+validate37.errors = vErrors;
 return errors === 0;
 }
-validate75.evaluated = {"props":{"data":true},"dynamicProps":false,"dynamicItems":false};
+validate37.evaluated = {"props":{"data":true},"dynamicProps":false,"dynamicItems":false};
 
-export const validateBigBlueButtonMeetingRecordingStoppedEvent = validate78;
-const schema32 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/bigbluebutton/meeting-recording-stopped.schema.json","type":"object","properties":{"data":{"type":"object","allOf":[{"$ref":"common/event-data.schema.json"}],"properties":{"id":{"const":"meeting-recording-stopped"},"attributes":{"type":"object","properties":{"meeting":{"$ref":"common/meeting.schema.json"}},"required":["meeting"]}},"required":["id","attributes"]}},"required":["data"]};
+export const validateBigBlueButtonMeetingRecordingStoppedEvent = validate39;
+const schema51 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/bigbluebutton/meeting-recording-stopped.schema.json","type":"object","properties":{"data":{"type":"object","allOf":[{"$ref":"common/event-data.schema.json"}],"properties":{"id":{"const":"meeting-recording-stopped"},"attributes":{"type":"object","properties":{"meeting":{"$ref":"common/meeting.schema.json"}},"required":["meeting"]}},"required":["id","attributes"]}},"required":["data"]};
 
-function validate78(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate39(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://confhooks.dev/schemas/bigbluebutton/meeting-recording-stopped.schema.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate78.evaluated;
+const evaluated0 = validate39.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -1194,29 +1339,29 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.data === undefined) && (missing0 = "data")){
-validate78.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0}}];
+validate39.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
 if(data.data !== undefined){
 let data0 = data.data;
 const _errs1 = errors;
-if(!(validate53(data0, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate53.errors : vErrors.concat(validate53.errors);
+if(!(validate21(data0, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate21.errors : vErrors.concat(validate21.errors);
 errors = vErrors.length;
 }
 if(errors === _errs1){
 if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
 let missing1;
 if(((data0.id === undefined) && (missing1 = "id")) || ((data0.attributes === undefined) && (missing1 = "attributes"))){
-validate78.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1}}];
+validate39.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1}}];
 return false;
 }
 else {
 if(data0.id !== undefined){
 const _errs4 = errors;
 if("meeting-recording-stopped" !== data0.id){
-validate78.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/const",keyword:"const",params:{allowedValue: "meeting-recording-stopped"}}];
+validate39.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/const",keyword:"const",params:{allowedValue: "meeting-recording-stopped"}}];
 return false;
 }
 var valid2 = _errs4 === errors;
@@ -1232,20 +1377,66 @@ if(errors === _errs5){
 if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
 let missing2;
 if((data2.meeting === undefined) && (missing2 = "meeting")){
-validate78.errors = [{instancePath:instancePath+"/data/attributes",schemaPath:"#/properties/data/properties/attributes/required",keyword:"required",params:{missingProperty: missing2}}];
+validate39.errors = [{instancePath:instancePath+"/data/attributes",schemaPath:"#/properties/data/properties/attributes/required",keyword:"required",params:{missingProperty: missing2}}];
 return false;
 }
 else {
 if(data2.meeting !== undefined){
-if(!(validate56(data2.meeting, {instancePath:instancePath+"/data/attributes/meeting",parentData:data2,parentDataProperty:"meeting",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate56.errors : vErrors.concat(validate56.errors);
-errors = vErrors.length;
+let data3 = data2.meeting;
+const _errs8 = errors;
+if(errors === _errs8){
+if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
+let missing3;
+if((data3["internal-meeting-id"] === undefined) && (missing3 = "internal-meeting-id")){
+validate39.errors = [{instancePath:instancePath+"/data/attributes/meeting",schemaPath:"common/meeting.schema.json/required",keyword:"required",params:{missingProperty: missing3}}];
+return false;
+}
+else {
+if(data3["internal-meeting-id"] !== undefined){
+let data4 = data3["internal-meeting-id"];
+const _errs10 = errors;
+if(errors === _errs10){
+if(typeof data4 === "string"){
+if(data4.length < 1){
+validate39.errors = [{instancePath:instancePath+"/data/attributes/meeting/internal-meeting-id",schemaPath:"common/meeting.schema.json/properties/internal-meeting-id/minLength",keyword:"minLength",params:{limit: 1}}];
+return false;
+}
+}
+else {
+validate39.errors = [{instancePath:instancePath+"/data/attributes/meeting/internal-meeting-id",schemaPath:"common/meeting.schema.json/properties/internal-meeting-id/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+}
+var valid5 = _errs10 === errors;
+}
+else {
+var valid5 = true;
+}
+if(valid5){
+if(data3["external-meeting-id"] !== undefined){
+const _errs12 = errors;
+if(typeof data3["external-meeting-id"] !== "string"){
+validate39.errors = [{instancePath:instancePath+"/data/attributes/meeting/external-meeting-id",schemaPath:"common/meeting.schema.json/properties/external-meeting-id/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+var valid5 = _errs12 === errors;
+}
+else {
+var valid5 = true;
 }
 }
 }
 }
 else {
-validate78.errors = [{instancePath:instancePath+"/data/attributes",schemaPath:"#/properties/data/properties/attributes/type",keyword:"type",params:{type: "object"}}];
+validate39.errors = [{instancePath:instancePath+"/data/attributes/meeting",schemaPath:"common/meeting.schema.json/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+}
+}
+}
+}
+else {
+validate39.errors = [{instancePath:instancePath+"/data/attributes",schemaPath:"#/properties/data/properties/attributes/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
@@ -1258,7 +1449,7 @@ var valid2 = true;
 }
 }
 else {
-validate78.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"}}];
+validate39.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
@@ -1266,23 +1457,23 @@ return false;
 }
 }
 else {
-validate78.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
+validate39.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate78.errors = vErrors;
+validate39.errors = vErrors;
 return errors === 0;
 }
-validate78.evaluated = {"props":{"data":true},"dynamicProps":false,"dynamicItems":false};
+validate39.evaluated = {"props":{"data":true},"dynamicProps":false,"dynamicItems":false};
 
-export const validateBigBlueButtonMeetingRecordingUnhandledEvent = validate81;
-const schema33 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/bigbluebutton/meeting-recording-unhandled.schema.json","type":"object","properties":{"data":{"type":"object","allOf":[{"$ref":"common/event-data.schema.json"}],"properties":{"id":{"const":"meeting-recording-unhandled"},"attributes":{"type":"object","properties":{"meeting":{"$ref":"common/meeting.schema.json"}},"required":["meeting"]}},"required":["id","attributes"]}},"required":["data"]};
+export const validateBigBlueButtonMeetingRecordingUnhandledEvent = validate41;
+const schema53 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/bigbluebutton/meeting-recording-unhandled.schema.json","type":"object","properties":{"data":{"type":"object","allOf":[{"$ref":"common/event-data.schema.json"}],"properties":{"id":{"const":"meeting-recording-unhandled"},"attributes":{"type":"object","properties":{"meeting":{"$ref":"common/meeting.schema.json"}},"required":["meeting"]}},"required":["id","attributes"]}},"required":["data"]};
 
-function validate81(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate41(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://confhooks.dev/schemas/bigbluebutton/meeting-recording-unhandled.schema.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate81.evaluated;
+const evaluated0 = validate41.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -1293,29 +1484,29 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.data === undefined) && (missing0 = "data")){
-validate81.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0}}];
+validate41.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
 if(data.data !== undefined){
 let data0 = data.data;
 const _errs1 = errors;
-if(!(validate53(data0, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate53.errors : vErrors.concat(validate53.errors);
+if(!(validate21(data0, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate21.errors : vErrors.concat(validate21.errors);
 errors = vErrors.length;
 }
 if(errors === _errs1){
 if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
 let missing1;
 if(((data0.id === undefined) && (missing1 = "id")) || ((data0.attributes === undefined) && (missing1 = "attributes"))){
-validate81.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1}}];
+validate41.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1}}];
 return false;
 }
 else {
 if(data0.id !== undefined){
 const _errs4 = errors;
 if("meeting-recording-unhandled" !== data0.id){
-validate81.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/const",keyword:"const",params:{allowedValue: "meeting-recording-unhandled"}}];
+validate41.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/const",keyword:"const",params:{allowedValue: "meeting-recording-unhandled"}}];
 return false;
 }
 var valid2 = _errs4 === errors;
@@ -1331,20 +1522,66 @@ if(errors === _errs5){
 if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
 let missing2;
 if((data2.meeting === undefined) && (missing2 = "meeting")){
-validate81.errors = [{instancePath:instancePath+"/data/attributes",schemaPath:"#/properties/data/properties/attributes/required",keyword:"required",params:{missingProperty: missing2}}];
+validate41.errors = [{instancePath:instancePath+"/data/attributes",schemaPath:"#/properties/data/properties/attributes/required",keyword:"required",params:{missingProperty: missing2}}];
 return false;
 }
 else {
 if(data2.meeting !== undefined){
-if(!(validate56(data2.meeting, {instancePath:instancePath+"/data/attributes/meeting",parentData:data2,parentDataProperty:"meeting",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate56.errors : vErrors.concat(validate56.errors);
-errors = vErrors.length;
+let data3 = data2.meeting;
+const _errs8 = errors;
+if(errors === _errs8){
+if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
+let missing3;
+if((data3["internal-meeting-id"] === undefined) && (missing3 = "internal-meeting-id")){
+validate41.errors = [{instancePath:instancePath+"/data/attributes/meeting",schemaPath:"common/meeting.schema.json/required",keyword:"required",params:{missingProperty: missing3}}];
+return false;
+}
+else {
+if(data3["internal-meeting-id"] !== undefined){
+let data4 = data3["internal-meeting-id"];
+const _errs10 = errors;
+if(errors === _errs10){
+if(typeof data4 === "string"){
+if(data4.length < 1){
+validate41.errors = [{instancePath:instancePath+"/data/attributes/meeting/internal-meeting-id",schemaPath:"common/meeting.schema.json/properties/internal-meeting-id/minLength",keyword:"minLength",params:{limit: 1}}];
+return false;
+}
+}
+else {
+validate41.errors = [{instancePath:instancePath+"/data/attributes/meeting/internal-meeting-id",schemaPath:"common/meeting.schema.json/properties/internal-meeting-id/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+}
+var valid5 = _errs10 === errors;
+}
+else {
+var valid5 = true;
+}
+if(valid5){
+if(data3["external-meeting-id"] !== undefined){
+const _errs12 = errors;
+if(typeof data3["external-meeting-id"] !== "string"){
+validate41.errors = [{instancePath:instancePath+"/data/attributes/meeting/external-meeting-id",schemaPath:"common/meeting.schema.json/properties/external-meeting-id/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+var valid5 = _errs12 === errors;
+}
+else {
+var valid5 = true;
 }
 }
 }
 }
 else {
-validate81.errors = [{instancePath:instancePath+"/data/attributes",schemaPath:"#/properties/data/properties/attributes/type",keyword:"type",params:{type: "object"}}];
+validate41.errors = [{instancePath:instancePath+"/data/attributes/meeting",schemaPath:"common/meeting.schema.json/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+}
+}
+}
+}
+else {
+validate41.errors = [{instancePath:instancePath+"/data/attributes",schemaPath:"#/properties/data/properties/attributes/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
@@ -1357,7 +1594,7 @@ var valid2 = true;
 }
 }
 else {
-validate81.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"}}];
+validate41.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
@@ -1365,24 +1602,24 @@ return false;
 }
 }
 else {
-validate81.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
+validate41.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate81.errors = vErrors;
+validate41.errors = vErrors;
 return errors === 0;
 }
-validate81.evaluated = {"props":{"data":true},"dynamicProps":false,"dynamicItems":false};
+validate41.evaluated = {"props":{"data":true},"dynamicProps":false,"dynamicItems":false};
 
-export const validateBigBlueButtonMeetingScreenshareStartedEvent = validate84;
-const schema34 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/bigbluebutton/meeting-screenshare-started.schema.json","type":"object","properties":{"data":{"type":"object","allOf":[{"$ref":"common/event-data.schema.json"}],"properties":{"id":{"const":"meeting-screenshare-started"},"attributes":{"type":"object","properties":{"meeting":{"$ref":"common/meeting.schema.json"},"user":{"$ref":"common/user.schema.json"}},"required":["meeting"]}},"required":["id","attributes"]}},"required":["data"]};
-const schema26 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/bigbluebutton/common/user.schema.json","type":"object","properties":{"internal-user-id":{"type":"string","minLength":1},"external-user-id":{"type":"string"}},"required":["internal-user-id","external-user-id"]};
+export const validateBigBlueButtonMeetingScreenshareStartedEvent = validate43;
+const schema55 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/bigbluebutton/meeting-screenshare-started.schema.json","type":"object","properties":{"data":{"type":"object","allOf":[{"$ref":"common/event-data.schema.json"}],"properties":{"id":{"const":"meeting-screenshare-started"},"attributes":{"type":"object","properties":{"meeting":{"$ref":"common/meeting.schema.json"},"user":{"$ref":"common/user.schema.json"}},"required":["meeting"]}},"required":["id","attributes"]}},"required":["data"]};
+const schema40 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/bigbluebutton/common/user.schema.json","type":"object","properties":{"internal-user-id":{"type":"string","minLength":1},"external-user-id":{"type":"string"}},"required":["internal-user-id","external-user-id"]};
 
-function validate62(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="https://confhooks.dev/schemas/bigbluebutton/common/user.schema.json" */;
+function validate43(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="https://confhooks.dev/schemas/bigbluebutton/meeting-screenshare-started.schema.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate62.evaluated;
+const evaluated0 = validate43.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -1392,23 +1629,1396 @@ evaluated0.items = undefined;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
-if(((data["internal-user-id"] === undefined) && (missing0 = "internal-user-id")) || ((data["external-user-id"] === undefined) && (missing0 = "external-user-id"))){
-validate62.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0}}];
+if((data.data === undefined) && (missing0 = "data")){
+validate43.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
-if(data["internal-user-id"] !== undefined){
-let data0 = data["internal-user-id"];
+if(data.data !== undefined){
+let data0 = data.data;
 const _errs1 = errors;
+if(!(validate21(data0, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate21.errors : vErrors.concat(validate21.errors);
+errors = vErrors.length;
+}
 if(errors === _errs1){
-if(typeof data0 === "string"){
-if(data0.length < 1){
-validate62.errors = [{instancePath:instancePath+"/internal-user-id",schemaPath:"#/properties/internal-user-id/minLength",keyword:"minLength",params:{limit: 1}}];
+if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
+let missing1;
+if(((data0.id === undefined) && (missing1 = "id")) || ((data0.attributes === undefined) && (missing1 = "attributes"))){
+validate43.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1}}];
+return false;
+}
+else {
+if(data0.id !== undefined){
+const _errs4 = errors;
+if("meeting-screenshare-started" !== data0.id){
+validate43.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/const",keyword:"const",params:{allowedValue: "meeting-screenshare-started"}}];
+return false;
+}
+var valid2 = _errs4 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data0.attributes !== undefined){
+let data2 = data0.attributes;
+const _errs5 = errors;
+if(errors === _errs5){
+if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
+let missing2;
+if((data2.meeting === undefined) && (missing2 = "meeting")){
+validate43.errors = [{instancePath:instancePath+"/data/attributes",schemaPath:"#/properties/data/properties/attributes/required",keyword:"required",params:{missingProperty: missing2}}];
+return false;
+}
+else {
+if(data2.meeting !== undefined){
+let data3 = data2.meeting;
+const _errs7 = errors;
+const _errs8 = errors;
+if(errors === _errs8){
+if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
+let missing3;
+if((data3["internal-meeting-id"] === undefined) && (missing3 = "internal-meeting-id")){
+validate43.errors = [{instancePath:instancePath+"/data/attributes/meeting",schemaPath:"common/meeting.schema.json/required",keyword:"required",params:{missingProperty: missing3}}];
+return false;
+}
+else {
+if(data3["internal-meeting-id"] !== undefined){
+let data4 = data3["internal-meeting-id"];
+const _errs10 = errors;
+if(errors === _errs10){
+if(typeof data4 === "string"){
+if(data4.length < 1){
+validate43.errors = [{instancePath:instancePath+"/data/attributes/meeting/internal-meeting-id",schemaPath:"common/meeting.schema.json/properties/internal-meeting-id/minLength",keyword:"minLength",params:{limit: 1}}];
 return false;
 }
 }
 else {
-validate62.errors = [{instancePath:instancePath+"/internal-user-id",schemaPath:"#/properties/internal-user-id/type",keyword:"type",params:{type: "string"}}];
+validate43.errors = [{instancePath:instancePath+"/data/attributes/meeting/internal-meeting-id",schemaPath:"common/meeting.schema.json/properties/internal-meeting-id/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+}
+var valid5 = _errs10 === errors;
+}
+else {
+var valid5 = true;
+}
+if(valid5){
+if(data3["external-meeting-id"] !== undefined){
+const _errs12 = errors;
+if(typeof data3["external-meeting-id"] !== "string"){
+validate43.errors = [{instancePath:instancePath+"/data/attributes/meeting/external-meeting-id",schemaPath:"common/meeting.schema.json/properties/external-meeting-id/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+var valid5 = _errs12 === errors;
+}
+else {
+var valid5 = true;
+}
+}
+}
+}
+else {
+validate43.errors = [{instancePath:instancePath+"/data/attributes/meeting",schemaPath:"common/meeting.schema.json/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+}
+var valid3 = _errs7 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data2.user !== undefined){
+let data6 = data2.user;
+const _errs14 = errors;
+const _errs15 = errors;
+if(errors === _errs15){
+if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
+let missing4;
+if(((data6["internal-user-id"] === undefined) && (missing4 = "internal-user-id")) || ((data6["external-user-id"] === undefined) && (missing4 = "external-user-id"))){
+validate43.errors = [{instancePath:instancePath+"/data/attributes/user",schemaPath:"common/user.schema.json/required",keyword:"required",params:{missingProperty: missing4}}];
+return false;
+}
+else {
+if(data6["internal-user-id"] !== undefined){
+let data7 = data6["internal-user-id"];
+const _errs17 = errors;
+if(errors === _errs17){
+if(typeof data7 === "string"){
+if(data7.length < 1){
+validate43.errors = [{instancePath:instancePath+"/data/attributes/user/internal-user-id",schemaPath:"common/user.schema.json/properties/internal-user-id/minLength",keyword:"minLength",params:{limit: 1}}];
+return false;
+}
+}
+else {
+validate43.errors = [{instancePath:instancePath+"/data/attributes/user/internal-user-id",schemaPath:"common/user.schema.json/properties/internal-user-id/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+}
+var valid7 = _errs17 === errors;
+}
+else {
+var valid7 = true;
+}
+if(valid7){
+if(data6["external-user-id"] !== undefined){
+const _errs19 = errors;
+if(typeof data6["external-user-id"] !== "string"){
+validate43.errors = [{instancePath:instancePath+"/data/attributes/user/external-user-id",schemaPath:"common/user.schema.json/properties/external-user-id/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+var valid7 = _errs19 === errors;
+}
+else {
+var valid7 = true;
+}
+}
+}
+}
+else {
+validate43.errors = [{instancePath:instancePath+"/data/attributes/user",schemaPath:"common/user.schema.json/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+}
+var valid3 = _errs14 === errors;
+}
+else {
+var valid3 = true;
+}
+}
+}
+}
+else {
+validate43.errors = [{instancePath:instancePath+"/data/attributes",schemaPath:"#/properties/data/properties/attributes/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+}
+var valid2 = _errs5 === errors;
+}
+else {
+var valid2 = true;
+}
+}
+}
+}
+else {
+validate43.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+}
+}
+}
+}
+else {
+validate43.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+}
+validate43.errors = vErrors;
+return errors === 0;
+}
+validate43.evaluated = {"props":{"data":true},"dynamicProps":false,"dynamicItems":false};
+
+export const validateBigBlueButtonMeetingScreenshareStoppedEvent = validate45;
+const schema58 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/bigbluebutton/meeting-screenshare-stopped.schema.json","type":"object","properties":{"data":{"type":"object","allOf":[{"$ref":"common/event-data.schema.json"}],"properties":{"id":{"const":"meeting-screenshare-stopped"},"attributes":{"type":"object","properties":{"meeting":{"$ref":"common/meeting.schema.json"},"user":{"$ref":"common/user.schema.json"}},"required":["meeting"]}},"required":["id","attributes"]}},"required":["data"]};
+
+function validate45(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="https://confhooks.dev/schemas/bigbluebutton/meeting-screenshare-stopped.schema.json" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate45.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.data === undefined) && (missing0 = "data")){
+validate45.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0}}];
+return false;
+}
+else {
+if(data.data !== undefined){
+let data0 = data.data;
+const _errs1 = errors;
+if(!(validate21(data0, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate21.errors : vErrors.concat(validate21.errors);
+errors = vErrors.length;
+}
+if(errors === _errs1){
+if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
+let missing1;
+if(((data0.id === undefined) && (missing1 = "id")) || ((data0.attributes === undefined) && (missing1 = "attributes"))){
+validate45.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1}}];
+return false;
+}
+else {
+if(data0.id !== undefined){
+const _errs4 = errors;
+if("meeting-screenshare-stopped" !== data0.id){
+validate45.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/const",keyword:"const",params:{allowedValue: "meeting-screenshare-stopped"}}];
+return false;
+}
+var valid2 = _errs4 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data0.attributes !== undefined){
+let data2 = data0.attributes;
+const _errs5 = errors;
+if(errors === _errs5){
+if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
+let missing2;
+if((data2.meeting === undefined) && (missing2 = "meeting")){
+validate45.errors = [{instancePath:instancePath+"/data/attributes",schemaPath:"#/properties/data/properties/attributes/required",keyword:"required",params:{missingProperty: missing2}}];
+return false;
+}
+else {
+if(data2.meeting !== undefined){
+let data3 = data2.meeting;
+const _errs7 = errors;
+const _errs8 = errors;
+if(errors === _errs8){
+if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
+let missing3;
+if((data3["internal-meeting-id"] === undefined) && (missing3 = "internal-meeting-id")){
+validate45.errors = [{instancePath:instancePath+"/data/attributes/meeting",schemaPath:"common/meeting.schema.json/required",keyword:"required",params:{missingProperty: missing3}}];
+return false;
+}
+else {
+if(data3["internal-meeting-id"] !== undefined){
+let data4 = data3["internal-meeting-id"];
+const _errs10 = errors;
+if(errors === _errs10){
+if(typeof data4 === "string"){
+if(data4.length < 1){
+validate45.errors = [{instancePath:instancePath+"/data/attributes/meeting/internal-meeting-id",schemaPath:"common/meeting.schema.json/properties/internal-meeting-id/minLength",keyword:"minLength",params:{limit: 1}}];
+return false;
+}
+}
+else {
+validate45.errors = [{instancePath:instancePath+"/data/attributes/meeting/internal-meeting-id",schemaPath:"common/meeting.schema.json/properties/internal-meeting-id/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+}
+var valid5 = _errs10 === errors;
+}
+else {
+var valid5 = true;
+}
+if(valid5){
+if(data3["external-meeting-id"] !== undefined){
+const _errs12 = errors;
+if(typeof data3["external-meeting-id"] !== "string"){
+validate45.errors = [{instancePath:instancePath+"/data/attributes/meeting/external-meeting-id",schemaPath:"common/meeting.schema.json/properties/external-meeting-id/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+var valid5 = _errs12 === errors;
+}
+else {
+var valid5 = true;
+}
+}
+}
+}
+else {
+validate45.errors = [{instancePath:instancePath+"/data/attributes/meeting",schemaPath:"common/meeting.schema.json/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+}
+var valid3 = _errs7 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data2.user !== undefined){
+let data6 = data2.user;
+const _errs14 = errors;
+const _errs15 = errors;
+if(errors === _errs15){
+if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
+let missing4;
+if(((data6["internal-user-id"] === undefined) && (missing4 = "internal-user-id")) || ((data6["external-user-id"] === undefined) && (missing4 = "external-user-id"))){
+validate45.errors = [{instancePath:instancePath+"/data/attributes/user",schemaPath:"common/user.schema.json/required",keyword:"required",params:{missingProperty: missing4}}];
+return false;
+}
+else {
+if(data6["internal-user-id"] !== undefined){
+let data7 = data6["internal-user-id"];
+const _errs17 = errors;
+if(errors === _errs17){
+if(typeof data7 === "string"){
+if(data7.length < 1){
+validate45.errors = [{instancePath:instancePath+"/data/attributes/user/internal-user-id",schemaPath:"common/user.schema.json/properties/internal-user-id/minLength",keyword:"minLength",params:{limit: 1}}];
+return false;
+}
+}
+else {
+validate45.errors = [{instancePath:instancePath+"/data/attributes/user/internal-user-id",schemaPath:"common/user.schema.json/properties/internal-user-id/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+}
+var valid7 = _errs17 === errors;
+}
+else {
+var valid7 = true;
+}
+if(valid7){
+if(data6["external-user-id"] !== undefined){
+const _errs19 = errors;
+if(typeof data6["external-user-id"] !== "string"){
+validate45.errors = [{instancePath:instancePath+"/data/attributes/user/external-user-id",schemaPath:"common/user.schema.json/properties/external-user-id/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+var valid7 = _errs19 === errors;
+}
+else {
+var valid7 = true;
+}
+}
+}
+}
+else {
+validate45.errors = [{instancePath:instancePath+"/data/attributes/user",schemaPath:"common/user.schema.json/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+}
+var valid3 = _errs14 === errors;
+}
+else {
+var valid3 = true;
+}
+}
+}
+}
+else {
+validate45.errors = [{instancePath:instancePath+"/data/attributes",schemaPath:"#/properties/data/properties/attributes/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+}
+var valid2 = _errs5 === errors;
+}
+else {
+var valid2 = true;
+}
+}
+}
+}
+else {
+validate45.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+}
+}
+}
+}
+else {
+validate45.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+}
+validate45.errors = vErrors;
+return errors === 0;
+}
+validate45.evaluated = {"props":{"data":true},"dynamicProps":false,"dynamicItems":false};
+
+export const validateBigBlueButtonPadContentEvent = validate47;
+const schema61 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/bigbluebutton/pad-content.schema.json","type":"object","properties":{"data":{"type":"object","allOf":[{"$ref":"common/event-data.schema.json"}],"properties":{"id":{"const":"pad-content"},"attributes":{"type":"object","properties":{"meeting":{"$ref":"common/meeting.schema.json"},"pad":{"type":"object","properties":{"id":{"type":"string","minLength":1},"external-pad-id":{"type":"string"},"rev":{"type":["string","integer"]},"start":{"type":"integer","minimum":0},"end":{"type":"integer","minimum":0},"text":{"type":"string"}},"required":["id","external-pad-id","rev","start","end","text"]}},"required":["meeting","pad"]}},"required":["id","attributes"]}},"required":["data"]};
+
+function validate47(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="https://confhooks.dev/schemas/bigbluebutton/pad-content.schema.json" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate47.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.data === undefined) && (missing0 = "data")){
+validate47.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0}}];
+return false;
+}
+else {
+if(data.data !== undefined){
+let data0 = data.data;
+const _errs1 = errors;
+if(!(validate21(data0, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate21.errors : vErrors.concat(validate21.errors);
+errors = vErrors.length;
+}
+if(errors === _errs1){
+if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
+let missing1;
+if(((data0.id === undefined) && (missing1 = "id")) || ((data0.attributes === undefined) && (missing1 = "attributes"))){
+validate47.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1}}];
+return false;
+}
+else {
+if(data0.id !== undefined){
+const _errs4 = errors;
+if("pad-content" !== data0.id){
+validate47.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/const",keyword:"const",params:{allowedValue: "pad-content"}}];
+return false;
+}
+var valid2 = _errs4 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data0.attributes !== undefined){
+let data2 = data0.attributes;
+const _errs5 = errors;
+if(errors === _errs5){
+if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
+let missing2;
+if(((data2.meeting === undefined) && (missing2 = "meeting")) || ((data2.pad === undefined) && (missing2 = "pad"))){
+validate47.errors = [{instancePath:instancePath+"/data/attributes",schemaPath:"#/properties/data/properties/attributes/required",keyword:"required",params:{missingProperty: missing2}}];
+return false;
+}
+else {
+if(data2.meeting !== undefined){
+let data3 = data2.meeting;
+const _errs7 = errors;
+const _errs8 = errors;
+if(errors === _errs8){
+if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
+let missing3;
+if((data3["internal-meeting-id"] === undefined) && (missing3 = "internal-meeting-id")){
+validate47.errors = [{instancePath:instancePath+"/data/attributes/meeting",schemaPath:"common/meeting.schema.json/required",keyword:"required",params:{missingProperty: missing3}}];
+return false;
+}
+else {
+if(data3["internal-meeting-id"] !== undefined){
+let data4 = data3["internal-meeting-id"];
+const _errs10 = errors;
+if(errors === _errs10){
+if(typeof data4 === "string"){
+if(data4.length < 1){
+validate47.errors = [{instancePath:instancePath+"/data/attributes/meeting/internal-meeting-id",schemaPath:"common/meeting.schema.json/properties/internal-meeting-id/minLength",keyword:"minLength",params:{limit: 1}}];
+return false;
+}
+}
+else {
+validate47.errors = [{instancePath:instancePath+"/data/attributes/meeting/internal-meeting-id",schemaPath:"common/meeting.schema.json/properties/internal-meeting-id/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+}
+var valid5 = _errs10 === errors;
+}
+else {
+var valid5 = true;
+}
+if(valid5){
+if(data3["external-meeting-id"] !== undefined){
+const _errs12 = errors;
+if(typeof data3["external-meeting-id"] !== "string"){
+validate47.errors = [{instancePath:instancePath+"/data/attributes/meeting/external-meeting-id",schemaPath:"common/meeting.schema.json/properties/external-meeting-id/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+var valid5 = _errs12 === errors;
+}
+else {
+var valid5 = true;
+}
+}
+}
+}
+else {
+validate47.errors = [{instancePath:instancePath+"/data/attributes/meeting",schemaPath:"common/meeting.schema.json/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+}
+var valid3 = _errs7 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data2.pad !== undefined){
+let data6 = data2.pad;
+const _errs14 = errors;
+if(errors === _errs14){
+if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
+let missing4;
+if(((((((data6.id === undefined) && (missing4 = "id")) || ((data6["external-pad-id"] === undefined) && (missing4 = "external-pad-id"))) || ((data6.rev === undefined) && (missing4 = "rev"))) || ((data6.start === undefined) && (missing4 = "start"))) || ((data6.end === undefined) && (missing4 = "end"))) || ((data6.text === undefined) && (missing4 = "text"))){
+validate47.errors = [{instancePath:instancePath+"/data/attributes/pad",schemaPath:"#/properties/data/properties/attributes/properties/pad/required",keyword:"required",params:{missingProperty: missing4}}];
+return false;
+}
+else {
+if(data6.id !== undefined){
+let data7 = data6.id;
+const _errs16 = errors;
+if(errors === _errs16){
+if(typeof data7 === "string"){
+if(data7.length < 1){
+validate47.errors = [{instancePath:instancePath+"/data/attributes/pad/id",schemaPath:"#/properties/data/properties/attributes/properties/pad/properties/id/minLength",keyword:"minLength",params:{limit: 1}}];
+return false;
+}
+}
+else {
+validate47.errors = [{instancePath:instancePath+"/data/attributes/pad/id",schemaPath:"#/properties/data/properties/attributes/properties/pad/properties/id/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+}
+var valid6 = _errs16 === errors;
+}
+else {
+var valid6 = true;
+}
+if(valid6){
+if(data6["external-pad-id"] !== undefined){
+const _errs18 = errors;
+if(typeof data6["external-pad-id"] !== "string"){
+validate47.errors = [{instancePath:instancePath+"/data/attributes/pad/external-pad-id",schemaPath:"#/properties/data/properties/attributes/properties/pad/properties/external-pad-id/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+var valid6 = _errs18 === errors;
+}
+else {
+var valid6 = true;
+}
+if(valid6){
+if(data6.rev !== undefined){
+let data9 = data6.rev;
+const _errs20 = errors;
+if((typeof data9 !== "string") && (!(((typeof data9 == "number") && (!(data9 % 1) && !isNaN(data9))) && (isFinite(data9))))){
+validate47.errors = [{instancePath:instancePath+"/data/attributes/pad/rev",schemaPath:"#/properties/data/properties/attributes/properties/pad/properties/rev/type",keyword:"type",params:{type: schema61.properties.data.properties.attributes.properties.pad.properties.rev.type}}];
+return false;
+}
+var valid6 = _errs20 === errors;
+}
+else {
+var valid6 = true;
+}
+if(valid6){
+if(data6.start !== undefined){
+let data10 = data6.start;
+const _errs22 = errors;
+if(!(((typeof data10 == "number") && (!(data10 % 1) && !isNaN(data10))) && (isFinite(data10)))){
+validate47.errors = [{instancePath:instancePath+"/data/attributes/pad/start",schemaPath:"#/properties/data/properties/attributes/properties/pad/properties/start/type",keyword:"type",params:{type: "integer"}}];
+return false;
+}
+if(errors === _errs22){
+if((typeof data10 == "number") && (isFinite(data10))){
+if(data10 < 0 || isNaN(data10)){
+validate47.errors = [{instancePath:instancePath+"/data/attributes/pad/start",schemaPath:"#/properties/data/properties/attributes/properties/pad/properties/start/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
+return false;
+}
+}
+}
+var valid6 = _errs22 === errors;
+}
+else {
+var valid6 = true;
+}
+if(valid6){
+if(data6.end !== undefined){
+let data11 = data6.end;
+const _errs24 = errors;
+if(!(((typeof data11 == "number") && (!(data11 % 1) && !isNaN(data11))) && (isFinite(data11)))){
+validate47.errors = [{instancePath:instancePath+"/data/attributes/pad/end",schemaPath:"#/properties/data/properties/attributes/properties/pad/properties/end/type",keyword:"type",params:{type: "integer"}}];
+return false;
+}
+if(errors === _errs24){
+if((typeof data11 == "number") && (isFinite(data11))){
+if(data11 < 0 || isNaN(data11)){
+validate47.errors = [{instancePath:instancePath+"/data/attributes/pad/end",schemaPath:"#/properties/data/properties/attributes/properties/pad/properties/end/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
+return false;
+}
+}
+}
+var valid6 = _errs24 === errors;
+}
+else {
+var valid6 = true;
+}
+if(valid6){
+if(data6.text !== undefined){
+const _errs26 = errors;
+if(typeof data6.text !== "string"){
+validate47.errors = [{instancePath:instancePath+"/data/attributes/pad/text",schemaPath:"#/properties/data/properties/attributes/properties/pad/properties/text/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+var valid6 = _errs26 === errors;
+}
+else {
+var valid6 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate47.errors = [{instancePath:instancePath+"/data/attributes/pad",schemaPath:"#/properties/data/properties/attributes/properties/pad/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+}
+var valid3 = _errs14 === errors;
+}
+else {
+var valid3 = true;
+}
+}
+}
+}
+else {
+validate47.errors = [{instancePath:instancePath+"/data/attributes",schemaPath:"#/properties/data/properties/attributes/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+}
+var valid2 = _errs5 === errors;
+}
+else {
+var valid2 = true;
+}
+}
+}
+}
+else {
+validate47.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+}
+}
+}
+}
+else {
+validate47.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+}
+validate47.errors = vErrors;
+return errors === 0;
+}
+validate47.evaluated = {"props":{"data":true},"dynamicProps":false,"dynamicItems":false};
+
+export const validateBigBlueButtonPollRespondedEvent = validate49;
+const schema63 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/bigbluebutton/poll-responded.schema.json","type":"object","properties":{"data":{"type":"object","allOf":[{"$ref":"common/event-data.schema.json"}],"properties":{"id":{"const":"poll-responded"},"attributes":{"type":"object","properties":{"meeting":{"$ref":"common/meeting.schema.json"},"user":{"$ref":"common/user.schema.json"},"poll":{"type":"object","properties":{"id":{"type":"string","minLength":1},"answerIds":{"type":"array","items":{"type":"integer","minimum":0}}},"required":["id","answerIds"]}},"required":["meeting","user","poll"]}},"required":["id","attributes"]}},"required":["data"]};
+
+function validate49(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="https://confhooks.dev/schemas/bigbluebutton/poll-responded.schema.json" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate49.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.data === undefined) && (missing0 = "data")){
+validate49.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0}}];
+return false;
+}
+else {
+if(data.data !== undefined){
+let data0 = data.data;
+const _errs1 = errors;
+if(!(validate21(data0, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate21.errors : vErrors.concat(validate21.errors);
+errors = vErrors.length;
+}
+if(errors === _errs1){
+if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
+let missing1;
+if(((data0.id === undefined) && (missing1 = "id")) || ((data0.attributes === undefined) && (missing1 = "attributes"))){
+validate49.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1}}];
+return false;
+}
+else {
+if(data0.id !== undefined){
+const _errs4 = errors;
+if("poll-responded" !== data0.id){
+validate49.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/const",keyword:"const",params:{allowedValue: "poll-responded"}}];
+return false;
+}
+var valid2 = _errs4 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data0.attributes !== undefined){
+let data2 = data0.attributes;
+const _errs5 = errors;
+if(errors === _errs5){
+if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
+let missing2;
+if((((data2.meeting === undefined) && (missing2 = "meeting")) || ((data2.user === undefined) && (missing2 = "user"))) || ((data2.poll === undefined) && (missing2 = "poll"))){
+validate49.errors = [{instancePath:instancePath+"/data/attributes",schemaPath:"#/properties/data/properties/attributes/required",keyword:"required",params:{missingProperty: missing2}}];
+return false;
+}
+else {
+if(data2.meeting !== undefined){
+let data3 = data2.meeting;
+const _errs7 = errors;
+const _errs8 = errors;
+if(errors === _errs8){
+if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
+let missing3;
+if((data3["internal-meeting-id"] === undefined) && (missing3 = "internal-meeting-id")){
+validate49.errors = [{instancePath:instancePath+"/data/attributes/meeting",schemaPath:"common/meeting.schema.json/required",keyword:"required",params:{missingProperty: missing3}}];
+return false;
+}
+else {
+if(data3["internal-meeting-id"] !== undefined){
+let data4 = data3["internal-meeting-id"];
+const _errs10 = errors;
+if(errors === _errs10){
+if(typeof data4 === "string"){
+if(data4.length < 1){
+validate49.errors = [{instancePath:instancePath+"/data/attributes/meeting/internal-meeting-id",schemaPath:"common/meeting.schema.json/properties/internal-meeting-id/minLength",keyword:"minLength",params:{limit: 1}}];
+return false;
+}
+}
+else {
+validate49.errors = [{instancePath:instancePath+"/data/attributes/meeting/internal-meeting-id",schemaPath:"common/meeting.schema.json/properties/internal-meeting-id/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+}
+var valid5 = _errs10 === errors;
+}
+else {
+var valid5 = true;
+}
+if(valid5){
+if(data3["external-meeting-id"] !== undefined){
+const _errs12 = errors;
+if(typeof data3["external-meeting-id"] !== "string"){
+validate49.errors = [{instancePath:instancePath+"/data/attributes/meeting/external-meeting-id",schemaPath:"common/meeting.schema.json/properties/external-meeting-id/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+var valid5 = _errs12 === errors;
+}
+else {
+var valid5 = true;
+}
+}
+}
+}
+else {
+validate49.errors = [{instancePath:instancePath+"/data/attributes/meeting",schemaPath:"common/meeting.schema.json/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+}
+var valid3 = _errs7 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data2.user !== undefined){
+let data6 = data2.user;
+const _errs14 = errors;
+const _errs15 = errors;
+if(errors === _errs15){
+if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
+let missing4;
+if(((data6["internal-user-id"] === undefined) && (missing4 = "internal-user-id")) || ((data6["external-user-id"] === undefined) && (missing4 = "external-user-id"))){
+validate49.errors = [{instancePath:instancePath+"/data/attributes/user",schemaPath:"common/user.schema.json/required",keyword:"required",params:{missingProperty: missing4}}];
+return false;
+}
+else {
+if(data6["internal-user-id"] !== undefined){
+let data7 = data6["internal-user-id"];
+const _errs17 = errors;
+if(errors === _errs17){
+if(typeof data7 === "string"){
+if(data7.length < 1){
+validate49.errors = [{instancePath:instancePath+"/data/attributes/user/internal-user-id",schemaPath:"common/user.schema.json/properties/internal-user-id/minLength",keyword:"minLength",params:{limit: 1}}];
+return false;
+}
+}
+else {
+validate49.errors = [{instancePath:instancePath+"/data/attributes/user/internal-user-id",schemaPath:"common/user.schema.json/properties/internal-user-id/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+}
+var valid7 = _errs17 === errors;
+}
+else {
+var valid7 = true;
+}
+if(valid7){
+if(data6["external-user-id"] !== undefined){
+const _errs19 = errors;
+if(typeof data6["external-user-id"] !== "string"){
+validate49.errors = [{instancePath:instancePath+"/data/attributes/user/external-user-id",schemaPath:"common/user.schema.json/properties/external-user-id/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+var valid7 = _errs19 === errors;
+}
+else {
+var valid7 = true;
+}
+}
+}
+}
+else {
+validate49.errors = [{instancePath:instancePath+"/data/attributes/user",schemaPath:"common/user.schema.json/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+}
+var valid3 = _errs14 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data2.poll !== undefined){
+let data9 = data2.poll;
+const _errs21 = errors;
+if(errors === _errs21){
+if(data9 && typeof data9 == "object" && !Array.isArray(data9)){
+let missing5;
+if(((data9.id === undefined) && (missing5 = "id")) || ((data9.answerIds === undefined) && (missing5 = "answerIds"))){
+validate49.errors = [{instancePath:instancePath+"/data/attributes/poll",schemaPath:"#/properties/data/properties/attributes/properties/poll/required",keyword:"required",params:{missingProperty: missing5}}];
+return false;
+}
+else {
+if(data9.id !== undefined){
+let data10 = data9.id;
+const _errs23 = errors;
+if(errors === _errs23){
+if(typeof data10 === "string"){
+if(data10.length < 1){
+validate49.errors = [{instancePath:instancePath+"/data/attributes/poll/id",schemaPath:"#/properties/data/properties/attributes/properties/poll/properties/id/minLength",keyword:"minLength",params:{limit: 1}}];
+return false;
+}
+}
+else {
+validate49.errors = [{instancePath:instancePath+"/data/attributes/poll/id",schemaPath:"#/properties/data/properties/attributes/properties/poll/properties/id/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+}
+var valid8 = _errs23 === errors;
+}
+else {
+var valid8 = true;
+}
+if(valid8){
+if(data9.answerIds !== undefined){
+let data11 = data9.answerIds;
+const _errs25 = errors;
+if(errors === _errs25){
+if(Array.isArray(data11)){
+var valid9 = true;
+const len0 = data11.length;
+for(let i0=0; i0<len0; i0++){
+let data12 = data11[i0];
+const _errs27 = errors;
+if(!(((typeof data12 == "number") && (!(data12 % 1) && !isNaN(data12))) && (isFinite(data12)))){
+validate49.errors = [{instancePath:instancePath+"/data/attributes/poll/answerIds/" + i0,schemaPath:"#/properties/data/properties/attributes/properties/poll/properties/answerIds/items/type",keyword:"type",params:{type: "integer"}}];
+return false;
+}
+if(errors === _errs27){
+if((typeof data12 == "number") && (isFinite(data12))){
+if(data12 < 0 || isNaN(data12)){
+validate49.errors = [{instancePath:instancePath+"/data/attributes/poll/answerIds/" + i0,schemaPath:"#/properties/data/properties/attributes/properties/poll/properties/answerIds/items/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
+return false;
+}
+}
+}
+var valid9 = _errs27 === errors;
+if(!valid9){
+break;
+}
+}
+}
+else {
+validate49.errors = [{instancePath:instancePath+"/data/attributes/poll/answerIds",schemaPath:"#/properties/data/properties/attributes/properties/poll/properties/answerIds/type",keyword:"type",params:{type: "array"}}];
+return false;
+}
+}
+var valid8 = _errs25 === errors;
+}
+else {
+var valid8 = true;
+}
+}
+}
+}
+else {
+validate49.errors = [{instancePath:instancePath+"/data/attributes/poll",schemaPath:"#/properties/data/properties/attributes/properties/poll/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+}
+var valid3 = _errs21 === errors;
+}
+else {
+var valid3 = true;
+}
+}
+}
+}
+}
+else {
+validate49.errors = [{instancePath:instancePath+"/data/attributes",schemaPath:"#/properties/data/properties/attributes/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+}
+var valid2 = _errs5 === errors;
+}
+else {
+var valid2 = true;
+}
+}
+}
+}
+else {
+validate49.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+}
+}
+}
+}
+else {
+validate49.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+}
+validate49.errors = vErrors;
+return errors === 0;
+}
+validate49.evaluated = {"props":{"data":true},"dynamicProps":false,"dynamicItems":false};
+
+export const validateBigBlueButtonPollStartedEvent = validate51;
+const schema66 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/bigbluebutton/poll-started.schema.json","type":"object","properties":{"data":{"type":"object","allOf":[{"$ref":"common/event-data.schema.json"}],"properties":{"id":{"const":"poll-started"},"attributes":{"type":"object","properties":{"meeting":{"$ref":"common/meeting.schema.json"},"user":{"$ref":"common/user.schema.json"},"poll":{"type":"object","properties":{"id":{"type":"string","minLength":1},"question":{"type":"string"},"answers":{"type":"array","items":{"type":"object","properties":{"id":{"type":"integer","minimum":0},"key":{"type":"string"}},"required":["id","key"]}}},"required":["id","question","answers"]}},"required":["meeting","user","poll"]}},"required":["id","attributes"]}},"required":["data"]};
+
+function validate51(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="https://confhooks.dev/schemas/bigbluebutton/poll-started.schema.json" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate51.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.data === undefined) && (missing0 = "data")){
+validate51.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0}}];
+return false;
+}
+else {
+if(data.data !== undefined){
+let data0 = data.data;
+const _errs1 = errors;
+if(!(validate21(data0, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate21.errors : vErrors.concat(validate21.errors);
+errors = vErrors.length;
+}
+if(errors === _errs1){
+if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
+let missing1;
+if(((data0.id === undefined) && (missing1 = "id")) || ((data0.attributes === undefined) && (missing1 = "attributes"))){
+validate51.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1}}];
+return false;
+}
+else {
+if(data0.id !== undefined){
+const _errs4 = errors;
+if("poll-started" !== data0.id){
+validate51.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/const",keyword:"const",params:{allowedValue: "poll-started"}}];
+return false;
+}
+var valid2 = _errs4 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data0.attributes !== undefined){
+let data2 = data0.attributes;
+const _errs5 = errors;
+if(errors === _errs5){
+if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
+let missing2;
+if((((data2.meeting === undefined) && (missing2 = "meeting")) || ((data2.user === undefined) && (missing2 = "user"))) || ((data2.poll === undefined) && (missing2 = "poll"))){
+validate51.errors = [{instancePath:instancePath+"/data/attributes",schemaPath:"#/properties/data/properties/attributes/required",keyword:"required",params:{missingProperty: missing2}}];
+return false;
+}
+else {
+if(data2.meeting !== undefined){
+let data3 = data2.meeting;
+const _errs7 = errors;
+const _errs8 = errors;
+if(errors === _errs8){
+if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
+let missing3;
+if((data3["internal-meeting-id"] === undefined) && (missing3 = "internal-meeting-id")){
+validate51.errors = [{instancePath:instancePath+"/data/attributes/meeting",schemaPath:"common/meeting.schema.json/required",keyword:"required",params:{missingProperty: missing3}}];
+return false;
+}
+else {
+if(data3["internal-meeting-id"] !== undefined){
+let data4 = data3["internal-meeting-id"];
+const _errs10 = errors;
+if(errors === _errs10){
+if(typeof data4 === "string"){
+if(data4.length < 1){
+validate51.errors = [{instancePath:instancePath+"/data/attributes/meeting/internal-meeting-id",schemaPath:"common/meeting.schema.json/properties/internal-meeting-id/minLength",keyword:"minLength",params:{limit: 1}}];
+return false;
+}
+}
+else {
+validate51.errors = [{instancePath:instancePath+"/data/attributes/meeting/internal-meeting-id",schemaPath:"common/meeting.schema.json/properties/internal-meeting-id/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+}
+var valid5 = _errs10 === errors;
+}
+else {
+var valid5 = true;
+}
+if(valid5){
+if(data3["external-meeting-id"] !== undefined){
+const _errs12 = errors;
+if(typeof data3["external-meeting-id"] !== "string"){
+validate51.errors = [{instancePath:instancePath+"/data/attributes/meeting/external-meeting-id",schemaPath:"common/meeting.schema.json/properties/external-meeting-id/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+var valid5 = _errs12 === errors;
+}
+else {
+var valid5 = true;
+}
+}
+}
+}
+else {
+validate51.errors = [{instancePath:instancePath+"/data/attributes/meeting",schemaPath:"common/meeting.schema.json/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+}
+var valid3 = _errs7 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data2.user !== undefined){
+let data6 = data2.user;
+const _errs14 = errors;
+const _errs15 = errors;
+if(errors === _errs15){
+if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
+let missing4;
+if(((data6["internal-user-id"] === undefined) && (missing4 = "internal-user-id")) || ((data6["external-user-id"] === undefined) && (missing4 = "external-user-id"))){
+validate51.errors = [{instancePath:instancePath+"/data/attributes/user",schemaPath:"common/user.schema.json/required",keyword:"required",params:{missingProperty: missing4}}];
+return false;
+}
+else {
+if(data6["internal-user-id"] !== undefined){
+let data7 = data6["internal-user-id"];
+const _errs17 = errors;
+if(errors === _errs17){
+if(typeof data7 === "string"){
+if(data7.length < 1){
+validate51.errors = [{instancePath:instancePath+"/data/attributes/user/internal-user-id",schemaPath:"common/user.schema.json/properties/internal-user-id/minLength",keyword:"minLength",params:{limit: 1}}];
+return false;
+}
+}
+else {
+validate51.errors = [{instancePath:instancePath+"/data/attributes/user/internal-user-id",schemaPath:"common/user.schema.json/properties/internal-user-id/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+}
+var valid7 = _errs17 === errors;
+}
+else {
+var valid7 = true;
+}
+if(valid7){
+if(data6["external-user-id"] !== undefined){
+const _errs19 = errors;
+if(typeof data6["external-user-id"] !== "string"){
+validate51.errors = [{instancePath:instancePath+"/data/attributes/user/external-user-id",schemaPath:"common/user.schema.json/properties/external-user-id/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+var valid7 = _errs19 === errors;
+}
+else {
+var valid7 = true;
+}
+}
+}
+}
+else {
+validate51.errors = [{instancePath:instancePath+"/data/attributes/user",schemaPath:"common/user.schema.json/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+}
+var valid3 = _errs14 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data2.poll !== undefined){
+let data9 = data2.poll;
+const _errs21 = errors;
+if(errors === _errs21){
+if(data9 && typeof data9 == "object" && !Array.isArray(data9)){
+let missing5;
+if((((data9.id === undefined) && (missing5 = "id")) || ((data9.question === undefined) && (missing5 = "question"))) || ((data9.answers === undefined) && (missing5 = "answers"))){
+validate51.errors = [{instancePath:instancePath+"/data/attributes/poll",schemaPath:"#/properties/data/properties/attributes/properties/poll/required",keyword:"required",params:{missingProperty: missing5}}];
+return false;
+}
+else {
+if(data9.id !== undefined){
+let data10 = data9.id;
+const _errs23 = errors;
+if(errors === _errs23){
+if(typeof data10 === "string"){
+if(data10.length < 1){
+validate51.errors = [{instancePath:instancePath+"/data/attributes/poll/id",schemaPath:"#/properties/data/properties/attributes/properties/poll/properties/id/minLength",keyword:"minLength",params:{limit: 1}}];
+return false;
+}
+}
+else {
+validate51.errors = [{instancePath:instancePath+"/data/attributes/poll/id",schemaPath:"#/properties/data/properties/attributes/properties/poll/properties/id/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+}
+var valid8 = _errs23 === errors;
+}
+else {
+var valid8 = true;
+}
+if(valid8){
+if(data9.question !== undefined){
+const _errs25 = errors;
+if(typeof data9.question !== "string"){
+validate51.errors = [{instancePath:instancePath+"/data/attributes/poll/question",schemaPath:"#/properties/data/properties/attributes/properties/poll/properties/question/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+var valid8 = _errs25 === errors;
+}
+else {
+var valid8 = true;
+}
+if(valid8){
+if(data9.answers !== undefined){
+let data12 = data9.answers;
+const _errs27 = errors;
+if(errors === _errs27){
+if(Array.isArray(data12)){
+var valid9 = true;
+const len0 = data12.length;
+for(let i0=0; i0<len0; i0++){
+let data13 = data12[i0];
+const _errs29 = errors;
+if(errors === _errs29){
+if(data13 && typeof data13 == "object" && !Array.isArray(data13)){
+let missing6;
+if(((data13.id === undefined) && (missing6 = "id")) || ((data13.key === undefined) && (missing6 = "key"))){
+validate51.errors = [{instancePath:instancePath+"/data/attributes/poll/answers/" + i0,schemaPath:"#/properties/data/properties/attributes/properties/poll/properties/answers/items/required",keyword:"required",params:{missingProperty: missing6}}];
+return false;
+}
+else {
+if(data13.id !== undefined){
+let data14 = data13.id;
+const _errs31 = errors;
+if(!(((typeof data14 == "number") && (!(data14 % 1) && !isNaN(data14))) && (isFinite(data14)))){
+validate51.errors = [{instancePath:instancePath+"/data/attributes/poll/answers/" + i0+"/id",schemaPath:"#/properties/data/properties/attributes/properties/poll/properties/answers/items/properties/id/type",keyword:"type",params:{type: "integer"}}];
+return false;
+}
+if(errors === _errs31){
+if((typeof data14 == "number") && (isFinite(data14))){
+if(data14 < 0 || isNaN(data14)){
+validate51.errors = [{instancePath:instancePath+"/data/attributes/poll/answers/" + i0+"/id",schemaPath:"#/properties/data/properties/attributes/properties/poll/properties/answers/items/properties/id/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
+return false;
+}
+}
+}
+var valid10 = _errs31 === errors;
+}
+else {
+var valid10 = true;
+}
+if(valid10){
+if(data13.key !== undefined){
+const _errs33 = errors;
+if(typeof data13.key !== "string"){
+validate51.errors = [{instancePath:instancePath+"/data/attributes/poll/answers/" + i0+"/key",schemaPath:"#/properties/data/properties/attributes/properties/poll/properties/answers/items/properties/key/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+var valid10 = _errs33 === errors;
+}
+else {
+var valid10 = true;
+}
+}
+}
+}
+else {
+validate51.errors = [{instancePath:instancePath+"/data/attributes/poll/answers/" + i0,schemaPath:"#/properties/data/properties/attributes/properties/poll/properties/answers/items/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+}
+var valid9 = _errs29 === errors;
+if(!valid9){
+break;
+}
+}
+}
+else {
+validate51.errors = [{instancePath:instancePath+"/data/attributes/poll/answers",schemaPath:"#/properties/data/properties/attributes/properties/poll/properties/answers/type",keyword:"type",params:{type: "array"}}];
+return false;
+}
+}
+var valid8 = _errs27 === errors;
+}
+else {
+var valid8 = true;
+}
+}
+}
+}
+}
+else {
+validate51.errors = [{instancePath:instancePath+"/data/attributes/poll",schemaPath:"#/properties/data/properties/attributes/properties/poll/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+}
+var valid3 = _errs21 === errors;
+}
+else {
+var valid3 = true;
+}
+}
+}
+}
+}
+else {
+validate51.errors = [{instancePath:instancePath+"/data/attributes",schemaPath:"#/properties/data/properties/attributes/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+}
+var valid2 = _errs5 === errors;
+}
+else {
+var valid2 = true;
+}
+}
+}
+}
+else {
+validate51.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+}
+}
+}
+}
+else {
+validate51.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+}
+validate51.errors = vErrors;
+return errors === 0;
+}
+validate51.evaluated = {"props":{"data":true},"dynamicProps":false,"dynamicItems":false};
+
+export const validateBigBlueButtonRapArchiveEndedEvent = validate53;
+const schema69 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/bigbluebutton/rap-archive-ended.schema.json","type":"object","properties":{"data":{"type":"object","allOf":[{"$ref":"common/event-data.schema.json"}],"properties":{"id":{"const":"rap-archive-ended"},"attributes":{"type":"object","allOf":[{"$ref":"common/rap-step-result.schema.json"}],"properties":{"recorded":{"type":"boolean"},"duration":{"type":"number","minimum":0}},"required":["recorded","duration"]}},"required":["id","attributes"]}},"required":["data"]};
+const schema36 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/bigbluebutton/common/rap-step-result.schema.json","type":"object","allOf":[{"$ref":"rap-step.schema.json"}],"properties":{"success":{"type":"boolean"},"step-time":{"type":"number","minimum":0}},"required":["success","step-time"]};
+const schema37 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/bigbluebutton/common/rap-step.schema.json","type":"object","properties":{"meeting":{"$ref":"meeting.schema.json"},"record-id":{"type":"string","minLength":1},"success":{"type":"boolean"},"step-time":{"type":"number","minimum":0},"workflow":{"type":"string"}},"required":["meeting","record-id"]};
+
+function validate25(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="https://confhooks.dev/schemas/bigbluebutton/common/rap-step.schema.json" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate25.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((data.meeting === undefined) && (missing0 = "meeting")) || ((data["record-id"] === undefined) && (missing0 = "record-id"))){
+validate25.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0}}];
+return false;
+}
+else {
+if(data.meeting !== undefined){
+let data0 = data.meeting;
+const _errs1 = errors;
+const _errs2 = errors;
+if(errors === _errs2){
+if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
+let missing1;
+if((data0["internal-meeting-id"] === undefined) && (missing1 = "internal-meeting-id")){
+validate25.errors = [{instancePath:instancePath+"/meeting",schemaPath:"meeting.schema.json/required",keyword:"required",params:{missingProperty: missing1}}];
+return false;
+}
+else {
+if(data0["internal-meeting-id"] !== undefined){
+let data1 = data0["internal-meeting-id"];
+const _errs4 = errors;
+if(errors === _errs4){
+if(typeof data1 === "string"){
+if(data1.length < 1){
+validate25.errors = [{instancePath:instancePath+"/meeting/internal-meeting-id",schemaPath:"meeting.schema.json/properties/internal-meeting-id/minLength",keyword:"minLength",params:{limit: 1}}];
+return false;
+}
+}
+else {
+validate25.errors = [{instancePath:instancePath+"/meeting/internal-meeting-id",schemaPath:"meeting.schema.json/properties/internal-meeting-id/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+}
+var valid2 = _errs4 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data0["external-meeting-id"] !== undefined){
+const _errs6 = errors;
+if(typeof data0["external-meeting-id"] !== "string"){
+validate25.errors = [{instancePath:instancePath+"/meeting/external-meeting-id",schemaPath:"meeting.schema.json/properties/external-meeting-id/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+var valid2 = _errs6 === errors;
+}
+else {
+var valid2 = true;
+}
+}
+}
+}
+else {
+validate25.errors = [{instancePath:instancePath+"/meeting",schemaPath:"meeting.schema.json/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
@@ -1418,13 +3028,67 @@ else {
 var valid0 = true;
 }
 if(valid0){
-if(data["external-user-id"] !== undefined){
-const _errs3 = errors;
-if(typeof data["external-user-id"] !== "string"){
-validate62.errors = [{instancePath:instancePath+"/external-user-id",schemaPath:"#/properties/external-user-id/type",keyword:"type",params:{type: "string"}}];
+if(data["record-id"] !== undefined){
+let data3 = data["record-id"];
+const _errs8 = errors;
+if(errors === _errs8){
+if(typeof data3 === "string"){
+if(data3.length < 1){
+validate25.errors = [{instancePath:instancePath+"/record-id",schemaPath:"#/properties/record-id/minLength",keyword:"minLength",params:{limit: 1}}];
 return false;
 }
-var valid0 = _errs3 === errors;
+}
+else {
+validate25.errors = [{instancePath:instancePath+"/record-id",schemaPath:"#/properties/record-id/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+}
+var valid0 = _errs8 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.success !== undefined){
+const _errs10 = errors;
+if(typeof data.success !== "boolean"){
+validate25.errors = [{instancePath:instancePath+"/success",schemaPath:"#/properties/success/type",keyword:"type",params:{type: "boolean"}}];
+return false;
+}
+var valid0 = _errs10 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data["step-time"] !== undefined){
+let data5 = data["step-time"];
+const _errs12 = errors;
+if(errors === _errs12){
+if((typeof data5 == "number") && (isFinite(data5))){
+if(data5 < 0 || isNaN(data5)){
+validate25.errors = [{instancePath:instancePath+"/step-time",schemaPath:"#/properties/step-time/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
+return false;
+}
+}
+else {
+validate25.errors = [{instancePath:instancePath+"/step-time",schemaPath:"#/properties/step-time/type",keyword:"type",params:{type: "number"}}];
+return false;
+}
+}
+var valid0 = _errs12 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.workflow !== undefined){
+const _errs14 = errors;
+if(typeof data.workflow !== "string"){
+validate25.errors = [{instancePath:instancePath+"/workflow",schemaPath:"#/properties/workflow/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+var valid0 = _errs14 === errors;
 }
 else {
 var valid0 = true;
@@ -1432,21 +3096,92 @@ var valid0 = true;
 }
 }
 }
+}
+}
+}
 else {
-validate62.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
+validate25.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate62.errors = vErrors;
+validate25.errors = vErrors;
 return errors === 0;
 }
-validate62.evaluated = {"props":{"internal-user-id":true,"external-user-id":true},"dynamicProps":false,"dynamicItems":false};
+validate25.evaluated = {"props":{"meeting":true,"record-id":true,"success":true,"step-time":true,"workflow":true},"dynamicProps":false,"dynamicItems":false};
 
-function validate84(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="https://confhooks.dev/schemas/bigbluebutton/meeting-screenshare-started.schema.json" */;
+function validate24(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="https://confhooks.dev/schemas/bigbluebutton/common/rap-step-result.schema.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate84.evaluated;
+const evaluated0 = validate24.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(!(validate25(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate25.errors : vErrors.concat(validate25.errors);
+errors = vErrors.length;
+}
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((data.success === undefined) && (missing0 = "success")) || ((data["step-time"] === undefined) && (missing0 = "step-time"))){
+validate24.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0}}];
+return false;
+}
+else {
+if(data.success !== undefined){
+const _errs2 = errors;
+if(typeof data.success !== "boolean"){
+validate24.errors = [{instancePath:instancePath+"/success",schemaPath:"#/properties/success/type",keyword:"type",params:{type: "boolean"}}];
+return false;
+}
+var valid1 = _errs2 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data["step-time"] !== undefined){
+let data1 = data["step-time"];
+const _errs4 = errors;
+if(errors === _errs4){
+if((typeof data1 == "number") && (isFinite(data1))){
+if(data1 < 0 || isNaN(data1)){
+validate24.errors = [{instancePath:instancePath+"/step-time",schemaPath:"#/properties/step-time/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
+return false;
+}
+}
+else {
+validate24.errors = [{instancePath:instancePath+"/step-time",schemaPath:"#/properties/step-time/type",keyword:"type",params:{type: "number"}}];
+return false;
+}
+}
+var valid1 = _errs4 === errors;
+}
+else {
+var valid1 = true;
+}
+}
+}
+}
+else {
+validate24.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+}
+validate24.errors = vErrors;
+return errors === 0;
+}
+validate24.evaluated = {"props":{"success":true,"step-time":true,"meeting":true,"record-id":true,"workflow":true},"dynamicProps":false,"dynamicItems":false};
+
+function validate53(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="https://confhooks.dev/schemas/bigbluebutton/rap-archive-ended.schema.json" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate53.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -1457,29 +3192,29 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.data === undefined) && (missing0 = "data")){
-validate84.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0}}];
+validate53.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
 if(data.data !== undefined){
 let data0 = data.data;
 const _errs1 = errors;
-if(!(validate53(data0, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate53.errors : vErrors.concat(validate53.errors);
+if(!(validate21(data0, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate21.errors : vErrors.concat(validate21.errors);
 errors = vErrors.length;
 }
 if(errors === _errs1){
 if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
 let missing1;
 if(((data0.id === undefined) && (missing1 = "id")) || ((data0.attributes === undefined) && (missing1 = "attributes"))){
-validate84.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1}}];
+validate53.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1}}];
 return false;
 }
 else {
 if(data0.id !== undefined){
 const _errs4 = errors;
-if("meeting-screenshare-started" !== data0.id){
-validate84.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/const",keyword:"const",params:{allowedValue: "meeting-screenshare-started"}}];
+if("rap-archive-ended" !== data0.id){
+validate53.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/const",keyword:"const",params:{allowedValue: "rap-archive-ended"}}];
 return false;
 }
 var valid2 = _errs4 === errors;
@@ -1491,42 +3226,55 @@ if(valid2){
 if(data0.attributes !== undefined){
 let data2 = data0.attributes;
 const _errs5 = errors;
+if(!(validate24(data2, {instancePath:instancePath+"/data/attributes",parentData:data0,parentDataProperty:"attributes",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate24.errors : vErrors.concat(validate24.errors);
+errors = vErrors.length;
+}
 if(errors === _errs5){
 if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
 let missing2;
-if((data2.meeting === undefined) && (missing2 = "meeting")){
-validate84.errors = [{instancePath:instancePath+"/data/attributes",schemaPath:"#/properties/data/properties/attributes/required",keyword:"required",params:{missingProperty: missing2}}];
+if(((data2.recorded === undefined) && (missing2 = "recorded")) || ((data2.duration === undefined) && (missing2 = "duration"))){
+validate53.errors = [{instancePath:instancePath+"/data/attributes",schemaPath:"#/properties/data/properties/attributes/required",keyword:"required",params:{missingProperty: missing2}}];
 return false;
 }
 else {
-if(data2.meeting !== undefined){
-const _errs7 = errors;
-if(!(validate56(data2.meeting, {instancePath:instancePath+"/data/attributes/meeting",parentData:data2,parentDataProperty:"meeting",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate56.errors : vErrors.concat(validate56.errors);
-errors = vErrors.length;
-}
-var valid3 = _errs7 === errors;
-}
-else {
-var valid3 = true;
-}
-if(valid3){
-if(data2.user !== undefined){
+if(data2.recorded !== undefined){
 const _errs8 = errors;
-if(!(validate62(data2.user, {instancePath:instancePath+"/data/attributes/user",parentData:data2,parentDataProperty:"user",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate62.errors : vErrors.concat(validate62.errors);
-errors = vErrors.length;
+if(typeof data2.recorded !== "boolean"){
+validate53.errors = [{instancePath:instancePath+"/data/attributes/recorded",schemaPath:"#/properties/data/properties/attributes/properties/recorded/type",keyword:"type",params:{type: "boolean"}}];
+return false;
 }
-var valid3 = _errs8 === errors;
-}
-else {
-var valid3 = true;
-}
-}
-}
+var valid4 = _errs8 === errors;
 }
 else {
-validate84.errors = [{instancePath:instancePath+"/data/attributes",schemaPath:"#/properties/data/properties/attributes/type",keyword:"type",params:{type: "object"}}];
+var valid4 = true;
+}
+if(valid4){
+if(data2.duration !== undefined){
+let data4 = data2.duration;
+const _errs10 = errors;
+if(errors === _errs10){
+if((typeof data4 == "number") && (isFinite(data4))){
+if(data4 < 0 || isNaN(data4)){
+validate53.errors = [{instancePath:instancePath+"/data/attributes/duration",schemaPath:"#/properties/data/properties/attributes/properties/duration/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
+return false;
+}
+}
+else {
+validate53.errors = [{instancePath:instancePath+"/data/attributes/duration",schemaPath:"#/properties/data/properties/attributes/properties/duration/type",keyword:"type",params:{type: "number"}}];
+return false;
+}
+}
+var valid4 = _errs10 === errors;
+}
+else {
+var valid4 = true;
+}
+}
+}
+}
+else {
+validate53.errors = [{instancePath:instancePath+"/data/attributes",schemaPath:"#/properties/data/properties/attributes/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
@@ -1539,7 +3287,7 @@ var valid2 = true;
 }
 }
 else {
-validate84.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"}}];
+validate53.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
@@ -1547,20 +3295,1297 @@ return false;
 }
 }
 else {
-validate84.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
+validate53.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate84.errors = vErrors;
+validate53.errors = vErrors;
 return errors === 0;
 }
-validate84.evaluated = {"props":{"data":true},"dynamicProps":false,"dynamicItems":false};
+validate53.evaluated = {"props":{"data":true},"dynamicProps":false,"dynamicItems":false};
 
-export const validateBigBlueButtonMeetingScreenshareStoppedEvent = validate88;
-const schema35 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/bigbluebutton/meeting-screenshare-stopped.schema.json","type":"object","properties":{"data":{"type":"object","allOf":[{"$ref":"common/event-data.schema.json"}],"properties":{"id":{"const":"meeting-screenshare-stopped"},"attributes":{"type":"object","properties":{"meeting":{"$ref":"common/meeting.schema.json"},"user":{"$ref":"common/user.schema.json"}},"required":["meeting"]}},"required":["id","attributes"]}},"required":["data"]};
+export const validateBigBlueButtonRapArchiveStartedEvent = validate56;
+const schema70 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/bigbluebutton/rap-archive-started.schema.json","type":"object","properties":{"data":{"type":"object","allOf":[{"$ref":"common/event-data.schema.json"}],"properties":{"id":{"const":"rap-archive-started"},"attributes":{"$ref":"common/rap-step.schema.json"}},"required":["id","attributes"]}},"required":["data"]};
+
+function validate56(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="https://confhooks.dev/schemas/bigbluebutton/rap-archive-started.schema.json" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate56.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.data === undefined) && (missing0 = "data")){
+validate56.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0}}];
+return false;
+}
+else {
+if(data.data !== undefined){
+let data0 = data.data;
+const _errs1 = errors;
+if(!(validate21(data0, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate21.errors : vErrors.concat(validate21.errors);
+errors = vErrors.length;
+}
+if(errors === _errs1){
+if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
+let missing1;
+if(((data0.id === undefined) && (missing1 = "id")) || ((data0.attributes === undefined) && (missing1 = "attributes"))){
+validate56.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1}}];
+return false;
+}
+else {
+if(data0.id !== undefined){
+const _errs4 = errors;
+if("rap-archive-started" !== data0.id){
+validate56.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/const",keyword:"const",params:{allowedValue: "rap-archive-started"}}];
+return false;
+}
+var valid2 = _errs4 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data0.attributes !== undefined){
+const _errs5 = errors;
+if(!(validate25(data0.attributes, {instancePath:instancePath+"/data/attributes",parentData:data0,parentDataProperty:"attributes",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate25.errors : vErrors.concat(validate25.errors);
+errors = vErrors.length;
+}
+var valid2 = _errs5 === errors;
+}
+else {
+var valid2 = true;
+}
+}
+}
+}
+else {
+validate56.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+}
+}
+}
+}
+else {
+validate56.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+}
+validate56.errors = vErrors;
+return errors === 0;
+}
+validate56.evaluated = {"props":{"data":true},"dynamicProps":false,"dynamicItems":false};
+
+export const validateBigBlueButtonRapDeletedEvent = validate59;
+const schema71 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/bigbluebutton/rap-deleted.schema.json","type":"object","properties":{"data":{"type":"object","allOf":[{"$ref":"common/event-data.schema.json"}],"properties":{"id":{"const":"rap-deleted"},"attributes":{"$ref":"common/recording-change.schema.json"}},"required":["id","attributes"]}},"required":["data"]};
+const schema39 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/bigbluebutton/common/recording-change.schema.json","type":"object","properties":{"meeting":{"type":"object","properties":{"internal-meeting-id":{"type":"string"},"external-meeting-id":{"type":"string"}}},"record-id":{"type":"string","minLength":1},"success":{"type":"boolean"},"step-time":{"type":"number","minimum":0},"workflow":{"type":"string"}},"required":["meeting"]};
+
+function validate59(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="https://confhooks.dev/schemas/bigbluebutton/rap-deleted.schema.json" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate59.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.data === undefined) && (missing0 = "data")){
+validate59.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0}}];
+return false;
+}
+else {
+if(data.data !== undefined){
+let data0 = data.data;
+const _errs1 = errors;
+if(!(validate21(data0, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate21.errors : vErrors.concat(validate21.errors);
+errors = vErrors.length;
+}
+if(errors === _errs1){
+if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
+let missing1;
+if(((data0.id === undefined) && (missing1 = "id")) || ((data0.attributes === undefined) && (missing1 = "attributes"))){
+validate59.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1}}];
+return false;
+}
+else {
+if(data0.id !== undefined){
+const _errs4 = errors;
+if("rap-deleted" !== data0.id){
+validate59.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/const",keyword:"const",params:{allowedValue: "rap-deleted"}}];
+return false;
+}
+var valid2 = _errs4 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data0.attributes !== undefined){
+let data2 = data0.attributes;
+const _errs5 = errors;
+const _errs6 = errors;
+if(errors === _errs6){
+if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
+let missing2;
+if((data2.meeting === undefined) && (missing2 = "meeting")){
+validate59.errors = [{instancePath:instancePath+"/data/attributes",schemaPath:"common/recording-change.schema.json/required",keyword:"required",params:{missingProperty: missing2}}];
+return false;
+}
+else {
+if(data2.meeting !== undefined){
+let data3 = data2.meeting;
+const _errs8 = errors;
+if(errors === _errs8){
+if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
+if(data3["internal-meeting-id"] !== undefined){
+const _errs10 = errors;
+if(typeof data3["internal-meeting-id"] !== "string"){
+validate59.errors = [{instancePath:instancePath+"/data/attributes/meeting/internal-meeting-id",schemaPath:"common/recording-change.schema.json/properties/meeting/properties/internal-meeting-id/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+var valid5 = _errs10 === errors;
+}
+else {
+var valid5 = true;
+}
+if(valid5){
+if(data3["external-meeting-id"] !== undefined){
+const _errs12 = errors;
+if(typeof data3["external-meeting-id"] !== "string"){
+validate59.errors = [{instancePath:instancePath+"/data/attributes/meeting/external-meeting-id",schemaPath:"common/recording-change.schema.json/properties/meeting/properties/external-meeting-id/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+var valid5 = _errs12 === errors;
+}
+else {
+var valid5 = true;
+}
+}
+}
+else {
+validate59.errors = [{instancePath:instancePath+"/data/attributes/meeting",schemaPath:"common/recording-change.schema.json/properties/meeting/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+}
+var valid4 = _errs8 === errors;
+}
+else {
+var valid4 = true;
+}
+if(valid4){
+if(data2["record-id"] !== undefined){
+let data6 = data2["record-id"];
+const _errs14 = errors;
+if(errors === _errs14){
+if(typeof data6 === "string"){
+if(data6.length < 1){
+validate59.errors = [{instancePath:instancePath+"/data/attributes/record-id",schemaPath:"common/recording-change.schema.json/properties/record-id/minLength",keyword:"minLength",params:{limit: 1}}];
+return false;
+}
+}
+else {
+validate59.errors = [{instancePath:instancePath+"/data/attributes/record-id",schemaPath:"common/recording-change.schema.json/properties/record-id/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+}
+var valid4 = _errs14 === errors;
+}
+else {
+var valid4 = true;
+}
+if(valid4){
+if(data2.success !== undefined){
+const _errs16 = errors;
+if(typeof data2.success !== "boolean"){
+validate59.errors = [{instancePath:instancePath+"/data/attributes/success",schemaPath:"common/recording-change.schema.json/properties/success/type",keyword:"type",params:{type: "boolean"}}];
+return false;
+}
+var valid4 = _errs16 === errors;
+}
+else {
+var valid4 = true;
+}
+if(valid4){
+if(data2["step-time"] !== undefined){
+let data8 = data2["step-time"];
+const _errs18 = errors;
+if(errors === _errs18){
+if((typeof data8 == "number") && (isFinite(data8))){
+if(data8 < 0 || isNaN(data8)){
+validate59.errors = [{instancePath:instancePath+"/data/attributes/step-time",schemaPath:"common/recording-change.schema.json/properties/step-time/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
+return false;
+}
+}
+else {
+validate59.errors = [{instancePath:instancePath+"/data/attributes/step-time",schemaPath:"common/recording-change.schema.json/properties/step-time/type",keyword:"type",params:{type: "number"}}];
+return false;
+}
+}
+var valid4 = _errs18 === errors;
+}
+else {
+var valid4 = true;
+}
+if(valid4){
+if(data2.workflow !== undefined){
+const _errs20 = errors;
+if(typeof data2.workflow !== "string"){
+validate59.errors = [{instancePath:instancePath+"/data/attributes/workflow",schemaPath:"common/recording-change.schema.json/properties/workflow/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+var valid4 = _errs20 === errors;
+}
+else {
+var valid4 = true;
+}
+}
+}
+}
+}
+}
+}
+else {
+validate59.errors = [{instancePath:instancePath+"/data/attributes",schemaPath:"common/recording-change.schema.json/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+}
+var valid2 = _errs5 === errors;
+}
+else {
+var valid2 = true;
+}
+}
+}
+}
+else {
+validate59.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+}
+}
+}
+}
+else {
+validate59.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+}
+validate59.errors = vErrors;
+return errors === 0;
+}
+validate59.evaluated = {"props":{"data":true},"dynamicProps":false,"dynamicItems":false};
+
+export const validateBigBlueButtonRapPostArchiveEndedEvent = validate61;
+const schema73 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/bigbluebutton/rap-post-archive-ended.schema.json","type":"object","properties":{"data":{"type":"object","allOf":[{"$ref":"common/event-data.schema.json"}],"properties":{"id":{"const":"rap-post-archive-ended"},"attributes":{"$ref":"common/rap-step-result.schema.json"}},"required":["id","attributes"]}},"required":["data"]};
+
+function validate61(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="https://confhooks.dev/schemas/bigbluebutton/rap-post-archive-ended.schema.json" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate61.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.data === undefined) && (missing0 = "data")){
+validate61.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0}}];
+return false;
+}
+else {
+if(data.data !== undefined){
+let data0 = data.data;
+const _errs1 = errors;
+if(!(validate21(data0, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate21.errors : vErrors.concat(validate21.errors);
+errors = vErrors.length;
+}
+if(errors === _errs1){
+if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
+let missing1;
+if(((data0.id === undefined) && (missing1 = "id")) || ((data0.attributes === undefined) && (missing1 = "attributes"))){
+validate61.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1}}];
+return false;
+}
+else {
+if(data0.id !== undefined){
+const _errs4 = errors;
+if("rap-post-archive-ended" !== data0.id){
+validate61.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/const",keyword:"const",params:{allowedValue: "rap-post-archive-ended"}}];
+return false;
+}
+var valid2 = _errs4 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data0.attributes !== undefined){
+const _errs5 = errors;
+if(!(validate24(data0.attributes, {instancePath:instancePath+"/data/attributes",parentData:data0,parentDataProperty:"attributes",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate24.errors : vErrors.concat(validate24.errors);
+errors = vErrors.length;
+}
+var valid2 = _errs5 === errors;
+}
+else {
+var valid2 = true;
+}
+}
+}
+}
+else {
+validate61.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+}
+}
+}
+}
+else {
+validate61.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+}
+validate61.errors = vErrors;
+return errors === 0;
+}
+validate61.evaluated = {"props":{"data":true},"dynamicProps":false,"dynamicItems":false};
+
+export const validateBigBlueButtonRapPostArchiveStartedEvent = validate64;
+const schema74 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/bigbluebutton/rap-post-archive-started.schema.json","type":"object","properties":{"data":{"type":"object","allOf":[{"$ref":"common/event-data.schema.json"}],"properties":{"id":{"const":"rap-post-archive-started"},"attributes":{"$ref":"common/rap-step.schema.json"}},"required":["id","attributes"]}},"required":["data"]};
+
+function validate64(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="https://confhooks.dev/schemas/bigbluebutton/rap-post-archive-started.schema.json" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate64.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.data === undefined) && (missing0 = "data")){
+validate64.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0}}];
+return false;
+}
+else {
+if(data.data !== undefined){
+let data0 = data.data;
+const _errs1 = errors;
+if(!(validate21(data0, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate21.errors : vErrors.concat(validate21.errors);
+errors = vErrors.length;
+}
+if(errors === _errs1){
+if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
+let missing1;
+if(((data0.id === undefined) && (missing1 = "id")) || ((data0.attributes === undefined) && (missing1 = "attributes"))){
+validate64.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1}}];
+return false;
+}
+else {
+if(data0.id !== undefined){
+const _errs4 = errors;
+if("rap-post-archive-started" !== data0.id){
+validate64.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/const",keyword:"const",params:{allowedValue: "rap-post-archive-started"}}];
+return false;
+}
+var valid2 = _errs4 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data0.attributes !== undefined){
+const _errs5 = errors;
+if(!(validate25(data0.attributes, {instancePath:instancePath+"/data/attributes",parentData:data0,parentDataProperty:"attributes",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate25.errors : vErrors.concat(validate25.errors);
+errors = vErrors.length;
+}
+var valid2 = _errs5 === errors;
+}
+else {
+var valid2 = true;
+}
+}
+}
+}
+else {
+validate64.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+}
+}
+}
+}
+else {
+validate64.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+}
+validate64.errors = vErrors;
+return errors === 0;
+}
+validate64.evaluated = {"props":{"data":true},"dynamicProps":false,"dynamicItems":false};
+
+export const validateBigBlueButtonRapPostProcessEndedEvent = validate67;
+const schema75 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/bigbluebutton/rap-post-process-ended.schema.json","type":"object","properties":{"data":{"type":"object","allOf":[{"$ref":"common/event-data.schema.json"}],"properties":{"id":{"const":"rap-post-process-ended"},"attributes":{"$ref":"common/rap-step-result.schema.json"}},"required":["id","attributes"]}},"required":["data"]};
+
+function validate67(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="https://confhooks.dev/schemas/bigbluebutton/rap-post-process-ended.schema.json" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate67.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.data === undefined) && (missing0 = "data")){
+validate67.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0}}];
+return false;
+}
+else {
+if(data.data !== undefined){
+let data0 = data.data;
+const _errs1 = errors;
+if(!(validate21(data0, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate21.errors : vErrors.concat(validate21.errors);
+errors = vErrors.length;
+}
+if(errors === _errs1){
+if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
+let missing1;
+if(((data0.id === undefined) && (missing1 = "id")) || ((data0.attributes === undefined) && (missing1 = "attributes"))){
+validate67.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1}}];
+return false;
+}
+else {
+if(data0.id !== undefined){
+const _errs4 = errors;
+if("rap-post-process-ended" !== data0.id){
+validate67.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/const",keyword:"const",params:{allowedValue: "rap-post-process-ended"}}];
+return false;
+}
+var valid2 = _errs4 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data0.attributes !== undefined){
+const _errs5 = errors;
+if(!(validate24(data0.attributes, {instancePath:instancePath+"/data/attributes",parentData:data0,parentDataProperty:"attributes",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate24.errors : vErrors.concat(validate24.errors);
+errors = vErrors.length;
+}
+var valid2 = _errs5 === errors;
+}
+else {
+var valid2 = true;
+}
+}
+}
+}
+else {
+validate67.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+}
+}
+}
+}
+else {
+validate67.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+}
+validate67.errors = vErrors;
+return errors === 0;
+}
+validate67.evaluated = {"props":{"data":true},"dynamicProps":false,"dynamicItems":false};
+
+export const validateBigBlueButtonRapPostProcessStartedEvent = validate70;
+const schema76 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/bigbluebutton/rap-post-process-started.schema.json","type":"object","properties":{"data":{"type":"object","allOf":[{"$ref":"common/event-data.schema.json"}],"properties":{"id":{"const":"rap-post-process-started"},"attributes":{"$ref":"common/rap-step.schema.json"}},"required":["id","attributes"]}},"required":["data"]};
+
+function validate70(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="https://confhooks.dev/schemas/bigbluebutton/rap-post-process-started.schema.json" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate70.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.data === undefined) && (missing0 = "data")){
+validate70.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0}}];
+return false;
+}
+else {
+if(data.data !== undefined){
+let data0 = data.data;
+const _errs1 = errors;
+if(!(validate21(data0, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate21.errors : vErrors.concat(validate21.errors);
+errors = vErrors.length;
+}
+if(errors === _errs1){
+if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
+let missing1;
+if(((data0.id === undefined) && (missing1 = "id")) || ((data0.attributes === undefined) && (missing1 = "attributes"))){
+validate70.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1}}];
+return false;
+}
+else {
+if(data0.id !== undefined){
+const _errs4 = errors;
+if("rap-post-process-started" !== data0.id){
+validate70.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/const",keyword:"const",params:{allowedValue: "rap-post-process-started"}}];
+return false;
+}
+var valid2 = _errs4 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data0.attributes !== undefined){
+const _errs5 = errors;
+if(!(validate25(data0.attributes, {instancePath:instancePath+"/data/attributes",parentData:data0,parentDataProperty:"attributes",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate25.errors : vErrors.concat(validate25.errors);
+errors = vErrors.length;
+}
+var valid2 = _errs5 === errors;
+}
+else {
+var valid2 = true;
+}
+}
+}
+}
+else {
+validate70.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+}
+}
+}
+}
+else {
+validate70.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+}
+validate70.errors = vErrors;
+return errors === 0;
+}
+validate70.evaluated = {"props":{"data":true},"dynamicProps":false,"dynamicItems":false};
+
+export const validateBigBlueButtonRapPostPublishEndedEvent = validate73;
+const schema77 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/bigbluebutton/rap-post-publish-ended.schema.json","type":"object","properties":{"data":{"type":"object","allOf":[{"$ref":"common/event-data.schema.json"}],"properties":{"id":{"const":"rap-post-publish-ended"},"attributes":{"$ref":"common/rap-step-result.schema.json"}},"required":["id","attributes"]}},"required":["data"]};
+
+function validate73(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="https://confhooks.dev/schemas/bigbluebutton/rap-post-publish-ended.schema.json" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate73.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.data === undefined) && (missing0 = "data")){
+validate73.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0}}];
+return false;
+}
+else {
+if(data.data !== undefined){
+let data0 = data.data;
+const _errs1 = errors;
+if(!(validate21(data0, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate21.errors : vErrors.concat(validate21.errors);
+errors = vErrors.length;
+}
+if(errors === _errs1){
+if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
+let missing1;
+if(((data0.id === undefined) && (missing1 = "id")) || ((data0.attributes === undefined) && (missing1 = "attributes"))){
+validate73.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1}}];
+return false;
+}
+else {
+if(data0.id !== undefined){
+const _errs4 = errors;
+if("rap-post-publish-ended" !== data0.id){
+validate73.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/const",keyword:"const",params:{allowedValue: "rap-post-publish-ended"}}];
+return false;
+}
+var valid2 = _errs4 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data0.attributes !== undefined){
+const _errs5 = errors;
+if(!(validate24(data0.attributes, {instancePath:instancePath+"/data/attributes",parentData:data0,parentDataProperty:"attributes",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate24.errors : vErrors.concat(validate24.errors);
+errors = vErrors.length;
+}
+var valid2 = _errs5 === errors;
+}
+else {
+var valid2 = true;
+}
+}
+}
+}
+else {
+validate73.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+}
+}
+}
+}
+else {
+validate73.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+}
+validate73.errors = vErrors;
+return errors === 0;
+}
+validate73.evaluated = {"props":{"data":true},"dynamicProps":false,"dynamicItems":false};
+
+export const validateBigBlueButtonRapPostPublishStartedEvent = validate76;
+const schema78 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/bigbluebutton/rap-post-publish-started.schema.json","type":"object","properties":{"data":{"type":"object","allOf":[{"$ref":"common/event-data.schema.json"}],"properties":{"id":{"const":"rap-post-publish-started"},"attributes":{"$ref":"common/rap-step.schema.json"}},"required":["id","attributes"]}},"required":["data"]};
+
+function validate76(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="https://confhooks.dev/schemas/bigbluebutton/rap-post-publish-started.schema.json" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate76.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.data === undefined) && (missing0 = "data")){
+validate76.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0}}];
+return false;
+}
+else {
+if(data.data !== undefined){
+let data0 = data.data;
+const _errs1 = errors;
+if(!(validate21(data0, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate21.errors : vErrors.concat(validate21.errors);
+errors = vErrors.length;
+}
+if(errors === _errs1){
+if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
+let missing1;
+if(((data0.id === undefined) && (missing1 = "id")) || ((data0.attributes === undefined) && (missing1 = "attributes"))){
+validate76.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1}}];
+return false;
+}
+else {
+if(data0.id !== undefined){
+const _errs4 = errors;
+if("rap-post-publish-started" !== data0.id){
+validate76.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/const",keyword:"const",params:{allowedValue: "rap-post-publish-started"}}];
+return false;
+}
+var valid2 = _errs4 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data0.attributes !== undefined){
+const _errs5 = errors;
+if(!(validate25(data0.attributes, {instancePath:instancePath+"/data/attributes",parentData:data0,parentDataProperty:"attributes",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate25.errors : vErrors.concat(validate25.errors);
+errors = vErrors.length;
+}
+var valid2 = _errs5 === errors;
+}
+else {
+var valid2 = true;
+}
+}
+}
+}
+else {
+validate76.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+}
+}
+}
+}
+else {
+validate76.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+}
+validate76.errors = vErrors;
+return errors === 0;
+}
+validate76.evaluated = {"props":{"data":true},"dynamicProps":false,"dynamicItems":false};
+
+export const validateBigBlueButtonRapProcessEndedEvent = validate79;
+const schema79 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/bigbluebutton/rap-process-ended.schema.json","type":"object","properties":{"data":{"type":"object","allOf":[{"$ref":"common/event-data.schema.json"}],"properties":{"id":{"const":"rap-process-ended"},"attributes":{"$ref":"common/rap-step-result.schema.json"}},"required":["id","attributes"]}},"required":["data"]};
+
+function validate79(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="https://confhooks.dev/schemas/bigbluebutton/rap-process-ended.schema.json" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate79.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.data === undefined) && (missing0 = "data")){
+validate79.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0}}];
+return false;
+}
+else {
+if(data.data !== undefined){
+let data0 = data.data;
+const _errs1 = errors;
+if(!(validate21(data0, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate21.errors : vErrors.concat(validate21.errors);
+errors = vErrors.length;
+}
+if(errors === _errs1){
+if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
+let missing1;
+if(((data0.id === undefined) && (missing1 = "id")) || ((data0.attributes === undefined) && (missing1 = "attributes"))){
+validate79.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1}}];
+return false;
+}
+else {
+if(data0.id !== undefined){
+const _errs4 = errors;
+if("rap-process-ended" !== data0.id){
+validate79.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/const",keyword:"const",params:{allowedValue: "rap-process-ended"}}];
+return false;
+}
+var valid2 = _errs4 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data0.attributes !== undefined){
+const _errs5 = errors;
+if(!(validate24(data0.attributes, {instancePath:instancePath+"/data/attributes",parentData:data0,parentDataProperty:"attributes",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate24.errors : vErrors.concat(validate24.errors);
+errors = vErrors.length;
+}
+var valid2 = _errs5 === errors;
+}
+else {
+var valid2 = true;
+}
+}
+}
+}
+else {
+validate79.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+}
+}
+}
+}
+else {
+validate79.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+}
+validate79.errors = vErrors;
+return errors === 0;
+}
+validate79.evaluated = {"props":{"data":true},"dynamicProps":false,"dynamicItems":false};
+
+export const validateBigBlueButtonRapProcessStartedEvent = validate82;
+const schema80 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/bigbluebutton/rap-process-started.schema.json","type":"object","properties":{"data":{"type":"object","allOf":[{"$ref":"common/event-data.schema.json"}],"properties":{"id":{"const":"rap-process-started"},"attributes":{"$ref":"common/rap-step.schema.json"}},"required":["id","attributes"]}},"required":["data"]};
+
+function validate82(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="https://confhooks.dev/schemas/bigbluebutton/rap-process-started.schema.json" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate82.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.data === undefined) && (missing0 = "data")){
+validate82.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0}}];
+return false;
+}
+else {
+if(data.data !== undefined){
+let data0 = data.data;
+const _errs1 = errors;
+if(!(validate21(data0, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate21.errors : vErrors.concat(validate21.errors);
+errors = vErrors.length;
+}
+if(errors === _errs1){
+if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
+let missing1;
+if(((data0.id === undefined) && (missing1 = "id")) || ((data0.attributes === undefined) && (missing1 = "attributes"))){
+validate82.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1}}];
+return false;
+}
+else {
+if(data0.id !== undefined){
+const _errs4 = errors;
+if("rap-process-started" !== data0.id){
+validate82.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/const",keyword:"const",params:{allowedValue: "rap-process-started"}}];
+return false;
+}
+var valid2 = _errs4 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data0.attributes !== undefined){
+const _errs5 = errors;
+if(!(validate25(data0.attributes, {instancePath:instancePath+"/data/attributes",parentData:data0,parentDataProperty:"attributes",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate25.errors : vErrors.concat(validate25.errors);
+errors = vErrors.length;
+}
+var valid2 = _errs5 === errors;
+}
+else {
+var valid2 = true;
+}
+}
+}
+}
+else {
+validate82.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+}
+}
+}
+}
+else {
+validate82.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+}
+validate82.errors = vErrors;
+return errors === 0;
+}
+validate82.evaluated = {"props":{"data":true},"dynamicProps":false,"dynamicItems":false};
+
+export const validateBigBlueButtonRapPublishEndedEvent = validate85;
+const schema81 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/bigbluebutton/rap-publish-ended.schema.json","type":"object","properties":{"data":{"type":"object","allOf":[{"$ref":"common/event-data.schema.json"}],"properties":{"id":{"const":"rap-publish-ended"},"attributes":{"type":"object","allOf":[{"$ref":"common/rap-step-result.schema.json"}],"properties":{"recording":{"type":"object","properties":{"name":{"type":"string"},"is-breakout":{"enum":[true,false,"true","false"]},"start-time":{"type":["string","number","null"]},"end-time":{"type":["string","number","null"]},"size":{"type":["string","number","null"]},"raw-size":{"type":["string","number","null"]},"metadata":{"type":"object","additionalProperties":{"type":["string","null"]}},"playback":{"type":"object","properties":{"format":{"type":"string"},"link":{"type":"string"},"processing_time":{"type":["string","number"]},"duration":{"type":["string","number"]},"size":{"type":["string","number"]},"extensions":{"type":"object","additionalProperties":{}}}},"download":{"type":["object","null"],"additionalProperties":{}}},"required":["name","metadata","playback"]}},"required":["recording"]}},"required":["id","attributes"]}},"required":["data"]};
+
+function validate85(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="https://confhooks.dev/schemas/bigbluebutton/rap-publish-ended.schema.json" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate85.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.data === undefined) && (missing0 = "data")){
+validate85.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0}}];
+return false;
+}
+else {
+if(data.data !== undefined){
+let data0 = data.data;
+const _errs1 = errors;
+if(!(validate21(data0, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate21.errors : vErrors.concat(validate21.errors);
+errors = vErrors.length;
+}
+if(errors === _errs1){
+if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
+let missing1;
+if(((data0.id === undefined) && (missing1 = "id")) || ((data0.attributes === undefined) && (missing1 = "attributes"))){
+validate85.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1}}];
+return false;
+}
+else {
+if(data0.id !== undefined){
+const _errs4 = errors;
+if("rap-publish-ended" !== data0.id){
+validate85.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/const",keyword:"const",params:{allowedValue: "rap-publish-ended"}}];
+return false;
+}
+var valid2 = _errs4 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data0.attributes !== undefined){
+let data2 = data0.attributes;
+const _errs5 = errors;
+if(!(validate24(data2, {instancePath:instancePath+"/data/attributes",parentData:data0,parentDataProperty:"attributes",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate24.errors : vErrors.concat(validate24.errors);
+errors = vErrors.length;
+}
+if(errors === _errs5){
+if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
+let missing2;
+if((data2.recording === undefined) && (missing2 = "recording")){
+validate85.errors = [{instancePath:instancePath+"/data/attributes",schemaPath:"#/properties/data/properties/attributes/required",keyword:"required",params:{missingProperty: missing2}}];
+return false;
+}
+else {
+if(data2.recording !== undefined){
+let data3 = data2.recording;
+const _errs8 = errors;
+if(errors === _errs8){
+if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
+let missing3;
+if((((data3.name === undefined) && (missing3 = "name")) || ((data3.metadata === undefined) && (missing3 = "metadata"))) || ((data3.playback === undefined) && (missing3 = "playback"))){
+validate85.errors = [{instancePath:instancePath+"/data/attributes/recording",schemaPath:"#/properties/data/properties/attributes/properties/recording/required",keyword:"required",params:{missingProperty: missing3}}];
+return false;
+}
+else {
+if(data3.name !== undefined){
+const _errs10 = errors;
+if(typeof data3.name !== "string"){
+validate85.errors = [{instancePath:instancePath+"/data/attributes/recording/name",schemaPath:"#/properties/data/properties/attributes/properties/recording/properties/name/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+var valid5 = _errs10 === errors;
+}
+else {
+var valid5 = true;
+}
+if(valid5){
+if(data3["is-breakout"] !== undefined){
+let data5 = data3["is-breakout"];
+const _errs12 = errors;
+if(!((((data5 === true) || (data5 === false)) || (data5 === "true")) || (data5 === "false"))){
+validate85.errors = [{instancePath:instancePath+"/data/attributes/recording/is-breakout",schemaPath:"#/properties/data/properties/attributes/properties/recording/properties/is-breakout/enum",keyword:"enum",params:{allowedValues: schema81.properties.data.properties.attributes.properties.recording.properties["is-breakout"].enum}}];
+return false;
+}
+var valid5 = _errs12 === errors;
+}
+else {
+var valid5 = true;
+}
+if(valid5){
+if(data3["start-time"] !== undefined){
+let data6 = data3["start-time"];
+const _errs13 = errors;
+if(((typeof data6 !== "string") && (!((typeof data6 == "number") && (isFinite(data6))))) && (data6 !== null)){
+validate85.errors = [{instancePath:instancePath+"/data/attributes/recording/start-time",schemaPath:"#/properties/data/properties/attributes/properties/recording/properties/start-time/type",keyword:"type",params:{type: schema81.properties.data.properties.attributes.properties.recording.properties["start-time"].type}}];
+return false;
+}
+var valid5 = _errs13 === errors;
+}
+else {
+var valid5 = true;
+}
+if(valid5){
+if(data3["end-time"] !== undefined){
+let data7 = data3["end-time"];
+const _errs15 = errors;
+if(((typeof data7 !== "string") && (!((typeof data7 == "number") && (isFinite(data7))))) && (data7 !== null)){
+validate85.errors = [{instancePath:instancePath+"/data/attributes/recording/end-time",schemaPath:"#/properties/data/properties/attributes/properties/recording/properties/end-time/type",keyword:"type",params:{type: schema81.properties.data.properties.attributes.properties.recording.properties["end-time"].type}}];
+return false;
+}
+var valid5 = _errs15 === errors;
+}
+else {
+var valid5 = true;
+}
+if(valid5){
+if(data3.size !== undefined){
+let data8 = data3.size;
+const _errs17 = errors;
+if(((typeof data8 !== "string") && (!((typeof data8 == "number") && (isFinite(data8))))) && (data8 !== null)){
+validate85.errors = [{instancePath:instancePath+"/data/attributes/recording/size",schemaPath:"#/properties/data/properties/attributes/properties/recording/properties/size/type",keyword:"type",params:{type: schema81.properties.data.properties.attributes.properties.recording.properties.size.type}}];
+return false;
+}
+var valid5 = _errs17 === errors;
+}
+else {
+var valid5 = true;
+}
+if(valid5){
+if(data3["raw-size"] !== undefined){
+let data9 = data3["raw-size"];
+const _errs19 = errors;
+if(((typeof data9 !== "string") && (!((typeof data9 == "number") && (isFinite(data9))))) && (data9 !== null)){
+validate85.errors = [{instancePath:instancePath+"/data/attributes/recording/raw-size",schemaPath:"#/properties/data/properties/attributes/properties/recording/properties/raw-size/type",keyword:"type",params:{type: schema81.properties.data.properties.attributes.properties.recording.properties["raw-size"].type}}];
+return false;
+}
+var valid5 = _errs19 === errors;
+}
+else {
+var valid5 = true;
+}
+if(valid5){
+if(data3.metadata !== undefined){
+let data10 = data3.metadata;
+const _errs21 = errors;
+if(errors === _errs21){
+if(data10 && typeof data10 == "object" && !Array.isArray(data10)){
+for(const key0 in data10){
+let data11 = data10[key0];
+const _errs24 = errors;
+if((typeof data11 !== "string") && (data11 !== null)){
+validate85.errors = [{instancePath:instancePath+"/data/attributes/recording/metadata/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/data/properties/attributes/properties/recording/properties/metadata/additionalProperties/type",keyword:"type",params:{type: schema81.properties.data.properties.attributes.properties.recording.properties.metadata.additionalProperties.type}}];
+return false;
+}
+var valid6 = _errs24 === errors;
+if(!valid6){
+break;
+}
+}
+}
+else {
+validate85.errors = [{instancePath:instancePath+"/data/attributes/recording/metadata",schemaPath:"#/properties/data/properties/attributes/properties/recording/properties/metadata/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+}
+var valid5 = _errs21 === errors;
+}
+else {
+var valid5 = true;
+}
+if(valid5){
+if(data3.playback !== undefined){
+let data12 = data3.playback;
+const _errs26 = errors;
+if(errors === _errs26){
+if(data12 && typeof data12 == "object" && !Array.isArray(data12)){
+if(data12.format !== undefined){
+const _errs28 = errors;
+if(typeof data12.format !== "string"){
+validate85.errors = [{instancePath:instancePath+"/data/attributes/recording/playback/format",schemaPath:"#/properties/data/properties/attributes/properties/recording/properties/playback/properties/format/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+var valid7 = _errs28 === errors;
+}
+else {
+var valid7 = true;
+}
+if(valid7){
+if(data12.link !== undefined){
+const _errs30 = errors;
+if(typeof data12.link !== "string"){
+validate85.errors = [{instancePath:instancePath+"/data/attributes/recording/playback/link",schemaPath:"#/properties/data/properties/attributes/properties/recording/properties/playback/properties/link/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+var valid7 = _errs30 === errors;
+}
+else {
+var valid7 = true;
+}
+if(valid7){
+if(data12.processing_time !== undefined){
+let data15 = data12.processing_time;
+const _errs32 = errors;
+if((typeof data15 !== "string") && (!((typeof data15 == "number") && (isFinite(data15))))){
+validate85.errors = [{instancePath:instancePath+"/data/attributes/recording/playback/processing_time",schemaPath:"#/properties/data/properties/attributes/properties/recording/properties/playback/properties/processing_time/type",keyword:"type",params:{type: schema81.properties.data.properties.attributes.properties.recording.properties.playback.properties.processing_time.type}}];
+return false;
+}
+var valid7 = _errs32 === errors;
+}
+else {
+var valid7 = true;
+}
+if(valid7){
+if(data12.duration !== undefined){
+let data16 = data12.duration;
+const _errs34 = errors;
+if((typeof data16 !== "string") && (!((typeof data16 == "number") && (isFinite(data16))))){
+validate85.errors = [{instancePath:instancePath+"/data/attributes/recording/playback/duration",schemaPath:"#/properties/data/properties/attributes/properties/recording/properties/playback/properties/duration/type",keyword:"type",params:{type: schema81.properties.data.properties.attributes.properties.recording.properties.playback.properties.duration.type}}];
+return false;
+}
+var valid7 = _errs34 === errors;
+}
+else {
+var valid7 = true;
+}
+if(valid7){
+if(data12.size !== undefined){
+let data17 = data12.size;
+const _errs36 = errors;
+if((typeof data17 !== "string") && (!((typeof data17 == "number") && (isFinite(data17))))){
+validate85.errors = [{instancePath:instancePath+"/data/attributes/recording/playback/size",schemaPath:"#/properties/data/properties/attributes/properties/recording/properties/playback/properties/size/type",keyword:"type",params:{type: schema81.properties.data.properties.attributes.properties.recording.properties.playback.properties.size.type}}];
+return false;
+}
+var valid7 = _errs36 === errors;
+}
+else {
+var valid7 = true;
+}
+if(valid7){
+if(data12.extensions !== undefined){
+let data18 = data12.extensions;
+const _errs38 = errors;
+if(errors === _errs38){
+if(data18 && typeof data18 == "object" && !Array.isArray(data18)){
+}
+else {
+validate85.errors = [{instancePath:instancePath+"/data/attributes/recording/playback/extensions",schemaPath:"#/properties/data/properties/attributes/properties/recording/properties/playback/properties/extensions/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+}
+var valid7 = _errs38 === errors;
+}
+else {
+var valid7 = true;
+}
+}
+}
+}
+}
+}
+}
+else {
+validate85.errors = [{instancePath:instancePath+"/data/attributes/recording/playback",schemaPath:"#/properties/data/properties/attributes/properties/recording/properties/playback/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+}
+var valid5 = _errs26 === errors;
+}
+else {
+var valid5 = true;
+}
+if(valid5){
+if(data3.download !== undefined){
+let data19 = data3.download;
+const _errs41 = errors;
+if((!(data19 && typeof data19 == "object" && !Array.isArray(data19))) && (data19 !== null)){
+validate85.errors = [{instancePath:instancePath+"/data/attributes/recording/download",schemaPath:"#/properties/data/properties/attributes/properties/recording/properties/download/type",keyword:"type",params:{type: schema81.properties.data.properties.attributes.properties.recording.properties.download.type}}];
+return false;
+}
+var valid5 = _errs41 === errors;
+}
+else {
+var valid5 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate85.errors = [{instancePath:instancePath+"/data/attributes/recording",schemaPath:"#/properties/data/properties/attributes/properties/recording/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+}
+}
+}
+}
+else {
+validate85.errors = [{instancePath:instancePath+"/data/attributes",schemaPath:"#/properties/data/properties/attributes/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+}
+var valid2 = _errs5 === errors;
+}
+else {
+var valid2 = true;
+}
+}
+}
+}
+else {
+validate85.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+}
+}
+}
+}
+else {
+validate85.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+}
+validate85.errors = vErrors;
+return errors === 0;
+}
+validate85.evaluated = {"props":{"data":true},"dynamicProps":false,"dynamicItems":false};
+
+export const validateBigBlueButtonRapPublishStartedEvent = validate88;
+const schema82 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/bigbluebutton/rap-publish-started.schema.json","type":"object","properties":{"data":{"type":"object","allOf":[{"$ref":"common/event-data.schema.json"}],"properties":{"id":{"const":"rap-publish-started"},"attributes":{"$ref":"common/rap-step.schema.json"}},"required":["id","attributes"]}},"required":["data"]};
 
 function validate88(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="https://confhooks.dev/schemas/bigbluebutton/meeting-screenshare-stopped.schema.json" */;
+/*# sourceURL="https://confhooks.dev/schemas/bigbluebutton/rap-publish-started.schema.json" */;
 let vErrors = null;
 let errors = 0;
 const evaluated0 = validate88.evaluated;
@@ -1581,8 +4606,8 @@ else {
 if(data.data !== undefined){
 let data0 = data.data;
 const _errs1 = errors;
-if(!(validate53(data0, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate53.errors : vErrors.concat(validate53.errors);
+if(!(validate21(data0, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate21.errors : vErrors.concat(validate21.errors);
 errors = vErrors.length;
 }
 if(errors === _errs1){
@@ -1595,8 +4620,8 @@ return false;
 else {
 if(data0.id !== undefined){
 const _errs4 = errors;
-if("meeting-screenshare-stopped" !== data0.id){
-validate88.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/const",keyword:"const",params:{allowedValue: "meeting-screenshare-stopped"}}];
+if("rap-publish-started" !== data0.id){
+validate88.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/const",keyword:"const",params:{allowedValue: "rap-publish-started"}}];
 return false;
 }
 var valid2 = _errs4 === errors;
@@ -1606,46 +4631,10 @@ var valid2 = true;
 }
 if(valid2){
 if(data0.attributes !== undefined){
-let data2 = data0.attributes;
 const _errs5 = errors;
-if(errors === _errs5){
-if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
-let missing2;
-if((data2.meeting === undefined) && (missing2 = "meeting")){
-validate88.errors = [{instancePath:instancePath+"/data/attributes",schemaPath:"#/properties/data/properties/attributes/required",keyword:"required",params:{missingProperty: missing2}}];
-return false;
-}
-else {
-if(data2.meeting !== undefined){
-const _errs7 = errors;
-if(!(validate56(data2.meeting, {instancePath:instancePath+"/data/attributes/meeting",parentData:data2,parentDataProperty:"meeting",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate56.errors : vErrors.concat(validate56.errors);
+if(!(validate25(data0.attributes, {instancePath:instancePath+"/data/attributes",parentData:data0,parentDataProperty:"attributes",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate25.errors : vErrors.concat(validate25.errors);
 errors = vErrors.length;
-}
-var valid3 = _errs7 === errors;
-}
-else {
-var valid3 = true;
-}
-if(valid3){
-if(data2.user !== undefined){
-const _errs8 = errors;
-if(!(validate62(data2.user, {instancePath:instancePath+"/data/attributes/user",parentData:data2,parentDataProperty:"user",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate62.errors : vErrors.concat(validate62.errors);
-errors = vErrors.length;
-}
-var valid3 = _errs8 === errors;
-}
-else {
-var valid3 = true;
-}
-}
-}
-}
-else {
-validate88.errors = [{instancePath:instancePath+"/data/attributes",schemaPath:"#/properties/data/properties/attributes/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
 }
 var valid2 = _errs5 === errors;
 }
@@ -1673,14 +4662,14 @@ return errors === 0;
 }
 validate88.evaluated = {"props":{"data":true},"dynamicProps":false,"dynamicItems":false};
 
-export const validateBigBlueButtonPadContentEvent = validate92;
-const schema36 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/bigbluebutton/pad-content.schema.json","type":"object","properties":{"data":{"type":"object","allOf":[{"$ref":"common/event-data.schema.json"}],"properties":{"id":{"const":"pad-content"},"attributes":{"type":"object","properties":{"meeting":{"$ref":"common/meeting.schema.json"},"pad":{"type":"object","properties":{"id":{"type":"string","minLength":1},"external-pad-id":{"type":"string"},"rev":{"type":["string","integer"]},"start":{"type":"integer","minimum":0},"end":{"type":"integer","minimum":0},"text":{"type":"string"}},"required":["id","external-pad-id","rev","start","end","text"]}},"required":["meeting","pad"]}},"required":["id","attributes"]}},"required":["data"]};
+export const validateBigBlueButtonRapPublishedEvent = validate91;
+const schema83 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/bigbluebutton/rap-published.schema.json","type":"object","properties":{"data":{"type":"object","allOf":[{"$ref":"common/event-data.schema.json"}],"properties":{"id":{"const":"rap-published"},"attributes":{"$ref":"common/recording-change.schema.json"}},"required":["id","attributes"]}},"required":["data"]};
 
-function validate92(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="https://confhooks.dev/schemas/bigbluebutton/pad-content.schema.json" */;
+function validate91(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="https://confhooks.dev/schemas/bigbluebutton/rap-published.schema.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate92.evaluated;
+const evaluated0 = validate91.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -1691,29 +4680,29 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.data === undefined) && (missing0 = "data")){
-validate92.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0}}];
+validate91.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
 if(data.data !== undefined){
 let data0 = data.data;
 const _errs1 = errors;
-if(!(validate53(data0, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate53.errors : vErrors.concat(validate53.errors);
+if(!(validate21(data0, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate21.errors : vErrors.concat(validate21.errors);
 errors = vErrors.length;
 }
 if(errors === _errs1){
 if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
 let missing1;
 if(((data0.id === undefined) && (missing1 = "id")) || ((data0.attributes === undefined) && (missing1 = "attributes"))){
-validate92.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1}}];
+validate91.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1}}];
 return false;
 }
 else {
 if(data0.id !== undefined){
 const _errs4 = errors;
-if("pad-content" !== data0.id){
-validate92.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/const",keyword:"const",params:{allowedValue: "pad-content"}}];
+if("rap-published" !== data0.id){
+validate91.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/const",keyword:"const",params:{allowedValue: "rap-published"}}];
 return false;
 }
 var valid2 = _errs4 === errors;
@@ -1725,76 +4714,70 @@ if(valid2){
 if(data0.attributes !== undefined){
 let data2 = data0.attributes;
 const _errs5 = errors;
-if(errors === _errs5){
+const _errs6 = errors;
+if(errors === _errs6){
 if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
 let missing2;
-if(((data2.meeting === undefined) && (missing2 = "meeting")) || ((data2.pad === undefined) && (missing2 = "pad"))){
-validate92.errors = [{instancePath:instancePath+"/data/attributes",schemaPath:"#/properties/data/properties/attributes/required",keyword:"required",params:{missingProperty: missing2}}];
+if((data2.meeting === undefined) && (missing2 = "meeting")){
+validate91.errors = [{instancePath:instancePath+"/data/attributes",schemaPath:"common/recording-change.schema.json/required",keyword:"required",params:{missingProperty: missing2}}];
 return false;
 }
 else {
 if(data2.meeting !== undefined){
-const _errs7 = errors;
-if(!(validate56(data2.meeting, {instancePath:instancePath+"/data/attributes/meeting",parentData:data2,parentDataProperty:"meeting",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate56.errors : vErrors.concat(validate56.errors);
-errors = vErrors.length;
-}
-var valid3 = _errs7 === errors;
-}
-else {
-var valid3 = true;
-}
-if(valid3){
-if(data2.pad !== undefined){
-let data4 = data2.pad;
+let data3 = data2.meeting;
 const _errs8 = errors;
 if(errors === _errs8){
-if(data4 && typeof data4 == "object" && !Array.isArray(data4)){
-let missing3;
-if(((((((data4.id === undefined) && (missing3 = "id")) || ((data4["external-pad-id"] === undefined) && (missing3 = "external-pad-id"))) || ((data4.rev === undefined) && (missing3 = "rev"))) || ((data4.start === undefined) && (missing3 = "start"))) || ((data4.end === undefined) && (missing3 = "end"))) || ((data4.text === undefined) && (missing3 = "text"))){
-validate92.errors = [{instancePath:instancePath+"/data/attributes/pad",schemaPath:"#/properties/data/properties/attributes/properties/pad/required",keyword:"required",params:{missingProperty: missing3}}];
-return false;
-}
-else {
-if(data4.id !== undefined){
-let data5 = data4.id;
+if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
+if(data3["internal-meeting-id"] !== undefined){
 const _errs10 = errors;
-if(errors === _errs10){
-if(typeof data5 === "string"){
-if(data5.length < 1){
-validate92.errors = [{instancePath:instancePath+"/data/attributes/pad/id",schemaPath:"#/properties/data/properties/attributes/properties/pad/properties/id/minLength",keyword:"minLength",params:{limit: 1}}];
+if(typeof data3["internal-meeting-id"] !== "string"){
+validate91.errors = [{instancePath:instancePath+"/data/attributes/meeting/internal-meeting-id",schemaPath:"common/recording-change.schema.json/properties/meeting/properties/internal-meeting-id/type",keyword:"type",params:{type: "string"}}];
 return false;
 }
+var valid5 = _errs10 === errors;
 }
 else {
-validate92.errors = [{instancePath:instancePath+"/data/attributes/pad/id",schemaPath:"#/properties/data/properties/attributes/properties/pad/properties/id/type",keyword:"type",params:{type: "string"}}];
-return false;
+var valid5 = true;
 }
-}
-var valid4 = _errs10 === errors;
-}
-else {
-var valid4 = true;
-}
-if(valid4){
-if(data4["external-pad-id"] !== undefined){
+if(valid5){
+if(data3["external-meeting-id"] !== undefined){
 const _errs12 = errors;
-if(typeof data4["external-pad-id"] !== "string"){
-validate92.errors = [{instancePath:instancePath+"/data/attributes/pad/external-pad-id",schemaPath:"#/properties/data/properties/attributes/properties/pad/properties/external-pad-id/type",keyword:"type",params:{type: "string"}}];
+if(typeof data3["external-meeting-id"] !== "string"){
+validate91.errors = [{instancePath:instancePath+"/data/attributes/meeting/external-meeting-id",schemaPath:"common/recording-change.schema.json/properties/meeting/properties/external-meeting-id/type",keyword:"type",params:{type: "string"}}];
 return false;
 }
-var valid4 = _errs12 === errors;
+var valid5 = _errs12 === errors;
+}
+else {
+var valid5 = true;
+}
+}
+}
+else {
+validate91.errors = [{instancePath:instancePath+"/data/attributes/meeting",schemaPath:"common/recording-change.schema.json/properties/meeting/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+}
+var valid4 = _errs8 === errors;
 }
 else {
 var valid4 = true;
 }
 if(valid4){
-if(data4.rev !== undefined){
-let data7 = data4.rev;
+if(data2["record-id"] !== undefined){
+let data6 = data2["record-id"];
 const _errs14 = errors;
-if((typeof data7 !== "string") && (!(((typeof data7 == "number") && (!(data7 % 1) && !isNaN(data7))) && (isFinite(data7))))){
-validate92.errors = [{instancePath:instancePath+"/data/attributes/pad/rev",schemaPath:"#/properties/data/properties/attributes/properties/pad/properties/rev/type",keyword:"type",params:{type: schema36.properties.data.properties.attributes.properties.pad.properties.rev.type}}];
+if(errors === _errs14){
+if(typeof data6 === "string"){
+if(data6.length < 1){
+validate91.errors = [{instancePath:instancePath+"/data/attributes/record-id",schemaPath:"common/recording-change.schema.json/properties/record-id/minLength",keyword:"minLength",params:{limit: 1}}];
 return false;
+}
+}
+else {
+validate91.errors = [{instancePath:instancePath+"/data/attributes/record-id",schemaPath:"common/recording-change.schema.json/properties/record-id/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
 }
 var valid4 = _errs14 === errors;
 }
@@ -1802,20 +4785,11 @@ else {
 var valid4 = true;
 }
 if(valid4){
-if(data4.start !== undefined){
-let data8 = data4.start;
+if(data2.success !== undefined){
 const _errs16 = errors;
-if(!(((typeof data8 == "number") && (!(data8 % 1) && !isNaN(data8))) && (isFinite(data8)))){
-validate92.errors = [{instancePath:instancePath+"/data/attributes/pad/start",schemaPath:"#/properties/data/properties/attributes/properties/pad/properties/start/type",keyword:"type",params:{type: "integer"}}];
+if(typeof data2.success !== "boolean"){
+validate91.errors = [{instancePath:instancePath+"/data/attributes/success",schemaPath:"common/recording-change.schema.json/properties/success/type",keyword:"type",params:{type: "boolean"}}];
 return false;
-}
-if(errors === _errs16){
-if((typeof data8 == "number") && (isFinite(data8))){
-if(data8 < 0 || isNaN(data8)){
-validate92.errors = [{instancePath:instancePath+"/data/attributes/pad/start",schemaPath:"#/properties/data/properties/attributes/properties/pad/properties/start/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
-return false;
-}
-}
 }
 var valid4 = _errs16 === errors;
 }
@@ -1823,19 +4797,19 @@ else {
 var valid4 = true;
 }
 if(valid4){
-if(data4.end !== undefined){
-let data9 = data4.end;
+if(data2["step-time"] !== undefined){
+let data8 = data2["step-time"];
 const _errs18 = errors;
-if(!(((typeof data9 == "number") && (!(data9 % 1) && !isNaN(data9))) && (isFinite(data9)))){
-validate92.errors = [{instancePath:instancePath+"/data/attributes/pad/end",schemaPath:"#/properties/data/properties/attributes/properties/pad/properties/end/type",keyword:"type",params:{type: "integer"}}];
-return false;
-}
 if(errors === _errs18){
-if((typeof data9 == "number") && (isFinite(data9))){
-if(data9 < 0 || isNaN(data9)){
-validate92.errors = [{instancePath:instancePath+"/data/attributes/pad/end",schemaPath:"#/properties/data/properties/attributes/properties/pad/properties/end/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
+if((typeof data8 == "number") && (isFinite(data8))){
+if(data8 < 0 || isNaN(data8)){
+validate91.errors = [{instancePath:instancePath+"/data/attributes/step-time",schemaPath:"common/recording-change.schema.json/properties/step-time/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
+}
+else {
+validate91.errors = [{instancePath:instancePath+"/data/attributes/step-time",schemaPath:"common/recording-change.schema.json/properties/step-time/type",keyword:"type",params:{type: "number"}}];
+return false;
 }
 }
 var valid4 = _errs18 === errors;
@@ -1844,10 +4818,10 @@ else {
 var valid4 = true;
 }
 if(valid4){
-if(data4.text !== undefined){
+if(data2.workflow !== undefined){
 const _errs20 = errors;
-if(typeof data4.text !== "string"){
-validate92.errors = [{instancePath:instancePath+"/data/attributes/pad/text",schemaPath:"#/properties/data/properties/attributes/properties/pad/properties/text/type",keyword:"type",params:{type: "string"}}];
+if(typeof data2.workflow !== "string"){
+validate91.errors = [{instancePath:instancePath+"/data/attributes/workflow",schemaPath:"common/recording-change.schema.json/properties/workflow/type",keyword:"type",params:{type: "string"}}];
 return false;
 }
 var valid4 = _errs20 === errors;
@@ -1861,22 +4835,8 @@ var valid4 = true;
 }
 }
 }
-}
 else {
-validate92.errors = [{instancePath:instancePath+"/data/attributes/pad",schemaPath:"#/properties/data/properties/attributes/properties/pad/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-}
-var valid3 = _errs8 === errors;
-}
-else {
-var valid3 = true;
-}
-}
-}
-}
-else {
-validate92.errors = [{instancePath:instancePath+"/data/attributes",schemaPath:"#/properties/data/properties/attributes/type",keyword:"type",params:{type: "object"}}];
+validate91.errors = [{instancePath:instancePath+"/data/attributes",schemaPath:"common/recording-change.schema.json/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
@@ -1889,7 +4849,7 @@ var valid2 = true;
 }
 }
 else {
-validate92.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"}}];
+validate91.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
@@ -1897,23 +4857,23 @@ return false;
 }
 }
 else {
-validate92.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
+validate91.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate92.errors = vErrors;
+validate91.errors = vErrors;
 return errors === 0;
 }
-validate92.evaluated = {"props":{"data":true},"dynamicProps":false,"dynamicItems":false};
+validate91.evaluated = {"props":{"data":true},"dynamicProps":false,"dynamicItems":false};
 
-export const validateBigBlueButtonPollRespondedEvent = validate95;
-const schema37 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/bigbluebutton/poll-responded.schema.json","type":"object","properties":{"data":{"type":"object","allOf":[{"$ref":"common/event-data.schema.json"}],"properties":{"id":{"const":"poll-responded"},"attributes":{"type":"object","properties":{"meeting":{"$ref":"common/meeting.schema.json"},"user":{"$ref":"common/user.schema.json"},"poll":{"type":"object","properties":{"id":{"type":"string","minLength":1},"answerIds":{"type":"array","items":{"type":"integer","minimum":0}}},"required":["id","answerIds"]}},"required":["meeting","user","poll"]}},"required":["id","attributes"]}},"required":["data"]};
+export const validateBigBlueButtonRapSanityEndedEvent = validate93;
+const schema85 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/bigbluebutton/rap-sanity-ended.schema.json","type":"object","properties":{"data":{"type":"object","allOf":[{"$ref":"common/event-data.schema.json"}],"properties":{"id":{"const":"rap-sanity-ended"},"attributes":{"$ref":"common/rap-step-result.schema.json"}},"required":["id","attributes"]}},"required":["data"]};
 
-function validate95(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="https://confhooks.dev/schemas/bigbluebutton/poll-responded.schema.json" */;
+function validate93(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="https://confhooks.dev/schemas/bigbluebutton/rap-sanity-ended.schema.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate95.evaluated;
+const evaluated0 = validate93.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -1924,29 +4884,29 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.data === undefined) && (missing0 = "data")){
-validate95.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0}}];
+validate93.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
 if(data.data !== undefined){
 let data0 = data.data;
 const _errs1 = errors;
-if(!(validate53(data0, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate53.errors : vErrors.concat(validate53.errors);
+if(!(validate21(data0, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate21.errors : vErrors.concat(validate21.errors);
 errors = vErrors.length;
 }
 if(errors === _errs1){
 if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
 let missing1;
 if(((data0.id === undefined) && (missing1 = "id")) || ((data0.attributes === undefined) && (missing1 = "attributes"))){
-validate95.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1}}];
+validate93.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1}}];
 return false;
 }
 else {
 if(data0.id !== undefined){
 const _errs4 = errors;
-if("poll-responded" !== data0.id){
-validate95.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/const",keyword:"const",params:{allowedValue: "poll-responded"}}];
+if("rap-sanity-ended" !== data0.id){
+validate93.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/const",keyword:"const",params:{allowedValue: "rap-sanity-ended"}}];
 return false;
 }
 var valid2 = _errs4 === errors;
@@ -1956,131 +4916,10 @@ var valid2 = true;
 }
 if(valid2){
 if(data0.attributes !== undefined){
-let data2 = data0.attributes;
 const _errs5 = errors;
-if(errors === _errs5){
-if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
-let missing2;
-if((((data2.meeting === undefined) && (missing2 = "meeting")) || ((data2.user === undefined) && (missing2 = "user"))) || ((data2.poll === undefined) && (missing2 = "poll"))){
-validate95.errors = [{instancePath:instancePath+"/data/attributes",schemaPath:"#/properties/data/properties/attributes/required",keyword:"required",params:{missingProperty: missing2}}];
-return false;
-}
-else {
-if(data2.meeting !== undefined){
-const _errs7 = errors;
-if(!(validate56(data2.meeting, {instancePath:instancePath+"/data/attributes/meeting",parentData:data2,parentDataProperty:"meeting",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate56.errors : vErrors.concat(validate56.errors);
+if(!(validate24(data0.attributes, {instancePath:instancePath+"/data/attributes",parentData:data0,parentDataProperty:"attributes",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate24.errors : vErrors.concat(validate24.errors);
 errors = vErrors.length;
-}
-var valid3 = _errs7 === errors;
-}
-else {
-var valid3 = true;
-}
-if(valid3){
-if(data2.user !== undefined){
-const _errs8 = errors;
-if(!(validate62(data2.user, {instancePath:instancePath+"/data/attributes/user",parentData:data2,parentDataProperty:"user",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate62.errors : vErrors.concat(validate62.errors);
-errors = vErrors.length;
-}
-var valid3 = _errs8 === errors;
-}
-else {
-var valid3 = true;
-}
-if(valid3){
-if(data2.poll !== undefined){
-let data5 = data2.poll;
-const _errs9 = errors;
-if(errors === _errs9){
-if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
-let missing3;
-if(((data5.id === undefined) && (missing3 = "id")) || ((data5.answerIds === undefined) && (missing3 = "answerIds"))){
-validate95.errors = [{instancePath:instancePath+"/data/attributes/poll",schemaPath:"#/properties/data/properties/attributes/properties/poll/required",keyword:"required",params:{missingProperty: missing3}}];
-return false;
-}
-else {
-if(data5.id !== undefined){
-let data6 = data5.id;
-const _errs11 = errors;
-if(errors === _errs11){
-if(typeof data6 === "string"){
-if(data6.length < 1){
-validate95.errors = [{instancePath:instancePath+"/data/attributes/poll/id",schemaPath:"#/properties/data/properties/attributes/properties/poll/properties/id/minLength",keyword:"minLength",params:{limit: 1}}];
-return false;
-}
-}
-else {
-validate95.errors = [{instancePath:instancePath+"/data/attributes/poll/id",schemaPath:"#/properties/data/properties/attributes/properties/poll/properties/id/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-}
-var valid4 = _errs11 === errors;
-}
-else {
-var valid4 = true;
-}
-if(valid4){
-if(data5.answerIds !== undefined){
-let data7 = data5.answerIds;
-const _errs13 = errors;
-if(errors === _errs13){
-if(Array.isArray(data7)){
-var valid5 = true;
-const len0 = data7.length;
-for(let i0=0; i0<len0; i0++){
-let data8 = data7[i0];
-const _errs15 = errors;
-if(!(((typeof data8 == "number") && (!(data8 % 1) && !isNaN(data8))) && (isFinite(data8)))){
-validate95.errors = [{instancePath:instancePath+"/data/attributes/poll/answerIds/" + i0,schemaPath:"#/properties/data/properties/attributes/properties/poll/properties/answerIds/items/type",keyword:"type",params:{type: "integer"}}];
-return false;
-}
-if(errors === _errs15){
-if((typeof data8 == "number") && (isFinite(data8))){
-if(data8 < 0 || isNaN(data8)){
-validate95.errors = [{instancePath:instancePath+"/data/attributes/poll/answerIds/" + i0,schemaPath:"#/properties/data/properties/attributes/properties/poll/properties/answerIds/items/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
-return false;
-}
-}
-}
-var valid5 = _errs15 === errors;
-if(!valid5){
-break;
-}
-}
-}
-else {
-validate95.errors = [{instancePath:instancePath+"/data/attributes/poll/answerIds",schemaPath:"#/properties/data/properties/attributes/properties/poll/properties/answerIds/type",keyword:"type",params:{type: "array"}}];
-return false;
-}
-}
-var valid4 = _errs13 === errors;
-}
-else {
-var valid4 = true;
-}
-}
-}
-}
-else {
-validate95.errors = [{instancePath:instancePath+"/data/attributes/poll",schemaPath:"#/properties/data/properties/attributes/properties/poll/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-}
-var valid3 = _errs9 === errors;
-}
-else {
-var valid3 = true;
-}
-}
-}
-}
-}
-else {
-validate95.errors = [{instancePath:instancePath+"/data/attributes",schemaPath:"#/properties/data/properties/attributes/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
 }
 var valid2 = _errs5 === errors;
 }
@@ -2091,7 +4930,7 @@ var valid2 = true;
 }
 }
 else {
-validate95.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"}}];
+validate93.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
@@ -2099,20 +4938,101 @@ return false;
 }
 }
 else {
-validate95.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
+validate93.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate95.errors = vErrors;
+validate93.errors = vErrors;
 return errors === 0;
 }
-validate95.evaluated = {"props":{"data":true},"dynamicProps":false,"dynamicItems":false};
+validate93.evaluated = {"props":{"data":true},"dynamicProps":false,"dynamicItems":false};
 
-export const validateBigBlueButtonPollStartedEvent = validate99;
-const schema38 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/bigbluebutton/poll-started.schema.json","type":"object","properties":{"data":{"type":"object","allOf":[{"$ref":"common/event-data.schema.json"}],"properties":{"id":{"const":"poll-started"},"attributes":{"type":"object","properties":{"meeting":{"$ref":"common/meeting.schema.json"},"user":{"$ref":"common/user.schema.json"},"poll":{"type":"object","properties":{"id":{"type":"string","minLength":1},"question":{"type":"string"},"answers":{"type":"array","items":{"type":"object","properties":{"id":{"type":"integer","minimum":0},"key":{"type":"string"}},"required":["id","key"]}}},"required":["id","question","answers"]}},"required":["meeting","user","poll"]}},"required":["id","attributes"]}},"required":["data"]};
+export const validateBigBlueButtonRapSanityStartedEvent = validate96;
+const schema86 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/bigbluebutton/rap-sanity-started.schema.json","type":"object","properties":{"data":{"type":"object","allOf":[{"$ref":"common/event-data.schema.json"}],"properties":{"id":{"const":"rap-sanity-started"},"attributes":{"$ref":"common/rap-step.schema.json"}},"required":["id","attributes"]}},"required":["data"]};
+
+function validate96(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="https://confhooks.dev/schemas/bigbluebutton/rap-sanity-started.schema.json" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate96.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.data === undefined) && (missing0 = "data")){
+validate96.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0}}];
+return false;
+}
+else {
+if(data.data !== undefined){
+let data0 = data.data;
+const _errs1 = errors;
+if(!(validate21(data0, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate21.errors : vErrors.concat(validate21.errors);
+errors = vErrors.length;
+}
+if(errors === _errs1){
+if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
+let missing1;
+if(((data0.id === undefined) && (missing1 = "id")) || ((data0.attributes === undefined) && (missing1 = "attributes"))){
+validate96.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1}}];
+return false;
+}
+else {
+if(data0.id !== undefined){
+const _errs4 = errors;
+if("rap-sanity-started" !== data0.id){
+validate96.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/const",keyword:"const",params:{allowedValue: "rap-sanity-started"}}];
+return false;
+}
+var valid2 = _errs4 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data0.attributes !== undefined){
+const _errs5 = errors;
+if(!(validate25(data0.attributes, {instancePath:instancePath+"/data/attributes",parentData:data0,parentDataProperty:"attributes",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate25.errors : vErrors.concat(validate25.errors);
+errors = vErrors.length;
+}
+var valid2 = _errs5 === errors;
+}
+else {
+var valid2 = true;
+}
+}
+}
+}
+else {
+validate96.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+}
+}
+}
+}
+else {
+validate96.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+}
+validate96.errors = vErrors;
+return errors === 0;
+}
+validate96.evaluated = {"props":{"data":true},"dynamicProps":false,"dynamicItems":false};
+
+export const validateBigBlueButtonRapUnpublishedEvent = validate99;
+const schema87 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/bigbluebutton/rap-unpublished.schema.json","type":"object","properties":{"data":{"type":"object","allOf":[{"$ref":"common/event-data.schema.json"}],"properties":{"id":{"const":"rap-unpublished"},"attributes":{"$ref":"common/recording-change.schema.json"}},"required":["id","attributes"]}},"required":["data"]};
 
 function validate99(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="https://confhooks.dev/schemas/bigbluebutton/poll-started.schema.json" */;
+/*# sourceURL="https://confhooks.dev/schemas/bigbluebutton/rap-unpublished.schema.json" */;
 let vErrors = null;
 let errors = 0;
 const evaluated0 = validate99.evaluated;
@@ -2133,8 +5053,8 @@ else {
 if(data.data !== undefined){
 let data0 = data.data;
 const _errs1 = errors;
-if(!(validate53(data0, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate53.errors : vErrors.concat(validate53.errors);
+if(!(validate21(data0, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate21.errors : vErrors.concat(validate21.errors);
 errors = vErrors.length;
 }
 if(errors === _errs1){
@@ -2147,8 +5067,8 @@ return false;
 else {
 if(data0.id !== undefined){
 const _errs4 = errors;
-if("poll-started" !== data0.id){
-validate99.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/const",keyword:"const",params:{allowedValue: "poll-started"}}];
+if("rap-unpublished" !== data0.id){
+validate99.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/const",keyword:"const",params:{allowedValue: "rap-unpublished"}}];
 return false;
 }
 var valid2 = _errs4 === errors;
@@ -2160,152 +5080,117 @@ if(valid2){
 if(data0.attributes !== undefined){
 let data2 = data0.attributes;
 const _errs5 = errors;
-if(errors === _errs5){
+const _errs6 = errors;
+if(errors === _errs6){
 if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
 let missing2;
-if((((data2.meeting === undefined) && (missing2 = "meeting")) || ((data2.user === undefined) && (missing2 = "user"))) || ((data2.poll === undefined) && (missing2 = "poll"))){
-validate99.errors = [{instancePath:instancePath+"/data/attributes",schemaPath:"#/properties/data/properties/attributes/required",keyword:"required",params:{missingProperty: missing2}}];
+if((data2.meeting === undefined) && (missing2 = "meeting")){
+validate99.errors = [{instancePath:instancePath+"/data/attributes",schemaPath:"common/recording-change.schema.json/required",keyword:"required",params:{missingProperty: missing2}}];
 return false;
 }
 else {
 if(data2.meeting !== undefined){
-const _errs7 = errors;
-if(!(validate56(data2.meeting, {instancePath:instancePath+"/data/attributes/meeting",parentData:data2,parentDataProperty:"meeting",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate56.errors : vErrors.concat(validate56.errors);
-errors = vErrors.length;
-}
-var valid3 = _errs7 === errors;
-}
-else {
-var valid3 = true;
-}
-if(valid3){
-if(data2.user !== undefined){
+let data3 = data2.meeting;
 const _errs8 = errors;
-if(!(validate62(data2.user, {instancePath:instancePath+"/data/attributes/user",parentData:data2,parentDataProperty:"user",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate62.errors : vErrors.concat(validate62.errors);
-errors = vErrors.length;
-}
-var valid3 = _errs8 === errors;
-}
-else {
-var valid3 = true;
-}
-if(valid3){
-if(data2.poll !== undefined){
-let data5 = data2.poll;
-const _errs9 = errors;
-if(errors === _errs9){
-if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
-let missing3;
-if((((data5.id === undefined) && (missing3 = "id")) || ((data5.question === undefined) && (missing3 = "question"))) || ((data5.answers === undefined) && (missing3 = "answers"))){
-validate99.errors = [{instancePath:instancePath+"/data/attributes/poll",schemaPath:"#/properties/data/properties/attributes/properties/poll/required",keyword:"required",params:{missingProperty: missing3}}];
+if(errors === _errs8){
+if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
+if(data3["internal-meeting-id"] !== undefined){
+const _errs10 = errors;
+if(typeof data3["internal-meeting-id"] !== "string"){
+validate99.errors = [{instancePath:instancePath+"/data/attributes/meeting/internal-meeting-id",schemaPath:"common/recording-change.schema.json/properties/meeting/properties/internal-meeting-id/type",keyword:"type",params:{type: "string"}}];
 return false;
 }
+var valid5 = _errs10 === errors;
+}
 else {
-if(data5.id !== undefined){
-let data6 = data5.id;
-const _errs11 = errors;
-if(errors === _errs11){
+var valid5 = true;
+}
+if(valid5){
+if(data3["external-meeting-id"] !== undefined){
+const _errs12 = errors;
+if(typeof data3["external-meeting-id"] !== "string"){
+validate99.errors = [{instancePath:instancePath+"/data/attributes/meeting/external-meeting-id",schemaPath:"common/recording-change.schema.json/properties/meeting/properties/external-meeting-id/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+var valid5 = _errs12 === errors;
+}
+else {
+var valid5 = true;
+}
+}
+}
+else {
+validate99.errors = [{instancePath:instancePath+"/data/attributes/meeting",schemaPath:"common/recording-change.schema.json/properties/meeting/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+}
+var valid4 = _errs8 === errors;
+}
+else {
+var valid4 = true;
+}
+if(valid4){
+if(data2["record-id"] !== undefined){
+let data6 = data2["record-id"];
+const _errs14 = errors;
+if(errors === _errs14){
 if(typeof data6 === "string"){
 if(data6.length < 1){
-validate99.errors = [{instancePath:instancePath+"/data/attributes/poll/id",schemaPath:"#/properties/data/properties/attributes/properties/poll/properties/id/minLength",keyword:"minLength",params:{limit: 1}}];
+validate99.errors = [{instancePath:instancePath+"/data/attributes/record-id",schemaPath:"common/recording-change.schema.json/properties/record-id/minLength",keyword:"minLength",params:{limit: 1}}];
 return false;
 }
 }
 else {
-validate99.errors = [{instancePath:instancePath+"/data/attributes/poll/id",schemaPath:"#/properties/data/properties/attributes/properties/poll/properties/id/type",keyword:"type",params:{type: "string"}}];
+validate99.errors = [{instancePath:instancePath+"/data/attributes/record-id",schemaPath:"common/recording-change.schema.json/properties/record-id/type",keyword:"type",params:{type: "string"}}];
 return false;
 }
 }
-var valid4 = _errs11 === errors;
+var valid4 = _errs14 === errors;
 }
 else {
 var valid4 = true;
 }
 if(valid4){
-if(data5.question !== undefined){
-const _errs13 = errors;
-if(typeof data5.question !== "string"){
-validate99.errors = [{instancePath:instancePath+"/data/attributes/poll/question",schemaPath:"#/properties/data/properties/attributes/properties/poll/properties/question/type",keyword:"type",params:{type: "string"}}];
+if(data2.success !== undefined){
+const _errs16 = errors;
+if(typeof data2.success !== "boolean"){
+validate99.errors = [{instancePath:instancePath+"/data/attributes/success",schemaPath:"common/recording-change.schema.json/properties/success/type",keyword:"type",params:{type: "boolean"}}];
 return false;
 }
-var valid4 = _errs13 === errors;
+var valid4 = _errs16 === errors;
 }
 else {
 var valid4 = true;
 }
 if(valid4){
-if(data5.answers !== undefined){
-let data8 = data5.answers;
-const _errs15 = errors;
-if(errors === _errs15){
-if(Array.isArray(data8)){
-var valid5 = true;
-const len0 = data8.length;
-for(let i0=0; i0<len0; i0++){
-let data9 = data8[i0];
-const _errs17 = errors;
-if(errors === _errs17){
-if(data9 && typeof data9 == "object" && !Array.isArray(data9)){
-let missing4;
-if(((data9.id === undefined) && (missing4 = "id")) || ((data9.key === undefined) && (missing4 = "key"))){
-validate99.errors = [{instancePath:instancePath+"/data/attributes/poll/answers/" + i0,schemaPath:"#/properties/data/properties/attributes/properties/poll/properties/answers/items/required",keyword:"required",params:{missingProperty: missing4}}];
+if(data2["step-time"] !== undefined){
+let data8 = data2["step-time"];
+const _errs18 = errors;
+if(errors === _errs18){
+if((typeof data8 == "number") && (isFinite(data8))){
+if(data8 < 0 || isNaN(data8)){
+validate99.errors = [{instancePath:instancePath+"/data/attributes/step-time",schemaPath:"common/recording-change.schema.json/properties/step-time/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
-}
-else {
-if(data9.id !== undefined){
-let data10 = data9.id;
-const _errs19 = errors;
-if(!(((typeof data10 == "number") && (!(data10 % 1) && !isNaN(data10))) && (isFinite(data10)))){
-validate99.errors = [{instancePath:instancePath+"/data/attributes/poll/answers/" + i0+"/id",schemaPath:"#/properties/data/properties/attributes/properties/poll/properties/answers/items/properties/id/type",keyword:"type",params:{type: "integer"}}];
-return false;
-}
-if(errors === _errs19){
-if((typeof data10 == "number") && (isFinite(data10))){
-if(data10 < 0 || isNaN(data10)){
-validate99.errors = [{instancePath:instancePath+"/data/attributes/poll/answers/" + i0+"/id",schemaPath:"#/properties/data/properties/attributes/properties/poll/properties/answers/items/properties/id/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
-return false;
-}
-}
-}
-var valid6 = _errs19 === errors;
-}
-else {
-var valid6 = true;
-}
-if(valid6){
-if(data9.key !== undefined){
-const _errs21 = errors;
-if(typeof data9.key !== "string"){
-validate99.errors = [{instancePath:instancePath+"/data/attributes/poll/answers/" + i0+"/key",schemaPath:"#/properties/data/properties/attributes/properties/poll/properties/answers/items/properties/key/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-var valid6 = _errs21 === errors;
-}
-else {
-var valid6 = true;
-}
-}
 }
 }
 else {
-validate99.errors = [{instancePath:instancePath+"/data/attributes/poll/answers/" + i0,schemaPath:"#/properties/data/properties/attributes/properties/poll/properties/answers/items/type",keyword:"type",params:{type: "object"}}];
+validate99.errors = [{instancePath:instancePath+"/data/attributes/step-time",schemaPath:"common/recording-change.schema.json/properties/step-time/type",keyword:"type",params:{type: "number"}}];
 return false;
 }
 }
-var valid5 = _errs17 === errors;
-if(!valid5){
-break;
-}
-}
+var valid4 = _errs18 === errors;
 }
 else {
-validate99.errors = [{instancePath:instancePath+"/data/attributes/poll/answers",schemaPath:"#/properties/data/properties/attributes/properties/poll/properties/answers/type",keyword:"type",params:{type: "array"}}];
+var valid4 = true;
+}
+if(valid4){
+if(data2.workflow !== undefined){
+const _errs20 = errors;
+if(typeof data2.workflow !== "string"){
+validate99.errors = [{instancePath:instancePath+"/data/attributes/workflow",schemaPath:"common/recording-change.schema.json/properties/workflow/type",keyword:"type",params:{type: "string"}}];
 return false;
 }
-}
-var valid4 = _errs15 === errors;
+var valid4 = _errs20 === errors;
 }
 else {
 var valid4 = true;
@@ -2314,22 +5199,10 @@ var valid4 = true;
 }
 }
 }
-else {
-validate99.errors = [{instancePath:instancePath+"/data/attributes/poll",schemaPath:"#/properties/data/properties/attributes/properties/poll/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-}
-var valid3 = _errs9 === errors;
-}
-else {
-var valid3 = true;
-}
-}
-}
 }
 }
 else {
-validate99.errors = [{instancePath:instancePath+"/data/attributes",schemaPath:"#/properties/data/properties/attributes/type",keyword:"type",params:{type: "object"}}];
+validate99.errors = [{instancePath:instancePath+"/data/attributes",schemaPath:"common/recording-change.schema.json/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
@@ -2359,16 +5232,14 @@ return errors === 0;
 }
 validate99.evaluated = {"props":{"data":true},"dynamicProps":false,"dynamicItems":false};
 
-export const validateBigBlueButtonRapArchiveEndedEvent = validate103;
-const schema39 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/bigbluebutton/rap-archive-ended.schema.json","type":"object","properties":{"data":{"type":"object","allOf":[{"$ref":"common/event-data.schema.json"}],"properties":{"id":{"const":"rap-archive-ended"},"attributes":{"type":"object","allOf":[{"$ref":"common/rap-step-result.schema.json"}],"properties":{"recorded":{"type":"boolean"},"duration":{"type":"number","minimum":0}},"required":["recorded","duration"]}},"required":["id","attributes"]}},"required":["data"]};
-const schema23 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/bigbluebutton/common/rap-step-result.schema.json","type":"object","allOf":[{"$ref":"rap-step.schema.json"}],"properties":{"success":{"type":"boolean"},"step-time":{"type":"number","minimum":0}},"required":["success","step-time"]};
-const schema24 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/bigbluebutton/common/rap-step.schema.json","type":"object","properties":{"meeting":{"$ref":"meeting.schema.json"},"record-id":{"type":"string","minLength":1},"success":{"type":"boolean"},"step-time":{"type":"number","minimum":0},"workflow":{"type":"string"}},"required":["meeting","record-id"]};
+export const validateBigBlueButtonTranscriptUpdatedEvent = validate101;
+const schema89 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/bigbluebutton/transcript-updated.schema.json","type":"object","properties":{"data":{"type":"object","allOf":[{"$ref":"common/event-data.schema.json"}],"properties":{"id":{"const":"transcript-updated"},"attributes":{"type":"object","properties":{"meeting":{"$ref":"common/meeting.schema.json"},"user":{"$ref":"common/user.schema.json"},"transcript":{"type":"object","properties":{"id":{"type":"string"},"transcript":{"type":"string"},"locale":{"type":"string"},"final":{"type":"boolean"}},"required":["id","transcript","locale"]}},"required":["meeting","user","transcript"]}},"required":["id","attributes"]}},"required":["data"]};
 
-function validate58(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="https://confhooks.dev/schemas/bigbluebutton/common/rap-step.schema.json" */;
+function validate101(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="https://confhooks.dev/schemas/bigbluebutton/transcript-updated.schema.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate58.evaluated;
+const evaluated0 = validate101.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -2378,174 +5249,278 @@ evaluated0.items = undefined;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
-if(((data.meeting === undefined) && (missing0 = "meeting")) || ((data["record-id"] === undefined) && (missing0 = "record-id"))){
-validate58.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0}}];
+if((data.data === undefined) && (missing0 = "data")){
+validate101.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
-if(data.meeting !== undefined){
+if(data.data !== undefined){
+let data0 = data.data;
 const _errs1 = errors;
-if(!(validate56(data.meeting, {instancePath:instancePath+"/meeting",parentData:data,parentDataProperty:"meeting",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate56.errors : vErrors.concat(validate56.errors);
+if(!(validate21(data0, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate21.errors : vErrors.concat(validate21.errors);
 errors = vErrors.length;
 }
-var valid0 = _errs1 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data["record-id"] !== undefined){
-let data1 = data["record-id"];
-const _errs2 = errors;
-if(errors === _errs2){
-if(typeof data1 === "string"){
-if(data1.length < 1){
-validate58.errors = [{instancePath:instancePath+"/record-id",schemaPath:"#/properties/record-id/minLength",keyword:"minLength",params:{limit: 1}}];
+if(errors === _errs1){
+if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
+let missing1;
+if(((data0.id === undefined) && (missing1 = "id")) || ((data0.attributes === undefined) && (missing1 = "attributes"))){
+validate101.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1}}];
 return false;
 }
-}
 else {
-validate58.errors = [{instancePath:instancePath+"/record-id",schemaPath:"#/properties/record-id/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-}
-var valid0 = _errs2 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.success !== undefined){
+if(data0.id !== undefined){
 const _errs4 = errors;
-if(typeof data.success !== "boolean"){
-validate58.errors = [{instancePath:instancePath+"/success",schemaPath:"#/properties/success/type",keyword:"type",params:{type: "boolean"}}];
+if("transcript-updated" !== data0.id){
+validate101.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/const",keyword:"const",params:{allowedValue: "transcript-updated"}}];
 return false;
 }
-var valid0 = _errs4 === errors;
+var valid2 = _errs4 === errors;
 }
 else {
-var valid0 = true;
+var valid2 = true;
 }
-if(valid0){
-if(data["step-time"] !== undefined){
-let data3 = data["step-time"];
-const _errs6 = errors;
-if(errors === _errs6){
-if((typeof data3 == "number") && (isFinite(data3))){
-if(data3 < 0 || isNaN(data3)){
-validate58.errors = [{instancePath:instancePath+"/step-time",schemaPath:"#/properties/step-time/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
+if(valid2){
+if(data0.attributes !== undefined){
+let data2 = data0.attributes;
+const _errs5 = errors;
+if(errors === _errs5){
+if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
+let missing2;
+if((((data2.meeting === undefined) && (missing2 = "meeting")) || ((data2.user === undefined) && (missing2 = "user"))) || ((data2.transcript === undefined) && (missing2 = "transcript"))){
+validate101.errors = [{instancePath:instancePath+"/data/attributes",schemaPath:"#/properties/data/properties/attributes/required",keyword:"required",params:{missingProperty: missing2}}];
 return false;
 }
-}
 else {
-validate58.errors = [{instancePath:instancePath+"/step-time",schemaPath:"#/properties/step-time/type",keyword:"type",params:{type: "number"}}];
-return false;
-}
-}
-var valid0 = _errs6 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.workflow !== undefined){
+if(data2.meeting !== undefined){
+let data3 = data2.meeting;
+const _errs7 = errors;
 const _errs8 = errors;
-if(typeof data.workflow !== "string"){
-validate58.errors = [{instancePath:instancePath+"/workflow",schemaPath:"#/properties/workflow/type",keyword:"type",params:{type: "string"}}];
+if(errors === _errs8){
+if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
+let missing3;
+if((data3["internal-meeting-id"] === undefined) && (missing3 = "internal-meeting-id")){
+validate101.errors = [{instancePath:instancePath+"/data/attributes/meeting",schemaPath:"common/meeting.schema.json/required",keyword:"required",params:{missingProperty: missing3}}];
 return false;
 }
-var valid0 = _errs8 === errors;
-}
 else {
-var valid0 = true;
-}
-}
-}
-}
-}
-}
-}
-else {
-validate58.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
+if(data3["internal-meeting-id"] !== undefined){
+let data4 = data3["internal-meeting-id"];
+const _errs10 = errors;
+if(errors === _errs10){
+if(typeof data4 === "string"){
+if(data4.length < 1){
+validate101.errors = [{instancePath:instancePath+"/data/attributes/meeting/internal-meeting-id",schemaPath:"common/meeting.schema.json/properties/internal-meeting-id/minLength",keyword:"minLength",params:{limit: 1}}];
 return false;
 }
 }
-validate58.errors = vErrors;
+else {
+validate101.errors = [{instancePath:instancePath+"/data/attributes/meeting/internal-meeting-id",schemaPath:"common/meeting.schema.json/properties/internal-meeting-id/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+}
+var valid5 = _errs10 === errors;
+}
+else {
+var valid5 = true;
+}
+if(valid5){
+if(data3["external-meeting-id"] !== undefined){
+const _errs12 = errors;
+if(typeof data3["external-meeting-id"] !== "string"){
+validate101.errors = [{instancePath:instancePath+"/data/attributes/meeting/external-meeting-id",schemaPath:"common/meeting.schema.json/properties/external-meeting-id/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+var valid5 = _errs12 === errors;
+}
+else {
+var valid5 = true;
+}
+}
+}
+}
+else {
+validate101.errors = [{instancePath:instancePath+"/data/attributes/meeting",schemaPath:"common/meeting.schema.json/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+}
+var valid3 = _errs7 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data2.user !== undefined){
+let data6 = data2.user;
+const _errs14 = errors;
+const _errs15 = errors;
+if(errors === _errs15){
+if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
+let missing4;
+if(((data6["internal-user-id"] === undefined) && (missing4 = "internal-user-id")) || ((data6["external-user-id"] === undefined) && (missing4 = "external-user-id"))){
+validate101.errors = [{instancePath:instancePath+"/data/attributes/user",schemaPath:"common/user.schema.json/required",keyword:"required",params:{missingProperty: missing4}}];
+return false;
+}
+else {
+if(data6["internal-user-id"] !== undefined){
+let data7 = data6["internal-user-id"];
+const _errs17 = errors;
+if(errors === _errs17){
+if(typeof data7 === "string"){
+if(data7.length < 1){
+validate101.errors = [{instancePath:instancePath+"/data/attributes/user/internal-user-id",schemaPath:"common/user.schema.json/properties/internal-user-id/minLength",keyword:"minLength",params:{limit: 1}}];
+return false;
+}
+}
+else {
+validate101.errors = [{instancePath:instancePath+"/data/attributes/user/internal-user-id",schemaPath:"common/user.schema.json/properties/internal-user-id/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+}
+var valid7 = _errs17 === errors;
+}
+else {
+var valid7 = true;
+}
+if(valid7){
+if(data6["external-user-id"] !== undefined){
+const _errs19 = errors;
+if(typeof data6["external-user-id"] !== "string"){
+validate101.errors = [{instancePath:instancePath+"/data/attributes/user/external-user-id",schemaPath:"common/user.schema.json/properties/external-user-id/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+var valid7 = _errs19 === errors;
+}
+else {
+var valid7 = true;
+}
+}
+}
+}
+else {
+validate101.errors = [{instancePath:instancePath+"/data/attributes/user",schemaPath:"common/user.schema.json/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+}
+var valid3 = _errs14 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data2.transcript !== undefined){
+let data9 = data2.transcript;
+const _errs21 = errors;
+if(errors === _errs21){
+if(data9 && typeof data9 == "object" && !Array.isArray(data9)){
+let missing5;
+if((((data9.id === undefined) && (missing5 = "id")) || ((data9.transcript === undefined) && (missing5 = "transcript"))) || ((data9.locale === undefined) && (missing5 = "locale"))){
+validate101.errors = [{instancePath:instancePath+"/data/attributes/transcript",schemaPath:"#/properties/data/properties/attributes/properties/transcript/required",keyword:"required",params:{missingProperty: missing5}}];
+return false;
+}
+else {
+if(data9.id !== undefined){
+const _errs23 = errors;
+if(typeof data9.id !== "string"){
+validate101.errors = [{instancePath:instancePath+"/data/attributes/transcript/id",schemaPath:"#/properties/data/properties/attributes/properties/transcript/properties/id/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+var valid8 = _errs23 === errors;
+}
+else {
+var valid8 = true;
+}
+if(valid8){
+if(data9.transcript !== undefined){
+const _errs25 = errors;
+if(typeof data9.transcript !== "string"){
+validate101.errors = [{instancePath:instancePath+"/data/attributes/transcript/transcript",schemaPath:"#/properties/data/properties/attributes/properties/transcript/properties/transcript/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+var valid8 = _errs25 === errors;
+}
+else {
+var valid8 = true;
+}
+if(valid8){
+if(data9.locale !== undefined){
+const _errs27 = errors;
+if(typeof data9.locale !== "string"){
+validate101.errors = [{instancePath:instancePath+"/data/attributes/transcript/locale",schemaPath:"#/properties/data/properties/attributes/properties/transcript/properties/locale/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+var valid8 = _errs27 === errors;
+}
+else {
+var valid8 = true;
+}
+if(valid8){
+if(data9.final !== undefined){
+const _errs29 = errors;
+if(typeof data9.final !== "boolean"){
+validate101.errors = [{instancePath:instancePath+"/data/attributes/transcript/final",schemaPath:"#/properties/data/properties/attributes/properties/transcript/properties/final/type",keyword:"type",params:{type: "boolean"}}];
+return false;
+}
+var valid8 = _errs29 === errors;
+}
+else {
+var valid8 = true;
+}
+}
+}
+}
+}
+}
+else {
+validate101.errors = [{instancePath:instancePath+"/data/attributes/transcript",schemaPath:"#/properties/data/properties/attributes/properties/transcript/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+}
+var valid3 = _errs21 === errors;
+}
+else {
+var valid3 = true;
+}
+}
+}
+}
+}
+else {
+validate101.errors = [{instancePath:instancePath+"/data/attributes",schemaPath:"#/properties/data/properties/attributes/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+}
+var valid2 = _errs5 === errors;
+}
+else {
+var valid2 = true;
+}
+}
+}
+}
+else {
+validate101.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+}
+}
+}
+}
+else {
+validate101.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+}
+validate101.errors = vErrors;
 return errors === 0;
 }
-validate58.evaluated = {"props":{"meeting":true,"record-id":true,"success":true,"step-time":true,"workflow":true},"dynamicProps":false,"dynamicItems":false};
+validate101.evaluated = {"props":{"data":true},"dynamicProps":false,"dynamicItems":false};
 
-function validate57(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="https://confhooks.dev/schemas/bigbluebutton/common/rap-step-result.schema.json" */;
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate57.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-if(!(validate58(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate58.errors : vErrors.concat(validate58.errors);
-errors = vErrors.length;
-}
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if(((data.success === undefined) && (missing0 = "success")) || ((data["step-time"] === undefined) && (missing0 = "step-time"))){
-validate57.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0}}];
-return false;
-}
-else {
-if(data.success !== undefined){
-const _errs2 = errors;
-if(typeof data.success !== "boolean"){
-validate57.errors = [{instancePath:instancePath+"/success",schemaPath:"#/properties/success/type",keyword:"type",params:{type: "boolean"}}];
-return false;
-}
-var valid1 = _errs2 === errors;
-}
-else {
-var valid1 = true;
-}
-if(valid1){
-if(data["step-time"] !== undefined){
-let data1 = data["step-time"];
-const _errs4 = errors;
-if(errors === _errs4){
-if((typeof data1 == "number") && (isFinite(data1))){
-if(data1 < 0 || isNaN(data1)){
-validate57.errors = [{instancePath:instancePath+"/step-time",schemaPath:"#/properties/step-time/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
-return false;
-}
-}
-else {
-validate57.errors = [{instancePath:instancePath+"/step-time",schemaPath:"#/properties/step-time/type",keyword:"type",params:{type: "number"}}];
-return false;
-}
-}
-var valid1 = _errs4 === errors;
-}
-else {
-var valid1 = true;
-}
-}
-}
-}
-else {
-validate57.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-}
-validate57.errors = vErrors;
-return errors === 0;
-}
-validate57.evaluated = {"props":{"success":true,"step-time":true,"meeting":true,"record-id":true,"workflow":true},"dynamicProps":false,"dynamicItems":false};
+export const validateBigBlueButtonUserAudioMutedEvent = validate103;
+const schema92 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/bigbluebutton/user-audio-muted.schema.json","type":"object","properties":{"data":{"type":"object","allOf":[{"$ref":"common/event-data.schema.json"}],"properties":{"id":{"const":"user-audio-muted"},"attributes":{"type":"object","properties":{"meeting":{"$ref":"common/meeting.schema.json"},"user":{"type":"object","allOf":[{"$ref":"common/user.schema.json"}],"properties":{"muted":{"const":true}},"required":["muted"]}},"required":["meeting","user"]}},"required":["id","attributes"]}},"required":["data"]};
 
 function validate103(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="https://confhooks.dev/schemas/bigbluebutton/rap-archive-ended.schema.json" */;
+/*# sourceURL="https://confhooks.dev/schemas/bigbluebutton/user-audio-muted.schema.json" */;
 let vErrors = null;
 let errors = 0;
 const evaluated0 = validate103.evaluated;
@@ -2566,8 +5541,8 @@ else {
 if(data.data !== undefined){
 let data0 = data.data;
 const _errs1 = errors;
-if(!(validate53(data0, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate53.errors : vErrors.concat(validate53.errors);
+if(!(validate21(data0, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate21.errors : vErrors.concat(validate21.errors);
 errors = vErrors.length;
 }
 if(errors === _errs1){
@@ -2580,8 +5555,8 @@ return false;
 else {
 if(data0.id !== undefined){
 const _errs4 = errors;
-if("rap-archive-ended" !== data0.id){
-validate103.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/const",keyword:"const",params:{allowedValue: "rap-archive-ended"}}];
+if("user-audio-muted" !== data0.id){
+validate103.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/const",keyword:"const",params:{allowedValue: "user-audio-muted"}}];
 return false;
 }
 var valid2 = _errs4 === errors;
@@ -2593,49 +5568,149 @@ if(valid2){
 if(data0.attributes !== undefined){
 let data2 = data0.attributes;
 const _errs5 = errors;
-if(!(validate57(data2, {instancePath:instancePath+"/data/attributes",parentData:data0,parentDataProperty:"attributes",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate57.errors : vErrors.concat(validate57.errors);
-errors = vErrors.length;
-}
 if(errors === _errs5){
 if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
 let missing2;
-if(((data2.recorded === undefined) && (missing2 = "recorded")) || ((data2.duration === undefined) && (missing2 = "duration"))){
+if(((data2.meeting === undefined) && (missing2 = "meeting")) || ((data2.user === undefined) && (missing2 = "user"))){
 validate103.errors = [{instancePath:instancePath+"/data/attributes",schemaPath:"#/properties/data/properties/attributes/required",keyword:"required",params:{missingProperty: missing2}}];
 return false;
 }
 else {
-if(data2.recorded !== undefined){
+if(data2.meeting !== undefined){
+let data3 = data2.meeting;
+const _errs7 = errors;
 const _errs8 = errors;
-if(typeof data2.recorded !== "boolean"){
-validate103.errors = [{instancePath:instancePath+"/data/attributes/recorded",schemaPath:"#/properties/data/properties/attributes/properties/recorded/type",keyword:"type",params:{type: "boolean"}}];
+if(errors === _errs8){
+if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
+let missing3;
+if((data3["internal-meeting-id"] === undefined) && (missing3 = "internal-meeting-id")){
+validate103.errors = [{instancePath:instancePath+"/data/attributes/meeting",schemaPath:"common/meeting.schema.json/required",keyword:"required",params:{missingProperty: missing3}}];
 return false;
 }
-var valid4 = _errs8 === errors;
-}
 else {
-var valid4 = true;
-}
-if(valid4){
-if(data2.duration !== undefined){
-let data4 = data2.duration;
+if(data3["internal-meeting-id"] !== undefined){
+let data4 = data3["internal-meeting-id"];
 const _errs10 = errors;
 if(errors === _errs10){
-if((typeof data4 == "number") && (isFinite(data4))){
-if(data4 < 0 || isNaN(data4)){
-validate103.errors = [{instancePath:instancePath+"/data/attributes/duration",schemaPath:"#/properties/data/properties/attributes/properties/duration/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
+if(typeof data4 === "string"){
+if(data4.length < 1){
+validate103.errors = [{instancePath:instancePath+"/data/attributes/meeting/internal-meeting-id",schemaPath:"common/meeting.schema.json/properties/internal-meeting-id/minLength",keyword:"minLength",params:{limit: 1}}];
 return false;
 }
 }
 else {
-validate103.errors = [{instancePath:instancePath+"/data/attributes/duration",schemaPath:"#/properties/data/properties/attributes/properties/duration/type",keyword:"type",params:{type: "number"}}];
+validate103.errors = [{instancePath:instancePath+"/data/attributes/meeting/internal-meeting-id",schemaPath:"common/meeting.schema.json/properties/internal-meeting-id/type",keyword:"type",params:{type: "string"}}];
 return false;
 }
 }
-var valid4 = _errs10 === errors;
+var valid5 = _errs10 === errors;
 }
 else {
-var valid4 = true;
+var valid5 = true;
+}
+if(valid5){
+if(data3["external-meeting-id"] !== undefined){
+const _errs12 = errors;
+if(typeof data3["external-meeting-id"] !== "string"){
+validate103.errors = [{instancePath:instancePath+"/data/attributes/meeting/external-meeting-id",schemaPath:"common/meeting.schema.json/properties/external-meeting-id/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+var valid5 = _errs12 === errors;
+}
+else {
+var valid5 = true;
+}
+}
+}
+}
+else {
+validate103.errors = [{instancePath:instancePath+"/data/attributes/meeting",schemaPath:"common/meeting.schema.json/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+}
+var valid3 = _errs7 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data2.user !== undefined){
+let data6 = data2.user;
+const _errs14 = errors;
+const _errs17 = errors;
+if(errors === _errs17){
+if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
+let missing4;
+if(((data6["internal-user-id"] === undefined) && (missing4 = "internal-user-id")) || ((data6["external-user-id"] === undefined) && (missing4 = "external-user-id"))){
+validate103.errors = [{instancePath:instancePath+"/data/attributes/user",schemaPath:"common/user.schema.json/required",keyword:"required",params:{missingProperty: missing4}}];
+return false;
+}
+else {
+if(data6["internal-user-id"] !== undefined){
+let data7 = data6["internal-user-id"];
+const _errs19 = errors;
+if(errors === _errs19){
+if(typeof data7 === "string"){
+if(data7.length < 1){
+validate103.errors = [{instancePath:instancePath+"/data/attributes/user/internal-user-id",schemaPath:"common/user.schema.json/properties/internal-user-id/minLength",keyword:"minLength",params:{limit: 1}}];
+return false;
+}
+}
+else {
+validate103.errors = [{instancePath:instancePath+"/data/attributes/user/internal-user-id",schemaPath:"common/user.schema.json/properties/internal-user-id/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+}
+var valid8 = _errs19 === errors;
+}
+else {
+var valid8 = true;
+}
+if(valid8){
+if(data6["external-user-id"] !== undefined){
+const _errs21 = errors;
+if(typeof data6["external-user-id"] !== "string"){
+validate103.errors = [{instancePath:instancePath+"/data/attributes/user/external-user-id",schemaPath:"common/user.schema.json/properties/external-user-id/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+var valid8 = _errs21 === errors;
+}
+else {
+var valid8 = true;
+}
+}
+}
+}
+else {
+validate103.errors = [{instancePath:instancePath+"/data/attributes/user",schemaPath:"common/user.schema.json/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+}
+if(errors === _errs14){
+if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
+let missing5;
+if((data6.muted === undefined) && (missing5 = "muted")){
+validate103.errors = [{instancePath:instancePath+"/data/attributes/user",schemaPath:"#/properties/data/properties/attributes/properties/user/required",keyword:"required",params:{missingProperty: missing5}}];
+return false;
+}
+else {
+if(data6.muted !== undefined){
+if(true !== data6.muted){
+validate103.errors = [{instancePath:instancePath+"/data/attributes/user/muted",schemaPath:"#/properties/data/properties/attributes/properties/user/properties/muted/const",keyword:"const",params:{allowedValue: true}}];
+return false;
+}
+}
+}
+}
+else {
+validate103.errors = [{instancePath:instancePath+"/data/attributes/user",schemaPath:"#/properties/data/properties/attributes/properties/user/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+}
+var valid3 = _errs14 === errors;
+}
+else {
+var valid3 = true;
 }
 }
 }
@@ -2671,14 +5746,14 @@ return errors === 0;
 }
 validate103.evaluated = {"props":{"data":true},"dynamicProps":false,"dynamicItems":false};
 
-export const validateBigBlueButtonRapArchiveStartedEvent = validate106;
-const schema40 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/bigbluebutton/rap-archive-started.schema.json","type":"object","properties":{"data":{"type":"object","allOf":[{"$ref":"common/event-data.schema.json"}],"properties":{"id":{"const":"rap-archive-started"},"attributes":{"$ref":"common/rap-step.schema.json"}},"required":["id","attributes"]}},"required":["data"]};
+export const validateBigBlueButtonUserAudioUnhandledEvent = validate105;
+const schema95 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/bigbluebutton/user-audio-unhandled.schema.json","type":"object","properties":{"data":{"type":"object","allOf":[{"$ref":"common/event-data.schema.json"}],"properties":{"id":{"const":"user-audio-unhandled"},"attributes":{"type":"object","properties":{"meeting":{"$ref":"common/meeting.schema.json"},"user":{"$ref":"common/user.schema.json"}},"required":["meeting","user"]}},"required":["id","attributes"]}},"required":["data"]};
 
-function validate106(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="https://confhooks.dev/schemas/bigbluebutton/rap-archive-started.schema.json" */;
+function validate105(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="https://confhooks.dev/schemas/bigbluebutton/user-audio-unhandled.schema.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate106.evaluated;
+const evaluated0 = validate105.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -2689,29 +5764,29 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.data === undefined) && (missing0 = "data")){
-validate106.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0}}];
+validate105.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
 if(data.data !== undefined){
 let data0 = data.data;
 const _errs1 = errors;
-if(!(validate53(data0, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate53.errors : vErrors.concat(validate53.errors);
+if(!(validate21(data0, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate21.errors : vErrors.concat(validate21.errors);
 errors = vErrors.length;
 }
 if(errors === _errs1){
 if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
 let missing1;
 if(((data0.id === undefined) && (missing1 = "id")) || ((data0.attributes === undefined) && (missing1 = "attributes"))){
-validate106.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1}}];
+validate105.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1}}];
 return false;
 }
 else {
 if(data0.id !== undefined){
 const _errs4 = errors;
-if("rap-archive-started" !== data0.id){
-validate106.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/const",keyword:"const",params:{allowedValue: "rap-archive-started"}}];
+if("user-audio-unhandled" !== data0.id){
+validate105.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/const",keyword:"const",params:{allowedValue: "user-audio-unhandled"}}];
 return false;
 }
 var valid2 = _errs4 === errors;
@@ -2721,10 +5796,138 @@ var valid2 = true;
 }
 if(valid2){
 if(data0.attributes !== undefined){
+let data2 = data0.attributes;
 const _errs5 = errors;
-if(!(validate58(data0.attributes, {instancePath:instancePath+"/data/attributes",parentData:data0,parentDataProperty:"attributes",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate58.errors : vErrors.concat(validate58.errors);
-errors = vErrors.length;
+if(errors === _errs5){
+if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
+let missing2;
+if(((data2.meeting === undefined) && (missing2 = "meeting")) || ((data2.user === undefined) && (missing2 = "user"))){
+validate105.errors = [{instancePath:instancePath+"/data/attributes",schemaPath:"#/properties/data/properties/attributes/required",keyword:"required",params:{missingProperty: missing2}}];
+return false;
+}
+else {
+if(data2.meeting !== undefined){
+let data3 = data2.meeting;
+const _errs7 = errors;
+const _errs8 = errors;
+if(errors === _errs8){
+if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
+let missing3;
+if((data3["internal-meeting-id"] === undefined) && (missing3 = "internal-meeting-id")){
+validate105.errors = [{instancePath:instancePath+"/data/attributes/meeting",schemaPath:"common/meeting.schema.json/required",keyword:"required",params:{missingProperty: missing3}}];
+return false;
+}
+else {
+if(data3["internal-meeting-id"] !== undefined){
+let data4 = data3["internal-meeting-id"];
+const _errs10 = errors;
+if(errors === _errs10){
+if(typeof data4 === "string"){
+if(data4.length < 1){
+validate105.errors = [{instancePath:instancePath+"/data/attributes/meeting/internal-meeting-id",schemaPath:"common/meeting.schema.json/properties/internal-meeting-id/minLength",keyword:"minLength",params:{limit: 1}}];
+return false;
+}
+}
+else {
+validate105.errors = [{instancePath:instancePath+"/data/attributes/meeting/internal-meeting-id",schemaPath:"common/meeting.schema.json/properties/internal-meeting-id/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+}
+var valid5 = _errs10 === errors;
+}
+else {
+var valid5 = true;
+}
+if(valid5){
+if(data3["external-meeting-id"] !== undefined){
+const _errs12 = errors;
+if(typeof data3["external-meeting-id"] !== "string"){
+validate105.errors = [{instancePath:instancePath+"/data/attributes/meeting/external-meeting-id",schemaPath:"common/meeting.schema.json/properties/external-meeting-id/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+var valid5 = _errs12 === errors;
+}
+else {
+var valid5 = true;
+}
+}
+}
+}
+else {
+validate105.errors = [{instancePath:instancePath+"/data/attributes/meeting",schemaPath:"common/meeting.schema.json/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+}
+var valid3 = _errs7 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data2.user !== undefined){
+let data6 = data2.user;
+const _errs14 = errors;
+const _errs15 = errors;
+if(errors === _errs15){
+if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
+let missing4;
+if(((data6["internal-user-id"] === undefined) && (missing4 = "internal-user-id")) || ((data6["external-user-id"] === undefined) && (missing4 = "external-user-id"))){
+validate105.errors = [{instancePath:instancePath+"/data/attributes/user",schemaPath:"common/user.schema.json/required",keyword:"required",params:{missingProperty: missing4}}];
+return false;
+}
+else {
+if(data6["internal-user-id"] !== undefined){
+let data7 = data6["internal-user-id"];
+const _errs17 = errors;
+if(errors === _errs17){
+if(typeof data7 === "string"){
+if(data7.length < 1){
+validate105.errors = [{instancePath:instancePath+"/data/attributes/user/internal-user-id",schemaPath:"common/user.schema.json/properties/internal-user-id/minLength",keyword:"minLength",params:{limit: 1}}];
+return false;
+}
+}
+else {
+validate105.errors = [{instancePath:instancePath+"/data/attributes/user/internal-user-id",schemaPath:"common/user.schema.json/properties/internal-user-id/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+}
+var valid7 = _errs17 === errors;
+}
+else {
+var valid7 = true;
+}
+if(valid7){
+if(data6["external-user-id"] !== undefined){
+const _errs19 = errors;
+if(typeof data6["external-user-id"] !== "string"){
+validate105.errors = [{instancePath:instancePath+"/data/attributes/user/external-user-id",schemaPath:"common/user.schema.json/properties/external-user-id/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+var valid7 = _errs19 === errors;
+}
+else {
+var valid7 = true;
+}
+}
+}
+}
+else {
+validate105.errors = [{instancePath:instancePath+"/data/attributes/user",schemaPath:"common/user.schema.json/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+}
+var valid3 = _errs14 === errors;
+}
+else {
+var valid3 = true;
+}
+}
+}
+}
+else {
+validate105.errors = [{instancePath:instancePath+"/data/attributes",schemaPath:"#/properties/data/properties/attributes/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
 }
 var valid2 = _errs5 === errors;
 }
@@ -2735,7 +5938,7 @@ var valid2 = true;
 }
 }
 else {
-validate106.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"}}];
+validate105.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
@@ -2743,24 +5946,23 @@ return false;
 }
 }
 else {
-validate106.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
+validate105.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate106.errors = vErrors;
+validate105.errors = vErrors;
 return errors === 0;
 }
-validate106.evaluated = {"props":{"data":true},"dynamicProps":false,"dynamicItems":false};
+validate105.evaluated = {"props":{"data":true},"dynamicProps":false,"dynamicItems":false};
 
-export const validateBigBlueButtonRapDeletedEvent = validate109;
-const schema41 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/bigbluebutton/rap-deleted.schema.json","type":"object","properties":{"data":{"type":"object","allOf":[{"$ref":"common/event-data.schema.json"}],"properties":{"id":{"const":"rap-deleted"},"attributes":{"$ref":"common/recording-change.schema.json"}},"required":["id","attributes"]}},"required":["data"]};
-const schema25 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/bigbluebutton/common/recording-change.schema.json","type":"object","properties":{"meeting":{"type":"object","properties":{"internal-meeting-id":{"type":"string"},"external-meeting-id":{"type":"string"}}},"record-id":{"type":"string","minLength":1},"success":{"type":"boolean"},"step-time":{"type":"number","minimum":0},"workflow":{"type":"string"}},"required":["meeting"]};
+export const validateBigBlueButtonUserAudioUnmutedEvent = validate107;
+const schema98 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/bigbluebutton/user-audio-unmuted.schema.json","type":"object","properties":{"data":{"type":"object","allOf":[{"$ref":"common/event-data.schema.json"}],"properties":{"id":{"const":"user-audio-unmuted"},"attributes":{"type":"object","properties":{"meeting":{"$ref":"common/meeting.schema.json"},"user":{"type":"object","allOf":[{"$ref":"common/user.schema.json"}],"properties":{"muted":{"const":false}},"required":["muted"]}},"required":["meeting","user"]}},"required":["id","attributes"]}},"required":["data"]};
 
-function validate61(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="https://confhooks.dev/schemas/bigbluebutton/common/recording-change.schema.json" */;
+function validate107(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="https://confhooks.dev/schemas/bigbluebutton/user-audio-unmuted.schema.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate61.evaluated;
+const evaluated0 = validate107.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -2770,135 +5972,224 @@ evaluated0.items = undefined;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
-if((data.meeting === undefined) && (missing0 = "meeting")){
-validate61.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0}}];
+if((data.data === undefined) && (missing0 = "data")){
+validate107.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
-if(data.meeting !== undefined){
-let data0 = data.meeting;
+if(data.data !== undefined){
+let data0 = data.data;
 const _errs1 = errors;
+if(!(validate21(data0, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate21.errors : vErrors.concat(validate21.errors);
+errors = vErrors.length;
+}
 if(errors === _errs1){
 if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
-if(data0["internal-meeting-id"] !== undefined){
-const _errs3 = errors;
-if(typeof data0["internal-meeting-id"] !== "string"){
-validate61.errors = [{instancePath:instancePath+"/meeting/internal-meeting-id",schemaPath:"#/properties/meeting/properties/internal-meeting-id/type",keyword:"type",params:{type: "string"}}];
+let missing1;
+if(((data0.id === undefined) && (missing1 = "id")) || ((data0.attributes === undefined) && (missing1 = "attributes"))){
+validate107.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1}}];
 return false;
 }
-var valid1 = _errs3 === errors;
+else {
+if(data0.id !== undefined){
+const _errs4 = errors;
+if("user-audio-unmuted" !== data0.id){
+validate107.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/const",keyword:"const",params:{allowedValue: "user-audio-unmuted"}}];
+return false;
+}
+var valid2 = _errs4 === errors;
 }
 else {
-var valid1 = true;
+var valid2 = true;
 }
-if(valid1){
-if(data0["external-meeting-id"] !== undefined){
+if(valid2){
+if(data0.attributes !== undefined){
+let data2 = data0.attributes;
 const _errs5 = errors;
-if(typeof data0["external-meeting-id"] !== "string"){
-validate61.errors = [{instancePath:instancePath+"/meeting/external-meeting-id",schemaPath:"#/properties/meeting/properties/external-meeting-id/type",keyword:"type",params:{type: "string"}}];
+if(errors === _errs5){
+if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
+let missing2;
+if(((data2.meeting === undefined) && (missing2 = "meeting")) || ((data2.user === undefined) && (missing2 = "user"))){
+validate107.errors = [{instancePath:instancePath+"/data/attributes",schemaPath:"#/properties/data/properties/attributes/required",keyword:"required",params:{missingProperty: missing2}}];
 return false;
 }
-var valid1 = _errs5 === errors;
-}
 else {
-var valid1 = true;
-}
-}
-}
-else {
-validate61.errors = [{instancePath:instancePath+"/meeting",schemaPath:"#/properties/meeting/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-}
-var valid0 = _errs1 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data["record-id"] !== undefined){
-let data3 = data["record-id"];
+if(data2.meeting !== undefined){
+let data3 = data2.meeting;
 const _errs7 = errors;
-if(errors === _errs7){
-if(typeof data3 === "string"){
-if(data3.length < 1){
-validate61.errors = [{instancePath:instancePath+"/record-id",schemaPath:"#/properties/record-id/minLength",keyword:"minLength",params:{limit: 1}}];
+const _errs8 = errors;
+if(errors === _errs8){
+if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
+let missing3;
+if((data3["internal-meeting-id"] === undefined) && (missing3 = "internal-meeting-id")){
+validate107.errors = [{instancePath:instancePath+"/data/attributes/meeting",schemaPath:"common/meeting.schema.json/required",keyword:"required",params:{missingProperty: missing3}}];
+return false;
+}
+else {
+if(data3["internal-meeting-id"] !== undefined){
+let data4 = data3["internal-meeting-id"];
+const _errs10 = errors;
+if(errors === _errs10){
+if(typeof data4 === "string"){
+if(data4.length < 1){
+validate107.errors = [{instancePath:instancePath+"/data/attributes/meeting/internal-meeting-id",schemaPath:"common/meeting.schema.json/properties/internal-meeting-id/minLength",keyword:"minLength",params:{limit: 1}}];
 return false;
 }
 }
 else {
-validate61.errors = [{instancePath:instancePath+"/record-id",schemaPath:"#/properties/record-id/type",keyword:"type",params:{type: "string"}}];
+validate107.errors = [{instancePath:instancePath+"/data/attributes/meeting/internal-meeting-id",schemaPath:"common/meeting.schema.json/properties/internal-meeting-id/type",keyword:"type",params:{type: "string"}}];
 return false;
 }
 }
-var valid0 = _errs7 === errors;
+var valid5 = _errs10 === errors;
 }
 else {
-var valid0 = true;
+var valid5 = true;
 }
-if(valid0){
-if(data.success !== undefined){
-const _errs9 = errors;
-if(typeof data.success !== "boolean"){
-validate61.errors = [{instancePath:instancePath+"/success",schemaPath:"#/properties/success/type",keyword:"type",params:{type: "boolean"}}];
+if(valid5){
+if(data3["external-meeting-id"] !== undefined){
+const _errs12 = errors;
+if(typeof data3["external-meeting-id"] !== "string"){
+validate107.errors = [{instancePath:instancePath+"/data/attributes/meeting/external-meeting-id",schemaPath:"common/meeting.schema.json/properties/external-meeting-id/type",keyword:"type",params:{type: "string"}}];
 return false;
 }
-var valid0 = _errs9 === errors;
+var valid5 = _errs12 === errors;
 }
 else {
-var valid0 = true;
-}
-if(valid0){
-if(data["step-time"] !== undefined){
-let data5 = data["step-time"];
-const _errs11 = errors;
-if(errors === _errs11){
-if((typeof data5 == "number") && (isFinite(data5))){
-if(data5 < 0 || isNaN(data5)){
-validate61.errors = [{instancePath:instancePath+"/step-time",schemaPath:"#/properties/step-time/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
-return false;
-}
-}
-else {
-validate61.errors = [{instancePath:instancePath+"/step-time",schemaPath:"#/properties/step-time/type",keyword:"type",params:{type: "number"}}];
-return false;
-}
-}
-var valid0 = _errs11 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.workflow !== undefined){
-const _errs13 = errors;
-if(typeof data.workflow !== "string"){
-validate61.errors = [{instancePath:instancePath+"/workflow",schemaPath:"#/properties/workflow/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-var valid0 = _errs13 === errors;
-}
-else {
-var valid0 = true;
-}
-}
-}
+var valid5 = true;
 }
 }
 }
 }
 else {
-validate61.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
+validate107.errors = [{instancePath:instancePath+"/data/attributes/meeting",schemaPath:"common/meeting.schema.json/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate61.errors = vErrors;
+var valid3 = _errs7 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data2.user !== undefined){
+let data6 = data2.user;
+const _errs14 = errors;
+const _errs17 = errors;
+if(errors === _errs17){
+if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
+let missing4;
+if(((data6["internal-user-id"] === undefined) && (missing4 = "internal-user-id")) || ((data6["external-user-id"] === undefined) && (missing4 = "external-user-id"))){
+validate107.errors = [{instancePath:instancePath+"/data/attributes/user",schemaPath:"common/user.schema.json/required",keyword:"required",params:{missingProperty: missing4}}];
+return false;
+}
+else {
+if(data6["internal-user-id"] !== undefined){
+let data7 = data6["internal-user-id"];
+const _errs19 = errors;
+if(errors === _errs19){
+if(typeof data7 === "string"){
+if(data7.length < 1){
+validate107.errors = [{instancePath:instancePath+"/data/attributes/user/internal-user-id",schemaPath:"common/user.schema.json/properties/internal-user-id/minLength",keyword:"minLength",params:{limit: 1}}];
+return false;
+}
+}
+else {
+validate107.errors = [{instancePath:instancePath+"/data/attributes/user/internal-user-id",schemaPath:"common/user.schema.json/properties/internal-user-id/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+}
+var valid8 = _errs19 === errors;
+}
+else {
+var valid8 = true;
+}
+if(valid8){
+if(data6["external-user-id"] !== undefined){
+const _errs21 = errors;
+if(typeof data6["external-user-id"] !== "string"){
+validate107.errors = [{instancePath:instancePath+"/data/attributes/user/external-user-id",schemaPath:"common/user.schema.json/properties/external-user-id/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+var valid8 = _errs21 === errors;
+}
+else {
+var valid8 = true;
+}
+}
+}
+}
+else {
+validate107.errors = [{instancePath:instancePath+"/data/attributes/user",schemaPath:"common/user.schema.json/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+}
+if(errors === _errs14){
+if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
+let missing5;
+if((data6.muted === undefined) && (missing5 = "muted")){
+validate107.errors = [{instancePath:instancePath+"/data/attributes/user",schemaPath:"#/properties/data/properties/attributes/properties/user/required",keyword:"required",params:{missingProperty: missing5}}];
+return false;
+}
+else {
+if(data6.muted !== undefined){
+if(false !== data6.muted){
+validate107.errors = [{instancePath:instancePath+"/data/attributes/user/muted",schemaPath:"#/properties/data/properties/attributes/properties/user/properties/muted/const",keyword:"const",params:{allowedValue: false}}];
+return false;
+}
+}
+}
+}
+else {
+validate107.errors = [{instancePath:instancePath+"/data/attributes/user",schemaPath:"#/properties/data/properties/attributes/properties/user/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+}
+var valid3 = _errs14 === errors;
+}
+else {
+var valid3 = true;
+}
+}
+}
+}
+else {
+validate107.errors = [{instancePath:instancePath+"/data/attributes",schemaPath:"#/properties/data/properties/attributes/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+}
+var valid2 = _errs5 === errors;
+}
+else {
+var valid2 = true;
+}
+}
+}
+}
+else {
+validate107.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+}
+}
+}
+}
+else {
+validate107.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+}
+validate107.errors = vErrors;
 return errors === 0;
 }
-validate61.evaluated = {"props":{"meeting":true,"record-id":true,"success":true,"step-time":true,"workflow":true},"dynamicProps":false,"dynamicItems":false};
+validate107.evaluated = {"props":{"data":true},"dynamicProps":false,"dynamicItems":false};
+
+export const validateBigBlueButtonUserAudioVoiceDisabledEvent = validate109;
+const schema101 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/bigbluebutton/user-audio-voice-disabled.schema.json","type":"object","properties":{"data":{"type":"object","allOf":[{"$ref":"common/event-data.schema.json"}],"properties":{"id":{"const":"user-audio-voice-disabled"},"attributes":{"type":"object","properties":{"meeting":{"$ref":"common/meeting.schema.json"},"user":{"type":"object","allOf":[{"$ref":"common/user.schema.json"}],"properties":{"listening-only":{"const":false},"sharing-mic":{"const":false},"muted":{"const":true}},"required":["listening-only","sharing-mic"]}},"required":["meeting","user"]}},"required":["id","attributes"]}},"required":["data"]};
 
 function validate109(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="https://confhooks.dev/schemas/bigbluebutton/rap-deleted.schema.json" */;
+/*# sourceURL="https://confhooks.dev/schemas/bigbluebutton/user-audio-voice-disabled.schema.json" */;
 let vErrors = null;
 let errors = 0;
 const evaluated0 = validate109.evaluated;
@@ -2919,8 +6210,8 @@ else {
 if(data.data !== undefined){
 let data0 = data.data;
 const _errs1 = errors;
-if(!(validate53(data0, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate53.errors : vErrors.concat(validate53.errors);
+if(!(validate21(data0, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate21.errors : vErrors.concat(validate21.errors);
 errors = vErrors.length;
 }
 if(errors === _errs1){
@@ -2933,8 +6224,8 @@ return false;
 else {
 if(data0.id !== undefined){
 const _errs4 = errors;
-if("rap-deleted" !== data0.id){
-validate109.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/const",keyword:"const",params:{allowedValue: "rap-deleted"}}];
+if("user-audio-voice-disabled" !== data0.id){
+validate109.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/const",keyword:"const",params:{allowedValue: "user-audio-voice-disabled"}}];
 return false;
 }
 var valid2 = _errs4 === errors;
@@ -2944,10 +6235,190 @@ var valid2 = true;
 }
 if(valid2){
 if(data0.attributes !== undefined){
+let data2 = data0.attributes;
 const _errs5 = errors;
-if(!(validate61(data0.attributes, {instancePath:instancePath+"/data/attributes",parentData:data0,parentDataProperty:"attributes",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate61.errors : vErrors.concat(validate61.errors);
-errors = vErrors.length;
+if(errors === _errs5){
+if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
+let missing2;
+if(((data2.meeting === undefined) && (missing2 = "meeting")) || ((data2.user === undefined) && (missing2 = "user"))){
+validate109.errors = [{instancePath:instancePath+"/data/attributes",schemaPath:"#/properties/data/properties/attributes/required",keyword:"required",params:{missingProperty: missing2}}];
+return false;
+}
+else {
+if(data2.meeting !== undefined){
+let data3 = data2.meeting;
+const _errs7 = errors;
+const _errs8 = errors;
+if(errors === _errs8){
+if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
+let missing3;
+if((data3["internal-meeting-id"] === undefined) && (missing3 = "internal-meeting-id")){
+validate109.errors = [{instancePath:instancePath+"/data/attributes/meeting",schemaPath:"common/meeting.schema.json/required",keyword:"required",params:{missingProperty: missing3}}];
+return false;
+}
+else {
+if(data3["internal-meeting-id"] !== undefined){
+let data4 = data3["internal-meeting-id"];
+const _errs10 = errors;
+if(errors === _errs10){
+if(typeof data4 === "string"){
+if(data4.length < 1){
+validate109.errors = [{instancePath:instancePath+"/data/attributes/meeting/internal-meeting-id",schemaPath:"common/meeting.schema.json/properties/internal-meeting-id/minLength",keyword:"minLength",params:{limit: 1}}];
+return false;
+}
+}
+else {
+validate109.errors = [{instancePath:instancePath+"/data/attributes/meeting/internal-meeting-id",schemaPath:"common/meeting.schema.json/properties/internal-meeting-id/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+}
+var valid5 = _errs10 === errors;
+}
+else {
+var valid5 = true;
+}
+if(valid5){
+if(data3["external-meeting-id"] !== undefined){
+const _errs12 = errors;
+if(typeof data3["external-meeting-id"] !== "string"){
+validate109.errors = [{instancePath:instancePath+"/data/attributes/meeting/external-meeting-id",schemaPath:"common/meeting.schema.json/properties/external-meeting-id/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+var valid5 = _errs12 === errors;
+}
+else {
+var valid5 = true;
+}
+}
+}
+}
+else {
+validate109.errors = [{instancePath:instancePath+"/data/attributes/meeting",schemaPath:"common/meeting.schema.json/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+}
+var valid3 = _errs7 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data2.user !== undefined){
+let data6 = data2.user;
+const _errs14 = errors;
+const _errs17 = errors;
+if(errors === _errs17){
+if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
+let missing4;
+if(((data6["internal-user-id"] === undefined) && (missing4 = "internal-user-id")) || ((data6["external-user-id"] === undefined) && (missing4 = "external-user-id"))){
+validate109.errors = [{instancePath:instancePath+"/data/attributes/user",schemaPath:"common/user.schema.json/required",keyword:"required",params:{missingProperty: missing4}}];
+return false;
+}
+else {
+if(data6["internal-user-id"] !== undefined){
+let data7 = data6["internal-user-id"];
+const _errs19 = errors;
+if(errors === _errs19){
+if(typeof data7 === "string"){
+if(data7.length < 1){
+validate109.errors = [{instancePath:instancePath+"/data/attributes/user/internal-user-id",schemaPath:"common/user.schema.json/properties/internal-user-id/minLength",keyword:"minLength",params:{limit: 1}}];
+return false;
+}
+}
+else {
+validate109.errors = [{instancePath:instancePath+"/data/attributes/user/internal-user-id",schemaPath:"common/user.schema.json/properties/internal-user-id/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+}
+var valid8 = _errs19 === errors;
+}
+else {
+var valid8 = true;
+}
+if(valid8){
+if(data6["external-user-id"] !== undefined){
+const _errs21 = errors;
+if(typeof data6["external-user-id"] !== "string"){
+validate109.errors = [{instancePath:instancePath+"/data/attributes/user/external-user-id",schemaPath:"common/user.schema.json/properties/external-user-id/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+var valid8 = _errs21 === errors;
+}
+else {
+var valid8 = true;
+}
+}
+}
+}
+else {
+validate109.errors = [{instancePath:instancePath+"/data/attributes/user",schemaPath:"common/user.schema.json/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+}
+if(errors === _errs14){
+if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
+let missing5;
+if(((data6["listening-only"] === undefined) && (missing5 = "listening-only")) || ((data6["sharing-mic"] === undefined) && (missing5 = "sharing-mic"))){
+validate109.errors = [{instancePath:instancePath+"/data/attributes/user",schemaPath:"#/properties/data/properties/attributes/properties/user/required",keyword:"required",params:{missingProperty: missing5}}];
+return false;
+}
+else {
+if(data6["listening-only"] !== undefined){
+const _errs23 = errors;
+if(false !== data6["listening-only"]){
+validate109.errors = [{instancePath:instancePath+"/data/attributes/user/listening-only",schemaPath:"#/properties/data/properties/attributes/properties/user/properties/listening-only/const",keyword:"const",params:{allowedValue: false}}];
+return false;
+}
+var valid9 = _errs23 === errors;
+}
+else {
+var valid9 = true;
+}
+if(valid9){
+if(data6["sharing-mic"] !== undefined){
+const _errs24 = errors;
+if(false !== data6["sharing-mic"]){
+validate109.errors = [{instancePath:instancePath+"/data/attributes/user/sharing-mic",schemaPath:"#/properties/data/properties/attributes/properties/user/properties/sharing-mic/const",keyword:"const",params:{allowedValue: false}}];
+return false;
+}
+var valid9 = _errs24 === errors;
+}
+else {
+var valid9 = true;
+}
+if(valid9){
+if(data6.muted !== undefined){
+const _errs25 = errors;
+if(true !== data6.muted){
+validate109.errors = [{instancePath:instancePath+"/data/attributes/user/muted",schemaPath:"#/properties/data/properties/attributes/properties/user/properties/muted/const",keyword:"const",params:{allowedValue: true}}];
+return false;
+}
+var valid9 = _errs25 === errors;
+}
+else {
+var valid9 = true;
+}
+}
+}
+}
+}
+else {
+validate109.errors = [{instancePath:instancePath+"/data/attributes/user",schemaPath:"#/properties/data/properties/attributes/properties/user/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+}
+var valid3 = _errs14 === errors;
+}
+else {
+var valid3 = true;
+}
+}
+}
+}
+else {
+validate109.errors = [{instancePath:instancePath+"/data/attributes",schemaPath:"#/properties/data/properties/attributes/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
 }
 var valid2 = _errs5 === errors;
 }
@@ -2975,14 +6446,14 @@ return errors === 0;
 }
 validate109.evaluated = {"props":{"data":true},"dynamicProps":false,"dynamicItems":false};
 
-export const validateBigBlueButtonRapPostArchiveEndedEvent = validate112;
-const schema42 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/bigbluebutton/rap-post-archive-ended.schema.json","type":"object","properties":{"data":{"type":"object","allOf":[{"$ref":"common/event-data.schema.json"}],"properties":{"id":{"const":"rap-post-archive-ended"},"attributes":{"$ref":"common/rap-step-result.schema.json"}},"required":["id","attributes"]}},"required":["data"]};
+export const validateBigBlueButtonUserAudioVoiceEnabledEvent = validate111;
+const schema104 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/bigbluebutton/user-audio-voice-enabled.schema.json","type":"object","properties":{"data":{"type":"object","allOf":[{"$ref":"common/event-data.schema.json"}],"properties":{"id":{"const":"user-audio-voice-enabled"},"attributes":{"type":"object","properties":{"meeting":{"$ref":"common/meeting.schema.json"},"user":{"type":"object","allOf":[{"$ref":"common/user.schema.json"}],"properties":{"listening-only":{"type":"boolean"},"sharing-mic":{"type":"boolean"},"muted":{"type":"boolean"}},"required":["listening-only","sharing-mic"]}},"required":["meeting","user"]}},"required":["id","attributes"]}},"required":["data"]};
 
-function validate112(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="https://confhooks.dev/schemas/bigbluebutton/rap-post-archive-ended.schema.json" */;
+function validate111(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="https://confhooks.dev/schemas/bigbluebutton/user-audio-voice-enabled.schema.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate112.evaluated;
+const evaluated0 = validate111.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -2993,29 +6464,29 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.data === undefined) && (missing0 = "data")){
-validate112.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0}}];
+validate111.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
 if(data.data !== undefined){
 let data0 = data.data;
 const _errs1 = errors;
-if(!(validate53(data0, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate53.errors : vErrors.concat(validate53.errors);
+if(!(validate21(data0, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate21.errors : vErrors.concat(validate21.errors);
 errors = vErrors.length;
 }
 if(errors === _errs1){
 if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
 let missing1;
 if(((data0.id === undefined) && (missing1 = "id")) || ((data0.attributes === undefined) && (missing1 = "attributes"))){
-validate112.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1}}];
+validate111.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1}}];
 return false;
 }
 else {
 if(data0.id !== undefined){
 const _errs4 = errors;
-if("rap-post-archive-ended" !== data0.id){
-validate112.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/const",keyword:"const",params:{allowedValue: "rap-post-archive-ended"}}];
+if("user-audio-voice-enabled" !== data0.id){
+validate111.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/const",keyword:"const",params:{allowedValue: "user-audio-voice-enabled"}}];
 return false;
 }
 var valid2 = _errs4 === errors;
@@ -3025,10 +6496,190 @@ var valid2 = true;
 }
 if(valid2){
 if(data0.attributes !== undefined){
+let data2 = data0.attributes;
 const _errs5 = errors;
-if(!(validate57(data0.attributes, {instancePath:instancePath+"/data/attributes",parentData:data0,parentDataProperty:"attributes",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate57.errors : vErrors.concat(validate57.errors);
-errors = vErrors.length;
+if(errors === _errs5){
+if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
+let missing2;
+if(((data2.meeting === undefined) && (missing2 = "meeting")) || ((data2.user === undefined) && (missing2 = "user"))){
+validate111.errors = [{instancePath:instancePath+"/data/attributes",schemaPath:"#/properties/data/properties/attributes/required",keyword:"required",params:{missingProperty: missing2}}];
+return false;
+}
+else {
+if(data2.meeting !== undefined){
+let data3 = data2.meeting;
+const _errs7 = errors;
+const _errs8 = errors;
+if(errors === _errs8){
+if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
+let missing3;
+if((data3["internal-meeting-id"] === undefined) && (missing3 = "internal-meeting-id")){
+validate111.errors = [{instancePath:instancePath+"/data/attributes/meeting",schemaPath:"common/meeting.schema.json/required",keyword:"required",params:{missingProperty: missing3}}];
+return false;
+}
+else {
+if(data3["internal-meeting-id"] !== undefined){
+let data4 = data3["internal-meeting-id"];
+const _errs10 = errors;
+if(errors === _errs10){
+if(typeof data4 === "string"){
+if(data4.length < 1){
+validate111.errors = [{instancePath:instancePath+"/data/attributes/meeting/internal-meeting-id",schemaPath:"common/meeting.schema.json/properties/internal-meeting-id/minLength",keyword:"minLength",params:{limit: 1}}];
+return false;
+}
+}
+else {
+validate111.errors = [{instancePath:instancePath+"/data/attributes/meeting/internal-meeting-id",schemaPath:"common/meeting.schema.json/properties/internal-meeting-id/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+}
+var valid5 = _errs10 === errors;
+}
+else {
+var valid5 = true;
+}
+if(valid5){
+if(data3["external-meeting-id"] !== undefined){
+const _errs12 = errors;
+if(typeof data3["external-meeting-id"] !== "string"){
+validate111.errors = [{instancePath:instancePath+"/data/attributes/meeting/external-meeting-id",schemaPath:"common/meeting.schema.json/properties/external-meeting-id/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+var valid5 = _errs12 === errors;
+}
+else {
+var valid5 = true;
+}
+}
+}
+}
+else {
+validate111.errors = [{instancePath:instancePath+"/data/attributes/meeting",schemaPath:"common/meeting.schema.json/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+}
+var valid3 = _errs7 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data2.user !== undefined){
+let data6 = data2.user;
+const _errs14 = errors;
+const _errs17 = errors;
+if(errors === _errs17){
+if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
+let missing4;
+if(((data6["internal-user-id"] === undefined) && (missing4 = "internal-user-id")) || ((data6["external-user-id"] === undefined) && (missing4 = "external-user-id"))){
+validate111.errors = [{instancePath:instancePath+"/data/attributes/user",schemaPath:"common/user.schema.json/required",keyword:"required",params:{missingProperty: missing4}}];
+return false;
+}
+else {
+if(data6["internal-user-id"] !== undefined){
+let data7 = data6["internal-user-id"];
+const _errs19 = errors;
+if(errors === _errs19){
+if(typeof data7 === "string"){
+if(data7.length < 1){
+validate111.errors = [{instancePath:instancePath+"/data/attributes/user/internal-user-id",schemaPath:"common/user.schema.json/properties/internal-user-id/minLength",keyword:"minLength",params:{limit: 1}}];
+return false;
+}
+}
+else {
+validate111.errors = [{instancePath:instancePath+"/data/attributes/user/internal-user-id",schemaPath:"common/user.schema.json/properties/internal-user-id/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+}
+var valid8 = _errs19 === errors;
+}
+else {
+var valid8 = true;
+}
+if(valid8){
+if(data6["external-user-id"] !== undefined){
+const _errs21 = errors;
+if(typeof data6["external-user-id"] !== "string"){
+validate111.errors = [{instancePath:instancePath+"/data/attributes/user/external-user-id",schemaPath:"common/user.schema.json/properties/external-user-id/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+var valid8 = _errs21 === errors;
+}
+else {
+var valid8 = true;
+}
+}
+}
+}
+else {
+validate111.errors = [{instancePath:instancePath+"/data/attributes/user",schemaPath:"common/user.schema.json/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+}
+if(errors === _errs14){
+if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
+let missing5;
+if(((data6["listening-only"] === undefined) && (missing5 = "listening-only")) || ((data6["sharing-mic"] === undefined) && (missing5 = "sharing-mic"))){
+validate111.errors = [{instancePath:instancePath+"/data/attributes/user",schemaPath:"#/properties/data/properties/attributes/properties/user/required",keyword:"required",params:{missingProperty: missing5}}];
+return false;
+}
+else {
+if(data6["listening-only"] !== undefined){
+const _errs23 = errors;
+if(typeof data6["listening-only"] !== "boolean"){
+validate111.errors = [{instancePath:instancePath+"/data/attributes/user/listening-only",schemaPath:"#/properties/data/properties/attributes/properties/user/properties/listening-only/type",keyword:"type",params:{type: "boolean"}}];
+return false;
+}
+var valid9 = _errs23 === errors;
+}
+else {
+var valid9 = true;
+}
+if(valid9){
+if(data6["sharing-mic"] !== undefined){
+const _errs25 = errors;
+if(typeof data6["sharing-mic"] !== "boolean"){
+validate111.errors = [{instancePath:instancePath+"/data/attributes/user/sharing-mic",schemaPath:"#/properties/data/properties/attributes/properties/user/properties/sharing-mic/type",keyword:"type",params:{type: "boolean"}}];
+return false;
+}
+var valid9 = _errs25 === errors;
+}
+else {
+var valid9 = true;
+}
+if(valid9){
+if(data6.muted !== undefined){
+const _errs27 = errors;
+if(typeof data6.muted !== "boolean"){
+validate111.errors = [{instancePath:instancePath+"/data/attributes/user/muted",schemaPath:"#/properties/data/properties/attributes/properties/user/properties/muted/type",keyword:"type",params:{type: "boolean"}}];
+return false;
+}
+var valid9 = _errs27 === errors;
+}
+else {
+var valid9 = true;
+}
+}
+}
+}
+}
+else {
+validate111.errors = [{instancePath:instancePath+"/data/attributes/user",schemaPath:"#/properties/data/properties/attributes/properties/user/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+}
+var valid3 = _errs14 === errors;
+}
+else {
+var valid3 = true;
+}
+}
+}
+}
+else {
+validate111.errors = [{instancePath:instancePath+"/data/attributes",schemaPath:"#/properties/data/properties/attributes/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
 }
 var valid2 = _errs5 === errors;
 }
@@ -3039,7 +6690,7 @@ var valid2 = true;
 }
 }
 else {
-validate112.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"}}];
+validate111.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
@@ -3047,20 +6698,260 @@ return false;
 }
 }
 else {
-validate112.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
+validate111.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate112.errors = vErrors;
+validate111.errors = vErrors;
 return errors === 0;
 }
-validate112.evaluated = {"props":{"data":true},"dynamicProps":false,"dynamicItems":false};
+validate111.evaluated = {"props":{"data":true},"dynamicProps":false,"dynamicItems":false};
 
-export const validateBigBlueButtonRapPostArchiveStartedEvent = validate115;
-const schema43 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/bigbluebutton/rap-post-archive-started.schema.json","type":"object","properties":{"data":{"type":"object","allOf":[{"$ref":"common/event-data.schema.json"}],"properties":{"id":{"const":"rap-post-archive-started"},"attributes":{"$ref":"common/rap-step.schema.json"}},"required":["id","attributes"]}},"required":["data"]};
+export const validateBigBlueButtonUserCamBroadcastEndEvent = validate113;
+const schema107 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/bigbluebutton/user-cam-broadcast-end.schema.json","type":"object","properties":{"data":{"type":"object","allOf":[{"$ref":"common/event-data.schema.json"}],"properties":{"id":{"const":"user-cam-broadcast-end"},"attributes":{"type":"object","properties":{"meeting":{"$ref":"common/meeting.schema.json"},"user":{"type":"object","allOf":[{"$ref":"common/user.schema.json"}],"properties":{"stream":{"type":"string","minLength":1}},"required":["stream"]}},"required":["meeting","user"]}},"required":["id","attributes"]}},"required":["data"]};
+
+function validate113(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="https://confhooks.dev/schemas/bigbluebutton/user-cam-broadcast-end.schema.json" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate113.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.data === undefined) && (missing0 = "data")){
+validate113.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0}}];
+return false;
+}
+else {
+if(data.data !== undefined){
+let data0 = data.data;
+const _errs1 = errors;
+if(!(validate21(data0, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate21.errors : vErrors.concat(validate21.errors);
+errors = vErrors.length;
+}
+if(errors === _errs1){
+if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
+let missing1;
+if(((data0.id === undefined) && (missing1 = "id")) || ((data0.attributes === undefined) && (missing1 = "attributes"))){
+validate113.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1}}];
+return false;
+}
+else {
+if(data0.id !== undefined){
+const _errs4 = errors;
+if("user-cam-broadcast-end" !== data0.id){
+validate113.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/const",keyword:"const",params:{allowedValue: "user-cam-broadcast-end"}}];
+return false;
+}
+var valid2 = _errs4 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data0.attributes !== undefined){
+let data2 = data0.attributes;
+const _errs5 = errors;
+if(errors === _errs5){
+if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
+let missing2;
+if(((data2.meeting === undefined) && (missing2 = "meeting")) || ((data2.user === undefined) && (missing2 = "user"))){
+validate113.errors = [{instancePath:instancePath+"/data/attributes",schemaPath:"#/properties/data/properties/attributes/required",keyword:"required",params:{missingProperty: missing2}}];
+return false;
+}
+else {
+if(data2.meeting !== undefined){
+let data3 = data2.meeting;
+const _errs7 = errors;
+const _errs8 = errors;
+if(errors === _errs8){
+if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
+let missing3;
+if((data3["internal-meeting-id"] === undefined) && (missing3 = "internal-meeting-id")){
+validate113.errors = [{instancePath:instancePath+"/data/attributes/meeting",schemaPath:"common/meeting.schema.json/required",keyword:"required",params:{missingProperty: missing3}}];
+return false;
+}
+else {
+if(data3["internal-meeting-id"] !== undefined){
+let data4 = data3["internal-meeting-id"];
+const _errs10 = errors;
+if(errors === _errs10){
+if(typeof data4 === "string"){
+if(data4.length < 1){
+validate113.errors = [{instancePath:instancePath+"/data/attributes/meeting/internal-meeting-id",schemaPath:"common/meeting.schema.json/properties/internal-meeting-id/minLength",keyword:"minLength",params:{limit: 1}}];
+return false;
+}
+}
+else {
+validate113.errors = [{instancePath:instancePath+"/data/attributes/meeting/internal-meeting-id",schemaPath:"common/meeting.schema.json/properties/internal-meeting-id/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+}
+var valid5 = _errs10 === errors;
+}
+else {
+var valid5 = true;
+}
+if(valid5){
+if(data3["external-meeting-id"] !== undefined){
+const _errs12 = errors;
+if(typeof data3["external-meeting-id"] !== "string"){
+validate113.errors = [{instancePath:instancePath+"/data/attributes/meeting/external-meeting-id",schemaPath:"common/meeting.schema.json/properties/external-meeting-id/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+var valid5 = _errs12 === errors;
+}
+else {
+var valid5 = true;
+}
+}
+}
+}
+else {
+validate113.errors = [{instancePath:instancePath+"/data/attributes/meeting",schemaPath:"common/meeting.schema.json/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+}
+var valid3 = _errs7 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data2.user !== undefined){
+let data6 = data2.user;
+const _errs14 = errors;
+const _errs17 = errors;
+if(errors === _errs17){
+if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
+let missing4;
+if(((data6["internal-user-id"] === undefined) && (missing4 = "internal-user-id")) || ((data6["external-user-id"] === undefined) && (missing4 = "external-user-id"))){
+validate113.errors = [{instancePath:instancePath+"/data/attributes/user",schemaPath:"common/user.schema.json/required",keyword:"required",params:{missingProperty: missing4}}];
+return false;
+}
+else {
+if(data6["internal-user-id"] !== undefined){
+let data7 = data6["internal-user-id"];
+const _errs19 = errors;
+if(errors === _errs19){
+if(typeof data7 === "string"){
+if(data7.length < 1){
+validate113.errors = [{instancePath:instancePath+"/data/attributes/user/internal-user-id",schemaPath:"common/user.schema.json/properties/internal-user-id/minLength",keyword:"minLength",params:{limit: 1}}];
+return false;
+}
+}
+else {
+validate113.errors = [{instancePath:instancePath+"/data/attributes/user/internal-user-id",schemaPath:"common/user.schema.json/properties/internal-user-id/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+}
+var valid8 = _errs19 === errors;
+}
+else {
+var valid8 = true;
+}
+if(valid8){
+if(data6["external-user-id"] !== undefined){
+const _errs21 = errors;
+if(typeof data6["external-user-id"] !== "string"){
+validate113.errors = [{instancePath:instancePath+"/data/attributes/user/external-user-id",schemaPath:"common/user.schema.json/properties/external-user-id/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+var valid8 = _errs21 === errors;
+}
+else {
+var valid8 = true;
+}
+}
+}
+}
+else {
+validate113.errors = [{instancePath:instancePath+"/data/attributes/user",schemaPath:"common/user.schema.json/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+}
+if(errors === _errs14){
+if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
+let missing5;
+if((data6.stream === undefined) && (missing5 = "stream")){
+validate113.errors = [{instancePath:instancePath+"/data/attributes/user",schemaPath:"#/properties/data/properties/attributes/properties/user/required",keyword:"required",params:{missingProperty: missing5}}];
+return false;
+}
+else {
+if(data6.stream !== undefined){
+let data9 = data6.stream;
+const _errs23 = errors;
+if(errors === _errs23){
+if(typeof data9 === "string"){
+if(data9.length < 1){
+validate113.errors = [{instancePath:instancePath+"/data/attributes/user/stream",schemaPath:"#/properties/data/properties/attributes/properties/user/properties/stream/minLength",keyword:"minLength",params:{limit: 1}}];
+return false;
+}
+}
+else {
+validate113.errors = [{instancePath:instancePath+"/data/attributes/user/stream",schemaPath:"#/properties/data/properties/attributes/properties/user/properties/stream/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+}
+}
+}
+}
+else {
+validate113.errors = [{instancePath:instancePath+"/data/attributes/user",schemaPath:"#/properties/data/properties/attributes/properties/user/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+}
+var valid3 = _errs14 === errors;
+}
+else {
+var valid3 = true;
+}
+}
+}
+}
+else {
+validate113.errors = [{instancePath:instancePath+"/data/attributes",schemaPath:"#/properties/data/properties/attributes/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+}
+var valid2 = _errs5 === errors;
+}
+else {
+var valid2 = true;
+}
+}
+}
+}
+else {
+validate113.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+}
+}
+}
+}
+else {
+validate113.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+}
+validate113.errors = vErrors;
+return errors === 0;
+}
+validate113.evaluated = {"props":{"data":true},"dynamicProps":false,"dynamicItems":false};
+
+export const validateBigBlueButtonUserCamBroadcastStartEvent = validate115;
+const schema110 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/bigbluebutton/user-cam-broadcast-start.schema.json","type":"object","properties":{"data":{"type":"object","allOf":[{"$ref":"common/event-data.schema.json"}],"properties":{"id":{"const":"user-cam-broadcast-start"},"attributes":{"type":"object","properties":{"meeting":{"$ref":"common/meeting.schema.json"},"user":{"type":"object","allOf":[{"$ref":"common/user.schema.json"}],"properties":{"stream":{"type":"string","minLength":1}},"required":["stream"]}},"required":["meeting","user"]}},"required":["id","attributes"]}},"required":["data"]};
 
 function validate115(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="https://confhooks.dev/schemas/bigbluebutton/rap-post-archive-started.schema.json" */;
+/*# sourceURL="https://confhooks.dev/schemas/bigbluebutton/user-cam-broadcast-start.schema.json" */;
 let vErrors = null;
 let errors = 0;
 const evaluated0 = validate115.evaluated;
@@ -3081,8 +6972,8 @@ else {
 if(data.data !== undefined){
 let data0 = data.data;
 const _errs1 = errors;
-if(!(validate53(data0, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate53.errors : vErrors.concat(validate53.errors);
+if(!(validate21(data0, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate21.errors : vErrors.concat(validate21.errors);
 errors = vErrors.length;
 }
 if(errors === _errs1){
@@ -3095,8 +6986,8 @@ return false;
 else {
 if(data0.id !== undefined){
 const _errs4 = errors;
-if("rap-post-archive-started" !== data0.id){
-validate115.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/const",keyword:"const",params:{allowedValue: "rap-post-archive-started"}}];
+if("user-cam-broadcast-start" !== data0.id){
+validate115.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/const",keyword:"const",params:{allowedValue: "user-cam-broadcast-start"}}];
 return false;
 }
 var valid2 = _errs4 === errors;
@@ -3106,10 +6997,169 @@ var valid2 = true;
 }
 if(valid2){
 if(data0.attributes !== undefined){
+let data2 = data0.attributes;
 const _errs5 = errors;
-if(!(validate58(data0.attributes, {instancePath:instancePath+"/data/attributes",parentData:data0,parentDataProperty:"attributes",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate58.errors : vErrors.concat(validate58.errors);
-errors = vErrors.length;
+if(errors === _errs5){
+if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
+let missing2;
+if(((data2.meeting === undefined) && (missing2 = "meeting")) || ((data2.user === undefined) && (missing2 = "user"))){
+validate115.errors = [{instancePath:instancePath+"/data/attributes",schemaPath:"#/properties/data/properties/attributes/required",keyword:"required",params:{missingProperty: missing2}}];
+return false;
+}
+else {
+if(data2.meeting !== undefined){
+let data3 = data2.meeting;
+const _errs7 = errors;
+const _errs8 = errors;
+if(errors === _errs8){
+if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
+let missing3;
+if((data3["internal-meeting-id"] === undefined) && (missing3 = "internal-meeting-id")){
+validate115.errors = [{instancePath:instancePath+"/data/attributes/meeting",schemaPath:"common/meeting.schema.json/required",keyword:"required",params:{missingProperty: missing3}}];
+return false;
+}
+else {
+if(data3["internal-meeting-id"] !== undefined){
+let data4 = data3["internal-meeting-id"];
+const _errs10 = errors;
+if(errors === _errs10){
+if(typeof data4 === "string"){
+if(data4.length < 1){
+validate115.errors = [{instancePath:instancePath+"/data/attributes/meeting/internal-meeting-id",schemaPath:"common/meeting.schema.json/properties/internal-meeting-id/minLength",keyword:"minLength",params:{limit: 1}}];
+return false;
+}
+}
+else {
+validate115.errors = [{instancePath:instancePath+"/data/attributes/meeting/internal-meeting-id",schemaPath:"common/meeting.schema.json/properties/internal-meeting-id/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+}
+var valid5 = _errs10 === errors;
+}
+else {
+var valid5 = true;
+}
+if(valid5){
+if(data3["external-meeting-id"] !== undefined){
+const _errs12 = errors;
+if(typeof data3["external-meeting-id"] !== "string"){
+validate115.errors = [{instancePath:instancePath+"/data/attributes/meeting/external-meeting-id",schemaPath:"common/meeting.schema.json/properties/external-meeting-id/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+var valid5 = _errs12 === errors;
+}
+else {
+var valid5 = true;
+}
+}
+}
+}
+else {
+validate115.errors = [{instancePath:instancePath+"/data/attributes/meeting",schemaPath:"common/meeting.schema.json/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+}
+var valid3 = _errs7 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data2.user !== undefined){
+let data6 = data2.user;
+const _errs14 = errors;
+const _errs17 = errors;
+if(errors === _errs17){
+if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
+let missing4;
+if(((data6["internal-user-id"] === undefined) && (missing4 = "internal-user-id")) || ((data6["external-user-id"] === undefined) && (missing4 = "external-user-id"))){
+validate115.errors = [{instancePath:instancePath+"/data/attributes/user",schemaPath:"common/user.schema.json/required",keyword:"required",params:{missingProperty: missing4}}];
+return false;
+}
+else {
+if(data6["internal-user-id"] !== undefined){
+let data7 = data6["internal-user-id"];
+const _errs19 = errors;
+if(errors === _errs19){
+if(typeof data7 === "string"){
+if(data7.length < 1){
+validate115.errors = [{instancePath:instancePath+"/data/attributes/user/internal-user-id",schemaPath:"common/user.schema.json/properties/internal-user-id/minLength",keyword:"minLength",params:{limit: 1}}];
+return false;
+}
+}
+else {
+validate115.errors = [{instancePath:instancePath+"/data/attributes/user/internal-user-id",schemaPath:"common/user.schema.json/properties/internal-user-id/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+}
+var valid8 = _errs19 === errors;
+}
+else {
+var valid8 = true;
+}
+if(valid8){
+if(data6["external-user-id"] !== undefined){
+const _errs21 = errors;
+if(typeof data6["external-user-id"] !== "string"){
+validate115.errors = [{instancePath:instancePath+"/data/attributes/user/external-user-id",schemaPath:"common/user.schema.json/properties/external-user-id/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+var valid8 = _errs21 === errors;
+}
+else {
+var valid8 = true;
+}
+}
+}
+}
+else {
+validate115.errors = [{instancePath:instancePath+"/data/attributes/user",schemaPath:"common/user.schema.json/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+}
+if(errors === _errs14){
+if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
+let missing5;
+if((data6.stream === undefined) && (missing5 = "stream")){
+validate115.errors = [{instancePath:instancePath+"/data/attributes/user",schemaPath:"#/properties/data/properties/attributes/properties/user/required",keyword:"required",params:{missingProperty: missing5}}];
+return false;
+}
+else {
+if(data6.stream !== undefined){
+let data9 = data6.stream;
+const _errs23 = errors;
+if(errors === _errs23){
+if(typeof data9 === "string"){
+if(data9.length < 1){
+validate115.errors = [{instancePath:instancePath+"/data/attributes/user/stream",schemaPath:"#/properties/data/properties/attributes/properties/user/properties/stream/minLength",keyword:"minLength",params:{limit: 1}}];
+return false;
+}
+}
+else {
+validate115.errors = [{instancePath:instancePath+"/data/attributes/user/stream",schemaPath:"#/properties/data/properties/attributes/properties/user/properties/stream/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+}
+}
+}
+}
+else {
+validate115.errors = [{instancePath:instancePath+"/data/attributes/user",schemaPath:"#/properties/data/properties/attributes/properties/user/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+}
+var valid3 = _errs14 === errors;
+}
+else {
+var valid3 = true;
+}
+}
+}
+}
+else {
+validate115.errors = [{instancePath:instancePath+"/data/attributes",schemaPath:"#/properties/data/properties/attributes/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
 }
 var valid2 = _errs5 === errors;
 }
@@ -3137,14 +7187,14 @@ return errors === 0;
 }
 validate115.evaluated = {"props":{"data":true},"dynamicProps":false,"dynamicItems":false};
 
-export const validateBigBlueButtonRapPostProcessEndedEvent = validate118;
-const schema44 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/bigbluebutton/rap-post-process-ended.schema.json","type":"object","properties":{"data":{"type":"object","allOf":[{"$ref":"common/event-data.schema.json"}],"properties":{"id":{"const":"rap-post-process-ended"},"attributes":{"$ref":"common/rap-step-result.schema.json"}},"required":["id","attributes"]}},"required":["data"]};
+export const validateBigBlueButtonUserEmojiChangedEvent = validate117;
+const schema113 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/bigbluebutton/user-emoji-changed.schema.json","type":"object","properties":{"data":{"type":"object","allOf":[{"$ref":"common/event-data.schema.json"}],"properties":{"id":{"const":"user-emoji-changed"},"attributes":{"type":"object","properties":{"meeting":{"$ref":"common/meeting.schema.json"},"user":{"type":"object","allOf":[{"$ref":"common/user.schema.json"}],"properties":{"emoji":{"type":"string","minLength":1}},"required":["emoji"]}},"required":["meeting","user"]}},"required":["id","attributes"]}},"required":["data"]};
 
-function validate118(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="https://confhooks.dev/schemas/bigbluebutton/rap-post-process-ended.schema.json" */;
+function validate117(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="https://confhooks.dev/schemas/bigbluebutton/user-emoji-changed.schema.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate118.evaluated;
+const evaluated0 = validate117.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -3155,29 +7205,29 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.data === undefined) && (missing0 = "data")){
-validate118.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0}}];
+validate117.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
 if(data.data !== undefined){
 let data0 = data.data;
 const _errs1 = errors;
-if(!(validate53(data0, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate53.errors : vErrors.concat(validate53.errors);
+if(!(validate21(data0, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate21.errors : vErrors.concat(validate21.errors);
 errors = vErrors.length;
 }
 if(errors === _errs1){
 if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
 let missing1;
 if(((data0.id === undefined) && (missing1 = "id")) || ((data0.attributes === undefined) && (missing1 = "attributes"))){
-validate118.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1}}];
+validate117.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1}}];
 return false;
 }
 else {
 if(data0.id !== undefined){
 const _errs4 = errors;
-if("rap-post-process-ended" !== data0.id){
-validate118.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/const",keyword:"const",params:{allowedValue: "rap-post-process-ended"}}];
+if("user-emoji-changed" !== data0.id){
+validate117.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/const",keyword:"const",params:{allowedValue: "user-emoji-changed"}}];
 return false;
 }
 var valid2 = _errs4 === errors;
@@ -3187,10 +7237,169 @@ var valid2 = true;
 }
 if(valid2){
 if(data0.attributes !== undefined){
+let data2 = data0.attributes;
 const _errs5 = errors;
-if(!(validate57(data0.attributes, {instancePath:instancePath+"/data/attributes",parentData:data0,parentDataProperty:"attributes",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate57.errors : vErrors.concat(validate57.errors);
-errors = vErrors.length;
+if(errors === _errs5){
+if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
+let missing2;
+if(((data2.meeting === undefined) && (missing2 = "meeting")) || ((data2.user === undefined) && (missing2 = "user"))){
+validate117.errors = [{instancePath:instancePath+"/data/attributes",schemaPath:"#/properties/data/properties/attributes/required",keyword:"required",params:{missingProperty: missing2}}];
+return false;
+}
+else {
+if(data2.meeting !== undefined){
+let data3 = data2.meeting;
+const _errs7 = errors;
+const _errs8 = errors;
+if(errors === _errs8){
+if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
+let missing3;
+if((data3["internal-meeting-id"] === undefined) && (missing3 = "internal-meeting-id")){
+validate117.errors = [{instancePath:instancePath+"/data/attributes/meeting",schemaPath:"common/meeting.schema.json/required",keyword:"required",params:{missingProperty: missing3}}];
+return false;
+}
+else {
+if(data3["internal-meeting-id"] !== undefined){
+let data4 = data3["internal-meeting-id"];
+const _errs10 = errors;
+if(errors === _errs10){
+if(typeof data4 === "string"){
+if(data4.length < 1){
+validate117.errors = [{instancePath:instancePath+"/data/attributes/meeting/internal-meeting-id",schemaPath:"common/meeting.schema.json/properties/internal-meeting-id/minLength",keyword:"minLength",params:{limit: 1}}];
+return false;
+}
+}
+else {
+validate117.errors = [{instancePath:instancePath+"/data/attributes/meeting/internal-meeting-id",schemaPath:"common/meeting.schema.json/properties/internal-meeting-id/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+}
+var valid5 = _errs10 === errors;
+}
+else {
+var valid5 = true;
+}
+if(valid5){
+if(data3["external-meeting-id"] !== undefined){
+const _errs12 = errors;
+if(typeof data3["external-meeting-id"] !== "string"){
+validate117.errors = [{instancePath:instancePath+"/data/attributes/meeting/external-meeting-id",schemaPath:"common/meeting.schema.json/properties/external-meeting-id/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+var valid5 = _errs12 === errors;
+}
+else {
+var valid5 = true;
+}
+}
+}
+}
+else {
+validate117.errors = [{instancePath:instancePath+"/data/attributes/meeting",schemaPath:"common/meeting.schema.json/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+}
+var valid3 = _errs7 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data2.user !== undefined){
+let data6 = data2.user;
+const _errs14 = errors;
+const _errs17 = errors;
+if(errors === _errs17){
+if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
+let missing4;
+if(((data6["internal-user-id"] === undefined) && (missing4 = "internal-user-id")) || ((data6["external-user-id"] === undefined) && (missing4 = "external-user-id"))){
+validate117.errors = [{instancePath:instancePath+"/data/attributes/user",schemaPath:"common/user.schema.json/required",keyword:"required",params:{missingProperty: missing4}}];
+return false;
+}
+else {
+if(data6["internal-user-id"] !== undefined){
+let data7 = data6["internal-user-id"];
+const _errs19 = errors;
+if(errors === _errs19){
+if(typeof data7 === "string"){
+if(data7.length < 1){
+validate117.errors = [{instancePath:instancePath+"/data/attributes/user/internal-user-id",schemaPath:"common/user.schema.json/properties/internal-user-id/minLength",keyword:"minLength",params:{limit: 1}}];
+return false;
+}
+}
+else {
+validate117.errors = [{instancePath:instancePath+"/data/attributes/user/internal-user-id",schemaPath:"common/user.schema.json/properties/internal-user-id/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+}
+var valid8 = _errs19 === errors;
+}
+else {
+var valid8 = true;
+}
+if(valid8){
+if(data6["external-user-id"] !== undefined){
+const _errs21 = errors;
+if(typeof data6["external-user-id"] !== "string"){
+validate117.errors = [{instancePath:instancePath+"/data/attributes/user/external-user-id",schemaPath:"common/user.schema.json/properties/external-user-id/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+var valid8 = _errs21 === errors;
+}
+else {
+var valid8 = true;
+}
+}
+}
+}
+else {
+validate117.errors = [{instancePath:instancePath+"/data/attributes/user",schemaPath:"common/user.schema.json/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+}
+if(errors === _errs14){
+if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
+let missing5;
+if((data6.emoji === undefined) && (missing5 = "emoji")){
+validate117.errors = [{instancePath:instancePath+"/data/attributes/user",schemaPath:"#/properties/data/properties/attributes/properties/user/required",keyword:"required",params:{missingProperty: missing5}}];
+return false;
+}
+else {
+if(data6.emoji !== undefined){
+let data9 = data6.emoji;
+const _errs23 = errors;
+if(errors === _errs23){
+if(typeof data9 === "string"){
+if(data9.length < 1){
+validate117.errors = [{instancePath:instancePath+"/data/attributes/user/emoji",schemaPath:"#/properties/data/properties/attributes/properties/user/properties/emoji/minLength",keyword:"minLength",params:{limit: 1}}];
+return false;
+}
+}
+else {
+validate117.errors = [{instancePath:instancePath+"/data/attributes/user/emoji",schemaPath:"#/properties/data/properties/attributes/properties/user/properties/emoji/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+}
+}
+}
+}
+else {
+validate117.errors = [{instancePath:instancePath+"/data/attributes/user",schemaPath:"#/properties/data/properties/attributes/properties/user/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+}
+var valid3 = _errs14 === errors;
+}
+else {
+var valid3 = true;
+}
+}
+}
+}
+else {
+validate117.errors = [{instancePath:instancePath+"/data/attributes",schemaPath:"#/properties/data/properties/attributes/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
 }
 var valid2 = _errs5 === errors;
 }
@@ -3201,7 +7410,7 @@ var valid2 = true;
 }
 }
 else {
-validate118.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"}}];
+validate117.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
@@ -3209,20 +7418,377 @@ return false;
 }
 }
 else {
-validate118.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
+validate117.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate118.errors = vErrors;
+validate117.errors = vErrors;
 return errors === 0;
 }
-validate118.evaluated = {"props":{"data":true},"dynamicProps":false,"dynamicItems":false};
+validate117.evaluated = {"props":{"data":true},"dynamicProps":false,"dynamicItems":false};
 
-export const validateBigBlueButtonRapPostProcessStartedEvent = validate121;
-const schema45 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/bigbluebutton/rap-post-process-started.schema.json","type":"object","properties":{"data":{"type":"object","allOf":[{"$ref":"common/event-data.schema.json"}],"properties":{"id":{"const":"rap-post-process-started"},"attributes":{"$ref":"common/rap-step.schema.json"}},"required":["id","attributes"]}},"required":["data"]};
+export const validateBigBlueButtonUserJoinedEvent = validate119;
+const schema116 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/bigbluebutton/user-joined.schema.json","type":"object","properties":{"data":{"type":"object","allOf":[{"$ref":"common/event-data.schema.json"}],"properties":{"id":{"const":"user-joined"},"attributes":{"type":"object","properties":{"meeting":{"$ref":"common/meeting.schema.json"},"user":{"type":"object","allOf":[{"$ref":"common/user.schema.json"}],"properties":{"name":{"type":"string"},"role":{"enum":["MODERATOR","VIEWER"]},"presenter":{"enum":[true,false,"true","false"]},"guest":{"type":"boolean"},"ip-address":{"type":"string"},"user-agent":{"type":"string"},"referer":{"type":"string"},"session-token":{"type":"string"},"userdata":{"type":"object","additionalProperties":{"type":"string"}}},"required":["name","role","presenter"]}},"required":["meeting","user"]}},"required":["id","attributes"]}},"required":["data"]};
+
+function validate119(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="https://confhooks.dev/schemas/bigbluebutton/user-joined.schema.json" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate119.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.data === undefined) && (missing0 = "data")){
+validate119.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0}}];
+return false;
+}
+else {
+if(data.data !== undefined){
+let data0 = data.data;
+const _errs1 = errors;
+if(!(validate21(data0, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate21.errors : vErrors.concat(validate21.errors);
+errors = vErrors.length;
+}
+if(errors === _errs1){
+if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
+let missing1;
+if(((data0.id === undefined) && (missing1 = "id")) || ((data0.attributes === undefined) && (missing1 = "attributes"))){
+validate119.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1}}];
+return false;
+}
+else {
+if(data0.id !== undefined){
+const _errs4 = errors;
+if("user-joined" !== data0.id){
+validate119.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/const",keyword:"const",params:{allowedValue: "user-joined"}}];
+return false;
+}
+var valid2 = _errs4 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data0.attributes !== undefined){
+let data2 = data0.attributes;
+const _errs5 = errors;
+if(errors === _errs5){
+if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
+let missing2;
+if(((data2.meeting === undefined) && (missing2 = "meeting")) || ((data2.user === undefined) && (missing2 = "user"))){
+validate119.errors = [{instancePath:instancePath+"/data/attributes",schemaPath:"#/properties/data/properties/attributes/required",keyword:"required",params:{missingProperty: missing2}}];
+return false;
+}
+else {
+if(data2.meeting !== undefined){
+let data3 = data2.meeting;
+const _errs7 = errors;
+const _errs8 = errors;
+if(errors === _errs8){
+if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
+let missing3;
+if((data3["internal-meeting-id"] === undefined) && (missing3 = "internal-meeting-id")){
+validate119.errors = [{instancePath:instancePath+"/data/attributes/meeting",schemaPath:"common/meeting.schema.json/required",keyword:"required",params:{missingProperty: missing3}}];
+return false;
+}
+else {
+if(data3["internal-meeting-id"] !== undefined){
+let data4 = data3["internal-meeting-id"];
+const _errs10 = errors;
+if(errors === _errs10){
+if(typeof data4 === "string"){
+if(data4.length < 1){
+validate119.errors = [{instancePath:instancePath+"/data/attributes/meeting/internal-meeting-id",schemaPath:"common/meeting.schema.json/properties/internal-meeting-id/minLength",keyword:"minLength",params:{limit: 1}}];
+return false;
+}
+}
+else {
+validate119.errors = [{instancePath:instancePath+"/data/attributes/meeting/internal-meeting-id",schemaPath:"common/meeting.schema.json/properties/internal-meeting-id/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+}
+var valid5 = _errs10 === errors;
+}
+else {
+var valid5 = true;
+}
+if(valid5){
+if(data3["external-meeting-id"] !== undefined){
+const _errs12 = errors;
+if(typeof data3["external-meeting-id"] !== "string"){
+validate119.errors = [{instancePath:instancePath+"/data/attributes/meeting/external-meeting-id",schemaPath:"common/meeting.schema.json/properties/external-meeting-id/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+var valid5 = _errs12 === errors;
+}
+else {
+var valid5 = true;
+}
+}
+}
+}
+else {
+validate119.errors = [{instancePath:instancePath+"/data/attributes/meeting",schemaPath:"common/meeting.schema.json/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+}
+var valid3 = _errs7 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data2.user !== undefined){
+let data6 = data2.user;
+const _errs14 = errors;
+const _errs17 = errors;
+if(errors === _errs17){
+if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
+let missing4;
+if(((data6["internal-user-id"] === undefined) && (missing4 = "internal-user-id")) || ((data6["external-user-id"] === undefined) && (missing4 = "external-user-id"))){
+validate119.errors = [{instancePath:instancePath+"/data/attributes/user",schemaPath:"common/user.schema.json/required",keyword:"required",params:{missingProperty: missing4}}];
+return false;
+}
+else {
+if(data6["internal-user-id"] !== undefined){
+let data7 = data6["internal-user-id"];
+const _errs19 = errors;
+if(errors === _errs19){
+if(typeof data7 === "string"){
+if(data7.length < 1){
+validate119.errors = [{instancePath:instancePath+"/data/attributes/user/internal-user-id",schemaPath:"common/user.schema.json/properties/internal-user-id/minLength",keyword:"minLength",params:{limit: 1}}];
+return false;
+}
+}
+else {
+validate119.errors = [{instancePath:instancePath+"/data/attributes/user/internal-user-id",schemaPath:"common/user.schema.json/properties/internal-user-id/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+}
+var valid8 = _errs19 === errors;
+}
+else {
+var valid8 = true;
+}
+if(valid8){
+if(data6["external-user-id"] !== undefined){
+const _errs21 = errors;
+if(typeof data6["external-user-id"] !== "string"){
+validate119.errors = [{instancePath:instancePath+"/data/attributes/user/external-user-id",schemaPath:"common/user.schema.json/properties/external-user-id/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+var valid8 = _errs21 === errors;
+}
+else {
+var valid8 = true;
+}
+}
+}
+}
+else {
+validate119.errors = [{instancePath:instancePath+"/data/attributes/user",schemaPath:"common/user.schema.json/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+}
+if(errors === _errs14){
+if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
+let missing5;
+if((((data6.name === undefined) && (missing5 = "name")) || ((data6.role === undefined) && (missing5 = "role"))) || ((data6.presenter === undefined) && (missing5 = "presenter"))){
+validate119.errors = [{instancePath:instancePath+"/data/attributes/user",schemaPath:"#/properties/data/properties/attributes/properties/user/required",keyword:"required",params:{missingProperty: missing5}}];
+return false;
+}
+else {
+if(data6.name !== undefined){
+const _errs23 = errors;
+if(typeof data6.name !== "string"){
+validate119.errors = [{instancePath:instancePath+"/data/attributes/user/name",schemaPath:"#/properties/data/properties/attributes/properties/user/properties/name/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+var valid9 = _errs23 === errors;
+}
+else {
+var valid9 = true;
+}
+if(valid9){
+if(data6.role !== undefined){
+let data10 = data6.role;
+const _errs25 = errors;
+if(!((data10 === "MODERATOR") || (data10 === "VIEWER"))){
+validate119.errors = [{instancePath:instancePath+"/data/attributes/user/role",schemaPath:"#/properties/data/properties/attributes/properties/user/properties/role/enum",keyword:"enum",params:{allowedValues: schema116.properties.data.properties.attributes.properties.user.properties.role.enum}}];
+return false;
+}
+var valid9 = _errs25 === errors;
+}
+else {
+var valid9 = true;
+}
+if(valid9){
+if(data6.presenter !== undefined){
+let data11 = data6.presenter;
+const _errs26 = errors;
+if(!((((data11 === true) || (data11 === false)) || (data11 === "true")) || (data11 === "false"))){
+validate119.errors = [{instancePath:instancePath+"/data/attributes/user/presenter",schemaPath:"#/properties/data/properties/attributes/properties/user/properties/presenter/enum",keyword:"enum",params:{allowedValues: schema116.properties.data.properties.attributes.properties.user.properties.presenter.enum}}];
+return false;
+}
+var valid9 = _errs26 === errors;
+}
+else {
+var valid9 = true;
+}
+if(valid9){
+if(data6.guest !== undefined){
+const _errs27 = errors;
+if(typeof data6.guest !== "boolean"){
+validate119.errors = [{instancePath:instancePath+"/data/attributes/user/guest",schemaPath:"#/properties/data/properties/attributes/properties/user/properties/guest/type",keyword:"type",params:{type: "boolean"}}];
+return false;
+}
+var valid9 = _errs27 === errors;
+}
+else {
+var valid9 = true;
+}
+if(valid9){
+if(data6["ip-address"] !== undefined){
+const _errs29 = errors;
+if(typeof data6["ip-address"] !== "string"){
+validate119.errors = [{instancePath:instancePath+"/data/attributes/user/ip-address",schemaPath:"#/properties/data/properties/attributes/properties/user/properties/ip-address/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+var valid9 = _errs29 === errors;
+}
+else {
+var valid9 = true;
+}
+if(valid9){
+if(data6["user-agent"] !== undefined){
+const _errs31 = errors;
+if(typeof data6["user-agent"] !== "string"){
+validate119.errors = [{instancePath:instancePath+"/data/attributes/user/user-agent",schemaPath:"#/properties/data/properties/attributes/properties/user/properties/user-agent/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+var valid9 = _errs31 === errors;
+}
+else {
+var valid9 = true;
+}
+if(valid9){
+if(data6.referer !== undefined){
+const _errs33 = errors;
+if(typeof data6.referer !== "string"){
+validate119.errors = [{instancePath:instancePath+"/data/attributes/user/referer",schemaPath:"#/properties/data/properties/attributes/properties/user/properties/referer/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+var valid9 = _errs33 === errors;
+}
+else {
+var valid9 = true;
+}
+if(valid9){
+if(data6["session-token"] !== undefined){
+const _errs35 = errors;
+if(typeof data6["session-token"] !== "string"){
+validate119.errors = [{instancePath:instancePath+"/data/attributes/user/session-token",schemaPath:"#/properties/data/properties/attributes/properties/user/properties/session-token/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+var valid9 = _errs35 === errors;
+}
+else {
+var valid9 = true;
+}
+if(valid9){
+if(data6.userdata !== undefined){
+let data17 = data6.userdata;
+const _errs37 = errors;
+if(errors === _errs37){
+if(data17 && typeof data17 == "object" && !Array.isArray(data17)){
+for(const key0 in data17){
+const _errs40 = errors;
+if(typeof data17[key0] !== "string"){
+validate119.errors = [{instancePath:instancePath+"/data/attributes/user/userdata/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/data/properties/attributes/properties/user/properties/userdata/additionalProperties/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+var valid10 = _errs40 === errors;
+if(!valid10){
+break;
+}
+}
+}
+else {
+validate119.errors = [{instancePath:instancePath+"/data/attributes/user/userdata",schemaPath:"#/properties/data/properties/attributes/properties/user/properties/userdata/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+}
+var valid9 = _errs37 === errors;
+}
+else {
+var valid9 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate119.errors = [{instancePath:instancePath+"/data/attributes/user",schemaPath:"#/properties/data/properties/attributes/properties/user/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+}
+var valid3 = _errs14 === errors;
+}
+else {
+var valid3 = true;
+}
+}
+}
+}
+else {
+validate119.errors = [{instancePath:instancePath+"/data/attributes",schemaPath:"#/properties/data/properties/attributes/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+}
+var valid2 = _errs5 === errors;
+}
+else {
+var valid2 = true;
+}
+}
+}
+}
+else {
+validate119.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+}
+}
+}
+}
+else {
+validate119.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+}
+validate119.errors = vErrors;
+return errors === 0;
+}
+validate119.evaluated = {"props":{"data":true},"dynamicProps":false,"dynamicItems":false};
+
+export const validateBigBlueButtonUserLeftEvent = validate121;
+const schema119 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/bigbluebutton/user-left.schema.json","type":"object","properties":{"data":{"type":"object","allOf":[{"$ref":"common/event-data.schema.json"}],"properties":{"id":{"const":"user-left"},"attributes":{"type":"object","properties":{"meeting":{"$ref":"common/meeting.schema.json"},"user":{"type":"object","allOf":[{"$ref":"common/user.schema.json"}],"properties":{"guest":{"type":"boolean"}}}},"required":["meeting","user"]}},"required":["id","attributes"]}},"required":["data"]};
 
 function validate121(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="https://confhooks.dev/schemas/bigbluebutton/rap-post-process-started.schema.json" */;
+/*# sourceURL="https://confhooks.dev/schemas/bigbluebutton/user-left.schema.json" */;
 let vErrors = null;
 let errors = 0;
 const evaluated0 = validate121.evaluated;
@@ -3243,8 +7809,8 @@ else {
 if(data.data !== undefined){
 let data0 = data.data;
 const _errs1 = errors;
-if(!(validate53(data0, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate53.errors : vErrors.concat(validate53.errors);
+if(!(validate21(data0, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate21.errors : vErrors.concat(validate21.errors);
 errors = vErrors.length;
 }
 if(errors === _errs1){
@@ -3257,8 +7823,8 @@ return false;
 else {
 if(data0.id !== undefined){
 const _errs4 = errors;
-if("rap-post-process-started" !== data0.id){
-validate121.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/const",keyword:"const",params:{allowedValue: "rap-post-process-started"}}];
+if("user-left" !== data0.id){
+validate121.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/const",keyword:"const",params:{allowedValue: "user-left"}}];
 return false;
 }
 var valid2 = _errs4 === errors;
@@ -3268,10 +7834,152 @@ var valid2 = true;
 }
 if(valid2){
 if(data0.attributes !== undefined){
+let data2 = data0.attributes;
 const _errs5 = errors;
-if(!(validate58(data0.attributes, {instancePath:instancePath+"/data/attributes",parentData:data0,parentDataProperty:"attributes",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate58.errors : vErrors.concat(validate58.errors);
-errors = vErrors.length;
+if(errors === _errs5){
+if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
+let missing2;
+if(((data2.meeting === undefined) && (missing2 = "meeting")) || ((data2.user === undefined) && (missing2 = "user"))){
+validate121.errors = [{instancePath:instancePath+"/data/attributes",schemaPath:"#/properties/data/properties/attributes/required",keyword:"required",params:{missingProperty: missing2}}];
+return false;
+}
+else {
+if(data2.meeting !== undefined){
+let data3 = data2.meeting;
+const _errs7 = errors;
+const _errs8 = errors;
+if(errors === _errs8){
+if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
+let missing3;
+if((data3["internal-meeting-id"] === undefined) && (missing3 = "internal-meeting-id")){
+validate121.errors = [{instancePath:instancePath+"/data/attributes/meeting",schemaPath:"common/meeting.schema.json/required",keyword:"required",params:{missingProperty: missing3}}];
+return false;
+}
+else {
+if(data3["internal-meeting-id"] !== undefined){
+let data4 = data3["internal-meeting-id"];
+const _errs10 = errors;
+if(errors === _errs10){
+if(typeof data4 === "string"){
+if(data4.length < 1){
+validate121.errors = [{instancePath:instancePath+"/data/attributes/meeting/internal-meeting-id",schemaPath:"common/meeting.schema.json/properties/internal-meeting-id/minLength",keyword:"minLength",params:{limit: 1}}];
+return false;
+}
+}
+else {
+validate121.errors = [{instancePath:instancePath+"/data/attributes/meeting/internal-meeting-id",schemaPath:"common/meeting.schema.json/properties/internal-meeting-id/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+}
+var valid5 = _errs10 === errors;
+}
+else {
+var valid5 = true;
+}
+if(valid5){
+if(data3["external-meeting-id"] !== undefined){
+const _errs12 = errors;
+if(typeof data3["external-meeting-id"] !== "string"){
+validate121.errors = [{instancePath:instancePath+"/data/attributes/meeting/external-meeting-id",schemaPath:"common/meeting.schema.json/properties/external-meeting-id/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+var valid5 = _errs12 === errors;
+}
+else {
+var valid5 = true;
+}
+}
+}
+}
+else {
+validate121.errors = [{instancePath:instancePath+"/data/attributes/meeting",schemaPath:"common/meeting.schema.json/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+}
+var valid3 = _errs7 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data2.user !== undefined){
+let data6 = data2.user;
+const _errs14 = errors;
+const _errs17 = errors;
+if(errors === _errs17){
+if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
+let missing4;
+if(((data6["internal-user-id"] === undefined) && (missing4 = "internal-user-id")) || ((data6["external-user-id"] === undefined) && (missing4 = "external-user-id"))){
+validate121.errors = [{instancePath:instancePath+"/data/attributes/user",schemaPath:"common/user.schema.json/required",keyword:"required",params:{missingProperty: missing4}}];
+return false;
+}
+else {
+if(data6["internal-user-id"] !== undefined){
+let data7 = data6["internal-user-id"];
+const _errs19 = errors;
+if(errors === _errs19){
+if(typeof data7 === "string"){
+if(data7.length < 1){
+validate121.errors = [{instancePath:instancePath+"/data/attributes/user/internal-user-id",schemaPath:"common/user.schema.json/properties/internal-user-id/minLength",keyword:"minLength",params:{limit: 1}}];
+return false;
+}
+}
+else {
+validate121.errors = [{instancePath:instancePath+"/data/attributes/user/internal-user-id",schemaPath:"common/user.schema.json/properties/internal-user-id/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+}
+var valid8 = _errs19 === errors;
+}
+else {
+var valid8 = true;
+}
+if(valid8){
+if(data6["external-user-id"] !== undefined){
+const _errs21 = errors;
+if(typeof data6["external-user-id"] !== "string"){
+validate121.errors = [{instancePath:instancePath+"/data/attributes/user/external-user-id",schemaPath:"common/user.schema.json/properties/external-user-id/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+var valid8 = _errs21 === errors;
+}
+else {
+var valid8 = true;
+}
+}
+}
+}
+else {
+validate121.errors = [{instancePath:instancePath+"/data/attributes/user",schemaPath:"common/user.schema.json/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+}
+if(errors === _errs14){
+if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
+if(data6.guest !== undefined){
+if(typeof data6.guest !== "boolean"){
+validate121.errors = [{instancePath:instancePath+"/data/attributes/user/guest",schemaPath:"#/properties/data/properties/attributes/properties/user/properties/guest/type",keyword:"type",params:{type: "boolean"}}];
+return false;
+}
+}
+}
+else {
+validate121.errors = [{instancePath:instancePath+"/data/attributes/user",schemaPath:"#/properties/data/properties/attributes/properties/user/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+}
+var valid3 = _errs14 === errors;
+}
+else {
+var valid3 = true;
+}
+}
+}
+}
+else {
+validate121.errors = [{instancePath:instancePath+"/data/attributes",schemaPath:"#/properties/data/properties/attributes/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
 }
 var valid2 = _errs5 === errors;
 }
@@ -3299,14 +8007,14 @@ return errors === 0;
 }
 validate121.evaluated = {"props":{"data":true},"dynamicProps":false,"dynamicItems":false};
 
-export const validateBigBlueButtonRapPostPublishEndedEvent = validate124;
-const schema46 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/bigbluebutton/rap-post-publish-ended.schema.json","type":"object","properties":{"data":{"type":"object","allOf":[{"$ref":"common/event-data.schema.json"}],"properties":{"id":{"const":"rap-post-publish-ended"},"attributes":{"$ref":"common/rap-step-result.schema.json"}},"required":["id","attributes"]}},"required":["data"]};
+export const validateBigBlueButtonUserPresenterAssignedEvent = validate123;
+const schema122 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/bigbluebutton/user-presenter-assigned.schema.json","type":"object","properties":{"data":{"type":"object","allOf":[{"$ref":"common/event-data.schema.json"}],"properties":{"id":{"const":"user-presenter-assigned"},"attributes":{"type":"object","properties":{"meeting":{"$ref":"common/meeting.schema.json"},"user":{"$ref":"common/user.schema.json"}},"required":["meeting","user"]}},"required":["id","attributes"]}},"required":["data"]};
 
-function validate124(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="https://confhooks.dev/schemas/bigbluebutton/rap-post-publish-ended.schema.json" */;
+function validate123(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="https://confhooks.dev/schemas/bigbluebutton/user-presenter-assigned.schema.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate124.evaluated;
+const evaluated0 = validate123.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -3317,29 +8025,29 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.data === undefined) && (missing0 = "data")){
-validate124.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0}}];
+validate123.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
 if(data.data !== undefined){
 let data0 = data.data;
 const _errs1 = errors;
-if(!(validate53(data0, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate53.errors : vErrors.concat(validate53.errors);
+if(!(validate21(data0, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate21.errors : vErrors.concat(validate21.errors);
 errors = vErrors.length;
 }
 if(errors === _errs1){
 if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
 let missing1;
 if(((data0.id === undefined) && (missing1 = "id")) || ((data0.attributes === undefined) && (missing1 = "attributes"))){
-validate124.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1}}];
+validate123.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1}}];
 return false;
 }
 else {
 if(data0.id !== undefined){
 const _errs4 = errors;
-if("rap-post-publish-ended" !== data0.id){
-validate124.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/const",keyword:"const",params:{allowedValue: "rap-post-publish-ended"}}];
+if("user-presenter-assigned" !== data0.id){
+validate123.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/const",keyword:"const",params:{allowedValue: "user-presenter-assigned"}}];
 return false;
 }
 var valid2 = _errs4 === errors;
@@ -3349,10 +8057,138 @@ var valid2 = true;
 }
 if(valid2){
 if(data0.attributes !== undefined){
+let data2 = data0.attributes;
 const _errs5 = errors;
-if(!(validate57(data0.attributes, {instancePath:instancePath+"/data/attributes",parentData:data0,parentDataProperty:"attributes",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate57.errors : vErrors.concat(validate57.errors);
-errors = vErrors.length;
+if(errors === _errs5){
+if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
+let missing2;
+if(((data2.meeting === undefined) && (missing2 = "meeting")) || ((data2.user === undefined) && (missing2 = "user"))){
+validate123.errors = [{instancePath:instancePath+"/data/attributes",schemaPath:"#/properties/data/properties/attributes/required",keyword:"required",params:{missingProperty: missing2}}];
+return false;
+}
+else {
+if(data2.meeting !== undefined){
+let data3 = data2.meeting;
+const _errs7 = errors;
+const _errs8 = errors;
+if(errors === _errs8){
+if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
+let missing3;
+if((data3["internal-meeting-id"] === undefined) && (missing3 = "internal-meeting-id")){
+validate123.errors = [{instancePath:instancePath+"/data/attributes/meeting",schemaPath:"common/meeting.schema.json/required",keyword:"required",params:{missingProperty: missing3}}];
+return false;
+}
+else {
+if(data3["internal-meeting-id"] !== undefined){
+let data4 = data3["internal-meeting-id"];
+const _errs10 = errors;
+if(errors === _errs10){
+if(typeof data4 === "string"){
+if(data4.length < 1){
+validate123.errors = [{instancePath:instancePath+"/data/attributes/meeting/internal-meeting-id",schemaPath:"common/meeting.schema.json/properties/internal-meeting-id/minLength",keyword:"minLength",params:{limit: 1}}];
+return false;
+}
+}
+else {
+validate123.errors = [{instancePath:instancePath+"/data/attributes/meeting/internal-meeting-id",schemaPath:"common/meeting.schema.json/properties/internal-meeting-id/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+}
+var valid5 = _errs10 === errors;
+}
+else {
+var valid5 = true;
+}
+if(valid5){
+if(data3["external-meeting-id"] !== undefined){
+const _errs12 = errors;
+if(typeof data3["external-meeting-id"] !== "string"){
+validate123.errors = [{instancePath:instancePath+"/data/attributes/meeting/external-meeting-id",schemaPath:"common/meeting.schema.json/properties/external-meeting-id/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+var valid5 = _errs12 === errors;
+}
+else {
+var valid5 = true;
+}
+}
+}
+}
+else {
+validate123.errors = [{instancePath:instancePath+"/data/attributes/meeting",schemaPath:"common/meeting.schema.json/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+}
+var valid3 = _errs7 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data2.user !== undefined){
+let data6 = data2.user;
+const _errs14 = errors;
+const _errs15 = errors;
+if(errors === _errs15){
+if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
+let missing4;
+if(((data6["internal-user-id"] === undefined) && (missing4 = "internal-user-id")) || ((data6["external-user-id"] === undefined) && (missing4 = "external-user-id"))){
+validate123.errors = [{instancePath:instancePath+"/data/attributes/user",schemaPath:"common/user.schema.json/required",keyword:"required",params:{missingProperty: missing4}}];
+return false;
+}
+else {
+if(data6["internal-user-id"] !== undefined){
+let data7 = data6["internal-user-id"];
+const _errs17 = errors;
+if(errors === _errs17){
+if(typeof data7 === "string"){
+if(data7.length < 1){
+validate123.errors = [{instancePath:instancePath+"/data/attributes/user/internal-user-id",schemaPath:"common/user.schema.json/properties/internal-user-id/minLength",keyword:"minLength",params:{limit: 1}}];
+return false;
+}
+}
+else {
+validate123.errors = [{instancePath:instancePath+"/data/attributes/user/internal-user-id",schemaPath:"common/user.schema.json/properties/internal-user-id/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+}
+var valid7 = _errs17 === errors;
+}
+else {
+var valid7 = true;
+}
+if(valid7){
+if(data6["external-user-id"] !== undefined){
+const _errs19 = errors;
+if(typeof data6["external-user-id"] !== "string"){
+validate123.errors = [{instancePath:instancePath+"/data/attributes/user/external-user-id",schemaPath:"common/user.schema.json/properties/external-user-id/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+var valid7 = _errs19 === errors;
+}
+else {
+var valid7 = true;
+}
+}
+}
+}
+else {
+validate123.errors = [{instancePath:instancePath+"/data/attributes/user",schemaPath:"common/user.schema.json/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+}
+var valid3 = _errs14 === errors;
+}
+else {
+var valid3 = true;
+}
+}
+}
+}
+else {
+validate123.errors = [{instancePath:instancePath+"/data/attributes",schemaPath:"#/properties/data/properties/attributes/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
 }
 var valid2 = _errs5 === errors;
 }
@@ -3363,7 +8199,7 @@ var valid2 = true;
 }
 }
 else {
-validate124.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"}}];
+validate123.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
@@ -3371,20 +8207,229 @@ return false;
 }
 }
 else {
-validate124.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
+validate123.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate124.errors = vErrors;
+validate123.errors = vErrors;
 return errors === 0;
 }
-validate124.evaluated = {"props":{"data":true},"dynamicProps":false,"dynamicItems":false};
+validate123.evaluated = {"props":{"data":true},"dynamicProps":false,"dynamicItems":false};
 
-export const validateBigBlueButtonRapPostPublishStartedEvent = validate127;
-const schema47 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/bigbluebutton/rap-post-publish-started.schema.json","type":"object","properties":{"data":{"type":"object","allOf":[{"$ref":"common/event-data.schema.json"}],"properties":{"id":{"const":"rap-post-publish-started"},"attributes":{"$ref":"common/rap-step.schema.json"}},"required":["id","attributes"]}},"required":["data"]};
+export const validateBigBlueButtonUserPresenterUnassignedEvent = validate125;
+const schema125 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/bigbluebutton/user-presenter-unassigned.schema.json","type":"object","properties":{"data":{"type":"object","allOf":[{"$ref":"common/event-data.schema.json"}],"properties":{"id":{"const":"user-presenter-unassigned"},"attributes":{"type":"object","properties":{"meeting":{"$ref":"common/meeting.schema.json"},"user":{"$ref":"common/user.schema.json"}},"required":["meeting","user"]}},"required":["id","attributes"]}},"required":["data"]};
+
+function validate125(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="https://confhooks.dev/schemas/bigbluebutton/user-presenter-unassigned.schema.json" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate125.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.data === undefined) && (missing0 = "data")){
+validate125.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0}}];
+return false;
+}
+else {
+if(data.data !== undefined){
+let data0 = data.data;
+const _errs1 = errors;
+if(!(validate21(data0, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate21.errors : vErrors.concat(validate21.errors);
+errors = vErrors.length;
+}
+if(errors === _errs1){
+if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
+let missing1;
+if(((data0.id === undefined) && (missing1 = "id")) || ((data0.attributes === undefined) && (missing1 = "attributes"))){
+validate125.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1}}];
+return false;
+}
+else {
+if(data0.id !== undefined){
+const _errs4 = errors;
+if("user-presenter-unassigned" !== data0.id){
+validate125.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/const",keyword:"const",params:{allowedValue: "user-presenter-unassigned"}}];
+return false;
+}
+var valid2 = _errs4 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data0.attributes !== undefined){
+let data2 = data0.attributes;
+const _errs5 = errors;
+if(errors === _errs5){
+if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
+let missing2;
+if(((data2.meeting === undefined) && (missing2 = "meeting")) || ((data2.user === undefined) && (missing2 = "user"))){
+validate125.errors = [{instancePath:instancePath+"/data/attributes",schemaPath:"#/properties/data/properties/attributes/required",keyword:"required",params:{missingProperty: missing2}}];
+return false;
+}
+else {
+if(data2.meeting !== undefined){
+let data3 = data2.meeting;
+const _errs7 = errors;
+const _errs8 = errors;
+if(errors === _errs8){
+if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
+let missing3;
+if((data3["internal-meeting-id"] === undefined) && (missing3 = "internal-meeting-id")){
+validate125.errors = [{instancePath:instancePath+"/data/attributes/meeting",schemaPath:"common/meeting.schema.json/required",keyword:"required",params:{missingProperty: missing3}}];
+return false;
+}
+else {
+if(data3["internal-meeting-id"] !== undefined){
+let data4 = data3["internal-meeting-id"];
+const _errs10 = errors;
+if(errors === _errs10){
+if(typeof data4 === "string"){
+if(data4.length < 1){
+validate125.errors = [{instancePath:instancePath+"/data/attributes/meeting/internal-meeting-id",schemaPath:"common/meeting.schema.json/properties/internal-meeting-id/minLength",keyword:"minLength",params:{limit: 1}}];
+return false;
+}
+}
+else {
+validate125.errors = [{instancePath:instancePath+"/data/attributes/meeting/internal-meeting-id",schemaPath:"common/meeting.schema.json/properties/internal-meeting-id/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+}
+var valid5 = _errs10 === errors;
+}
+else {
+var valid5 = true;
+}
+if(valid5){
+if(data3["external-meeting-id"] !== undefined){
+const _errs12 = errors;
+if(typeof data3["external-meeting-id"] !== "string"){
+validate125.errors = [{instancePath:instancePath+"/data/attributes/meeting/external-meeting-id",schemaPath:"common/meeting.schema.json/properties/external-meeting-id/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+var valid5 = _errs12 === errors;
+}
+else {
+var valid5 = true;
+}
+}
+}
+}
+else {
+validate125.errors = [{instancePath:instancePath+"/data/attributes/meeting",schemaPath:"common/meeting.schema.json/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+}
+var valid3 = _errs7 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data2.user !== undefined){
+let data6 = data2.user;
+const _errs14 = errors;
+const _errs15 = errors;
+if(errors === _errs15){
+if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
+let missing4;
+if(((data6["internal-user-id"] === undefined) && (missing4 = "internal-user-id")) || ((data6["external-user-id"] === undefined) && (missing4 = "external-user-id"))){
+validate125.errors = [{instancePath:instancePath+"/data/attributes/user",schemaPath:"common/user.schema.json/required",keyword:"required",params:{missingProperty: missing4}}];
+return false;
+}
+else {
+if(data6["internal-user-id"] !== undefined){
+let data7 = data6["internal-user-id"];
+const _errs17 = errors;
+if(errors === _errs17){
+if(typeof data7 === "string"){
+if(data7.length < 1){
+validate125.errors = [{instancePath:instancePath+"/data/attributes/user/internal-user-id",schemaPath:"common/user.schema.json/properties/internal-user-id/minLength",keyword:"minLength",params:{limit: 1}}];
+return false;
+}
+}
+else {
+validate125.errors = [{instancePath:instancePath+"/data/attributes/user/internal-user-id",schemaPath:"common/user.schema.json/properties/internal-user-id/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+}
+var valid7 = _errs17 === errors;
+}
+else {
+var valid7 = true;
+}
+if(valid7){
+if(data6["external-user-id"] !== undefined){
+const _errs19 = errors;
+if(typeof data6["external-user-id"] !== "string"){
+validate125.errors = [{instancePath:instancePath+"/data/attributes/user/external-user-id",schemaPath:"common/user.schema.json/properties/external-user-id/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+var valid7 = _errs19 === errors;
+}
+else {
+var valid7 = true;
+}
+}
+}
+}
+else {
+validate125.errors = [{instancePath:instancePath+"/data/attributes/user",schemaPath:"common/user.schema.json/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+}
+var valid3 = _errs14 === errors;
+}
+else {
+var valid3 = true;
+}
+}
+}
+}
+else {
+validate125.errors = [{instancePath:instancePath+"/data/attributes",schemaPath:"#/properties/data/properties/attributes/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+}
+var valid2 = _errs5 === errors;
+}
+else {
+var valid2 = true;
+}
+}
+}
+}
+else {
+validate125.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+}
+}
+}
+}
+else {
+validate125.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+}
+validate125.errors = vErrors;
+return errors === 0;
+}
+validate125.evaluated = {"props":{"data":true},"dynamicProps":false,"dynamicItems":false};
+
+export const validateBigBlueButtonUserRaiseHandChangedEvent = validate127;
+const schema128 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/bigbluebutton/user-raise-hand-changed.schema.json","type":"object","properties":{"data":{"type":"object","allOf":[{"$ref":"common/event-data.schema.json"}],"properties":{"id":{"const":"user-raise-hand-changed"},"attributes":{"type":"object","properties":{"meeting":{"$ref":"common/meeting.schema.json"},"user":{"type":"object","allOf":[{"$ref":"common/user.schema.json"}],"properties":{"raise-hand":{"type":"boolean"}},"required":["raise-hand"]}},"required":["meeting","user"]}},"required":["id","attributes"]}},"required":["data"]};
 
 function validate127(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="https://confhooks.dev/schemas/bigbluebutton/rap-post-publish-started.schema.json" */;
+/*# sourceURL="https://confhooks.dev/schemas/bigbluebutton/user-raise-hand-changed.schema.json" */;
 let vErrors = null;
 let errors = 0;
 const evaluated0 = validate127.evaluated;
@@ -3405,8 +8450,8 @@ else {
 if(data.data !== undefined){
 let data0 = data.data;
 const _errs1 = errors;
-if(!(validate53(data0, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate53.errors : vErrors.concat(validate53.errors);
+if(!(validate21(data0, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate21.errors : vErrors.concat(validate21.errors);
 errors = vErrors.length;
 }
 if(errors === _errs1){
@@ -3419,8 +8464,8 @@ return false;
 else {
 if(data0.id !== undefined){
 const _errs4 = errors;
-if("rap-post-publish-started" !== data0.id){
-validate127.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/const",keyword:"const",params:{allowedValue: "rap-post-publish-started"}}];
+if("user-raise-hand-changed" !== data0.id){
+validate127.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/const",keyword:"const",params:{allowedValue: "user-raise-hand-changed"}}];
 return false;
 }
 var valid2 = _errs4 === errors;
@@ -3430,10 +8475,159 @@ var valid2 = true;
 }
 if(valid2){
 if(data0.attributes !== undefined){
+let data2 = data0.attributes;
 const _errs5 = errors;
-if(!(validate58(data0.attributes, {instancePath:instancePath+"/data/attributes",parentData:data0,parentDataProperty:"attributes",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate58.errors : vErrors.concat(validate58.errors);
-errors = vErrors.length;
+if(errors === _errs5){
+if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
+let missing2;
+if(((data2.meeting === undefined) && (missing2 = "meeting")) || ((data2.user === undefined) && (missing2 = "user"))){
+validate127.errors = [{instancePath:instancePath+"/data/attributes",schemaPath:"#/properties/data/properties/attributes/required",keyword:"required",params:{missingProperty: missing2}}];
+return false;
+}
+else {
+if(data2.meeting !== undefined){
+let data3 = data2.meeting;
+const _errs7 = errors;
+const _errs8 = errors;
+if(errors === _errs8){
+if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
+let missing3;
+if((data3["internal-meeting-id"] === undefined) && (missing3 = "internal-meeting-id")){
+validate127.errors = [{instancePath:instancePath+"/data/attributes/meeting",schemaPath:"common/meeting.schema.json/required",keyword:"required",params:{missingProperty: missing3}}];
+return false;
+}
+else {
+if(data3["internal-meeting-id"] !== undefined){
+let data4 = data3["internal-meeting-id"];
+const _errs10 = errors;
+if(errors === _errs10){
+if(typeof data4 === "string"){
+if(data4.length < 1){
+validate127.errors = [{instancePath:instancePath+"/data/attributes/meeting/internal-meeting-id",schemaPath:"common/meeting.schema.json/properties/internal-meeting-id/minLength",keyword:"minLength",params:{limit: 1}}];
+return false;
+}
+}
+else {
+validate127.errors = [{instancePath:instancePath+"/data/attributes/meeting/internal-meeting-id",schemaPath:"common/meeting.schema.json/properties/internal-meeting-id/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+}
+var valid5 = _errs10 === errors;
+}
+else {
+var valid5 = true;
+}
+if(valid5){
+if(data3["external-meeting-id"] !== undefined){
+const _errs12 = errors;
+if(typeof data3["external-meeting-id"] !== "string"){
+validate127.errors = [{instancePath:instancePath+"/data/attributes/meeting/external-meeting-id",schemaPath:"common/meeting.schema.json/properties/external-meeting-id/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+var valid5 = _errs12 === errors;
+}
+else {
+var valid5 = true;
+}
+}
+}
+}
+else {
+validate127.errors = [{instancePath:instancePath+"/data/attributes/meeting",schemaPath:"common/meeting.schema.json/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+}
+var valid3 = _errs7 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data2.user !== undefined){
+let data6 = data2.user;
+const _errs14 = errors;
+const _errs17 = errors;
+if(errors === _errs17){
+if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
+let missing4;
+if(((data6["internal-user-id"] === undefined) && (missing4 = "internal-user-id")) || ((data6["external-user-id"] === undefined) && (missing4 = "external-user-id"))){
+validate127.errors = [{instancePath:instancePath+"/data/attributes/user",schemaPath:"common/user.schema.json/required",keyword:"required",params:{missingProperty: missing4}}];
+return false;
+}
+else {
+if(data6["internal-user-id"] !== undefined){
+let data7 = data6["internal-user-id"];
+const _errs19 = errors;
+if(errors === _errs19){
+if(typeof data7 === "string"){
+if(data7.length < 1){
+validate127.errors = [{instancePath:instancePath+"/data/attributes/user/internal-user-id",schemaPath:"common/user.schema.json/properties/internal-user-id/minLength",keyword:"minLength",params:{limit: 1}}];
+return false;
+}
+}
+else {
+validate127.errors = [{instancePath:instancePath+"/data/attributes/user/internal-user-id",schemaPath:"common/user.schema.json/properties/internal-user-id/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+}
+var valid8 = _errs19 === errors;
+}
+else {
+var valid8 = true;
+}
+if(valid8){
+if(data6["external-user-id"] !== undefined){
+const _errs21 = errors;
+if(typeof data6["external-user-id"] !== "string"){
+validate127.errors = [{instancePath:instancePath+"/data/attributes/user/external-user-id",schemaPath:"common/user.schema.json/properties/external-user-id/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+var valid8 = _errs21 === errors;
+}
+else {
+var valid8 = true;
+}
+}
+}
+}
+else {
+validate127.errors = [{instancePath:instancePath+"/data/attributes/user",schemaPath:"common/user.schema.json/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+}
+if(errors === _errs14){
+if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
+let missing5;
+if((data6["raise-hand"] === undefined) && (missing5 = "raise-hand")){
+validate127.errors = [{instancePath:instancePath+"/data/attributes/user",schemaPath:"#/properties/data/properties/attributes/properties/user/required",keyword:"required",params:{missingProperty: missing5}}];
+return false;
+}
+else {
+if(data6["raise-hand"] !== undefined){
+if(typeof data6["raise-hand"] !== "boolean"){
+validate127.errors = [{instancePath:instancePath+"/data/attributes/user/raise-hand",schemaPath:"#/properties/data/properties/attributes/properties/user/properties/raise-hand/type",keyword:"type",params:{type: "boolean"}}];
+return false;
+}
+}
+}
+}
+else {
+validate127.errors = [{instancePath:instancePath+"/data/attributes/user",schemaPath:"#/properties/data/properties/attributes/properties/user/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+}
+var valid3 = _errs14 === errors;
+}
+else {
+var valid3 = true;
+}
+}
+}
+}
+else {
+validate127.errors = [{instancePath:instancePath+"/data/attributes",schemaPath:"#/properties/data/properties/attributes/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
 }
 var valid2 = _errs5 === errors;
 }
@@ -3460,3058 +8654,3 @@ validate127.errors = vErrors;
 return errors === 0;
 }
 validate127.evaluated = {"props":{"data":true},"dynamicProps":false,"dynamicItems":false};
-
-export const validateBigBlueButtonRapProcessEndedEvent = validate130;
-const schema48 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/bigbluebutton/rap-process-ended.schema.json","type":"object","properties":{"data":{"type":"object","allOf":[{"$ref":"common/event-data.schema.json"}],"properties":{"id":{"const":"rap-process-ended"},"attributes":{"$ref":"common/rap-step-result.schema.json"}},"required":["id","attributes"]}},"required":["data"]};
-
-function validate130(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="https://confhooks.dev/schemas/bigbluebutton/rap-process-ended.schema.json" */;
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate130.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if((data.data === undefined) && (missing0 = "data")){
-validate130.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0}}];
-return false;
-}
-else {
-if(data.data !== undefined){
-let data0 = data.data;
-const _errs1 = errors;
-if(!(validate53(data0, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate53.errors : vErrors.concat(validate53.errors);
-errors = vErrors.length;
-}
-if(errors === _errs1){
-if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
-let missing1;
-if(((data0.id === undefined) && (missing1 = "id")) || ((data0.attributes === undefined) && (missing1 = "attributes"))){
-validate130.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1}}];
-return false;
-}
-else {
-if(data0.id !== undefined){
-const _errs4 = errors;
-if("rap-process-ended" !== data0.id){
-validate130.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/const",keyword:"const",params:{allowedValue: "rap-process-ended"}}];
-return false;
-}
-var valid2 = _errs4 === errors;
-}
-else {
-var valid2 = true;
-}
-if(valid2){
-if(data0.attributes !== undefined){
-const _errs5 = errors;
-if(!(validate57(data0.attributes, {instancePath:instancePath+"/data/attributes",parentData:data0,parentDataProperty:"attributes",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate57.errors : vErrors.concat(validate57.errors);
-errors = vErrors.length;
-}
-var valid2 = _errs5 === errors;
-}
-else {
-var valid2 = true;
-}
-}
-}
-}
-else {
-validate130.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-}
-}
-}
-}
-else {
-validate130.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-}
-validate130.errors = vErrors;
-return errors === 0;
-}
-validate130.evaluated = {"props":{"data":true},"dynamicProps":false,"dynamicItems":false};
-
-export const validateBigBlueButtonRapProcessStartedEvent = validate133;
-const schema49 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/bigbluebutton/rap-process-started.schema.json","type":"object","properties":{"data":{"type":"object","allOf":[{"$ref":"common/event-data.schema.json"}],"properties":{"id":{"const":"rap-process-started"},"attributes":{"$ref":"common/rap-step.schema.json"}},"required":["id","attributes"]}},"required":["data"]};
-
-function validate133(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="https://confhooks.dev/schemas/bigbluebutton/rap-process-started.schema.json" */;
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate133.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if((data.data === undefined) && (missing0 = "data")){
-validate133.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0}}];
-return false;
-}
-else {
-if(data.data !== undefined){
-let data0 = data.data;
-const _errs1 = errors;
-if(!(validate53(data0, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate53.errors : vErrors.concat(validate53.errors);
-errors = vErrors.length;
-}
-if(errors === _errs1){
-if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
-let missing1;
-if(((data0.id === undefined) && (missing1 = "id")) || ((data0.attributes === undefined) && (missing1 = "attributes"))){
-validate133.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1}}];
-return false;
-}
-else {
-if(data0.id !== undefined){
-const _errs4 = errors;
-if("rap-process-started" !== data0.id){
-validate133.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/const",keyword:"const",params:{allowedValue: "rap-process-started"}}];
-return false;
-}
-var valid2 = _errs4 === errors;
-}
-else {
-var valid2 = true;
-}
-if(valid2){
-if(data0.attributes !== undefined){
-const _errs5 = errors;
-if(!(validate58(data0.attributes, {instancePath:instancePath+"/data/attributes",parentData:data0,parentDataProperty:"attributes",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate58.errors : vErrors.concat(validate58.errors);
-errors = vErrors.length;
-}
-var valid2 = _errs5 === errors;
-}
-else {
-var valid2 = true;
-}
-}
-}
-}
-else {
-validate133.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-}
-}
-}
-}
-else {
-validate133.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-}
-validate133.errors = vErrors;
-return errors === 0;
-}
-validate133.evaluated = {"props":{"data":true},"dynamicProps":false,"dynamicItems":false};
-
-export const validateBigBlueButtonRapPublishEndedEvent = validate136;
-const schema50 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/bigbluebutton/rap-publish-ended.schema.json","type":"object","properties":{"data":{"type":"object","allOf":[{"$ref":"common/event-data.schema.json"}],"properties":{"id":{"const":"rap-publish-ended"},"attributes":{"type":"object","allOf":[{"$ref":"common/rap-step-result.schema.json"}],"properties":{"recording":{"type":"object","properties":{"name":{"type":"string"},"is-breakout":{"enum":[true,false,"true","false"]},"start-time":{"type":["string","number","null"]},"end-time":{"type":["string","number","null"]},"size":{"type":["string","number","null"]},"raw-size":{"type":["string","number","null"]},"metadata":{"type":"object","additionalProperties":{"type":["string","null"]}},"playback":{"type":"object","properties":{"format":{"type":"string"},"link":{"type":"string"},"processing_time":{"type":["string","number"]},"duration":{"type":["string","number"]},"size":{"type":["string","number"]},"extensions":{"type":"object","additionalProperties":{}}}},"download":{"type":["object","null"],"additionalProperties":{}}},"required":["name","metadata","playback"]}},"required":["recording"]}},"required":["id","attributes"]}},"required":["data"]};
-
-function validate136(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="https://confhooks.dev/schemas/bigbluebutton/rap-publish-ended.schema.json" */;
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate136.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if((data.data === undefined) && (missing0 = "data")){
-validate136.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0}}];
-return false;
-}
-else {
-if(data.data !== undefined){
-let data0 = data.data;
-const _errs1 = errors;
-if(!(validate53(data0, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate53.errors : vErrors.concat(validate53.errors);
-errors = vErrors.length;
-}
-if(errors === _errs1){
-if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
-let missing1;
-if(((data0.id === undefined) && (missing1 = "id")) || ((data0.attributes === undefined) && (missing1 = "attributes"))){
-validate136.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1}}];
-return false;
-}
-else {
-if(data0.id !== undefined){
-const _errs4 = errors;
-if("rap-publish-ended" !== data0.id){
-validate136.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/const",keyword:"const",params:{allowedValue: "rap-publish-ended"}}];
-return false;
-}
-var valid2 = _errs4 === errors;
-}
-else {
-var valid2 = true;
-}
-if(valid2){
-if(data0.attributes !== undefined){
-let data2 = data0.attributes;
-const _errs5 = errors;
-if(!(validate57(data2, {instancePath:instancePath+"/data/attributes",parentData:data0,parentDataProperty:"attributes",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate57.errors : vErrors.concat(validate57.errors);
-errors = vErrors.length;
-}
-if(errors === _errs5){
-if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
-let missing2;
-if((data2.recording === undefined) && (missing2 = "recording")){
-validate136.errors = [{instancePath:instancePath+"/data/attributes",schemaPath:"#/properties/data/properties/attributes/required",keyword:"required",params:{missingProperty: missing2}}];
-return false;
-}
-else {
-if(data2.recording !== undefined){
-let data3 = data2.recording;
-const _errs8 = errors;
-if(errors === _errs8){
-if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
-let missing3;
-if((((data3.name === undefined) && (missing3 = "name")) || ((data3.metadata === undefined) && (missing3 = "metadata"))) || ((data3.playback === undefined) && (missing3 = "playback"))){
-validate136.errors = [{instancePath:instancePath+"/data/attributes/recording",schemaPath:"#/properties/data/properties/attributes/properties/recording/required",keyword:"required",params:{missingProperty: missing3}}];
-return false;
-}
-else {
-if(data3.name !== undefined){
-const _errs10 = errors;
-if(typeof data3.name !== "string"){
-validate136.errors = [{instancePath:instancePath+"/data/attributes/recording/name",schemaPath:"#/properties/data/properties/attributes/properties/recording/properties/name/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-var valid5 = _errs10 === errors;
-}
-else {
-var valid5 = true;
-}
-if(valid5){
-if(data3["is-breakout"] !== undefined){
-let data5 = data3["is-breakout"];
-const _errs12 = errors;
-if(!((((data5 === true) || (data5 === false)) || (data5 === "true")) || (data5 === "false"))){
-validate136.errors = [{instancePath:instancePath+"/data/attributes/recording/is-breakout",schemaPath:"#/properties/data/properties/attributes/properties/recording/properties/is-breakout/enum",keyword:"enum",params:{allowedValues: schema50.properties.data.properties.attributes.properties.recording.properties["is-breakout"].enum}}];
-return false;
-}
-var valid5 = _errs12 === errors;
-}
-else {
-var valid5 = true;
-}
-if(valid5){
-if(data3["start-time"] !== undefined){
-let data6 = data3["start-time"];
-const _errs13 = errors;
-if(((typeof data6 !== "string") && (!((typeof data6 == "number") && (isFinite(data6))))) && (data6 !== null)){
-validate136.errors = [{instancePath:instancePath+"/data/attributes/recording/start-time",schemaPath:"#/properties/data/properties/attributes/properties/recording/properties/start-time/type",keyword:"type",params:{type: schema50.properties.data.properties.attributes.properties.recording.properties["start-time"].type}}];
-return false;
-}
-var valid5 = _errs13 === errors;
-}
-else {
-var valid5 = true;
-}
-if(valid5){
-if(data3["end-time"] !== undefined){
-let data7 = data3["end-time"];
-const _errs15 = errors;
-if(((typeof data7 !== "string") && (!((typeof data7 == "number") && (isFinite(data7))))) && (data7 !== null)){
-validate136.errors = [{instancePath:instancePath+"/data/attributes/recording/end-time",schemaPath:"#/properties/data/properties/attributes/properties/recording/properties/end-time/type",keyword:"type",params:{type: schema50.properties.data.properties.attributes.properties.recording.properties["end-time"].type}}];
-return false;
-}
-var valid5 = _errs15 === errors;
-}
-else {
-var valid5 = true;
-}
-if(valid5){
-if(data3.size !== undefined){
-let data8 = data3.size;
-const _errs17 = errors;
-if(((typeof data8 !== "string") && (!((typeof data8 == "number") && (isFinite(data8))))) && (data8 !== null)){
-validate136.errors = [{instancePath:instancePath+"/data/attributes/recording/size",schemaPath:"#/properties/data/properties/attributes/properties/recording/properties/size/type",keyword:"type",params:{type: schema50.properties.data.properties.attributes.properties.recording.properties.size.type}}];
-return false;
-}
-var valid5 = _errs17 === errors;
-}
-else {
-var valid5 = true;
-}
-if(valid5){
-if(data3["raw-size"] !== undefined){
-let data9 = data3["raw-size"];
-const _errs19 = errors;
-if(((typeof data9 !== "string") && (!((typeof data9 == "number") && (isFinite(data9))))) && (data9 !== null)){
-validate136.errors = [{instancePath:instancePath+"/data/attributes/recording/raw-size",schemaPath:"#/properties/data/properties/attributes/properties/recording/properties/raw-size/type",keyword:"type",params:{type: schema50.properties.data.properties.attributes.properties.recording.properties["raw-size"].type}}];
-return false;
-}
-var valid5 = _errs19 === errors;
-}
-else {
-var valid5 = true;
-}
-if(valid5){
-if(data3.metadata !== undefined){
-let data10 = data3.metadata;
-const _errs21 = errors;
-if(errors === _errs21){
-if(data10 && typeof data10 == "object" && !Array.isArray(data10)){
-for(const key0 in data10){
-let data11 = data10[key0];
-const _errs24 = errors;
-if((typeof data11 !== "string") && (data11 !== null)){
-validate136.errors = [{instancePath:instancePath+"/data/attributes/recording/metadata/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/data/properties/attributes/properties/recording/properties/metadata/additionalProperties/type",keyword:"type",params:{type: schema50.properties.data.properties.attributes.properties.recording.properties.metadata.additionalProperties.type}}];
-return false;
-}
-var valid6 = _errs24 === errors;
-if(!valid6){
-break;
-}
-}
-}
-else {
-validate136.errors = [{instancePath:instancePath+"/data/attributes/recording/metadata",schemaPath:"#/properties/data/properties/attributes/properties/recording/properties/metadata/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-}
-var valid5 = _errs21 === errors;
-}
-else {
-var valid5 = true;
-}
-if(valid5){
-if(data3.playback !== undefined){
-let data12 = data3.playback;
-const _errs26 = errors;
-if(errors === _errs26){
-if(data12 && typeof data12 == "object" && !Array.isArray(data12)){
-if(data12.format !== undefined){
-const _errs28 = errors;
-if(typeof data12.format !== "string"){
-validate136.errors = [{instancePath:instancePath+"/data/attributes/recording/playback/format",schemaPath:"#/properties/data/properties/attributes/properties/recording/properties/playback/properties/format/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-var valid7 = _errs28 === errors;
-}
-else {
-var valid7 = true;
-}
-if(valid7){
-if(data12.link !== undefined){
-const _errs30 = errors;
-if(typeof data12.link !== "string"){
-validate136.errors = [{instancePath:instancePath+"/data/attributes/recording/playback/link",schemaPath:"#/properties/data/properties/attributes/properties/recording/properties/playback/properties/link/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-var valid7 = _errs30 === errors;
-}
-else {
-var valid7 = true;
-}
-if(valid7){
-if(data12.processing_time !== undefined){
-let data15 = data12.processing_time;
-const _errs32 = errors;
-if((typeof data15 !== "string") && (!((typeof data15 == "number") && (isFinite(data15))))){
-validate136.errors = [{instancePath:instancePath+"/data/attributes/recording/playback/processing_time",schemaPath:"#/properties/data/properties/attributes/properties/recording/properties/playback/properties/processing_time/type",keyword:"type",params:{type: schema50.properties.data.properties.attributes.properties.recording.properties.playback.properties.processing_time.type}}];
-return false;
-}
-var valid7 = _errs32 === errors;
-}
-else {
-var valid7 = true;
-}
-if(valid7){
-if(data12.duration !== undefined){
-let data16 = data12.duration;
-const _errs34 = errors;
-if((typeof data16 !== "string") && (!((typeof data16 == "number") && (isFinite(data16))))){
-validate136.errors = [{instancePath:instancePath+"/data/attributes/recording/playback/duration",schemaPath:"#/properties/data/properties/attributes/properties/recording/properties/playback/properties/duration/type",keyword:"type",params:{type: schema50.properties.data.properties.attributes.properties.recording.properties.playback.properties.duration.type}}];
-return false;
-}
-var valid7 = _errs34 === errors;
-}
-else {
-var valid7 = true;
-}
-if(valid7){
-if(data12.size !== undefined){
-let data17 = data12.size;
-const _errs36 = errors;
-if((typeof data17 !== "string") && (!((typeof data17 == "number") && (isFinite(data17))))){
-validate136.errors = [{instancePath:instancePath+"/data/attributes/recording/playback/size",schemaPath:"#/properties/data/properties/attributes/properties/recording/properties/playback/properties/size/type",keyword:"type",params:{type: schema50.properties.data.properties.attributes.properties.recording.properties.playback.properties.size.type}}];
-return false;
-}
-var valid7 = _errs36 === errors;
-}
-else {
-var valid7 = true;
-}
-if(valid7){
-if(data12.extensions !== undefined){
-let data18 = data12.extensions;
-const _errs38 = errors;
-if(errors === _errs38){
-if(data18 && typeof data18 == "object" && !Array.isArray(data18)){
-}
-else {
-validate136.errors = [{instancePath:instancePath+"/data/attributes/recording/playback/extensions",schemaPath:"#/properties/data/properties/attributes/properties/recording/properties/playback/properties/extensions/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-}
-var valid7 = _errs38 === errors;
-}
-else {
-var valid7 = true;
-}
-}
-}
-}
-}
-}
-}
-else {
-validate136.errors = [{instancePath:instancePath+"/data/attributes/recording/playback",schemaPath:"#/properties/data/properties/attributes/properties/recording/properties/playback/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-}
-var valid5 = _errs26 === errors;
-}
-else {
-var valid5 = true;
-}
-if(valid5){
-if(data3.download !== undefined){
-let data19 = data3.download;
-const _errs41 = errors;
-if((!(data19 && typeof data19 == "object" && !Array.isArray(data19))) && (data19 !== null)){
-validate136.errors = [{instancePath:instancePath+"/data/attributes/recording/download",schemaPath:"#/properties/data/properties/attributes/properties/recording/properties/download/type",keyword:"type",params:{type: schema50.properties.data.properties.attributes.properties.recording.properties.download.type}}];
-return false;
-}
-var valid5 = _errs41 === errors;
-}
-else {
-var valid5 = true;
-}
-}
-}
-}
-}
-}
-}
-}
-}
-}
-}
-else {
-validate136.errors = [{instancePath:instancePath+"/data/attributes/recording",schemaPath:"#/properties/data/properties/attributes/properties/recording/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-}
-}
-}
-}
-else {
-validate136.errors = [{instancePath:instancePath+"/data/attributes",schemaPath:"#/properties/data/properties/attributes/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-}
-var valid2 = _errs5 === errors;
-}
-else {
-var valid2 = true;
-}
-}
-}
-}
-else {
-validate136.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-}
-}
-}
-}
-else {
-validate136.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-}
-validate136.errors = vErrors;
-return errors === 0;
-}
-validate136.evaluated = {"props":{"data":true},"dynamicProps":false,"dynamicItems":false};
-
-export const validateBigBlueButtonRapPublishStartedEvent = validate139;
-const schema51 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/bigbluebutton/rap-publish-started.schema.json","type":"object","properties":{"data":{"type":"object","allOf":[{"$ref":"common/event-data.schema.json"}],"properties":{"id":{"const":"rap-publish-started"},"attributes":{"$ref":"common/rap-step.schema.json"}},"required":["id","attributes"]}},"required":["data"]};
-
-function validate139(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="https://confhooks.dev/schemas/bigbluebutton/rap-publish-started.schema.json" */;
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate139.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if((data.data === undefined) && (missing0 = "data")){
-validate139.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0}}];
-return false;
-}
-else {
-if(data.data !== undefined){
-let data0 = data.data;
-const _errs1 = errors;
-if(!(validate53(data0, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate53.errors : vErrors.concat(validate53.errors);
-errors = vErrors.length;
-}
-if(errors === _errs1){
-if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
-let missing1;
-if(((data0.id === undefined) && (missing1 = "id")) || ((data0.attributes === undefined) && (missing1 = "attributes"))){
-validate139.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1}}];
-return false;
-}
-else {
-if(data0.id !== undefined){
-const _errs4 = errors;
-if("rap-publish-started" !== data0.id){
-validate139.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/const",keyword:"const",params:{allowedValue: "rap-publish-started"}}];
-return false;
-}
-var valid2 = _errs4 === errors;
-}
-else {
-var valid2 = true;
-}
-if(valid2){
-if(data0.attributes !== undefined){
-const _errs5 = errors;
-if(!(validate58(data0.attributes, {instancePath:instancePath+"/data/attributes",parentData:data0,parentDataProperty:"attributes",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate58.errors : vErrors.concat(validate58.errors);
-errors = vErrors.length;
-}
-var valid2 = _errs5 === errors;
-}
-else {
-var valid2 = true;
-}
-}
-}
-}
-else {
-validate139.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-}
-}
-}
-}
-else {
-validate139.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-}
-validate139.errors = vErrors;
-return errors === 0;
-}
-validate139.evaluated = {"props":{"data":true},"dynamicProps":false,"dynamicItems":false};
-
-export const validateBigBlueButtonRapPublishedEvent = validate142;
-const schema52 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/bigbluebutton/rap-published.schema.json","type":"object","properties":{"data":{"type":"object","allOf":[{"$ref":"common/event-data.schema.json"}],"properties":{"id":{"const":"rap-published"},"attributes":{"$ref":"common/recording-change.schema.json"}},"required":["id","attributes"]}},"required":["data"]};
-
-function validate142(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="https://confhooks.dev/schemas/bigbluebutton/rap-published.schema.json" */;
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate142.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if((data.data === undefined) && (missing0 = "data")){
-validate142.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0}}];
-return false;
-}
-else {
-if(data.data !== undefined){
-let data0 = data.data;
-const _errs1 = errors;
-if(!(validate53(data0, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate53.errors : vErrors.concat(validate53.errors);
-errors = vErrors.length;
-}
-if(errors === _errs1){
-if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
-let missing1;
-if(((data0.id === undefined) && (missing1 = "id")) || ((data0.attributes === undefined) && (missing1 = "attributes"))){
-validate142.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1}}];
-return false;
-}
-else {
-if(data0.id !== undefined){
-const _errs4 = errors;
-if("rap-published" !== data0.id){
-validate142.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/const",keyword:"const",params:{allowedValue: "rap-published"}}];
-return false;
-}
-var valid2 = _errs4 === errors;
-}
-else {
-var valid2 = true;
-}
-if(valid2){
-if(data0.attributes !== undefined){
-const _errs5 = errors;
-if(!(validate61(data0.attributes, {instancePath:instancePath+"/data/attributes",parentData:data0,parentDataProperty:"attributes",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate61.errors : vErrors.concat(validate61.errors);
-errors = vErrors.length;
-}
-var valid2 = _errs5 === errors;
-}
-else {
-var valid2 = true;
-}
-}
-}
-}
-else {
-validate142.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-}
-}
-}
-}
-else {
-validate142.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-}
-validate142.errors = vErrors;
-return errors === 0;
-}
-validate142.evaluated = {"props":{"data":true},"dynamicProps":false,"dynamicItems":false};
-
-export const validateBigBlueButtonRapSanityEndedEvent = validate145;
-const schema53 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/bigbluebutton/rap-sanity-ended.schema.json","type":"object","properties":{"data":{"type":"object","allOf":[{"$ref":"common/event-data.schema.json"}],"properties":{"id":{"const":"rap-sanity-ended"},"attributes":{"$ref":"common/rap-step-result.schema.json"}},"required":["id","attributes"]}},"required":["data"]};
-
-function validate145(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="https://confhooks.dev/schemas/bigbluebutton/rap-sanity-ended.schema.json" */;
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate145.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if((data.data === undefined) && (missing0 = "data")){
-validate145.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0}}];
-return false;
-}
-else {
-if(data.data !== undefined){
-let data0 = data.data;
-const _errs1 = errors;
-if(!(validate53(data0, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate53.errors : vErrors.concat(validate53.errors);
-errors = vErrors.length;
-}
-if(errors === _errs1){
-if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
-let missing1;
-if(((data0.id === undefined) && (missing1 = "id")) || ((data0.attributes === undefined) && (missing1 = "attributes"))){
-validate145.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1}}];
-return false;
-}
-else {
-if(data0.id !== undefined){
-const _errs4 = errors;
-if("rap-sanity-ended" !== data0.id){
-validate145.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/const",keyword:"const",params:{allowedValue: "rap-sanity-ended"}}];
-return false;
-}
-var valid2 = _errs4 === errors;
-}
-else {
-var valid2 = true;
-}
-if(valid2){
-if(data0.attributes !== undefined){
-const _errs5 = errors;
-if(!(validate57(data0.attributes, {instancePath:instancePath+"/data/attributes",parentData:data0,parentDataProperty:"attributes",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate57.errors : vErrors.concat(validate57.errors);
-errors = vErrors.length;
-}
-var valid2 = _errs5 === errors;
-}
-else {
-var valid2 = true;
-}
-}
-}
-}
-else {
-validate145.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-}
-}
-}
-}
-else {
-validate145.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-}
-validate145.errors = vErrors;
-return errors === 0;
-}
-validate145.evaluated = {"props":{"data":true},"dynamicProps":false,"dynamicItems":false};
-
-export const validateBigBlueButtonRapSanityStartedEvent = validate148;
-const schema54 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/bigbluebutton/rap-sanity-started.schema.json","type":"object","properties":{"data":{"type":"object","allOf":[{"$ref":"common/event-data.schema.json"}],"properties":{"id":{"const":"rap-sanity-started"},"attributes":{"$ref":"common/rap-step.schema.json"}},"required":["id","attributes"]}},"required":["data"]};
-
-function validate148(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="https://confhooks.dev/schemas/bigbluebutton/rap-sanity-started.schema.json" */;
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate148.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if((data.data === undefined) && (missing0 = "data")){
-validate148.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0}}];
-return false;
-}
-else {
-if(data.data !== undefined){
-let data0 = data.data;
-const _errs1 = errors;
-if(!(validate53(data0, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate53.errors : vErrors.concat(validate53.errors);
-errors = vErrors.length;
-}
-if(errors === _errs1){
-if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
-let missing1;
-if(((data0.id === undefined) && (missing1 = "id")) || ((data0.attributes === undefined) && (missing1 = "attributes"))){
-validate148.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1}}];
-return false;
-}
-else {
-if(data0.id !== undefined){
-const _errs4 = errors;
-if("rap-sanity-started" !== data0.id){
-validate148.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/const",keyword:"const",params:{allowedValue: "rap-sanity-started"}}];
-return false;
-}
-var valid2 = _errs4 === errors;
-}
-else {
-var valid2 = true;
-}
-if(valid2){
-if(data0.attributes !== undefined){
-const _errs5 = errors;
-if(!(validate58(data0.attributes, {instancePath:instancePath+"/data/attributes",parentData:data0,parentDataProperty:"attributes",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate58.errors : vErrors.concat(validate58.errors);
-errors = vErrors.length;
-}
-var valid2 = _errs5 === errors;
-}
-else {
-var valid2 = true;
-}
-}
-}
-}
-else {
-validate148.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-}
-}
-}
-}
-else {
-validate148.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-}
-validate148.errors = vErrors;
-return errors === 0;
-}
-validate148.evaluated = {"props":{"data":true},"dynamicProps":false,"dynamicItems":false};
-
-export const validateBigBlueButtonRapUnpublishedEvent = validate151;
-const schema55 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/bigbluebutton/rap-unpublished.schema.json","type":"object","properties":{"data":{"type":"object","allOf":[{"$ref":"common/event-data.schema.json"}],"properties":{"id":{"const":"rap-unpublished"},"attributes":{"$ref":"common/recording-change.schema.json"}},"required":["id","attributes"]}},"required":["data"]};
-
-function validate151(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="https://confhooks.dev/schemas/bigbluebutton/rap-unpublished.schema.json" */;
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate151.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if((data.data === undefined) && (missing0 = "data")){
-validate151.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0}}];
-return false;
-}
-else {
-if(data.data !== undefined){
-let data0 = data.data;
-const _errs1 = errors;
-if(!(validate53(data0, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate53.errors : vErrors.concat(validate53.errors);
-errors = vErrors.length;
-}
-if(errors === _errs1){
-if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
-let missing1;
-if(((data0.id === undefined) && (missing1 = "id")) || ((data0.attributes === undefined) && (missing1 = "attributes"))){
-validate151.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1}}];
-return false;
-}
-else {
-if(data0.id !== undefined){
-const _errs4 = errors;
-if("rap-unpublished" !== data0.id){
-validate151.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/const",keyword:"const",params:{allowedValue: "rap-unpublished"}}];
-return false;
-}
-var valid2 = _errs4 === errors;
-}
-else {
-var valid2 = true;
-}
-if(valid2){
-if(data0.attributes !== undefined){
-const _errs5 = errors;
-if(!(validate61(data0.attributes, {instancePath:instancePath+"/data/attributes",parentData:data0,parentDataProperty:"attributes",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate61.errors : vErrors.concat(validate61.errors);
-errors = vErrors.length;
-}
-var valid2 = _errs5 === errors;
-}
-else {
-var valid2 = true;
-}
-}
-}
-}
-else {
-validate151.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-}
-}
-}
-}
-else {
-validate151.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-}
-validate151.errors = vErrors;
-return errors === 0;
-}
-validate151.evaluated = {"props":{"data":true},"dynamicProps":false,"dynamicItems":false};
-
-export const validateBigBlueButtonTranscriptUpdatedEvent = validate154;
-const schema56 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/bigbluebutton/transcript-updated.schema.json","type":"object","properties":{"data":{"type":"object","allOf":[{"$ref":"common/event-data.schema.json"}],"properties":{"id":{"const":"transcript-updated"},"attributes":{"type":"object","properties":{"meeting":{"$ref":"common/meeting.schema.json"},"user":{"$ref":"common/user.schema.json"},"transcript":{"type":"object","properties":{"id":{"type":"string"},"transcript":{"type":"string"},"locale":{"type":"string"},"final":{"type":"boolean"}},"required":["id","transcript","locale"]}},"required":["meeting","user","transcript"]}},"required":["id","attributes"]}},"required":["data"]};
-
-function validate154(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="https://confhooks.dev/schemas/bigbluebutton/transcript-updated.schema.json" */;
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate154.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if((data.data === undefined) && (missing0 = "data")){
-validate154.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0}}];
-return false;
-}
-else {
-if(data.data !== undefined){
-let data0 = data.data;
-const _errs1 = errors;
-if(!(validate53(data0, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate53.errors : vErrors.concat(validate53.errors);
-errors = vErrors.length;
-}
-if(errors === _errs1){
-if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
-let missing1;
-if(((data0.id === undefined) && (missing1 = "id")) || ((data0.attributes === undefined) && (missing1 = "attributes"))){
-validate154.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1}}];
-return false;
-}
-else {
-if(data0.id !== undefined){
-const _errs4 = errors;
-if("transcript-updated" !== data0.id){
-validate154.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/const",keyword:"const",params:{allowedValue: "transcript-updated"}}];
-return false;
-}
-var valid2 = _errs4 === errors;
-}
-else {
-var valid2 = true;
-}
-if(valid2){
-if(data0.attributes !== undefined){
-let data2 = data0.attributes;
-const _errs5 = errors;
-if(errors === _errs5){
-if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
-let missing2;
-if((((data2.meeting === undefined) && (missing2 = "meeting")) || ((data2.user === undefined) && (missing2 = "user"))) || ((data2.transcript === undefined) && (missing2 = "transcript"))){
-validate154.errors = [{instancePath:instancePath+"/data/attributes",schemaPath:"#/properties/data/properties/attributes/required",keyword:"required",params:{missingProperty: missing2}}];
-return false;
-}
-else {
-if(data2.meeting !== undefined){
-const _errs7 = errors;
-if(!(validate56(data2.meeting, {instancePath:instancePath+"/data/attributes/meeting",parentData:data2,parentDataProperty:"meeting",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate56.errors : vErrors.concat(validate56.errors);
-errors = vErrors.length;
-}
-var valid3 = _errs7 === errors;
-}
-else {
-var valid3 = true;
-}
-if(valid3){
-if(data2.user !== undefined){
-const _errs8 = errors;
-if(!(validate62(data2.user, {instancePath:instancePath+"/data/attributes/user",parentData:data2,parentDataProperty:"user",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate62.errors : vErrors.concat(validate62.errors);
-errors = vErrors.length;
-}
-var valid3 = _errs8 === errors;
-}
-else {
-var valid3 = true;
-}
-if(valid3){
-if(data2.transcript !== undefined){
-let data5 = data2.transcript;
-const _errs9 = errors;
-if(errors === _errs9){
-if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
-let missing3;
-if((((data5.id === undefined) && (missing3 = "id")) || ((data5.transcript === undefined) && (missing3 = "transcript"))) || ((data5.locale === undefined) && (missing3 = "locale"))){
-validate154.errors = [{instancePath:instancePath+"/data/attributes/transcript",schemaPath:"#/properties/data/properties/attributes/properties/transcript/required",keyword:"required",params:{missingProperty: missing3}}];
-return false;
-}
-else {
-if(data5.id !== undefined){
-const _errs11 = errors;
-if(typeof data5.id !== "string"){
-validate154.errors = [{instancePath:instancePath+"/data/attributes/transcript/id",schemaPath:"#/properties/data/properties/attributes/properties/transcript/properties/id/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-var valid4 = _errs11 === errors;
-}
-else {
-var valid4 = true;
-}
-if(valid4){
-if(data5.transcript !== undefined){
-const _errs13 = errors;
-if(typeof data5.transcript !== "string"){
-validate154.errors = [{instancePath:instancePath+"/data/attributes/transcript/transcript",schemaPath:"#/properties/data/properties/attributes/properties/transcript/properties/transcript/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-var valid4 = _errs13 === errors;
-}
-else {
-var valid4 = true;
-}
-if(valid4){
-if(data5.locale !== undefined){
-const _errs15 = errors;
-if(typeof data5.locale !== "string"){
-validate154.errors = [{instancePath:instancePath+"/data/attributes/transcript/locale",schemaPath:"#/properties/data/properties/attributes/properties/transcript/properties/locale/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-var valid4 = _errs15 === errors;
-}
-else {
-var valid4 = true;
-}
-if(valid4){
-if(data5.final !== undefined){
-const _errs17 = errors;
-if(typeof data5.final !== "boolean"){
-validate154.errors = [{instancePath:instancePath+"/data/attributes/transcript/final",schemaPath:"#/properties/data/properties/attributes/properties/transcript/properties/final/type",keyword:"type",params:{type: "boolean"}}];
-return false;
-}
-var valid4 = _errs17 === errors;
-}
-else {
-var valid4 = true;
-}
-}
-}
-}
-}
-}
-else {
-validate154.errors = [{instancePath:instancePath+"/data/attributes/transcript",schemaPath:"#/properties/data/properties/attributes/properties/transcript/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-}
-var valid3 = _errs9 === errors;
-}
-else {
-var valid3 = true;
-}
-}
-}
-}
-}
-else {
-validate154.errors = [{instancePath:instancePath+"/data/attributes",schemaPath:"#/properties/data/properties/attributes/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-}
-var valid2 = _errs5 === errors;
-}
-else {
-var valid2 = true;
-}
-}
-}
-}
-else {
-validate154.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-}
-}
-}
-}
-else {
-validate154.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-}
-validate154.errors = vErrors;
-return errors === 0;
-}
-validate154.evaluated = {"props":{"data":true},"dynamicProps":false,"dynamicItems":false};
-
-export const validateBigBlueButtonUserAudioMutedEvent = validate158;
-const schema57 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/bigbluebutton/user-audio-muted.schema.json","type":"object","properties":{"data":{"type":"object","allOf":[{"$ref":"common/event-data.schema.json"}],"properties":{"id":{"const":"user-audio-muted"},"attributes":{"type":"object","properties":{"meeting":{"$ref":"common/meeting.schema.json"},"user":{"type":"object","allOf":[{"$ref":"common/user.schema.json"}],"properties":{"muted":{"const":true}},"required":["muted"]}},"required":["meeting","user"]}},"required":["id","attributes"]}},"required":["data"]};
-
-function validate158(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="https://confhooks.dev/schemas/bigbluebutton/user-audio-muted.schema.json" */;
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate158.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if((data.data === undefined) && (missing0 = "data")){
-validate158.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0}}];
-return false;
-}
-else {
-if(data.data !== undefined){
-let data0 = data.data;
-const _errs1 = errors;
-if(!(validate53(data0, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate53.errors : vErrors.concat(validate53.errors);
-errors = vErrors.length;
-}
-if(errors === _errs1){
-if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
-let missing1;
-if(((data0.id === undefined) && (missing1 = "id")) || ((data0.attributes === undefined) && (missing1 = "attributes"))){
-validate158.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1}}];
-return false;
-}
-else {
-if(data0.id !== undefined){
-const _errs4 = errors;
-if("user-audio-muted" !== data0.id){
-validate158.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/const",keyword:"const",params:{allowedValue: "user-audio-muted"}}];
-return false;
-}
-var valid2 = _errs4 === errors;
-}
-else {
-var valid2 = true;
-}
-if(valid2){
-if(data0.attributes !== undefined){
-let data2 = data0.attributes;
-const _errs5 = errors;
-if(errors === _errs5){
-if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
-let missing2;
-if(((data2.meeting === undefined) && (missing2 = "meeting")) || ((data2.user === undefined) && (missing2 = "user"))){
-validate158.errors = [{instancePath:instancePath+"/data/attributes",schemaPath:"#/properties/data/properties/attributes/required",keyword:"required",params:{missingProperty: missing2}}];
-return false;
-}
-else {
-if(data2.meeting !== undefined){
-const _errs7 = errors;
-if(!(validate56(data2.meeting, {instancePath:instancePath+"/data/attributes/meeting",parentData:data2,parentDataProperty:"meeting",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate56.errors : vErrors.concat(validate56.errors);
-errors = vErrors.length;
-}
-var valid3 = _errs7 === errors;
-}
-else {
-var valid3 = true;
-}
-if(valid3){
-if(data2.user !== undefined){
-let data4 = data2.user;
-const _errs8 = errors;
-if(!(validate62(data4, {instancePath:instancePath+"/data/attributes/user",parentData:data2,parentDataProperty:"user",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate62.errors : vErrors.concat(validate62.errors);
-errors = vErrors.length;
-}
-if(errors === _errs8){
-if(data4 && typeof data4 == "object" && !Array.isArray(data4)){
-let missing3;
-if((data4.muted === undefined) && (missing3 = "muted")){
-validate158.errors = [{instancePath:instancePath+"/data/attributes/user",schemaPath:"#/properties/data/properties/attributes/properties/user/required",keyword:"required",params:{missingProperty: missing3}}];
-return false;
-}
-else {
-if(data4.muted !== undefined){
-if(true !== data4.muted){
-validate158.errors = [{instancePath:instancePath+"/data/attributes/user/muted",schemaPath:"#/properties/data/properties/attributes/properties/user/properties/muted/const",keyword:"const",params:{allowedValue: true}}];
-return false;
-}
-}
-}
-}
-else {
-validate158.errors = [{instancePath:instancePath+"/data/attributes/user",schemaPath:"#/properties/data/properties/attributes/properties/user/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-}
-var valid3 = _errs8 === errors;
-}
-else {
-var valid3 = true;
-}
-}
-}
-}
-else {
-validate158.errors = [{instancePath:instancePath+"/data/attributes",schemaPath:"#/properties/data/properties/attributes/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-}
-var valid2 = _errs5 === errors;
-}
-else {
-var valid2 = true;
-}
-}
-}
-}
-else {
-validate158.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-}
-}
-}
-}
-else {
-validate158.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-}
-validate158.errors = vErrors;
-return errors === 0;
-}
-validate158.evaluated = {"props":{"data":true},"dynamicProps":false,"dynamicItems":false};
-
-export const validateBigBlueButtonUserAudioUnhandledEvent = validate162;
-const schema58 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/bigbluebutton/user-audio-unhandled.schema.json","type":"object","properties":{"data":{"type":"object","allOf":[{"$ref":"common/event-data.schema.json"}],"properties":{"id":{"const":"user-audio-unhandled"},"attributes":{"type":"object","properties":{"meeting":{"$ref":"common/meeting.schema.json"},"user":{"$ref":"common/user.schema.json"}},"required":["meeting","user"]}},"required":["id","attributes"]}},"required":["data"]};
-
-function validate162(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="https://confhooks.dev/schemas/bigbluebutton/user-audio-unhandled.schema.json" */;
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate162.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if((data.data === undefined) && (missing0 = "data")){
-validate162.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0}}];
-return false;
-}
-else {
-if(data.data !== undefined){
-let data0 = data.data;
-const _errs1 = errors;
-if(!(validate53(data0, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate53.errors : vErrors.concat(validate53.errors);
-errors = vErrors.length;
-}
-if(errors === _errs1){
-if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
-let missing1;
-if(((data0.id === undefined) && (missing1 = "id")) || ((data0.attributes === undefined) && (missing1 = "attributes"))){
-validate162.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1}}];
-return false;
-}
-else {
-if(data0.id !== undefined){
-const _errs4 = errors;
-if("user-audio-unhandled" !== data0.id){
-validate162.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/const",keyword:"const",params:{allowedValue: "user-audio-unhandled"}}];
-return false;
-}
-var valid2 = _errs4 === errors;
-}
-else {
-var valid2 = true;
-}
-if(valid2){
-if(data0.attributes !== undefined){
-let data2 = data0.attributes;
-const _errs5 = errors;
-if(errors === _errs5){
-if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
-let missing2;
-if(((data2.meeting === undefined) && (missing2 = "meeting")) || ((data2.user === undefined) && (missing2 = "user"))){
-validate162.errors = [{instancePath:instancePath+"/data/attributes",schemaPath:"#/properties/data/properties/attributes/required",keyword:"required",params:{missingProperty: missing2}}];
-return false;
-}
-else {
-if(data2.meeting !== undefined){
-const _errs7 = errors;
-if(!(validate56(data2.meeting, {instancePath:instancePath+"/data/attributes/meeting",parentData:data2,parentDataProperty:"meeting",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate56.errors : vErrors.concat(validate56.errors);
-errors = vErrors.length;
-}
-var valid3 = _errs7 === errors;
-}
-else {
-var valid3 = true;
-}
-if(valid3){
-if(data2.user !== undefined){
-const _errs8 = errors;
-if(!(validate62(data2.user, {instancePath:instancePath+"/data/attributes/user",parentData:data2,parentDataProperty:"user",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate62.errors : vErrors.concat(validate62.errors);
-errors = vErrors.length;
-}
-var valid3 = _errs8 === errors;
-}
-else {
-var valid3 = true;
-}
-}
-}
-}
-else {
-validate162.errors = [{instancePath:instancePath+"/data/attributes",schemaPath:"#/properties/data/properties/attributes/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-}
-var valid2 = _errs5 === errors;
-}
-else {
-var valid2 = true;
-}
-}
-}
-}
-else {
-validate162.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-}
-}
-}
-}
-else {
-validate162.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-}
-validate162.errors = vErrors;
-return errors === 0;
-}
-validate162.evaluated = {"props":{"data":true},"dynamicProps":false,"dynamicItems":false};
-
-export const validateBigBlueButtonUserAudioUnmutedEvent = validate166;
-const schema59 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/bigbluebutton/user-audio-unmuted.schema.json","type":"object","properties":{"data":{"type":"object","allOf":[{"$ref":"common/event-data.schema.json"}],"properties":{"id":{"const":"user-audio-unmuted"},"attributes":{"type":"object","properties":{"meeting":{"$ref":"common/meeting.schema.json"},"user":{"type":"object","allOf":[{"$ref":"common/user.schema.json"}],"properties":{"muted":{"const":false}},"required":["muted"]}},"required":["meeting","user"]}},"required":["id","attributes"]}},"required":["data"]};
-
-function validate166(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="https://confhooks.dev/schemas/bigbluebutton/user-audio-unmuted.schema.json" */;
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate166.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if((data.data === undefined) && (missing0 = "data")){
-validate166.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0}}];
-return false;
-}
-else {
-if(data.data !== undefined){
-let data0 = data.data;
-const _errs1 = errors;
-if(!(validate53(data0, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate53.errors : vErrors.concat(validate53.errors);
-errors = vErrors.length;
-}
-if(errors === _errs1){
-if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
-let missing1;
-if(((data0.id === undefined) && (missing1 = "id")) || ((data0.attributes === undefined) && (missing1 = "attributes"))){
-validate166.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1}}];
-return false;
-}
-else {
-if(data0.id !== undefined){
-const _errs4 = errors;
-if("user-audio-unmuted" !== data0.id){
-validate166.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/const",keyword:"const",params:{allowedValue: "user-audio-unmuted"}}];
-return false;
-}
-var valid2 = _errs4 === errors;
-}
-else {
-var valid2 = true;
-}
-if(valid2){
-if(data0.attributes !== undefined){
-let data2 = data0.attributes;
-const _errs5 = errors;
-if(errors === _errs5){
-if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
-let missing2;
-if(((data2.meeting === undefined) && (missing2 = "meeting")) || ((data2.user === undefined) && (missing2 = "user"))){
-validate166.errors = [{instancePath:instancePath+"/data/attributes",schemaPath:"#/properties/data/properties/attributes/required",keyword:"required",params:{missingProperty: missing2}}];
-return false;
-}
-else {
-if(data2.meeting !== undefined){
-const _errs7 = errors;
-if(!(validate56(data2.meeting, {instancePath:instancePath+"/data/attributes/meeting",parentData:data2,parentDataProperty:"meeting",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate56.errors : vErrors.concat(validate56.errors);
-errors = vErrors.length;
-}
-var valid3 = _errs7 === errors;
-}
-else {
-var valid3 = true;
-}
-if(valid3){
-if(data2.user !== undefined){
-let data4 = data2.user;
-const _errs8 = errors;
-if(!(validate62(data4, {instancePath:instancePath+"/data/attributes/user",parentData:data2,parentDataProperty:"user",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate62.errors : vErrors.concat(validate62.errors);
-errors = vErrors.length;
-}
-if(errors === _errs8){
-if(data4 && typeof data4 == "object" && !Array.isArray(data4)){
-let missing3;
-if((data4.muted === undefined) && (missing3 = "muted")){
-validate166.errors = [{instancePath:instancePath+"/data/attributes/user",schemaPath:"#/properties/data/properties/attributes/properties/user/required",keyword:"required",params:{missingProperty: missing3}}];
-return false;
-}
-else {
-if(data4.muted !== undefined){
-if(false !== data4.muted){
-validate166.errors = [{instancePath:instancePath+"/data/attributes/user/muted",schemaPath:"#/properties/data/properties/attributes/properties/user/properties/muted/const",keyword:"const",params:{allowedValue: false}}];
-return false;
-}
-}
-}
-}
-else {
-validate166.errors = [{instancePath:instancePath+"/data/attributes/user",schemaPath:"#/properties/data/properties/attributes/properties/user/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-}
-var valid3 = _errs8 === errors;
-}
-else {
-var valid3 = true;
-}
-}
-}
-}
-else {
-validate166.errors = [{instancePath:instancePath+"/data/attributes",schemaPath:"#/properties/data/properties/attributes/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-}
-var valid2 = _errs5 === errors;
-}
-else {
-var valid2 = true;
-}
-}
-}
-}
-else {
-validate166.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-}
-}
-}
-}
-else {
-validate166.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-}
-validate166.errors = vErrors;
-return errors === 0;
-}
-validate166.evaluated = {"props":{"data":true},"dynamicProps":false,"dynamicItems":false};
-
-export const validateBigBlueButtonUserAudioVoiceDisabledEvent = validate170;
-const schema60 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/bigbluebutton/user-audio-voice-disabled.schema.json","type":"object","properties":{"data":{"type":"object","allOf":[{"$ref":"common/event-data.schema.json"}],"properties":{"id":{"const":"user-audio-voice-disabled"},"attributes":{"type":"object","properties":{"meeting":{"$ref":"common/meeting.schema.json"},"user":{"type":"object","allOf":[{"$ref":"common/user.schema.json"}],"properties":{"listening-only":{"const":false},"sharing-mic":{"const":false},"muted":{"const":true}},"required":["listening-only","sharing-mic"]}},"required":["meeting","user"]}},"required":["id","attributes"]}},"required":["data"]};
-
-function validate170(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="https://confhooks.dev/schemas/bigbluebutton/user-audio-voice-disabled.schema.json" */;
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate170.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if((data.data === undefined) && (missing0 = "data")){
-validate170.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0}}];
-return false;
-}
-else {
-if(data.data !== undefined){
-let data0 = data.data;
-const _errs1 = errors;
-if(!(validate53(data0, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate53.errors : vErrors.concat(validate53.errors);
-errors = vErrors.length;
-}
-if(errors === _errs1){
-if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
-let missing1;
-if(((data0.id === undefined) && (missing1 = "id")) || ((data0.attributes === undefined) && (missing1 = "attributes"))){
-validate170.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1}}];
-return false;
-}
-else {
-if(data0.id !== undefined){
-const _errs4 = errors;
-if("user-audio-voice-disabled" !== data0.id){
-validate170.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/const",keyword:"const",params:{allowedValue: "user-audio-voice-disabled"}}];
-return false;
-}
-var valid2 = _errs4 === errors;
-}
-else {
-var valid2 = true;
-}
-if(valid2){
-if(data0.attributes !== undefined){
-let data2 = data0.attributes;
-const _errs5 = errors;
-if(errors === _errs5){
-if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
-let missing2;
-if(((data2.meeting === undefined) && (missing2 = "meeting")) || ((data2.user === undefined) && (missing2 = "user"))){
-validate170.errors = [{instancePath:instancePath+"/data/attributes",schemaPath:"#/properties/data/properties/attributes/required",keyword:"required",params:{missingProperty: missing2}}];
-return false;
-}
-else {
-if(data2.meeting !== undefined){
-const _errs7 = errors;
-if(!(validate56(data2.meeting, {instancePath:instancePath+"/data/attributes/meeting",parentData:data2,parentDataProperty:"meeting",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate56.errors : vErrors.concat(validate56.errors);
-errors = vErrors.length;
-}
-var valid3 = _errs7 === errors;
-}
-else {
-var valid3 = true;
-}
-if(valid3){
-if(data2.user !== undefined){
-let data4 = data2.user;
-const _errs8 = errors;
-if(!(validate62(data4, {instancePath:instancePath+"/data/attributes/user",parentData:data2,parentDataProperty:"user",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate62.errors : vErrors.concat(validate62.errors);
-errors = vErrors.length;
-}
-if(errors === _errs8){
-if(data4 && typeof data4 == "object" && !Array.isArray(data4)){
-let missing3;
-if(((data4["listening-only"] === undefined) && (missing3 = "listening-only")) || ((data4["sharing-mic"] === undefined) && (missing3 = "sharing-mic"))){
-validate170.errors = [{instancePath:instancePath+"/data/attributes/user",schemaPath:"#/properties/data/properties/attributes/properties/user/required",keyword:"required",params:{missingProperty: missing3}}];
-return false;
-}
-else {
-if(data4["listening-only"] !== undefined){
-const _errs11 = errors;
-if(false !== data4["listening-only"]){
-validate170.errors = [{instancePath:instancePath+"/data/attributes/user/listening-only",schemaPath:"#/properties/data/properties/attributes/properties/user/properties/listening-only/const",keyword:"const",params:{allowedValue: false}}];
-return false;
-}
-var valid5 = _errs11 === errors;
-}
-else {
-var valid5 = true;
-}
-if(valid5){
-if(data4["sharing-mic"] !== undefined){
-const _errs12 = errors;
-if(false !== data4["sharing-mic"]){
-validate170.errors = [{instancePath:instancePath+"/data/attributes/user/sharing-mic",schemaPath:"#/properties/data/properties/attributes/properties/user/properties/sharing-mic/const",keyword:"const",params:{allowedValue: false}}];
-return false;
-}
-var valid5 = _errs12 === errors;
-}
-else {
-var valid5 = true;
-}
-if(valid5){
-if(data4.muted !== undefined){
-const _errs13 = errors;
-if(true !== data4.muted){
-validate170.errors = [{instancePath:instancePath+"/data/attributes/user/muted",schemaPath:"#/properties/data/properties/attributes/properties/user/properties/muted/const",keyword:"const",params:{allowedValue: true}}];
-return false;
-}
-var valid5 = _errs13 === errors;
-}
-else {
-var valid5 = true;
-}
-}
-}
-}
-}
-else {
-validate170.errors = [{instancePath:instancePath+"/data/attributes/user",schemaPath:"#/properties/data/properties/attributes/properties/user/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-}
-var valid3 = _errs8 === errors;
-}
-else {
-var valid3 = true;
-}
-}
-}
-}
-else {
-validate170.errors = [{instancePath:instancePath+"/data/attributes",schemaPath:"#/properties/data/properties/attributes/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-}
-var valid2 = _errs5 === errors;
-}
-else {
-var valid2 = true;
-}
-}
-}
-}
-else {
-validate170.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-}
-}
-}
-}
-else {
-validate170.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-}
-validate170.errors = vErrors;
-return errors === 0;
-}
-validate170.evaluated = {"props":{"data":true},"dynamicProps":false,"dynamicItems":false};
-
-export const validateBigBlueButtonUserAudioVoiceEnabledEvent = validate174;
-const schema61 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/bigbluebutton/user-audio-voice-enabled.schema.json","type":"object","properties":{"data":{"type":"object","allOf":[{"$ref":"common/event-data.schema.json"}],"properties":{"id":{"const":"user-audio-voice-enabled"},"attributes":{"type":"object","properties":{"meeting":{"$ref":"common/meeting.schema.json"},"user":{"type":"object","allOf":[{"$ref":"common/user.schema.json"}],"properties":{"listening-only":{"type":"boolean"},"sharing-mic":{"type":"boolean"},"muted":{"type":"boolean"}},"required":["listening-only","sharing-mic"]}},"required":["meeting","user"]}},"required":["id","attributes"]}},"required":["data"]};
-
-function validate174(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="https://confhooks.dev/schemas/bigbluebutton/user-audio-voice-enabled.schema.json" */;
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate174.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if((data.data === undefined) && (missing0 = "data")){
-validate174.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0}}];
-return false;
-}
-else {
-if(data.data !== undefined){
-let data0 = data.data;
-const _errs1 = errors;
-if(!(validate53(data0, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate53.errors : vErrors.concat(validate53.errors);
-errors = vErrors.length;
-}
-if(errors === _errs1){
-if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
-let missing1;
-if(((data0.id === undefined) && (missing1 = "id")) || ((data0.attributes === undefined) && (missing1 = "attributes"))){
-validate174.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1}}];
-return false;
-}
-else {
-if(data0.id !== undefined){
-const _errs4 = errors;
-if("user-audio-voice-enabled" !== data0.id){
-validate174.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/const",keyword:"const",params:{allowedValue: "user-audio-voice-enabled"}}];
-return false;
-}
-var valid2 = _errs4 === errors;
-}
-else {
-var valid2 = true;
-}
-if(valid2){
-if(data0.attributes !== undefined){
-let data2 = data0.attributes;
-const _errs5 = errors;
-if(errors === _errs5){
-if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
-let missing2;
-if(((data2.meeting === undefined) && (missing2 = "meeting")) || ((data2.user === undefined) && (missing2 = "user"))){
-validate174.errors = [{instancePath:instancePath+"/data/attributes",schemaPath:"#/properties/data/properties/attributes/required",keyword:"required",params:{missingProperty: missing2}}];
-return false;
-}
-else {
-if(data2.meeting !== undefined){
-const _errs7 = errors;
-if(!(validate56(data2.meeting, {instancePath:instancePath+"/data/attributes/meeting",parentData:data2,parentDataProperty:"meeting",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate56.errors : vErrors.concat(validate56.errors);
-errors = vErrors.length;
-}
-var valid3 = _errs7 === errors;
-}
-else {
-var valid3 = true;
-}
-if(valid3){
-if(data2.user !== undefined){
-let data4 = data2.user;
-const _errs8 = errors;
-if(!(validate62(data4, {instancePath:instancePath+"/data/attributes/user",parentData:data2,parentDataProperty:"user",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate62.errors : vErrors.concat(validate62.errors);
-errors = vErrors.length;
-}
-if(errors === _errs8){
-if(data4 && typeof data4 == "object" && !Array.isArray(data4)){
-let missing3;
-if(((data4["listening-only"] === undefined) && (missing3 = "listening-only")) || ((data4["sharing-mic"] === undefined) && (missing3 = "sharing-mic"))){
-validate174.errors = [{instancePath:instancePath+"/data/attributes/user",schemaPath:"#/properties/data/properties/attributes/properties/user/required",keyword:"required",params:{missingProperty: missing3}}];
-return false;
-}
-else {
-if(data4["listening-only"] !== undefined){
-const _errs11 = errors;
-if(typeof data4["listening-only"] !== "boolean"){
-validate174.errors = [{instancePath:instancePath+"/data/attributes/user/listening-only",schemaPath:"#/properties/data/properties/attributes/properties/user/properties/listening-only/type",keyword:"type",params:{type: "boolean"}}];
-return false;
-}
-var valid5 = _errs11 === errors;
-}
-else {
-var valid5 = true;
-}
-if(valid5){
-if(data4["sharing-mic"] !== undefined){
-const _errs13 = errors;
-if(typeof data4["sharing-mic"] !== "boolean"){
-validate174.errors = [{instancePath:instancePath+"/data/attributes/user/sharing-mic",schemaPath:"#/properties/data/properties/attributes/properties/user/properties/sharing-mic/type",keyword:"type",params:{type: "boolean"}}];
-return false;
-}
-var valid5 = _errs13 === errors;
-}
-else {
-var valid5 = true;
-}
-if(valid5){
-if(data4.muted !== undefined){
-const _errs15 = errors;
-if(typeof data4.muted !== "boolean"){
-validate174.errors = [{instancePath:instancePath+"/data/attributes/user/muted",schemaPath:"#/properties/data/properties/attributes/properties/user/properties/muted/type",keyword:"type",params:{type: "boolean"}}];
-return false;
-}
-var valid5 = _errs15 === errors;
-}
-else {
-var valid5 = true;
-}
-}
-}
-}
-}
-else {
-validate174.errors = [{instancePath:instancePath+"/data/attributes/user",schemaPath:"#/properties/data/properties/attributes/properties/user/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-}
-var valid3 = _errs8 === errors;
-}
-else {
-var valid3 = true;
-}
-}
-}
-}
-else {
-validate174.errors = [{instancePath:instancePath+"/data/attributes",schemaPath:"#/properties/data/properties/attributes/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-}
-var valid2 = _errs5 === errors;
-}
-else {
-var valid2 = true;
-}
-}
-}
-}
-else {
-validate174.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-}
-}
-}
-}
-else {
-validate174.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-}
-validate174.errors = vErrors;
-return errors === 0;
-}
-validate174.evaluated = {"props":{"data":true},"dynamicProps":false,"dynamicItems":false};
-
-export const validateBigBlueButtonUserCamBroadcastEndEvent = validate178;
-const schema62 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/bigbluebutton/user-cam-broadcast-end.schema.json","type":"object","properties":{"data":{"type":"object","allOf":[{"$ref":"common/event-data.schema.json"}],"properties":{"id":{"const":"user-cam-broadcast-end"},"attributes":{"type":"object","properties":{"meeting":{"$ref":"common/meeting.schema.json"},"user":{"type":"object","allOf":[{"$ref":"common/user.schema.json"}],"properties":{"stream":{"type":"string","minLength":1}},"required":["stream"]}},"required":["meeting","user"]}},"required":["id","attributes"]}},"required":["data"]};
-
-function validate178(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="https://confhooks.dev/schemas/bigbluebutton/user-cam-broadcast-end.schema.json" */;
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate178.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if((data.data === undefined) && (missing0 = "data")){
-validate178.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0}}];
-return false;
-}
-else {
-if(data.data !== undefined){
-let data0 = data.data;
-const _errs1 = errors;
-if(!(validate53(data0, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate53.errors : vErrors.concat(validate53.errors);
-errors = vErrors.length;
-}
-if(errors === _errs1){
-if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
-let missing1;
-if(((data0.id === undefined) && (missing1 = "id")) || ((data0.attributes === undefined) && (missing1 = "attributes"))){
-validate178.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1}}];
-return false;
-}
-else {
-if(data0.id !== undefined){
-const _errs4 = errors;
-if("user-cam-broadcast-end" !== data0.id){
-validate178.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/const",keyword:"const",params:{allowedValue: "user-cam-broadcast-end"}}];
-return false;
-}
-var valid2 = _errs4 === errors;
-}
-else {
-var valid2 = true;
-}
-if(valid2){
-if(data0.attributes !== undefined){
-let data2 = data0.attributes;
-const _errs5 = errors;
-if(errors === _errs5){
-if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
-let missing2;
-if(((data2.meeting === undefined) && (missing2 = "meeting")) || ((data2.user === undefined) && (missing2 = "user"))){
-validate178.errors = [{instancePath:instancePath+"/data/attributes",schemaPath:"#/properties/data/properties/attributes/required",keyword:"required",params:{missingProperty: missing2}}];
-return false;
-}
-else {
-if(data2.meeting !== undefined){
-const _errs7 = errors;
-if(!(validate56(data2.meeting, {instancePath:instancePath+"/data/attributes/meeting",parentData:data2,parentDataProperty:"meeting",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate56.errors : vErrors.concat(validate56.errors);
-errors = vErrors.length;
-}
-var valid3 = _errs7 === errors;
-}
-else {
-var valid3 = true;
-}
-if(valid3){
-if(data2.user !== undefined){
-let data4 = data2.user;
-const _errs8 = errors;
-if(!(validate62(data4, {instancePath:instancePath+"/data/attributes/user",parentData:data2,parentDataProperty:"user",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate62.errors : vErrors.concat(validate62.errors);
-errors = vErrors.length;
-}
-if(errors === _errs8){
-if(data4 && typeof data4 == "object" && !Array.isArray(data4)){
-let missing3;
-if((data4.stream === undefined) && (missing3 = "stream")){
-validate178.errors = [{instancePath:instancePath+"/data/attributes/user",schemaPath:"#/properties/data/properties/attributes/properties/user/required",keyword:"required",params:{missingProperty: missing3}}];
-return false;
-}
-else {
-if(data4.stream !== undefined){
-let data5 = data4.stream;
-const _errs11 = errors;
-if(errors === _errs11){
-if(typeof data5 === "string"){
-if(data5.length < 1){
-validate178.errors = [{instancePath:instancePath+"/data/attributes/user/stream",schemaPath:"#/properties/data/properties/attributes/properties/user/properties/stream/minLength",keyword:"minLength",params:{limit: 1}}];
-return false;
-}
-}
-else {
-validate178.errors = [{instancePath:instancePath+"/data/attributes/user/stream",schemaPath:"#/properties/data/properties/attributes/properties/user/properties/stream/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-}
-}
-}
-}
-else {
-validate178.errors = [{instancePath:instancePath+"/data/attributes/user",schemaPath:"#/properties/data/properties/attributes/properties/user/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-}
-var valid3 = _errs8 === errors;
-}
-else {
-var valid3 = true;
-}
-}
-}
-}
-else {
-validate178.errors = [{instancePath:instancePath+"/data/attributes",schemaPath:"#/properties/data/properties/attributes/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-}
-var valid2 = _errs5 === errors;
-}
-else {
-var valid2 = true;
-}
-}
-}
-}
-else {
-validate178.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-}
-}
-}
-}
-else {
-validate178.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-}
-validate178.errors = vErrors;
-return errors === 0;
-}
-validate178.evaluated = {"props":{"data":true},"dynamicProps":false,"dynamicItems":false};
-
-export const validateBigBlueButtonUserCamBroadcastStartEvent = validate182;
-const schema63 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/bigbluebutton/user-cam-broadcast-start.schema.json","type":"object","properties":{"data":{"type":"object","allOf":[{"$ref":"common/event-data.schema.json"}],"properties":{"id":{"const":"user-cam-broadcast-start"},"attributes":{"type":"object","properties":{"meeting":{"$ref":"common/meeting.schema.json"},"user":{"type":"object","allOf":[{"$ref":"common/user.schema.json"}],"properties":{"stream":{"type":"string","minLength":1}},"required":["stream"]}},"required":["meeting","user"]}},"required":["id","attributes"]}},"required":["data"]};
-
-function validate182(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="https://confhooks.dev/schemas/bigbluebutton/user-cam-broadcast-start.schema.json" */;
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate182.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if((data.data === undefined) && (missing0 = "data")){
-validate182.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0}}];
-return false;
-}
-else {
-if(data.data !== undefined){
-let data0 = data.data;
-const _errs1 = errors;
-if(!(validate53(data0, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate53.errors : vErrors.concat(validate53.errors);
-errors = vErrors.length;
-}
-if(errors === _errs1){
-if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
-let missing1;
-if(((data0.id === undefined) && (missing1 = "id")) || ((data0.attributes === undefined) && (missing1 = "attributes"))){
-validate182.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1}}];
-return false;
-}
-else {
-if(data0.id !== undefined){
-const _errs4 = errors;
-if("user-cam-broadcast-start" !== data0.id){
-validate182.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/const",keyword:"const",params:{allowedValue: "user-cam-broadcast-start"}}];
-return false;
-}
-var valid2 = _errs4 === errors;
-}
-else {
-var valid2 = true;
-}
-if(valid2){
-if(data0.attributes !== undefined){
-let data2 = data0.attributes;
-const _errs5 = errors;
-if(errors === _errs5){
-if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
-let missing2;
-if(((data2.meeting === undefined) && (missing2 = "meeting")) || ((data2.user === undefined) && (missing2 = "user"))){
-validate182.errors = [{instancePath:instancePath+"/data/attributes",schemaPath:"#/properties/data/properties/attributes/required",keyword:"required",params:{missingProperty: missing2}}];
-return false;
-}
-else {
-if(data2.meeting !== undefined){
-const _errs7 = errors;
-if(!(validate56(data2.meeting, {instancePath:instancePath+"/data/attributes/meeting",parentData:data2,parentDataProperty:"meeting",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate56.errors : vErrors.concat(validate56.errors);
-errors = vErrors.length;
-}
-var valid3 = _errs7 === errors;
-}
-else {
-var valid3 = true;
-}
-if(valid3){
-if(data2.user !== undefined){
-let data4 = data2.user;
-const _errs8 = errors;
-if(!(validate62(data4, {instancePath:instancePath+"/data/attributes/user",parentData:data2,parentDataProperty:"user",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate62.errors : vErrors.concat(validate62.errors);
-errors = vErrors.length;
-}
-if(errors === _errs8){
-if(data4 && typeof data4 == "object" && !Array.isArray(data4)){
-let missing3;
-if((data4.stream === undefined) && (missing3 = "stream")){
-validate182.errors = [{instancePath:instancePath+"/data/attributes/user",schemaPath:"#/properties/data/properties/attributes/properties/user/required",keyword:"required",params:{missingProperty: missing3}}];
-return false;
-}
-else {
-if(data4.stream !== undefined){
-let data5 = data4.stream;
-const _errs11 = errors;
-if(errors === _errs11){
-if(typeof data5 === "string"){
-if(data5.length < 1){
-validate182.errors = [{instancePath:instancePath+"/data/attributes/user/stream",schemaPath:"#/properties/data/properties/attributes/properties/user/properties/stream/minLength",keyword:"minLength",params:{limit: 1}}];
-return false;
-}
-}
-else {
-validate182.errors = [{instancePath:instancePath+"/data/attributes/user/stream",schemaPath:"#/properties/data/properties/attributes/properties/user/properties/stream/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-}
-}
-}
-}
-else {
-validate182.errors = [{instancePath:instancePath+"/data/attributes/user",schemaPath:"#/properties/data/properties/attributes/properties/user/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-}
-var valid3 = _errs8 === errors;
-}
-else {
-var valid3 = true;
-}
-}
-}
-}
-else {
-validate182.errors = [{instancePath:instancePath+"/data/attributes",schemaPath:"#/properties/data/properties/attributes/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-}
-var valid2 = _errs5 === errors;
-}
-else {
-var valid2 = true;
-}
-}
-}
-}
-else {
-validate182.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-}
-}
-}
-}
-else {
-validate182.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-}
-validate182.errors = vErrors;
-return errors === 0;
-}
-validate182.evaluated = {"props":{"data":true},"dynamicProps":false,"dynamicItems":false};
-
-export const validateBigBlueButtonUserEmojiChangedEvent = validate186;
-const schema64 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/bigbluebutton/user-emoji-changed.schema.json","type":"object","properties":{"data":{"type":"object","allOf":[{"$ref":"common/event-data.schema.json"}],"properties":{"id":{"const":"user-emoji-changed"},"attributes":{"type":"object","properties":{"meeting":{"$ref":"common/meeting.schema.json"},"user":{"type":"object","allOf":[{"$ref":"common/user.schema.json"}],"properties":{"emoji":{"type":"string","minLength":1}},"required":["emoji"]}},"required":["meeting","user"]}},"required":["id","attributes"]}},"required":["data"]};
-
-function validate186(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="https://confhooks.dev/schemas/bigbluebutton/user-emoji-changed.schema.json" */;
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate186.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if((data.data === undefined) && (missing0 = "data")){
-validate186.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0}}];
-return false;
-}
-else {
-if(data.data !== undefined){
-let data0 = data.data;
-const _errs1 = errors;
-if(!(validate53(data0, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate53.errors : vErrors.concat(validate53.errors);
-errors = vErrors.length;
-}
-if(errors === _errs1){
-if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
-let missing1;
-if(((data0.id === undefined) && (missing1 = "id")) || ((data0.attributes === undefined) && (missing1 = "attributes"))){
-validate186.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1}}];
-return false;
-}
-else {
-if(data0.id !== undefined){
-const _errs4 = errors;
-if("user-emoji-changed" !== data0.id){
-validate186.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/const",keyword:"const",params:{allowedValue: "user-emoji-changed"}}];
-return false;
-}
-var valid2 = _errs4 === errors;
-}
-else {
-var valid2 = true;
-}
-if(valid2){
-if(data0.attributes !== undefined){
-let data2 = data0.attributes;
-const _errs5 = errors;
-if(errors === _errs5){
-if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
-let missing2;
-if(((data2.meeting === undefined) && (missing2 = "meeting")) || ((data2.user === undefined) && (missing2 = "user"))){
-validate186.errors = [{instancePath:instancePath+"/data/attributes",schemaPath:"#/properties/data/properties/attributes/required",keyword:"required",params:{missingProperty: missing2}}];
-return false;
-}
-else {
-if(data2.meeting !== undefined){
-const _errs7 = errors;
-if(!(validate56(data2.meeting, {instancePath:instancePath+"/data/attributes/meeting",parentData:data2,parentDataProperty:"meeting",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate56.errors : vErrors.concat(validate56.errors);
-errors = vErrors.length;
-}
-var valid3 = _errs7 === errors;
-}
-else {
-var valid3 = true;
-}
-if(valid3){
-if(data2.user !== undefined){
-let data4 = data2.user;
-const _errs8 = errors;
-if(!(validate62(data4, {instancePath:instancePath+"/data/attributes/user",parentData:data2,parentDataProperty:"user",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate62.errors : vErrors.concat(validate62.errors);
-errors = vErrors.length;
-}
-if(errors === _errs8){
-if(data4 && typeof data4 == "object" && !Array.isArray(data4)){
-let missing3;
-if((data4.emoji === undefined) && (missing3 = "emoji")){
-validate186.errors = [{instancePath:instancePath+"/data/attributes/user",schemaPath:"#/properties/data/properties/attributes/properties/user/required",keyword:"required",params:{missingProperty: missing3}}];
-return false;
-}
-else {
-if(data4.emoji !== undefined){
-let data5 = data4.emoji;
-const _errs11 = errors;
-if(errors === _errs11){
-if(typeof data5 === "string"){
-if(data5.length < 1){
-validate186.errors = [{instancePath:instancePath+"/data/attributes/user/emoji",schemaPath:"#/properties/data/properties/attributes/properties/user/properties/emoji/minLength",keyword:"minLength",params:{limit: 1}}];
-return false;
-}
-}
-else {
-validate186.errors = [{instancePath:instancePath+"/data/attributes/user/emoji",schemaPath:"#/properties/data/properties/attributes/properties/user/properties/emoji/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-}
-}
-}
-}
-else {
-validate186.errors = [{instancePath:instancePath+"/data/attributes/user",schemaPath:"#/properties/data/properties/attributes/properties/user/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-}
-var valid3 = _errs8 === errors;
-}
-else {
-var valid3 = true;
-}
-}
-}
-}
-else {
-validate186.errors = [{instancePath:instancePath+"/data/attributes",schemaPath:"#/properties/data/properties/attributes/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-}
-var valid2 = _errs5 === errors;
-}
-else {
-var valid2 = true;
-}
-}
-}
-}
-else {
-validate186.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-}
-}
-}
-}
-else {
-validate186.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-}
-validate186.errors = vErrors;
-return errors === 0;
-}
-validate186.evaluated = {"props":{"data":true},"dynamicProps":false,"dynamicItems":false};
-
-export const validateBigBlueButtonUserJoinedEvent = validate190;
-const schema65 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/bigbluebutton/user-joined.schema.json","type":"object","properties":{"data":{"type":"object","allOf":[{"$ref":"common/event-data.schema.json"}],"properties":{"id":{"const":"user-joined"},"attributes":{"type":"object","properties":{"meeting":{"$ref":"common/meeting.schema.json"},"user":{"type":"object","allOf":[{"$ref":"common/user.schema.json"}],"properties":{"name":{"type":"string"},"role":{"enum":["MODERATOR","VIEWER"]},"presenter":{"enum":[true,false,"true","false"]},"guest":{"type":"boolean"},"ip-address":{"type":"string"},"user-agent":{"type":"string"},"referer":{"type":"string"},"session-token":{"type":"string"},"userdata":{"type":"object","additionalProperties":{"type":"string"}}},"required":["name","role","presenter"]}},"required":["meeting","user"]}},"required":["id","attributes"]}},"required":["data"]};
-
-function validate190(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="https://confhooks.dev/schemas/bigbluebutton/user-joined.schema.json" */;
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate190.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if((data.data === undefined) && (missing0 = "data")){
-validate190.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0}}];
-return false;
-}
-else {
-if(data.data !== undefined){
-let data0 = data.data;
-const _errs1 = errors;
-if(!(validate53(data0, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate53.errors : vErrors.concat(validate53.errors);
-errors = vErrors.length;
-}
-if(errors === _errs1){
-if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
-let missing1;
-if(((data0.id === undefined) && (missing1 = "id")) || ((data0.attributes === undefined) && (missing1 = "attributes"))){
-validate190.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1}}];
-return false;
-}
-else {
-if(data0.id !== undefined){
-const _errs4 = errors;
-if("user-joined" !== data0.id){
-validate190.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/const",keyword:"const",params:{allowedValue: "user-joined"}}];
-return false;
-}
-var valid2 = _errs4 === errors;
-}
-else {
-var valid2 = true;
-}
-if(valid2){
-if(data0.attributes !== undefined){
-let data2 = data0.attributes;
-const _errs5 = errors;
-if(errors === _errs5){
-if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
-let missing2;
-if(((data2.meeting === undefined) && (missing2 = "meeting")) || ((data2.user === undefined) && (missing2 = "user"))){
-validate190.errors = [{instancePath:instancePath+"/data/attributes",schemaPath:"#/properties/data/properties/attributes/required",keyword:"required",params:{missingProperty: missing2}}];
-return false;
-}
-else {
-if(data2.meeting !== undefined){
-const _errs7 = errors;
-if(!(validate56(data2.meeting, {instancePath:instancePath+"/data/attributes/meeting",parentData:data2,parentDataProperty:"meeting",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate56.errors : vErrors.concat(validate56.errors);
-errors = vErrors.length;
-}
-var valid3 = _errs7 === errors;
-}
-else {
-var valid3 = true;
-}
-if(valid3){
-if(data2.user !== undefined){
-let data4 = data2.user;
-const _errs8 = errors;
-if(!(validate62(data4, {instancePath:instancePath+"/data/attributes/user",parentData:data2,parentDataProperty:"user",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate62.errors : vErrors.concat(validate62.errors);
-errors = vErrors.length;
-}
-if(errors === _errs8){
-if(data4 && typeof data4 == "object" && !Array.isArray(data4)){
-let missing3;
-if((((data4.name === undefined) && (missing3 = "name")) || ((data4.role === undefined) && (missing3 = "role"))) || ((data4.presenter === undefined) && (missing3 = "presenter"))){
-validate190.errors = [{instancePath:instancePath+"/data/attributes/user",schemaPath:"#/properties/data/properties/attributes/properties/user/required",keyword:"required",params:{missingProperty: missing3}}];
-return false;
-}
-else {
-if(data4.name !== undefined){
-const _errs11 = errors;
-if(typeof data4.name !== "string"){
-validate190.errors = [{instancePath:instancePath+"/data/attributes/user/name",schemaPath:"#/properties/data/properties/attributes/properties/user/properties/name/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-var valid5 = _errs11 === errors;
-}
-else {
-var valid5 = true;
-}
-if(valid5){
-if(data4.role !== undefined){
-let data6 = data4.role;
-const _errs13 = errors;
-if(!((data6 === "MODERATOR") || (data6 === "VIEWER"))){
-validate190.errors = [{instancePath:instancePath+"/data/attributes/user/role",schemaPath:"#/properties/data/properties/attributes/properties/user/properties/role/enum",keyword:"enum",params:{allowedValues: schema65.properties.data.properties.attributes.properties.user.properties.role.enum}}];
-return false;
-}
-var valid5 = _errs13 === errors;
-}
-else {
-var valid5 = true;
-}
-if(valid5){
-if(data4.presenter !== undefined){
-let data7 = data4.presenter;
-const _errs14 = errors;
-if(!((((data7 === true) || (data7 === false)) || (data7 === "true")) || (data7 === "false"))){
-validate190.errors = [{instancePath:instancePath+"/data/attributes/user/presenter",schemaPath:"#/properties/data/properties/attributes/properties/user/properties/presenter/enum",keyword:"enum",params:{allowedValues: schema65.properties.data.properties.attributes.properties.user.properties.presenter.enum}}];
-return false;
-}
-var valid5 = _errs14 === errors;
-}
-else {
-var valid5 = true;
-}
-if(valid5){
-if(data4.guest !== undefined){
-const _errs15 = errors;
-if(typeof data4.guest !== "boolean"){
-validate190.errors = [{instancePath:instancePath+"/data/attributes/user/guest",schemaPath:"#/properties/data/properties/attributes/properties/user/properties/guest/type",keyword:"type",params:{type: "boolean"}}];
-return false;
-}
-var valid5 = _errs15 === errors;
-}
-else {
-var valid5 = true;
-}
-if(valid5){
-if(data4["ip-address"] !== undefined){
-const _errs17 = errors;
-if(typeof data4["ip-address"] !== "string"){
-validate190.errors = [{instancePath:instancePath+"/data/attributes/user/ip-address",schemaPath:"#/properties/data/properties/attributes/properties/user/properties/ip-address/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-var valid5 = _errs17 === errors;
-}
-else {
-var valid5 = true;
-}
-if(valid5){
-if(data4["user-agent"] !== undefined){
-const _errs19 = errors;
-if(typeof data4["user-agent"] !== "string"){
-validate190.errors = [{instancePath:instancePath+"/data/attributes/user/user-agent",schemaPath:"#/properties/data/properties/attributes/properties/user/properties/user-agent/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-var valid5 = _errs19 === errors;
-}
-else {
-var valid5 = true;
-}
-if(valid5){
-if(data4.referer !== undefined){
-const _errs21 = errors;
-if(typeof data4.referer !== "string"){
-validate190.errors = [{instancePath:instancePath+"/data/attributes/user/referer",schemaPath:"#/properties/data/properties/attributes/properties/user/properties/referer/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-var valid5 = _errs21 === errors;
-}
-else {
-var valid5 = true;
-}
-if(valid5){
-if(data4["session-token"] !== undefined){
-const _errs23 = errors;
-if(typeof data4["session-token"] !== "string"){
-validate190.errors = [{instancePath:instancePath+"/data/attributes/user/session-token",schemaPath:"#/properties/data/properties/attributes/properties/user/properties/session-token/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-var valid5 = _errs23 === errors;
-}
-else {
-var valid5 = true;
-}
-if(valid5){
-if(data4.userdata !== undefined){
-let data13 = data4.userdata;
-const _errs25 = errors;
-if(errors === _errs25){
-if(data13 && typeof data13 == "object" && !Array.isArray(data13)){
-for(const key0 in data13){
-const _errs28 = errors;
-if(typeof data13[key0] !== "string"){
-validate190.errors = [{instancePath:instancePath+"/data/attributes/user/userdata/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/data/properties/attributes/properties/user/properties/userdata/additionalProperties/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-var valid6 = _errs28 === errors;
-if(!valid6){
-break;
-}
-}
-}
-else {
-validate190.errors = [{instancePath:instancePath+"/data/attributes/user/userdata",schemaPath:"#/properties/data/properties/attributes/properties/user/properties/userdata/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-}
-var valid5 = _errs25 === errors;
-}
-else {
-var valid5 = true;
-}
-}
-}
-}
-}
-}
-}
-}
-}
-}
-}
-else {
-validate190.errors = [{instancePath:instancePath+"/data/attributes/user",schemaPath:"#/properties/data/properties/attributes/properties/user/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-}
-var valid3 = _errs8 === errors;
-}
-else {
-var valid3 = true;
-}
-}
-}
-}
-else {
-validate190.errors = [{instancePath:instancePath+"/data/attributes",schemaPath:"#/properties/data/properties/attributes/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-}
-var valid2 = _errs5 === errors;
-}
-else {
-var valid2 = true;
-}
-}
-}
-}
-else {
-validate190.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-}
-}
-}
-}
-else {
-validate190.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-}
-validate190.errors = vErrors;
-return errors === 0;
-}
-validate190.evaluated = {"props":{"data":true},"dynamicProps":false,"dynamicItems":false};
-
-export const validateBigBlueButtonUserLeftEvent = validate194;
-const schema66 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/bigbluebutton/user-left.schema.json","type":"object","properties":{"data":{"type":"object","allOf":[{"$ref":"common/event-data.schema.json"}],"properties":{"id":{"const":"user-left"},"attributes":{"type":"object","properties":{"meeting":{"$ref":"common/meeting.schema.json"},"user":{"type":"object","allOf":[{"$ref":"common/user.schema.json"}],"properties":{"guest":{"type":"boolean"}}}},"required":["meeting","user"]}},"required":["id","attributes"]}},"required":["data"]};
-
-function validate194(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="https://confhooks.dev/schemas/bigbluebutton/user-left.schema.json" */;
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate194.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if((data.data === undefined) && (missing0 = "data")){
-validate194.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0}}];
-return false;
-}
-else {
-if(data.data !== undefined){
-let data0 = data.data;
-const _errs1 = errors;
-if(!(validate53(data0, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate53.errors : vErrors.concat(validate53.errors);
-errors = vErrors.length;
-}
-if(errors === _errs1){
-if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
-let missing1;
-if(((data0.id === undefined) && (missing1 = "id")) || ((data0.attributes === undefined) && (missing1 = "attributes"))){
-validate194.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1}}];
-return false;
-}
-else {
-if(data0.id !== undefined){
-const _errs4 = errors;
-if("user-left" !== data0.id){
-validate194.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/const",keyword:"const",params:{allowedValue: "user-left"}}];
-return false;
-}
-var valid2 = _errs4 === errors;
-}
-else {
-var valid2 = true;
-}
-if(valid2){
-if(data0.attributes !== undefined){
-let data2 = data0.attributes;
-const _errs5 = errors;
-if(errors === _errs5){
-if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
-let missing2;
-if(((data2.meeting === undefined) && (missing2 = "meeting")) || ((data2.user === undefined) && (missing2 = "user"))){
-validate194.errors = [{instancePath:instancePath+"/data/attributes",schemaPath:"#/properties/data/properties/attributes/required",keyword:"required",params:{missingProperty: missing2}}];
-return false;
-}
-else {
-if(data2.meeting !== undefined){
-const _errs7 = errors;
-if(!(validate56(data2.meeting, {instancePath:instancePath+"/data/attributes/meeting",parentData:data2,parentDataProperty:"meeting",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate56.errors : vErrors.concat(validate56.errors);
-errors = vErrors.length;
-}
-var valid3 = _errs7 === errors;
-}
-else {
-var valid3 = true;
-}
-if(valid3){
-if(data2.user !== undefined){
-let data4 = data2.user;
-const _errs8 = errors;
-if(!(validate62(data4, {instancePath:instancePath+"/data/attributes/user",parentData:data2,parentDataProperty:"user",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate62.errors : vErrors.concat(validate62.errors);
-errors = vErrors.length;
-}
-if(errors === _errs8){
-if(data4 && typeof data4 == "object" && !Array.isArray(data4)){
-if(data4.guest !== undefined){
-if(typeof data4.guest !== "boolean"){
-validate194.errors = [{instancePath:instancePath+"/data/attributes/user/guest",schemaPath:"#/properties/data/properties/attributes/properties/user/properties/guest/type",keyword:"type",params:{type: "boolean"}}];
-return false;
-}
-}
-}
-else {
-validate194.errors = [{instancePath:instancePath+"/data/attributes/user",schemaPath:"#/properties/data/properties/attributes/properties/user/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-}
-var valid3 = _errs8 === errors;
-}
-else {
-var valid3 = true;
-}
-}
-}
-}
-else {
-validate194.errors = [{instancePath:instancePath+"/data/attributes",schemaPath:"#/properties/data/properties/attributes/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-}
-var valid2 = _errs5 === errors;
-}
-else {
-var valid2 = true;
-}
-}
-}
-}
-else {
-validate194.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-}
-}
-}
-}
-else {
-validate194.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-}
-validate194.errors = vErrors;
-return errors === 0;
-}
-validate194.evaluated = {"props":{"data":true},"dynamicProps":false,"dynamicItems":false};
-
-export const validateBigBlueButtonUserPresenterAssignedEvent = validate198;
-const schema67 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/bigbluebutton/user-presenter-assigned.schema.json","type":"object","properties":{"data":{"type":"object","allOf":[{"$ref":"common/event-data.schema.json"}],"properties":{"id":{"const":"user-presenter-assigned"},"attributes":{"type":"object","properties":{"meeting":{"$ref":"common/meeting.schema.json"},"user":{"$ref":"common/user.schema.json"}},"required":["meeting","user"]}},"required":["id","attributes"]}},"required":["data"]};
-
-function validate198(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="https://confhooks.dev/schemas/bigbluebutton/user-presenter-assigned.schema.json" */;
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate198.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if((data.data === undefined) && (missing0 = "data")){
-validate198.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0}}];
-return false;
-}
-else {
-if(data.data !== undefined){
-let data0 = data.data;
-const _errs1 = errors;
-if(!(validate53(data0, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate53.errors : vErrors.concat(validate53.errors);
-errors = vErrors.length;
-}
-if(errors === _errs1){
-if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
-let missing1;
-if(((data0.id === undefined) && (missing1 = "id")) || ((data0.attributes === undefined) && (missing1 = "attributes"))){
-validate198.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1}}];
-return false;
-}
-else {
-if(data0.id !== undefined){
-const _errs4 = errors;
-if("user-presenter-assigned" !== data0.id){
-validate198.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/const",keyword:"const",params:{allowedValue: "user-presenter-assigned"}}];
-return false;
-}
-var valid2 = _errs4 === errors;
-}
-else {
-var valid2 = true;
-}
-if(valid2){
-if(data0.attributes !== undefined){
-let data2 = data0.attributes;
-const _errs5 = errors;
-if(errors === _errs5){
-if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
-let missing2;
-if(((data2.meeting === undefined) && (missing2 = "meeting")) || ((data2.user === undefined) && (missing2 = "user"))){
-validate198.errors = [{instancePath:instancePath+"/data/attributes",schemaPath:"#/properties/data/properties/attributes/required",keyword:"required",params:{missingProperty: missing2}}];
-return false;
-}
-else {
-if(data2.meeting !== undefined){
-const _errs7 = errors;
-if(!(validate56(data2.meeting, {instancePath:instancePath+"/data/attributes/meeting",parentData:data2,parentDataProperty:"meeting",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate56.errors : vErrors.concat(validate56.errors);
-errors = vErrors.length;
-}
-var valid3 = _errs7 === errors;
-}
-else {
-var valid3 = true;
-}
-if(valid3){
-if(data2.user !== undefined){
-const _errs8 = errors;
-if(!(validate62(data2.user, {instancePath:instancePath+"/data/attributes/user",parentData:data2,parentDataProperty:"user",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate62.errors : vErrors.concat(validate62.errors);
-errors = vErrors.length;
-}
-var valid3 = _errs8 === errors;
-}
-else {
-var valid3 = true;
-}
-}
-}
-}
-else {
-validate198.errors = [{instancePath:instancePath+"/data/attributes",schemaPath:"#/properties/data/properties/attributes/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-}
-var valid2 = _errs5 === errors;
-}
-else {
-var valid2 = true;
-}
-}
-}
-}
-else {
-validate198.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-}
-}
-}
-}
-else {
-validate198.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-}
-validate198.errors = vErrors;
-return errors === 0;
-}
-validate198.evaluated = {"props":{"data":true},"dynamicProps":false,"dynamicItems":false};
-
-export const validateBigBlueButtonUserPresenterUnassignedEvent = validate202;
-const schema68 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/bigbluebutton/user-presenter-unassigned.schema.json","type":"object","properties":{"data":{"type":"object","allOf":[{"$ref":"common/event-data.schema.json"}],"properties":{"id":{"const":"user-presenter-unassigned"},"attributes":{"type":"object","properties":{"meeting":{"$ref":"common/meeting.schema.json"},"user":{"$ref":"common/user.schema.json"}},"required":["meeting","user"]}},"required":["id","attributes"]}},"required":["data"]};
-
-function validate202(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="https://confhooks.dev/schemas/bigbluebutton/user-presenter-unassigned.schema.json" */;
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate202.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if((data.data === undefined) && (missing0 = "data")){
-validate202.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0}}];
-return false;
-}
-else {
-if(data.data !== undefined){
-let data0 = data.data;
-const _errs1 = errors;
-if(!(validate53(data0, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate53.errors : vErrors.concat(validate53.errors);
-errors = vErrors.length;
-}
-if(errors === _errs1){
-if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
-let missing1;
-if(((data0.id === undefined) && (missing1 = "id")) || ((data0.attributes === undefined) && (missing1 = "attributes"))){
-validate202.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1}}];
-return false;
-}
-else {
-if(data0.id !== undefined){
-const _errs4 = errors;
-if("user-presenter-unassigned" !== data0.id){
-validate202.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/const",keyword:"const",params:{allowedValue: "user-presenter-unassigned"}}];
-return false;
-}
-var valid2 = _errs4 === errors;
-}
-else {
-var valid2 = true;
-}
-if(valid2){
-if(data0.attributes !== undefined){
-let data2 = data0.attributes;
-const _errs5 = errors;
-if(errors === _errs5){
-if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
-let missing2;
-if(((data2.meeting === undefined) && (missing2 = "meeting")) || ((data2.user === undefined) && (missing2 = "user"))){
-validate202.errors = [{instancePath:instancePath+"/data/attributes",schemaPath:"#/properties/data/properties/attributes/required",keyword:"required",params:{missingProperty: missing2}}];
-return false;
-}
-else {
-if(data2.meeting !== undefined){
-const _errs7 = errors;
-if(!(validate56(data2.meeting, {instancePath:instancePath+"/data/attributes/meeting",parentData:data2,parentDataProperty:"meeting",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate56.errors : vErrors.concat(validate56.errors);
-errors = vErrors.length;
-}
-var valid3 = _errs7 === errors;
-}
-else {
-var valid3 = true;
-}
-if(valid3){
-if(data2.user !== undefined){
-const _errs8 = errors;
-if(!(validate62(data2.user, {instancePath:instancePath+"/data/attributes/user",parentData:data2,parentDataProperty:"user",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate62.errors : vErrors.concat(validate62.errors);
-errors = vErrors.length;
-}
-var valid3 = _errs8 === errors;
-}
-else {
-var valid3 = true;
-}
-}
-}
-}
-else {
-validate202.errors = [{instancePath:instancePath+"/data/attributes",schemaPath:"#/properties/data/properties/attributes/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-}
-var valid2 = _errs5 === errors;
-}
-else {
-var valid2 = true;
-}
-}
-}
-}
-else {
-validate202.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-}
-}
-}
-}
-else {
-validate202.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-}
-validate202.errors = vErrors;
-return errors === 0;
-}
-validate202.evaluated = {"props":{"data":true},"dynamicProps":false,"dynamicItems":false};
-
-export const validateBigBlueButtonUserRaiseHandChangedEvent = validate206;
-const schema69 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/bigbluebutton/user-raise-hand-changed.schema.json","type":"object","properties":{"data":{"type":"object","allOf":[{"$ref":"common/event-data.schema.json"}],"properties":{"id":{"const":"user-raise-hand-changed"},"attributes":{"type":"object","properties":{"meeting":{"$ref":"common/meeting.schema.json"},"user":{"type":"object","allOf":[{"$ref":"common/user.schema.json"}],"properties":{"raise-hand":{"type":"boolean"}},"required":["raise-hand"]}},"required":["meeting","user"]}},"required":["id","attributes"]}},"required":["data"]};
-
-function validate206(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="https://confhooks.dev/schemas/bigbluebutton/user-raise-hand-changed.schema.json" */;
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate206.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if((data.data === undefined) && (missing0 = "data")){
-validate206.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0}}];
-return false;
-}
-else {
-if(data.data !== undefined){
-let data0 = data.data;
-const _errs1 = errors;
-if(!(validate53(data0, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate53.errors : vErrors.concat(validate53.errors);
-errors = vErrors.length;
-}
-if(errors === _errs1){
-if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
-let missing1;
-if(((data0.id === undefined) && (missing1 = "id")) || ((data0.attributes === undefined) && (missing1 = "attributes"))){
-validate206.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1}}];
-return false;
-}
-else {
-if(data0.id !== undefined){
-const _errs4 = errors;
-if("user-raise-hand-changed" !== data0.id){
-validate206.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/const",keyword:"const",params:{allowedValue: "user-raise-hand-changed"}}];
-return false;
-}
-var valid2 = _errs4 === errors;
-}
-else {
-var valid2 = true;
-}
-if(valid2){
-if(data0.attributes !== undefined){
-let data2 = data0.attributes;
-const _errs5 = errors;
-if(errors === _errs5){
-if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
-let missing2;
-if(((data2.meeting === undefined) && (missing2 = "meeting")) || ((data2.user === undefined) && (missing2 = "user"))){
-validate206.errors = [{instancePath:instancePath+"/data/attributes",schemaPath:"#/properties/data/properties/attributes/required",keyword:"required",params:{missingProperty: missing2}}];
-return false;
-}
-else {
-if(data2.meeting !== undefined){
-const _errs7 = errors;
-if(!(validate56(data2.meeting, {instancePath:instancePath+"/data/attributes/meeting",parentData:data2,parentDataProperty:"meeting",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate56.errors : vErrors.concat(validate56.errors);
-errors = vErrors.length;
-}
-var valid3 = _errs7 === errors;
-}
-else {
-var valid3 = true;
-}
-if(valid3){
-if(data2.user !== undefined){
-let data4 = data2.user;
-const _errs8 = errors;
-if(!(validate62(data4, {instancePath:instancePath+"/data/attributes/user",parentData:data2,parentDataProperty:"user",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate62.errors : vErrors.concat(validate62.errors);
-errors = vErrors.length;
-}
-if(errors === _errs8){
-if(data4 && typeof data4 == "object" && !Array.isArray(data4)){
-let missing3;
-if((data4["raise-hand"] === undefined) && (missing3 = "raise-hand")){
-validate206.errors = [{instancePath:instancePath+"/data/attributes/user",schemaPath:"#/properties/data/properties/attributes/properties/user/required",keyword:"required",params:{missingProperty: missing3}}];
-return false;
-}
-else {
-if(data4["raise-hand"] !== undefined){
-if(typeof data4["raise-hand"] !== "boolean"){
-validate206.errors = [{instancePath:instancePath+"/data/attributes/user/raise-hand",schemaPath:"#/properties/data/properties/attributes/properties/user/properties/raise-hand/type",keyword:"type",params:{type: "boolean"}}];
-return false;
-}
-}
-}
-}
-else {
-validate206.errors = [{instancePath:instancePath+"/data/attributes/user",schemaPath:"#/properties/data/properties/attributes/properties/user/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-}
-var valid3 = _errs8 === errors;
-}
-else {
-var valid3 = true;
-}
-}
-}
-}
-else {
-validate206.errors = [{instancePath:instancePath+"/data/attributes",schemaPath:"#/properties/data/properties/attributes/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-}
-var valid2 = _errs5 === errors;
-}
-else {
-var valid2 = true;
-}
-}
-}
-}
-else {
-validate206.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-}
-}
-}
-}
-else {
-validate206.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-}
-validate206.errors = vErrors;
-return errors === 0;
-}
-validate206.evaluated = {"props":{"data":true},"dynamicProps":false,"dynamicItems":false};

@@ -2,198 +2,17 @@
 // Do not edit: change the source and run `npm run generate`.
 // ajv prints plain JavaScript: it is type-checked through the typed wrappers in validators.ts.
 // @ts-nocheck
-export const validateDailyBatchProcessorErrorEvent = validate238;
-const schema88 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/daily/batch-processor.error.schema.json","type":"object","allOf":[{"$ref":"common/envelope.schema.json"}],"properties":{"type":{"const":"batch-processor.error"},"payload":{"type":"object","allOf":[{"$ref":"common/batch-processor-job.schema.json"}],"properties":{"status":{"const":"error"},"error":{"type":"string"}}}},"required":["type","payload"]};
-const schema77 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/daily/common/envelope.schema.json","type":"object","properties":{"version":{"type":"string"},"type":{"type":"string"},"id":{"type":"string","minLength":1},"payload":{"type":"object"},"event_ts":{"type":"number"}},"required":["version","type","id","payload","event_ts"]};
+export const validateDailyBatchProcessorErrorEvent = validate149;
+const schema157 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/daily/batch-processor.error.schema.json","type":"object","allOf":[{"$ref":"common/envelope.schema.json"}],"properties":{"type":{"const":"batch-processor.error"},"payload":{"type":"object","allOf":[{"$ref":"common/batch-processor-job.schema.json"}],"properties":{"status":{"const":"error"},"error":{"type":"string"}}}},"required":["type","payload"]};
+const schema142 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/daily/common/envelope.schema.json","type":"object","properties":{"version":{"type":"string"},"type":{"type":"string"},"id":{"type":"string","minLength":1},"payload":{"type":"object"},"event_ts":{"type":"number"}},"required":["version","type","id","payload","event_ts"]};
+const schema132 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/daily/common/batch-processor-job.schema.json","type":"object","properties":{"id":{"type":"string"},"preset":{"type":"string"},"input":{"$ref":"batch-processor-input.schema.json"}}};
+const schema131 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/daily/common/batch-processor-input.schema.json","type":"object","properties":{"sourceType":{"enum":["recordingId","uri","transcriptUri"]},"uri":{"type":"string"},"recordingId":{"type":"string"},"language":{"type":"string"}}};
 
-function validate221(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="https://confhooks.dev/schemas/daily/common/envelope.schema.json" */;
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate221.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if((((((data.version === undefined) && (missing0 = "version")) || ((data.type === undefined) && (missing0 = "type"))) || ((data.id === undefined) && (missing0 = "id"))) || ((data.payload === undefined) && (missing0 = "payload"))) || ((data.event_ts === undefined) && (missing0 = "event_ts"))){
-validate221.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0}}];
-return false;
-}
-else {
-if(data.version !== undefined){
-const _errs1 = errors;
-if(typeof data.version !== "string"){
-validate221.errors = [{instancePath:instancePath+"/version",schemaPath:"#/properties/version/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-var valid0 = _errs1 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.type !== undefined){
-const _errs3 = errors;
-if(typeof data.type !== "string"){
-validate221.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-var valid0 = _errs3 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.id !== undefined){
-let data2 = data.id;
-const _errs5 = errors;
-if(errors === _errs5){
-if(typeof data2 === "string"){
-if(data2.length < 1){
-validate221.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/minLength",keyword:"minLength",params:{limit: 1}}];
-return false;
-}
-}
-else {
-validate221.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-}
-var valid0 = _errs5 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.payload !== undefined){
-let data3 = data.payload;
-const _errs7 = errors;
-if(!(data3 && typeof data3 == "object" && !Array.isArray(data3))){
-validate221.errors = [{instancePath:instancePath+"/payload",schemaPath:"#/properties/payload/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-var valid0 = _errs7 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.event_ts !== undefined){
-let data4 = data.event_ts;
-const _errs9 = errors;
-if(!((typeof data4 == "number") && (isFinite(data4)))){
-validate221.errors = [{instancePath:instancePath+"/event_ts",schemaPath:"#/properties/event_ts/type",keyword:"type",params:{type: "number"}}];
-return false;
-}
-var valid0 = _errs9 === errors;
-}
-else {
-var valid0 = true;
-}
-}
-}
-}
-}
-}
-}
-else {
-validate221.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-}
-validate221.errors = vErrors;
-return errors === 0;
-}
-validate221.evaluated = {"props":{"version":true,"type":true,"id":true,"payload":true,"event_ts":true},"dynamicProps":false,"dynamicItems":false};
-
-const schema71 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/daily/common/batch-processor-job.schema.json","type":"object","properties":{"id":{"type":"string"},"preset":{"type":"string"},"input":{"$ref":"batch-processor-input.schema.json"}}};
-const schema70 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/daily/common/batch-processor-input.schema.json","type":"object","properties":{"sourceType":{"enum":["recordingId","uri","transcriptUri"]},"uri":{"type":"string"},"recordingId":{"type":"string"},"language":{"type":"string"}}};
-
-function validate210(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="https://confhooks.dev/schemas/daily/common/batch-processor-input.schema.json" */;
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate210.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.sourceType !== undefined){
-let data0 = data.sourceType;
-const _errs1 = errors;
-if(!(((data0 === "recordingId") || (data0 === "uri")) || (data0 === "transcriptUri"))){
-validate210.errors = [{instancePath:instancePath+"/sourceType",schemaPath:"#/properties/sourceType/enum",keyword:"enum",params:{allowedValues: schema70.properties.sourceType.enum}}];
-return false;
-}
-var valid0 = _errs1 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.uri !== undefined){
-const _errs2 = errors;
-if(typeof data.uri !== "string"){
-validate210.errors = [{instancePath:instancePath+"/uri",schemaPath:"#/properties/uri/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-var valid0 = _errs2 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.recordingId !== undefined){
-const _errs4 = errors;
-if(typeof data.recordingId !== "string"){
-validate210.errors = [{instancePath:instancePath+"/recordingId",schemaPath:"#/properties/recordingId/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-var valid0 = _errs4 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.language !== undefined){
-const _errs6 = errors;
-if(typeof data.language !== "string"){
-validate210.errors = [{instancePath:instancePath+"/language",schemaPath:"#/properties/language/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-var valid0 = _errs6 === errors;
-}
-else {
-var valid0 = true;
-}
-}
-}
-}
-}
-else {
-validate210.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-}
-validate210.errors = vErrors;
-return errors === 0;
-}
-validate210.evaluated = {"props":{"sourceType":true,"uri":true,"recordingId":true,"language":true},"dynamicProps":false,"dynamicItems":false};
-
-function validate211(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate130(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://confhooks.dev/schemas/daily/common/batch-processor-job.schema.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate211.evaluated;
+const evaluated0 = validate130.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -205,7 +24,7 @@ if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.id !== undefined){
 const _errs1 = errors;
 if(typeof data.id !== "string"){
-validate211.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/type",keyword:"type",params:{type: "string"}}];
+validate130.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/type",keyword:"type",params:{type: "string"}}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -217,7 +36,7 @@ if(valid0){
 if(data.preset !== undefined){
 const _errs3 = errors;
 if(typeof data.preset !== "string"){
-validate211.errors = [{instancePath:instancePath+"/preset",schemaPath:"#/properties/preset/type",keyword:"type",params:{type: "string"}}];
+validate130.errors = [{instancePath:instancePath+"/preset",schemaPath:"#/properties/preset/type",keyword:"type",params:{type: "string"}}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -227,10 +46,67 @@ var valid0 = true;
 }
 if(valid0){
 if(data.input !== undefined){
+let data2 = data.input;
 const _errs5 = errors;
-if(!(validate210(data.input, {instancePath:instancePath+"/input",parentData:data,parentDataProperty:"input",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate210.errors : vErrors.concat(validate210.errors);
-errors = vErrors.length;
+const _errs6 = errors;
+if(errors === _errs6){
+if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
+if(data2.sourceType !== undefined){
+let data3 = data2.sourceType;
+const _errs8 = errors;
+if(!(((data3 === "recordingId") || (data3 === "uri")) || (data3 === "transcriptUri"))){
+validate130.errors = [{instancePath:instancePath+"/input/sourceType",schemaPath:"batch-processor-input.schema.json/properties/sourceType/enum",keyword:"enum",params:{allowedValues: schema131.properties.sourceType.enum}}];
+return false;
+}
+var valid2 = _errs8 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data2.uri !== undefined){
+const _errs9 = errors;
+if(typeof data2.uri !== "string"){
+validate130.errors = [{instancePath:instancePath+"/input/uri",schemaPath:"batch-processor-input.schema.json/properties/uri/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+var valid2 = _errs9 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data2.recordingId !== undefined){
+const _errs11 = errors;
+if(typeof data2.recordingId !== "string"){
+validate130.errors = [{instancePath:instancePath+"/input/recordingId",schemaPath:"batch-processor-input.schema.json/properties/recordingId/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+var valid2 = _errs11 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data2.language !== undefined){
+const _errs13 = errors;
+if(typeof data2.language !== "string"){
+validate130.errors = [{instancePath:instancePath+"/input/language",schemaPath:"batch-processor-input.schema.json/properties/language/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+var valid2 = _errs13 === errors;
+}
+else {
+var valid2 = true;
+}
+}
+}
+}
+}
+else {
+validate130.errors = [{instancePath:instancePath+"/input",schemaPath:"batch-processor-input.schema.json/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
 }
 var valid0 = _errs5 === errors;
 }
@@ -241,283 +117,164 @@ var valid0 = true;
 }
 }
 else {
-validate211.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
+validate130.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate211.errors = vErrors;
+validate130.errors = vErrors;
 return errors === 0;
 }
-validate211.evaluated = {"props":{"id":true,"preset":true,"input":true},"dynamicProps":false,"dynamicItems":false};
+validate130.evaluated = {"props":{"id":true,"preset":true,"input":true},"dynamicProps":false,"dynamicItems":false};
 
-function validate238(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate149(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://confhooks.dev/schemas/daily/batch-processor.error.schema.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate238.evaluated;
+const evaluated0 = validate149.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-if(!(validate221(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate221.errors : vErrors.concat(validate221.errors);
-errors = vErrors.length;
+const _errs2 = errors;
+if(errors === _errs2){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((((((data.version === undefined) && (missing0 = "version")) || ((data.type === undefined) && (missing0 = "type"))) || ((data.id === undefined) && (missing0 = "id"))) || ((data.payload === undefined) && (missing0 = "payload"))) || ((data.event_ts === undefined) && (missing0 = "event_ts"))){
+validate149.errors = [{instancePath,schemaPath:"common/envelope.schema.json/required",keyword:"required",params:{missingProperty: missing0}}];
+return false;
+}
+else {
+if(data.version !== undefined){
+const _errs4 = errors;
+if(typeof data.version !== "string"){
+validate149.errors = [{instancePath:instancePath+"/version",schemaPath:"common/envelope.schema.json/properties/version/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+var valid2 = _errs4 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data.type !== undefined){
+const _errs6 = errors;
+if(typeof data.type !== "string"){
+validate149.errors = [{instancePath:instancePath+"/type",schemaPath:"common/envelope.schema.json/properties/type/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+var valid2 = _errs6 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data.id !== undefined){
+let data2 = data.id;
+const _errs8 = errors;
+if(errors === _errs8){
+if(typeof data2 === "string"){
+if(data2.length < 1){
+validate149.errors = [{instancePath:instancePath+"/id",schemaPath:"common/envelope.schema.json/properties/id/minLength",keyword:"minLength",params:{limit: 1}}];
+return false;
+}
+}
+else {
+validate149.errors = [{instancePath:instancePath+"/id",schemaPath:"common/envelope.schema.json/properties/id/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+}
+var valid2 = _errs8 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data.payload !== undefined){
+let data3 = data.payload;
+const _errs10 = errors;
+if(!(data3 && typeof data3 == "object" && !Array.isArray(data3))){
+validate149.errors = [{instancePath:instancePath+"/payload",schemaPath:"common/envelope.schema.json/properties/payload/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+var valid2 = _errs10 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data.event_ts !== undefined){
+let data4 = data.event_ts;
+const _errs12 = errors;
+if(!((typeof data4 == "number") && (isFinite(data4)))){
+validate149.errors = [{instancePath:instancePath+"/event_ts",schemaPath:"common/envelope.schema.json/properties/event_ts/type",keyword:"type",params:{type: "number"}}];
+return false;
+}
+var valid2 = _errs12 === errors;
+}
+else {
+var valid2 = true;
+}
+}
+}
+}
+}
+}
+}
+else {
+validate149.errors = [{instancePath,schemaPath:"common/envelope.schema.json/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
 }
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if(((data.type === undefined) && (missing0 = "type")) || ((data.payload === undefined) && (missing0 = "payload"))){
-validate238.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0}}];
+let missing1;
+if(((data.type === undefined) && (missing1 = "type")) || ((data.payload === undefined) && (missing1 = "payload"))){
+validate149.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing1}}];
 return false;
 }
 else {
 if(data.type !== undefined){
-const _errs2 = errors;
+const _errs14 = errors;
 if("batch-processor.error" !== data.type){
-validate238.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "batch-processor.error"}}];
+validate149.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "batch-processor.error"}}];
 return false;
 }
-var valid1 = _errs2 === errors;
-}
-else {
-var valid1 = true;
-}
-if(valid1){
-if(data.payload !== undefined){
-let data1 = data.payload;
-const _errs3 = errors;
-if(!(validate211(data1, {instancePath:instancePath+"/payload",parentData:data,parentDataProperty:"payload",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate211.errors : vErrors.concat(validate211.errors);
-errors = vErrors.length;
-}
-if(errors === _errs3){
-if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
-if(data1.status !== undefined){
-const _errs6 = errors;
-if("error" !== data1.status){
-validate238.errors = [{instancePath:instancePath+"/payload/status",schemaPath:"#/properties/payload/properties/status/const",keyword:"const",params:{allowedValue: "error"}}];
-return false;
-}
-var valid3 = _errs6 === errors;
+var valid3 = _errs14 === errors;
 }
 else {
 var valid3 = true;
 }
 if(valid3){
-if(data1.error !== undefined){
-const _errs7 = errors;
-if(typeof data1.error !== "string"){
-validate238.errors = [{instancePath:instancePath+"/payload/error",schemaPath:"#/properties/payload/properties/error/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-var valid3 = _errs7 === errors;
-}
-else {
-var valid3 = true;
-}
-}
-}
-else {
-validate238.errors = [{instancePath:instancePath+"/payload",schemaPath:"#/properties/payload/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-}
-var valid1 = _errs3 === errors;
-}
-else {
-var valid1 = true;
-}
-}
-}
-}
-else {
-validate238.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-}
-validate238.errors = vErrors;
-return errors === 0;
-}
-validate238.evaluated = {"props":{"type":true,"payload":true,"version":true,"id":true,"event_ts":true},"dynamicProps":false,"dynamicItems":false};
-
-export const validateDailyBatchProcessorJobFinishedEvent = validate241;
-const schema89 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/daily/batch-processor.job-finished.schema.json","type":"object","allOf":[{"$ref":"common/envelope.schema.json"}],"properties":{"type":{"const":"batch-processor.job-finished"},"payload":{"type":"object","allOf":[{"$ref":"common/batch-processor-job.schema.json"}],"properties":{"status":{"const":"finished"},"output":{"type":"object","properties":{"soap":{"type":"object","properties":{"format":{"const":"JSON"},"s3Config":{"$ref":"common/s3-location.schema.json"}}},"concept":{"type":"object","properties":{"format":{"const":"JSON"},"s3Config":{"$ref":"common/s3-location.schema.json"}}},"summary":{"type":"object","properties":{"format":{"const":"txt"},"s3Config":{"$ref":"common/s3-location.schema.json"}}},"transcription":{"type":"array","items":{"type":"object","properties":{"format":{"type":"string"},"s3Config":{"$ref":"common/s3-location.schema.json"}}}}}}}}},"required":["type","payload"]};
-const schema84 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/daily/common/s3-location.schema.json","type":"object","properties":{"bucket":{"type":"string"},"key":{"type":"string"},"region":{"type":"string"},"externalId":{"type":"string"},"assumeRoleArn":{"type":"string"}}};
-
-function validate233(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="https://confhooks.dev/schemas/daily/common/s3-location.schema.json" */;
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate233.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.bucket !== undefined){
-const _errs1 = errors;
-if(typeof data.bucket !== "string"){
-validate233.errors = [{instancePath:instancePath+"/bucket",schemaPath:"#/properties/bucket/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-var valid0 = _errs1 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.key !== undefined){
-const _errs3 = errors;
-if(typeof data.key !== "string"){
-validate233.errors = [{instancePath:instancePath+"/key",schemaPath:"#/properties/key/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-var valid0 = _errs3 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.region !== undefined){
-const _errs5 = errors;
-if(typeof data.region !== "string"){
-validate233.errors = [{instancePath:instancePath+"/region",schemaPath:"#/properties/region/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-var valid0 = _errs5 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.externalId !== undefined){
-const _errs7 = errors;
-if(typeof data.externalId !== "string"){
-validate233.errors = [{instancePath:instancePath+"/externalId",schemaPath:"#/properties/externalId/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-var valid0 = _errs7 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.assumeRoleArn !== undefined){
-const _errs9 = errors;
-if(typeof data.assumeRoleArn !== "string"){
-validate233.errors = [{instancePath:instancePath+"/assumeRoleArn",schemaPath:"#/properties/assumeRoleArn/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-var valid0 = _errs9 === errors;
-}
-else {
-var valid0 = true;
-}
-}
-}
-}
-}
-}
-else {
-validate233.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-}
-validate233.errors = vErrors;
-return errors === 0;
-}
-validate233.evaluated = {"props":{"bucket":true,"key":true,"region":true,"externalId":true,"assumeRoleArn":true},"dynamicProps":false,"dynamicItems":false};
-
-function validate241(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="https://confhooks.dev/schemas/daily/batch-processor.job-finished.schema.json" */;
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate241.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-if(!(validate221(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate221.errors : vErrors.concat(validate221.errors);
-errors = vErrors.length;
-}
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if(((data.type === undefined) && (missing0 = "type")) || ((data.payload === undefined) && (missing0 = "payload"))){
-validate241.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0}}];
-return false;
-}
-else {
-if(data.type !== undefined){
-const _errs2 = errors;
-if("batch-processor.job-finished" !== data.type){
-validate241.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "batch-processor.job-finished"}}];
-return false;
-}
-var valid1 = _errs2 === errors;
-}
-else {
-var valid1 = true;
-}
-if(valid1){
 if(data.payload !== undefined){
-let data1 = data.payload;
-const _errs3 = errors;
-if(!(validate211(data1, {instancePath:instancePath+"/payload",parentData:data,parentDataProperty:"payload",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate211.errors : vErrors.concat(validate211.errors);
+let data6 = data.payload;
+const _errs15 = errors;
+if(!(validate130(data6, {instancePath:instancePath+"/payload",parentData:data,parentDataProperty:"payload",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate130.errors : vErrors.concat(validate130.errors);
 errors = vErrors.length;
 }
-if(errors === _errs3){
-if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
-if(data1.status !== undefined){
-const _errs6 = errors;
-if("finished" !== data1.status){
-validate241.errors = [{instancePath:instancePath+"/payload/status",schemaPath:"#/properties/payload/properties/status/const",keyword:"const",params:{allowedValue: "finished"}}];
+if(errors === _errs15){
+if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
+if(data6.status !== undefined){
+const _errs18 = errors;
+if("error" !== data6.status){
+validate149.errors = [{instancePath:instancePath+"/payload/status",schemaPath:"#/properties/payload/properties/status/const",keyword:"const",params:{allowedValue: "error"}}];
 return false;
 }
-var valid3 = _errs6 === errors;
-}
-else {
-var valid3 = true;
-}
-if(valid3){
-if(data1.output !== undefined){
-let data3 = data1.output;
-const _errs7 = errors;
-if(errors === _errs7){
-if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
-if(data3.soap !== undefined){
-let data4 = data3.soap;
-const _errs9 = errors;
-if(errors === _errs9){
-if(data4 && typeof data4 == "object" && !Array.isArray(data4)){
-if(data4.format !== undefined){
-const _errs11 = errors;
-if("JSON" !== data4.format){
-validate241.errors = [{instancePath:instancePath+"/payload/output/soap/format",schemaPath:"#/properties/payload/properties/output/properties/soap/properties/format/const",keyword:"const",params:{allowedValue: "JSON"}}];
-return false;
-}
-var valid5 = _errs11 === errors;
+var valid5 = _errs18 === errors;
 }
 else {
 var valid5 = true;
 }
 if(valid5){
-if(data4.s3Config !== undefined){
-const _errs12 = errors;
-if(!(validate233(data4.s3Config, {instancePath:instancePath+"/payload/output/soap/s3Config",parentData:data4,parentDataProperty:"s3Config",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate233.errors : vErrors.concat(validate233.errors);
-errors = vErrors.length;
+if(data6.error !== undefined){
+const _errs19 = errors;
+if(typeof data6.error !== "string"){
+validate149.errors = [{instancePath:instancePath+"/payload/error",schemaPath:"#/properties/payload/properties/error/type",keyword:"type",params:{type: "string"}}];
+return false;
 }
-var valid5 = _errs12 === errors;
+var valid5 = _errs19 === errors;
 }
 else {
 var valid5 = true;
@@ -525,81 +282,272 @@ var valid5 = true;
 }
 }
 else {
-validate241.errors = [{instancePath:instancePath+"/payload/output/soap",schemaPath:"#/properties/payload/properties/output/properties/soap/type",keyword:"type",params:{type: "object"}}];
+validate149.errors = [{instancePath:instancePath+"/payload",schemaPath:"#/properties/payload/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-var valid4 = _errs9 === errors;
+var valid3 = _errs15 === errors;
 }
 else {
-var valid4 = true;
+var valid3 = true;
 }
-if(valid4){
-if(data3.concept !== undefined){
-let data7 = data3.concept;
-const _errs13 = errors;
-if(errors === _errs13){
-if(data7 && typeof data7 == "object" && !Array.isArray(data7)){
-if(data7.format !== undefined){
+}
+}
+}
+else {
+validate149.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+}
+validate149.errors = vErrors;
+return errors === 0;
+}
+validate149.evaluated = {"props":{"type":true,"payload":true,"version":true,"id":true,"event_ts":true},"dynamicProps":false,"dynamicItems":false};
+
+export const validateDailyBatchProcessorJobFinishedEvent = validate151;
+const schema159 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/daily/batch-processor.job-finished.schema.json","type":"object","allOf":[{"$ref":"common/envelope.schema.json"}],"properties":{"type":{"const":"batch-processor.job-finished"},"payload":{"type":"object","allOf":[{"$ref":"common/batch-processor-job.schema.json"}],"properties":{"status":{"const":"finished"},"output":{"type":"object","properties":{"soap":{"type":"object","properties":{"format":{"type":"string"},"s3Config":{"$ref":"common/s3-location.schema.json"}}},"concept":{"type":"object","properties":{"format":{"type":"string"},"s3Config":{"$ref":"common/s3-location.schema.json"}}},"summary":{"type":"object","properties":{"format":{"type":"string"},"s3Config":{"$ref":"common/s3-location.schema.json"}}},"transcription":{"type":"array","items":{"type":"object","properties":{"format":{"type":"string"},"s3Config":{"$ref":"common/s3-location.schema.json"}}}}}}}}},"required":["type","payload"]};
+const schema152 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/daily/common/s3-location.schema.json","type":"object","properties":{"bucket":{"type":"string"},"key":{"type":"string"},"region":{"type":"string"},"externalId":{"type":"string"},"assumeRoleArn":{"type":"string"}}};
+
+function validate151(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="https://confhooks.dev/schemas/daily/batch-processor.job-finished.schema.json" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate151.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+const _errs2 = errors;
+if(errors === _errs2){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((((((data.version === undefined) && (missing0 = "version")) || ((data.type === undefined) && (missing0 = "type"))) || ((data.id === undefined) && (missing0 = "id"))) || ((data.payload === undefined) && (missing0 = "payload"))) || ((data.event_ts === undefined) && (missing0 = "event_ts"))){
+validate151.errors = [{instancePath,schemaPath:"common/envelope.schema.json/required",keyword:"required",params:{missingProperty: missing0}}];
+return false;
+}
+else {
+if(data.version !== undefined){
+const _errs4 = errors;
+if(typeof data.version !== "string"){
+validate151.errors = [{instancePath:instancePath+"/version",schemaPath:"common/envelope.schema.json/properties/version/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+var valid2 = _errs4 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data.type !== undefined){
+const _errs6 = errors;
+if(typeof data.type !== "string"){
+validate151.errors = [{instancePath:instancePath+"/type",schemaPath:"common/envelope.schema.json/properties/type/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+var valid2 = _errs6 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data.id !== undefined){
+let data2 = data.id;
+const _errs8 = errors;
+if(errors === _errs8){
+if(typeof data2 === "string"){
+if(data2.length < 1){
+validate151.errors = [{instancePath:instancePath+"/id",schemaPath:"common/envelope.schema.json/properties/id/minLength",keyword:"minLength",params:{limit: 1}}];
+return false;
+}
+}
+else {
+validate151.errors = [{instancePath:instancePath+"/id",schemaPath:"common/envelope.schema.json/properties/id/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+}
+var valid2 = _errs8 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data.payload !== undefined){
+let data3 = data.payload;
+const _errs10 = errors;
+if(!(data3 && typeof data3 == "object" && !Array.isArray(data3))){
+validate151.errors = [{instancePath:instancePath+"/payload",schemaPath:"common/envelope.schema.json/properties/payload/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+var valid2 = _errs10 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data.event_ts !== undefined){
+let data4 = data.event_ts;
+const _errs12 = errors;
+if(!((typeof data4 == "number") && (isFinite(data4)))){
+validate151.errors = [{instancePath:instancePath+"/event_ts",schemaPath:"common/envelope.schema.json/properties/event_ts/type",keyword:"type",params:{type: "number"}}];
+return false;
+}
+var valid2 = _errs12 === errors;
+}
+else {
+var valid2 = true;
+}
+}
+}
+}
+}
+}
+}
+else {
+validate151.errors = [{instancePath,schemaPath:"common/envelope.schema.json/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+}
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing1;
+if(((data.type === undefined) && (missing1 = "type")) || ((data.payload === undefined) && (missing1 = "payload"))){
+validate151.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing1}}];
+return false;
+}
+else {
+if(data.type !== undefined){
+const _errs14 = errors;
+if("batch-processor.job-finished" !== data.type){
+validate151.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "batch-processor.job-finished"}}];
+return false;
+}
+var valid3 = _errs14 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data.payload !== undefined){
+let data6 = data.payload;
 const _errs15 = errors;
-if("JSON" !== data7.format){
-validate241.errors = [{instancePath:instancePath+"/payload/output/concept/format",schemaPath:"#/properties/payload/properties/output/properties/concept/properties/format/const",keyword:"const",params:{allowedValue: "JSON"}}];
-return false;
-}
-var valid6 = _errs15 === errors;
-}
-else {
-var valid6 = true;
-}
-if(valid6){
-if(data7.s3Config !== undefined){
-const _errs16 = errors;
-if(!(validate233(data7.s3Config, {instancePath:instancePath+"/payload/output/concept/s3Config",parentData:data7,parentDataProperty:"s3Config",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate233.errors : vErrors.concat(validate233.errors);
+if(!(validate130(data6, {instancePath:instancePath+"/payload",parentData:data,parentDataProperty:"payload",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate130.errors : vErrors.concat(validate130.errors);
 errors = vErrors.length;
 }
-var valid6 = _errs16 === errors;
-}
-else {
-var valid6 = true;
-}
-}
-}
-else {
-validate241.errors = [{instancePath:instancePath+"/payload/output/concept",schemaPath:"#/properties/payload/properties/output/properties/concept/type",keyword:"type",params:{type: "object"}}];
+if(errors === _errs15){
+if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
+if(data6.status !== undefined){
+const _errs18 = errors;
+if("finished" !== data6.status){
+validate151.errors = [{instancePath:instancePath+"/payload/status",schemaPath:"#/properties/payload/properties/status/const",keyword:"const",params:{allowedValue: "finished"}}];
 return false;
 }
-}
-var valid4 = _errs13 === errors;
+var valid5 = _errs18 === errors;
 }
 else {
-var valid4 = true;
+var valid5 = true;
 }
-if(valid4){
-if(data3.summary !== undefined){
-let data10 = data3.summary;
-const _errs17 = errors;
-if(errors === _errs17){
-if(data10 && typeof data10 == "object" && !Array.isArray(data10)){
-if(data10.format !== undefined){
+if(valid5){
+if(data6.output !== undefined){
+let data8 = data6.output;
 const _errs19 = errors;
-if("txt" !== data10.format){
-validate241.errors = [{instancePath:instancePath+"/payload/output/summary/format",schemaPath:"#/properties/payload/properties/output/properties/summary/properties/format/const",keyword:"const",params:{allowedValue: "txt"}}];
+if(errors === _errs19){
+if(data8 && typeof data8 == "object" && !Array.isArray(data8)){
+if(data8.soap !== undefined){
+let data9 = data8.soap;
+const _errs21 = errors;
+if(errors === _errs21){
+if(data9 && typeof data9 == "object" && !Array.isArray(data9)){
+if(data9.format !== undefined){
+const _errs23 = errors;
+if(typeof data9.format !== "string"){
+validate151.errors = [{instancePath:instancePath+"/payload/output/soap/format",schemaPath:"#/properties/payload/properties/output/properties/soap/properties/format/type",keyword:"type",params:{type: "string"}}];
 return false;
 }
-var valid7 = _errs19 === errors;
+var valid7 = _errs23 === errors;
 }
 else {
 var valid7 = true;
 }
 if(valid7){
-if(data10.s3Config !== undefined){
-const _errs20 = errors;
-if(!(validate233(data10.s3Config, {instancePath:instancePath+"/payload/output/summary/s3Config",parentData:data10,parentDataProperty:"s3Config",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate233.errors : vErrors.concat(validate233.errors);
-errors = vErrors.length;
+if(data9.s3Config !== undefined){
+let data11 = data9.s3Config;
+const _errs25 = errors;
+const _errs26 = errors;
+if(errors === _errs26){
+if(data11 && typeof data11 == "object" && !Array.isArray(data11)){
+if(data11.bucket !== undefined){
+const _errs28 = errors;
+if(typeof data11.bucket !== "string"){
+validate151.errors = [{instancePath:instancePath+"/payload/output/soap/s3Config/bucket",schemaPath:"common/s3-location.schema.json/properties/bucket/type",keyword:"type",params:{type: "string"}}];
+return false;
 }
-var valid7 = _errs20 === errors;
+var valid9 = _errs28 === errors;
+}
+else {
+var valid9 = true;
+}
+if(valid9){
+if(data11.key !== undefined){
+const _errs30 = errors;
+if(typeof data11.key !== "string"){
+validate151.errors = [{instancePath:instancePath+"/payload/output/soap/s3Config/key",schemaPath:"common/s3-location.schema.json/properties/key/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+var valid9 = _errs30 === errors;
+}
+else {
+var valid9 = true;
+}
+if(valid9){
+if(data11.region !== undefined){
+const _errs32 = errors;
+if(typeof data11.region !== "string"){
+validate151.errors = [{instancePath:instancePath+"/payload/output/soap/s3Config/region",schemaPath:"common/s3-location.schema.json/properties/region/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+var valid9 = _errs32 === errors;
+}
+else {
+var valid9 = true;
+}
+if(valid9){
+if(data11.externalId !== undefined){
+const _errs34 = errors;
+if(typeof data11.externalId !== "string"){
+validate151.errors = [{instancePath:instancePath+"/payload/output/soap/s3Config/externalId",schemaPath:"common/s3-location.schema.json/properties/externalId/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+var valid9 = _errs34 === errors;
+}
+else {
+var valid9 = true;
+}
+if(valid9){
+if(data11.assumeRoleArn !== undefined){
+const _errs36 = errors;
+if(typeof data11.assumeRoleArn !== "string"){
+validate151.errors = [{instancePath:instancePath+"/payload/output/soap/s3Config/assumeRoleArn",schemaPath:"common/s3-location.schema.json/properties/assumeRoleArn/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+var valid9 = _errs36 === errors;
+}
+else {
+var valid9 = true;
+}
+}
+}
+}
+}
+}
+else {
+validate151.errors = [{instancePath:instancePath+"/payload/output/soap/s3Config",schemaPath:"common/s3-location.schema.json/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+}
+var valid7 = _errs25 === errors;
 }
 else {
 var valid7 = true;
@@ -607,84 +555,772 @@ var valid7 = true;
 }
 }
 else {
-validate241.errors = [{instancePath:instancePath+"/payload/output/summary",schemaPath:"#/properties/payload/properties/output/properties/summary/type",keyword:"type",params:{type: "object"}}];
+validate151.errors = [{instancePath:instancePath+"/payload/output/soap",schemaPath:"#/properties/payload/properties/output/properties/soap/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-var valid4 = _errs17 === errors;
+var valid6 = _errs21 === errors;
 }
 else {
-var valid4 = true;
+var valid6 = true;
 }
-if(valid4){
-if(data3.transcription !== undefined){
-let data13 = data3.transcription;
-const _errs21 = errors;
-if(errors === _errs21){
-if(Array.isArray(data13)){
-var valid8 = true;
-const len0 = data13.length;
+if(valid6){
+if(data8.concept !== undefined){
+let data17 = data8.concept;
+const _errs38 = errors;
+if(errors === _errs38){
+if(data17 && typeof data17 == "object" && !Array.isArray(data17)){
+if(data17.format !== undefined){
+const _errs40 = errors;
+if(typeof data17.format !== "string"){
+validate151.errors = [{instancePath:instancePath+"/payload/output/concept/format",schemaPath:"#/properties/payload/properties/output/properties/concept/properties/format/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+var valid10 = _errs40 === errors;
+}
+else {
+var valid10 = true;
+}
+if(valid10){
+if(data17.s3Config !== undefined){
+let data19 = data17.s3Config;
+const _errs42 = errors;
+const _errs43 = errors;
+if(errors === _errs43){
+if(data19 && typeof data19 == "object" && !Array.isArray(data19)){
+if(data19.bucket !== undefined){
+const _errs45 = errors;
+if(typeof data19.bucket !== "string"){
+validate151.errors = [{instancePath:instancePath+"/payload/output/concept/s3Config/bucket",schemaPath:"common/s3-location.schema.json/properties/bucket/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+var valid12 = _errs45 === errors;
+}
+else {
+var valid12 = true;
+}
+if(valid12){
+if(data19.key !== undefined){
+const _errs47 = errors;
+if(typeof data19.key !== "string"){
+validate151.errors = [{instancePath:instancePath+"/payload/output/concept/s3Config/key",schemaPath:"common/s3-location.schema.json/properties/key/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+var valid12 = _errs47 === errors;
+}
+else {
+var valid12 = true;
+}
+if(valid12){
+if(data19.region !== undefined){
+const _errs49 = errors;
+if(typeof data19.region !== "string"){
+validate151.errors = [{instancePath:instancePath+"/payload/output/concept/s3Config/region",schemaPath:"common/s3-location.schema.json/properties/region/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+var valid12 = _errs49 === errors;
+}
+else {
+var valid12 = true;
+}
+if(valid12){
+if(data19.externalId !== undefined){
+const _errs51 = errors;
+if(typeof data19.externalId !== "string"){
+validate151.errors = [{instancePath:instancePath+"/payload/output/concept/s3Config/externalId",schemaPath:"common/s3-location.schema.json/properties/externalId/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+var valid12 = _errs51 === errors;
+}
+else {
+var valid12 = true;
+}
+if(valid12){
+if(data19.assumeRoleArn !== undefined){
+const _errs53 = errors;
+if(typeof data19.assumeRoleArn !== "string"){
+validate151.errors = [{instancePath:instancePath+"/payload/output/concept/s3Config/assumeRoleArn",schemaPath:"common/s3-location.schema.json/properties/assumeRoleArn/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+var valid12 = _errs53 === errors;
+}
+else {
+var valid12 = true;
+}
+}
+}
+}
+}
+}
+else {
+validate151.errors = [{instancePath:instancePath+"/payload/output/concept/s3Config",schemaPath:"common/s3-location.schema.json/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+}
+var valid10 = _errs42 === errors;
+}
+else {
+var valid10 = true;
+}
+}
+}
+else {
+validate151.errors = [{instancePath:instancePath+"/payload/output/concept",schemaPath:"#/properties/payload/properties/output/properties/concept/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+}
+var valid6 = _errs38 === errors;
+}
+else {
+var valid6 = true;
+}
+if(valid6){
+if(data8.summary !== undefined){
+let data25 = data8.summary;
+const _errs55 = errors;
+if(errors === _errs55){
+if(data25 && typeof data25 == "object" && !Array.isArray(data25)){
+if(data25.format !== undefined){
+const _errs57 = errors;
+if(typeof data25.format !== "string"){
+validate151.errors = [{instancePath:instancePath+"/payload/output/summary/format",schemaPath:"#/properties/payload/properties/output/properties/summary/properties/format/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+var valid13 = _errs57 === errors;
+}
+else {
+var valid13 = true;
+}
+if(valid13){
+if(data25.s3Config !== undefined){
+let data27 = data25.s3Config;
+const _errs59 = errors;
+const _errs60 = errors;
+if(errors === _errs60){
+if(data27 && typeof data27 == "object" && !Array.isArray(data27)){
+if(data27.bucket !== undefined){
+const _errs62 = errors;
+if(typeof data27.bucket !== "string"){
+validate151.errors = [{instancePath:instancePath+"/payload/output/summary/s3Config/bucket",schemaPath:"common/s3-location.schema.json/properties/bucket/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+var valid15 = _errs62 === errors;
+}
+else {
+var valid15 = true;
+}
+if(valid15){
+if(data27.key !== undefined){
+const _errs64 = errors;
+if(typeof data27.key !== "string"){
+validate151.errors = [{instancePath:instancePath+"/payload/output/summary/s3Config/key",schemaPath:"common/s3-location.schema.json/properties/key/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+var valid15 = _errs64 === errors;
+}
+else {
+var valid15 = true;
+}
+if(valid15){
+if(data27.region !== undefined){
+const _errs66 = errors;
+if(typeof data27.region !== "string"){
+validate151.errors = [{instancePath:instancePath+"/payload/output/summary/s3Config/region",schemaPath:"common/s3-location.schema.json/properties/region/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+var valid15 = _errs66 === errors;
+}
+else {
+var valid15 = true;
+}
+if(valid15){
+if(data27.externalId !== undefined){
+const _errs68 = errors;
+if(typeof data27.externalId !== "string"){
+validate151.errors = [{instancePath:instancePath+"/payload/output/summary/s3Config/externalId",schemaPath:"common/s3-location.schema.json/properties/externalId/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+var valid15 = _errs68 === errors;
+}
+else {
+var valid15 = true;
+}
+if(valid15){
+if(data27.assumeRoleArn !== undefined){
+const _errs70 = errors;
+if(typeof data27.assumeRoleArn !== "string"){
+validate151.errors = [{instancePath:instancePath+"/payload/output/summary/s3Config/assumeRoleArn",schemaPath:"common/s3-location.schema.json/properties/assumeRoleArn/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+var valid15 = _errs70 === errors;
+}
+else {
+var valid15 = true;
+}
+}
+}
+}
+}
+}
+else {
+validate151.errors = [{instancePath:instancePath+"/payload/output/summary/s3Config",schemaPath:"common/s3-location.schema.json/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+}
+var valid13 = _errs59 === errors;
+}
+else {
+var valid13 = true;
+}
+}
+}
+else {
+validate151.errors = [{instancePath:instancePath+"/payload/output/summary",schemaPath:"#/properties/payload/properties/output/properties/summary/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+}
+var valid6 = _errs55 === errors;
+}
+else {
+var valid6 = true;
+}
+if(valid6){
+if(data8.transcription !== undefined){
+let data33 = data8.transcription;
+const _errs72 = errors;
+if(errors === _errs72){
+if(Array.isArray(data33)){
+var valid16 = true;
+const len0 = data33.length;
 for(let i0=0; i0<len0; i0++){
-let data14 = data13[i0];
-const _errs23 = errors;
-if(errors === _errs23){
-if(data14 && typeof data14 == "object" && !Array.isArray(data14)){
-if(data14.format !== undefined){
-const _errs25 = errors;
-if(typeof data14.format !== "string"){
-validate241.errors = [{instancePath:instancePath+"/payload/output/transcription/" + i0+"/format",schemaPath:"#/properties/payload/properties/output/properties/transcription/items/properties/format/type",keyword:"type",params:{type: "string"}}];
+let data34 = data33[i0];
+const _errs74 = errors;
+if(errors === _errs74){
+if(data34 && typeof data34 == "object" && !Array.isArray(data34)){
+if(data34.format !== undefined){
+const _errs76 = errors;
+if(typeof data34.format !== "string"){
+validate151.errors = [{instancePath:instancePath+"/payload/output/transcription/" + i0+"/format",schemaPath:"#/properties/payload/properties/output/properties/transcription/items/properties/format/type",keyword:"type",params:{type: "string"}}];
 return false;
 }
-var valid9 = _errs25 === errors;
+var valid17 = _errs76 === errors;
 }
 else {
-var valid9 = true;
+var valid17 = true;
 }
-if(valid9){
-if(data14.s3Config !== undefined){
-const _errs27 = errors;
-if(!(validate233(data14.s3Config, {instancePath:instancePath+"/payload/output/transcription/" + i0+"/s3Config",parentData:data14,parentDataProperty:"s3Config",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate233.errors : vErrors.concat(validate233.errors);
-errors = vErrors.length;
+if(valid17){
+if(data34.s3Config !== undefined){
+let data36 = data34.s3Config;
+const _errs78 = errors;
+const _errs79 = errors;
+if(errors === _errs79){
+if(data36 && typeof data36 == "object" && !Array.isArray(data36)){
+if(data36.bucket !== undefined){
+const _errs81 = errors;
+if(typeof data36.bucket !== "string"){
+validate151.errors = [{instancePath:instancePath+"/payload/output/transcription/" + i0+"/s3Config/bucket",schemaPath:"common/s3-location.schema.json/properties/bucket/type",keyword:"type",params:{type: "string"}}];
+return false;
 }
-var valid9 = _errs27 === errors;
+var valid19 = _errs81 === errors;
 }
 else {
-var valid9 = true;
+var valid19 = true;
+}
+if(valid19){
+if(data36.key !== undefined){
+const _errs83 = errors;
+if(typeof data36.key !== "string"){
+validate151.errors = [{instancePath:instancePath+"/payload/output/transcription/" + i0+"/s3Config/key",schemaPath:"common/s3-location.schema.json/properties/key/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+var valid19 = _errs83 === errors;
+}
+else {
+var valid19 = true;
+}
+if(valid19){
+if(data36.region !== undefined){
+const _errs85 = errors;
+if(typeof data36.region !== "string"){
+validate151.errors = [{instancePath:instancePath+"/payload/output/transcription/" + i0+"/s3Config/region",schemaPath:"common/s3-location.schema.json/properties/region/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+var valid19 = _errs85 === errors;
+}
+else {
+var valid19 = true;
+}
+if(valid19){
+if(data36.externalId !== undefined){
+const _errs87 = errors;
+if(typeof data36.externalId !== "string"){
+validate151.errors = [{instancePath:instancePath+"/payload/output/transcription/" + i0+"/s3Config/externalId",schemaPath:"common/s3-location.schema.json/properties/externalId/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+var valid19 = _errs87 === errors;
+}
+else {
+var valid19 = true;
+}
+if(valid19){
+if(data36.assumeRoleArn !== undefined){
+const _errs89 = errors;
+if(typeof data36.assumeRoleArn !== "string"){
+validate151.errors = [{instancePath:instancePath+"/payload/output/transcription/" + i0+"/s3Config/assumeRoleArn",schemaPath:"common/s3-location.schema.json/properties/assumeRoleArn/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+var valid19 = _errs89 === errors;
+}
+else {
+var valid19 = true;
+}
+}
+}
 }
 }
 }
 else {
-validate241.errors = [{instancePath:instancePath+"/payload/output/transcription/" + i0,schemaPath:"#/properties/payload/properties/output/properties/transcription/items/type",keyword:"type",params:{type: "object"}}];
+validate151.errors = [{instancePath:instancePath+"/payload/output/transcription/" + i0+"/s3Config",schemaPath:"common/s3-location.schema.json/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-var valid8 = _errs23 === errors;
-if(!valid8){
+var valid17 = _errs78 === errors;
+}
+else {
+var valid17 = true;
+}
+}
+}
+else {
+validate151.errors = [{instancePath:instancePath+"/payload/output/transcription/" + i0,schemaPath:"#/properties/payload/properties/output/properties/transcription/items/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+}
+var valid16 = _errs74 === errors;
+if(!valid16){
 break;
 }
 }
 }
 else {
-validate241.errors = [{instancePath:instancePath+"/payload/output/transcription",schemaPath:"#/properties/payload/properties/output/properties/transcription/type",keyword:"type",params:{type: "array"}}];
+validate151.errors = [{instancePath:instancePath+"/payload/output/transcription",schemaPath:"#/properties/payload/properties/output/properties/transcription/type",keyword:"type",params:{type: "array"}}];
 return false;
 }
 }
-var valid4 = _errs21 === errors;
+var valid6 = _errs72 === errors;
 }
 else {
-var valid4 = true;
+var valid6 = true;
 }
 }
 }
 }
 }
 else {
-validate241.errors = [{instancePath:instancePath+"/payload/output",schemaPath:"#/properties/payload/properties/output/type",keyword:"type",params:{type: "object"}}];
+validate151.errors = [{instancePath:instancePath+"/payload/output",schemaPath:"#/properties/payload/properties/output/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-var valid3 = _errs7 === errors;
+var valid5 = _errs19 === errors;
+}
+else {
+var valid5 = true;
+}
+}
+}
+else {
+validate151.errors = [{instancePath:instancePath+"/payload",schemaPath:"#/properties/payload/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+}
+var valid3 = _errs15 === errors;
+}
+else {
+var valid3 = true;
+}
+}
+}
+}
+else {
+validate151.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+}
+validate151.errors = vErrors;
+return errors === 0;
+}
+validate151.evaluated = {"props":{"type":true,"payload":true,"version":true,"id":true,"event_ts":true},"dynamicProps":false,"dynamicItems":false};
+
+export const validateDailyDialinConnectedEvent = validate153;
+const schema165 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/daily/dialin.connected.schema.json","type":"object","allOf":[{"$ref":"common/envelope.schema.json"}],"properties":{"type":{"const":"dialin.connected"},"payload":{"$ref":"common/dialin-call.schema.json"}},"required":["type","payload"]};
+const schema134 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/daily/common/dialin-call.schema.json","type":"object","allOf":[{"$ref":"dialin.schema.json"}],"properties":{"session_id":{"type":"string"},"sip_from":{"type":"string"},"display_name":{"type":"string"},"sip_headers":{"type":"object","additionalProperties":{"type":"string"}}}};
+const schema135 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/daily/common/dialin.schema.json","type":"object","properties":{"timestamp":{"type":"number"},"domain_id":{"type":"string"},"room":{"type":"string"}}};
+
+function validate131(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="https://confhooks.dev/schemas/daily/common/dialin-call.schema.json" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate131.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+const _errs2 = errors;
+if(errors === _errs2){
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.timestamp !== undefined){
+let data0 = data.timestamp;
+const _errs4 = errors;
+if(!((typeof data0 == "number") && (isFinite(data0)))){
+validate131.errors = [{instancePath:instancePath+"/timestamp",schemaPath:"dialin.schema.json/properties/timestamp/type",keyword:"type",params:{type: "number"}}];
+return false;
+}
+var valid2 = _errs4 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data.domain_id !== undefined){
+const _errs6 = errors;
+if(typeof data.domain_id !== "string"){
+validate131.errors = [{instancePath:instancePath+"/domain_id",schemaPath:"dialin.schema.json/properties/domain_id/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+var valid2 = _errs6 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data.room !== undefined){
+const _errs8 = errors;
+if(typeof data.room !== "string"){
+validate131.errors = [{instancePath:instancePath+"/room",schemaPath:"dialin.schema.json/properties/room/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+var valid2 = _errs8 === errors;
+}
+else {
+var valid2 = true;
+}
+}
+}
+}
+else {
+validate131.errors = [{instancePath,schemaPath:"dialin.schema.json/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+}
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.session_id !== undefined){
+const _errs10 = errors;
+if(typeof data.session_id !== "string"){
+validate131.errors = [{instancePath:instancePath+"/session_id",schemaPath:"#/properties/session_id/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+var valid3 = _errs10 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data.sip_from !== undefined){
+const _errs12 = errors;
+if(typeof data.sip_from !== "string"){
+validate131.errors = [{instancePath:instancePath+"/sip_from",schemaPath:"#/properties/sip_from/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+var valid3 = _errs12 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data.display_name !== undefined){
+const _errs14 = errors;
+if(typeof data.display_name !== "string"){
+validate131.errors = [{instancePath:instancePath+"/display_name",schemaPath:"#/properties/display_name/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+var valid3 = _errs14 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data.sip_headers !== undefined){
+let data6 = data.sip_headers;
+const _errs16 = errors;
+if(errors === _errs16){
+if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
+for(const key0 in data6){
+const _errs19 = errors;
+if(typeof data6[key0] !== "string"){
+validate131.errors = [{instancePath:instancePath+"/sip_headers/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/sip_headers/additionalProperties/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+var valid4 = _errs19 === errors;
+if(!valid4){
+break;
+}
+}
+}
+else {
+validate131.errors = [{instancePath:instancePath+"/sip_headers",schemaPath:"#/properties/sip_headers/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+}
+var valid3 = _errs16 === errors;
+}
+else {
+var valid3 = true;
+}
+}
+}
+}
+}
+else {
+validate131.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+}
+validate131.errors = vErrors;
+return errors === 0;
+}
+validate131.evaluated = {"props":{"session_id":true,"sip_from":true,"display_name":true,"sip_headers":true,"timestamp":true,"domain_id":true,"room":true},"dynamicProps":false,"dynamicItems":false};
+
+function validate153(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="https://confhooks.dev/schemas/daily/dialin.connected.schema.json" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate153.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+const _errs2 = errors;
+if(errors === _errs2){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((((((data.version === undefined) && (missing0 = "version")) || ((data.type === undefined) && (missing0 = "type"))) || ((data.id === undefined) && (missing0 = "id"))) || ((data.payload === undefined) && (missing0 = "payload"))) || ((data.event_ts === undefined) && (missing0 = "event_ts"))){
+validate153.errors = [{instancePath,schemaPath:"common/envelope.schema.json/required",keyword:"required",params:{missingProperty: missing0}}];
+return false;
+}
+else {
+if(data.version !== undefined){
+const _errs4 = errors;
+if(typeof data.version !== "string"){
+validate153.errors = [{instancePath:instancePath+"/version",schemaPath:"common/envelope.schema.json/properties/version/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+var valid2 = _errs4 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data.type !== undefined){
+const _errs6 = errors;
+if(typeof data.type !== "string"){
+validate153.errors = [{instancePath:instancePath+"/type",schemaPath:"common/envelope.schema.json/properties/type/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+var valid2 = _errs6 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data.id !== undefined){
+let data2 = data.id;
+const _errs8 = errors;
+if(errors === _errs8){
+if(typeof data2 === "string"){
+if(data2.length < 1){
+validate153.errors = [{instancePath:instancePath+"/id",schemaPath:"common/envelope.schema.json/properties/id/minLength",keyword:"minLength",params:{limit: 1}}];
+return false;
+}
+}
+else {
+validate153.errors = [{instancePath:instancePath+"/id",schemaPath:"common/envelope.schema.json/properties/id/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+}
+var valid2 = _errs8 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data.payload !== undefined){
+let data3 = data.payload;
+const _errs10 = errors;
+if(!(data3 && typeof data3 == "object" && !Array.isArray(data3))){
+validate153.errors = [{instancePath:instancePath+"/payload",schemaPath:"common/envelope.schema.json/properties/payload/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+var valid2 = _errs10 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data.event_ts !== undefined){
+let data4 = data.event_ts;
+const _errs12 = errors;
+if(!((typeof data4 == "number") && (isFinite(data4)))){
+validate153.errors = [{instancePath:instancePath+"/event_ts",schemaPath:"common/envelope.schema.json/properties/event_ts/type",keyword:"type",params:{type: "number"}}];
+return false;
+}
+var valid2 = _errs12 === errors;
+}
+else {
+var valid2 = true;
+}
+}
+}
+}
+}
+}
+}
+else {
+validate153.errors = [{instancePath,schemaPath:"common/envelope.schema.json/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+}
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing1;
+if(((data.type === undefined) && (missing1 = "type")) || ((data.payload === undefined) && (missing1 = "payload"))){
+validate153.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing1}}];
+return false;
+}
+else {
+if(data.type !== undefined){
+const _errs14 = errors;
+if("dialin.connected" !== data.type){
+validate153.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "dialin.connected"}}];
+return false;
+}
+var valid3 = _errs14 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data.payload !== undefined){
+const _errs15 = errors;
+if(!(validate131(data.payload, {instancePath:instancePath+"/payload",parentData:data,parentDataProperty:"payload",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate131.errors : vErrors.concat(validate131.errors);
+errors = vErrors.length;
+}
+var valid3 = _errs15 === errors;
+}
+else {
+var valid3 = true;
+}
+}
+}
+}
+else {
+validate153.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+}
+validate153.errors = vErrors;
+return errors === 0;
+}
+validate153.evaluated = {"props":{"type":true,"payload":true,"version":true,"id":true,"event_ts":true},"dynamicProps":false,"dynamicItems":false};
+
+export const validateDailyDialinErrorEvent = validate155;
+const schema167 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/daily/dialin.error.schema.json","type":"object","allOf":[{"$ref":"common/envelope.schema.json"}],"properties":{"type":{"const":"dialin.error"},"payload":{"$ref":"common/dialin-problem.schema.json"}},"required":["type","payload"]};
+const schema136 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/daily/common/dialin-problem.schema.json","type":"object","allOf":[{"$ref":"dialin.schema.json"}],"properties":{"session_id":{"type":"string"},"error_msg":{"type":"string"}}};
+
+function validate132(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="https://confhooks.dev/schemas/daily/common/dialin-problem.schema.json" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate132.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+const _errs2 = errors;
+if(errors === _errs2){
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.timestamp !== undefined){
+let data0 = data.timestamp;
+const _errs4 = errors;
+if(!((typeof data0 == "number") && (isFinite(data0)))){
+validate132.errors = [{instancePath:instancePath+"/timestamp",schemaPath:"dialin.schema.json/properties/timestamp/type",keyword:"type",params:{type: "number"}}];
+return false;
+}
+var valid2 = _errs4 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data.domain_id !== undefined){
+const _errs6 = errors;
+if(typeof data.domain_id !== "string"){
+validate132.errors = [{instancePath:instancePath+"/domain_id",schemaPath:"dialin.schema.json/properties/domain_id/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+var valid2 = _errs6 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data.room !== undefined){
+const _errs8 = errors;
+if(typeof data.room !== "string"){
+validate132.errors = [{instancePath:instancePath+"/room",schemaPath:"dialin.schema.json/properties/room/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+var valid2 = _errs8 === errors;
+}
+else {
+var valid2 = true;
+}
+}
+}
+}
+else {
+validate132.errors = [{instancePath,schemaPath:"dialin.schema.json/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+}
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.session_id !== undefined){
+const _errs10 = errors;
+if(typeof data.session_id !== "string"){
+validate132.errors = [{instancePath:instancePath+"/session_id",schemaPath:"#/properties/session_id/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+var valid3 = _errs10 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data.error_msg !== undefined){
+const _errs12 = errors;
+if(typeof data.error_msg !== "string"){
+validate132.errors = [{instancePath:instancePath+"/error_msg",schemaPath:"#/properties/error_msg/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+var valid3 = _errs12 === errors;
 }
 else {
 var valid3 = true;
@@ -692,1391 +1328,2041 @@ var valid3 = true;
 }
 }
 else {
-validate241.errors = [{instancePath:instancePath+"/payload",schemaPath:"#/properties/payload/type",keyword:"type",params:{type: "object"}}];
+validate132.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-var valid1 = _errs3 === errors;
-}
-else {
-var valid1 = true;
-}
-}
-}
-}
-else {
-validate241.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-}
-validate241.errors = vErrors;
+validate132.errors = vErrors;
 return errors === 0;
 }
-validate241.evaluated = {"props":{"type":true,"payload":true,"version":true,"id":true,"event_ts":true},"dynamicProps":false,"dynamicItems":false};
+validate132.evaluated = {"props":{"session_id":true,"error_msg":true,"timestamp":true,"domain_id":true,"room":true},"dynamicProps":false,"dynamicItems":false};
 
-export const validateDailyDialinConnectedEvent = validate248;
-const schema90 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/daily/dialin.connected.schema.json","type":"object","allOf":[{"$ref":"common/envelope.schema.json"}],"properties":{"type":{"const":"dialin.connected"},"payload":{"$ref":"common/dialin-call.schema.json"}},"required":["type","payload"]};
-const schema72 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/daily/common/dialin-call.schema.json","type":"object","allOf":[{"$ref":"dialin.schema.json"}],"properties":{"session_id":{"type":"string"},"sip_from":{"type":"string"},"display_name":{"type":"string"},"sip_headers":{"type":"object","additionalProperties":{"type":"string"}}}};
-const schema73 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/daily/common/dialin.schema.json","type":"object","properties":{"timestamp":{"type":"number"},"domain_id":{"type":"string"},"room":{"type":"string"}}};
-
-function validate214(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="https://confhooks.dev/schemas/daily/common/dialin.schema.json" */;
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate214.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.timestamp !== undefined){
-let data0 = data.timestamp;
-const _errs1 = errors;
-if(!((typeof data0 == "number") && (isFinite(data0)))){
-validate214.errors = [{instancePath:instancePath+"/timestamp",schemaPath:"#/properties/timestamp/type",keyword:"type",params:{type: "number"}}];
-return false;
-}
-var valid0 = _errs1 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.domain_id !== undefined){
-const _errs3 = errors;
-if(typeof data.domain_id !== "string"){
-validate214.errors = [{instancePath:instancePath+"/domain_id",schemaPath:"#/properties/domain_id/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-var valid0 = _errs3 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.room !== undefined){
-const _errs5 = errors;
-if(typeof data.room !== "string"){
-validate214.errors = [{instancePath:instancePath+"/room",schemaPath:"#/properties/room/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-var valid0 = _errs5 === errors;
-}
-else {
-var valid0 = true;
-}
-}
-}
-}
-else {
-validate214.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-}
-validate214.errors = vErrors;
-return errors === 0;
-}
-validate214.evaluated = {"props":{"timestamp":true,"domain_id":true,"room":true},"dynamicProps":false,"dynamicItems":false};
-
-function validate213(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="https://confhooks.dev/schemas/daily/common/dialin-call.schema.json" */;
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate213.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-if(!(validate214(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate214.errors : vErrors.concat(validate214.errors);
-errors = vErrors.length;
-}
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.session_id !== undefined){
-const _errs2 = errors;
-if(typeof data.session_id !== "string"){
-validate213.errors = [{instancePath:instancePath+"/session_id",schemaPath:"#/properties/session_id/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-var valid1 = _errs2 === errors;
-}
-else {
-var valid1 = true;
-}
-if(valid1){
-if(data.sip_from !== undefined){
-const _errs4 = errors;
-if(typeof data.sip_from !== "string"){
-validate213.errors = [{instancePath:instancePath+"/sip_from",schemaPath:"#/properties/sip_from/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-var valid1 = _errs4 === errors;
-}
-else {
-var valid1 = true;
-}
-if(valid1){
-if(data.display_name !== undefined){
-const _errs6 = errors;
-if(typeof data.display_name !== "string"){
-validate213.errors = [{instancePath:instancePath+"/display_name",schemaPath:"#/properties/display_name/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-var valid1 = _errs6 === errors;
-}
-else {
-var valid1 = true;
-}
-if(valid1){
-if(data.sip_headers !== undefined){
-let data3 = data.sip_headers;
-const _errs8 = errors;
-if(errors === _errs8){
-if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
-for(const key0 in data3){
-const _errs11 = errors;
-if(typeof data3[key0] !== "string"){
-validate213.errors = [{instancePath:instancePath+"/sip_headers/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/sip_headers/additionalProperties/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-var valid2 = _errs11 === errors;
-if(!valid2){
-break;
-}
-}
-}
-else {
-validate213.errors = [{instancePath:instancePath+"/sip_headers",schemaPath:"#/properties/sip_headers/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-}
-var valid1 = _errs8 === errors;
-}
-else {
-var valid1 = true;
-}
-}
-}
-}
-}
-else {
-validate213.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-}
-validate213.errors = vErrors;
-return errors === 0;
-}
-validate213.evaluated = {"props":{"session_id":true,"sip_from":true,"display_name":true,"sip_headers":true,"timestamp":true,"domain_id":true,"room":true},"dynamicProps":false,"dynamicItems":false};
-
-function validate248(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="https://confhooks.dev/schemas/daily/dialin.connected.schema.json" */;
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate248.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-if(!(validate221(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate221.errors : vErrors.concat(validate221.errors);
-errors = vErrors.length;
-}
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if(((data.type === undefined) && (missing0 = "type")) || ((data.payload === undefined) && (missing0 = "payload"))){
-validate248.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0}}];
-return false;
-}
-else {
-if(data.type !== undefined){
-const _errs2 = errors;
-if("dialin.connected" !== data.type){
-validate248.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "dialin.connected"}}];
-return false;
-}
-var valid1 = _errs2 === errors;
-}
-else {
-var valid1 = true;
-}
-if(valid1){
-if(data.payload !== undefined){
-const _errs3 = errors;
-if(!(validate213(data.payload, {instancePath:instancePath+"/payload",parentData:data,parentDataProperty:"payload",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate213.errors : vErrors.concat(validate213.errors);
-errors = vErrors.length;
-}
-var valid1 = _errs3 === errors;
-}
-else {
-var valid1 = true;
-}
-}
-}
-}
-else {
-validate248.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-}
-validate248.errors = vErrors;
-return errors === 0;
-}
-validate248.evaluated = {"props":{"type":true,"payload":true,"version":true,"id":true,"event_ts":true},"dynamicProps":false,"dynamicItems":false};
-
-export const validateDailyDialinErrorEvent = validate251;
-const schema91 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/daily/dialin.error.schema.json","type":"object","allOf":[{"$ref":"common/envelope.schema.json"}],"properties":{"type":{"const":"dialin.error"},"payload":{"$ref":"common/dialin-problem.schema.json"}},"required":["type","payload"]};
-const schema74 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/daily/common/dialin-problem.schema.json","type":"object","allOf":[{"$ref":"dialin.schema.json"}],"properties":{"session_id":{"type":"string"},"error_msg":{"type":"string"}}};
-
-function validate216(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="https://confhooks.dev/schemas/daily/common/dialin-problem.schema.json" */;
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate216.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-if(!(validate214(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate214.errors : vErrors.concat(validate214.errors);
-errors = vErrors.length;
-}
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.session_id !== undefined){
-const _errs2 = errors;
-if(typeof data.session_id !== "string"){
-validate216.errors = [{instancePath:instancePath+"/session_id",schemaPath:"#/properties/session_id/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-var valid1 = _errs2 === errors;
-}
-else {
-var valid1 = true;
-}
-if(valid1){
-if(data.error_msg !== undefined){
-const _errs4 = errors;
-if(typeof data.error_msg !== "string"){
-validate216.errors = [{instancePath:instancePath+"/error_msg",schemaPath:"#/properties/error_msg/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-var valid1 = _errs4 === errors;
-}
-else {
-var valid1 = true;
-}
-}
-}
-else {
-validate216.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-}
-validate216.errors = vErrors;
-return errors === 0;
-}
-validate216.evaluated = {"props":{"session_id":true,"error_msg":true,"timestamp":true,"domain_id":true,"room":true},"dynamicProps":false,"dynamicItems":false};
-
-function validate251(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate155(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://confhooks.dev/schemas/daily/dialin.error.schema.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate251.evaluated;
+const evaluated0 = validate155.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-if(!(validate221(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate221.errors : vErrors.concat(validate221.errors);
-errors = vErrors.length;
+const _errs2 = errors;
+if(errors === _errs2){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((((((data.version === undefined) && (missing0 = "version")) || ((data.type === undefined) && (missing0 = "type"))) || ((data.id === undefined) && (missing0 = "id"))) || ((data.payload === undefined) && (missing0 = "payload"))) || ((data.event_ts === undefined) && (missing0 = "event_ts"))){
+validate155.errors = [{instancePath,schemaPath:"common/envelope.schema.json/required",keyword:"required",params:{missingProperty: missing0}}];
+return false;
+}
+else {
+if(data.version !== undefined){
+const _errs4 = errors;
+if(typeof data.version !== "string"){
+validate155.errors = [{instancePath:instancePath+"/version",schemaPath:"common/envelope.schema.json/properties/version/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+var valid2 = _errs4 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data.type !== undefined){
+const _errs6 = errors;
+if(typeof data.type !== "string"){
+validate155.errors = [{instancePath:instancePath+"/type",schemaPath:"common/envelope.schema.json/properties/type/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+var valid2 = _errs6 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data.id !== undefined){
+let data2 = data.id;
+const _errs8 = errors;
+if(errors === _errs8){
+if(typeof data2 === "string"){
+if(data2.length < 1){
+validate155.errors = [{instancePath:instancePath+"/id",schemaPath:"common/envelope.schema.json/properties/id/minLength",keyword:"minLength",params:{limit: 1}}];
+return false;
+}
+}
+else {
+validate155.errors = [{instancePath:instancePath+"/id",schemaPath:"common/envelope.schema.json/properties/id/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+}
+var valid2 = _errs8 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data.payload !== undefined){
+let data3 = data.payload;
+const _errs10 = errors;
+if(!(data3 && typeof data3 == "object" && !Array.isArray(data3))){
+validate155.errors = [{instancePath:instancePath+"/payload",schemaPath:"common/envelope.schema.json/properties/payload/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+var valid2 = _errs10 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data.event_ts !== undefined){
+let data4 = data.event_ts;
+const _errs12 = errors;
+if(!((typeof data4 == "number") && (isFinite(data4)))){
+validate155.errors = [{instancePath:instancePath+"/event_ts",schemaPath:"common/envelope.schema.json/properties/event_ts/type",keyword:"type",params:{type: "number"}}];
+return false;
+}
+var valid2 = _errs12 === errors;
+}
+else {
+var valid2 = true;
+}
+}
+}
+}
+}
+}
+}
+else {
+validate155.errors = [{instancePath,schemaPath:"common/envelope.schema.json/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
 }
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if(((data.type === undefined) && (missing0 = "type")) || ((data.payload === undefined) && (missing0 = "payload"))){
-validate251.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0}}];
+let missing1;
+if(((data.type === undefined) && (missing1 = "type")) || ((data.payload === undefined) && (missing1 = "payload"))){
+validate155.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing1}}];
 return false;
 }
 else {
 if(data.type !== undefined){
-const _errs2 = errors;
+const _errs14 = errors;
 if("dialin.error" !== data.type){
-validate251.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "dialin.error"}}];
+validate155.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "dialin.error"}}];
 return false;
 }
-var valid1 = _errs2 === errors;
+var valid3 = _errs14 === errors;
 }
 else {
-var valid1 = true;
+var valid3 = true;
 }
-if(valid1){
+if(valid3){
 if(data.payload !== undefined){
-const _errs3 = errors;
-if(!(validate216(data.payload, {instancePath:instancePath+"/payload",parentData:data,parentDataProperty:"payload",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate216.errors : vErrors.concat(validate216.errors);
+const _errs15 = errors;
+if(!(validate132(data.payload, {instancePath:instancePath+"/payload",parentData:data,parentDataProperty:"payload",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate132.errors : vErrors.concat(validate132.errors);
 errors = vErrors.length;
 }
-var valid1 = _errs3 === errors;
+var valid3 = _errs15 === errors;
 }
 else {
-var valid1 = true;
+var valid3 = true;
 }
 }
 }
 }
 else {
-validate251.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
+validate155.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate251.errors = vErrors;
+validate155.errors = vErrors;
 return errors === 0;
 }
-validate251.evaluated = {"props":{"type":true,"payload":true,"version":true,"id":true,"event_ts":true},"dynamicProps":false,"dynamicItems":false};
+validate155.evaluated = {"props":{"type":true,"payload":true,"version":true,"id":true,"event_ts":true},"dynamicProps":false,"dynamicItems":false};
 
-export const validateDailyDialinReadyEvent = validate254;
-const schema92 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/daily/dialin.ready.schema.json","type":"object","allOf":[{"$ref":"common/envelope.schema.json"}],"properties":{"type":{"const":"dialin.ready"},"payload":{"type":"object","allOf":[{"$ref":"common/dialin.schema.json"}],"properties":{"sip_endpoint":{"type":"string"}}}},"required":["type","payload"]};
+export const validateDailyDialinReadyEvent = validate157;
+const schema169 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/daily/dialin.ready.schema.json","type":"object","allOf":[{"$ref":"common/envelope.schema.json"}],"properties":{"type":{"const":"dialin.ready"},"payload":{"type":"object","allOf":[{"$ref":"common/dialin.schema.json"}],"properties":{"sip_endpoint":{"type":"string"}}}},"required":["type","payload"]};
 
-function validate254(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate157(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://confhooks.dev/schemas/daily/dialin.ready.schema.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate254.evaluated;
+const evaluated0 = validate157.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-if(!(validate221(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate221.errors : vErrors.concat(validate221.errors);
-errors = vErrors.length;
+const _errs2 = errors;
+if(errors === _errs2){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((((((data.version === undefined) && (missing0 = "version")) || ((data.type === undefined) && (missing0 = "type"))) || ((data.id === undefined) && (missing0 = "id"))) || ((data.payload === undefined) && (missing0 = "payload"))) || ((data.event_ts === undefined) && (missing0 = "event_ts"))){
+validate157.errors = [{instancePath,schemaPath:"common/envelope.schema.json/required",keyword:"required",params:{missingProperty: missing0}}];
+return false;
+}
+else {
+if(data.version !== undefined){
+const _errs4 = errors;
+if(typeof data.version !== "string"){
+validate157.errors = [{instancePath:instancePath+"/version",schemaPath:"common/envelope.schema.json/properties/version/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+var valid2 = _errs4 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data.type !== undefined){
+const _errs6 = errors;
+if(typeof data.type !== "string"){
+validate157.errors = [{instancePath:instancePath+"/type",schemaPath:"common/envelope.schema.json/properties/type/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+var valid2 = _errs6 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data.id !== undefined){
+let data2 = data.id;
+const _errs8 = errors;
+if(errors === _errs8){
+if(typeof data2 === "string"){
+if(data2.length < 1){
+validate157.errors = [{instancePath:instancePath+"/id",schemaPath:"common/envelope.schema.json/properties/id/minLength",keyword:"minLength",params:{limit: 1}}];
+return false;
+}
+}
+else {
+validate157.errors = [{instancePath:instancePath+"/id",schemaPath:"common/envelope.schema.json/properties/id/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+}
+var valid2 = _errs8 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data.payload !== undefined){
+let data3 = data.payload;
+const _errs10 = errors;
+if(!(data3 && typeof data3 == "object" && !Array.isArray(data3))){
+validate157.errors = [{instancePath:instancePath+"/payload",schemaPath:"common/envelope.schema.json/properties/payload/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+var valid2 = _errs10 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data.event_ts !== undefined){
+let data4 = data.event_ts;
+const _errs12 = errors;
+if(!((typeof data4 == "number") && (isFinite(data4)))){
+validate157.errors = [{instancePath:instancePath+"/event_ts",schemaPath:"common/envelope.schema.json/properties/event_ts/type",keyword:"type",params:{type: "number"}}];
+return false;
+}
+var valid2 = _errs12 === errors;
+}
+else {
+var valid2 = true;
+}
+}
+}
+}
+}
+}
+}
+else {
+validate157.errors = [{instancePath,schemaPath:"common/envelope.schema.json/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
 }
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if(((data.type === undefined) && (missing0 = "type")) || ((data.payload === undefined) && (missing0 = "payload"))){
-validate254.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0}}];
+let missing1;
+if(((data.type === undefined) && (missing1 = "type")) || ((data.payload === undefined) && (missing1 = "payload"))){
+validate157.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing1}}];
 return false;
 }
 else {
 if(data.type !== undefined){
-const _errs2 = errors;
+const _errs14 = errors;
 if("dialin.ready" !== data.type){
-validate254.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "dialin.ready"}}];
+validate157.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "dialin.ready"}}];
 return false;
 }
-var valid1 = _errs2 === errors;
+var valid3 = _errs14 === errors;
 }
 else {
-var valid1 = true;
+var valid3 = true;
 }
-if(valid1){
+if(valid3){
 if(data.payload !== undefined){
-let data1 = data.payload;
-const _errs3 = errors;
-if(!(validate214(data1, {instancePath:instancePath+"/payload",parentData:data,parentDataProperty:"payload",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate214.errors : vErrors.concat(validate214.errors);
-errors = vErrors.length;
+let data6 = data.payload;
+const _errs15 = errors;
+const _errs18 = errors;
+if(errors === _errs18){
+if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
+if(data6.timestamp !== undefined){
+let data7 = data6.timestamp;
+const _errs20 = errors;
+if(!((typeof data7 == "number") && (isFinite(data7)))){
+validate157.errors = [{instancePath:instancePath+"/payload/timestamp",schemaPath:"common/dialin.schema.json/properties/timestamp/type",keyword:"type",params:{type: "number"}}];
+return false;
 }
-if(errors === _errs3){
-if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
-if(data1.sip_endpoint !== undefined){
-if(typeof data1.sip_endpoint !== "string"){
-validate254.errors = [{instancePath:instancePath+"/payload/sip_endpoint",schemaPath:"#/properties/payload/properties/sip_endpoint/type",keyword:"type",params:{type: "string"}}];
+var valid6 = _errs20 === errors;
+}
+else {
+var valid6 = true;
+}
+if(valid6){
+if(data6.domain_id !== undefined){
+const _errs22 = errors;
+if(typeof data6.domain_id !== "string"){
+validate157.errors = [{instancePath:instancePath+"/payload/domain_id",schemaPath:"common/dialin.schema.json/properties/domain_id/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+var valid6 = _errs22 === errors;
+}
+else {
+var valid6 = true;
+}
+if(valid6){
+if(data6.room !== undefined){
+const _errs24 = errors;
+if(typeof data6.room !== "string"){
+validate157.errors = [{instancePath:instancePath+"/payload/room",schemaPath:"common/dialin.schema.json/properties/room/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+var valid6 = _errs24 === errors;
+}
+else {
+var valid6 = true;
+}
+}
+}
+}
+else {
+validate157.errors = [{instancePath:instancePath+"/payload",schemaPath:"common/dialin.schema.json/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+}
+if(errors === _errs15){
+if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
+if(data6.sip_endpoint !== undefined){
+if(typeof data6.sip_endpoint !== "string"){
+validate157.errors = [{instancePath:instancePath+"/payload/sip_endpoint",schemaPath:"#/properties/payload/properties/sip_endpoint/type",keyword:"type",params:{type: "string"}}];
 return false;
 }
 }
 }
 else {
-validate254.errors = [{instancePath:instancePath+"/payload",schemaPath:"#/properties/payload/type",keyword:"type",params:{type: "object"}}];
+validate157.errors = [{instancePath:instancePath+"/payload",schemaPath:"#/properties/payload/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-var valid1 = _errs3 === errors;
+var valid3 = _errs15 === errors;
 }
 else {
-var valid1 = true;
+var valid3 = true;
 }
 }
 }
 }
 else {
-validate254.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
+validate157.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate254.errors = vErrors;
+validate157.errors = vErrors;
 return errors === 0;
 }
-validate254.evaluated = {"props":{"type":true,"payload":true,"version":true,"id":true,"event_ts":true},"dynamicProps":false,"dynamicItems":false};
+validate157.evaluated = {"props":{"type":true,"payload":true,"version":true,"id":true,"event_ts":true},"dynamicProps":false,"dynamicItems":false};
 
-export const validateDailyDialinStoppedEvent = validate257;
-const schema93 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/daily/dialin.stopped.schema.json","type":"object","allOf":[{"$ref":"common/envelope.schema.json"}],"properties":{"type":{"const":"dialin.stopped"},"payload":{"$ref":"common/dialin-call.schema.json"}},"required":["type","payload"]};
+export const validateDailyDialinStoppedEvent = validate158;
+const schema172 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/daily/dialin.stopped.schema.json","type":"object","allOf":[{"$ref":"common/envelope.schema.json"}],"properties":{"type":{"const":"dialin.stopped"},"payload":{"$ref":"common/dialin-call.schema.json"}},"required":["type","payload"]};
 
-function validate257(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate158(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://confhooks.dev/schemas/daily/dialin.stopped.schema.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate257.evaluated;
+const evaluated0 = validate158.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-if(!(validate221(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate221.errors : vErrors.concat(validate221.errors);
-errors = vErrors.length;
+const _errs2 = errors;
+if(errors === _errs2){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((((((data.version === undefined) && (missing0 = "version")) || ((data.type === undefined) && (missing0 = "type"))) || ((data.id === undefined) && (missing0 = "id"))) || ((data.payload === undefined) && (missing0 = "payload"))) || ((data.event_ts === undefined) && (missing0 = "event_ts"))){
+validate158.errors = [{instancePath,schemaPath:"common/envelope.schema.json/required",keyword:"required",params:{missingProperty: missing0}}];
+return false;
+}
+else {
+if(data.version !== undefined){
+const _errs4 = errors;
+if(typeof data.version !== "string"){
+validate158.errors = [{instancePath:instancePath+"/version",schemaPath:"common/envelope.schema.json/properties/version/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+var valid2 = _errs4 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data.type !== undefined){
+const _errs6 = errors;
+if(typeof data.type !== "string"){
+validate158.errors = [{instancePath:instancePath+"/type",schemaPath:"common/envelope.schema.json/properties/type/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+var valid2 = _errs6 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data.id !== undefined){
+let data2 = data.id;
+const _errs8 = errors;
+if(errors === _errs8){
+if(typeof data2 === "string"){
+if(data2.length < 1){
+validate158.errors = [{instancePath:instancePath+"/id",schemaPath:"common/envelope.schema.json/properties/id/minLength",keyword:"minLength",params:{limit: 1}}];
+return false;
+}
+}
+else {
+validate158.errors = [{instancePath:instancePath+"/id",schemaPath:"common/envelope.schema.json/properties/id/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+}
+var valid2 = _errs8 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data.payload !== undefined){
+let data3 = data.payload;
+const _errs10 = errors;
+if(!(data3 && typeof data3 == "object" && !Array.isArray(data3))){
+validate158.errors = [{instancePath:instancePath+"/payload",schemaPath:"common/envelope.schema.json/properties/payload/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+var valid2 = _errs10 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data.event_ts !== undefined){
+let data4 = data.event_ts;
+const _errs12 = errors;
+if(!((typeof data4 == "number") && (isFinite(data4)))){
+validate158.errors = [{instancePath:instancePath+"/event_ts",schemaPath:"common/envelope.schema.json/properties/event_ts/type",keyword:"type",params:{type: "number"}}];
+return false;
+}
+var valid2 = _errs12 === errors;
+}
+else {
+var valid2 = true;
+}
+}
+}
+}
+}
+}
+}
+else {
+validate158.errors = [{instancePath,schemaPath:"common/envelope.schema.json/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
 }
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if(((data.type === undefined) && (missing0 = "type")) || ((data.payload === undefined) && (missing0 = "payload"))){
-validate257.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0}}];
+let missing1;
+if(((data.type === undefined) && (missing1 = "type")) || ((data.payload === undefined) && (missing1 = "payload"))){
+validate158.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing1}}];
 return false;
 }
 else {
 if(data.type !== undefined){
-const _errs2 = errors;
+const _errs14 = errors;
 if("dialin.stopped" !== data.type){
-validate257.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "dialin.stopped"}}];
+validate158.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "dialin.stopped"}}];
 return false;
 }
-var valid1 = _errs2 === errors;
+var valid3 = _errs14 === errors;
 }
 else {
-var valid1 = true;
+var valid3 = true;
 }
-if(valid1){
+if(valid3){
 if(data.payload !== undefined){
-const _errs3 = errors;
-if(!(validate213(data.payload, {instancePath:instancePath+"/payload",parentData:data,parentDataProperty:"payload",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate213.errors : vErrors.concat(validate213.errors);
+const _errs15 = errors;
+if(!(validate131(data.payload, {instancePath:instancePath+"/payload",parentData:data,parentDataProperty:"payload",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate131.errors : vErrors.concat(validate131.errors);
 errors = vErrors.length;
 }
-var valid1 = _errs3 === errors;
+var valid3 = _errs15 === errors;
 }
 else {
-var valid1 = true;
+var valid3 = true;
 }
 }
 }
 }
 else {
-validate257.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
+validate158.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate257.errors = vErrors;
+validate158.errors = vErrors;
 return errors === 0;
 }
-validate257.evaluated = {"props":{"type":true,"payload":true,"version":true,"id":true,"event_ts":true},"dynamicProps":false,"dynamicItems":false};
+validate158.evaluated = {"props":{"type":true,"payload":true,"version":true,"id":true,"event_ts":true},"dynamicProps":false,"dynamicItems":false};
 
-export const validateDailyDialinWarningEvent = validate260;
-const schema94 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/daily/dialin.warning.schema.json","type":"object","allOf":[{"$ref":"common/envelope.schema.json"}],"properties":{"type":{"const":"dialin.warning"},"payload":{"$ref":"common/dialin-problem.schema.json"}},"required":["type","payload"]};
+export const validateDailyDialinWarningEvent = validate160;
+const schema174 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/daily/dialin.warning.schema.json","type":"object","allOf":[{"$ref":"common/envelope.schema.json"}],"properties":{"type":{"const":"dialin.warning"},"payload":{"$ref":"common/dialin-problem.schema.json"}},"required":["type","payload"]};
 
-function validate260(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate160(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://confhooks.dev/schemas/daily/dialin.warning.schema.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate260.evaluated;
+const evaluated0 = validate160.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-if(!(validate221(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate221.errors : vErrors.concat(validate221.errors);
-errors = vErrors.length;
+const _errs2 = errors;
+if(errors === _errs2){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((((((data.version === undefined) && (missing0 = "version")) || ((data.type === undefined) && (missing0 = "type"))) || ((data.id === undefined) && (missing0 = "id"))) || ((data.payload === undefined) && (missing0 = "payload"))) || ((data.event_ts === undefined) && (missing0 = "event_ts"))){
+validate160.errors = [{instancePath,schemaPath:"common/envelope.schema.json/required",keyword:"required",params:{missingProperty: missing0}}];
+return false;
+}
+else {
+if(data.version !== undefined){
+const _errs4 = errors;
+if(typeof data.version !== "string"){
+validate160.errors = [{instancePath:instancePath+"/version",schemaPath:"common/envelope.schema.json/properties/version/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+var valid2 = _errs4 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data.type !== undefined){
+const _errs6 = errors;
+if(typeof data.type !== "string"){
+validate160.errors = [{instancePath:instancePath+"/type",schemaPath:"common/envelope.schema.json/properties/type/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+var valid2 = _errs6 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data.id !== undefined){
+let data2 = data.id;
+const _errs8 = errors;
+if(errors === _errs8){
+if(typeof data2 === "string"){
+if(data2.length < 1){
+validate160.errors = [{instancePath:instancePath+"/id",schemaPath:"common/envelope.schema.json/properties/id/minLength",keyword:"minLength",params:{limit: 1}}];
+return false;
+}
+}
+else {
+validate160.errors = [{instancePath:instancePath+"/id",schemaPath:"common/envelope.schema.json/properties/id/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+}
+var valid2 = _errs8 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data.payload !== undefined){
+let data3 = data.payload;
+const _errs10 = errors;
+if(!(data3 && typeof data3 == "object" && !Array.isArray(data3))){
+validate160.errors = [{instancePath:instancePath+"/payload",schemaPath:"common/envelope.schema.json/properties/payload/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+var valid2 = _errs10 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data.event_ts !== undefined){
+let data4 = data.event_ts;
+const _errs12 = errors;
+if(!((typeof data4 == "number") && (isFinite(data4)))){
+validate160.errors = [{instancePath:instancePath+"/event_ts",schemaPath:"common/envelope.schema.json/properties/event_ts/type",keyword:"type",params:{type: "number"}}];
+return false;
+}
+var valid2 = _errs12 === errors;
+}
+else {
+var valid2 = true;
+}
+}
+}
+}
+}
+}
+}
+else {
+validate160.errors = [{instancePath,schemaPath:"common/envelope.schema.json/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
 }
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if(((data.type === undefined) && (missing0 = "type")) || ((data.payload === undefined) && (missing0 = "payload"))){
-validate260.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0}}];
+let missing1;
+if(((data.type === undefined) && (missing1 = "type")) || ((data.payload === undefined) && (missing1 = "payload"))){
+validate160.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing1}}];
 return false;
 }
 else {
 if(data.type !== undefined){
-const _errs2 = errors;
+const _errs14 = errors;
 if("dialin.warning" !== data.type){
-validate260.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "dialin.warning"}}];
+validate160.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "dialin.warning"}}];
 return false;
 }
-var valid1 = _errs2 === errors;
+var valid3 = _errs14 === errors;
 }
 else {
-var valid1 = true;
+var valid3 = true;
 }
-if(valid1){
+if(valid3){
 if(data.payload !== undefined){
-const _errs3 = errors;
-if(!(validate216(data.payload, {instancePath:instancePath+"/payload",parentData:data,parentDataProperty:"payload",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate216.errors : vErrors.concat(validate216.errors);
+const _errs15 = errors;
+if(!(validate132(data.payload, {instancePath:instancePath+"/payload",parentData:data,parentDataProperty:"payload",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate132.errors : vErrors.concat(validate132.errors);
 errors = vErrors.length;
 }
-var valid1 = _errs3 === errors;
+var valid3 = _errs15 === errors;
 }
 else {
-var valid1 = true;
+var valid3 = true;
 }
 }
 }
 }
 else {
-validate260.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
+validate160.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate260.errors = vErrors;
+validate160.errors = vErrors;
 return errors === 0;
 }
-validate260.evaluated = {"props":{"type":true,"payload":true,"version":true,"id":true,"event_ts":true},"dynamicProps":false,"dynamicItems":false};
+validate160.evaluated = {"props":{"type":true,"payload":true,"version":true,"id":true,"event_ts":true},"dynamicProps":false,"dynamicItems":false};
 
-export const validateDailyDialoutAnsweredEvent = validate263;
-const schema95 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/daily/dialout.answered.schema.json","type":"object","allOf":[{"$ref":"common/envelope.schema.json"}],"properties":{"type":{"const":"dialout.answered"},"payload":{"$ref":"common/dialout-call.schema.json"}},"required":["type","payload"]};
-const schema75 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/daily/common/dialout-call.schema.json","type":"object","allOf":[{"$ref":"dialout.schema.json"}],"properties":{"destination":{"type":"string"},"caller_id":{"type":"string"}}};
-const schema76 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/daily/common/dialout.schema.json","type":"object","properties":{"timestamp":{"type":"number"},"session_id":{"type":"string"},"user_id":{"type":"string"},"domain_id":{"type":"string"},"room":{"type":"string"}}};
+export const validateDailyDialoutAnsweredEvent = validate162;
+const schema176 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/daily/dialout.answered.schema.json","type":"object","allOf":[{"$ref":"common/envelope.schema.json"}],"properties":{"type":{"const":"dialout.answered"},"payload":{"$ref":"common/dialout-call.schema.json"}},"required":["type","payload"]};
+const schema139 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/daily/common/dialout-call.schema.json","type":"object","allOf":[{"$ref":"dialout.schema.json"}],"properties":{"destination":{"type":"string"},"caller_id":{"type":"string"}}};
+const schema140 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/daily/common/dialout.schema.json","type":"object","properties":{"timestamp":{"type":"number"},"session_id":{"type":"string"},"user_id":{"type":"string"},"domain_id":{"type":"string"},"room":{"type":"string"}}};
 
-function validate219(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="https://confhooks.dev/schemas/daily/common/dialout.schema.json" */;
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate219.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.timestamp !== undefined){
-let data0 = data.timestamp;
-const _errs1 = errors;
-if(!((typeof data0 == "number") && (isFinite(data0)))){
-validate219.errors = [{instancePath:instancePath+"/timestamp",schemaPath:"#/properties/timestamp/type",keyword:"type",params:{type: "number"}}];
-return false;
-}
-var valid0 = _errs1 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.session_id !== undefined){
-const _errs3 = errors;
-if(typeof data.session_id !== "string"){
-validate219.errors = [{instancePath:instancePath+"/session_id",schemaPath:"#/properties/session_id/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-var valid0 = _errs3 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.user_id !== undefined){
-const _errs5 = errors;
-if(typeof data.user_id !== "string"){
-validate219.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-var valid0 = _errs5 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.domain_id !== undefined){
-const _errs7 = errors;
-if(typeof data.domain_id !== "string"){
-validate219.errors = [{instancePath:instancePath+"/domain_id",schemaPath:"#/properties/domain_id/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-var valid0 = _errs7 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.room !== undefined){
-const _errs9 = errors;
-if(typeof data.room !== "string"){
-validate219.errors = [{instancePath:instancePath+"/room",schemaPath:"#/properties/room/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-var valid0 = _errs9 === errors;
-}
-else {
-var valid0 = true;
-}
-}
-}
-}
-}
-}
-else {
-validate219.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-}
-validate219.errors = vErrors;
-return errors === 0;
-}
-validate219.evaluated = {"props":{"timestamp":true,"session_id":true,"user_id":true,"domain_id":true,"room":true},"dynamicProps":false,"dynamicItems":false};
-
-function validate218(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate134(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://confhooks.dev/schemas/daily/common/dialout-call.schema.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate218.evaluated;
+const evaluated0 = validate134.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-if(!(validate219(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate219.errors : vErrors.concat(validate219.errors);
-errors = vErrors.length;
+const _errs2 = errors;
+if(errors === _errs2){
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.timestamp !== undefined){
+let data0 = data.timestamp;
+const _errs4 = errors;
+if(!((typeof data0 == "number") && (isFinite(data0)))){
+validate134.errors = [{instancePath:instancePath+"/timestamp",schemaPath:"dialout.schema.json/properties/timestamp/type",keyword:"type",params:{type: "number"}}];
+return false;
+}
+var valid2 = _errs4 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data.session_id !== undefined){
+const _errs6 = errors;
+if(typeof data.session_id !== "string"){
+validate134.errors = [{instancePath:instancePath+"/session_id",schemaPath:"dialout.schema.json/properties/session_id/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+var valid2 = _errs6 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data.user_id !== undefined){
+const _errs8 = errors;
+if(typeof data.user_id !== "string"){
+validate134.errors = [{instancePath:instancePath+"/user_id",schemaPath:"dialout.schema.json/properties/user_id/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+var valid2 = _errs8 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data.domain_id !== undefined){
+const _errs10 = errors;
+if(typeof data.domain_id !== "string"){
+validate134.errors = [{instancePath:instancePath+"/domain_id",schemaPath:"dialout.schema.json/properties/domain_id/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+var valid2 = _errs10 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data.room !== undefined){
+const _errs12 = errors;
+if(typeof data.room !== "string"){
+validate134.errors = [{instancePath:instancePath+"/room",schemaPath:"dialout.schema.json/properties/room/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+var valid2 = _errs12 === errors;
+}
+else {
+var valid2 = true;
+}
+}
+}
+}
+}
+}
+else {
+validate134.errors = [{instancePath,schemaPath:"dialout.schema.json/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
 }
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.destination !== undefined){
-const _errs2 = errors;
+const _errs14 = errors;
 if(typeof data.destination !== "string"){
-validate218.errors = [{instancePath:instancePath+"/destination",schemaPath:"#/properties/destination/type",keyword:"type",params:{type: "string"}}];
+validate134.errors = [{instancePath:instancePath+"/destination",schemaPath:"#/properties/destination/type",keyword:"type",params:{type: "string"}}];
 return false;
 }
-var valid1 = _errs2 === errors;
+var valid3 = _errs14 === errors;
 }
 else {
-var valid1 = true;
+var valid3 = true;
 }
-if(valid1){
+if(valid3){
 if(data.caller_id !== undefined){
-const _errs4 = errors;
+const _errs16 = errors;
 if(typeof data.caller_id !== "string"){
-validate218.errors = [{instancePath:instancePath+"/caller_id",schemaPath:"#/properties/caller_id/type",keyword:"type",params:{type: "string"}}];
+validate134.errors = [{instancePath:instancePath+"/caller_id",schemaPath:"#/properties/caller_id/type",keyword:"type",params:{type: "string"}}];
 return false;
 }
-var valid1 = _errs4 === errors;
+var valid3 = _errs16 === errors;
 }
 else {
-var valid1 = true;
+var valid3 = true;
 }
 }
 }
 else {
-validate218.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
+validate134.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate218.errors = vErrors;
+validate134.errors = vErrors;
 return errors === 0;
 }
-validate218.evaluated = {"props":{"destination":true,"caller_id":true,"timestamp":true,"session_id":true,"user_id":true,"domain_id":true,"room":true},"dynamicProps":false,"dynamicItems":false};
+validate134.evaluated = {"props":{"destination":true,"caller_id":true,"timestamp":true,"session_id":true,"user_id":true,"domain_id":true,"room":true},"dynamicProps":false,"dynamicItems":false};
 
-function validate263(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate162(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://confhooks.dev/schemas/daily/dialout.answered.schema.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate263.evaluated;
+const evaluated0 = validate162.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-if(!(validate221(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate221.errors : vErrors.concat(validate221.errors);
-errors = vErrors.length;
+const _errs2 = errors;
+if(errors === _errs2){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((((((data.version === undefined) && (missing0 = "version")) || ((data.type === undefined) && (missing0 = "type"))) || ((data.id === undefined) && (missing0 = "id"))) || ((data.payload === undefined) && (missing0 = "payload"))) || ((data.event_ts === undefined) && (missing0 = "event_ts"))){
+validate162.errors = [{instancePath,schemaPath:"common/envelope.schema.json/required",keyword:"required",params:{missingProperty: missing0}}];
+return false;
+}
+else {
+if(data.version !== undefined){
+const _errs4 = errors;
+if(typeof data.version !== "string"){
+validate162.errors = [{instancePath:instancePath+"/version",schemaPath:"common/envelope.schema.json/properties/version/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+var valid2 = _errs4 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data.type !== undefined){
+const _errs6 = errors;
+if(typeof data.type !== "string"){
+validate162.errors = [{instancePath:instancePath+"/type",schemaPath:"common/envelope.schema.json/properties/type/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+var valid2 = _errs6 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data.id !== undefined){
+let data2 = data.id;
+const _errs8 = errors;
+if(errors === _errs8){
+if(typeof data2 === "string"){
+if(data2.length < 1){
+validate162.errors = [{instancePath:instancePath+"/id",schemaPath:"common/envelope.schema.json/properties/id/minLength",keyword:"minLength",params:{limit: 1}}];
+return false;
+}
+}
+else {
+validate162.errors = [{instancePath:instancePath+"/id",schemaPath:"common/envelope.schema.json/properties/id/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+}
+var valid2 = _errs8 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data.payload !== undefined){
+let data3 = data.payload;
+const _errs10 = errors;
+if(!(data3 && typeof data3 == "object" && !Array.isArray(data3))){
+validate162.errors = [{instancePath:instancePath+"/payload",schemaPath:"common/envelope.schema.json/properties/payload/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+var valid2 = _errs10 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data.event_ts !== undefined){
+let data4 = data.event_ts;
+const _errs12 = errors;
+if(!((typeof data4 == "number") && (isFinite(data4)))){
+validate162.errors = [{instancePath:instancePath+"/event_ts",schemaPath:"common/envelope.schema.json/properties/event_ts/type",keyword:"type",params:{type: "number"}}];
+return false;
+}
+var valid2 = _errs12 === errors;
+}
+else {
+var valid2 = true;
+}
+}
+}
+}
+}
+}
+}
+else {
+validate162.errors = [{instancePath,schemaPath:"common/envelope.schema.json/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
 }
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if(((data.type === undefined) && (missing0 = "type")) || ((data.payload === undefined) && (missing0 = "payload"))){
-validate263.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0}}];
+let missing1;
+if(((data.type === undefined) && (missing1 = "type")) || ((data.payload === undefined) && (missing1 = "payload"))){
+validate162.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing1}}];
 return false;
 }
 else {
 if(data.type !== undefined){
-const _errs2 = errors;
+const _errs14 = errors;
 if("dialout.answered" !== data.type){
-validate263.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "dialout.answered"}}];
+validate162.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "dialout.answered"}}];
 return false;
 }
-var valid1 = _errs2 === errors;
+var valid3 = _errs14 === errors;
 }
 else {
-var valid1 = true;
+var valid3 = true;
 }
-if(valid1){
+if(valid3){
 if(data.payload !== undefined){
-const _errs3 = errors;
-if(!(validate218(data.payload, {instancePath:instancePath+"/payload",parentData:data,parentDataProperty:"payload",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate218.errors : vErrors.concat(validate218.errors);
+const _errs15 = errors;
+if(!(validate134(data.payload, {instancePath:instancePath+"/payload",parentData:data,parentDataProperty:"payload",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate134.errors : vErrors.concat(validate134.errors);
 errors = vErrors.length;
 }
-var valid1 = _errs3 === errors;
+var valid3 = _errs15 === errors;
 }
 else {
-var valid1 = true;
+var valid3 = true;
 }
 }
 }
 }
 else {
-validate263.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
+validate162.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate263.errors = vErrors;
+validate162.errors = vErrors;
 return errors === 0;
 }
-validate263.evaluated = {"props":{"type":true,"payload":true,"version":true,"id":true,"event_ts":true},"dynamicProps":false,"dynamicItems":false};
+validate162.evaluated = {"props":{"type":true,"payload":true,"version":true,"id":true,"event_ts":true},"dynamicProps":false,"dynamicItems":false};
 
-export const validateDailyDialoutConnectedEvent = validate266;
-const schema96 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/daily/dialout.connected.schema.json","type":"object","allOf":[{"$ref":"common/envelope.schema.json"}],"properties":{"type":{"const":"dialout.connected"},"payload":{"$ref":"common/dialout-call.schema.json"}},"required":["type","payload"]};
+export const validateDailyDialoutConnectedEvent = validate164;
+const schema178 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/daily/dialout.connected.schema.json","type":"object","allOf":[{"$ref":"common/envelope.schema.json"}],"properties":{"type":{"const":"dialout.connected"},"payload":{"$ref":"common/dialout-call.schema.json"}},"required":["type","payload"]};
 
-function validate266(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate164(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://confhooks.dev/schemas/daily/dialout.connected.schema.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate266.evaluated;
+const evaluated0 = validate164.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-if(!(validate221(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate221.errors : vErrors.concat(validate221.errors);
-errors = vErrors.length;
+const _errs2 = errors;
+if(errors === _errs2){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((((((data.version === undefined) && (missing0 = "version")) || ((data.type === undefined) && (missing0 = "type"))) || ((data.id === undefined) && (missing0 = "id"))) || ((data.payload === undefined) && (missing0 = "payload"))) || ((data.event_ts === undefined) && (missing0 = "event_ts"))){
+validate164.errors = [{instancePath,schemaPath:"common/envelope.schema.json/required",keyword:"required",params:{missingProperty: missing0}}];
+return false;
+}
+else {
+if(data.version !== undefined){
+const _errs4 = errors;
+if(typeof data.version !== "string"){
+validate164.errors = [{instancePath:instancePath+"/version",schemaPath:"common/envelope.schema.json/properties/version/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+var valid2 = _errs4 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data.type !== undefined){
+const _errs6 = errors;
+if(typeof data.type !== "string"){
+validate164.errors = [{instancePath:instancePath+"/type",schemaPath:"common/envelope.schema.json/properties/type/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+var valid2 = _errs6 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data.id !== undefined){
+let data2 = data.id;
+const _errs8 = errors;
+if(errors === _errs8){
+if(typeof data2 === "string"){
+if(data2.length < 1){
+validate164.errors = [{instancePath:instancePath+"/id",schemaPath:"common/envelope.schema.json/properties/id/minLength",keyword:"minLength",params:{limit: 1}}];
+return false;
+}
+}
+else {
+validate164.errors = [{instancePath:instancePath+"/id",schemaPath:"common/envelope.schema.json/properties/id/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+}
+var valid2 = _errs8 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data.payload !== undefined){
+let data3 = data.payload;
+const _errs10 = errors;
+if(!(data3 && typeof data3 == "object" && !Array.isArray(data3))){
+validate164.errors = [{instancePath:instancePath+"/payload",schemaPath:"common/envelope.schema.json/properties/payload/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+var valid2 = _errs10 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data.event_ts !== undefined){
+let data4 = data.event_ts;
+const _errs12 = errors;
+if(!((typeof data4 == "number") && (isFinite(data4)))){
+validate164.errors = [{instancePath:instancePath+"/event_ts",schemaPath:"common/envelope.schema.json/properties/event_ts/type",keyword:"type",params:{type: "number"}}];
+return false;
+}
+var valid2 = _errs12 === errors;
+}
+else {
+var valid2 = true;
+}
+}
+}
+}
+}
+}
+}
+else {
+validate164.errors = [{instancePath,schemaPath:"common/envelope.schema.json/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
 }
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if(((data.type === undefined) && (missing0 = "type")) || ((data.payload === undefined) && (missing0 = "payload"))){
-validate266.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0}}];
+let missing1;
+if(((data.type === undefined) && (missing1 = "type")) || ((data.payload === undefined) && (missing1 = "payload"))){
+validate164.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing1}}];
 return false;
 }
 else {
 if(data.type !== undefined){
-const _errs2 = errors;
+const _errs14 = errors;
 if("dialout.connected" !== data.type){
-validate266.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "dialout.connected"}}];
+validate164.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "dialout.connected"}}];
 return false;
 }
-var valid1 = _errs2 === errors;
+var valid3 = _errs14 === errors;
 }
 else {
-var valid1 = true;
+var valid3 = true;
 }
-if(valid1){
+if(valid3){
 if(data.payload !== undefined){
-const _errs3 = errors;
-if(!(validate218(data.payload, {instancePath:instancePath+"/payload",parentData:data,parentDataProperty:"payload",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate218.errors : vErrors.concat(validate218.errors);
+const _errs15 = errors;
+if(!(validate134(data.payload, {instancePath:instancePath+"/payload",parentData:data,parentDataProperty:"payload",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate134.errors : vErrors.concat(validate134.errors);
 errors = vErrors.length;
 }
-var valid1 = _errs3 === errors;
+var valid3 = _errs15 === errors;
 }
 else {
-var valid1 = true;
+var valid3 = true;
 }
 }
 }
 }
 else {
-validate266.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
+validate164.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate266.errors = vErrors;
+validate164.errors = vErrors;
 return errors === 0;
 }
-validate266.evaluated = {"props":{"type":true,"payload":true,"version":true,"id":true,"event_ts":true},"dynamicProps":false,"dynamicItems":false};
+validate164.evaluated = {"props":{"type":true,"payload":true,"version":true,"id":true,"event_ts":true},"dynamicProps":false,"dynamicItems":false};
 
-export const validateDailyDialoutErrorEvent = validate269;
-const schema97 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/daily/dialout.error.schema.json","type":"object","allOf":[{"$ref":"common/envelope.schema.json"}],"properties":{"type":{"const":"dialout.error"},"payload":{"type":"object","allOf":[{"$ref":"common/dialout.schema.json"}],"properties":{"error_msg":{"type":"string"}}}},"required":["type","payload"]};
+export const validateDailyDialoutErrorEvent = validate166;
+const schema180 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/daily/dialout.error.schema.json","type":"object","allOf":[{"$ref":"common/envelope.schema.json"}],"properties":{"type":{"const":"dialout.error"},"payload":{"type":"object","allOf":[{"$ref":"common/dialout.schema.json"}],"properties":{"error_msg":{"type":"string"}}}},"required":["type","payload"]};
 
-function validate269(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate166(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://confhooks.dev/schemas/daily/dialout.error.schema.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate269.evaluated;
+const evaluated0 = validate166.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-if(!(validate221(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate221.errors : vErrors.concat(validate221.errors);
-errors = vErrors.length;
+const _errs2 = errors;
+if(errors === _errs2){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((((((data.version === undefined) && (missing0 = "version")) || ((data.type === undefined) && (missing0 = "type"))) || ((data.id === undefined) && (missing0 = "id"))) || ((data.payload === undefined) && (missing0 = "payload"))) || ((data.event_ts === undefined) && (missing0 = "event_ts"))){
+validate166.errors = [{instancePath,schemaPath:"common/envelope.schema.json/required",keyword:"required",params:{missingProperty: missing0}}];
+return false;
+}
+else {
+if(data.version !== undefined){
+const _errs4 = errors;
+if(typeof data.version !== "string"){
+validate166.errors = [{instancePath:instancePath+"/version",schemaPath:"common/envelope.schema.json/properties/version/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+var valid2 = _errs4 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data.type !== undefined){
+const _errs6 = errors;
+if(typeof data.type !== "string"){
+validate166.errors = [{instancePath:instancePath+"/type",schemaPath:"common/envelope.schema.json/properties/type/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+var valid2 = _errs6 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data.id !== undefined){
+let data2 = data.id;
+const _errs8 = errors;
+if(errors === _errs8){
+if(typeof data2 === "string"){
+if(data2.length < 1){
+validate166.errors = [{instancePath:instancePath+"/id",schemaPath:"common/envelope.schema.json/properties/id/minLength",keyword:"minLength",params:{limit: 1}}];
+return false;
+}
+}
+else {
+validate166.errors = [{instancePath:instancePath+"/id",schemaPath:"common/envelope.schema.json/properties/id/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+}
+var valid2 = _errs8 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data.payload !== undefined){
+let data3 = data.payload;
+const _errs10 = errors;
+if(!(data3 && typeof data3 == "object" && !Array.isArray(data3))){
+validate166.errors = [{instancePath:instancePath+"/payload",schemaPath:"common/envelope.schema.json/properties/payload/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+var valid2 = _errs10 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data.event_ts !== undefined){
+let data4 = data.event_ts;
+const _errs12 = errors;
+if(!((typeof data4 == "number") && (isFinite(data4)))){
+validate166.errors = [{instancePath:instancePath+"/event_ts",schemaPath:"common/envelope.schema.json/properties/event_ts/type",keyword:"type",params:{type: "number"}}];
+return false;
+}
+var valid2 = _errs12 === errors;
+}
+else {
+var valid2 = true;
+}
+}
+}
+}
+}
+}
+}
+else {
+validate166.errors = [{instancePath,schemaPath:"common/envelope.schema.json/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
 }
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if(((data.type === undefined) && (missing0 = "type")) || ((data.payload === undefined) && (missing0 = "payload"))){
-validate269.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0}}];
+let missing1;
+if(((data.type === undefined) && (missing1 = "type")) || ((data.payload === undefined) && (missing1 = "payload"))){
+validate166.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing1}}];
 return false;
 }
 else {
 if(data.type !== undefined){
-const _errs2 = errors;
+const _errs14 = errors;
 if("dialout.error" !== data.type){
-validate269.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "dialout.error"}}];
+validate166.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "dialout.error"}}];
 return false;
 }
-var valid1 = _errs2 === errors;
+var valid3 = _errs14 === errors;
 }
 else {
-var valid1 = true;
+var valid3 = true;
 }
-if(valid1){
+if(valid3){
 if(data.payload !== undefined){
-let data1 = data.payload;
-const _errs3 = errors;
-if(!(validate219(data1, {instancePath:instancePath+"/payload",parentData:data,parentDataProperty:"payload",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate219.errors : vErrors.concat(validate219.errors);
-errors = vErrors.length;
+let data6 = data.payload;
+const _errs15 = errors;
+const _errs18 = errors;
+if(errors === _errs18){
+if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
+if(data6.timestamp !== undefined){
+let data7 = data6.timestamp;
+const _errs20 = errors;
+if(!((typeof data7 == "number") && (isFinite(data7)))){
+validate166.errors = [{instancePath:instancePath+"/payload/timestamp",schemaPath:"common/dialout.schema.json/properties/timestamp/type",keyword:"type",params:{type: "number"}}];
+return false;
 }
-if(errors === _errs3){
-if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
-if(data1.error_msg !== undefined){
-if(typeof data1.error_msg !== "string"){
-validate269.errors = [{instancePath:instancePath+"/payload/error_msg",schemaPath:"#/properties/payload/properties/error_msg/type",keyword:"type",params:{type: "string"}}];
+var valid6 = _errs20 === errors;
+}
+else {
+var valid6 = true;
+}
+if(valid6){
+if(data6.session_id !== undefined){
+const _errs22 = errors;
+if(typeof data6.session_id !== "string"){
+validate166.errors = [{instancePath:instancePath+"/payload/session_id",schemaPath:"common/dialout.schema.json/properties/session_id/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+var valid6 = _errs22 === errors;
+}
+else {
+var valid6 = true;
+}
+if(valid6){
+if(data6.user_id !== undefined){
+const _errs24 = errors;
+if(typeof data6.user_id !== "string"){
+validate166.errors = [{instancePath:instancePath+"/payload/user_id",schemaPath:"common/dialout.schema.json/properties/user_id/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+var valid6 = _errs24 === errors;
+}
+else {
+var valid6 = true;
+}
+if(valid6){
+if(data6.domain_id !== undefined){
+const _errs26 = errors;
+if(typeof data6.domain_id !== "string"){
+validate166.errors = [{instancePath:instancePath+"/payload/domain_id",schemaPath:"common/dialout.schema.json/properties/domain_id/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+var valid6 = _errs26 === errors;
+}
+else {
+var valid6 = true;
+}
+if(valid6){
+if(data6.room !== undefined){
+const _errs28 = errors;
+if(typeof data6.room !== "string"){
+validate166.errors = [{instancePath:instancePath+"/payload/room",schemaPath:"common/dialout.schema.json/properties/room/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+var valid6 = _errs28 === errors;
+}
+else {
+var valid6 = true;
+}
+}
+}
+}
+}
+}
+else {
+validate166.errors = [{instancePath:instancePath+"/payload",schemaPath:"common/dialout.schema.json/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+}
+if(errors === _errs15){
+if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
+if(data6.error_msg !== undefined){
+if(typeof data6.error_msg !== "string"){
+validate166.errors = [{instancePath:instancePath+"/payload/error_msg",schemaPath:"#/properties/payload/properties/error_msg/type",keyword:"type",params:{type: "string"}}];
 return false;
 }
 }
 }
 else {
-validate269.errors = [{instancePath:instancePath+"/payload",schemaPath:"#/properties/payload/type",keyword:"type",params:{type: "object"}}];
+validate166.errors = [{instancePath:instancePath+"/payload",schemaPath:"#/properties/payload/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-var valid1 = _errs3 === errors;
+var valid3 = _errs15 === errors;
 }
 else {
-var valid1 = true;
+var valid3 = true;
 }
 }
 }
 }
 else {
-validate269.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
+validate166.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate269.errors = vErrors;
+validate166.errors = vErrors;
 return errors === 0;
 }
-validate269.evaluated = {"props":{"type":true,"payload":true,"version":true,"id":true,"event_ts":true},"dynamicProps":false,"dynamicItems":false};
+validate166.evaluated = {"props":{"type":true,"payload":true,"version":true,"id":true,"event_ts":true},"dynamicProps":false,"dynamicItems":false};
 
-export const validateDailyDialoutStoppedEvent = validate272;
-const schema98 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/daily/dialout.stopped.schema.json","type":"object","allOf":[{"$ref":"common/envelope.schema.json"}],"properties":{"type":{"const":"dialout.stopped"},"payload":{"$ref":"common/dialout-call.schema.json"}},"required":["type","payload"]};
+export const validateDailyDialoutStoppedEvent = validate167;
+const schema183 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/daily/dialout.stopped.schema.json","type":"object","allOf":[{"$ref":"common/envelope.schema.json"}],"properties":{"type":{"const":"dialout.stopped"},"payload":{"$ref":"common/dialout-call.schema.json"}},"required":["type","payload"]};
 
-function validate272(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate167(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://confhooks.dev/schemas/daily/dialout.stopped.schema.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate272.evaluated;
+const evaluated0 = validate167.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-if(!(validate221(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate221.errors : vErrors.concat(validate221.errors);
-errors = vErrors.length;
+const _errs2 = errors;
+if(errors === _errs2){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((((((data.version === undefined) && (missing0 = "version")) || ((data.type === undefined) && (missing0 = "type"))) || ((data.id === undefined) && (missing0 = "id"))) || ((data.payload === undefined) && (missing0 = "payload"))) || ((data.event_ts === undefined) && (missing0 = "event_ts"))){
+validate167.errors = [{instancePath,schemaPath:"common/envelope.schema.json/required",keyword:"required",params:{missingProperty: missing0}}];
+return false;
+}
+else {
+if(data.version !== undefined){
+const _errs4 = errors;
+if(typeof data.version !== "string"){
+validate167.errors = [{instancePath:instancePath+"/version",schemaPath:"common/envelope.schema.json/properties/version/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+var valid2 = _errs4 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data.type !== undefined){
+const _errs6 = errors;
+if(typeof data.type !== "string"){
+validate167.errors = [{instancePath:instancePath+"/type",schemaPath:"common/envelope.schema.json/properties/type/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+var valid2 = _errs6 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data.id !== undefined){
+let data2 = data.id;
+const _errs8 = errors;
+if(errors === _errs8){
+if(typeof data2 === "string"){
+if(data2.length < 1){
+validate167.errors = [{instancePath:instancePath+"/id",schemaPath:"common/envelope.schema.json/properties/id/minLength",keyword:"minLength",params:{limit: 1}}];
+return false;
+}
+}
+else {
+validate167.errors = [{instancePath:instancePath+"/id",schemaPath:"common/envelope.schema.json/properties/id/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+}
+var valid2 = _errs8 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data.payload !== undefined){
+let data3 = data.payload;
+const _errs10 = errors;
+if(!(data3 && typeof data3 == "object" && !Array.isArray(data3))){
+validate167.errors = [{instancePath:instancePath+"/payload",schemaPath:"common/envelope.schema.json/properties/payload/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+var valid2 = _errs10 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data.event_ts !== undefined){
+let data4 = data.event_ts;
+const _errs12 = errors;
+if(!((typeof data4 == "number") && (isFinite(data4)))){
+validate167.errors = [{instancePath:instancePath+"/event_ts",schemaPath:"common/envelope.schema.json/properties/event_ts/type",keyword:"type",params:{type: "number"}}];
+return false;
+}
+var valid2 = _errs12 === errors;
+}
+else {
+var valid2 = true;
+}
+}
+}
+}
+}
+}
+}
+else {
+validate167.errors = [{instancePath,schemaPath:"common/envelope.schema.json/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
 }
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if(((data.type === undefined) && (missing0 = "type")) || ((data.payload === undefined) && (missing0 = "payload"))){
-validate272.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0}}];
+let missing1;
+if(((data.type === undefined) && (missing1 = "type")) || ((data.payload === undefined) && (missing1 = "payload"))){
+validate167.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing1}}];
 return false;
 }
 else {
 if(data.type !== undefined){
-const _errs2 = errors;
+const _errs14 = errors;
 if("dialout.stopped" !== data.type){
-validate272.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "dialout.stopped"}}];
+validate167.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "dialout.stopped"}}];
 return false;
 }
-var valid1 = _errs2 === errors;
+var valid3 = _errs14 === errors;
 }
 else {
-var valid1 = true;
+var valid3 = true;
 }
-if(valid1){
+if(valid3){
 if(data.payload !== undefined){
-const _errs3 = errors;
-if(!(validate218(data.payload, {instancePath:instancePath+"/payload",parentData:data,parentDataProperty:"payload",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate218.errors : vErrors.concat(validate218.errors);
+const _errs15 = errors;
+if(!(validate134(data.payload, {instancePath:instancePath+"/payload",parentData:data,parentDataProperty:"payload",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate134.errors : vErrors.concat(validate134.errors);
 errors = vErrors.length;
 }
-var valid1 = _errs3 === errors;
+var valid3 = _errs15 === errors;
 }
 else {
-var valid1 = true;
+var valid3 = true;
 }
 }
 }
 }
 else {
-validate272.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
+validate167.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate272.errors = vErrors;
+validate167.errors = vErrors;
 return errors === 0;
 }
-validate272.evaluated = {"props":{"type":true,"payload":true,"version":true,"id":true,"event_ts":true},"dynamicProps":false,"dynamicItems":false};
+validate167.evaluated = {"props":{"type":true,"payload":true,"version":true,"id":true,"event_ts":true},"dynamicProps":false,"dynamicItems":false};
 
-export const validateDailyDialoutWarningEvent = validate275;
-const schema99 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/daily/dialout.warning.schema.json","type":"object","allOf":[{"$ref":"common/envelope.schema.json"}],"properties":{"type":{"const":"dialout.warning"},"payload":{"$ref":"common/dialout-call.schema.json"}},"required":["type","payload"]};
+export const validateDailyDialoutWarningEvent = validate169;
+const schema185 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/daily/dialout.warning.schema.json","type":"object","allOf":[{"$ref":"common/envelope.schema.json"}],"properties":{"type":{"const":"dialout.warning"},"payload":{"$ref":"common/dialout-call.schema.json"}},"required":["type","payload"]};
 
-function validate275(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate169(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://confhooks.dev/schemas/daily/dialout.warning.schema.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate275.evaluated;
+const evaluated0 = validate169.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-if(!(validate221(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate221.errors : vErrors.concat(validate221.errors);
-errors = vErrors.length;
+const _errs2 = errors;
+if(errors === _errs2){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((((((data.version === undefined) && (missing0 = "version")) || ((data.type === undefined) && (missing0 = "type"))) || ((data.id === undefined) && (missing0 = "id"))) || ((data.payload === undefined) && (missing0 = "payload"))) || ((data.event_ts === undefined) && (missing0 = "event_ts"))){
+validate169.errors = [{instancePath,schemaPath:"common/envelope.schema.json/required",keyword:"required",params:{missingProperty: missing0}}];
+return false;
+}
+else {
+if(data.version !== undefined){
+const _errs4 = errors;
+if(typeof data.version !== "string"){
+validate169.errors = [{instancePath:instancePath+"/version",schemaPath:"common/envelope.schema.json/properties/version/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+var valid2 = _errs4 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data.type !== undefined){
+const _errs6 = errors;
+if(typeof data.type !== "string"){
+validate169.errors = [{instancePath:instancePath+"/type",schemaPath:"common/envelope.schema.json/properties/type/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+var valid2 = _errs6 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data.id !== undefined){
+let data2 = data.id;
+const _errs8 = errors;
+if(errors === _errs8){
+if(typeof data2 === "string"){
+if(data2.length < 1){
+validate169.errors = [{instancePath:instancePath+"/id",schemaPath:"common/envelope.schema.json/properties/id/minLength",keyword:"minLength",params:{limit: 1}}];
+return false;
+}
+}
+else {
+validate169.errors = [{instancePath:instancePath+"/id",schemaPath:"common/envelope.schema.json/properties/id/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+}
+var valid2 = _errs8 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data.payload !== undefined){
+let data3 = data.payload;
+const _errs10 = errors;
+if(!(data3 && typeof data3 == "object" && !Array.isArray(data3))){
+validate169.errors = [{instancePath:instancePath+"/payload",schemaPath:"common/envelope.schema.json/properties/payload/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+var valid2 = _errs10 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data.event_ts !== undefined){
+let data4 = data.event_ts;
+const _errs12 = errors;
+if(!((typeof data4 == "number") && (isFinite(data4)))){
+validate169.errors = [{instancePath:instancePath+"/event_ts",schemaPath:"common/envelope.schema.json/properties/event_ts/type",keyword:"type",params:{type: "number"}}];
+return false;
+}
+var valid2 = _errs12 === errors;
+}
+else {
+var valid2 = true;
+}
+}
+}
+}
+}
+}
+}
+else {
+validate169.errors = [{instancePath,schemaPath:"common/envelope.schema.json/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
 }
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if(((data.type === undefined) && (missing0 = "type")) || ((data.payload === undefined) && (missing0 = "payload"))){
-validate275.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0}}];
+let missing1;
+if(((data.type === undefined) && (missing1 = "type")) || ((data.payload === undefined) && (missing1 = "payload"))){
+validate169.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing1}}];
 return false;
 }
 else {
 if(data.type !== undefined){
-const _errs2 = errors;
+const _errs14 = errors;
 if("dialout.warning" !== data.type){
-validate275.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "dialout.warning"}}];
+validate169.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "dialout.warning"}}];
 return false;
 }
-var valid1 = _errs2 === errors;
+var valid3 = _errs14 === errors;
 }
 else {
-var valid1 = true;
+var valid3 = true;
 }
-if(valid1){
+if(valid3){
 if(data.payload !== undefined){
-const _errs3 = errors;
-if(!(validate218(data.payload, {instancePath:instancePath+"/payload",parentData:data,parentDataProperty:"payload",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate218.errors : vErrors.concat(validate218.errors);
+const _errs15 = errors;
+if(!(validate134(data.payload, {instancePath:instancePath+"/payload",parentData:data,parentDataProperty:"payload",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate134.errors : vErrors.concat(validate134.errors);
 errors = vErrors.length;
 }
-var valid1 = _errs3 === errors;
+var valid3 = _errs15 === errors;
 }
 else {
-var valid1 = true;
+var valid3 = true;
 }
 }
 }
 }
 else {
-validate275.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
+validate169.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate275.errors = vErrors;
+validate169.errors = vErrors;
 return errors === 0;
 }
-validate275.evaluated = {"props":{"type":true,"payload":true,"version":true,"id":true,"event_ts":true},"dynamicProps":false,"dynamicItems":false};
+validate169.evaluated = {"props":{"type":true,"payload":true,"version":true,"id":true,"event_ts":true},"dynamicProps":false,"dynamicItems":false};
 
-export const validateDailyMeetingEndedEvent = validate278;
-const schema100 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/daily/meeting.ended.schema.json","type":"object","allOf":[{"$ref":"common/envelope.schema.json"}],"properties":{"type":{"const":"meeting.ended"},"payload":{"type":"object","allOf":[{"$ref":"common/meeting.schema.json"}],"properties":{"end_ts":{"type":"number"}},"required":["end_ts"]}},"required":["type","payload"]};
-const schema79 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/daily/common/meeting.schema.json","type":"object","properties":{"start_ts":{"type":"number"},"meeting_id":{"type":"string"},"room":{"type":"string"}},"required":["start_ts","meeting_id","room"]};
+export const validateDailyMeetingEndedEvent = validate171;
+const schema187 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/daily/meeting.ended.schema.json","type":"object","allOf":[{"$ref":"common/envelope.schema.json"}],"properties":{"type":{"const":"meeting.ended"},"payload":{"type":"object","allOf":[{"$ref":"common/meeting.schema.json"}],"properties":{"end_ts":{"type":"number"}},"required":["end_ts"]}},"required":["type","payload"]};
+const schema144 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/daily/common/meeting.schema.json","type":"object","properties":{"start_ts":{"type":"number"},"meeting_id":{"type":"string"},"room":{"type":"string"}},"required":["start_ts","meeting_id","room"]};
 
-function validate223(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="https://confhooks.dev/schemas/daily/common/meeting.schema.json" */;
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate223.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if((((data.start_ts === undefined) && (missing0 = "start_ts")) || ((data.meeting_id === undefined) && (missing0 = "meeting_id"))) || ((data.room === undefined) && (missing0 = "room"))){
-validate223.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0}}];
-return false;
-}
-else {
-if(data.start_ts !== undefined){
-let data0 = data.start_ts;
-const _errs1 = errors;
-if(!((typeof data0 == "number") && (isFinite(data0)))){
-validate223.errors = [{instancePath:instancePath+"/start_ts",schemaPath:"#/properties/start_ts/type",keyword:"type",params:{type: "number"}}];
-return false;
-}
-var valid0 = _errs1 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.meeting_id !== undefined){
-const _errs3 = errors;
-if(typeof data.meeting_id !== "string"){
-validate223.errors = [{instancePath:instancePath+"/meeting_id",schemaPath:"#/properties/meeting_id/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-var valid0 = _errs3 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.room !== undefined){
-const _errs5 = errors;
-if(typeof data.room !== "string"){
-validate223.errors = [{instancePath:instancePath+"/room",schemaPath:"#/properties/room/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-var valid0 = _errs5 === errors;
-}
-else {
-var valid0 = true;
-}
-}
-}
-}
-}
-else {
-validate223.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-}
-validate223.errors = vErrors;
-return errors === 0;
-}
-validate223.evaluated = {"props":{"start_ts":true,"meeting_id":true,"room":true},"dynamicProps":false,"dynamicItems":false};
-
-function validate278(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate171(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://confhooks.dev/schemas/daily/meeting.ended.schema.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate278.evaluated;
+const evaluated0 = validate171.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-if(!(validate221(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate221.errors : vErrors.concat(validate221.errors);
-errors = vErrors.length;
+const _errs2 = errors;
+if(errors === _errs2){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((((((data.version === undefined) && (missing0 = "version")) || ((data.type === undefined) && (missing0 = "type"))) || ((data.id === undefined) && (missing0 = "id"))) || ((data.payload === undefined) && (missing0 = "payload"))) || ((data.event_ts === undefined) && (missing0 = "event_ts"))){
+validate171.errors = [{instancePath,schemaPath:"common/envelope.schema.json/required",keyword:"required",params:{missingProperty: missing0}}];
+return false;
+}
+else {
+if(data.version !== undefined){
+const _errs4 = errors;
+if(typeof data.version !== "string"){
+validate171.errors = [{instancePath:instancePath+"/version",schemaPath:"common/envelope.schema.json/properties/version/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+var valid2 = _errs4 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data.type !== undefined){
+const _errs6 = errors;
+if(typeof data.type !== "string"){
+validate171.errors = [{instancePath:instancePath+"/type",schemaPath:"common/envelope.schema.json/properties/type/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+var valid2 = _errs6 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data.id !== undefined){
+let data2 = data.id;
+const _errs8 = errors;
+if(errors === _errs8){
+if(typeof data2 === "string"){
+if(data2.length < 1){
+validate171.errors = [{instancePath:instancePath+"/id",schemaPath:"common/envelope.schema.json/properties/id/minLength",keyword:"minLength",params:{limit: 1}}];
+return false;
+}
+}
+else {
+validate171.errors = [{instancePath:instancePath+"/id",schemaPath:"common/envelope.schema.json/properties/id/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+}
+var valid2 = _errs8 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data.payload !== undefined){
+let data3 = data.payload;
+const _errs10 = errors;
+if(!(data3 && typeof data3 == "object" && !Array.isArray(data3))){
+validate171.errors = [{instancePath:instancePath+"/payload",schemaPath:"common/envelope.schema.json/properties/payload/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+var valid2 = _errs10 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data.event_ts !== undefined){
+let data4 = data.event_ts;
+const _errs12 = errors;
+if(!((typeof data4 == "number") && (isFinite(data4)))){
+validate171.errors = [{instancePath:instancePath+"/event_ts",schemaPath:"common/envelope.schema.json/properties/event_ts/type",keyword:"type",params:{type: "number"}}];
+return false;
+}
+var valid2 = _errs12 === errors;
+}
+else {
+var valid2 = true;
+}
+}
+}
+}
+}
+}
+}
+else {
+validate171.errors = [{instancePath,schemaPath:"common/envelope.schema.json/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
 }
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if(((data.type === undefined) && (missing0 = "type")) || ((data.payload === undefined) && (missing0 = "payload"))){
-validate278.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0}}];
+let missing1;
+if(((data.type === undefined) && (missing1 = "type")) || ((data.payload === undefined) && (missing1 = "payload"))){
+validate171.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing1}}];
 return false;
 }
 else {
 if(data.type !== undefined){
-const _errs2 = errors;
+const _errs14 = errors;
 if("meeting.ended" !== data.type){
-validate278.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "meeting.ended"}}];
+validate171.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "meeting.ended"}}];
 return false;
 }
-var valid1 = _errs2 === errors;
+var valid3 = _errs14 === errors;
 }
 else {
-var valid1 = true;
+var valid3 = true;
 }
-if(valid1){
+if(valid3){
 if(data.payload !== undefined){
-let data1 = data.payload;
-const _errs3 = errors;
-if(!(validate223(data1, {instancePath:instancePath+"/payload",parentData:data,parentDataProperty:"payload",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate223.errors : vErrors.concat(validate223.errors);
-errors = vErrors.length;
-}
-if(errors === _errs3){
-if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
-let missing1;
-if((data1.end_ts === undefined) && (missing1 = "end_ts")){
-validate278.errors = [{instancePath:instancePath+"/payload",schemaPath:"#/properties/payload/required",keyword:"required",params:{missingProperty: missing1}}];
+let data6 = data.payload;
+const _errs15 = errors;
+const _errs18 = errors;
+if(errors === _errs18){
+if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
+let missing2;
+if((((data6.start_ts === undefined) && (missing2 = "start_ts")) || ((data6.meeting_id === undefined) && (missing2 = "meeting_id"))) || ((data6.room === undefined) && (missing2 = "room"))){
+validate171.errors = [{instancePath:instancePath+"/payload",schemaPath:"common/meeting.schema.json/required",keyword:"required",params:{missingProperty: missing2}}];
 return false;
 }
 else {
-if(data1.end_ts !== undefined){
-let data2 = data1.end_ts;
-if(!((typeof data2 == "number") && (isFinite(data2)))){
-validate278.errors = [{instancePath:instancePath+"/payload/end_ts",schemaPath:"#/properties/payload/properties/end_ts/type",keyword:"type",params:{type: "number"}}];
+if(data6.start_ts !== undefined){
+let data7 = data6.start_ts;
+const _errs20 = errors;
+if(!((typeof data7 == "number") && (isFinite(data7)))){
+validate171.errors = [{instancePath:instancePath+"/payload/start_ts",schemaPath:"common/meeting.schema.json/properties/start_ts/type",keyword:"type",params:{type: "number"}}];
+return false;
+}
+var valid6 = _errs20 === errors;
+}
+else {
+var valid6 = true;
+}
+if(valid6){
+if(data6.meeting_id !== undefined){
+const _errs22 = errors;
+if(typeof data6.meeting_id !== "string"){
+validate171.errors = [{instancePath:instancePath+"/payload/meeting_id",schemaPath:"common/meeting.schema.json/properties/meeting_id/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+var valid6 = _errs22 === errors;
+}
+else {
+var valid6 = true;
+}
+if(valid6){
+if(data6.room !== undefined){
+const _errs24 = errors;
+if(typeof data6.room !== "string"){
+validate171.errors = [{instancePath:instancePath+"/payload/room",schemaPath:"common/meeting.schema.json/properties/room/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+var valid6 = _errs24 === errors;
+}
+else {
+var valid6 = true;
+}
+}
+}
+}
+}
+else {
+validate171.errors = [{instancePath:instancePath+"/payload",schemaPath:"common/meeting.schema.json/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+}
+if(errors === _errs15){
+if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
+let missing3;
+if((data6.end_ts === undefined) && (missing3 = "end_ts")){
+validate171.errors = [{instancePath:instancePath+"/payload",schemaPath:"#/properties/payload/required",keyword:"required",params:{missingProperty: missing3}}];
+return false;
+}
+else {
+if(data6.end_ts !== undefined){
+let data10 = data6.end_ts;
+if(!((typeof data10 == "number") && (isFinite(data10)))){
+validate171.errors = [{instancePath:instancePath+"/payload/end_ts",schemaPath:"#/properties/payload/properties/end_ts/type",keyword:"type",params:{type: "number"}}];
 return false;
 }
 }
 }
 }
 else {
-validate278.errors = [{instancePath:instancePath+"/payload",schemaPath:"#/properties/payload/type",keyword:"type",params:{type: "object"}}];
+validate171.errors = [{instancePath:instancePath+"/payload",schemaPath:"#/properties/payload/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-var valid1 = _errs3 === errors;
+var valid3 = _errs15 === errors;
 }
 else {
-var valid1 = true;
+var valid3 = true;
 }
 }
 }
 }
 else {
-validate278.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
+validate171.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate278.errors = vErrors;
+validate171.errors = vErrors;
 return errors === 0;
 }
-validate278.evaluated = {"props":{"type":true,"payload":true,"version":true,"id":true,"event_ts":true},"dynamicProps":false,"dynamicItems":false};
+validate171.evaluated = {"props":{"type":true,"payload":true,"version":true,"id":true,"event_ts":true},"dynamicProps":false,"dynamicItems":false};
 
-export const validateDailyMeetingStartedEvent = validate281;
-const schema101 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/daily/meeting.started.schema.json","type":"object","allOf":[{"$ref":"common/envelope.schema.json"}],"properties":{"type":{"const":"meeting.started"},"payload":{"$ref":"common/meeting.schema.json"}},"required":["type","payload"]};
+export const validateDailyMeetingStartedEvent = validate172;
+const schema190 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/daily/meeting.started.schema.json","type":"object","allOf":[{"$ref":"common/envelope.schema.json"}],"properties":{"type":{"const":"meeting.started"},"payload":{"$ref":"common/meeting.schema.json"}},"required":["type","payload"]};
 
-function validate281(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate172(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://confhooks.dev/schemas/daily/meeting.started.schema.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate281.evaluated;
+const evaluated0 = validate172.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-if(!(validate221(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate221.errors : vErrors.concat(validate221.errors);
-errors = vErrors.length;
+const _errs2 = errors;
+if(errors === _errs2){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((((((data.version === undefined) && (missing0 = "version")) || ((data.type === undefined) && (missing0 = "type"))) || ((data.id === undefined) && (missing0 = "id"))) || ((data.payload === undefined) && (missing0 = "payload"))) || ((data.event_ts === undefined) && (missing0 = "event_ts"))){
+validate172.errors = [{instancePath,schemaPath:"common/envelope.schema.json/required",keyword:"required",params:{missingProperty: missing0}}];
+return false;
+}
+else {
+if(data.version !== undefined){
+const _errs4 = errors;
+if(typeof data.version !== "string"){
+validate172.errors = [{instancePath:instancePath+"/version",schemaPath:"common/envelope.schema.json/properties/version/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+var valid2 = _errs4 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data.type !== undefined){
+const _errs6 = errors;
+if(typeof data.type !== "string"){
+validate172.errors = [{instancePath:instancePath+"/type",schemaPath:"common/envelope.schema.json/properties/type/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+var valid2 = _errs6 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data.id !== undefined){
+let data2 = data.id;
+const _errs8 = errors;
+if(errors === _errs8){
+if(typeof data2 === "string"){
+if(data2.length < 1){
+validate172.errors = [{instancePath:instancePath+"/id",schemaPath:"common/envelope.schema.json/properties/id/minLength",keyword:"minLength",params:{limit: 1}}];
+return false;
+}
+}
+else {
+validate172.errors = [{instancePath:instancePath+"/id",schemaPath:"common/envelope.schema.json/properties/id/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+}
+var valid2 = _errs8 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data.payload !== undefined){
+let data3 = data.payload;
+const _errs10 = errors;
+if(!(data3 && typeof data3 == "object" && !Array.isArray(data3))){
+validate172.errors = [{instancePath:instancePath+"/payload",schemaPath:"common/envelope.schema.json/properties/payload/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+var valid2 = _errs10 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data.event_ts !== undefined){
+let data4 = data.event_ts;
+const _errs12 = errors;
+if(!((typeof data4 == "number") && (isFinite(data4)))){
+validate172.errors = [{instancePath:instancePath+"/event_ts",schemaPath:"common/envelope.schema.json/properties/event_ts/type",keyword:"type",params:{type: "number"}}];
+return false;
+}
+var valid2 = _errs12 === errors;
+}
+else {
+var valid2 = true;
+}
+}
+}
+}
+}
+}
+}
+else {
+validate172.errors = [{instancePath,schemaPath:"common/envelope.schema.json/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
 }
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if(((data.type === undefined) && (missing0 = "type")) || ((data.payload === undefined) && (missing0 = "payload"))){
-validate281.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0}}];
+let missing1;
+if(((data.type === undefined) && (missing1 = "type")) || ((data.payload === undefined) && (missing1 = "payload"))){
+validate172.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing1}}];
 return false;
 }
 else {
 if(data.type !== undefined){
-const _errs2 = errors;
-if("meeting.started" !== data.type){
-validate281.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "meeting.started"}}];
-return false;
-}
-var valid1 = _errs2 === errors;
-}
-else {
-var valid1 = true;
-}
-if(valid1){
-if(data.payload !== undefined){
-const _errs3 = errors;
-if(!(validate223(data.payload, {instancePath:instancePath+"/payload",parentData:data,parentDataProperty:"payload",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate223.errors : vErrors.concat(validate223.errors);
-errors = vErrors.length;
-}
-var valid1 = _errs3 === errors;
-}
-else {
-var valid1 = true;
-}
-}
-}
-}
-else {
-validate281.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-}
-validate281.errors = vErrors;
-return errors === 0;
-}
-validate281.evaluated = {"props":{"type":true,"payload":true,"version":true,"id":true,"event_ts":true},"dynamicProps":false,"dynamicItems":false};
-
-export const validateDailyParticipantJoinedEvent = validate284;
-const schema102 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/daily/participant.joined.schema.json","type":"object","allOf":[{"$ref":"common/envelope.schema.json"}],"properties":{"type":{"const":"participant.joined"},"payload":{"$ref":"common/participant.schema.json"}},"required":["type","payload"]};
-const schema81 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/daily/common/participant.schema.json","type":"object","properties":{"joined_at":{"type":"number"},"session_id":{"type":"string"},"room":{"type":"string"},"user_id":{"type":"string"},"user_name":{"type":"string"},"owner":{"type":"boolean"},"networkQualityState":{"enum":["unknown","good","warning","bad"]},"will_eject_at":{"type":["number","null"]},"permissions":{"$ref":"permissions.schema.json"}},"required":["joined_at","session_id","room"]};
-const schema82 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/daily/common/permissions.schema.json","type":"object","properties":{"hasPresence":{"type":"boolean"},"canSend":{"type":["array","boolean"],"items":{"enum":["video","audio","screenVideo","screenAudio","customVideo","customAudio"]}},"canReceive":{"type":"object","properties":{"base":{"anyOf":[{"type":"boolean"},{"$ref":"receive-media.schema.json"}]},"byUserId":{"type":"object","additionalProperties":{"anyOf":[{"type":"boolean"},{"$ref":"receive-media.schema.json"}]}},"bySessionId":{"type":"object","additionalProperties":{"anyOf":[{"type":"boolean"},{"$ref":"receive-media.schema.json"}]}}}},"canAdmin":{"type":["array","boolean"],"items":{"enum":["participants","streaming","transcription"]}}}};
-const schema83 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/daily/common/receive-media.schema.json","type":"object","properties":{"video":{"type":"boolean"},"audio":{"type":"boolean"},"screenVideo":{"type":"boolean"},"screenAudio":{"type":"boolean"},"customVideo":{"type":"object","additionalProperties":{"type":"boolean"}},"customAudio":{"type":"object","additionalProperties":{"type":"boolean"}}}};
-
-function validate227(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="https://confhooks.dev/schemas/daily/common/receive-media.schema.json" */;
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate227.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.video !== undefined){
-const _errs1 = errors;
-if(typeof data.video !== "boolean"){
-validate227.errors = [{instancePath:instancePath+"/video",schemaPath:"#/properties/video/type",keyword:"type",params:{type: "boolean"}}];
-return false;
-}
-var valid0 = _errs1 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.audio !== undefined){
-const _errs3 = errors;
-if(typeof data.audio !== "boolean"){
-validate227.errors = [{instancePath:instancePath+"/audio",schemaPath:"#/properties/audio/type",keyword:"type",params:{type: "boolean"}}];
-return false;
-}
-var valid0 = _errs3 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.screenVideo !== undefined){
-const _errs5 = errors;
-if(typeof data.screenVideo !== "boolean"){
-validate227.errors = [{instancePath:instancePath+"/screenVideo",schemaPath:"#/properties/screenVideo/type",keyword:"type",params:{type: "boolean"}}];
-return false;
-}
-var valid0 = _errs5 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.screenAudio !== undefined){
-const _errs7 = errors;
-if(typeof data.screenAudio !== "boolean"){
-validate227.errors = [{instancePath:instancePath+"/screenAudio",schemaPath:"#/properties/screenAudio/type",keyword:"type",params:{type: "boolean"}}];
-return false;
-}
-var valid0 = _errs7 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.customVideo !== undefined){
-let data4 = data.customVideo;
-const _errs9 = errors;
-if(errors === _errs9){
-if(data4 && typeof data4 == "object" && !Array.isArray(data4)){
-for(const key0 in data4){
-const _errs12 = errors;
-if(typeof data4[key0] !== "boolean"){
-validate227.errors = [{instancePath:instancePath+"/customVideo/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/customVideo/additionalProperties/type",keyword:"type",params:{type: "boolean"}}];
-return false;
-}
-var valid1 = _errs12 === errors;
-if(!valid1){
-break;
-}
-}
-}
-else {
-validate227.errors = [{instancePath:instancePath+"/customVideo",schemaPath:"#/properties/customVideo/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-}
-var valid0 = _errs9 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.customAudio !== undefined){
-let data6 = data.customAudio;
 const _errs14 = errors;
-if(errors === _errs14){
+if("meeting.started" !== data.type){
+validate172.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "meeting.started"}}];
+return false;
+}
+var valid3 = _errs14 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data.payload !== undefined){
+let data6 = data.payload;
+const _errs15 = errors;
+const _errs16 = errors;
+if(errors === _errs16){
 if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
-for(const key1 in data6){
-const _errs17 = errors;
-if(typeof data6[key1] !== "boolean"){
-validate227.errors = [{instancePath:instancePath+"/customAudio/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/customAudio/additionalProperties/type",keyword:"type",params:{type: "boolean"}}];
+let missing2;
+if((((data6.start_ts === undefined) && (missing2 = "start_ts")) || ((data6.meeting_id === undefined) && (missing2 = "meeting_id"))) || ((data6.room === undefined) && (missing2 = "room"))){
+validate172.errors = [{instancePath:instancePath+"/payload",schemaPath:"common/meeting.schema.json/required",keyword:"required",params:{missingProperty: missing2}}];
 return false;
 }
-var valid2 = _errs17 === errors;
-if(!valid2){
-break;
+else {
+if(data6.start_ts !== undefined){
+let data7 = data6.start_ts;
+const _errs18 = errors;
+if(!((typeof data7 == "number") && (isFinite(data7)))){
+validate172.errors = [{instancePath:instancePath+"/payload/start_ts",schemaPath:"common/meeting.schema.json/properties/start_ts/type",keyword:"type",params:{type: "number"}}];
+return false;
+}
+var valid5 = _errs18 === errors;
+}
+else {
+var valid5 = true;
+}
+if(valid5){
+if(data6.meeting_id !== undefined){
+const _errs20 = errors;
+if(typeof data6.meeting_id !== "string"){
+validate172.errors = [{instancePath:instancePath+"/payload/meeting_id",schemaPath:"common/meeting.schema.json/properties/meeting_id/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+var valid5 = _errs20 === errors;
+}
+else {
+var valid5 = true;
+}
+if(valid5){
+if(data6.room !== undefined){
+const _errs22 = errors;
+if(typeof data6.room !== "string"){
+validate172.errors = [{instancePath:instancePath+"/payload/room",schemaPath:"common/meeting.schema.json/properties/room/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+var valid5 = _errs22 === errors;
+}
+else {
+var valid5 = true;
+}
+}
 }
 }
 }
 else {
-validate227.errors = [{instancePath:instancePath+"/customAudio",schemaPath:"#/properties/customAudio/type",keyword:"type",params:{type: "object"}}];
+validate172.errors = [{instancePath:instancePath+"/payload",schemaPath:"common/meeting.schema.json/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-var valid0 = _errs14 === errors;
+var valid3 = _errs15 === errors;
 }
 else {
-var valid0 = true;
-}
-}
-}
+var valid3 = true;
 }
 }
 }
 }
 else {
-validate227.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
+validate172.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate227.errors = vErrors;
+validate172.errors = vErrors;
 return errors === 0;
 }
-validate227.evaluated = {"props":{"video":true,"audio":true,"screenVideo":true,"screenAudio":true,"customVideo":true,"customAudio":true},"dynamicProps":false,"dynamicItems":false};
+validate172.evaluated = {"props":{"type":true,"payload":true,"version":true,"id":true,"event_ts":true},"dynamicProps":false,"dynamicItems":false};
 
-function validate226(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+export const validateDailyParticipantJoinedEvent = validate173;
+const schema193 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/daily/participant.joined.schema.json","type":"object","allOf":[{"$ref":"common/envelope.schema.json"}],"properties":{"type":{"const":"participant.joined"},"payload":{"$ref":"common/participant.schema.json"}},"required":["type","payload"]};
+const schema146 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/daily/common/participant.schema.json","type":"object","properties":{"joined_at":{"type":"number"},"session_id":{"type":"string"},"room":{"type":"string"},"user_id":{"type":"string"},"user_name":{"type":"string"},"owner":{"type":"boolean"},"networkQualityState":{"enum":["unknown","good","warning","bad"]},"will_eject_at":{"type":["number","null"]},"permissions":{"$ref":"permissions.schema.json"}},"required":["joined_at","session_id","room"]};
+const schema147 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/daily/common/permissions.schema.json","type":"object","properties":{"hasPresence":{"type":"boolean"},"canSend":{"type":["array","boolean"],"items":{"enum":["video","audio","screenVideo","screenAudio","customVideo","customAudio"]}},"canReceive":{"type":"object","properties":{"base":{"anyOf":[{"type":"boolean"},{"$ref":"receive-media.schema.json"}]},"byUserId":{"type":"object","additionalProperties":{"anyOf":[{"type":"boolean"},{"$ref":"receive-media.schema.json"}]}},"bySessionId":{"type":"object","additionalProperties":{"anyOf":[{"type":"boolean"},{"$ref":"receive-media.schema.json"}]}}}},"canAdmin":{"type":["array","boolean"],"items":{"enum":["participants","streaming","transcription"]}}}};
+const schema148 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/daily/common/receive-media.schema.json","type":"object","properties":{"video":{"type":"boolean"},"audio":{"type":"boolean"},"screenVideo":{"type":"boolean"},"screenAudio":{"type":"boolean"},"customVideo":{"type":"object","additionalProperties":{"type":"boolean"}},"customAudio":{"type":"object","additionalProperties":{"type":"boolean"}}}};
+
+function validate141(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://confhooks.dev/schemas/daily/common/permissions.schema.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate226.evaluated;
+const evaluated0 = validate141.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -2088,7 +3374,7 @@ if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.hasPresence !== undefined){
 const _errs1 = errors;
 if(typeof data.hasPresence !== "boolean"){
-validate226.errors = [{instancePath:instancePath+"/hasPresence",schemaPath:"#/properties/hasPresence/type",keyword:"type",params:{type: "boolean"}}];
+validate141.errors = [{instancePath:instancePath+"/hasPresence",schemaPath:"#/properties/hasPresence/type",keyword:"type",params:{type: "boolean"}}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -2101,7 +3387,7 @@ if(data.canSend !== undefined){
 let data1 = data.canSend;
 const _errs3 = errors;
 if((!(Array.isArray(data1))) && (typeof data1 !== "boolean")){
-validate226.errors = [{instancePath:instancePath+"/canSend",schemaPath:"#/properties/canSend/type",keyword:"type",params:{type: schema82.properties.canSend.type}}];
+validate141.errors = [{instancePath:instancePath+"/canSend",schemaPath:"#/properties/canSend/type",keyword:"type",params:{type: schema147.properties.canSend.type}}];
 return false;
 }
 if(errors === _errs3){
@@ -2112,7 +3398,7 @@ for(let i0=0; i0<len0; i0++){
 let data2 = data1[i0];
 const _errs5 = errors;
 if(!((((((data2 === "video") || (data2 === "audio")) || (data2 === "screenVideo")) || (data2 === "screenAudio")) || (data2 === "customVideo")) || (data2 === "customAudio"))){
-validate226.errors = [{instancePath:instancePath+"/canSend/" + i0,schemaPath:"#/properties/canSend/items/enum",keyword:"enum",params:{allowedValues: schema82.properties.canSend.items.enum}}];
+validate141.errors = [{instancePath:instancePath+"/canSend/" + i0,schemaPath:"#/properties/canSend/items/enum",keyword:"enum",params:{allowedValues: schema147.properties.canSend.items.enum}}];
 return false;
 }
 var valid1 = _errs5 === errors;
@@ -2152,9 +3438,176 @@ errors++;
 var _valid0 = _errs10 === errors;
 valid3 = valid3 || _valid0;
 const _errs12 = errors;
-if(!(validate227(data4, {instancePath:instancePath+"/canReceive/base",parentData:data3,parentDataProperty:"base",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate227.errors : vErrors.concat(validate227.errors);
-errors = vErrors.length;
+const _errs13 = errors;
+if(errors === _errs13){
+if(data4 && typeof data4 == "object" && !Array.isArray(data4)){
+if(data4.video !== undefined){
+const _errs15 = errors;
+if(typeof data4.video !== "boolean"){
+const err1 = {instancePath:instancePath+"/canReceive/base/video",schemaPath:"receive-media.schema.json/properties/video/type",keyword:"type",params:{type: "boolean"}};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+var valid5 = _errs15 === errors;
+}
+else {
+var valid5 = true;
+}
+if(valid5){
+if(data4.audio !== undefined){
+const _errs17 = errors;
+if(typeof data4.audio !== "boolean"){
+const err2 = {instancePath:instancePath+"/canReceive/base/audio",schemaPath:"receive-media.schema.json/properties/audio/type",keyword:"type",params:{type: "boolean"}};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+var valid5 = _errs17 === errors;
+}
+else {
+var valid5 = true;
+}
+if(valid5){
+if(data4.screenVideo !== undefined){
+const _errs19 = errors;
+if(typeof data4.screenVideo !== "boolean"){
+const err3 = {instancePath:instancePath+"/canReceive/base/screenVideo",schemaPath:"receive-media.schema.json/properties/screenVideo/type",keyword:"type",params:{type: "boolean"}};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+var valid5 = _errs19 === errors;
+}
+else {
+var valid5 = true;
+}
+if(valid5){
+if(data4.screenAudio !== undefined){
+const _errs21 = errors;
+if(typeof data4.screenAudio !== "boolean"){
+const err4 = {instancePath:instancePath+"/canReceive/base/screenAudio",schemaPath:"receive-media.schema.json/properties/screenAudio/type",keyword:"type",params:{type: "boolean"}};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+var valid5 = _errs21 === errors;
+}
+else {
+var valid5 = true;
+}
+if(valid5){
+if(data4.customVideo !== undefined){
+let data9 = data4.customVideo;
+const _errs23 = errors;
+if(errors === _errs23){
+if(data9 && typeof data9 == "object" && !Array.isArray(data9)){
+for(const key0 in data9){
+const _errs26 = errors;
+if(typeof data9[key0] !== "boolean"){
+const err5 = {instancePath:instancePath+"/canReceive/base/customVideo/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"receive-media.schema.json/properties/customVideo/additionalProperties/type",keyword:"type",params:{type: "boolean"}};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+var valid6 = _errs26 === errors;
+if(!valid6){
+break;
+}
+}
+}
+else {
+const err6 = {instancePath:instancePath+"/canReceive/base/customVideo",schemaPath:"receive-media.schema.json/properties/customVideo/type",keyword:"type",params:{type: "object"}};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+}
+var valid5 = _errs23 === errors;
+}
+else {
+var valid5 = true;
+}
+if(valid5){
+if(data4.customAudio !== undefined){
+let data11 = data4.customAudio;
+const _errs28 = errors;
+if(errors === _errs28){
+if(data11 && typeof data11 == "object" && !Array.isArray(data11)){
+for(const key1 in data11){
+const _errs31 = errors;
+if(typeof data11[key1] !== "boolean"){
+const err7 = {instancePath:instancePath+"/canReceive/base/customAudio/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"receive-media.schema.json/properties/customAudio/additionalProperties/type",keyword:"type",params:{type: "boolean"}};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+var valid7 = _errs31 === errors;
+if(!valid7){
+break;
+}
+}
+}
+else {
+const err8 = {instancePath:instancePath+"/canReceive/base/customAudio",schemaPath:"receive-media.schema.json/properties/customAudio/type",keyword:"type",params:{type: "object"}};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+}
+var valid5 = _errs28 === errors;
+}
+else {
+var valid5 = true;
+}
+}
+}
+}
+}
+}
+}
+else {
+const err9 = {instancePath:instancePath+"/canReceive/base",schemaPath:"receive-media.schema.json/type",keyword:"type",params:{type: "object"}};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
 }
 var _valid0 = _errs12 === errors;
 valid3 = valid3 || _valid0;
@@ -2168,15 +3621,15 @@ props0.customVideo = true;
 props0.customAudio = true;
 }
 if(!valid3){
-const err1 = {instancePath:instancePath+"/canReceive/base",schemaPath:"#/properties/canReceive/properties/base/anyOf",keyword:"anyOf",params:{}};
+const err10 = {instancePath:instancePath+"/canReceive/base",schemaPath:"#/properties/canReceive/properties/base/anyOf",keyword:"anyOf",params:{}};
 if(vErrors === null){
-vErrors = [err1];
+vErrors = [err10];
 }
 else {
-vErrors.push(err1);
+vErrors.push(err10);
 }
 errors++;
-validate226.errors = vErrors;
+validate141.errors = vErrors;
 return false;
 }
 else {
@@ -2197,35 +3650,202 @@ var valid2 = true;
 }
 if(valid2){
 if(data3.byUserId !== undefined){
-let data5 = data3.byUserId;
-const _errs13 = errors;
-if(errors === _errs13){
-if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
-for(const key0 in data5){
-let data6 = data5[key0];
-const _errs16 = errors;
-const _errs17 = errors;
-let valid5 = false;
-const _errs18 = errors;
-if(typeof data6 !== "boolean"){
-const err2 = {instancePath:instancePath+"/canReceive/byUserId/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/canReceive/properties/byUserId/additionalProperties/anyOf/0/type",keyword:"type",params:{type: "boolean"}};
+let data13 = data3.byUserId;
+const _errs33 = errors;
+if(errors === _errs33){
+if(data13 && typeof data13 == "object" && !Array.isArray(data13)){
+for(const key2 in data13){
+let data14 = data13[key2];
+const _errs36 = errors;
+const _errs37 = errors;
+let valid9 = false;
+const _errs38 = errors;
+if(typeof data14 !== "boolean"){
+const err11 = {instancePath:instancePath+"/canReceive/byUserId/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/canReceive/properties/byUserId/additionalProperties/anyOf/0/type",keyword:"type",params:{type: "boolean"}};
 if(vErrors === null){
-vErrors = [err2];
+vErrors = [err11];
 }
 else {
-vErrors.push(err2);
+vErrors.push(err11);
 }
 errors++;
 }
-var _valid1 = _errs18 === errors;
-valid5 = valid5 || _valid1;
-const _errs20 = errors;
-if(!(validate227(data6, {instancePath:instancePath+"/canReceive/byUserId/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),parentData:data5,parentDataProperty:key0,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate227.errors : vErrors.concat(validate227.errors);
-errors = vErrors.length;
+var _valid1 = _errs38 === errors;
+valid9 = valid9 || _valid1;
+const _errs40 = errors;
+const _errs41 = errors;
+if(errors === _errs41){
+if(data14 && typeof data14 == "object" && !Array.isArray(data14)){
+if(data14.video !== undefined){
+const _errs43 = errors;
+if(typeof data14.video !== "boolean"){
+const err12 = {instancePath:instancePath+"/canReceive/byUserId/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/video",schemaPath:"receive-media.schema.json/properties/video/type",keyword:"type",params:{type: "boolean"}};
+if(vErrors === null){
+vErrors = [err12];
 }
-var _valid1 = _errs20 === errors;
-valid5 = valid5 || _valid1;
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+var valid11 = _errs43 === errors;
+}
+else {
+var valid11 = true;
+}
+if(valid11){
+if(data14.audio !== undefined){
+const _errs45 = errors;
+if(typeof data14.audio !== "boolean"){
+const err13 = {instancePath:instancePath+"/canReceive/byUserId/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/audio",schemaPath:"receive-media.schema.json/properties/audio/type",keyword:"type",params:{type: "boolean"}};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+var valid11 = _errs45 === errors;
+}
+else {
+var valid11 = true;
+}
+if(valid11){
+if(data14.screenVideo !== undefined){
+const _errs47 = errors;
+if(typeof data14.screenVideo !== "boolean"){
+const err14 = {instancePath:instancePath+"/canReceive/byUserId/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/screenVideo",schemaPath:"receive-media.schema.json/properties/screenVideo/type",keyword:"type",params:{type: "boolean"}};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
+}
+errors++;
+}
+var valid11 = _errs47 === errors;
+}
+else {
+var valid11 = true;
+}
+if(valid11){
+if(data14.screenAudio !== undefined){
+const _errs49 = errors;
+if(typeof data14.screenAudio !== "boolean"){
+const err15 = {instancePath:instancePath+"/canReceive/byUserId/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/screenAudio",schemaPath:"receive-media.schema.json/properties/screenAudio/type",keyword:"type",params:{type: "boolean"}};
+if(vErrors === null){
+vErrors = [err15];
+}
+else {
+vErrors.push(err15);
+}
+errors++;
+}
+var valid11 = _errs49 === errors;
+}
+else {
+var valid11 = true;
+}
+if(valid11){
+if(data14.customVideo !== undefined){
+let data19 = data14.customVideo;
+const _errs51 = errors;
+if(errors === _errs51){
+if(data19 && typeof data19 == "object" && !Array.isArray(data19)){
+for(const key3 in data19){
+const _errs54 = errors;
+if(typeof data19[key3] !== "boolean"){
+const err16 = {instancePath:instancePath+"/canReceive/byUserId/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/customVideo/" + key3.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"receive-media.schema.json/properties/customVideo/additionalProperties/type",keyword:"type",params:{type: "boolean"}};
+if(vErrors === null){
+vErrors = [err16];
+}
+else {
+vErrors.push(err16);
+}
+errors++;
+}
+var valid12 = _errs54 === errors;
+if(!valid12){
+break;
+}
+}
+}
+else {
+const err17 = {instancePath:instancePath+"/canReceive/byUserId/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/customVideo",schemaPath:"receive-media.schema.json/properties/customVideo/type",keyword:"type",params:{type: "object"}};
+if(vErrors === null){
+vErrors = [err17];
+}
+else {
+vErrors.push(err17);
+}
+errors++;
+}
+}
+var valid11 = _errs51 === errors;
+}
+else {
+var valid11 = true;
+}
+if(valid11){
+if(data14.customAudio !== undefined){
+let data21 = data14.customAudio;
+const _errs56 = errors;
+if(errors === _errs56){
+if(data21 && typeof data21 == "object" && !Array.isArray(data21)){
+for(const key4 in data21){
+const _errs59 = errors;
+if(typeof data21[key4] !== "boolean"){
+const err18 = {instancePath:instancePath+"/canReceive/byUserId/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/customAudio/" + key4.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"receive-media.schema.json/properties/customAudio/additionalProperties/type",keyword:"type",params:{type: "boolean"}};
+if(vErrors === null){
+vErrors = [err18];
+}
+else {
+vErrors.push(err18);
+}
+errors++;
+}
+var valid13 = _errs59 === errors;
+if(!valid13){
+break;
+}
+}
+}
+else {
+const err19 = {instancePath:instancePath+"/canReceive/byUserId/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/customAudio",schemaPath:"receive-media.schema.json/properties/customAudio/type",keyword:"type",params:{type: "object"}};
+if(vErrors === null){
+vErrors = [err19];
+}
+else {
+vErrors.push(err19);
+}
+errors++;
+}
+}
+var valid11 = _errs56 === errors;
+}
+else {
+var valid11 = true;
+}
+}
+}
+}
+}
+}
+}
+else {
+const err20 = {instancePath:instancePath+"/canReceive/byUserId/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"receive-media.schema.json/type",keyword:"type",params:{type: "object"}};
+if(vErrors === null){
+vErrors = [err20];
+}
+else {
+vErrors.push(err20);
+}
+errors++;
+}
+}
+var _valid1 = _errs40 === errors;
+valid9 = valid9 || _valid1;
 if(_valid1){
 var props1 = {};
 props1.video = true;
@@ -2235,76 +3855,243 @@ props1.screenAudio = true;
 props1.customVideo = true;
 props1.customAudio = true;
 }
-if(!valid5){
-const err3 = {instancePath:instancePath+"/canReceive/byUserId/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/canReceive/properties/byUserId/additionalProperties/anyOf",keyword:"anyOf",params:{}};
+if(!valid9){
+const err21 = {instancePath:instancePath+"/canReceive/byUserId/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/canReceive/properties/byUserId/additionalProperties/anyOf",keyword:"anyOf",params:{}};
 if(vErrors === null){
-vErrors = [err3];
+vErrors = [err21];
 }
 else {
-vErrors.push(err3);
+vErrors.push(err21);
 }
 errors++;
-validate226.errors = vErrors;
+validate141.errors = vErrors;
 return false;
 }
 else {
-errors = _errs17;
+errors = _errs37;
 if(vErrors !== null){
-if(_errs17){
-vErrors.length = _errs17;
+if(_errs37){
+vErrors.length = _errs37;
 }
 else {
 vErrors = null;
 }
 }
 }
-var valid4 = _errs16 === errors;
-if(!valid4){
+var valid8 = _errs36 === errors;
+if(!valid8){
 break;
 }
 }
 }
 else {
-validate226.errors = [{instancePath:instancePath+"/canReceive/byUserId",schemaPath:"#/properties/canReceive/properties/byUserId/type",keyword:"type",params:{type: "object"}}];
+validate141.errors = [{instancePath:instancePath+"/canReceive/byUserId",schemaPath:"#/properties/canReceive/properties/byUserId/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-var valid2 = _errs13 === errors;
+var valid2 = _errs33 === errors;
 }
 else {
 var valid2 = true;
 }
 if(valid2){
 if(data3.bySessionId !== undefined){
-let data7 = data3.bySessionId;
-const _errs21 = errors;
-if(errors === _errs21){
-if(data7 && typeof data7 == "object" && !Array.isArray(data7)){
-for(const key1 in data7){
-let data8 = data7[key1];
-const _errs24 = errors;
-const _errs25 = errors;
-let valid7 = false;
-const _errs26 = errors;
-if(typeof data8 !== "boolean"){
-const err4 = {instancePath:instancePath+"/canReceive/bySessionId/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/canReceive/properties/bySessionId/additionalProperties/anyOf/0/type",keyword:"type",params:{type: "boolean"}};
+let data23 = data3.bySessionId;
+const _errs61 = errors;
+if(errors === _errs61){
+if(data23 && typeof data23 == "object" && !Array.isArray(data23)){
+for(const key5 in data23){
+let data24 = data23[key5];
+const _errs64 = errors;
+const _errs65 = errors;
+let valid15 = false;
+const _errs66 = errors;
+if(typeof data24 !== "boolean"){
+const err22 = {instancePath:instancePath+"/canReceive/bySessionId/" + key5.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/canReceive/properties/bySessionId/additionalProperties/anyOf/0/type",keyword:"type",params:{type: "boolean"}};
 if(vErrors === null){
-vErrors = [err4];
+vErrors = [err22];
 }
 else {
-vErrors.push(err4);
+vErrors.push(err22);
 }
 errors++;
 }
-var _valid2 = _errs26 === errors;
-valid7 = valid7 || _valid2;
-const _errs28 = errors;
-if(!(validate227(data8, {instancePath:instancePath+"/canReceive/bySessionId/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),parentData:data7,parentDataProperty:key1,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate227.errors : vErrors.concat(validate227.errors);
-errors = vErrors.length;
+var _valid2 = _errs66 === errors;
+valid15 = valid15 || _valid2;
+const _errs68 = errors;
+const _errs69 = errors;
+if(errors === _errs69){
+if(data24 && typeof data24 == "object" && !Array.isArray(data24)){
+if(data24.video !== undefined){
+const _errs71 = errors;
+if(typeof data24.video !== "boolean"){
+const err23 = {instancePath:instancePath+"/canReceive/bySessionId/" + key5.replace(/~/g, "~0").replace(/\//g, "~1")+"/video",schemaPath:"receive-media.schema.json/properties/video/type",keyword:"type",params:{type: "boolean"}};
+if(vErrors === null){
+vErrors = [err23];
 }
-var _valid2 = _errs28 === errors;
-valid7 = valid7 || _valid2;
+else {
+vErrors.push(err23);
+}
+errors++;
+}
+var valid17 = _errs71 === errors;
+}
+else {
+var valid17 = true;
+}
+if(valid17){
+if(data24.audio !== undefined){
+const _errs73 = errors;
+if(typeof data24.audio !== "boolean"){
+const err24 = {instancePath:instancePath+"/canReceive/bySessionId/" + key5.replace(/~/g, "~0").replace(/\//g, "~1")+"/audio",schemaPath:"receive-media.schema.json/properties/audio/type",keyword:"type",params:{type: "boolean"}};
+if(vErrors === null){
+vErrors = [err24];
+}
+else {
+vErrors.push(err24);
+}
+errors++;
+}
+var valid17 = _errs73 === errors;
+}
+else {
+var valid17 = true;
+}
+if(valid17){
+if(data24.screenVideo !== undefined){
+const _errs75 = errors;
+if(typeof data24.screenVideo !== "boolean"){
+const err25 = {instancePath:instancePath+"/canReceive/bySessionId/" + key5.replace(/~/g, "~0").replace(/\//g, "~1")+"/screenVideo",schemaPath:"receive-media.schema.json/properties/screenVideo/type",keyword:"type",params:{type: "boolean"}};
+if(vErrors === null){
+vErrors = [err25];
+}
+else {
+vErrors.push(err25);
+}
+errors++;
+}
+var valid17 = _errs75 === errors;
+}
+else {
+var valid17 = true;
+}
+if(valid17){
+if(data24.screenAudio !== undefined){
+const _errs77 = errors;
+if(typeof data24.screenAudio !== "boolean"){
+const err26 = {instancePath:instancePath+"/canReceive/bySessionId/" + key5.replace(/~/g, "~0").replace(/\//g, "~1")+"/screenAudio",schemaPath:"receive-media.schema.json/properties/screenAudio/type",keyword:"type",params:{type: "boolean"}};
+if(vErrors === null){
+vErrors = [err26];
+}
+else {
+vErrors.push(err26);
+}
+errors++;
+}
+var valid17 = _errs77 === errors;
+}
+else {
+var valid17 = true;
+}
+if(valid17){
+if(data24.customVideo !== undefined){
+let data29 = data24.customVideo;
+const _errs79 = errors;
+if(errors === _errs79){
+if(data29 && typeof data29 == "object" && !Array.isArray(data29)){
+for(const key6 in data29){
+const _errs82 = errors;
+if(typeof data29[key6] !== "boolean"){
+const err27 = {instancePath:instancePath+"/canReceive/bySessionId/" + key5.replace(/~/g, "~0").replace(/\//g, "~1")+"/customVideo/" + key6.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"receive-media.schema.json/properties/customVideo/additionalProperties/type",keyword:"type",params:{type: "boolean"}};
+if(vErrors === null){
+vErrors = [err27];
+}
+else {
+vErrors.push(err27);
+}
+errors++;
+}
+var valid18 = _errs82 === errors;
+if(!valid18){
+break;
+}
+}
+}
+else {
+const err28 = {instancePath:instancePath+"/canReceive/bySessionId/" + key5.replace(/~/g, "~0").replace(/\//g, "~1")+"/customVideo",schemaPath:"receive-media.schema.json/properties/customVideo/type",keyword:"type",params:{type: "object"}};
+if(vErrors === null){
+vErrors = [err28];
+}
+else {
+vErrors.push(err28);
+}
+errors++;
+}
+}
+var valid17 = _errs79 === errors;
+}
+else {
+var valid17 = true;
+}
+if(valid17){
+if(data24.customAudio !== undefined){
+let data31 = data24.customAudio;
+const _errs84 = errors;
+if(errors === _errs84){
+if(data31 && typeof data31 == "object" && !Array.isArray(data31)){
+for(const key7 in data31){
+const _errs87 = errors;
+if(typeof data31[key7] !== "boolean"){
+const err29 = {instancePath:instancePath+"/canReceive/bySessionId/" + key5.replace(/~/g, "~0").replace(/\//g, "~1")+"/customAudio/" + key7.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"receive-media.schema.json/properties/customAudio/additionalProperties/type",keyword:"type",params:{type: "boolean"}};
+if(vErrors === null){
+vErrors = [err29];
+}
+else {
+vErrors.push(err29);
+}
+errors++;
+}
+var valid19 = _errs87 === errors;
+if(!valid19){
+break;
+}
+}
+}
+else {
+const err30 = {instancePath:instancePath+"/canReceive/bySessionId/" + key5.replace(/~/g, "~0").replace(/\//g, "~1")+"/customAudio",schemaPath:"receive-media.schema.json/properties/customAudio/type",keyword:"type",params:{type: "object"}};
+if(vErrors === null){
+vErrors = [err30];
+}
+else {
+vErrors.push(err30);
+}
+errors++;
+}
+}
+var valid17 = _errs84 === errors;
+}
+else {
+var valid17 = true;
+}
+}
+}
+}
+}
+}
+}
+else {
+const err31 = {instancePath:instancePath+"/canReceive/bySessionId/" + key5.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"receive-media.schema.json/type",keyword:"type",params:{type: "object"}};
+if(vErrors === null){
+vErrors = [err31];
+}
+else {
+vErrors.push(err31);
+}
+errors++;
+}
+}
+var _valid2 = _errs68 === errors;
+valid15 = valid15 || _valid2;
 if(_valid2){
 var props2 = {};
 props2.video = true;
@@ -2314,41 +4101,41 @@ props2.screenAudio = true;
 props2.customVideo = true;
 props2.customAudio = true;
 }
-if(!valid7){
-const err5 = {instancePath:instancePath+"/canReceive/bySessionId/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/canReceive/properties/bySessionId/additionalProperties/anyOf",keyword:"anyOf",params:{}};
+if(!valid15){
+const err32 = {instancePath:instancePath+"/canReceive/bySessionId/" + key5.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/canReceive/properties/bySessionId/additionalProperties/anyOf",keyword:"anyOf",params:{}};
 if(vErrors === null){
-vErrors = [err5];
+vErrors = [err32];
 }
 else {
-vErrors.push(err5);
+vErrors.push(err32);
 }
 errors++;
-validate226.errors = vErrors;
+validate141.errors = vErrors;
 return false;
 }
 else {
-errors = _errs25;
+errors = _errs65;
 if(vErrors !== null){
-if(_errs25){
-vErrors.length = _errs25;
+if(_errs65){
+vErrors.length = _errs65;
 }
 else {
 vErrors = null;
 }
 }
 }
-var valid6 = _errs24 === errors;
-if(!valid6){
+var valid14 = _errs64 === errors;
+if(!valid14){
 break;
 }
 }
 }
 else {
-validate226.errors = [{instancePath:instancePath+"/canReceive/bySessionId",schemaPath:"#/properties/canReceive/properties/bySessionId/type",keyword:"type",params:{type: "object"}}];
+validate141.errors = [{instancePath:instancePath+"/canReceive/bySessionId",schemaPath:"#/properties/canReceive/properties/bySessionId/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-var valid2 = _errs21 === errors;
+var valid2 = _errs61 === errors;
 }
 else {
 var valid2 = true;
@@ -2357,7 +4144,7 @@ var valid2 = true;
 }
 }
 else {
-validate226.errors = [{instancePath:instancePath+"/canReceive",schemaPath:"#/properties/canReceive/type",keyword:"type",params:{type: "object"}}];
+validate141.errors = [{instancePath:instancePath+"/canReceive",schemaPath:"#/properties/canReceive/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
@@ -2368,31 +4155,31 @@ var valid0 = true;
 }
 if(valid0){
 if(data.canAdmin !== undefined){
-let data9 = data.canAdmin;
-const _errs29 = errors;
-if((!(Array.isArray(data9))) && (typeof data9 !== "boolean")){
-validate226.errors = [{instancePath:instancePath+"/canAdmin",schemaPath:"#/properties/canAdmin/type",keyword:"type",params:{type: schema82.properties.canAdmin.type}}];
+let data33 = data.canAdmin;
+const _errs89 = errors;
+if((!(Array.isArray(data33))) && (typeof data33 !== "boolean")){
+validate141.errors = [{instancePath:instancePath+"/canAdmin",schemaPath:"#/properties/canAdmin/type",keyword:"type",params:{type: schema147.properties.canAdmin.type}}];
 return false;
 }
-if(errors === _errs29){
-if(Array.isArray(data9)){
-var valid8 = true;
-const len1 = data9.length;
+if(errors === _errs89){
+if(Array.isArray(data33)){
+var valid20 = true;
+const len1 = data33.length;
 for(let i1=0; i1<len1; i1++){
-let data10 = data9[i1];
-const _errs31 = errors;
-if(!(((data10 === "participants") || (data10 === "streaming")) || (data10 === "transcription"))){
-validate226.errors = [{instancePath:instancePath+"/canAdmin/" + i1,schemaPath:"#/properties/canAdmin/items/enum",keyword:"enum",params:{allowedValues: schema82.properties.canAdmin.items.enum}}];
+let data34 = data33[i1];
+const _errs91 = errors;
+if(!(((data34 === "participants") || (data34 === "streaming")) || (data34 === "transcription"))){
+validate141.errors = [{instancePath:instancePath+"/canAdmin/" + i1,schemaPath:"#/properties/canAdmin/items/enum",keyword:"enum",params:{allowedValues: schema147.properties.canAdmin.items.enum}}];
 return false;
 }
-var valid8 = _errs31 === errors;
-if(!valid8){
+var valid20 = _errs91 === errors;
+if(!valid20){
 break;
 }
 }
 }
 }
-var valid0 = _errs29 === errors;
+var valid0 = _errs89 === errors;
 }
 else {
 var valid0 = true;
@@ -2402,20 +4189,20 @@ var valid0 = true;
 }
 }
 else {
-validate226.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
+validate141.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate226.errors = vErrors;
+validate141.errors = vErrors;
 return errors === 0;
 }
-validate226.evaluated = {"props":{"hasPresence":true,"canSend":true,"canReceive":true,"canAdmin":true},"dynamicProps":false,"dynamicItems":false};
+validate141.evaluated = {"props":{"hasPresence":true,"canSend":true,"canReceive":true,"canAdmin":true},"dynamicProps":false,"dynamicItems":false};
 
-function validate225(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate140(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://confhooks.dev/schemas/daily/common/participant.schema.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate225.evaluated;
+const evaluated0 = validate140.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -2426,7 +4213,7 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((((data.joined_at === undefined) && (missing0 = "joined_at")) || ((data.session_id === undefined) && (missing0 = "session_id"))) || ((data.room === undefined) && (missing0 = "room"))){
-validate225.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0}}];
+validate140.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
@@ -2434,7 +4221,7 @@ if(data.joined_at !== undefined){
 let data0 = data.joined_at;
 const _errs1 = errors;
 if(!((typeof data0 == "number") && (isFinite(data0)))){
-validate225.errors = [{instancePath:instancePath+"/joined_at",schemaPath:"#/properties/joined_at/type",keyword:"type",params:{type: "number"}}];
+validate140.errors = [{instancePath:instancePath+"/joined_at",schemaPath:"#/properties/joined_at/type",keyword:"type",params:{type: "number"}}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -2446,7 +4233,7 @@ if(valid0){
 if(data.session_id !== undefined){
 const _errs3 = errors;
 if(typeof data.session_id !== "string"){
-validate225.errors = [{instancePath:instancePath+"/session_id",schemaPath:"#/properties/session_id/type",keyword:"type",params:{type: "string"}}];
+validate140.errors = [{instancePath:instancePath+"/session_id",schemaPath:"#/properties/session_id/type",keyword:"type",params:{type: "string"}}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -2458,7 +4245,7 @@ if(valid0){
 if(data.room !== undefined){
 const _errs5 = errors;
 if(typeof data.room !== "string"){
-validate225.errors = [{instancePath:instancePath+"/room",schemaPath:"#/properties/room/type",keyword:"type",params:{type: "string"}}];
+validate140.errors = [{instancePath:instancePath+"/room",schemaPath:"#/properties/room/type",keyword:"type",params:{type: "string"}}];
 return false;
 }
 var valid0 = _errs5 === errors;
@@ -2470,7 +4257,7 @@ if(valid0){
 if(data.user_id !== undefined){
 const _errs7 = errors;
 if(typeof data.user_id !== "string"){
-validate225.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/type",keyword:"type",params:{type: "string"}}];
+validate140.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/type",keyword:"type",params:{type: "string"}}];
 return false;
 }
 var valid0 = _errs7 === errors;
@@ -2482,7 +4269,7 @@ if(valid0){
 if(data.user_name !== undefined){
 const _errs9 = errors;
 if(typeof data.user_name !== "string"){
-validate225.errors = [{instancePath:instancePath+"/user_name",schemaPath:"#/properties/user_name/type",keyword:"type",params:{type: "string"}}];
+validate140.errors = [{instancePath:instancePath+"/user_name",schemaPath:"#/properties/user_name/type",keyword:"type",params:{type: "string"}}];
 return false;
 }
 var valid0 = _errs9 === errors;
@@ -2494,7 +4281,7 @@ if(valid0){
 if(data.owner !== undefined){
 const _errs11 = errors;
 if(typeof data.owner !== "boolean"){
-validate225.errors = [{instancePath:instancePath+"/owner",schemaPath:"#/properties/owner/type",keyword:"type",params:{type: "boolean"}}];
+validate140.errors = [{instancePath:instancePath+"/owner",schemaPath:"#/properties/owner/type",keyword:"type",params:{type: "boolean"}}];
 return false;
 }
 var valid0 = _errs11 === errors;
@@ -2507,7 +4294,7 @@ if(data.networkQualityState !== undefined){
 let data6 = data.networkQualityState;
 const _errs13 = errors;
 if(!((((data6 === "unknown") || (data6 === "good")) || (data6 === "warning")) || (data6 === "bad"))){
-validate225.errors = [{instancePath:instancePath+"/networkQualityState",schemaPath:"#/properties/networkQualityState/enum",keyword:"enum",params:{allowedValues: schema81.properties.networkQualityState.enum}}];
+validate140.errors = [{instancePath:instancePath+"/networkQualityState",schemaPath:"#/properties/networkQualityState/enum",keyword:"enum",params:{allowedValues: schema146.properties.networkQualityState.enum}}];
 return false;
 }
 var valid0 = _errs13 === errors;
@@ -2520,7 +4307,7 @@ if(data.will_eject_at !== undefined){
 let data7 = data.will_eject_at;
 const _errs14 = errors;
 if((!((typeof data7 == "number") && (isFinite(data7)))) && (data7 !== null)){
-validate225.errors = [{instancePath:instancePath+"/will_eject_at",schemaPath:"#/properties/will_eject_at/type",keyword:"type",params:{type: schema81.properties.will_eject_at.type}}];
+validate140.errors = [{instancePath:instancePath+"/will_eject_at",schemaPath:"#/properties/will_eject_at/type",keyword:"type",params:{type: schema146.properties.will_eject_at.type}}];
 return false;
 }
 var valid0 = _errs14 === errors;
@@ -2531,8 +4318,8 @@ var valid0 = true;
 if(valid0){
 if(data.permissions !== undefined){
 const _errs16 = errors;
-if(!(validate226(data.permissions, {instancePath:instancePath+"/permissions",parentData:data,parentDataProperty:"permissions",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate226.errors : vErrors.concat(validate226.errors);
+if(!(validate141(data.permissions, {instancePath:instancePath+"/permissions",parentData:data,parentDataProperty:"permissions",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate141.errors : vErrors.concat(validate141.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs16 === errors;
@@ -2551,91 +4338,177 @@ var valid0 = true;
 }
 }
 else {
-validate225.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
+validate140.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate225.errors = vErrors;
+validate140.errors = vErrors;
 return errors === 0;
 }
-validate225.evaluated = {"props":{"joined_at":true,"session_id":true,"room":true,"user_id":true,"user_name":true,"owner":true,"networkQualityState":true,"will_eject_at":true,"permissions":true},"dynamicProps":false,"dynamicItems":false};
+validate140.evaluated = {"props":{"joined_at":true,"session_id":true,"room":true,"user_id":true,"user_name":true,"owner":true,"networkQualityState":true,"will_eject_at":true,"permissions":true},"dynamicProps":false,"dynamicItems":false};
 
-function validate284(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate173(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://confhooks.dev/schemas/daily/participant.joined.schema.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate284.evaluated;
+const evaluated0 = validate173.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-if(!(validate221(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate221.errors : vErrors.concat(validate221.errors);
-errors = vErrors.length;
+const _errs2 = errors;
+if(errors === _errs2){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((((((data.version === undefined) && (missing0 = "version")) || ((data.type === undefined) && (missing0 = "type"))) || ((data.id === undefined) && (missing0 = "id"))) || ((data.payload === undefined) && (missing0 = "payload"))) || ((data.event_ts === undefined) && (missing0 = "event_ts"))){
+validate173.errors = [{instancePath,schemaPath:"common/envelope.schema.json/required",keyword:"required",params:{missingProperty: missing0}}];
+return false;
+}
+else {
+if(data.version !== undefined){
+const _errs4 = errors;
+if(typeof data.version !== "string"){
+validate173.errors = [{instancePath:instancePath+"/version",schemaPath:"common/envelope.schema.json/properties/version/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+var valid2 = _errs4 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data.type !== undefined){
+const _errs6 = errors;
+if(typeof data.type !== "string"){
+validate173.errors = [{instancePath:instancePath+"/type",schemaPath:"common/envelope.schema.json/properties/type/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+var valid2 = _errs6 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data.id !== undefined){
+let data2 = data.id;
+const _errs8 = errors;
+if(errors === _errs8){
+if(typeof data2 === "string"){
+if(data2.length < 1){
+validate173.errors = [{instancePath:instancePath+"/id",schemaPath:"common/envelope.schema.json/properties/id/minLength",keyword:"minLength",params:{limit: 1}}];
+return false;
+}
+}
+else {
+validate173.errors = [{instancePath:instancePath+"/id",schemaPath:"common/envelope.schema.json/properties/id/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+}
+var valid2 = _errs8 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data.payload !== undefined){
+let data3 = data.payload;
+const _errs10 = errors;
+if(!(data3 && typeof data3 == "object" && !Array.isArray(data3))){
+validate173.errors = [{instancePath:instancePath+"/payload",schemaPath:"common/envelope.schema.json/properties/payload/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+var valid2 = _errs10 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data.event_ts !== undefined){
+let data4 = data.event_ts;
+const _errs12 = errors;
+if(!((typeof data4 == "number") && (isFinite(data4)))){
+validate173.errors = [{instancePath:instancePath+"/event_ts",schemaPath:"common/envelope.schema.json/properties/event_ts/type",keyword:"type",params:{type: "number"}}];
+return false;
+}
+var valid2 = _errs12 === errors;
+}
+else {
+var valid2 = true;
+}
+}
+}
+}
+}
+}
+}
+else {
+validate173.errors = [{instancePath,schemaPath:"common/envelope.schema.json/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
 }
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if(((data.type === undefined) && (missing0 = "type")) || ((data.payload === undefined) && (missing0 = "payload"))){
-validate284.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0}}];
+let missing1;
+if(((data.type === undefined) && (missing1 = "type")) || ((data.payload === undefined) && (missing1 = "payload"))){
+validate173.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing1}}];
 return false;
 }
 else {
 if(data.type !== undefined){
-const _errs2 = errors;
+const _errs14 = errors;
 if("participant.joined" !== data.type){
-validate284.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "participant.joined"}}];
+validate173.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "participant.joined"}}];
 return false;
 }
-var valid1 = _errs2 === errors;
+var valid3 = _errs14 === errors;
 }
 else {
-var valid1 = true;
+var valid3 = true;
 }
-if(valid1){
+if(valid3){
 if(data.payload !== undefined){
-const _errs3 = errors;
-if(!(validate225(data.payload, {instancePath:instancePath+"/payload",parentData:data,parentDataProperty:"payload",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate225.errors : vErrors.concat(validate225.errors);
+const _errs15 = errors;
+if(!(validate140(data.payload, {instancePath:instancePath+"/payload",parentData:data,parentDataProperty:"payload",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate140.errors : vErrors.concat(validate140.errors);
 errors = vErrors.length;
 }
-var valid1 = _errs3 === errors;
+var valid3 = _errs15 === errors;
 }
 else {
-var valid1 = true;
+var valid3 = true;
 }
 }
 }
 }
 else {
-validate284.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
+validate173.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate284.errors = vErrors;
+validate173.errors = vErrors;
 return errors === 0;
 }
-validate284.evaluated = {"props":{"type":true,"payload":true,"version":true,"id":true,"event_ts":true},"dynamicProps":false,"dynamicItems":false};
+validate173.evaluated = {"props":{"type":true,"payload":true,"version":true,"id":true,"event_ts":true},"dynamicProps":false,"dynamicItems":false};
 
-export const validateDailyParticipantLeftEvent = validate287;
-const schema103 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/daily/participant.left.schema.json","type":"object","allOf":[{"$ref":"common/envelope.schema.json"}],"properties":{"type":{"const":"participant.left"},"payload":{"$ref":"common/participant-left.schema.json"}},"required":["type","payload"]};
-const schema80 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/daily/common/participant-left.schema.json","type":"object","allOf":[{"$ref":"participant.schema.json"}],"properties":{"duration":{"type":"number","minimum":0}}};
+export const validateDailyParticipantLeftEvent = validate175;
+const schema195 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/daily/participant.left.schema.json","type":"object","allOf":[{"$ref":"common/envelope.schema.json"}],"properties":{"type":{"const":"participant.left"},"payload":{"$ref":"common/participant-left.schema.json"}},"required":["type","payload"]};
+const schema145 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/daily/common/participant-left.schema.json","type":"object","allOf":[{"$ref":"participant.schema.json"}],"properties":{"duration":{"type":"number","minimum":0}}};
 
-function validate224(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate139(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://confhooks.dev/schemas/daily/common/participant-left.schema.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate224.evaluated;
+const evaluated0 = validate139.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-if(!(validate225(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate225.errors : vErrors.concat(validate225.errors);
+if(!(validate140(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate140.errors : vErrors.concat(validate140.errors);
 errors = vErrors.length;
 }
 if(errors === 0){
@@ -2646,299 +4519,63 @@ const _errs2 = errors;
 if(errors === _errs2){
 if((typeof data0 == "number") && (isFinite(data0))){
 if(data0 < 0 || isNaN(data0)){
-validate224.errors = [{instancePath:instancePath+"/duration",schemaPath:"#/properties/duration/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
+validate139.errors = [{instancePath:instancePath+"/duration",schemaPath:"#/properties/duration/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
 else {
-validate224.errors = [{instancePath:instancePath+"/duration",schemaPath:"#/properties/duration/type",keyword:"type",params:{type: "number"}}];
+validate139.errors = [{instancePath:instancePath+"/duration",schemaPath:"#/properties/duration/type",keyword:"type",params:{type: "number"}}];
 return false;
 }
 }
 }
 }
 else {
-validate224.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
+validate139.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate224.errors = vErrors;
+validate139.errors = vErrors;
 return errors === 0;
 }
-validate224.evaluated = {"props":{"duration":true,"joined_at":true,"session_id":true,"room":true,"user_id":true,"user_name":true,"owner":true,"networkQualityState":true,"will_eject_at":true,"permissions":true},"dynamicProps":false,"dynamicItems":false};
+validate139.evaluated = {"props":{"duration":true,"joined_at":true,"session_id":true,"room":true,"user_id":true,"user_name":true,"owner":true,"networkQualityState":true,"will_eject_at":true,"permissions":true},"dynamicProps":false,"dynamicItems":false};
 
-function validate287(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate175(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://confhooks.dev/schemas/daily/participant.left.schema.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate287.evaluated;
+const evaluated0 = validate175.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-if(!(validate221(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate221.errors : vErrors.concat(validate221.errors);
-errors = vErrors.length;
-}
-if(errors === 0){
+const _errs2 = errors;
+if(errors === _errs2){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
-if(((data.type === undefined) && (missing0 = "type")) || ((data.payload === undefined) && (missing0 = "payload"))){
-validate287.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0}}];
+if((((((data.version === undefined) && (missing0 = "version")) || ((data.type === undefined) && (missing0 = "type"))) || ((data.id === undefined) && (missing0 = "id"))) || ((data.payload === undefined) && (missing0 = "payload"))) || ((data.event_ts === undefined) && (missing0 = "event_ts"))){
+validate175.errors = [{instancePath,schemaPath:"common/envelope.schema.json/required",keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
+if(data.version !== undefined){
+const _errs4 = errors;
+if(typeof data.version !== "string"){
+validate175.errors = [{instancePath:instancePath+"/version",schemaPath:"common/envelope.schema.json/properties/version/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+var valid2 = _errs4 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
 if(data.type !== undefined){
-const _errs2 = errors;
-if("participant.left" !== data.type){
-validate287.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "participant.left"}}];
-return false;
-}
-var valid1 = _errs2 === errors;
-}
-else {
-var valid1 = true;
-}
-if(valid1){
-if(data.payload !== undefined){
-const _errs3 = errors;
-if(!(validate224(data.payload, {instancePath:instancePath+"/payload",parentData:data,parentDataProperty:"payload",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate224.errors : vErrors.concat(validate224.errors);
-errors = vErrors.length;
-}
-var valid1 = _errs3 === errors;
-}
-else {
-var valid1 = true;
-}
-}
-}
-}
-else {
-validate287.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-}
-validate287.errors = vErrors;
-return errors === 0;
-}
-validate287.evaluated = {"props":{"type":true,"payload":true,"version":true,"id":true,"event_ts":true},"dynamicProps":false,"dynamicItems":false};
-
-export const validateDailyRecordingErrorEvent = validate290;
-const schema104 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/daily/recording.error.schema.json","type":"object","allOf":[{"$ref":"common/envelope.schema.json"}],"properties":{"type":{"const":"recording.error"},"payload":{"type":"object","properties":{"action":{"type":"string"},"error_msg":{"type":"string"},"instance_id":{"type":"string"},"room_name":{"type":"string"},"timestamp":{"type":["number","string"],"pattern":"^[0-9]+(\\.[0-9]+)?$"}},"required":["error_msg"]}},"required":["type","payload"]};
-const pattern5 = new RegExp("^[0-9]+(\\.[0-9]+)?$", "u");
-
-function validate290(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="https://confhooks.dev/schemas/daily/recording.error.schema.json" */;
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate290.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-if(!(validate221(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate221.errors : vErrors.concat(validate221.errors);
-errors = vErrors.length;
-}
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if(((data.type === undefined) && (missing0 = "type")) || ((data.payload === undefined) && (missing0 = "payload"))){
-validate290.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0}}];
-return false;
-}
-else {
-if(data.type !== undefined){
-const _errs2 = errors;
-if("recording.error" !== data.type){
-validate290.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "recording.error"}}];
-return false;
-}
-var valid1 = _errs2 === errors;
-}
-else {
-var valid1 = true;
-}
-if(valid1){
-if(data.payload !== undefined){
-let data1 = data.payload;
-const _errs3 = errors;
-if(errors === _errs3){
-if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
-let missing1;
-if((data1.error_msg === undefined) && (missing1 = "error_msg")){
-validate290.errors = [{instancePath:instancePath+"/payload",schemaPath:"#/properties/payload/required",keyword:"required",params:{missingProperty: missing1}}];
-return false;
-}
-else {
-if(data1.action !== undefined){
-const _errs5 = errors;
-if(typeof data1.action !== "string"){
-validate290.errors = [{instancePath:instancePath+"/payload/action",schemaPath:"#/properties/payload/properties/action/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-var valid2 = _errs5 === errors;
-}
-else {
-var valid2 = true;
-}
-if(valid2){
-if(data1.error_msg !== undefined){
-const _errs7 = errors;
-if(typeof data1.error_msg !== "string"){
-validate290.errors = [{instancePath:instancePath+"/payload/error_msg",schemaPath:"#/properties/payload/properties/error_msg/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-var valid2 = _errs7 === errors;
-}
-else {
-var valid2 = true;
-}
-if(valid2){
-if(data1.instance_id !== undefined){
-const _errs9 = errors;
-if(typeof data1.instance_id !== "string"){
-validate290.errors = [{instancePath:instancePath+"/payload/instance_id",schemaPath:"#/properties/payload/properties/instance_id/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-var valid2 = _errs9 === errors;
-}
-else {
-var valid2 = true;
-}
-if(valid2){
-if(data1.room_name !== undefined){
-const _errs11 = errors;
-if(typeof data1.room_name !== "string"){
-validate290.errors = [{instancePath:instancePath+"/payload/room_name",schemaPath:"#/properties/payload/properties/room_name/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-var valid2 = _errs11 === errors;
-}
-else {
-var valid2 = true;
-}
-if(valid2){
-if(data1.timestamp !== undefined){
-let data6 = data1.timestamp;
-const _errs13 = errors;
-if((!((typeof data6 == "number") && (isFinite(data6)))) && (typeof data6 !== "string")){
-validate290.errors = [{instancePath:instancePath+"/payload/timestamp",schemaPath:"#/properties/payload/properties/timestamp/type",keyword:"type",params:{type: schema104.properties.payload.properties.timestamp.type}}];
-return false;
-}
-if(errors === _errs13){
-if(typeof data6 === "string"){
-if(!pattern5.test(data6)){
-validate290.errors = [{instancePath:instancePath+"/payload/timestamp",schemaPath:"#/properties/payload/properties/timestamp/pattern",keyword:"pattern",params:{pattern: "^[0-9]+(\\.[0-9]+)?$"}}];
-return false;
-}
-}
-}
-var valid2 = _errs13 === errors;
-}
-else {
-var valid2 = true;
-}
-}
-}
-}
-}
-}
-}
-else {
-validate290.errors = [{instancePath:instancePath+"/payload",schemaPath:"#/properties/payload/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-}
-var valid1 = _errs3 === errors;
-}
-else {
-var valid1 = true;
-}
-}
-}
-}
-else {
-validate290.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-}
-validate290.errors = vErrors;
-return errors === 0;
-}
-validate290.evaluated = {"props":{"type":true,"payload":true,"version":true,"id":true,"event_ts":true},"dynamicProps":false,"dynamicItems":false};
-
-export const validateDailyRecordingReadyToDownloadEvent = validate292;
-const schema105 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/daily/recording.ready-to-download.schema.json","type":"object","allOf":[{"$ref":"common/envelope.schema.json"}],"properties":{"type":{"const":"recording.ready-to-download"},"payload":{"type":"object","properties":{"type":{"enum":["cloud","raw-tracks","cloud-audio-only"]},"recording_id":{"type":"string"},"room_name":{"type":"string"},"start_ts":{"type":"number"},"status":{"const":"finished"},"max_participants":{"type":"integer","minimum":0},"duration":{"type":"number","minimum":0},"s3_key":{"type":"string"},"tracks":{"type":["array","null"],"items":{"type":"object","properties":{"type":{"enum":["audio","video"]},"s3Key":{"type":"string"},"s3key":{"type":"string"},"size":{"type":"integer","minimum":0}}}},"share_token":{"type":"string"}},"required":["type","recording_id","room_name"]}},"required":["type","payload"]};
-
-function validate292(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="https://confhooks.dev/schemas/daily/recording.ready-to-download.schema.json" */;
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate292.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-if(!(validate221(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate221.errors : vErrors.concat(validate221.errors);
-errors = vErrors.length;
-}
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if(((data.type === undefined) && (missing0 = "type")) || ((data.payload === undefined) && (missing0 = "payload"))){
-validate292.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0}}];
-return false;
-}
-else {
-if(data.type !== undefined){
-const _errs2 = errors;
-if("recording.ready-to-download" !== data.type){
-validate292.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "recording.ready-to-download"}}];
-return false;
-}
-var valid1 = _errs2 === errors;
-}
-else {
-var valid1 = true;
-}
-if(valid1){
-if(data.payload !== undefined){
-let data1 = data.payload;
-const _errs3 = errors;
-if(errors === _errs3){
-if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
-let missing1;
-if((((data1.type === undefined) && (missing1 = "type")) || ((data1.recording_id === undefined) && (missing1 = "recording_id"))) || ((data1.room_name === undefined) && (missing1 = "room_name"))){
-validate292.errors = [{instancePath:instancePath+"/payload",schemaPath:"#/properties/payload/required",keyword:"required",params:{missingProperty: missing1}}];
-return false;
-}
-else {
-if(data1.type !== undefined){
-let data2 = data1.type;
-const _errs5 = errors;
-if(!(((data2 === "cloud") || (data2 === "raw-tracks")) || (data2 === "cloud-audio-only"))){
-validate292.errors = [{instancePath:instancePath+"/payload/type",schemaPath:"#/properties/payload/properties/type/enum",keyword:"enum",params:{allowedValues: schema105.properties.payload.properties.type.enum}}];
-return false;
-}
-var valid2 = _errs5 === errors;
-}
-else {
-var valid2 = true;
-}
-if(valid2){
-if(data1.recording_id !== undefined){
 const _errs6 = errors;
-if(typeof data1.recording_id !== "string"){
-validate292.errors = [{instancePath:instancePath+"/payload/recording_id",schemaPath:"#/properties/payload/properties/recording_id/type",keyword:"type",params:{type: "string"}}];
+if(typeof data.type !== "string"){
+validate175.errors = [{instancePath:instancePath+"/type",schemaPath:"common/envelope.schema.json/properties/type/type",keyword:"type",params:{type: "string"}}];
 return false;
 }
 var valid2 = _errs6 === errors;
@@ -2947,11 +4584,20 @@ else {
 var valid2 = true;
 }
 if(valid2){
-if(data1.room_name !== undefined){
+if(data.id !== undefined){
+let data2 = data.id;
 const _errs8 = errors;
-if(typeof data1.room_name !== "string"){
-validate292.errors = [{instancePath:instancePath+"/payload/room_name",schemaPath:"#/properties/payload/properties/room_name/type",keyword:"type",params:{type: "string"}}];
+if(errors === _errs8){
+if(typeof data2 === "string"){
+if(data2.length < 1){
+validate175.errors = [{instancePath:instancePath+"/id",schemaPath:"common/envelope.schema.json/properties/id/minLength",keyword:"minLength",params:{limit: 1}}];
 return false;
+}
+}
+else {
+validate175.errors = [{instancePath:instancePath+"/id",schemaPath:"common/envelope.schema.json/properties/id/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
 }
 var valid2 = _errs8 === errors;
 }
@@ -2959,11 +4605,11 @@ else {
 var valid2 = true;
 }
 if(valid2){
-if(data1.start_ts !== undefined){
-let data5 = data1.start_ts;
+if(data.payload !== undefined){
+let data3 = data.payload;
 const _errs10 = errors;
-if(!((typeof data5 == "number") && (isFinite(data5)))){
-validate292.errors = [{instancePath:instancePath+"/payload/start_ts",schemaPath:"#/properties/payload/properties/start_ts/type",keyword:"type",params:{type: "number"}}];
+if(!(data3 && typeof data3 == "object" && !Array.isArray(data3))){
+validate175.errors = [{instancePath:instancePath+"/payload",schemaPath:"common/envelope.schema.json/properties/payload/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
 var valid2 = _errs10 === errors;
@@ -2972,10 +4618,11 @@ else {
 var valid2 = true;
 }
 if(valid2){
-if(data1.status !== undefined){
+if(data.event_ts !== undefined){
+let data4 = data.event_ts;
 const _errs12 = errors;
-if("finished" !== data1.status){
-validate292.errors = [{instancePath:instancePath+"/payload/status",schemaPath:"#/properties/payload/properties/status/const",keyword:"const",params:{allowedValue: "finished"}}];
+if(!((typeof data4 == "number") && (isFinite(data4)))){
+validate175.errors = [{instancePath:instancePath+"/event_ts",schemaPath:"common/envelope.schema.json/properties/event_ts/type",keyword:"type",params:{type: "number"}}];
 return false;
 }
 var valid2 = _errs12 === errors;
@@ -2983,82 +4630,237 @@ var valid2 = _errs12 === errors;
 else {
 var valid2 = true;
 }
-if(valid2){
-if(data1.max_participants !== undefined){
-let data7 = data1.max_participants;
-const _errs13 = errors;
-if(!(((typeof data7 == "number") && (!(data7 % 1) && !isNaN(data7))) && (isFinite(data7)))){
-validate292.errors = [{instancePath:instancePath+"/payload/max_participants",schemaPath:"#/properties/payload/properties/max_participants/type",keyword:"type",params:{type: "integer"}}];
-return false;
 }
-if(errors === _errs13){
-if((typeof data7 == "number") && (isFinite(data7))){
-if(data7 < 0 || isNaN(data7)){
-validate292.errors = [{instancePath:instancePath+"/payload/max_participants",schemaPath:"#/properties/payload/properties/max_participants/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
+}
+}
+}
+}
+}
+else {
+validate175.errors = [{instancePath,schemaPath:"common/envelope.schema.json/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing1;
+if(((data.type === undefined) && (missing1 = "type")) || ((data.payload === undefined) && (missing1 = "payload"))){
+validate175.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing1}}];
+return false;
 }
-var valid2 = _errs13 === errors;
+else {
+if(data.type !== undefined){
+const _errs14 = errors;
+if("participant.left" !== data.type){
+validate175.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "participant.left"}}];
+return false;
+}
+var valid3 = _errs14 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data.payload !== undefined){
+const _errs15 = errors;
+if(!(validate139(data.payload, {instancePath:instancePath+"/payload",parentData:data,parentDataProperty:"payload",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate139.errors : vErrors.concat(validate139.errors);
+errors = vErrors.length;
+}
+var valid3 = _errs15 === errors;
+}
+else {
+var valid3 = true;
+}
+}
+}
+}
+else {
+validate175.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+}
+validate175.errors = vErrors;
+return errors === 0;
+}
+validate175.evaluated = {"props":{"type":true,"payload":true,"version":true,"id":true,"event_ts":true},"dynamicProps":false,"dynamicItems":false};
+
+export const validateDailyRecordingErrorEvent = validate177;
+const schema197 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/daily/recording.error.schema.json","type":"object","allOf":[{"$ref":"common/envelope.schema.json"}],"properties":{"type":{"const":"recording.error"},"payload":{"type":"object","properties":{"action":{"type":"string"},"error_msg":{"type":"string"},"instance_id":{"type":"string"},"room_name":{"type":"string"},"timestamp":{"type":["number","string"],"pattern":"^[0-9]+(\\.[0-9]+)?$"}},"required":["error_msg"]}},"required":["type","payload"]};
+const pattern6 = new RegExp("^[0-9]+(\\.[0-9]+)?$", "");
+
+function validate177(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="https://confhooks.dev/schemas/daily/recording.error.schema.json" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate177.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+const _errs2 = errors;
+if(errors === _errs2){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((((((data.version === undefined) && (missing0 = "version")) || ((data.type === undefined) && (missing0 = "type"))) || ((data.id === undefined) && (missing0 = "id"))) || ((data.payload === undefined) && (missing0 = "payload"))) || ((data.event_ts === undefined) && (missing0 = "event_ts"))){
+validate177.errors = [{instancePath,schemaPath:"common/envelope.schema.json/required",keyword:"required",params:{missingProperty: missing0}}];
+return false;
+}
+else {
+if(data.version !== undefined){
+const _errs4 = errors;
+if(typeof data.version !== "string"){
+validate177.errors = [{instancePath:instancePath+"/version",schemaPath:"common/envelope.schema.json/properties/version/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+var valid2 = _errs4 === errors;
 }
 else {
 var valid2 = true;
 }
 if(valid2){
-if(data1.duration !== undefined){
-let data8 = data1.duration;
+if(data.type !== undefined){
+const _errs6 = errors;
+if(typeof data.type !== "string"){
+validate177.errors = [{instancePath:instancePath+"/type",schemaPath:"common/envelope.schema.json/properties/type/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+var valid2 = _errs6 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data.id !== undefined){
+let data2 = data.id;
+const _errs8 = errors;
+if(errors === _errs8){
+if(typeof data2 === "string"){
+if(data2.length < 1){
+validate177.errors = [{instancePath:instancePath+"/id",schemaPath:"common/envelope.schema.json/properties/id/minLength",keyword:"minLength",params:{limit: 1}}];
+return false;
+}
+}
+else {
+validate177.errors = [{instancePath:instancePath+"/id",schemaPath:"common/envelope.schema.json/properties/id/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+}
+var valid2 = _errs8 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data.payload !== undefined){
+let data3 = data.payload;
+const _errs10 = errors;
+if(!(data3 && typeof data3 == "object" && !Array.isArray(data3))){
+validate177.errors = [{instancePath:instancePath+"/payload",schemaPath:"common/envelope.schema.json/properties/payload/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+var valid2 = _errs10 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data.event_ts !== undefined){
+let data4 = data.event_ts;
+const _errs12 = errors;
+if(!((typeof data4 == "number") && (isFinite(data4)))){
+validate177.errors = [{instancePath:instancePath+"/event_ts",schemaPath:"common/envelope.schema.json/properties/event_ts/type",keyword:"type",params:{type: "number"}}];
+return false;
+}
+var valid2 = _errs12 === errors;
+}
+else {
+var valid2 = true;
+}
+}
+}
+}
+}
+}
+}
+else {
+validate177.errors = [{instancePath,schemaPath:"common/envelope.schema.json/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+}
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing1;
+if(((data.type === undefined) && (missing1 = "type")) || ((data.payload === undefined) && (missing1 = "payload"))){
+validate177.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing1}}];
+return false;
+}
+else {
+if(data.type !== undefined){
+const _errs14 = errors;
+if("recording.error" !== data.type){
+validate177.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "recording.error"}}];
+return false;
+}
+var valid3 = _errs14 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data.payload !== undefined){
+let data6 = data.payload;
 const _errs15 = errors;
 if(errors === _errs15){
-if((typeof data8 == "number") && (isFinite(data8))){
-if(data8 < 0 || isNaN(data8)){
-validate292.errors = [{instancePath:instancePath+"/payload/duration",schemaPath:"#/properties/payload/properties/duration/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
+if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
+let missing2;
+if((data6.error_msg === undefined) && (missing2 = "error_msg")){
+validate177.errors = [{instancePath:instancePath+"/payload",schemaPath:"#/properties/payload/required",keyword:"required",params:{missingProperty: missing2}}];
 return false;
 }
-}
 else {
-validate292.errors = [{instancePath:instancePath+"/payload/duration",schemaPath:"#/properties/payload/properties/duration/type",keyword:"type",params:{type: "number"}}];
-return false;
-}
-}
-var valid2 = _errs15 === errors;
-}
-else {
-var valid2 = true;
-}
-if(valid2){
-if(data1.s3_key !== undefined){
+if(data6.action !== undefined){
 const _errs17 = errors;
-if(typeof data1.s3_key !== "string"){
-validate292.errors = [{instancePath:instancePath+"/payload/s3_key",schemaPath:"#/properties/payload/properties/s3_key/type",keyword:"type",params:{type: "string"}}];
+if(typeof data6.action !== "string"){
+validate177.errors = [{instancePath:instancePath+"/payload/action",schemaPath:"#/properties/payload/properties/action/type",keyword:"type",params:{type: "string"}}];
 return false;
 }
-var valid2 = _errs17 === errors;
+var valid4 = _errs17 === errors;
 }
 else {
-var valid2 = true;
+var valid4 = true;
 }
-if(valid2){
-if(data1.tracks !== undefined){
-let data10 = data1.tracks;
+if(valid4){
+if(data6.error_msg !== undefined){
 const _errs19 = errors;
-if((!(Array.isArray(data10))) && (data10 !== null)){
-validate292.errors = [{instancePath:instancePath+"/payload/tracks",schemaPath:"#/properties/payload/properties/tracks/type",keyword:"type",params:{type: schema105.properties.payload.properties.tracks.type}}];
+if(typeof data6.error_msg !== "string"){
+validate177.errors = [{instancePath:instancePath+"/payload/error_msg",schemaPath:"#/properties/payload/properties/error_msg/type",keyword:"type",params:{type: "string"}}];
 return false;
 }
-if(errors === _errs19){
-if(Array.isArray(data10)){
-var valid3 = true;
-const len0 = data10.length;
-for(let i0=0; i0<len0; i0++){
-let data11 = data10[i0];
+var valid4 = _errs19 === errors;
+}
+else {
+var valid4 = true;
+}
+if(valid4){
+if(data6.instance_id !== undefined){
 const _errs21 = errors;
-if(errors === _errs21){
-if(data11 && typeof data11 == "object" && !Array.isArray(data11)){
-if(data11.type !== undefined){
-let data12 = data11.type;
+if(typeof data6.instance_id !== "string"){
+validate177.errors = [{instancePath:instancePath+"/payload/instance_id",schemaPath:"#/properties/payload/properties/instance_id/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+var valid4 = _errs21 === errors;
+}
+else {
+var valid4 = true;
+}
+if(valid4){
+if(data6.room_name !== undefined){
 const _errs23 = errors;
-if(!((data12 === "audio") || (data12 === "video"))){
-validate292.errors = [{instancePath:instancePath+"/payload/tracks/" + i0+"/type",schemaPath:"#/properties/payload/properties/tracks/items/properties/type/enum",keyword:"enum",params:{allowedValues: schema105.properties.payload.properties.tracks.items.properties.type.enum}}];
+if(typeof data6.room_name !== "string"){
+validate177.errors = [{instancePath:instancePath+"/payload/room_name",schemaPath:"#/properties/payload/properties/room_name/type",keyword:"type",params:{type: "string"}}];
 return false;
 }
 var valid4 = _errs23 === errors;
@@ -3067,10 +4869,244 @@ else {
 var valid4 = true;
 }
 if(valid4){
-if(data11.s3Key !== undefined){
+if(data6.timestamp !== undefined){
+let data11 = data6.timestamp;
+const _errs25 = errors;
+if((!((typeof data11 == "number") && (isFinite(data11)))) && (typeof data11 !== "string")){
+validate177.errors = [{instancePath:instancePath+"/payload/timestamp",schemaPath:"#/properties/payload/properties/timestamp/type",keyword:"type",params:{type: schema197.properties.payload.properties.timestamp.type}}];
+return false;
+}
+if(errors === _errs25){
+if(typeof data11 === "string"){
+if(!pattern6.test(data11)){
+validate177.errors = [{instancePath:instancePath+"/payload/timestamp",schemaPath:"#/properties/payload/properties/timestamp/pattern",keyword:"pattern",params:{pattern: "^[0-9]+(\\.[0-9]+)?$"}}];
+return false;
+}
+}
+}
+var valid4 = _errs25 === errors;
+}
+else {
+var valid4 = true;
+}
+}
+}
+}
+}
+}
+}
+else {
+validate177.errors = [{instancePath:instancePath+"/payload",schemaPath:"#/properties/payload/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+}
+var valid3 = _errs15 === errors;
+}
+else {
+var valid3 = true;
+}
+}
+}
+}
+else {
+validate177.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+}
+validate177.errors = vErrors;
+return errors === 0;
+}
+validate177.evaluated = {"props":{"type":true,"payload":true,"version":true,"id":true,"event_ts":true},"dynamicProps":false,"dynamicItems":false};
+
+export const validateDailyRecordingReadyToDownloadEvent = validate178;
+const schema199 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/daily/recording.ready-to-download.schema.json","type":"object","allOf":[{"$ref":"common/envelope.schema.json"}],"properties":{"type":{"const":"recording.ready-to-download"},"payload":{"type":"object","properties":{"type":{"enum":["cloud","raw-tracks","cloud-audio-only"]},"recording_id":{"type":"string"},"room_name":{"type":"string"},"start_ts":{"type":"number"},"status":{"const":"finished"},"max_participants":{"type":"integer","minimum":0},"duration":{"type":"number","minimum":0},"s3_key":{"type":"string"},"tracks":{"type":["array","null"],"items":{"type":"object","properties":{"type":{"enum":["audio","video"]},"s3Key":{"type":"string"},"s3key":{"type":"string"},"size":{"type":"integer","minimum":0}}}},"share_token":{"type":"string"}},"required":["type","recording_id","room_name"]}},"required":["type","payload"]};
+
+function validate178(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="https://confhooks.dev/schemas/daily/recording.ready-to-download.schema.json" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate178.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+const _errs2 = errors;
+if(errors === _errs2){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((((((data.version === undefined) && (missing0 = "version")) || ((data.type === undefined) && (missing0 = "type"))) || ((data.id === undefined) && (missing0 = "id"))) || ((data.payload === undefined) && (missing0 = "payload"))) || ((data.event_ts === undefined) && (missing0 = "event_ts"))){
+validate178.errors = [{instancePath,schemaPath:"common/envelope.schema.json/required",keyword:"required",params:{missingProperty: missing0}}];
+return false;
+}
+else {
+if(data.version !== undefined){
+const _errs4 = errors;
+if(typeof data.version !== "string"){
+validate178.errors = [{instancePath:instancePath+"/version",schemaPath:"common/envelope.schema.json/properties/version/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+var valid2 = _errs4 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data.type !== undefined){
+const _errs6 = errors;
+if(typeof data.type !== "string"){
+validate178.errors = [{instancePath:instancePath+"/type",schemaPath:"common/envelope.schema.json/properties/type/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+var valid2 = _errs6 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data.id !== undefined){
+let data2 = data.id;
+const _errs8 = errors;
+if(errors === _errs8){
+if(typeof data2 === "string"){
+if(data2.length < 1){
+validate178.errors = [{instancePath:instancePath+"/id",schemaPath:"common/envelope.schema.json/properties/id/minLength",keyword:"minLength",params:{limit: 1}}];
+return false;
+}
+}
+else {
+validate178.errors = [{instancePath:instancePath+"/id",schemaPath:"common/envelope.schema.json/properties/id/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+}
+var valid2 = _errs8 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data.payload !== undefined){
+let data3 = data.payload;
+const _errs10 = errors;
+if(!(data3 && typeof data3 == "object" && !Array.isArray(data3))){
+validate178.errors = [{instancePath:instancePath+"/payload",schemaPath:"common/envelope.schema.json/properties/payload/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+var valid2 = _errs10 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data.event_ts !== undefined){
+let data4 = data.event_ts;
+const _errs12 = errors;
+if(!((typeof data4 == "number") && (isFinite(data4)))){
+validate178.errors = [{instancePath:instancePath+"/event_ts",schemaPath:"common/envelope.schema.json/properties/event_ts/type",keyword:"type",params:{type: "number"}}];
+return false;
+}
+var valid2 = _errs12 === errors;
+}
+else {
+var valid2 = true;
+}
+}
+}
+}
+}
+}
+}
+else {
+validate178.errors = [{instancePath,schemaPath:"common/envelope.schema.json/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+}
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing1;
+if(((data.type === undefined) && (missing1 = "type")) || ((data.payload === undefined) && (missing1 = "payload"))){
+validate178.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing1}}];
+return false;
+}
+else {
+if(data.type !== undefined){
+const _errs14 = errors;
+if("recording.ready-to-download" !== data.type){
+validate178.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "recording.ready-to-download"}}];
+return false;
+}
+var valid3 = _errs14 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data.payload !== undefined){
+let data6 = data.payload;
+const _errs15 = errors;
+if(errors === _errs15){
+if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
+let missing2;
+if((((data6.type === undefined) && (missing2 = "type")) || ((data6.recording_id === undefined) && (missing2 = "recording_id"))) || ((data6.room_name === undefined) && (missing2 = "room_name"))){
+validate178.errors = [{instancePath:instancePath+"/payload",schemaPath:"#/properties/payload/required",keyword:"required",params:{missingProperty: missing2}}];
+return false;
+}
+else {
+if(data6.type !== undefined){
+let data7 = data6.type;
+const _errs17 = errors;
+if(!(((data7 === "cloud") || (data7 === "raw-tracks")) || (data7 === "cloud-audio-only"))){
+validate178.errors = [{instancePath:instancePath+"/payload/type",schemaPath:"#/properties/payload/properties/type/enum",keyword:"enum",params:{allowedValues: schema199.properties.payload.properties.type.enum}}];
+return false;
+}
+var valid4 = _errs17 === errors;
+}
+else {
+var valid4 = true;
+}
+if(valid4){
+if(data6.recording_id !== undefined){
+const _errs18 = errors;
+if(typeof data6.recording_id !== "string"){
+validate178.errors = [{instancePath:instancePath+"/payload/recording_id",schemaPath:"#/properties/payload/properties/recording_id/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+var valid4 = _errs18 === errors;
+}
+else {
+var valid4 = true;
+}
+if(valid4){
+if(data6.room_name !== undefined){
+const _errs20 = errors;
+if(typeof data6.room_name !== "string"){
+validate178.errors = [{instancePath:instancePath+"/payload/room_name",schemaPath:"#/properties/payload/properties/room_name/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+var valid4 = _errs20 === errors;
+}
+else {
+var valid4 = true;
+}
+if(valid4){
+if(data6.start_ts !== undefined){
+let data10 = data6.start_ts;
+const _errs22 = errors;
+if(!((typeof data10 == "number") && (isFinite(data10)))){
+validate178.errors = [{instancePath:instancePath+"/payload/start_ts",schemaPath:"#/properties/payload/properties/start_ts/type",keyword:"type",params:{type: "number"}}];
+return false;
+}
+var valid4 = _errs22 === errors;
+}
+else {
+var valid4 = true;
+}
+if(valid4){
+if(data6.status !== undefined){
 const _errs24 = errors;
-if(typeof data11.s3Key !== "string"){
-validate292.errors = [{instancePath:instancePath+"/payload/tracks/" + i0+"/s3Key",schemaPath:"#/properties/payload/properties/tracks/items/properties/s3Key/type",keyword:"type",params:{type: "string"}}];
+if("finished" !== data6.status){
+validate178.errors = [{instancePath:instancePath+"/payload/status",schemaPath:"#/properties/payload/properties/status/const",keyword:"const",params:{allowedValue: "finished"}}];
 return false;
 }
 var valid4 = _errs24 === errors;
@@ -3079,34 +5115,162 @@ else {
 var valid4 = true;
 }
 if(valid4){
-if(data11.s3key !== undefined){
-const _errs26 = errors;
-if(typeof data11.s3key !== "string"){
-validate292.errors = [{instancePath:instancePath+"/payload/tracks/" + i0+"/s3key",schemaPath:"#/properties/payload/properties/tracks/items/properties/s3key/type",keyword:"type",params:{type: "string"}}];
+if(data6.max_participants !== undefined){
+let data12 = data6.max_participants;
+const _errs25 = errors;
+if(!(((typeof data12 == "number") && (!(data12 % 1) && !isNaN(data12))) && (isFinite(data12)))){
+validate178.errors = [{instancePath:instancePath+"/payload/max_participants",schemaPath:"#/properties/payload/properties/max_participants/type",keyword:"type",params:{type: "integer"}}];
 return false;
 }
-var valid4 = _errs26 === errors;
+if(errors === _errs25){
+if((typeof data12 == "number") && (isFinite(data12))){
+if(data12 < 0 || isNaN(data12)){
+validate178.errors = [{instancePath:instancePath+"/payload/max_participants",schemaPath:"#/properties/payload/properties/max_participants/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
+return false;
+}
+}
+}
+var valid4 = _errs25 === errors;
 }
 else {
 var valid4 = true;
 }
 if(valid4){
-if(data11.size !== undefined){
-let data15 = data11.size;
-const _errs28 = errors;
-if(!(((typeof data15 == "number") && (!(data15 % 1) && !isNaN(data15))) && (isFinite(data15)))){
-validate292.errors = [{instancePath:instancePath+"/payload/tracks/" + i0+"/size",schemaPath:"#/properties/payload/properties/tracks/items/properties/size/type",keyword:"type",params:{type: "integer"}}];
-return false;
-}
-if(errors === _errs28){
-if((typeof data15 == "number") && (isFinite(data15))){
-if(data15 < 0 || isNaN(data15)){
-validate292.errors = [{instancePath:instancePath+"/payload/tracks/" + i0+"/size",schemaPath:"#/properties/payload/properties/tracks/items/properties/size/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
+if(data6.duration !== undefined){
+let data13 = data6.duration;
+const _errs27 = errors;
+if(errors === _errs27){
+if((typeof data13 == "number") && (isFinite(data13))){
+if(data13 < 0 || isNaN(data13)){
+validate178.errors = [{instancePath:instancePath+"/payload/duration",schemaPath:"#/properties/payload/properties/duration/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
+else {
+validate178.errors = [{instancePath:instancePath+"/payload/duration",schemaPath:"#/properties/payload/properties/duration/type",keyword:"type",params:{type: "number"}}];
+return false;
 }
-var valid4 = _errs28 === errors;
+}
+var valid4 = _errs27 === errors;
+}
+else {
+var valid4 = true;
+}
+if(valid4){
+if(data6.s3_key !== undefined){
+const _errs29 = errors;
+if(typeof data6.s3_key !== "string"){
+validate178.errors = [{instancePath:instancePath+"/payload/s3_key",schemaPath:"#/properties/payload/properties/s3_key/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+var valid4 = _errs29 === errors;
+}
+else {
+var valid4 = true;
+}
+if(valid4){
+if(data6.tracks !== undefined){
+let data15 = data6.tracks;
+const _errs31 = errors;
+if((!(Array.isArray(data15))) && (data15 !== null)){
+validate178.errors = [{instancePath:instancePath+"/payload/tracks",schemaPath:"#/properties/payload/properties/tracks/type",keyword:"type",params:{type: schema199.properties.payload.properties.tracks.type}}];
+return false;
+}
+if(errors === _errs31){
+if(Array.isArray(data15)){
+var valid5 = true;
+const len0 = data15.length;
+for(let i0=0; i0<len0; i0++){
+let data16 = data15[i0];
+const _errs33 = errors;
+if(errors === _errs33){
+if(data16 && typeof data16 == "object" && !Array.isArray(data16)){
+if(data16.type !== undefined){
+let data17 = data16.type;
+const _errs35 = errors;
+if(!((data17 === "audio") || (data17 === "video"))){
+validate178.errors = [{instancePath:instancePath+"/payload/tracks/" + i0+"/type",schemaPath:"#/properties/payload/properties/tracks/items/properties/type/enum",keyword:"enum",params:{allowedValues: schema199.properties.payload.properties.tracks.items.properties.type.enum}}];
+return false;
+}
+var valid6 = _errs35 === errors;
+}
+else {
+var valid6 = true;
+}
+if(valid6){
+if(data16.s3Key !== undefined){
+const _errs36 = errors;
+if(typeof data16.s3Key !== "string"){
+validate178.errors = [{instancePath:instancePath+"/payload/tracks/" + i0+"/s3Key",schemaPath:"#/properties/payload/properties/tracks/items/properties/s3Key/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+var valid6 = _errs36 === errors;
+}
+else {
+var valid6 = true;
+}
+if(valid6){
+if(data16.s3key !== undefined){
+const _errs38 = errors;
+if(typeof data16.s3key !== "string"){
+validate178.errors = [{instancePath:instancePath+"/payload/tracks/" + i0+"/s3key",schemaPath:"#/properties/payload/properties/tracks/items/properties/s3key/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+var valid6 = _errs38 === errors;
+}
+else {
+var valid6 = true;
+}
+if(valid6){
+if(data16.size !== undefined){
+let data20 = data16.size;
+const _errs40 = errors;
+if(!(((typeof data20 == "number") && (!(data20 % 1) && !isNaN(data20))) && (isFinite(data20)))){
+validate178.errors = [{instancePath:instancePath+"/payload/tracks/" + i0+"/size",schemaPath:"#/properties/payload/properties/tracks/items/properties/size/type",keyword:"type",params:{type: "integer"}}];
+return false;
+}
+if(errors === _errs40){
+if((typeof data20 == "number") && (isFinite(data20))){
+if(data20 < 0 || isNaN(data20)){
+validate178.errors = [{instancePath:instancePath+"/payload/tracks/" + i0+"/size",schemaPath:"#/properties/payload/properties/tracks/items/properties/size/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
+return false;
+}
+}
+}
+var valid6 = _errs40 === errors;
+}
+else {
+var valid6 = true;
+}
+}
+}
+}
+}
+else {
+validate178.errors = [{instancePath:instancePath+"/payload/tracks/" + i0,schemaPath:"#/properties/payload/properties/tracks/items/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+}
+var valid5 = _errs33 === errors;
+if(!valid5){
+break;
+}
+}
+}
+}
+var valid4 = _errs31 === errors;
+}
+else {
+var valid4 = true;
+}
+if(valid4){
+if(data6.share_token !== undefined){
+const _errs42 = errors;
+if(typeof data6.share_token !== "string"){
+validate178.errors = [{instancePath:instancePath+"/payload/share_token",schemaPath:"#/properties/payload/properties/share_token/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+var valid4 = _errs42 === errors;
 }
 else {
 var valid4 = true;
@@ -3115,312 +5279,98 @@ var valid4 = true;
 }
 }
 }
+}
+}
+}
+}
+}
+}
+}
 else {
-validate292.errors = [{instancePath:instancePath+"/payload/tracks/" + i0,schemaPath:"#/properties/payload/properties/tracks/items/type",keyword:"type",params:{type: "object"}}];
+validate178.errors = [{instancePath:instancePath+"/payload",schemaPath:"#/properties/payload/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-var valid3 = _errs21 === errors;
-if(!valid3){
-break;
-}
-}
-}
-}
-var valid2 = _errs19 === errors;
+var valid3 = _errs15 === errors;
 }
 else {
-var valid2 = true;
-}
-if(valid2){
-if(data1.share_token !== undefined){
-const _errs30 = errors;
-if(typeof data1.share_token !== "string"){
-validate292.errors = [{instancePath:instancePath+"/payload/share_token",schemaPath:"#/properties/payload/properties/share_token/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-var valid2 = _errs30 === errors;
-}
-else {
-var valid2 = true;
-}
-}
-}
-}
-}
-}
-}
-}
+var valid3 = true;
 }
 }
 }
 }
 else {
-validate292.errors = [{instancePath:instancePath+"/payload",schemaPath:"#/properties/payload/type",keyword:"type",params:{type: "object"}}];
+validate178.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-var valid1 = _errs3 === errors;
-}
-else {
-var valid1 = true;
-}
-}
-}
-}
-else {
-validate292.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-}
-validate292.errors = vErrors;
+validate178.errors = vErrors;
 return errors === 0;
 }
-validate292.evaluated = {"props":{"type":true,"payload":true,"version":true,"id":true,"event_ts":true},"dynamicProps":false,"dynamicItems":false};
+validate178.evaluated = {"props":{"type":true,"payload":true,"version":true,"id":true,"event_ts":true},"dynamicProps":false,"dynamicItems":false};
 
-export const validateDailyRecordingStartedEvent = validate294;
-const schema106 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/daily/recording.started.schema.json","type":"object","allOf":[{"$ref":"common/envelope.schema.json"}],"properties":{"type":{"const":"recording.started"},"payload":{"type":"object","properties":{"recording_id":{"type":"string"},"action":{"const":"start-cloud-recording"},"layout":{"$ref":"common/layout.schema.json"},"started_by":{"type":"string"},"instance_id":{"type":"string"},"start_ts":{"type":"number"}},"required":["recording_id"]}},"required":["type","payload"]};
-const schema78 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/daily/common/layout.schema.json","type":"object","properties":{"preset":{"enum":["default","single-participant","active-participant","portrait","custom"]},"max_cam_streams":{"type":"number","minimum":0},"session_id":{"type":"string"},"variant":{"enum":["vertical","inset"]},"composition_id":{"type":"string"},"composition_params":{"type":"object","additionalProperties":{"type":["string","number","boolean"]}},"session_assets":{"type":"object","additionalProperties":{"type":"string"}}},"required":["preset"]};
+export const validateDailyRecordingStartedEvent = validate179;
+const schema201 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/daily/recording.started.schema.json","type":"object","allOf":[{"$ref":"common/envelope.schema.json"}],"properties":{"type":{"const":"recording.started"},"payload":{"type":"object","properties":{"recording_id":{"type":"string"},"action":{"type":"string"},"layout":{"$ref":"common/layout.schema.json"},"started_by":{"type":"string"},"instance_id":{"type":"string"},"start_ts":{"type":"number"}},"required":["recording_id"]}},"required":["type","payload"]};
+const schema143 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/daily/common/layout.schema.json","type":"object","properties":{"preset":{"enum":["default","single-participant","active-participant","portrait","custom"]},"max_cam_streams":{"type":"number","minimum":0},"session_id":{"type":"string"},"variant":{"enum":["vertical","inset"]},"composition_id":{"type":"string"},"composition_params":{"type":"object","additionalProperties":{"type":["string","number","boolean"]}},"session_assets":{"type":"object","additionalProperties":{"type":"string"}}},"required":["preset"]};
 
-function validate222(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="https://confhooks.dev/schemas/daily/common/layout.schema.json" */;
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate222.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if((data.preset === undefined) && (missing0 = "preset")){
-validate222.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0}}];
-return false;
-}
-else {
-if(data.preset !== undefined){
-let data0 = data.preset;
-const _errs1 = errors;
-if(!(((((data0 === "default") || (data0 === "single-participant")) || (data0 === "active-participant")) || (data0 === "portrait")) || (data0 === "custom"))){
-validate222.errors = [{instancePath:instancePath+"/preset",schemaPath:"#/properties/preset/enum",keyword:"enum",params:{allowedValues: schema78.properties.preset.enum}}];
-return false;
-}
-var valid0 = _errs1 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.max_cam_streams !== undefined){
-let data1 = data.max_cam_streams;
-const _errs2 = errors;
-if(errors === _errs2){
-if((typeof data1 == "number") && (isFinite(data1))){
-if(data1 < 0 || isNaN(data1)){
-validate222.errors = [{instancePath:instancePath+"/max_cam_streams",schemaPath:"#/properties/max_cam_streams/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
-return false;
-}
-}
-else {
-validate222.errors = [{instancePath:instancePath+"/max_cam_streams",schemaPath:"#/properties/max_cam_streams/type",keyword:"type",params:{type: "number"}}];
-return false;
-}
-}
-var valid0 = _errs2 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.session_id !== undefined){
-const _errs4 = errors;
-if(typeof data.session_id !== "string"){
-validate222.errors = [{instancePath:instancePath+"/session_id",schemaPath:"#/properties/session_id/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-var valid0 = _errs4 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.variant !== undefined){
-let data3 = data.variant;
-const _errs6 = errors;
-if(!((data3 === "vertical") || (data3 === "inset"))){
-validate222.errors = [{instancePath:instancePath+"/variant",schemaPath:"#/properties/variant/enum",keyword:"enum",params:{allowedValues: schema78.properties.variant.enum}}];
-return false;
-}
-var valid0 = _errs6 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.composition_id !== undefined){
-const _errs7 = errors;
-if(typeof data.composition_id !== "string"){
-validate222.errors = [{instancePath:instancePath+"/composition_id",schemaPath:"#/properties/composition_id/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-var valid0 = _errs7 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.composition_params !== undefined){
-let data5 = data.composition_params;
-const _errs9 = errors;
-if(errors === _errs9){
-if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
-for(const key0 in data5){
-let data6 = data5[key0];
-const _errs12 = errors;
-if(((typeof data6 !== "string") && (!((typeof data6 == "number") && (isFinite(data6))))) && (typeof data6 !== "boolean")){
-validate222.errors = [{instancePath:instancePath+"/composition_params/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/composition_params/additionalProperties/type",keyword:"type",params:{type: schema78.properties.composition_params.additionalProperties.type}}];
-return false;
-}
-var valid1 = _errs12 === errors;
-if(!valid1){
-break;
-}
-}
-}
-else {
-validate222.errors = [{instancePath:instancePath+"/composition_params",schemaPath:"#/properties/composition_params/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-}
-var valid0 = _errs9 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.session_assets !== undefined){
-let data7 = data.session_assets;
-const _errs14 = errors;
-if(errors === _errs14){
-if(data7 && typeof data7 == "object" && !Array.isArray(data7)){
-for(const key1 in data7){
-const _errs17 = errors;
-if(typeof data7[key1] !== "string"){
-validate222.errors = [{instancePath:instancePath+"/session_assets/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/session_assets/additionalProperties/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-var valid2 = _errs17 === errors;
-if(!valid2){
-break;
-}
-}
-}
-else {
-validate222.errors = [{instancePath:instancePath+"/session_assets",schemaPath:"#/properties/session_assets/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-}
-var valid0 = _errs14 === errors;
-}
-else {
-var valid0 = true;
-}
-}
-}
-}
-}
-}
-}
-}
-}
-else {
-validate222.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-}
-validate222.errors = vErrors;
-return errors === 0;
-}
-validate222.evaluated = {"props":{"preset":true,"max_cam_streams":true,"session_id":true,"variant":true,"composition_id":true,"composition_params":true,"session_assets":true},"dynamicProps":false,"dynamicItems":false};
-
-function validate294(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate179(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://confhooks.dev/schemas/daily/recording.started.schema.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate294.evaluated;
+const evaluated0 = validate179.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-if(!(validate221(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate221.errors : vErrors.concat(validate221.errors);
-errors = vErrors.length;
-}
-if(errors === 0){
+const _errs2 = errors;
+if(errors === _errs2){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
-if(((data.type === undefined) && (missing0 = "type")) || ((data.payload === undefined) && (missing0 = "payload"))){
-validate294.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0}}];
+if((((((data.version === undefined) && (missing0 = "version")) || ((data.type === undefined) && (missing0 = "type"))) || ((data.id === undefined) && (missing0 = "id"))) || ((data.payload === undefined) && (missing0 = "payload"))) || ((data.event_ts === undefined) && (missing0 = "event_ts"))){
+validate179.errors = [{instancePath,schemaPath:"common/envelope.schema.json/required",keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
+if(data.version !== undefined){
+const _errs4 = errors;
+if(typeof data.version !== "string"){
+validate179.errors = [{instancePath:instancePath+"/version",schemaPath:"common/envelope.schema.json/properties/version/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+var valid2 = _errs4 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
 if(data.type !== undefined){
-const _errs2 = errors;
-if("recording.started" !== data.type){
-validate294.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "recording.started"}}];
+const _errs6 = errors;
+if(typeof data.type !== "string"){
+validate179.errors = [{instancePath:instancePath+"/type",schemaPath:"common/envelope.schema.json/properties/type/type",keyword:"type",params:{type: "string"}}];
 return false;
 }
-var valid1 = _errs2 === errors;
-}
-else {
-var valid1 = true;
-}
-if(valid1){
-if(data.payload !== undefined){
-let data1 = data.payload;
-const _errs3 = errors;
-if(errors === _errs3){
-if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
-let missing1;
-if((data1.recording_id === undefined) && (missing1 = "recording_id")){
-validate294.errors = [{instancePath:instancePath+"/payload",schemaPath:"#/properties/payload/required",keyword:"required",params:{missingProperty: missing1}}];
-return false;
-}
-else {
-if(data1.recording_id !== undefined){
-const _errs5 = errors;
-if(typeof data1.recording_id !== "string"){
-validate294.errors = [{instancePath:instancePath+"/payload/recording_id",schemaPath:"#/properties/payload/properties/recording_id/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-var valid2 = _errs5 === errors;
+var valid2 = _errs6 === errors;
 }
 else {
 var valid2 = true;
 }
 if(valid2){
-if(data1.action !== undefined){
-const _errs7 = errors;
-if("start-cloud-recording" !== data1.action){
-validate294.errors = [{instancePath:instancePath+"/payload/action",schemaPath:"#/properties/payload/properties/action/const",keyword:"const",params:{allowedValue: "start-cloud-recording"}}];
-return false;
-}
-var valid2 = _errs7 === errors;
-}
-else {
-var valid2 = true;
-}
-if(valid2){
-if(data1.layout !== undefined){
+if(data.id !== undefined){
+let data2 = data.id;
 const _errs8 = errors;
-if(!(validate222(data1.layout, {instancePath:instancePath+"/payload/layout",parentData:data1,parentDataProperty:"layout",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate222.errors : vErrors.concat(validate222.errors);
-errors = vErrors.length;
+if(errors === _errs8){
+if(typeof data2 === "string"){
+if(data2.length < 1){
+validate179.errors = [{instancePath:instancePath+"/id",schemaPath:"common/envelope.schema.json/properties/id/minLength",keyword:"minLength",params:{limit: 1}}];
+return false;
+}
+}
+else {
+validate179.errors = [{instancePath:instancePath+"/id",schemaPath:"common/envelope.schema.json/properties/id/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
 }
 var valid2 = _errs8 === errors;
 }
@@ -3428,38 +5378,27 @@ else {
 var valid2 = true;
 }
 if(valid2){
-if(data1.started_by !== undefined){
-const _errs9 = errors;
-if(typeof data1.started_by !== "string"){
-validate294.errors = [{instancePath:instancePath+"/payload/started_by",schemaPath:"#/properties/payload/properties/started_by/type",keyword:"type",params:{type: "string"}}];
+if(data.payload !== undefined){
+let data3 = data.payload;
+const _errs10 = errors;
+if(!(data3 && typeof data3 == "object" && !Array.isArray(data3))){
+validate179.errors = [{instancePath:instancePath+"/payload",schemaPath:"common/envelope.schema.json/properties/payload/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
-var valid2 = _errs9 === errors;
+var valid2 = _errs10 === errors;
 }
 else {
 var valid2 = true;
 }
 if(valid2){
-if(data1.instance_id !== undefined){
-const _errs11 = errors;
-if(typeof data1.instance_id !== "string"){
-validate294.errors = [{instancePath:instancePath+"/payload/instance_id",schemaPath:"#/properties/payload/properties/instance_id/type",keyword:"type",params:{type: "string"}}];
+if(data.event_ts !== undefined){
+let data4 = data.event_ts;
+const _errs12 = errors;
+if(!((typeof data4 == "number") && (isFinite(data4)))){
+validate179.errors = [{instancePath:instancePath+"/event_ts",schemaPath:"common/envelope.schema.json/properties/event_ts/type",keyword:"type",params:{type: "number"}}];
 return false;
 }
-var valid2 = _errs11 === errors;
-}
-else {
-var valid2 = true;
-}
-if(valid2){
-if(data1.start_ts !== undefined){
-let data7 = data1.start_ts;
-const _errs13 = errors;
-if(!((typeof data7 == "number") && (isFinite(data7)))){
-validate294.errors = [{instancePath:instancePath+"/payload/start_ts",schemaPath:"#/properties/payload/properties/start_ts/type",keyword:"type",params:{type: "number"}}];
-return false;
-}
-var valid2 = _errs13 === errors;
+var valid2 = _errs12 === errors;
 }
 else {
 var valid2 = true;
@@ -3470,413 +5409,1421 @@ var valid2 = true;
 }
 }
 }
-}
 else {
-validate294.errors = [{instancePath:instancePath+"/payload",schemaPath:"#/properties/payload/type",keyword:"type",params:{type: "object"}}];
+validate179.errors = [{instancePath,schemaPath:"common/envelope.schema.json/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
-}
-var valid1 = _errs3 === errors;
-}
-else {
-var valid1 = true;
-}
-}
-}
-}
-else {
-validate294.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-}
-validate294.errors = vErrors;
-return errors === 0;
-}
-validate294.evaluated = {"props":{"type":true,"payload":true,"version":true,"id":true,"event_ts":true},"dynamicProps":false,"dynamicItems":false};
-
-export const validateDailyStreamingEndedEvent = validate297;
-const schema107 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/daily/streaming.ended.schema.json","type":"object","allOf":[{"$ref":"common/envelope.schema.json"}],"properties":{"type":{"const":"streaming.ended"},"payload":{"$ref":"common/streaming.schema.json"}},"required":["type","payload"]};
-const schema85 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/daily/common/streaming.schema.json","type":"object","properties":{"timestamp":{"type":"number"},"instance_id":{"type":"string"},"domain_id":{"type":"string"}}};
-
-function validate234(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="https://confhooks.dev/schemas/daily/common/streaming.schema.json" */;
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate234.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
 }
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.timestamp !== undefined){
-let data0 = data.timestamp;
-const _errs1 = errors;
-if(!((typeof data0 == "number") && (isFinite(data0)))){
-validate234.errors = [{instancePath:instancePath+"/timestamp",schemaPath:"#/properties/timestamp/type",keyword:"type",params:{type: "number"}}];
-return false;
-}
-var valid0 = _errs1 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.instance_id !== undefined){
-const _errs3 = errors;
-if(typeof data.instance_id !== "string"){
-validate234.errors = [{instancePath:instancePath+"/instance_id",schemaPath:"#/properties/instance_id/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-var valid0 = _errs3 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.domain_id !== undefined){
-const _errs5 = errors;
-if(typeof data.domain_id !== "string"){
-validate234.errors = [{instancePath:instancePath+"/domain_id",schemaPath:"#/properties/domain_id/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-var valid0 = _errs5 === errors;
-}
-else {
-var valid0 = true;
-}
-}
-}
-}
-else {
-validate234.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-}
-validate234.errors = vErrors;
-return errors === 0;
-}
-validate234.evaluated = {"props":{"timestamp":true,"instance_id":true,"domain_id":true},"dynamicProps":false,"dynamicItems":false};
-
-function validate297(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="https://confhooks.dev/schemas/daily/streaming.ended.schema.json" */;
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate297.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-if(!(validate221(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate221.errors : vErrors.concat(validate221.errors);
-errors = vErrors.length;
-}
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if(((data.type === undefined) && (missing0 = "type")) || ((data.payload === undefined) && (missing0 = "payload"))){
-validate297.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0}}];
+let missing1;
+if(((data.type === undefined) && (missing1 = "type")) || ((data.payload === undefined) && (missing1 = "payload"))){
+validate179.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing1}}];
 return false;
 }
 else {
 if(data.type !== undefined){
-const _errs2 = errors;
-if("streaming.ended" !== data.type){
-validate297.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "streaming.ended"}}];
+const _errs14 = errors;
+if("recording.started" !== data.type){
+validate179.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "recording.started"}}];
 return false;
 }
-var valid1 = _errs2 === errors;
-}
-else {
-var valid1 = true;
-}
-if(valid1){
-if(data.payload !== undefined){
-const _errs3 = errors;
-if(!(validate234(data.payload, {instancePath:instancePath+"/payload",parentData:data,parentDataProperty:"payload",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate234.errors : vErrors.concat(validate234.errors);
-errors = vErrors.length;
-}
-var valid1 = _errs3 === errors;
-}
-else {
-var valid1 = true;
-}
-}
-}
-}
-else {
-validate297.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-}
-validate297.errors = vErrors;
-return errors === 0;
-}
-validate297.evaluated = {"props":{"type":true,"payload":true,"version":true,"id":true,"event_ts":true},"dynamicProps":false,"dynamicItems":false};
-
-export const validateDailyStreamingErrorEvent = validate300;
-const schema108 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/daily/streaming.error.schema.json","type":"object","allOf":[{"$ref":"common/envelope.schema.json"}],"properties":{"type":{"const":"streaming.error"},"payload":{"type":"object","allOf":[{"$ref":"common/streaming.schema.json"}],"properties":{"error_message":{"type":"string"},"room_name":{"type":"string"}}}},"required":["type","payload"]};
-
-function validate300(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="https://confhooks.dev/schemas/daily/streaming.error.schema.json" */;
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate300.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-if(!(validate221(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate221.errors : vErrors.concat(validate221.errors);
-errors = vErrors.length;
-}
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if(((data.type === undefined) && (missing0 = "type")) || ((data.payload === undefined) && (missing0 = "payload"))){
-validate300.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0}}];
-return false;
-}
-else {
-if(data.type !== undefined){
-const _errs2 = errors;
-if("streaming.error" !== data.type){
-validate300.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "streaming.error"}}];
-return false;
-}
-var valid1 = _errs2 === errors;
-}
-else {
-var valid1 = true;
-}
-if(valid1){
-if(data.payload !== undefined){
-let data1 = data.payload;
-const _errs3 = errors;
-if(!(validate234(data1, {instancePath:instancePath+"/payload",parentData:data,parentDataProperty:"payload",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate234.errors : vErrors.concat(validate234.errors);
-errors = vErrors.length;
-}
-if(errors === _errs3){
-if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
-if(data1.error_message !== undefined){
-const _errs6 = errors;
-if(typeof data1.error_message !== "string"){
-validate300.errors = [{instancePath:instancePath+"/payload/error_message",schemaPath:"#/properties/payload/properties/error_message/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-var valid3 = _errs6 === errors;
+var valid3 = _errs14 === errors;
 }
 else {
 var valid3 = true;
 }
 if(valid3){
-if(data1.room_name !== undefined){
-const _errs8 = errors;
-if(typeof data1.room_name !== "string"){
-validate300.errors = [{instancePath:instancePath+"/payload/room_name",schemaPath:"#/properties/payload/properties/room_name/type",keyword:"type",params:{type: "string"}}];
+if(data.payload !== undefined){
+let data6 = data.payload;
+const _errs15 = errors;
+if(errors === _errs15){
+if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
+let missing2;
+if((data6.recording_id === undefined) && (missing2 = "recording_id")){
+validate179.errors = [{instancePath:instancePath+"/payload",schemaPath:"#/properties/payload/required",keyword:"required",params:{missingProperty: missing2}}];
 return false;
 }
-var valid3 = _errs8 === errors;
+else {
+if(data6.recording_id !== undefined){
+const _errs17 = errors;
+if(typeof data6.recording_id !== "string"){
+validate179.errors = [{instancePath:instancePath+"/payload/recording_id",schemaPath:"#/properties/payload/properties/recording_id/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+var valid4 = _errs17 === errors;
+}
+else {
+var valid4 = true;
+}
+if(valid4){
+if(data6.action !== undefined){
+const _errs19 = errors;
+if(typeof data6.action !== "string"){
+validate179.errors = [{instancePath:instancePath+"/payload/action",schemaPath:"#/properties/payload/properties/action/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+var valid4 = _errs19 === errors;
+}
+else {
+var valid4 = true;
+}
+if(valid4){
+if(data6.layout !== undefined){
+let data9 = data6.layout;
+const _errs21 = errors;
+const _errs22 = errors;
+if(errors === _errs22){
+if(data9 && typeof data9 == "object" && !Array.isArray(data9)){
+let missing3;
+if((data9.preset === undefined) && (missing3 = "preset")){
+validate179.errors = [{instancePath:instancePath+"/payload/layout",schemaPath:"common/layout.schema.json/required",keyword:"required",params:{missingProperty: missing3}}];
+return false;
+}
+else {
+if(data9.preset !== undefined){
+let data10 = data9.preset;
+const _errs24 = errors;
+if(!(((((data10 === "default") || (data10 === "single-participant")) || (data10 === "active-participant")) || (data10 === "portrait")) || (data10 === "custom"))){
+validate179.errors = [{instancePath:instancePath+"/payload/layout/preset",schemaPath:"common/layout.schema.json/properties/preset/enum",keyword:"enum",params:{allowedValues: schema143.properties.preset.enum}}];
+return false;
+}
+var valid6 = _errs24 === errors;
+}
+else {
+var valid6 = true;
+}
+if(valid6){
+if(data9.max_cam_streams !== undefined){
+let data11 = data9.max_cam_streams;
+const _errs25 = errors;
+if(errors === _errs25){
+if((typeof data11 == "number") && (isFinite(data11))){
+if(data11 < 0 || isNaN(data11)){
+validate179.errors = [{instancePath:instancePath+"/payload/layout/max_cam_streams",schemaPath:"common/layout.schema.json/properties/max_cam_streams/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
+return false;
+}
+}
+else {
+validate179.errors = [{instancePath:instancePath+"/payload/layout/max_cam_streams",schemaPath:"common/layout.schema.json/properties/max_cam_streams/type",keyword:"type",params:{type: "number"}}];
+return false;
+}
+}
+var valid6 = _errs25 === errors;
+}
+else {
+var valid6 = true;
+}
+if(valid6){
+if(data9.session_id !== undefined){
+const _errs27 = errors;
+if(typeof data9.session_id !== "string"){
+validate179.errors = [{instancePath:instancePath+"/payload/layout/session_id",schemaPath:"common/layout.schema.json/properties/session_id/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+var valid6 = _errs27 === errors;
+}
+else {
+var valid6 = true;
+}
+if(valid6){
+if(data9.variant !== undefined){
+let data13 = data9.variant;
+const _errs29 = errors;
+if(!((data13 === "vertical") || (data13 === "inset"))){
+validate179.errors = [{instancePath:instancePath+"/payload/layout/variant",schemaPath:"common/layout.schema.json/properties/variant/enum",keyword:"enum",params:{allowedValues: schema143.properties.variant.enum}}];
+return false;
+}
+var valid6 = _errs29 === errors;
+}
+else {
+var valid6 = true;
+}
+if(valid6){
+if(data9.composition_id !== undefined){
+const _errs30 = errors;
+if(typeof data9.composition_id !== "string"){
+validate179.errors = [{instancePath:instancePath+"/payload/layout/composition_id",schemaPath:"common/layout.schema.json/properties/composition_id/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+var valid6 = _errs30 === errors;
+}
+else {
+var valid6 = true;
+}
+if(valid6){
+if(data9.composition_params !== undefined){
+let data15 = data9.composition_params;
+const _errs32 = errors;
+if(errors === _errs32){
+if(data15 && typeof data15 == "object" && !Array.isArray(data15)){
+for(const key0 in data15){
+let data16 = data15[key0];
+const _errs35 = errors;
+if(((typeof data16 !== "string") && (!((typeof data16 == "number") && (isFinite(data16))))) && (typeof data16 !== "boolean")){
+validate179.errors = [{instancePath:instancePath+"/payload/layout/composition_params/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"common/layout.schema.json/properties/composition_params/additionalProperties/type",keyword:"type",params:{type: schema143.properties.composition_params.additionalProperties.type}}];
+return false;
+}
+var valid7 = _errs35 === errors;
+if(!valid7){
+break;
+}
+}
+}
+else {
+validate179.errors = [{instancePath:instancePath+"/payload/layout/composition_params",schemaPath:"common/layout.schema.json/properties/composition_params/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+}
+var valid6 = _errs32 === errors;
+}
+else {
+var valid6 = true;
+}
+if(valid6){
+if(data9.session_assets !== undefined){
+let data17 = data9.session_assets;
+const _errs37 = errors;
+if(errors === _errs37){
+if(data17 && typeof data17 == "object" && !Array.isArray(data17)){
+for(const key1 in data17){
+const _errs40 = errors;
+if(typeof data17[key1] !== "string"){
+validate179.errors = [{instancePath:instancePath+"/payload/layout/session_assets/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"common/layout.schema.json/properties/session_assets/additionalProperties/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+var valid8 = _errs40 === errors;
+if(!valid8){
+break;
+}
+}
+}
+else {
+validate179.errors = [{instancePath:instancePath+"/payload/layout/session_assets",schemaPath:"common/layout.schema.json/properties/session_assets/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+}
+var valid6 = _errs37 === errors;
+}
+else {
+var valid6 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate179.errors = [{instancePath:instancePath+"/payload/layout",schemaPath:"common/layout.schema.json/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+}
+var valid4 = _errs21 === errors;
+}
+else {
+var valid4 = true;
+}
+if(valid4){
+if(data6.started_by !== undefined){
+const _errs42 = errors;
+if(typeof data6.started_by !== "string"){
+validate179.errors = [{instancePath:instancePath+"/payload/started_by",schemaPath:"#/properties/payload/properties/started_by/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+var valid4 = _errs42 === errors;
+}
+else {
+var valid4 = true;
+}
+if(valid4){
+if(data6.instance_id !== undefined){
+const _errs44 = errors;
+if(typeof data6.instance_id !== "string"){
+validate179.errors = [{instancePath:instancePath+"/payload/instance_id",schemaPath:"#/properties/payload/properties/instance_id/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+var valid4 = _errs44 === errors;
+}
+else {
+var valid4 = true;
+}
+if(valid4){
+if(data6.start_ts !== undefined){
+let data21 = data6.start_ts;
+const _errs46 = errors;
+if(!((typeof data21 == "number") && (isFinite(data21)))){
+validate179.errors = [{instancePath:instancePath+"/payload/start_ts",schemaPath:"#/properties/payload/properties/start_ts/type",keyword:"type",params:{type: "number"}}];
+return false;
+}
+var valid4 = _errs46 === errors;
+}
+else {
+var valid4 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate179.errors = [{instancePath:instancePath+"/payload",schemaPath:"#/properties/payload/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+}
+var valid3 = _errs15 === errors;
 }
 else {
 var valid3 = true;
 }
 }
 }
+}
 else {
-validate300.errors = [{instancePath:instancePath+"/payload",schemaPath:"#/properties/payload/type",keyword:"type",params:{type: "object"}}];
+validate179.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-var valid1 = _errs3 === errors;
-}
-else {
-var valid1 = true;
-}
-}
-}
-}
-else {
-validate300.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-}
-validate300.errors = vErrors;
+validate179.errors = vErrors;
 return errors === 0;
 }
-validate300.evaluated = {"props":{"type":true,"payload":true,"version":true,"id":true,"event_ts":true},"dynamicProps":false,"dynamicItems":false};
+validate179.evaluated = {"props":{"type":true,"payload":true,"version":true,"id":true,"event_ts":true},"dynamicProps":false,"dynamicItems":false};
 
-export const validateDailyStreamingStartedEvent = validate303;
-const schema109 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/daily/streaming.started.schema.json","type":"object","allOf":[{"$ref":"common/envelope.schema.json"}],"properties":{"type":{"const":"streaming.started"},"payload":{"type":"object","allOf":[{"$ref":"common/streaming.schema.json"}],"properties":{"layout":{"$ref":"common/layout.schema.json"}}}},"required":["type","payload"]};
+export const validateDailyStreamingEndedEvent = validate180;
+const schema204 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/daily/streaming.ended.schema.json","type":"object","allOf":[{"$ref":"common/envelope.schema.json"}],"properties":{"type":{"const":"streaming.ended"},"payload":{"$ref":"common/streaming.schema.json"}},"required":["type","payload"]};
+const schema153 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/daily/common/streaming.schema.json","type":"object","properties":{"timestamp":{"type":"number"},"instance_id":{"type":"string"},"domain_id":{"type":"string"}}};
 
-function validate303(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate180(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="https://confhooks.dev/schemas/daily/streaming.ended.schema.json" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate180.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+const _errs2 = errors;
+if(errors === _errs2){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((((((data.version === undefined) && (missing0 = "version")) || ((data.type === undefined) && (missing0 = "type"))) || ((data.id === undefined) && (missing0 = "id"))) || ((data.payload === undefined) && (missing0 = "payload"))) || ((data.event_ts === undefined) && (missing0 = "event_ts"))){
+validate180.errors = [{instancePath,schemaPath:"common/envelope.schema.json/required",keyword:"required",params:{missingProperty: missing0}}];
+return false;
+}
+else {
+if(data.version !== undefined){
+const _errs4 = errors;
+if(typeof data.version !== "string"){
+validate180.errors = [{instancePath:instancePath+"/version",schemaPath:"common/envelope.schema.json/properties/version/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+var valid2 = _errs4 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data.type !== undefined){
+const _errs6 = errors;
+if(typeof data.type !== "string"){
+validate180.errors = [{instancePath:instancePath+"/type",schemaPath:"common/envelope.schema.json/properties/type/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+var valid2 = _errs6 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data.id !== undefined){
+let data2 = data.id;
+const _errs8 = errors;
+if(errors === _errs8){
+if(typeof data2 === "string"){
+if(data2.length < 1){
+validate180.errors = [{instancePath:instancePath+"/id",schemaPath:"common/envelope.schema.json/properties/id/minLength",keyword:"minLength",params:{limit: 1}}];
+return false;
+}
+}
+else {
+validate180.errors = [{instancePath:instancePath+"/id",schemaPath:"common/envelope.schema.json/properties/id/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+}
+var valid2 = _errs8 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data.payload !== undefined){
+let data3 = data.payload;
+const _errs10 = errors;
+if(!(data3 && typeof data3 == "object" && !Array.isArray(data3))){
+validate180.errors = [{instancePath:instancePath+"/payload",schemaPath:"common/envelope.schema.json/properties/payload/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+var valid2 = _errs10 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data.event_ts !== undefined){
+let data4 = data.event_ts;
+const _errs12 = errors;
+if(!((typeof data4 == "number") && (isFinite(data4)))){
+validate180.errors = [{instancePath:instancePath+"/event_ts",schemaPath:"common/envelope.schema.json/properties/event_ts/type",keyword:"type",params:{type: "number"}}];
+return false;
+}
+var valid2 = _errs12 === errors;
+}
+else {
+var valid2 = true;
+}
+}
+}
+}
+}
+}
+}
+else {
+validate180.errors = [{instancePath,schemaPath:"common/envelope.schema.json/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+}
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing1;
+if(((data.type === undefined) && (missing1 = "type")) || ((data.payload === undefined) && (missing1 = "payload"))){
+validate180.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing1}}];
+return false;
+}
+else {
+if(data.type !== undefined){
+const _errs14 = errors;
+if("streaming.ended" !== data.type){
+validate180.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "streaming.ended"}}];
+return false;
+}
+var valid3 = _errs14 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data.payload !== undefined){
+let data6 = data.payload;
+const _errs15 = errors;
+const _errs16 = errors;
+if(errors === _errs16){
+if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
+if(data6.timestamp !== undefined){
+let data7 = data6.timestamp;
+const _errs18 = errors;
+if(!((typeof data7 == "number") && (isFinite(data7)))){
+validate180.errors = [{instancePath:instancePath+"/payload/timestamp",schemaPath:"common/streaming.schema.json/properties/timestamp/type",keyword:"type",params:{type: "number"}}];
+return false;
+}
+var valid5 = _errs18 === errors;
+}
+else {
+var valid5 = true;
+}
+if(valid5){
+if(data6.instance_id !== undefined){
+const _errs20 = errors;
+if(typeof data6.instance_id !== "string"){
+validate180.errors = [{instancePath:instancePath+"/payload/instance_id",schemaPath:"common/streaming.schema.json/properties/instance_id/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+var valid5 = _errs20 === errors;
+}
+else {
+var valid5 = true;
+}
+if(valid5){
+if(data6.domain_id !== undefined){
+const _errs22 = errors;
+if(typeof data6.domain_id !== "string"){
+validate180.errors = [{instancePath:instancePath+"/payload/domain_id",schemaPath:"common/streaming.schema.json/properties/domain_id/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+var valid5 = _errs22 === errors;
+}
+else {
+var valid5 = true;
+}
+}
+}
+}
+else {
+validate180.errors = [{instancePath:instancePath+"/payload",schemaPath:"common/streaming.schema.json/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+}
+var valid3 = _errs15 === errors;
+}
+else {
+var valid3 = true;
+}
+}
+}
+}
+else {
+validate180.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+}
+validate180.errors = vErrors;
+return errors === 0;
+}
+validate180.evaluated = {"props":{"type":true,"payload":true,"version":true,"id":true,"event_ts":true},"dynamicProps":false,"dynamicItems":false};
+
+export const validateDailyStreamingErrorEvent = validate181;
+const schema207 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/daily/streaming.error.schema.json","type":"object","allOf":[{"$ref":"common/envelope.schema.json"}],"properties":{"type":{"const":"streaming.error"},"payload":{"type":"object","allOf":[{"$ref":"common/streaming.schema.json"}],"properties":{"error_message":{"type":"string"},"room_name":{"type":"string"}}}},"required":["type","payload"]};
+
+function validate181(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="https://confhooks.dev/schemas/daily/streaming.error.schema.json" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate181.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+const _errs2 = errors;
+if(errors === _errs2){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((((((data.version === undefined) && (missing0 = "version")) || ((data.type === undefined) && (missing0 = "type"))) || ((data.id === undefined) && (missing0 = "id"))) || ((data.payload === undefined) && (missing0 = "payload"))) || ((data.event_ts === undefined) && (missing0 = "event_ts"))){
+validate181.errors = [{instancePath,schemaPath:"common/envelope.schema.json/required",keyword:"required",params:{missingProperty: missing0}}];
+return false;
+}
+else {
+if(data.version !== undefined){
+const _errs4 = errors;
+if(typeof data.version !== "string"){
+validate181.errors = [{instancePath:instancePath+"/version",schemaPath:"common/envelope.schema.json/properties/version/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+var valid2 = _errs4 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data.type !== undefined){
+const _errs6 = errors;
+if(typeof data.type !== "string"){
+validate181.errors = [{instancePath:instancePath+"/type",schemaPath:"common/envelope.schema.json/properties/type/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+var valid2 = _errs6 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data.id !== undefined){
+let data2 = data.id;
+const _errs8 = errors;
+if(errors === _errs8){
+if(typeof data2 === "string"){
+if(data2.length < 1){
+validate181.errors = [{instancePath:instancePath+"/id",schemaPath:"common/envelope.schema.json/properties/id/minLength",keyword:"minLength",params:{limit: 1}}];
+return false;
+}
+}
+else {
+validate181.errors = [{instancePath:instancePath+"/id",schemaPath:"common/envelope.schema.json/properties/id/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+}
+var valid2 = _errs8 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data.payload !== undefined){
+let data3 = data.payload;
+const _errs10 = errors;
+if(!(data3 && typeof data3 == "object" && !Array.isArray(data3))){
+validate181.errors = [{instancePath:instancePath+"/payload",schemaPath:"common/envelope.schema.json/properties/payload/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+var valid2 = _errs10 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data.event_ts !== undefined){
+let data4 = data.event_ts;
+const _errs12 = errors;
+if(!((typeof data4 == "number") && (isFinite(data4)))){
+validate181.errors = [{instancePath:instancePath+"/event_ts",schemaPath:"common/envelope.schema.json/properties/event_ts/type",keyword:"type",params:{type: "number"}}];
+return false;
+}
+var valid2 = _errs12 === errors;
+}
+else {
+var valid2 = true;
+}
+}
+}
+}
+}
+}
+}
+else {
+validate181.errors = [{instancePath,schemaPath:"common/envelope.schema.json/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+}
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing1;
+if(((data.type === undefined) && (missing1 = "type")) || ((data.payload === undefined) && (missing1 = "payload"))){
+validate181.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing1}}];
+return false;
+}
+else {
+if(data.type !== undefined){
+const _errs14 = errors;
+if("streaming.error" !== data.type){
+validate181.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "streaming.error"}}];
+return false;
+}
+var valid3 = _errs14 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data.payload !== undefined){
+let data6 = data.payload;
+const _errs15 = errors;
+const _errs18 = errors;
+if(errors === _errs18){
+if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
+if(data6.timestamp !== undefined){
+let data7 = data6.timestamp;
+const _errs20 = errors;
+if(!((typeof data7 == "number") && (isFinite(data7)))){
+validate181.errors = [{instancePath:instancePath+"/payload/timestamp",schemaPath:"common/streaming.schema.json/properties/timestamp/type",keyword:"type",params:{type: "number"}}];
+return false;
+}
+var valid6 = _errs20 === errors;
+}
+else {
+var valid6 = true;
+}
+if(valid6){
+if(data6.instance_id !== undefined){
+const _errs22 = errors;
+if(typeof data6.instance_id !== "string"){
+validate181.errors = [{instancePath:instancePath+"/payload/instance_id",schemaPath:"common/streaming.schema.json/properties/instance_id/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+var valid6 = _errs22 === errors;
+}
+else {
+var valid6 = true;
+}
+if(valid6){
+if(data6.domain_id !== undefined){
+const _errs24 = errors;
+if(typeof data6.domain_id !== "string"){
+validate181.errors = [{instancePath:instancePath+"/payload/domain_id",schemaPath:"common/streaming.schema.json/properties/domain_id/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+var valid6 = _errs24 === errors;
+}
+else {
+var valid6 = true;
+}
+}
+}
+}
+else {
+validate181.errors = [{instancePath:instancePath+"/payload",schemaPath:"common/streaming.schema.json/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+}
+if(errors === _errs15){
+if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
+if(data6.error_message !== undefined){
+const _errs26 = errors;
+if(typeof data6.error_message !== "string"){
+validate181.errors = [{instancePath:instancePath+"/payload/error_message",schemaPath:"#/properties/payload/properties/error_message/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+var valid7 = _errs26 === errors;
+}
+else {
+var valid7 = true;
+}
+if(valid7){
+if(data6.room_name !== undefined){
+const _errs28 = errors;
+if(typeof data6.room_name !== "string"){
+validate181.errors = [{instancePath:instancePath+"/payload/room_name",schemaPath:"#/properties/payload/properties/room_name/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+var valid7 = _errs28 === errors;
+}
+else {
+var valid7 = true;
+}
+}
+}
+else {
+validate181.errors = [{instancePath:instancePath+"/payload",schemaPath:"#/properties/payload/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+}
+var valid3 = _errs15 === errors;
+}
+else {
+var valid3 = true;
+}
+}
+}
+}
+else {
+validate181.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+}
+validate181.errors = vErrors;
+return errors === 0;
+}
+validate181.evaluated = {"props":{"type":true,"payload":true,"version":true,"id":true,"event_ts":true},"dynamicProps":false,"dynamicItems":false};
+
+export const validateDailyStreamingStartedEvent = validate182;
+const schema210 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/daily/streaming.started.schema.json","type":"object","allOf":[{"$ref":"common/envelope.schema.json"}],"properties":{"type":{"const":"streaming.started"},"payload":{"type":"object","allOf":[{"$ref":"common/streaming.schema.json"}],"properties":{"layout":{"$ref":"common/layout.schema.json"}}}},"required":["type","payload"]};
+
+function validate182(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://confhooks.dev/schemas/daily/streaming.started.schema.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate303.evaluated;
+const evaluated0 = validate182.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-if(!(validate221(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate221.errors : vErrors.concat(validate221.errors);
-errors = vErrors.length;
+const _errs2 = errors;
+if(errors === _errs2){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((((((data.version === undefined) && (missing0 = "version")) || ((data.type === undefined) && (missing0 = "type"))) || ((data.id === undefined) && (missing0 = "id"))) || ((data.payload === undefined) && (missing0 = "payload"))) || ((data.event_ts === undefined) && (missing0 = "event_ts"))){
+validate182.errors = [{instancePath,schemaPath:"common/envelope.schema.json/required",keyword:"required",params:{missingProperty: missing0}}];
+return false;
+}
+else {
+if(data.version !== undefined){
+const _errs4 = errors;
+if(typeof data.version !== "string"){
+validate182.errors = [{instancePath:instancePath+"/version",schemaPath:"common/envelope.schema.json/properties/version/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+var valid2 = _errs4 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data.type !== undefined){
+const _errs6 = errors;
+if(typeof data.type !== "string"){
+validate182.errors = [{instancePath:instancePath+"/type",schemaPath:"common/envelope.schema.json/properties/type/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+var valid2 = _errs6 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data.id !== undefined){
+let data2 = data.id;
+const _errs8 = errors;
+if(errors === _errs8){
+if(typeof data2 === "string"){
+if(data2.length < 1){
+validate182.errors = [{instancePath:instancePath+"/id",schemaPath:"common/envelope.schema.json/properties/id/minLength",keyword:"minLength",params:{limit: 1}}];
+return false;
+}
+}
+else {
+validate182.errors = [{instancePath:instancePath+"/id",schemaPath:"common/envelope.schema.json/properties/id/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+}
+var valid2 = _errs8 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data.payload !== undefined){
+let data3 = data.payload;
+const _errs10 = errors;
+if(!(data3 && typeof data3 == "object" && !Array.isArray(data3))){
+validate182.errors = [{instancePath:instancePath+"/payload",schemaPath:"common/envelope.schema.json/properties/payload/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+var valid2 = _errs10 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data.event_ts !== undefined){
+let data4 = data.event_ts;
+const _errs12 = errors;
+if(!((typeof data4 == "number") && (isFinite(data4)))){
+validate182.errors = [{instancePath:instancePath+"/event_ts",schemaPath:"common/envelope.schema.json/properties/event_ts/type",keyword:"type",params:{type: "number"}}];
+return false;
+}
+var valid2 = _errs12 === errors;
+}
+else {
+var valid2 = true;
+}
+}
+}
+}
+}
+}
+}
+else {
+validate182.errors = [{instancePath,schemaPath:"common/envelope.schema.json/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
 }
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if(((data.type === undefined) && (missing0 = "type")) || ((data.payload === undefined) && (missing0 = "payload"))){
-validate303.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0}}];
+let missing1;
+if(((data.type === undefined) && (missing1 = "type")) || ((data.payload === undefined) && (missing1 = "payload"))){
+validate182.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing1}}];
 return false;
 }
 else {
 if(data.type !== undefined){
-const _errs2 = errors;
+const _errs14 = errors;
 if("streaming.started" !== data.type){
-validate303.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "streaming.started"}}];
+validate182.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "streaming.started"}}];
 return false;
 }
-var valid1 = _errs2 === errors;
+var valid3 = _errs14 === errors;
 }
 else {
-var valid1 = true;
+var valid3 = true;
 }
-if(valid1){
+if(valid3){
 if(data.payload !== undefined){
-let data1 = data.payload;
-const _errs3 = errors;
-if(!(validate234(data1, {instancePath:instancePath+"/payload",parentData:data,parentDataProperty:"payload",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate234.errors : vErrors.concat(validate234.errors);
-errors = vErrors.length;
+let data6 = data.payload;
+const _errs15 = errors;
+const _errs18 = errors;
+if(errors === _errs18){
+if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
+if(data6.timestamp !== undefined){
+let data7 = data6.timestamp;
+const _errs20 = errors;
+if(!((typeof data7 == "number") && (isFinite(data7)))){
+validate182.errors = [{instancePath:instancePath+"/payload/timestamp",schemaPath:"common/streaming.schema.json/properties/timestamp/type",keyword:"type",params:{type: "number"}}];
+return false;
 }
-if(errors === _errs3){
-if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
-if(data1.layout !== undefined){
-if(!(validate222(data1.layout, {instancePath:instancePath+"/payload/layout",parentData:data1,parentDataProperty:"layout",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate222.errors : vErrors.concat(validate222.errors);
-errors = vErrors.length;
+var valid6 = _errs20 === errors;
+}
+else {
+var valid6 = true;
+}
+if(valid6){
+if(data6.instance_id !== undefined){
+const _errs22 = errors;
+if(typeof data6.instance_id !== "string"){
+validate182.errors = [{instancePath:instancePath+"/payload/instance_id",schemaPath:"common/streaming.schema.json/properties/instance_id/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+var valid6 = _errs22 === errors;
+}
+else {
+var valid6 = true;
+}
+if(valid6){
+if(data6.domain_id !== undefined){
+const _errs24 = errors;
+if(typeof data6.domain_id !== "string"){
+validate182.errors = [{instancePath:instancePath+"/payload/domain_id",schemaPath:"common/streaming.schema.json/properties/domain_id/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+var valid6 = _errs24 === errors;
+}
+else {
+var valid6 = true;
+}
 }
 }
 }
 else {
-validate303.errors = [{instancePath:instancePath+"/payload",schemaPath:"#/properties/payload/type",keyword:"type",params:{type: "object"}}];
+validate182.errors = [{instancePath:instancePath+"/payload",schemaPath:"common/streaming.schema.json/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-var valid1 = _errs3 === errors;
+if(errors === _errs15){
+if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
+if(data6.layout !== undefined){
+let data10 = data6.layout;
+const _errs27 = errors;
+if(errors === _errs27){
+if(data10 && typeof data10 == "object" && !Array.isArray(data10)){
+let missing2;
+if((data10.preset === undefined) && (missing2 = "preset")){
+validate182.errors = [{instancePath:instancePath+"/payload/layout",schemaPath:"common/layout.schema.json/required",keyword:"required",params:{missingProperty: missing2}}];
+return false;
 }
 else {
-var valid1 = true;
+if(data10.preset !== undefined){
+let data11 = data10.preset;
+const _errs29 = errors;
+if(!(((((data11 === "default") || (data11 === "single-participant")) || (data11 === "active-participant")) || (data11 === "portrait")) || (data11 === "custom"))){
+validate182.errors = [{instancePath:instancePath+"/payload/layout/preset",schemaPath:"common/layout.schema.json/properties/preset/enum",keyword:"enum",params:{allowedValues: schema143.properties.preset.enum}}];
+return false;
 }
-}
-}
+var valid9 = _errs29 === errors;
 }
 else {
-validate303.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
+var valid9 = true;
+}
+if(valid9){
+if(data10.max_cam_streams !== undefined){
+let data12 = data10.max_cam_streams;
+const _errs30 = errors;
+if(errors === _errs30){
+if((typeof data12 == "number") && (isFinite(data12))){
+if(data12 < 0 || isNaN(data12)){
+validate182.errors = [{instancePath:instancePath+"/payload/layout/max_cam_streams",schemaPath:"common/layout.schema.json/properties/max_cam_streams/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
-validate303.errors = vErrors;
+else {
+validate182.errors = [{instancePath:instancePath+"/payload/layout/max_cam_streams",schemaPath:"common/layout.schema.json/properties/max_cam_streams/type",keyword:"type",params:{type: "number"}}];
+return false;
+}
+}
+var valid9 = _errs30 === errors;
+}
+else {
+var valid9 = true;
+}
+if(valid9){
+if(data10.session_id !== undefined){
+const _errs32 = errors;
+if(typeof data10.session_id !== "string"){
+validate182.errors = [{instancePath:instancePath+"/payload/layout/session_id",schemaPath:"common/layout.schema.json/properties/session_id/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+var valid9 = _errs32 === errors;
+}
+else {
+var valid9 = true;
+}
+if(valid9){
+if(data10.variant !== undefined){
+let data14 = data10.variant;
+const _errs34 = errors;
+if(!((data14 === "vertical") || (data14 === "inset"))){
+validate182.errors = [{instancePath:instancePath+"/payload/layout/variant",schemaPath:"common/layout.schema.json/properties/variant/enum",keyword:"enum",params:{allowedValues: schema143.properties.variant.enum}}];
+return false;
+}
+var valid9 = _errs34 === errors;
+}
+else {
+var valid9 = true;
+}
+if(valid9){
+if(data10.composition_id !== undefined){
+const _errs35 = errors;
+if(typeof data10.composition_id !== "string"){
+validate182.errors = [{instancePath:instancePath+"/payload/layout/composition_id",schemaPath:"common/layout.schema.json/properties/composition_id/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+var valid9 = _errs35 === errors;
+}
+else {
+var valid9 = true;
+}
+if(valid9){
+if(data10.composition_params !== undefined){
+let data16 = data10.composition_params;
+const _errs37 = errors;
+if(errors === _errs37){
+if(data16 && typeof data16 == "object" && !Array.isArray(data16)){
+for(const key0 in data16){
+let data17 = data16[key0];
+const _errs40 = errors;
+if(((typeof data17 !== "string") && (!((typeof data17 == "number") && (isFinite(data17))))) && (typeof data17 !== "boolean")){
+validate182.errors = [{instancePath:instancePath+"/payload/layout/composition_params/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"common/layout.schema.json/properties/composition_params/additionalProperties/type",keyword:"type",params:{type: schema143.properties.composition_params.additionalProperties.type}}];
+return false;
+}
+var valid10 = _errs40 === errors;
+if(!valid10){
+break;
+}
+}
+}
+else {
+validate182.errors = [{instancePath:instancePath+"/payload/layout/composition_params",schemaPath:"common/layout.schema.json/properties/composition_params/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+}
+var valid9 = _errs37 === errors;
+}
+else {
+var valid9 = true;
+}
+if(valid9){
+if(data10.session_assets !== undefined){
+let data18 = data10.session_assets;
+const _errs42 = errors;
+if(errors === _errs42){
+if(data18 && typeof data18 == "object" && !Array.isArray(data18)){
+for(const key1 in data18){
+const _errs45 = errors;
+if(typeof data18[key1] !== "string"){
+validate182.errors = [{instancePath:instancePath+"/payload/layout/session_assets/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"common/layout.schema.json/properties/session_assets/additionalProperties/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+var valid11 = _errs45 === errors;
+if(!valid11){
+break;
+}
+}
+}
+else {
+validate182.errors = [{instancePath:instancePath+"/payload/layout/session_assets",schemaPath:"common/layout.schema.json/properties/session_assets/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+}
+var valid9 = _errs42 === errors;
+}
+else {
+var valid9 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate182.errors = [{instancePath:instancePath+"/payload/layout",schemaPath:"common/layout.schema.json/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+}
+}
+}
+else {
+validate182.errors = [{instancePath:instancePath+"/payload",schemaPath:"#/properties/payload/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+}
+var valid3 = _errs15 === errors;
+}
+else {
+var valid3 = true;
+}
+}
+}
+}
+else {
+validate182.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+}
+validate182.errors = vErrors;
 return errors === 0;
 }
-validate303.evaluated = {"props":{"type":true,"payload":true,"version":true,"id":true,"event_ts":true},"dynamicProps":false,"dynamicItems":false};
+validate182.evaluated = {"props":{"type":true,"payload":true,"version":true,"id":true,"event_ts":true},"dynamicProps":false,"dynamicItems":false};
 
-export const validateDailyStreamingUpdatedEvent = validate307;
-const schema110 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/daily/streaming.updated.schema.json","type":"object","allOf":[{"$ref":"common/envelope.schema.json"}],"properties":{"type":{"const":"streaming.updated"},"payload":{"type":"object","allOf":[{"$ref":"common/streaming.schema.json"}],"properties":{"layout":{"$ref":"common/layout.schema.json"}}}},"required":["type","payload"]};
+export const validateDailyStreamingUpdatedEvent = validate183;
+const schema214 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/daily/streaming.updated.schema.json","type":"object","allOf":[{"$ref":"common/envelope.schema.json"}],"properties":{"type":{"const":"streaming.updated"},"payload":{"type":"object","allOf":[{"$ref":"common/streaming.schema.json"}],"properties":{"layout":{"$ref":"common/layout.schema.json"}}}},"required":["type","payload"]};
 
-function validate307(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate183(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://confhooks.dev/schemas/daily/streaming.updated.schema.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate307.evaluated;
+const evaluated0 = validate183.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-if(!(validate221(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate221.errors : vErrors.concat(validate221.errors);
-errors = vErrors.length;
+const _errs2 = errors;
+if(errors === _errs2){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((((((data.version === undefined) && (missing0 = "version")) || ((data.type === undefined) && (missing0 = "type"))) || ((data.id === undefined) && (missing0 = "id"))) || ((data.payload === undefined) && (missing0 = "payload"))) || ((data.event_ts === undefined) && (missing0 = "event_ts"))){
+validate183.errors = [{instancePath,schemaPath:"common/envelope.schema.json/required",keyword:"required",params:{missingProperty: missing0}}];
+return false;
+}
+else {
+if(data.version !== undefined){
+const _errs4 = errors;
+if(typeof data.version !== "string"){
+validate183.errors = [{instancePath:instancePath+"/version",schemaPath:"common/envelope.schema.json/properties/version/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+var valid2 = _errs4 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data.type !== undefined){
+const _errs6 = errors;
+if(typeof data.type !== "string"){
+validate183.errors = [{instancePath:instancePath+"/type",schemaPath:"common/envelope.schema.json/properties/type/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+var valid2 = _errs6 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data.id !== undefined){
+let data2 = data.id;
+const _errs8 = errors;
+if(errors === _errs8){
+if(typeof data2 === "string"){
+if(data2.length < 1){
+validate183.errors = [{instancePath:instancePath+"/id",schemaPath:"common/envelope.schema.json/properties/id/minLength",keyword:"minLength",params:{limit: 1}}];
+return false;
+}
+}
+else {
+validate183.errors = [{instancePath:instancePath+"/id",schemaPath:"common/envelope.schema.json/properties/id/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+}
+var valid2 = _errs8 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data.payload !== undefined){
+let data3 = data.payload;
+const _errs10 = errors;
+if(!(data3 && typeof data3 == "object" && !Array.isArray(data3))){
+validate183.errors = [{instancePath:instancePath+"/payload",schemaPath:"common/envelope.schema.json/properties/payload/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+var valid2 = _errs10 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data.event_ts !== undefined){
+let data4 = data.event_ts;
+const _errs12 = errors;
+if(!((typeof data4 == "number") && (isFinite(data4)))){
+validate183.errors = [{instancePath:instancePath+"/event_ts",schemaPath:"common/envelope.schema.json/properties/event_ts/type",keyword:"type",params:{type: "number"}}];
+return false;
+}
+var valid2 = _errs12 === errors;
+}
+else {
+var valid2 = true;
+}
+}
+}
+}
+}
+}
+}
+else {
+validate183.errors = [{instancePath,schemaPath:"common/envelope.schema.json/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
 }
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if(((data.type === undefined) && (missing0 = "type")) || ((data.payload === undefined) && (missing0 = "payload"))){
-validate307.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0}}];
+let missing1;
+if(((data.type === undefined) && (missing1 = "type")) || ((data.payload === undefined) && (missing1 = "payload"))){
+validate183.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing1}}];
 return false;
 }
 else {
 if(data.type !== undefined){
-const _errs2 = errors;
+const _errs14 = errors;
 if("streaming.updated" !== data.type){
-validate307.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "streaming.updated"}}];
+validate183.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "streaming.updated"}}];
 return false;
 }
-var valid1 = _errs2 === errors;
+var valid3 = _errs14 === errors;
 }
 else {
-var valid1 = true;
+var valid3 = true;
 }
-if(valid1){
+if(valid3){
 if(data.payload !== undefined){
-let data1 = data.payload;
-const _errs3 = errors;
-if(!(validate234(data1, {instancePath:instancePath+"/payload",parentData:data,parentDataProperty:"payload",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate234.errors : vErrors.concat(validate234.errors);
-errors = vErrors.length;
+let data6 = data.payload;
+const _errs15 = errors;
+const _errs18 = errors;
+if(errors === _errs18){
+if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
+if(data6.timestamp !== undefined){
+let data7 = data6.timestamp;
+const _errs20 = errors;
+if(!((typeof data7 == "number") && (isFinite(data7)))){
+validate183.errors = [{instancePath:instancePath+"/payload/timestamp",schemaPath:"common/streaming.schema.json/properties/timestamp/type",keyword:"type",params:{type: "number"}}];
+return false;
 }
-if(errors === _errs3){
-if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
-if(data1.layout !== undefined){
-if(!(validate222(data1.layout, {instancePath:instancePath+"/payload/layout",parentData:data1,parentDataProperty:"layout",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate222.errors : vErrors.concat(validate222.errors);
-errors = vErrors.length;
+var valid6 = _errs20 === errors;
+}
+else {
+var valid6 = true;
+}
+if(valid6){
+if(data6.instance_id !== undefined){
+const _errs22 = errors;
+if(typeof data6.instance_id !== "string"){
+validate183.errors = [{instancePath:instancePath+"/payload/instance_id",schemaPath:"common/streaming.schema.json/properties/instance_id/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+var valid6 = _errs22 === errors;
+}
+else {
+var valid6 = true;
+}
+if(valid6){
+if(data6.domain_id !== undefined){
+const _errs24 = errors;
+if(typeof data6.domain_id !== "string"){
+validate183.errors = [{instancePath:instancePath+"/payload/domain_id",schemaPath:"common/streaming.schema.json/properties/domain_id/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+var valid6 = _errs24 === errors;
+}
+else {
+var valid6 = true;
+}
 }
 }
 }
 else {
-validate307.errors = [{instancePath:instancePath+"/payload",schemaPath:"#/properties/payload/type",keyword:"type",params:{type: "object"}}];
+validate183.errors = [{instancePath:instancePath+"/payload",schemaPath:"common/streaming.schema.json/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-var valid1 = _errs3 === errors;
+if(errors === _errs15){
+if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
+if(data6.layout !== undefined){
+let data10 = data6.layout;
+const _errs27 = errors;
+if(errors === _errs27){
+if(data10 && typeof data10 == "object" && !Array.isArray(data10)){
+let missing2;
+if((data10.preset === undefined) && (missing2 = "preset")){
+validate183.errors = [{instancePath:instancePath+"/payload/layout",schemaPath:"common/layout.schema.json/required",keyword:"required",params:{missingProperty: missing2}}];
+return false;
 }
 else {
-var valid1 = true;
+if(data10.preset !== undefined){
+let data11 = data10.preset;
+const _errs29 = errors;
+if(!(((((data11 === "default") || (data11 === "single-participant")) || (data11 === "active-participant")) || (data11 === "portrait")) || (data11 === "custom"))){
+validate183.errors = [{instancePath:instancePath+"/payload/layout/preset",schemaPath:"common/layout.schema.json/properties/preset/enum",keyword:"enum",params:{allowedValues: schema143.properties.preset.enum}}];
+return false;
 }
-}
-}
+var valid9 = _errs29 === errors;
 }
 else {
-validate307.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
+var valid9 = true;
+}
+if(valid9){
+if(data10.max_cam_streams !== undefined){
+let data12 = data10.max_cam_streams;
+const _errs30 = errors;
+if(errors === _errs30){
+if((typeof data12 == "number") && (isFinite(data12))){
+if(data12 < 0 || isNaN(data12)){
+validate183.errors = [{instancePath:instancePath+"/payload/layout/max_cam_streams",schemaPath:"common/layout.schema.json/properties/max_cam_streams/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
-validate307.errors = vErrors;
+else {
+validate183.errors = [{instancePath:instancePath+"/payload/layout/max_cam_streams",schemaPath:"common/layout.schema.json/properties/max_cam_streams/type",keyword:"type",params:{type: "number"}}];
+return false;
+}
+}
+var valid9 = _errs30 === errors;
+}
+else {
+var valid9 = true;
+}
+if(valid9){
+if(data10.session_id !== undefined){
+const _errs32 = errors;
+if(typeof data10.session_id !== "string"){
+validate183.errors = [{instancePath:instancePath+"/payload/layout/session_id",schemaPath:"common/layout.schema.json/properties/session_id/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+var valid9 = _errs32 === errors;
+}
+else {
+var valid9 = true;
+}
+if(valid9){
+if(data10.variant !== undefined){
+let data14 = data10.variant;
+const _errs34 = errors;
+if(!((data14 === "vertical") || (data14 === "inset"))){
+validate183.errors = [{instancePath:instancePath+"/payload/layout/variant",schemaPath:"common/layout.schema.json/properties/variant/enum",keyword:"enum",params:{allowedValues: schema143.properties.variant.enum}}];
+return false;
+}
+var valid9 = _errs34 === errors;
+}
+else {
+var valid9 = true;
+}
+if(valid9){
+if(data10.composition_id !== undefined){
+const _errs35 = errors;
+if(typeof data10.composition_id !== "string"){
+validate183.errors = [{instancePath:instancePath+"/payload/layout/composition_id",schemaPath:"common/layout.schema.json/properties/composition_id/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+var valid9 = _errs35 === errors;
+}
+else {
+var valid9 = true;
+}
+if(valid9){
+if(data10.composition_params !== undefined){
+let data16 = data10.composition_params;
+const _errs37 = errors;
+if(errors === _errs37){
+if(data16 && typeof data16 == "object" && !Array.isArray(data16)){
+for(const key0 in data16){
+let data17 = data16[key0];
+const _errs40 = errors;
+if(((typeof data17 !== "string") && (!((typeof data17 == "number") && (isFinite(data17))))) && (typeof data17 !== "boolean")){
+validate183.errors = [{instancePath:instancePath+"/payload/layout/composition_params/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"common/layout.schema.json/properties/composition_params/additionalProperties/type",keyword:"type",params:{type: schema143.properties.composition_params.additionalProperties.type}}];
+return false;
+}
+var valid10 = _errs40 === errors;
+if(!valid10){
+break;
+}
+}
+}
+else {
+validate183.errors = [{instancePath:instancePath+"/payload/layout/composition_params",schemaPath:"common/layout.schema.json/properties/composition_params/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+}
+var valid9 = _errs37 === errors;
+}
+else {
+var valid9 = true;
+}
+if(valid9){
+if(data10.session_assets !== undefined){
+let data18 = data10.session_assets;
+const _errs42 = errors;
+if(errors === _errs42){
+if(data18 && typeof data18 == "object" && !Array.isArray(data18)){
+for(const key1 in data18){
+const _errs45 = errors;
+if(typeof data18[key1] !== "string"){
+validate183.errors = [{instancePath:instancePath+"/payload/layout/session_assets/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"common/layout.schema.json/properties/session_assets/additionalProperties/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+var valid11 = _errs45 === errors;
+if(!valid11){
+break;
+}
+}
+}
+else {
+validate183.errors = [{instancePath:instancePath+"/payload/layout/session_assets",schemaPath:"common/layout.schema.json/properties/session_assets/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+}
+var valid9 = _errs42 === errors;
+}
+else {
+var valid9 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate183.errors = [{instancePath:instancePath+"/payload/layout",schemaPath:"common/layout.schema.json/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+}
+}
+}
+else {
+validate183.errors = [{instancePath:instancePath+"/payload",schemaPath:"#/properties/payload/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+}
+var valid3 = _errs15 === errors;
+}
+else {
+var valid3 = true;
+}
+}
+}
+}
+else {
+validate183.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+}
+validate183.errors = vErrors;
 return errors === 0;
 }
-validate307.evaluated = {"props":{"type":true,"payload":true,"version":true,"id":true,"event_ts":true},"dynamicProps":false,"dynamicItems":false};
+validate183.evaluated = {"props":{"type":true,"payload":true,"version":true,"id":true,"event_ts":true},"dynamicProps":false,"dynamicItems":false};
 
-export const validateDailyTranscriptErrorEvent = validate311;
-const schema111 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/daily/transcript.error.schema.json","type":"object","allOf":[{"$ref":"common/envelope.schema.json"}],"properties":{"type":{"const":"transcript.error"},"payload":{"type":"object","allOf":[{"$ref":"common/transcript.schema.json"}],"properties":{"info":{"$ref":"common/transcript-info.schema.json"},"max_participants":{"type":"integer","minimum":0},"error":{"type":"string"}},"required":["error"]}},"required":["type","payload"]};
-const schema87 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/daily/common/transcript.schema.json","type":"object","properties":{"id":{"type":"string"},"room_id":{"type":"string"},"mtg_session_id":{"type":"string"},"duration":{"type":"number","minimum":0},"participant_minutes":{"type":"number","minimum":0},"status":{"enum":["t_in_progress","t_completed","t_finished","t_failed","t_error"]},"out_params":{"type":"object","properties":{"s3":{"$ref":"s3-location.schema.json"}}}},"required":["id"]};
+export const validateDailyTranscriptErrorEvent = validate184;
+const schema218 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/daily/transcript.error.schema.json","type":"object","allOf":[{"$ref":"common/envelope.schema.json"}],"properties":{"type":{"const":"transcript.error"},"payload":{"type":"object","allOf":[{"$ref":"common/transcript.schema.json"}],"properties":{"info":{"$ref":"common/transcript-info.schema.json"},"max_participants":{"type":"integer","minimum":0},"error":{"type":"string"}},"required":["error"]}},"required":["type","payload"]};
+const schema154 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/daily/common/transcript-info.schema.json","type":"object","properties":{"instanceId":{"type":"string"},"startTs":{"type":"number"},"endTs":{"type":"number"}}};
+const schema155 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/daily/common/transcript.schema.json","type":"object","properties":{"id":{"type":"string"},"room_id":{"type":"string"},"mtg_session_id":{"type":"string"},"duration":{"type":"number","minimum":0},"participant_minutes":{"type":"number","minimum":0},"status":{"enum":["t_in_progress","t_completed","t_finished","t_failed","t_error"]},"out_params":{"type":"object","properties":{"s3":{"$ref":"s3-location.schema.json"}}}},"required":["id"]};
 
-function validate236(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate148(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://confhooks.dev/schemas/daily/common/transcript.schema.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate236.evaluated;
+const evaluated0 = validate148.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -3887,14 +6834,14 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.id === undefined) && (missing0 = "id")){
-validate236.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0}}];
+validate148.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
 if(data.id !== undefined){
 const _errs1 = errors;
 if(typeof data.id !== "string"){
-validate236.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/type",keyword:"type",params:{type: "string"}}];
+validate148.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/type",keyword:"type",params:{type: "string"}}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -3906,7 +6853,7 @@ if(valid0){
 if(data.room_id !== undefined){
 const _errs3 = errors;
 if(typeof data.room_id !== "string"){
-validate236.errors = [{instancePath:instancePath+"/room_id",schemaPath:"#/properties/room_id/type",keyword:"type",params:{type: "string"}}];
+validate148.errors = [{instancePath:instancePath+"/room_id",schemaPath:"#/properties/room_id/type",keyword:"type",params:{type: "string"}}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -3918,7 +6865,7 @@ if(valid0){
 if(data.mtg_session_id !== undefined){
 const _errs5 = errors;
 if(typeof data.mtg_session_id !== "string"){
-validate236.errors = [{instancePath:instancePath+"/mtg_session_id",schemaPath:"#/properties/mtg_session_id/type",keyword:"type",params:{type: "string"}}];
+validate148.errors = [{instancePath:instancePath+"/mtg_session_id",schemaPath:"#/properties/mtg_session_id/type",keyword:"type",params:{type: "string"}}];
 return false;
 }
 var valid0 = _errs5 === errors;
@@ -3933,12 +6880,12 @@ const _errs7 = errors;
 if(errors === _errs7){
 if((typeof data3 == "number") && (isFinite(data3))){
 if(data3 < 0 || isNaN(data3)){
-validate236.errors = [{instancePath:instancePath+"/duration",schemaPath:"#/properties/duration/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
+validate148.errors = [{instancePath:instancePath+"/duration",schemaPath:"#/properties/duration/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
 else {
-validate236.errors = [{instancePath:instancePath+"/duration",schemaPath:"#/properties/duration/type",keyword:"type",params:{type: "number"}}];
+validate148.errors = [{instancePath:instancePath+"/duration",schemaPath:"#/properties/duration/type",keyword:"type",params:{type: "number"}}];
 return false;
 }
 }
@@ -3954,12 +6901,12 @@ const _errs9 = errors;
 if(errors === _errs9){
 if((typeof data4 == "number") && (isFinite(data4))){
 if(data4 < 0 || isNaN(data4)){
-validate236.errors = [{instancePath:instancePath+"/participant_minutes",schemaPath:"#/properties/participant_minutes/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
+validate148.errors = [{instancePath:instancePath+"/participant_minutes",schemaPath:"#/properties/participant_minutes/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
 else {
-validate236.errors = [{instancePath:instancePath+"/participant_minutes",schemaPath:"#/properties/participant_minutes/type",keyword:"type",params:{type: "number"}}];
+validate148.errors = [{instancePath:instancePath+"/participant_minutes",schemaPath:"#/properties/participant_minutes/type",keyword:"type",params:{type: "number"}}];
 return false;
 }
 }
@@ -3973,7 +6920,7 @@ if(data.status !== undefined){
 let data5 = data.status;
 const _errs11 = errors;
 if(!(((((data5 === "t_in_progress") || (data5 === "t_completed")) || (data5 === "t_finished")) || (data5 === "t_failed")) || (data5 === "t_error"))){
-validate236.errors = [{instancePath:instancePath+"/status",schemaPath:"#/properties/status/enum",keyword:"enum",params:{allowedValues: schema87.properties.status.enum}}];
+validate148.errors = [{instancePath:instancePath+"/status",schemaPath:"#/properties/status/enum",keyword:"enum",params:{allowedValues: schema155.properties.status.enum}}];
 return false;
 }
 var valid0 = _errs11 === errors;
@@ -3988,14 +6935,83 @@ const _errs12 = errors;
 if(errors === _errs12){
 if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
 if(data6.s3 !== undefined){
-if(!(validate233(data6.s3, {instancePath:instancePath+"/out_params/s3",parentData:data6,parentDataProperty:"s3",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate233.errors : vErrors.concat(validate233.errors);
-errors = vErrors.length;
+let data7 = data6.s3;
+const _errs15 = errors;
+if(errors === _errs15){
+if(data7 && typeof data7 == "object" && !Array.isArray(data7)){
+if(data7.bucket !== undefined){
+const _errs17 = errors;
+if(typeof data7.bucket !== "string"){
+validate148.errors = [{instancePath:instancePath+"/out_params/s3/bucket",schemaPath:"s3-location.schema.json/properties/bucket/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+var valid3 = _errs17 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data7.key !== undefined){
+const _errs19 = errors;
+if(typeof data7.key !== "string"){
+validate148.errors = [{instancePath:instancePath+"/out_params/s3/key",schemaPath:"s3-location.schema.json/properties/key/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+var valid3 = _errs19 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data7.region !== undefined){
+const _errs21 = errors;
+if(typeof data7.region !== "string"){
+validate148.errors = [{instancePath:instancePath+"/out_params/s3/region",schemaPath:"s3-location.schema.json/properties/region/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+var valid3 = _errs21 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data7.externalId !== undefined){
+const _errs23 = errors;
+if(typeof data7.externalId !== "string"){
+validate148.errors = [{instancePath:instancePath+"/out_params/s3/externalId",schemaPath:"s3-location.schema.json/properties/externalId/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+var valid3 = _errs23 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data7.assumeRoleArn !== undefined){
+const _errs25 = errors;
+if(typeof data7.assumeRoleArn !== "string"){
+validate148.errors = [{instancePath:instancePath+"/out_params/s3/assumeRoleArn",schemaPath:"s3-location.schema.json/properties/assumeRoleArn/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+var valid3 = _errs25 === errors;
+}
+else {
+var valid3 = true;
+}
+}
+}
 }
 }
 }
 else {
-validate236.errors = [{instancePath:instancePath+"/out_params",schemaPath:"#/properties/out_params/type",keyword:"type",params:{type: "object"}}];
+validate148.errors = [{instancePath:instancePath+"/out_params/s3",schemaPath:"s3-location.schema.json/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+}
+}
+}
+else {
+validate148.errors = [{instancePath:instancePath+"/out_params",schemaPath:"#/properties/out_params/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
@@ -4013,502 +7029,957 @@ var valid0 = true;
 }
 }
 else {
-validate236.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
+validate148.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate236.errors = vErrors;
+validate148.errors = vErrors;
 return errors === 0;
 }
-validate236.evaluated = {"props":{"id":true,"room_id":true,"mtg_session_id":true,"duration":true,"participant_minutes":true,"status":true,"out_params":true},"dynamicProps":false,"dynamicItems":false};
+validate148.evaluated = {"props":{"id":true,"room_id":true,"mtg_session_id":true,"duration":true,"participant_minutes":true,"status":true,"out_params":true},"dynamicProps":false,"dynamicItems":false};
 
-const schema86 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/daily/common/transcript-info.schema.json","type":"object","properties":{"instanceId":{"type":"string"},"startTs":{"type":"number"},"endTs":{"type":"number"}}};
-
-function validate235(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="https://confhooks.dev/schemas/daily/common/transcript-info.schema.json" */;
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate235.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.instanceId !== undefined){
-const _errs1 = errors;
-if(typeof data.instanceId !== "string"){
-validate235.errors = [{instancePath:instancePath+"/instanceId",schemaPath:"#/properties/instanceId/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-var valid0 = _errs1 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.startTs !== undefined){
-let data1 = data.startTs;
-const _errs3 = errors;
-if(!((typeof data1 == "number") && (isFinite(data1)))){
-validate235.errors = [{instancePath:instancePath+"/startTs",schemaPath:"#/properties/startTs/type",keyword:"type",params:{type: "number"}}];
-return false;
-}
-var valid0 = _errs3 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.endTs !== undefined){
-let data2 = data.endTs;
-const _errs5 = errors;
-if(!((typeof data2 == "number") && (isFinite(data2)))){
-validate235.errors = [{instancePath:instancePath+"/endTs",schemaPath:"#/properties/endTs/type",keyword:"type",params:{type: "number"}}];
-return false;
-}
-var valid0 = _errs5 === errors;
-}
-else {
-var valid0 = true;
-}
-}
-}
-}
-else {
-validate235.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-}
-validate235.errors = vErrors;
-return errors === 0;
-}
-validate235.evaluated = {"props":{"instanceId":true,"startTs":true,"endTs":true},"dynamicProps":false,"dynamicItems":false};
-
-function validate311(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate184(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://confhooks.dev/schemas/daily/transcript.error.schema.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate311.evaluated;
+const evaluated0 = validate184.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-if(!(validate221(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate221.errors : vErrors.concat(validate221.errors);
-errors = vErrors.length;
+const _errs2 = errors;
+if(errors === _errs2){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((((((data.version === undefined) && (missing0 = "version")) || ((data.type === undefined) && (missing0 = "type"))) || ((data.id === undefined) && (missing0 = "id"))) || ((data.payload === undefined) && (missing0 = "payload"))) || ((data.event_ts === undefined) && (missing0 = "event_ts"))){
+validate184.errors = [{instancePath,schemaPath:"common/envelope.schema.json/required",keyword:"required",params:{missingProperty: missing0}}];
+return false;
+}
+else {
+if(data.version !== undefined){
+const _errs4 = errors;
+if(typeof data.version !== "string"){
+validate184.errors = [{instancePath:instancePath+"/version",schemaPath:"common/envelope.schema.json/properties/version/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+var valid2 = _errs4 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data.type !== undefined){
+const _errs6 = errors;
+if(typeof data.type !== "string"){
+validate184.errors = [{instancePath:instancePath+"/type",schemaPath:"common/envelope.schema.json/properties/type/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+var valid2 = _errs6 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data.id !== undefined){
+let data2 = data.id;
+const _errs8 = errors;
+if(errors === _errs8){
+if(typeof data2 === "string"){
+if(data2.length < 1){
+validate184.errors = [{instancePath:instancePath+"/id",schemaPath:"common/envelope.schema.json/properties/id/minLength",keyword:"minLength",params:{limit: 1}}];
+return false;
+}
+}
+else {
+validate184.errors = [{instancePath:instancePath+"/id",schemaPath:"common/envelope.schema.json/properties/id/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+}
+var valid2 = _errs8 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data.payload !== undefined){
+let data3 = data.payload;
+const _errs10 = errors;
+if(!(data3 && typeof data3 == "object" && !Array.isArray(data3))){
+validate184.errors = [{instancePath:instancePath+"/payload",schemaPath:"common/envelope.schema.json/properties/payload/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+var valid2 = _errs10 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data.event_ts !== undefined){
+let data4 = data.event_ts;
+const _errs12 = errors;
+if(!((typeof data4 == "number") && (isFinite(data4)))){
+validate184.errors = [{instancePath:instancePath+"/event_ts",schemaPath:"common/envelope.schema.json/properties/event_ts/type",keyword:"type",params:{type: "number"}}];
+return false;
+}
+var valid2 = _errs12 === errors;
+}
+else {
+var valid2 = true;
+}
+}
+}
+}
+}
+}
+}
+else {
+validate184.errors = [{instancePath,schemaPath:"common/envelope.schema.json/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
 }
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if(((data.type === undefined) && (missing0 = "type")) || ((data.payload === undefined) && (missing0 = "payload"))){
-validate311.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0}}];
+let missing1;
+if(((data.type === undefined) && (missing1 = "type")) || ((data.payload === undefined) && (missing1 = "payload"))){
+validate184.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing1}}];
 return false;
 }
 else {
 if(data.type !== undefined){
-const _errs2 = errors;
+const _errs14 = errors;
 if("transcript.error" !== data.type){
-validate311.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "transcript.error"}}];
+validate184.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "transcript.error"}}];
 return false;
 }
-var valid1 = _errs2 === errors;
+var valid3 = _errs14 === errors;
 }
 else {
-var valid1 = true;
+var valid3 = true;
 }
-if(valid1){
+if(valid3){
 if(data.payload !== undefined){
-let data1 = data.payload;
-const _errs3 = errors;
-if(!(validate236(data1, {instancePath:instancePath+"/payload",parentData:data,parentDataProperty:"payload",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate236.errors : vErrors.concat(validate236.errors);
+let data6 = data.payload;
+const _errs15 = errors;
+if(!(validate148(data6, {instancePath:instancePath+"/payload",parentData:data,parentDataProperty:"payload",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate148.errors : vErrors.concat(validate148.errors);
 errors = vErrors.length;
 }
-if(errors === _errs3){
-if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
-let missing1;
-if((data1.error === undefined) && (missing1 = "error")){
-validate311.errors = [{instancePath:instancePath+"/payload",schemaPath:"#/properties/payload/required",keyword:"required",params:{missingProperty: missing1}}];
+if(errors === _errs15){
+if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
+let missing2;
+if((data6.error === undefined) && (missing2 = "error")){
+validate184.errors = [{instancePath:instancePath+"/payload",schemaPath:"#/properties/payload/required",keyword:"required",params:{missingProperty: missing2}}];
 return false;
 }
 else {
-if(data1.info !== undefined){
-const _errs6 = errors;
-if(!(validate235(data1.info, {instancePath:instancePath+"/payload/info",parentData:data1,parentDataProperty:"info",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate235.errors : vErrors.concat(validate235.errors);
-errors = vErrors.length;
+if(data6.info !== undefined){
+let data7 = data6.info;
+const _errs18 = errors;
+const _errs19 = errors;
+if(errors === _errs19){
+if(data7 && typeof data7 == "object" && !Array.isArray(data7)){
+if(data7.instanceId !== undefined){
+const _errs21 = errors;
+if(typeof data7.instanceId !== "string"){
+validate184.errors = [{instancePath:instancePath+"/payload/info/instanceId",schemaPath:"common/transcript-info.schema.json/properties/instanceId/type",keyword:"type",params:{type: "string"}}];
+return false;
 }
-var valid3 = _errs6 === errors;
+var valid7 = _errs21 === errors;
+}
+else {
+var valid7 = true;
+}
+if(valid7){
+if(data7.startTs !== undefined){
+let data9 = data7.startTs;
+const _errs23 = errors;
+if(!((typeof data9 == "number") && (isFinite(data9)))){
+validate184.errors = [{instancePath:instancePath+"/payload/info/startTs",schemaPath:"common/transcript-info.schema.json/properties/startTs/type",keyword:"type",params:{type: "number"}}];
+return false;
+}
+var valid7 = _errs23 === errors;
+}
+else {
+var valid7 = true;
+}
+if(valid7){
+if(data7.endTs !== undefined){
+let data10 = data7.endTs;
+const _errs25 = errors;
+if(!((typeof data10 == "number") && (isFinite(data10)))){
+validate184.errors = [{instancePath:instancePath+"/payload/info/endTs",schemaPath:"common/transcript-info.schema.json/properties/endTs/type",keyword:"type",params:{type: "number"}}];
+return false;
+}
+var valid7 = _errs25 === errors;
+}
+else {
+var valid7 = true;
+}
+}
+}
+}
+else {
+validate184.errors = [{instancePath:instancePath+"/payload/info",schemaPath:"common/transcript-info.schema.json/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+}
+var valid5 = _errs18 === errors;
+}
+else {
+var valid5 = true;
+}
+if(valid5){
+if(data6.max_participants !== undefined){
+let data11 = data6.max_participants;
+const _errs27 = errors;
+if(!(((typeof data11 == "number") && (!(data11 % 1) && !isNaN(data11))) && (isFinite(data11)))){
+validate184.errors = [{instancePath:instancePath+"/payload/max_participants",schemaPath:"#/properties/payload/properties/max_participants/type",keyword:"type",params:{type: "integer"}}];
+return false;
+}
+if(errors === _errs27){
+if((typeof data11 == "number") && (isFinite(data11))){
+if(data11 < 0 || isNaN(data11)){
+validate184.errors = [{instancePath:instancePath+"/payload/max_participants",schemaPath:"#/properties/payload/properties/max_participants/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
+return false;
+}
+}
+}
+var valid5 = _errs27 === errors;
+}
+else {
+var valid5 = true;
+}
+if(valid5){
+if(data6.error !== undefined){
+const _errs29 = errors;
+if(typeof data6.error !== "string"){
+validate184.errors = [{instancePath:instancePath+"/payload/error",schemaPath:"#/properties/payload/properties/error/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+var valid5 = _errs29 === errors;
+}
+else {
+var valid5 = true;
+}
+}
+}
+}
+}
+else {
+validate184.errors = [{instancePath:instancePath+"/payload",schemaPath:"#/properties/payload/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+}
+var valid3 = _errs15 === errors;
 }
 else {
 var valid3 = true;
 }
-if(valid3){
-if(data1.max_participants !== undefined){
-let data3 = data1.max_participants;
-const _errs7 = errors;
-if(!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3)))){
-validate311.errors = [{instancePath:instancePath+"/payload/max_participants",schemaPath:"#/properties/payload/properties/max_participants/type",keyword:"type",params:{type: "integer"}}];
-return false;
-}
-if(errors === _errs7){
-if((typeof data3 == "number") && (isFinite(data3))){
-if(data3 < 0 || isNaN(data3)){
-validate311.errors = [{instancePath:instancePath+"/payload/max_participants",schemaPath:"#/properties/payload/properties/max_participants/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
-return false;
-}
-}
-}
-var valid3 = _errs7 === errors;
-}
-else {
-var valid3 = true;
-}
-if(valid3){
-if(data1.error !== undefined){
-const _errs9 = errors;
-if(typeof data1.error !== "string"){
-validate311.errors = [{instancePath:instancePath+"/payload/error",schemaPath:"#/properties/payload/properties/error/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-var valid3 = _errs9 === errors;
-}
-else {
-var valid3 = true;
-}
-}
 }
 }
 }
 else {
-validate311.errors = [{instancePath:instancePath+"/payload",schemaPath:"#/properties/payload/type",keyword:"type",params:{type: "object"}}];
+validate184.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-var valid1 = _errs3 === errors;
-}
-else {
-var valid1 = true;
-}
-}
-}
-}
-else {
-validate311.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-}
-validate311.errors = vErrors;
+validate184.errors = vErrors;
 return errors === 0;
 }
-validate311.evaluated = {"props":{"type":true,"payload":true,"version":true,"id":true,"event_ts":true},"dynamicProps":false,"dynamicItems":false};
+validate184.evaluated = {"props":{"type":true,"payload":true,"version":true,"id":true,"event_ts":true},"dynamicProps":false,"dynamicItems":false};
 
-export const validateDailyTranscriptReadyToDownloadEvent = validate315;
-const schema112 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/daily/transcript.ready-to-download.schema.json","type":"object","allOf":[{"$ref":"common/envelope.schema.json"}],"properties":{"type":{"const":"transcript.ready-to-download"},"payload":{"type":"object","allOf":[{"$ref":"common/transcript.schema.json"}],"properties":{"domain_id":{"type":"string"}}}},"required":["type","payload"]};
+export const validateDailyTranscriptReadyToDownloadEvent = validate186;
+const schema221 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/daily/transcript.ready-to-download.schema.json","type":"object","allOf":[{"$ref":"common/envelope.schema.json"}],"properties":{"type":{"const":"transcript.ready-to-download"},"payload":{"type":"object","allOf":[{"$ref":"common/transcript.schema.json"}],"properties":{"domain_id":{"type":"string"}}}},"required":["type","payload"]};
 
-function validate315(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate186(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://confhooks.dev/schemas/daily/transcript.ready-to-download.schema.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate315.evaluated;
+const evaluated0 = validate186.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-if(!(validate221(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate221.errors : vErrors.concat(validate221.errors);
-errors = vErrors.length;
-}
-if(errors === 0){
+const _errs2 = errors;
+if(errors === _errs2){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
-if(((data.type === undefined) && (missing0 = "type")) || ((data.payload === undefined) && (missing0 = "payload"))){
-validate315.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0}}];
+if((((((data.version === undefined) && (missing0 = "version")) || ((data.type === undefined) && (missing0 = "type"))) || ((data.id === undefined) && (missing0 = "id"))) || ((data.payload === undefined) && (missing0 = "payload"))) || ((data.event_ts === undefined) && (missing0 = "event_ts"))){
+validate186.errors = [{instancePath,schemaPath:"common/envelope.schema.json/required",keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
+if(data.version !== undefined){
+const _errs4 = errors;
+if(typeof data.version !== "string"){
+validate186.errors = [{instancePath:instancePath+"/version",schemaPath:"common/envelope.schema.json/properties/version/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+var valid2 = _errs4 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
 if(data.type !== undefined){
-const _errs2 = errors;
-if("transcript.ready-to-download" !== data.type){
-validate315.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "transcript.ready-to-download"}}];
-return false;
-}
-var valid1 = _errs2 === errors;
-}
-else {
-var valid1 = true;
-}
-if(valid1){
-if(data.payload !== undefined){
-let data1 = data.payload;
-const _errs3 = errors;
-if(!(validate236(data1, {instancePath:instancePath+"/payload",parentData:data,parentDataProperty:"payload",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate236.errors : vErrors.concat(validate236.errors);
-errors = vErrors.length;
-}
-if(errors === _errs3){
-if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
-if(data1.domain_id !== undefined){
-if(typeof data1.domain_id !== "string"){
-validate315.errors = [{instancePath:instancePath+"/payload/domain_id",schemaPath:"#/properties/payload/properties/domain_id/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-}
-}
-else {
-validate315.errors = [{instancePath:instancePath+"/payload",schemaPath:"#/properties/payload/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-}
-var valid1 = _errs3 === errors;
-}
-else {
-var valid1 = true;
-}
-}
-}
-}
-else {
-validate315.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-}
-validate315.errors = vErrors;
-return errors === 0;
-}
-validate315.evaluated = {"props":{"type":true,"payload":true,"version":true,"id":true,"event_ts":true},"dynamicProps":false,"dynamicItems":false};
-
-export const validateDailyTranscriptStartedEvent = validate318;
-const schema113 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/daily/transcript.started.schema.json","type":"object","allOf":[{"$ref":"common/envelope.schema.json"}],"properties":{"type":{"const":"transcript.started"},"payload":{"type":"object","allOf":[{"$ref":"common/transcript.schema.json"}],"properties":{"info":{"$ref":"common/transcript-info.schema.json"},"max_participants":{"type":"integer","minimum":0}}}},"required":["type","payload"]};
-
-function validate318(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="https://confhooks.dev/schemas/daily/transcript.started.schema.json" */;
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate318.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-if(!(validate221(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate221.errors : vErrors.concat(validate221.errors);
-errors = vErrors.length;
-}
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if(((data.type === undefined) && (missing0 = "type")) || ((data.payload === undefined) && (missing0 = "payload"))){
-validate318.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0}}];
-return false;
-}
-else {
-if(data.type !== undefined){
-const _errs2 = errors;
-if("transcript.started" !== data.type){
-validate318.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "transcript.started"}}];
-return false;
-}
-var valid1 = _errs2 === errors;
-}
-else {
-var valid1 = true;
-}
-if(valid1){
-if(data.payload !== undefined){
-let data1 = data.payload;
-const _errs3 = errors;
-if(!(validate236(data1, {instancePath:instancePath+"/payload",parentData:data,parentDataProperty:"payload",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate236.errors : vErrors.concat(validate236.errors);
-errors = vErrors.length;
-}
-if(errors === _errs3){
-if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
-if(data1.info !== undefined){
 const _errs6 = errors;
-if(!(validate235(data1.info, {instancePath:instancePath+"/payload/info",parentData:data1,parentDataProperty:"info",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate235.errors : vErrors.concat(validate235.errors);
-errors = vErrors.length;
+if(typeof data.type !== "string"){
+validate186.errors = [{instancePath:instancePath+"/type",schemaPath:"common/envelope.schema.json/properties/type/type",keyword:"type",params:{type: "string"}}];
+return false;
 }
-var valid3 = _errs6 === errors;
+var valid2 = _errs6 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data.id !== undefined){
+let data2 = data.id;
+const _errs8 = errors;
+if(errors === _errs8){
+if(typeof data2 === "string"){
+if(data2.length < 1){
+validate186.errors = [{instancePath:instancePath+"/id",schemaPath:"common/envelope.schema.json/properties/id/minLength",keyword:"minLength",params:{limit: 1}}];
+return false;
+}
+}
+else {
+validate186.errors = [{instancePath:instancePath+"/id",schemaPath:"common/envelope.schema.json/properties/id/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+}
+var valid2 = _errs8 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data.payload !== undefined){
+let data3 = data.payload;
+const _errs10 = errors;
+if(!(data3 && typeof data3 == "object" && !Array.isArray(data3))){
+validate186.errors = [{instancePath:instancePath+"/payload",schemaPath:"common/envelope.schema.json/properties/payload/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+var valid2 = _errs10 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data.event_ts !== undefined){
+let data4 = data.event_ts;
+const _errs12 = errors;
+if(!((typeof data4 == "number") && (isFinite(data4)))){
+validate186.errors = [{instancePath:instancePath+"/event_ts",schemaPath:"common/envelope.schema.json/properties/event_ts/type",keyword:"type",params:{type: "number"}}];
+return false;
+}
+var valid2 = _errs12 === errors;
+}
+else {
+var valid2 = true;
+}
+}
+}
+}
+}
+}
+}
+else {
+validate186.errors = [{instancePath,schemaPath:"common/envelope.schema.json/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+}
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing1;
+if(((data.type === undefined) && (missing1 = "type")) || ((data.payload === undefined) && (missing1 = "payload"))){
+validate186.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing1}}];
+return false;
+}
+else {
+if(data.type !== undefined){
+const _errs14 = errors;
+if("transcript.ready-to-download" !== data.type){
+validate186.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "transcript.ready-to-download"}}];
+return false;
+}
+var valid3 = _errs14 === errors;
 }
 else {
 var valid3 = true;
 }
 if(valid3){
-if(data1.max_participants !== undefined){
-let data3 = data1.max_participants;
-const _errs7 = errors;
-if(!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3)))){
-validate318.errors = [{instancePath:instancePath+"/payload/max_participants",schemaPath:"#/properties/payload/properties/max_participants/type",keyword:"type",params:{type: "integer"}}];
+if(data.payload !== undefined){
+let data6 = data.payload;
+const _errs15 = errors;
+if(!(validate148(data6, {instancePath:instancePath+"/payload",parentData:data,parentDataProperty:"payload",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate148.errors : vErrors.concat(validate148.errors);
+errors = vErrors.length;
+}
+if(errors === _errs15){
+if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
+if(data6.domain_id !== undefined){
+if(typeof data6.domain_id !== "string"){
+validate186.errors = [{instancePath:instancePath+"/payload/domain_id",schemaPath:"#/properties/payload/properties/domain_id/type",keyword:"type",params:{type: "string"}}];
 return false;
 }
-if(errors === _errs7){
-if((typeof data3 == "number") && (isFinite(data3))){
-if(data3 < 0 || isNaN(data3)){
-validate318.errors = [{instancePath:instancePath+"/payload/max_participants",schemaPath:"#/properties/payload/properties/max_participants/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
+}
+}
+else {
+validate186.errors = [{instancePath:instancePath+"/payload",schemaPath:"#/properties/payload/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-}
-var valid3 = _errs7 === errors;
+var valid3 = _errs15 === errors;
 }
 else {
 var valid3 = true;
 }
 }
 }
+}
 else {
-validate318.errors = [{instancePath:instancePath+"/payload",schemaPath:"#/properties/payload/type",keyword:"type",params:{type: "object"}}];
+validate186.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-var valid1 = _errs3 === errors;
-}
-else {
-var valid1 = true;
-}
-}
-}
-}
-else {
-validate318.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-}
-validate318.errors = vErrors;
+validate186.errors = vErrors;
 return errors === 0;
 }
-validate318.evaluated = {"props":{"type":true,"payload":true,"version":true,"id":true,"event_ts":true},"dynamicProps":false,"dynamicItems":false};
+validate186.evaluated = {"props":{"type":true,"payload":true,"version":true,"id":true,"event_ts":true},"dynamicProps":false,"dynamicItems":false};
 
-export const validateDailyWaitingParticipantJoinedEvent = validate322;
-const schema114 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/daily/waiting-participant.joined.schema.json","type":"object","allOf":[{"$ref":"common/envelope.schema.json"}],"properties":{"type":{"const":"waiting-participant.joined"},"payload":{"$ref":"common/participant.schema.json"}},"required":["type","payload"]};
+export const validateDailyTranscriptStartedEvent = validate188;
+const schema223 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/daily/transcript.started.schema.json","type":"object","allOf":[{"$ref":"common/envelope.schema.json"}],"properties":{"type":{"const":"transcript.started"},"payload":{"type":"object","allOf":[{"$ref":"common/transcript.schema.json"}],"properties":{"info":{"$ref":"common/transcript-info.schema.json"},"max_participants":{"type":"integer","minimum":0}}}},"required":["type","payload"]};
 
-function validate322(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate188(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="https://confhooks.dev/schemas/daily/transcript.started.schema.json" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate188.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+const _errs2 = errors;
+if(errors === _errs2){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((((((data.version === undefined) && (missing0 = "version")) || ((data.type === undefined) && (missing0 = "type"))) || ((data.id === undefined) && (missing0 = "id"))) || ((data.payload === undefined) && (missing0 = "payload"))) || ((data.event_ts === undefined) && (missing0 = "event_ts"))){
+validate188.errors = [{instancePath,schemaPath:"common/envelope.schema.json/required",keyword:"required",params:{missingProperty: missing0}}];
+return false;
+}
+else {
+if(data.version !== undefined){
+const _errs4 = errors;
+if(typeof data.version !== "string"){
+validate188.errors = [{instancePath:instancePath+"/version",schemaPath:"common/envelope.schema.json/properties/version/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+var valid2 = _errs4 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data.type !== undefined){
+const _errs6 = errors;
+if(typeof data.type !== "string"){
+validate188.errors = [{instancePath:instancePath+"/type",schemaPath:"common/envelope.schema.json/properties/type/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+var valid2 = _errs6 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data.id !== undefined){
+let data2 = data.id;
+const _errs8 = errors;
+if(errors === _errs8){
+if(typeof data2 === "string"){
+if(data2.length < 1){
+validate188.errors = [{instancePath:instancePath+"/id",schemaPath:"common/envelope.schema.json/properties/id/minLength",keyword:"minLength",params:{limit: 1}}];
+return false;
+}
+}
+else {
+validate188.errors = [{instancePath:instancePath+"/id",schemaPath:"common/envelope.schema.json/properties/id/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+}
+var valid2 = _errs8 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data.payload !== undefined){
+let data3 = data.payload;
+const _errs10 = errors;
+if(!(data3 && typeof data3 == "object" && !Array.isArray(data3))){
+validate188.errors = [{instancePath:instancePath+"/payload",schemaPath:"common/envelope.schema.json/properties/payload/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+var valid2 = _errs10 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data.event_ts !== undefined){
+let data4 = data.event_ts;
+const _errs12 = errors;
+if(!((typeof data4 == "number") && (isFinite(data4)))){
+validate188.errors = [{instancePath:instancePath+"/event_ts",schemaPath:"common/envelope.schema.json/properties/event_ts/type",keyword:"type",params:{type: "number"}}];
+return false;
+}
+var valid2 = _errs12 === errors;
+}
+else {
+var valid2 = true;
+}
+}
+}
+}
+}
+}
+}
+else {
+validate188.errors = [{instancePath,schemaPath:"common/envelope.schema.json/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+}
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing1;
+if(((data.type === undefined) && (missing1 = "type")) || ((data.payload === undefined) && (missing1 = "payload"))){
+validate188.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing1}}];
+return false;
+}
+else {
+if(data.type !== undefined){
+const _errs14 = errors;
+if("transcript.started" !== data.type){
+validate188.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "transcript.started"}}];
+return false;
+}
+var valid3 = _errs14 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data.payload !== undefined){
+let data6 = data.payload;
+const _errs15 = errors;
+if(!(validate148(data6, {instancePath:instancePath+"/payload",parentData:data,parentDataProperty:"payload",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate148.errors : vErrors.concat(validate148.errors);
+errors = vErrors.length;
+}
+if(errors === _errs15){
+if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
+if(data6.info !== undefined){
+let data7 = data6.info;
+const _errs18 = errors;
+const _errs19 = errors;
+if(errors === _errs19){
+if(data7 && typeof data7 == "object" && !Array.isArray(data7)){
+if(data7.instanceId !== undefined){
+const _errs21 = errors;
+if(typeof data7.instanceId !== "string"){
+validate188.errors = [{instancePath:instancePath+"/payload/info/instanceId",schemaPath:"common/transcript-info.schema.json/properties/instanceId/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+var valid7 = _errs21 === errors;
+}
+else {
+var valid7 = true;
+}
+if(valid7){
+if(data7.startTs !== undefined){
+let data9 = data7.startTs;
+const _errs23 = errors;
+if(!((typeof data9 == "number") && (isFinite(data9)))){
+validate188.errors = [{instancePath:instancePath+"/payload/info/startTs",schemaPath:"common/transcript-info.schema.json/properties/startTs/type",keyword:"type",params:{type: "number"}}];
+return false;
+}
+var valid7 = _errs23 === errors;
+}
+else {
+var valid7 = true;
+}
+if(valid7){
+if(data7.endTs !== undefined){
+let data10 = data7.endTs;
+const _errs25 = errors;
+if(!((typeof data10 == "number") && (isFinite(data10)))){
+validate188.errors = [{instancePath:instancePath+"/payload/info/endTs",schemaPath:"common/transcript-info.schema.json/properties/endTs/type",keyword:"type",params:{type: "number"}}];
+return false;
+}
+var valid7 = _errs25 === errors;
+}
+else {
+var valid7 = true;
+}
+}
+}
+}
+else {
+validate188.errors = [{instancePath:instancePath+"/payload/info",schemaPath:"common/transcript-info.schema.json/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+}
+var valid5 = _errs18 === errors;
+}
+else {
+var valid5 = true;
+}
+if(valid5){
+if(data6.max_participants !== undefined){
+let data11 = data6.max_participants;
+const _errs27 = errors;
+if(!(((typeof data11 == "number") && (!(data11 % 1) && !isNaN(data11))) && (isFinite(data11)))){
+validate188.errors = [{instancePath:instancePath+"/payload/max_participants",schemaPath:"#/properties/payload/properties/max_participants/type",keyword:"type",params:{type: "integer"}}];
+return false;
+}
+if(errors === _errs27){
+if((typeof data11 == "number") && (isFinite(data11))){
+if(data11 < 0 || isNaN(data11)){
+validate188.errors = [{instancePath:instancePath+"/payload/max_participants",schemaPath:"#/properties/payload/properties/max_participants/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
+return false;
+}
+}
+}
+var valid5 = _errs27 === errors;
+}
+else {
+var valid5 = true;
+}
+}
+}
+else {
+validate188.errors = [{instancePath:instancePath+"/payload",schemaPath:"#/properties/payload/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+}
+var valid3 = _errs15 === errors;
+}
+else {
+var valid3 = true;
+}
+}
+}
+}
+else {
+validate188.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+}
+validate188.errors = vErrors;
+return errors === 0;
+}
+validate188.evaluated = {"props":{"type":true,"payload":true,"version":true,"id":true,"event_ts":true},"dynamicProps":false,"dynamicItems":false};
+
+export const validateDailyWaitingParticipantJoinedEvent = validate190;
+const schema226 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/daily/waiting-participant.joined.schema.json","type":"object","allOf":[{"$ref":"common/envelope.schema.json"}],"properties":{"type":{"const":"waiting-participant.joined"},"payload":{"$ref":"common/participant.schema.json"}},"required":["type","payload"]};
+
+function validate190(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://confhooks.dev/schemas/daily/waiting-participant.joined.schema.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate322.evaluated;
+const evaluated0 = validate190.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-if(!(validate221(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate221.errors : vErrors.concat(validate221.errors);
-errors = vErrors.length;
+const _errs2 = errors;
+if(errors === _errs2){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((((((data.version === undefined) && (missing0 = "version")) || ((data.type === undefined) && (missing0 = "type"))) || ((data.id === undefined) && (missing0 = "id"))) || ((data.payload === undefined) && (missing0 = "payload"))) || ((data.event_ts === undefined) && (missing0 = "event_ts"))){
+validate190.errors = [{instancePath,schemaPath:"common/envelope.schema.json/required",keyword:"required",params:{missingProperty: missing0}}];
+return false;
+}
+else {
+if(data.version !== undefined){
+const _errs4 = errors;
+if(typeof data.version !== "string"){
+validate190.errors = [{instancePath:instancePath+"/version",schemaPath:"common/envelope.schema.json/properties/version/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+var valid2 = _errs4 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data.type !== undefined){
+const _errs6 = errors;
+if(typeof data.type !== "string"){
+validate190.errors = [{instancePath:instancePath+"/type",schemaPath:"common/envelope.schema.json/properties/type/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+var valid2 = _errs6 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data.id !== undefined){
+let data2 = data.id;
+const _errs8 = errors;
+if(errors === _errs8){
+if(typeof data2 === "string"){
+if(data2.length < 1){
+validate190.errors = [{instancePath:instancePath+"/id",schemaPath:"common/envelope.schema.json/properties/id/minLength",keyword:"minLength",params:{limit: 1}}];
+return false;
+}
+}
+else {
+validate190.errors = [{instancePath:instancePath+"/id",schemaPath:"common/envelope.schema.json/properties/id/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+}
+var valid2 = _errs8 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data.payload !== undefined){
+let data3 = data.payload;
+const _errs10 = errors;
+if(!(data3 && typeof data3 == "object" && !Array.isArray(data3))){
+validate190.errors = [{instancePath:instancePath+"/payload",schemaPath:"common/envelope.schema.json/properties/payload/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+var valid2 = _errs10 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data.event_ts !== undefined){
+let data4 = data.event_ts;
+const _errs12 = errors;
+if(!((typeof data4 == "number") && (isFinite(data4)))){
+validate190.errors = [{instancePath:instancePath+"/event_ts",schemaPath:"common/envelope.schema.json/properties/event_ts/type",keyword:"type",params:{type: "number"}}];
+return false;
+}
+var valid2 = _errs12 === errors;
+}
+else {
+var valid2 = true;
+}
+}
+}
+}
+}
+}
+}
+else {
+validate190.errors = [{instancePath,schemaPath:"common/envelope.schema.json/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
 }
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if(((data.type === undefined) && (missing0 = "type")) || ((data.payload === undefined) && (missing0 = "payload"))){
-validate322.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0}}];
+let missing1;
+if(((data.type === undefined) && (missing1 = "type")) || ((data.payload === undefined) && (missing1 = "payload"))){
+validate190.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing1}}];
 return false;
 }
 else {
 if(data.type !== undefined){
-const _errs2 = errors;
+const _errs14 = errors;
 if("waiting-participant.joined" !== data.type){
-validate322.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "waiting-participant.joined"}}];
+validate190.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "waiting-participant.joined"}}];
 return false;
 }
-var valid1 = _errs2 === errors;
+var valid3 = _errs14 === errors;
 }
 else {
-var valid1 = true;
+var valid3 = true;
 }
-if(valid1){
+if(valid3){
 if(data.payload !== undefined){
-const _errs3 = errors;
-if(!(validate225(data.payload, {instancePath:instancePath+"/payload",parentData:data,parentDataProperty:"payload",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate225.errors : vErrors.concat(validate225.errors);
+const _errs15 = errors;
+if(!(validate140(data.payload, {instancePath:instancePath+"/payload",parentData:data,parentDataProperty:"payload",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate140.errors : vErrors.concat(validate140.errors);
 errors = vErrors.length;
 }
-var valid1 = _errs3 === errors;
+var valid3 = _errs15 === errors;
 }
 else {
-var valid1 = true;
+var valid3 = true;
 }
 }
 }
 }
 else {
-validate322.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
+validate190.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate322.errors = vErrors;
+validate190.errors = vErrors;
 return errors === 0;
 }
-validate322.evaluated = {"props":{"type":true,"payload":true,"version":true,"id":true,"event_ts":true},"dynamicProps":false,"dynamicItems":false};
+validate190.evaluated = {"props":{"type":true,"payload":true,"version":true,"id":true,"event_ts":true},"dynamicProps":false,"dynamicItems":false};
 
-export const validateDailyWaitingParticipantLeftEvent = validate325;
-const schema115 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/daily/waiting-participant.left.schema.json","type":"object","allOf":[{"$ref":"common/envelope.schema.json"}],"properties":{"type":{"const":"waiting-participant.left"},"payload":{"$ref":"common/participant-left.schema.json"}},"required":["type","payload"]};
+export const validateDailyWaitingParticipantLeftEvent = validate192;
+const schema228 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/daily/waiting-participant.left.schema.json","type":"object","allOf":[{"$ref":"common/envelope.schema.json"}],"properties":{"type":{"const":"waiting-participant.left"},"payload":{"$ref":"common/participant-left.schema.json"}},"required":["type","payload"]};
 
-function validate325(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate192(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://confhooks.dev/schemas/daily/waiting-participant.left.schema.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate325.evaluated;
+const evaluated0 = validate192.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-if(!(validate221(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate221.errors : vErrors.concat(validate221.errors);
-errors = vErrors.length;
+const _errs2 = errors;
+if(errors === _errs2){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((((((data.version === undefined) && (missing0 = "version")) || ((data.type === undefined) && (missing0 = "type"))) || ((data.id === undefined) && (missing0 = "id"))) || ((data.payload === undefined) && (missing0 = "payload"))) || ((data.event_ts === undefined) && (missing0 = "event_ts"))){
+validate192.errors = [{instancePath,schemaPath:"common/envelope.schema.json/required",keyword:"required",params:{missingProperty: missing0}}];
+return false;
+}
+else {
+if(data.version !== undefined){
+const _errs4 = errors;
+if(typeof data.version !== "string"){
+validate192.errors = [{instancePath:instancePath+"/version",schemaPath:"common/envelope.schema.json/properties/version/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+var valid2 = _errs4 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data.type !== undefined){
+const _errs6 = errors;
+if(typeof data.type !== "string"){
+validate192.errors = [{instancePath:instancePath+"/type",schemaPath:"common/envelope.schema.json/properties/type/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+var valid2 = _errs6 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data.id !== undefined){
+let data2 = data.id;
+const _errs8 = errors;
+if(errors === _errs8){
+if(typeof data2 === "string"){
+if(data2.length < 1){
+validate192.errors = [{instancePath:instancePath+"/id",schemaPath:"common/envelope.schema.json/properties/id/minLength",keyword:"minLength",params:{limit: 1}}];
+return false;
+}
+}
+else {
+validate192.errors = [{instancePath:instancePath+"/id",schemaPath:"common/envelope.schema.json/properties/id/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+}
+var valid2 = _errs8 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data.payload !== undefined){
+let data3 = data.payload;
+const _errs10 = errors;
+if(!(data3 && typeof data3 == "object" && !Array.isArray(data3))){
+validate192.errors = [{instancePath:instancePath+"/payload",schemaPath:"common/envelope.schema.json/properties/payload/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+var valid2 = _errs10 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data.event_ts !== undefined){
+let data4 = data.event_ts;
+const _errs12 = errors;
+if(!((typeof data4 == "number") && (isFinite(data4)))){
+validate192.errors = [{instancePath:instancePath+"/event_ts",schemaPath:"common/envelope.schema.json/properties/event_ts/type",keyword:"type",params:{type: "number"}}];
+return false;
+}
+var valid2 = _errs12 === errors;
+}
+else {
+var valid2 = true;
+}
+}
+}
+}
+}
+}
+}
+else {
+validate192.errors = [{instancePath,schemaPath:"common/envelope.schema.json/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
 }
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if(((data.type === undefined) && (missing0 = "type")) || ((data.payload === undefined) && (missing0 = "payload"))){
-validate325.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0}}];
+let missing1;
+if(((data.type === undefined) && (missing1 = "type")) || ((data.payload === undefined) && (missing1 = "payload"))){
+validate192.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing1}}];
 return false;
 }
 else {
 if(data.type !== undefined){
-const _errs2 = errors;
+const _errs14 = errors;
 if("waiting-participant.left" !== data.type){
-validate325.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "waiting-participant.left"}}];
+validate192.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "waiting-participant.left"}}];
 return false;
 }
-var valid1 = _errs2 === errors;
+var valid3 = _errs14 === errors;
 }
 else {
-var valid1 = true;
+var valid3 = true;
 }
-if(valid1){
+if(valid3){
 if(data.payload !== undefined){
-const _errs3 = errors;
-if(!(validate224(data.payload, {instancePath:instancePath+"/payload",parentData:data,parentDataProperty:"payload",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate224.errors : vErrors.concat(validate224.errors);
+const _errs15 = errors;
+if(!(validate139(data.payload, {instancePath:instancePath+"/payload",parentData:data,parentDataProperty:"payload",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate139.errors : vErrors.concat(validate139.errors);
 errors = vErrors.length;
 }
-var valid1 = _errs3 === errors;
+var valid3 = _errs15 === errors;
 }
 else {
-var valid1 = true;
+var valid3 = true;
 }
 }
 }
 }
 else {
-validate325.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
+validate192.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate325.errors = vErrors;
+validate192.errors = vErrors;
 return errors === 0;
 }
-validate325.evaluated = {"props":{"type":true,"payload":true,"version":true,"id":true,"event_ts":true},"dynamicProps":false,"dynamicItems":false};
+validate192.evaluated = {"props":{"type":true,"payload":true,"version":true,"id":true,"event_ts":true},"dynamicProps":false,"dynamicItems":false};

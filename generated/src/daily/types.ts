@@ -510,9 +510,9 @@ export interface DailyBatchProcessorJobFinishedEvent extends DailyEnvelope {
        */
       soap?: {
         /**
-         * File type of the output; `JSON` is the only documented value.
+         * File type of the output; `JSON` is the only documented value. Documented as `JSON`; accepted as any string, as the transcription outputs are.
          */
-        format?: "JSON";
+        format?: string;
         /**
          * Where the file is in S3.
          */
@@ -523,9 +523,9 @@ export interface DailyBatchProcessorJobFinishedEvent extends DailyEnvelope {
        */
       concept?: {
         /**
-         * File type of the output; `JSON` is the only documented value.
+         * File type of the output; `JSON` is the only documented value. Documented as `JSON`; accepted as any string, as the transcription outputs are.
          */
-        format?: "JSON";
+        format?: string;
         /**
          * Where the file is in S3.
          */
@@ -536,9 +536,9 @@ export interface DailyBatchProcessorJobFinishedEvent extends DailyEnvelope {
        */
       summary?: {
         /**
-         * File type of the output; `txt` is the only documented value.
+         * File type of the output; `txt` is the only documented value. Documented as `txt`; accepted as any string, as the transcription outputs are.
          */
-        format?: "txt";
+        format?: string;
         /**
          * Where the file is in S3.
          */
@@ -858,9 +858,9 @@ export interface DailyRecordingStartedEvent extends DailyEnvelope {
      */
     recording_id: string;
     /**
-     * What happened; `start-cloud-recording` is the only documented value.
+     * What happened; `start-cloud-recording` is the only documented value. Typed as a string rather than the constant: other recording types may send another action, and rejecting a real delivery over it would cost more than it protects.
      */
-    action?: "start-cloud-recording";
+    action?: string;
     /**
      * The layout the recording uses.
      */

@@ -2,432 +2,524 @@
 // Do not edit: change the source and run `npm run generate`.
 // ajv prints plain JavaScript: it is type-checked through the typed wrappers in validators.ts.
 // @ts-nocheck
-export const validateIotumConferenceEndEvent = validate339;
-const schema124 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/iotum/conference_end.schema.json","type":"object","allOf":[{"$ref":"common/envelope.schema.json"}],"properties":{"event":{"const":"conference_end"},"payload":{"$ref":"common/conference-ids.schema.json"}},"required":["event","payload"]};
-const schema120 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/iotum/common/envelope.schema.json","type":"object","properties":{"event":{"type":"string"},"payload":{"type":"object"},"timestamp":{"type":"string","pattern":"^\\d{4}-\\d{2}-\\d{2}[Tt]\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?([Zz]|[+-]\\d{2}:\\d{2})$"}},"required":["event","payload","timestamp"]};
-const pattern7 = new RegExp("^\\d{4}-\\d{2}-\\d{2}[Tt]\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?([Zz]|[+-]\\d{2}:\\d{2})$", "u");
+export const validateIotumConferenceEndEvent = validate203;
+const schema240 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/iotum/conference_end.schema.json","type":"object","allOf":[{"$ref":"common/envelope.schema.json"}],"properties":{"event":{"const":"conference_end"},"payload":{"$ref":"common/conference-ids.schema.json"}},"required":["event","payload"]};
+const schema235 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/iotum/common/envelope.schema.json","type":"object","properties":{"event":{"type":"string"},"payload":{"type":"object"},"timestamp":{"type":"string","pattern":"^\\d{4}-\\d{2}-\\d{2}[Tt]\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?([Zz]|[+-]\\d{2}:\\d{2})$"}},"required":["event","payload","timestamp"]};
+const pattern8 = new RegExp("^\\d{4}-\\d{2}-\\d{2}[Tt]\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?([Zz]|[+-]\\d{2}:\\d{2})$", "");
+const schema230 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/iotum/common/conference-ids.schema.json","type":"object","allOf":[{"$ref":"host-ids.schema.json"}],"properties":{"conference_id":{"type":"integer"}},"required":["conference_id"]};
+const schema231 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/iotum/common/host-ids.schema.json","type":"object","properties":{"host_id":{"type":"integer"},"company_id":{"type":"integer"}},"required":["host_id"]};
 
-function validate334(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="https://confhooks.dev/schemas/iotum/common/envelope.schema.json" */;
+function validate194(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="https://confhooks.dev/schemas/iotum/common/conference-ids.schema.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate334.evaluated;
+const evaluated0 = validate194.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if((((data.event === undefined) && (missing0 = "event")) || ((data.payload === undefined) && (missing0 = "payload"))) || ((data.timestamp === undefined) && (missing0 = "timestamp"))){
-validate334.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0}}];
-return false;
-}
-else {
-if(data.event !== undefined){
-const _errs1 = errors;
-if(typeof data.event !== "string"){
-validate334.errors = [{instancePath:instancePath+"/event",schemaPath:"#/properties/event/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-var valid0 = _errs1 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.payload !== undefined){
-let data1 = data.payload;
-const _errs3 = errors;
-if(!(data1 && typeof data1 == "object" && !Array.isArray(data1))){
-validate334.errors = [{instancePath:instancePath+"/payload",schemaPath:"#/properties/payload/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-var valid0 = _errs3 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.timestamp !== undefined){
-let data2 = data.timestamp;
-const _errs5 = errors;
-if(errors === _errs5){
-if(typeof data2 === "string"){
-if(!pattern7.test(data2)){
-validate334.errors = [{instancePath:instancePath+"/timestamp",schemaPath:"#/properties/timestamp/pattern",keyword:"pattern",params:{pattern: "^\\d{4}-\\d{2}-\\d{2}[Tt]\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?([Zz]|[+-]\\d{2}:\\d{2})$"}}];
-return false;
-}
-}
-else {
-validate334.errors = [{instancePath:instancePath+"/timestamp",schemaPath:"#/properties/timestamp/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-}
-var valid0 = _errs5 === errors;
-}
-else {
-var valid0 = true;
-}
-}
-}
-}
-}
-else {
-validate334.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-}
-validate334.errors = vErrors;
-return errors === 0;
-}
-validate334.evaluated = {"props":{"event":true,"payload":true,"timestamp":true},"dynamicProps":false,"dynamicItems":false};
-
-const schema116 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/iotum/common/conference-ids.schema.json","type":"object","allOf":[{"$ref":"host-ids.schema.json"}],"properties":{"conference_id":{"type":"integer"}},"required":["conference_id"]};
-const schema117 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/iotum/common/host-ids.schema.json","type":"object","properties":{"host_id":{"type":"integer"},"company_id":{"type":"integer"}},"required":["host_id"]};
-
-function validate329(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="https://confhooks.dev/schemas/iotum/common/host-ids.schema.json" */;
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate329.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-if(errors === 0){
+const _errs2 = errors;
+if(errors === _errs2){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.host_id === undefined) && (missing0 = "host_id")){
-validate329.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0}}];
+validate194.errors = [{instancePath,schemaPath:"host-ids.schema.json/required",keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
 if(data.host_id !== undefined){
 let data0 = data.host_id;
-const _errs1 = errors;
+const _errs4 = errors;
 if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
-validate329.errors = [{instancePath:instancePath+"/host_id",schemaPath:"#/properties/host_id/type",keyword:"type",params:{type: "integer"}}];
+validate194.errors = [{instancePath:instancePath+"/host_id",schemaPath:"host-ids.schema.json/properties/host_id/type",keyword:"type",params:{type: "integer"}}];
 return false;
 }
-var valid0 = _errs1 === errors;
+var valid2 = _errs4 === errors;
 }
 else {
-var valid0 = true;
+var valid2 = true;
 }
-if(valid0){
+if(valid2){
 if(data.company_id !== undefined){
 let data1 = data.company_id;
-const _errs3 = errors;
+const _errs6 = errors;
 if(!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1)))){
-validate329.errors = [{instancePath:instancePath+"/company_id",schemaPath:"#/properties/company_id/type",keyword:"type",params:{type: "integer"}}];
+validate194.errors = [{instancePath:instancePath+"/company_id",schemaPath:"host-ids.schema.json/properties/company_id/type",keyword:"type",params:{type: "integer"}}];
 return false;
 }
-var valid0 = _errs3 === errors;
+var valid2 = _errs6 === errors;
 }
 else {
-var valid0 = true;
+var valid2 = true;
 }
 }
 }
 }
 else {
-validate329.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
+validate194.errors = [{instancePath,schemaPath:"host-ids.schema.json/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
-}
-validate329.errors = vErrors;
-return errors === 0;
-}
-validate329.evaluated = {"props":{"host_id":true,"company_id":true},"dynamicProps":false,"dynamicItems":false};
-
-function validate328(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="https://confhooks.dev/schemas/iotum/common/conference-ids.schema.json" */;
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate328.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-if(!(validate329(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate329.errors : vErrors.concat(validate329.errors);
-errors = vErrors.length;
 }
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if((data.conference_id === undefined) && (missing0 = "conference_id")){
-validate328.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0}}];
+let missing1;
+if((data.conference_id === undefined) && (missing1 = "conference_id")){
+validate194.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing1}}];
 return false;
 }
 else {
 if(data.conference_id !== undefined){
-let data0 = data.conference_id;
-if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
-validate328.errors = [{instancePath:instancePath+"/conference_id",schemaPath:"#/properties/conference_id/type",keyword:"type",params:{type: "integer"}}];
+let data2 = data.conference_id;
+if(!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))){
+validate194.errors = [{instancePath:instancePath+"/conference_id",schemaPath:"#/properties/conference_id/type",keyword:"type",params:{type: "integer"}}];
 return false;
 }
 }
 }
 }
 else {
-validate328.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
+validate194.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate328.errors = vErrors;
+validate194.errors = vErrors;
 return errors === 0;
 }
-validate328.evaluated = {"props":{"conference_id":true,"host_id":true,"company_id":true},"dynamicProps":false,"dynamicItems":false};
+validate194.evaluated = {"props":{"conference_id":true,"host_id":true,"company_id":true},"dynamicProps":false,"dynamicItems":false};
 
-function validate339(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate203(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://confhooks.dev/schemas/iotum/conference_end.schema.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate339.evaluated;
+const evaluated0 = validate203.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-if(!(validate334(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate334.errors : vErrors.concat(validate334.errors);
-errors = vErrors.length;
-}
-if(errors === 0){
+const _errs2 = errors;
+if(errors === _errs2){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
-if(((data.event === undefined) && (missing0 = "event")) || ((data.payload === undefined) && (missing0 = "payload"))){
-validate339.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0}}];
+if((((data.event === undefined) && (missing0 = "event")) || ((data.payload === undefined) && (missing0 = "payload"))) || ((data.timestamp === undefined) && (missing0 = "timestamp"))){
+validate203.errors = [{instancePath,schemaPath:"common/envelope.schema.json/required",keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
 if(data.event !== undefined){
-const _errs2 = errors;
-if("conference_end" !== data.event){
-validate339.errors = [{instancePath:instancePath+"/event",schemaPath:"#/properties/event/const",keyword:"const",params:{allowedValue: "conference_end"}}];
+const _errs4 = errors;
+if(typeof data.event !== "string"){
+validate203.errors = [{instancePath:instancePath+"/event",schemaPath:"common/envelope.schema.json/properties/event/type",keyword:"type",params:{type: "string"}}];
 return false;
 }
-var valid1 = _errs2 === errors;
+var valid2 = _errs4 === errors;
 }
 else {
-var valid1 = true;
+var valid2 = true;
 }
-if(valid1){
+if(valid2){
 if(data.payload !== undefined){
-const _errs3 = errors;
-if(!(validate328(data.payload, {instancePath:instancePath+"/payload",parentData:data,parentDataProperty:"payload",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate328.errors : vErrors.concat(validate328.errors);
+let data1 = data.payload;
+const _errs6 = errors;
+if(!(data1 && typeof data1 == "object" && !Array.isArray(data1))){
+validate203.errors = [{instancePath:instancePath+"/payload",schemaPath:"common/envelope.schema.json/properties/payload/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+var valid2 = _errs6 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data.timestamp !== undefined){
+let data2 = data.timestamp;
+const _errs8 = errors;
+if(errors === _errs8){
+if(typeof data2 === "string"){
+if(!pattern8.test(data2)){
+validate203.errors = [{instancePath:instancePath+"/timestamp",schemaPath:"common/envelope.schema.json/properties/timestamp/pattern",keyword:"pattern",params:{pattern: "^\\d{4}-\\d{2}-\\d{2}[Tt]\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?([Zz]|[+-]\\d{2}:\\d{2})$"}}];
+return false;
+}
+}
+else {
+validate203.errors = [{instancePath:instancePath+"/timestamp",schemaPath:"common/envelope.schema.json/properties/timestamp/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+}
+var valid2 = _errs8 === errors;
+}
+else {
+var valid2 = true;
+}
+}
+}
+}
+}
+else {
+validate203.errors = [{instancePath,schemaPath:"common/envelope.schema.json/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+}
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing1;
+if(((data.event === undefined) && (missing1 = "event")) || ((data.payload === undefined) && (missing1 = "payload"))){
+validate203.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing1}}];
+return false;
+}
+else {
+if(data.event !== undefined){
+const _errs10 = errors;
+if("conference_end" !== data.event){
+validate203.errors = [{instancePath:instancePath+"/event",schemaPath:"#/properties/event/const",keyword:"const",params:{allowedValue: "conference_end"}}];
+return false;
+}
+var valid3 = _errs10 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data.payload !== undefined){
+const _errs11 = errors;
+if(!(validate194(data.payload, {instancePath:instancePath+"/payload",parentData:data,parentDataProperty:"payload",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate194.errors : vErrors.concat(validate194.errors);
 errors = vErrors.length;
 }
-var valid1 = _errs3 === errors;
+var valid3 = _errs11 === errors;
 }
 else {
-var valid1 = true;
+var valid3 = true;
 }
 }
 }
 }
 else {
-validate339.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
+validate203.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate339.errors = vErrors;
+validate203.errors = vErrors;
 return errors === 0;
 }
-validate339.evaluated = {"props":{"event":true,"payload":true,"timestamp":true},"dynamicProps":false,"dynamicItems":false};
+validate203.evaluated = {"props":{"event":true,"payload":true,"timestamp":true},"dynamicProps":false,"dynamicItems":false};
 
-export const validateIotumConferenceStartEvent = validate342;
-const schema125 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/iotum/conference_start.schema.json","type":"object","allOf":[{"$ref":"common/envelope.schema.json"}],"properties":{"event":{"const":"conference_start"},"payload":{"$ref":"common/conference-ids.schema.json"}},"required":["event","payload"]};
+export const validateIotumConferenceStartEvent = validate205;
+const schema242 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/iotum/conference_start.schema.json","type":"object","allOf":[{"$ref":"common/envelope.schema.json"}],"properties":{"event":{"const":"conference_start"},"payload":{"$ref":"common/conference-ids.schema.json"}},"required":["event","payload"]};
 
-function validate342(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate205(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://confhooks.dev/schemas/iotum/conference_start.schema.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate342.evaluated;
+const evaluated0 = validate205.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-if(!(validate334(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate334.errors : vErrors.concat(validate334.errors);
-errors = vErrors.length;
-}
-if(errors === 0){
+const _errs2 = errors;
+if(errors === _errs2){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
-if(((data.event === undefined) && (missing0 = "event")) || ((data.payload === undefined) && (missing0 = "payload"))){
-validate342.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0}}];
+if((((data.event === undefined) && (missing0 = "event")) || ((data.payload === undefined) && (missing0 = "payload"))) || ((data.timestamp === undefined) && (missing0 = "timestamp"))){
+validate205.errors = [{instancePath,schemaPath:"common/envelope.schema.json/required",keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
 if(data.event !== undefined){
-const _errs2 = errors;
-if("conference_start" !== data.event){
-validate342.errors = [{instancePath:instancePath+"/event",schemaPath:"#/properties/event/const",keyword:"const",params:{allowedValue: "conference_start"}}];
+const _errs4 = errors;
+if(typeof data.event !== "string"){
+validate205.errors = [{instancePath:instancePath+"/event",schemaPath:"common/envelope.schema.json/properties/event/type",keyword:"type",params:{type: "string"}}];
 return false;
 }
-var valid1 = _errs2 === errors;
+var valid2 = _errs4 === errors;
 }
 else {
-var valid1 = true;
+var valid2 = true;
 }
-if(valid1){
+if(valid2){
 if(data.payload !== undefined){
-const _errs3 = errors;
-if(!(validate328(data.payload, {instancePath:instancePath+"/payload",parentData:data,parentDataProperty:"payload",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate328.errors : vErrors.concat(validate328.errors);
+let data1 = data.payload;
+const _errs6 = errors;
+if(!(data1 && typeof data1 == "object" && !Array.isArray(data1))){
+validate205.errors = [{instancePath:instancePath+"/payload",schemaPath:"common/envelope.schema.json/properties/payload/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+var valid2 = _errs6 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data.timestamp !== undefined){
+let data2 = data.timestamp;
+const _errs8 = errors;
+if(errors === _errs8){
+if(typeof data2 === "string"){
+if(!pattern8.test(data2)){
+validate205.errors = [{instancePath:instancePath+"/timestamp",schemaPath:"common/envelope.schema.json/properties/timestamp/pattern",keyword:"pattern",params:{pattern: "^\\d{4}-\\d{2}-\\d{2}[Tt]\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?([Zz]|[+-]\\d{2}:\\d{2})$"}}];
+return false;
+}
+}
+else {
+validate205.errors = [{instancePath:instancePath+"/timestamp",schemaPath:"common/envelope.schema.json/properties/timestamp/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+}
+var valid2 = _errs8 === errors;
+}
+else {
+var valid2 = true;
+}
+}
+}
+}
+}
+else {
+validate205.errors = [{instancePath,schemaPath:"common/envelope.schema.json/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+}
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing1;
+if(((data.event === undefined) && (missing1 = "event")) || ((data.payload === undefined) && (missing1 = "payload"))){
+validate205.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing1}}];
+return false;
+}
+else {
+if(data.event !== undefined){
+const _errs10 = errors;
+if("conference_start" !== data.event){
+validate205.errors = [{instancePath:instancePath+"/event",schemaPath:"#/properties/event/const",keyword:"const",params:{allowedValue: "conference_start"}}];
+return false;
+}
+var valid3 = _errs10 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data.payload !== undefined){
+const _errs11 = errors;
+if(!(validate194(data.payload, {instancePath:instancePath+"/payload",parentData:data,parentDataProperty:"payload",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate194.errors : vErrors.concat(validate194.errors);
 errors = vErrors.length;
 }
-var valid1 = _errs3 === errors;
+var valid3 = _errs11 === errors;
 }
 else {
-var valid1 = true;
+var valid3 = true;
 }
 }
 }
 }
 else {
-validate342.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
+validate205.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate342.errors = vErrors;
+validate205.errors = vErrors;
 return errors === 0;
 }
-validate342.evaluated = {"props":{"event":true,"payload":true,"timestamp":true},"dynamicProps":false,"dynamicItems":false};
+validate205.evaluated = {"props":{"event":true,"payload":true,"timestamp":true},"dynamicProps":false,"dynamicItems":false};
 
-export const validateIotumDialoutStatusChangeEvent = validate345;
-const schema126 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/iotum/dialout_status_change.schema.json","type":"object","allOf":[{"$ref":"common/envelope.schema.json"}],"properties":{"event":{"const":"dialout_status_change"},"payload":{"type":"object","allOf":[{"$ref":"common/participant-ids.schema.json"}],"properties":{"status":{"type":"string","enum":["new","dialed","answered","rejected","noanswer","cancelled","notenabled"]},"phone_number":{"type":"string"}},"required":["status","phone_number"]}},"required":["event","payload"]};
-const schema121 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/iotum/common/participant-ids.schema.json","type":"object","allOf":[{"$ref":"conference-ids.schema.json"}],"properties":{"participant_id":{"type":["integer","string"]}},"required":["participant_id"]};
+export const validateIotumDialoutStatusChangeEvent = validate207;
+const schema244 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/iotum/dialout_status_change.schema.json","type":"object","allOf":[{"$ref":"common/envelope.schema.json"}],"properties":{"event":{"const":"dialout_status_change"},"payload":{"type":"object","allOf":[{"$ref":"common/participant-ids.schema.json"}],"properties":{"status":{"type":"string","enum":["new","dialed","answered","rejected","noanswer","cancelled","notenabled"]},"phone_number":{"type":"string"}},"required":["status","phone_number"]}},"required":["event","payload"]};
+const schema237 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/iotum/common/participant-ids.schema.json","type":"object","allOf":[{"$ref":"conference-ids.schema.json"}],"properties":{"participant_id":{"type":["integer","string"]}},"required":["participant_id"]};
 
-function validate335(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate199(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://confhooks.dev/schemas/iotum/common/participant-ids.schema.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate335.evaluated;
+const evaluated0 = validate199.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-if(!(validate328(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate328.errors : vErrors.concat(validate328.errors);
+if(!(validate194(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate194.errors : vErrors.concat(validate194.errors);
 errors = vErrors.length;
 }
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.participant_id === undefined) && (missing0 = "participant_id")){
-validate335.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0}}];
+validate199.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
 if(data.participant_id !== undefined){
 let data0 = data.participant_id;
 if((!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))) && (typeof data0 !== "string")){
-validate335.errors = [{instancePath:instancePath+"/participant_id",schemaPath:"#/properties/participant_id/type",keyword:"type",params:{type: schema121.properties.participant_id.type}}];
+validate199.errors = [{instancePath:instancePath+"/participant_id",schemaPath:"#/properties/participant_id/type",keyword:"type",params:{type: schema237.properties.participant_id.type}}];
 return false;
 }
 }
 }
 }
 else {
-validate335.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
+validate199.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate335.errors = vErrors;
+validate199.errors = vErrors;
 return errors === 0;
 }
-validate335.evaluated = {"props":{"participant_id":true,"conference_id":true,"host_id":true,"company_id":true},"dynamicProps":false,"dynamicItems":false};
+validate199.evaluated = {"props":{"participant_id":true,"conference_id":true,"host_id":true,"company_id":true},"dynamicProps":false,"dynamicItems":false};
 
-function validate345(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate207(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://confhooks.dev/schemas/iotum/dialout_status_change.schema.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate345.evaluated;
+const evaluated0 = validate207.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-if(!(validate334(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate334.errors : vErrors.concat(validate334.errors);
-errors = vErrors.length;
-}
-if(errors === 0){
+const _errs2 = errors;
+if(errors === _errs2){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
-if(((data.event === undefined) && (missing0 = "event")) || ((data.payload === undefined) && (missing0 = "payload"))){
-validate345.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0}}];
+if((((data.event === undefined) && (missing0 = "event")) || ((data.payload === undefined) && (missing0 = "payload"))) || ((data.timestamp === undefined) && (missing0 = "timestamp"))){
+validate207.errors = [{instancePath,schemaPath:"common/envelope.schema.json/required",keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
 if(data.event !== undefined){
-const _errs2 = errors;
-if("dialout_status_change" !== data.event){
-validate345.errors = [{instancePath:instancePath+"/event",schemaPath:"#/properties/event/const",keyword:"const",params:{allowedValue: "dialout_status_change"}}];
+const _errs4 = errors;
+if(typeof data.event !== "string"){
+validate207.errors = [{instancePath:instancePath+"/event",schemaPath:"common/envelope.schema.json/properties/event/type",keyword:"type",params:{type: "string"}}];
 return false;
 }
-var valid1 = _errs2 === errors;
+var valid2 = _errs4 === errors;
 }
 else {
-var valid1 = true;
+var valid2 = true;
 }
-if(valid1){
+if(valid2){
 if(data.payload !== undefined){
 let data1 = data.payload;
-const _errs3 = errors;
-if(!(validate335(data1, {instancePath:instancePath+"/payload",parentData:data,parentDataProperty:"payload",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate335.errors : vErrors.concat(validate335.errors);
-errors = vErrors.length;
+const _errs6 = errors;
+if(!(data1 && typeof data1 == "object" && !Array.isArray(data1))){
+validate207.errors = [{instancePath:instancePath+"/payload",schemaPath:"common/envelope.schema.json/properties/payload/type",keyword:"type",params:{type: "object"}}];
+return false;
 }
-if(errors === _errs3){
-if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
+var valid2 = _errs6 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data.timestamp !== undefined){
+let data2 = data.timestamp;
+const _errs8 = errors;
+if(errors === _errs8){
+if(typeof data2 === "string"){
+if(!pattern8.test(data2)){
+validate207.errors = [{instancePath:instancePath+"/timestamp",schemaPath:"common/envelope.schema.json/properties/timestamp/pattern",keyword:"pattern",params:{pattern: "^\\d{4}-\\d{2}-\\d{2}[Tt]\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?([Zz]|[+-]\\d{2}:\\d{2})$"}}];
+return false;
+}
+}
+else {
+validate207.errors = [{instancePath:instancePath+"/timestamp",schemaPath:"common/envelope.schema.json/properties/timestamp/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+}
+var valid2 = _errs8 === errors;
+}
+else {
+var valid2 = true;
+}
+}
+}
+}
+}
+else {
+validate207.errors = [{instancePath,schemaPath:"common/envelope.schema.json/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+}
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
 let missing1;
-if(((data1.status === undefined) && (missing1 = "status")) || ((data1.phone_number === undefined) && (missing1 = "phone_number"))){
-validate345.errors = [{instancePath:instancePath+"/payload",schemaPath:"#/properties/payload/required",keyword:"required",params:{missingProperty: missing1}}];
+if(((data.event === undefined) && (missing1 = "event")) || ((data.payload === undefined) && (missing1 = "payload"))){
+validate207.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing1}}];
 return false;
 }
 else {
-if(data1.status !== undefined){
-let data2 = data1.status;
-const _errs6 = errors;
-if(typeof data2 !== "string"){
-validate345.errors = [{instancePath:instancePath+"/payload/status",schemaPath:"#/properties/payload/properties/status/type",keyword:"type",params:{type: "string"}}];
+if(data.event !== undefined){
+const _errs10 = errors;
+if("dialout_status_change" !== data.event){
+validate207.errors = [{instancePath:instancePath+"/event",schemaPath:"#/properties/event/const",keyword:"const",params:{allowedValue: "dialout_status_change"}}];
 return false;
 }
-if(!(((((((data2 === "new") || (data2 === "dialed")) || (data2 === "answered")) || (data2 === "rejected")) || (data2 === "noanswer")) || (data2 === "cancelled")) || (data2 === "notenabled"))){
-validate345.errors = [{instancePath:instancePath+"/payload/status",schemaPath:"#/properties/payload/properties/status/enum",keyword:"enum",params:{allowedValues: schema126.properties.payload.properties.status.enum}}];
-return false;
-}
-var valid3 = _errs6 === errors;
+var valid3 = _errs10 === errors;
 }
 else {
 var valid3 = true;
 }
 if(valid3){
-if(data1.phone_number !== undefined){
-const _errs8 = errors;
-if(typeof data1.phone_number !== "string"){
-validate345.errors = [{instancePath:instancePath+"/payload/phone_number",schemaPath:"#/properties/payload/properties/phone_number/type",keyword:"type",params:{type: "string"}}];
+if(data.payload !== undefined){
+let data4 = data.payload;
+const _errs11 = errors;
+if(!(validate199(data4, {instancePath:instancePath+"/payload",parentData:data,parentDataProperty:"payload",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate199.errors : vErrors.concat(validate199.errors);
+errors = vErrors.length;
+}
+if(errors === _errs11){
+if(data4 && typeof data4 == "object" && !Array.isArray(data4)){
+let missing2;
+if(((data4.status === undefined) && (missing2 = "status")) || ((data4.phone_number === undefined) && (missing2 = "phone_number"))){
+validate207.errors = [{instancePath:instancePath+"/payload",schemaPath:"#/properties/payload/required",keyword:"required",params:{missingProperty: missing2}}];
 return false;
 }
-var valid3 = _errs8 === errors;
+else {
+if(data4.status !== undefined){
+let data5 = data4.status;
+const _errs14 = errors;
+if(typeof data5 !== "string"){
+validate207.errors = [{instancePath:instancePath+"/payload/status",schemaPath:"#/properties/payload/properties/status/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+if(!(((((((data5 === "new") || (data5 === "dialed")) || (data5 === "answered")) || (data5 === "rejected")) || (data5 === "noanswer")) || (data5 === "cancelled")) || (data5 === "notenabled"))){
+validate207.errors = [{instancePath:instancePath+"/payload/status",schemaPath:"#/properties/payload/properties/status/enum",keyword:"enum",params:{allowedValues: schema244.properties.payload.properties.status.enum}}];
+return false;
+}
+var valid5 = _errs14 === errors;
+}
+else {
+var valid5 = true;
+}
+if(valid5){
+if(data4.phone_number !== undefined){
+const _errs16 = errors;
+if(typeof data4.phone_number !== "string"){
+validate207.errors = [{instancePath:instancePath+"/payload/phone_number",schemaPath:"#/properties/payload/properties/phone_number/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+var valid5 = _errs16 === errors;
+}
+else {
+var valid5 = true;
+}
+}
+}
+}
+else {
+validate207.errors = [{instancePath:instancePath+"/payload",schemaPath:"#/properties/payload/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+}
+var valid3 = _errs11 === errors;
 }
 else {
 var valid3 = true;
@@ -436,342 +528,538 @@ var valid3 = true;
 }
 }
 else {
-validate345.errors = [{instancePath:instancePath+"/payload",schemaPath:"#/properties/payload/type",keyword:"type",params:{type: "object"}}];
+validate207.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-var valid1 = _errs3 === errors;
-}
-else {
-var valid1 = true;
-}
-}
-}
-}
-else {
-validate345.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-}
-validate345.errors = vErrors;
+validate207.errors = vErrors;
 return errors === 0;
 }
-validate345.evaluated = {"props":{"event":true,"payload":true,"timestamp":true},"dynamicProps":false,"dynamicItems":false};
+validate207.evaluated = {"props":{"event":true,"payload":true,"timestamp":true},"dynamicProps":false,"dynamicItems":false};
 
-export const validateIotumDriveFileAddedEvent = validate348;
-const schema127 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/iotum/drive_file_added.schema.json","type":"object","allOf":[{"$ref":"common/envelope.schema.json"}],"properties":{"event":{"const":"drive_file_added"},"payload":{"type":"object","allOf":[{"$ref":"common/drive-file.schema.json"}],"properties":{"size":{"type":"integer","minimum":0}},"required":["size"]}},"required":["event","payload"]};
-const schema119 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/iotum/common/drive-file.schema.json","type":"object","allOf":[{"$ref":"host-ids.schema.json"}],"properties":{"id":{"type":["integer","string"]},"filename":{"type":"string"}},"required":["id","filename"]};
+export const validateIotumDriveFileAddedEvent = validate209;
+const schema246 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/iotum/drive_file_added.schema.json","type":"object","allOf":[{"$ref":"common/envelope.schema.json"}],"properties":{"event":{"const":"drive_file_added"},"payload":{"type":"object","allOf":[{"$ref":"common/drive-file.schema.json"}],"properties":{"size":{"type":"integer","minimum":0}},"required":["size"]}},"required":["event","payload"]};
+const schema233 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/iotum/common/drive-file.schema.json","type":"object","allOf":[{"$ref":"host-ids.schema.json"}],"properties":{"id":{"type":["integer","string"]},"filename":{"type":"string"}},"required":["id","filename"]};
 
-function validate332(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate196(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://confhooks.dev/schemas/iotum/common/drive-file.schema.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate332.evaluated;
+const evaluated0 = validate196.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-if(!(validate329(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate329.errors : vErrors.concat(validate329.errors);
-errors = vErrors.length;
+const _errs2 = errors;
+if(errors === _errs2){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.host_id === undefined) && (missing0 = "host_id")){
+validate196.errors = [{instancePath,schemaPath:"host-ids.schema.json/required",keyword:"required",params:{missingProperty: missing0}}];
+return false;
+}
+else {
+if(data.host_id !== undefined){
+let data0 = data.host_id;
+const _errs4 = errors;
+if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
+validate196.errors = [{instancePath:instancePath+"/host_id",schemaPath:"host-ids.schema.json/properties/host_id/type",keyword:"type",params:{type: "integer"}}];
+return false;
+}
+var valid2 = _errs4 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data.company_id !== undefined){
+let data1 = data.company_id;
+const _errs6 = errors;
+if(!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1)))){
+validate196.errors = [{instancePath:instancePath+"/company_id",schemaPath:"host-ids.schema.json/properties/company_id/type",keyword:"type",params:{type: "integer"}}];
+return false;
+}
+var valid2 = _errs6 === errors;
+}
+else {
+var valid2 = true;
+}
+}
+}
+}
+else {
+validate196.errors = [{instancePath,schemaPath:"host-ids.schema.json/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
 }
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if(((data.id === undefined) && (missing0 = "id")) || ((data.filename === undefined) && (missing0 = "filename"))){
-validate332.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0}}];
+let missing1;
+if(((data.id === undefined) && (missing1 = "id")) || ((data.filename === undefined) && (missing1 = "filename"))){
+validate196.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing1}}];
 return false;
 }
 else {
 if(data.id !== undefined){
-let data0 = data.id;
-const _errs2 = errors;
-if((!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))) && (typeof data0 !== "string")){
-validate332.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/type",keyword:"type",params:{type: schema119.properties.id.type}}];
+let data2 = data.id;
+const _errs8 = errors;
+if((!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))) && (typeof data2 !== "string")){
+validate196.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/type",keyword:"type",params:{type: schema233.properties.id.type}}];
 return false;
 }
-var valid1 = _errs2 === errors;
+var valid3 = _errs8 === errors;
 }
 else {
-var valid1 = true;
+var valid3 = true;
 }
-if(valid1){
+if(valid3){
 if(data.filename !== undefined){
-const _errs4 = errors;
+const _errs10 = errors;
 if(typeof data.filename !== "string"){
-validate332.errors = [{instancePath:instancePath+"/filename",schemaPath:"#/properties/filename/type",keyword:"type",params:{type: "string"}}];
+validate196.errors = [{instancePath:instancePath+"/filename",schemaPath:"#/properties/filename/type",keyword:"type",params:{type: "string"}}];
 return false;
 }
-var valid1 = _errs4 === errors;
+var valid3 = _errs10 === errors;
 }
 else {
-var valid1 = true;
+var valid3 = true;
 }
 }
 }
 }
 else {
-validate332.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
+validate196.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate332.errors = vErrors;
+validate196.errors = vErrors;
 return errors === 0;
 }
-validate332.evaluated = {"props":{"id":true,"filename":true,"host_id":true,"company_id":true},"dynamicProps":false,"dynamicItems":false};
+validate196.evaluated = {"props":{"id":true,"filename":true,"host_id":true,"company_id":true},"dynamicProps":false,"dynamicItems":false};
 
-function validate348(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate209(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://confhooks.dev/schemas/iotum/drive_file_added.schema.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate348.evaluated;
+const evaluated0 = validate209.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-if(!(validate334(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate334.errors : vErrors.concat(validate334.errors);
-errors = vErrors.length;
-}
-if(errors === 0){
+const _errs2 = errors;
+if(errors === _errs2){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
-if(((data.event === undefined) && (missing0 = "event")) || ((data.payload === undefined) && (missing0 = "payload"))){
-validate348.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0}}];
+if((((data.event === undefined) && (missing0 = "event")) || ((data.payload === undefined) && (missing0 = "payload"))) || ((data.timestamp === undefined) && (missing0 = "timestamp"))){
+validate209.errors = [{instancePath,schemaPath:"common/envelope.schema.json/required",keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
 if(data.event !== undefined){
-const _errs2 = errors;
-if("drive_file_added" !== data.event){
-validate348.errors = [{instancePath:instancePath+"/event",schemaPath:"#/properties/event/const",keyword:"const",params:{allowedValue: "drive_file_added"}}];
+const _errs4 = errors;
+if(typeof data.event !== "string"){
+validate209.errors = [{instancePath:instancePath+"/event",schemaPath:"common/envelope.schema.json/properties/event/type",keyword:"type",params:{type: "string"}}];
 return false;
 }
-var valid1 = _errs2 === errors;
+var valid2 = _errs4 === errors;
 }
 else {
-var valid1 = true;
+var valid2 = true;
 }
-if(valid1){
+if(valid2){
 if(data.payload !== undefined){
 let data1 = data.payload;
-const _errs3 = errors;
-if(!(validate332(data1, {instancePath:instancePath+"/payload",parentData:data,parentDataProperty:"payload",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate332.errors : vErrors.concat(validate332.errors);
+const _errs6 = errors;
+if(!(data1 && typeof data1 == "object" && !Array.isArray(data1))){
+validate209.errors = [{instancePath:instancePath+"/payload",schemaPath:"common/envelope.schema.json/properties/payload/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+var valid2 = _errs6 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data.timestamp !== undefined){
+let data2 = data.timestamp;
+const _errs8 = errors;
+if(errors === _errs8){
+if(typeof data2 === "string"){
+if(!pattern8.test(data2)){
+validate209.errors = [{instancePath:instancePath+"/timestamp",schemaPath:"common/envelope.schema.json/properties/timestamp/pattern",keyword:"pattern",params:{pattern: "^\\d{4}-\\d{2}-\\d{2}[Tt]\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?([Zz]|[+-]\\d{2}:\\d{2})$"}}];
+return false;
+}
+}
+else {
+validate209.errors = [{instancePath:instancePath+"/timestamp",schemaPath:"common/envelope.schema.json/properties/timestamp/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+}
+var valid2 = _errs8 === errors;
+}
+else {
+var valid2 = true;
+}
+}
+}
+}
+}
+else {
+validate209.errors = [{instancePath,schemaPath:"common/envelope.schema.json/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+}
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing1;
+if(((data.event === undefined) && (missing1 = "event")) || ((data.payload === undefined) && (missing1 = "payload"))){
+validate209.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing1}}];
+return false;
+}
+else {
+if(data.event !== undefined){
+const _errs10 = errors;
+if("drive_file_added" !== data.event){
+validate209.errors = [{instancePath:instancePath+"/event",schemaPath:"#/properties/event/const",keyword:"const",params:{allowedValue: "drive_file_added"}}];
+return false;
+}
+var valid3 = _errs10 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data.payload !== undefined){
+let data4 = data.payload;
+const _errs11 = errors;
+if(!(validate196(data4, {instancePath:instancePath+"/payload",parentData:data,parentDataProperty:"payload",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate196.errors : vErrors.concat(validate196.errors);
 errors = vErrors.length;
 }
-if(errors === _errs3){
-if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
-let missing1;
-if((data1.size === undefined) && (missing1 = "size")){
-validate348.errors = [{instancePath:instancePath+"/payload",schemaPath:"#/properties/payload/required",keyword:"required",params:{missingProperty: missing1}}];
+if(errors === _errs11){
+if(data4 && typeof data4 == "object" && !Array.isArray(data4)){
+let missing2;
+if((data4.size === undefined) && (missing2 = "size")){
+validate209.errors = [{instancePath:instancePath+"/payload",schemaPath:"#/properties/payload/required",keyword:"required",params:{missingProperty: missing2}}];
 return false;
 }
 else {
-if(data1.size !== undefined){
-let data2 = data1.size;
-const _errs6 = errors;
-if(!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))){
-validate348.errors = [{instancePath:instancePath+"/payload/size",schemaPath:"#/properties/payload/properties/size/type",keyword:"type",params:{type: "integer"}}];
+if(data4.size !== undefined){
+let data5 = data4.size;
+const _errs14 = errors;
+if(!(((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5))) && (isFinite(data5)))){
+validate209.errors = [{instancePath:instancePath+"/payload/size",schemaPath:"#/properties/payload/properties/size/type",keyword:"type",params:{type: "integer"}}];
 return false;
 }
-if(errors === _errs6){
-if((typeof data2 == "number") && (isFinite(data2))){
-if(data2 < 0 || isNaN(data2)){
-validate348.errors = [{instancePath:instancePath+"/payload/size",schemaPath:"#/properties/payload/properties/size/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
-return false;
-}
-}
-}
-}
-}
-}
-else {
-validate348.errors = [{instancePath:instancePath+"/payload",schemaPath:"#/properties/payload/type",keyword:"type",params:{type: "object"}}];
+if(errors === _errs14){
+if((typeof data5 == "number") && (isFinite(data5))){
+if(data5 < 0 || isNaN(data5)){
+validate209.errors = [{instancePath:instancePath+"/payload/size",schemaPath:"#/properties/payload/properties/size/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
-var valid1 = _errs3 === errors;
-}
-else {
-var valid1 = true;
 }
 }
 }
 }
 else {
-validate348.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
+validate209.errors = [{instancePath:instancePath+"/payload",schemaPath:"#/properties/payload/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate348.errors = vErrors;
+var valid3 = _errs11 === errors;
+}
+else {
+var valid3 = true;
+}
+}
+}
+}
+else {
+validate209.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+}
+validate209.errors = vErrors;
 return errors === 0;
 }
-validate348.evaluated = {"props":{"event":true,"payload":true,"timestamp":true},"dynamicProps":false,"dynamicItems":false};
+validate209.evaluated = {"props":{"event":true,"payload":true,"timestamp":true},"dynamicProps":false,"dynamicItems":false};
 
-export const validateIotumDriveFileDeletedEvent = validate351;
-const schema128 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/iotum/drive_file_deleted.schema.json","type":"object","allOf":[{"$ref":"common/envelope.schema.json"}],"properties":{"event":{"const":"drive_file_deleted"},"payload":{"$ref":"common/drive-file.schema.json"}},"required":["event","payload"]};
+export const validateIotumDriveFileDeletedEvent = validate211;
+const schema248 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/iotum/drive_file_deleted.schema.json","type":"object","allOf":[{"$ref":"common/envelope.schema.json"}],"properties":{"event":{"const":"drive_file_deleted"},"payload":{"$ref":"common/drive-file.schema.json"}},"required":["event","payload"]};
 
-function validate351(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate211(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://confhooks.dev/schemas/iotum/drive_file_deleted.schema.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate351.evaluated;
+const evaluated0 = validate211.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-if(!(validate334(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate334.errors : vErrors.concat(validate334.errors);
-errors = vErrors.length;
-}
-if(errors === 0){
+const _errs2 = errors;
+if(errors === _errs2){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
-if(((data.event === undefined) && (missing0 = "event")) || ((data.payload === undefined) && (missing0 = "payload"))){
-validate351.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0}}];
+if((((data.event === undefined) && (missing0 = "event")) || ((data.payload === undefined) && (missing0 = "payload"))) || ((data.timestamp === undefined) && (missing0 = "timestamp"))){
+validate211.errors = [{instancePath,schemaPath:"common/envelope.schema.json/required",keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
 if(data.event !== undefined){
-const _errs2 = errors;
-if("drive_file_deleted" !== data.event){
-validate351.errors = [{instancePath:instancePath+"/event",schemaPath:"#/properties/event/const",keyword:"const",params:{allowedValue: "drive_file_deleted"}}];
+const _errs4 = errors;
+if(typeof data.event !== "string"){
+validate211.errors = [{instancePath:instancePath+"/event",schemaPath:"common/envelope.schema.json/properties/event/type",keyword:"type",params:{type: "string"}}];
 return false;
 }
-var valid1 = _errs2 === errors;
+var valid2 = _errs4 === errors;
 }
 else {
-var valid1 = true;
+var valid2 = true;
 }
-if(valid1){
+if(valid2){
 if(data.payload !== undefined){
-const _errs3 = errors;
-if(!(validate332(data.payload, {instancePath:instancePath+"/payload",parentData:data,parentDataProperty:"payload",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate332.errors : vErrors.concat(validate332.errors);
+let data1 = data.payload;
+const _errs6 = errors;
+if(!(data1 && typeof data1 == "object" && !Array.isArray(data1))){
+validate211.errors = [{instancePath:instancePath+"/payload",schemaPath:"common/envelope.schema.json/properties/payload/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+var valid2 = _errs6 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data.timestamp !== undefined){
+let data2 = data.timestamp;
+const _errs8 = errors;
+if(errors === _errs8){
+if(typeof data2 === "string"){
+if(!pattern8.test(data2)){
+validate211.errors = [{instancePath:instancePath+"/timestamp",schemaPath:"common/envelope.schema.json/properties/timestamp/pattern",keyword:"pattern",params:{pattern: "^\\d{4}-\\d{2}-\\d{2}[Tt]\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?([Zz]|[+-]\\d{2}:\\d{2})$"}}];
+return false;
+}
+}
+else {
+validate211.errors = [{instancePath:instancePath+"/timestamp",schemaPath:"common/envelope.schema.json/properties/timestamp/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+}
+var valid2 = _errs8 === errors;
+}
+else {
+var valid2 = true;
+}
+}
+}
+}
+}
+else {
+validate211.errors = [{instancePath,schemaPath:"common/envelope.schema.json/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+}
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing1;
+if(((data.event === undefined) && (missing1 = "event")) || ((data.payload === undefined) && (missing1 = "payload"))){
+validate211.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing1}}];
+return false;
+}
+else {
+if(data.event !== undefined){
+const _errs10 = errors;
+if("drive_file_deleted" !== data.event){
+validate211.errors = [{instancePath:instancePath+"/event",schemaPath:"#/properties/event/const",keyword:"const",params:{allowedValue: "drive_file_deleted"}}];
+return false;
+}
+var valid3 = _errs10 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data.payload !== undefined){
+const _errs11 = errors;
+if(!(validate196(data.payload, {instancePath:instancePath+"/payload",parentData:data,parentDataProperty:"payload",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate196.errors : vErrors.concat(validate196.errors);
 errors = vErrors.length;
 }
-var valid1 = _errs3 === errors;
+var valid3 = _errs11 === errors;
 }
 else {
-var valid1 = true;
+var valid3 = true;
 }
 }
 }
 }
 else {
-validate351.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
+validate211.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate351.errors = vErrors;
+validate211.errors = vErrors;
 return errors === 0;
 }
-validate351.evaluated = {"props":{"event":true,"payload":true,"timestamp":true},"dynamicProps":false,"dynamicItems":false};
+validate211.evaluated = {"props":{"event":true,"payload":true,"timestamp":true},"dynamicProps":false,"dynamicItems":false};
 
-export const validateIotumEnterConferenceEvent = validate354;
-const schema129 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/iotum/enter_conference.schema.json","type":"object","allOf":[{"$ref":"common/envelope.schema.json"}],"properties":{"event":{"const":"enter_conference"},"payload":{"type":"object","allOf":[{"$ref":"common/participant-ids.schema.json"}],"properties":{"participant_role":{"$ref":"common/participant-role.schema.json"},"meeting_url":{"type":"string"}},"required":["participant_role","meeting_url"]}},"required":["event","payload"]};
-const schema122 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/iotum/common/participant-role.schema.json","type":"string","enum":["organizer","moderator","participant"]};
+export const validateIotumEnterConferenceEvent = validate213;
+const schema250 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/iotum/enter_conference.schema.json","type":"object","allOf":[{"$ref":"common/envelope.schema.json"}],"properties":{"event":{"const":"enter_conference"},"payload":{"type":"object","allOf":[{"$ref":"common/participant-ids.schema.json"}],"properties":{"participant_role":{"$ref":"common/participant-role.schema.json"},"meeting_url":{"type":"string"}},"required":["participant_role","meeting_url"]}},"required":["event","payload"]};
+const schema238 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/iotum/common/participant-role.schema.json","type":"string","enum":["organizer","moderator","participant"]};
 
-function validate337(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="https://confhooks.dev/schemas/iotum/common/participant-role.schema.json" */;
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate337.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-if(typeof data !== "string"){
-validate337.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-if(!(((data === "organizer") || (data === "moderator")) || (data === "participant"))){
-validate337.errors = [{instancePath,schemaPath:"#/enum",keyword:"enum",params:{allowedValues: schema122.enum}}];
-return false;
-}
-validate337.errors = vErrors;
-return errors === 0;
-}
-validate337.evaluated = {"dynamicProps":false,"dynamicItems":false};
-
-function validate354(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate213(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://confhooks.dev/schemas/iotum/enter_conference.schema.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate354.evaluated;
+const evaluated0 = validate213.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-if(!(validate334(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate334.errors : vErrors.concat(validate334.errors);
-errors = vErrors.length;
-}
-if(errors === 0){
+const _errs2 = errors;
+if(errors === _errs2){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
-if(((data.event === undefined) && (missing0 = "event")) || ((data.payload === undefined) && (missing0 = "payload"))){
-validate354.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0}}];
+if((((data.event === undefined) && (missing0 = "event")) || ((data.payload === undefined) && (missing0 = "payload"))) || ((data.timestamp === undefined) && (missing0 = "timestamp"))){
+validate213.errors = [{instancePath,schemaPath:"common/envelope.schema.json/required",keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
 if(data.event !== undefined){
-const _errs2 = errors;
-if("enter_conference" !== data.event){
-validate354.errors = [{instancePath:instancePath+"/event",schemaPath:"#/properties/event/const",keyword:"const",params:{allowedValue: "enter_conference"}}];
+const _errs4 = errors;
+if(typeof data.event !== "string"){
+validate213.errors = [{instancePath:instancePath+"/event",schemaPath:"common/envelope.schema.json/properties/event/type",keyword:"type",params:{type: "string"}}];
 return false;
 }
-var valid1 = _errs2 === errors;
+var valid2 = _errs4 === errors;
 }
 else {
-var valid1 = true;
+var valid2 = true;
 }
-if(valid1){
+if(valid2){
 if(data.payload !== undefined){
 let data1 = data.payload;
-const _errs3 = errors;
-if(!(validate335(data1, {instancePath:instancePath+"/payload",parentData:data,parentDataProperty:"payload",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate335.errors : vErrors.concat(validate335.errors);
-errors = vErrors.length;
+const _errs6 = errors;
+if(!(data1 && typeof data1 == "object" && !Array.isArray(data1))){
+validate213.errors = [{instancePath:instancePath+"/payload",schemaPath:"common/envelope.schema.json/properties/payload/type",keyword:"type",params:{type: "object"}}];
+return false;
 }
-if(errors === _errs3){
-if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
+var valid2 = _errs6 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data.timestamp !== undefined){
+let data2 = data.timestamp;
+const _errs8 = errors;
+if(errors === _errs8){
+if(typeof data2 === "string"){
+if(!pattern8.test(data2)){
+validate213.errors = [{instancePath:instancePath+"/timestamp",schemaPath:"common/envelope.schema.json/properties/timestamp/pattern",keyword:"pattern",params:{pattern: "^\\d{4}-\\d{2}-\\d{2}[Tt]\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?([Zz]|[+-]\\d{2}:\\d{2})$"}}];
+return false;
+}
+}
+else {
+validate213.errors = [{instancePath:instancePath+"/timestamp",schemaPath:"common/envelope.schema.json/properties/timestamp/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+}
+var valid2 = _errs8 === errors;
+}
+else {
+var valid2 = true;
+}
+}
+}
+}
+}
+else {
+validate213.errors = [{instancePath,schemaPath:"common/envelope.schema.json/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+}
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
 let missing1;
-if(((data1.participant_role === undefined) && (missing1 = "participant_role")) || ((data1.meeting_url === undefined) && (missing1 = "meeting_url"))){
-validate354.errors = [{instancePath:instancePath+"/payload",schemaPath:"#/properties/payload/required",keyword:"required",params:{missingProperty: missing1}}];
+if(((data.event === undefined) && (missing1 = "event")) || ((data.payload === undefined) && (missing1 = "payload"))){
+validate213.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing1}}];
 return false;
 }
 else {
-if(data1.participant_role !== undefined){
-const _errs6 = errors;
-if(!(validate337(data1.participant_role, {instancePath:instancePath+"/payload/participant_role",parentData:data1,parentDataProperty:"participant_role",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate337.errors : vErrors.concat(validate337.errors);
-errors = vErrors.length;
+if(data.event !== undefined){
+const _errs10 = errors;
+if("enter_conference" !== data.event){
+validate213.errors = [{instancePath:instancePath+"/event",schemaPath:"#/properties/event/const",keyword:"const",params:{allowedValue: "enter_conference"}}];
+return false;
 }
-var valid3 = _errs6 === errors;
+var valid3 = _errs10 === errors;
 }
 else {
 var valid3 = true;
 }
 if(valid3){
-if(data1.meeting_url !== undefined){
-const _errs7 = errors;
-if(typeof data1.meeting_url !== "string"){
-validate354.errors = [{instancePath:instancePath+"/payload/meeting_url",schemaPath:"#/properties/payload/properties/meeting_url/type",keyword:"type",params:{type: "string"}}];
+if(data.payload !== undefined){
+let data4 = data.payload;
+const _errs11 = errors;
+if(!(validate199(data4, {instancePath:instancePath+"/payload",parentData:data,parentDataProperty:"payload",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate199.errors : vErrors.concat(validate199.errors);
+errors = vErrors.length;
+}
+if(errors === _errs11){
+if(data4 && typeof data4 == "object" && !Array.isArray(data4)){
+let missing2;
+if(((data4.participant_role === undefined) && (missing2 = "participant_role")) || ((data4.meeting_url === undefined) && (missing2 = "meeting_url"))){
+validate213.errors = [{instancePath:instancePath+"/payload",schemaPath:"#/properties/payload/required",keyword:"required",params:{missingProperty: missing2}}];
 return false;
 }
-var valid3 = _errs7 === errors;
+else {
+if(data4.participant_role !== undefined){
+let data5 = data4.participant_role;
+const _errs14 = errors;
+if(typeof data5 !== "string"){
+validate213.errors = [{instancePath:instancePath+"/payload/participant_role",schemaPath:"common/participant-role.schema.json/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+if(!(((data5 === "organizer") || (data5 === "moderator")) || (data5 === "participant"))){
+validate213.errors = [{instancePath:instancePath+"/payload/participant_role",schemaPath:"common/participant-role.schema.json/enum",keyword:"enum",params:{allowedValues: schema238.enum}}];
+return false;
+}
+var valid5 = _errs14 === errors;
+}
+else {
+var valid5 = true;
+}
+if(valid5){
+if(data4.meeting_url !== undefined){
+const _errs17 = errors;
+if(typeof data4.meeting_url !== "string"){
+validate213.errors = [{instancePath:instancePath+"/payload/meeting_url",schemaPath:"#/properties/payload/properties/meeting_url/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+var valid5 = _errs17 === errors;
+}
+else {
+var valid5 = true;
+}
+}
+}
+}
+else {
+validate213.errors = [{instancePath:instancePath+"/payload",schemaPath:"#/properties/payload/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+}
+var valid3 = _errs11 === errors;
 }
 else {
 var valid3 = true;
@@ -780,187 +1068,291 @@ var valid3 = true;
 }
 }
 else {
-validate354.errors = [{instancePath:instancePath+"/payload",schemaPath:"#/properties/payload/type",keyword:"type",params:{type: "object"}}];
+validate213.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-var valid1 = _errs3 === errors;
-}
-else {
-var valid1 = true;
-}
-}
-}
-}
-else {
-validate354.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-}
-validate354.errors = vErrors;
+validate213.errors = vErrors;
 return errors === 0;
 }
-validate354.evaluated = {"props":{"event":true,"payload":true,"timestamp":true},"dynamicProps":false,"dynamicItems":false};
+validate213.evaluated = {"props":{"event":true,"payload":true,"timestamp":true},"dynamicProps":false,"dynamicItems":false};
 
-export const validateIotumEnterLivestreamEvent = validate358;
-const schema130 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/iotum/enter_livestream.schema.json","type":"object","allOf":[{"$ref":"common/envelope.schema.json"}],"properties":{"event":{"const":"enter_livestream"},"payload":{"$ref":"common/participant-ids.schema.json"}},"required":["event","payload"]};
+export const validateIotumEnterLivestreamEvent = validate215;
+const schema253 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/iotum/enter_livestream.schema.json","type":"object","allOf":[{"$ref":"common/envelope.schema.json"}],"properties":{"event":{"const":"enter_livestream"},"payload":{"$ref":"common/participant-ids.schema.json"}},"required":["event","payload"]};
 
-function validate358(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate215(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://confhooks.dev/schemas/iotum/enter_livestream.schema.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate358.evaluated;
+const evaluated0 = validate215.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-if(!(validate334(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate334.errors : vErrors.concat(validate334.errors);
-errors = vErrors.length;
-}
-if(errors === 0){
+const _errs2 = errors;
+if(errors === _errs2){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
-if(((data.event === undefined) && (missing0 = "event")) || ((data.payload === undefined) && (missing0 = "payload"))){
-validate358.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0}}];
+if((((data.event === undefined) && (missing0 = "event")) || ((data.payload === undefined) && (missing0 = "payload"))) || ((data.timestamp === undefined) && (missing0 = "timestamp"))){
+validate215.errors = [{instancePath,schemaPath:"common/envelope.schema.json/required",keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
 if(data.event !== undefined){
-const _errs2 = errors;
-if("enter_livestream" !== data.event){
-validate358.errors = [{instancePath:instancePath+"/event",schemaPath:"#/properties/event/const",keyword:"const",params:{allowedValue: "enter_livestream"}}];
+const _errs4 = errors;
+if(typeof data.event !== "string"){
+validate215.errors = [{instancePath:instancePath+"/event",schemaPath:"common/envelope.schema.json/properties/event/type",keyword:"type",params:{type: "string"}}];
 return false;
 }
-var valid1 = _errs2 === errors;
+var valid2 = _errs4 === errors;
 }
 else {
-var valid1 = true;
+var valid2 = true;
 }
-if(valid1){
+if(valid2){
 if(data.payload !== undefined){
-const _errs3 = errors;
-if(!(validate335(data.payload, {instancePath:instancePath+"/payload",parentData:data,parentDataProperty:"payload",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate335.errors : vErrors.concat(validate335.errors);
+let data1 = data.payload;
+const _errs6 = errors;
+if(!(data1 && typeof data1 == "object" && !Array.isArray(data1))){
+validate215.errors = [{instancePath:instancePath+"/payload",schemaPath:"common/envelope.schema.json/properties/payload/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+var valid2 = _errs6 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data.timestamp !== undefined){
+let data2 = data.timestamp;
+const _errs8 = errors;
+if(errors === _errs8){
+if(typeof data2 === "string"){
+if(!pattern8.test(data2)){
+validate215.errors = [{instancePath:instancePath+"/timestamp",schemaPath:"common/envelope.schema.json/properties/timestamp/pattern",keyword:"pattern",params:{pattern: "^\\d{4}-\\d{2}-\\d{2}[Tt]\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?([Zz]|[+-]\\d{2}:\\d{2})$"}}];
+return false;
+}
+}
+else {
+validate215.errors = [{instancePath:instancePath+"/timestamp",schemaPath:"common/envelope.schema.json/properties/timestamp/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+}
+var valid2 = _errs8 === errors;
+}
+else {
+var valid2 = true;
+}
+}
+}
+}
+}
+else {
+validate215.errors = [{instancePath,schemaPath:"common/envelope.schema.json/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+}
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing1;
+if(((data.event === undefined) && (missing1 = "event")) || ((data.payload === undefined) && (missing1 = "payload"))){
+validate215.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing1}}];
+return false;
+}
+else {
+if(data.event !== undefined){
+const _errs10 = errors;
+if("enter_livestream" !== data.event){
+validate215.errors = [{instancePath:instancePath+"/event",schemaPath:"#/properties/event/const",keyword:"const",params:{allowedValue: "enter_livestream"}}];
+return false;
+}
+var valid3 = _errs10 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data.payload !== undefined){
+const _errs11 = errors;
+if(!(validate199(data.payload, {instancePath:instancePath+"/payload",parentData:data,parentDataProperty:"payload",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate199.errors : vErrors.concat(validate199.errors);
 errors = vErrors.length;
 }
-var valid1 = _errs3 === errors;
+var valid3 = _errs11 === errors;
 }
 else {
-var valid1 = true;
+var valid3 = true;
 }
 }
 }
 }
 else {
-validate358.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
+validate215.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate358.errors = vErrors;
+validate215.errors = vErrors;
 return errors === 0;
 }
-validate358.evaluated = {"props":{"event":true,"payload":true,"timestamp":true},"dynamicProps":false,"dynamicItems":false};
+validate215.evaluated = {"props":{"event":true,"payload":true,"timestamp":true},"dynamicProps":false,"dynamicItems":false};
 
-export const validateIotumLeaveConferenceEvent = validate361;
-const schema131 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/iotum/leave_conference.schema.json","type":"object","allOf":[{"$ref":"common/envelope.schema.json"}],"properties":{"event":{"const":"leave_conference"},"payload":{"type":"object","allOf":[{"$ref":"common/participant-ids.schema.json"}],"properties":{"participant_role":{"$ref":"common/participant-role.schema.json"},"reason_for_leaving":{"$ref":"common/reason-for-leaving.schema.json"}},"required":["participant_role","reason_for_leaving"]}},"required":["event","payload"]};
-const schema123 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/iotum/common/reason-for-leaving.schema.json","type":"string","enum":["user_exit","user_dropped","host_kicked","host_kicked_blocked"]};
+export const validateIotumLeaveConferenceEvent = validate217;
+const schema255 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/iotum/leave_conference.schema.json","type":"object","allOf":[{"$ref":"common/envelope.schema.json"}],"properties":{"event":{"const":"leave_conference"},"payload":{"type":"object","allOf":[{"$ref":"common/participant-ids.schema.json"}],"properties":{"participant_role":{"$ref":"common/participant-role.schema.json"},"reason_for_leaving":{"$ref":"common/reason-for-leaving.schema.json"}},"required":["participant_role","reason_for_leaving"]}},"required":["event","payload"]};
+const schema239 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/iotum/common/reason-for-leaving.schema.json","type":"string","enum":["user_exit","user_dropped","host_kicked","host_kicked_blocked"]};
 
-function validate338(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="https://confhooks.dev/schemas/iotum/common/reason-for-leaving.schema.json" */;
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate338.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-if(typeof data !== "string"){
-validate338.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-if(!((((data === "user_exit") || (data === "user_dropped")) || (data === "host_kicked")) || (data === "host_kicked_blocked"))){
-validate338.errors = [{instancePath,schemaPath:"#/enum",keyword:"enum",params:{allowedValues: schema123.enum}}];
-return false;
-}
-validate338.errors = vErrors;
-return errors === 0;
-}
-validate338.evaluated = {"dynamicProps":false,"dynamicItems":false};
-
-function validate361(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate217(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://confhooks.dev/schemas/iotum/leave_conference.schema.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate361.evaluated;
+const evaluated0 = validate217.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-if(!(validate334(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate334.errors : vErrors.concat(validate334.errors);
-errors = vErrors.length;
-}
-if(errors === 0){
+const _errs2 = errors;
+if(errors === _errs2){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
-if(((data.event === undefined) && (missing0 = "event")) || ((data.payload === undefined) && (missing0 = "payload"))){
-validate361.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0}}];
+if((((data.event === undefined) && (missing0 = "event")) || ((data.payload === undefined) && (missing0 = "payload"))) || ((data.timestamp === undefined) && (missing0 = "timestamp"))){
+validate217.errors = [{instancePath,schemaPath:"common/envelope.schema.json/required",keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
 if(data.event !== undefined){
-const _errs2 = errors;
-if("leave_conference" !== data.event){
-validate361.errors = [{instancePath:instancePath+"/event",schemaPath:"#/properties/event/const",keyword:"const",params:{allowedValue: "leave_conference"}}];
+const _errs4 = errors;
+if(typeof data.event !== "string"){
+validate217.errors = [{instancePath:instancePath+"/event",schemaPath:"common/envelope.schema.json/properties/event/type",keyword:"type",params:{type: "string"}}];
 return false;
 }
-var valid1 = _errs2 === errors;
+var valid2 = _errs4 === errors;
 }
 else {
-var valid1 = true;
+var valid2 = true;
 }
-if(valid1){
+if(valid2){
 if(data.payload !== undefined){
 let data1 = data.payload;
-const _errs3 = errors;
-if(!(validate335(data1, {instancePath:instancePath+"/payload",parentData:data,parentDataProperty:"payload",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate335.errors : vErrors.concat(validate335.errors);
-errors = vErrors.length;
+const _errs6 = errors;
+if(!(data1 && typeof data1 == "object" && !Array.isArray(data1))){
+validate217.errors = [{instancePath:instancePath+"/payload",schemaPath:"common/envelope.schema.json/properties/payload/type",keyword:"type",params:{type: "object"}}];
+return false;
 }
-if(errors === _errs3){
-if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
+var valid2 = _errs6 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data.timestamp !== undefined){
+let data2 = data.timestamp;
+const _errs8 = errors;
+if(errors === _errs8){
+if(typeof data2 === "string"){
+if(!pattern8.test(data2)){
+validate217.errors = [{instancePath:instancePath+"/timestamp",schemaPath:"common/envelope.schema.json/properties/timestamp/pattern",keyword:"pattern",params:{pattern: "^\\d{4}-\\d{2}-\\d{2}[Tt]\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?([Zz]|[+-]\\d{2}:\\d{2})$"}}];
+return false;
+}
+}
+else {
+validate217.errors = [{instancePath:instancePath+"/timestamp",schemaPath:"common/envelope.schema.json/properties/timestamp/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+}
+var valid2 = _errs8 === errors;
+}
+else {
+var valid2 = true;
+}
+}
+}
+}
+}
+else {
+validate217.errors = [{instancePath,schemaPath:"common/envelope.schema.json/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+}
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
 let missing1;
-if(((data1.participant_role === undefined) && (missing1 = "participant_role")) || ((data1.reason_for_leaving === undefined) && (missing1 = "reason_for_leaving"))){
-validate361.errors = [{instancePath:instancePath+"/payload",schemaPath:"#/properties/payload/required",keyword:"required",params:{missingProperty: missing1}}];
+if(((data.event === undefined) && (missing1 = "event")) || ((data.payload === undefined) && (missing1 = "payload"))){
+validate217.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing1}}];
 return false;
 }
 else {
-if(data1.participant_role !== undefined){
-const _errs6 = errors;
-if(!(validate337(data1.participant_role, {instancePath:instancePath+"/payload/participant_role",parentData:data1,parentDataProperty:"participant_role",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate337.errors : vErrors.concat(validate337.errors);
-errors = vErrors.length;
+if(data.event !== undefined){
+const _errs10 = errors;
+if("leave_conference" !== data.event){
+validate217.errors = [{instancePath:instancePath+"/event",schemaPath:"#/properties/event/const",keyword:"const",params:{allowedValue: "leave_conference"}}];
+return false;
 }
-var valid3 = _errs6 === errors;
+var valid3 = _errs10 === errors;
 }
 else {
 var valid3 = true;
 }
 if(valid3){
-if(data1.reason_for_leaving !== undefined){
-const _errs7 = errors;
-if(!(validate338(data1.reason_for_leaving, {instancePath:instancePath+"/payload/reason_for_leaving",parentData:data1,parentDataProperty:"reason_for_leaving",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate338.errors : vErrors.concat(validate338.errors);
+if(data.payload !== undefined){
+let data4 = data.payload;
+const _errs11 = errors;
+if(!(validate199(data4, {instancePath:instancePath+"/payload",parentData:data,parentDataProperty:"payload",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate199.errors : vErrors.concat(validate199.errors);
 errors = vErrors.length;
 }
-var valid3 = _errs7 === errors;
+if(errors === _errs11){
+if(data4 && typeof data4 == "object" && !Array.isArray(data4)){
+let missing2;
+if(((data4.participant_role === undefined) && (missing2 = "participant_role")) || ((data4.reason_for_leaving === undefined) && (missing2 = "reason_for_leaving"))){
+validate217.errors = [{instancePath:instancePath+"/payload",schemaPath:"#/properties/payload/required",keyword:"required",params:{missingProperty: missing2}}];
+return false;
+}
+else {
+if(data4.participant_role !== undefined){
+let data5 = data4.participant_role;
+const _errs14 = errors;
+if(typeof data5 !== "string"){
+validate217.errors = [{instancePath:instancePath+"/payload/participant_role",schemaPath:"common/participant-role.schema.json/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+if(!(((data5 === "organizer") || (data5 === "moderator")) || (data5 === "participant"))){
+validate217.errors = [{instancePath:instancePath+"/payload/participant_role",schemaPath:"common/participant-role.schema.json/enum",keyword:"enum",params:{allowedValues: schema238.enum}}];
+return false;
+}
+var valid5 = _errs14 === errors;
+}
+else {
+var valid5 = true;
+}
+if(valid5){
+if(data4.reason_for_leaving !== undefined){
+let data6 = data4.reason_for_leaving;
+const _errs17 = errors;
+if(typeof data6 !== "string"){
+validate217.errors = [{instancePath:instancePath+"/payload/reason_for_leaving",schemaPath:"common/reason-for-leaving.schema.json/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+if(!((((data6 === "user_exit") || (data6 === "user_dropped")) || (data6 === "host_kicked")) || (data6 === "host_kicked_blocked"))){
+validate217.errors = [{instancePath:instancePath+"/payload/reason_for_leaving",schemaPath:"common/reason-for-leaving.schema.json/enum",keyword:"enum",params:{allowedValues: schema239.enum}}];
+return false;
+}
+var valid5 = _errs17 === errors;
+}
+else {
+var valid5 = true;
+}
+}
+}
+}
+else {
+validate217.errors = [{instancePath:instancePath+"/payload",schemaPath:"#/properties/payload/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+}
+var valid3 = _errs11 === errors;
 }
 else {
 var valid3 = true;
@@ -969,488 +1361,930 @@ var valid3 = true;
 }
 }
 else {
-validate361.errors = [{instancePath:instancePath+"/payload",schemaPath:"#/properties/payload/type",keyword:"type",params:{type: "object"}}];
+validate217.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-var valid1 = _errs3 === errors;
-}
-else {
-var valid1 = true;
-}
-}
-}
-}
-else {
-validate361.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-}
-validate361.errors = vErrors;
+validate217.errors = vErrors;
 return errors === 0;
 }
-validate361.evaluated = {"props":{"event":true,"payload":true,"timestamp":true},"dynamicProps":false,"dynamicItems":false};
+validate217.evaluated = {"props":{"event":true,"payload":true,"timestamp":true},"dynamicProps":false,"dynamicItems":false};
 
-export const validateIotumLeaveLivestreamEvent = validate366;
-const schema132 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/iotum/leave_livestream.schema.json","type":"object","allOf":[{"$ref":"common/envelope.schema.json"}],"properties":{"event":{"const":"leave_livestream"},"payload":{"type":"object","allOf":[{"$ref":"common/participant-ids.schema.json"}],"properties":{"reason_for_leaving":{"$ref":"common/reason-for-leaving.schema.json"}},"required":["reason_for_leaving"]}},"required":["event","payload"]};
+export const validateIotumLeaveLivestreamEvent = validate219;
+const schema259 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/iotum/leave_livestream.schema.json","type":"object","allOf":[{"$ref":"common/envelope.schema.json"}],"properties":{"event":{"const":"leave_livestream"},"payload":{"type":"object","allOf":[{"$ref":"common/participant-ids.schema.json"}],"properties":{"reason_for_leaving":{"$ref":"common/reason-for-leaving.schema.json"}},"required":["reason_for_leaving"]}},"required":["event","payload"]};
 
-function validate366(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate219(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://confhooks.dev/schemas/iotum/leave_livestream.schema.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate366.evaluated;
+const evaluated0 = validate219.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-if(!(validate334(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate334.errors : vErrors.concat(validate334.errors);
-errors = vErrors.length;
-}
-if(errors === 0){
+const _errs2 = errors;
+if(errors === _errs2){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
-if(((data.event === undefined) && (missing0 = "event")) || ((data.payload === undefined) && (missing0 = "payload"))){
-validate366.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0}}];
+if((((data.event === undefined) && (missing0 = "event")) || ((data.payload === undefined) && (missing0 = "payload"))) || ((data.timestamp === undefined) && (missing0 = "timestamp"))){
+validate219.errors = [{instancePath,schemaPath:"common/envelope.schema.json/required",keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
 if(data.event !== undefined){
-const _errs2 = errors;
-if("leave_livestream" !== data.event){
-validate366.errors = [{instancePath:instancePath+"/event",schemaPath:"#/properties/event/const",keyword:"const",params:{allowedValue: "leave_livestream"}}];
+const _errs4 = errors;
+if(typeof data.event !== "string"){
+validate219.errors = [{instancePath:instancePath+"/event",schemaPath:"common/envelope.schema.json/properties/event/type",keyword:"type",params:{type: "string"}}];
 return false;
 }
-var valid1 = _errs2 === errors;
+var valid2 = _errs4 === errors;
 }
 else {
-var valid1 = true;
+var valid2 = true;
 }
-if(valid1){
+if(valid2){
 if(data.payload !== undefined){
 let data1 = data.payload;
-const _errs3 = errors;
-if(!(validate335(data1, {instancePath:instancePath+"/payload",parentData:data,parentDataProperty:"payload",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate335.errors : vErrors.concat(validate335.errors);
-errors = vErrors.length;
+const _errs6 = errors;
+if(!(data1 && typeof data1 == "object" && !Array.isArray(data1))){
+validate219.errors = [{instancePath:instancePath+"/payload",schemaPath:"common/envelope.schema.json/properties/payload/type",keyword:"type",params:{type: "object"}}];
+return false;
 }
-if(errors === _errs3){
-if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
+var valid2 = _errs6 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data.timestamp !== undefined){
+let data2 = data.timestamp;
+const _errs8 = errors;
+if(errors === _errs8){
+if(typeof data2 === "string"){
+if(!pattern8.test(data2)){
+validate219.errors = [{instancePath:instancePath+"/timestamp",schemaPath:"common/envelope.schema.json/properties/timestamp/pattern",keyword:"pattern",params:{pattern: "^\\d{4}-\\d{2}-\\d{2}[Tt]\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?([Zz]|[+-]\\d{2}:\\d{2})$"}}];
+return false;
+}
+}
+else {
+validate219.errors = [{instancePath:instancePath+"/timestamp",schemaPath:"common/envelope.schema.json/properties/timestamp/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+}
+var valid2 = _errs8 === errors;
+}
+else {
+var valid2 = true;
+}
+}
+}
+}
+}
+else {
+validate219.errors = [{instancePath,schemaPath:"common/envelope.schema.json/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+}
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
 let missing1;
-if((data1.reason_for_leaving === undefined) && (missing1 = "reason_for_leaving")){
-validate366.errors = [{instancePath:instancePath+"/payload",schemaPath:"#/properties/payload/required",keyword:"required",params:{missingProperty: missing1}}];
+if(((data.event === undefined) && (missing1 = "event")) || ((data.payload === undefined) && (missing1 = "payload"))){
+validate219.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing1}}];
 return false;
 }
 else {
-if(data1.reason_for_leaving !== undefined){
-if(!(validate338(data1.reason_for_leaving, {instancePath:instancePath+"/payload/reason_for_leaving",parentData:data1,parentDataProperty:"reason_for_leaving",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate338.errors : vErrors.concat(validate338.errors);
+if(data.event !== undefined){
+const _errs10 = errors;
+if("leave_livestream" !== data.event){
+validate219.errors = [{instancePath:instancePath+"/event",schemaPath:"#/properties/event/const",keyword:"const",params:{allowedValue: "leave_livestream"}}];
+return false;
+}
+var valid3 = _errs10 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data.payload !== undefined){
+let data4 = data.payload;
+const _errs11 = errors;
+if(!(validate199(data4, {instancePath:instancePath+"/payload",parentData:data,parentDataProperty:"payload",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate199.errors : vErrors.concat(validate199.errors);
 errors = vErrors.length;
 }
-}
-}
+if(errors === _errs11){
+if(data4 && typeof data4 == "object" && !Array.isArray(data4)){
+let missing2;
+if((data4.reason_for_leaving === undefined) && (missing2 = "reason_for_leaving")){
+validate219.errors = [{instancePath:instancePath+"/payload",schemaPath:"#/properties/payload/required",keyword:"required",params:{missingProperty: missing2}}];
+return false;
 }
 else {
-validate366.errors = [{instancePath:instancePath+"/payload",schemaPath:"#/properties/payload/type",keyword:"type",params:{type: "object"}}];
+if(data4.reason_for_leaving !== undefined){
+let data5 = data4.reason_for_leaving;
+if(typeof data5 !== "string"){
+validate219.errors = [{instancePath:instancePath+"/payload/reason_for_leaving",schemaPath:"common/reason-for-leaving.schema.json/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+if(!((((data5 === "user_exit") || (data5 === "user_dropped")) || (data5 === "host_kicked")) || (data5 === "host_kicked_blocked"))){
+validate219.errors = [{instancePath:instancePath+"/payload/reason_for_leaving",schemaPath:"common/reason-for-leaving.schema.json/enum",keyword:"enum",params:{allowedValues: schema239.enum}}];
 return false;
 }
 }
-var valid1 = _errs3 === errors;
-}
-else {
-var valid1 = true;
-}
-}
 }
 }
 else {
-validate366.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
+validate219.errors = [{instancePath:instancePath+"/payload",schemaPath:"#/properties/payload/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate366.errors = vErrors;
+var valid3 = _errs11 === errors;
+}
+else {
+var valid3 = true;
+}
+}
+}
+}
+else {
+validate219.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+}
+validate219.errors = vErrors;
 return errors === 0;
 }
-validate366.evaluated = {"props":{"event":true,"payload":true,"timestamp":true},"dynamicProps":false,"dynamicItems":false};
+validate219.evaluated = {"props":{"event":true,"payload":true,"timestamp":true},"dynamicProps":false,"dynamicItems":false};
 
-export const validateIotumOneTimeAccessCodeReusedEvent = validate370;
-const schema133 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/iotum/one_time_access_code_reused.schema.json","type":"object","allOf":[{"$ref":"common/envelope.schema.json"}],"properties":{"event":{"const":"one_time_access_code_reused"},"payload":{"type":"object","allOf":[{"$ref":"common/conference-ids.schema.json"}],"properties":{"original_conference_id":{"type":"integer"}},"required":["original_conference_id"]}},"required":["event","payload"]};
+export const validateIotumOneTimeAccessCodeReusedEvent = validate221;
+const schema262 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/iotum/one_time_access_code_reused.schema.json","type":"object","allOf":[{"$ref":"common/envelope.schema.json"}],"properties":{"event":{"const":"one_time_access_code_reused"},"payload":{"type":"object","allOf":[{"$ref":"common/conference-ids.schema.json"}],"properties":{"original_conference_id":{"type":"integer"}},"required":["original_conference_id"]}},"required":["event","payload"]};
 
-function validate370(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate221(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://confhooks.dev/schemas/iotum/one_time_access_code_reused.schema.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate370.evaluated;
+const evaluated0 = validate221.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-if(!(validate334(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate334.errors : vErrors.concat(validate334.errors);
-errors = vErrors.length;
-}
-if(errors === 0){
+const _errs2 = errors;
+if(errors === _errs2){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
-if(((data.event === undefined) && (missing0 = "event")) || ((data.payload === undefined) && (missing0 = "payload"))){
-validate370.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0}}];
+if((((data.event === undefined) && (missing0 = "event")) || ((data.payload === undefined) && (missing0 = "payload"))) || ((data.timestamp === undefined) && (missing0 = "timestamp"))){
+validate221.errors = [{instancePath,schemaPath:"common/envelope.schema.json/required",keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
 if(data.event !== undefined){
-const _errs2 = errors;
-if("one_time_access_code_reused" !== data.event){
-validate370.errors = [{instancePath:instancePath+"/event",schemaPath:"#/properties/event/const",keyword:"const",params:{allowedValue: "one_time_access_code_reused"}}];
+const _errs4 = errors;
+if(typeof data.event !== "string"){
+validate221.errors = [{instancePath:instancePath+"/event",schemaPath:"common/envelope.schema.json/properties/event/type",keyword:"type",params:{type: "string"}}];
 return false;
 }
-var valid1 = _errs2 === errors;
+var valid2 = _errs4 === errors;
 }
 else {
-var valid1 = true;
+var valid2 = true;
 }
-if(valid1){
+if(valid2){
 if(data.payload !== undefined){
 let data1 = data.payload;
-const _errs3 = errors;
-if(!(validate328(data1, {instancePath:instancePath+"/payload",parentData:data,parentDataProperty:"payload",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate328.errors : vErrors.concat(validate328.errors);
+const _errs6 = errors;
+if(!(data1 && typeof data1 == "object" && !Array.isArray(data1))){
+validate221.errors = [{instancePath:instancePath+"/payload",schemaPath:"common/envelope.schema.json/properties/payload/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+var valid2 = _errs6 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data.timestamp !== undefined){
+let data2 = data.timestamp;
+const _errs8 = errors;
+if(errors === _errs8){
+if(typeof data2 === "string"){
+if(!pattern8.test(data2)){
+validate221.errors = [{instancePath:instancePath+"/timestamp",schemaPath:"common/envelope.schema.json/properties/timestamp/pattern",keyword:"pattern",params:{pattern: "^\\d{4}-\\d{2}-\\d{2}[Tt]\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?([Zz]|[+-]\\d{2}:\\d{2})$"}}];
+return false;
+}
+}
+else {
+validate221.errors = [{instancePath:instancePath+"/timestamp",schemaPath:"common/envelope.schema.json/properties/timestamp/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+}
+var valid2 = _errs8 === errors;
+}
+else {
+var valid2 = true;
+}
+}
+}
+}
+}
+else {
+validate221.errors = [{instancePath,schemaPath:"common/envelope.schema.json/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+}
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing1;
+if(((data.event === undefined) && (missing1 = "event")) || ((data.payload === undefined) && (missing1 = "payload"))){
+validate221.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing1}}];
+return false;
+}
+else {
+if(data.event !== undefined){
+const _errs10 = errors;
+if("one_time_access_code_reused" !== data.event){
+validate221.errors = [{instancePath:instancePath+"/event",schemaPath:"#/properties/event/const",keyword:"const",params:{allowedValue: "one_time_access_code_reused"}}];
+return false;
+}
+var valid3 = _errs10 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data.payload !== undefined){
+let data4 = data.payload;
+const _errs11 = errors;
+if(!(validate194(data4, {instancePath:instancePath+"/payload",parentData:data,parentDataProperty:"payload",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate194.errors : vErrors.concat(validate194.errors);
 errors = vErrors.length;
 }
-if(errors === _errs3){
-if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
-let missing1;
-if((data1.original_conference_id === undefined) && (missing1 = "original_conference_id")){
-validate370.errors = [{instancePath:instancePath+"/payload",schemaPath:"#/properties/payload/required",keyword:"required",params:{missingProperty: missing1}}];
+if(errors === _errs11){
+if(data4 && typeof data4 == "object" && !Array.isArray(data4)){
+let missing2;
+if((data4.original_conference_id === undefined) && (missing2 = "original_conference_id")){
+validate221.errors = [{instancePath:instancePath+"/payload",schemaPath:"#/properties/payload/required",keyword:"required",params:{missingProperty: missing2}}];
 return false;
 }
 else {
-if(data1.original_conference_id !== undefined){
-let data2 = data1.original_conference_id;
-if(!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))){
-validate370.errors = [{instancePath:instancePath+"/payload/original_conference_id",schemaPath:"#/properties/payload/properties/original_conference_id/type",keyword:"type",params:{type: "integer"}}];
+if(data4.original_conference_id !== undefined){
+let data5 = data4.original_conference_id;
+if(!(((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5))) && (isFinite(data5)))){
+validate221.errors = [{instancePath:instancePath+"/payload/original_conference_id",schemaPath:"#/properties/payload/properties/original_conference_id/type",keyword:"type",params:{type: "integer"}}];
 return false;
-}
-}
-}
-}
-else {
-validate370.errors = [{instancePath:instancePath+"/payload",schemaPath:"#/properties/payload/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-}
-var valid1 = _errs3 === errors;
-}
-else {
-var valid1 = true;
 }
 }
 }
 }
 else {
-validate370.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
+validate221.errors = [{instancePath:instancePath+"/payload",schemaPath:"#/properties/payload/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate370.errors = vErrors;
+var valid3 = _errs11 === errors;
+}
+else {
+var valid3 = true;
+}
+}
+}
+}
+else {
+validate221.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+}
+validate221.errors = vErrors;
 return errors === 0;
 }
-validate370.evaluated = {"props":{"event":true,"payload":true,"timestamp":true},"dynamicProps":false,"dynamicItems":false};
+validate221.evaluated = {"props":{"event":true,"payload":true,"timestamp":true},"dynamicProps":false,"dynamicItems":false};
 
-export const validateIotumParticipantRoleChangedEvent = validate373;
-const schema134 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/iotum/participant_role_changed.schema.json","type":"object","allOf":[{"$ref":"common/envelope.schema.json"}],"properties":{"event":{"const":"participant_role_changed"},"payload":{"type":"object","allOf":[{"$ref":"common/participant-ids.schema.json"}],"properties":{"participant_role":{"$ref":"common/participant-role.schema.json"}},"required":["participant_role"]}},"required":["event","payload"]};
+export const validateIotumParticipantRoleChangedEvent = validate223;
+const schema264 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/iotum/participant_role_changed.schema.json","type":"object","allOf":[{"$ref":"common/envelope.schema.json"}],"properties":{"event":{"const":"participant_role_changed"},"payload":{"type":"object","allOf":[{"$ref":"common/participant-ids.schema.json"}],"properties":{"participant_role":{"$ref":"common/participant-role.schema.json"}},"required":["participant_role"]}},"required":["event","payload"]};
 
-function validate373(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate223(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://confhooks.dev/schemas/iotum/participant_role_changed.schema.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate373.evaluated;
+const evaluated0 = validate223.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-if(!(validate334(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate334.errors : vErrors.concat(validate334.errors);
-errors = vErrors.length;
-}
-if(errors === 0){
+const _errs2 = errors;
+if(errors === _errs2){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
-if(((data.event === undefined) && (missing0 = "event")) || ((data.payload === undefined) && (missing0 = "payload"))){
-validate373.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0}}];
+if((((data.event === undefined) && (missing0 = "event")) || ((data.payload === undefined) && (missing0 = "payload"))) || ((data.timestamp === undefined) && (missing0 = "timestamp"))){
+validate223.errors = [{instancePath,schemaPath:"common/envelope.schema.json/required",keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
 if(data.event !== undefined){
-const _errs2 = errors;
-if("participant_role_changed" !== data.event){
-validate373.errors = [{instancePath:instancePath+"/event",schemaPath:"#/properties/event/const",keyword:"const",params:{allowedValue: "participant_role_changed"}}];
+const _errs4 = errors;
+if(typeof data.event !== "string"){
+validate223.errors = [{instancePath:instancePath+"/event",schemaPath:"common/envelope.schema.json/properties/event/type",keyword:"type",params:{type: "string"}}];
 return false;
 }
-var valid1 = _errs2 === errors;
+var valid2 = _errs4 === errors;
 }
 else {
-var valid1 = true;
+var valid2 = true;
 }
-if(valid1){
+if(valid2){
 if(data.payload !== undefined){
 let data1 = data.payload;
-const _errs3 = errors;
-if(!(validate335(data1, {instancePath:instancePath+"/payload",parentData:data,parentDataProperty:"payload",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate335.errors : vErrors.concat(validate335.errors);
-errors = vErrors.length;
+const _errs6 = errors;
+if(!(data1 && typeof data1 == "object" && !Array.isArray(data1))){
+validate223.errors = [{instancePath:instancePath+"/payload",schemaPath:"common/envelope.schema.json/properties/payload/type",keyword:"type",params:{type: "object"}}];
+return false;
 }
-if(errors === _errs3){
-if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
+var valid2 = _errs6 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data.timestamp !== undefined){
+let data2 = data.timestamp;
+const _errs8 = errors;
+if(errors === _errs8){
+if(typeof data2 === "string"){
+if(!pattern8.test(data2)){
+validate223.errors = [{instancePath:instancePath+"/timestamp",schemaPath:"common/envelope.schema.json/properties/timestamp/pattern",keyword:"pattern",params:{pattern: "^\\d{4}-\\d{2}-\\d{2}[Tt]\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?([Zz]|[+-]\\d{2}:\\d{2})$"}}];
+return false;
+}
+}
+else {
+validate223.errors = [{instancePath:instancePath+"/timestamp",schemaPath:"common/envelope.schema.json/properties/timestamp/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+}
+var valid2 = _errs8 === errors;
+}
+else {
+var valid2 = true;
+}
+}
+}
+}
+}
+else {
+validate223.errors = [{instancePath,schemaPath:"common/envelope.schema.json/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+}
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
 let missing1;
-if((data1.participant_role === undefined) && (missing1 = "participant_role")){
-validate373.errors = [{instancePath:instancePath+"/payload",schemaPath:"#/properties/payload/required",keyword:"required",params:{missingProperty: missing1}}];
+if(((data.event === undefined) && (missing1 = "event")) || ((data.payload === undefined) && (missing1 = "payload"))){
+validate223.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing1}}];
 return false;
 }
 else {
-if(data1.participant_role !== undefined){
-if(!(validate337(data1.participant_role, {instancePath:instancePath+"/payload/participant_role",parentData:data1,parentDataProperty:"participant_role",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate337.errors : vErrors.concat(validate337.errors);
+if(data.event !== undefined){
+const _errs10 = errors;
+if("participant_role_changed" !== data.event){
+validate223.errors = [{instancePath:instancePath+"/event",schemaPath:"#/properties/event/const",keyword:"const",params:{allowedValue: "participant_role_changed"}}];
+return false;
+}
+var valid3 = _errs10 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data.payload !== undefined){
+let data4 = data.payload;
+const _errs11 = errors;
+if(!(validate199(data4, {instancePath:instancePath+"/payload",parentData:data,parentDataProperty:"payload",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate199.errors : vErrors.concat(validate199.errors);
 errors = vErrors.length;
 }
-}
-}
+if(errors === _errs11){
+if(data4 && typeof data4 == "object" && !Array.isArray(data4)){
+let missing2;
+if((data4.participant_role === undefined) && (missing2 = "participant_role")){
+validate223.errors = [{instancePath:instancePath+"/payload",schemaPath:"#/properties/payload/required",keyword:"required",params:{missingProperty: missing2}}];
+return false;
 }
 else {
-validate373.errors = [{instancePath:instancePath+"/payload",schemaPath:"#/properties/payload/type",keyword:"type",params:{type: "object"}}];
+if(data4.participant_role !== undefined){
+let data5 = data4.participant_role;
+if(typeof data5 !== "string"){
+validate223.errors = [{instancePath:instancePath+"/payload/participant_role",schemaPath:"common/participant-role.schema.json/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+if(!(((data5 === "organizer") || (data5 === "moderator")) || (data5 === "participant"))){
+validate223.errors = [{instancePath:instancePath+"/payload/participant_role",schemaPath:"common/participant-role.schema.json/enum",keyword:"enum",params:{allowedValues: schema238.enum}}];
 return false;
 }
 }
-var valid1 = _errs3 === errors;
-}
-else {
-var valid1 = true;
-}
-}
 }
 }
 else {
-validate373.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
+validate223.errors = [{instancePath:instancePath+"/payload",schemaPath:"#/properties/payload/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate373.errors = vErrors;
+var valid3 = _errs11 === errors;
+}
+else {
+var valid3 = true;
+}
+}
+}
+}
+else {
+validate223.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+}
+validate223.errors = vErrors;
 return errors === 0;
 }
-validate373.evaluated = {"props":{"event":true,"payload":true,"timestamp":true},"dynamicProps":false,"dynamicItems":false};
+validate223.evaluated = {"props":{"event":true,"payload":true,"timestamp":true},"dynamicProps":false,"dynamicItems":false};
 
-export const validateIotumProfilePictureUploadFailureEvent = validate377;
-const schema135 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/iotum/profile_picture_upload_failure.schema.json","type":"object","allOf":[{"$ref":"common/envelope.schema.json"}],"properties":{"event":{"const":"profile_picture_upload_failure"},"payload":{"$ref":"common/host-ids.schema.json"}},"required":["event","payload"]};
+export const validateIotumProfilePictureUploadFailureEvent = validate225;
+const schema267 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/iotum/profile_picture_upload_failure.schema.json","type":"object","allOf":[{"$ref":"common/envelope.schema.json"}],"properties":{"event":{"const":"profile_picture_upload_failure"},"payload":{"$ref":"common/host-ids.schema.json"}},"required":["event","payload"]};
 
-function validate377(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate225(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://confhooks.dev/schemas/iotum/profile_picture_upload_failure.schema.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate377.evaluated;
+const evaluated0 = validate225.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-if(!(validate334(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate334.errors : vErrors.concat(validate334.errors);
-errors = vErrors.length;
-}
-if(errors === 0){
+const _errs2 = errors;
+if(errors === _errs2){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
-if(((data.event === undefined) && (missing0 = "event")) || ((data.payload === undefined) && (missing0 = "payload"))){
-validate377.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0}}];
+if((((data.event === undefined) && (missing0 = "event")) || ((data.payload === undefined) && (missing0 = "payload"))) || ((data.timestamp === undefined) && (missing0 = "timestamp"))){
+validate225.errors = [{instancePath,schemaPath:"common/envelope.schema.json/required",keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
 if(data.event !== undefined){
-const _errs2 = errors;
-if("profile_picture_upload_failure" !== data.event){
-validate377.errors = [{instancePath:instancePath+"/event",schemaPath:"#/properties/event/const",keyword:"const",params:{allowedValue: "profile_picture_upload_failure"}}];
+const _errs4 = errors;
+if(typeof data.event !== "string"){
+validate225.errors = [{instancePath:instancePath+"/event",schemaPath:"common/envelope.schema.json/properties/event/type",keyword:"type",params:{type: "string"}}];
 return false;
 }
-var valid1 = _errs2 === errors;
+var valid2 = _errs4 === errors;
 }
 else {
-var valid1 = true;
+var valid2 = true;
 }
-if(valid1){
+if(valid2){
 if(data.payload !== undefined){
-const _errs3 = errors;
-if(!(validate329(data.payload, {instancePath:instancePath+"/payload",parentData:data,parentDataProperty:"payload",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate329.errors : vErrors.concat(validate329.errors);
-errors = vErrors.length;
+let data1 = data.payload;
+const _errs6 = errors;
+if(!(data1 && typeof data1 == "object" && !Array.isArray(data1))){
+validate225.errors = [{instancePath:instancePath+"/payload",schemaPath:"common/envelope.schema.json/properties/payload/type",keyword:"type",params:{type: "object"}}];
+return false;
 }
-var valid1 = _errs3 === errors;
-}
-else {
-var valid1 = true;
-}
-}
-}
+var valid2 = _errs6 === errors;
 }
 else {
-validate377.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
+var valid2 = true;
+}
+if(valid2){
+if(data.timestamp !== undefined){
+let data2 = data.timestamp;
+const _errs8 = errors;
+if(errors === _errs8){
+if(typeof data2 === "string"){
+if(!pattern8.test(data2)){
+validate225.errors = [{instancePath:instancePath+"/timestamp",schemaPath:"common/envelope.schema.json/properties/timestamp/pattern",keyword:"pattern",params:{pattern: "^\\d{4}-\\d{2}-\\d{2}[Tt]\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?([Zz]|[+-]\\d{2}:\\d{2})$"}}];
 return false;
 }
 }
-validate377.errors = vErrors;
+else {
+validate225.errors = [{instancePath:instancePath+"/timestamp",schemaPath:"common/envelope.schema.json/properties/timestamp/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+}
+var valid2 = _errs8 === errors;
+}
+else {
+var valid2 = true;
+}
+}
+}
+}
+}
+else {
+validate225.errors = [{instancePath,schemaPath:"common/envelope.schema.json/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+}
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing1;
+if(((data.event === undefined) && (missing1 = "event")) || ((data.payload === undefined) && (missing1 = "payload"))){
+validate225.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing1}}];
+return false;
+}
+else {
+if(data.event !== undefined){
+const _errs10 = errors;
+if("profile_picture_upload_failure" !== data.event){
+validate225.errors = [{instancePath:instancePath+"/event",schemaPath:"#/properties/event/const",keyword:"const",params:{allowedValue: "profile_picture_upload_failure"}}];
+return false;
+}
+var valid3 = _errs10 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data.payload !== undefined){
+let data4 = data.payload;
+const _errs11 = errors;
+const _errs12 = errors;
+if(errors === _errs12){
+if(data4 && typeof data4 == "object" && !Array.isArray(data4)){
+let missing2;
+if((data4.host_id === undefined) && (missing2 = "host_id")){
+validate225.errors = [{instancePath:instancePath+"/payload",schemaPath:"common/host-ids.schema.json/required",keyword:"required",params:{missingProperty: missing2}}];
+return false;
+}
+else {
+if(data4.host_id !== undefined){
+let data5 = data4.host_id;
+const _errs14 = errors;
+if(!(((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5))) && (isFinite(data5)))){
+validate225.errors = [{instancePath:instancePath+"/payload/host_id",schemaPath:"common/host-ids.schema.json/properties/host_id/type",keyword:"type",params:{type: "integer"}}];
+return false;
+}
+var valid5 = _errs14 === errors;
+}
+else {
+var valid5 = true;
+}
+if(valid5){
+if(data4.company_id !== undefined){
+let data6 = data4.company_id;
+const _errs16 = errors;
+if(!(((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6))) && (isFinite(data6)))){
+validate225.errors = [{instancePath:instancePath+"/payload/company_id",schemaPath:"common/host-ids.schema.json/properties/company_id/type",keyword:"type",params:{type: "integer"}}];
+return false;
+}
+var valid5 = _errs16 === errors;
+}
+else {
+var valid5 = true;
+}
+}
+}
+}
+else {
+validate225.errors = [{instancePath:instancePath+"/payload",schemaPath:"common/host-ids.schema.json/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+}
+var valid3 = _errs11 === errors;
+}
+else {
+var valid3 = true;
+}
+}
+}
+}
+else {
+validate225.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+}
+validate225.errors = vErrors;
 return errors === 0;
 }
-validate377.evaluated = {"props":{"event":true,"payload":true,"timestamp":true},"dynamicProps":false,"dynamicItems":false};
+validate225.evaluated = {"props":{"event":true,"payload":true,"timestamp":true},"dynamicProps":false,"dynamicItems":false};
 
-export const validateIotumProfilePictureUploadSuccessEvent = validate380;
-const schema136 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/iotum/profile_picture_upload_success.schema.json","type":"object","allOf":[{"$ref":"common/envelope.schema.json"}],"properties":{"event":{"const":"profile_picture_upload_success"},"payload":{"$ref":"common/host-ids.schema.json"}},"required":["event","payload"]};
+export const validateIotumProfilePictureUploadSuccessEvent = validate226;
+const schema270 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/iotum/profile_picture_upload_success.schema.json","type":"object","allOf":[{"$ref":"common/envelope.schema.json"}],"properties":{"event":{"const":"profile_picture_upload_success"},"payload":{"$ref":"common/host-ids.schema.json"}},"required":["event","payload"]};
 
-function validate380(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate226(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://confhooks.dev/schemas/iotum/profile_picture_upload_success.schema.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate380.evaluated;
+const evaluated0 = validate226.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-if(!(validate334(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate334.errors : vErrors.concat(validate334.errors);
-errors = vErrors.length;
-}
-if(errors === 0){
+const _errs2 = errors;
+if(errors === _errs2){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
-if(((data.event === undefined) && (missing0 = "event")) || ((data.payload === undefined) && (missing0 = "payload"))){
-validate380.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0}}];
+if((((data.event === undefined) && (missing0 = "event")) || ((data.payload === undefined) && (missing0 = "payload"))) || ((data.timestamp === undefined) && (missing0 = "timestamp"))){
+validate226.errors = [{instancePath,schemaPath:"common/envelope.schema.json/required",keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
 if(data.event !== undefined){
-const _errs2 = errors;
-if("profile_picture_upload_success" !== data.event){
-validate380.errors = [{instancePath:instancePath+"/event",schemaPath:"#/properties/event/const",keyword:"const",params:{allowedValue: "profile_picture_upload_success"}}];
+const _errs4 = errors;
+if(typeof data.event !== "string"){
+validate226.errors = [{instancePath:instancePath+"/event",schemaPath:"common/envelope.schema.json/properties/event/type",keyword:"type",params:{type: "string"}}];
 return false;
 }
-var valid1 = _errs2 === errors;
+var valid2 = _errs4 === errors;
 }
 else {
-var valid1 = true;
+var valid2 = true;
 }
-if(valid1){
+if(valid2){
 if(data.payload !== undefined){
-const _errs3 = errors;
-if(!(validate329(data.payload, {instancePath:instancePath+"/payload",parentData:data,parentDataProperty:"payload",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate329.errors : vErrors.concat(validate329.errors);
-errors = vErrors.length;
+let data1 = data.payload;
+const _errs6 = errors;
+if(!(data1 && typeof data1 == "object" && !Array.isArray(data1))){
+validate226.errors = [{instancePath:instancePath+"/payload",schemaPath:"common/envelope.schema.json/properties/payload/type",keyword:"type",params:{type: "object"}}];
+return false;
 }
-var valid1 = _errs3 === errors;
-}
-else {
-var valid1 = true;
-}
-}
-}
+var valid2 = _errs6 === errors;
 }
 else {
-validate380.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
+var valid2 = true;
+}
+if(valid2){
+if(data.timestamp !== undefined){
+let data2 = data.timestamp;
+const _errs8 = errors;
+if(errors === _errs8){
+if(typeof data2 === "string"){
+if(!pattern8.test(data2)){
+validate226.errors = [{instancePath:instancePath+"/timestamp",schemaPath:"common/envelope.schema.json/properties/timestamp/pattern",keyword:"pattern",params:{pattern: "^\\d{4}-\\d{2}-\\d{2}[Tt]\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?([Zz]|[+-]\\d{2}:\\d{2})$"}}];
 return false;
 }
 }
-validate380.errors = vErrors;
+else {
+validate226.errors = [{instancePath:instancePath+"/timestamp",schemaPath:"common/envelope.schema.json/properties/timestamp/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+}
+var valid2 = _errs8 === errors;
+}
+else {
+var valid2 = true;
+}
+}
+}
+}
+}
+else {
+validate226.errors = [{instancePath,schemaPath:"common/envelope.schema.json/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+}
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing1;
+if(((data.event === undefined) && (missing1 = "event")) || ((data.payload === undefined) && (missing1 = "payload"))){
+validate226.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing1}}];
+return false;
+}
+else {
+if(data.event !== undefined){
+const _errs10 = errors;
+if("profile_picture_upload_success" !== data.event){
+validate226.errors = [{instancePath:instancePath+"/event",schemaPath:"#/properties/event/const",keyword:"const",params:{allowedValue: "profile_picture_upload_success"}}];
+return false;
+}
+var valid3 = _errs10 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data.payload !== undefined){
+let data4 = data.payload;
+const _errs11 = errors;
+const _errs12 = errors;
+if(errors === _errs12){
+if(data4 && typeof data4 == "object" && !Array.isArray(data4)){
+let missing2;
+if((data4.host_id === undefined) && (missing2 = "host_id")){
+validate226.errors = [{instancePath:instancePath+"/payload",schemaPath:"common/host-ids.schema.json/required",keyword:"required",params:{missingProperty: missing2}}];
+return false;
+}
+else {
+if(data4.host_id !== undefined){
+let data5 = data4.host_id;
+const _errs14 = errors;
+if(!(((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5))) && (isFinite(data5)))){
+validate226.errors = [{instancePath:instancePath+"/payload/host_id",schemaPath:"common/host-ids.schema.json/properties/host_id/type",keyword:"type",params:{type: "integer"}}];
+return false;
+}
+var valid5 = _errs14 === errors;
+}
+else {
+var valid5 = true;
+}
+if(valid5){
+if(data4.company_id !== undefined){
+let data6 = data4.company_id;
+const _errs16 = errors;
+if(!(((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6))) && (isFinite(data6)))){
+validate226.errors = [{instancePath:instancePath+"/payload/company_id",schemaPath:"common/host-ids.schema.json/properties/company_id/type",keyword:"type",params:{type: "integer"}}];
+return false;
+}
+var valid5 = _errs16 === errors;
+}
+else {
+var valid5 = true;
+}
+}
+}
+}
+else {
+validate226.errors = [{instancePath:instancePath+"/payload",schemaPath:"common/host-ids.schema.json/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+}
+var valid3 = _errs11 === errors;
+}
+else {
+var valid3 = true;
+}
+}
+}
+}
+else {
+validate226.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+}
+validate226.errors = vErrors;
 return errors === 0;
 }
-validate380.evaluated = {"props":{"event":true,"payload":true,"timestamp":true},"dynamicProps":false,"dynamicItems":false};
+validate226.evaluated = {"props":{"event":true,"payload":true,"timestamp":true},"dynamicProps":false,"dynamicItems":false};
 
-export const validateIotumRecordingReadyEvent = validate383;
-const schema137 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/iotum/recording_ready.schema.json","type":"object","allOf":[{"$ref":"common/envelope.schema.json"}],"properties":{"event":{"const":"recording_ready"},"payload":{"type":"object","allOf":[{"$ref":"common/conference-ids.schema.json"}],"properties":{"recording_id":{"type":["integer","string"]},"download_link":{"type":"string","pattern":"^https?://"}},"required":["recording_id","download_link"]}},"required":["event","payload"]};
-const pattern9 = new RegExp("^https?://", "u");
+export const validateIotumRecordingReadyEvent = validate227;
+const schema273 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/iotum/recording_ready.schema.json","type":"object","allOf":[{"$ref":"common/envelope.schema.json"}],"properties":{"event":{"const":"recording_ready"},"payload":{"type":"object","allOf":[{"$ref":"common/conference-ids.schema.json"}],"properties":{"recording_id":{"type":["integer","string"]},"download_link":{"type":"string","pattern":"^https?://"}},"required":["recording_id","download_link"]}},"required":["event","payload"]};
+const pattern24 = new RegExp("^https?://", "");
 
-function validate383(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate227(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://confhooks.dev/schemas/iotum/recording_ready.schema.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate383.evaluated;
+const evaluated0 = validate227.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-if(!(validate334(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate334.errors : vErrors.concat(validate334.errors);
-errors = vErrors.length;
-}
-if(errors === 0){
+const _errs2 = errors;
+if(errors === _errs2){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
-if(((data.event === undefined) && (missing0 = "event")) || ((data.payload === undefined) && (missing0 = "payload"))){
-validate383.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0}}];
+if((((data.event === undefined) && (missing0 = "event")) || ((data.payload === undefined) && (missing0 = "payload"))) || ((data.timestamp === undefined) && (missing0 = "timestamp"))){
+validate227.errors = [{instancePath,schemaPath:"common/envelope.schema.json/required",keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
 if(data.event !== undefined){
-const _errs2 = errors;
-if("recording_ready" !== data.event){
-validate383.errors = [{instancePath:instancePath+"/event",schemaPath:"#/properties/event/const",keyword:"const",params:{allowedValue: "recording_ready"}}];
+const _errs4 = errors;
+if(typeof data.event !== "string"){
+validate227.errors = [{instancePath:instancePath+"/event",schemaPath:"common/envelope.schema.json/properties/event/type",keyword:"type",params:{type: "string"}}];
 return false;
 }
-var valid1 = _errs2 === errors;
+var valid2 = _errs4 === errors;
 }
 else {
-var valid1 = true;
+var valid2 = true;
 }
-if(valid1){
+if(valid2){
 if(data.payload !== undefined){
 let data1 = data.payload;
-const _errs3 = errors;
-if(!(validate328(data1, {instancePath:instancePath+"/payload",parentData:data,parentDataProperty:"payload",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate328.errors : vErrors.concat(validate328.errors);
-errors = vErrors.length;
+const _errs6 = errors;
+if(!(data1 && typeof data1 == "object" && !Array.isArray(data1))){
+validate227.errors = [{instancePath:instancePath+"/payload",schemaPath:"common/envelope.schema.json/properties/payload/type",keyword:"type",params:{type: "object"}}];
+return false;
 }
-if(errors === _errs3){
-if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
+var valid2 = _errs6 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data.timestamp !== undefined){
+let data2 = data.timestamp;
+const _errs8 = errors;
+if(errors === _errs8){
+if(typeof data2 === "string"){
+if(!pattern8.test(data2)){
+validate227.errors = [{instancePath:instancePath+"/timestamp",schemaPath:"common/envelope.schema.json/properties/timestamp/pattern",keyword:"pattern",params:{pattern: "^\\d{4}-\\d{2}-\\d{2}[Tt]\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?([Zz]|[+-]\\d{2}:\\d{2})$"}}];
+return false;
+}
+}
+else {
+validate227.errors = [{instancePath:instancePath+"/timestamp",schemaPath:"common/envelope.schema.json/properties/timestamp/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+}
+var valid2 = _errs8 === errors;
+}
+else {
+var valid2 = true;
+}
+}
+}
+}
+}
+else {
+validate227.errors = [{instancePath,schemaPath:"common/envelope.schema.json/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+}
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
 let missing1;
-if(((data1.recording_id === undefined) && (missing1 = "recording_id")) || ((data1.download_link === undefined) && (missing1 = "download_link"))){
-validate383.errors = [{instancePath:instancePath+"/payload",schemaPath:"#/properties/payload/required",keyword:"required",params:{missingProperty: missing1}}];
+if(((data.event === undefined) && (missing1 = "event")) || ((data.payload === undefined) && (missing1 = "payload"))){
+validate227.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing1}}];
 return false;
 }
 else {
-if(data1.recording_id !== undefined){
-let data2 = data1.recording_id;
-const _errs6 = errors;
-if((!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))) && (typeof data2 !== "string")){
-validate383.errors = [{instancePath:instancePath+"/payload/recording_id",schemaPath:"#/properties/payload/properties/recording_id/type",keyword:"type",params:{type: schema137.properties.payload.properties.recording_id.type}}];
+if(data.event !== undefined){
+const _errs10 = errors;
+if("recording_ready" !== data.event){
+validate227.errors = [{instancePath:instancePath+"/event",schemaPath:"#/properties/event/const",keyword:"const",params:{allowedValue: "recording_ready"}}];
 return false;
 }
-var valid3 = _errs6 === errors;
+var valid3 = _errs10 === errors;
 }
 else {
 var valid3 = true;
 }
 if(valid3){
-if(data1.download_link !== undefined){
-let data3 = data1.download_link;
-const _errs8 = errors;
-if(errors === _errs8){
-if(typeof data3 === "string"){
-if(!pattern9.test(data3)){
-validate383.errors = [{instancePath:instancePath+"/payload/download_link",schemaPath:"#/properties/payload/properties/download_link/pattern",keyword:"pattern",params:{pattern: "^https?://"}}];
+if(data.payload !== undefined){
+let data4 = data.payload;
+const _errs11 = errors;
+if(!(validate194(data4, {instancePath:instancePath+"/payload",parentData:data,parentDataProperty:"payload",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate194.errors : vErrors.concat(validate194.errors);
+errors = vErrors.length;
+}
+if(errors === _errs11){
+if(data4 && typeof data4 == "object" && !Array.isArray(data4)){
+let missing2;
+if(((data4.recording_id === undefined) && (missing2 = "recording_id")) || ((data4.download_link === undefined) && (missing2 = "download_link"))){
+validate227.errors = [{instancePath:instancePath+"/payload",schemaPath:"#/properties/payload/required",keyword:"required",params:{missingProperty: missing2}}];
+return false;
+}
+else {
+if(data4.recording_id !== undefined){
+let data5 = data4.recording_id;
+const _errs14 = errors;
+if((!(((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5))) && (isFinite(data5)))) && (typeof data5 !== "string")){
+validate227.errors = [{instancePath:instancePath+"/payload/recording_id",schemaPath:"#/properties/payload/properties/recording_id/type",keyword:"type",params:{type: schema273.properties.payload.properties.recording_id.type}}];
+return false;
+}
+var valid5 = _errs14 === errors;
+}
+else {
+var valid5 = true;
+}
+if(valid5){
+if(data4.download_link !== undefined){
+let data6 = data4.download_link;
+const _errs16 = errors;
+if(errors === _errs16){
+if(typeof data6 === "string"){
+if(!pattern24.test(data6)){
+validate227.errors = [{instancePath:instancePath+"/payload/download_link",schemaPath:"#/properties/payload/properties/download_link/pattern",keyword:"pattern",params:{pattern: "^https?://"}}];
 return false;
 }
 }
 else {
-validate383.errors = [{instancePath:instancePath+"/payload/download_link",schemaPath:"#/properties/payload/properties/download_link/type",keyword:"type",params:{type: "string"}}];
+validate227.errors = [{instancePath:instancePath+"/payload/download_link",schemaPath:"#/properties/payload/properties/download_link/type",keyword:"type",params:{type: "string"}}];
 return false;
 }
 }
-var valid3 = _errs8 === errors;
+var valid5 = _errs16 === errors;
+}
+else {
+var valid5 = true;
+}
+}
+}
+}
+else {
+validate227.errors = [{instancePath:instancePath+"/payload",schemaPath:"#/properties/payload/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+}
+var valid3 = _errs11 === errors;
 }
 else {
 var valid3 = true;
@@ -1459,490 +2293,119 @@ var valid3 = true;
 }
 }
 else {
-validate383.errors = [{instancePath:instancePath+"/payload",schemaPath:"#/properties/payload/type",keyword:"type",params:{type: "object"}}];
+validate227.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-var valid1 = _errs3 === errors;
-}
-else {
-var valid1 = true;
-}
-}
-}
-}
-else {
-validate383.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-}
-validate383.errors = vErrors;
+validate227.errors = vErrors;
 return errors === 0;
 }
-validate383.evaluated = {"props":{"event":true,"payload":true,"timestamp":true},"dynamicProps":false,"dynamicItems":false};
+validate227.evaluated = {"props":{"event":true,"payload":true,"timestamp":true},"dynamicProps":false,"dynamicItems":false};
 
-export const validateIotumStartBroadcastingEvent = validate386;
-const schema138 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/iotum/start_broadcasting.schema.json","type":"object","allOf":[{"$ref":"common/envelope.schema.json"}],"properties":{"event":{"const":"start_broadcasting"},"payload":{"$ref":"common/conference-ids.schema.json"}},"required":["event","payload"]};
+export const validateIotumStartBroadcastingEvent = validate229;
+const schema275 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/iotum/start_broadcasting.schema.json","type":"object","allOf":[{"$ref":"common/envelope.schema.json"}],"properties":{"event":{"const":"start_broadcasting"},"payload":{"$ref":"common/conference-ids.schema.json"}},"required":["event","payload"]};
 
-function validate386(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate229(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://confhooks.dev/schemas/iotum/start_broadcasting.schema.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate386.evaluated;
+const evaluated0 = validate229.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-if(!(validate334(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate334.errors : vErrors.concat(validate334.errors);
-errors = vErrors.length;
-}
-if(errors === 0){
+const _errs2 = errors;
+if(errors === _errs2){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
-if(((data.event === undefined) && (missing0 = "event")) || ((data.payload === undefined) && (missing0 = "payload"))){
-validate386.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0}}];
+if((((data.event === undefined) && (missing0 = "event")) || ((data.payload === undefined) && (missing0 = "payload"))) || ((data.timestamp === undefined) && (missing0 = "timestamp"))){
+validate229.errors = [{instancePath,schemaPath:"common/envelope.schema.json/required",keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
 if(data.event !== undefined){
-const _errs2 = errors;
-if("start_broadcasting" !== data.event){
-validate386.errors = [{instancePath:instancePath+"/event",schemaPath:"#/properties/event/const",keyword:"const",params:{allowedValue: "start_broadcasting"}}];
+const _errs4 = errors;
+if(typeof data.event !== "string"){
+validate229.errors = [{instancePath:instancePath+"/event",schemaPath:"common/envelope.schema.json/properties/event/type",keyword:"type",params:{type: "string"}}];
 return false;
 }
-var valid1 = _errs2 === errors;
+var valid2 = _errs4 === errors;
 }
 else {
-var valid1 = true;
+var valid2 = true;
 }
-if(valid1){
-if(data.payload !== undefined){
-const _errs3 = errors;
-if(!(validate328(data.payload, {instancePath:instancePath+"/payload",parentData:data,parentDataProperty:"payload",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate328.errors : vErrors.concat(validate328.errors);
-errors = vErrors.length;
-}
-var valid1 = _errs3 === errors;
-}
-else {
-var valid1 = true;
-}
-}
-}
-}
-else {
-validate386.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-}
-validate386.errors = vErrors;
-return errors === 0;
-}
-validate386.evaluated = {"props":{"event":true,"payload":true,"timestamp":true},"dynamicProps":false,"dynamicItems":false};
-
-export const validateIotumStartRecordingEvent = validate389;
-const schema139 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/iotum/start_recording.schema.json","type":"object","allOf":[{"$ref":"common/envelope.schema.json"}],"properties":{"event":{"const":"start_recording"},"payload":{"$ref":"common/conference-ids.schema.json"}},"required":["event","payload"]};
-
-function validate389(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="https://confhooks.dev/schemas/iotum/start_recording.schema.json" */;
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate389.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-if(!(validate334(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate334.errors : vErrors.concat(validate334.errors);
-errors = vErrors.length;
-}
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if(((data.event === undefined) && (missing0 = "event")) || ((data.payload === undefined) && (missing0 = "payload"))){
-validate389.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0}}];
-return false;
-}
-else {
-if(data.event !== undefined){
-const _errs2 = errors;
-if("start_recording" !== data.event){
-validate389.errors = [{instancePath:instancePath+"/event",schemaPath:"#/properties/event/const",keyword:"const",params:{allowedValue: "start_recording"}}];
-return false;
-}
-var valid1 = _errs2 === errors;
-}
-else {
-var valid1 = true;
-}
-if(valid1){
-if(data.payload !== undefined){
-const _errs3 = errors;
-if(!(validate328(data.payload, {instancePath:instancePath+"/payload",parentData:data,parentDataProperty:"payload",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate328.errors : vErrors.concat(validate328.errors);
-errors = vErrors.length;
-}
-var valid1 = _errs3 === errors;
-}
-else {
-var valid1 = true;
-}
-}
-}
-}
-else {
-validate389.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-}
-validate389.errors = vErrors;
-return errors === 0;
-}
-validate389.evaluated = {"props":{"event":true,"payload":true,"timestamp":true},"dynamicProps":false,"dynamicItems":false};
-
-export const validateIotumStartStreamingEvent = validate392;
-const schema140 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/iotum/start_streaming.schema.json","type":"object","allOf":[{"$ref":"common/envelope.schema.json"}],"properties":{"event":{"const":"start_streaming"},"payload":{"$ref":"common/conference-ids.schema.json"}},"required":["event","payload"]};
-
-function validate392(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="https://confhooks.dev/schemas/iotum/start_streaming.schema.json" */;
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate392.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-if(!(validate334(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate334.errors : vErrors.concat(validate334.errors);
-errors = vErrors.length;
-}
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if(((data.event === undefined) && (missing0 = "event")) || ((data.payload === undefined) && (missing0 = "payload"))){
-validate392.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0}}];
-return false;
-}
-else {
-if(data.event !== undefined){
-const _errs2 = errors;
-if("start_streaming" !== data.event){
-validate392.errors = [{instancePath:instancePath+"/event",schemaPath:"#/properties/event/const",keyword:"const",params:{allowedValue: "start_streaming"}}];
-return false;
-}
-var valid1 = _errs2 === errors;
-}
-else {
-var valid1 = true;
-}
-if(valid1){
-if(data.payload !== undefined){
-const _errs3 = errors;
-if(!(validate328(data.payload, {instancePath:instancePath+"/payload",parentData:data,parentDataProperty:"payload",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate328.errors : vErrors.concat(validate328.errors);
-errors = vErrors.length;
-}
-var valid1 = _errs3 === errors;
-}
-else {
-var valid1 = true;
-}
-}
-}
-}
-else {
-validate392.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-}
-validate392.errors = vErrors;
-return errors === 0;
-}
-validate392.evaluated = {"props":{"event":true,"payload":true,"timestamp":true},"dynamicProps":false,"dynamicItems":false};
-
-export const validateIotumStopBroadcastingEvent = validate395;
-const schema141 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/iotum/stop_broadcasting.schema.json","type":"object","allOf":[{"$ref":"common/envelope.schema.json"}],"properties":{"event":{"const":"stop_broadcasting"},"payload":{"$ref":"common/conference-ids.schema.json"}},"required":["event","payload"]};
-
-function validate395(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="https://confhooks.dev/schemas/iotum/stop_broadcasting.schema.json" */;
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate395.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-if(!(validate334(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate334.errors : vErrors.concat(validate334.errors);
-errors = vErrors.length;
-}
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if(((data.event === undefined) && (missing0 = "event")) || ((data.payload === undefined) && (missing0 = "payload"))){
-validate395.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0}}];
-return false;
-}
-else {
-if(data.event !== undefined){
-const _errs2 = errors;
-if("stop_broadcasting" !== data.event){
-validate395.errors = [{instancePath:instancePath+"/event",schemaPath:"#/properties/event/const",keyword:"const",params:{allowedValue: "stop_broadcasting"}}];
-return false;
-}
-var valid1 = _errs2 === errors;
-}
-else {
-var valid1 = true;
-}
-if(valid1){
-if(data.payload !== undefined){
-const _errs3 = errors;
-if(!(validate328(data.payload, {instancePath:instancePath+"/payload",parentData:data,parentDataProperty:"payload",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate328.errors : vErrors.concat(validate328.errors);
-errors = vErrors.length;
-}
-var valid1 = _errs3 === errors;
-}
-else {
-var valid1 = true;
-}
-}
-}
-}
-else {
-validate395.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-}
-validate395.errors = vErrors;
-return errors === 0;
-}
-validate395.evaluated = {"props":{"event":true,"payload":true,"timestamp":true},"dynamicProps":false,"dynamicItems":false};
-
-export const validateIotumStopRecordingEvent = validate398;
-const schema142 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/iotum/stop_recording.schema.json","type":"object","allOf":[{"$ref":"common/envelope.schema.json"}],"properties":{"event":{"const":"stop_recording"},"payload":{"$ref":"common/conference-ids.schema.json"}},"required":["event","payload"]};
-
-function validate398(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="https://confhooks.dev/schemas/iotum/stop_recording.schema.json" */;
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate398.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-if(!(validate334(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate334.errors : vErrors.concat(validate334.errors);
-errors = vErrors.length;
-}
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if(((data.event === undefined) && (missing0 = "event")) || ((data.payload === undefined) && (missing0 = "payload"))){
-validate398.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0}}];
-return false;
-}
-else {
-if(data.event !== undefined){
-const _errs2 = errors;
-if("stop_recording" !== data.event){
-validate398.errors = [{instancePath:instancePath+"/event",schemaPath:"#/properties/event/const",keyword:"const",params:{allowedValue: "stop_recording"}}];
-return false;
-}
-var valid1 = _errs2 === errors;
-}
-else {
-var valid1 = true;
-}
-if(valid1){
-if(data.payload !== undefined){
-const _errs3 = errors;
-if(!(validate328(data.payload, {instancePath:instancePath+"/payload",parentData:data,parentDataProperty:"payload",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate328.errors : vErrors.concat(validate328.errors);
-errors = vErrors.length;
-}
-var valid1 = _errs3 === errors;
-}
-else {
-var valid1 = true;
-}
-}
-}
-}
-else {
-validate398.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-}
-validate398.errors = vErrors;
-return errors === 0;
-}
-validate398.evaluated = {"props":{"event":true,"payload":true,"timestamp":true},"dynamicProps":false,"dynamicItems":false};
-
-export const validateIotumStopStreamingEvent = validate401;
-const schema143 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/iotum/stop_streaming.schema.json","type":"object","allOf":[{"$ref":"common/envelope.schema.json"}],"properties":{"event":{"const":"stop_streaming"},"payload":{"$ref":"common/conference-ids.schema.json"}},"required":["event","payload"]};
-
-function validate401(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="https://confhooks.dev/schemas/iotum/stop_streaming.schema.json" */;
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate401.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-if(!(validate334(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate334.errors : vErrors.concat(validate334.errors);
-errors = vErrors.length;
-}
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if(((data.event === undefined) && (missing0 = "event")) || ((data.payload === undefined) && (missing0 = "payload"))){
-validate401.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0}}];
-return false;
-}
-else {
-if(data.event !== undefined){
-const _errs2 = errors;
-if("stop_streaming" !== data.event){
-validate401.errors = [{instancePath:instancePath+"/event",schemaPath:"#/properties/event/const",keyword:"const",params:{allowedValue: "stop_streaming"}}];
-return false;
-}
-var valid1 = _errs2 === errors;
-}
-else {
-var valid1 = true;
-}
-if(valid1){
-if(data.payload !== undefined){
-const _errs3 = errors;
-if(!(validate328(data.payload, {instancePath:instancePath+"/payload",parentData:data,parentDataProperty:"payload",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate328.errors : vErrors.concat(validate328.errors);
-errors = vErrors.length;
-}
-var valid1 = _errs3 === errors;
-}
-else {
-var valid1 = true;
-}
-}
-}
-}
-else {
-validate401.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-}
-validate401.errors = vErrors;
-return errors === 0;
-}
-validate401.evaluated = {"props":{"event":true,"payload":true,"timestamp":true},"dynamicProps":false,"dynamicItems":false};
-
-export const validateIotumStreamPreviewUpdatedEvent = validate404;
-const schema144 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/iotum/stream_preview_updated.schema.json","type":"object","allOf":[{"$ref":"common/envelope.schema.json"}],"properties":{"event":{"const":"stream_preview_updated"},"payload":{"type":"object","allOf":[{"$ref":"common/conference-ids.schema.json"}],"properties":{"video_url":{"type":"string","pattern":"^https?://"},"image_url":{"type":"string","pattern":"^https?://"}},"required":["video_url"]}},"required":["event","payload"]};
-
-function validate404(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="https://confhooks.dev/schemas/iotum/stream_preview_updated.schema.json" */;
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate404.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-if(!(validate334(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate334.errors : vErrors.concat(validate334.errors);
-errors = vErrors.length;
-}
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if(((data.event === undefined) && (missing0 = "event")) || ((data.payload === undefined) && (missing0 = "payload"))){
-validate404.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0}}];
-return false;
-}
-else {
-if(data.event !== undefined){
-const _errs2 = errors;
-if("stream_preview_updated" !== data.event){
-validate404.errors = [{instancePath:instancePath+"/event",schemaPath:"#/properties/event/const",keyword:"const",params:{allowedValue: "stream_preview_updated"}}];
-return false;
-}
-var valid1 = _errs2 === errors;
-}
-else {
-var valid1 = true;
-}
-if(valid1){
+if(valid2){
 if(data.payload !== undefined){
 let data1 = data.payload;
-const _errs3 = errors;
-if(!(validate328(data1, {instancePath:instancePath+"/payload",parentData:data,parentDataProperty:"payload",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate328.errors : vErrors.concat(validate328.errors);
-errors = vErrors.length;
-}
-if(errors === _errs3){
-if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
-let missing1;
-if((data1.video_url === undefined) && (missing1 = "video_url")){
-validate404.errors = [{instancePath:instancePath+"/payload",schemaPath:"#/properties/payload/required",keyword:"required",params:{missingProperty: missing1}}];
-return false;
-}
-else {
-if(data1.video_url !== undefined){
-let data2 = data1.video_url;
 const _errs6 = errors;
-if(errors === _errs6){
+if(!(data1 && typeof data1 == "object" && !Array.isArray(data1))){
+validate229.errors = [{instancePath:instancePath+"/payload",schemaPath:"common/envelope.schema.json/properties/payload/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+var valid2 = _errs6 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data.timestamp !== undefined){
+let data2 = data.timestamp;
+const _errs8 = errors;
+if(errors === _errs8){
 if(typeof data2 === "string"){
-if(!pattern9.test(data2)){
-validate404.errors = [{instancePath:instancePath+"/payload/video_url",schemaPath:"#/properties/payload/properties/video_url/pattern",keyword:"pattern",params:{pattern: "^https?://"}}];
+if(!pattern8.test(data2)){
+validate229.errors = [{instancePath:instancePath+"/timestamp",schemaPath:"common/envelope.schema.json/properties/timestamp/pattern",keyword:"pattern",params:{pattern: "^\\d{4}-\\d{2}-\\d{2}[Tt]\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?([Zz]|[+-]\\d{2}:\\d{2})$"}}];
 return false;
 }
 }
 else {
-validate404.errors = [{instancePath:instancePath+"/payload/video_url",schemaPath:"#/properties/payload/properties/video_url/type",keyword:"type",params:{type: "string"}}];
+validate229.errors = [{instancePath:instancePath+"/timestamp",schemaPath:"common/envelope.schema.json/properties/timestamp/type",keyword:"type",params:{type: "string"}}];
 return false;
 }
 }
-var valid3 = _errs6 === errors;
+var valid2 = _errs8 === errors;
+}
+else {
+var valid2 = true;
+}
+}
+}
+}
+}
+else {
+validate229.errors = [{instancePath,schemaPath:"common/envelope.schema.json/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+}
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing1;
+if(((data.event === undefined) && (missing1 = "event")) || ((data.payload === undefined) && (missing1 = "payload"))){
+validate229.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing1}}];
+return false;
+}
+else {
+if(data.event !== undefined){
+const _errs10 = errors;
+if("start_broadcasting" !== data.event){
+validate229.errors = [{instancePath:instancePath+"/event",schemaPath:"#/properties/event/const",keyword:"const",params:{allowedValue: "start_broadcasting"}}];
+return false;
+}
+var valid3 = _errs10 === errors;
 }
 else {
 var valid3 = true;
 }
 if(valid3){
-if(data1.image_url !== undefined){
-let data3 = data1.image_url;
-const _errs8 = errors;
-if(errors === _errs8){
-if(typeof data3 === "string"){
-if(!pattern9.test(data3)){
-validate404.errors = [{instancePath:instancePath+"/payload/image_url",schemaPath:"#/properties/payload/properties/image_url/pattern",keyword:"pattern",params:{pattern: "^https?://"}}];
-return false;
+if(data.payload !== undefined){
+const _errs11 = errors;
+if(!(validate194(data.payload, {instancePath:instancePath+"/payload",parentData:data,parentDataProperty:"payload",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate194.errors : vErrors.concat(validate194.errors);
+errors = vErrors.length;
 }
-}
-else {
-validate404.errors = [{instancePath:instancePath+"/payload/image_url",schemaPath:"#/properties/payload/properties/image_url/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-}
-var valid3 = _errs8 === errors;
+var valid3 = _errs11 === errors;
 }
 else {
 var valid3 = true;
@@ -1951,86 +2414,916 @@ var valid3 = true;
 }
 }
 else {
-validate404.errors = [{instancePath:instancePath+"/payload",schemaPath:"#/properties/payload/type",keyword:"type",params:{type: "object"}}];
+validate229.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-var valid1 = _errs3 === errors;
-}
-else {
-var valid1 = true;
-}
-}
-}
-}
-else {
-validate404.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-}
-validate404.errors = vErrors;
+validate229.errors = vErrors;
 return errors === 0;
 }
-validate404.evaluated = {"props":{"event":true,"payload":true,"timestamp":true},"dynamicProps":false,"dynamicItems":false};
+validate229.evaluated = {"props":{"event":true,"payload":true,"timestamp":true},"dynamicProps":false,"dynamicItems":false};
 
-export const validateIotumTranscriptionReadyEvent = validate407;
-const schema145 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/iotum/transcription_ready.schema.json","type":"object","allOf":[{"$ref":"common/envelope.schema.json"}],"properties":{"event":{"const":"transcription_ready"},"payload":{"$ref":"common/conference-ids.schema.json"}},"required":["event","payload"]};
+export const validateIotumStartRecordingEvent = validate231;
+const schema277 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/iotum/start_recording.schema.json","type":"object","allOf":[{"$ref":"common/envelope.schema.json"}],"properties":{"event":{"const":"start_recording"},"payload":{"$ref":"common/conference-ids.schema.json"}},"required":["event","payload"]};
 
-function validate407(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="https://confhooks.dev/schemas/iotum/transcription_ready.schema.json" */;
+function validate231(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="https://confhooks.dev/schemas/iotum/start_recording.schema.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate407.evaluated;
+const evaluated0 = validate231.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-if(!(validate334(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate334.errors : vErrors.concat(validate334.errors);
-errors = vErrors.length;
-}
-if(errors === 0){
+const _errs2 = errors;
+if(errors === _errs2){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
-if(((data.event === undefined) && (missing0 = "event")) || ((data.payload === undefined) && (missing0 = "payload"))){
-validate407.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0}}];
+if((((data.event === undefined) && (missing0 = "event")) || ((data.payload === undefined) && (missing0 = "payload"))) || ((data.timestamp === undefined) && (missing0 = "timestamp"))){
+validate231.errors = [{instancePath,schemaPath:"common/envelope.schema.json/required",keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
 if(data.event !== undefined){
-const _errs2 = errors;
-if("transcription_ready" !== data.event){
-validate407.errors = [{instancePath:instancePath+"/event",schemaPath:"#/properties/event/const",keyword:"const",params:{allowedValue: "transcription_ready"}}];
+const _errs4 = errors;
+if(typeof data.event !== "string"){
+validate231.errors = [{instancePath:instancePath+"/event",schemaPath:"common/envelope.schema.json/properties/event/type",keyword:"type",params:{type: "string"}}];
 return false;
 }
-var valid1 = _errs2 === errors;
+var valid2 = _errs4 === errors;
 }
 else {
-var valid1 = true;
+var valid2 = true;
 }
-if(valid1){
+if(valid2){
 if(data.payload !== undefined){
-const _errs3 = errors;
-if(!(validate328(data.payload, {instancePath:instancePath+"/payload",parentData:data,parentDataProperty:"payload",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate328.errors : vErrors.concat(validate328.errors);
+let data1 = data.payload;
+const _errs6 = errors;
+if(!(data1 && typeof data1 == "object" && !Array.isArray(data1))){
+validate231.errors = [{instancePath:instancePath+"/payload",schemaPath:"common/envelope.schema.json/properties/payload/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+var valid2 = _errs6 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data.timestamp !== undefined){
+let data2 = data.timestamp;
+const _errs8 = errors;
+if(errors === _errs8){
+if(typeof data2 === "string"){
+if(!pattern8.test(data2)){
+validate231.errors = [{instancePath:instancePath+"/timestamp",schemaPath:"common/envelope.schema.json/properties/timestamp/pattern",keyword:"pattern",params:{pattern: "^\\d{4}-\\d{2}-\\d{2}[Tt]\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?([Zz]|[+-]\\d{2}:\\d{2})$"}}];
+return false;
+}
+}
+else {
+validate231.errors = [{instancePath:instancePath+"/timestamp",schemaPath:"common/envelope.schema.json/properties/timestamp/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+}
+var valid2 = _errs8 === errors;
+}
+else {
+var valid2 = true;
+}
+}
+}
+}
+}
+else {
+validate231.errors = [{instancePath,schemaPath:"common/envelope.schema.json/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+}
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing1;
+if(((data.event === undefined) && (missing1 = "event")) || ((data.payload === undefined) && (missing1 = "payload"))){
+validate231.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing1}}];
+return false;
+}
+else {
+if(data.event !== undefined){
+const _errs10 = errors;
+if("start_recording" !== data.event){
+validate231.errors = [{instancePath:instancePath+"/event",schemaPath:"#/properties/event/const",keyword:"const",params:{allowedValue: "start_recording"}}];
+return false;
+}
+var valid3 = _errs10 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data.payload !== undefined){
+const _errs11 = errors;
+if(!(validate194(data.payload, {instancePath:instancePath+"/payload",parentData:data,parentDataProperty:"payload",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate194.errors : vErrors.concat(validate194.errors);
 errors = vErrors.length;
 }
-var valid1 = _errs3 === errors;
+var valid3 = _errs11 === errors;
 }
 else {
-var valid1 = true;
+var valid3 = true;
 }
 }
 }
 }
 else {
-validate407.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
+validate231.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate407.errors = vErrors;
+validate231.errors = vErrors;
 return errors === 0;
 }
-validate407.evaluated = {"props":{"event":true,"payload":true,"timestamp":true},"dynamicProps":false,"dynamicItems":false};
+validate231.evaluated = {"props":{"event":true,"payload":true,"timestamp":true},"dynamicProps":false,"dynamicItems":false};
+
+export const validateIotumStartStreamingEvent = validate233;
+const schema279 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/iotum/start_streaming.schema.json","type":"object","allOf":[{"$ref":"common/envelope.schema.json"}],"properties":{"event":{"const":"start_streaming"},"payload":{"$ref":"common/conference-ids.schema.json"}},"required":["event","payload"]};
+
+function validate233(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="https://confhooks.dev/schemas/iotum/start_streaming.schema.json" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate233.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+const _errs2 = errors;
+if(errors === _errs2){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((((data.event === undefined) && (missing0 = "event")) || ((data.payload === undefined) && (missing0 = "payload"))) || ((data.timestamp === undefined) && (missing0 = "timestamp"))){
+validate233.errors = [{instancePath,schemaPath:"common/envelope.schema.json/required",keyword:"required",params:{missingProperty: missing0}}];
+return false;
+}
+else {
+if(data.event !== undefined){
+const _errs4 = errors;
+if(typeof data.event !== "string"){
+validate233.errors = [{instancePath:instancePath+"/event",schemaPath:"common/envelope.schema.json/properties/event/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+var valid2 = _errs4 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data.payload !== undefined){
+let data1 = data.payload;
+const _errs6 = errors;
+if(!(data1 && typeof data1 == "object" && !Array.isArray(data1))){
+validate233.errors = [{instancePath:instancePath+"/payload",schemaPath:"common/envelope.schema.json/properties/payload/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+var valid2 = _errs6 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data.timestamp !== undefined){
+let data2 = data.timestamp;
+const _errs8 = errors;
+if(errors === _errs8){
+if(typeof data2 === "string"){
+if(!pattern8.test(data2)){
+validate233.errors = [{instancePath:instancePath+"/timestamp",schemaPath:"common/envelope.schema.json/properties/timestamp/pattern",keyword:"pattern",params:{pattern: "^\\d{4}-\\d{2}-\\d{2}[Tt]\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?([Zz]|[+-]\\d{2}:\\d{2})$"}}];
+return false;
+}
+}
+else {
+validate233.errors = [{instancePath:instancePath+"/timestamp",schemaPath:"common/envelope.schema.json/properties/timestamp/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+}
+var valid2 = _errs8 === errors;
+}
+else {
+var valid2 = true;
+}
+}
+}
+}
+}
+else {
+validate233.errors = [{instancePath,schemaPath:"common/envelope.schema.json/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+}
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing1;
+if(((data.event === undefined) && (missing1 = "event")) || ((data.payload === undefined) && (missing1 = "payload"))){
+validate233.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing1}}];
+return false;
+}
+else {
+if(data.event !== undefined){
+const _errs10 = errors;
+if("start_streaming" !== data.event){
+validate233.errors = [{instancePath:instancePath+"/event",schemaPath:"#/properties/event/const",keyword:"const",params:{allowedValue: "start_streaming"}}];
+return false;
+}
+var valid3 = _errs10 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data.payload !== undefined){
+const _errs11 = errors;
+if(!(validate194(data.payload, {instancePath:instancePath+"/payload",parentData:data,parentDataProperty:"payload",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate194.errors : vErrors.concat(validate194.errors);
+errors = vErrors.length;
+}
+var valid3 = _errs11 === errors;
+}
+else {
+var valid3 = true;
+}
+}
+}
+}
+else {
+validate233.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+}
+validate233.errors = vErrors;
+return errors === 0;
+}
+validate233.evaluated = {"props":{"event":true,"payload":true,"timestamp":true},"dynamicProps":false,"dynamicItems":false};
+
+export const validateIotumStopBroadcastingEvent = validate235;
+const schema281 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/iotum/stop_broadcasting.schema.json","type":"object","allOf":[{"$ref":"common/envelope.schema.json"}],"properties":{"event":{"const":"stop_broadcasting"},"payload":{"$ref":"common/conference-ids.schema.json"}},"required":["event","payload"]};
+
+function validate235(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="https://confhooks.dev/schemas/iotum/stop_broadcasting.schema.json" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate235.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+const _errs2 = errors;
+if(errors === _errs2){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((((data.event === undefined) && (missing0 = "event")) || ((data.payload === undefined) && (missing0 = "payload"))) || ((data.timestamp === undefined) && (missing0 = "timestamp"))){
+validate235.errors = [{instancePath,schemaPath:"common/envelope.schema.json/required",keyword:"required",params:{missingProperty: missing0}}];
+return false;
+}
+else {
+if(data.event !== undefined){
+const _errs4 = errors;
+if(typeof data.event !== "string"){
+validate235.errors = [{instancePath:instancePath+"/event",schemaPath:"common/envelope.schema.json/properties/event/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+var valid2 = _errs4 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data.payload !== undefined){
+let data1 = data.payload;
+const _errs6 = errors;
+if(!(data1 && typeof data1 == "object" && !Array.isArray(data1))){
+validate235.errors = [{instancePath:instancePath+"/payload",schemaPath:"common/envelope.schema.json/properties/payload/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+var valid2 = _errs6 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data.timestamp !== undefined){
+let data2 = data.timestamp;
+const _errs8 = errors;
+if(errors === _errs8){
+if(typeof data2 === "string"){
+if(!pattern8.test(data2)){
+validate235.errors = [{instancePath:instancePath+"/timestamp",schemaPath:"common/envelope.schema.json/properties/timestamp/pattern",keyword:"pattern",params:{pattern: "^\\d{4}-\\d{2}-\\d{2}[Tt]\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?([Zz]|[+-]\\d{2}:\\d{2})$"}}];
+return false;
+}
+}
+else {
+validate235.errors = [{instancePath:instancePath+"/timestamp",schemaPath:"common/envelope.schema.json/properties/timestamp/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+}
+var valid2 = _errs8 === errors;
+}
+else {
+var valid2 = true;
+}
+}
+}
+}
+}
+else {
+validate235.errors = [{instancePath,schemaPath:"common/envelope.schema.json/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+}
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing1;
+if(((data.event === undefined) && (missing1 = "event")) || ((data.payload === undefined) && (missing1 = "payload"))){
+validate235.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing1}}];
+return false;
+}
+else {
+if(data.event !== undefined){
+const _errs10 = errors;
+if("stop_broadcasting" !== data.event){
+validate235.errors = [{instancePath:instancePath+"/event",schemaPath:"#/properties/event/const",keyword:"const",params:{allowedValue: "stop_broadcasting"}}];
+return false;
+}
+var valid3 = _errs10 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data.payload !== undefined){
+const _errs11 = errors;
+if(!(validate194(data.payload, {instancePath:instancePath+"/payload",parentData:data,parentDataProperty:"payload",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate194.errors : vErrors.concat(validate194.errors);
+errors = vErrors.length;
+}
+var valid3 = _errs11 === errors;
+}
+else {
+var valid3 = true;
+}
+}
+}
+}
+else {
+validate235.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+}
+validate235.errors = vErrors;
+return errors === 0;
+}
+validate235.evaluated = {"props":{"event":true,"payload":true,"timestamp":true},"dynamicProps":false,"dynamicItems":false};
+
+export const validateIotumStopRecordingEvent = validate237;
+const schema283 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/iotum/stop_recording.schema.json","type":"object","allOf":[{"$ref":"common/envelope.schema.json"}],"properties":{"event":{"const":"stop_recording"},"payload":{"$ref":"common/conference-ids.schema.json"}},"required":["event","payload"]};
+
+function validate237(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="https://confhooks.dev/schemas/iotum/stop_recording.schema.json" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate237.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+const _errs2 = errors;
+if(errors === _errs2){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((((data.event === undefined) && (missing0 = "event")) || ((data.payload === undefined) && (missing0 = "payload"))) || ((data.timestamp === undefined) && (missing0 = "timestamp"))){
+validate237.errors = [{instancePath,schemaPath:"common/envelope.schema.json/required",keyword:"required",params:{missingProperty: missing0}}];
+return false;
+}
+else {
+if(data.event !== undefined){
+const _errs4 = errors;
+if(typeof data.event !== "string"){
+validate237.errors = [{instancePath:instancePath+"/event",schemaPath:"common/envelope.schema.json/properties/event/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+var valid2 = _errs4 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data.payload !== undefined){
+let data1 = data.payload;
+const _errs6 = errors;
+if(!(data1 && typeof data1 == "object" && !Array.isArray(data1))){
+validate237.errors = [{instancePath:instancePath+"/payload",schemaPath:"common/envelope.schema.json/properties/payload/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+var valid2 = _errs6 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data.timestamp !== undefined){
+let data2 = data.timestamp;
+const _errs8 = errors;
+if(errors === _errs8){
+if(typeof data2 === "string"){
+if(!pattern8.test(data2)){
+validate237.errors = [{instancePath:instancePath+"/timestamp",schemaPath:"common/envelope.schema.json/properties/timestamp/pattern",keyword:"pattern",params:{pattern: "^\\d{4}-\\d{2}-\\d{2}[Tt]\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?([Zz]|[+-]\\d{2}:\\d{2})$"}}];
+return false;
+}
+}
+else {
+validate237.errors = [{instancePath:instancePath+"/timestamp",schemaPath:"common/envelope.schema.json/properties/timestamp/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+}
+var valid2 = _errs8 === errors;
+}
+else {
+var valid2 = true;
+}
+}
+}
+}
+}
+else {
+validate237.errors = [{instancePath,schemaPath:"common/envelope.schema.json/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+}
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing1;
+if(((data.event === undefined) && (missing1 = "event")) || ((data.payload === undefined) && (missing1 = "payload"))){
+validate237.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing1}}];
+return false;
+}
+else {
+if(data.event !== undefined){
+const _errs10 = errors;
+if("stop_recording" !== data.event){
+validate237.errors = [{instancePath:instancePath+"/event",schemaPath:"#/properties/event/const",keyword:"const",params:{allowedValue: "stop_recording"}}];
+return false;
+}
+var valid3 = _errs10 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data.payload !== undefined){
+const _errs11 = errors;
+if(!(validate194(data.payload, {instancePath:instancePath+"/payload",parentData:data,parentDataProperty:"payload",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate194.errors : vErrors.concat(validate194.errors);
+errors = vErrors.length;
+}
+var valid3 = _errs11 === errors;
+}
+else {
+var valid3 = true;
+}
+}
+}
+}
+else {
+validate237.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+}
+validate237.errors = vErrors;
+return errors === 0;
+}
+validate237.evaluated = {"props":{"event":true,"payload":true,"timestamp":true},"dynamicProps":false,"dynamicItems":false};
+
+export const validateIotumStopStreamingEvent = validate239;
+const schema285 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/iotum/stop_streaming.schema.json","type":"object","allOf":[{"$ref":"common/envelope.schema.json"}],"properties":{"event":{"const":"stop_streaming"},"payload":{"$ref":"common/conference-ids.schema.json"}},"required":["event","payload"]};
+
+function validate239(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="https://confhooks.dev/schemas/iotum/stop_streaming.schema.json" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate239.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+const _errs2 = errors;
+if(errors === _errs2){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((((data.event === undefined) && (missing0 = "event")) || ((data.payload === undefined) && (missing0 = "payload"))) || ((data.timestamp === undefined) && (missing0 = "timestamp"))){
+validate239.errors = [{instancePath,schemaPath:"common/envelope.schema.json/required",keyword:"required",params:{missingProperty: missing0}}];
+return false;
+}
+else {
+if(data.event !== undefined){
+const _errs4 = errors;
+if(typeof data.event !== "string"){
+validate239.errors = [{instancePath:instancePath+"/event",schemaPath:"common/envelope.schema.json/properties/event/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+var valid2 = _errs4 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data.payload !== undefined){
+let data1 = data.payload;
+const _errs6 = errors;
+if(!(data1 && typeof data1 == "object" && !Array.isArray(data1))){
+validate239.errors = [{instancePath:instancePath+"/payload",schemaPath:"common/envelope.schema.json/properties/payload/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+var valid2 = _errs6 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data.timestamp !== undefined){
+let data2 = data.timestamp;
+const _errs8 = errors;
+if(errors === _errs8){
+if(typeof data2 === "string"){
+if(!pattern8.test(data2)){
+validate239.errors = [{instancePath:instancePath+"/timestamp",schemaPath:"common/envelope.schema.json/properties/timestamp/pattern",keyword:"pattern",params:{pattern: "^\\d{4}-\\d{2}-\\d{2}[Tt]\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?([Zz]|[+-]\\d{2}:\\d{2})$"}}];
+return false;
+}
+}
+else {
+validate239.errors = [{instancePath:instancePath+"/timestamp",schemaPath:"common/envelope.schema.json/properties/timestamp/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+}
+var valid2 = _errs8 === errors;
+}
+else {
+var valid2 = true;
+}
+}
+}
+}
+}
+else {
+validate239.errors = [{instancePath,schemaPath:"common/envelope.schema.json/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+}
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing1;
+if(((data.event === undefined) && (missing1 = "event")) || ((data.payload === undefined) && (missing1 = "payload"))){
+validate239.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing1}}];
+return false;
+}
+else {
+if(data.event !== undefined){
+const _errs10 = errors;
+if("stop_streaming" !== data.event){
+validate239.errors = [{instancePath:instancePath+"/event",schemaPath:"#/properties/event/const",keyword:"const",params:{allowedValue: "stop_streaming"}}];
+return false;
+}
+var valid3 = _errs10 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data.payload !== undefined){
+const _errs11 = errors;
+if(!(validate194(data.payload, {instancePath:instancePath+"/payload",parentData:data,parentDataProperty:"payload",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate194.errors : vErrors.concat(validate194.errors);
+errors = vErrors.length;
+}
+var valid3 = _errs11 === errors;
+}
+else {
+var valid3 = true;
+}
+}
+}
+}
+else {
+validate239.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+}
+validate239.errors = vErrors;
+return errors === 0;
+}
+validate239.evaluated = {"props":{"event":true,"payload":true,"timestamp":true},"dynamicProps":false,"dynamicItems":false};
+
+export const validateIotumStreamPreviewUpdatedEvent = validate241;
+const schema287 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/iotum/stream_preview_updated.schema.json","type":"object","allOf":[{"$ref":"common/envelope.schema.json"}],"properties":{"event":{"const":"stream_preview_updated"},"payload":{"type":"object","allOf":[{"$ref":"common/conference-ids.schema.json"}],"properties":{"video_url":{"type":"string","pattern":"^https?://"},"image_url":{"type":"string","pattern":"^https?://"}},"required":["video_url"]}},"required":["event","payload"]};
+
+function validate241(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="https://confhooks.dev/schemas/iotum/stream_preview_updated.schema.json" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate241.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+const _errs2 = errors;
+if(errors === _errs2){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((((data.event === undefined) && (missing0 = "event")) || ((data.payload === undefined) && (missing0 = "payload"))) || ((data.timestamp === undefined) && (missing0 = "timestamp"))){
+validate241.errors = [{instancePath,schemaPath:"common/envelope.schema.json/required",keyword:"required",params:{missingProperty: missing0}}];
+return false;
+}
+else {
+if(data.event !== undefined){
+const _errs4 = errors;
+if(typeof data.event !== "string"){
+validate241.errors = [{instancePath:instancePath+"/event",schemaPath:"common/envelope.schema.json/properties/event/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+var valid2 = _errs4 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data.payload !== undefined){
+let data1 = data.payload;
+const _errs6 = errors;
+if(!(data1 && typeof data1 == "object" && !Array.isArray(data1))){
+validate241.errors = [{instancePath:instancePath+"/payload",schemaPath:"common/envelope.schema.json/properties/payload/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+var valid2 = _errs6 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data.timestamp !== undefined){
+let data2 = data.timestamp;
+const _errs8 = errors;
+if(errors === _errs8){
+if(typeof data2 === "string"){
+if(!pattern8.test(data2)){
+validate241.errors = [{instancePath:instancePath+"/timestamp",schemaPath:"common/envelope.schema.json/properties/timestamp/pattern",keyword:"pattern",params:{pattern: "^\\d{4}-\\d{2}-\\d{2}[Tt]\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?([Zz]|[+-]\\d{2}:\\d{2})$"}}];
+return false;
+}
+}
+else {
+validate241.errors = [{instancePath:instancePath+"/timestamp",schemaPath:"common/envelope.schema.json/properties/timestamp/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+}
+var valid2 = _errs8 === errors;
+}
+else {
+var valid2 = true;
+}
+}
+}
+}
+}
+else {
+validate241.errors = [{instancePath,schemaPath:"common/envelope.schema.json/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+}
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing1;
+if(((data.event === undefined) && (missing1 = "event")) || ((data.payload === undefined) && (missing1 = "payload"))){
+validate241.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing1}}];
+return false;
+}
+else {
+if(data.event !== undefined){
+const _errs10 = errors;
+if("stream_preview_updated" !== data.event){
+validate241.errors = [{instancePath:instancePath+"/event",schemaPath:"#/properties/event/const",keyword:"const",params:{allowedValue: "stream_preview_updated"}}];
+return false;
+}
+var valid3 = _errs10 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data.payload !== undefined){
+let data4 = data.payload;
+const _errs11 = errors;
+if(!(validate194(data4, {instancePath:instancePath+"/payload",parentData:data,parentDataProperty:"payload",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate194.errors : vErrors.concat(validate194.errors);
+errors = vErrors.length;
+}
+if(errors === _errs11){
+if(data4 && typeof data4 == "object" && !Array.isArray(data4)){
+let missing2;
+if((data4.video_url === undefined) && (missing2 = "video_url")){
+validate241.errors = [{instancePath:instancePath+"/payload",schemaPath:"#/properties/payload/required",keyword:"required",params:{missingProperty: missing2}}];
+return false;
+}
+else {
+if(data4.video_url !== undefined){
+let data5 = data4.video_url;
+const _errs14 = errors;
+if(errors === _errs14){
+if(typeof data5 === "string"){
+if(!pattern24.test(data5)){
+validate241.errors = [{instancePath:instancePath+"/payload/video_url",schemaPath:"#/properties/payload/properties/video_url/pattern",keyword:"pattern",params:{pattern: "^https?://"}}];
+return false;
+}
+}
+else {
+validate241.errors = [{instancePath:instancePath+"/payload/video_url",schemaPath:"#/properties/payload/properties/video_url/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+}
+var valid5 = _errs14 === errors;
+}
+else {
+var valid5 = true;
+}
+if(valid5){
+if(data4.image_url !== undefined){
+let data6 = data4.image_url;
+const _errs16 = errors;
+if(errors === _errs16){
+if(typeof data6 === "string"){
+if(!pattern24.test(data6)){
+validate241.errors = [{instancePath:instancePath+"/payload/image_url",schemaPath:"#/properties/payload/properties/image_url/pattern",keyword:"pattern",params:{pattern: "^https?://"}}];
+return false;
+}
+}
+else {
+validate241.errors = [{instancePath:instancePath+"/payload/image_url",schemaPath:"#/properties/payload/properties/image_url/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+}
+var valid5 = _errs16 === errors;
+}
+else {
+var valid5 = true;
+}
+}
+}
+}
+else {
+validate241.errors = [{instancePath:instancePath+"/payload",schemaPath:"#/properties/payload/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+}
+var valid3 = _errs11 === errors;
+}
+else {
+var valid3 = true;
+}
+}
+}
+}
+else {
+validate241.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+}
+validate241.errors = vErrors;
+return errors === 0;
+}
+validate241.evaluated = {"props":{"event":true,"payload":true,"timestamp":true},"dynamicProps":false,"dynamicItems":false};
+
+export const validateIotumTranscriptionReadyEvent = validate243;
+const schema289 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/iotum/transcription_ready.schema.json","type":"object","allOf":[{"$ref":"common/envelope.schema.json"}],"properties":{"event":{"const":"transcription_ready"},"payload":{"$ref":"common/conference-ids.schema.json"}},"required":["event","payload"]};
+
+function validate243(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="https://confhooks.dev/schemas/iotum/transcription_ready.schema.json" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate243.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+const _errs2 = errors;
+if(errors === _errs2){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((((data.event === undefined) && (missing0 = "event")) || ((data.payload === undefined) && (missing0 = "payload"))) || ((data.timestamp === undefined) && (missing0 = "timestamp"))){
+validate243.errors = [{instancePath,schemaPath:"common/envelope.schema.json/required",keyword:"required",params:{missingProperty: missing0}}];
+return false;
+}
+else {
+if(data.event !== undefined){
+const _errs4 = errors;
+if(typeof data.event !== "string"){
+validate243.errors = [{instancePath:instancePath+"/event",schemaPath:"common/envelope.schema.json/properties/event/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+var valid2 = _errs4 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data.payload !== undefined){
+let data1 = data.payload;
+const _errs6 = errors;
+if(!(data1 && typeof data1 == "object" && !Array.isArray(data1))){
+validate243.errors = [{instancePath:instancePath+"/payload",schemaPath:"common/envelope.schema.json/properties/payload/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+var valid2 = _errs6 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data.timestamp !== undefined){
+let data2 = data.timestamp;
+const _errs8 = errors;
+if(errors === _errs8){
+if(typeof data2 === "string"){
+if(!pattern8.test(data2)){
+validate243.errors = [{instancePath:instancePath+"/timestamp",schemaPath:"common/envelope.schema.json/properties/timestamp/pattern",keyword:"pattern",params:{pattern: "^\\d{4}-\\d{2}-\\d{2}[Tt]\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?([Zz]|[+-]\\d{2}:\\d{2})$"}}];
+return false;
+}
+}
+else {
+validate243.errors = [{instancePath:instancePath+"/timestamp",schemaPath:"common/envelope.schema.json/properties/timestamp/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+}
+var valid2 = _errs8 === errors;
+}
+else {
+var valid2 = true;
+}
+}
+}
+}
+}
+else {
+validate243.errors = [{instancePath,schemaPath:"common/envelope.schema.json/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+}
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing1;
+if(((data.event === undefined) && (missing1 = "event")) || ((data.payload === undefined) && (missing1 = "payload"))){
+validate243.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing1}}];
+return false;
+}
+else {
+if(data.event !== undefined){
+const _errs10 = errors;
+if("transcription_ready" !== data.event){
+validate243.errors = [{instancePath:instancePath+"/event",schemaPath:"#/properties/event/const",keyword:"const",params:{allowedValue: "transcription_ready"}}];
+return false;
+}
+var valid3 = _errs10 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data.payload !== undefined){
+const _errs11 = errors;
+if(!(validate194(data.payload, {instancePath:instancePath+"/payload",parentData:data,parentDataProperty:"payload",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate194.errors : vErrors.concat(validate194.errors);
+errors = vErrors.length;
+}
+var valid3 = _errs11 === errors;
+}
+else {
+var valid3 = true;
+}
+}
+}
+}
+else {
+validate243.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+}
+validate243.errors = vErrors;
+return errors === 0;
+}
+validate243.evaluated = {"props":{"event":true,"payload":true,"timestamp":true},"dynamicProps":false,"dynamicItems":false};

@@ -89,16 +89,15 @@ export function decodeDelivery<Name extends string, EventMap>(
   provider: ProviderDefinition<Name, EventMap>,
   request: DeliveryRequest,
 ): DeliveryResult<EventOutcome<ParsedEventOf<Name, EventMap>>> {
-  try {
-    const text = bodyText(request);
-    if (typeof text !== "string") return { ok: false, error: text };
-    const decoded = decoders[provider.envelope](text, provider);
-    if (!decoded.ok) return decoded;
-    const { events, envelope } = decoded;
-    return { ok: true, events: events.map((event, index) => parseEvent(provider, event, index, envelope)) };
-  } catch (error) {
-    return { ok: false, error: { code: "malformed", message: `cannot decode the delivery: ${(error as Error).message}` } };
-  }
+  const decoded = decodeEnvelope(provider, request);
+  if (decoded instanceof Failure) return { ok: false, error: decoded.error };
+  return {
+    ok: true,
+    events: decoded.events.map((event, index) => {
+      const parsed = parseEvent(provider, event, index, decoded.envelope);
+      return parsed instanceof Failure ? { ok: false, error: parsed.error } : { ok: true, parsed };
+    }),
+  };
 }
 
 /**
@@ -109,12 +108,13 @@ export function parseWith<Name extends string, EventMap>(
   provider: ProviderDefinition<Name, EventMap>,
   request: DeliveryRequest,
 ): DeliveryResult<ParsedEventOf<Name, EventMap>> {
-  const decoded = decodeDelivery(provider, request);
-  if (!decoded.ok) return decoded;
+  const decoded = decodeEnvelope(provider, request);
+  if (decoded instanceof Failure) return { ok: false, error: decoded.error };
   const events: ParsedEventOf<Name, EventMap>[] = [];
-  for (const outcome of decoded.events) {
-    if (!outcome.ok) return outcome;
-    events.push(outcome.parsed);
+  for (let index = 0; index < decoded.events.length; index++) {
+    const parsed = parseEvent(provider, decoded.events[index], index, decoded.envelope);
+    if (parsed instanceof Failure) return { ok: false, error: parsed.error };
+    events.push(parsed);
   }
   return { ok: true, events };
 }
@@ -152,37 +152,54 @@ export function bodyText(request: DeliveryRequest): string | DeliveryError {
   };
 }
 
-type Decoded = { readonly ok: true; readonly events: unknown[]; readonly envelope?: Record<string, string> } | { readonly ok: false; readonly error: DeliveryError };
+/** Why a step failed; a class so that the hot path tells it from a result with one `instanceof`. */
+class Failure {
+  constructor(readonly error: DeliveryError) {}
+}
 
-const decoders: Record<EnvelopeKind, (text: string, provider: Pick<ProviderDefinition, "signature">) => Decoded> = {
+interface Decoded {
+  readonly events: unknown[];
+  readonly envelope?: Record<string, string>;
+}
+
+function decodeEnvelope(provider: Pick<ProviderDefinition, "envelope" | "signature">, request: DeliveryRequest): Decoded | Failure {
+  try {
+    const text = bodyText(request);
+    return typeof text === "string" ? decoders[provider.envelope](text, provider) : new Failure(text);
+  } catch (error) {
+    return new Failure({ code: "malformed", message: `cannot decode the delivery: ${(error as Error).message}` });
+  }
+}
+
+const decoders: Record<EnvelopeKind, (text: string, provider: Pick<ProviderDefinition, "signature">) => Decoded | Failure> = {
   json(text, provider) {
     const body = parseJson(text, "the body");
-    if (!body.ok) return body;
-    if (!isObject(body.value)) return malformed("the body must be a JSON object", "");
+    if (body instanceof Failure) return body;
+    if (!isObject(body)) return malformed("the body must be a JSON object", "");
     // Daily checks a new or re-activated webhook with a small JSON body that has no `type`: answer it, carry no event.
-    if (provider.signature === "daily-hmac" && !("type" in body.value)) return { ok: true, events: [] };
-    return { ok: true, events: [body.value] };
+    if (provider.signature === "daily-hmac" && !("type" in body)) return { events: [] };
+    return { events: [body] };
   },
   "json-payload-string"(text) {
     const body = parseJson(text, "the body");
-    if (!body.ok) return body;
-    if (!isObject(body.value)) return malformed("the body must be a JSON object", "");
-    const { payload } = body.value;
-    if (typeof payload !== "string") return { ok: true, events: [body.value] }; // the validator names what is wrong with it
-    const inner = parseJson(payload, "the payload string");
-    if (!inner.ok) return { ok: false, error: { ...inner.error, pointer: "/payload" } };
-    return { ok: true, events: [{ ...body.value, payload: inner.value }] };
+    if (body instanceof Failure) return body;
+    if (!isObject(body)) return malformed("the body must be a JSON object", "");
+    if (typeof body.payload !== "string") return { events: [body] }; // the validator names what is wrong with it
+    const payload = parseJson(body.payload, "the payload string");
+    if (payload instanceof Failure) return new Failure({ ...payload.error, pointer: "/payload" });
+    body.payload = payload; // the object was just parsed: nobody else holds it
+    return { events: [body] };
   },
   "form-event-array"(text) {
     const form = new URLSearchParams(text);
     const field = form.get("event");
     if (field === null) return malformed("the form has no `event` field", "/event");
     const events = parseJson(field, "the `event` form field");
-    if (!events.ok) return { ok: false, error: { ...events.error, pointer: "/event" } };
+    if (events instanceof Failure) return new Failure({ ...events.error, pointer: "/event" });
     const envelope: Record<string, string> = {};
     for (const [key, value] of form) if (key !== "event") envelope[key] = value;
     // bbb-webhooks 3.x sends a JSON array; older servers send a bare object.
-    return { ok: true, events: Array.isArray(events.value) ? events.value : [events.value], envelope };
+    return { events: Array.isArray(events) ? events : [events], envelope };
   },
 };
 
@@ -191,35 +208,36 @@ function parseEvent<Name extends string, EventMap>(
   event: unknown,
   index: number,
   envelope: Record<string, string> | undefined,
-): EventOutcome<ParsedEventOf<Name, EventMap>> {
+): ParsedEventOf<Name, EventMap> | Failure {
   const type = readPath(event, provider.discriminant);
   const validators = provider.validators as Readonly<Record<string, Validator<unknown>>>;
-  if (typeof type !== "string" || !Object.hasOwn(validators, type)) {
-    const where = `/${provider.discriminant.join("/")}`;
-    const message = typeof type === "string"
-      ? `${provider.title} event type ${JSON.stringify(type)} is not documented`
-      : `the event has no ${provider.title} event type at ${where}`;
-    return { ok: false, error: { code: typeof type === "string" ? "unknown_event" : "invalid", message, pointer: where, index, type: typeof type === "string" ? type : undefined, event } };
+  const validator = typeof type === "string" && Object.hasOwn(validators, type) ? validators[type]! : undefined;
+  if (validator?.is(event)) {
+    return (envelope ? { provider: provider.name, type, event, envelope } : { provider: provider.name, type, event }) as ParsedEventOf<Name, EventMap>;
   }
-  const result = validators[type]!(event);
-  if (!result.ok) {
-    const first = result.issues[0]!;
-    return { ok: false, error: { code: "invalid", message: `${type}: ${first.pointer || "(event)"} ${first.message}`, pointer: first.pointer, issues: result.issues, index, type, event } };
+  const where = `/${provider.discriminant.join("/")}`;
+  if (typeof type !== "string") {
+    return new Failure({ code: "invalid", message: `the event has no ${provider.title} event type at ${where}`, pointer: where, index, event });
   }
-  const parsed = envelope ? { provider: provider.name, type, event, envelope } : { provider: provider.name, type, event };
-  return { ok: true, parsed: parsed as ParsedEventOf<Name, EventMap> };
+  if (!validator) {
+    return new Failure({ code: "unknown_event", message: `${provider.title} event type ${JSON.stringify(type)} is not documented`, pointer: where, index, type, event });
+  }
+  const result = validator(event); // again, for the issues: only on the failure path
+  const issues = result.ok ? [] : result.issues;
+  const first = issues[0] ?? { pointer: "", message: "is invalid" };
+  return new Failure({ code: "invalid", message: `${type}: ${first.pointer || "(event)"} ${first.message}`, pointer: first.pointer, issues, index, type, event });
 }
 
-function parseJson(text: string, what: string): { ok: true; value: unknown } | { ok: false; error: DeliveryError } {
+function parseJson(text: string, what: string): unknown {
   try {
-    return { ok: true, value: JSON.parse(text) };
+    return JSON.parse(text);
   } catch (error) {
-    return { ok: false, error: { code: "malformed", message: `${what} is not valid JSON: ${(error as Error).message}` } };
+    return new Failure({ code: "malformed", message: `${what} is not valid JSON: ${(error as Error).message}` });
   }
 }
 
-function malformed(message: string, pointer: string): Decoded {
-  return { ok: false, error: { code: "malformed", message, pointer } };
+function malformed(message: string, pointer: string): Failure {
+  return new Failure({ code: "malformed", message, pointer });
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

@@ -2,333 +2,79 @@
 // Do not edit: change the source and run `npm run generate`.
 // ajv prints plain JavaScript: it is type-checked through the typed wrappers in validators.ts.
 // @ts-nocheck
-export const validateWherebyAssistantRequestedEvent = validate419;
-const schema152 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/whereby/assistant.requested.schema.json","type":"object","allOf":[{"$ref":"common/envelope.schema.json"}],"properties":{"type":{"const":"assistant.requested"},"data":{"$ref":"common/in-room-data.schema.json"}},"required":["type","data"]};
-const schema150 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/whereby/common/envelope.schema.json","type":"object","properties":{"id":{"type":"string","minLength":1},"apiVersion":{"const":"1.0"},"createdAt":{"type":"string","pattern":"^\\d{4}-\\d{2}-\\d{2}[Tt]\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?([Zz]|[+-]\\d{2}:\\d{2})$"},"type":{"type":"string"},"data":{"type":"object"}},"required":["id","apiVersion","createdAt","type","data"]};
-const pattern7 = new RegExp("^\\d{4}-\\d{2}-\\d{2}[Tt]\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?([Zz]|[+-]\\d{2}:\\d{2})$", "u");
+export const validateWherebyAssistantRequestedEvent = validate252;
+const schema299 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/whereby/assistant.requested.schema.json","type":"object","allOf":[{"$ref":"common/envelope.schema.json"}],"properties":{"type":{"const":"assistant.requested"},"data":{"$ref":"common/in-room-data.schema.json"}},"required":["type","data"]};
+const schema295 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/whereby/common/envelope.schema.json","type":"object","properties":{"id":{"type":"string","minLength":1},"apiVersion":{"const":"1.0"},"createdAt":{"type":"string","pattern":"^\\d{4}-\\d{2}-\\d{2}[Tt]\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?([Zz]|[+-]\\d{2}:\\d{2})$"},"type":{"type":"string"},"data":{"type":"object"}},"required":["id","apiVersion","createdAt","type","data"]};
+const schema292 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/whereby/common/in-room-data.schema.json","type":"object","properties":{"meetingId":{"type":"string"},"roomName":{"type":"string"},"subdomain":{"type":"string"},"roomSessionId":{"type":["string","null"]}},"required":["roomName","subdomain"]};
+const pattern8 = new RegExp("^\\d{4}-\\d{2}-\\d{2}[Tt]\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?([Zz]|[+-]\\d{2}:\\d{2})$", "");
 
-function validate417(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="https://confhooks.dev/schemas/whereby/common/envelope.schema.json" */;
+function validate252(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="https://confhooks.dev/schemas/whereby/assistant.requested.schema.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate417.evaluated;
+const evaluated0 = validate252.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-if(errors === 0){
+const _errs2 = errors;
+if(errors === _errs2){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((((((data.id === undefined) && (missing0 = "id")) || ((data.apiVersion === undefined) && (missing0 = "apiVersion"))) || ((data.createdAt === undefined) && (missing0 = "createdAt"))) || ((data.type === undefined) && (missing0 = "type"))) || ((data.data === undefined) && (missing0 = "data"))){
-validate417.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0}}];
+validate252.errors = [{instancePath,schemaPath:"common/envelope.schema.json/required",keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
 if(data.id !== undefined){
 let data0 = data.id;
-const _errs1 = errors;
-if(errors === _errs1){
-if(typeof data0 === "string"){
-if(data0.length < 1){
-validate417.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/minLength",keyword:"minLength",params:{limit: 1}}];
-return false;
-}
-}
-else {
-validate417.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-}
-var valid0 = _errs1 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.apiVersion !== undefined){
-const _errs3 = errors;
-if("1.0" !== data.apiVersion){
-validate417.errors = [{instancePath:instancePath+"/apiVersion",schemaPath:"#/properties/apiVersion/const",keyword:"const",params:{allowedValue: "1.0"}}];
-return false;
-}
-var valid0 = _errs3 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.createdAt !== undefined){
-let data2 = data.createdAt;
 const _errs4 = errors;
 if(errors === _errs4){
-if(typeof data2 === "string"){
-if(!pattern7.test(data2)){
-validate417.errors = [{instancePath:instancePath+"/createdAt",schemaPath:"#/properties/createdAt/pattern",keyword:"pattern",params:{pattern: "^\\d{4}-\\d{2}-\\d{2}[Tt]\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?([Zz]|[+-]\\d{2}:\\d{2})$"}}];
+if(typeof data0 === "string"){
+if(data0.length < 1){
+validate252.errors = [{instancePath:instancePath+"/id",schemaPath:"common/envelope.schema.json/properties/id/minLength",keyword:"minLength",params:{limit: 1}}];
 return false;
 }
 }
 else {
-validate417.errors = [{instancePath:instancePath+"/createdAt",schemaPath:"#/properties/createdAt/type",keyword:"type",params:{type: "string"}}];
+validate252.errors = [{instancePath:instancePath+"/id",schemaPath:"common/envelope.schema.json/properties/id/type",keyword:"type",params:{type: "string"}}];
 return false;
 }
 }
-var valid0 = _errs4 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.type !== undefined){
-const _errs6 = errors;
-if(typeof data.type !== "string"){
-validate417.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-var valid0 = _errs6 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.data !== undefined){
-let data4 = data.data;
-const _errs8 = errors;
-if(!(data4 && typeof data4 == "object" && !Array.isArray(data4))){
-validate417.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-var valid0 = _errs8 === errors;
-}
-else {
-var valid0 = true;
-}
-}
-}
-}
-}
-}
-}
-else {
-validate417.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-}
-validate417.errors = vErrors;
-return errors === 0;
-}
-validate417.evaluated = {"props":{"id":true,"apiVersion":true,"createdAt":true,"type":true,"data":true},"dynamicProps":false,"dynamicItems":false};
-
-const schema147 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/whereby/common/in-room-data.schema.json","type":"object","properties":{"meetingId":{"type":"string"},"roomName":{"type":"string"},"subdomain":{"type":"string"},"roomSessionId":{"type":["string","null"]}},"required":["roomName","subdomain"]};
-
-function validate411(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="https://confhooks.dev/schemas/whereby/common/in-room-data.schema.json" */;
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate411.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if(((data.roomName === undefined) && (missing0 = "roomName")) || ((data.subdomain === undefined) && (missing0 = "subdomain"))){
-validate411.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0}}];
-return false;
-}
-else {
-if(data.meetingId !== undefined){
-const _errs1 = errors;
-if(typeof data.meetingId !== "string"){
-validate411.errors = [{instancePath:instancePath+"/meetingId",schemaPath:"#/properties/meetingId/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-var valid0 = _errs1 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.roomName !== undefined){
-const _errs3 = errors;
-if(typeof data.roomName !== "string"){
-validate411.errors = [{instancePath:instancePath+"/roomName",schemaPath:"#/properties/roomName/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-var valid0 = _errs3 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.subdomain !== undefined){
-const _errs5 = errors;
-if(typeof data.subdomain !== "string"){
-validate411.errors = [{instancePath:instancePath+"/subdomain",schemaPath:"#/properties/subdomain/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-var valid0 = _errs5 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.roomSessionId !== undefined){
-let data3 = data.roomSessionId;
-const _errs7 = errors;
-if((typeof data3 !== "string") && (data3 !== null)){
-validate411.errors = [{instancePath:instancePath+"/roomSessionId",schemaPath:"#/properties/roomSessionId/type",keyword:"type",params:{type: schema147.properties.roomSessionId.type}}];
-return false;
-}
-var valid0 = _errs7 === errors;
-}
-else {
-var valid0 = true;
-}
-}
-}
-}
-}
-}
-else {
-validate411.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-}
-validate411.errors = vErrors;
-return errors === 0;
-}
-validate411.evaluated = {"props":{"meetingId":true,"roomName":true,"subdomain":true,"roomSessionId":true},"dynamicProps":false,"dynamicItems":false};
-
-function validate419(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="https://confhooks.dev/schemas/whereby/assistant.requested.schema.json" */;
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate419.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-if(!(validate417(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate417.errors : vErrors.concat(validate417.errors);
-errors = vErrors.length;
-}
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if(((data.type === undefined) && (missing0 = "type")) || ((data.data === undefined) && (missing0 = "data"))){
-validate419.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0}}];
-return false;
-}
-else {
-if(data.type !== undefined){
-const _errs2 = errors;
-if("assistant.requested" !== data.type){
-validate419.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "assistant.requested"}}];
-return false;
-}
-var valid1 = _errs2 === errors;
-}
-else {
-var valid1 = true;
-}
-if(valid1){
-if(data.data !== undefined){
-const _errs3 = errors;
-if(!(validate411(data.data, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate411.errors : vErrors.concat(validate411.errors);
-errors = vErrors.length;
-}
-var valid1 = _errs3 === errors;
-}
-else {
-var valid1 = true;
-}
-}
-}
-}
-else {
-validate419.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-}
-validate419.errors = vErrors;
-return errors === 0;
-}
-validate419.evaluated = {"props":{"type":true,"data":true,"id":true,"apiVersion":true,"createdAt":true},"dynamicProps":false,"dynamicItems":false};
-
-export const validateWherebyRecordingFinishedEvent = validate422;
-const schema153 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/whereby/recording.finished.schema.json","type":"object","allOf":[{"$ref":"common/envelope.schema.json"}],"properties":{"type":{"const":"recording.finished"},"data":{"type":"object","properties":{"recordingId":{"type":"string"},"filename":{"type":"string"},"roomName":{"type":"string"},"status":{"type":"string"}},"required":["recordingId","filename","status"]}},"required":["type","data"]};
-
-function validate422(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="https://confhooks.dev/schemas/whereby/recording.finished.schema.json" */;
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate422.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-if(!(validate417(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate417.errors : vErrors.concat(validate417.errors);
-errors = vErrors.length;
-}
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if(((data.type === undefined) && (missing0 = "type")) || ((data.data === undefined) && (missing0 = "data"))){
-validate422.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0}}];
-return false;
-}
-else {
-if(data.type !== undefined){
-const _errs2 = errors;
-if("recording.finished" !== data.type){
-validate422.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "recording.finished"}}];
-return false;
-}
-var valid1 = _errs2 === errors;
-}
-else {
-var valid1 = true;
-}
-if(valid1){
-if(data.data !== undefined){
-let data1 = data.data;
-const _errs3 = errors;
-if(errors === _errs3){
-if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
-let missing1;
-if((((data1.recordingId === undefined) && (missing1 = "recordingId")) || ((data1.filename === undefined) && (missing1 = "filename"))) || ((data1.status === undefined) && (missing1 = "status"))){
-validate422.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1}}];
-return false;
-}
-else {
-if(data1.recordingId !== undefined){
-const _errs5 = errors;
-if(typeof data1.recordingId !== "string"){
-validate422.errors = [{instancePath:instancePath+"/data/recordingId",schemaPath:"#/properties/data/properties/recordingId/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-var valid2 = _errs5 === errors;
+var valid2 = _errs4 === errors;
 }
 else {
 var valid2 = true;
 }
 if(valid2){
-if(data1.filename !== undefined){
-const _errs7 = errors;
-if(typeof data1.filename !== "string"){
-validate422.errors = [{instancePath:instancePath+"/data/filename",schemaPath:"#/properties/data/properties/filename/type",keyword:"type",params:{type: "string"}}];
+if(data.apiVersion !== undefined){
+const _errs6 = errors;
+if("1.0" !== data.apiVersion){
+validate252.errors = [{instancePath:instancePath+"/apiVersion",schemaPath:"common/envelope.schema.json/properties/apiVersion/const",keyword:"const",params:{allowedValue: "1.0"}}];
 return false;
+}
+var valid2 = _errs6 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data.createdAt !== undefined){
+let data2 = data.createdAt;
+const _errs7 = errors;
+if(errors === _errs7){
+if(typeof data2 === "string"){
+if(!pattern8.test(data2)){
+validate252.errors = [{instancePath:instancePath+"/createdAt",schemaPath:"common/envelope.schema.json/properties/createdAt/pattern",keyword:"pattern",params:{pattern: "^\\d{4}-\\d{2}-\\d{2}[Tt]\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?([Zz]|[+-]\\d{2}:\\d{2})$"}}];
+return false;
+}
+}
+else {
+validate252.errors = [{instancePath:instancePath+"/createdAt",schemaPath:"common/envelope.schema.json/properties/createdAt/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
 }
 var valid2 = _errs7 === errors;
 }
@@ -336,10 +82,10 @@ else {
 var valid2 = true;
 }
 if(valid2){
-if(data1.roomName !== undefined){
+if(data.type !== undefined){
 const _errs9 = errors;
-if(typeof data1.roomName !== "string"){
-validate422.errors = [{instancePath:instancePath+"/data/roomName",schemaPath:"#/properties/data/properties/roomName/type",keyword:"type",params:{type: "string"}}];
+if(typeof data.type !== "string"){
+validate252.errors = [{instancePath:instancePath+"/type",schemaPath:"common/envelope.schema.json/properties/type/type",keyword:"type",params:{type: "string"}}];
 return false;
 }
 var valid2 = _errs9 === errors;
@@ -348,10 +94,11 @@ else {
 var valid2 = true;
 }
 if(valid2){
-if(data1.status !== undefined){
+if(data.data !== undefined){
+let data4 = data.data;
 const _errs11 = errors;
-if(typeof data1.status !== "string"){
-validate422.errors = [{instancePath:instancePath+"/data/status",schemaPath:"#/properties/data/properties/status/type",keyword:"type",params:{type: "string"}}];
+if(!(data4 && typeof data4 == "object" && !Array.isArray(data4))){
+validate252.errors = [{instancePath:instancePath+"/data",schemaPath:"common/envelope.schema.json/properties/data/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
 var valid2 = _errs11 === errors;
@@ -364,105 +111,478 @@ var valid2 = true;
 }
 }
 }
+}
 else {
-validate422.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"}}];
+validate252.errors = [{instancePath,schemaPath:"common/envelope.schema.json/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-var valid1 = _errs3 === errors;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing1;
+if(((data.type === undefined) && (missing1 = "type")) || ((data.data === undefined) && (missing1 = "data"))){
+validate252.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing1}}];
+return false;
 }
 else {
-var valid1 = true;
+if(data.type !== undefined){
+const _errs13 = errors;
+if("assistant.requested" !== data.type){
+validate252.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "assistant.requested"}}];
+return false;
+}
+var valid3 = _errs13 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data.data !== undefined){
+let data6 = data.data;
+const _errs14 = errors;
+const _errs15 = errors;
+if(errors === _errs15){
+if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
+let missing2;
+if(((data6.roomName === undefined) && (missing2 = "roomName")) || ((data6.subdomain === undefined) && (missing2 = "subdomain"))){
+validate252.errors = [{instancePath:instancePath+"/data",schemaPath:"common/in-room-data.schema.json/required",keyword:"required",params:{missingProperty: missing2}}];
+return false;
+}
+else {
+if(data6.meetingId !== undefined){
+const _errs17 = errors;
+if(typeof data6.meetingId !== "string"){
+validate252.errors = [{instancePath:instancePath+"/data/meetingId",schemaPath:"common/in-room-data.schema.json/properties/meetingId/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+var valid5 = _errs17 === errors;
+}
+else {
+var valid5 = true;
+}
+if(valid5){
+if(data6.roomName !== undefined){
+const _errs19 = errors;
+if(typeof data6.roomName !== "string"){
+validate252.errors = [{instancePath:instancePath+"/data/roomName",schemaPath:"common/in-room-data.schema.json/properties/roomName/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+var valid5 = _errs19 === errors;
+}
+else {
+var valid5 = true;
+}
+if(valid5){
+if(data6.subdomain !== undefined){
+const _errs21 = errors;
+if(typeof data6.subdomain !== "string"){
+validate252.errors = [{instancePath:instancePath+"/data/subdomain",schemaPath:"common/in-room-data.schema.json/properties/subdomain/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+var valid5 = _errs21 === errors;
+}
+else {
+var valid5 = true;
+}
+if(valid5){
+if(data6.roomSessionId !== undefined){
+let data10 = data6.roomSessionId;
+const _errs23 = errors;
+if((typeof data10 !== "string") && (data10 !== null)){
+validate252.errors = [{instancePath:instancePath+"/data/roomSessionId",schemaPath:"common/in-room-data.schema.json/properties/roomSessionId/type",keyword:"type",params:{type: schema292.properties.roomSessionId.type}}];
+return false;
+}
+var valid5 = _errs23 === errors;
+}
+else {
+var valid5 = true;
+}
+}
 }
 }
 }
 }
 else {
-validate422.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
+validate252.errors = [{instancePath:instancePath+"/data",schemaPath:"common/in-room-data.schema.json/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate422.errors = vErrors;
+var valid3 = _errs14 === errors;
+}
+else {
+var valid3 = true;
+}
+}
+}
+}
+else {
+validate252.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+}
+validate252.errors = vErrors;
 return errors === 0;
 }
-validate422.evaluated = {"props":{"type":true,"data":true,"id":true,"apiVersion":true,"createdAt":true},"dynamicProps":false,"dynamicItems":false};
+validate252.evaluated = {"props":{"type":true,"data":true,"id":true,"apiVersion":true,"createdAt":true},"dynamicProps":false,"dynamicItems":false};
 
-export const validateWherebyRoomClientJoinedEvent = validate424;
-const schema154 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/whereby/room.client.joined.schema.json","type":"object","allOf":[{"$ref":"common/envelope.schema.json"}],"properties":{"type":{"const":"room.client.joined"},"data":{"$ref":"common/client-join-leave-data.schema.json"}},"required":["type","data"]};
-const schema148 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/whereby/common/client-join-leave-data.schema.json","type":"object","allOf":[{"$ref":"client-data.schema.json"}],"properties":{"roleName":{"$ref":"role-name.schema.json"},"numClients":{"type":"integer","minimum":0},"numClientsByRoleName":{"type":"object","additionalProperties":{"type":"integer","minimum":0}},"isDialIn":{"type":"boolean"}},"required":["roleName","numClients","numClientsByRoleName"]};
-const schema146 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/whereby/common/client-data.schema.json","type":"object","allOf":[{"$ref":"in-room-data.schema.json"}],"properties":{"displayName":{"type":"string"},"participantId":{"type":"string"},"metadata":{"type":["string","null"]},"externalId":{"type":["string","null"]}},"required":["metadata"]};
+export const validateWherebyRecordingFinishedEvent = validate253;
+const schema302 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/whereby/recording.finished.schema.json","type":"object","allOf":[{"$ref":"common/envelope.schema.json"}],"properties":{"type":{"const":"recording.finished"},"data":{"type":"object","properties":{"recordingId":{"type":"string"},"filename":{"type":"string"},"roomName":{"type":"string"},"status":{"type":"string"}},"required":["recordingId","filename","status"]}},"required":["type","data"]};
 
-function validate410(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="https://confhooks.dev/schemas/whereby/common/client-data.schema.json" */;
+function validate253(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="https://confhooks.dev/schemas/whereby/recording.finished.schema.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate410.evaluated;
+const evaluated0 = validate253.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-if(!(validate411(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate411.errors : vErrors.concat(validate411.errors);
-errors = vErrors.length;
+const _errs2 = errors;
+if(errors === _errs2){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((((((data.id === undefined) && (missing0 = "id")) || ((data.apiVersion === undefined) && (missing0 = "apiVersion"))) || ((data.createdAt === undefined) && (missing0 = "createdAt"))) || ((data.type === undefined) && (missing0 = "type"))) || ((data.data === undefined) && (missing0 = "data"))){
+validate253.errors = [{instancePath,schemaPath:"common/envelope.schema.json/required",keyword:"required",params:{missingProperty: missing0}}];
+return false;
+}
+else {
+if(data.id !== undefined){
+let data0 = data.id;
+const _errs4 = errors;
+if(errors === _errs4){
+if(typeof data0 === "string"){
+if(data0.length < 1){
+validate253.errors = [{instancePath:instancePath+"/id",schemaPath:"common/envelope.schema.json/properties/id/minLength",keyword:"minLength",params:{limit: 1}}];
+return false;
+}
+}
+else {
+validate253.errors = [{instancePath:instancePath+"/id",schemaPath:"common/envelope.schema.json/properties/id/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+}
+var valid2 = _errs4 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data.apiVersion !== undefined){
+const _errs6 = errors;
+if("1.0" !== data.apiVersion){
+validate253.errors = [{instancePath:instancePath+"/apiVersion",schemaPath:"common/envelope.schema.json/properties/apiVersion/const",keyword:"const",params:{allowedValue: "1.0"}}];
+return false;
+}
+var valid2 = _errs6 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data.createdAt !== undefined){
+let data2 = data.createdAt;
+const _errs7 = errors;
+if(errors === _errs7){
+if(typeof data2 === "string"){
+if(!pattern8.test(data2)){
+validate253.errors = [{instancePath:instancePath+"/createdAt",schemaPath:"common/envelope.schema.json/properties/createdAt/pattern",keyword:"pattern",params:{pattern: "^\\d{4}-\\d{2}-\\d{2}[Tt]\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?([Zz]|[+-]\\d{2}:\\d{2})$"}}];
+return false;
+}
+}
+else {
+validate253.errors = [{instancePath:instancePath+"/createdAt",schemaPath:"common/envelope.schema.json/properties/createdAt/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+}
+var valid2 = _errs7 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data.type !== undefined){
+const _errs9 = errors;
+if(typeof data.type !== "string"){
+validate253.errors = [{instancePath:instancePath+"/type",schemaPath:"common/envelope.schema.json/properties/type/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+var valid2 = _errs9 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data.data !== undefined){
+let data4 = data.data;
+const _errs11 = errors;
+if(!(data4 && typeof data4 == "object" && !Array.isArray(data4))){
+validate253.errors = [{instancePath:instancePath+"/data",schemaPath:"common/envelope.schema.json/properties/data/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+var valid2 = _errs11 === errors;
+}
+else {
+var valid2 = true;
+}
+}
+}
+}
+}
+}
+}
+else {
+validate253.errors = [{instancePath,schemaPath:"common/envelope.schema.json/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
 }
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
+let missing1;
+if(((data.type === undefined) && (missing1 = "type")) || ((data.data === undefined) && (missing1 = "data"))){
+validate253.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing1}}];
+return false;
+}
+else {
+if(data.type !== undefined){
+const _errs13 = errors;
+if("recording.finished" !== data.type){
+validate253.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "recording.finished"}}];
+return false;
+}
+var valid3 = _errs13 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data.data !== undefined){
+let data6 = data.data;
+const _errs14 = errors;
+if(errors === _errs14){
+if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
+let missing2;
+if((((data6.recordingId === undefined) && (missing2 = "recordingId")) || ((data6.filename === undefined) && (missing2 = "filename"))) || ((data6.status === undefined) && (missing2 = "status"))){
+validate253.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing2}}];
+return false;
+}
+else {
+if(data6.recordingId !== undefined){
+const _errs16 = errors;
+if(typeof data6.recordingId !== "string"){
+validate253.errors = [{instancePath:instancePath+"/data/recordingId",schemaPath:"#/properties/data/properties/recordingId/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+var valid4 = _errs16 === errors;
+}
+else {
+var valid4 = true;
+}
+if(valid4){
+if(data6.filename !== undefined){
+const _errs18 = errors;
+if(typeof data6.filename !== "string"){
+validate253.errors = [{instancePath:instancePath+"/data/filename",schemaPath:"#/properties/data/properties/filename/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+var valid4 = _errs18 === errors;
+}
+else {
+var valid4 = true;
+}
+if(valid4){
+if(data6.roomName !== undefined){
+const _errs20 = errors;
+if(typeof data6.roomName !== "string"){
+validate253.errors = [{instancePath:instancePath+"/data/roomName",schemaPath:"#/properties/data/properties/roomName/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+var valid4 = _errs20 === errors;
+}
+else {
+var valid4 = true;
+}
+if(valid4){
+if(data6.status !== undefined){
+const _errs22 = errors;
+if(typeof data6.status !== "string"){
+validate253.errors = [{instancePath:instancePath+"/data/status",schemaPath:"#/properties/data/properties/status/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+var valid4 = _errs22 === errors;
+}
+else {
+var valid4 = true;
+}
+}
+}
+}
+}
+}
+else {
+validate253.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+}
+var valid3 = _errs14 === errors;
+}
+else {
+var valid3 = true;
+}
+}
+}
+}
+else {
+validate253.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+}
+validate253.errors = vErrors;
+return errors === 0;
+}
+validate253.evaluated = {"props":{"type":true,"data":true,"id":true,"apiVersion":true,"createdAt":true},"dynamicProps":false,"dynamicItems":false};
+
+export const validateWherebyRoomClientJoinedEvent = validate254;
+const schema304 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/whereby/room.client.joined.schema.json","type":"object","allOf":[{"$ref":"common/envelope.schema.json"}],"properties":{"type":{"const":"room.client.joined"},"data":{"$ref":"common/client-join-leave-data.schema.json"}},"required":["type","data"]};
+const schema293 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/whereby/common/client-join-leave-data.schema.json","type":"object","allOf":[{"$ref":"client-data.schema.json"}],"properties":{"roleName":{"$ref":"role-name.schema.json"},"numClients":{"type":"integer","minimum":0},"numClientsByRoleName":{"type":"object","additionalProperties":{"type":"integer","minimum":0}},"isDialIn":{"type":"boolean"}},"required":["roleName","numClients","numClientsByRoleName"]};
+const schema294 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/whereby/common/role-name.schema.json","type":"string","enum":["owner","member","host","visitor","granted_visitor","viewer","granted_viewer","recorder","streamer","captioner","assistant"]};
+const schema291 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/whereby/common/client-data.schema.json","type":"object","allOf":[{"$ref":"in-room-data.schema.json"}],"properties":{"displayName":{"type":"string"},"participantId":{"type":"string"},"metadata":{"type":["string","null"]},"externalId":{"type":["string","null"]}},"required":["metadata"]};
+
+function validate245(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="https://confhooks.dev/schemas/whereby/common/client-data.schema.json" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate245.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+const _errs2 = errors;
+if(errors === _errs2){
+if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
-if((data.metadata === undefined) && (missing0 = "metadata")){
-validate410.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0}}];
+if(((data.roomName === undefined) && (missing0 = "roomName")) || ((data.subdomain === undefined) && (missing0 = "subdomain"))){
+validate245.errors = [{instancePath,schemaPath:"in-room-data.schema.json/required",keyword:"required",params:{missingProperty: missing0}}];
+return false;
+}
+else {
+if(data.meetingId !== undefined){
+const _errs4 = errors;
+if(typeof data.meetingId !== "string"){
+validate245.errors = [{instancePath:instancePath+"/meetingId",schemaPath:"in-room-data.schema.json/properties/meetingId/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+var valid2 = _errs4 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data.roomName !== undefined){
+const _errs6 = errors;
+if(typeof data.roomName !== "string"){
+validate245.errors = [{instancePath:instancePath+"/roomName",schemaPath:"in-room-data.schema.json/properties/roomName/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+var valid2 = _errs6 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data.subdomain !== undefined){
+const _errs8 = errors;
+if(typeof data.subdomain !== "string"){
+validate245.errors = [{instancePath:instancePath+"/subdomain",schemaPath:"in-room-data.schema.json/properties/subdomain/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+var valid2 = _errs8 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data.roomSessionId !== undefined){
+let data3 = data.roomSessionId;
+const _errs10 = errors;
+if((typeof data3 !== "string") && (data3 !== null)){
+validate245.errors = [{instancePath:instancePath+"/roomSessionId",schemaPath:"in-room-data.schema.json/properties/roomSessionId/type",keyword:"type",params:{type: schema292.properties.roomSessionId.type}}];
+return false;
+}
+var valid2 = _errs10 === errors;
+}
+else {
+var valid2 = true;
+}
+}
+}
+}
+}
+}
+else {
+validate245.errors = [{instancePath,schemaPath:"in-room-data.schema.json/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+}
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing1;
+if((data.metadata === undefined) && (missing1 = "metadata")){
+validate245.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing1}}];
 return false;
 }
 else {
 if(data.displayName !== undefined){
-const _errs2 = errors;
+const _errs12 = errors;
 if(typeof data.displayName !== "string"){
-validate410.errors = [{instancePath:instancePath+"/displayName",schemaPath:"#/properties/displayName/type",keyword:"type",params:{type: "string"}}];
+validate245.errors = [{instancePath:instancePath+"/displayName",schemaPath:"#/properties/displayName/type",keyword:"type",params:{type: "string"}}];
 return false;
 }
-var valid1 = _errs2 === errors;
+var valid3 = _errs12 === errors;
 }
 else {
-var valid1 = true;
+var valid3 = true;
 }
-if(valid1){
+if(valid3){
 if(data.participantId !== undefined){
-const _errs4 = errors;
+const _errs14 = errors;
 if(typeof data.participantId !== "string"){
-validate410.errors = [{instancePath:instancePath+"/participantId",schemaPath:"#/properties/participantId/type",keyword:"type",params:{type: "string"}}];
+validate245.errors = [{instancePath:instancePath+"/participantId",schemaPath:"#/properties/participantId/type",keyword:"type",params:{type: "string"}}];
 return false;
 }
-var valid1 = _errs4 === errors;
+var valid3 = _errs14 === errors;
 }
 else {
-var valid1 = true;
+var valid3 = true;
 }
-if(valid1){
+if(valid3){
 if(data.metadata !== undefined){
-let data2 = data.metadata;
-const _errs6 = errors;
-if((typeof data2 !== "string") && (data2 !== null)){
-validate410.errors = [{instancePath:instancePath+"/metadata",schemaPath:"#/properties/metadata/type",keyword:"type",params:{type: schema146.properties.metadata.type}}];
+let data6 = data.metadata;
+const _errs16 = errors;
+if((typeof data6 !== "string") && (data6 !== null)){
+validate245.errors = [{instancePath:instancePath+"/metadata",schemaPath:"#/properties/metadata/type",keyword:"type",params:{type: schema291.properties.metadata.type}}];
 return false;
 }
-var valid1 = _errs6 === errors;
+var valid3 = _errs16 === errors;
 }
 else {
-var valid1 = true;
+var valid3 = true;
 }
-if(valid1){
+if(valid3){
 if(data.externalId !== undefined){
-let data3 = data.externalId;
-const _errs8 = errors;
-if((typeof data3 !== "string") && (data3 !== null)){
-validate410.errors = [{instancePath:instancePath+"/externalId",schemaPath:"#/properties/externalId/type",keyword:"type",params:{type: schema146.properties.externalId.type}}];
+let data7 = data.externalId;
+const _errs18 = errors;
+if((typeof data7 !== "string") && (data7 !== null)){
+validate245.errors = [{instancePath:instancePath+"/externalId",schemaPath:"#/properties/externalId/type",keyword:"type",params:{type: schema291.properties.externalId.type}}];
 return false;
 }
-var valid1 = _errs8 === errors;
+var valid3 = _errs18 === errors;
 }
 else {
-var valid1 = true;
+var valid3 = true;
 }
 }
 }
@@ -470,69 +590,48 @@ var valid1 = true;
 }
 }
 else {
-validate410.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
+validate245.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate410.errors = vErrors;
+validate245.errors = vErrors;
 return errors === 0;
 }
-validate410.evaluated = {"props":{"displayName":true,"participantId":true,"metadata":true,"externalId":true,"meetingId":true,"roomName":true,"subdomain":true,"roomSessionId":true},"dynamicProps":false,"dynamicItems":false};
+validate245.evaluated = {"props":{"displayName":true,"participantId":true,"metadata":true,"externalId":true,"meetingId":true,"roomName":true,"subdomain":true,"roomSessionId":true},"dynamicProps":false,"dynamicItems":false};
 
-const schema149 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/whereby/common/role-name.schema.json","type":"string","enum":["owner","member","host","visitor","granted_visitor","viewer","granted_viewer","recorder","streamer","captioner","assistant"]};
-
-function validate415(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="https://confhooks.dev/schemas/whereby/common/role-name.schema.json" */;
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate415.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-if(typeof data !== "string"){
-validate415.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-if(!(((((((((((data === "owner") || (data === "member")) || (data === "host")) || (data === "visitor")) || (data === "granted_visitor")) || (data === "viewer")) || (data === "granted_viewer")) || (data === "recorder")) || (data === "streamer")) || (data === "captioner")) || (data === "assistant"))){
-validate415.errors = [{instancePath,schemaPath:"#/enum",keyword:"enum",params:{allowedValues: schema149.enum}}];
-return false;
-}
-validate415.errors = vErrors;
-return errors === 0;
-}
-validate415.evaluated = {"dynamicProps":false,"dynamicItems":false};
-
-function validate413(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate246(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://confhooks.dev/schemas/whereby/common/client-join-leave-data.schema.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate413.evaluated;
+const evaluated0 = validate246.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-if(!(validate410(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate410.errors : vErrors.concat(validate410.errors);
+if(!(validate245(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate245.errors : vErrors.concat(validate245.errors);
 errors = vErrors.length;
 }
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((((data.roleName === undefined) && (missing0 = "roleName")) || ((data.numClients === undefined) && (missing0 = "numClients"))) || ((data.numClientsByRoleName === undefined) && (missing0 = "numClientsByRoleName"))){
-validate413.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0}}];
+validate246.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
 if(data.roleName !== undefined){
+let data0 = data.roleName;
 const _errs2 = errors;
-if(!(validate415(data.roleName, {instancePath:instancePath+"/roleName",parentData:data,parentDataProperty:"roleName",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate415.errors : vErrors.concat(validate415.errors);
-errors = vErrors.length;
+if(typeof data0 !== "string"){
+validate246.errors = [{instancePath:instancePath+"/roleName",schemaPath:"role-name.schema.json/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+if(!(((((((((((data0 === "owner") || (data0 === "member")) || (data0 === "host")) || (data0 === "visitor")) || (data0 === "granted_visitor")) || (data0 === "viewer")) || (data0 === "granted_viewer")) || (data0 === "recorder")) || (data0 === "streamer")) || (data0 === "captioner")) || (data0 === "assistant"))){
+validate246.errors = [{instancePath:instancePath+"/roleName",schemaPath:"role-name.schema.json/enum",keyword:"enum",params:{allowedValues: schema294.enum}}];
+return false;
 }
 var valid1 = _errs2 === errors;
 }
@@ -542,54 +641,17 @@ var valid1 = true;
 if(valid1){
 if(data.numClients !== undefined){
 let data1 = data.numClients;
-const _errs3 = errors;
+const _errs5 = errors;
 if(!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1)))){
-validate413.errors = [{instancePath:instancePath+"/numClients",schemaPath:"#/properties/numClients/type",keyword:"type",params:{type: "integer"}}];
+validate246.errors = [{instancePath:instancePath+"/numClients",schemaPath:"#/properties/numClients/type",keyword:"type",params:{type: "integer"}}];
 return false;
 }
-if(errors === _errs3){
+if(errors === _errs5){
 if((typeof data1 == "number") && (isFinite(data1))){
 if(data1 < 0 || isNaN(data1)){
-validate413.errors = [{instancePath:instancePath+"/numClients",schemaPath:"#/properties/numClients/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
+validate246.errors = [{instancePath:instancePath+"/numClients",schemaPath:"#/properties/numClients/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
-}
-}
-var valid1 = _errs3 === errors;
-}
-else {
-var valid1 = true;
-}
-if(valid1){
-if(data.numClientsByRoleName !== undefined){
-let data2 = data.numClientsByRoleName;
-const _errs5 = errors;
-if(errors === _errs5){
-if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
-for(const key0 in data2){
-let data3 = data2[key0];
-const _errs8 = errors;
-if(!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3)))){
-validate413.errors = [{instancePath:instancePath+"/numClientsByRoleName/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/numClientsByRoleName/additionalProperties/type",keyword:"type",params:{type: "integer"}}];
-return false;
-}
-if(errors === _errs8){
-if((typeof data3 == "number") && (isFinite(data3))){
-if(data3 < 0 || isNaN(data3)){
-validate413.errors = [{instancePath:instancePath+"/numClientsByRoleName/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/numClientsByRoleName/additionalProperties/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
-return false;
-}
-}
-}
-var valid2 = _errs8 === errors;
-if(!valid2){
-break;
-}
-}
-}
-else {
-validate413.errors = [{instancePath:instancePath+"/numClientsByRoleName",schemaPath:"#/properties/numClientsByRoleName/type",keyword:"type",params:{type: "object"}}];
-return false;
 }
 }
 var valid1 = _errs5 === errors;
@@ -598,13 +660,50 @@ else {
 var valid1 = true;
 }
 if(valid1){
-if(data.isDialIn !== undefined){
+if(data.numClientsByRoleName !== undefined){
+let data2 = data.numClientsByRoleName;
+const _errs7 = errors;
+if(errors === _errs7){
+if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
+for(const key0 in data2){
+let data3 = data2[key0];
 const _errs10 = errors;
-if(typeof data.isDialIn !== "boolean"){
-validate413.errors = [{instancePath:instancePath+"/isDialIn",schemaPath:"#/properties/isDialIn/type",keyword:"type",params:{type: "boolean"}}];
+if(!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3)))){
+validate246.errors = [{instancePath:instancePath+"/numClientsByRoleName/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/numClientsByRoleName/additionalProperties/type",keyword:"type",params:{type: "integer"}}];
 return false;
 }
-var valid1 = _errs10 === errors;
+if(errors === _errs10){
+if((typeof data3 == "number") && (isFinite(data3))){
+if(data3 < 0 || isNaN(data3)){
+validate246.errors = [{instancePath:instancePath+"/numClientsByRoleName/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/numClientsByRoleName/additionalProperties/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
+return false;
+}
+}
+}
+var valid3 = _errs10 === errors;
+if(!valid3){
+break;
+}
+}
+}
+else {
+validate246.errors = [{instancePath:instancePath+"/numClientsByRoleName",schemaPath:"#/properties/numClientsByRoleName/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+}
+var valid1 = _errs7 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data.isDialIn !== undefined){
+const _errs12 = errors;
+if(typeof data.isDialIn !== "boolean"){
+validate246.errors = [{instancePath:instancePath+"/isDialIn",schemaPath:"#/properties/isDialIn/type",keyword:"type",params:{type: "boolean"}}];
+return false;
+}
+var valid1 = _errs12 === errors;
 }
 else {
 var valid1 = true;
@@ -615,468 +714,1047 @@ var valid1 = true;
 }
 }
 else {
-validate413.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
+validate246.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate413.errors = vErrors;
+validate246.errors = vErrors;
 return errors === 0;
 }
-validate413.evaluated = {"props":{"roleName":true,"numClients":true,"numClientsByRoleName":true,"isDialIn":true,"displayName":true,"participantId":true,"metadata":true,"externalId":true,"meetingId":true,"roomName":true,"subdomain":true,"roomSessionId":true},"dynamicProps":false,"dynamicItems":false};
+validate246.evaluated = {"props":{"roleName":true,"numClients":true,"numClientsByRoleName":true,"isDialIn":true,"displayName":true,"participantId":true,"metadata":true,"externalId":true,"meetingId":true,"roomName":true,"subdomain":true,"roomSessionId":true},"dynamicProps":false,"dynamicItems":false};
 
-function validate424(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate254(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://confhooks.dev/schemas/whereby/room.client.joined.schema.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate424.evaluated;
+const evaluated0 = validate254.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-if(!(validate417(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate417.errors : vErrors.concat(validate417.errors);
-errors = vErrors.length;
+const _errs2 = errors;
+if(errors === _errs2){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((((((data.id === undefined) && (missing0 = "id")) || ((data.apiVersion === undefined) && (missing0 = "apiVersion"))) || ((data.createdAt === undefined) && (missing0 = "createdAt"))) || ((data.type === undefined) && (missing0 = "type"))) || ((data.data === undefined) && (missing0 = "data"))){
+validate254.errors = [{instancePath,schemaPath:"common/envelope.schema.json/required",keyword:"required",params:{missingProperty: missing0}}];
+return false;
+}
+else {
+if(data.id !== undefined){
+let data0 = data.id;
+const _errs4 = errors;
+if(errors === _errs4){
+if(typeof data0 === "string"){
+if(data0.length < 1){
+validate254.errors = [{instancePath:instancePath+"/id",schemaPath:"common/envelope.schema.json/properties/id/minLength",keyword:"minLength",params:{limit: 1}}];
+return false;
+}
+}
+else {
+validate254.errors = [{instancePath:instancePath+"/id",schemaPath:"common/envelope.schema.json/properties/id/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+}
+var valid2 = _errs4 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data.apiVersion !== undefined){
+const _errs6 = errors;
+if("1.0" !== data.apiVersion){
+validate254.errors = [{instancePath:instancePath+"/apiVersion",schemaPath:"common/envelope.schema.json/properties/apiVersion/const",keyword:"const",params:{allowedValue: "1.0"}}];
+return false;
+}
+var valid2 = _errs6 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data.createdAt !== undefined){
+let data2 = data.createdAt;
+const _errs7 = errors;
+if(errors === _errs7){
+if(typeof data2 === "string"){
+if(!pattern8.test(data2)){
+validate254.errors = [{instancePath:instancePath+"/createdAt",schemaPath:"common/envelope.schema.json/properties/createdAt/pattern",keyword:"pattern",params:{pattern: "^\\d{4}-\\d{2}-\\d{2}[Tt]\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?([Zz]|[+-]\\d{2}:\\d{2})$"}}];
+return false;
+}
+}
+else {
+validate254.errors = [{instancePath:instancePath+"/createdAt",schemaPath:"common/envelope.schema.json/properties/createdAt/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+}
+var valid2 = _errs7 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data.type !== undefined){
+const _errs9 = errors;
+if(typeof data.type !== "string"){
+validate254.errors = [{instancePath:instancePath+"/type",schemaPath:"common/envelope.schema.json/properties/type/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+var valid2 = _errs9 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data.data !== undefined){
+let data4 = data.data;
+const _errs11 = errors;
+if(!(data4 && typeof data4 == "object" && !Array.isArray(data4))){
+validate254.errors = [{instancePath:instancePath+"/data",schemaPath:"common/envelope.schema.json/properties/data/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+var valid2 = _errs11 === errors;
+}
+else {
+var valid2 = true;
+}
+}
+}
+}
+}
+}
+}
+else {
+validate254.errors = [{instancePath,schemaPath:"common/envelope.schema.json/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
 }
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if(((data.type === undefined) && (missing0 = "type")) || ((data.data === undefined) && (missing0 = "data"))){
-validate424.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0}}];
+let missing1;
+if(((data.type === undefined) && (missing1 = "type")) || ((data.data === undefined) && (missing1 = "data"))){
+validate254.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing1}}];
 return false;
 }
 else {
 if(data.type !== undefined){
-const _errs2 = errors;
+const _errs13 = errors;
 if("room.client.joined" !== data.type){
-validate424.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "room.client.joined"}}];
+validate254.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "room.client.joined"}}];
 return false;
 }
-var valid1 = _errs2 === errors;
+var valid3 = _errs13 === errors;
 }
 else {
-var valid1 = true;
+var valid3 = true;
 }
-if(valid1){
+if(valid3){
 if(data.data !== undefined){
-const _errs3 = errors;
-if(!(validate413(data.data, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate413.errors : vErrors.concat(validate413.errors);
+const _errs14 = errors;
+if(!(validate246(data.data, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate246.errors : vErrors.concat(validate246.errors);
 errors = vErrors.length;
 }
-var valid1 = _errs3 === errors;
+var valid3 = _errs14 === errors;
 }
 else {
-var valid1 = true;
+var valid3 = true;
 }
 }
 }
 }
 else {
-validate424.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
+validate254.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate424.errors = vErrors;
+validate254.errors = vErrors;
 return errors === 0;
 }
-validate424.evaluated = {"props":{"type":true,"data":true,"id":true,"apiVersion":true,"createdAt":true},"dynamicProps":false,"dynamicItems":false};
+validate254.evaluated = {"props":{"type":true,"data":true,"id":true,"apiVersion":true,"createdAt":true},"dynamicProps":false,"dynamicItems":false};
 
-export const validateWherebyRoomClientKnockCancelledEvent = validate427;
-const schema155 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/whereby/room.client.knockCancelled.schema.json","type":"object","allOf":[{"$ref":"common/envelope.schema.json"}],"properties":{"type":{"const":"room.client.knockCancelled"},"data":{"$ref":"common/client-data.schema.json"}},"required":["type","data"]};
+export const validateWherebyRoomClientKnockCancelledEvent = validate256;
+const schema306 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/whereby/room.client.knockCancelled.schema.json","type":"object","allOf":[{"$ref":"common/envelope.schema.json"}],"properties":{"type":{"const":"room.client.knockCancelled"},"data":{"$ref":"common/client-data.schema.json"}},"required":["type","data"]};
 
-function validate427(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate256(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://confhooks.dev/schemas/whereby/room.client.knockCancelled.schema.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate427.evaluated;
+const evaluated0 = validate256.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-if(!(validate417(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate417.errors : vErrors.concat(validate417.errors);
-errors = vErrors.length;
+const _errs2 = errors;
+if(errors === _errs2){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((((((data.id === undefined) && (missing0 = "id")) || ((data.apiVersion === undefined) && (missing0 = "apiVersion"))) || ((data.createdAt === undefined) && (missing0 = "createdAt"))) || ((data.type === undefined) && (missing0 = "type"))) || ((data.data === undefined) && (missing0 = "data"))){
+validate256.errors = [{instancePath,schemaPath:"common/envelope.schema.json/required",keyword:"required",params:{missingProperty: missing0}}];
+return false;
+}
+else {
+if(data.id !== undefined){
+let data0 = data.id;
+const _errs4 = errors;
+if(errors === _errs4){
+if(typeof data0 === "string"){
+if(data0.length < 1){
+validate256.errors = [{instancePath:instancePath+"/id",schemaPath:"common/envelope.schema.json/properties/id/minLength",keyword:"minLength",params:{limit: 1}}];
+return false;
+}
+}
+else {
+validate256.errors = [{instancePath:instancePath+"/id",schemaPath:"common/envelope.schema.json/properties/id/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+}
+var valid2 = _errs4 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data.apiVersion !== undefined){
+const _errs6 = errors;
+if("1.0" !== data.apiVersion){
+validate256.errors = [{instancePath:instancePath+"/apiVersion",schemaPath:"common/envelope.schema.json/properties/apiVersion/const",keyword:"const",params:{allowedValue: "1.0"}}];
+return false;
+}
+var valid2 = _errs6 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data.createdAt !== undefined){
+let data2 = data.createdAt;
+const _errs7 = errors;
+if(errors === _errs7){
+if(typeof data2 === "string"){
+if(!pattern8.test(data2)){
+validate256.errors = [{instancePath:instancePath+"/createdAt",schemaPath:"common/envelope.schema.json/properties/createdAt/pattern",keyword:"pattern",params:{pattern: "^\\d{4}-\\d{2}-\\d{2}[Tt]\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?([Zz]|[+-]\\d{2}:\\d{2})$"}}];
+return false;
+}
+}
+else {
+validate256.errors = [{instancePath:instancePath+"/createdAt",schemaPath:"common/envelope.schema.json/properties/createdAt/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+}
+var valid2 = _errs7 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data.type !== undefined){
+const _errs9 = errors;
+if(typeof data.type !== "string"){
+validate256.errors = [{instancePath:instancePath+"/type",schemaPath:"common/envelope.schema.json/properties/type/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+var valid2 = _errs9 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data.data !== undefined){
+let data4 = data.data;
+const _errs11 = errors;
+if(!(data4 && typeof data4 == "object" && !Array.isArray(data4))){
+validate256.errors = [{instancePath:instancePath+"/data",schemaPath:"common/envelope.schema.json/properties/data/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+var valid2 = _errs11 === errors;
+}
+else {
+var valid2 = true;
+}
+}
+}
+}
+}
+}
+}
+else {
+validate256.errors = [{instancePath,schemaPath:"common/envelope.schema.json/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
 }
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if(((data.type === undefined) && (missing0 = "type")) || ((data.data === undefined) && (missing0 = "data"))){
-validate427.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0}}];
+let missing1;
+if(((data.type === undefined) && (missing1 = "type")) || ((data.data === undefined) && (missing1 = "data"))){
+validate256.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing1}}];
 return false;
 }
 else {
 if(data.type !== undefined){
-const _errs2 = errors;
+const _errs13 = errors;
 if("room.client.knockCancelled" !== data.type){
-validate427.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "room.client.knockCancelled"}}];
+validate256.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "room.client.knockCancelled"}}];
 return false;
 }
-var valid1 = _errs2 === errors;
+var valid3 = _errs13 === errors;
 }
 else {
-var valid1 = true;
+var valid3 = true;
 }
-if(valid1){
+if(valid3){
 if(data.data !== undefined){
-const _errs3 = errors;
-if(!(validate410(data.data, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate410.errors : vErrors.concat(validate410.errors);
+const _errs14 = errors;
+if(!(validate245(data.data, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate245.errors : vErrors.concat(validate245.errors);
 errors = vErrors.length;
 }
-var valid1 = _errs3 === errors;
+var valid3 = _errs14 === errors;
 }
 else {
-var valid1 = true;
+var valid3 = true;
 }
 }
 }
 }
 else {
-validate427.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
+validate256.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate427.errors = vErrors;
+validate256.errors = vErrors;
 return errors === 0;
 }
-validate427.evaluated = {"props":{"type":true,"data":true,"id":true,"apiVersion":true,"createdAt":true},"dynamicProps":false,"dynamicItems":false};
+validate256.evaluated = {"props":{"type":true,"data":true,"id":true,"apiVersion":true,"createdAt":true},"dynamicProps":false,"dynamicItems":false};
 
-export const validateWherebyRoomClientKnockedEvent = validate430;
-const schema156 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/whereby/room.client.knocked.schema.json","type":"object","allOf":[{"$ref":"common/envelope.schema.json"}],"properties":{"type":{"const":"room.client.knocked"},"data":{"$ref":"common/client-data.schema.json"}},"required":["type","data"]};
+export const validateWherebyRoomClientKnockedEvent = validate258;
+const schema308 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/whereby/room.client.knocked.schema.json","type":"object","allOf":[{"$ref":"common/envelope.schema.json"}],"properties":{"type":{"const":"room.client.knocked"},"data":{"$ref":"common/client-data.schema.json"}},"required":["type","data"]};
 
-function validate430(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate258(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://confhooks.dev/schemas/whereby/room.client.knocked.schema.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate430.evaluated;
+const evaluated0 = validate258.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-if(!(validate417(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate417.errors : vErrors.concat(validate417.errors);
-errors = vErrors.length;
+const _errs2 = errors;
+if(errors === _errs2){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((((((data.id === undefined) && (missing0 = "id")) || ((data.apiVersion === undefined) && (missing0 = "apiVersion"))) || ((data.createdAt === undefined) && (missing0 = "createdAt"))) || ((data.type === undefined) && (missing0 = "type"))) || ((data.data === undefined) && (missing0 = "data"))){
+validate258.errors = [{instancePath,schemaPath:"common/envelope.schema.json/required",keyword:"required",params:{missingProperty: missing0}}];
+return false;
+}
+else {
+if(data.id !== undefined){
+let data0 = data.id;
+const _errs4 = errors;
+if(errors === _errs4){
+if(typeof data0 === "string"){
+if(data0.length < 1){
+validate258.errors = [{instancePath:instancePath+"/id",schemaPath:"common/envelope.schema.json/properties/id/minLength",keyword:"minLength",params:{limit: 1}}];
+return false;
+}
+}
+else {
+validate258.errors = [{instancePath:instancePath+"/id",schemaPath:"common/envelope.schema.json/properties/id/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+}
+var valid2 = _errs4 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data.apiVersion !== undefined){
+const _errs6 = errors;
+if("1.0" !== data.apiVersion){
+validate258.errors = [{instancePath:instancePath+"/apiVersion",schemaPath:"common/envelope.schema.json/properties/apiVersion/const",keyword:"const",params:{allowedValue: "1.0"}}];
+return false;
+}
+var valid2 = _errs6 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data.createdAt !== undefined){
+let data2 = data.createdAt;
+const _errs7 = errors;
+if(errors === _errs7){
+if(typeof data2 === "string"){
+if(!pattern8.test(data2)){
+validate258.errors = [{instancePath:instancePath+"/createdAt",schemaPath:"common/envelope.schema.json/properties/createdAt/pattern",keyword:"pattern",params:{pattern: "^\\d{4}-\\d{2}-\\d{2}[Tt]\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?([Zz]|[+-]\\d{2}:\\d{2})$"}}];
+return false;
+}
+}
+else {
+validate258.errors = [{instancePath:instancePath+"/createdAt",schemaPath:"common/envelope.schema.json/properties/createdAt/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+}
+var valid2 = _errs7 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data.type !== undefined){
+const _errs9 = errors;
+if(typeof data.type !== "string"){
+validate258.errors = [{instancePath:instancePath+"/type",schemaPath:"common/envelope.schema.json/properties/type/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+var valid2 = _errs9 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data.data !== undefined){
+let data4 = data.data;
+const _errs11 = errors;
+if(!(data4 && typeof data4 == "object" && !Array.isArray(data4))){
+validate258.errors = [{instancePath:instancePath+"/data",schemaPath:"common/envelope.schema.json/properties/data/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+var valid2 = _errs11 === errors;
+}
+else {
+var valid2 = true;
+}
+}
+}
+}
+}
+}
+}
+else {
+validate258.errors = [{instancePath,schemaPath:"common/envelope.schema.json/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
 }
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if(((data.type === undefined) && (missing0 = "type")) || ((data.data === undefined) && (missing0 = "data"))){
-validate430.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0}}];
+let missing1;
+if(((data.type === undefined) && (missing1 = "type")) || ((data.data === undefined) && (missing1 = "data"))){
+validate258.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing1}}];
 return false;
 }
 else {
 if(data.type !== undefined){
-const _errs2 = errors;
+const _errs13 = errors;
 if("room.client.knocked" !== data.type){
-validate430.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "room.client.knocked"}}];
+validate258.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "room.client.knocked"}}];
 return false;
 }
-var valid1 = _errs2 === errors;
+var valid3 = _errs13 === errors;
 }
 else {
-var valid1 = true;
+var valid3 = true;
 }
-if(valid1){
+if(valid3){
 if(data.data !== undefined){
-const _errs3 = errors;
-if(!(validate410(data.data, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate410.errors : vErrors.concat(validate410.errors);
+const _errs14 = errors;
+if(!(validate245(data.data, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate245.errors : vErrors.concat(validate245.errors);
 errors = vErrors.length;
 }
-var valid1 = _errs3 === errors;
+var valid3 = _errs14 === errors;
 }
 else {
-var valid1 = true;
+var valid3 = true;
 }
 }
 }
 }
 else {
-validate430.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
+validate258.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate430.errors = vErrors;
+validate258.errors = vErrors;
 return errors === 0;
 }
-validate430.evaluated = {"props":{"type":true,"data":true,"id":true,"apiVersion":true,"createdAt":true},"dynamicProps":false,"dynamicItems":false};
+validate258.evaluated = {"props":{"type":true,"data":true,"id":true,"apiVersion":true,"createdAt":true},"dynamicProps":false,"dynamicItems":false};
 
-export const validateWherebyRoomClientLeftEvent = validate433;
-const schema157 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/whereby/room.client.left.schema.json","type":"object","allOf":[{"$ref":"common/envelope.schema.json"}],"properties":{"type":{"const":"room.client.left"},"data":{"$ref":"common/client-join-leave-data.schema.json"}},"required":["type","data"]};
+export const validateWherebyRoomClientLeftEvent = validate260;
+const schema310 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/whereby/room.client.left.schema.json","type":"object","allOf":[{"$ref":"common/envelope.schema.json"}],"properties":{"type":{"const":"room.client.left"},"data":{"$ref":"common/client-join-leave-data.schema.json"}},"required":["type","data"]};
 
-function validate433(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate260(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://confhooks.dev/schemas/whereby/room.client.left.schema.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate433.evaluated;
+const evaluated0 = validate260.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-if(!(validate417(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate417.errors : vErrors.concat(validate417.errors);
-errors = vErrors.length;
+const _errs2 = errors;
+if(errors === _errs2){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((((((data.id === undefined) && (missing0 = "id")) || ((data.apiVersion === undefined) && (missing0 = "apiVersion"))) || ((data.createdAt === undefined) && (missing0 = "createdAt"))) || ((data.type === undefined) && (missing0 = "type"))) || ((data.data === undefined) && (missing0 = "data"))){
+validate260.errors = [{instancePath,schemaPath:"common/envelope.schema.json/required",keyword:"required",params:{missingProperty: missing0}}];
+return false;
+}
+else {
+if(data.id !== undefined){
+let data0 = data.id;
+const _errs4 = errors;
+if(errors === _errs4){
+if(typeof data0 === "string"){
+if(data0.length < 1){
+validate260.errors = [{instancePath:instancePath+"/id",schemaPath:"common/envelope.schema.json/properties/id/minLength",keyword:"minLength",params:{limit: 1}}];
+return false;
+}
+}
+else {
+validate260.errors = [{instancePath:instancePath+"/id",schemaPath:"common/envelope.schema.json/properties/id/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+}
+var valid2 = _errs4 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data.apiVersion !== undefined){
+const _errs6 = errors;
+if("1.0" !== data.apiVersion){
+validate260.errors = [{instancePath:instancePath+"/apiVersion",schemaPath:"common/envelope.schema.json/properties/apiVersion/const",keyword:"const",params:{allowedValue: "1.0"}}];
+return false;
+}
+var valid2 = _errs6 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data.createdAt !== undefined){
+let data2 = data.createdAt;
+const _errs7 = errors;
+if(errors === _errs7){
+if(typeof data2 === "string"){
+if(!pattern8.test(data2)){
+validate260.errors = [{instancePath:instancePath+"/createdAt",schemaPath:"common/envelope.schema.json/properties/createdAt/pattern",keyword:"pattern",params:{pattern: "^\\d{4}-\\d{2}-\\d{2}[Tt]\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?([Zz]|[+-]\\d{2}:\\d{2})$"}}];
+return false;
+}
+}
+else {
+validate260.errors = [{instancePath:instancePath+"/createdAt",schemaPath:"common/envelope.schema.json/properties/createdAt/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+}
+var valid2 = _errs7 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data.type !== undefined){
+const _errs9 = errors;
+if(typeof data.type !== "string"){
+validate260.errors = [{instancePath:instancePath+"/type",schemaPath:"common/envelope.schema.json/properties/type/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+var valid2 = _errs9 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data.data !== undefined){
+let data4 = data.data;
+const _errs11 = errors;
+if(!(data4 && typeof data4 == "object" && !Array.isArray(data4))){
+validate260.errors = [{instancePath:instancePath+"/data",schemaPath:"common/envelope.schema.json/properties/data/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+var valid2 = _errs11 === errors;
+}
+else {
+var valid2 = true;
+}
+}
+}
+}
+}
+}
+}
+else {
+validate260.errors = [{instancePath,schemaPath:"common/envelope.schema.json/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
 }
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if(((data.type === undefined) && (missing0 = "type")) || ((data.data === undefined) && (missing0 = "data"))){
-validate433.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0}}];
+let missing1;
+if(((data.type === undefined) && (missing1 = "type")) || ((data.data === undefined) && (missing1 = "data"))){
+validate260.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing1}}];
 return false;
 }
 else {
 if(data.type !== undefined){
-const _errs2 = errors;
+const _errs13 = errors;
 if("room.client.left" !== data.type){
-validate433.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "room.client.left"}}];
+validate260.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "room.client.left"}}];
 return false;
 }
-var valid1 = _errs2 === errors;
+var valid3 = _errs13 === errors;
 }
 else {
-var valid1 = true;
+var valid3 = true;
 }
-if(valid1){
+if(valid3){
 if(data.data !== undefined){
-const _errs3 = errors;
-if(!(validate413(data.data, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate413.errors : vErrors.concat(validate413.errors);
+const _errs14 = errors;
+if(!(validate246(data.data, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate246.errors : vErrors.concat(validate246.errors);
 errors = vErrors.length;
 }
-var valid1 = _errs3 === errors;
+var valid3 = _errs14 === errors;
 }
 else {
-var valid1 = true;
+var valid3 = true;
 }
 }
 }
 }
 else {
-validate433.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
+validate260.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate433.errors = vErrors;
+validate260.errors = vErrors;
 return errors === 0;
 }
-validate433.evaluated = {"props":{"type":true,"data":true,"id":true,"apiVersion":true,"createdAt":true},"dynamicProps":false,"dynamicItems":false};
+validate260.evaluated = {"props":{"type":true,"data":true,"id":true,"apiVersion":true,"createdAt":true},"dynamicProps":false,"dynamicItems":false};
 
-export const validateWherebyRoomSessionEndedEvent = validate436;
-const schema158 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/whereby/room.session.ended.schema.json","type":"object","allOf":[{"$ref":"common/envelope.schema.json"}],"properties":{"type":{"const":"room.session.ended"},"data":{"$ref":"common/in-room-data.schema.json"}},"required":["type","data"]};
+export const validateWherebyRoomSessionEndedEvent = validate262;
+const schema312 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/whereby/room.session.ended.schema.json","type":"object","allOf":[{"$ref":"common/envelope.schema.json"}],"properties":{"type":{"const":"room.session.ended"},"data":{"$ref":"common/in-room-data.schema.json"}},"required":["type","data"]};
 
-function validate436(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate262(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://confhooks.dev/schemas/whereby/room.session.ended.schema.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate436.evaluated;
+const evaluated0 = validate262.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-if(!(validate417(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate417.errors : vErrors.concat(validate417.errors);
-errors = vErrors.length;
+const _errs2 = errors;
+if(errors === _errs2){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((((((data.id === undefined) && (missing0 = "id")) || ((data.apiVersion === undefined) && (missing0 = "apiVersion"))) || ((data.createdAt === undefined) && (missing0 = "createdAt"))) || ((data.type === undefined) && (missing0 = "type"))) || ((data.data === undefined) && (missing0 = "data"))){
+validate262.errors = [{instancePath,schemaPath:"common/envelope.schema.json/required",keyword:"required",params:{missingProperty: missing0}}];
+return false;
+}
+else {
+if(data.id !== undefined){
+let data0 = data.id;
+const _errs4 = errors;
+if(errors === _errs4){
+if(typeof data0 === "string"){
+if(data0.length < 1){
+validate262.errors = [{instancePath:instancePath+"/id",schemaPath:"common/envelope.schema.json/properties/id/minLength",keyword:"minLength",params:{limit: 1}}];
+return false;
+}
+}
+else {
+validate262.errors = [{instancePath:instancePath+"/id",schemaPath:"common/envelope.schema.json/properties/id/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+}
+var valid2 = _errs4 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data.apiVersion !== undefined){
+const _errs6 = errors;
+if("1.0" !== data.apiVersion){
+validate262.errors = [{instancePath:instancePath+"/apiVersion",schemaPath:"common/envelope.schema.json/properties/apiVersion/const",keyword:"const",params:{allowedValue: "1.0"}}];
+return false;
+}
+var valid2 = _errs6 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data.createdAt !== undefined){
+let data2 = data.createdAt;
+const _errs7 = errors;
+if(errors === _errs7){
+if(typeof data2 === "string"){
+if(!pattern8.test(data2)){
+validate262.errors = [{instancePath:instancePath+"/createdAt",schemaPath:"common/envelope.schema.json/properties/createdAt/pattern",keyword:"pattern",params:{pattern: "^\\d{4}-\\d{2}-\\d{2}[Tt]\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?([Zz]|[+-]\\d{2}:\\d{2})$"}}];
+return false;
+}
+}
+else {
+validate262.errors = [{instancePath:instancePath+"/createdAt",schemaPath:"common/envelope.schema.json/properties/createdAt/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+}
+var valid2 = _errs7 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data.type !== undefined){
+const _errs9 = errors;
+if(typeof data.type !== "string"){
+validate262.errors = [{instancePath:instancePath+"/type",schemaPath:"common/envelope.schema.json/properties/type/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+var valid2 = _errs9 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data.data !== undefined){
+let data4 = data.data;
+const _errs11 = errors;
+if(!(data4 && typeof data4 == "object" && !Array.isArray(data4))){
+validate262.errors = [{instancePath:instancePath+"/data",schemaPath:"common/envelope.schema.json/properties/data/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+var valid2 = _errs11 === errors;
+}
+else {
+var valid2 = true;
+}
+}
+}
+}
+}
+}
+}
+else {
+validate262.errors = [{instancePath,schemaPath:"common/envelope.schema.json/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
 }
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if(((data.type === undefined) && (missing0 = "type")) || ((data.data === undefined) && (missing0 = "data"))){
-validate436.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0}}];
+let missing1;
+if(((data.type === undefined) && (missing1 = "type")) || ((data.data === undefined) && (missing1 = "data"))){
+validate262.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing1}}];
 return false;
 }
 else {
 if(data.type !== undefined){
-const _errs2 = errors;
+const _errs13 = errors;
 if("room.session.ended" !== data.type){
-validate436.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "room.session.ended"}}];
+validate262.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "room.session.ended"}}];
 return false;
 }
-var valid1 = _errs2 === errors;
+var valid3 = _errs13 === errors;
 }
 else {
-var valid1 = true;
+var valid3 = true;
 }
-if(valid1){
+if(valid3){
 if(data.data !== undefined){
-const _errs3 = errors;
-if(!(validate411(data.data, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate411.errors : vErrors.concat(validate411.errors);
-errors = vErrors.length;
-}
-var valid1 = _errs3 === errors;
-}
-else {
-var valid1 = true;
-}
-}
-}
+let data6 = data.data;
+const _errs14 = errors;
+const _errs15 = errors;
+if(errors === _errs15){
+if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
+let missing2;
+if(((data6.roomName === undefined) && (missing2 = "roomName")) || ((data6.subdomain === undefined) && (missing2 = "subdomain"))){
+validate262.errors = [{instancePath:instancePath+"/data",schemaPath:"common/in-room-data.schema.json/required",keyword:"required",params:{missingProperty: missing2}}];
+return false;
 }
 else {
-validate436.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
+if(data6.meetingId !== undefined){
+const _errs17 = errors;
+if(typeof data6.meetingId !== "string"){
+validate262.errors = [{instancePath:instancePath+"/data/meetingId",schemaPath:"common/in-room-data.schema.json/properties/meetingId/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+var valid5 = _errs17 === errors;
+}
+else {
+var valid5 = true;
+}
+if(valid5){
+if(data6.roomName !== undefined){
+const _errs19 = errors;
+if(typeof data6.roomName !== "string"){
+validate262.errors = [{instancePath:instancePath+"/data/roomName",schemaPath:"common/in-room-data.schema.json/properties/roomName/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+var valid5 = _errs19 === errors;
+}
+else {
+var valid5 = true;
+}
+if(valid5){
+if(data6.subdomain !== undefined){
+const _errs21 = errors;
+if(typeof data6.subdomain !== "string"){
+validate262.errors = [{instancePath:instancePath+"/data/subdomain",schemaPath:"common/in-room-data.schema.json/properties/subdomain/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+var valid5 = _errs21 === errors;
+}
+else {
+var valid5 = true;
+}
+if(valid5){
+if(data6.roomSessionId !== undefined){
+let data10 = data6.roomSessionId;
+const _errs23 = errors;
+if((typeof data10 !== "string") && (data10 !== null)){
+validate262.errors = [{instancePath:instancePath+"/data/roomSessionId",schemaPath:"common/in-room-data.schema.json/properties/roomSessionId/type",keyword:"type",params:{type: schema292.properties.roomSessionId.type}}];
+return false;
+}
+var valid5 = _errs23 === errors;
+}
+else {
+var valid5 = true;
+}
+}
+}
+}
+}
+}
+else {
+validate262.errors = [{instancePath:instancePath+"/data",schemaPath:"common/in-room-data.schema.json/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate436.errors = vErrors;
+var valid3 = _errs14 === errors;
+}
+else {
+var valid3 = true;
+}
+}
+}
+}
+else {
+validate262.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+}
+validate262.errors = vErrors;
 return errors === 0;
 }
-validate436.evaluated = {"props":{"type":true,"data":true,"id":true,"apiVersion":true,"createdAt":true},"dynamicProps":false,"dynamicItems":false};
+validate262.evaluated = {"props":{"type":true,"data":true,"id":true,"apiVersion":true,"createdAt":true},"dynamicProps":false,"dynamicItems":false};
 
-export const validateWherebyRoomSessionStartedEvent = validate439;
-const schema159 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/whereby/room.session.started.schema.json","type":"object","allOf":[{"$ref":"common/envelope.schema.json"}],"properties":{"type":{"const":"room.session.started"},"data":{"$ref":"common/in-room-data.schema.json"}},"required":["type","data"]};
+export const validateWherebyRoomSessionStartedEvent = validate263;
+const schema315 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/whereby/room.session.started.schema.json","type":"object","allOf":[{"$ref":"common/envelope.schema.json"}],"properties":{"type":{"const":"room.session.started"},"data":{"$ref":"common/in-room-data.schema.json"}},"required":["type","data"]};
 
-function validate439(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate263(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://confhooks.dev/schemas/whereby/room.session.started.schema.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate439.evaluated;
+const evaluated0 = validate263.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-if(!(validate417(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate417.errors : vErrors.concat(validate417.errors);
-errors = vErrors.length;
-}
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if(((data.type === undefined) && (missing0 = "type")) || ((data.data === undefined) && (missing0 = "data"))){
-validate439.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0}}];
-return false;
-}
-else {
-if(data.type !== undefined){
 const _errs2 = errors;
-if("room.session.started" !== data.type){
-validate439.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "room.session.started"}}];
+if(errors === _errs2){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((((((data.id === undefined) && (missing0 = "id")) || ((data.apiVersion === undefined) && (missing0 = "apiVersion"))) || ((data.createdAt === undefined) && (missing0 = "createdAt"))) || ((data.type === undefined) && (missing0 = "type"))) || ((data.data === undefined) && (missing0 = "data"))){
+validate263.errors = [{instancePath,schemaPath:"common/envelope.schema.json/required",keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
-var valid1 = _errs2 === errors;
+else {
+if(data.id !== undefined){
+let data0 = data.id;
+const _errs4 = errors;
+if(errors === _errs4){
+if(typeof data0 === "string"){
+if(data0.length < 1){
+validate263.errors = [{instancePath:instancePath+"/id",schemaPath:"common/envelope.schema.json/properties/id/minLength",keyword:"minLength",params:{limit: 1}}];
+return false;
+}
 }
 else {
-var valid1 = true;
+validate263.errors = [{instancePath:instancePath+"/id",schemaPath:"common/envelope.schema.json/properties/id/type",keyword:"type",params:{type: "string"}}];
+return false;
 }
-if(valid1){
+}
+var valid2 = _errs4 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data.apiVersion !== undefined){
+const _errs6 = errors;
+if("1.0" !== data.apiVersion){
+validate263.errors = [{instancePath:instancePath+"/apiVersion",schemaPath:"common/envelope.schema.json/properties/apiVersion/const",keyword:"const",params:{allowedValue: "1.0"}}];
+return false;
+}
+var valid2 = _errs6 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data.createdAt !== undefined){
+let data2 = data.createdAt;
+const _errs7 = errors;
+if(errors === _errs7){
+if(typeof data2 === "string"){
+if(!pattern8.test(data2)){
+validate263.errors = [{instancePath:instancePath+"/createdAt",schemaPath:"common/envelope.schema.json/properties/createdAt/pattern",keyword:"pattern",params:{pattern: "^\\d{4}-\\d{2}-\\d{2}[Tt]\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?([Zz]|[+-]\\d{2}:\\d{2})$"}}];
+return false;
+}
+}
+else {
+validate263.errors = [{instancePath:instancePath+"/createdAt",schemaPath:"common/envelope.schema.json/properties/createdAt/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+}
+var valid2 = _errs7 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data.type !== undefined){
+const _errs9 = errors;
+if(typeof data.type !== "string"){
+validate263.errors = [{instancePath:instancePath+"/type",schemaPath:"common/envelope.schema.json/properties/type/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+var valid2 = _errs9 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
 if(data.data !== undefined){
-const _errs3 = errors;
-if(!(validate411(data.data, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate411.errors : vErrors.concat(validate411.errors);
-errors = vErrors.length;
-}
-var valid1 = _errs3 === errors;
-}
-else {
-var valid1 = true;
-}
-}
-}
-}
-else {
-validate439.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
+let data4 = data.data;
+const _errs11 = errors;
+if(!(data4 && typeof data4 == "object" && !Array.isArray(data4))){
+validate263.errors = [{instancePath:instancePath+"/data",schemaPath:"common/envelope.schema.json/properties/data/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
+var valid2 = _errs11 === errors;
 }
-validate439.errors = vErrors;
-return errors === 0;
+else {
+var valid2 = true;
 }
-validate439.evaluated = {"props":{"type":true,"data":true,"id":true,"apiVersion":true,"createdAt":true},"dynamicProps":false,"dynamicItems":false};
-
-export const validateWherebyTranscriptionFailedEvent = validate442;
-const schema160 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/whereby/transcription.failed.schema.json","type":"object","allOf":[{"$ref":"common/envelope.schema.json"}],"properties":{"type":{"const":"transcription.failed"},"data":{"type":"object","allOf":[{"$ref":"common/transcription-data.schema.json"}],"properties":{"error":{"type":"string"}},"required":["error"]}},"required":["type","data"]};
-const schema151 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/whereby/common/transcription-data.schema.json","type":"object","properties":{"roomName":{"type":"string"},"roomSessionId":{"type":"string"},"transcriptionId":{"type":"string"},"type":{"enum":["LIVE_TRANSCRIPTION","RECORDING_TRANSCRIPTION"]},"status":{"enum":["in_progress","ready","failed"]}},"required":["roomName","roomSessionId","transcriptionId","type","status"]};
-
-function validate418(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="https://confhooks.dev/schemas/whereby/common/transcription-data.schema.json" */;
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate418.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
 }
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
+}
+}
+}
+}
+}
+else {
+validate263.errors = [{instancePath,schemaPath:"common/envelope.schema.json/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
 }
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if((((((data.roomName === undefined) && (missing0 = "roomName")) || ((data.roomSessionId === undefined) && (missing0 = "roomSessionId"))) || ((data.transcriptionId === undefined) && (missing0 = "transcriptionId"))) || ((data.type === undefined) && (missing0 = "type"))) || ((data.status === undefined) && (missing0 = "status"))){
-validate418.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0}}];
+let missing1;
+if(((data.type === undefined) && (missing1 = "type")) || ((data.data === undefined) && (missing1 = "data"))){
+validate263.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing1}}];
 return false;
 }
 else {
-if(data.roomName !== undefined){
-const _errs1 = errors;
-if(typeof data.roomName !== "string"){
-validate418.errors = [{instancePath:instancePath+"/roomName",schemaPath:"#/properties/roomName/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-var valid0 = _errs1 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.roomSessionId !== undefined){
-const _errs3 = errors;
-if(typeof data.roomSessionId !== "string"){
-validate418.errors = [{instancePath:instancePath+"/roomSessionId",schemaPath:"#/properties/roomSessionId/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-var valid0 = _errs3 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.transcriptionId !== undefined){
-const _errs5 = errors;
-if(typeof data.transcriptionId !== "string"){
-validate418.errors = [{instancePath:instancePath+"/transcriptionId",schemaPath:"#/properties/transcriptionId/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-var valid0 = _errs5 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
 if(data.type !== undefined){
-let data3 = data.type;
-const _errs7 = errors;
-if(!((data3 === "LIVE_TRANSCRIPTION") || (data3 === "RECORDING_TRANSCRIPTION"))){
-validate418.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/enum",keyword:"enum",params:{allowedValues: schema151.properties.type.enum}}];
+const _errs13 = errors;
+if("room.session.started" !== data.type){
+validate263.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "room.session.started"}}];
 return false;
 }
-var valid0 = _errs7 === errors;
+var valid3 = _errs13 === errors;
 }
 else {
-var valid0 = true;
+var valid3 = true;
 }
-if(valid0){
-if(data.status !== undefined){
-let data4 = data.status;
-const _errs8 = errors;
-if(!(((data4 === "in_progress") || (data4 === "ready")) || (data4 === "failed"))){
-validate418.errors = [{instancePath:instancePath+"/status",schemaPath:"#/properties/status/enum",keyword:"enum",params:{allowedValues: schema151.properties.status.enum}}];
+if(valid3){
+if(data.data !== undefined){
+let data6 = data.data;
+const _errs14 = errors;
+const _errs15 = errors;
+if(errors === _errs15){
+if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
+let missing2;
+if(((data6.roomName === undefined) && (missing2 = "roomName")) || ((data6.subdomain === undefined) && (missing2 = "subdomain"))){
+validate263.errors = [{instancePath:instancePath+"/data",schemaPath:"common/in-room-data.schema.json/required",keyword:"required",params:{missingProperty: missing2}}];
 return false;
 }
-var valid0 = _errs8 === errors;
+else {
+if(data6.meetingId !== undefined){
+const _errs17 = errors;
+if(typeof data6.meetingId !== "string"){
+validate263.errors = [{instancePath:instancePath+"/data/meetingId",schemaPath:"common/in-room-data.schema.json/properties/meetingId/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+var valid5 = _errs17 === errors;
 }
 else {
-var valid0 = true;
+var valid5 = true;
 }
+if(valid5){
+if(data6.roomName !== undefined){
+const _errs19 = errors;
+if(typeof data6.roomName !== "string"){
+validate263.errors = [{instancePath:instancePath+"/data/roomName",schemaPath:"common/in-room-data.schema.json/properties/roomName/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+var valid5 = _errs19 === errors;
+}
+else {
+var valid5 = true;
+}
+if(valid5){
+if(data6.subdomain !== undefined){
+const _errs21 = errors;
+if(typeof data6.subdomain !== "string"){
+validate263.errors = [{instancePath:instancePath+"/data/subdomain",schemaPath:"common/in-room-data.schema.json/properties/subdomain/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+var valid5 = _errs21 === errors;
+}
+else {
+var valid5 = true;
+}
+if(valid5){
+if(data6.roomSessionId !== undefined){
+let data10 = data6.roomSessionId;
+const _errs23 = errors;
+if((typeof data10 !== "string") && (data10 !== null)){
+validate263.errors = [{instancePath:instancePath+"/data/roomSessionId",schemaPath:"common/in-room-data.schema.json/properties/roomSessionId/type",keyword:"type",params:{type: schema292.properties.roomSessionId.type}}];
+return false;
+}
+var valid5 = _errs23 === errors;
+}
+else {
+var valid5 = true;
 }
 }
 }
@@ -1084,292 +1762,823 @@ var valid0 = true;
 }
 }
 else {
-validate418.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
+validate263.errors = [{instancePath:instancePath+"/data",schemaPath:"common/in-room-data.schema.json/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate418.errors = vErrors;
+var valid3 = _errs14 === errors;
+}
+else {
+var valid3 = true;
+}
+}
+}
+}
+else {
+validate263.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+}
+validate263.errors = vErrors;
 return errors === 0;
 }
-validate418.evaluated = {"props":{"roomName":true,"roomSessionId":true,"transcriptionId":true,"type":true,"status":true},"dynamicProps":false,"dynamicItems":false};
+validate263.evaluated = {"props":{"type":true,"data":true,"id":true,"apiVersion":true,"createdAt":true},"dynamicProps":false,"dynamicItems":false};
 
-function validate442(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+export const validateWherebyTranscriptionFailedEvent = validate264;
+const schema318 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/whereby/transcription.failed.schema.json","type":"object","allOf":[{"$ref":"common/envelope.schema.json"}],"properties":{"type":{"const":"transcription.failed"},"data":{"type":"object","allOf":[{"$ref":"common/transcription-data.schema.json"}],"properties":{"error":{"type":"string"}},"required":["error"]}},"required":["type","data"]};
+const schema298 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/whereby/common/transcription-data.schema.json","type":"object","properties":{"roomName":{"type":"string"},"roomSessionId":{"type":"string"},"transcriptionId":{"type":"string"},"type":{"enum":["LIVE_TRANSCRIPTION","RECORDING_TRANSCRIPTION"]},"status":{"enum":["in_progress","ready","failed"]}},"required":["roomName","roomSessionId","transcriptionId","type","status"]};
+
+function validate264(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://confhooks.dev/schemas/whereby/transcription.failed.schema.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate442.evaluated;
+const evaluated0 = validate264.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-if(!(validate417(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate417.errors : vErrors.concat(validate417.errors);
-errors = vErrors.length;
+const _errs2 = errors;
+if(errors === _errs2){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((((((data.id === undefined) && (missing0 = "id")) || ((data.apiVersion === undefined) && (missing0 = "apiVersion"))) || ((data.createdAt === undefined) && (missing0 = "createdAt"))) || ((data.type === undefined) && (missing0 = "type"))) || ((data.data === undefined) && (missing0 = "data"))){
+validate264.errors = [{instancePath,schemaPath:"common/envelope.schema.json/required",keyword:"required",params:{missingProperty: missing0}}];
+return false;
+}
+else {
+if(data.id !== undefined){
+let data0 = data.id;
+const _errs4 = errors;
+if(errors === _errs4){
+if(typeof data0 === "string"){
+if(data0.length < 1){
+validate264.errors = [{instancePath:instancePath+"/id",schemaPath:"common/envelope.schema.json/properties/id/minLength",keyword:"minLength",params:{limit: 1}}];
+return false;
+}
+}
+else {
+validate264.errors = [{instancePath:instancePath+"/id",schemaPath:"common/envelope.schema.json/properties/id/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+}
+var valid2 = _errs4 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data.apiVersion !== undefined){
+const _errs6 = errors;
+if("1.0" !== data.apiVersion){
+validate264.errors = [{instancePath:instancePath+"/apiVersion",schemaPath:"common/envelope.schema.json/properties/apiVersion/const",keyword:"const",params:{allowedValue: "1.0"}}];
+return false;
+}
+var valid2 = _errs6 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data.createdAt !== undefined){
+let data2 = data.createdAt;
+const _errs7 = errors;
+if(errors === _errs7){
+if(typeof data2 === "string"){
+if(!pattern8.test(data2)){
+validate264.errors = [{instancePath:instancePath+"/createdAt",schemaPath:"common/envelope.schema.json/properties/createdAt/pattern",keyword:"pattern",params:{pattern: "^\\d{4}-\\d{2}-\\d{2}[Tt]\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?([Zz]|[+-]\\d{2}:\\d{2})$"}}];
+return false;
+}
+}
+else {
+validate264.errors = [{instancePath:instancePath+"/createdAt",schemaPath:"common/envelope.schema.json/properties/createdAt/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+}
+var valid2 = _errs7 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data.type !== undefined){
+const _errs9 = errors;
+if(typeof data.type !== "string"){
+validate264.errors = [{instancePath:instancePath+"/type",schemaPath:"common/envelope.schema.json/properties/type/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+var valid2 = _errs9 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data.data !== undefined){
+let data4 = data.data;
+const _errs11 = errors;
+if(!(data4 && typeof data4 == "object" && !Array.isArray(data4))){
+validate264.errors = [{instancePath:instancePath+"/data",schemaPath:"common/envelope.schema.json/properties/data/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+var valid2 = _errs11 === errors;
+}
+else {
+var valid2 = true;
+}
+}
+}
+}
+}
+}
+}
+else {
+validate264.errors = [{instancePath,schemaPath:"common/envelope.schema.json/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
 }
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if(((data.type === undefined) && (missing0 = "type")) || ((data.data === undefined) && (missing0 = "data"))){
-validate442.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0}}];
+let missing1;
+if(((data.type === undefined) && (missing1 = "type")) || ((data.data === undefined) && (missing1 = "data"))){
+validate264.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing1}}];
 return false;
 }
 else {
 if(data.type !== undefined){
-const _errs2 = errors;
+const _errs13 = errors;
 if("transcription.failed" !== data.type){
-validate442.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "transcription.failed"}}];
+validate264.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "transcription.failed"}}];
 return false;
 }
-var valid1 = _errs2 === errors;
+var valid3 = _errs13 === errors;
 }
 else {
-var valid1 = true;
+var valid3 = true;
 }
-if(valid1){
+if(valid3){
 if(data.data !== undefined){
-let data1 = data.data;
-const _errs3 = errors;
-if(!(validate418(data1, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate418.errors : vErrors.concat(validate418.errors);
-errors = vErrors.length;
-}
-if(errors === _errs3){
-if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
-let missing1;
-if((data1.error === undefined) && (missing1 = "error")){
-validate442.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1}}];
+let data6 = data.data;
+const _errs14 = errors;
+const _errs17 = errors;
+if(errors === _errs17){
+if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
+let missing2;
+if((((((data6.roomName === undefined) && (missing2 = "roomName")) || ((data6.roomSessionId === undefined) && (missing2 = "roomSessionId"))) || ((data6.transcriptionId === undefined) && (missing2 = "transcriptionId"))) || ((data6.type === undefined) && (missing2 = "type"))) || ((data6.status === undefined) && (missing2 = "status"))){
+validate264.errors = [{instancePath:instancePath+"/data",schemaPath:"common/transcription-data.schema.json/required",keyword:"required",params:{missingProperty: missing2}}];
 return false;
 }
 else {
-if(data1.error !== undefined){
-if(typeof data1.error !== "string"){
-validate442.errors = [{instancePath:instancePath+"/data/error",schemaPath:"#/properties/data/properties/error/type",keyword:"type",params:{type: "string"}}];
+if(data6.roomName !== undefined){
+const _errs19 = errors;
+if(typeof data6.roomName !== "string"){
+validate264.errors = [{instancePath:instancePath+"/data/roomName",schemaPath:"common/transcription-data.schema.json/properties/roomName/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+var valid6 = _errs19 === errors;
+}
+else {
+var valid6 = true;
+}
+if(valid6){
+if(data6.roomSessionId !== undefined){
+const _errs21 = errors;
+if(typeof data6.roomSessionId !== "string"){
+validate264.errors = [{instancePath:instancePath+"/data/roomSessionId",schemaPath:"common/transcription-data.schema.json/properties/roomSessionId/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+var valid6 = _errs21 === errors;
+}
+else {
+var valid6 = true;
+}
+if(valid6){
+if(data6.transcriptionId !== undefined){
+const _errs23 = errors;
+if(typeof data6.transcriptionId !== "string"){
+validate264.errors = [{instancePath:instancePath+"/data/transcriptionId",schemaPath:"common/transcription-data.schema.json/properties/transcriptionId/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+var valid6 = _errs23 === errors;
+}
+else {
+var valid6 = true;
+}
+if(valid6){
+if(data6.type !== undefined){
+let data10 = data6.type;
+const _errs25 = errors;
+if(!((data10 === "LIVE_TRANSCRIPTION") || (data10 === "RECORDING_TRANSCRIPTION"))){
+validate264.errors = [{instancePath:instancePath+"/data/type",schemaPath:"common/transcription-data.schema.json/properties/type/enum",keyword:"enum",params:{allowedValues: schema298.properties.type.enum}}];
+return false;
+}
+var valid6 = _errs25 === errors;
+}
+else {
+var valid6 = true;
+}
+if(valid6){
+if(data6.status !== undefined){
+let data11 = data6.status;
+const _errs26 = errors;
+if(!(((data11 === "in_progress") || (data11 === "ready")) || (data11 === "failed"))){
+validate264.errors = [{instancePath:instancePath+"/data/status",schemaPath:"common/transcription-data.schema.json/properties/status/enum",keyword:"enum",params:{allowedValues: schema298.properties.status.enum}}];
+return false;
+}
+var valid6 = _errs26 === errors;
+}
+else {
+var valid6 = true;
+}
+}
+}
+}
+}
+}
+}
+else {
+validate264.errors = [{instancePath:instancePath+"/data",schemaPath:"common/transcription-data.schema.json/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+}
+if(errors === _errs14){
+if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
+let missing3;
+if((data6.error === undefined) && (missing3 = "error")){
+validate264.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing3}}];
+return false;
+}
+else {
+if(data6.error !== undefined){
+if(typeof data6.error !== "string"){
+validate264.errors = [{instancePath:instancePath+"/data/error",schemaPath:"#/properties/data/properties/error/type",keyword:"type",params:{type: "string"}}];
 return false;
 }
 }
 }
 }
 else {
-validate442.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"}}];
+validate264.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-var valid1 = _errs3 === errors;
+var valid3 = _errs14 === errors;
 }
 else {
-var valid1 = true;
+var valid3 = true;
 }
 }
 }
 }
 else {
-validate442.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
+validate264.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate442.errors = vErrors;
+validate264.errors = vErrors;
 return errors === 0;
 }
-validate442.evaluated = {"props":{"type":true,"data":true,"id":true,"apiVersion":true,"createdAt":true},"dynamicProps":false,"dynamicItems":false};
+validate264.evaluated = {"props":{"type":true,"data":true,"id":true,"apiVersion":true,"createdAt":true},"dynamicProps":false,"dynamicItems":false};
 
-export const validateWherebyTranscriptionFinishedEvent = validate445;
-const schema161 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/whereby/transcription.finished.schema.json","type":"object","allOf":[{"$ref":"common/envelope.schema.json"}],"properties":{"type":{"const":"transcription.finished"},"data":{"type":"object","allOf":[{"$ref":"common/transcription-data.schema.json"}],"properties":{"filename":{"type":"string"},"storageType":{"enum":["WHEREBY_HOSTED","SELF_HOSTED"]},"durationInSeconds":{"type":"number","minimum":0},"recordingId":{"type":"string"}},"required":["filename","storageType","durationInSeconds"]}},"required":["type","data"]};
+export const validateWherebyTranscriptionFinishedEvent = validate265;
+const schema321 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/whereby/transcription.finished.schema.json","type":"object","allOf":[{"$ref":"common/envelope.schema.json"}],"properties":{"type":{"const":"transcription.finished"},"data":{"type":"object","allOf":[{"$ref":"common/transcription-data.schema.json"}],"properties":{"filename":{"type":"string"},"storageType":{"enum":["WHEREBY_HOSTED","SELF_HOSTED"]},"durationInSeconds":{"type":"number","minimum":0},"recordingId":{"type":"string"}},"required":["filename","storageType","durationInSeconds"]}},"required":["type","data"]};
 
-function validate445(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate265(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://confhooks.dev/schemas/whereby/transcription.finished.schema.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate445.evaluated;
+const evaluated0 = validate265.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-if(!(validate417(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate417.errors : vErrors.concat(validate417.errors);
-errors = vErrors.length;
+const _errs2 = errors;
+if(errors === _errs2){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((((((data.id === undefined) && (missing0 = "id")) || ((data.apiVersion === undefined) && (missing0 = "apiVersion"))) || ((data.createdAt === undefined) && (missing0 = "createdAt"))) || ((data.type === undefined) && (missing0 = "type"))) || ((data.data === undefined) && (missing0 = "data"))){
+validate265.errors = [{instancePath,schemaPath:"common/envelope.schema.json/required",keyword:"required",params:{missingProperty: missing0}}];
+return false;
+}
+else {
+if(data.id !== undefined){
+let data0 = data.id;
+const _errs4 = errors;
+if(errors === _errs4){
+if(typeof data0 === "string"){
+if(data0.length < 1){
+validate265.errors = [{instancePath:instancePath+"/id",schemaPath:"common/envelope.schema.json/properties/id/minLength",keyword:"minLength",params:{limit: 1}}];
+return false;
+}
+}
+else {
+validate265.errors = [{instancePath:instancePath+"/id",schemaPath:"common/envelope.schema.json/properties/id/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+}
+var valid2 = _errs4 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data.apiVersion !== undefined){
+const _errs6 = errors;
+if("1.0" !== data.apiVersion){
+validate265.errors = [{instancePath:instancePath+"/apiVersion",schemaPath:"common/envelope.schema.json/properties/apiVersion/const",keyword:"const",params:{allowedValue: "1.0"}}];
+return false;
+}
+var valid2 = _errs6 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data.createdAt !== undefined){
+let data2 = data.createdAt;
+const _errs7 = errors;
+if(errors === _errs7){
+if(typeof data2 === "string"){
+if(!pattern8.test(data2)){
+validate265.errors = [{instancePath:instancePath+"/createdAt",schemaPath:"common/envelope.schema.json/properties/createdAt/pattern",keyword:"pattern",params:{pattern: "^\\d{4}-\\d{2}-\\d{2}[Tt]\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?([Zz]|[+-]\\d{2}:\\d{2})$"}}];
+return false;
+}
+}
+else {
+validate265.errors = [{instancePath:instancePath+"/createdAt",schemaPath:"common/envelope.schema.json/properties/createdAt/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+}
+var valid2 = _errs7 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data.type !== undefined){
+const _errs9 = errors;
+if(typeof data.type !== "string"){
+validate265.errors = [{instancePath:instancePath+"/type",schemaPath:"common/envelope.schema.json/properties/type/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+var valid2 = _errs9 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data.data !== undefined){
+let data4 = data.data;
+const _errs11 = errors;
+if(!(data4 && typeof data4 == "object" && !Array.isArray(data4))){
+validate265.errors = [{instancePath:instancePath+"/data",schemaPath:"common/envelope.schema.json/properties/data/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+var valid2 = _errs11 === errors;
+}
+else {
+var valid2 = true;
+}
+}
+}
+}
+}
+}
+}
+else {
+validate265.errors = [{instancePath,schemaPath:"common/envelope.schema.json/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
 }
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if(((data.type === undefined) && (missing0 = "type")) || ((data.data === undefined) && (missing0 = "data"))){
-validate445.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0}}];
+let missing1;
+if(((data.type === undefined) && (missing1 = "type")) || ((data.data === undefined) && (missing1 = "data"))){
+validate265.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing1}}];
 return false;
 }
 else {
 if(data.type !== undefined){
-const _errs2 = errors;
+const _errs13 = errors;
 if("transcription.finished" !== data.type){
-validate445.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "transcription.finished"}}];
+validate265.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "transcription.finished"}}];
 return false;
 }
-var valid1 = _errs2 === errors;
+var valid3 = _errs13 === errors;
 }
 else {
-var valid1 = true;
+var valid3 = true;
 }
-if(valid1){
+if(valid3){
 if(data.data !== undefined){
-let data1 = data.data;
-const _errs3 = errors;
-if(!(validate418(data1, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate418.errors : vErrors.concat(validate418.errors);
-errors = vErrors.length;
-}
-if(errors === _errs3){
-if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
-let missing1;
-if((((data1.filename === undefined) && (missing1 = "filename")) || ((data1.storageType === undefined) && (missing1 = "storageType"))) || ((data1.durationInSeconds === undefined) && (missing1 = "durationInSeconds"))){
-validate445.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1}}];
+let data6 = data.data;
+const _errs14 = errors;
+const _errs17 = errors;
+if(errors === _errs17){
+if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
+let missing2;
+if((((((data6.roomName === undefined) && (missing2 = "roomName")) || ((data6.roomSessionId === undefined) && (missing2 = "roomSessionId"))) || ((data6.transcriptionId === undefined) && (missing2 = "transcriptionId"))) || ((data6.type === undefined) && (missing2 = "type"))) || ((data6.status === undefined) && (missing2 = "status"))){
+validate265.errors = [{instancePath:instancePath+"/data",schemaPath:"common/transcription-data.schema.json/required",keyword:"required",params:{missingProperty: missing2}}];
 return false;
 }
 else {
-if(data1.filename !== undefined){
-const _errs6 = errors;
-if(typeof data1.filename !== "string"){
-validate445.errors = [{instancePath:instancePath+"/data/filename",schemaPath:"#/properties/data/properties/filename/type",keyword:"type",params:{type: "string"}}];
+if(data6.roomName !== undefined){
+const _errs19 = errors;
+if(typeof data6.roomName !== "string"){
+validate265.errors = [{instancePath:instancePath+"/data/roomName",schemaPath:"common/transcription-data.schema.json/properties/roomName/type",keyword:"type",params:{type: "string"}}];
 return false;
 }
-var valid3 = _errs6 === errors;
+var valid6 = _errs19 === errors;
+}
+else {
+var valid6 = true;
+}
+if(valid6){
+if(data6.roomSessionId !== undefined){
+const _errs21 = errors;
+if(typeof data6.roomSessionId !== "string"){
+validate265.errors = [{instancePath:instancePath+"/data/roomSessionId",schemaPath:"common/transcription-data.schema.json/properties/roomSessionId/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+var valid6 = _errs21 === errors;
+}
+else {
+var valid6 = true;
+}
+if(valid6){
+if(data6.transcriptionId !== undefined){
+const _errs23 = errors;
+if(typeof data6.transcriptionId !== "string"){
+validate265.errors = [{instancePath:instancePath+"/data/transcriptionId",schemaPath:"common/transcription-data.schema.json/properties/transcriptionId/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+var valid6 = _errs23 === errors;
+}
+else {
+var valid6 = true;
+}
+if(valid6){
+if(data6.type !== undefined){
+let data10 = data6.type;
+const _errs25 = errors;
+if(!((data10 === "LIVE_TRANSCRIPTION") || (data10 === "RECORDING_TRANSCRIPTION"))){
+validate265.errors = [{instancePath:instancePath+"/data/type",schemaPath:"common/transcription-data.schema.json/properties/type/enum",keyword:"enum",params:{allowedValues: schema298.properties.type.enum}}];
+return false;
+}
+var valid6 = _errs25 === errors;
+}
+else {
+var valid6 = true;
+}
+if(valid6){
+if(data6.status !== undefined){
+let data11 = data6.status;
+const _errs26 = errors;
+if(!(((data11 === "in_progress") || (data11 === "ready")) || (data11 === "failed"))){
+validate265.errors = [{instancePath:instancePath+"/data/status",schemaPath:"common/transcription-data.schema.json/properties/status/enum",keyword:"enum",params:{allowedValues: schema298.properties.status.enum}}];
+return false;
+}
+var valid6 = _errs26 === errors;
+}
+else {
+var valid6 = true;
+}
+}
+}
+}
+}
+}
+}
+else {
+validate265.errors = [{instancePath:instancePath+"/data",schemaPath:"common/transcription-data.schema.json/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+}
+if(errors === _errs14){
+if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
+let missing3;
+if((((data6.filename === undefined) && (missing3 = "filename")) || ((data6.storageType === undefined) && (missing3 = "storageType"))) || ((data6.durationInSeconds === undefined) && (missing3 = "durationInSeconds"))){
+validate265.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing3}}];
+return false;
+}
+else {
+if(data6.filename !== undefined){
+const _errs27 = errors;
+if(typeof data6.filename !== "string"){
+validate265.errors = [{instancePath:instancePath+"/data/filename",schemaPath:"#/properties/data/properties/filename/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+var valid7 = _errs27 === errors;
+}
+else {
+var valid7 = true;
+}
+if(valid7){
+if(data6.storageType !== undefined){
+let data13 = data6.storageType;
+const _errs29 = errors;
+if(!((data13 === "WHEREBY_HOSTED") || (data13 === "SELF_HOSTED"))){
+validate265.errors = [{instancePath:instancePath+"/data/storageType",schemaPath:"#/properties/data/properties/storageType/enum",keyword:"enum",params:{allowedValues: schema321.properties.data.properties.storageType.enum}}];
+return false;
+}
+var valid7 = _errs29 === errors;
+}
+else {
+var valid7 = true;
+}
+if(valid7){
+if(data6.durationInSeconds !== undefined){
+let data14 = data6.durationInSeconds;
+const _errs30 = errors;
+if(errors === _errs30){
+if((typeof data14 == "number") && (isFinite(data14))){
+if(data14 < 0 || isNaN(data14)){
+validate265.errors = [{instancePath:instancePath+"/data/durationInSeconds",schemaPath:"#/properties/data/properties/durationInSeconds/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
+return false;
+}
+}
+else {
+validate265.errors = [{instancePath:instancePath+"/data/durationInSeconds",schemaPath:"#/properties/data/properties/durationInSeconds/type",keyword:"type",params:{type: "number"}}];
+return false;
+}
+}
+var valid7 = _errs30 === errors;
+}
+else {
+var valid7 = true;
+}
+if(valid7){
+if(data6.recordingId !== undefined){
+const _errs32 = errors;
+if(typeof data6.recordingId !== "string"){
+validate265.errors = [{instancePath:instancePath+"/data/recordingId",schemaPath:"#/properties/data/properties/recordingId/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+var valid7 = _errs32 === errors;
+}
+else {
+var valid7 = true;
+}
+}
+}
+}
+}
+}
+else {
+validate265.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+}
+var valid3 = _errs14 === errors;
 }
 else {
 var valid3 = true;
 }
-if(valid3){
-if(data1.storageType !== undefined){
-let data3 = data1.storageType;
-const _errs8 = errors;
-if(!((data3 === "WHEREBY_HOSTED") || (data3 === "SELF_HOSTED"))){
-validate445.errors = [{instancePath:instancePath+"/data/storageType",schemaPath:"#/properties/data/properties/storageType/enum",keyword:"enum",params:{allowedValues: schema161.properties.data.properties.storageType.enum}}];
-return false;
 }
-var valid3 = _errs8 === errors;
+}
 }
 else {
-var valid3 = true;
-}
-if(valid3){
-if(data1.durationInSeconds !== undefined){
-let data4 = data1.durationInSeconds;
-const _errs9 = errors;
-if(errors === _errs9){
-if((typeof data4 == "number") && (isFinite(data4))){
-if(data4 < 0 || isNaN(data4)){
-validate445.errors = [{instancePath:instancePath+"/data/durationInSeconds",schemaPath:"#/properties/data/properties/durationInSeconds/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
+validate265.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-else {
-validate445.errors = [{instancePath:instancePath+"/data/durationInSeconds",schemaPath:"#/properties/data/properties/durationInSeconds/type",keyword:"type",params:{type: "number"}}];
-return false;
-}
-}
-var valid3 = _errs9 === errors;
-}
-else {
-var valid3 = true;
-}
-if(valid3){
-if(data1.recordingId !== undefined){
-const _errs11 = errors;
-if(typeof data1.recordingId !== "string"){
-validate445.errors = [{instancePath:instancePath+"/data/recordingId",schemaPath:"#/properties/data/properties/recordingId/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-var valid3 = _errs11 === errors;
-}
-else {
-var valid3 = true;
-}
-}
-}
-}
-}
-}
-else {
-validate445.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-}
-var valid1 = _errs3 === errors;
-}
-else {
-var valid1 = true;
-}
-}
-}
-}
-else {
-validate445.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-}
-validate445.errors = vErrors;
+validate265.errors = vErrors;
 return errors === 0;
 }
-validate445.evaluated = {"props":{"type":true,"data":true,"id":true,"apiVersion":true,"createdAt":true},"dynamicProps":false,"dynamicItems":false};
+validate265.evaluated = {"props":{"type":true,"data":true,"id":true,"apiVersion":true,"createdAt":true},"dynamicProps":false,"dynamicItems":false};
 
-export const validateWherebyTranscriptionStartedEvent = validate448;
-const schema162 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/whereby/transcription.started.schema.json","type":"object","allOf":[{"$ref":"common/envelope.schema.json"}],"properties":{"type":{"const":"transcription.started"},"data":{"$ref":"common/transcription-data.schema.json"}},"required":["type","data"]};
+export const validateWherebyTranscriptionStartedEvent = validate266;
+const schema324 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/whereby/transcription.started.schema.json","type":"object","allOf":[{"$ref":"common/envelope.schema.json"}],"properties":{"type":{"const":"transcription.started"},"data":{"$ref":"common/transcription-data.schema.json"}},"required":["type","data"]};
 
-function validate448(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate266(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://confhooks.dev/schemas/whereby/transcription.started.schema.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate448.evaluated;
+const evaluated0 = validate266.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-if(!(validate417(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate417.errors : vErrors.concat(validate417.errors);
-errors = vErrors.length;
+const _errs2 = errors;
+if(errors === _errs2){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((((((data.id === undefined) && (missing0 = "id")) || ((data.apiVersion === undefined) && (missing0 = "apiVersion"))) || ((data.createdAt === undefined) && (missing0 = "createdAt"))) || ((data.type === undefined) && (missing0 = "type"))) || ((data.data === undefined) && (missing0 = "data"))){
+validate266.errors = [{instancePath,schemaPath:"common/envelope.schema.json/required",keyword:"required",params:{missingProperty: missing0}}];
+return false;
+}
+else {
+if(data.id !== undefined){
+let data0 = data.id;
+const _errs4 = errors;
+if(errors === _errs4){
+if(typeof data0 === "string"){
+if(data0.length < 1){
+validate266.errors = [{instancePath:instancePath+"/id",schemaPath:"common/envelope.schema.json/properties/id/minLength",keyword:"minLength",params:{limit: 1}}];
+return false;
+}
+}
+else {
+validate266.errors = [{instancePath:instancePath+"/id",schemaPath:"common/envelope.schema.json/properties/id/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+}
+var valid2 = _errs4 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data.apiVersion !== undefined){
+const _errs6 = errors;
+if("1.0" !== data.apiVersion){
+validate266.errors = [{instancePath:instancePath+"/apiVersion",schemaPath:"common/envelope.schema.json/properties/apiVersion/const",keyword:"const",params:{allowedValue: "1.0"}}];
+return false;
+}
+var valid2 = _errs6 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data.createdAt !== undefined){
+let data2 = data.createdAt;
+const _errs7 = errors;
+if(errors === _errs7){
+if(typeof data2 === "string"){
+if(!pattern8.test(data2)){
+validate266.errors = [{instancePath:instancePath+"/createdAt",schemaPath:"common/envelope.schema.json/properties/createdAt/pattern",keyword:"pattern",params:{pattern: "^\\d{4}-\\d{2}-\\d{2}[Tt]\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?([Zz]|[+-]\\d{2}:\\d{2})$"}}];
+return false;
+}
+}
+else {
+validate266.errors = [{instancePath:instancePath+"/createdAt",schemaPath:"common/envelope.schema.json/properties/createdAt/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+}
+var valid2 = _errs7 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data.type !== undefined){
+const _errs9 = errors;
+if(typeof data.type !== "string"){
+validate266.errors = [{instancePath:instancePath+"/type",schemaPath:"common/envelope.schema.json/properties/type/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+var valid2 = _errs9 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data.data !== undefined){
+let data4 = data.data;
+const _errs11 = errors;
+if(!(data4 && typeof data4 == "object" && !Array.isArray(data4))){
+validate266.errors = [{instancePath:instancePath+"/data",schemaPath:"common/envelope.schema.json/properties/data/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+var valid2 = _errs11 === errors;
+}
+else {
+var valid2 = true;
+}
+}
+}
+}
+}
+}
+}
+else {
+validate266.errors = [{instancePath,schemaPath:"common/envelope.schema.json/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
 }
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if(((data.type === undefined) && (missing0 = "type")) || ((data.data === undefined) && (missing0 = "data"))){
-validate448.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0}}];
+let missing1;
+if(((data.type === undefined) && (missing1 = "type")) || ((data.data === undefined) && (missing1 = "data"))){
+validate266.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing1}}];
 return false;
 }
 else {
 if(data.type !== undefined){
-const _errs2 = errors;
+const _errs13 = errors;
 if("transcription.started" !== data.type){
-validate448.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "transcription.started"}}];
+validate266.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "transcription.started"}}];
 return false;
 }
-var valid1 = _errs2 === errors;
+var valid3 = _errs13 === errors;
 }
 else {
-var valid1 = true;
+var valid3 = true;
 }
-if(valid1){
+if(valid3){
 if(data.data !== undefined){
-const _errs3 = errors;
-if(!(validate418(data.data, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate418.errors : vErrors.concat(validate418.errors);
-errors = vErrors.length;
-}
-var valid1 = _errs3 === errors;
-}
-else {
-var valid1 = true;
-}
-}
-}
+let data6 = data.data;
+const _errs14 = errors;
+const _errs15 = errors;
+if(errors === _errs15){
+if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
+let missing2;
+if((((((data6.roomName === undefined) && (missing2 = "roomName")) || ((data6.roomSessionId === undefined) && (missing2 = "roomSessionId"))) || ((data6.transcriptionId === undefined) && (missing2 = "transcriptionId"))) || ((data6.type === undefined) && (missing2 = "type"))) || ((data6.status === undefined) && (missing2 = "status"))){
+validate266.errors = [{instancePath:instancePath+"/data",schemaPath:"common/transcription-data.schema.json/required",keyword:"required",params:{missingProperty: missing2}}];
+return false;
 }
 else {
-validate448.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
+if(data6.roomName !== undefined){
+const _errs17 = errors;
+if(typeof data6.roomName !== "string"){
+validate266.errors = [{instancePath:instancePath+"/data/roomName",schemaPath:"common/transcription-data.schema.json/properties/roomName/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+var valid5 = _errs17 === errors;
+}
+else {
+var valid5 = true;
+}
+if(valid5){
+if(data6.roomSessionId !== undefined){
+const _errs19 = errors;
+if(typeof data6.roomSessionId !== "string"){
+validate266.errors = [{instancePath:instancePath+"/data/roomSessionId",schemaPath:"common/transcription-data.schema.json/properties/roomSessionId/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+var valid5 = _errs19 === errors;
+}
+else {
+var valid5 = true;
+}
+if(valid5){
+if(data6.transcriptionId !== undefined){
+const _errs21 = errors;
+if(typeof data6.transcriptionId !== "string"){
+validate266.errors = [{instancePath:instancePath+"/data/transcriptionId",schemaPath:"common/transcription-data.schema.json/properties/transcriptionId/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+var valid5 = _errs21 === errors;
+}
+else {
+var valid5 = true;
+}
+if(valid5){
+if(data6.type !== undefined){
+let data10 = data6.type;
+const _errs23 = errors;
+if(!((data10 === "LIVE_TRANSCRIPTION") || (data10 === "RECORDING_TRANSCRIPTION"))){
+validate266.errors = [{instancePath:instancePath+"/data/type",schemaPath:"common/transcription-data.schema.json/properties/type/enum",keyword:"enum",params:{allowedValues: schema298.properties.type.enum}}];
+return false;
+}
+var valid5 = _errs23 === errors;
+}
+else {
+var valid5 = true;
+}
+if(valid5){
+if(data6.status !== undefined){
+let data11 = data6.status;
+const _errs24 = errors;
+if(!(((data11 === "in_progress") || (data11 === "ready")) || (data11 === "failed"))){
+validate266.errors = [{instancePath:instancePath+"/data/status",schemaPath:"common/transcription-data.schema.json/properties/status/enum",keyword:"enum",params:{allowedValues: schema298.properties.status.enum}}];
+return false;
+}
+var valid5 = _errs24 === errors;
+}
+else {
+var valid5 = true;
+}
+}
+}
+}
+}
+}
+}
+else {
+validate266.errors = [{instancePath:instancePath+"/data",schemaPath:"common/transcription-data.schema.json/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate448.errors = vErrors;
+var valid3 = _errs14 === errors;
+}
+else {
+var valid3 = true;
+}
+}
+}
+}
+else {
+validate266.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+}
+validate266.errors = vErrors;
 return errors === 0;
 }
-validate448.evaluated = {"props":{"type":true,"data":true,"id":true,"apiVersion":true,"createdAt":true},"dynamicProps":false,"dynamicItems":false};
+validate266.evaluated = {"props":{"type":true,"data":true,"id":true,"apiVersion":true,"createdAt":true},"dynamicProps":false,"dynamicItems":false};

@@ -1,0 +1,24 @@
+import { execFileSync } from "node:child_process";
+import { existsSync } from "node:fs";
+import path from "node:path";
+import { pathToFileURL } from "node:url";
+import { root } from "./fixtures.js";
+
+/** generated/ compiled by the project's tsc into bench/.tmp/dist, once per benchmark run. */
+export const dist = path.join(root, "bench/.tmp/dist");
+let compiled = false;
+
+export function buildPackage(): string {
+  if (!compiled) {
+    execFileSync(process.execPath, [path.join(root, "node_modules/typescript/bin/tsc"), "-p", path.join(root, "generated/tsconfig.json"), "--outDir", dist, "--sourceMap", "false", "--declaration", "false"]);
+    compiled = true;
+  }
+  return dist;
+}
+
+/** Imports a module of the compiled package, typed as its source. */
+export async function built<Module>(file: string): Promise<Module> {
+  const target = path.join(buildPackage(), file);
+  if (!existsSync(target)) throw new Error(`${target} is missing after the build`);
+  return (await import(pathToFileURL(target).href)) as Module;
+}

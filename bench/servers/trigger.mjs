@@ -1,0 +1,14 @@
+// The candidate: a Whereby trigger from the compiled package, one matcher that fires.
+import { createWherebyTrigger } from "../.tmp/dist/whereby/index.js";
+
+const trigger = createWherebyTrigger({
+  secret: "whsec_bench",
+  port: Number(process.env.PORT ?? 0),
+  host: "127.0.0.1",
+  webhookTriggers: { "room.client.joined": (event) => event.data.roleName === "host" },
+});
+let matched = 0;
+trigger.on("trigger_event_success", () => matched++);
+const { port } = await trigger.start();
+process.send?.({ port }) ?? console.log("listening");
+process.on("message", (message) => message === "cpu" && process.send({ cpu: process.cpuUsage(), matched }));
