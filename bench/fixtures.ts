@@ -28,7 +28,14 @@ export function wireBody(provider: MeasuredProvider): string {
 }
 
 /** A signed request as the provider would send it. */
-export function signedRequest(provider: MeasuredProvider, body = wireBody(provider), at = Date.now()) {
+export interface SignedRequest {
+  readonly method: string;
+  readonly url: string;
+  readonly headers: Record<string, string>;
+  readonly body: string;
+}
+
+export function signedRequest(provider: MeasuredProvider, body = wireBody(provider), at = Date.now()): SignedRequest {
   const t = Math.floor(at / 1000);
   switch (provider) {
     case "whereby":

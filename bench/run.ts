@@ -1,17 +1,50 @@
+// npm run bench [-- --quick]: every benchmark, as ratios against a floor measured in the same run.
 import { writeFile } from "node:fs/promises";
 import path from "node:path";
 import { root } from "./fixtures.js";
+import { corpusBenchmark, generateBenchmark } from "./generate.js";
+import { httpBenchmarks, startupBenchmark } from "./http.js";
 import { microBenchmarks, type Row } from "./micro.js";
 
 const quick = process.argv.includes("--quick");
 const started = performance.now();
-const print = (row: Row) => {
+const rows: Row[] = [];
+const log = (row: Row) => {
+  rows.push(row);
   const { median, min, max } = row.result;
-  console.log(`${row.met ? "ok  " : "MISS"} ${row.what.padEnd(48)} ${median.toFixed(2)}× (${min.toFixed(2)}–${max.toFixed(2)}) vs ${row.baseline}, goal ${row.goal}`);
+  console.log(`${row.met ? "ok  " : "MISS"} ${row.what}: ${median.toFixed(2)}× (${min.toFixed(2)}–${max.toFixed(2)}) vs ${row.baseline}; goal ${row.goal}`);
 };
 
-const rows: Row[] = [];
-rows.push(...(await microBenchmarks(quick ? { rounds: 3, time: 100 } : { rounds: 7, time: 400 }, print)));
+console.log(`confhooks benchmarks${quick ? " (quick)" : ""}: interleaved rounds, ratios to a floor measured in the same run\n`);
+await microBenchmarks(quick ? { rounds: 3, time: 100 } : { rounds: 7, time: 400 }, log);
+await startupBenchmark(quick ? 5 : 15, log);
+await httpBenchmarks(quick ? { rounds: 2, seconds: 2 } : { rounds: 3, seconds: 10 }, log);
+generateBenchmark(quick ? 2 : 5, log);
+await corpusBenchmark([100, 300, 1000], quick ? 1 : 3, log);
 
-await writeFile(path.join(root, "bench/results.json"), `${JSON.stringify({ quick, node: process.version, rows }, null, 2)}\n`);
-console.log(`done in ${((performance.now() - started) / 1000).toFixed(0)} s`);
+const seconds = (performance.now() - started) / 1000;
+await writeFile(path.join(root, "bench/results.json"), `${JSON.stringify({ quick, node: process.version, seconds: Math.round(seconds), rows }, null, 2)}\n`);
+await writeFile(path.join(root, "bench/RESULTS.md"), markdown(seconds));
+console.log(`\n${rows.filter((r) => r.met).length}/${rows.length} goals met in ${seconds.toFixed(0)} s; wrote bench/results.json and bench/RESULTS.md`);
+
+function markdown(seconds: number): string {
+  const absolute = (us: number) => (us >= 1e5 ? `${(us / 1e6).toFixed(2)} s` : us >= 100 ? `${(us / 1000).toFixed(2)} ms` : `${us.toFixed(2)} µs`);
+  const lines = [
+    "# Benchmark results",
+    "",
+    `Written by \`npm run bench${quick ? " -- --quick" : ""}\` on Node ${process.version}, ${rows.length} measurements in ${seconds.toFixed(0)} s.`,
+    "Each ratio is candidate ÷ baseline, measured in alternating rounds of the same run: median and min–max over the rounds.",
+    "Absolute times swing 2–10× between runs on this shared 2-core machine; the ratios are what to compare.",
+    "What the misses mean and what would fix them: [README.md](README.md).",
+    "",
+    "| what | baseline | ratio (median, min–max) | baseline → candidate | goal | met |",
+    "|---|---|---|---|---|---|",
+    ...rows.map((r) => {
+      const { median, min, max, baselineUs, candidateUs } = r.result;
+      const perRequest = r.what.includes("requests/s") ? `${baselineUs.toFixed(0)} → ${candidateUs.toFixed(0)} req/s` : `${absolute(baselineUs)} → ${absolute(candidateUs)}`;
+      return `| ${r.what} | ${r.baseline} | ${median.toFixed(2)}× (${min.toFixed(2)}–${max.toFixed(2)}) | ${perRequest} | ${r.goal} | ${r.met ? "yes" : "**no**"} |`;
+    }),
+    "",
+  ];
+  return lines.join("\n");
+}

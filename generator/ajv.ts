@@ -22,7 +22,7 @@ export function createAjv(providers: readonly LoadedProvider[]): Ajv2020 {
     messages: false,
     unicode: false,
     unicodeRegExp: false,
-    code: { source: true, esm: true, lines: true },
+    code: { source: true, esm: true, lines: true, optimize: false },
     logger: { log: console.log, warn: failOnWarning, error: console.error },
   });
   for (const provider of providers) {

@@ -27,6 +27,7 @@ async function main(): Promise<number> {
   const result = await generate({ root, schemasDir: values.schemas && path.resolve(values.schemas) });
   const events = result.providers.reduce((sum, p) => sum + p.events.length, 0);
   const summary = `${result.providers.length} providers (${result.providers.map((p) => `${p.name} ${p.events.length}`).join(", ")}), ${events} events, ${result.files.size} files`;
+  const steps = [...result.timings].map(([name, ms]) => `${name} ${Math.round(ms)} ms`).join(", ");
   const shown = path.relative(process.cwd(), outDir) || ".";
 
   if (values.check) {
@@ -36,11 +37,12 @@ async function main(): Promise<number> {
       console.error(`${shown}/ is stale: ${stale.length} file(s) differ from what schemas/ produce:\n${stale.map((l) => `  ${l}`).join("\n")}\nRun \`npm run generate\` and commit the result.`);
       return 1;
     }
-    console.log(`${shown}/ is up to date: ${summary} (${elapsed(started)})`);
+    console.log(`${shown}/ is up to date: ${summary} (${elapsed(started)}: ${steps})`);
     return 0;
   }
+  const writing = performance.now();
   await writeTree(outDir, result.files);
-  console.log(`Generated ${shown}/: ${summary} in ${elapsed(started)}`);
+  console.log(`Generated ${shown}/: ${summary} in ${elapsed(started)} (${steps}, write ${Math.round(performance.now() - writing)} ms)`);
   return 0;
 }
 

@@ -1,4 +1,5 @@
-import { readdir, readFile, stat } from "node:fs/promises";
+import { readFileSync } from "node:fs";
+import { readdir, stat } from "node:fs/promises";
 import path from "node:path";
 import { SchemaError, SchemaErrors } from "./errors.js";
 
@@ -46,7 +47,7 @@ export async function loadSchemas(schemasDir: string, root: string): Promise<Loa
   for (const dir of await providerFolders(schemasDir)) {
     const providerDir = path.join(schemasDir, dir);
     const manifestFile = relative(root, path.join(providerDir, "provider.json"));
-    const manifestJson = await readJson(root, manifestFile, errors);
+    const manifestJson = readJson(root, manifestFile, errors);
     const manifest = manifestJson && checkManifest(manifestFile, manifestJson, errors);
     const events = await readSchemaFiles(root, schemasDir, providerDir, errors);
     const shared = await readSchemaFiles(root, schemasDir, path.join(providerDir, "common"), errors);
@@ -76,16 +77,17 @@ async function readSchemaFiles(root: string, schemasDir: string, dir: string, er
   const files: SchemaFile[] = [];
   for (const name of names) {
     const file = relative(root, path.join(dir, name));
-    const schema = await readJson(root, file, errors);
+    const schema = readJson(root, file, errors);
     if (schema) files.push({ file, path: relative(schemasDir, path.join(dir, name)), base: name.slice(0, -schemaSuffix.length), schema });
   }
   return files;
 }
 
-async function readJson(root: string, file: string, errors: SchemaError[]): Promise<JsonSchema | undefined> {
+/** Synchronous on purpose: for hundreds of small files it is several times faster than fs/promises. */
+function readJson(root: string, file: string, errors: SchemaError[]): JsonSchema | undefined {
   let text: string;
   try {
-    text = await readFile(path.join(root, file), "utf8");
+    text = readFileSync(path.join(root, file), "utf8");
   } catch (error) {
     errors.push(new SchemaError(file, "", `cannot read: ${(error as Error).message}`));
     return undefined;

@@ -24,21 +24,36 @@ export interface GeneratedPackage {
   readonly providers: readonly ProviderModel[];
   /** Every file of the package by its path relative to generated/, in a stable order. */
   readonly files: ReadonlyMap<string, string>;
+  /** Milliseconds spent in each step, in order. */
+  readonly timings: ReadonlyMap<string, number>;
 }
 
 /** load → lint → model → emit: the whole package in memory. Nothing is written here. */
 export async function generate({ root, schemasDir = path.join(root, "schemas") }: GenerateOptions): Promise<GeneratedPackage> {
+  const timings = new Map<string, number>();
+  let since = performance.now();
+  const step = (name: string) => {
+    const now = performance.now();
+    timings.set(name, (timings.get(name) ?? 0) + now - since);
+    since = now;
+  };
   const loaded = await loadSchemas(schemasDir, root);
+  step("load");
   const ajv = lintSchemas(loaded);
+  step("lint");
   const providers = buildModel(loaded);
+  step("model");
 
   const project = createProject();
   const files = new Map<string, string>();
   for (const provider of providers) {
-    await emitTypes(provider, project);
+    await emitTypes(provider, project, files);
+    step("types");
     emitValidators(provider, ajv, project, files);
+    step("validators");
     emitGuards(provider, project);
     emitTriggers(provider, project);
+    step("guards and triggers");
   }
   const runtime = await emitRuntime(root);
   emitDelivery(providers, project);
@@ -50,5 +65,6 @@ export async function generate({ root, schemasDir = path.join(root, "schemas") }
     const file = source.getFilePath().slice(1);
     files.set(file, printSource(source, `schemas/${file.split("/").length > 2 ? `${file.split("/")[1]}/` : ""}`));
   }
-  return { providers, files: new Map([...files].sort(([a], [b]) => (a < b ? -1 : 1))) };
+  step("package");
+  return { providers, files: new Map([...files].sort(([a], [b]) => (a < b ? -1 : 1))), timings };
 }

@@ -3,20 +3,18 @@ import { StructureKind, type Project } from "ts-morph";
 import type { JsonSchema } from "../load.js";
 import type { ProviderModel, TypeModel } from "../model.js";
 import { layoutDeclarations } from "./layout.js";
-import { docs, exportConst, quote } from "./source.js";
+import { banner, docs, exportConst, quote, tidy } from "./source.js";
 
 /**
  * `<provider>/types.ts`: one interface per schema file (json-schema-to-typescript), then the
  * union of the provider's events, a map from event type to interface and the list of types.
  */
-export async function emitTypes(provider: ProviderModel, project: Project): Promise<void> {
+export async function emitTypes(provider: ProviderModel, project: Project, files: Map<string, string>): Promise<void> {
   const prefix = provider.manifest.typePrefix;
-  const byId = new Map([...provider.shared, ...provider.events].map((model) => [model.id, model]));
-  const interfaces: string[] = [];
-  for (const model of [...provider.shared, ...provider.events]) {
-    interfaces.push(await toInterface(model, (id) => byId.get(id)!, provider.typeNames));
-  }
-  const file = project.createSourceFile(`/src/${provider.name}/types.ts`, interfaces.join("\n\n"), { overwrite: true });
+  const interfaces = await toInterfaces(provider);
+  // Only the statements below are built with ts-morph: handing it the interfaces too would make
+  // it parse them twice for nothing, the largest cost of a run with many schemas.
+  const file = project.createSourceFile(`/scratch/${provider.name}/types.ts`, "", { overwrite: true });
   const union = provider.events.map((event) => event.typeName);
   file.addStatements([{
     kind: StructureKind.TypeAlias,
@@ -46,22 +44,46 @@ export async function emitTypes(provider: ProviderModel, project: Project): Prom
     docs: `Every documented ${provider.manifest.title} event type, in file order.`,
     items: provider.events.map((event) => quote(event.type)),
   }));
+  files.set(`src/${provider.name}/types.ts`, tidy(`${banner(`schemas/${provider.name}/`)}${interfaces}\n${file.getFullText()}`));
+  project.removeSourceFile(file);
 }
 
-async function toInterface(model: TypeModel, resolve: (id: string) => TypeModel, typeNames: ReadonlyMap<string, string>): Promise<string> {
-  const { allOf, ...root } = model.source.schema;
-  const bases = ((allOf as { $ref: string }[] | undefined) ?? []).map(({ $ref }) => typeNames.get(new URL($ref, model.id).href)!);
-  const schema = forTypes(root, model.id, resolve, typeNames);
-  const text = await compile({ ...schema, description: model.description, $id: model.id } as never, model.typeName, {
+/** Name of the document that holds every schema of a provider for one json-schema-to-typescript run. */
+const holder = "ConfhooksSchemas";
+
+/**
+ * One json-schema-to-typescript run per provider, every schema file a definition named by the
+ * model (one run costs about half as much as one per file). A root `allOf` becomes `extends`;
+ * the holder document and the "referenced by" notes it adds to each JSDoc are removed.
+ */
+async function toInterfaces(provider: ProviderModel): Promise<string> {
+  const models = [...provider.shared, ...provider.events];
+  const byId = new Map(models.map((model) => [model.id, model]));
+  const definitions: Record<string, JsonSchema> = {};
+  const bases = new Map<string, string[]>();
+  for (const model of models) {
+    const { allOf, $id, ...root } = model.source.schema;
+    bases.set(model.typeName, ((allOf as { $ref: string }[] | undefined) ?? []).map(({ $ref }) => provider.typeNames.get(new URL($ref, model.id).href)!));
+    definitions[model.typeName] = { ...forTypes(root, model.id, (id) => byId.get(id)!, provider.typeNames), description: model.description };
+  }
+  const text = await compile({ $defs: definitions, additionalProperties: false } as never, holder, {
     bannerComment: "",
     format: false,
     additionalProperties: false,
-    declareExternallyReferenced: false,
-    customName: (node) => (node.$id === model.id ? model.typeName : undefined),
+    unreachableDefinitions: true,
+    customName: (_node, definition) => (definition !== undefined && Object.hasOwn(definitions, definition) ? definition : undefined),
   });
-  return layoutDeclarations(text.trim())
-    .replace(`export interface ${model.typeName} {`, `export interface ${model.typeName}${bases.length ? ` extends ${bases.join(", ")}` : ""} {`)
-    .replace(/^(\s*[\w$"'-]+\??: |export type \w+ = )\(([^()]*)\)(;?)$/gm, "$1$2$3");
+  return layoutDeclarations(
+    text
+      .replace(new RegExp(`^export interface ${holder} \\{\\s*\\}\\n`, "m"), "")
+      .replace(new RegExp(`^/\\*\\*\\n \\* This (?:interface|type) was referenced by \`${holder}\`'s JSON-Schema\\n \\* via the \`definition\` "\\w+"\\.\\n \\*/\\n`, "gm"), "")
+      .replace(new RegExp(`^ \\* ?\\n \\* This (?:interface|type) was referenced by \`${holder}\`'s JSON-Schema\\n \\* via the \`definition\` "\\w+"\\.\\n`, "gm"), "")
+      .replace(/^export interface (\w+) \{$/gm, (line, name: string) => (bases.get(name)?.length ? `export interface ${name} extends ${bases.get(name)!.join(", ")} {` : line))
+      .trim(),
+  )
+    .replace(/^(\s*[\w$"'-]+\??: |export type \w+ = )\(([^()]*)\)(;?)$/gm, "$1$2$3")
+    .replace(/\n(?=\/\*\*|export )/g, "\n\n")
+    .replace(/\*\/\n\n(?=export )/g, "*/\n");
 }
 
 /**

@@ -19,6 +19,7 @@ evaluated0.props = undefined;
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
+const _errs0 = errors;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
@@ -28,10 +29,15 @@ return false;
 }
 else {
 if(data.type !== undefined){
+let data0 = data.type;
 const _errs1 = errors;
-if("event" !== data.type){
+if("event" !== data0){
 validate21.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "event"}}];
 return false;
+}
+else {
+}
+if(errors === _errs1){
 }
 var valid0 = _errs1 === errors;
 }
@@ -40,10 +46,14 @@ var valid0 = true;
 }
 if(valid0){
 if(data.id !== undefined){
+let data1 = data.id;
 const _errs2 = errors;
-if(typeof data.id !== "string"){
+if(typeof data1 !== "string"){
 validate21.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+const _errs3 = errors;
+if(errors === _errs2){
 }
 var valid0 = _errs2 === errors;
 }
@@ -58,6 +68,9 @@ if(!(data2 && typeof data2 == "object" && !Array.isArray(data2))){
 validate21.errors = [{instancePath:instancePath+"/attributes",schemaPath:"#/properties/attributes/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
+const _errs5 = errors;
+if(errors === _errs4){
+}
 var valid0 = _errs4 === errors;
 }
 else {
@@ -68,6 +81,7 @@ if(data.event !== undefined){
 let data3 = data.event;
 const _errs6 = errors;
 const _errs7 = errors;
+const _errs8 = errors;
 if(errors === _errs7){
 if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
 let missing1;
@@ -79,18 +93,29 @@ else {
 if(data3.ts !== undefined){
 let data4 = data3.ts;
 const _errs9 = errors;
+const _errs10 = errors;
 if(errors === _errs9){
 if((typeof data4 == "number") && (isFinite(data4))){
 if(data4 < 0 || isNaN(data4)){
 validate21.errors = [{instancePath:instancePath+"/event/ts",schemaPath:"event-time.schema.json/properties/ts/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
+else {
+}
 }
 else {
 validate21.errors = [{instancePath:instancePath+"/event/ts",schemaPath:"event-time.schema.json/properties/ts/type",keyword:"type",params:{type: "number"}}];
 return false;
 }
+if(errors === _errs9){
 }
+}
+var valid2 = _errs9 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
 }
 }
 }
@@ -98,11 +123,18 @@ else {
 validate21.errors = [{instancePath:instancePath+"/event",schemaPath:"event-time.schema.json/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
+if(errors === _errs7){
+}
+}
+var valid1 = _errs7 === errors;
+if(valid1){
 }
 var valid0 = _errs6 === errors;
 }
 else {
 var valid0 = true;
+}
+if(valid0){
 }
 }
 }
@@ -112,6 +144,8 @@ var valid0 = true;
 else {
 validate21.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
 return false;
+}
+if(errors === 0){
 }
 }
 validate21.errors = vErrors;
@@ -130,6 +164,7 @@ evaluated0.props = undefined;
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
+const _errs0 = errors;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
@@ -141,9 +176,16 @@ else {
 if(data.data !== undefined){
 let data0 = data.data;
 const _errs1 = errors;
+const _errs2 = errors;
+const _errs3 = errors;
 if(!(validate21(data0, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate21.errors : vErrors.concat(validate21.errors);
 errors = vErrors.length;
+}
+else {
+}
+var valid1 = _errs3 === errors;
+if(valid1){
 }
 if(errors === _errs1){
 if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
@@ -154,10 +196,15 @@ return false;
 }
 else {
 if(data0.id !== undefined){
+let data1 = data0.id;
 const _errs4 = errors;
-if("chat-group-message-sent" !== data0.id){
+if("chat-group-message-sent" !== data1){
 validate29.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/const",keyword:"const",params:{allowedValue: "chat-group-message-sent"}}];
 return false;
+}
+else {
+}
+if(errors === _errs4){
 }
 var valid2 = _errs4 === errors;
 }
@@ -168,6 +215,7 @@ if(valid2){
 if(data0.attributes !== undefined){
 let data2 = data0.attributes;
 const _errs5 = errors;
+const _errs6 = errors;
 if(errors === _errs5){
 if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
 let missing2;
@@ -180,6 +228,7 @@ if(data2.meeting !== undefined){
 let data3 = data2.meeting;
 const _errs7 = errors;
 const _errs8 = errors;
+const _errs9 = errors;
 if(errors === _errs8){
 if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
 let missing3;
@@ -191,16 +240,21 @@ else {
 if(data3["internal-meeting-id"] !== undefined){
 let data4 = data3["internal-meeting-id"];
 const _errs10 = errors;
+const _errs11 = errors;
 if(errors === _errs10){
 if(typeof data4 === "string"){
 if(data4.length < 1){
 validate29.errors = [{instancePath:instancePath+"/data/attributes/meeting/internal-meeting-id",schemaPath:"common/meeting.schema.json/properties/internal-meeting-id/minLength",keyword:"minLength",params:{limit: 1}}];
 return false;
 }
+else {
+}
 }
 else {
 validate29.errors = [{instancePath:instancePath+"/data/attributes/meeting/internal-meeting-id",schemaPath:"common/meeting.schema.json/properties/internal-meeting-id/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+if(errors === _errs10){
 }
 }
 var valid5 = _errs10 === errors;
@@ -210,15 +264,21 @@ var valid5 = true;
 }
 if(valid5){
 if(data3["external-meeting-id"] !== undefined){
+let data5 = data3["external-meeting-id"];
 const _errs12 = errors;
-if(typeof data3["external-meeting-id"] !== "string"){
+if(typeof data5 !== "string"){
 validate29.errors = [{instancePath:instancePath+"/data/attributes/meeting/external-meeting-id",schemaPath:"common/meeting.schema.json/properties/external-meeting-id/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+const _errs13 = errors;
+if(errors === _errs12){
 }
 var valid5 = _errs12 === errors;
 }
 else {
 var valid5 = true;
+}
+if(valid5){
 }
 }
 }
@@ -227,6 +287,11 @@ else {
 validate29.errors = [{instancePath:instancePath+"/data/attributes/meeting",schemaPath:"common/meeting.schema.json/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
+if(errors === _errs8){
+}
+}
+var valid4 = _errs8 === errors;
+if(valid4){
 }
 var valid3 = _errs7 === errors;
 }
@@ -237,6 +302,7 @@ if(valid3){
 if(data2["chat-message"] !== undefined){
 let data6 = data2["chat-message"];
 const _errs14 = errors;
+const _errs15 = errors;
 if(errors === _errs14){
 if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
 let missing4;
@@ -248,16 +314,21 @@ else {
 if(data6.id !== undefined){
 let data7 = data6.id;
 const _errs16 = errors;
+const _errs17 = errors;
 if(errors === _errs16){
 if(typeof data7 === "string"){
 if(data7.length < 1){
 validate29.errors = [{instancePath:instancePath+"/data/attributes/chat-message/id",schemaPath:"#/properties/data/properties/attributes/properties/chat-message/properties/id/minLength",keyword:"minLength",params:{limit: 1}}];
 return false;
 }
+else {
+}
 }
 else {
 validate29.errors = [{instancePath:instancePath+"/data/attributes/chat-message/id",schemaPath:"#/properties/data/properties/attributes/properties/chat-message/properties/id/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+if(errors === _errs16){
 }
 }
 var valid6 = _errs16 === errors;
@@ -267,10 +338,14 @@ var valid6 = true;
 }
 if(valid6){
 if(data6.message !== undefined){
+let data8 = data6.message;
 const _errs18 = errors;
-if(typeof data6.message !== "string"){
+if(typeof data8 !== "string"){
 validate29.errors = [{instancePath:instancePath+"/data/attributes/chat-message/message",schemaPath:"#/properties/data/properties/attributes/properties/chat-message/properties/message/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+const _errs19 = errors;
+if(errors === _errs18){
 }
 var valid6 = _errs18 === errors;
 }
@@ -281,6 +356,7 @@ if(valid6){
 if(data6.sender !== undefined){
 let data9 = data6.sender;
 const _errs20 = errors;
+const _errs21 = errors;
 if(errors === _errs20){
 if(data9 && typeof data9 == "object" && !Array.isArray(data9)){
 let missing5;
@@ -292,16 +368,21 @@ else {
 if(data9["internal-user-id"] !== undefined){
 let data10 = data9["internal-user-id"];
 const _errs22 = errors;
+const _errs23 = errors;
 if(errors === _errs22){
 if(typeof data10 === "string"){
 if(data10.length < 1){
 validate29.errors = [{instancePath:instancePath+"/data/attributes/chat-message/sender/internal-user-id",schemaPath:"#/properties/data/properties/attributes/properties/chat-message/properties/sender/properties/internal-user-id/minLength",keyword:"minLength",params:{limit: 1}}];
 return false;
 }
+else {
+}
 }
 else {
 validate29.errors = [{instancePath:instancePath+"/data/attributes/chat-message/sender/internal-user-id",schemaPath:"#/properties/data/properties/attributes/properties/chat-message/properties/sender/properties/internal-user-id/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+if(errors === _errs22){
 }
 }
 var valid7 = _errs22 === errors;
@@ -311,10 +392,14 @@ var valid7 = true;
 }
 if(valid7){
 if(data9["external-user-id"] !== undefined){
+let data11 = data9["external-user-id"];
 const _errs24 = errors;
-if(typeof data9["external-user-id"] !== "string"){
+if(typeof data11 !== "string"){
 validate29.errors = [{instancePath:instancePath+"/data/attributes/chat-message/sender/external-user-id",schemaPath:"#/properties/data/properties/attributes/properties/chat-message/properties/sender/properties/external-user-id/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+const _errs25 = errors;
+if(errors === _errs24){
 }
 var valid7 = _errs24 === errors;
 }
@@ -323,10 +408,14 @@ var valid7 = true;
 }
 if(valid7){
 if(data9.name !== undefined){
+let data12 = data9.name;
 const _errs26 = errors;
-if(typeof data9.name !== "string"){
+if(typeof data12 !== "string"){
 validate29.errors = [{instancePath:instancePath+"/data/attributes/chat-message/sender/name",schemaPath:"#/properties/data/properties/attributes/properties/chat-message/properties/sender/properties/name/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+const _errs27 = errors;
+if(errors === _errs26){
 }
 var valid7 = _errs26 === errors;
 }
@@ -337,22 +426,29 @@ if(valid7){
 if(data9.time !== undefined){
 let data13 = data9.time;
 const _errs28 = errors;
+const _errs29 = errors;
 if(errors === _errs28){
 if((typeof data13 == "number") && (isFinite(data13))){
 if(data13 < 0 || isNaN(data13)){
 validate29.errors = [{instancePath:instancePath+"/data/attributes/chat-message/sender/time",schemaPath:"#/properties/data/properties/attributes/properties/chat-message/properties/sender/properties/time/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
+else {
+}
 }
 else {
 validate29.errors = [{instancePath:instancePath+"/data/attributes/chat-message/sender/time",schemaPath:"#/properties/data/properties/attributes/properties/chat-message/properties/sender/properties/time/type",keyword:"type",params:{type: "number"}}];
 return false;
+}
+if(errors === _errs28){
 }
 }
 var valid7 = _errs28 === errors;
 }
 else {
 var valid7 = true;
+}
+if(valid7){
 }
 }
 }
@@ -363,11 +459,15 @@ else {
 validate29.errors = [{instancePath:instancePath+"/data/attributes/chat-message/sender",schemaPath:"#/properties/data/properties/attributes/properties/chat-message/properties/sender/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
+if(errors === _errs20){
+}
 }
 var valid6 = _errs20 === errors;
 }
 else {
 var valid6 = true;
+}
+if(valid6){
 }
 }
 }
@@ -377,6 +477,8 @@ else {
 validate29.errors = [{instancePath:instancePath+"/data/attributes/chat-message",schemaPath:"#/properties/data/properties/attributes/properties/chat-message/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
+if(errors === _errs14){
+}
 }
 var valid3 = _errs14 === errors;
 }
@@ -385,15 +487,22 @@ var valid3 = true;
 }
 if(valid3){
 if(data2["chat-id"] !== undefined){
+let data14 = data2["chat-id"];
 const _errs30 = errors;
-if("MAIN-PUBLIC-GROUP-CHAT" !== data2["chat-id"]){
+if("MAIN-PUBLIC-GROUP-CHAT" !== data14){
 validate29.errors = [{instancePath:instancePath+"/data/attributes/chat-id",schemaPath:"#/properties/data/properties/attributes/properties/chat-id/const",keyword:"const",params:{allowedValue: "MAIN-PUBLIC-GROUP-CHAT"}}];
 return false;
+}
+else {
+}
+if(errors === _errs30){
 }
 var valid3 = _errs30 === errors;
 }
 else {
 var valid3 = true;
+}
+if(valid3){
 }
 }
 }
@@ -403,11 +512,15 @@ else {
 validate29.errors = [{instancePath:instancePath+"/data/attributes",schemaPath:"#/properties/data/properties/attributes/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
+if(errors === _errs5){
+}
 }
 var valid2 = _errs5 === errors;
 }
 else {
 var valid2 = true;
+}
+if(valid2){
 }
 }
 }
@@ -416,13 +529,23 @@ else {
 validate29.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
+if(errors === _errs1){
 }
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
 }
 }
 }
 else {
 validate29.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
 return false;
+}
+if(errors === 0){
 }
 }
 validate29.errors = vErrors;
@@ -444,6 +567,7 @@ evaluated0.props = undefined;
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
+const _errs0 = errors;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
@@ -455,9 +579,16 @@ else {
 if(data.data !== undefined){
 let data0 = data.data;
 const _errs1 = errors;
+const _errs2 = errors;
+const _errs3 = errors;
 if(!(validate21(data0, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate21.errors : vErrors.concat(validate21.errors);
 errors = vErrors.length;
+}
+else {
+}
+var valid1 = _errs3 === errors;
+if(valid1){
 }
 if(errors === _errs1){
 if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
@@ -468,10 +599,15 @@ return false;
 }
 else {
 if(data0.id !== undefined){
+let data1 = data0.id;
 const _errs4 = errors;
-if("meeting-created" !== data0.id){
+if("meeting-created" !== data1){
 validate31.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/const",keyword:"const",params:{allowedValue: "meeting-created"}}];
 return false;
+}
+else {
+}
+if(errors === _errs4){
 }
 var valid2 = _errs4 === errors;
 }
@@ -482,6 +618,7 @@ if(valid2){
 if(data0.attributes !== undefined){
 let data2 = data0.attributes;
 const _errs5 = errors;
+const _errs6 = errors;
 if(errors === _errs5){
 if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
 let missing2;
@@ -493,7 +630,10 @@ else {
 if(data2.meeting !== undefined){
 let data3 = data2.meeting;
 const _errs7 = errors;
+const _errs8 = errors;
+const _errs9 = errors;
 const _errs10 = errors;
+const _errs11 = errors;
 if(errors === _errs10){
 if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
 let missing3;
@@ -505,16 +645,21 @@ else {
 if(data3["internal-meeting-id"] !== undefined){
 let data4 = data3["internal-meeting-id"];
 const _errs12 = errors;
+const _errs13 = errors;
 if(errors === _errs12){
 if(typeof data4 === "string"){
 if(data4.length < 1){
 validate31.errors = [{instancePath:instancePath+"/data/attributes/meeting/internal-meeting-id",schemaPath:"common/meeting.schema.json/properties/internal-meeting-id/minLength",keyword:"minLength",params:{limit: 1}}];
 return false;
 }
+else {
+}
 }
 else {
 validate31.errors = [{instancePath:instancePath+"/data/attributes/meeting/internal-meeting-id",schemaPath:"common/meeting.schema.json/properties/internal-meeting-id/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+if(errors === _errs12){
 }
 }
 var valid6 = _errs12 === errors;
@@ -524,15 +669,21 @@ var valid6 = true;
 }
 if(valid6){
 if(data3["external-meeting-id"] !== undefined){
+let data5 = data3["external-meeting-id"];
 const _errs14 = errors;
-if(typeof data3["external-meeting-id"] !== "string"){
+if(typeof data5 !== "string"){
 validate31.errors = [{instancePath:instancePath+"/data/attributes/meeting/external-meeting-id",schemaPath:"common/meeting.schema.json/properties/external-meeting-id/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+const _errs15 = errors;
+if(errors === _errs14){
 }
 var valid6 = _errs14 === errors;
 }
 else {
 var valid6 = true;
+}
+if(valid6){
 }
 }
 }
@@ -541,6 +692,14 @@ else {
 validate31.errors = [{instancePath:instancePath+"/data/attributes/meeting",schemaPath:"common/meeting.schema.json/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
+if(errors === _errs10){
+}
+}
+var valid5 = _errs10 === errors;
+if(valid5){
+}
+var valid4 = _errs9 === errors;
+if(valid4){
 }
 if(errors === _errs7){
 if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
@@ -551,10 +710,14 @@ return false;
 }
 else {
 if(data3["external-meeting-id"] !== undefined){
+let data6 = data3["external-meeting-id"];
 const _errs16 = errors;
-if(typeof data3["external-meeting-id"] !== "string"){
+if(typeof data6 !== "string"){
 validate31.errors = [{instancePath:instancePath+"/data/attributes/meeting/external-meeting-id",schemaPath:"#/properties/data/properties/attributes/properties/meeting/properties/external-meeting-id/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+const _errs17 = errors;
+if(errors === _errs16){
 }
 var valid7 = _errs16 === errors;
 }
@@ -563,10 +726,14 @@ var valid7 = true;
 }
 if(valid7){
 if(data3.name !== undefined){
+let data7 = data3.name;
 const _errs18 = errors;
-if(typeof data3.name !== "string"){
+if(typeof data7 !== "string"){
 validate31.errors = [{instancePath:instancePath+"/data/attributes/meeting/name",schemaPath:"#/properties/data/properties/attributes/properties/meeting/properties/name/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+const _errs19 = errors;
+if(errors === _errs18){
 }
 var valid7 = _errs18 === errors;
 }
@@ -575,10 +742,14 @@ var valid7 = true;
 }
 if(valid7){
 if(data3["is-breakout"] !== undefined){
+let data8 = data3["is-breakout"];
 const _errs20 = errors;
-if(typeof data3["is-breakout"] !== "boolean"){
+if(typeof data8 !== "boolean"){
 validate31.errors = [{instancePath:instancePath+"/data/attributes/meeting/is-breakout",schemaPath:"#/properties/data/properties/attributes/properties/meeting/properties/is-breakout/type",keyword:"type",params:{type: "boolean"}}];
 return false;
+}
+const _errs21 = errors;
+if(errors === _errs20){
 }
 var valid7 = _errs20 === errors;
 }
@@ -587,10 +758,14 @@ var valid7 = true;
 }
 if(valid7){
 if(data3["parent-id"] !== undefined){
+let data9 = data3["parent-id"];
 const _errs22 = errors;
-if(typeof data3["parent-id"] !== "string"){
+if(typeof data9 !== "string"){
 validate31.errors = [{instancePath:instancePath+"/data/attributes/meeting/parent-id",schemaPath:"#/properties/data/properties/attributes/properties/meeting/properties/parent-id/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+const _errs23 = errors;
+if(errors === _errs22){
 }
 var valid7 = _errs22 === errors;
 }
@@ -605,12 +780,17 @@ if(!(((typeof data10 == "number") && (!(data10 % 1) && !isNaN(data10))) && (isFi
 validate31.errors = [{instancePath:instancePath+"/data/attributes/meeting/duration",schemaPath:"#/properties/data/properties/attributes/properties/meeting/properties/duration/type",keyword:"type",params:{type: "integer"}}];
 return false;
 }
+const _errs25 = errors;
 if(errors === _errs24){
 if((typeof data10 == "number") && (isFinite(data10))){
 if(data10 < 0 || isNaN(data10)){
 validate31.errors = [{instancePath:instancePath+"/data/attributes/meeting/duration",schemaPath:"#/properties/data/properties/attributes/properties/meeting/properties/duration/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
+else {
+}
+}
+if(errors === _errs24){
 }
 }
 var valid7 = _errs24 === errors;
@@ -622,16 +802,21 @@ if(valid7){
 if(data3["create-time"] !== undefined){
 let data11 = data3["create-time"];
 const _errs26 = errors;
+const _errs27 = errors;
 if(errors === _errs26){
 if((typeof data11 == "number") && (isFinite(data11))){
 if(data11 < 0 || isNaN(data11)){
 validate31.errors = [{instancePath:instancePath+"/data/attributes/meeting/create-time",schemaPath:"#/properties/data/properties/attributes/properties/meeting/properties/create-time/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
+else {
+}
 }
 else {
 validate31.errors = [{instancePath:instancePath+"/data/attributes/meeting/create-time",schemaPath:"#/properties/data/properties/attributes/properties/meeting/properties/create-time/type",keyword:"type",params:{type: "number"}}];
 return false;
+}
+if(errors === _errs26){
 }
 }
 var valid7 = _errs26 === errors;
@@ -641,10 +826,14 @@ var valid7 = true;
 }
 if(valid7){
 if(data3["create-date"] !== undefined){
+let data12 = data3["create-date"];
 const _errs28 = errors;
-if(typeof data3["create-date"] !== "string"){
+if(typeof data12 !== "string"){
 validate31.errors = [{instancePath:instancePath+"/data/attributes/meeting/create-date",schemaPath:"#/properties/data/properties/attributes/properties/meeting/properties/create-date/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+const _errs29 = errors;
+if(errors === _errs28){
 }
 var valid7 = _errs28 === errors;
 }
@@ -653,10 +842,14 @@ var valid7 = true;
 }
 if(valid7){
 if(data3["moderator-pass"] !== undefined){
+let data13 = data3["moderator-pass"];
 const _errs30 = errors;
-if(typeof data3["moderator-pass"] !== "string"){
+if(typeof data13 !== "string"){
 validate31.errors = [{instancePath:instancePath+"/data/attributes/meeting/moderator-pass",schemaPath:"#/properties/data/properties/attributes/properties/meeting/properties/moderator-pass/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+const _errs31 = errors;
+if(errors === _errs30){
 }
 var valid7 = _errs30 === errors;
 }
@@ -665,10 +858,14 @@ var valid7 = true;
 }
 if(valid7){
 if(data3["viewer-pass"] !== undefined){
+let data14 = data3["viewer-pass"];
 const _errs32 = errors;
-if(typeof data3["viewer-pass"] !== "string"){
+if(typeof data14 !== "string"){
 validate31.errors = [{instancePath:instancePath+"/data/attributes/meeting/viewer-pass",schemaPath:"#/properties/data/properties/attributes/properties/meeting/properties/viewer-pass/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+const _errs33 = errors;
+if(errors === _errs32){
 }
 var valid7 = _errs32 === errors;
 }
@@ -677,10 +874,14 @@ var valid7 = true;
 }
 if(valid7){
 if(data3.record !== undefined){
+let data15 = data3.record;
 const _errs34 = errors;
-if(typeof data3.record !== "boolean"){
+if(typeof data15 !== "boolean"){
 validate31.errors = [{instancePath:instancePath+"/data/attributes/meeting/record",schemaPath:"#/properties/data/properties/attributes/properties/meeting/properties/record/type",keyword:"type",params:{type: "boolean"}}];
 return false;
+}
+const _errs35 = errors;
+if(errors === _errs34){
 }
 var valid7 = _errs34 === errors;
 }
@@ -695,6 +896,9 @@ if((typeof data16 !== "string") && (!((typeof data16 == "number") && (isFinite(d
 validate31.errors = [{instancePath:instancePath+"/data/attributes/meeting/voice-conf",schemaPath:"#/properties/data/properties/attributes/properties/meeting/properties/voice-conf/type",keyword:"type",params:{type: schema43.properties.data.properties.attributes.properties.meeting.properties["voice-conf"].type}}];
 return false;
 }
+const _errs37 = errors;
+if(errors === _errs36){
+}
 var valid7 = _errs36 === errors;
 }
 else {
@@ -702,10 +906,14 @@ var valid7 = true;
 }
 if(valid7){
 if(data3["dial-number"] !== undefined){
+let data17 = data3["dial-number"];
 const _errs38 = errors;
-if(typeof data3["dial-number"] !== "string"){
+if(typeof data17 !== "string"){
 validate31.errors = [{instancePath:instancePath+"/data/attributes/meeting/dial-number",schemaPath:"#/properties/data/properties/attributes/properties/meeting/properties/dial-number/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+const _errs39 = errors;
+if(errors === _errs38){
 }
 var valid7 = _errs38 === errors;
 }
@@ -720,12 +928,17 @@ if(!(((typeof data18 == "number") && (!(data18 % 1) && !isNaN(data18))) && (isFi
 validate31.errors = [{instancePath:instancePath+"/data/attributes/meeting/max-users",schemaPath:"#/properties/data/properties/attributes/properties/meeting/properties/max-users/type",keyword:"type",params:{type: "integer"}}];
 return false;
 }
+const _errs41 = errors;
 if(errors === _errs40){
 if((typeof data18 == "number") && (isFinite(data18))){
 if(data18 < 0 || isNaN(data18)){
 validate31.errors = [{instancePath:instancePath+"/data/attributes/meeting/max-users",schemaPath:"#/properties/data/properties/attributes/properties/meeting/properties/max-users/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
+else {
+}
+}
+if(errors === _errs40){
 }
 }
 var valid7 = _errs40 === errors;
@@ -737,23 +950,33 @@ if(valid7){
 if(data3.metadata !== undefined){
 let data19 = data3.metadata;
 const _errs42 = errors;
+const _errs43 = errors;
 if(errors === _errs42){
 if(data19 && typeof data19 == "object" && !Array.isArray(data19)){
+const _errs44 = errors;
 for(const key0 in data19){
+let data20 = data19[key0];
 const _errs45 = errors;
-if(typeof data19[key0] !== "string"){
+if(typeof data20 !== "string"){
 validate31.errors = [{instancePath:instancePath+"/data/attributes/meeting/metadata/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/data/properties/attributes/properties/meeting/properties/metadata/additionalProperties/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+const _errs46 = errors;
+if(errors === _errs45){
 }
 var valid8 = _errs45 === errors;
 if(!valid8){
 break;
 }
 }
+if(_errs44 === errors){
+}
 }
 else {
 validate31.errors = [{instancePath:instancePath+"/data/attributes/meeting/metadata",schemaPath:"#/properties/data/properties/attributes/properties/meeting/properties/metadata/type",keyword:"type",params:{type: "object"}}];
 return false;
+}
+if(errors === _errs42){
 }
 }
 var valid7 = _errs42 === errors;
@@ -763,10 +986,14 @@ var valid7 = true;
 }
 if(valid7){
 if(data3.audioBridge !== undefined){
+let data21 = data3.audioBridge;
 const _errs47 = errors;
-if(typeof data3.audioBridge !== "string"){
+if(typeof data21 !== "string"){
 validate31.errors = [{instancePath:instancePath+"/data/attributes/meeting/audioBridge",schemaPath:"#/properties/data/properties/attributes/properties/meeting/properties/audioBridge/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+const _errs48 = errors;
+if(errors === _errs47){
 }
 var valid7 = _errs47 === errors;
 }
@@ -775,10 +1002,14 @@ var valid7 = true;
 }
 if(valid7){
 if(data3.cameraBridge !== undefined){
+let data22 = data3.cameraBridge;
 const _errs49 = errors;
-if(typeof data3.cameraBridge !== "string"){
+if(typeof data22 !== "string"){
 validate31.errors = [{instancePath:instancePath+"/data/attributes/meeting/cameraBridge",schemaPath:"#/properties/data/properties/attributes/properties/meeting/properties/cameraBridge/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+const _errs50 = errors;
+if(errors === _errs49){
 }
 var valid7 = _errs49 === errors;
 }
@@ -787,15 +1018,21 @@ var valid7 = true;
 }
 if(valid7){
 if(data3.screenShareBridge !== undefined){
+let data23 = data3.screenShareBridge;
 const _errs51 = errors;
-if(typeof data3.screenShareBridge !== "string"){
+if(typeof data23 !== "string"){
 validate31.errors = [{instancePath:instancePath+"/data/attributes/meeting/screenShareBridge",schemaPath:"#/properties/data/properties/attributes/properties/meeting/properties/screenShareBridge/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+const _errs52 = errors;
+if(errors === _errs51){
 }
 var valid7 = _errs51 === errors;
 }
 else {
 var valid7 = true;
+}
+if(valid7){
 }
 }
 }
@@ -819,7 +1056,15 @@ else {
 validate31.errors = [{instancePath:instancePath+"/data/attributes/meeting",schemaPath:"#/properties/data/properties/attributes/properties/meeting/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
+if(errors === _errs7){
 }
+}
+var valid3 = _errs7 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
 }
 }
 }
@@ -827,11 +1072,15 @@ else {
 validate31.errors = [{instancePath:instancePath+"/data/attributes",schemaPath:"#/properties/data/properties/attributes/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
+if(errors === _errs5){
+}
 }
 var valid2 = _errs5 === errors;
 }
 else {
 var valid2 = true;
+}
+if(valid2){
 }
 }
 }
@@ -840,13 +1089,23 @@ else {
 validate31.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
+if(errors === _errs1){
 }
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
 }
 }
 }
 else {
 validate31.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
 return false;
+}
+if(errors === 0){
 }
 }
 validate31.errors = vErrors;
@@ -868,6 +1127,7 @@ evaluated0.props = undefined;
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
+const _errs0 = errors;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
@@ -879,9 +1139,16 @@ else {
 if(data.data !== undefined){
 let data0 = data.data;
 const _errs1 = errors;
+const _errs2 = errors;
+const _errs3 = errors;
 if(!(validate21(data0, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate21.errors : vErrors.concat(validate21.errors);
 errors = vErrors.length;
+}
+else {
+}
+var valid1 = _errs3 === errors;
+if(valid1){
 }
 if(errors === _errs1){
 if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
@@ -892,10 +1159,15 @@ return false;
 }
 else {
 if(data0.id !== undefined){
+let data1 = data0.id;
 const _errs4 = errors;
-if("meeting-ended" !== data0.id){
+if("meeting-ended" !== data1){
 validate33.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/const",keyword:"const",params:{allowedValue: "meeting-ended"}}];
 return false;
+}
+else {
+}
+if(errors === _errs4){
 }
 var valid2 = _errs4 === errors;
 }
@@ -906,6 +1178,7 @@ if(valid2){
 if(data0.attributes !== undefined){
 let data2 = data0.attributes;
 const _errs5 = errors;
+const _errs6 = errors;
 if(errors === _errs5){
 if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
 let missing2;
@@ -916,7 +1189,9 @@ return false;
 else {
 if(data2.meeting !== undefined){
 let data3 = data2.meeting;
+const _errs7 = errors;
 const _errs8 = errors;
+const _errs9 = errors;
 if(errors === _errs8){
 if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
 let missing3;
@@ -928,16 +1203,21 @@ else {
 if(data3["internal-meeting-id"] !== undefined){
 let data4 = data3["internal-meeting-id"];
 const _errs10 = errors;
+const _errs11 = errors;
 if(errors === _errs10){
 if(typeof data4 === "string"){
 if(data4.length < 1){
 validate33.errors = [{instancePath:instancePath+"/data/attributes/meeting/internal-meeting-id",schemaPath:"common/meeting.schema.json/properties/internal-meeting-id/minLength",keyword:"minLength",params:{limit: 1}}];
 return false;
 }
+else {
+}
 }
 else {
 validate33.errors = [{instancePath:instancePath+"/data/attributes/meeting/internal-meeting-id",schemaPath:"common/meeting.schema.json/properties/internal-meeting-id/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+if(errors === _errs10){
 }
 }
 var valid5 = _errs10 === errors;
@@ -947,15 +1227,21 @@ var valid5 = true;
 }
 if(valid5){
 if(data3["external-meeting-id"] !== undefined){
+let data5 = data3["external-meeting-id"];
 const _errs12 = errors;
-if(typeof data3["external-meeting-id"] !== "string"){
+if(typeof data5 !== "string"){
 validate33.errors = [{instancePath:instancePath+"/data/attributes/meeting/external-meeting-id",schemaPath:"common/meeting.schema.json/properties/external-meeting-id/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+const _errs13 = errors;
+if(errors === _errs12){
 }
 var valid5 = _errs12 === errors;
 }
 else {
 var valid5 = true;
+}
+if(valid5){
 }
 }
 }
@@ -964,7 +1250,18 @@ else {
 validate33.errors = [{instancePath:instancePath+"/data/attributes/meeting",schemaPath:"common/meeting.schema.json/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
+if(errors === _errs8){
 }
+}
+var valid4 = _errs8 === errors;
+if(valid4){
+}
+var valid3 = _errs7 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
 }
 }
 }
@@ -972,11 +1269,15 @@ else {
 validate33.errors = [{instancePath:instancePath+"/data/attributes",schemaPath:"#/properties/data/properties/attributes/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
+if(errors === _errs5){
+}
 }
 var valid2 = _errs5 === errors;
 }
 else {
 var valid2 = true;
+}
+if(valid2){
 }
 }
 }
@@ -985,13 +1286,23 @@ else {
 validate33.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
+if(errors === _errs1){
 }
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
 }
 }
 }
 else {
 validate33.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
 return false;
+}
+if(errors === 0){
 }
 }
 validate33.errors = vErrors;
@@ -1013,6 +1324,7 @@ evaluated0.props = undefined;
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
+const _errs0 = errors;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
@@ -1024,9 +1336,16 @@ else {
 if(data.data !== undefined){
 let data0 = data.data;
 const _errs1 = errors;
+const _errs2 = errors;
+const _errs3 = errors;
 if(!(validate21(data0, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate21.errors : vErrors.concat(validate21.errors);
 errors = vErrors.length;
+}
+else {
+}
+var valid1 = _errs3 === errors;
+if(valid1){
 }
 if(errors === _errs1){
 if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
@@ -1037,10 +1356,15 @@ return false;
 }
 else {
 if(data0.id !== undefined){
+let data1 = data0.id;
 const _errs4 = errors;
-if("meeting-presentation-changed" !== data0.id){
+if("meeting-presentation-changed" !== data1){
 validate35.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/const",keyword:"const",params:{allowedValue: "meeting-presentation-changed"}}];
 return false;
+}
+else {
+}
+if(errors === _errs4){
 }
 var valid2 = _errs4 === errors;
 }
@@ -1051,6 +1375,7 @@ if(valid2){
 if(data0.attributes !== undefined){
 let data2 = data0.attributes;
 const _errs5 = errors;
+const _errs6 = errors;
 if(errors === _errs5){
 if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
 let missing2;
@@ -1062,7 +1387,10 @@ else {
 if(data2.meeting !== undefined){
 let data3 = data2.meeting;
 const _errs7 = errors;
+const _errs8 = errors;
+const _errs9 = errors;
 const _errs10 = errors;
+const _errs11 = errors;
 if(errors === _errs10){
 if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
 let missing3;
@@ -1074,16 +1402,21 @@ else {
 if(data3["internal-meeting-id"] !== undefined){
 let data4 = data3["internal-meeting-id"];
 const _errs12 = errors;
+const _errs13 = errors;
 if(errors === _errs12){
 if(typeof data4 === "string"){
 if(data4.length < 1){
 validate35.errors = [{instancePath:instancePath+"/data/attributes/meeting/internal-meeting-id",schemaPath:"common/meeting.schema.json/properties/internal-meeting-id/minLength",keyword:"minLength",params:{limit: 1}}];
 return false;
 }
+else {
+}
 }
 else {
 validate35.errors = [{instancePath:instancePath+"/data/attributes/meeting/internal-meeting-id",schemaPath:"common/meeting.schema.json/properties/internal-meeting-id/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+if(errors === _errs12){
 }
 }
 var valid6 = _errs12 === errors;
@@ -1093,15 +1426,21 @@ var valid6 = true;
 }
 if(valid6){
 if(data3["external-meeting-id"] !== undefined){
+let data5 = data3["external-meeting-id"];
 const _errs14 = errors;
-if(typeof data3["external-meeting-id"] !== "string"){
+if(typeof data5 !== "string"){
 validate35.errors = [{instancePath:instancePath+"/data/attributes/meeting/external-meeting-id",schemaPath:"common/meeting.schema.json/properties/external-meeting-id/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+const _errs15 = errors;
+if(errors === _errs14){
 }
 var valid6 = _errs14 === errors;
 }
 else {
 var valid6 = true;
+}
+if(valid6){
 }
 }
 }
@@ -1110,6 +1449,14 @@ else {
 validate35.errors = [{instancePath:instancePath+"/data/attributes/meeting",schemaPath:"common/meeting.schema.json/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
+if(errors === _errs10){
+}
+}
+var valid5 = _errs10 === errors;
+if(valid5){
+}
+var valid4 = _errs9 === errors;
+if(valid4){
 }
 if(errors === _errs7){
 if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
@@ -1122,18 +1469,29 @@ else {
 if(data3["presentation-id"] !== undefined){
 let data6 = data3["presentation-id"];
 const _errs16 = errors;
+const _errs17 = errors;
 if(errors === _errs16){
 if(typeof data6 === "string"){
 if(data6.length < 1){
 validate35.errors = [{instancePath:instancePath+"/data/attributes/meeting/presentation-id",schemaPath:"#/properties/data/properties/attributes/properties/meeting/properties/presentation-id/minLength",keyword:"minLength",params:{limit: 1}}];
 return false;
 }
+else {
+}
 }
 else {
 validate35.errors = [{instancePath:instancePath+"/data/attributes/meeting/presentation-id",schemaPath:"#/properties/data/properties/attributes/properties/meeting/properties/presentation-id/type",keyword:"type",params:{type: "string"}}];
 return false;
 }
+if(errors === _errs16){
 }
+}
+var valid7 = _errs16 === errors;
+}
+else {
+var valid7 = true;
+}
+if(valid7){
 }
 }
 }
@@ -1141,7 +1499,15 @@ else {
 validate35.errors = [{instancePath:instancePath+"/data/attributes/meeting",schemaPath:"#/properties/data/properties/attributes/properties/meeting/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
+if(errors === _errs7){
 }
+}
+var valid3 = _errs7 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
 }
 }
 }
@@ -1149,11 +1515,15 @@ else {
 validate35.errors = [{instancePath:instancePath+"/data/attributes",schemaPath:"#/properties/data/properties/attributes/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
+if(errors === _errs5){
+}
 }
 var valid2 = _errs5 === errors;
 }
 else {
 var valid2 = true;
+}
+if(valid2){
 }
 }
 }
@@ -1162,13 +1532,23 @@ else {
 validate35.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
+if(errors === _errs1){
 }
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
 }
 }
 }
 else {
 validate35.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
 return false;
+}
+if(errors === 0){
 }
 }
 validate35.errors = vErrors;
@@ -1190,6 +1570,7 @@ evaluated0.props = undefined;
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
+const _errs0 = errors;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
@@ -1201,9 +1582,16 @@ else {
 if(data.data !== undefined){
 let data0 = data.data;
 const _errs1 = errors;
+const _errs2 = errors;
+const _errs3 = errors;
 if(!(validate21(data0, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate21.errors : vErrors.concat(validate21.errors);
 errors = vErrors.length;
+}
+else {
+}
+var valid1 = _errs3 === errors;
+if(valid1){
 }
 if(errors === _errs1){
 if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
@@ -1214,10 +1602,15 @@ return false;
 }
 else {
 if(data0.id !== undefined){
+let data1 = data0.id;
 const _errs4 = errors;
-if("meeting-recording-started" !== data0.id){
+if("meeting-recording-started" !== data1){
 validate37.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/const",keyword:"const",params:{allowedValue: "meeting-recording-started"}}];
 return false;
+}
+else {
+}
+if(errors === _errs4){
 }
 var valid2 = _errs4 === errors;
 }
@@ -1228,6 +1621,7 @@ if(valid2){
 if(data0.attributes !== undefined){
 let data2 = data0.attributes;
 const _errs5 = errors;
+const _errs6 = errors;
 if(errors === _errs5){
 if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
 let missing2;
@@ -1238,7 +1632,9 @@ return false;
 else {
 if(data2.meeting !== undefined){
 let data3 = data2.meeting;
+const _errs7 = errors;
 const _errs8 = errors;
+const _errs9 = errors;
 if(errors === _errs8){
 if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
 let missing3;
@@ -1250,16 +1646,21 @@ else {
 if(data3["internal-meeting-id"] !== undefined){
 let data4 = data3["internal-meeting-id"];
 const _errs10 = errors;
+const _errs11 = errors;
 if(errors === _errs10){
 if(typeof data4 === "string"){
 if(data4.length < 1){
 validate37.errors = [{instancePath:instancePath+"/data/attributes/meeting/internal-meeting-id",schemaPath:"common/meeting.schema.json/properties/internal-meeting-id/minLength",keyword:"minLength",params:{limit: 1}}];
 return false;
 }
+else {
+}
 }
 else {
 validate37.errors = [{instancePath:instancePath+"/data/attributes/meeting/internal-meeting-id",schemaPath:"common/meeting.schema.json/properties/internal-meeting-id/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+if(errors === _errs10){
 }
 }
 var valid5 = _errs10 === errors;
@@ -1269,15 +1670,21 @@ var valid5 = true;
 }
 if(valid5){
 if(data3["external-meeting-id"] !== undefined){
+let data5 = data3["external-meeting-id"];
 const _errs12 = errors;
-if(typeof data3["external-meeting-id"] !== "string"){
+if(typeof data5 !== "string"){
 validate37.errors = [{instancePath:instancePath+"/data/attributes/meeting/external-meeting-id",schemaPath:"common/meeting.schema.json/properties/external-meeting-id/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+const _errs13 = errors;
+if(errors === _errs12){
 }
 var valid5 = _errs12 === errors;
 }
 else {
 var valid5 = true;
+}
+if(valid5){
 }
 }
 }
@@ -1286,7 +1693,18 @@ else {
 validate37.errors = [{instancePath:instancePath+"/data/attributes/meeting",schemaPath:"common/meeting.schema.json/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
+if(errors === _errs8){
 }
+}
+var valid4 = _errs8 === errors;
+if(valid4){
+}
+var valid3 = _errs7 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
 }
 }
 }
@@ -1294,11 +1712,15 @@ else {
 validate37.errors = [{instancePath:instancePath+"/data/attributes",schemaPath:"#/properties/data/properties/attributes/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
+if(errors === _errs5){
+}
 }
 var valid2 = _errs5 === errors;
 }
 else {
 var valid2 = true;
+}
+if(valid2){
 }
 }
 }
@@ -1307,13 +1729,23 @@ else {
 validate37.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
+if(errors === _errs1){
 }
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
 }
 }
 }
 else {
 validate37.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
 return false;
+}
+if(errors === 0){
 }
 }
 validate37.errors = vErrors;
@@ -1335,6 +1767,7 @@ evaluated0.props = undefined;
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
+const _errs0 = errors;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
@@ -1346,9 +1779,16 @@ else {
 if(data.data !== undefined){
 let data0 = data.data;
 const _errs1 = errors;
+const _errs2 = errors;
+const _errs3 = errors;
 if(!(validate21(data0, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate21.errors : vErrors.concat(validate21.errors);
 errors = vErrors.length;
+}
+else {
+}
+var valid1 = _errs3 === errors;
+if(valid1){
 }
 if(errors === _errs1){
 if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
@@ -1359,10 +1799,15 @@ return false;
 }
 else {
 if(data0.id !== undefined){
+let data1 = data0.id;
 const _errs4 = errors;
-if("meeting-recording-stopped" !== data0.id){
+if("meeting-recording-stopped" !== data1){
 validate39.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/const",keyword:"const",params:{allowedValue: "meeting-recording-stopped"}}];
 return false;
+}
+else {
+}
+if(errors === _errs4){
 }
 var valid2 = _errs4 === errors;
 }
@@ -1373,6 +1818,7 @@ if(valid2){
 if(data0.attributes !== undefined){
 let data2 = data0.attributes;
 const _errs5 = errors;
+const _errs6 = errors;
 if(errors === _errs5){
 if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
 let missing2;
@@ -1383,7 +1829,9 @@ return false;
 else {
 if(data2.meeting !== undefined){
 let data3 = data2.meeting;
+const _errs7 = errors;
 const _errs8 = errors;
+const _errs9 = errors;
 if(errors === _errs8){
 if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
 let missing3;
@@ -1395,16 +1843,21 @@ else {
 if(data3["internal-meeting-id"] !== undefined){
 let data4 = data3["internal-meeting-id"];
 const _errs10 = errors;
+const _errs11 = errors;
 if(errors === _errs10){
 if(typeof data4 === "string"){
 if(data4.length < 1){
 validate39.errors = [{instancePath:instancePath+"/data/attributes/meeting/internal-meeting-id",schemaPath:"common/meeting.schema.json/properties/internal-meeting-id/minLength",keyword:"minLength",params:{limit: 1}}];
 return false;
 }
+else {
+}
 }
 else {
 validate39.errors = [{instancePath:instancePath+"/data/attributes/meeting/internal-meeting-id",schemaPath:"common/meeting.schema.json/properties/internal-meeting-id/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+if(errors === _errs10){
 }
 }
 var valid5 = _errs10 === errors;
@@ -1414,15 +1867,21 @@ var valid5 = true;
 }
 if(valid5){
 if(data3["external-meeting-id"] !== undefined){
+let data5 = data3["external-meeting-id"];
 const _errs12 = errors;
-if(typeof data3["external-meeting-id"] !== "string"){
+if(typeof data5 !== "string"){
 validate39.errors = [{instancePath:instancePath+"/data/attributes/meeting/external-meeting-id",schemaPath:"common/meeting.schema.json/properties/external-meeting-id/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+const _errs13 = errors;
+if(errors === _errs12){
 }
 var valid5 = _errs12 === errors;
 }
 else {
 var valid5 = true;
+}
+if(valid5){
 }
 }
 }
@@ -1431,7 +1890,18 @@ else {
 validate39.errors = [{instancePath:instancePath+"/data/attributes/meeting",schemaPath:"common/meeting.schema.json/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
+if(errors === _errs8){
 }
+}
+var valid4 = _errs8 === errors;
+if(valid4){
+}
+var valid3 = _errs7 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
 }
 }
 }
@@ -1439,11 +1909,15 @@ else {
 validate39.errors = [{instancePath:instancePath+"/data/attributes",schemaPath:"#/properties/data/properties/attributes/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
+if(errors === _errs5){
+}
 }
 var valid2 = _errs5 === errors;
 }
 else {
 var valid2 = true;
+}
+if(valid2){
 }
 }
 }
@@ -1452,13 +1926,23 @@ else {
 validate39.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
+if(errors === _errs1){
 }
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
 }
 }
 }
 else {
 validate39.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
 return false;
+}
+if(errors === 0){
 }
 }
 validate39.errors = vErrors;
@@ -1480,6 +1964,7 @@ evaluated0.props = undefined;
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
+const _errs0 = errors;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
@@ -1491,9 +1976,16 @@ else {
 if(data.data !== undefined){
 let data0 = data.data;
 const _errs1 = errors;
+const _errs2 = errors;
+const _errs3 = errors;
 if(!(validate21(data0, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate21.errors : vErrors.concat(validate21.errors);
 errors = vErrors.length;
+}
+else {
+}
+var valid1 = _errs3 === errors;
+if(valid1){
 }
 if(errors === _errs1){
 if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
@@ -1504,10 +1996,15 @@ return false;
 }
 else {
 if(data0.id !== undefined){
+let data1 = data0.id;
 const _errs4 = errors;
-if("meeting-recording-unhandled" !== data0.id){
+if("meeting-recording-unhandled" !== data1){
 validate41.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/const",keyword:"const",params:{allowedValue: "meeting-recording-unhandled"}}];
 return false;
+}
+else {
+}
+if(errors === _errs4){
 }
 var valid2 = _errs4 === errors;
 }
@@ -1518,6 +2015,7 @@ if(valid2){
 if(data0.attributes !== undefined){
 let data2 = data0.attributes;
 const _errs5 = errors;
+const _errs6 = errors;
 if(errors === _errs5){
 if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
 let missing2;
@@ -1528,7 +2026,9 @@ return false;
 else {
 if(data2.meeting !== undefined){
 let data3 = data2.meeting;
+const _errs7 = errors;
 const _errs8 = errors;
+const _errs9 = errors;
 if(errors === _errs8){
 if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
 let missing3;
@@ -1540,16 +2040,21 @@ else {
 if(data3["internal-meeting-id"] !== undefined){
 let data4 = data3["internal-meeting-id"];
 const _errs10 = errors;
+const _errs11 = errors;
 if(errors === _errs10){
 if(typeof data4 === "string"){
 if(data4.length < 1){
 validate41.errors = [{instancePath:instancePath+"/data/attributes/meeting/internal-meeting-id",schemaPath:"common/meeting.schema.json/properties/internal-meeting-id/minLength",keyword:"minLength",params:{limit: 1}}];
 return false;
 }
+else {
+}
 }
 else {
 validate41.errors = [{instancePath:instancePath+"/data/attributes/meeting/internal-meeting-id",schemaPath:"common/meeting.schema.json/properties/internal-meeting-id/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+if(errors === _errs10){
 }
 }
 var valid5 = _errs10 === errors;
@@ -1559,15 +2064,21 @@ var valid5 = true;
 }
 if(valid5){
 if(data3["external-meeting-id"] !== undefined){
+let data5 = data3["external-meeting-id"];
 const _errs12 = errors;
-if(typeof data3["external-meeting-id"] !== "string"){
+if(typeof data5 !== "string"){
 validate41.errors = [{instancePath:instancePath+"/data/attributes/meeting/external-meeting-id",schemaPath:"common/meeting.schema.json/properties/external-meeting-id/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+const _errs13 = errors;
+if(errors === _errs12){
 }
 var valid5 = _errs12 === errors;
 }
 else {
 var valid5 = true;
+}
+if(valid5){
 }
 }
 }
@@ -1576,7 +2087,18 @@ else {
 validate41.errors = [{instancePath:instancePath+"/data/attributes/meeting",schemaPath:"common/meeting.schema.json/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
+if(errors === _errs8){
 }
+}
+var valid4 = _errs8 === errors;
+if(valid4){
+}
+var valid3 = _errs7 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
 }
 }
 }
@@ -1584,11 +2106,15 @@ else {
 validate41.errors = [{instancePath:instancePath+"/data/attributes",schemaPath:"#/properties/data/properties/attributes/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
+if(errors === _errs5){
+}
 }
 var valid2 = _errs5 === errors;
 }
 else {
 var valid2 = true;
+}
+if(valid2){
 }
 }
 }
@@ -1597,13 +2123,23 @@ else {
 validate41.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
+if(errors === _errs1){
 }
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
 }
 }
 }
 else {
 validate41.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
 return false;
+}
+if(errors === 0){
 }
 }
 validate41.errors = vErrors;
@@ -1626,6 +2162,7 @@ evaluated0.props = undefined;
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
+const _errs0 = errors;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
@@ -1637,9 +2174,16 @@ else {
 if(data.data !== undefined){
 let data0 = data.data;
 const _errs1 = errors;
+const _errs2 = errors;
+const _errs3 = errors;
 if(!(validate21(data0, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate21.errors : vErrors.concat(validate21.errors);
 errors = vErrors.length;
+}
+else {
+}
+var valid1 = _errs3 === errors;
+if(valid1){
 }
 if(errors === _errs1){
 if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
@@ -1650,10 +2194,15 @@ return false;
 }
 else {
 if(data0.id !== undefined){
+let data1 = data0.id;
 const _errs4 = errors;
-if("meeting-screenshare-started" !== data0.id){
+if("meeting-screenshare-started" !== data1){
 validate43.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/const",keyword:"const",params:{allowedValue: "meeting-screenshare-started"}}];
 return false;
+}
+else {
+}
+if(errors === _errs4){
 }
 var valid2 = _errs4 === errors;
 }
@@ -1664,6 +2213,7 @@ if(valid2){
 if(data0.attributes !== undefined){
 let data2 = data0.attributes;
 const _errs5 = errors;
+const _errs6 = errors;
 if(errors === _errs5){
 if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
 let missing2;
@@ -1676,6 +2226,7 @@ if(data2.meeting !== undefined){
 let data3 = data2.meeting;
 const _errs7 = errors;
 const _errs8 = errors;
+const _errs9 = errors;
 if(errors === _errs8){
 if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
 let missing3;
@@ -1687,16 +2238,21 @@ else {
 if(data3["internal-meeting-id"] !== undefined){
 let data4 = data3["internal-meeting-id"];
 const _errs10 = errors;
+const _errs11 = errors;
 if(errors === _errs10){
 if(typeof data4 === "string"){
 if(data4.length < 1){
 validate43.errors = [{instancePath:instancePath+"/data/attributes/meeting/internal-meeting-id",schemaPath:"common/meeting.schema.json/properties/internal-meeting-id/minLength",keyword:"minLength",params:{limit: 1}}];
 return false;
 }
+else {
+}
 }
 else {
 validate43.errors = [{instancePath:instancePath+"/data/attributes/meeting/internal-meeting-id",schemaPath:"common/meeting.schema.json/properties/internal-meeting-id/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+if(errors === _errs10){
 }
 }
 var valid5 = _errs10 === errors;
@@ -1706,15 +2262,21 @@ var valid5 = true;
 }
 if(valid5){
 if(data3["external-meeting-id"] !== undefined){
+let data5 = data3["external-meeting-id"];
 const _errs12 = errors;
-if(typeof data3["external-meeting-id"] !== "string"){
+if(typeof data5 !== "string"){
 validate43.errors = [{instancePath:instancePath+"/data/attributes/meeting/external-meeting-id",schemaPath:"common/meeting.schema.json/properties/external-meeting-id/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+const _errs13 = errors;
+if(errors === _errs12){
 }
 var valid5 = _errs12 === errors;
 }
 else {
 var valid5 = true;
+}
+if(valid5){
 }
 }
 }
@@ -1723,6 +2285,11 @@ else {
 validate43.errors = [{instancePath:instancePath+"/data/attributes/meeting",schemaPath:"common/meeting.schema.json/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
+if(errors === _errs8){
+}
+}
+var valid4 = _errs8 === errors;
+if(valid4){
 }
 var valid3 = _errs7 === errors;
 }
@@ -1734,6 +2301,7 @@ if(data2.user !== undefined){
 let data6 = data2.user;
 const _errs14 = errors;
 const _errs15 = errors;
+const _errs16 = errors;
 if(errors === _errs15){
 if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
 let missing4;
@@ -1745,16 +2313,21 @@ else {
 if(data6["internal-user-id"] !== undefined){
 let data7 = data6["internal-user-id"];
 const _errs17 = errors;
+const _errs18 = errors;
 if(errors === _errs17){
 if(typeof data7 === "string"){
 if(data7.length < 1){
 validate43.errors = [{instancePath:instancePath+"/data/attributes/user/internal-user-id",schemaPath:"common/user.schema.json/properties/internal-user-id/minLength",keyword:"minLength",params:{limit: 1}}];
 return false;
 }
+else {
+}
 }
 else {
 validate43.errors = [{instancePath:instancePath+"/data/attributes/user/internal-user-id",schemaPath:"common/user.schema.json/properties/internal-user-id/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+if(errors === _errs17){
 }
 }
 var valid7 = _errs17 === errors;
@@ -1764,15 +2337,21 @@ var valid7 = true;
 }
 if(valid7){
 if(data6["external-user-id"] !== undefined){
+let data8 = data6["external-user-id"];
 const _errs19 = errors;
-if(typeof data6["external-user-id"] !== "string"){
+if(typeof data8 !== "string"){
 validate43.errors = [{instancePath:instancePath+"/data/attributes/user/external-user-id",schemaPath:"common/user.schema.json/properties/external-user-id/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+const _errs20 = errors;
+if(errors === _errs19){
 }
 var valid7 = _errs19 === errors;
 }
 else {
 var valid7 = true;
+}
+if(valid7){
 }
 }
 }
@@ -1781,11 +2360,18 @@ else {
 validate43.errors = [{instancePath:instancePath+"/data/attributes/user",schemaPath:"common/user.schema.json/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
+if(errors === _errs15){
+}
+}
+var valid6 = _errs15 === errors;
+if(valid6){
 }
 var valid3 = _errs14 === errors;
 }
 else {
 var valid3 = true;
+}
+if(valid3){
 }
 }
 }
@@ -1794,11 +2380,15 @@ else {
 validate43.errors = [{instancePath:instancePath+"/data/attributes",schemaPath:"#/properties/data/properties/attributes/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
+if(errors === _errs5){
+}
 }
 var valid2 = _errs5 === errors;
 }
 else {
 var valid2 = true;
+}
+if(valid2){
 }
 }
 }
@@ -1807,13 +2397,23 @@ else {
 validate43.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
+if(errors === _errs1){
 }
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
 }
 }
 }
 else {
 validate43.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
 return false;
+}
+if(errors === 0){
 }
 }
 validate43.errors = vErrors;
@@ -1835,6 +2435,7 @@ evaluated0.props = undefined;
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
+const _errs0 = errors;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
@@ -1846,9 +2447,16 @@ else {
 if(data.data !== undefined){
 let data0 = data.data;
 const _errs1 = errors;
+const _errs2 = errors;
+const _errs3 = errors;
 if(!(validate21(data0, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate21.errors : vErrors.concat(validate21.errors);
 errors = vErrors.length;
+}
+else {
+}
+var valid1 = _errs3 === errors;
+if(valid1){
 }
 if(errors === _errs1){
 if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
@@ -1859,10 +2467,15 @@ return false;
 }
 else {
 if(data0.id !== undefined){
+let data1 = data0.id;
 const _errs4 = errors;
-if("meeting-screenshare-stopped" !== data0.id){
+if("meeting-screenshare-stopped" !== data1){
 validate45.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/const",keyword:"const",params:{allowedValue: "meeting-screenshare-stopped"}}];
 return false;
+}
+else {
+}
+if(errors === _errs4){
 }
 var valid2 = _errs4 === errors;
 }
@@ -1873,6 +2486,7 @@ if(valid2){
 if(data0.attributes !== undefined){
 let data2 = data0.attributes;
 const _errs5 = errors;
+const _errs6 = errors;
 if(errors === _errs5){
 if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
 let missing2;
@@ -1885,6 +2499,7 @@ if(data2.meeting !== undefined){
 let data3 = data2.meeting;
 const _errs7 = errors;
 const _errs8 = errors;
+const _errs9 = errors;
 if(errors === _errs8){
 if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
 let missing3;
@@ -1896,16 +2511,21 @@ else {
 if(data3["internal-meeting-id"] !== undefined){
 let data4 = data3["internal-meeting-id"];
 const _errs10 = errors;
+const _errs11 = errors;
 if(errors === _errs10){
 if(typeof data4 === "string"){
 if(data4.length < 1){
 validate45.errors = [{instancePath:instancePath+"/data/attributes/meeting/internal-meeting-id",schemaPath:"common/meeting.schema.json/properties/internal-meeting-id/minLength",keyword:"minLength",params:{limit: 1}}];
 return false;
 }
+else {
+}
 }
 else {
 validate45.errors = [{instancePath:instancePath+"/data/attributes/meeting/internal-meeting-id",schemaPath:"common/meeting.schema.json/properties/internal-meeting-id/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+if(errors === _errs10){
 }
 }
 var valid5 = _errs10 === errors;
@@ -1915,15 +2535,21 @@ var valid5 = true;
 }
 if(valid5){
 if(data3["external-meeting-id"] !== undefined){
+let data5 = data3["external-meeting-id"];
 const _errs12 = errors;
-if(typeof data3["external-meeting-id"] !== "string"){
+if(typeof data5 !== "string"){
 validate45.errors = [{instancePath:instancePath+"/data/attributes/meeting/external-meeting-id",schemaPath:"common/meeting.schema.json/properties/external-meeting-id/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+const _errs13 = errors;
+if(errors === _errs12){
 }
 var valid5 = _errs12 === errors;
 }
 else {
 var valid5 = true;
+}
+if(valid5){
 }
 }
 }
@@ -1932,6 +2558,11 @@ else {
 validate45.errors = [{instancePath:instancePath+"/data/attributes/meeting",schemaPath:"common/meeting.schema.json/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
+if(errors === _errs8){
+}
+}
+var valid4 = _errs8 === errors;
+if(valid4){
 }
 var valid3 = _errs7 === errors;
 }
@@ -1943,6 +2574,7 @@ if(data2.user !== undefined){
 let data6 = data2.user;
 const _errs14 = errors;
 const _errs15 = errors;
+const _errs16 = errors;
 if(errors === _errs15){
 if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
 let missing4;
@@ -1954,16 +2586,21 @@ else {
 if(data6["internal-user-id"] !== undefined){
 let data7 = data6["internal-user-id"];
 const _errs17 = errors;
+const _errs18 = errors;
 if(errors === _errs17){
 if(typeof data7 === "string"){
 if(data7.length < 1){
 validate45.errors = [{instancePath:instancePath+"/data/attributes/user/internal-user-id",schemaPath:"common/user.schema.json/properties/internal-user-id/minLength",keyword:"minLength",params:{limit: 1}}];
 return false;
 }
+else {
+}
 }
 else {
 validate45.errors = [{instancePath:instancePath+"/data/attributes/user/internal-user-id",schemaPath:"common/user.schema.json/properties/internal-user-id/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+if(errors === _errs17){
 }
 }
 var valid7 = _errs17 === errors;
@@ -1973,15 +2610,21 @@ var valid7 = true;
 }
 if(valid7){
 if(data6["external-user-id"] !== undefined){
+let data8 = data6["external-user-id"];
 const _errs19 = errors;
-if(typeof data6["external-user-id"] !== "string"){
+if(typeof data8 !== "string"){
 validate45.errors = [{instancePath:instancePath+"/data/attributes/user/external-user-id",schemaPath:"common/user.schema.json/properties/external-user-id/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+const _errs20 = errors;
+if(errors === _errs19){
 }
 var valid7 = _errs19 === errors;
 }
 else {
 var valid7 = true;
+}
+if(valid7){
 }
 }
 }
@@ -1990,11 +2633,18 @@ else {
 validate45.errors = [{instancePath:instancePath+"/data/attributes/user",schemaPath:"common/user.schema.json/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
+if(errors === _errs15){
+}
+}
+var valid6 = _errs15 === errors;
+if(valid6){
 }
 var valid3 = _errs14 === errors;
 }
 else {
 var valid3 = true;
+}
+if(valid3){
 }
 }
 }
@@ -2003,11 +2653,15 @@ else {
 validate45.errors = [{instancePath:instancePath+"/data/attributes",schemaPath:"#/properties/data/properties/attributes/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
+if(errors === _errs5){
+}
 }
 var valid2 = _errs5 === errors;
 }
 else {
 var valid2 = true;
+}
+if(valid2){
 }
 }
 }
@@ -2016,13 +2670,23 @@ else {
 validate45.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
+if(errors === _errs1){
 }
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
 }
 }
 }
 else {
 validate45.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
 return false;
+}
+if(errors === 0){
 }
 }
 validate45.errors = vErrors;
@@ -2044,6 +2708,7 @@ evaluated0.props = undefined;
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
+const _errs0 = errors;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
@@ -2055,9 +2720,16 @@ else {
 if(data.data !== undefined){
 let data0 = data.data;
 const _errs1 = errors;
+const _errs2 = errors;
+const _errs3 = errors;
 if(!(validate21(data0, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate21.errors : vErrors.concat(validate21.errors);
 errors = vErrors.length;
+}
+else {
+}
+var valid1 = _errs3 === errors;
+if(valid1){
 }
 if(errors === _errs1){
 if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
@@ -2068,10 +2740,15 @@ return false;
 }
 else {
 if(data0.id !== undefined){
+let data1 = data0.id;
 const _errs4 = errors;
-if("pad-content" !== data0.id){
+if("pad-content" !== data1){
 validate47.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/const",keyword:"const",params:{allowedValue: "pad-content"}}];
 return false;
+}
+else {
+}
+if(errors === _errs4){
 }
 var valid2 = _errs4 === errors;
 }
@@ -2082,6 +2759,7 @@ if(valid2){
 if(data0.attributes !== undefined){
 let data2 = data0.attributes;
 const _errs5 = errors;
+const _errs6 = errors;
 if(errors === _errs5){
 if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
 let missing2;
@@ -2094,6 +2772,7 @@ if(data2.meeting !== undefined){
 let data3 = data2.meeting;
 const _errs7 = errors;
 const _errs8 = errors;
+const _errs9 = errors;
 if(errors === _errs8){
 if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
 let missing3;
@@ -2105,16 +2784,21 @@ else {
 if(data3["internal-meeting-id"] !== undefined){
 let data4 = data3["internal-meeting-id"];
 const _errs10 = errors;
+const _errs11 = errors;
 if(errors === _errs10){
 if(typeof data4 === "string"){
 if(data4.length < 1){
 validate47.errors = [{instancePath:instancePath+"/data/attributes/meeting/internal-meeting-id",schemaPath:"common/meeting.schema.json/properties/internal-meeting-id/minLength",keyword:"minLength",params:{limit: 1}}];
 return false;
 }
+else {
+}
 }
 else {
 validate47.errors = [{instancePath:instancePath+"/data/attributes/meeting/internal-meeting-id",schemaPath:"common/meeting.schema.json/properties/internal-meeting-id/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+if(errors === _errs10){
 }
 }
 var valid5 = _errs10 === errors;
@@ -2124,15 +2808,21 @@ var valid5 = true;
 }
 if(valid5){
 if(data3["external-meeting-id"] !== undefined){
+let data5 = data3["external-meeting-id"];
 const _errs12 = errors;
-if(typeof data3["external-meeting-id"] !== "string"){
+if(typeof data5 !== "string"){
 validate47.errors = [{instancePath:instancePath+"/data/attributes/meeting/external-meeting-id",schemaPath:"common/meeting.schema.json/properties/external-meeting-id/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+const _errs13 = errors;
+if(errors === _errs12){
 }
 var valid5 = _errs12 === errors;
 }
 else {
 var valid5 = true;
+}
+if(valid5){
 }
 }
 }
@@ -2141,6 +2831,11 @@ else {
 validate47.errors = [{instancePath:instancePath+"/data/attributes/meeting",schemaPath:"common/meeting.schema.json/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
+if(errors === _errs8){
+}
+}
+var valid4 = _errs8 === errors;
+if(valid4){
 }
 var valid3 = _errs7 === errors;
 }
@@ -2151,6 +2846,7 @@ if(valid3){
 if(data2.pad !== undefined){
 let data6 = data2.pad;
 const _errs14 = errors;
+const _errs15 = errors;
 if(errors === _errs14){
 if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
 let missing4;
@@ -2162,16 +2858,21 @@ else {
 if(data6.id !== undefined){
 let data7 = data6.id;
 const _errs16 = errors;
+const _errs17 = errors;
 if(errors === _errs16){
 if(typeof data7 === "string"){
 if(data7.length < 1){
 validate47.errors = [{instancePath:instancePath+"/data/attributes/pad/id",schemaPath:"#/properties/data/properties/attributes/properties/pad/properties/id/minLength",keyword:"minLength",params:{limit: 1}}];
 return false;
 }
+else {
+}
 }
 else {
 validate47.errors = [{instancePath:instancePath+"/data/attributes/pad/id",schemaPath:"#/properties/data/properties/attributes/properties/pad/properties/id/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+if(errors === _errs16){
 }
 }
 var valid6 = _errs16 === errors;
@@ -2181,10 +2882,14 @@ var valid6 = true;
 }
 if(valid6){
 if(data6["external-pad-id"] !== undefined){
+let data8 = data6["external-pad-id"];
 const _errs18 = errors;
-if(typeof data6["external-pad-id"] !== "string"){
+if(typeof data8 !== "string"){
 validate47.errors = [{instancePath:instancePath+"/data/attributes/pad/external-pad-id",schemaPath:"#/properties/data/properties/attributes/properties/pad/properties/external-pad-id/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+const _errs19 = errors;
+if(errors === _errs18){
 }
 var valid6 = _errs18 === errors;
 }
@@ -2199,6 +2904,9 @@ if((typeof data9 !== "string") && (!(((typeof data9 == "number") && (!(data9 % 1
 validate47.errors = [{instancePath:instancePath+"/data/attributes/pad/rev",schemaPath:"#/properties/data/properties/attributes/properties/pad/properties/rev/type",keyword:"type",params:{type: schema61.properties.data.properties.attributes.properties.pad.properties.rev.type}}];
 return false;
 }
+const _errs21 = errors;
+if(errors === _errs20){
+}
 var valid6 = _errs20 === errors;
 }
 else {
@@ -2212,12 +2920,17 @@ if(!(((typeof data10 == "number") && (!(data10 % 1) && !isNaN(data10))) && (isFi
 validate47.errors = [{instancePath:instancePath+"/data/attributes/pad/start",schemaPath:"#/properties/data/properties/attributes/properties/pad/properties/start/type",keyword:"type",params:{type: "integer"}}];
 return false;
 }
+const _errs23 = errors;
 if(errors === _errs22){
 if((typeof data10 == "number") && (isFinite(data10))){
 if(data10 < 0 || isNaN(data10)){
 validate47.errors = [{instancePath:instancePath+"/data/attributes/pad/start",schemaPath:"#/properties/data/properties/attributes/properties/pad/properties/start/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
+else {
+}
+}
+if(errors === _errs22){
 }
 }
 var valid6 = _errs22 === errors;
@@ -2233,12 +2946,17 @@ if(!(((typeof data11 == "number") && (!(data11 % 1) && !isNaN(data11))) && (isFi
 validate47.errors = [{instancePath:instancePath+"/data/attributes/pad/end",schemaPath:"#/properties/data/properties/attributes/properties/pad/properties/end/type",keyword:"type",params:{type: "integer"}}];
 return false;
 }
+const _errs25 = errors;
 if(errors === _errs24){
 if((typeof data11 == "number") && (isFinite(data11))){
 if(data11 < 0 || isNaN(data11)){
 validate47.errors = [{instancePath:instancePath+"/data/attributes/pad/end",schemaPath:"#/properties/data/properties/attributes/properties/pad/properties/end/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
+else {
+}
+}
+if(errors === _errs24){
 }
 }
 var valid6 = _errs24 === errors;
@@ -2248,15 +2966,21 @@ var valid6 = true;
 }
 if(valid6){
 if(data6.text !== undefined){
+let data12 = data6.text;
 const _errs26 = errors;
-if(typeof data6.text !== "string"){
+if(typeof data12 !== "string"){
 validate47.errors = [{instancePath:instancePath+"/data/attributes/pad/text",schemaPath:"#/properties/data/properties/attributes/properties/pad/properties/text/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+const _errs27 = errors;
+if(errors === _errs26){
 }
 var valid6 = _errs26 === errors;
 }
 else {
 var valid6 = true;
+}
+if(valid6){
 }
 }
 }
@@ -2269,11 +2993,15 @@ else {
 validate47.errors = [{instancePath:instancePath+"/data/attributes/pad",schemaPath:"#/properties/data/properties/attributes/properties/pad/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
+if(errors === _errs14){
+}
 }
 var valid3 = _errs14 === errors;
 }
 else {
 var valid3 = true;
+}
+if(valid3){
 }
 }
 }
@@ -2282,11 +3010,15 @@ else {
 validate47.errors = [{instancePath:instancePath+"/data/attributes",schemaPath:"#/properties/data/properties/attributes/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
+if(errors === _errs5){
+}
 }
 var valid2 = _errs5 === errors;
 }
 else {
 var valid2 = true;
+}
+if(valid2){
 }
 }
 }
@@ -2295,13 +3027,23 @@ else {
 validate47.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
+if(errors === _errs1){
 }
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
 }
 }
 }
 else {
 validate47.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
 return false;
+}
+if(errors === 0){
 }
 }
 validate47.errors = vErrors;
@@ -2323,6 +3065,7 @@ evaluated0.props = undefined;
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
+const _errs0 = errors;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
@@ -2334,9 +3077,16 @@ else {
 if(data.data !== undefined){
 let data0 = data.data;
 const _errs1 = errors;
+const _errs2 = errors;
+const _errs3 = errors;
 if(!(validate21(data0, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate21.errors : vErrors.concat(validate21.errors);
 errors = vErrors.length;
+}
+else {
+}
+var valid1 = _errs3 === errors;
+if(valid1){
 }
 if(errors === _errs1){
 if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
@@ -2347,10 +3097,15 @@ return false;
 }
 else {
 if(data0.id !== undefined){
+let data1 = data0.id;
 const _errs4 = errors;
-if("poll-responded" !== data0.id){
+if("poll-responded" !== data1){
 validate49.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/const",keyword:"const",params:{allowedValue: "poll-responded"}}];
 return false;
+}
+else {
+}
+if(errors === _errs4){
 }
 var valid2 = _errs4 === errors;
 }
@@ -2361,6 +3116,7 @@ if(valid2){
 if(data0.attributes !== undefined){
 let data2 = data0.attributes;
 const _errs5 = errors;
+const _errs6 = errors;
 if(errors === _errs5){
 if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
 let missing2;
@@ -2373,6 +3129,7 @@ if(data2.meeting !== undefined){
 let data3 = data2.meeting;
 const _errs7 = errors;
 const _errs8 = errors;
+const _errs9 = errors;
 if(errors === _errs8){
 if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
 let missing3;
@@ -2384,16 +3141,21 @@ else {
 if(data3["internal-meeting-id"] !== undefined){
 let data4 = data3["internal-meeting-id"];
 const _errs10 = errors;
+const _errs11 = errors;
 if(errors === _errs10){
 if(typeof data4 === "string"){
 if(data4.length < 1){
 validate49.errors = [{instancePath:instancePath+"/data/attributes/meeting/internal-meeting-id",schemaPath:"common/meeting.schema.json/properties/internal-meeting-id/minLength",keyword:"minLength",params:{limit: 1}}];
 return false;
 }
+else {
+}
 }
 else {
 validate49.errors = [{instancePath:instancePath+"/data/attributes/meeting/internal-meeting-id",schemaPath:"common/meeting.schema.json/properties/internal-meeting-id/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+if(errors === _errs10){
 }
 }
 var valid5 = _errs10 === errors;
@@ -2403,15 +3165,21 @@ var valid5 = true;
 }
 if(valid5){
 if(data3["external-meeting-id"] !== undefined){
+let data5 = data3["external-meeting-id"];
 const _errs12 = errors;
-if(typeof data3["external-meeting-id"] !== "string"){
+if(typeof data5 !== "string"){
 validate49.errors = [{instancePath:instancePath+"/data/attributes/meeting/external-meeting-id",schemaPath:"common/meeting.schema.json/properties/external-meeting-id/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+const _errs13 = errors;
+if(errors === _errs12){
 }
 var valid5 = _errs12 === errors;
 }
 else {
 var valid5 = true;
+}
+if(valid5){
 }
 }
 }
@@ -2420,6 +3188,11 @@ else {
 validate49.errors = [{instancePath:instancePath+"/data/attributes/meeting",schemaPath:"common/meeting.schema.json/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
+if(errors === _errs8){
+}
+}
+var valid4 = _errs8 === errors;
+if(valid4){
 }
 var valid3 = _errs7 === errors;
 }
@@ -2431,6 +3204,7 @@ if(data2.user !== undefined){
 let data6 = data2.user;
 const _errs14 = errors;
 const _errs15 = errors;
+const _errs16 = errors;
 if(errors === _errs15){
 if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
 let missing4;
@@ -2442,16 +3216,21 @@ else {
 if(data6["internal-user-id"] !== undefined){
 let data7 = data6["internal-user-id"];
 const _errs17 = errors;
+const _errs18 = errors;
 if(errors === _errs17){
 if(typeof data7 === "string"){
 if(data7.length < 1){
 validate49.errors = [{instancePath:instancePath+"/data/attributes/user/internal-user-id",schemaPath:"common/user.schema.json/properties/internal-user-id/minLength",keyword:"minLength",params:{limit: 1}}];
 return false;
 }
+else {
+}
 }
 else {
 validate49.errors = [{instancePath:instancePath+"/data/attributes/user/internal-user-id",schemaPath:"common/user.schema.json/properties/internal-user-id/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+if(errors === _errs17){
 }
 }
 var valid7 = _errs17 === errors;
@@ -2461,15 +3240,21 @@ var valid7 = true;
 }
 if(valid7){
 if(data6["external-user-id"] !== undefined){
+let data8 = data6["external-user-id"];
 const _errs19 = errors;
-if(typeof data6["external-user-id"] !== "string"){
+if(typeof data8 !== "string"){
 validate49.errors = [{instancePath:instancePath+"/data/attributes/user/external-user-id",schemaPath:"common/user.schema.json/properties/external-user-id/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+const _errs20 = errors;
+if(errors === _errs19){
 }
 var valid7 = _errs19 === errors;
 }
 else {
 var valid7 = true;
+}
+if(valid7){
 }
 }
 }
@@ -2478,6 +3263,11 @@ else {
 validate49.errors = [{instancePath:instancePath+"/data/attributes/user",schemaPath:"common/user.schema.json/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
+if(errors === _errs15){
+}
+}
+var valid6 = _errs15 === errors;
+if(valid6){
 }
 var valid3 = _errs14 === errors;
 }
@@ -2488,6 +3278,7 @@ if(valid3){
 if(data2.poll !== undefined){
 let data9 = data2.poll;
 const _errs21 = errors;
+const _errs22 = errors;
 if(errors === _errs21){
 if(data9 && typeof data9 == "object" && !Array.isArray(data9)){
 let missing5;
@@ -2499,16 +3290,21 @@ else {
 if(data9.id !== undefined){
 let data10 = data9.id;
 const _errs23 = errors;
+const _errs24 = errors;
 if(errors === _errs23){
 if(typeof data10 === "string"){
 if(data10.length < 1){
 validate49.errors = [{instancePath:instancePath+"/data/attributes/poll/id",schemaPath:"#/properties/data/properties/attributes/properties/poll/properties/id/minLength",keyword:"minLength",params:{limit: 1}}];
 return false;
 }
+else {
+}
 }
 else {
 validate49.errors = [{instancePath:instancePath+"/data/attributes/poll/id",schemaPath:"#/properties/data/properties/attributes/properties/poll/properties/id/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+if(errors === _errs23){
 }
 }
 var valid8 = _errs23 === errors;
@@ -2520,6 +3316,7 @@ if(valid8){
 if(data9.answerIds !== undefined){
 let data11 = data9.answerIds;
 const _errs25 = errors;
+const _errs26 = errors;
 if(errors === _errs25){
 if(Array.isArray(data11)){
 var valid9 = true;
@@ -2531,12 +3328,17 @@ if(!(((typeof data12 == "number") && (!(data12 % 1) && !isNaN(data12))) && (isFi
 validate49.errors = [{instancePath:instancePath+"/data/attributes/poll/answerIds/" + i0,schemaPath:"#/properties/data/properties/attributes/properties/poll/properties/answerIds/items/type",keyword:"type",params:{type: "integer"}}];
 return false;
 }
+const _errs28 = errors;
 if(errors === _errs27){
 if((typeof data12 == "number") && (isFinite(data12))){
 if(data12 < 0 || isNaN(data12)){
 validate49.errors = [{instancePath:instancePath+"/data/attributes/poll/answerIds/" + i0,schemaPath:"#/properties/data/properties/attributes/properties/poll/properties/answerIds/items/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
+else {
+}
+}
+if(errors === _errs27){
 }
 }
 var valid9 = _errs27 === errors;
@@ -2544,16 +3346,22 @@ if(!valid9){
 break;
 }
 }
+if(valid9){
+}
 }
 else {
 validate49.errors = [{instancePath:instancePath+"/data/attributes/poll/answerIds",schemaPath:"#/properties/data/properties/attributes/properties/poll/properties/answerIds/type",keyword:"type",params:{type: "array"}}];
 return false;
+}
+if(errors === _errs25){
 }
 }
 var valid8 = _errs25 === errors;
 }
 else {
 var valid8 = true;
+}
+if(valid8){
 }
 }
 }
@@ -2562,11 +3370,15 @@ else {
 validate49.errors = [{instancePath:instancePath+"/data/attributes/poll",schemaPath:"#/properties/data/properties/attributes/properties/poll/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
+if(errors === _errs21){
+}
 }
 var valid3 = _errs21 === errors;
 }
 else {
 var valid3 = true;
+}
+if(valid3){
 }
 }
 }
@@ -2576,11 +3388,15 @@ else {
 validate49.errors = [{instancePath:instancePath+"/data/attributes",schemaPath:"#/properties/data/properties/attributes/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
+if(errors === _errs5){
+}
 }
 var valid2 = _errs5 === errors;
 }
 else {
 var valid2 = true;
+}
+if(valid2){
 }
 }
 }
@@ -2589,13 +3405,23 @@ else {
 validate49.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
+if(errors === _errs1){
 }
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
 }
 }
 }
 else {
 validate49.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
 return false;
+}
+if(errors === 0){
 }
 }
 validate49.errors = vErrors;
@@ -2617,6 +3443,7 @@ evaluated0.props = undefined;
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
+const _errs0 = errors;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
@@ -2628,9 +3455,16 @@ else {
 if(data.data !== undefined){
 let data0 = data.data;
 const _errs1 = errors;
+const _errs2 = errors;
+const _errs3 = errors;
 if(!(validate21(data0, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate21.errors : vErrors.concat(validate21.errors);
 errors = vErrors.length;
+}
+else {
+}
+var valid1 = _errs3 === errors;
+if(valid1){
 }
 if(errors === _errs1){
 if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
@@ -2641,10 +3475,15 @@ return false;
 }
 else {
 if(data0.id !== undefined){
+let data1 = data0.id;
 const _errs4 = errors;
-if("poll-started" !== data0.id){
+if("poll-started" !== data1){
 validate51.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/const",keyword:"const",params:{allowedValue: "poll-started"}}];
 return false;
+}
+else {
+}
+if(errors === _errs4){
 }
 var valid2 = _errs4 === errors;
 }
@@ -2655,6 +3494,7 @@ if(valid2){
 if(data0.attributes !== undefined){
 let data2 = data0.attributes;
 const _errs5 = errors;
+const _errs6 = errors;
 if(errors === _errs5){
 if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
 let missing2;
@@ -2667,6 +3507,7 @@ if(data2.meeting !== undefined){
 let data3 = data2.meeting;
 const _errs7 = errors;
 const _errs8 = errors;
+const _errs9 = errors;
 if(errors === _errs8){
 if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
 let missing3;
@@ -2678,16 +3519,21 @@ else {
 if(data3["internal-meeting-id"] !== undefined){
 let data4 = data3["internal-meeting-id"];
 const _errs10 = errors;
+const _errs11 = errors;
 if(errors === _errs10){
 if(typeof data4 === "string"){
 if(data4.length < 1){
 validate51.errors = [{instancePath:instancePath+"/data/attributes/meeting/internal-meeting-id",schemaPath:"common/meeting.schema.json/properties/internal-meeting-id/minLength",keyword:"minLength",params:{limit: 1}}];
 return false;
 }
+else {
+}
 }
 else {
 validate51.errors = [{instancePath:instancePath+"/data/attributes/meeting/internal-meeting-id",schemaPath:"common/meeting.schema.json/properties/internal-meeting-id/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+if(errors === _errs10){
 }
 }
 var valid5 = _errs10 === errors;
@@ -2697,15 +3543,21 @@ var valid5 = true;
 }
 if(valid5){
 if(data3["external-meeting-id"] !== undefined){
+let data5 = data3["external-meeting-id"];
 const _errs12 = errors;
-if(typeof data3["external-meeting-id"] !== "string"){
+if(typeof data5 !== "string"){
 validate51.errors = [{instancePath:instancePath+"/data/attributes/meeting/external-meeting-id",schemaPath:"common/meeting.schema.json/properties/external-meeting-id/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+const _errs13 = errors;
+if(errors === _errs12){
 }
 var valid5 = _errs12 === errors;
 }
 else {
 var valid5 = true;
+}
+if(valid5){
 }
 }
 }
@@ -2714,6 +3566,11 @@ else {
 validate51.errors = [{instancePath:instancePath+"/data/attributes/meeting",schemaPath:"common/meeting.schema.json/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
+if(errors === _errs8){
+}
+}
+var valid4 = _errs8 === errors;
+if(valid4){
 }
 var valid3 = _errs7 === errors;
 }
@@ -2725,6 +3582,7 @@ if(data2.user !== undefined){
 let data6 = data2.user;
 const _errs14 = errors;
 const _errs15 = errors;
+const _errs16 = errors;
 if(errors === _errs15){
 if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
 let missing4;
@@ -2736,16 +3594,21 @@ else {
 if(data6["internal-user-id"] !== undefined){
 let data7 = data6["internal-user-id"];
 const _errs17 = errors;
+const _errs18 = errors;
 if(errors === _errs17){
 if(typeof data7 === "string"){
 if(data7.length < 1){
 validate51.errors = [{instancePath:instancePath+"/data/attributes/user/internal-user-id",schemaPath:"common/user.schema.json/properties/internal-user-id/minLength",keyword:"minLength",params:{limit: 1}}];
 return false;
 }
+else {
+}
 }
 else {
 validate51.errors = [{instancePath:instancePath+"/data/attributes/user/internal-user-id",schemaPath:"common/user.schema.json/properties/internal-user-id/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+if(errors === _errs17){
 }
 }
 var valid7 = _errs17 === errors;
@@ -2755,15 +3618,21 @@ var valid7 = true;
 }
 if(valid7){
 if(data6["external-user-id"] !== undefined){
+let data8 = data6["external-user-id"];
 const _errs19 = errors;
-if(typeof data6["external-user-id"] !== "string"){
+if(typeof data8 !== "string"){
 validate51.errors = [{instancePath:instancePath+"/data/attributes/user/external-user-id",schemaPath:"common/user.schema.json/properties/external-user-id/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+const _errs20 = errors;
+if(errors === _errs19){
 }
 var valid7 = _errs19 === errors;
 }
 else {
 var valid7 = true;
+}
+if(valid7){
 }
 }
 }
@@ -2772,6 +3641,11 @@ else {
 validate51.errors = [{instancePath:instancePath+"/data/attributes/user",schemaPath:"common/user.schema.json/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
+if(errors === _errs15){
+}
+}
+var valid6 = _errs15 === errors;
+if(valid6){
 }
 var valid3 = _errs14 === errors;
 }
@@ -2782,6 +3656,7 @@ if(valid3){
 if(data2.poll !== undefined){
 let data9 = data2.poll;
 const _errs21 = errors;
+const _errs22 = errors;
 if(errors === _errs21){
 if(data9 && typeof data9 == "object" && !Array.isArray(data9)){
 let missing5;
@@ -2793,16 +3668,21 @@ else {
 if(data9.id !== undefined){
 let data10 = data9.id;
 const _errs23 = errors;
+const _errs24 = errors;
 if(errors === _errs23){
 if(typeof data10 === "string"){
 if(data10.length < 1){
 validate51.errors = [{instancePath:instancePath+"/data/attributes/poll/id",schemaPath:"#/properties/data/properties/attributes/properties/poll/properties/id/minLength",keyword:"minLength",params:{limit: 1}}];
 return false;
 }
+else {
+}
 }
 else {
 validate51.errors = [{instancePath:instancePath+"/data/attributes/poll/id",schemaPath:"#/properties/data/properties/attributes/properties/poll/properties/id/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+if(errors === _errs23){
 }
 }
 var valid8 = _errs23 === errors;
@@ -2812,10 +3692,14 @@ var valid8 = true;
 }
 if(valid8){
 if(data9.question !== undefined){
+let data11 = data9.question;
 const _errs25 = errors;
-if(typeof data9.question !== "string"){
+if(typeof data11 !== "string"){
 validate51.errors = [{instancePath:instancePath+"/data/attributes/poll/question",schemaPath:"#/properties/data/properties/attributes/properties/poll/properties/question/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+const _errs26 = errors;
+if(errors === _errs25){
 }
 var valid8 = _errs25 === errors;
 }
@@ -2826,6 +3710,7 @@ if(valid8){
 if(data9.answers !== undefined){
 let data12 = data9.answers;
 const _errs27 = errors;
+const _errs28 = errors;
 if(errors === _errs27){
 if(Array.isArray(data12)){
 var valid9 = true;
@@ -2833,6 +3718,7 @@ const len0 = data12.length;
 for(let i0=0; i0<len0; i0++){
 let data13 = data12[i0];
 const _errs29 = errors;
+const _errs30 = errors;
 if(errors === _errs29){
 if(data13 && typeof data13 == "object" && !Array.isArray(data13)){
 let missing6;
@@ -2848,12 +3734,17 @@ if(!(((typeof data14 == "number") && (!(data14 % 1) && !isNaN(data14))) && (isFi
 validate51.errors = [{instancePath:instancePath+"/data/attributes/poll/answers/" + i0+"/id",schemaPath:"#/properties/data/properties/attributes/properties/poll/properties/answers/items/properties/id/type",keyword:"type",params:{type: "integer"}}];
 return false;
 }
+const _errs32 = errors;
 if(errors === _errs31){
 if((typeof data14 == "number") && (isFinite(data14))){
 if(data14 < 0 || isNaN(data14)){
 validate51.errors = [{instancePath:instancePath+"/data/attributes/poll/answers/" + i0+"/id",schemaPath:"#/properties/data/properties/attributes/properties/poll/properties/answers/items/properties/id/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
+else {
+}
+}
+if(errors === _errs31){
 }
 }
 var valid10 = _errs31 === errors;
@@ -2863,15 +3754,21 @@ var valid10 = true;
 }
 if(valid10){
 if(data13.key !== undefined){
+let data15 = data13.key;
 const _errs33 = errors;
-if(typeof data13.key !== "string"){
+if(typeof data15 !== "string"){
 validate51.errors = [{instancePath:instancePath+"/data/attributes/poll/answers/" + i0+"/key",schemaPath:"#/properties/data/properties/attributes/properties/poll/properties/answers/items/properties/key/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+const _errs34 = errors;
+if(errors === _errs33){
 }
 var valid10 = _errs33 === errors;
 }
 else {
 var valid10 = true;
+}
+if(valid10){
 }
 }
 }
@@ -2880,22 +3777,30 @@ else {
 validate51.errors = [{instancePath:instancePath+"/data/attributes/poll/answers/" + i0,schemaPath:"#/properties/data/properties/attributes/properties/poll/properties/answers/items/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
+if(errors === _errs29){
+}
 }
 var valid9 = _errs29 === errors;
 if(!valid9){
 break;
 }
 }
+if(valid9){
+}
 }
 else {
 validate51.errors = [{instancePath:instancePath+"/data/attributes/poll/answers",schemaPath:"#/properties/data/properties/attributes/properties/poll/properties/answers/type",keyword:"type",params:{type: "array"}}];
 return false;
+}
+if(errors === _errs27){
 }
 }
 var valid8 = _errs27 === errors;
 }
 else {
 var valid8 = true;
+}
+if(valid8){
 }
 }
 }
@@ -2905,11 +3810,15 @@ else {
 validate51.errors = [{instancePath:instancePath+"/data/attributes/poll",schemaPath:"#/properties/data/properties/attributes/properties/poll/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
+if(errors === _errs21){
+}
 }
 var valid3 = _errs21 === errors;
 }
 else {
 var valid3 = true;
+}
+if(valid3){
 }
 }
 }
@@ -2919,11 +3828,15 @@ else {
 validate51.errors = [{instancePath:instancePath+"/data/attributes",schemaPath:"#/properties/data/properties/attributes/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
+if(errors === _errs5){
+}
 }
 var valid2 = _errs5 === errors;
 }
 else {
 var valid2 = true;
+}
+if(valid2){
 }
 }
 }
@@ -2932,13 +3845,23 @@ else {
 validate51.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
+if(errors === _errs1){
 }
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
 }
 }
 }
 else {
 validate51.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
 return false;
+}
+if(errors === 0){
 }
 }
 validate51.errors = vErrors;
@@ -2962,6 +3885,7 @@ evaluated0.props = undefined;
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
+const _errs0 = errors;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
@@ -2974,6 +3898,7 @@ if(data.meeting !== undefined){
 let data0 = data.meeting;
 const _errs1 = errors;
 const _errs2 = errors;
+const _errs3 = errors;
 if(errors === _errs2){
 if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
 let missing1;
@@ -2985,16 +3910,21 @@ else {
 if(data0["internal-meeting-id"] !== undefined){
 let data1 = data0["internal-meeting-id"];
 const _errs4 = errors;
+const _errs5 = errors;
 if(errors === _errs4){
 if(typeof data1 === "string"){
 if(data1.length < 1){
 validate25.errors = [{instancePath:instancePath+"/meeting/internal-meeting-id",schemaPath:"meeting.schema.json/properties/internal-meeting-id/minLength",keyword:"minLength",params:{limit: 1}}];
 return false;
 }
+else {
+}
 }
 else {
 validate25.errors = [{instancePath:instancePath+"/meeting/internal-meeting-id",schemaPath:"meeting.schema.json/properties/internal-meeting-id/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+if(errors === _errs4){
 }
 }
 var valid2 = _errs4 === errors;
@@ -3004,15 +3934,21 @@ var valid2 = true;
 }
 if(valid2){
 if(data0["external-meeting-id"] !== undefined){
+let data2 = data0["external-meeting-id"];
 const _errs6 = errors;
-if(typeof data0["external-meeting-id"] !== "string"){
+if(typeof data2 !== "string"){
 validate25.errors = [{instancePath:instancePath+"/meeting/external-meeting-id",schemaPath:"meeting.schema.json/properties/external-meeting-id/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+const _errs7 = errors;
+if(errors === _errs6){
 }
 var valid2 = _errs6 === errors;
 }
 else {
 var valid2 = true;
+}
+if(valid2){
 }
 }
 }
@@ -3021,6 +3957,11 @@ else {
 validate25.errors = [{instancePath:instancePath+"/meeting",schemaPath:"meeting.schema.json/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
+if(errors === _errs2){
+}
+}
+var valid1 = _errs2 === errors;
+if(valid1){
 }
 var valid0 = _errs1 === errors;
 }
@@ -3031,16 +3972,21 @@ if(valid0){
 if(data["record-id"] !== undefined){
 let data3 = data["record-id"];
 const _errs8 = errors;
+const _errs9 = errors;
 if(errors === _errs8){
 if(typeof data3 === "string"){
 if(data3.length < 1){
 validate25.errors = [{instancePath:instancePath+"/record-id",schemaPath:"#/properties/record-id/minLength",keyword:"minLength",params:{limit: 1}}];
 return false;
 }
+else {
+}
 }
 else {
 validate25.errors = [{instancePath:instancePath+"/record-id",schemaPath:"#/properties/record-id/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+if(errors === _errs8){
 }
 }
 var valid0 = _errs8 === errors;
@@ -3050,10 +3996,14 @@ var valid0 = true;
 }
 if(valid0){
 if(data.success !== undefined){
+let data4 = data.success;
 const _errs10 = errors;
-if(typeof data.success !== "boolean"){
+if(typeof data4 !== "boolean"){
 validate25.errors = [{instancePath:instancePath+"/success",schemaPath:"#/properties/success/type",keyword:"type",params:{type: "boolean"}}];
 return false;
+}
+const _errs11 = errors;
+if(errors === _errs10){
 }
 var valid0 = _errs10 === errors;
 }
@@ -3064,16 +4014,21 @@ if(valid0){
 if(data["step-time"] !== undefined){
 let data5 = data["step-time"];
 const _errs12 = errors;
+const _errs13 = errors;
 if(errors === _errs12){
 if((typeof data5 == "number") && (isFinite(data5))){
 if(data5 < 0 || isNaN(data5)){
 validate25.errors = [{instancePath:instancePath+"/step-time",schemaPath:"#/properties/step-time/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
+else {
+}
 }
 else {
 validate25.errors = [{instancePath:instancePath+"/step-time",schemaPath:"#/properties/step-time/type",keyword:"type",params:{type: "number"}}];
 return false;
+}
+if(errors === _errs12){
 }
 }
 var valid0 = _errs12 === errors;
@@ -3083,15 +4038,21 @@ var valid0 = true;
 }
 if(valid0){
 if(data.workflow !== undefined){
+let data6 = data.workflow;
 const _errs14 = errors;
-if(typeof data.workflow !== "string"){
+if(typeof data6 !== "string"){
 validate25.errors = [{instancePath:instancePath+"/workflow",schemaPath:"#/properties/workflow/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+const _errs15 = errors;
+if(errors === _errs14){
 }
 var valid0 = _errs14 === errors;
 }
 else {
 var valid0 = true;
+}
+if(valid0){
 }
 }
 }
@@ -3102,6 +4063,8 @@ var valid0 = true;
 else {
 validate25.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
 return false;
+}
+if(errors === 0){
 }
 }
 validate25.errors = vErrors;
@@ -3120,9 +4083,16 @@ evaluated0.props = undefined;
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
+const _errs0 = errors;
+const _errs1 = errors;
 if(!(validate25(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate25.errors : vErrors.concat(validate25.errors);
 errors = vErrors.length;
+}
+else {
+}
+var valid0 = _errs1 === errors;
+if(valid0){
 }
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -3133,10 +4103,14 @@ return false;
 }
 else {
 if(data.success !== undefined){
+let data0 = data.success;
 const _errs2 = errors;
-if(typeof data.success !== "boolean"){
+if(typeof data0 !== "boolean"){
 validate24.errors = [{instancePath:instancePath+"/success",schemaPath:"#/properties/success/type",keyword:"type",params:{type: "boolean"}}];
 return false;
+}
+const _errs3 = errors;
+if(errors === _errs2){
 }
 var valid1 = _errs2 === errors;
 }
@@ -3147,16 +4121,21 @@ if(valid1){
 if(data["step-time"] !== undefined){
 let data1 = data["step-time"];
 const _errs4 = errors;
+const _errs5 = errors;
 if(errors === _errs4){
 if((typeof data1 == "number") && (isFinite(data1))){
 if(data1 < 0 || isNaN(data1)){
 validate24.errors = [{instancePath:instancePath+"/step-time",schemaPath:"#/properties/step-time/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
+else {
+}
 }
 else {
 validate24.errors = [{instancePath:instancePath+"/step-time",schemaPath:"#/properties/step-time/type",keyword:"type",params:{type: "number"}}];
 return false;
+}
+if(errors === _errs4){
 }
 }
 var valid1 = _errs4 === errors;
@@ -3164,12 +4143,16 @@ var valid1 = _errs4 === errors;
 else {
 var valid1 = true;
 }
+if(valid1){
+}
 }
 }
 }
 else {
 validate24.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
 return false;
+}
+if(errors === 0){
 }
 }
 validate24.errors = vErrors;
@@ -3188,6 +4171,7 @@ evaluated0.props = undefined;
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
+const _errs0 = errors;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
@@ -3199,9 +4183,16 @@ else {
 if(data.data !== undefined){
 let data0 = data.data;
 const _errs1 = errors;
+const _errs2 = errors;
+const _errs3 = errors;
 if(!(validate21(data0, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate21.errors : vErrors.concat(validate21.errors);
 errors = vErrors.length;
+}
+else {
+}
+var valid1 = _errs3 === errors;
+if(valid1){
 }
 if(errors === _errs1){
 if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
@@ -3212,10 +4203,15 @@ return false;
 }
 else {
 if(data0.id !== undefined){
+let data1 = data0.id;
 const _errs4 = errors;
-if("rap-archive-ended" !== data0.id){
+if("rap-archive-ended" !== data1){
 validate53.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/const",keyword:"const",params:{allowedValue: "rap-archive-ended"}}];
 return false;
+}
+else {
+}
+if(errors === _errs4){
 }
 var valid2 = _errs4 === errors;
 }
@@ -3226,9 +4222,16 @@ if(valid2){
 if(data0.attributes !== undefined){
 let data2 = data0.attributes;
 const _errs5 = errors;
+const _errs6 = errors;
+const _errs7 = errors;
 if(!(validate24(data2, {instancePath:instancePath+"/data/attributes",parentData:data0,parentDataProperty:"attributes",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate24.errors : vErrors.concat(validate24.errors);
 errors = vErrors.length;
+}
+else {
+}
+var valid3 = _errs7 === errors;
+if(valid3){
 }
 if(errors === _errs5){
 if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
@@ -3239,10 +4242,14 @@ return false;
 }
 else {
 if(data2.recorded !== undefined){
+let data3 = data2.recorded;
 const _errs8 = errors;
-if(typeof data2.recorded !== "boolean"){
+if(typeof data3 !== "boolean"){
 validate53.errors = [{instancePath:instancePath+"/data/attributes/recorded",schemaPath:"#/properties/data/properties/attributes/properties/recorded/type",keyword:"type",params:{type: "boolean"}}];
 return false;
+}
+const _errs9 = errors;
+if(errors === _errs8){
 }
 var valid4 = _errs8 === errors;
 }
@@ -3253,22 +4260,29 @@ if(valid4){
 if(data2.duration !== undefined){
 let data4 = data2.duration;
 const _errs10 = errors;
+const _errs11 = errors;
 if(errors === _errs10){
 if((typeof data4 == "number") && (isFinite(data4))){
 if(data4 < 0 || isNaN(data4)){
 validate53.errors = [{instancePath:instancePath+"/data/attributes/duration",schemaPath:"#/properties/data/properties/attributes/properties/duration/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
+else {
+}
 }
 else {
 validate53.errors = [{instancePath:instancePath+"/data/attributes/duration",schemaPath:"#/properties/data/properties/attributes/properties/duration/type",keyword:"type",params:{type: "number"}}];
 return false;
+}
+if(errors === _errs10){
 }
 }
 var valid4 = _errs10 === errors;
 }
 else {
 var valid4 = true;
+}
+if(valid4){
 }
 }
 }
@@ -3277,11 +4291,15 @@ else {
 validate53.errors = [{instancePath:instancePath+"/data/attributes",schemaPath:"#/properties/data/properties/attributes/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
+if(errors === _errs5){
+}
 }
 var valid2 = _errs5 === errors;
 }
 else {
 var valid2 = true;
+}
+if(valid2){
 }
 }
 }
@@ -3290,13 +4308,23 @@ else {
 validate53.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
+if(errors === _errs1){
 }
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
 }
 }
 }
 else {
 validate53.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
 return false;
+}
+if(errors === 0){
 }
 }
 validate53.errors = vErrors;
@@ -3318,6 +4346,7 @@ evaluated0.props = undefined;
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
+const _errs0 = errors;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
@@ -3329,9 +4358,16 @@ else {
 if(data.data !== undefined){
 let data0 = data.data;
 const _errs1 = errors;
+const _errs2 = errors;
+const _errs3 = errors;
 if(!(validate21(data0, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate21.errors : vErrors.concat(validate21.errors);
 errors = vErrors.length;
+}
+else {
+}
+var valid1 = _errs3 === errors;
+if(valid1){
 }
 if(errors === _errs1){
 if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
@@ -3342,10 +4378,15 @@ return false;
 }
 else {
 if(data0.id !== undefined){
+let data1 = data0.id;
 const _errs4 = errors;
-if("rap-archive-started" !== data0.id){
+if("rap-archive-started" !== data1){
 validate56.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/const",keyword:"const",params:{allowedValue: "rap-archive-started"}}];
 return false;
+}
+else {
+}
+if(errors === _errs4){
 }
 var valid2 = _errs4 === errors;
 }
@@ -3354,15 +4395,20 @@ var valid2 = true;
 }
 if(valid2){
 if(data0.attributes !== undefined){
+let data2 = data0.attributes;
 const _errs5 = errors;
-if(!(validate25(data0.attributes, {instancePath:instancePath+"/data/attributes",parentData:data0,parentDataProperty:"attributes",rootData,dynamicAnchors}))){
+if(!(validate25(data2, {instancePath:instancePath+"/data/attributes",parentData:data0,parentDataProperty:"attributes",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate25.errors : vErrors.concat(validate25.errors);
 errors = vErrors.length;
+}
+else {
 }
 var valid2 = _errs5 === errors;
 }
 else {
 var valid2 = true;
+}
+if(valid2){
 }
 }
 }
@@ -3371,13 +4417,23 @@ else {
 validate56.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
+if(errors === _errs1){
 }
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
 }
 }
 }
 else {
 validate56.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
 return false;
+}
+if(errors === 0){
 }
 }
 validate56.errors = vErrors;
@@ -3400,6 +4456,7 @@ evaluated0.props = undefined;
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
+const _errs0 = errors;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
@@ -3411,9 +4468,16 @@ else {
 if(data.data !== undefined){
 let data0 = data.data;
 const _errs1 = errors;
+const _errs2 = errors;
+const _errs3 = errors;
 if(!(validate21(data0, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate21.errors : vErrors.concat(validate21.errors);
 errors = vErrors.length;
+}
+else {
+}
+var valid1 = _errs3 === errors;
+if(valid1){
 }
 if(errors === _errs1){
 if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
@@ -3424,10 +4488,15 @@ return false;
 }
 else {
 if(data0.id !== undefined){
+let data1 = data0.id;
 const _errs4 = errors;
-if("rap-deleted" !== data0.id){
+if("rap-deleted" !== data1){
 validate59.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/const",keyword:"const",params:{allowedValue: "rap-deleted"}}];
 return false;
+}
+else {
+}
+if(errors === _errs4){
 }
 var valid2 = _errs4 === errors;
 }
@@ -3439,6 +4508,7 @@ if(data0.attributes !== undefined){
 let data2 = data0.attributes;
 const _errs5 = errors;
 const _errs6 = errors;
+const _errs7 = errors;
 if(errors === _errs6){
 if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
 let missing2;
@@ -3450,13 +4520,18 @@ else {
 if(data2.meeting !== undefined){
 let data3 = data2.meeting;
 const _errs8 = errors;
+const _errs9 = errors;
 if(errors === _errs8){
 if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
 if(data3["internal-meeting-id"] !== undefined){
+let data4 = data3["internal-meeting-id"];
 const _errs10 = errors;
-if(typeof data3["internal-meeting-id"] !== "string"){
+if(typeof data4 !== "string"){
 validate59.errors = [{instancePath:instancePath+"/data/attributes/meeting/internal-meeting-id",schemaPath:"common/recording-change.schema.json/properties/meeting/properties/internal-meeting-id/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+const _errs11 = errors;
+if(errors === _errs10){
 }
 var valid5 = _errs10 === errors;
 }
@@ -3465,21 +4540,29 @@ var valid5 = true;
 }
 if(valid5){
 if(data3["external-meeting-id"] !== undefined){
+let data5 = data3["external-meeting-id"];
 const _errs12 = errors;
-if(typeof data3["external-meeting-id"] !== "string"){
+if(typeof data5 !== "string"){
 validate59.errors = [{instancePath:instancePath+"/data/attributes/meeting/external-meeting-id",schemaPath:"common/recording-change.schema.json/properties/meeting/properties/external-meeting-id/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+const _errs13 = errors;
+if(errors === _errs12){
 }
 var valid5 = _errs12 === errors;
 }
 else {
 var valid5 = true;
 }
+if(valid5){
+}
 }
 }
 else {
 validate59.errors = [{instancePath:instancePath+"/data/attributes/meeting",schemaPath:"common/recording-change.schema.json/properties/meeting/type",keyword:"type",params:{type: "object"}}];
 return false;
+}
+if(errors === _errs8){
 }
 }
 var valid4 = _errs8 === errors;
@@ -3491,16 +4574,21 @@ if(valid4){
 if(data2["record-id"] !== undefined){
 let data6 = data2["record-id"];
 const _errs14 = errors;
+const _errs15 = errors;
 if(errors === _errs14){
 if(typeof data6 === "string"){
 if(data6.length < 1){
 validate59.errors = [{instancePath:instancePath+"/data/attributes/record-id",schemaPath:"common/recording-change.schema.json/properties/record-id/minLength",keyword:"minLength",params:{limit: 1}}];
 return false;
 }
+else {
+}
 }
 else {
 validate59.errors = [{instancePath:instancePath+"/data/attributes/record-id",schemaPath:"common/recording-change.schema.json/properties/record-id/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+if(errors === _errs14){
 }
 }
 var valid4 = _errs14 === errors;
@@ -3510,10 +4598,14 @@ var valid4 = true;
 }
 if(valid4){
 if(data2.success !== undefined){
+let data7 = data2.success;
 const _errs16 = errors;
-if(typeof data2.success !== "boolean"){
+if(typeof data7 !== "boolean"){
 validate59.errors = [{instancePath:instancePath+"/data/attributes/success",schemaPath:"common/recording-change.schema.json/properties/success/type",keyword:"type",params:{type: "boolean"}}];
 return false;
+}
+const _errs17 = errors;
+if(errors === _errs16){
 }
 var valid4 = _errs16 === errors;
 }
@@ -3524,16 +4616,21 @@ if(valid4){
 if(data2["step-time"] !== undefined){
 let data8 = data2["step-time"];
 const _errs18 = errors;
+const _errs19 = errors;
 if(errors === _errs18){
 if((typeof data8 == "number") && (isFinite(data8))){
 if(data8 < 0 || isNaN(data8)){
 validate59.errors = [{instancePath:instancePath+"/data/attributes/step-time",schemaPath:"common/recording-change.schema.json/properties/step-time/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
+else {
+}
 }
 else {
 validate59.errors = [{instancePath:instancePath+"/data/attributes/step-time",schemaPath:"common/recording-change.schema.json/properties/step-time/type",keyword:"type",params:{type: "number"}}];
 return false;
+}
+if(errors === _errs18){
 }
 }
 var valid4 = _errs18 === errors;
@@ -3543,15 +4640,21 @@ var valid4 = true;
 }
 if(valid4){
 if(data2.workflow !== undefined){
+let data9 = data2.workflow;
 const _errs20 = errors;
-if(typeof data2.workflow !== "string"){
+if(typeof data9 !== "string"){
 validate59.errors = [{instancePath:instancePath+"/data/attributes/workflow",schemaPath:"common/recording-change.schema.json/properties/workflow/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+const _errs21 = errors;
+if(errors === _errs20){
 }
 var valid4 = _errs20 === errors;
 }
 else {
 var valid4 = true;
+}
+if(valid4){
 }
 }
 }
@@ -3563,11 +4666,18 @@ else {
 validate59.errors = [{instancePath:instancePath+"/data/attributes",schemaPath:"common/recording-change.schema.json/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
+if(errors === _errs6){
+}
+}
+var valid3 = _errs6 === errors;
+if(valid3){
 }
 var valid2 = _errs5 === errors;
 }
 else {
 var valid2 = true;
+}
+if(valid2){
 }
 }
 }
@@ -3576,13 +4686,23 @@ else {
 validate59.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
+if(errors === _errs1){
 }
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
 }
 }
 }
 else {
 validate59.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
 return false;
+}
+if(errors === 0){
 }
 }
 validate59.errors = vErrors;
@@ -3604,6 +4724,7 @@ evaluated0.props = undefined;
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
+const _errs0 = errors;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
@@ -3615,9 +4736,16 @@ else {
 if(data.data !== undefined){
 let data0 = data.data;
 const _errs1 = errors;
+const _errs2 = errors;
+const _errs3 = errors;
 if(!(validate21(data0, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate21.errors : vErrors.concat(validate21.errors);
 errors = vErrors.length;
+}
+else {
+}
+var valid1 = _errs3 === errors;
+if(valid1){
 }
 if(errors === _errs1){
 if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
@@ -3628,10 +4756,15 @@ return false;
 }
 else {
 if(data0.id !== undefined){
+let data1 = data0.id;
 const _errs4 = errors;
-if("rap-post-archive-ended" !== data0.id){
+if("rap-post-archive-ended" !== data1){
 validate61.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/const",keyword:"const",params:{allowedValue: "rap-post-archive-ended"}}];
 return false;
+}
+else {
+}
+if(errors === _errs4){
 }
 var valid2 = _errs4 === errors;
 }
@@ -3640,15 +4773,20 @@ var valid2 = true;
 }
 if(valid2){
 if(data0.attributes !== undefined){
+let data2 = data0.attributes;
 const _errs5 = errors;
-if(!(validate24(data0.attributes, {instancePath:instancePath+"/data/attributes",parentData:data0,parentDataProperty:"attributes",rootData,dynamicAnchors}))){
+if(!(validate24(data2, {instancePath:instancePath+"/data/attributes",parentData:data0,parentDataProperty:"attributes",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate24.errors : vErrors.concat(validate24.errors);
 errors = vErrors.length;
+}
+else {
 }
 var valid2 = _errs5 === errors;
 }
 else {
 var valid2 = true;
+}
+if(valid2){
 }
 }
 }
@@ -3657,13 +4795,23 @@ else {
 validate61.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
+if(errors === _errs1){
 }
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
 }
 }
 }
 else {
 validate61.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
 return false;
+}
+if(errors === 0){
 }
 }
 validate61.errors = vErrors;
@@ -3685,6 +4833,7 @@ evaluated0.props = undefined;
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
+const _errs0 = errors;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
@@ -3696,9 +4845,16 @@ else {
 if(data.data !== undefined){
 let data0 = data.data;
 const _errs1 = errors;
+const _errs2 = errors;
+const _errs3 = errors;
 if(!(validate21(data0, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate21.errors : vErrors.concat(validate21.errors);
 errors = vErrors.length;
+}
+else {
+}
+var valid1 = _errs3 === errors;
+if(valid1){
 }
 if(errors === _errs1){
 if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
@@ -3709,10 +4865,15 @@ return false;
 }
 else {
 if(data0.id !== undefined){
+let data1 = data0.id;
 const _errs4 = errors;
-if("rap-post-archive-started" !== data0.id){
+if("rap-post-archive-started" !== data1){
 validate64.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/const",keyword:"const",params:{allowedValue: "rap-post-archive-started"}}];
 return false;
+}
+else {
+}
+if(errors === _errs4){
 }
 var valid2 = _errs4 === errors;
 }
@@ -3721,15 +4882,20 @@ var valid2 = true;
 }
 if(valid2){
 if(data0.attributes !== undefined){
+let data2 = data0.attributes;
 const _errs5 = errors;
-if(!(validate25(data0.attributes, {instancePath:instancePath+"/data/attributes",parentData:data0,parentDataProperty:"attributes",rootData,dynamicAnchors}))){
+if(!(validate25(data2, {instancePath:instancePath+"/data/attributes",parentData:data0,parentDataProperty:"attributes",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate25.errors : vErrors.concat(validate25.errors);
 errors = vErrors.length;
+}
+else {
 }
 var valid2 = _errs5 === errors;
 }
 else {
 var valid2 = true;
+}
+if(valid2){
 }
 }
 }
@@ -3738,13 +4904,23 @@ else {
 validate64.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
+if(errors === _errs1){
 }
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
 }
 }
 }
 else {
 validate64.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
 return false;
+}
+if(errors === 0){
 }
 }
 validate64.errors = vErrors;
@@ -3766,6 +4942,7 @@ evaluated0.props = undefined;
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
+const _errs0 = errors;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
@@ -3777,9 +4954,16 @@ else {
 if(data.data !== undefined){
 let data0 = data.data;
 const _errs1 = errors;
+const _errs2 = errors;
+const _errs3 = errors;
 if(!(validate21(data0, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate21.errors : vErrors.concat(validate21.errors);
 errors = vErrors.length;
+}
+else {
+}
+var valid1 = _errs3 === errors;
+if(valid1){
 }
 if(errors === _errs1){
 if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
@@ -3790,10 +4974,15 @@ return false;
 }
 else {
 if(data0.id !== undefined){
+let data1 = data0.id;
 const _errs4 = errors;
-if("rap-post-process-ended" !== data0.id){
+if("rap-post-process-ended" !== data1){
 validate67.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/const",keyword:"const",params:{allowedValue: "rap-post-process-ended"}}];
 return false;
+}
+else {
+}
+if(errors === _errs4){
 }
 var valid2 = _errs4 === errors;
 }
@@ -3802,15 +4991,20 @@ var valid2 = true;
 }
 if(valid2){
 if(data0.attributes !== undefined){
+let data2 = data0.attributes;
 const _errs5 = errors;
-if(!(validate24(data0.attributes, {instancePath:instancePath+"/data/attributes",parentData:data0,parentDataProperty:"attributes",rootData,dynamicAnchors}))){
+if(!(validate24(data2, {instancePath:instancePath+"/data/attributes",parentData:data0,parentDataProperty:"attributes",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate24.errors : vErrors.concat(validate24.errors);
 errors = vErrors.length;
+}
+else {
 }
 var valid2 = _errs5 === errors;
 }
 else {
 var valid2 = true;
+}
+if(valid2){
 }
 }
 }
@@ -3819,13 +5013,23 @@ else {
 validate67.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
+if(errors === _errs1){
 }
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
 }
 }
 }
 else {
 validate67.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
 return false;
+}
+if(errors === 0){
 }
 }
 validate67.errors = vErrors;
@@ -3847,6 +5051,7 @@ evaluated0.props = undefined;
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
+const _errs0 = errors;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
@@ -3858,9 +5063,16 @@ else {
 if(data.data !== undefined){
 let data0 = data.data;
 const _errs1 = errors;
+const _errs2 = errors;
+const _errs3 = errors;
 if(!(validate21(data0, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate21.errors : vErrors.concat(validate21.errors);
 errors = vErrors.length;
+}
+else {
+}
+var valid1 = _errs3 === errors;
+if(valid1){
 }
 if(errors === _errs1){
 if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
@@ -3871,10 +5083,15 @@ return false;
 }
 else {
 if(data0.id !== undefined){
+let data1 = data0.id;
 const _errs4 = errors;
-if("rap-post-process-started" !== data0.id){
+if("rap-post-process-started" !== data1){
 validate70.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/const",keyword:"const",params:{allowedValue: "rap-post-process-started"}}];
 return false;
+}
+else {
+}
+if(errors === _errs4){
 }
 var valid2 = _errs4 === errors;
 }
@@ -3883,15 +5100,20 @@ var valid2 = true;
 }
 if(valid2){
 if(data0.attributes !== undefined){
+let data2 = data0.attributes;
 const _errs5 = errors;
-if(!(validate25(data0.attributes, {instancePath:instancePath+"/data/attributes",parentData:data0,parentDataProperty:"attributes",rootData,dynamicAnchors}))){
+if(!(validate25(data2, {instancePath:instancePath+"/data/attributes",parentData:data0,parentDataProperty:"attributes",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate25.errors : vErrors.concat(validate25.errors);
 errors = vErrors.length;
+}
+else {
 }
 var valid2 = _errs5 === errors;
 }
 else {
 var valid2 = true;
+}
+if(valid2){
 }
 }
 }
@@ -3900,13 +5122,23 @@ else {
 validate70.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
+if(errors === _errs1){
 }
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
 }
 }
 }
 else {
 validate70.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
 return false;
+}
+if(errors === 0){
 }
 }
 validate70.errors = vErrors;
@@ -3928,6 +5160,7 @@ evaluated0.props = undefined;
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
+const _errs0 = errors;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
@@ -3939,9 +5172,16 @@ else {
 if(data.data !== undefined){
 let data0 = data.data;
 const _errs1 = errors;
+const _errs2 = errors;
+const _errs3 = errors;
 if(!(validate21(data0, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate21.errors : vErrors.concat(validate21.errors);
 errors = vErrors.length;
+}
+else {
+}
+var valid1 = _errs3 === errors;
+if(valid1){
 }
 if(errors === _errs1){
 if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
@@ -3952,10 +5192,15 @@ return false;
 }
 else {
 if(data0.id !== undefined){
+let data1 = data0.id;
 const _errs4 = errors;
-if("rap-post-publish-ended" !== data0.id){
+if("rap-post-publish-ended" !== data1){
 validate73.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/const",keyword:"const",params:{allowedValue: "rap-post-publish-ended"}}];
 return false;
+}
+else {
+}
+if(errors === _errs4){
 }
 var valid2 = _errs4 === errors;
 }
@@ -3964,15 +5209,20 @@ var valid2 = true;
 }
 if(valid2){
 if(data0.attributes !== undefined){
+let data2 = data0.attributes;
 const _errs5 = errors;
-if(!(validate24(data0.attributes, {instancePath:instancePath+"/data/attributes",parentData:data0,parentDataProperty:"attributes",rootData,dynamicAnchors}))){
+if(!(validate24(data2, {instancePath:instancePath+"/data/attributes",parentData:data0,parentDataProperty:"attributes",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate24.errors : vErrors.concat(validate24.errors);
 errors = vErrors.length;
+}
+else {
 }
 var valid2 = _errs5 === errors;
 }
 else {
 var valid2 = true;
+}
+if(valid2){
 }
 }
 }
@@ -3981,13 +5231,23 @@ else {
 validate73.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
+if(errors === _errs1){
 }
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
 }
 }
 }
 else {
 validate73.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
 return false;
+}
+if(errors === 0){
 }
 }
 validate73.errors = vErrors;
@@ -4009,6 +5269,7 @@ evaluated0.props = undefined;
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
+const _errs0 = errors;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
@@ -4020,9 +5281,16 @@ else {
 if(data.data !== undefined){
 let data0 = data.data;
 const _errs1 = errors;
+const _errs2 = errors;
+const _errs3 = errors;
 if(!(validate21(data0, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate21.errors : vErrors.concat(validate21.errors);
 errors = vErrors.length;
+}
+else {
+}
+var valid1 = _errs3 === errors;
+if(valid1){
 }
 if(errors === _errs1){
 if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
@@ -4033,10 +5301,15 @@ return false;
 }
 else {
 if(data0.id !== undefined){
+let data1 = data0.id;
 const _errs4 = errors;
-if("rap-post-publish-started" !== data0.id){
+if("rap-post-publish-started" !== data1){
 validate76.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/const",keyword:"const",params:{allowedValue: "rap-post-publish-started"}}];
 return false;
+}
+else {
+}
+if(errors === _errs4){
 }
 var valid2 = _errs4 === errors;
 }
@@ -4045,15 +5318,20 @@ var valid2 = true;
 }
 if(valid2){
 if(data0.attributes !== undefined){
+let data2 = data0.attributes;
 const _errs5 = errors;
-if(!(validate25(data0.attributes, {instancePath:instancePath+"/data/attributes",parentData:data0,parentDataProperty:"attributes",rootData,dynamicAnchors}))){
+if(!(validate25(data2, {instancePath:instancePath+"/data/attributes",parentData:data0,parentDataProperty:"attributes",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate25.errors : vErrors.concat(validate25.errors);
 errors = vErrors.length;
+}
+else {
 }
 var valid2 = _errs5 === errors;
 }
 else {
 var valid2 = true;
+}
+if(valid2){
 }
 }
 }
@@ -4062,13 +5340,23 @@ else {
 validate76.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
+if(errors === _errs1){
 }
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
 }
 }
 }
 else {
 validate76.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
 return false;
+}
+if(errors === 0){
 }
 }
 validate76.errors = vErrors;
@@ -4090,6 +5378,7 @@ evaluated0.props = undefined;
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
+const _errs0 = errors;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
@@ -4101,9 +5390,16 @@ else {
 if(data.data !== undefined){
 let data0 = data.data;
 const _errs1 = errors;
+const _errs2 = errors;
+const _errs3 = errors;
 if(!(validate21(data0, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate21.errors : vErrors.concat(validate21.errors);
 errors = vErrors.length;
+}
+else {
+}
+var valid1 = _errs3 === errors;
+if(valid1){
 }
 if(errors === _errs1){
 if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
@@ -4114,10 +5410,15 @@ return false;
 }
 else {
 if(data0.id !== undefined){
+let data1 = data0.id;
 const _errs4 = errors;
-if("rap-process-ended" !== data0.id){
+if("rap-process-ended" !== data1){
 validate79.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/const",keyword:"const",params:{allowedValue: "rap-process-ended"}}];
 return false;
+}
+else {
+}
+if(errors === _errs4){
 }
 var valid2 = _errs4 === errors;
 }
@@ -4126,15 +5427,20 @@ var valid2 = true;
 }
 if(valid2){
 if(data0.attributes !== undefined){
+let data2 = data0.attributes;
 const _errs5 = errors;
-if(!(validate24(data0.attributes, {instancePath:instancePath+"/data/attributes",parentData:data0,parentDataProperty:"attributes",rootData,dynamicAnchors}))){
+if(!(validate24(data2, {instancePath:instancePath+"/data/attributes",parentData:data0,parentDataProperty:"attributes",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate24.errors : vErrors.concat(validate24.errors);
 errors = vErrors.length;
+}
+else {
 }
 var valid2 = _errs5 === errors;
 }
 else {
 var valid2 = true;
+}
+if(valid2){
 }
 }
 }
@@ -4143,13 +5449,23 @@ else {
 validate79.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
+if(errors === _errs1){
 }
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
 }
 }
 }
 else {
 validate79.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
 return false;
+}
+if(errors === 0){
 }
 }
 validate79.errors = vErrors;
@@ -4171,6 +5487,7 @@ evaluated0.props = undefined;
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
+const _errs0 = errors;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
@@ -4182,9 +5499,16 @@ else {
 if(data.data !== undefined){
 let data0 = data.data;
 const _errs1 = errors;
+const _errs2 = errors;
+const _errs3 = errors;
 if(!(validate21(data0, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate21.errors : vErrors.concat(validate21.errors);
 errors = vErrors.length;
+}
+else {
+}
+var valid1 = _errs3 === errors;
+if(valid1){
 }
 if(errors === _errs1){
 if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
@@ -4195,10 +5519,15 @@ return false;
 }
 else {
 if(data0.id !== undefined){
+let data1 = data0.id;
 const _errs4 = errors;
-if("rap-process-started" !== data0.id){
+if("rap-process-started" !== data1){
 validate82.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/const",keyword:"const",params:{allowedValue: "rap-process-started"}}];
 return false;
+}
+else {
+}
+if(errors === _errs4){
 }
 var valid2 = _errs4 === errors;
 }
@@ -4207,15 +5536,20 @@ var valid2 = true;
 }
 if(valid2){
 if(data0.attributes !== undefined){
+let data2 = data0.attributes;
 const _errs5 = errors;
-if(!(validate25(data0.attributes, {instancePath:instancePath+"/data/attributes",parentData:data0,parentDataProperty:"attributes",rootData,dynamicAnchors}))){
+if(!(validate25(data2, {instancePath:instancePath+"/data/attributes",parentData:data0,parentDataProperty:"attributes",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate25.errors : vErrors.concat(validate25.errors);
 errors = vErrors.length;
+}
+else {
 }
 var valid2 = _errs5 === errors;
 }
 else {
 var valid2 = true;
+}
+if(valid2){
 }
 }
 }
@@ -4224,13 +5558,23 @@ else {
 validate82.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
+if(errors === _errs1){
 }
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
 }
 }
 }
 else {
 validate82.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
 return false;
+}
+if(errors === 0){
 }
 }
 validate82.errors = vErrors;
@@ -4252,6 +5596,7 @@ evaluated0.props = undefined;
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
+const _errs0 = errors;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
@@ -4263,9 +5608,16 @@ else {
 if(data.data !== undefined){
 let data0 = data.data;
 const _errs1 = errors;
+const _errs2 = errors;
+const _errs3 = errors;
 if(!(validate21(data0, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate21.errors : vErrors.concat(validate21.errors);
 errors = vErrors.length;
+}
+else {
+}
+var valid1 = _errs3 === errors;
+if(valid1){
 }
 if(errors === _errs1){
 if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
@@ -4276,10 +5628,15 @@ return false;
 }
 else {
 if(data0.id !== undefined){
+let data1 = data0.id;
 const _errs4 = errors;
-if("rap-publish-ended" !== data0.id){
+if("rap-publish-ended" !== data1){
 validate85.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/const",keyword:"const",params:{allowedValue: "rap-publish-ended"}}];
 return false;
+}
+else {
+}
+if(errors === _errs4){
 }
 var valid2 = _errs4 === errors;
 }
@@ -4290,9 +5647,16 @@ if(valid2){
 if(data0.attributes !== undefined){
 let data2 = data0.attributes;
 const _errs5 = errors;
+const _errs6 = errors;
+const _errs7 = errors;
 if(!(validate24(data2, {instancePath:instancePath+"/data/attributes",parentData:data0,parentDataProperty:"attributes",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate24.errors : vErrors.concat(validate24.errors);
 errors = vErrors.length;
+}
+else {
+}
+var valid3 = _errs7 === errors;
+if(valid3){
 }
 if(errors === _errs5){
 if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
@@ -4305,6 +5669,7 @@ else {
 if(data2.recording !== undefined){
 let data3 = data2.recording;
 const _errs8 = errors;
+const _errs9 = errors;
 if(errors === _errs8){
 if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
 let missing3;
@@ -4314,10 +5679,14 @@ return false;
 }
 else {
 if(data3.name !== undefined){
+let data4 = data3.name;
 const _errs10 = errors;
-if(typeof data3.name !== "string"){
+if(typeof data4 !== "string"){
 validate85.errors = [{instancePath:instancePath+"/data/attributes/recording/name",schemaPath:"#/properties/data/properties/attributes/properties/recording/properties/name/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+const _errs11 = errors;
+if(errors === _errs10){
 }
 var valid5 = _errs10 === errors;
 }
@@ -4328,9 +5697,14 @@ if(valid5){
 if(data3["is-breakout"] !== undefined){
 let data5 = data3["is-breakout"];
 const _errs12 = errors;
+const vSchema0 = schema81.properties.data.properties.attributes.properties.recording.properties["is-breakout"].enum;
 if(!((((data5 === true) || (data5 === false)) || (data5 === "true")) || (data5 === "false"))){
 validate85.errors = [{instancePath:instancePath+"/data/attributes/recording/is-breakout",schemaPath:"#/properties/data/properties/attributes/properties/recording/properties/is-breakout/enum",keyword:"enum",params:{allowedValues: schema81.properties.data.properties.attributes.properties.recording.properties["is-breakout"].enum}}];
 return false;
+}
+else {
+}
+if(errors === _errs12){
 }
 var valid5 = _errs12 === errors;
 }
@@ -4345,6 +5719,9 @@ if(((typeof data6 !== "string") && (!((typeof data6 == "number") && (isFinite(da
 validate85.errors = [{instancePath:instancePath+"/data/attributes/recording/start-time",schemaPath:"#/properties/data/properties/attributes/properties/recording/properties/start-time/type",keyword:"type",params:{type: schema81.properties.data.properties.attributes.properties.recording.properties["start-time"].type}}];
 return false;
 }
+const _errs14 = errors;
+if(errors === _errs13){
+}
 var valid5 = _errs13 === errors;
 }
 else {
@@ -4357,6 +5734,9 @@ const _errs15 = errors;
 if(((typeof data7 !== "string") && (!((typeof data7 == "number") && (isFinite(data7))))) && (data7 !== null)){
 validate85.errors = [{instancePath:instancePath+"/data/attributes/recording/end-time",schemaPath:"#/properties/data/properties/attributes/properties/recording/properties/end-time/type",keyword:"type",params:{type: schema81.properties.data.properties.attributes.properties.recording.properties["end-time"].type}}];
 return false;
+}
+const _errs16 = errors;
+if(errors === _errs15){
 }
 var valid5 = _errs15 === errors;
 }
@@ -4371,6 +5751,9 @@ if(((typeof data8 !== "string") && (!((typeof data8 == "number") && (isFinite(da
 validate85.errors = [{instancePath:instancePath+"/data/attributes/recording/size",schemaPath:"#/properties/data/properties/attributes/properties/recording/properties/size/type",keyword:"type",params:{type: schema81.properties.data.properties.attributes.properties.recording.properties.size.type}}];
 return false;
 }
+const _errs18 = errors;
+if(errors === _errs17){
+}
 var valid5 = _errs17 === errors;
 }
 else {
@@ -4384,6 +5767,9 @@ if(((typeof data9 !== "string") && (!((typeof data9 == "number") && (isFinite(da
 validate85.errors = [{instancePath:instancePath+"/data/attributes/recording/raw-size",schemaPath:"#/properties/data/properties/attributes/properties/recording/properties/raw-size/type",keyword:"type",params:{type: schema81.properties.data.properties.attributes.properties.recording.properties["raw-size"].type}}];
 return false;
 }
+const _errs20 = errors;
+if(errors === _errs19){
+}
 var valid5 = _errs19 === errors;
 }
 else {
@@ -4393,8 +5779,10 @@ if(valid5){
 if(data3.metadata !== undefined){
 let data10 = data3.metadata;
 const _errs21 = errors;
+const _errs22 = errors;
 if(errors === _errs21){
 if(data10 && typeof data10 == "object" && !Array.isArray(data10)){
+const _errs23 = errors;
 for(const key0 in data10){
 let data11 = data10[key0];
 const _errs24 = errors;
@@ -4402,15 +5790,22 @@ if((typeof data11 !== "string") && (data11 !== null)){
 validate85.errors = [{instancePath:instancePath+"/data/attributes/recording/metadata/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/data/properties/attributes/properties/recording/properties/metadata/additionalProperties/type",keyword:"type",params:{type: schema81.properties.data.properties.attributes.properties.recording.properties.metadata.additionalProperties.type}}];
 return false;
 }
+const _errs25 = errors;
+if(errors === _errs24){
+}
 var valid6 = _errs24 === errors;
 if(!valid6){
 break;
 }
 }
+if(_errs23 === errors){
+}
 }
 else {
 validate85.errors = [{instancePath:instancePath+"/data/attributes/recording/metadata",schemaPath:"#/properties/data/properties/attributes/properties/recording/properties/metadata/type",keyword:"type",params:{type: "object"}}];
 return false;
+}
+if(errors === _errs21){
 }
 }
 var valid5 = _errs21 === errors;
@@ -4422,13 +5817,18 @@ if(valid5){
 if(data3.playback !== undefined){
 let data12 = data3.playback;
 const _errs26 = errors;
+const _errs27 = errors;
 if(errors === _errs26){
 if(data12 && typeof data12 == "object" && !Array.isArray(data12)){
 if(data12.format !== undefined){
+let data13 = data12.format;
 const _errs28 = errors;
-if(typeof data12.format !== "string"){
+if(typeof data13 !== "string"){
 validate85.errors = [{instancePath:instancePath+"/data/attributes/recording/playback/format",schemaPath:"#/properties/data/properties/attributes/properties/recording/properties/playback/properties/format/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+const _errs29 = errors;
+if(errors === _errs28){
 }
 var valid7 = _errs28 === errors;
 }
@@ -4437,10 +5837,14 @@ var valid7 = true;
 }
 if(valid7){
 if(data12.link !== undefined){
+let data14 = data12.link;
 const _errs30 = errors;
-if(typeof data12.link !== "string"){
+if(typeof data14 !== "string"){
 validate85.errors = [{instancePath:instancePath+"/data/attributes/recording/playback/link",schemaPath:"#/properties/data/properties/attributes/properties/recording/properties/playback/properties/link/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+const _errs31 = errors;
+if(errors === _errs30){
 }
 var valid7 = _errs30 === errors;
 }
@@ -4455,6 +5859,9 @@ if((typeof data15 !== "string") && (!((typeof data15 == "number") && (isFinite(d
 validate85.errors = [{instancePath:instancePath+"/data/attributes/recording/playback/processing_time",schemaPath:"#/properties/data/properties/attributes/properties/recording/properties/playback/properties/processing_time/type",keyword:"type",params:{type: schema81.properties.data.properties.attributes.properties.recording.properties.playback.properties.processing_time.type}}];
 return false;
 }
+const _errs33 = errors;
+if(errors === _errs32){
+}
 var valid7 = _errs32 === errors;
 }
 else {
@@ -4467,6 +5874,9 @@ const _errs34 = errors;
 if((typeof data16 !== "string") && (!((typeof data16 == "number") && (isFinite(data16))))){
 validate85.errors = [{instancePath:instancePath+"/data/attributes/recording/playback/duration",schemaPath:"#/properties/data/properties/attributes/properties/recording/properties/playback/properties/duration/type",keyword:"type",params:{type: schema81.properties.data.properties.attributes.properties.recording.properties.playback.properties.duration.type}}];
 return false;
+}
+const _errs35 = errors;
+if(errors === _errs34){
 }
 var valid7 = _errs34 === errors;
 }
@@ -4481,6 +5891,9 @@ if((typeof data17 !== "string") && (!((typeof data17 == "number") && (isFinite(d
 validate85.errors = [{instancePath:instancePath+"/data/attributes/recording/playback/size",schemaPath:"#/properties/data/properties/attributes/properties/recording/properties/playback/properties/size/type",keyword:"type",params:{type: schema81.properties.data.properties.attributes.properties.recording.properties.playback.properties.size.type}}];
 return false;
 }
+const _errs37 = errors;
+if(errors === _errs36){
+}
 var valid7 = _errs36 === errors;
 }
 else {
@@ -4490,18 +5903,24 @@ if(valid7){
 if(data12.extensions !== undefined){
 let data18 = data12.extensions;
 const _errs38 = errors;
+const _errs39 = errors;
 if(errors === _errs38){
 if(data18 && typeof data18 == "object" && !Array.isArray(data18)){
+const _errs40 = errors;
 }
 else {
 validate85.errors = [{instancePath:instancePath+"/data/attributes/recording/playback/extensions",schemaPath:"#/properties/data/properties/attributes/properties/recording/properties/playback/properties/extensions/type",keyword:"type",params:{type: "object"}}];
 return false;
+}
+if(errors === _errs38){
 }
 }
 var valid7 = _errs38 === errors;
 }
 else {
 var valid7 = true;
+}
+if(valid7){
 }
 }
 }
@@ -4512,6 +5931,8 @@ var valid7 = true;
 else {
 validate85.errors = [{instancePath:instancePath+"/data/attributes/recording/playback",schemaPath:"#/properties/data/properties/attributes/properties/recording/properties/playback/type",keyword:"type",params:{type: "object"}}];
 return false;
+}
+if(errors === _errs26){
 }
 }
 var valid5 = _errs26 === errors;
@@ -4527,10 +5948,20 @@ if((!(data19 && typeof data19 == "object" && !Array.isArray(data19))) && (data19
 validate85.errors = [{instancePath:instancePath+"/data/attributes/recording/download",schemaPath:"#/properties/data/properties/attributes/properties/recording/properties/download/type",keyword:"type",params:{type: schema81.properties.data.properties.attributes.properties.recording.properties.download.type}}];
 return false;
 }
+const _errs42 = errors;
+if(errors === _errs41){
+if(data19 && typeof data19 == "object" && !Array.isArray(data19)){
+const _errs43 = errors;
+}
+if(errors === _errs41){
+}
+}
 var valid5 = _errs41 === errors;
 }
 else {
 var valid5 = true;
+}
+if(valid5){
 }
 }
 }
@@ -4546,7 +5977,15 @@ else {
 validate85.errors = [{instancePath:instancePath+"/data/attributes/recording",schemaPath:"#/properties/data/properties/attributes/properties/recording/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
+if(errors === _errs8){
 }
+}
+var valid4 = _errs8 === errors;
+}
+else {
+var valid4 = true;
+}
+if(valid4){
 }
 }
 }
@@ -4554,11 +5993,15 @@ else {
 validate85.errors = [{instancePath:instancePath+"/data/attributes",schemaPath:"#/properties/data/properties/attributes/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
+if(errors === _errs5){
+}
 }
 var valid2 = _errs5 === errors;
 }
 else {
 var valid2 = true;
+}
+if(valid2){
 }
 }
 }
@@ -4567,13 +6010,23 @@ else {
 validate85.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
+if(errors === _errs1){
 }
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
 }
 }
 }
 else {
 validate85.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
 return false;
+}
+if(errors === 0){
 }
 }
 validate85.errors = vErrors;
@@ -4595,6 +6048,7 @@ evaluated0.props = undefined;
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
+const _errs0 = errors;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
@@ -4606,9 +6060,16 @@ else {
 if(data.data !== undefined){
 let data0 = data.data;
 const _errs1 = errors;
+const _errs2 = errors;
+const _errs3 = errors;
 if(!(validate21(data0, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate21.errors : vErrors.concat(validate21.errors);
 errors = vErrors.length;
+}
+else {
+}
+var valid1 = _errs3 === errors;
+if(valid1){
 }
 if(errors === _errs1){
 if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
@@ -4619,10 +6080,15 @@ return false;
 }
 else {
 if(data0.id !== undefined){
+let data1 = data0.id;
 const _errs4 = errors;
-if("rap-publish-started" !== data0.id){
+if("rap-publish-started" !== data1){
 validate88.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/const",keyword:"const",params:{allowedValue: "rap-publish-started"}}];
 return false;
+}
+else {
+}
+if(errors === _errs4){
 }
 var valid2 = _errs4 === errors;
 }
@@ -4631,15 +6097,20 @@ var valid2 = true;
 }
 if(valid2){
 if(data0.attributes !== undefined){
+let data2 = data0.attributes;
 const _errs5 = errors;
-if(!(validate25(data0.attributes, {instancePath:instancePath+"/data/attributes",parentData:data0,parentDataProperty:"attributes",rootData,dynamicAnchors}))){
+if(!(validate25(data2, {instancePath:instancePath+"/data/attributes",parentData:data0,parentDataProperty:"attributes",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate25.errors : vErrors.concat(validate25.errors);
 errors = vErrors.length;
+}
+else {
 }
 var valid2 = _errs5 === errors;
 }
 else {
 var valid2 = true;
+}
+if(valid2){
 }
 }
 }
@@ -4648,13 +6119,23 @@ else {
 validate88.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
+if(errors === _errs1){
 }
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
 }
 }
 }
 else {
 validate88.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
 return false;
+}
+if(errors === 0){
 }
 }
 validate88.errors = vErrors;
@@ -4676,6 +6157,7 @@ evaluated0.props = undefined;
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
+const _errs0 = errors;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
@@ -4687,9 +6169,16 @@ else {
 if(data.data !== undefined){
 let data0 = data.data;
 const _errs1 = errors;
+const _errs2 = errors;
+const _errs3 = errors;
 if(!(validate21(data0, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate21.errors : vErrors.concat(validate21.errors);
 errors = vErrors.length;
+}
+else {
+}
+var valid1 = _errs3 === errors;
+if(valid1){
 }
 if(errors === _errs1){
 if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
@@ -4700,10 +6189,15 @@ return false;
 }
 else {
 if(data0.id !== undefined){
+let data1 = data0.id;
 const _errs4 = errors;
-if("rap-published" !== data0.id){
+if("rap-published" !== data1){
 validate91.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/const",keyword:"const",params:{allowedValue: "rap-published"}}];
 return false;
+}
+else {
+}
+if(errors === _errs4){
 }
 var valid2 = _errs4 === errors;
 }
@@ -4715,6 +6209,7 @@ if(data0.attributes !== undefined){
 let data2 = data0.attributes;
 const _errs5 = errors;
 const _errs6 = errors;
+const _errs7 = errors;
 if(errors === _errs6){
 if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
 let missing2;
@@ -4726,13 +6221,18 @@ else {
 if(data2.meeting !== undefined){
 let data3 = data2.meeting;
 const _errs8 = errors;
+const _errs9 = errors;
 if(errors === _errs8){
 if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
 if(data3["internal-meeting-id"] !== undefined){
+let data4 = data3["internal-meeting-id"];
 const _errs10 = errors;
-if(typeof data3["internal-meeting-id"] !== "string"){
+if(typeof data4 !== "string"){
 validate91.errors = [{instancePath:instancePath+"/data/attributes/meeting/internal-meeting-id",schemaPath:"common/recording-change.schema.json/properties/meeting/properties/internal-meeting-id/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+const _errs11 = errors;
+if(errors === _errs10){
 }
 var valid5 = _errs10 === errors;
 }
@@ -4741,21 +6241,29 @@ var valid5 = true;
 }
 if(valid5){
 if(data3["external-meeting-id"] !== undefined){
+let data5 = data3["external-meeting-id"];
 const _errs12 = errors;
-if(typeof data3["external-meeting-id"] !== "string"){
+if(typeof data5 !== "string"){
 validate91.errors = [{instancePath:instancePath+"/data/attributes/meeting/external-meeting-id",schemaPath:"common/recording-change.schema.json/properties/meeting/properties/external-meeting-id/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+const _errs13 = errors;
+if(errors === _errs12){
 }
 var valid5 = _errs12 === errors;
 }
 else {
 var valid5 = true;
 }
+if(valid5){
+}
 }
 }
 else {
 validate91.errors = [{instancePath:instancePath+"/data/attributes/meeting",schemaPath:"common/recording-change.schema.json/properties/meeting/type",keyword:"type",params:{type: "object"}}];
 return false;
+}
+if(errors === _errs8){
 }
 }
 var valid4 = _errs8 === errors;
@@ -4767,16 +6275,21 @@ if(valid4){
 if(data2["record-id"] !== undefined){
 let data6 = data2["record-id"];
 const _errs14 = errors;
+const _errs15 = errors;
 if(errors === _errs14){
 if(typeof data6 === "string"){
 if(data6.length < 1){
 validate91.errors = [{instancePath:instancePath+"/data/attributes/record-id",schemaPath:"common/recording-change.schema.json/properties/record-id/minLength",keyword:"minLength",params:{limit: 1}}];
 return false;
 }
+else {
+}
 }
 else {
 validate91.errors = [{instancePath:instancePath+"/data/attributes/record-id",schemaPath:"common/recording-change.schema.json/properties/record-id/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+if(errors === _errs14){
 }
 }
 var valid4 = _errs14 === errors;
@@ -4786,10 +6299,14 @@ var valid4 = true;
 }
 if(valid4){
 if(data2.success !== undefined){
+let data7 = data2.success;
 const _errs16 = errors;
-if(typeof data2.success !== "boolean"){
+if(typeof data7 !== "boolean"){
 validate91.errors = [{instancePath:instancePath+"/data/attributes/success",schemaPath:"common/recording-change.schema.json/properties/success/type",keyword:"type",params:{type: "boolean"}}];
 return false;
+}
+const _errs17 = errors;
+if(errors === _errs16){
 }
 var valid4 = _errs16 === errors;
 }
@@ -4800,16 +6317,21 @@ if(valid4){
 if(data2["step-time"] !== undefined){
 let data8 = data2["step-time"];
 const _errs18 = errors;
+const _errs19 = errors;
 if(errors === _errs18){
 if((typeof data8 == "number") && (isFinite(data8))){
 if(data8 < 0 || isNaN(data8)){
 validate91.errors = [{instancePath:instancePath+"/data/attributes/step-time",schemaPath:"common/recording-change.schema.json/properties/step-time/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
+else {
+}
 }
 else {
 validate91.errors = [{instancePath:instancePath+"/data/attributes/step-time",schemaPath:"common/recording-change.schema.json/properties/step-time/type",keyword:"type",params:{type: "number"}}];
 return false;
+}
+if(errors === _errs18){
 }
 }
 var valid4 = _errs18 === errors;
@@ -4819,15 +6341,21 @@ var valid4 = true;
 }
 if(valid4){
 if(data2.workflow !== undefined){
+let data9 = data2.workflow;
 const _errs20 = errors;
-if(typeof data2.workflow !== "string"){
+if(typeof data9 !== "string"){
 validate91.errors = [{instancePath:instancePath+"/data/attributes/workflow",schemaPath:"common/recording-change.schema.json/properties/workflow/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+const _errs21 = errors;
+if(errors === _errs20){
 }
 var valid4 = _errs20 === errors;
 }
 else {
 var valid4 = true;
+}
+if(valid4){
 }
 }
 }
@@ -4839,11 +6367,18 @@ else {
 validate91.errors = [{instancePath:instancePath+"/data/attributes",schemaPath:"common/recording-change.schema.json/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
+if(errors === _errs6){
+}
+}
+var valid3 = _errs6 === errors;
+if(valid3){
 }
 var valid2 = _errs5 === errors;
 }
 else {
 var valid2 = true;
+}
+if(valid2){
 }
 }
 }
@@ -4852,13 +6387,23 @@ else {
 validate91.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
+if(errors === _errs1){
 }
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
 }
 }
 }
 else {
 validate91.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
 return false;
+}
+if(errors === 0){
 }
 }
 validate91.errors = vErrors;
@@ -4880,6 +6425,7 @@ evaluated0.props = undefined;
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
+const _errs0 = errors;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
@@ -4891,9 +6437,16 @@ else {
 if(data.data !== undefined){
 let data0 = data.data;
 const _errs1 = errors;
+const _errs2 = errors;
+const _errs3 = errors;
 if(!(validate21(data0, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate21.errors : vErrors.concat(validate21.errors);
 errors = vErrors.length;
+}
+else {
+}
+var valid1 = _errs3 === errors;
+if(valid1){
 }
 if(errors === _errs1){
 if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
@@ -4904,10 +6457,15 @@ return false;
 }
 else {
 if(data0.id !== undefined){
+let data1 = data0.id;
 const _errs4 = errors;
-if("rap-sanity-ended" !== data0.id){
+if("rap-sanity-ended" !== data1){
 validate93.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/const",keyword:"const",params:{allowedValue: "rap-sanity-ended"}}];
 return false;
+}
+else {
+}
+if(errors === _errs4){
 }
 var valid2 = _errs4 === errors;
 }
@@ -4916,15 +6474,20 @@ var valid2 = true;
 }
 if(valid2){
 if(data0.attributes !== undefined){
+let data2 = data0.attributes;
 const _errs5 = errors;
-if(!(validate24(data0.attributes, {instancePath:instancePath+"/data/attributes",parentData:data0,parentDataProperty:"attributes",rootData,dynamicAnchors}))){
+if(!(validate24(data2, {instancePath:instancePath+"/data/attributes",parentData:data0,parentDataProperty:"attributes",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate24.errors : vErrors.concat(validate24.errors);
 errors = vErrors.length;
+}
+else {
 }
 var valid2 = _errs5 === errors;
 }
 else {
 var valid2 = true;
+}
+if(valid2){
 }
 }
 }
@@ -4933,13 +6496,23 @@ else {
 validate93.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
+if(errors === _errs1){
 }
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
 }
 }
 }
 else {
 validate93.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
 return false;
+}
+if(errors === 0){
 }
 }
 validate93.errors = vErrors;
@@ -4961,6 +6534,7 @@ evaluated0.props = undefined;
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
+const _errs0 = errors;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
@@ -4972,9 +6546,16 @@ else {
 if(data.data !== undefined){
 let data0 = data.data;
 const _errs1 = errors;
+const _errs2 = errors;
+const _errs3 = errors;
 if(!(validate21(data0, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate21.errors : vErrors.concat(validate21.errors);
 errors = vErrors.length;
+}
+else {
+}
+var valid1 = _errs3 === errors;
+if(valid1){
 }
 if(errors === _errs1){
 if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
@@ -4985,10 +6566,15 @@ return false;
 }
 else {
 if(data0.id !== undefined){
+let data1 = data0.id;
 const _errs4 = errors;
-if("rap-sanity-started" !== data0.id){
+if("rap-sanity-started" !== data1){
 validate96.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/const",keyword:"const",params:{allowedValue: "rap-sanity-started"}}];
 return false;
+}
+else {
+}
+if(errors === _errs4){
 }
 var valid2 = _errs4 === errors;
 }
@@ -4997,15 +6583,20 @@ var valid2 = true;
 }
 if(valid2){
 if(data0.attributes !== undefined){
+let data2 = data0.attributes;
 const _errs5 = errors;
-if(!(validate25(data0.attributes, {instancePath:instancePath+"/data/attributes",parentData:data0,parentDataProperty:"attributes",rootData,dynamicAnchors}))){
+if(!(validate25(data2, {instancePath:instancePath+"/data/attributes",parentData:data0,parentDataProperty:"attributes",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate25.errors : vErrors.concat(validate25.errors);
 errors = vErrors.length;
+}
+else {
 }
 var valid2 = _errs5 === errors;
 }
 else {
 var valid2 = true;
+}
+if(valid2){
 }
 }
 }
@@ -5014,13 +6605,23 @@ else {
 validate96.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
+if(errors === _errs1){
 }
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
 }
 }
 }
 else {
 validate96.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
 return false;
+}
+if(errors === 0){
 }
 }
 validate96.errors = vErrors;
@@ -5042,6 +6643,7 @@ evaluated0.props = undefined;
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
+const _errs0 = errors;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
@@ -5053,9 +6655,16 @@ else {
 if(data.data !== undefined){
 let data0 = data.data;
 const _errs1 = errors;
+const _errs2 = errors;
+const _errs3 = errors;
 if(!(validate21(data0, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate21.errors : vErrors.concat(validate21.errors);
 errors = vErrors.length;
+}
+else {
+}
+var valid1 = _errs3 === errors;
+if(valid1){
 }
 if(errors === _errs1){
 if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
@@ -5066,10 +6675,15 @@ return false;
 }
 else {
 if(data0.id !== undefined){
+let data1 = data0.id;
 const _errs4 = errors;
-if("rap-unpublished" !== data0.id){
+if("rap-unpublished" !== data1){
 validate99.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/const",keyword:"const",params:{allowedValue: "rap-unpublished"}}];
 return false;
+}
+else {
+}
+if(errors === _errs4){
 }
 var valid2 = _errs4 === errors;
 }
@@ -5081,6 +6695,7 @@ if(data0.attributes !== undefined){
 let data2 = data0.attributes;
 const _errs5 = errors;
 const _errs6 = errors;
+const _errs7 = errors;
 if(errors === _errs6){
 if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
 let missing2;
@@ -5092,13 +6707,18 @@ else {
 if(data2.meeting !== undefined){
 let data3 = data2.meeting;
 const _errs8 = errors;
+const _errs9 = errors;
 if(errors === _errs8){
 if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
 if(data3["internal-meeting-id"] !== undefined){
+let data4 = data3["internal-meeting-id"];
 const _errs10 = errors;
-if(typeof data3["internal-meeting-id"] !== "string"){
+if(typeof data4 !== "string"){
 validate99.errors = [{instancePath:instancePath+"/data/attributes/meeting/internal-meeting-id",schemaPath:"common/recording-change.schema.json/properties/meeting/properties/internal-meeting-id/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+const _errs11 = errors;
+if(errors === _errs10){
 }
 var valid5 = _errs10 === errors;
 }
@@ -5107,21 +6727,29 @@ var valid5 = true;
 }
 if(valid5){
 if(data3["external-meeting-id"] !== undefined){
+let data5 = data3["external-meeting-id"];
 const _errs12 = errors;
-if(typeof data3["external-meeting-id"] !== "string"){
+if(typeof data5 !== "string"){
 validate99.errors = [{instancePath:instancePath+"/data/attributes/meeting/external-meeting-id",schemaPath:"common/recording-change.schema.json/properties/meeting/properties/external-meeting-id/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+const _errs13 = errors;
+if(errors === _errs12){
 }
 var valid5 = _errs12 === errors;
 }
 else {
 var valid5 = true;
 }
+if(valid5){
+}
 }
 }
 else {
 validate99.errors = [{instancePath:instancePath+"/data/attributes/meeting",schemaPath:"common/recording-change.schema.json/properties/meeting/type",keyword:"type",params:{type: "object"}}];
 return false;
+}
+if(errors === _errs8){
 }
 }
 var valid4 = _errs8 === errors;
@@ -5133,16 +6761,21 @@ if(valid4){
 if(data2["record-id"] !== undefined){
 let data6 = data2["record-id"];
 const _errs14 = errors;
+const _errs15 = errors;
 if(errors === _errs14){
 if(typeof data6 === "string"){
 if(data6.length < 1){
 validate99.errors = [{instancePath:instancePath+"/data/attributes/record-id",schemaPath:"common/recording-change.schema.json/properties/record-id/minLength",keyword:"minLength",params:{limit: 1}}];
 return false;
 }
+else {
+}
 }
 else {
 validate99.errors = [{instancePath:instancePath+"/data/attributes/record-id",schemaPath:"common/recording-change.schema.json/properties/record-id/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+if(errors === _errs14){
 }
 }
 var valid4 = _errs14 === errors;
@@ -5152,10 +6785,14 @@ var valid4 = true;
 }
 if(valid4){
 if(data2.success !== undefined){
+let data7 = data2.success;
 const _errs16 = errors;
-if(typeof data2.success !== "boolean"){
+if(typeof data7 !== "boolean"){
 validate99.errors = [{instancePath:instancePath+"/data/attributes/success",schemaPath:"common/recording-change.schema.json/properties/success/type",keyword:"type",params:{type: "boolean"}}];
 return false;
+}
+const _errs17 = errors;
+if(errors === _errs16){
 }
 var valid4 = _errs16 === errors;
 }
@@ -5166,16 +6803,21 @@ if(valid4){
 if(data2["step-time"] !== undefined){
 let data8 = data2["step-time"];
 const _errs18 = errors;
+const _errs19 = errors;
 if(errors === _errs18){
 if((typeof data8 == "number") && (isFinite(data8))){
 if(data8 < 0 || isNaN(data8)){
 validate99.errors = [{instancePath:instancePath+"/data/attributes/step-time",schemaPath:"common/recording-change.schema.json/properties/step-time/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
+else {
+}
 }
 else {
 validate99.errors = [{instancePath:instancePath+"/data/attributes/step-time",schemaPath:"common/recording-change.schema.json/properties/step-time/type",keyword:"type",params:{type: "number"}}];
 return false;
+}
+if(errors === _errs18){
 }
 }
 var valid4 = _errs18 === errors;
@@ -5185,15 +6827,21 @@ var valid4 = true;
 }
 if(valid4){
 if(data2.workflow !== undefined){
+let data9 = data2.workflow;
 const _errs20 = errors;
-if(typeof data2.workflow !== "string"){
+if(typeof data9 !== "string"){
 validate99.errors = [{instancePath:instancePath+"/data/attributes/workflow",schemaPath:"common/recording-change.schema.json/properties/workflow/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+const _errs21 = errors;
+if(errors === _errs20){
 }
 var valid4 = _errs20 === errors;
 }
 else {
 var valid4 = true;
+}
+if(valid4){
 }
 }
 }
@@ -5205,11 +6853,18 @@ else {
 validate99.errors = [{instancePath:instancePath+"/data/attributes",schemaPath:"common/recording-change.schema.json/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
+if(errors === _errs6){
+}
+}
+var valid3 = _errs6 === errors;
+if(valid3){
 }
 var valid2 = _errs5 === errors;
 }
 else {
 var valid2 = true;
+}
+if(valid2){
 }
 }
 }
@@ -5218,13 +6873,23 @@ else {
 validate99.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
+if(errors === _errs1){
 }
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
 }
 }
 }
 else {
 validate99.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
 return false;
+}
+if(errors === 0){
 }
 }
 validate99.errors = vErrors;
@@ -5246,6 +6911,7 @@ evaluated0.props = undefined;
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
+const _errs0 = errors;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
@@ -5257,9 +6923,16 @@ else {
 if(data.data !== undefined){
 let data0 = data.data;
 const _errs1 = errors;
+const _errs2 = errors;
+const _errs3 = errors;
 if(!(validate21(data0, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate21.errors : vErrors.concat(validate21.errors);
 errors = vErrors.length;
+}
+else {
+}
+var valid1 = _errs3 === errors;
+if(valid1){
 }
 if(errors === _errs1){
 if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
@@ -5270,10 +6943,15 @@ return false;
 }
 else {
 if(data0.id !== undefined){
+let data1 = data0.id;
 const _errs4 = errors;
-if("transcript-updated" !== data0.id){
+if("transcript-updated" !== data1){
 validate101.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/const",keyword:"const",params:{allowedValue: "transcript-updated"}}];
 return false;
+}
+else {
+}
+if(errors === _errs4){
 }
 var valid2 = _errs4 === errors;
 }
@@ -5284,6 +6962,7 @@ if(valid2){
 if(data0.attributes !== undefined){
 let data2 = data0.attributes;
 const _errs5 = errors;
+const _errs6 = errors;
 if(errors === _errs5){
 if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
 let missing2;
@@ -5296,6 +6975,7 @@ if(data2.meeting !== undefined){
 let data3 = data2.meeting;
 const _errs7 = errors;
 const _errs8 = errors;
+const _errs9 = errors;
 if(errors === _errs8){
 if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
 let missing3;
@@ -5307,16 +6987,21 @@ else {
 if(data3["internal-meeting-id"] !== undefined){
 let data4 = data3["internal-meeting-id"];
 const _errs10 = errors;
+const _errs11 = errors;
 if(errors === _errs10){
 if(typeof data4 === "string"){
 if(data4.length < 1){
 validate101.errors = [{instancePath:instancePath+"/data/attributes/meeting/internal-meeting-id",schemaPath:"common/meeting.schema.json/properties/internal-meeting-id/minLength",keyword:"minLength",params:{limit: 1}}];
 return false;
 }
+else {
+}
 }
 else {
 validate101.errors = [{instancePath:instancePath+"/data/attributes/meeting/internal-meeting-id",schemaPath:"common/meeting.schema.json/properties/internal-meeting-id/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+if(errors === _errs10){
 }
 }
 var valid5 = _errs10 === errors;
@@ -5326,15 +7011,21 @@ var valid5 = true;
 }
 if(valid5){
 if(data3["external-meeting-id"] !== undefined){
+let data5 = data3["external-meeting-id"];
 const _errs12 = errors;
-if(typeof data3["external-meeting-id"] !== "string"){
+if(typeof data5 !== "string"){
 validate101.errors = [{instancePath:instancePath+"/data/attributes/meeting/external-meeting-id",schemaPath:"common/meeting.schema.json/properties/external-meeting-id/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+const _errs13 = errors;
+if(errors === _errs12){
 }
 var valid5 = _errs12 === errors;
 }
 else {
 var valid5 = true;
+}
+if(valid5){
 }
 }
 }
@@ -5343,6 +7034,11 @@ else {
 validate101.errors = [{instancePath:instancePath+"/data/attributes/meeting",schemaPath:"common/meeting.schema.json/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
+if(errors === _errs8){
+}
+}
+var valid4 = _errs8 === errors;
+if(valid4){
 }
 var valid3 = _errs7 === errors;
 }
@@ -5354,6 +7050,7 @@ if(data2.user !== undefined){
 let data6 = data2.user;
 const _errs14 = errors;
 const _errs15 = errors;
+const _errs16 = errors;
 if(errors === _errs15){
 if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
 let missing4;
@@ -5365,16 +7062,21 @@ else {
 if(data6["internal-user-id"] !== undefined){
 let data7 = data6["internal-user-id"];
 const _errs17 = errors;
+const _errs18 = errors;
 if(errors === _errs17){
 if(typeof data7 === "string"){
 if(data7.length < 1){
 validate101.errors = [{instancePath:instancePath+"/data/attributes/user/internal-user-id",schemaPath:"common/user.schema.json/properties/internal-user-id/minLength",keyword:"minLength",params:{limit: 1}}];
 return false;
 }
+else {
+}
 }
 else {
 validate101.errors = [{instancePath:instancePath+"/data/attributes/user/internal-user-id",schemaPath:"common/user.schema.json/properties/internal-user-id/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+if(errors === _errs17){
 }
 }
 var valid7 = _errs17 === errors;
@@ -5384,15 +7086,21 @@ var valid7 = true;
 }
 if(valid7){
 if(data6["external-user-id"] !== undefined){
+let data8 = data6["external-user-id"];
 const _errs19 = errors;
-if(typeof data6["external-user-id"] !== "string"){
+if(typeof data8 !== "string"){
 validate101.errors = [{instancePath:instancePath+"/data/attributes/user/external-user-id",schemaPath:"common/user.schema.json/properties/external-user-id/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+const _errs20 = errors;
+if(errors === _errs19){
 }
 var valid7 = _errs19 === errors;
 }
 else {
 var valid7 = true;
+}
+if(valid7){
 }
 }
 }
@@ -5401,6 +7109,11 @@ else {
 validate101.errors = [{instancePath:instancePath+"/data/attributes/user",schemaPath:"common/user.schema.json/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
+if(errors === _errs15){
+}
+}
+var valid6 = _errs15 === errors;
+if(valid6){
 }
 var valid3 = _errs14 === errors;
 }
@@ -5411,6 +7124,7 @@ if(valid3){
 if(data2.transcript !== undefined){
 let data9 = data2.transcript;
 const _errs21 = errors;
+const _errs22 = errors;
 if(errors === _errs21){
 if(data9 && typeof data9 == "object" && !Array.isArray(data9)){
 let missing5;
@@ -5420,10 +7134,14 @@ return false;
 }
 else {
 if(data9.id !== undefined){
+let data10 = data9.id;
 const _errs23 = errors;
-if(typeof data9.id !== "string"){
+if(typeof data10 !== "string"){
 validate101.errors = [{instancePath:instancePath+"/data/attributes/transcript/id",schemaPath:"#/properties/data/properties/attributes/properties/transcript/properties/id/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+const _errs24 = errors;
+if(errors === _errs23){
 }
 var valid8 = _errs23 === errors;
 }
@@ -5432,10 +7150,14 @@ var valid8 = true;
 }
 if(valid8){
 if(data9.transcript !== undefined){
+let data11 = data9.transcript;
 const _errs25 = errors;
-if(typeof data9.transcript !== "string"){
+if(typeof data11 !== "string"){
 validate101.errors = [{instancePath:instancePath+"/data/attributes/transcript/transcript",schemaPath:"#/properties/data/properties/attributes/properties/transcript/properties/transcript/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+const _errs26 = errors;
+if(errors === _errs25){
 }
 var valid8 = _errs25 === errors;
 }
@@ -5444,10 +7166,14 @@ var valid8 = true;
 }
 if(valid8){
 if(data9.locale !== undefined){
+let data12 = data9.locale;
 const _errs27 = errors;
-if(typeof data9.locale !== "string"){
+if(typeof data12 !== "string"){
 validate101.errors = [{instancePath:instancePath+"/data/attributes/transcript/locale",schemaPath:"#/properties/data/properties/attributes/properties/transcript/properties/locale/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+const _errs28 = errors;
+if(errors === _errs27){
 }
 var valid8 = _errs27 === errors;
 }
@@ -5456,15 +7182,21 @@ var valid8 = true;
 }
 if(valid8){
 if(data9.final !== undefined){
+let data13 = data9.final;
 const _errs29 = errors;
-if(typeof data9.final !== "boolean"){
+if(typeof data13 !== "boolean"){
 validate101.errors = [{instancePath:instancePath+"/data/attributes/transcript/final",schemaPath:"#/properties/data/properties/attributes/properties/transcript/properties/final/type",keyword:"type",params:{type: "boolean"}}];
 return false;
+}
+const _errs30 = errors;
+if(errors === _errs29){
 }
 var valid8 = _errs29 === errors;
 }
 else {
 var valid8 = true;
+}
+if(valid8){
 }
 }
 }
@@ -5475,11 +7207,15 @@ else {
 validate101.errors = [{instancePath:instancePath+"/data/attributes/transcript",schemaPath:"#/properties/data/properties/attributes/properties/transcript/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
+if(errors === _errs21){
+}
 }
 var valid3 = _errs21 === errors;
 }
 else {
 var valid3 = true;
+}
+if(valid3){
 }
 }
 }
@@ -5489,11 +7225,15 @@ else {
 validate101.errors = [{instancePath:instancePath+"/data/attributes",schemaPath:"#/properties/data/properties/attributes/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
+if(errors === _errs5){
+}
 }
 var valid2 = _errs5 === errors;
 }
 else {
 var valid2 = true;
+}
+if(valid2){
 }
 }
 }
@@ -5502,13 +7242,23 @@ else {
 validate101.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
+if(errors === _errs1){
 }
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
 }
 }
 }
 else {
 validate101.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
 return false;
+}
+if(errors === 0){
 }
 }
 validate101.errors = vErrors;
@@ -5530,6 +7280,7 @@ evaluated0.props = undefined;
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
+const _errs0 = errors;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
@@ -5541,9 +7292,16 @@ else {
 if(data.data !== undefined){
 let data0 = data.data;
 const _errs1 = errors;
+const _errs2 = errors;
+const _errs3 = errors;
 if(!(validate21(data0, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate21.errors : vErrors.concat(validate21.errors);
 errors = vErrors.length;
+}
+else {
+}
+var valid1 = _errs3 === errors;
+if(valid1){
 }
 if(errors === _errs1){
 if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
@@ -5554,10 +7312,15 @@ return false;
 }
 else {
 if(data0.id !== undefined){
+let data1 = data0.id;
 const _errs4 = errors;
-if("user-audio-muted" !== data0.id){
+if("user-audio-muted" !== data1){
 validate103.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/const",keyword:"const",params:{allowedValue: "user-audio-muted"}}];
 return false;
+}
+else {
+}
+if(errors === _errs4){
 }
 var valid2 = _errs4 === errors;
 }
@@ -5568,6 +7331,7 @@ if(valid2){
 if(data0.attributes !== undefined){
 let data2 = data0.attributes;
 const _errs5 = errors;
+const _errs6 = errors;
 if(errors === _errs5){
 if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
 let missing2;
@@ -5580,6 +7344,7 @@ if(data2.meeting !== undefined){
 let data3 = data2.meeting;
 const _errs7 = errors;
 const _errs8 = errors;
+const _errs9 = errors;
 if(errors === _errs8){
 if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
 let missing3;
@@ -5591,16 +7356,21 @@ else {
 if(data3["internal-meeting-id"] !== undefined){
 let data4 = data3["internal-meeting-id"];
 const _errs10 = errors;
+const _errs11 = errors;
 if(errors === _errs10){
 if(typeof data4 === "string"){
 if(data4.length < 1){
 validate103.errors = [{instancePath:instancePath+"/data/attributes/meeting/internal-meeting-id",schemaPath:"common/meeting.schema.json/properties/internal-meeting-id/minLength",keyword:"minLength",params:{limit: 1}}];
 return false;
 }
+else {
+}
 }
 else {
 validate103.errors = [{instancePath:instancePath+"/data/attributes/meeting/internal-meeting-id",schemaPath:"common/meeting.schema.json/properties/internal-meeting-id/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+if(errors === _errs10){
 }
 }
 var valid5 = _errs10 === errors;
@@ -5610,15 +7380,21 @@ var valid5 = true;
 }
 if(valid5){
 if(data3["external-meeting-id"] !== undefined){
+let data5 = data3["external-meeting-id"];
 const _errs12 = errors;
-if(typeof data3["external-meeting-id"] !== "string"){
+if(typeof data5 !== "string"){
 validate103.errors = [{instancePath:instancePath+"/data/attributes/meeting/external-meeting-id",schemaPath:"common/meeting.schema.json/properties/external-meeting-id/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+const _errs13 = errors;
+if(errors === _errs12){
 }
 var valid5 = _errs12 === errors;
 }
 else {
 var valid5 = true;
+}
+if(valid5){
 }
 }
 }
@@ -5627,6 +7403,11 @@ else {
 validate103.errors = [{instancePath:instancePath+"/data/attributes/meeting",schemaPath:"common/meeting.schema.json/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
+if(errors === _errs8){
+}
+}
+var valid4 = _errs8 === errors;
+if(valid4){
 }
 var valid3 = _errs7 === errors;
 }
@@ -5637,7 +7418,10 @@ if(valid3){
 if(data2.user !== undefined){
 let data6 = data2.user;
 const _errs14 = errors;
+const _errs15 = errors;
+const _errs16 = errors;
 const _errs17 = errors;
+const _errs18 = errors;
 if(errors === _errs17){
 if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
 let missing4;
@@ -5649,16 +7433,21 @@ else {
 if(data6["internal-user-id"] !== undefined){
 let data7 = data6["internal-user-id"];
 const _errs19 = errors;
+const _errs20 = errors;
 if(errors === _errs19){
 if(typeof data7 === "string"){
 if(data7.length < 1){
 validate103.errors = [{instancePath:instancePath+"/data/attributes/user/internal-user-id",schemaPath:"common/user.schema.json/properties/internal-user-id/minLength",keyword:"minLength",params:{limit: 1}}];
 return false;
 }
+else {
+}
 }
 else {
 validate103.errors = [{instancePath:instancePath+"/data/attributes/user/internal-user-id",schemaPath:"common/user.schema.json/properties/internal-user-id/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+if(errors === _errs19){
 }
 }
 var valid8 = _errs19 === errors;
@@ -5668,15 +7457,21 @@ var valid8 = true;
 }
 if(valid8){
 if(data6["external-user-id"] !== undefined){
+let data8 = data6["external-user-id"];
 const _errs21 = errors;
-if(typeof data6["external-user-id"] !== "string"){
+if(typeof data8 !== "string"){
 validate103.errors = [{instancePath:instancePath+"/data/attributes/user/external-user-id",schemaPath:"common/user.schema.json/properties/external-user-id/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+const _errs22 = errors;
+if(errors === _errs21){
 }
 var valid8 = _errs21 === errors;
 }
 else {
 var valid8 = true;
+}
+if(valid8){
 }
 }
 }
@@ -5685,6 +7480,14 @@ else {
 validate103.errors = [{instancePath:instancePath+"/data/attributes/user",schemaPath:"common/user.schema.json/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
+if(errors === _errs17){
+}
+}
+var valid7 = _errs17 === errors;
+if(valid7){
+}
+var valid6 = _errs16 === errors;
+if(valid6){
 }
 if(errors === _errs14){
 if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
@@ -5695,10 +7498,22 @@ return false;
 }
 else {
 if(data6.muted !== undefined){
-if(true !== data6.muted){
+let data9 = data6.muted;
+const _errs23 = errors;
+if(true !== data9){
 validate103.errors = [{instancePath:instancePath+"/data/attributes/user/muted",schemaPath:"#/properties/data/properties/attributes/properties/user/properties/muted/const",keyword:"const",params:{allowedValue: true}}];
 return false;
 }
+else {
+}
+if(errors === _errs23){
+}
+var valid9 = _errs23 === errors;
+}
+else {
+var valid9 = true;
+}
+if(valid9){
 }
 }
 }
@@ -5706,11 +7521,15 @@ else {
 validate103.errors = [{instancePath:instancePath+"/data/attributes/user",schemaPath:"#/properties/data/properties/attributes/properties/user/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
+if(errors === _errs14){
+}
 }
 var valid3 = _errs14 === errors;
 }
 else {
 var valid3 = true;
+}
+if(valid3){
 }
 }
 }
@@ -5719,11 +7538,15 @@ else {
 validate103.errors = [{instancePath:instancePath+"/data/attributes",schemaPath:"#/properties/data/properties/attributes/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
+if(errors === _errs5){
+}
 }
 var valid2 = _errs5 === errors;
 }
 else {
 var valid2 = true;
+}
+if(valid2){
 }
 }
 }
@@ -5732,13 +7555,23 @@ else {
 validate103.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
+if(errors === _errs1){
 }
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
 }
 }
 }
 else {
 validate103.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
 return false;
+}
+if(errors === 0){
 }
 }
 validate103.errors = vErrors;
@@ -5760,6 +7593,7 @@ evaluated0.props = undefined;
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
+const _errs0 = errors;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
@@ -5771,9 +7605,16 @@ else {
 if(data.data !== undefined){
 let data0 = data.data;
 const _errs1 = errors;
+const _errs2 = errors;
+const _errs3 = errors;
 if(!(validate21(data0, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate21.errors : vErrors.concat(validate21.errors);
 errors = vErrors.length;
+}
+else {
+}
+var valid1 = _errs3 === errors;
+if(valid1){
 }
 if(errors === _errs1){
 if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
@@ -5784,10 +7625,15 @@ return false;
 }
 else {
 if(data0.id !== undefined){
+let data1 = data0.id;
 const _errs4 = errors;
-if("user-audio-unhandled" !== data0.id){
+if("user-audio-unhandled" !== data1){
 validate105.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/const",keyword:"const",params:{allowedValue: "user-audio-unhandled"}}];
 return false;
+}
+else {
+}
+if(errors === _errs4){
 }
 var valid2 = _errs4 === errors;
 }
@@ -5798,6 +7644,7 @@ if(valid2){
 if(data0.attributes !== undefined){
 let data2 = data0.attributes;
 const _errs5 = errors;
+const _errs6 = errors;
 if(errors === _errs5){
 if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
 let missing2;
@@ -5810,6 +7657,7 @@ if(data2.meeting !== undefined){
 let data3 = data2.meeting;
 const _errs7 = errors;
 const _errs8 = errors;
+const _errs9 = errors;
 if(errors === _errs8){
 if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
 let missing3;
@@ -5821,16 +7669,21 @@ else {
 if(data3["internal-meeting-id"] !== undefined){
 let data4 = data3["internal-meeting-id"];
 const _errs10 = errors;
+const _errs11 = errors;
 if(errors === _errs10){
 if(typeof data4 === "string"){
 if(data4.length < 1){
 validate105.errors = [{instancePath:instancePath+"/data/attributes/meeting/internal-meeting-id",schemaPath:"common/meeting.schema.json/properties/internal-meeting-id/minLength",keyword:"minLength",params:{limit: 1}}];
 return false;
 }
+else {
+}
 }
 else {
 validate105.errors = [{instancePath:instancePath+"/data/attributes/meeting/internal-meeting-id",schemaPath:"common/meeting.schema.json/properties/internal-meeting-id/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+if(errors === _errs10){
 }
 }
 var valid5 = _errs10 === errors;
@@ -5840,15 +7693,21 @@ var valid5 = true;
 }
 if(valid5){
 if(data3["external-meeting-id"] !== undefined){
+let data5 = data3["external-meeting-id"];
 const _errs12 = errors;
-if(typeof data3["external-meeting-id"] !== "string"){
+if(typeof data5 !== "string"){
 validate105.errors = [{instancePath:instancePath+"/data/attributes/meeting/external-meeting-id",schemaPath:"common/meeting.schema.json/properties/external-meeting-id/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+const _errs13 = errors;
+if(errors === _errs12){
 }
 var valid5 = _errs12 === errors;
 }
 else {
 var valid5 = true;
+}
+if(valid5){
 }
 }
 }
@@ -5857,6 +7716,11 @@ else {
 validate105.errors = [{instancePath:instancePath+"/data/attributes/meeting",schemaPath:"common/meeting.schema.json/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
+if(errors === _errs8){
+}
+}
+var valid4 = _errs8 === errors;
+if(valid4){
 }
 var valid3 = _errs7 === errors;
 }
@@ -5868,6 +7732,7 @@ if(data2.user !== undefined){
 let data6 = data2.user;
 const _errs14 = errors;
 const _errs15 = errors;
+const _errs16 = errors;
 if(errors === _errs15){
 if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
 let missing4;
@@ -5879,16 +7744,21 @@ else {
 if(data6["internal-user-id"] !== undefined){
 let data7 = data6["internal-user-id"];
 const _errs17 = errors;
+const _errs18 = errors;
 if(errors === _errs17){
 if(typeof data7 === "string"){
 if(data7.length < 1){
 validate105.errors = [{instancePath:instancePath+"/data/attributes/user/internal-user-id",schemaPath:"common/user.schema.json/properties/internal-user-id/minLength",keyword:"minLength",params:{limit: 1}}];
 return false;
 }
+else {
+}
 }
 else {
 validate105.errors = [{instancePath:instancePath+"/data/attributes/user/internal-user-id",schemaPath:"common/user.schema.json/properties/internal-user-id/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+if(errors === _errs17){
 }
 }
 var valid7 = _errs17 === errors;
@@ -5898,15 +7768,21 @@ var valid7 = true;
 }
 if(valid7){
 if(data6["external-user-id"] !== undefined){
+let data8 = data6["external-user-id"];
 const _errs19 = errors;
-if(typeof data6["external-user-id"] !== "string"){
+if(typeof data8 !== "string"){
 validate105.errors = [{instancePath:instancePath+"/data/attributes/user/external-user-id",schemaPath:"common/user.schema.json/properties/external-user-id/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+const _errs20 = errors;
+if(errors === _errs19){
 }
 var valid7 = _errs19 === errors;
 }
 else {
 var valid7 = true;
+}
+if(valid7){
 }
 }
 }
@@ -5915,11 +7791,18 @@ else {
 validate105.errors = [{instancePath:instancePath+"/data/attributes/user",schemaPath:"common/user.schema.json/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
+if(errors === _errs15){
+}
+}
+var valid6 = _errs15 === errors;
+if(valid6){
 }
 var valid3 = _errs14 === errors;
 }
 else {
 var valid3 = true;
+}
+if(valid3){
 }
 }
 }
@@ -5928,11 +7811,15 @@ else {
 validate105.errors = [{instancePath:instancePath+"/data/attributes",schemaPath:"#/properties/data/properties/attributes/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
+if(errors === _errs5){
+}
 }
 var valid2 = _errs5 === errors;
 }
 else {
 var valid2 = true;
+}
+if(valid2){
 }
 }
 }
@@ -5941,13 +7828,23 @@ else {
 validate105.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
+if(errors === _errs1){
 }
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
 }
 }
 }
 else {
 validate105.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
 return false;
+}
+if(errors === 0){
 }
 }
 validate105.errors = vErrors;
@@ -5969,6 +7866,7 @@ evaluated0.props = undefined;
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
+const _errs0 = errors;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
@@ -5980,9 +7878,16 @@ else {
 if(data.data !== undefined){
 let data0 = data.data;
 const _errs1 = errors;
+const _errs2 = errors;
+const _errs3 = errors;
 if(!(validate21(data0, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate21.errors : vErrors.concat(validate21.errors);
 errors = vErrors.length;
+}
+else {
+}
+var valid1 = _errs3 === errors;
+if(valid1){
 }
 if(errors === _errs1){
 if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
@@ -5993,10 +7898,15 @@ return false;
 }
 else {
 if(data0.id !== undefined){
+let data1 = data0.id;
 const _errs4 = errors;
-if("user-audio-unmuted" !== data0.id){
+if("user-audio-unmuted" !== data1){
 validate107.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/const",keyword:"const",params:{allowedValue: "user-audio-unmuted"}}];
 return false;
+}
+else {
+}
+if(errors === _errs4){
 }
 var valid2 = _errs4 === errors;
 }
@@ -6007,6 +7917,7 @@ if(valid2){
 if(data0.attributes !== undefined){
 let data2 = data0.attributes;
 const _errs5 = errors;
+const _errs6 = errors;
 if(errors === _errs5){
 if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
 let missing2;
@@ -6019,6 +7930,7 @@ if(data2.meeting !== undefined){
 let data3 = data2.meeting;
 const _errs7 = errors;
 const _errs8 = errors;
+const _errs9 = errors;
 if(errors === _errs8){
 if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
 let missing3;
@@ -6030,16 +7942,21 @@ else {
 if(data3["internal-meeting-id"] !== undefined){
 let data4 = data3["internal-meeting-id"];
 const _errs10 = errors;
+const _errs11 = errors;
 if(errors === _errs10){
 if(typeof data4 === "string"){
 if(data4.length < 1){
 validate107.errors = [{instancePath:instancePath+"/data/attributes/meeting/internal-meeting-id",schemaPath:"common/meeting.schema.json/properties/internal-meeting-id/minLength",keyword:"minLength",params:{limit: 1}}];
 return false;
 }
+else {
+}
 }
 else {
 validate107.errors = [{instancePath:instancePath+"/data/attributes/meeting/internal-meeting-id",schemaPath:"common/meeting.schema.json/properties/internal-meeting-id/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+if(errors === _errs10){
 }
 }
 var valid5 = _errs10 === errors;
@@ -6049,15 +7966,21 @@ var valid5 = true;
 }
 if(valid5){
 if(data3["external-meeting-id"] !== undefined){
+let data5 = data3["external-meeting-id"];
 const _errs12 = errors;
-if(typeof data3["external-meeting-id"] !== "string"){
+if(typeof data5 !== "string"){
 validate107.errors = [{instancePath:instancePath+"/data/attributes/meeting/external-meeting-id",schemaPath:"common/meeting.schema.json/properties/external-meeting-id/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+const _errs13 = errors;
+if(errors === _errs12){
 }
 var valid5 = _errs12 === errors;
 }
 else {
 var valid5 = true;
+}
+if(valid5){
 }
 }
 }
@@ -6066,6 +7989,11 @@ else {
 validate107.errors = [{instancePath:instancePath+"/data/attributes/meeting",schemaPath:"common/meeting.schema.json/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
+if(errors === _errs8){
+}
+}
+var valid4 = _errs8 === errors;
+if(valid4){
 }
 var valid3 = _errs7 === errors;
 }
@@ -6076,7 +8004,10 @@ if(valid3){
 if(data2.user !== undefined){
 let data6 = data2.user;
 const _errs14 = errors;
+const _errs15 = errors;
+const _errs16 = errors;
 const _errs17 = errors;
+const _errs18 = errors;
 if(errors === _errs17){
 if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
 let missing4;
@@ -6088,16 +8019,21 @@ else {
 if(data6["internal-user-id"] !== undefined){
 let data7 = data6["internal-user-id"];
 const _errs19 = errors;
+const _errs20 = errors;
 if(errors === _errs19){
 if(typeof data7 === "string"){
 if(data7.length < 1){
 validate107.errors = [{instancePath:instancePath+"/data/attributes/user/internal-user-id",schemaPath:"common/user.schema.json/properties/internal-user-id/minLength",keyword:"minLength",params:{limit: 1}}];
 return false;
 }
+else {
+}
 }
 else {
 validate107.errors = [{instancePath:instancePath+"/data/attributes/user/internal-user-id",schemaPath:"common/user.schema.json/properties/internal-user-id/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+if(errors === _errs19){
 }
 }
 var valid8 = _errs19 === errors;
@@ -6107,15 +8043,21 @@ var valid8 = true;
 }
 if(valid8){
 if(data6["external-user-id"] !== undefined){
+let data8 = data6["external-user-id"];
 const _errs21 = errors;
-if(typeof data6["external-user-id"] !== "string"){
+if(typeof data8 !== "string"){
 validate107.errors = [{instancePath:instancePath+"/data/attributes/user/external-user-id",schemaPath:"common/user.schema.json/properties/external-user-id/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+const _errs22 = errors;
+if(errors === _errs21){
 }
 var valid8 = _errs21 === errors;
 }
 else {
 var valid8 = true;
+}
+if(valid8){
 }
 }
 }
@@ -6124,6 +8066,14 @@ else {
 validate107.errors = [{instancePath:instancePath+"/data/attributes/user",schemaPath:"common/user.schema.json/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
+if(errors === _errs17){
+}
+}
+var valid7 = _errs17 === errors;
+if(valid7){
+}
+var valid6 = _errs16 === errors;
+if(valid6){
 }
 if(errors === _errs14){
 if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
@@ -6134,10 +8084,22 @@ return false;
 }
 else {
 if(data6.muted !== undefined){
-if(false !== data6.muted){
+let data9 = data6.muted;
+const _errs23 = errors;
+if(false !== data9){
 validate107.errors = [{instancePath:instancePath+"/data/attributes/user/muted",schemaPath:"#/properties/data/properties/attributes/properties/user/properties/muted/const",keyword:"const",params:{allowedValue: false}}];
 return false;
 }
+else {
+}
+if(errors === _errs23){
+}
+var valid9 = _errs23 === errors;
+}
+else {
+var valid9 = true;
+}
+if(valid9){
 }
 }
 }
@@ -6145,11 +8107,15 @@ else {
 validate107.errors = [{instancePath:instancePath+"/data/attributes/user",schemaPath:"#/properties/data/properties/attributes/properties/user/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
+if(errors === _errs14){
+}
 }
 var valid3 = _errs14 === errors;
 }
 else {
 var valid3 = true;
+}
+if(valid3){
 }
 }
 }
@@ -6158,11 +8124,15 @@ else {
 validate107.errors = [{instancePath:instancePath+"/data/attributes",schemaPath:"#/properties/data/properties/attributes/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
+if(errors === _errs5){
+}
 }
 var valid2 = _errs5 === errors;
 }
 else {
 var valid2 = true;
+}
+if(valid2){
 }
 }
 }
@@ -6171,13 +8141,23 @@ else {
 validate107.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
+if(errors === _errs1){
 }
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
 }
 }
 }
 else {
 validate107.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
 return false;
+}
+if(errors === 0){
 }
 }
 validate107.errors = vErrors;
@@ -6199,6 +8179,7 @@ evaluated0.props = undefined;
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
+const _errs0 = errors;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
@@ -6210,9 +8191,16 @@ else {
 if(data.data !== undefined){
 let data0 = data.data;
 const _errs1 = errors;
+const _errs2 = errors;
+const _errs3 = errors;
 if(!(validate21(data0, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate21.errors : vErrors.concat(validate21.errors);
 errors = vErrors.length;
+}
+else {
+}
+var valid1 = _errs3 === errors;
+if(valid1){
 }
 if(errors === _errs1){
 if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
@@ -6223,10 +8211,15 @@ return false;
 }
 else {
 if(data0.id !== undefined){
+let data1 = data0.id;
 const _errs4 = errors;
-if("user-audio-voice-disabled" !== data0.id){
+if("user-audio-voice-disabled" !== data1){
 validate109.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/const",keyword:"const",params:{allowedValue: "user-audio-voice-disabled"}}];
 return false;
+}
+else {
+}
+if(errors === _errs4){
 }
 var valid2 = _errs4 === errors;
 }
@@ -6237,6 +8230,7 @@ if(valid2){
 if(data0.attributes !== undefined){
 let data2 = data0.attributes;
 const _errs5 = errors;
+const _errs6 = errors;
 if(errors === _errs5){
 if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
 let missing2;
@@ -6249,6 +8243,7 @@ if(data2.meeting !== undefined){
 let data3 = data2.meeting;
 const _errs7 = errors;
 const _errs8 = errors;
+const _errs9 = errors;
 if(errors === _errs8){
 if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
 let missing3;
@@ -6260,16 +8255,21 @@ else {
 if(data3["internal-meeting-id"] !== undefined){
 let data4 = data3["internal-meeting-id"];
 const _errs10 = errors;
+const _errs11 = errors;
 if(errors === _errs10){
 if(typeof data4 === "string"){
 if(data4.length < 1){
 validate109.errors = [{instancePath:instancePath+"/data/attributes/meeting/internal-meeting-id",schemaPath:"common/meeting.schema.json/properties/internal-meeting-id/minLength",keyword:"minLength",params:{limit: 1}}];
 return false;
 }
+else {
+}
 }
 else {
 validate109.errors = [{instancePath:instancePath+"/data/attributes/meeting/internal-meeting-id",schemaPath:"common/meeting.schema.json/properties/internal-meeting-id/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+if(errors === _errs10){
 }
 }
 var valid5 = _errs10 === errors;
@@ -6279,15 +8279,21 @@ var valid5 = true;
 }
 if(valid5){
 if(data3["external-meeting-id"] !== undefined){
+let data5 = data3["external-meeting-id"];
 const _errs12 = errors;
-if(typeof data3["external-meeting-id"] !== "string"){
+if(typeof data5 !== "string"){
 validate109.errors = [{instancePath:instancePath+"/data/attributes/meeting/external-meeting-id",schemaPath:"common/meeting.schema.json/properties/external-meeting-id/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+const _errs13 = errors;
+if(errors === _errs12){
 }
 var valid5 = _errs12 === errors;
 }
 else {
 var valid5 = true;
+}
+if(valid5){
 }
 }
 }
@@ -6296,6 +8302,11 @@ else {
 validate109.errors = [{instancePath:instancePath+"/data/attributes/meeting",schemaPath:"common/meeting.schema.json/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
+if(errors === _errs8){
+}
+}
+var valid4 = _errs8 === errors;
+if(valid4){
 }
 var valid3 = _errs7 === errors;
 }
@@ -6306,7 +8317,10 @@ if(valid3){
 if(data2.user !== undefined){
 let data6 = data2.user;
 const _errs14 = errors;
+const _errs15 = errors;
+const _errs16 = errors;
 const _errs17 = errors;
+const _errs18 = errors;
 if(errors === _errs17){
 if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
 let missing4;
@@ -6318,16 +8332,21 @@ else {
 if(data6["internal-user-id"] !== undefined){
 let data7 = data6["internal-user-id"];
 const _errs19 = errors;
+const _errs20 = errors;
 if(errors === _errs19){
 if(typeof data7 === "string"){
 if(data7.length < 1){
 validate109.errors = [{instancePath:instancePath+"/data/attributes/user/internal-user-id",schemaPath:"common/user.schema.json/properties/internal-user-id/minLength",keyword:"minLength",params:{limit: 1}}];
 return false;
 }
+else {
+}
 }
 else {
 validate109.errors = [{instancePath:instancePath+"/data/attributes/user/internal-user-id",schemaPath:"common/user.schema.json/properties/internal-user-id/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+if(errors === _errs19){
 }
 }
 var valid8 = _errs19 === errors;
@@ -6337,15 +8356,21 @@ var valid8 = true;
 }
 if(valid8){
 if(data6["external-user-id"] !== undefined){
+let data8 = data6["external-user-id"];
 const _errs21 = errors;
-if(typeof data6["external-user-id"] !== "string"){
+if(typeof data8 !== "string"){
 validate109.errors = [{instancePath:instancePath+"/data/attributes/user/external-user-id",schemaPath:"common/user.schema.json/properties/external-user-id/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+const _errs22 = errors;
+if(errors === _errs21){
 }
 var valid8 = _errs21 === errors;
 }
 else {
 var valid8 = true;
+}
+if(valid8){
 }
 }
 }
@@ -6354,6 +8379,14 @@ else {
 validate109.errors = [{instancePath:instancePath+"/data/attributes/user",schemaPath:"common/user.schema.json/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
+if(errors === _errs17){
+}
+}
+var valid7 = _errs17 === errors;
+if(valid7){
+}
+var valid6 = _errs16 === errors;
+if(valid6){
 }
 if(errors === _errs14){
 if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
@@ -6364,10 +8397,15 @@ return false;
 }
 else {
 if(data6["listening-only"] !== undefined){
+let data9 = data6["listening-only"];
 const _errs23 = errors;
-if(false !== data6["listening-only"]){
+if(false !== data9){
 validate109.errors = [{instancePath:instancePath+"/data/attributes/user/listening-only",schemaPath:"#/properties/data/properties/attributes/properties/user/properties/listening-only/const",keyword:"const",params:{allowedValue: false}}];
 return false;
+}
+else {
+}
+if(errors === _errs23){
 }
 var valid9 = _errs23 === errors;
 }
@@ -6376,10 +8414,15 @@ var valid9 = true;
 }
 if(valid9){
 if(data6["sharing-mic"] !== undefined){
+let data10 = data6["sharing-mic"];
 const _errs24 = errors;
-if(false !== data6["sharing-mic"]){
+if(false !== data10){
 validate109.errors = [{instancePath:instancePath+"/data/attributes/user/sharing-mic",schemaPath:"#/properties/data/properties/attributes/properties/user/properties/sharing-mic/const",keyword:"const",params:{allowedValue: false}}];
 return false;
+}
+else {
+}
+if(errors === _errs24){
 }
 var valid9 = _errs24 === errors;
 }
@@ -6388,15 +8431,22 @@ var valid9 = true;
 }
 if(valid9){
 if(data6.muted !== undefined){
+let data11 = data6.muted;
 const _errs25 = errors;
-if(true !== data6.muted){
+if(true !== data11){
 validate109.errors = [{instancePath:instancePath+"/data/attributes/user/muted",schemaPath:"#/properties/data/properties/attributes/properties/user/properties/muted/const",keyword:"const",params:{allowedValue: true}}];
 return false;
+}
+else {
+}
+if(errors === _errs25){
 }
 var valid9 = _errs25 === errors;
 }
 else {
 var valid9 = true;
+}
+if(valid9){
 }
 }
 }
@@ -6406,11 +8456,15 @@ else {
 validate109.errors = [{instancePath:instancePath+"/data/attributes/user",schemaPath:"#/properties/data/properties/attributes/properties/user/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
+if(errors === _errs14){
+}
 }
 var valid3 = _errs14 === errors;
 }
 else {
 var valid3 = true;
+}
+if(valid3){
 }
 }
 }
@@ -6419,11 +8473,15 @@ else {
 validate109.errors = [{instancePath:instancePath+"/data/attributes",schemaPath:"#/properties/data/properties/attributes/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
+if(errors === _errs5){
+}
 }
 var valid2 = _errs5 === errors;
 }
 else {
 var valid2 = true;
+}
+if(valid2){
 }
 }
 }
@@ -6432,13 +8490,23 @@ else {
 validate109.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
+if(errors === _errs1){
 }
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
 }
 }
 }
 else {
 validate109.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
 return false;
+}
+if(errors === 0){
 }
 }
 validate109.errors = vErrors;
@@ -6460,6 +8528,7 @@ evaluated0.props = undefined;
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
+const _errs0 = errors;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
@@ -6471,9 +8540,16 @@ else {
 if(data.data !== undefined){
 let data0 = data.data;
 const _errs1 = errors;
+const _errs2 = errors;
+const _errs3 = errors;
 if(!(validate21(data0, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate21.errors : vErrors.concat(validate21.errors);
 errors = vErrors.length;
+}
+else {
+}
+var valid1 = _errs3 === errors;
+if(valid1){
 }
 if(errors === _errs1){
 if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
@@ -6484,10 +8560,15 @@ return false;
 }
 else {
 if(data0.id !== undefined){
+let data1 = data0.id;
 const _errs4 = errors;
-if("user-audio-voice-enabled" !== data0.id){
+if("user-audio-voice-enabled" !== data1){
 validate111.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/const",keyword:"const",params:{allowedValue: "user-audio-voice-enabled"}}];
 return false;
+}
+else {
+}
+if(errors === _errs4){
 }
 var valid2 = _errs4 === errors;
 }
@@ -6498,6 +8579,7 @@ if(valid2){
 if(data0.attributes !== undefined){
 let data2 = data0.attributes;
 const _errs5 = errors;
+const _errs6 = errors;
 if(errors === _errs5){
 if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
 let missing2;
@@ -6510,6 +8592,7 @@ if(data2.meeting !== undefined){
 let data3 = data2.meeting;
 const _errs7 = errors;
 const _errs8 = errors;
+const _errs9 = errors;
 if(errors === _errs8){
 if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
 let missing3;
@@ -6521,16 +8604,21 @@ else {
 if(data3["internal-meeting-id"] !== undefined){
 let data4 = data3["internal-meeting-id"];
 const _errs10 = errors;
+const _errs11 = errors;
 if(errors === _errs10){
 if(typeof data4 === "string"){
 if(data4.length < 1){
 validate111.errors = [{instancePath:instancePath+"/data/attributes/meeting/internal-meeting-id",schemaPath:"common/meeting.schema.json/properties/internal-meeting-id/minLength",keyword:"minLength",params:{limit: 1}}];
 return false;
 }
+else {
+}
 }
 else {
 validate111.errors = [{instancePath:instancePath+"/data/attributes/meeting/internal-meeting-id",schemaPath:"common/meeting.schema.json/properties/internal-meeting-id/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+if(errors === _errs10){
 }
 }
 var valid5 = _errs10 === errors;
@@ -6540,15 +8628,21 @@ var valid5 = true;
 }
 if(valid5){
 if(data3["external-meeting-id"] !== undefined){
+let data5 = data3["external-meeting-id"];
 const _errs12 = errors;
-if(typeof data3["external-meeting-id"] !== "string"){
+if(typeof data5 !== "string"){
 validate111.errors = [{instancePath:instancePath+"/data/attributes/meeting/external-meeting-id",schemaPath:"common/meeting.schema.json/properties/external-meeting-id/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+const _errs13 = errors;
+if(errors === _errs12){
 }
 var valid5 = _errs12 === errors;
 }
 else {
 var valid5 = true;
+}
+if(valid5){
 }
 }
 }
@@ -6557,6 +8651,11 @@ else {
 validate111.errors = [{instancePath:instancePath+"/data/attributes/meeting",schemaPath:"common/meeting.schema.json/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
+if(errors === _errs8){
+}
+}
+var valid4 = _errs8 === errors;
+if(valid4){
 }
 var valid3 = _errs7 === errors;
 }
@@ -6567,7 +8666,10 @@ if(valid3){
 if(data2.user !== undefined){
 let data6 = data2.user;
 const _errs14 = errors;
+const _errs15 = errors;
+const _errs16 = errors;
 const _errs17 = errors;
+const _errs18 = errors;
 if(errors === _errs17){
 if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
 let missing4;
@@ -6579,16 +8681,21 @@ else {
 if(data6["internal-user-id"] !== undefined){
 let data7 = data6["internal-user-id"];
 const _errs19 = errors;
+const _errs20 = errors;
 if(errors === _errs19){
 if(typeof data7 === "string"){
 if(data7.length < 1){
 validate111.errors = [{instancePath:instancePath+"/data/attributes/user/internal-user-id",schemaPath:"common/user.schema.json/properties/internal-user-id/minLength",keyword:"minLength",params:{limit: 1}}];
 return false;
 }
+else {
+}
 }
 else {
 validate111.errors = [{instancePath:instancePath+"/data/attributes/user/internal-user-id",schemaPath:"common/user.schema.json/properties/internal-user-id/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+if(errors === _errs19){
 }
 }
 var valid8 = _errs19 === errors;
@@ -6598,15 +8705,21 @@ var valid8 = true;
 }
 if(valid8){
 if(data6["external-user-id"] !== undefined){
+let data8 = data6["external-user-id"];
 const _errs21 = errors;
-if(typeof data6["external-user-id"] !== "string"){
+if(typeof data8 !== "string"){
 validate111.errors = [{instancePath:instancePath+"/data/attributes/user/external-user-id",schemaPath:"common/user.schema.json/properties/external-user-id/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+const _errs22 = errors;
+if(errors === _errs21){
 }
 var valid8 = _errs21 === errors;
 }
 else {
 var valid8 = true;
+}
+if(valid8){
 }
 }
 }
@@ -6615,6 +8728,14 @@ else {
 validate111.errors = [{instancePath:instancePath+"/data/attributes/user",schemaPath:"common/user.schema.json/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
+if(errors === _errs17){
+}
+}
+var valid7 = _errs17 === errors;
+if(valid7){
+}
+var valid6 = _errs16 === errors;
+if(valid6){
 }
 if(errors === _errs14){
 if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
@@ -6625,10 +8746,14 @@ return false;
 }
 else {
 if(data6["listening-only"] !== undefined){
+let data9 = data6["listening-only"];
 const _errs23 = errors;
-if(typeof data6["listening-only"] !== "boolean"){
+if(typeof data9 !== "boolean"){
 validate111.errors = [{instancePath:instancePath+"/data/attributes/user/listening-only",schemaPath:"#/properties/data/properties/attributes/properties/user/properties/listening-only/type",keyword:"type",params:{type: "boolean"}}];
 return false;
+}
+const _errs24 = errors;
+if(errors === _errs23){
 }
 var valid9 = _errs23 === errors;
 }
@@ -6637,10 +8762,14 @@ var valid9 = true;
 }
 if(valid9){
 if(data6["sharing-mic"] !== undefined){
+let data10 = data6["sharing-mic"];
 const _errs25 = errors;
-if(typeof data6["sharing-mic"] !== "boolean"){
+if(typeof data10 !== "boolean"){
 validate111.errors = [{instancePath:instancePath+"/data/attributes/user/sharing-mic",schemaPath:"#/properties/data/properties/attributes/properties/user/properties/sharing-mic/type",keyword:"type",params:{type: "boolean"}}];
 return false;
+}
+const _errs26 = errors;
+if(errors === _errs25){
 }
 var valid9 = _errs25 === errors;
 }
@@ -6649,15 +8778,21 @@ var valid9 = true;
 }
 if(valid9){
 if(data6.muted !== undefined){
+let data11 = data6.muted;
 const _errs27 = errors;
-if(typeof data6.muted !== "boolean"){
+if(typeof data11 !== "boolean"){
 validate111.errors = [{instancePath:instancePath+"/data/attributes/user/muted",schemaPath:"#/properties/data/properties/attributes/properties/user/properties/muted/type",keyword:"type",params:{type: "boolean"}}];
 return false;
+}
+const _errs28 = errors;
+if(errors === _errs27){
 }
 var valid9 = _errs27 === errors;
 }
 else {
 var valid9 = true;
+}
+if(valid9){
 }
 }
 }
@@ -6667,11 +8802,15 @@ else {
 validate111.errors = [{instancePath:instancePath+"/data/attributes/user",schemaPath:"#/properties/data/properties/attributes/properties/user/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
+if(errors === _errs14){
+}
 }
 var valid3 = _errs14 === errors;
 }
 else {
 var valid3 = true;
+}
+if(valid3){
 }
 }
 }
@@ -6680,11 +8819,15 @@ else {
 validate111.errors = [{instancePath:instancePath+"/data/attributes",schemaPath:"#/properties/data/properties/attributes/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
+if(errors === _errs5){
+}
 }
 var valid2 = _errs5 === errors;
 }
 else {
 var valid2 = true;
+}
+if(valid2){
 }
 }
 }
@@ -6693,13 +8836,23 @@ else {
 validate111.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
+if(errors === _errs1){
 }
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
 }
 }
 }
 else {
 validate111.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
 return false;
+}
+if(errors === 0){
 }
 }
 validate111.errors = vErrors;
@@ -6721,6 +8874,7 @@ evaluated0.props = undefined;
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
+const _errs0 = errors;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
@@ -6732,9 +8886,16 @@ else {
 if(data.data !== undefined){
 let data0 = data.data;
 const _errs1 = errors;
+const _errs2 = errors;
+const _errs3 = errors;
 if(!(validate21(data0, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate21.errors : vErrors.concat(validate21.errors);
 errors = vErrors.length;
+}
+else {
+}
+var valid1 = _errs3 === errors;
+if(valid1){
 }
 if(errors === _errs1){
 if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
@@ -6745,10 +8906,15 @@ return false;
 }
 else {
 if(data0.id !== undefined){
+let data1 = data0.id;
 const _errs4 = errors;
-if("user-cam-broadcast-end" !== data0.id){
+if("user-cam-broadcast-end" !== data1){
 validate113.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/const",keyword:"const",params:{allowedValue: "user-cam-broadcast-end"}}];
 return false;
+}
+else {
+}
+if(errors === _errs4){
 }
 var valid2 = _errs4 === errors;
 }
@@ -6759,6 +8925,7 @@ if(valid2){
 if(data0.attributes !== undefined){
 let data2 = data0.attributes;
 const _errs5 = errors;
+const _errs6 = errors;
 if(errors === _errs5){
 if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
 let missing2;
@@ -6771,6 +8938,7 @@ if(data2.meeting !== undefined){
 let data3 = data2.meeting;
 const _errs7 = errors;
 const _errs8 = errors;
+const _errs9 = errors;
 if(errors === _errs8){
 if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
 let missing3;
@@ -6782,16 +8950,21 @@ else {
 if(data3["internal-meeting-id"] !== undefined){
 let data4 = data3["internal-meeting-id"];
 const _errs10 = errors;
+const _errs11 = errors;
 if(errors === _errs10){
 if(typeof data4 === "string"){
 if(data4.length < 1){
 validate113.errors = [{instancePath:instancePath+"/data/attributes/meeting/internal-meeting-id",schemaPath:"common/meeting.schema.json/properties/internal-meeting-id/minLength",keyword:"minLength",params:{limit: 1}}];
 return false;
 }
+else {
+}
 }
 else {
 validate113.errors = [{instancePath:instancePath+"/data/attributes/meeting/internal-meeting-id",schemaPath:"common/meeting.schema.json/properties/internal-meeting-id/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+if(errors === _errs10){
 }
 }
 var valid5 = _errs10 === errors;
@@ -6801,15 +8974,21 @@ var valid5 = true;
 }
 if(valid5){
 if(data3["external-meeting-id"] !== undefined){
+let data5 = data3["external-meeting-id"];
 const _errs12 = errors;
-if(typeof data3["external-meeting-id"] !== "string"){
+if(typeof data5 !== "string"){
 validate113.errors = [{instancePath:instancePath+"/data/attributes/meeting/external-meeting-id",schemaPath:"common/meeting.schema.json/properties/external-meeting-id/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+const _errs13 = errors;
+if(errors === _errs12){
 }
 var valid5 = _errs12 === errors;
 }
 else {
 var valid5 = true;
+}
+if(valid5){
 }
 }
 }
@@ -6818,6 +8997,11 @@ else {
 validate113.errors = [{instancePath:instancePath+"/data/attributes/meeting",schemaPath:"common/meeting.schema.json/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
+if(errors === _errs8){
+}
+}
+var valid4 = _errs8 === errors;
+if(valid4){
 }
 var valid3 = _errs7 === errors;
 }
@@ -6828,7 +9012,10 @@ if(valid3){
 if(data2.user !== undefined){
 let data6 = data2.user;
 const _errs14 = errors;
+const _errs15 = errors;
+const _errs16 = errors;
 const _errs17 = errors;
+const _errs18 = errors;
 if(errors === _errs17){
 if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
 let missing4;
@@ -6840,16 +9027,21 @@ else {
 if(data6["internal-user-id"] !== undefined){
 let data7 = data6["internal-user-id"];
 const _errs19 = errors;
+const _errs20 = errors;
 if(errors === _errs19){
 if(typeof data7 === "string"){
 if(data7.length < 1){
 validate113.errors = [{instancePath:instancePath+"/data/attributes/user/internal-user-id",schemaPath:"common/user.schema.json/properties/internal-user-id/minLength",keyword:"minLength",params:{limit: 1}}];
 return false;
 }
+else {
+}
 }
 else {
 validate113.errors = [{instancePath:instancePath+"/data/attributes/user/internal-user-id",schemaPath:"common/user.schema.json/properties/internal-user-id/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+if(errors === _errs19){
 }
 }
 var valid8 = _errs19 === errors;
@@ -6859,15 +9051,21 @@ var valid8 = true;
 }
 if(valid8){
 if(data6["external-user-id"] !== undefined){
+let data8 = data6["external-user-id"];
 const _errs21 = errors;
-if(typeof data6["external-user-id"] !== "string"){
+if(typeof data8 !== "string"){
 validate113.errors = [{instancePath:instancePath+"/data/attributes/user/external-user-id",schemaPath:"common/user.schema.json/properties/external-user-id/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+const _errs22 = errors;
+if(errors === _errs21){
 }
 var valid8 = _errs21 === errors;
 }
 else {
 var valid8 = true;
+}
+if(valid8){
 }
 }
 }
@@ -6876,6 +9074,14 @@ else {
 validate113.errors = [{instancePath:instancePath+"/data/attributes/user",schemaPath:"common/user.schema.json/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
+if(errors === _errs17){
+}
+}
+var valid7 = _errs17 === errors;
+if(valid7){
+}
+var valid6 = _errs16 === errors;
+if(valid6){
 }
 if(errors === _errs14){
 if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
@@ -6888,18 +9094,29 @@ else {
 if(data6.stream !== undefined){
 let data9 = data6.stream;
 const _errs23 = errors;
+const _errs24 = errors;
 if(errors === _errs23){
 if(typeof data9 === "string"){
 if(data9.length < 1){
 validate113.errors = [{instancePath:instancePath+"/data/attributes/user/stream",schemaPath:"#/properties/data/properties/attributes/properties/user/properties/stream/minLength",keyword:"minLength",params:{limit: 1}}];
 return false;
 }
+else {
+}
 }
 else {
 validate113.errors = [{instancePath:instancePath+"/data/attributes/user/stream",schemaPath:"#/properties/data/properties/attributes/properties/user/properties/stream/type",keyword:"type",params:{type: "string"}}];
 return false;
 }
+if(errors === _errs23){
 }
+}
+var valid9 = _errs23 === errors;
+}
+else {
+var valid9 = true;
+}
+if(valid9){
 }
 }
 }
@@ -6907,11 +9124,15 @@ else {
 validate113.errors = [{instancePath:instancePath+"/data/attributes/user",schemaPath:"#/properties/data/properties/attributes/properties/user/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
+if(errors === _errs14){
+}
 }
 var valid3 = _errs14 === errors;
 }
 else {
 var valid3 = true;
+}
+if(valid3){
 }
 }
 }
@@ -6920,11 +9141,15 @@ else {
 validate113.errors = [{instancePath:instancePath+"/data/attributes",schemaPath:"#/properties/data/properties/attributes/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
+if(errors === _errs5){
+}
 }
 var valid2 = _errs5 === errors;
 }
 else {
 var valid2 = true;
+}
+if(valid2){
 }
 }
 }
@@ -6933,13 +9158,23 @@ else {
 validate113.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
+if(errors === _errs1){
 }
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
 }
 }
 }
 else {
 validate113.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
 return false;
+}
+if(errors === 0){
 }
 }
 validate113.errors = vErrors;
@@ -6961,6 +9196,7 @@ evaluated0.props = undefined;
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
+const _errs0 = errors;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
@@ -6972,9 +9208,16 @@ else {
 if(data.data !== undefined){
 let data0 = data.data;
 const _errs1 = errors;
+const _errs2 = errors;
+const _errs3 = errors;
 if(!(validate21(data0, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate21.errors : vErrors.concat(validate21.errors);
 errors = vErrors.length;
+}
+else {
+}
+var valid1 = _errs3 === errors;
+if(valid1){
 }
 if(errors === _errs1){
 if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
@@ -6985,10 +9228,15 @@ return false;
 }
 else {
 if(data0.id !== undefined){
+let data1 = data0.id;
 const _errs4 = errors;
-if("user-cam-broadcast-start" !== data0.id){
+if("user-cam-broadcast-start" !== data1){
 validate115.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/const",keyword:"const",params:{allowedValue: "user-cam-broadcast-start"}}];
 return false;
+}
+else {
+}
+if(errors === _errs4){
 }
 var valid2 = _errs4 === errors;
 }
@@ -6999,6 +9247,7 @@ if(valid2){
 if(data0.attributes !== undefined){
 let data2 = data0.attributes;
 const _errs5 = errors;
+const _errs6 = errors;
 if(errors === _errs5){
 if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
 let missing2;
@@ -7011,6 +9260,7 @@ if(data2.meeting !== undefined){
 let data3 = data2.meeting;
 const _errs7 = errors;
 const _errs8 = errors;
+const _errs9 = errors;
 if(errors === _errs8){
 if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
 let missing3;
@@ -7022,16 +9272,21 @@ else {
 if(data3["internal-meeting-id"] !== undefined){
 let data4 = data3["internal-meeting-id"];
 const _errs10 = errors;
+const _errs11 = errors;
 if(errors === _errs10){
 if(typeof data4 === "string"){
 if(data4.length < 1){
 validate115.errors = [{instancePath:instancePath+"/data/attributes/meeting/internal-meeting-id",schemaPath:"common/meeting.schema.json/properties/internal-meeting-id/minLength",keyword:"minLength",params:{limit: 1}}];
 return false;
 }
+else {
+}
 }
 else {
 validate115.errors = [{instancePath:instancePath+"/data/attributes/meeting/internal-meeting-id",schemaPath:"common/meeting.schema.json/properties/internal-meeting-id/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+if(errors === _errs10){
 }
 }
 var valid5 = _errs10 === errors;
@@ -7041,15 +9296,21 @@ var valid5 = true;
 }
 if(valid5){
 if(data3["external-meeting-id"] !== undefined){
+let data5 = data3["external-meeting-id"];
 const _errs12 = errors;
-if(typeof data3["external-meeting-id"] !== "string"){
+if(typeof data5 !== "string"){
 validate115.errors = [{instancePath:instancePath+"/data/attributes/meeting/external-meeting-id",schemaPath:"common/meeting.schema.json/properties/external-meeting-id/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+const _errs13 = errors;
+if(errors === _errs12){
 }
 var valid5 = _errs12 === errors;
 }
 else {
 var valid5 = true;
+}
+if(valid5){
 }
 }
 }
@@ -7058,6 +9319,11 @@ else {
 validate115.errors = [{instancePath:instancePath+"/data/attributes/meeting",schemaPath:"common/meeting.schema.json/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
+if(errors === _errs8){
+}
+}
+var valid4 = _errs8 === errors;
+if(valid4){
 }
 var valid3 = _errs7 === errors;
 }
@@ -7068,7 +9334,10 @@ if(valid3){
 if(data2.user !== undefined){
 let data6 = data2.user;
 const _errs14 = errors;
+const _errs15 = errors;
+const _errs16 = errors;
 const _errs17 = errors;
+const _errs18 = errors;
 if(errors === _errs17){
 if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
 let missing4;
@@ -7080,16 +9349,21 @@ else {
 if(data6["internal-user-id"] !== undefined){
 let data7 = data6["internal-user-id"];
 const _errs19 = errors;
+const _errs20 = errors;
 if(errors === _errs19){
 if(typeof data7 === "string"){
 if(data7.length < 1){
 validate115.errors = [{instancePath:instancePath+"/data/attributes/user/internal-user-id",schemaPath:"common/user.schema.json/properties/internal-user-id/minLength",keyword:"minLength",params:{limit: 1}}];
 return false;
 }
+else {
+}
 }
 else {
 validate115.errors = [{instancePath:instancePath+"/data/attributes/user/internal-user-id",schemaPath:"common/user.schema.json/properties/internal-user-id/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+if(errors === _errs19){
 }
 }
 var valid8 = _errs19 === errors;
@@ -7099,15 +9373,21 @@ var valid8 = true;
 }
 if(valid8){
 if(data6["external-user-id"] !== undefined){
+let data8 = data6["external-user-id"];
 const _errs21 = errors;
-if(typeof data6["external-user-id"] !== "string"){
+if(typeof data8 !== "string"){
 validate115.errors = [{instancePath:instancePath+"/data/attributes/user/external-user-id",schemaPath:"common/user.schema.json/properties/external-user-id/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+const _errs22 = errors;
+if(errors === _errs21){
 }
 var valid8 = _errs21 === errors;
 }
 else {
 var valid8 = true;
+}
+if(valid8){
 }
 }
 }
@@ -7116,6 +9396,14 @@ else {
 validate115.errors = [{instancePath:instancePath+"/data/attributes/user",schemaPath:"common/user.schema.json/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
+if(errors === _errs17){
+}
+}
+var valid7 = _errs17 === errors;
+if(valid7){
+}
+var valid6 = _errs16 === errors;
+if(valid6){
 }
 if(errors === _errs14){
 if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
@@ -7128,18 +9416,29 @@ else {
 if(data6.stream !== undefined){
 let data9 = data6.stream;
 const _errs23 = errors;
+const _errs24 = errors;
 if(errors === _errs23){
 if(typeof data9 === "string"){
 if(data9.length < 1){
 validate115.errors = [{instancePath:instancePath+"/data/attributes/user/stream",schemaPath:"#/properties/data/properties/attributes/properties/user/properties/stream/minLength",keyword:"minLength",params:{limit: 1}}];
 return false;
 }
+else {
+}
 }
 else {
 validate115.errors = [{instancePath:instancePath+"/data/attributes/user/stream",schemaPath:"#/properties/data/properties/attributes/properties/user/properties/stream/type",keyword:"type",params:{type: "string"}}];
 return false;
 }
+if(errors === _errs23){
 }
+}
+var valid9 = _errs23 === errors;
+}
+else {
+var valid9 = true;
+}
+if(valid9){
 }
 }
 }
@@ -7147,11 +9446,15 @@ else {
 validate115.errors = [{instancePath:instancePath+"/data/attributes/user",schemaPath:"#/properties/data/properties/attributes/properties/user/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
+if(errors === _errs14){
+}
 }
 var valid3 = _errs14 === errors;
 }
 else {
 var valid3 = true;
+}
+if(valid3){
 }
 }
 }
@@ -7160,11 +9463,15 @@ else {
 validate115.errors = [{instancePath:instancePath+"/data/attributes",schemaPath:"#/properties/data/properties/attributes/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
+if(errors === _errs5){
+}
 }
 var valid2 = _errs5 === errors;
 }
 else {
 var valid2 = true;
+}
+if(valid2){
 }
 }
 }
@@ -7173,13 +9480,23 @@ else {
 validate115.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
+if(errors === _errs1){
 }
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
 }
 }
 }
 else {
 validate115.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
 return false;
+}
+if(errors === 0){
 }
 }
 validate115.errors = vErrors;
@@ -7201,6 +9518,7 @@ evaluated0.props = undefined;
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
+const _errs0 = errors;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
@@ -7212,9 +9530,16 @@ else {
 if(data.data !== undefined){
 let data0 = data.data;
 const _errs1 = errors;
+const _errs2 = errors;
+const _errs3 = errors;
 if(!(validate21(data0, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate21.errors : vErrors.concat(validate21.errors);
 errors = vErrors.length;
+}
+else {
+}
+var valid1 = _errs3 === errors;
+if(valid1){
 }
 if(errors === _errs1){
 if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
@@ -7225,10 +9550,15 @@ return false;
 }
 else {
 if(data0.id !== undefined){
+let data1 = data0.id;
 const _errs4 = errors;
-if("user-emoji-changed" !== data0.id){
+if("user-emoji-changed" !== data1){
 validate117.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/const",keyword:"const",params:{allowedValue: "user-emoji-changed"}}];
 return false;
+}
+else {
+}
+if(errors === _errs4){
 }
 var valid2 = _errs4 === errors;
 }
@@ -7239,6 +9569,7 @@ if(valid2){
 if(data0.attributes !== undefined){
 let data2 = data0.attributes;
 const _errs5 = errors;
+const _errs6 = errors;
 if(errors === _errs5){
 if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
 let missing2;
@@ -7251,6 +9582,7 @@ if(data2.meeting !== undefined){
 let data3 = data2.meeting;
 const _errs7 = errors;
 const _errs8 = errors;
+const _errs9 = errors;
 if(errors === _errs8){
 if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
 let missing3;
@@ -7262,16 +9594,21 @@ else {
 if(data3["internal-meeting-id"] !== undefined){
 let data4 = data3["internal-meeting-id"];
 const _errs10 = errors;
+const _errs11 = errors;
 if(errors === _errs10){
 if(typeof data4 === "string"){
 if(data4.length < 1){
 validate117.errors = [{instancePath:instancePath+"/data/attributes/meeting/internal-meeting-id",schemaPath:"common/meeting.schema.json/properties/internal-meeting-id/minLength",keyword:"minLength",params:{limit: 1}}];
 return false;
 }
+else {
+}
 }
 else {
 validate117.errors = [{instancePath:instancePath+"/data/attributes/meeting/internal-meeting-id",schemaPath:"common/meeting.schema.json/properties/internal-meeting-id/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+if(errors === _errs10){
 }
 }
 var valid5 = _errs10 === errors;
@@ -7281,15 +9618,21 @@ var valid5 = true;
 }
 if(valid5){
 if(data3["external-meeting-id"] !== undefined){
+let data5 = data3["external-meeting-id"];
 const _errs12 = errors;
-if(typeof data3["external-meeting-id"] !== "string"){
+if(typeof data5 !== "string"){
 validate117.errors = [{instancePath:instancePath+"/data/attributes/meeting/external-meeting-id",schemaPath:"common/meeting.schema.json/properties/external-meeting-id/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+const _errs13 = errors;
+if(errors === _errs12){
 }
 var valid5 = _errs12 === errors;
 }
 else {
 var valid5 = true;
+}
+if(valid5){
 }
 }
 }
@@ -7298,6 +9641,11 @@ else {
 validate117.errors = [{instancePath:instancePath+"/data/attributes/meeting",schemaPath:"common/meeting.schema.json/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
+if(errors === _errs8){
+}
+}
+var valid4 = _errs8 === errors;
+if(valid4){
 }
 var valid3 = _errs7 === errors;
 }
@@ -7308,7 +9656,10 @@ if(valid3){
 if(data2.user !== undefined){
 let data6 = data2.user;
 const _errs14 = errors;
+const _errs15 = errors;
+const _errs16 = errors;
 const _errs17 = errors;
+const _errs18 = errors;
 if(errors === _errs17){
 if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
 let missing4;
@@ -7320,16 +9671,21 @@ else {
 if(data6["internal-user-id"] !== undefined){
 let data7 = data6["internal-user-id"];
 const _errs19 = errors;
+const _errs20 = errors;
 if(errors === _errs19){
 if(typeof data7 === "string"){
 if(data7.length < 1){
 validate117.errors = [{instancePath:instancePath+"/data/attributes/user/internal-user-id",schemaPath:"common/user.schema.json/properties/internal-user-id/minLength",keyword:"minLength",params:{limit: 1}}];
 return false;
 }
+else {
+}
 }
 else {
 validate117.errors = [{instancePath:instancePath+"/data/attributes/user/internal-user-id",schemaPath:"common/user.schema.json/properties/internal-user-id/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+if(errors === _errs19){
 }
 }
 var valid8 = _errs19 === errors;
@@ -7339,15 +9695,21 @@ var valid8 = true;
 }
 if(valid8){
 if(data6["external-user-id"] !== undefined){
+let data8 = data6["external-user-id"];
 const _errs21 = errors;
-if(typeof data6["external-user-id"] !== "string"){
+if(typeof data8 !== "string"){
 validate117.errors = [{instancePath:instancePath+"/data/attributes/user/external-user-id",schemaPath:"common/user.schema.json/properties/external-user-id/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+const _errs22 = errors;
+if(errors === _errs21){
 }
 var valid8 = _errs21 === errors;
 }
 else {
 var valid8 = true;
+}
+if(valid8){
 }
 }
 }
@@ -7356,6 +9718,14 @@ else {
 validate117.errors = [{instancePath:instancePath+"/data/attributes/user",schemaPath:"common/user.schema.json/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
+if(errors === _errs17){
+}
+}
+var valid7 = _errs17 === errors;
+if(valid7){
+}
+var valid6 = _errs16 === errors;
+if(valid6){
 }
 if(errors === _errs14){
 if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
@@ -7368,18 +9738,29 @@ else {
 if(data6.emoji !== undefined){
 let data9 = data6.emoji;
 const _errs23 = errors;
+const _errs24 = errors;
 if(errors === _errs23){
 if(typeof data9 === "string"){
 if(data9.length < 1){
 validate117.errors = [{instancePath:instancePath+"/data/attributes/user/emoji",schemaPath:"#/properties/data/properties/attributes/properties/user/properties/emoji/minLength",keyword:"minLength",params:{limit: 1}}];
 return false;
 }
+else {
+}
 }
 else {
 validate117.errors = [{instancePath:instancePath+"/data/attributes/user/emoji",schemaPath:"#/properties/data/properties/attributes/properties/user/properties/emoji/type",keyword:"type",params:{type: "string"}}];
 return false;
 }
+if(errors === _errs23){
 }
+}
+var valid9 = _errs23 === errors;
+}
+else {
+var valid9 = true;
+}
+if(valid9){
 }
 }
 }
@@ -7387,11 +9768,15 @@ else {
 validate117.errors = [{instancePath:instancePath+"/data/attributes/user",schemaPath:"#/properties/data/properties/attributes/properties/user/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
+if(errors === _errs14){
+}
 }
 var valid3 = _errs14 === errors;
 }
 else {
 var valid3 = true;
+}
+if(valid3){
 }
 }
 }
@@ -7400,11 +9785,15 @@ else {
 validate117.errors = [{instancePath:instancePath+"/data/attributes",schemaPath:"#/properties/data/properties/attributes/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
+if(errors === _errs5){
+}
 }
 var valid2 = _errs5 === errors;
 }
 else {
 var valid2 = true;
+}
+if(valid2){
 }
 }
 }
@@ -7413,13 +9802,23 @@ else {
 validate117.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
+if(errors === _errs1){
 }
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
 }
 }
 }
 else {
 validate117.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
 return false;
+}
+if(errors === 0){
 }
 }
 validate117.errors = vErrors;
@@ -7441,6 +9840,7 @@ evaluated0.props = undefined;
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
+const _errs0 = errors;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
@@ -7452,9 +9852,16 @@ else {
 if(data.data !== undefined){
 let data0 = data.data;
 const _errs1 = errors;
+const _errs2 = errors;
+const _errs3 = errors;
 if(!(validate21(data0, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate21.errors : vErrors.concat(validate21.errors);
 errors = vErrors.length;
+}
+else {
+}
+var valid1 = _errs3 === errors;
+if(valid1){
 }
 if(errors === _errs1){
 if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
@@ -7465,10 +9872,15 @@ return false;
 }
 else {
 if(data0.id !== undefined){
+let data1 = data0.id;
 const _errs4 = errors;
-if("user-joined" !== data0.id){
+if("user-joined" !== data1){
 validate119.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/const",keyword:"const",params:{allowedValue: "user-joined"}}];
 return false;
+}
+else {
+}
+if(errors === _errs4){
 }
 var valid2 = _errs4 === errors;
 }
@@ -7479,6 +9891,7 @@ if(valid2){
 if(data0.attributes !== undefined){
 let data2 = data0.attributes;
 const _errs5 = errors;
+const _errs6 = errors;
 if(errors === _errs5){
 if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
 let missing2;
@@ -7491,6 +9904,7 @@ if(data2.meeting !== undefined){
 let data3 = data2.meeting;
 const _errs7 = errors;
 const _errs8 = errors;
+const _errs9 = errors;
 if(errors === _errs8){
 if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
 let missing3;
@@ -7502,16 +9916,21 @@ else {
 if(data3["internal-meeting-id"] !== undefined){
 let data4 = data3["internal-meeting-id"];
 const _errs10 = errors;
+const _errs11 = errors;
 if(errors === _errs10){
 if(typeof data4 === "string"){
 if(data4.length < 1){
 validate119.errors = [{instancePath:instancePath+"/data/attributes/meeting/internal-meeting-id",schemaPath:"common/meeting.schema.json/properties/internal-meeting-id/minLength",keyword:"minLength",params:{limit: 1}}];
 return false;
 }
+else {
+}
 }
 else {
 validate119.errors = [{instancePath:instancePath+"/data/attributes/meeting/internal-meeting-id",schemaPath:"common/meeting.schema.json/properties/internal-meeting-id/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+if(errors === _errs10){
 }
 }
 var valid5 = _errs10 === errors;
@@ -7521,15 +9940,21 @@ var valid5 = true;
 }
 if(valid5){
 if(data3["external-meeting-id"] !== undefined){
+let data5 = data3["external-meeting-id"];
 const _errs12 = errors;
-if(typeof data3["external-meeting-id"] !== "string"){
+if(typeof data5 !== "string"){
 validate119.errors = [{instancePath:instancePath+"/data/attributes/meeting/external-meeting-id",schemaPath:"common/meeting.schema.json/properties/external-meeting-id/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+const _errs13 = errors;
+if(errors === _errs12){
 }
 var valid5 = _errs12 === errors;
 }
 else {
 var valid5 = true;
+}
+if(valid5){
 }
 }
 }
@@ -7538,6 +9963,11 @@ else {
 validate119.errors = [{instancePath:instancePath+"/data/attributes/meeting",schemaPath:"common/meeting.schema.json/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
+if(errors === _errs8){
+}
+}
+var valid4 = _errs8 === errors;
+if(valid4){
 }
 var valid3 = _errs7 === errors;
 }
@@ -7548,7 +9978,10 @@ if(valid3){
 if(data2.user !== undefined){
 let data6 = data2.user;
 const _errs14 = errors;
+const _errs15 = errors;
+const _errs16 = errors;
 const _errs17 = errors;
+const _errs18 = errors;
 if(errors === _errs17){
 if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
 let missing4;
@@ -7560,16 +9993,21 @@ else {
 if(data6["internal-user-id"] !== undefined){
 let data7 = data6["internal-user-id"];
 const _errs19 = errors;
+const _errs20 = errors;
 if(errors === _errs19){
 if(typeof data7 === "string"){
 if(data7.length < 1){
 validate119.errors = [{instancePath:instancePath+"/data/attributes/user/internal-user-id",schemaPath:"common/user.schema.json/properties/internal-user-id/minLength",keyword:"minLength",params:{limit: 1}}];
 return false;
 }
+else {
+}
 }
 else {
 validate119.errors = [{instancePath:instancePath+"/data/attributes/user/internal-user-id",schemaPath:"common/user.schema.json/properties/internal-user-id/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+if(errors === _errs19){
 }
 }
 var valid8 = _errs19 === errors;
@@ -7579,15 +10017,21 @@ var valid8 = true;
 }
 if(valid8){
 if(data6["external-user-id"] !== undefined){
+let data8 = data6["external-user-id"];
 const _errs21 = errors;
-if(typeof data6["external-user-id"] !== "string"){
+if(typeof data8 !== "string"){
 validate119.errors = [{instancePath:instancePath+"/data/attributes/user/external-user-id",schemaPath:"common/user.schema.json/properties/external-user-id/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+const _errs22 = errors;
+if(errors === _errs21){
 }
 var valid8 = _errs21 === errors;
 }
 else {
 var valid8 = true;
+}
+if(valid8){
 }
 }
 }
@@ -7596,6 +10040,14 @@ else {
 validate119.errors = [{instancePath:instancePath+"/data/attributes/user",schemaPath:"common/user.schema.json/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
+if(errors === _errs17){
+}
+}
+var valid7 = _errs17 === errors;
+if(valid7){
+}
+var valid6 = _errs16 === errors;
+if(valid6){
 }
 if(errors === _errs14){
 if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
@@ -7606,10 +10058,14 @@ return false;
 }
 else {
 if(data6.name !== undefined){
+let data9 = data6.name;
 const _errs23 = errors;
-if(typeof data6.name !== "string"){
+if(typeof data9 !== "string"){
 validate119.errors = [{instancePath:instancePath+"/data/attributes/user/name",schemaPath:"#/properties/data/properties/attributes/properties/user/properties/name/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+const _errs24 = errors;
+if(errors === _errs23){
 }
 var valid9 = _errs23 === errors;
 }
@@ -7620,9 +10076,14 @@ if(valid9){
 if(data6.role !== undefined){
 let data10 = data6.role;
 const _errs25 = errors;
+const vSchema0 = schema116.properties.data.properties.attributes.properties.user.properties.role.enum;
 if(!((data10 === "MODERATOR") || (data10 === "VIEWER"))){
 validate119.errors = [{instancePath:instancePath+"/data/attributes/user/role",schemaPath:"#/properties/data/properties/attributes/properties/user/properties/role/enum",keyword:"enum",params:{allowedValues: schema116.properties.data.properties.attributes.properties.user.properties.role.enum}}];
 return false;
+}
+else {
+}
+if(errors === _errs25){
 }
 var valid9 = _errs25 === errors;
 }
@@ -7633,9 +10094,14 @@ if(valid9){
 if(data6.presenter !== undefined){
 let data11 = data6.presenter;
 const _errs26 = errors;
+const vSchema1 = schema116.properties.data.properties.attributes.properties.user.properties.presenter.enum;
 if(!((((data11 === true) || (data11 === false)) || (data11 === "true")) || (data11 === "false"))){
 validate119.errors = [{instancePath:instancePath+"/data/attributes/user/presenter",schemaPath:"#/properties/data/properties/attributes/properties/user/properties/presenter/enum",keyword:"enum",params:{allowedValues: schema116.properties.data.properties.attributes.properties.user.properties.presenter.enum}}];
 return false;
+}
+else {
+}
+if(errors === _errs26){
 }
 var valid9 = _errs26 === errors;
 }
@@ -7644,10 +10110,14 @@ var valid9 = true;
 }
 if(valid9){
 if(data6.guest !== undefined){
+let data12 = data6.guest;
 const _errs27 = errors;
-if(typeof data6.guest !== "boolean"){
+if(typeof data12 !== "boolean"){
 validate119.errors = [{instancePath:instancePath+"/data/attributes/user/guest",schemaPath:"#/properties/data/properties/attributes/properties/user/properties/guest/type",keyword:"type",params:{type: "boolean"}}];
 return false;
+}
+const _errs28 = errors;
+if(errors === _errs27){
 }
 var valid9 = _errs27 === errors;
 }
@@ -7656,10 +10126,14 @@ var valid9 = true;
 }
 if(valid9){
 if(data6["ip-address"] !== undefined){
+let data13 = data6["ip-address"];
 const _errs29 = errors;
-if(typeof data6["ip-address"] !== "string"){
+if(typeof data13 !== "string"){
 validate119.errors = [{instancePath:instancePath+"/data/attributes/user/ip-address",schemaPath:"#/properties/data/properties/attributes/properties/user/properties/ip-address/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+const _errs30 = errors;
+if(errors === _errs29){
 }
 var valid9 = _errs29 === errors;
 }
@@ -7668,10 +10142,14 @@ var valid9 = true;
 }
 if(valid9){
 if(data6["user-agent"] !== undefined){
+let data14 = data6["user-agent"];
 const _errs31 = errors;
-if(typeof data6["user-agent"] !== "string"){
+if(typeof data14 !== "string"){
 validate119.errors = [{instancePath:instancePath+"/data/attributes/user/user-agent",schemaPath:"#/properties/data/properties/attributes/properties/user/properties/user-agent/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+const _errs32 = errors;
+if(errors === _errs31){
 }
 var valid9 = _errs31 === errors;
 }
@@ -7680,10 +10158,14 @@ var valid9 = true;
 }
 if(valid9){
 if(data6.referer !== undefined){
+let data15 = data6.referer;
 const _errs33 = errors;
-if(typeof data6.referer !== "string"){
+if(typeof data15 !== "string"){
 validate119.errors = [{instancePath:instancePath+"/data/attributes/user/referer",schemaPath:"#/properties/data/properties/attributes/properties/user/properties/referer/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+const _errs34 = errors;
+if(errors === _errs33){
 }
 var valid9 = _errs33 === errors;
 }
@@ -7692,10 +10174,14 @@ var valid9 = true;
 }
 if(valid9){
 if(data6["session-token"] !== undefined){
+let data16 = data6["session-token"];
 const _errs35 = errors;
-if(typeof data6["session-token"] !== "string"){
+if(typeof data16 !== "string"){
 validate119.errors = [{instancePath:instancePath+"/data/attributes/user/session-token",schemaPath:"#/properties/data/properties/attributes/properties/user/properties/session-token/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+const _errs36 = errors;
+if(errors === _errs35){
 }
 var valid9 = _errs35 === errors;
 }
@@ -7706,29 +10192,41 @@ if(valid9){
 if(data6.userdata !== undefined){
 let data17 = data6.userdata;
 const _errs37 = errors;
+const _errs38 = errors;
 if(errors === _errs37){
 if(data17 && typeof data17 == "object" && !Array.isArray(data17)){
+const _errs39 = errors;
 for(const key0 in data17){
+let data18 = data17[key0];
 const _errs40 = errors;
-if(typeof data17[key0] !== "string"){
+if(typeof data18 !== "string"){
 validate119.errors = [{instancePath:instancePath+"/data/attributes/user/userdata/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/data/properties/attributes/properties/user/properties/userdata/additionalProperties/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+const _errs41 = errors;
+if(errors === _errs40){
 }
 var valid10 = _errs40 === errors;
 if(!valid10){
 break;
 }
 }
+if(_errs39 === errors){
+}
 }
 else {
 validate119.errors = [{instancePath:instancePath+"/data/attributes/user/userdata",schemaPath:"#/properties/data/properties/attributes/properties/user/properties/userdata/type",keyword:"type",params:{type: "object"}}];
 return false;
+}
+if(errors === _errs37){
 }
 }
 var valid9 = _errs37 === errors;
 }
 else {
 var valid9 = true;
+}
+if(valid9){
 }
 }
 }
@@ -7744,11 +10242,15 @@ else {
 validate119.errors = [{instancePath:instancePath+"/data/attributes/user",schemaPath:"#/properties/data/properties/attributes/properties/user/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
+if(errors === _errs14){
+}
 }
 var valid3 = _errs14 === errors;
 }
 else {
 var valid3 = true;
+}
+if(valid3){
 }
 }
 }
@@ -7757,11 +10259,15 @@ else {
 validate119.errors = [{instancePath:instancePath+"/data/attributes",schemaPath:"#/properties/data/properties/attributes/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
+if(errors === _errs5){
+}
 }
 var valid2 = _errs5 === errors;
 }
 else {
 var valid2 = true;
+}
+if(valid2){
 }
 }
 }
@@ -7770,13 +10276,23 @@ else {
 validate119.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
+if(errors === _errs1){
 }
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
 }
 }
 }
 else {
 validate119.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
 return false;
+}
+if(errors === 0){
 }
 }
 validate119.errors = vErrors;
@@ -7798,6 +10314,7 @@ evaluated0.props = undefined;
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
+const _errs0 = errors;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
@@ -7809,9 +10326,16 @@ else {
 if(data.data !== undefined){
 let data0 = data.data;
 const _errs1 = errors;
+const _errs2 = errors;
+const _errs3 = errors;
 if(!(validate21(data0, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate21.errors : vErrors.concat(validate21.errors);
 errors = vErrors.length;
+}
+else {
+}
+var valid1 = _errs3 === errors;
+if(valid1){
 }
 if(errors === _errs1){
 if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
@@ -7822,10 +10346,15 @@ return false;
 }
 else {
 if(data0.id !== undefined){
+let data1 = data0.id;
 const _errs4 = errors;
-if("user-left" !== data0.id){
+if("user-left" !== data1){
 validate121.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/const",keyword:"const",params:{allowedValue: "user-left"}}];
 return false;
+}
+else {
+}
+if(errors === _errs4){
 }
 var valid2 = _errs4 === errors;
 }
@@ -7836,6 +10365,7 @@ if(valid2){
 if(data0.attributes !== undefined){
 let data2 = data0.attributes;
 const _errs5 = errors;
+const _errs6 = errors;
 if(errors === _errs5){
 if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
 let missing2;
@@ -7848,6 +10378,7 @@ if(data2.meeting !== undefined){
 let data3 = data2.meeting;
 const _errs7 = errors;
 const _errs8 = errors;
+const _errs9 = errors;
 if(errors === _errs8){
 if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
 let missing3;
@@ -7859,16 +10390,21 @@ else {
 if(data3["internal-meeting-id"] !== undefined){
 let data4 = data3["internal-meeting-id"];
 const _errs10 = errors;
+const _errs11 = errors;
 if(errors === _errs10){
 if(typeof data4 === "string"){
 if(data4.length < 1){
 validate121.errors = [{instancePath:instancePath+"/data/attributes/meeting/internal-meeting-id",schemaPath:"common/meeting.schema.json/properties/internal-meeting-id/minLength",keyword:"minLength",params:{limit: 1}}];
 return false;
 }
+else {
+}
 }
 else {
 validate121.errors = [{instancePath:instancePath+"/data/attributes/meeting/internal-meeting-id",schemaPath:"common/meeting.schema.json/properties/internal-meeting-id/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+if(errors === _errs10){
 }
 }
 var valid5 = _errs10 === errors;
@@ -7878,15 +10414,21 @@ var valid5 = true;
 }
 if(valid5){
 if(data3["external-meeting-id"] !== undefined){
+let data5 = data3["external-meeting-id"];
 const _errs12 = errors;
-if(typeof data3["external-meeting-id"] !== "string"){
+if(typeof data5 !== "string"){
 validate121.errors = [{instancePath:instancePath+"/data/attributes/meeting/external-meeting-id",schemaPath:"common/meeting.schema.json/properties/external-meeting-id/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+const _errs13 = errors;
+if(errors === _errs12){
 }
 var valid5 = _errs12 === errors;
 }
 else {
 var valid5 = true;
+}
+if(valid5){
 }
 }
 }
@@ -7895,6 +10437,11 @@ else {
 validate121.errors = [{instancePath:instancePath+"/data/attributes/meeting",schemaPath:"common/meeting.schema.json/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
+if(errors === _errs8){
+}
+}
+var valid4 = _errs8 === errors;
+if(valid4){
 }
 var valid3 = _errs7 === errors;
 }
@@ -7905,7 +10452,10 @@ if(valid3){
 if(data2.user !== undefined){
 let data6 = data2.user;
 const _errs14 = errors;
+const _errs15 = errors;
+const _errs16 = errors;
 const _errs17 = errors;
+const _errs18 = errors;
 if(errors === _errs17){
 if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
 let missing4;
@@ -7917,16 +10467,21 @@ else {
 if(data6["internal-user-id"] !== undefined){
 let data7 = data6["internal-user-id"];
 const _errs19 = errors;
+const _errs20 = errors;
 if(errors === _errs19){
 if(typeof data7 === "string"){
 if(data7.length < 1){
 validate121.errors = [{instancePath:instancePath+"/data/attributes/user/internal-user-id",schemaPath:"common/user.schema.json/properties/internal-user-id/minLength",keyword:"minLength",params:{limit: 1}}];
 return false;
 }
+else {
+}
 }
 else {
 validate121.errors = [{instancePath:instancePath+"/data/attributes/user/internal-user-id",schemaPath:"common/user.schema.json/properties/internal-user-id/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+if(errors === _errs19){
 }
 }
 var valid8 = _errs19 === errors;
@@ -7936,15 +10491,21 @@ var valid8 = true;
 }
 if(valid8){
 if(data6["external-user-id"] !== undefined){
+let data8 = data6["external-user-id"];
 const _errs21 = errors;
-if(typeof data6["external-user-id"] !== "string"){
+if(typeof data8 !== "string"){
 validate121.errors = [{instancePath:instancePath+"/data/attributes/user/external-user-id",schemaPath:"common/user.schema.json/properties/external-user-id/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+const _errs22 = errors;
+if(errors === _errs21){
 }
 var valid8 = _errs21 === errors;
 }
 else {
 var valid8 = true;
+}
+if(valid8){
 }
 }
 }
@@ -7953,25 +10514,48 @@ else {
 validate121.errors = [{instancePath:instancePath+"/data/attributes/user",schemaPath:"common/user.schema.json/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
+if(errors === _errs17){
+}
+}
+var valid7 = _errs17 === errors;
+if(valid7){
+}
+var valid6 = _errs16 === errors;
+if(valid6){
 }
 if(errors === _errs14){
 if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
 if(data6.guest !== undefined){
-if(typeof data6.guest !== "boolean"){
+let data9 = data6.guest;
+const _errs23 = errors;
+if(typeof data9 !== "boolean"){
 validate121.errors = [{instancePath:instancePath+"/data/attributes/user/guest",schemaPath:"#/properties/data/properties/attributes/properties/user/properties/guest/type",keyword:"type",params:{type: "boolean"}}];
 return false;
 }
+const _errs24 = errors;
+if(errors === _errs23){
+}
+var valid9 = _errs23 === errors;
+}
+else {
+var valid9 = true;
+}
+if(valid9){
 }
 }
 else {
 validate121.errors = [{instancePath:instancePath+"/data/attributes/user",schemaPath:"#/properties/data/properties/attributes/properties/user/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
+if(errors === _errs14){
+}
 }
 var valid3 = _errs14 === errors;
 }
 else {
 var valid3 = true;
+}
+if(valid3){
 }
 }
 }
@@ -7980,11 +10564,15 @@ else {
 validate121.errors = [{instancePath:instancePath+"/data/attributes",schemaPath:"#/properties/data/properties/attributes/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
+if(errors === _errs5){
+}
 }
 var valid2 = _errs5 === errors;
 }
 else {
 var valid2 = true;
+}
+if(valid2){
 }
 }
 }
@@ -7993,13 +10581,23 @@ else {
 validate121.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
+if(errors === _errs1){
 }
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
 }
 }
 }
 else {
 validate121.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
 return false;
+}
+if(errors === 0){
 }
 }
 validate121.errors = vErrors;
@@ -8021,6 +10619,7 @@ evaluated0.props = undefined;
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
+const _errs0 = errors;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
@@ -8032,9 +10631,16 @@ else {
 if(data.data !== undefined){
 let data0 = data.data;
 const _errs1 = errors;
+const _errs2 = errors;
+const _errs3 = errors;
 if(!(validate21(data0, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate21.errors : vErrors.concat(validate21.errors);
 errors = vErrors.length;
+}
+else {
+}
+var valid1 = _errs3 === errors;
+if(valid1){
 }
 if(errors === _errs1){
 if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
@@ -8045,10 +10651,15 @@ return false;
 }
 else {
 if(data0.id !== undefined){
+let data1 = data0.id;
 const _errs4 = errors;
-if("user-presenter-assigned" !== data0.id){
+if("user-presenter-assigned" !== data1){
 validate123.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/const",keyword:"const",params:{allowedValue: "user-presenter-assigned"}}];
 return false;
+}
+else {
+}
+if(errors === _errs4){
 }
 var valid2 = _errs4 === errors;
 }
@@ -8059,6 +10670,7 @@ if(valid2){
 if(data0.attributes !== undefined){
 let data2 = data0.attributes;
 const _errs5 = errors;
+const _errs6 = errors;
 if(errors === _errs5){
 if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
 let missing2;
@@ -8071,6 +10683,7 @@ if(data2.meeting !== undefined){
 let data3 = data2.meeting;
 const _errs7 = errors;
 const _errs8 = errors;
+const _errs9 = errors;
 if(errors === _errs8){
 if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
 let missing3;
@@ -8082,16 +10695,21 @@ else {
 if(data3["internal-meeting-id"] !== undefined){
 let data4 = data3["internal-meeting-id"];
 const _errs10 = errors;
+const _errs11 = errors;
 if(errors === _errs10){
 if(typeof data4 === "string"){
 if(data4.length < 1){
 validate123.errors = [{instancePath:instancePath+"/data/attributes/meeting/internal-meeting-id",schemaPath:"common/meeting.schema.json/properties/internal-meeting-id/minLength",keyword:"minLength",params:{limit: 1}}];
 return false;
 }
+else {
+}
 }
 else {
 validate123.errors = [{instancePath:instancePath+"/data/attributes/meeting/internal-meeting-id",schemaPath:"common/meeting.schema.json/properties/internal-meeting-id/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+if(errors === _errs10){
 }
 }
 var valid5 = _errs10 === errors;
@@ -8101,15 +10719,21 @@ var valid5 = true;
 }
 if(valid5){
 if(data3["external-meeting-id"] !== undefined){
+let data5 = data3["external-meeting-id"];
 const _errs12 = errors;
-if(typeof data3["external-meeting-id"] !== "string"){
+if(typeof data5 !== "string"){
 validate123.errors = [{instancePath:instancePath+"/data/attributes/meeting/external-meeting-id",schemaPath:"common/meeting.schema.json/properties/external-meeting-id/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+const _errs13 = errors;
+if(errors === _errs12){
 }
 var valid5 = _errs12 === errors;
 }
 else {
 var valid5 = true;
+}
+if(valid5){
 }
 }
 }
@@ -8118,6 +10742,11 @@ else {
 validate123.errors = [{instancePath:instancePath+"/data/attributes/meeting",schemaPath:"common/meeting.schema.json/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
+if(errors === _errs8){
+}
+}
+var valid4 = _errs8 === errors;
+if(valid4){
 }
 var valid3 = _errs7 === errors;
 }
@@ -8129,6 +10758,7 @@ if(data2.user !== undefined){
 let data6 = data2.user;
 const _errs14 = errors;
 const _errs15 = errors;
+const _errs16 = errors;
 if(errors === _errs15){
 if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
 let missing4;
@@ -8140,16 +10770,21 @@ else {
 if(data6["internal-user-id"] !== undefined){
 let data7 = data6["internal-user-id"];
 const _errs17 = errors;
+const _errs18 = errors;
 if(errors === _errs17){
 if(typeof data7 === "string"){
 if(data7.length < 1){
 validate123.errors = [{instancePath:instancePath+"/data/attributes/user/internal-user-id",schemaPath:"common/user.schema.json/properties/internal-user-id/minLength",keyword:"minLength",params:{limit: 1}}];
 return false;
 }
+else {
+}
 }
 else {
 validate123.errors = [{instancePath:instancePath+"/data/attributes/user/internal-user-id",schemaPath:"common/user.schema.json/properties/internal-user-id/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+if(errors === _errs17){
 }
 }
 var valid7 = _errs17 === errors;
@@ -8159,15 +10794,21 @@ var valid7 = true;
 }
 if(valid7){
 if(data6["external-user-id"] !== undefined){
+let data8 = data6["external-user-id"];
 const _errs19 = errors;
-if(typeof data6["external-user-id"] !== "string"){
+if(typeof data8 !== "string"){
 validate123.errors = [{instancePath:instancePath+"/data/attributes/user/external-user-id",schemaPath:"common/user.schema.json/properties/external-user-id/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+const _errs20 = errors;
+if(errors === _errs19){
 }
 var valid7 = _errs19 === errors;
 }
 else {
 var valid7 = true;
+}
+if(valid7){
 }
 }
 }
@@ -8176,11 +10817,18 @@ else {
 validate123.errors = [{instancePath:instancePath+"/data/attributes/user",schemaPath:"common/user.schema.json/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
+if(errors === _errs15){
+}
+}
+var valid6 = _errs15 === errors;
+if(valid6){
 }
 var valid3 = _errs14 === errors;
 }
 else {
 var valid3 = true;
+}
+if(valid3){
 }
 }
 }
@@ -8189,11 +10837,15 @@ else {
 validate123.errors = [{instancePath:instancePath+"/data/attributes",schemaPath:"#/properties/data/properties/attributes/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
+if(errors === _errs5){
+}
 }
 var valid2 = _errs5 === errors;
 }
 else {
 var valid2 = true;
+}
+if(valid2){
 }
 }
 }
@@ -8202,13 +10854,23 @@ else {
 validate123.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
+if(errors === _errs1){
 }
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
 }
 }
 }
 else {
 validate123.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
 return false;
+}
+if(errors === 0){
 }
 }
 validate123.errors = vErrors;
@@ -8230,6 +10892,7 @@ evaluated0.props = undefined;
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
+const _errs0 = errors;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
@@ -8241,9 +10904,16 @@ else {
 if(data.data !== undefined){
 let data0 = data.data;
 const _errs1 = errors;
+const _errs2 = errors;
+const _errs3 = errors;
 if(!(validate21(data0, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate21.errors : vErrors.concat(validate21.errors);
 errors = vErrors.length;
+}
+else {
+}
+var valid1 = _errs3 === errors;
+if(valid1){
 }
 if(errors === _errs1){
 if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
@@ -8254,10 +10924,15 @@ return false;
 }
 else {
 if(data0.id !== undefined){
+let data1 = data0.id;
 const _errs4 = errors;
-if("user-presenter-unassigned" !== data0.id){
+if("user-presenter-unassigned" !== data1){
 validate125.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/const",keyword:"const",params:{allowedValue: "user-presenter-unassigned"}}];
 return false;
+}
+else {
+}
+if(errors === _errs4){
 }
 var valid2 = _errs4 === errors;
 }
@@ -8268,6 +10943,7 @@ if(valid2){
 if(data0.attributes !== undefined){
 let data2 = data0.attributes;
 const _errs5 = errors;
+const _errs6 = errors;
 if(errors === _errs5){
 if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
 let missing2;
@@ -8280,6 +10956,7 @@ if(data2.meeting !== undefined){
 let data3 = data2.meeting;
 const _errs7 = errors;
 const _errs8 = errors;
+const _errs9 = errors;
 if(errors === _errs8){
 if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
 let missing3;
@@ -8291,16 +10968,21 @@ else {
 if(data3["internal-meeting-id"] !== undefined){
 let data4 = data3["internal-meeting-id"];
 const _errs10 = errors;
+const _errs11 = errors;
 if(errors === _errs10){
 if(typeof data4 === "string"){
 if(data4.length < 1){
 validate125.errors = [{instancePath:instancePath+"/data/attributes/meeting/internal-meeting-id",schemaPath:"common/meeting.schema.json/properties/internal-meeting-id/minLength",keyword:"minLength",params:{limit: 1}}];
 return false;
 }
+else {
+}
 }
 else {
 validate125.errors = [{instancePath:instancePath+"/data/attributes/meeting/internal-meeting-id",schemaPath:"common/meeting.schema.json/properties/internal-meeting-id/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+if(errors === _errs10){
 }
 }
 var valid5 = _errs10 === errors;
@@ -8310,15 +10992,21 @@ var valid5 = true;
 }
 if(valid5){
 if(data3["external-meeting-id"] !== undefined){
+let data5 = data3["external-meeting-id"];
 const _errs12 = errors;
-if(typeof data3["external-meeting-id"] !== "string"){
+if(typeof data5 !== "string"){
 validate125.errors = [{instancePath:instancePath+"/data/attributes/meeting/external-meeting-id",schemaPath:"common/meeting.schema.json/properties/external-meeting-id/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+const _errs13 = errors;
+if(errors === _errs12){
 }
 var valid5 = _errs12 === errors;
 }
 else {
 var valid5 = true;
+}
+if(valid5){
 }
 }
 }
@@ -8327,6 +11015,11 @@ else {
 validate125.errors = [{instancePath:instancePath+"/data/attributes/meeting",schemaPath:"common/meeting.schema.json/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
+if(errors === _errs8){
+}
+}
+var valid4 = _errs8 === errors;
+if(valid4){
 }
 var valid3 = _errs7 === errors;
 }
@@ -8338,6 +11031,7 @@ if(data2.user !== undefined){
 let data6 = data2.user;
 const _errs14 = errors;
 const _errs15 = errors;
+const _errs16 = errors;
 if(errors === _errs15){
 if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
 let missing4;
@@ -8349,16 +11043,21 @@ else {
 if(data6["internal-user-id"] !== undefined){
 let data7 = data6["internal-user-id"];
 const _errs17 = errors;
+const _errs18 = errors;
 if(errors === _errs17){
 if(typeof data7 === "string"){
 if(data7.length < 1){
 validate125.errors = [{instancePath:instancePath+"/data/attributes/user/internal-user-id",schemaPath:"common/user.schema.json/properties/internal-user-id/minLength",keyword:"minLength",params:{limit: 1}}];
 return false;
 }
+else {
+}
 }
 else {
 validate125.errors = [{instancePath:instancePath+"/data/attributes/user/internal-user-id",schemaPath:"common/user.schema.json/properties/internal-user-id/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+if(errors === _errs17){
 }
 }
 var valid7 = _errs17 === errors;
@@ -8368,15 +11067,21 @@ var valid7 = true;
 }
 if(valid7){
 if(data6["external-user-id"] !== undefined){
+let data8 = data6["external-user-id"];
 const _errs19 = errors;
-if(typeof data6["external-user-id"] !== "string"){
+if(typeof data8 !== "string"){
 validate125.errors = [{instancePath:instancePath+"/data/attributes/user/external-user-id",schemaPath:"common/user.schema.json/properties/external-user-id/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+const _errs20 = errors;
+if(errors === _errs19){
 }
 var valid7 = _errs19 === errors;
 }
 else {
 var valid7 = true;
+}
+if(valid7){
 }
 }
 }
@@ -8385,11 +11090,18 @@ else {
 validate125.errors = [{instancePath:instancePath+"/data/attributes/user",schemaPath:"common/user.schema.json/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
+if(errors === _errs15){
+}
+}
+var valid6 = _errs15 === errors;
+if(valid6){
 }
 var valid3 = _errs14 === errors;
 }
 else {
 var valid3 = true;
+}
+if(valid3){
 }
 }
 }
@@ -8398,11 +11110,15 @@ else {
 validate125.errors = [{instancePath:instancePath+"/data/attributes",schemaPath:"#/properties/data/properties/attributes/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
+if(errors === _errs5){
+}
 }
 var valid2 = _errs5 === errors;
 }
 else {
 var valid2 = true;
+}
+if(valid2){
 }
 }
 }
@@ -8411,13 +11127,23 @@ else {
 validate125.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
+if(errors === _errs1){
 }
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
 }
 }
 }
 else {
 validate125.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
 return false;
+}
+if(errors === 0){
 }
 }
 validate125.errors = vErrors;
@@ -8439,6 +11165,7 @@ evaluated0.props = undefined;
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
+const _errs0 = errors;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
@@ -8450,9 +11177,16 @@ else {
 if(data.data !== undefined){
 let data0 = data.data;
 const _errs1 = errors;
+const _errs2 = errors;
+const _errs3 = errors;
 if(!(validate21(data0, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate21.errors : vErrors.concat(validate21.errors);
 errors = vErrors.length;
+}
+else {
+}
+var valid1 = _errs3 === errors;
+if(valid1){
 }
 if(errors === _errs1){
 if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
@@ -8463,10 +11197,15 @@ return false;
 }
 else {
 if(data0.id !== undefined){
+let data1 = data0.id;
 const _errs4 = errors;
-if("user-raise-hand-changed" !== data0.id){
+if("user-raise-hand-changed" !== data1){
 validate127.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/const",keyword:"const",params:{allowedValue: "user-raise-hand-changed"}}];
 return false;
+}
+else {
+}
+if(errors === _errs4){
 }
 var valid2 = _errs4 === errors;
 }
@@ -8477,6 +11216,7 @@ if(valid2){
 if(data0.attributes !== undefined){
 let data2 = data0.attributes;
 const _errs5 = errors;
+const _errs6 = errors;
 if(errors === _errs5){
 if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
 let missing2;
@@ -8489,6 +11229,7 @@ if(data2.meeting !== undefined){
 let data3 = data2.meeting;
 const _errs7 = errors;
 const _errs8 = errors;
+const _errs9 = errors;
 if(errors === _errs8){
 if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
 let missing3;
@@ -8500,16 +11241,21 @@ else {
 if(data3["internal-meeting-id"] !== undefined){
 let data4 = data3["internal-meeting-id"];
 const _errs10 = errors;
+const _errs11 = errors;
 if(errors === _errs10){
 if(typeof data4 === "string"){
 if(data4.length < 1){
 validate127.errors = [{instancePath:instancePath+"/data/attributes/meeting/internal-meeting-id",schemaPath:"common/meeting.schema.json/properties/internal-meeting-id/minLength",keyword:"minLength",params:{limit: 1}}];
 return false;
 }
+else {
+}
 }
 else {
 validate127.errors = [{instancePath:instancePath+"/data/attributes/meeting/internal-meeting-id",schemaPath:"common/meeting.schema.json/properties/internal-meeting-id/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+if(errors === _errs10){
 }
 }
 var valid5 = _errs10 === errors;
@@ -8519,15 +11265,21 @@ var valid5 = true;
 }
 if(valid5){
 if(data3["external-meeting-id"] !== undefined){
+let data5 = data3["external-meeting-id"];
 const _errs12 = errors;
-if(typeof data3["external-meeting-id"] !== "string"){
+if(typeof data5 !== "string"){
 validate127.errors = [{instancePath:instancePath+"/data/attributes/meeting/external-meeting-id",schemaPath:"common/meeting.schema.json/properties/external-meeting-id/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+const _errs13 = errors;
+if(errors === _errs12){
 }
 var valid5 = _errs12 === errors;
 }
 else {
 var valid5 = true;
+}
+if(valid5){
 }
 }
 }
@@ -8536,6 +11288,11 @@ else {
 validate127.errors = [{instancePath:instancePath+"/data/attributes/meeting",schemaPath:"common/meeting.schema.json/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
+if(errors === _errs8){
+}
+}
+var valid4 = _errs8 === errors;
+if(valid4){
 }
 var valid3 = _errs7 === errors;
 }
@@ -8546,7 +11303,10 @@ if(valid3){
 if(data2.user !== undefined){
 let data6 = data2.user;
 const _errs14 = errors;
+const _errs15 = errors;
+const _errs16 = errors;
 const _errs17 = errors;
+const _errs18 = errors;
 if(errors === _errs17){
 if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
 let missing4;
@@ -8558,16 +11318,21 @@ else {
 if(data6["internal-user-id"] !== undefined){
 let data7 = data6["internal-user-id"];
 const _errs19 = errors;
+const _errs20 = errors;
 if(errors === _errs19){
 if(typeof data7 === "string"){
 if(data7.length < 1){
 validate127.errors = [{instancePath:instancePath+"/data/attributes/user/internal-user-id",schemaPath:"common/user.schema.json/properties/internal-user-id/minLength",keyword:"minLength",params:{limit: 1}}];
 return false;
 }
+else {
+}
 }
 else {
 validate127.errors = [{instancePath:instancePath+"/data/attributes/user/internal-user-id",schemaPath:"common/user.schema.json/properties/internal-user-id/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+if(errors === _errs19){
 }
 }
 var valid8 = _errs19 === errors;
@@ -8577,15 +11342,21 @@ var valid8 = true;
 }
 if(valid8){
 if(data6["external-user-id"] !== undefined){
+let data8 = data6["external-user-id"];
 const _errs21 = errors;
-if(typeof data6["external-user-id"] !== "string"){
+if(typeof data8 !== "string"){
 validate127.errors = [{instancePath:instancePath+"/data/attributes/user/external-user-id",schemaPath:"common/user.schema.json/properties/external-user-id/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+const _errs22 = errors;
+if(errors === _errs21){
 }
 var valid8 = _errs21 === errors;
 }
 else {
 var valid8 = true;
+}
+if(valid8){
 }
 }
 }
@@ -8594,6 +11365,14 @@ else {
 validate127.errors = [{instancePath:instancePath+"/data/attributes/user",schemaPath:"common/user.schema.json/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
+if(errors === _errs17){
+}
+}
+var valid7 = _errs17 === errors;
+if(valid7){
+}
+var valid6 = _errs16 === errors;
+if(valid6){
 }
 if(errors === _errs14){
 if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
@@ -8604,10 +11383,21 @@ return false;
 }
 else {
 if(data6["raise-hand"] !== undefined){
-if(typeof data6["raise-hand"] !== "boolean"){
+let data9 = data6["raise-hand"];
+const _errs23 = errors;
+if(typeof data9 !== "boolean"){
 validate127.errors = [{instancePath:instancePath+"/data/attributes/user/raise-hand",schemaPath:"#/properties/data/properties/attributes/properties/user/properties/raise-hand/type",keyword:"type",params:{type: "boolean"}}];
 return false;
 }
+const _errs24 = errors;
+if(errors === _errs23){
+}
+var valid9 = _errs23 === errors;
+}
+else {
+var valid9 = true;
+}
+if(valid9){
 }
 }
 }
@@ -8615,11 +11405,15 @@ else {
 validate127.errors = [{instancePath:instancePath+"/data/attributes/user",schemaPath:"#/properties/data/properties/attributes/properties/user/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
+if(errors === _errs14){
+}
 }
 var valid3 = _errs14 === errors;
 }
 else {
 var valid3 = true;
+}
+if(valid3){
 }
 }
 }
@@ -8628,11 +11422,15 @@ else {
 validate127.errors = [{instancePath:instancePath+"/data/attributes",schemaPath:"#/properties/data/properties/attributes/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
+if(errors === _errs5){
+}
 }
 var valid2 = _errs5 === errors;
 }
 else {
 var valid2 = true;
+}
+if(valid2){
 }
 }
 }
@@ -8641,13 +11439,23 @@ else {
 validate127.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
+if(errors === _errs1){
 }
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
 }
 }
 }
 else {
 validate127.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
 return false;
+}
+if(errors === 0){
 }
 }
 validate127.errors = vErrors;

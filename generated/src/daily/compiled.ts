@@ -19,13 +19,18 @@ evaluated0.props = undefined;
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
+const _errs0 = errors;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.id !== undefined){
+let data0 = data.id;
 const _errs1 = errors;
-if(typeof data.id !== "string"){
+if(typeof data0 !== "string"){
 validate130.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+const _errs2 = errors;
+if(errors === _errs1){
 }
 var valid0 = _errs1 === errors;
 }
@@ -34,10 +39,14 @@ var valid0 = true;
 }
 if(valid0){
 if(data.preset !== undefined){
+let data1 = data.preset;
 const _errs3 = errors;
-if(typeof data.preset !== "string"){
+if(typeof data1 !== "string"){
 validate130.errors = [{instancePath:instancePath+"/preset",schemaPath:"#/properties/preset/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+const _errs4 = errors;
+if(errors === _errs3){
 }
 var valid0 = _errs3 === errors;
 }
@@ -49,14 +58,20 @@ if(data.input !== undefined){
 let data2 = data.input;
 const _errs5 = errors;
 const _errs6 = errors;
+const _errs7 = errors;
 if(errors === _errs6){
 if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
 if(data2.sourceType !== undefined){
 let data3 = data2.sourceType;
 const _errs8 = errors;
+const vSchema0 = schema131.properties.sourceType.enum;
 if(!(((data3 === "recordingId") || (data3 === "uri")) || (data3 === "transcriptUri"))){
 validate130.errors = [{instancePath:instancePath+"/input/sourceType",schemaPath:"batch-processor-input.schema.json/properties/sourceType/enum",keyword:"enum",params:{allowedValues: schema131.properties.sourceType.enum}}];
 return false;
+}
+else {
+}
+if(errors === _errs8){
 }
 var valid2 = _errs8 === errors;
 }
@@ -65,10 +80,14 @@ var valid2 = true;
 }
 if(valid2){
 if(data2.uri !== undefined){
+let data4 = data2.uri;
 const _errs9 = errors;
-if(typeof data2.uri !== "string"){
+if(typeof data4 !== "string"){
 validate130.errors = [{instancePath:instancePath+"/input/uri",schemaPath:"batch-processor-input.schema.json/properties/uri/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+const _errs10 = errors;
+if(errors === _errs9){
 }
 var valid2 = _errs9 === errors;
 }
@@ -77,10 +96,14 @@ var valid2 = true;
 }
 if(valid2){
 if(data2.recordingId !== undefined){
+let data5 = data2.recordingId;
 const _errs11 = errors;
-if(typeof data2.recordingId !== "string"){
+if(typeof data5 !== "string"){
 validate130.errors = [{instancePath:instancePath+"/input/recordingId",schemaPath:"batch-processor-input.schema.json/properties/recordingId/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+const _errs12 = errors;
+if(errors === _errs11){
 }
 var valid2 = _errs11 === errors;
 }
@@ -89,15 +112,21 @@ var valid2 = true;
 }
 if(valid2){
 if(data2.language !== undefined){
+let data6 = data2.language;
 const _errs13 = errors;
-if(typeof data2.language !== "string"){
+if(typeof data6 !== "string"){
 validate130.errors = [{instancePath:instancePath+"/input/language",schemaPath:"batch-processor-input.schema.json/properties/language/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+const _errs14 = errors;
+if(errors === _errs13){
 }
 var valid2 = _errs13 === errors;
 }
 else {
 var valid2 = true;
+}
+if(valid2){
 }
 }
 }
@@ -107,11 +136,18 @@ else {
 validate130.errors = [{instancePath:instancePath+"/input",schemaPath:"batch-processor-input.schema.json/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
+if(errors === _errs6){
+}
+}
+var valid1 = _errs6 === errors;
+if(valid1){
 }
 var valid0 = _errs5 === errors;
 }
 else {
 var valid0 = true;
+}
+if(valid0){
 }
 }
 }
@@ -119,6 +155,8 @@ var valid0 = true;
 else {
 validate130.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
 return false;
+}
+if(errors === 0){
 }
 }
 validate130.errors = vErrors;
@@ -137,7 +175,10 @@ evaluated0.props = undefined;
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
+const _errs0 = errors;
+const _errs1 = errors;
 const _errs2 = errors;
+const _errs3 = errors;
 if(errors === _errs2){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
@@ -147,10 +188,14 @@ return false;
 }
 else {
 if(data.version !== undefined){
+let data0 = data.version;
 const _errs4 = errors;
-if(typeof data.version !== "string"){
+if(typeof data0 !== "string"){
 validate149.errors = [{instancePath:instancePath+"/version",schemaPath:"common/envelope.schema.json/properties/version/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+const _errs5 = errors;
+if(errors === _errs4){
 }
 var valid2 = _errs4 === errors;
 }
@@ -159,10 +204,14 @@ var valid2 = true;
 }
 if(valid2){
 if(data.type !== undefined){
+let data1 = data.type;
 const _errs6 = errors;
-if(typeof data.type !== "string"){
+if(typeof data1 !== "string"){
 validate149.errors = [{instancePath:instancePath+"/type",schemaPath:"common/envelope.schema.json/properties/type/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+const _errs7 = errors;
+if(errors === _errs6){
 }
 var valid2 = _errs6 === errors;
 }
@@ -173,16 +222,21 @@ if(valid2){
 if(data.id !== undefined){
 let data2 = data.id;
 const _errs8 = errors;
+const _errs9 = errors;
 if(errors === _errs8){
 if(typeof data2 === "string"){
 if(data2.length < 1){
 validate149.errors = [{instancePath:instancePath+"/id",schemaPath:"common/envelope.schema.json/properties/id/minLength",keyword:"minLength",params:{limit: 1}}];
 return false;
 }
+else {
+}
 }
 else {
 validate149.errors = [{instancePath:instancePath+"/id",schemaPath:"common/envelope.schema.json/properties/id/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+if(errors === _errs8){
 }
 }
 var valid2 = _errs8 === errors;
@@ -198,6 +252,9 @@ if(!(data3 && typeof data3 == "object" && !Array.isArray(data3))){
 validate149.errors = [{instancePath:instancePath+"/payload",schemaPath:"common/envelope.schema.json/properties/payload/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
+const _errs11 = errors;
+if(errors === _errs10){
+}
 var valid2 = _errs10 === errors;
 }
 else {
@@ -211,10 +268,15 @@ if(!((typeof data4 == "number") && (isFinite(data4)))){
 validate149.errors = [{instancePath:instancePath+"/event_ts",schemaPath:"common/envelope.schema.json/properties/event_ts/type",keyword:"type",params:{type: "number"}}];
 return false;
 }
+const _errs13 = errors;
+if(errors === _errs12){
+}
 var valid2 = _errs12 === errors;
 }
 else {
 var valid2 = true;
+}
+if(valid2){
 }
 }
 }
@@ -226,6 +288,14 @@ else {
 validate149.errors = [{instancePath,schemaPath:"common/envelope.schema.json/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
+if(errors === _errs2){
+}
+}
+var valid1 = _errs2 === errors;
+if(valid1){
+}
+var valid0 = _errs1 === errors;
+if(valid0){
 }
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -236,10 +306,15 @@ return false;
 }
 else {
 if(data.type !== undefined){
+let data5 = data.type;
 const _errs14 = errors;
-if("batch-processor.error" !== data.type){
+if("batch-processor.error" !== data5){
 validate149.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "batch-processor.error"}}];
 return false;
+}
+else {
+}
+if(errors === _errs14){
 }
 var valid3 = _errs14 === errors;
 }
@@ -250,17 +325,29 @@ if(valid3){
 if(data.payload !== undefined){
 let data6 = data.payload;
 const _errs15 = errors;
+const _errs16 = errors;
+const _errs17 = errors;
 if(!(validate130(data6, {instancePath:instancePath+"/payload",parentData:data,parentDataProperty:"payload",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate130.errors : vErrors.concat(validate130.errors);
 errors = vErrors.length;
 }
+else {
+}
+var valid4 = _errs17 === errors;
+if(valid4){
+}
 if(errors === _errs15){
 if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
 if(data6.status !== undefined){
+let data7 = data6.status;
 const _errs18 = errors;
-if("error" !== data6.status){
+if("error" !== data7){
 validate149.errors = [{instancePath:instancePath+"/payload/status",schemaPath:"#/properties/payload/properties/status/const",keyword:"const",params:{allowedValue: "error"}}];
 return false;
+}
+else {
+}
+if(errors === _errs18){
 }
 var valid5 = _errs18 === errors;
 }
@@ -269,15 +356,21 @@ var valid5 = true;
 }
 if(valid5){
 if(data6.error !== undefined){
+let data8 = data6.error;
 const _errs19 = errors;
-if(typeof data6.error !== "string"){
+if(typeof data8 !== "string"){
 validate149.errors = [{instancePath:instancePath+"/payload/error",schemaPath:"#/properties/payload/properties/error/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+const _errs20 = errors;
+if(errors === _errs19){
 }
 var valid5 = _errs19 === errors;
 }
 else {
 var valid5 = true;
+}
+if(valid5){
 }
 }
 }
@@ -285,11 +378,15 @@ else {
 validate149.errors = [{instancePath:instancePath+"/payload",schemaPath:"#/properties/payload/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
+if(errors === _errs15){
+}
 }
 var valid3 = _errs15 === errors;
 }
 else {
 var valid3 = true;
+}
+if(valid3){
 }
 }
 }
@@ -297,6 +394,8 @@ var valid3 = true;
 else {
 validate149.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
 return false;
+}
+if(errors === 0){
 }
 }
 validate149.errors = vErrors;
@@ -319,7 +418,10 @@ evaluated0.props = undefined;
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
+const _errs0 = errors;
+const _errs1 = errors;
 const _errs2 = errors;
+const _errs3 = errors;
 if(errors === _errs2){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
@@ -329,10 +431,14 @@ return false;
 }
 else {
 if(data.version !== undefined){
+let data0 = data.version;
 const _errs4 = errors;
-if(typeof data.version !== "string"){
+if(typeof data0 !== "string"){
 validate151.errors = [{instancePath:instancePath+"/version",schemaPath:"common/envelope.schema.json/properties/version/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+const _errs5 = errors;
+if(errors === _errs4){
 }
 var valid2 = _errs4 === errors;
 }
@@ -341,10 +447,14 @@ var valid2 = true;
 }
 if(valid2){
 if(data.type !== undefined){
+let data1 = data.type;
 const _errs6 = errors;
-if(typeof data.type !== "string"){
+if(typeof data1 !== "string"){
 validate151.errors = [{instancePath:instancePath+"/type",schemaPath:"common/envelope.schema.json/properties/type/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+const _errs7 = errors;
+if(errors === _errs6){
 }
 var valid2 = _errs6 === errors;
 }
@@ -355,16 +465,21 @@ if(valid2){
 if(data.id !== undefined){
 let data2 = data.id;
 const _errs8 = errors;
+const _errs9 = errors;
 if(errors === _errs8){
 if(typeof data2 === "string"){
 if(data2.length < 1){
 validate151.errors = [{instancePath:instancePath+"/id",schemaPath:"common/envelope.schema.json/properties/id/minLength",keyword:"minLength",params:{limit: 1}}];
 return false;
 }
+else {
+}
 }
 else {
 validate151.errors = [{instancePath:instancePath+"/id",schemaPath:"common/envelope.schema.json/properties/id/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+if(errors === _errs8){
 }
 }
 var valid2 = _errs8 === errors;
@@ -380,6 +495,9 @@ if(!(data3 && typeof data3 == "object" && !Array.isArray(data3))){
 validate151.errors = [{instancePath:instancePath+"/payload",schemaPath:"common/envelope.schema.json/properties/payload/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
+const _errs11 = errors;
+if(errors === _errs10){
+}
 var valid2 = _errs10 === errors;
 }
 else {
@@ -393,10 +511,15 @@ if(!((typeof data4 == "number") && (isFinite(data4)))){
 validate151.errors = [{instancePath:instancePath+"/event_ts",schemaPath:"common/envelope.schema.json/properties/event_ts/type",keyword:"type",params:{type: "number"}}];
 return false;
 }
+const _errs13 = errors;
+if(errors === _errs12){
+}
 var valid2 = _errs12 === errors;
 }
 else {
 var valid2 = true;
+}
+if(valid2){
 }
 }
 }
@@ -408,6 +531,14 @@ else {
 validate151.errors = [{instancePath,schemaPath:"common/envelope.schema.json/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
+if(errors === _errs2){
+}
+}
+var valid1 = _errs2 === errors;
+if(valid1){
+}
+var valid0 = _errs1 === errors;
+if(valid0){
 }
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -418,10 +549,15 @@ return false;
 }
 else {
 if(data.type !== undefined){
+let data5 = data.type;
 const _errs14 = errors;
-if("batch-processor.job-finished" !== data.type){
+if("batch-processor.job-finished" !== data5){
 validate151.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "batch-processor.job-finished"}}];
 return false;
+}
+else {
+}
+if(errors === _errs14){
 }
 var valid3 = _errs14 === errors;
 }
@@ -432,17 +568,29 @@ if(valid3){
 if(data.payload !== undefined){
 let data6 = data.payload;
 const _errs15 = errors;
+const _errs16 = errors;
+const _errs17 = errors;
 if(!(validate130(data6, {instancePath:instancePath+"/payload",parentData:data,parentDataProperty:"payload",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate130.errors : vErrors.concat(validate130.errors);
 errors = vErrors.length;
 }
+else {
+}
+var valid4 = _errs17 === errors;
+if(valid4){
+}
 if(errors === _errs15){
 if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
 if(data6.status !== undefined){
+let data7 = data6.status;
 const _errs18 = errors;
-if("finished" !== data6.status){
+if("finished" !== data7){
 validate151.errors = [{instancePath:instancePath+"/payload/status",schemaPath:"#/properties/payload/properties/status/const",keyword:"const",params:{allowedValue: "finished"}}];
 return false;
+}
+else {
+}
+if(errors === _errs18){
 }
 var valid5 = _errs18 === errors;
 }
@@ -453,18 +601,24 @@ if(valid5){
 if(data6.output !== undefined){
 let data8 = data6.output;
 const _errs19 = errors;
+const _errs20 = errors;
 if(errors === _errs19){
 if(data8 && typeof data8 == "object" && !Array.isArray(data8)){
 if(data8.soap !== undefined){
 let data9 = data8.soap;
 const _errs21 = errors;
+const _errs22 = errors;
 if(errors === _errs21){
 if(data9 && typeof data9 == "object" && !Array.isArray(data9)){
 if(data9.format !== undefined){
+let data10 = data9.format;
 const _errs23 = errors;
-if(typeof data9.format !== "string"){
+if(typeof data10 !== "string"){
 validate151.errors = [{instancePath:instancePath+"/payload/output/soap/format",schemaPath:"#/properties/payload/properties/output/properties/soap/properties/format/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+const _errs24 = errors;
+if(errors === _errs23){
 }
 var valid7 = _errs23 === errors;
 }
@@ -476,13 +630,18 @@ if(data9.s3Config !== undefined){
 let data11 = data9.s3Config;
 const _errs25 = errors;
 const _errs26 = errors;
+const _errs27 = errors;
 if(errors === _errs26){
 if(data11 && typeof data11 == "object" && !Array.isArray(data11)){
 if(data11.bucket !== undefined){
+let data12 = data11.bucket;
 const _errs28 = errors;
-if(typeof data11.bucket !== "string"){
+if(typeof data12 !== "string"){
 validate151.errors = [{instancePath:instancePath+"/payload/output/soap/s3Config/bucket",schemaPath:"common/s3-location.schema.json/properties/bucket/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+const _errs29 = errors;
+if(errors === _errs28){
 }
 var valid9 = _errs28 === errors;
 }
@@ -491,10 +650,14 @@ var valid9 = true;
 }
 if(valid9){
 if(data11.key !== undefined){
+let data13 = data11.key;
 const _errs30 = errors;
-if(typeof data11.key !== "string"){
+if(typeof data13 !== "string"){
 validate151.errors = [{instancePath:instancePath+"/payload/output/soap/s3Config/key",schemaPath:"common/s3-location.schema.json/properties/key/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+const _errs31 = errors;
+if(errors === _errs30){
 }
 var valid9 = _errs30 === errors;
 }
@@ -503,10 +666,14 @@ var valid9 = true;
 }
 if(valid9){
 if(data11.region !== undefined){
+let data14 = data11.region;
 const _errs32 = errors;
-if(typeof data11.region !== "string"){
+if(typeof data14 !== "string"){
 validate151.errors = [{instancePath:instancePath+"/payload/output/soap/s3Config/region",schemaPath:"common/s3-location.schema.json/properties/region/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+const _errs33 = errors;
+if(errors === _errs32){
 }
 var valid9 = _errs32 === errors;
 }
@@ -515,10 +682,14 @@ var valid9 = true;
 }
 if(valid9){
 if(data11.externalId !== undefined){
+let data15 = data11.externalId;
 const _errs34 = errors;
-if(typeof data11.externalId !== "string"){
+if(typeof data15 !== "string"){
 validate151.errors = [{instancePath:instancePath+"/payload/output/soap/s3Config/externalId",schemaPath:"common/s3-location.schema.json/properties/externalId/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+const _errs35 = errors;
+if(errors === _errs34){
 }
 var valid9 = _errs34 === errors;
 }
@@ -527,15 +698,21 @@ var valid9 = true;
 }
 if(valid9){
 if(data11.assumeRoleArn !== undefined){
+let data16 = data11.assumeRoleArn;
 const _errs36 = errors;
-if(typeof data11.assumeRoleArn !== "string"){
+if(typeof data16 !== "string"){
 validate151.errors = [{instancePath:instancePath+"/payload/output/soap/s3Config/assumeRoleArn",schemaPath:"common/s3-location.schema.json/properties/assumeRoleArn/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+const _errs37 = errors;
+if(errors === _errs36){
 }
 var valid9 = _errs36 === errors;
 }
 else {
 var valid9 = true;
+}
+if(valid9){
 }
 }
 }
@@ -546,17 +723,26 @@ else {
 validate151.errors = [{instancePath:instancePath+"/payload/output/soap/s3Config",schemaPath:"common/s3-location.schema.json/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
+if(errors === _errs26){
+}
+}
+var valid8 = _errs26 === errors;
+if(valid8){
 }
 var valid7 = _errs25 === errors;
 }
 else {
 var valid7 = true;
 }
+if(valid7){
+}
 }
 }
 else {
 validate151.errors = [{instancePath:instancePath+"/payload/output/soap",schemaPath:"#/properties/payload/properties/output/properties/soap/type",keyword:"type",params:{type: "object"}}];
 return false;
+}
+if(errors === _errs21){
 }
 }
 var valid6 = _errs21 === errors;
@@ -568,13 +754,18 @@ if(valid6){
 if(data8.concept !== undefined){
 let data17 = data8.concept;
 const _errs38 = errors;
+const _errs39 = errors;
 if(errors === _errs38){
 if(data17 && typeof data17 == "object" && !Array.isArray(data17)){
 if(data17.format !== undefined){
+let data18 = data17.format;
 const _errs40 = errors;
-if(typeof data17.format !== "string"){
+if(typeof data18 !== "string"){
 validate151.errors = [{instancePath:instancePath+"/payload/output/concept/format",schemaPath:"#/properties/payload/properties/output/properties/concept/properties/format/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+const _errs41 = errors;
+if(errors === _errs40){
 }
 var valid10 = _errs40 === errors;
 }
@@ -586,13 +777,18 @@ if(data17.s3Config !== undefined){
 let data19 = data17.s3Config;
 const _errs42 = errors;
 const _errs43 = errors;
+const _errs44 = errors;
 if(errors === _errs43){
 if(data19 && typeof data19 == "object" && !Array.isArray(data19)){
 if(data19.bucket !== undefined){
+let data20 = data19.bucket;
 const _errs45 = errors;
-if(typeof data19.bucket !== "string"){
+if(typeof data20 !== "string"){
 validate151.errors = [{instancePath:instancePath+"/payload/output/concept/s3Config/bucket",schemaPath:"common/s3-location.schema.json/properties/bucket/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+const _errs46 = errors;
+if(errors === _errs45){
 }
 var valid12 = _errs45 === errors;
 }
@@ -601,10 +797,14 @@ var valid12 = true;
 }
 if(valid12){
 if(data19.key !== undefined){
+let data21 = data19.key;
 const _errs47 = errors;
-if(typeof data19.key !== "string"){
+if(typeof data21 !== "string"){
 validate151.errors = [{instancePath:instancePath+"/payload/output/concept/s3Config/key",schemaPath:"common/s3-location.schema.json/properties/key/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+const _errs48 = errors;
+if(errors === _errs47){
 }
 var valid12 = _errs47 === errors;
 }
@@ -613,10 +813,14 @@ var valid12 = true;
 }
 if(valid12){
 if(data19.region !== undefined){
+let data22 = data19.region;
 const _errs49 = errors;
-if(typeof data19.region !== "string"){
+if(typeof data22 !== "string"){
 validate151.errors = [{instancePath:instancePath+"/payload/output/concept/s3Config/region",schemaPath:"common/s3-location.schema.json/properties/region/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+const _errs50 = errors;
+if(errors === _errs49){
 }
 var valid12 = _errs49 === errors;
 }
@@ -625,10 +829,14 @@ var valid12 = true;
 }
 if(valid12){
 if(data19.externalId !== undefined){
+let data23 = data19.externalId;
 const _errs51 = errors;
-if(typeof data19.externalId !== "string"){
+if(typeof data23 !== "string"){
 validate151.errors = [{instancePath:instancePath+"/payload/output/concept/s3Config/externalId",schemaPath:"common/s3-location.schema.json/properties/externalId/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+const _errs52 = errors;
+if(errors === _errs51){
 }
 var valid12 = _errs51 === errors;
 }
@@ -637,15 +845,21 @@ var valid12 = true;
 }
 if(valid12){
 if(data19.assumeRoleArn !== undefined){
+let data24 = data19.assumeRoleArn;
 const _errs53 = errors;
-if(typeof data19.assumeRoleArn !== "string"){
+if(typeof data24 !== "string"){
 validate151.errors = [{instancePath:instancePath+"/payload/output/concept/s3Config/assumeRoleArn",schemaPath:"common/s3-location.schema.json/properties/assumeRoleArn/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+const _errs54 = errors;
+if(errors === _errs53){
 }
 var valid12 = _errs53 === errors;
 }
 else {
 var valid12 = true;
+}
+if(valid12){
 }
 }
 }
@@ -656,17 +870,26 @@ else {
 validate151.errors = [{instancePath:instancePath+"/payload/output/concept/s3Config",schemaPath:"common/s3-location.schema.json/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
+if(errors === _errs43){
+}
+}
+var valid11 = _errs43 === errors;
+if(valid11){
 }
 var valid10 = _errs42 === errors;
 }
 else {
 var valid10 = true;
 }
+if(valid10){
+}
 }
 }
 else {
 validate151.errors = [{instancePath:instancePath+"/payload/output/concept",schemaPath:"#/properties/payload/properties/output/properties/concept/type",keyword:"type",params:{type: "object"}}];
 return false;
+}
+if(errors === _errs38){
 }
 }
 var valid6 = _errs38 === errors;
@@ -678,13 +901,18 @@ if(valid6){
 if(data8.summary !== undefined){
 let data25 = data8.summary;
 const _errs55 = errors;
+const _errs56 = errors;
 if(errors === _errs55){
 if(data25 && typeof data25 == "object" && !Array.isArray(data25)){
 if(data25.format !== undefined){
+let data26 = data25.format;
 const _errs57 = errors;
-if(typeof data25.format !== "string"){
+if(typeof data26 !== "string"){
 validate151.errors = [{instancePath:instancePath+"/payload/output/summary/format",schemaPath:"#/properties/payload/properties/output/properties/summary/properties/format/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+const _errs58 = errors;
+if(errors === _errs57){
 }
 var valid13 = _errs57 === errors;
 }
@@ -696,13 +924,18 @@ if(data25.s3Config !== undefined){
 let data27 = data25.s3Config;
 const _errs59 = errors;
 const _errs60 = errors;
+const _errs61 = errors;
 if(errors === _errs60){
 if(data27 && typeof data27 == "object" && !Array.isArray(data27)){
 if(data27.bucket !== undefined){
+let data28 = data27.bucket;
 const _errs62 = errors;
-if(typeof data27.bucket !== "string"){
+if(typeof data28 !== "string"){
 validate151.errors = [{instancePath:instancePath+"/payload/output/summary/s3Config/bucket",schemaPath:"common/s3-location.schema.json/properties/bucket/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+const _errs63 = errors;
+if(errors === _errs62){
 }
 var valid15 = _errs62 === errors;
 }
@@ -711,10 +944,14 @@ var valid15 = true;
 }
 if(valid15){
 if(data27.key !== undefined){
+let data29 = data27.key;
 const _errs64 = errors;
-if(typeof data27.key !== "string"){
+if(typeof data29 !== "string"){
 validate151.errors = [{instancePath:instancePath+"/payload/output/summary/s3Config/key",schemaPath:"common/s3-location.schema.json/properties/key/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+const _errs65 = errors;
+if(errors === _errs64){
 }
 var valid15 = _errs64 === errors;
 }
@@ -723,10 +960,14 @@ var valid15 = true;
 }
 if(valid15){
 if(data27.region !== undefined){
+let data30 = data27.region;
 const _errs66 = errors;
-if(typeof data27.region !== "string"){
+if(typeof data30 !== "string"){
 validate151.errors = [{instancePath:instancePath+"/payload/output/summary/s3Config/region",schemaPath:"common/s3-location.schema.json/properties/region/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+const _errs67 = errors;
+if(errors === _errs66){
 }
 var valid15 = _errs66 === errors;
 }
@@ -735,10 +976,14 @@ var valid15 = true;
 }
 if(valid15){
 if(data27.externalId !== undefined){
+let data31 = data27.externalId;
 const _errs68 = errors;
-if(typeof data27.externalId !== "string"){
+if(typeof data31 !== "string"){
 validate151.errors = [{instancePath:instancePath+"/payload/output/summary/s3Config/externalId",schemaPath:"common/s3-location.schema.json/properties/externalId/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+const _errs69 = errors;
+if(errors === _errs68){
 }
 var valid15 = _errs68 === errors;
 }
@@ -747,15 +992,21 @@ var valid15 = true;
 }
 if(valid15){
 if(data27.assumeRoleArn !== undefined){
+let data32 = data27.assumeRoleArn;
 const _errs70 = errors;
-if(typeof data27.assumeRoleArn !== "string"){
+if(typeof data32 !== "string"){
 validate151.errors = [{instancePath:instancePath+"/payload/output/summary/s3Config/assumeRoleArn",schemaPath:"common/s3-location.schema.json/properties/assumeRoleArn/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+const _errs71 = errors;
+if(errors === _errs70){
 }
 var valid15 = _errs70 === errors;
 }
 else {
 var valid15 = true;
+}
+if(valid15){
 }
 }
 }
@@ -766,17 +1017,26 @@ else {
 validate151.errors = [{instancePath:instancePath+"/payload/output/summary/s3Config",schemaPath:"common/s3-location.schema.json/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
+if(errors === _errs60){
+}
+}
+var valid14 = _errs60 === errors;
+if(valid14){
 }
 var valid13 = _errs59 === errors;
 }
 else {
 var valid13 = true;
 }
+if(valid13){
+}
 }
 }
 else {
 validate151.errors = [{instancePath:instancePath+"/payload/output/summary",schemaPath:"#/properties/payload/properties/output/properties/summary/type",keyword:"type",params:{type: "object"}}];
 return false;
+}
+if(errors === _errs55){
 }
 }
 var valid6 = _errs55 === errors;
@@ -788,6 +1048,7 @@ if(valid6){
 if(data8.transcription !== undefined){
 let data33 = data8.transcription;
 const _errs72 = errors;
+const _errs73 = errors;
 if(errors === _errs72){
 if(Array.isArray(data33)){
 var valid16 = true;
@@ -795,13 +1056,18 @@ const len0 = data33.length;
 for(let i0=0; i0<len0; i0++){
 let data34 = data33[i0];
 const _errs74 = errors;
+const _errs75 = errors;
 if(errors === _errs74){
 if(data34 && typeof data34 == "object" && !Array.isArray(data34)){
 if(data34.format !== undefined){
+let data35 = data34.format;
 const _errs76 = errors;
-if(typeof data34.format !== "string"){
+if(typeof data35 !== "string"){
 validate151.errors = [{instancePath:instancePath+"/payload/output/transcription/" + i0+"/format",schemaPath:"#/properties/payload/properties/output/properties/transcription/items/properties/format/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+const _errs77 = errors;
+if(errors === _errs76){
 }
 var valid17 = _errs76 === errors;
 }
@@ -813,13 +1079,18 @@ if(data34.s3Config !== undefined){
 let data36 = data34.s3Config;
 const _errs78 = errors;
 const _errs79 = errors;
+const _errs80 = errors;
 if(errors === _errs79){
 if(data36 && typeof data36 == "object" && !Array.isArray(data36)){
 if(data36.bucket !== undefined){
+let data37 = data36.bucket;
 const _errs81 = errors;
-if(typeof data36.bucket !== "string"){
+if(typeof data37 !== "string"){
 validate151.errors = [{instancePath:instancePath+"/payload/output/transcription/" + i0+"/s3Config/bucket",schemaPath:"common/s3-location.schema.json/properties/bucket/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+const _errs82 = errors;
+if(errors === _errs81){
 }
 var valid19 = _errs81 === errors;
 }
@@ -828,10 +1099,14 @@ var valid19 = true;
 }
 if(valid19){
 if(data36.key !== undefined){
+let data38 = data36.key;
 const _errs83 = errors;
-if(typeof data36.key !== "string"){
+if(typeof data38 !== "string"){
 validate151.errors = [{instancePath:instancePath+"/payload/output/transcription/" + i0+"/s3Config/key",schemaPath:"common/s3-location.schema.json/properties/key/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+const _errs84 = errors;
+if(errors === _errs83){
 }
 var valid19 = _errs83 === errors;
 }
@@ -840,10 +1115,14 @@ var valid19 = true;
 }
 if(valid19){
 if(data36.region !== undefined){
+let data39 = data36.region;
 const _errs85 = errors;
-if(typeof data36.region !== "string"){
+if(typeof data39 !== "string"){
 validate151.errors = [{instancePath:instancePath+"/payload/output/transcription/" + i0+"/s3Config/region",schemaPath:"common/s3-location.schema.json/properties/region/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+const _errs86 = errors;
+if(errors === _errs85){
 }
 var valid19 = _errs85 === errors;
 }
@@ -852,10 +1131,14 @@ var valid19 = true;
 }
 if(valid19){
 if(data36.externalId !== undefined){
+let data40 = data36.externalId;
 const _errs87 = errors;
-if(typeof data36.externalId !== "string"){
+if(typeof data40 !== "string"){
 validate151.errors = [{instancePath:instancePath+"/payload/output/transcription/" + i0+"/s3Config/externalId",schemaPath:"common/s3-location.schema.json/properties/externalId/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+const _errs88 = errors;
+if(errors === _errs87){
 }
 var valid19 = _errs87 === errors;
 }
@@ -864,15 +1147,21 @@ var valid19 = true;
 }
 if(valid19){
 if(data36.assumeRoleArn !== undefined){
+let data41 = data36.assumeRoleArn;
 const _errs89 = errors;
-if(typeof data36.assumeRoleArn !== "string"){
+if(typeof data41 !== "string"){
 validate151.errors = [{instancePath:instancePath+"/payload/output/transcription/" + i0+"/s3Config/assumeRoleArn",schemaPath:"common/s3-location.schema.json/properties/assumeRoleArn/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+const _errs90 = errors;
+if(errors === _errs89){
 }
 var valid19 = _errs89 === errors;
 }
 else {
 var valid19 = true;
+}
+if(valid19){
 }
 }
 }
@@ -883,11 +1172,18 @@ else {
 validate151.errors = [{instancePath:instancePath+"/payload/output/transcription/" + i0+"/s3Config",schemaPath:"common/s3-location.schema.json/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
+if(errors === _errs79){
+}
+}
+var valid18 = _errs79 === errors;
+if(valid18){
 }
 var valid17 = _errs78 === errors;
 }
 else {
 var valid17 = true;
+}
+if(valid17){
 }
 }
 }
@@ -895,22 +1191,30 @@ else {
 validate151.errors = [{instancePath:instancePath+"/payload/output/transcription/" + i0,schemaPath:"#/properties/payload/properties/output/properties/transcription/items/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
+if(errors === _errs74){
+}
 }
 var valid16 = _errs74 === errors;
 if(!valid16){
 break;
 }
 }
+if(valid16){
+}
 }
 else {
 validate151.errors = [{instancePath:instancePath+"/payload/output/transcription",schemaPath:"#/properties/payload/properties/output/properties/transcription/type",keyword:"type",params:{type: "array"}}];
 return false;
+}
+if(errors === _errs72){
 }
 }
 var valid6 = _errs72 === errors;
 }
 else {
 var valid6 = true;
+}
+if(valid6){
 }
 }
 }
@@ -920,11 +1224,15 @@ else {
 validate151.errors = [{instancePath:instancePath+"/payload/output",schemaPath:"#/properties/payload/properties/output/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
+if(errors === _errs19){
+}
 }
 var valid5 = _errs19 === errors;
 }
 else {
 var valid5 = true;
+}
+if(valid5){
 }
 }
 }
@@ -932,11 +1240,15 @@ else {
 validate151.errors = [{instancePath:instancePath+"/payload",schemaPath:"#/properties/payload/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
+if(errors === _errs15){
+}
 }
 var valid3 = _errs15 === errors;
 }
 else {
 var valid3 = true;
+}
+if(valid3){
 }
 }
 }
@@ -944,6 +1256,8 @@ var valid3 = true;
 else {
 validate151.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
 return false;
+}
+if(errors === 0){
 }
 }
 validate151.errors = vErrors;
@@ -967,7 +1281,10 @@ evaluated0.props = undefined;
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
+const _errs0 = errors;
+const _errs1 = errors;
 const _errs2 = errors;
+const _errs3 = errors;
 if(errors === _errs2){
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.timestamp !== undefined){
@@ -977,6 +1294,9 @@ if(!((typeof data0 == "number") && (isFinite(data0)))){
 validate131.errors = [{instancePath:instancePath+"/timestamp",schemaPath:"dialin.schema.json/properties/timestamp/type",keyword:"type",params:{type: "number"}}];
 return false;
 }
+const _errs5 = errors;
+if(errors === _errs4){
+}
 var valid2 = _errs4 === errors;
 }
 else {
@@ -984,10 +1304,14 @@ var valid2 = true;
 }
 if(valid2){
 if(data.domain_id !== undefined){
+let data1 = data.domain_id;
 const _errs6 = errors;
-if(typeof data.domain_id !== "string"){
+if(typeof data1 !== "string"){
 validate131.errors = [{instancePath:instancePath+"/domain_id",schemaPath:"dialin.schema.json/properties/domain_id/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+const _errs7 = errors;
+if(errors === _errs6){
 }
 var valid2 = _errs6 === errors;
 }
@@ -996,15 +1320,21 @@ var valid2 = true;
 }
 if(valid2){
 if(data.room !== undefined){
+let data2 = data.room;
 const _errs8 = errors;
-if(typeof data.room !== "string"){
+if(typeof data2 !== "string"){
 validate131.errors = [{instancePath:instancePath+"/room",schemaPath:"dialin.schema.json/properties/room/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+const _errs9 = errors;
+if(errors === _errs8){
 }
 var valid2 = _errs8 === errors;
 }
 else {
 var valid2 = true;
+}
+if(valid2){
 }
 }
 }
@@ -1013,14 +1343,26 @@ else {
 validate131.errors = [{instancePath,schemaPath:"dialin.schema.json/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
+if(errors === _errs2){
+}
+}
+var valid1 = _errs2 === errors;
+if(valid1){
+}
+var valid0 = _errs1 === errors;
+if(valid0){
 }
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.session_id !== undefined){
+let data3 = data.session_id;
 const _errs10 = errors;
-if(typeof data.session_id !== "string"){
+if(typeof data3 !== "string"){
 validate131.errors = [{instancePath:instancePath+"/session_id",schemaPath:"#/properties/session_id/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+const _errs11 = errors;
+if(errors === _errs10){
 }
 var valid3 = _errs10 === errors;
 }
@@ -1029,10 +1371,14 @@ var valid3 = true;
 }
 if(valid3){
 if(data.sip_from !== undefined){
+let data4 = data.sip_from;
 const _errs12 = errors;
-if(typeof data.sip_from !== "string"){
+if(typeof data4 !== "string"){
 validate131.errors = [{instancePath:instancePath+"/sip_from",schemaPath:"#/properties/sip_from/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+const _errs13 = errors;
+if(errors === _errs12){
 }
 var valid3 = _errs12 === errors;
 }
@@ -1041,10 +1387,14 @@ var valid3 = true;
 }
 if(valid3){
 if(data.display_name !== undefined){
+let data5 = data.display_name;
 const _errs14 = errors;
-if(typeof data.display_name !== "string"){
+if(typeof data5 !== "string"){
 validate131.errors = [{instancePath:instancePath+"/display_name",schemaPath:"#/properties/display_name/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+const _errs15 = errors;
+if(errors === _errs14){
 }
 var valid3 = _errs14 === errors;
 }
@@ -1055,29 +1405,41 @@ if(valid3){
 if(data.sip_headers !== undefined){
 let data6 = data.sip_headers;
 const _errs16 = errors;
+const _errs17 = errors;
 if(errors === _errs16){
 if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
+const _errs18 = errors;
 for(const key0 in data6){
+let data7 = data6[key0];
 const _errs19 = errors;
-if(typeof data6[key0] !== "string"){
+if(typeof data7 !== "string"){
 validate131.errors = [{instancePath:instancePath+"/sip_headers/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/sip_headers/additionalProperties/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+const _errs20 = errors;
+if(errors === _errs19){
 }
 var valid4 = _errs19 === errors;
 if(!valid4){
 break;
 }
 }
+if(_errs18 === errors){
+}
 }
 else {
 validate131.errors = [{instancePath:instancePath+"/sip_headers",schemaPath:"#/properties/sip_headers/type",keyword:"type",params:{type: "object"}}];
 return false;
+}
+if(errors === _errs16){
 }
 }
 var valid3 = _errs16 === errors;
 }
 else {
 var valid3 = true;
+}
+if(valid3){
 }
 }
 }
@@ -1086,6 +1448,8 @@ var valid3 = true;
 else {
 validate131.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
 return false;
+}
+if(errors === 0){
 }
 }
 validate131.errors = vErrors;
@@ -1104,7 +1468,10 @@ evaluated0.props = undefined;
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
+const _errs0 = errors;
+const _errs1 = errors;
 const _errs2 = errors;
+const _errs3 = errors;
 if(errors === _errs2){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
@@ -1114,10 +1481,14 @@ return false;
 }
 else {
 if(data.version !== undefined){
+let data0 = data.version;
 const _errs4 = errors;
-if(typeof data.version !== "string"){
+if(typeof data0 !== "string"){
 validate153.errors = [{instancePath:instancePath+"/version",schemaPath:"common/envelope.schema.json/properties/version/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+const _errs5 = errors;
+if(errors === _errs4){
 }
 var valid2 = _errs4 === errors;
 }
@@ -1126,10 +1497,14 @@ var valid2 = true;
 }
 if(valid2){
 if(data.type !== undefined){
+let data1 = data.type;
 const _errs6 = errors;
-if(typeof data.type !== "string"){
+if(typeof data1 !== "string"){
 validate153.errors = [{instancePath:instancePath+"/type",schemaPath:"common/envelope.schema.json/properties/type/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+const _errs7 = errors;
+if(errors === _errs6){
 }
 var valid2 = _errs6 === errors;
 }
@@ -1140,16 +1515,21 @@ if(valid2){
 if(data.id !== undefined){
 let data2 = data.id;
 const _errs8 = errors;
+const _errs9 = errors;
 if(errors === _errs8){
 if(typeof data2 === "string"){
 if(data2.length < 1){
 validate153.errors = [{instancePath:instancePath+"/id",schemaPath:"common/envelope.schema.json/properties/id/minLength",keyword:"minLength",params:{limit: 1}}];
 return false;
 }
+else {
+}
 }
 else {
 validate153.errors = [{instancePath:instancePath+"/id",schemaPath:"common/envelope.schema.json/properties/id/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+if(errors === _errs8){
 }
 }
 var valid2 = _errs8 === errors;
@@ -1165,6 +1545,9 @@ if(!(data3 && typeof data3 == "object" && !Array.isArray(data3))){
 validate153.errors = [{instancePath:instancePath+"/payload",schemaPath:"common/envelope.schema.json/properties/payload/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
+const _errs11 = errors;
+if(errors === _errs10){
+}
 var valid2 = _errs10 === errors;
 }
 else {
@@ -1178,10 +1561,15 @@ if(!((typeof data4 == "number") && (isFinite(data4)))){
 validate153.errors = [{instancePath:instancePath+"/event_ts",schemaPath:"common/envelope.schema.json/properties/event_ts/type",keyword:"type",params:{type: "number"}}];
 return false;
 }
+const _errs13 = errors;
+if(errors === _errs12){
+}
 var valid2 = _errs12 === errors;
 }
 else {
 var valid2 = true;
+}
+if(valid2){
 }
 }
 }
@@ -1193,6 +1581,14 @@ else {
 validate153.errors = [{instancePath,schemaPath:"common/envelope.schema.json/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
+if(errors === _errs2){
+}
+}
+var valid1 = _errs2 === errors;
+if(valid1){
+}
+var valid0 = _errs1 === errors;
+if(valid0){
 }
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -1203,10 +1599,15 @@ return false;
 }
 else {
 if(data.type !== undefined){
+let data5 = data.type;
 const _errs14 = errors;
-if("dialin.connected" !== data.type){
+if("dialin.connected" !== data5){
 validate153.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "dialin.connected"}}];
 return false;
+}
+else {
+}
+if(errors === _errs14){
 }
 var valid3 = _errs14 === errors;
 }
@@ -1215,15 +1616,20 @@ var valid3 = true;
 }
 if(valid3){
 if(data.payload !== undefined){
+let data6 = data.payload;
 const _errs15 = errors;
-if(!(validate131(data.payload, {instancePath:instancePath+"/payload",parentData:data,parentDataProperty:"payload",rootData,dynamicAnchors}))){
+if(!(validate131(data6, {instancePath:instancePath+"/payload",parentData:data,parentDataProperty:"payload",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate131.errors : vErrors.concat(validate131.errors);
 errors = vErrors.length;
+}
+else {
 }
 var valid3 = _errs15 === errors;
 }
 else {
 var valid3 = true;
+}
+if(valid3){
 }
 }
 }
@@ -1231,6 +1637,8 @@ var valid3 = true;
 else {
 validate153.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
 return false;
+}
+if(errors === 0){
 }
 }
 validate153.errors = vErrors;
@@ -1253,7 +1661,10 @@ evaluated0.props = undefined;
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
+const _errs0 = errors;
+const _errs1 = errors;
 const _errs2 = errors;
+const _errs3 = errors;
 if(errors === _errs2){
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.timestamp !== undefined){
@@ -1263,6 +1674,9 @@ if(!((typeof data0 == "number") && (isFinite(data0)))){
 validate132.errors = [{instancePath:instancePath+"/timestamp",schemaPath:"dialin.schema.json/properties/timestamp/type",keyword:"type",params:{type: "number"}}];
 return false;
 }
+const _errs5 = errors;
+if(errors === _errs4){
+}
 var valid2 = _errs4 === errors;
 }
 else {
@@ -1270,10 +1684,14 @@ var valid2 = true;
 }
 if(valid2){
 if(data.domain_id !== undefined){
+let data1 = data.domain_id;
 const _errs6 = errors;
-if(typeof data.domain_id !== "string"){
+if(typeof data1 !== "string"){
 validate132.errors = [{instancePath:instancePath+"/domain_id",schemaPath:"dialin.schema.json/properties/domain_id/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+const _errs7 = errors;
+if(errors === _errs6){
 }
 var valid2 = _errs6 === errors;
 }
@@ -1282,15 +1700,21 @@ var valid2 = true;
 }
 if(valid2){
 if(data.room !== undefined){
+let data2 = data.room;
 const _errs8 = errors;
-if(typeof data.room !== "string"){
+if(typeof data2 !== "string"){
 validate132.errors = [{instancePath:instancePath+"/room",schemaPath:"dialin.schema.json/properties/room/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+const _errs9 = errors;
+if(errors === _errs8){
 }
 var valid2 = _errs8 === errors;
 }
 else {
 var valid2 = true;
+}
+if(valid2){
 }
 }
 }
@@ -1299,14 +1723,26 @@ else {
 validate132.errors = [{instancePath,schemaPath:"dialin.schema.json/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
+if(errors === _errs2){
+}
+}
+var valid1 = _errs2 === errors;
+if(valid1){
+}
+var valid0 = _errs1 === errors;
+if(valid0){
 }
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.session_id !== undefined){
+let data3 = data.session_id;
 const _errs10 = errors;
-if(typeof data.session_id !== "string"){
+if(typeof data3 !== "string"){
 validate132.errors = [{instancePath:instancePath+"/session_id",schemaPath:"#/properties/session_id/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+const _errs11 = errors;
+if(errors === _errs10){
 }
 var valid3 = _errs10 === errors;
 }
@@ -1315,21 +1751,29 @@ var valid3 = true;
 }
 if(valid3){
 if(data.error_msg !== undefined){
+let data4 = data.error_msg;
 const _errs12 = errors;
-if(typeof data.error_msg !== "string"){
+if(typeof data4 !== "string"){
 validate132.errors = [{instancePath:instancePath+"/error_msg",schemaPath:"#/properties/error_msg/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+const _errs13 = errors;
+if(errors === _errs12){
 }
 var valid3 = _errs12 === errors;
 }
 else {
 var valid3 = true;
 }
+if(valid3){
+}
 }
 }
 else {
 validate132.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
 return false;
+}
+if(errors === 0){
 }
 }
 validate132.errors = vErrors;
@@ -1348,7 +1792,10 @@ evaluated0.props = undefined;
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
+const _errs0 = errors;
+const _errs1 = errors;
 const _errs2 = errors;
+const _errs3 = errors;
 if(errors === _errs2){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
@@ -1358,10 +1805,14 @@ return false;
 }
 else {
 if(data.version !== undefined){
+let data0 = data.version;
 const _errs4 = errors;
-if(typeof data.version !== "string"){
+if(typeof data0 !== "string"){
 validate155.errors = [{instancePath:instancePath+"/version",schemaPath:"common/envelope.schema.json/properties/version/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+const _errs5 = errors;
+if(errors === _errs4){
 }
 var valid2 = _errs4 === errors;
 }
@@ -1370,10 +1821,14 @@ var valid2 = true;
 }
 if(valid2){
 if(data.type !== undefined){
+let data1 = data.type;
 const _errs6 = errors;
-if(typeof data.type !== "string"){
+if(typeof data1 !== "string"){
 validate155.errors = [{instancePath:instancePath+"/type",schemaPath:"common/envelope.schema.json/properties/type/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+const _errs7 = errors;
+if(errors === _errs6){
 }
 var valid2 = _errs6 === errors;
 }
@@ -1384,16 +1839,21 @@ if(valid2){
 if(data.id !== undefined){
 let data2 = data.id;
 const _errs8 = errors;
+const _errs9 = errors;
 if(errors === _errs8){
 if(typeof data2 === "string"){
 if(data2.length < 1){
 validate155.errors = [{instancePath:instancePath+"/id",schemaPath:"common/envelope.schema.json/properties/id/minLength",keyword:"minLength",params:{limit: 1}}];
 return false;
 }
+else {
+}
 }
 else {
 validate155.errors = [{instancePath:instancePath+"/id",schemaPath:"common/envelope.schema.json/properties/id/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+if(errors === _errs8){
 }
 }
 var valid2 = _errs8 === errors;
@@ -1409,6 +1869,9 @@ if(!(data3 && typeof data3 == "object" && !Array.isArray(data3))){
 validate155.errors = [{instancePath:instancePath+"/payload",schemaPath:"common/envelope.schema.json/properties/payload/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
+const _errs11 = errors;
+if(errors === _errs10){
+}
 var valid2 = _errs10 === errors;
 }
 else {
@@ -1422,10 +1885,15 @@ if(!((typeof data4 == "number") && (isFinite(data4)))){
 validate155.errors = [{instancePath:instancePath+"/event_ts",schemaPath:"common/envelope.schema.json/properties/event_ts/type",keyword:"type",params:{type: "number"}}];
 return false;
 }
+const _errs13 = errors;
+if(errors === _errs12){
+}
 var valid2 = _errs12 === errors;
 }
 else {
 var valid2 = true;
+}
+if(valid2){
 }
 }
 }
@@ -1437,6 +1905,14 @@ else {
 validate155.errors = [{instancePath,schemaPath:"common/envelope.schema.json/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
+if(errors === _errs2){
+}
+}
+var valid1 = _errs2 === errors;
+if(valid1){
+}
+var valid0 = _errs1 === errors;
+if(valid0){
 }
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -1447,10 +1923,15 @@ return false;
 }
 else {
 if(data.type !== undefined){
+let data5 = data.type;
 const _errs14 = errors;
-if("dialin.error" !== data.type){
+if("dialin.error" !== data5){
 validate155.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "dialin.error"}}];
 return false;
+}
+else {
+}
+if(errors === _errs14){
 }
 var valid3 = _errs14 === errors;
 }
@@ -1459,15 +1940,20 @@ var valid3 = true;
 }
 if(valid3){
 if(data.payload !== undefined){
+let data6 = data.payload;
 const _errs15 = errors;
-if(!(validate132(data.payload, {instancePath:instancePath+"/payload",parentData:data,parentDataProperty:"payload",rootData,dynamicAnchors}))){
+if(!(validate132(data6, {instancePath:instancePath+"/payload",parentData:data,parentDataProperty:"payload",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate132.errors : vErrors.concat(validate132.errors);
 errors = vErrors.length;
+}
+else {
 }
 var valid3 = _errs15 === errors;
 }
 else {
 var valid3 = true;
+}
+if(valid3){
 }
 }
 }
@@ -1475,6 +1961,8 @@ var valid3 = true;
 else {
 validate155.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
 return false;
+}
+if(errors === 0){
 }
 }
 validate155.errors = vErrors;
@@ -1496,7 +1984,10 @@ evaluated0.props = undefined;
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
+const _errs0 = errors;
+const _errs1 = errors;
 const _errs2 = errors;
+const _errs3 = errors;
 if(errors === _errs2){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
@@ -1506,10 +1997,14 @@ return false;
 }
 else {
 if(data.version !== undefined){
+let data0 = data.version;
 const _errs4 = errors;
-if(typeof data.version !== "string"){
+if(typeof data0 !== "string"){
 validate157.errors = [{instancePath:instancePath+"/version",schemaPath:"common/envelope.schema.json/properties/version/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+const _errs5 = errors;
+if(errors === _errs4){
 }
 var valid2 = _errs4 === errors;
 }
@@ -1518,10 +2013,14 @@ var valid2 = true;
 }
 if(valid2){
 if(data.type !== undefined){
+let data1 = data.type;
 const _errs6 = errors;
-if(typeof data.type !== "string"){
+if(typeof data1 !== "string"){
 validate157.errors = [{instancePath:instancePath+"/type",schemaPath:"common/envelope.schema.json/properties/type/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+const _errs7 = errors;
+if(errors === _errs6){
 }
 var valid2 = _errs6 === errors;
 }
@@ -1532,16 +2031,21 @@ if(valid2){
 if(data.id !== undefined){
 let data2 = data.id;
 const _errs8 = errors;
+const _errs9 = errors;
 if(errors === _errs8){
 if(typeof data2 === "string"){
 if(data2.length < 1){
 validate157.errors = [{instancePath:instancePath+"/id",schemaPath:"common/envelope.schema.json/properties/id/minLength",keyword:"minLength",params:{limit: 1}}];
 return false;
 }
+else {
+}
 }
 else {
 validate157.errors = [{instancePath:instancePath+"/id",schemaPath:"common/envelope.schema.json/properties/id/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+if(errors === _errs8){
 }
 }
 var valid2 = _errs8 === errors;
@@ -1557,6 +2061,9 @@ if(!(data3 && typeof data3 == "object" && !Array.isArray(data3))){
 validate157.errors = [{instancePath:instancePath+"/payload",schemaPath:"common/envelope.schema.json/properties/payload/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
+const _errs11 = errors;
+if(errors === _errs10){
+}
 var valid2 = _errs10 === errors;
 }
 else {
@@ -1570,10 +2077,15 @@ if(!((typeof data4 == "number") && (isFinite(data4)))){
 validate157.errors = [{instancePath:instancePath+"/event_ts",schemaPath:"common/envelope.schema.json/properties/event_ts/type",keyword:"type",params:{type: "number"}}];
 return false;
 }
+const _errs13 = errors;
+if(errors === _errs12){
+}
 var valid2 = _errs12 === errors;
 }
 else {
 var valid2 = true;
+}
+if(valid2){
 }
 }
 }
@@ -1585,6 +2097,14 @@ else {
 validate157.errors = [{instancePath,schemaPath:"common/envelope.schema.json/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
+if(errors === _errs2){
+}
+}
+var valid1 = _errs2 === errors;
+if(valid1){
+}
+var valid0 = _errs1 === errors;
+if(valid0){
 }
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -1595,10 +2115,15 @@ return false;
 }
 else {
 if(data.type !== undefined){
+let data5 = data.type;
 const _errs14 = errors;
-if("dialin.ready" !== data.type){
+if("dialin.ready" !== data5){
 validate157.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "dialin.ready"}}];
 return false;
+}
+else {
+}
+if(errors === _errs14){
 }
 var valid3 = _errs14 === errors;
 }
@@ -1609,7 +2134,10 @@ if(valid3){
 if(data.payload !== undefined){
 let data6 = data.payload;
 const _errs15 = errors;
+const _errs16 = errors;
+const _errs17 = errors;
 const _errs18 = errors;
+const _errs19 = errors;
 if(errors === _errs18){
 if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
 if(data6.timestamp !== undefined){
@@ -1619,6 +2147,9 @@ if(!((typeof data7 == "number") && (isFinite(data7)))){
 validate157.errors = [{instancePath:instancePath+"/payload/timestamp",schemaPath:"common/dialin.schema.json/properties/timestamp/type",keyword:"type",params:{type: "number"}}];
 return false;
 }
+const _errs21 = errors;
+if(errors === _errs20){
+}
 var valid6 = _errs20 === errors;
 }
 else {
@@ -1626,10 +2157,14 @@ var valid6 = true;
 }
 if(valid6){
 if(data6.domain_id !== undefined){
+let data8 = data6.domain_id;
 const _errs22 = errors;
-if(typeof data6.domain_id !== "string"){
+if(typeof data8 !== "string"){
 validate157.errors = [{instancePath:instancePath+"/payload/domain_id",schemaPath:"common/dialin.schema.json/properties/domain_id/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+const _errs23 = errors;
+if(errors === _errs22){
 }
 var valid6 = _errs22 === errors;
 }
@@ -1638,15 +2173,21 @@ var valid6 = true;
 }
 if(valid6){
 if(data6.room !== undefined){
+let data9 = data6.room;
 const _errs24 = errors;
-if(typeof data6.room !== "string"){
+if(typeof data9 !== "string"){
 validate157.errors = [{instancePath:instancePath+"/payload/room",schemaPath:"common/dialin.schema.json/properties/room/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+const _errs25 = errors;
+if(errors === _errs24){
 }
 var valid6 = _errs24 === errors;
 }
 else {
 var valid6 = true;
+}
+if(valid6){
 }
 }
 }
@@ -1655,19 +2196,40 @@ else {
 validate157.errors = [{instancePath:instancePath+"/payload",schemaPath:"common/dialin.schema.json/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
+if(errors === _errs18){
+}
+}
+var valid5 = _errs18 === errors;
+if(valid5){
+}
+var valid4 = _errs17 === errors;
+if(valid4){
 }
 if(errors === _errs15){
 if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
 if(data6.sip_endpoint !== undefined){
-if(typeof data6.sip_endpoint !== "string"){
+let data10 = data6.sip_endpoint;
+const _errs26 = errors;
+if(typeof data10 !== "string"){
 validate157.errors = [{instancePath:instancePath+"/payload/sip_endpoint",schemaPath:"#/properties/payload/properties/sip_endpoint/type",keyword:"type",params:{type: "string"}}];
 return false;
 }
+const _errs27 = errors;
+if(errors === _errs26){
+}
+var valid7 = _errs26 === errors;
+}
+else {
+var valid7 = true;
+}
+if(valid7){
 }
 }
 else {
 validate157.errors = [{instancePath:instancePath+"/payload",schemaPath:"#/properties/payload/type",keyword:"type",params:{type: "object"}}];
 return false;
+}
+if(errors === _errs15){
 }
 }
 var valid3 = _errs15 === errors;
@@ -1675,12 +2237,16 @@ var valid3 = _errs15 === errors;
 else {
 var valid3 = true;
 }
+if(valid3){
+}
 }
 }
 }
 else {
 validate157.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
 return false;
+}
+if(errors === 0){
 }
 }
 validate157.errors = vErrors;
@@ -1702,7 +2268,10 @@ evaluated0.props = undefined;
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
+const _errs0 = errors;
+const _errs1 = errors;
 const _errs2 = errors;
+const _errs3 = errors;
 if(errors === _errs2){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
@@ -1712,10 +2281,14 @@ return false;
 }
 else {
 if(data.version !== undefined){
+let data0 = data.version;
 const _errs4 = errors;
-if(typeof data.version !== "string"){
+if(typeof data0 !== "string"){
 validate158.errors = [{instancePath:instancePath+"/version",schemaPath:"common/envelope.schema.json/properties/version/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+const _errs5 = errors;
+if(errors === _errs4){
 }
 var valid2 = _errs4 === errors;
 }
@@ -1724,10 +2297,14 @@ var valid2 = true;
 }
 if(valid2){
 if(data.type !== undefined){
+let data1 = data.type;
 const _errs6 = errors;
-if(typeof data.type !== "string"){
+if(typeof data1 !== "string"){
 validate158.errors = [{instancePath:instancePath+"/type",schemaPath:"common/envelope.schema.json/properties/type/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+const _errs7 = errors;
+if(errors === _errs6){
 }
 var valid2 = _errs6 === errors;
 }
@@ -1738,16 +2315,21 @@ if(valid2){
 if(data.id !== undefined){
 let data2 = data.id;
 const _errs8 = errors;
+const _errs9 = errors;
 if(errors === _errs8){
 if(typeof data2 === "string"){
 if(data2.length < 1){
 validate158.errors = [{instancePath:instancePath+"/id",schemaPath:"common/envelope.schema.json/properties/id/minLength",keyword:"minLength",params:{limit: 1}}];
 return false;
 }
+else {
+}
 }
 else {
 validate158.errors = [{instancePath:instancePath+"/id",schemaPath:"common/envelope.schema.json/properties/id/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+if(errors === _errs8){
 }
 }
 var valid2 = _errs8 === errors;
@@ -1763,6 +2345,9 @@ if(!(data3 && typeof data3 == "object" && !Array.isArray(data3))){
 validate158.errors = [{instancePath:instancePath+"/payload",schemaPath:"common/envelope.schema.json/properties/payload/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
+const _errs11 = errors;
+if(errors === _errs10){
+}
 var valid2 = _errs10 === errors;
 }
 else {
@@ -1776,10 +2361,15 @@ if(!((typeof data4 == "number") && (isFinite(data4)))){
 validate158.errors = [{instancePath:instancePath+"/event_ts",schemaPath:"common/envelope.schema.json/properties/event_ts/type",keyword:"type",params:{type: "number"}}];
 return false;
 }
+const _errs13 = errors;
+if(errors === _errs12){
+}
 var valid2 = _errs12 === errors;
 }
 else {
 var valid2 = true;
+}
+if(valid2){
 }
 }
 }
@@ -1791,6 +2381,14 @@ else {
 validate158.errors = [{instancePath,schemaPath:"common/envelope.schema.json/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
+if(errors === _errs2){
+}
+}
+var valid1 = _errs2 === errors;
+if(valid1){
+}
+var valid0 = _errs1 === errors;
+if(valid0){
 }
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -1801,10 +2399,15 @@ return false;
 }
 else {
 if(data.type !== undefined){
+let data5 = data.type;
 const _errs14 = errors;
-if("dialin.stopped" !== data.type){
+if("dialin.stopped" !== data5){
 validate158.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "dialin.stopped"}}];
 return false;
+}
+else {
+}
+if(errors === _errs14){
 }
 var valid3 = _errs14 === errors;
 }
@@ -1813,15 +2416,20 @@ var valid3 = true;
 }
 if(valid3){
 if(data.payload !== undefined){
+let data6 = data.payload;
 const _errs15 = errors;
-if(!(validate131(data.payload, {instancePath:instancePath+"/payload",parentData:data,parentDataProperty:"payload",rootData,dynamicAnchors}))){
+if(!(validate131(data6, {instancePath:instancePath+"/payload",parentData:data,parentDataProperty:"payload",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate131.errors : vErrors.concat(validate131.errors);
 errors = vErrors.length;
+}
+else {
 }
 var valid3 = _errs15 === errors;
 }
 else {
 var valid3 = true;
+}
+if(valid3){
 }
 }
 }
@@ -1829,6 +2437,8 @@ var valid3 = true;
 else {
 validate158.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
 return false;
+}
+if(errors === 0){
 }
 }
 validate158.errors = vErrors;
@@ -1850,7 +2460,10 @@ evaluated0.props = undefined;
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
+const _errs0 = errors;
+const _errs1 = errors;
 const _errs2 = errors;
+const _errs3 = errors;
 if(errors === _errs2){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
@@ -1860,10 +2473,14 @@ return false;
 }
 else {
 if(data.version !== undefined){
+let data0 = data.version;
 const _errs4 = errors;
-if(typeof data.version !== "string"){
+if(typeof data0 !== "string"){
 validate160.errors = [{instancePath:instancePath+"/version",schemaPath:"common/envelope.schema.json/properties/version/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+const _errs5 = errors;
+if(errors === _errs4){
 }
 var valid2 = _errs4 === errors;
 }
@@ -1872,10 +2489,14 @@ var valid2 = true;
 }
 if(valid2){
 if(data.type !== undefined){
+let data1 = data.type;
 const _errs6 = errors;
-if(typeof data.type !== "string"){
+if(typeof data1 !== "string"){
 validate160.errors = [{instancePath:instancePath+"/type",schemaPath:"common/envelope.schema.json/properties/type/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+const _errs7 = errors;
+if(errors === _errs6){
 }
 var valid2 = _errs6 === errors;
 }
@@ -1886,16 +2507,21 @@ if(valid2){
 if(data.id !== undefined){
 let data2 = data.id;
 const _errs8 = errors;
+const _errs9 = errors;
 if(errors === _errs8){
 if(typeof data2 === "string"){
 if(data2.length < 1){
 validate160.errors = [{instancePath:instancePath+"/id",schemaPath:"common/envelope.schema.json/properties/id/minLength",keyword:"minLength",params:{limit: 1}}];
 return false;
 }
+else {
+}
 }
 else {
 validate160.errors = [{instancePath:instancePath+"/id",schemaPath:"common/envelope.schema.json/properties/id/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+if(errors === _errs8){
 }
 }
 var valid2 = _errs8 === errors;
@@ -1911,6 +2537,9 @@ if(!(data3 && typeof data3 == "object" && !Array.isArray(data3))){
 validate160.errors = [{instancePath:instancePath+"/payload",schemaPath:"common/envelope.schema.json/properties/payload/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
+const _errs11 = errors;
+if(errors === _errs10){
+}
 var valid2 = _errs10 === errors;
 }
 else {
@@ -1924,10 +2553,15 @@ if(!((typeof data4 == "number") && (isFinite(data4)))){
 validate160.errors = [{instancePath:instancePath+"/event_ts",schemaPath:"common/envelope.schema.json/properties/event_ts/type",keyword:"type",params:{type: "number"}}];
 return false;
 }
+const _errs13 = errors;
+if(errors === _errs12){
+}
 var valid2 = _errs12 === errors;
 }
 else {
 var valid2 = true;
+}
+if(valid2){
 }
 }
 }
@@ -1939,6 +2573,14 @@ else {
 validate160.errors = [{instancePath,schemaPath:"common/envelope.schema.json/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
+if(errors === _errs2){
+}
+}
+var valid1 = _errs2 === errors;
+if(valid1){
+}
+var valid0 = _errs1 === errors;
+if(valid0){
 }
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -1949,10 +2591,15 @@ return false;
 }
 else {
 if(data.type !== undefined){
+let data5 = data.type;
 const _errs14 = errors;
-if("dialin.warning" !== data.type){
+if("dialin.warning" !== data5){
 validate160.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "dialin.warning"}}];
 return false;
+}
+else {
+}
+if(errors === _errs14){
 }
 var valid3 = _errs14 === errors;
 }
@@ -1961,15 +2608,20 @@ var valid3 = true;
 }
 if(valid3){
 if(data.payload !== undefined){
+let data6 = data.payload;
 const _errs15 = errors;
-if(!(validate132(data.payload, {instancePath:instancePath+"/payload",parentData:data,parentDataProperty:"payload",rootData,dynamicAnchors}))){
+if(!(validate132(data6, {instancePath:instancePath+"/payload",parentData:data,parentDataProperty:"payload",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate132.errors : vErrors.concat(validate132.errors);
 errors = vErrors.length;
+}
+else {
 }
 var valid3 = _errs15 === errors;
 }
 else {
 var valid3 = true;
+}
+if(valid3){
 }
 }
 }
@@ -1977,6 +2629,8 @@ var valid3 = true;
 else {
 validate160.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
 return false;
+}
+if(errors === 0){
 }
 }
 validate160.errors = vErrors;
@@ -2000,7 +2654,10 @@ evaluated0.props = undefined;
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
+const _errs0 = errors;
+const _errs1 = errors;
 const _errs2 = errors;
+const _errs3 = errors;
 if(errors === _errs2){
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.timestamp !== undefined){
@@ -2010,6 +2667,9 @@ if(!((typeof data0 == "number") && (isFinite(data0)))){
 validate134.errors = [{instancePath:instancePath+"/timestamp",schemaPath:"dialout.schema.json/properties/timestamp/type",keyword:"type",params:{type: "number"}}];
 return false;
 }
+const _errs5 = errors;
+if(errors === _errs4){
+}
 var valid2 = _errs4 === errors;
 }
 else {
@@ -2017,10 +2677,14 @@ var valid2 = true;
 }
 if(valid2){
 if(data.session_id !== undefined){
+let data1 = data.session_id;
 const _errs6 = errors;
-if(typeof data.session_id !== "string"){
+if(typeof data1 !== "string"){
 validate134.errors = [{instancePath:instancePath+"/session_id",schemaPath:"dialout.schema.json/properties/session_id/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+const _errs7 = errors;
+if(errors === _errs6){
 }
 var valid2 = _errs6 === errors;
 }
@@ -2029,10 +2693,14 @@ var valid2 = true;
 }
 if(valid2){
 if(data.user_id !== undefined){
+let data2 = data.user_id;
 const _errs8 = errors;
-if(typeof data.user_id !== "string"){
+if(typeof data2 !== "string"){
 validate134.errors = [{instancePath:instancePath+"/user_id",schemaPath:"dialout.schema.json/properties/user_id/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+const _errs9 = errors;
+if(errors === _errs8){
 }
 var valid2 = _errs8 === errors;
 }
@@ -2041,10 +2709,14 @@ var valid2 = true;
 }
 if(valid2){
 if(data.domain_id !== undefined){
+let data3 = data.domain_id;
 const _errs10 = errors;
-if(typeof data.domain_id !== "string"){
+if(typeof data3 !== "string"){
 validate134.errors = [{instancePath:instancePath+"/domain_id",schemaPath:"dialout.schema.json/properties/domain_id/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+const _errs11 = errors;
+if(errors === _errs10){
 }
 var valid2 = _errs10 === errors;
 }
@@ -2053,15 +2725,21 @@ var valid2 = true;
 }
 if(valid2){
 if(data.room !== undefined){
+let data4 = data.room;
 const _errs12 = errors;
-if(typeof data.room !== "string"){
+if(typeof data4 !== "string"){
 validate134.errors = [{instancePath:instancePath+"/room",schemaPath:"dialout.schema.json/properties/room/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+const _errs13 = errors;
+if(errors === _errs12){
 }
 var valid2 = _errs12 === errors;
 }
 else {
 var valid2 = true;
+}
+if(valid2){
 }
 }
 }
@@ -2072,14 +2750,26 @@ else {
 validate134.errors = [{instancePath,schemaPath:"dialout.schema.json/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
+if(errors === _errs2){
+}
+}
+var valid1 = _errs2 === errors;
+if(valid1){
+}
+var valid0 = _errs1 === errors;
+if(valid0){
 }
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.destination !== undefined){
+let data5 = data.destination;
 const _errs14 = errors;
-if(typeof data.destination !== "string"){
+if(typeof data5 !== "string"){
 validate134.errors = [{instancePath:instancePath+"/destination",schemaPath:"#/properties/destination/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+const _errs15 = errors;
+if(errors === _errs14){
 }
 var valid3 = _errs14 === errors;
 }
@@ -2088,21 +2778,29 @@ var valid3 = true;
 }
 if(valid3){
 if(data.caller_id !== undefined){
+let data6 = data.caller_id;
 const _errs16 = errors;
-if(typeof data.caller_id !== "string"){
+if(typeof data6 !== "string"){
 validate134.errors = [{instancePath:instancePath+"/caller_id",schemaPath:"#/properties/caller_id/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+const _errs17 = errors;
+if(errors === _errs16){
 }
 var valid3 = _errs16 === errors;
 }
 else {
 var valid3 = true;
 }
+if(valid3){
+}
 }
 }
 else {
 validate134.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
 return false;
+}
+if(errors === 0){
 }
 }
 validate134.errors = vErrors;
@@ -2121,7 +2819,10 @@ evaluated0.props = undefined;
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
+const _errs0 = errors;
+const _errs1 = errors;
 const _errs2 = errors;
+const _errs3 = errors;
 if(errors === _errs2){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
@@ -2131,10 +2832,14 @@ return false;
 }
 else {
 if(data.version !== undefined){
+let data0 = data.version;
 const _errs4 = errors;
-if(typeof data.version !== "string"){
+if(typeof data0 !== "string"){
 validate162.errors = [{instancePath:instancePath+"/version",schemaPath:"common/envelope.schema.json/properties/version/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+const _errs5 = errors;
+if(errors === _errs4){
 }
 var valid2 = _errs4 === errors;
 }
@@ -2143,10 +2848,14 @@ var valid2 = true;
 }
 if(valid2){
 if(data.type !== undefined){
+let data1 = data.type;
 const _errs6 = errors;
-if(typeof data.type !== "string"){
+if(typeof data1 !== "string"){
 validate162.errors = [{instancePath:instancePath+"/type",schemaPath:"common/envelope.schema.json/properties/type/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+const _errs7 = errors;
+if(errors === _errs6){
 }
 var valid2 = _errs6 === errors;
 }
@@ -2157,16 +2866,21 @@ if(valid2){
 if(data.id !== undefined){
 let data2 = data.id;
 const _errs8 = errors;
+const _errs9 = errors;
 if(errors === _errs8){
 if(typeof data2 === "string"){
 if(data2.length < 1){
 validate162.errors = [{instancePath:instancePath+"/id",schemaPath:"common/envelope.schema.json/properties/id/minLength",keyword:"minLength",params:{limit: 1}}];
 return false;
 }
+else {
+}
 }
 else {
 validate162.errors = [{instancePath:instancePath+"/id",schemaPath:"common/envelope.schema.json/properties/id/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+if(errors === _errs8){
 }
 }
 var valid2 = _errs8 === errors;
@@ -2182,6 +2896,9 @@ if(!(data3 && typeof data3 == "object" && !Array.isArray(data3))){
 validate162.errors = [{instancePath:instancePath+"/payload",schemaPath:"common/envelope.schema.json/properties/payload/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
+const _errs11 = errors;
+if(errors === _errs10){
+}
 var valid2 = _errs10 === errors;
 }
 else {
@@ -2195,10 +2912,15 @@ if(!((typeof data4 == "number") && (isFinite(data4)))){
 validate162.errors = [{instancePath:instancePath+"/event_ts",schemaPath:"common/envelope.schema.json/properties/event_ts/type",keyword:"type",params:{type: "number"}}];
 return false;
 }
+const _errs13 = errors;
+if(errors === _errs12){
+}
 var valid2 = _errs12 === errors;
 }
 else {
 var valid2 = true;
+}
+if(valid2){
 }
 }
 }
@@ -2210,6 +2932,14 @@ else {
 validate162.errors = [{instancePath,schemaPath:"common/envelope.schema.json/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
+if(errors === _errs2){
+}
+}
+var valid1 = _errs2 === errors;
+if(valid1){
+}
+var valid0 = _errs1 === errors;
+if(valid0){
 }
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -2220,10 +2950,15 @@ return false;
 }
 else {
 if(data.type !== undefined){
+let data5 = data.type;
 const _errs14 = errors;
-if("dialout.answered" !== data.type){
+if("dialout.answered" !== data5){
 validate162.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "dialout.answered"}}];
 return false;
+}
+else {
+}
+if(errors === _errs14){
 }
 var valid3 = _errs14 === errors;
 }
@@ -2232,15 +2967,20 @@ var valid3 = true;
 }
 if(valid3){
 if(data.payload !== undefined){
+let data6 = data.payload;
 const _errs15 = errors;
-if(!(validate134(data.payload, {instancePath:instancePath+"/payload",parentData:data,parentDataProperty:"payload",rootData,dynamicAnchors}))){
+if(!(validate134(data6, {instancePath:instancePath+"/payload",parentData:data,parentDataProperty:"payload",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate134.errors : vErrors.concat(validate134.errors);
 errors = vErrors.length;
+}
+else {
 }
 var valid3 = _errs15 === errors;
 }
 else {
 var valid3 = true;
+}
+if(valid3){
 }
 }
 }
@@ -2248,6 +2988,8 @@ var valid3 = true;
 else {
 validate162.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
 return false;
+}
+if(errors === 0){
 }
 }
 validate162.errors = vErrors;
@@ -2269,7 +3011,10 @@ evaluated0.props = undefined;
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
+const _errs0 = errors;
+const _errs1 = errors;
 const _errs2 = errors;
+const _errs3 = errors;
 if(errors === _errs2){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
@@ -2279,10 +3024,14 @@ return false;
 }
 else {
 if(data.version !== undefined){
+let data0 = data.version;
 const _errs4 = errors;
-if(typeof data.version !== "string"){
+if(typeof data0 !== "string"){
 validate164.errors = [{instancePath:instancePath+"/version",schemaPath:"common/envelope.schema.json/properties/version/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+const _errs5 = errors;
+if(errors === _errs4){
 }
 var valid2 = _errs4 === errors;
 }
@@ -2291,10 +3040,14 @@ var valid2 = true;
 }
 if(valid2){
 if(data.type !== undefined){
+let data1 = data.type;
 const _errs6 = errors;
-if(typeof data.type !== "string"){
+if(typeof data1 !== "string"){
 validate164.errors = [{instancePath:instancePath+"/type",schemaPath:"common/envelope.schema.json/properties/type/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+const _errs7 = errors;
+if(errors === _errs6){
 }
 var valid2 = _errs6 === errors;
 }
@@ -2305,16 +3058,21 @@ if(valid2){
 if(data.id !== undefined){
 let data2 = data.id;
 const _errs8 = errors;
+const _errs9 = errors;
 if(errors === _errs8){
 if(typeof data2 === "string"){
 if(data2.length < 1){
 validate164.errors = [{instancePath:instancePath+"/id",schemaPath:"common/envelope.schema.json/properties/id/minLength",keyword:"minLength",params:{limit: 1}}];
 return false;
 }
+else {
+}
 }
 else {
 validate164.errors = [{instancePath:instancePath+"/id",schemaPath:"common/envelope.schema.json/properties/id/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+if(errors === _errs8){
 }
 }
 var valid2 = _errs8 === errors;
@@ -2330,6 +3088,9 @@ if(!(data3 && typeof data3 == "object" && !Array.isArray(data3))){
 validate164.errors = [{instancePath:instancePath+"/payload",schemaPath:"common/envelope.schema.json/properties/payload/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
+const _errs11 = errors;
+if(errors === _errs10){
+}
 var valid2 = _errs10 === errors;
 }
 else {
@@ -2343,10 +3104,15 @@ if(!((typeof data4 == "number") && (isFinite(data4)))){
 validate164.errors = [{instancePath:instancePath+"/event_ts",schemaPath:"common/envelope.schema.json/properties/event_ts/type",keyword:"type",params:{type: "number"}}];
 return false;
 }
+const _errs13 = errors;
+if(errors === _errs12){
+}
 var valid2 = _errs12 === errors;
 }
 else {
 var valid2 = true;
+}
+if(valid2){
 }
 }
 }
@@ -2358,6 +3124,14 @@ else {
 validate164.errors = [{instancePath,schemaPath:"common/envelope.schema.json/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
+if(errors === _errs2){
+}
+}
+var valid1 = _errs2 === errors;
+if(valid1){
+}
+var valid0 = _errs1 === errors;
+if(valid0){
 }
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -2368,10 +3142,15 @@ return false;
 }
 else {
 if(data.type !== undefined){
+let data5 = data.type;
 const _errs14 = errors;
-if("dialout.connected" !== data.type){
+if("dialout.connected" !== data5){
 validate164.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "dialout.connected"}}];
 return false;
+}
+else {
+}
+if(errors === _errs14){
 }
 var valid3 = _errs14 === errors;
 }
@@ -2380,15 +3159,20 @@ var valid3 = true;
 }
 if(valid3){
 if(data.payload !== undefined){
+let data6 = data.payload;
 const _errs15 = errors;
-if(!(validate134(data.payload, {instancePath:instancePath+"/payload",parentData:data,parentDataProperty:"payload",rootData,dynamicAnchors}))){
+if(!(validate134(data6, {instancePath:instancePath+"/payload",parentData:data,parentDataProperty:"payload",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate134.errors : vErrors.concat(validate134.errors);
 errors = vErrors.length;
+}
+else {
 }
 var valid3 = _errs15 === errors;
 }
 else {
 var valid3 = true;
+}
+if(valid3){
 }
 }
 }
@@ -2396,6 +3180,8 @@ var valid3 = true;
 else {
 validate164.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
 return false;
+}
+if(errors === 0){
 }
 }
 validate164.errors = vErrors;
@@ -2417,7 +3203,10 @@ evaluated0.props = undefined;
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
+const _errs0 = errors;
+const _errs1 = errors;
 const _errs2 = errors;
+const _errs3 = errors;
 if(errors === _errs2){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
@@ -2427,10 +3216,14 @@ return false;
 }
 else {
 if(data.version !== undefined){
+let data0 = data.version;
 const _errs4 = errors;
-if(typeof data.version !== "string"){
+if(typeof data0 !== "string"){
 validate166.errors = [{instancePath:instancePath+"/version",schemaPath:"common/envelope.schema.json/properties/version/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+const _errs5 = errors;
+if(errors === _errs4){
 }
 var valid2 = _errs4 === errors;
 }
@@ -2439,10 +3232,14 @@ var valid2 = true;
 }
 if(valid2){
 if(data.type !== undefined){
+let data1 = data.type;
 const _errs6 = errors;
-if(typeof data.type !== "string"){
+if(typeof data1 !== "string"){
 validate166.errors = [{instancePath:instancePath+"/type",schemaPath:"common/envelope.schema.json/properties/type/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+const _errs7 = errors;
+if(errors === _errs6){
 }
 var valid2 = _errs6 === errors;
 }
@@ -2453,16 +3250,21 @@ if(valid2){
 if(data.id !== undefined){
 let data2 = data.id;
 const _errs8 = errors;
+const _errs9 = errors;
 if(errors === _errs8){
 if(typeof data2 === "string"){
 if(data2.length < 1){
 validate166.errors = [{instancePath:instancePath+"/id",schemaPath:"common/envelope.schema.json/properties/id/minLength",keyword:"minLength",params:{limit: 1}}];
 return false;
 }
+else {
+}
 }
 else {
 validate166.errors = [{instancePath:instancePath+"/id",schemaPath:"common/envelope.schema.json/properties/id/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+if(errors === _errs8){
 }
 }
 var valid2 = _errs8 === errors;
@@ -2478,6 +3280,9 @@ if(!(data3 && typeof data3 == "object" && !Array.isArray(data3))){
 validate166.errors = [{instancePath:instancePath+"/payload",schemaPath:"common/envelope.schema.json/properties/payload/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
+const _errs11 = errors;
+if(errors === _errs10){
+}
 var valid2 = _errs10 === errors;
 }
 else {
@@ -2491,10 +3296,15 @@ if(!((typeof data4 == "number") && (isFinite(data4)))){
 validate166.errors = [{instancePath:instancePath+"/event_ts",schemaPath:"common/envelope.schema.json/properties/event_ts/type",keyword:"type",params:{type: "number"}}];
 return false;
 }
+const _errs13 = errors;
+if(errors === _errs12){
+}
 var valid2 = _errs12 === errors;
 }
 else {
 var valid2 = true;
+}
+if(valid2){
 }
 }
 }
@@ -2506,6 +3316,14 @@ else {
 validate166.errors = [{instancePath,schemaPath:"common/envelope.schema.json/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
+if(errors === _errs2){
+}
+}
+var valid1 = _errs2 === errors;
+if(valid1){
+}
+var valid0 = _errs1 === errors;
+if(valid0){
 }
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -2516,10 +3334,15 @@ return false;
 }
 else {
 if(data.type !== undefined){
+let data5 = data.type;
 const _errs14 = errors;
-if("dialout.error" !== data.type){
+if("dialout.error" !== data5){
 validate166.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "dialout.error"}}];
 return false;
+}
+else {
+}
+if(errors === _errs14){
 }
 var valid3 = _errs14 === errors;
 }
@@ -2530,7 +3353,10 @@ if(valid3){
 if(data.payload !== undefined){
 let data6 = data.payload;
 const _errs15 = errors;
+const _errs16 = errors;
+const _errs17 = errors;
 const _errs18 = errors;
+const _errs19 = errors;
 if(errors === _errs18){
 if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
 if(data6.timestamp !== undefined){
@@ -2540,6 +3366,9 @@ if(!((typeof data7 == "number") && (isFinite(data7)))){
 validate166.errors = [{instancePath:instancePath+"/payload/timestamp",schemaPath:"common/dialout.schema.json/properties/timestamp/type",keyword:"type",params:{type: "number"}}];
 return false;
 }
+const _errs21 = errors;
+if(errors === _errs20){
+}
 var valid6 = _errs20 === errors;
 }
 else {
@@ -2547,10 +3376,14 @@ var valid6 = true;
 }
 if(valid6){
 if(data6.session_id !== undefined){
+let data8 = data6.session_id;
 const _errs22 = errors;
-if(typeof data6.session_id !== "string"){
+if(typeof data8 !== "string"){
 validate166.errors = [{instancePath:instancePath+"/payload/session_id",schemaPath:"common/dialout.schema.json/properties/session_id/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+const _errs23 = errors;
+if(errors === _errs22){
 }
 var valid6 = _errs22 === errors;
 }
@@ -2559,10 +3392,14 @@ var valid6 = true;
 }
 if(valid6){
 if(data6.user_id !== undefined){
+let data9 = data6.user_id;
 const _errs24 = errors;
-if(typeof data6.user_id !== "string"){
+if(typeof data9 !== "string"){
 validate166.errors = [{instancePath:instancePath+"/payload/user_id",schemaPath:"common/dialout.schema.json/properties/user_id/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+const _errs25 = errors;
+if(errors === _errs24){
 }
 var valid6 = _errs24 === errors;
 }
@@ -2571,10 +3408,14 @@ var valid6 = true;
 }
 if(valid6){
 if(data6.domain_id !== undefined){
+let data10 = data6.domain_id;
 const _errs26 = errors;
-if(typeof data6.domain_id !== "string"){
+if(typeof data10 !== "string"){
 validate166.errors = [{instancePath:instancePath+"/payload/domain_id",schemaPath:"common/dialout.schema.json/properties/domain_id/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+const _errs27 = errors;
+if(errors === _errs26){
 }
 var valid6 = _errs26 === errors;
 }
@@ -2583,15 +3424,21 @@ var valid6 = true;
 }
 if(valid6){
 if(data6.room !== undefined){
+let data11 = data6.room;
 const _errs28 = errors;
-if(typeof data6.room !== "string"){
+if(typeof data11 !== "string"){
 validate166.errors = [{instancePath:instancePath+"/payload/room",schemaPath:"common/dialout.schema.json/properties/room/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+const _errs29 = errors;
+if(errors === _errs28){
 }
 var valid6 = _errs28 === errors;
 }
 else {
 var valid6 = true;
+}
+if(valid6){
 }
 }
 }
@@ -2602,19 +3449,40 @@ else {
 validate166.errors = [{instancePath:instancePath+"/payload",schemaPath:"common/dialout.schema.json/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
+if(errors === _errs18){
+}
+}
+var valid5 = _errs18 === errors;
+if(valid5){
+}
+var valid4 = _errs17 === errors;
+if(valid4){
 }
 if(errors === _errs15){
 if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
 if(data6.error_msg !== undefined){
-if(typeof data6.error_msg !== "string"){
+let data12 = data6.error_msg;
+const _errs30 = errors;
+if(typeof data12 !== "string"){
 validate166.errors = [{instancePath:instancePath+"/payload/error_msg",schemaPath:"#/properties/payload/properties/error_msg/type",keyword:"type",params:{type: "string"}}];
 return false;
 }
+const _errs31 = errors;
+if(errors === _errs30){
+}
+var valid7 = _errs30 === errors;
+}
+else {
+var valid7 = true;
+}
+if(valid7){
 }
 }
 else {
 validate166.errors = [{instancePath:instancePath+"/payload",schemaPath:"#/properties/payload/type",keyword:"type",params:{type: "object"}}];
 return false;
+}
+if(errors === _errs15){
 }
 }
 var valid3 = _errs15 === errors;
@@ -2622,12 +3490,16 @@ var valid3 = _errs15 === errors;
 else {
 var valid3 = true;
 }
+if(valid3){
+}
 }
 }
 }
 else {
 validate166.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
 return false;
+}
+if(errors === 0){
 }
 }
 validate166.errors = vErrors;
@@ -2649,7 +3521,10 @@ evaluated0.props = undefined;
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
+const _errs0 = errors;
+const _errs1 = errors;
 const _errs2 = errors;
+const _errs3 = errors;
 if(errors === _errs2){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
@@ -2659,10 +3534,14 @@ return false;
 }
 else {
 if(data.version !== undefined){
+let data0 = data.version;
 const _errs4 = errors;
-if(typeof data.version !== "string"){
+if(typeof data0 !== "string"){
 validate167.errors = [{instancePath:instancePath+"/version",schemaPath:"common/envelope.schema.json/properties/version/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+const _errs5 = errors;
+if(errors === _errs4){
 }
 var valid2 = _errs4 === errors;
 }
@@ -2671,10 +3550,14 @@ var valid2 = true;
 }
 if(valid2){
 if(data.type !== undefined){
+let data1 = data.type;
 const _errs6 = errors;
-if(typeof data.type !== "string"){
+if(typeof data1 !== "string"){
 validate167.errors = [{instancePath:instancePath+"/type",schemaPath:"common/envelope.schema.json/properties/type/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+const _errs7 = errors;
+if(errors === _errs6){
 }
 var valid2 = _errs6 === errors;
 }
@@ -2685,16 +3568,21 @@ if(valid2){
 if(data.id !== undefined){
 let data2 = data.id;
 const _errs8 = errors;
+const _errs9 = errors;
 if(errors === _errs8){
 if(typeof data2 === "string"){
 if(data2.length < 1){
 validate167.errors = [{instancePath:instancePath+"/id",schemaPath:"common/envelope.schema.json/properties/id/minLength",keyword:"minLength",params:{limit: 1}}];
 return false;
 }
+else {
+}
 }
 else {
 validate167.errors = [{instancePath:instancePath+"/id",schemaPath:"common/envelope.schema.json/properties/id/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+if(errors === _errs8){
 }
 }
 var valid2 = _errs8 === errors;
@@ -2710,6 +3598,9 @@ if(!(data3 && typeof data3 == "object" && !Array.isArray(data3))){
 validate167.errors = [{instancePath:instancePath+"/payload",schemaPath:"common/envelope.schema.json/properties/payload/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
+const _errs11 = errors;
+if(errors === _errs10){
+}
 var valid2 = _errs10 === errors;
 }
 else {
@@ -2723,10 +3614,15 @@ if(!((typeof data4 == "number") && (isFinite(data4)))){
 validate167.errors = [{instancePath:instancePath+"/event_ts",schemaPath:"common/envelope.schema.json/properties/event_ts/type",keyword:"type",params:{type: "number"}}];
 return false;
 }
+const _errs13 = errors;
+if(errors === _errs12){
+}
 var valid2 = _errs12 === errors;
 }
 else {
 var valid2 = true;
+}
+if(valid2){
 }
 }
 }
@@ -2738,6 +3634,14 @@ else {
 validate167.errors = [{instancePath,schemaPath:"common/envelope.schema.json/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
+if(errors === _errs2){
+}
+}
+var valid1 = _errs2 === errors;
+if(valid1){
+}
+var valid0 = _errs1 === errors;
+if(valid0){
 }
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -2748,10 +3652,15 @@ return false;
 }
 else {
 if(data.type !== undefined){
+let data5 = data.type;
 const _errs14 = errors;
-if("dialout.stopped" !== data.type){
+if("dialout.stopped" !== data5){
 validate167.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "dialout.stopped"}}];
 return false;
+}
+else {
+}
+if(errors === _errs14){
 }
 var valid3 = _errs14 === errors;
 }
@@ -2760,15 +3669,20 @@ var valid3 = true;
 }
 if(valid3){
 if(data.payload !== undefined){
+let data6 = data.payload;
 const _errs15 = errors;
-if(!(validate134(data.payload, {instancePath:instancePath+"/payload",parentData:data,parentDataProperty:"payload",rootData,dynamicAnchors}))){
+if(!(validate134(data6, {instancePath:instancePath+"/payload",parentData:data,parentDataProperty:"payload",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate134.errors : vErrors.concat(validate134.errors);
 errors = vErrors.length;
+}
+else {
 }
 var valid3 = _errs15 === errors;
 }
 else {
 var valid3 = true;
+}
+if(valid3){
 }
 }
 }
@@ -2776,6 +3690,8 @@ var valid3 = true;
 else {
 validate167.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
 return false;
+}
+if(errors === 0){
 }
 }
 validate167.errors = vErrors;
@@ -2797,7 +3713,10 @@ evaluated0.props = undefined;
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
+const _errs0 = errors;
+const _errs1 = errors;
 const _errs2 = errors;
+const _errs3 = errors;
 if(errors === _errs2){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
@@ -2807,10 +3726,14 @@ return false;
 }
 else {
 if(data.version !== undefined){
+let data0 = data.version;
 const _errs4 = errors;
-if(typeof data.version !== "string"){
+if(typeof data0 !== "string"){
 validate169.errors = [{instancePath:instancePath+"/version",schemaPath:"common/envelope.schema.json/properties/version/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+const _errs5 = errors;
+if(errors === _errs4){
 }
 var valid2 = _errs4 === errors;
 }
@@ -2819,10 +3742,14 @@ var valid2 = true;
 }
 if(valid2){
 if(data.type !== undefined){
+let data1 = data.type;
 const _errs6 = errors;
-if(typeof data.type !== "string"){
+if(typeof data1 !== "string"){
 validate169.errors = [{instancePath:instancePath+"/type",schemaPath:"common/envelope.schema.json/properties/type/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+const _errs7 = errors;
+if(errors === _errs6){
 }
 var valid2 = _errs6 === errors;
 }
@@ -2833,16 +3760,21 @@ if(valid2){
 if(data.id !== undefined){
 let data2 = data.id;
 const _errs8 = errors;
+const _errs9 = errors;
 if(errors === _errs8){
 if(typeof data2 === "string"){
 if(data2.length < 1){
 validate169.errors = [{instancePath:instancePath+"/id",schemaPath:"common/envelope.schema.json/properties/id/minLength",keyword:"minLength",params:{limit: 1}}];
 return false;
 }
+else {
+}
 }
 else {
 validate169.errors = [{instancePath:instancePath+"/id",schemaPath:"common/envelope.schema.json/properties/id/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+if(errors === _errs8){
 }
 }
 var valid2 = _errs8 === errors;
@@ -2858,6 +3790,9 @@ if(!(data3 && typeof data3 == "object" && !Array.isArray(data3))){
 validate169.errors = [{instancePath:instancePath+"/payload",schemaPath:"common/envelope.schema.json/properties/payload/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
+const _errs11 = errors;
+if(errors === _errs10){
+}
 var valid2 = _errs10 === errors;
 }
 else {
@@ -2871,10 +3806,15 @@ if(!((typeof data4 == "number") && (isFinite(data4)))){
 validate169.errors = [{instancePath:instancePath+"/event_ts",schemaPath:"common/envelope.schema.json/properties/event_ts/type",keyword:"type",params:{type: "number"}}];
 return false;
 }
+const _errs13 = errors;
+if(errors === _errs12){
+}
 var valid2 = _errs12 === errors;
 }
 else {
 var valid2 = true;
+}
+if(valid2){
 }
 }
 }
@@ -2886,6 +3826,14 @@ else {
 validate169.errors = [{instancePath,schemaPath:"common/envelope.schema.json/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
+if(errors === _errs2){
+}
+}
+var valid1 = _errs2 === errors;
+if(valid1){
+}
+var valid0 = _errs1 === errors;
+if(valid0){
 }
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -2896,10 +3844,15 @@ return false;
 }
 else {
 if(data.type !== undefined){
+let data5 = data.type;
 const _errs14 = errors;
-if("dialout.warning" !== data.type){
+if("dialout.warning" !== data5){
 validate169.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "dialout.warning"}}];
 return false;
+}
+else {
+}
+if(errors === _errs14){
 }
 var valid3 = _errs14 === errors;
 }
@@ -2908,15 +3861,20 @@ var valid3 = true;
 }
 if(valid3){
 if(data.payload !== undefined){
+let data6 = data.payload;
 const _errs15 = errors;
-if(!(validate134(data.payload, {instancePath:instancePath+"/payload",parentData:data,parentDataProperty:"payload",rootData,dynamicAnchors}))){
+if(!(validate134(data6, {instancePath:instancePath+"/payload",parentData:data,parentDataProperty:"payload",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate134.errors : vErrors.concat(validate134.errors);
 errors = vErrors.length;
+}
+else {
 }
 var valid3 = _errs15 === errors;
 }
 else {
 var valid3 = true;
+}
+if(valid3){
 }
 }
 }
@@ -2924,6 +3882,8 @@ var valid3 = true;
 else {
 validate169.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
 return false;
+}
+if(errors === 0){
 }
 }
 validate169.errors = vErrors;
@@ -2946,7 +3906,10 @@ evaluated0.props = undefined;
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
+const _errs0 = errors;
+const _errs1 = errors;
 const _errs2 = errors;
+const _errs3 = errors;
 if(errors === _errs2){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
@@ -2956,10 +3919,14 @@ return false;
 }
 else {
 if(data.version !== undefined){
+let data0 = data.version;
 const _errs4 = errors;
-if(typeof data.version !== "string"){
+if(typeof data0 !== "string"){
 validate171.errors = [{instancePath:instancePath+"/version",schemaPath:"common/envelope.schema.json/properties/version/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+const _errs5 = errors;
+if(errors === _errs4){
 }
 var valid2 = _errs4 === errors;
 }
@@ -2968,10 +3935,14 @@ var valid2 = true;
 }
 if(valid2){
 if(data.type !== undefined){
+let data1 = data.type;
 const _errs6 = errors;
-if(typeof data.type !== "string"){
+if(typeof data1 !== "string"){
 validate171.errors = [{instancePath:instancePath+"/type",schemaPath:"common/envelope.schema.json/properties/type/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+const _errs7 = errors;
+if(errors === _errs6){
 }
 var valid2 = _errs6 === errors;
 }
@@ -2982,16 +3953,21 @@ if(valid2){
 if(data.id !== undefined){
 let data2 = data.id;
 const _errs8 = errors;
+const _errs9 = errors;
 if(errors === _errs8){
 if(typeof data2 === "string"){
 if(data2.length < 1){
 validate171.errors = [{instancePath:instancePath+"/id",schemaPath:"common/envelope.schema.json/properties/id/minLength",keyword:"minLength",params:{limit: 1}}];
 return false;
 }
+else {
+}
 }
 else {
 validate171.errors = [{instancePath:instancePath+"/id",schemaPath:"common/envelope.schema.json/properties/id/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+if(errors === _errs8){
 }
 }
 var valid2 = _errs8 === errors;
@@ -3007,6 +3983,9 @@ if(!(data3 && typeof data3 == "object" && !Array.isArray(data3))){
 validate171.errors = [{instancePath:instancePath+"/payload",schemaPath:"common/envelope.schema.json/properties/payload/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
+const _errs11 = errors;
+if(errors === _errs10){
+}
 var valid2 = _errs10 === errors;
 }
 else {
@@ -3020,10 +3999,15 @@ if(!((typeof data4 == "number") && (isFinite(data4)))){
 validate171.errors = [{instancePath:instancePath+"/event_ts",schemaPath:"common/envelope.schema.json/properties/event_ts/type",keyword:"type",params:{type: "number"}}];
 return false;
 }
+const _errs13 = errors;
+if(errors === _errs12){
+}
 var valid2 = _errs12 === errors;
 }
 else {
 var valid2 = true;
+}
+if(valid2){
 }
 }
 }
@@ -3035,6 +4019,14 @@ else {
 validate171.errors = [{instancePath,schemaPath:"common/envelope.schema.json/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
+if(errors === _errs2){
+}
+}
+var valid1 = _errs2 === errors;
+if(valid1){
+}
+var valid0 = _errs1 === errors;
+if(valid0){
 }
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -3045,10 +4037,15 @@ return false;
 }
 else {
 if(data.type !== undefined){
+let data5 = data.type;
 const _errs14 = errors;
-if("meeting.ended" !== data.type){
+if("meeting.ended" !== data5){
 validate171.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "meeting.ended"}}];
 return false;
+}
+else {
+}
+if(errors === _errs14){
 }
 var valid3 = _errs14 === errors;
 }
@@ -3059,7 +4056,10 @@ if(valid3){
 if(data.payload !== undefined){
 let data6 = data.payload;
 const _errs15 = errors;
+const _errs16 = errors;
+const _errs17 = errors;
 const _errs18 = errors;
+const _errs19 = errors;
 if(errors === _errs18){
 if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
 let missing2;
@@ -3075,6 +4075,9 @@ if(!((typeof data7 == "number") && (isFinite(data7)))){
 validate171.errors = [{instancePath:instancePath+"/payload/start_ts",schemaPath:"common/meeting.schema.json/properties/start_ts/type",keyword:"type",params:{type: "number"}}];
 return false;
 }
+const _errs21 = errors;
+if(errors === _errs20){
+}
 var valid6 = _errs20 === errors;
 }
 else {
@@ -3082,10 +4085,14 @@ var valid6 = true;
 }
 if(valid6){
 if(data6.meeting_id !== undefined){
+let data8 = data6.meeting_id;
 const _errs22 = errors;
-if(typeof data6.meeting_id !== "string"){
+if(typeof data8 !== "string"){
 validate171.errors = [{instancePath:instancePath+"/payload/meeting_id",schemaPath:"common/meeting.schema.json/properties/meeting_id/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+const _errs23 = errors;
+if(errors === _errs22){
 }
 var valid6 = _errs22 === errors;
 }
@@ -3094,15 +4101,21 @@ var valid6 = true;
 }
 if(valid6){
 if(data6.room !== undefined){
+let data9 = data6.room;
 const _errs24 = errors;
-if(typeof data6.room !== "string"){
+if(typeof data9 !== "string"){
 validate171.errors = [{instancePath:instancePath+"/payload/room",schemaPath:"common/meeting.schema.json/properties/room/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+const _errs25 = errors;
+if(errors === _errs24){
 }
 var valid6 = _errs24 === errors;
 }
 else {
 var valid6 = true;
+}
+if(valid6){
 }
 }
 }
@@ -3112,6 +4125,14 @@ else {
 validate171.errors = [{instancePath:instancePath+"/payload",schemaPath:"common/meeting.schema.json/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
+if(errors === _errs18){
+}
+}
+var valid5 = _errs18 === errors;
+if(valid5){
+}
+var valid4 = _errs17 === errors;
+if(valid4){
 }
 if(errors === _errs15){
 if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
@@ -3123,10 +4144,20 @@ return false;
 else {
 if(data6.end_ts !== undefined){
 let data10 = data6.end_ts;
+const _errs26 = errors;
 if(!((typeof data10 == "number") && (isFinite(data10)))){
 validate171.errors = [{instancePath:instancePath+"/payload/end_ts",schemaPath:"#/properties/payload/properties/end_ts/type",keyword:"type",params:{type: "number"}}];
 return false;
 }
+const _errs27 = errors;
+if(errors === _errs26){
+}
+var valid7 = _errs26 === errors;
+}
+else {
+var valid7 = true;
+}
+if(valid7){
 }
 }
 }
@@ -3134,11 +4165,15 @@ else {
 validate171.errors = [{instancePath:instancePath+"/payload",schemaPath:"#/properties/payload/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
+if(errors === _errs15){
+}
 }
 var valid3 = _errs15 === errors;
 }
 else {
 var valid3 = true;
+}
+if(valid3){
 }
 }
 }
@@ -3146,6 +4181,8 @@ var valid3 = true;
 else {
 validate171.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
 return false;
+}
+if(errors === 0){
 }
 }
 validate171.errors = vErrors;
@@ -3167,7 +4204,10 @@ evaluated0.props = undefined;
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
+const _errs0 = errors;
+const _errs1 = errors;
 const _errs2 = errors;
+const _errs3 = errors;
 if(errors === _errs2){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
@@ -3177,10 +4217,14 @@ return false;
 }
 else {
 if(data.version !== undefined){
+let data0 = data.version;
 const _errs4 = errors;
-if(typeof data.version !== "string"){
+if(typeof data0 !== "string"){
 validate172.errors = [{instancePath:instancePath+"/version",schemaPath:"common/envelope.schema.json/properties/version/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+const _errs5 = errors;
+if(errors === _errs4){
 }
 var valid2 = _errs4 === errors;
 }
@@ -3189,10 +4233,14 @@ var valid2 = true;
 }
 if(valid2){
 if(data.type !== undefined){
+let data1 = data.type;
 const _errs6 = errors;
-if(typeof data.type !== "string"){
+if(typeof data1 !== "string"){
 validate172.errors = [{instancePath:instancePath+"/type",schemaPath:"common/envelope.schema.json/properties/type/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+const _errs7 = errors;
+if(errors === _errs6){
 }
 var valid2 = _errs6 === errors;
 }
@@ -3203,16 +4251,21 @@ if(valid2){
 if(data.id !== undefined){
 let data2 = data.id;
 const _errs8 = errors;
+const _errs9 = errors;
 if(errors === _errs8){
 if(typeof data2 === "string"){
 if(data2.length < 1){
 validate172.errors = [{instancePath:instancePath+"/id",schemaPath:"common/envelope.schema.json/properties/id/minLength",keyword:"minLength",params:{limit: 1}}];
 return false;
 }
+else {
+}
 }
 else {
 validate172.errors = [{instancePath:instancePath+"/id",schemaPath:"common/envelope.schema.json/properties/id/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+if(errors === _errs8){
 }
 }
 var valid2 = _errs8 === errors;
@@ -3228,6 +4281,9 @@ if(!(data3 && typeof data3 == "object" && !Array.isArray(data3))){
 validate172.errors = [{instancePath:instancePath+"/payload",schemaPath:"common/envelope.schema.json/properties/payload/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
+const _errs11 = errors;
+if(errors === _errs10){
+}
 var valid2 = _errs10 === errors;
 }
 else {
@@ -3241,10 +4297,15 @@ if(!((typeof data4 == "number") && (isFinite(data4)))){
 validate172.errors = [{instancePath:instancePath+"/event_ts",schemaPath:"common/envelope.schema.json/properties/event_ts/type",keyword:"type",params:{type: "number"}}];
 return false;
 }
+const _errs13 = errors;
+if(errors === _errs12){
+}
 var valid2 = _errs12 === errors;
 }
 else {
 var valid2 = true;
+}
+if(valid2){
 }
 }
 }
@@ -3256,6 +4317,14 @@ else {
 validate172.errors = [{instancePath,schemaPath:"common/envelope.schema.json/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
+if(errors === _errs2){
+}
+}
+var valid1 = _errs2 === errors;
+if(valid1){
+}
+var valid0 = _errs1 === errors;
+if(valid0){
 }
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -3266,10 +4335,15 @@ return false;
 }
 else {
 if(data.type !== undefined){
+let data5 = data.type;
 const _errs14 = errors;
-if("meeting.started" !== data.type){
+if("meeting.started" !== data5){
 validate172.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "meeting.started"}}];
 return false;
+}
+else {
+}
+if(errors === _errs14){
 }
 var valid3 = _errs14 === errors;
 }
@@ -3281,6 +4355,7 @@ if(data.payload !== undefined){
 let data6 = data.payload;
 const _errs15 = errors;
 const _errs16 = errors;
+const _errs17 = errors;
 if(errors === _errs16){
 if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
 let missing2;
@@ -3296,6 +4371,9 @@ if(!((typeof data7 == "number") && (isFinite(data7)))){
 validate172.errors = [{instancePath:instancePath+"/payload/start_ts",schemaPath:"common/meeting.schema.json/properties/start_ts/type",keyword:"type",params:{type: "number"}}];
 return false;
 }
+const _errs19 = errors;
+if(errors === _errs18){
+}
 var valid5 = _errs18 === errors;
 }
 else {
@@ -3303,10 +4381,14 @@ var valid5 = true;
 }
 if(valid5){
 if(data6.meeting_id !== undefined){
+let data8 = data6.meeting_id;
 const _errs20 = errors;
-if(typeof data6.meeting_id !== "string"){
+if(typeof data8 !== "string"){
 validate172.errors = [{instancePath:instancePath+"/payload/meeting_id",schemaPath:"common/meeting.schema.json/properties/meeting_id/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+const _errs21 = errors;
+if(errors === _errs20){
 }
 var valid5 = _errs20 === errors;
 }
@@ -3315,15 +4397,21 @@ var valid5 = true;
 }
 if(valid5){
 if(data6.room !== undefined){
+let data9 = data6.room;
 const _errs22 = errors;
-if(typeof data6.room !== "string"){
+if(typeof data9 !== "string"){
 validate172.errors = [{instancePath:instancePath+"/payload/room",schemaPath:"common/meeting.schema.json/properties/room/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+const _errs23 = errors;
+if(errors === _errs22){
 }
 var valid5 = _errs22 === errors;
 }
 else {
 var valid5 = true;
+}
+if(valid5){
 }
 }
 }
@@ -3333,11 +4421,18 @@ else {
 validate172.errors = [{instancePath:instancePath+"/payload",schemaPath:"common/meeting.schema.json/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
+if(errors === _errs16){
+}
+}
+var valid4 = _errs16 === errors;
+if(valid4){
 }
 var valid3 = _errs15 === errors;
 }
 else {
 var valid3 = true;
+}
+if(valid3){
 }
 }
 }
@@ -3345,6 +4440,8 @@ var valid3 = true;
 else {
 validate172.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
 return false;
+}
+if(errors === 0){
 }
 }
 validate172.errors = vErrors;
@@ -3369,13 +4466,18 @@ evaluated0.props = undefined;
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
+const _errs0 = errors;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.hasPresence !== undefined){
+let data0 = data.hasPresence;
 const _errs1 = errors;
-if(typeof data.hasPresence !== "boolean"){
+if(typeof data0 !== "boolean"){
 validate141.errors = [{instancePath:instancePath+"/hasPresence",schemaPath:"#/properties/hasPresence/type",keyword:"type",params:{type: "boolean"}}];
 return false;
+}
+const _errs2 = errors;
+if(errors === _errs1){
 }
 var valid0 = _errs1 === errors;
 }
@@ -3390,6 +4492,7 @@ if((!(Array.isArray(data1))) && (typeof data1 !== "boolean")){
 validate141.errors = [{instancePath:instancePath+"/canSend",schemaPath:"#/properties/canSend/type",keyword:"type",params:{type: schema147.properties.canSend.type}}];
 return false;
 }
+const _errs4 = errors;
 if(errors === _errs3){
 if(Array.isArray(data1)){
 var valid1 = true;
@@ -3397,15 +4500,24 @@ const len0 = data1.length;
 for(let i0=0; i0<len0; i0++){
 let data2 = data1[i0];
 const _errs5 = errors;
+const vSchema0 = schema147.properties.canSend.items.enum;
 if(!((((((data2 === "video") || (data2 === "audio")) || (data2 === "screenVideo")) || (data2 === "screenAudio")) || (data2 === "customVideo")) || (data2 === "customAudio"))){
 validate141.errors = [{instancePath:instancePath+"/canSend/" + i0,schemaPath:"#/properties/canSend/items/enum",keyword:"enum",params:{allowedValues: schema147.properties.canSend.items.enum}}];
 return false;
+}
+else {
+}
+if(errors === _errs5){
 }
 var valid1 = _errs5 === errors;
 if(!valid1){
 break;
 }
 }
+if(valid1){
+}
+}
+if(errors === _errs3){
 }
 }
 var valid0 = _errs3 === errors;
@@ -3417,6 +4529,7 @@ if(valid0){
 if(data.canReceive !== undefined){
 let data3 = data.canReceive;
 const _errs6 = errors;
+const _errs7 = errors;
 if(errors === _errs6){
 if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
 if(data3.base !== undefined){
@@ -3435,15 +4548,22 @@ vErrors.push(err0);
 }
 errors++;
 }
+const _errs11 = errors;
+if(errors === _errs10){
+}
 var _valid0 = _errs10 === errors;
 valid3 = valid3 || _valid0;
+if(_valid0){
+}
 const _errs12 = errors;
 const _errs13 = errors;
+const _errs14 = errors;
 if(errors === _errs13){
 if(data4 && typeof data4 == "object" && !Array.isArray(data4)){
 if(data4.video !== undefined){
+let data5 = data4.video;
 const _errs15 = errors;
-if(typeof data4.video !== "boolean"){
+if(typeof data5 !== "boolean"){
 const err1 = {instancePath:instancePath+"/canReceive/base/video",schemaPath:"receive-media.schema.json/properties/video/type",keyword:"type",params:{type: "boolean"}};
 if(vErrors === null){
 vErrors = [err1];
@@ -3453,6 +4573,9 @@ vErrors.push(err1);
 }
 errors++;
 }
+const _errs16 = errors;
+if(errors === _errs15){
+}
 var valid5 = _errs15 === errors;
 }
 else {
@@ -3460,8 +4583,9 @@ var valid5 = true;
 }
 if(valid5){
 if(data4.audio !== undefined){
+let data6 = data4.audio;
 const _errs17 = errors;
-if(typeof data4.audio !== "boolean"){
+if(typeof data6 !== "boolean"){
 const err2 = {instancePath:instancePath+"/canReceive/base/audio",schemaPath:"receive-media.schema.json/properties/audio/type",keyword:"type",params:{type: "boolean"}};
 if(vErrors === null){
 vErrors = [err2];
@@ -3471,6 +4595,9 @@ vErrors.push(err2);
 }
 errors++;
 }
+const _errs18 = errors;
+if(errors === _errs17){
+}
 var valid5 = _errs17 === errors;
 }
 else {
@@ -3478,8 +4605,9 @@ var valid5 = true;
 }
 if(valid5){
 if(data4.screenVideo !== undefined){
+let data7 = data4.screenVideo;
 const _errs19 = errors;
-if(typeof data4.screenVideo !== "boolean"){
+if(typeof data7 !== "boolean"){
 const err3 = {instancePath:instancePath+"/canReceive/base/screenVideo",schemaPath:"receive-media.schema.json/properties/screenVideo/type",keyword:"type",params:{type: "boolean"}};
 if(vErrors === null){
 vErrors = [err3];
@@ -3489,6 +4617,9 @@ vErrors.push(err3);
 }
 errors++;
 }
+const _errs20 = errors;
+if(errors === _errs19){
+}
 var valid5 = _errs19 === errors;
 }
 else {
@@ -3496,8 +4627,9 @@ var valid5 = true;
 }
 if(valid5){
 if(data4.screenAudio !== undefined){
+let data8 = data4.screenAudio;
 const _errs21 = errors;
-if(typeof data4.screenAudio !== "boolean"){
+if(typeof data8 !== "boolean"){
 const err4 = {instancePath:instancePath+"/canReceive/base/screenAudio",schemaPath:"receive-media.schema.json/properties/screenAudio/type",keyword:"type",params:{type: "boolean"}};
 if(vErrors === null){
 vErrors = [err4];
@@ -3506,6 +4638,9 @@ else {
 vErrors.push(err4);
 }
 errors++;
+}
+const _errs22 = errors;
+if(errors === _errs21){
 }
 var valid5 = _errs21 === errors;
 }
@@ -3516,11 +4651,14 @@ if(valid5){
 if(data4.customVideo !== undefined){
 let data9 = data4.customVideo;
 const _errs23 = errors;
+const _errs24 = errors;
 if(errors === _errs23){
 if(data9 && typeof data9 == "object" && !Array.isArray(data9)){
+const _errs25 = errors;
 for(const key0 in data9){
+let data10 = data9[key0];
 const _errs26 = errors;
-if(typeof data9[key0] !== "boolean"){
+if(typeof data10 !== "boolean"){
 const err5 = {instancePath:instancePath+"/canReceive/base/customVideo/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"receive-media.schema.json/properties/customVideo/additionalProperties/type",keyword:"type",params:{type: "boolean"}};
 if(vErrors === null){
 vErrors = [err5];
@@ -3530,10 +4668,15 @@ vErrors.push(err5);
 }
 errors++;
 }
+const _errs27 = errors;
+if(errors === _errs26){
+}
 var valid6 = _errs26 === errors;
 if(!valid6){
 break;
 }
+}
+if(_errs25 === errors){
 }
 }
 else {
@@ -3546,6 +4689,8 @@ vErrors.push(err6);
 }
 errors++;
 }
+if(errors === _errs23){
+}
 }
 var valid5 = _errs23 === errors;
 }
@@ -3556,11 +4701,14 @@ if(valid5){
 if(data4.customAudio !== undefined){
 let data11 = data4.customAudio;
 const _errs28 = errors;
+const _errs29 = errors;
 if(errors === _errs28){
 if(data11 && typeof data11 == "object" && !Array.isArray(data11)){
+const _errs30 = errors;
 for(const key1 in data11){
+let data12 = data11[key1];
 const _errs31 = errors;
-if(typeof data11[key1] !== "boolean"){
+if(typeof data12 !== "boolean"){
 const err7 = {instancePath:instancePath+"/canReceive/base/customAudio/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"receive-media.schema.json/properties/customAudio/additionalProperties/type",keyword:"type",params:{type: "boolean"}};
 if(vErrors === null){
 vErrors = [err7];
@@ -3570,10 +4718,15 @@ vErrors.push(err7);
 }
 errors++;
 }
+const _errs32 = errors;
+if(errors === _errs31){
+}
 var valid7 = _errs31 === errors;
 if(!valid7){
 break;
 }
+}
+if(_errs30 === errors){
 }
 }
 else {
@@ -3586,11 +4739,15 @@ vErrors.push(err8);
 }
 errors++;
 }
+if(errors === _errs28){
+}
 }
 var valid5 = _errs28 === errors;
 }
 else {
 var valid5 = true;
+}
+if(valid5){
 }
 }
 }
@@ -3608,6 +4765,11 @@ vErrors.push(err9);
 }
 errors++;
 }
+if(errors === _errs13){
+}
+}
+var valid4 = _errs13 === errors;
+if(valid4){
 }
 var _valid0 = _errs12 === errors;
 valid3 = valid3 || _valid0;
@@ -3643,6 +4805,8 @@ vErrors = null;
 }
 }
 }
+if(errors === _errs8){
+}
 var valid2 = _errs8 === errors;
 }
 else {
@@ -3652,8 +4816,10 @@ if(valid2){
 if(data3.byUserId !== undefined){
 let data13 = data3.byUserId;
 const _errs33 = errors;
+const _errs34 = errors;
 if(errors === _errs33){
 if(data13 && typeof data13 == "object" && !Array.isArray(data13)){
+const _errs35 = errors;
 for(const key2 in data13){
 let data14 = data13[key2];
 const _errs36 = errors;
@@ -3670,15 +4836,22 @@ vErrors.push(err11);
 }
 errors++;
 }
+const _errs39 = errors;
+if(errors === _errs38){
+}
 var _valid1 = _errs38 === errors;
 valid9 = valid9 || _valid1;
+if(_valid1){
+}
 const _errs40 = errors;
 const _errs41 = errors;
+const _errs42 = errors;
 if(errors === _errs41){
 if(data14 && typeof data14 == "object" && !Array.isArray(data14)){
 if(data14.video !== undefined){
+let data15 = data14.video;
 const _errs43 = errors;
-if(typeof data14.video !== "boolean"){
+if(typeof data15 !== "boolean"){
 const err12 = {instancePath:instancePath+"/canReceive/byUserId/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/video",schemaPath:"receive-media.schema.json/properties/video/type",keyword:"type",params:{type: "boolean"}};
 if(vErrors === null){
 vErrors = [err12];
@@ -3688,6 +4861,9 @@ vErrors.push(err12);
 }
 errors++;
 }
+const _errs44 = errors;
+if(errors === _errs43){
+}
 var valid11 = _errs43 === errors;
 }
 else {
@@ -3695,8 +4871,9 @@ var valid11 = true;
 }
 if(valid11){
 if(data14.audio !== undefined){
+let data16 = data14.audio;
 const _errs45 = errors;
-if(typeof data14.audio !== "boolean"){
+if(typeof data16 !== "boolean"){
 const err13 = {instancePath:instancePath+"/canReceive/byUserId/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/audio",schemaPath:"receive-media.schema.json/properties/audio/type",keyword:"type",params:{type: "boolean"}};
 if(vErrors === null){
 vErrors = [err13];
@@ -3706,6 +4883,9 @@ vErrors.push(err13);
 }
 errors++;
 }
+const _errs46 = errors;
+if(errors === _errs45){
+}
 var valid11 = _errs45 === errors;
 }
 else {
@@ -3713,8 +4893,9 @@ var valid11 = true;
 }
 if(valid11){
 if(data14.screenVideo !== undefined){
+let data17 = data14.screenVideo;
 const _errs47 = errors;
-if(typeof data14.screenVideo !== "boolean"){
+if(typeof data17 !== "boolean"){
 const err14 = {instancePath:instancePath+"/canReceive/byUserId/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/screenVideo",schemaPath:"receive-media.schema.json/properties/screenVideo/type",keyword:"type",params:{type: "boolean"}};
 if(vErrors === null){
 vErrors = [err14];
@@ -3724,6 +4905,9 @@ vErrors.push(err14);
 }
 errors++;
 }
+const _errs48 = errors;
+if(errors === _errs47){
+}
 var valid11 = _errs47 === errors;
 }
 else {
@@ -3731,8 +4915,9 @@ var valid11 = true;
 }
 if(valid11){
 if(data14.screenAudio !== undefined){
+let data18 = data14.screenAudio;
 const _errs49 = errors;
-if(typeof data14.screenAudio !== "boolean"){
+if(typeof data18 !== "boolean"){
 const err15 = {instancePath:instancePath+"/canReceive/byUserId/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/screenAudio",schemaPath:"receive-media.schema.json/properties/screenAudio/type",keyword:"type",params:{type: "boolean"}};
 if(vErrors === null){
 vErrors = [err15];
@@ -3741,6 +4926,9 @@ else {
 vErrors.push(err15);
 }
 errors++;
+}
+const _errs50 = errors;
+if(errors === _errs49){
 }
 var valid11 = _errs49 === errors;
 }
@@ -3751,11 +4939,14 @@ if(valid11){
 if(data14.customVideo !== undefined){
 let data19 = data14.customVideo;
 const _errs51 = errors;
+const _errs52 = errors;
 if(errors === _errs51){
 if(data19 && typeof data19 == "object" && !Array.isArray(data19)){
+const _errs53 = errors;
 for(const key3 in data19){
+let data20 = data19[key3];
 const _errs54 = errors;
-if(typeof data19[key3] !== "boolean"){
+if(typeof data20 !== "boolean"){
 const err16 = {instancePath:instancePath+"/canReceive/byUserId/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/customVideo/" + key3.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"receive-media.schema.json/properties/customVideo/additionalProperties/type",keyword:"type",params:{type: "boolean"}};
 if(vErrors === null){
 vErrors = [err16];
@@ -3765,10 +4956,15 @@ vErrors.push(err16);
 }
 errors++;
 }
+const _errs55 = errors;
+if(errors === _errs54){
+}
 var valid12 = _errs54 === errors;
 if(!valid12){
 break;
 }
+}
+if(_errs53 === errors){
 }
 }
 else {
@@ -3781,6 +4977,8 @@ vErrors.push(err17);
 }
 errors++;
 }
+if(errors === _errs51){
+}
 }
 var valid11 = _errs51 === errors;
 }
@@ -3791,11 +4989,14 @@ if(valid11){
 if(data14.customAudio !== undefined){
 let data21 = data14.customAudio;
 const _errs56 = errors;
+const _errs57 = errors;
 if(errors === _errs56){
 if(data21 && typeof data21 == "object" && !Array.isArray(data21)){
+const _errs58 = errors;
 for(const key4 in data21){
+let data22 = data21[key4];
 const _errs59 = errors;
-if(typeof data21[key4] !== "boolean"){
+if(typeof data22 !== "boolean"){
 const err18 = {instancePath:instancePath+"/canReceive/byUserId/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/customAudio/" + key4.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"receive-media.schema.json/properties/customAudio/additionalProperties/type",keyword:"type",params:{type: "boolean"}};
 if(vErrors === null){
 vErrors = [err18];
@@ -3805,10 +5006,15 @@ vErrors.push(err18);
 }
 errors++;
 }
+const _errs60 = errors;
+if(errors === _errs59){
+}
 var valid13 = _errs59 === errors;
 if(!valid13){
 break;
 }
+}
+if(_errs58 === errors){
 }
 }
 else {
@@ -3821,11 +5027,15 @@ vErrors.push(err19);
 }
 errors++;
 }
+if(errors === _errs56){
+}
 }
 var valid11 = _errs56 === errors;
 }
 else {
 var valid11 = true;
+}
+if(valid11){
 }
 }
 }
@@ -3843,6 +5053,11 @@ vErrors.push(err20);
 }
 errors++;
 }
+if(errors === _errs41){
+}
+}
+var valid10 = _errs41 === errors;
+if(valid10){
 }
 var _valid1 = _errs40 === errors;
 valid9 = valid9 || _valid1;
@@ -3878,15 +5093,21 @@ vErrors = null;
 }
 }
 }
+if(errors === _errs36){
+}
 var valid8 = _errs36 === errors;
 if(!valid8){
 break;
 }
 }
+if(_errs35 === errors){
+}
 }
 else {
 validate141.errors = [{instancePath:instancePath+"/canReceive/byUserId",schemaPath:"#/properties/canReceive/properties/byUserId/type",keyword:"type",params:{type: "object"}}];
 return false;
+}
+if(errors === _errs33){
 }
 }
 var valid2 = _errs33 === errors;
@@ -3898,8 +5119,10 @@ if(valid2){
 if(data3.bySessionId !== undefined){
 let data23 = data3.bySessionId;
 const _errs61 = errors;
+const _errs62 = errors;
 if(errors === _errs61){
 if(data23 && typeof data23 == "object" && !Array.isArray(data23)){
+const _errs63 = errors;
 for(const key5 in data23){
 let data24 = data23[key5];
 const _errs64 = errors;
@@ -3916,15 +5139,22 @@ vErrors.push(err22);
 }
 errors++;
 }
+const _errs67 = errors;
+if(errors === _errs66){
+}
 var _valid2 = _errs66 === errors;
 valid15 = valid15 || _valid2;
+if(_valid2){
+}
 const _errs68 = errors;
 const _errs69 = errors;
+const _errs70 = errors;
 if(errors === _errs69){
 if(data24 && typeof data24 == "object" && !Array.isArray(data24)){
 if(data24.video !== undefined){
+let data25 = data24.video;
 const _errs71 = errors;
-if(typeof data24.video !== "boolean"){
+if(typeof data25 !== "boolean"){
 const err23 = {instancePath:instancePath+"/canReceive/bySessionId/" + key5.replace(/~/g, "~0").replace(/\//g, "~1")+"/video",schemaPath:"receive-media.schema.json/properties/video/type",keyword:"type",params:{type: "boolean"}};
 if(vErrors === null){
 vErrors = [err23];
@@ -3934,6 +5164,9 @@ vErrors.push(err23);
 }
 errors++;
 }
+const _errs72 = errors;
+if(errors === _errs71){
+}
 var valid17 = _errs71 === errors;
 }
 else {
@@ -3941,8 +5174,9 @@ var valid17 = true;
 }
 if(valid17){
 if(data24.audio !== undefined){
+let data26 = data24.audio;
 const _errs73 = errors;
-if(typeof data24.audio !== "boolean"){
+if(typeof data26 !== "boolean"){
 const err24 = {instancePath:instancePath+"/canReceive/bySessionId/" + key5.replace(/~/g, "~0").replace(/\//g, "~1")+"/audio",schemaPath:"receive-media.schema.json/properties/audio/type",keyword:"type",params:{type: "boolean"}};
 if(vErrors === null){
 vErrors = [err24];
@@ -3952,6 +5186,9 @@ vErrors.push(err24);
 }
 errors++;
 }
+const _errs74 = errors;
+if(errors === _errs73){
+}
 var valid17 = _errs73 === errors;
 }
 else {
@@ -3959,8 +5196,9 @@ var valid17 = true;
 }
 if(valid17){
 if(data24.screenVideo !== undefined){
+let data27 = data24.screenVideo;
 const _errs75 = errors;
-if(typeof data24.screenVideo !== "boolean"){
+if(typeof data27 !== "boolean"){
 const err25 = {instancePath:instancePath+"/canReceive/bySessionId/" + key5.replace(/~/g, "~0").replace(/\//g, "~1")+"/screenVideo",schemaPath:"receive-media.schema.json/properties/screenVideo/type",keyword:"type",params:{type: "boolean"}};
 if(vErrors === null){
 vErrors = [err25];
@@ -3970,6 +5208,9 @@ vErrors.push(err25);
 }
 errors++;
 }
+const _errs76 = errors;
+if(errors === _errs75){
+}
 var valid17 = _errs75 === errors;
 }
 else {
@@ -3977,8 +5218,9 @@ var valid17 = true;
 }
 if(valid17){
 if(data24.screenAudio !== undefined){
+let data28 = data24.screenAudio;
 const _errs77 = errors;
-if(typeof data24.screenAudio !== "boolean"){
+if(typeof data28 !== "boolean"){
 const err26 = {instancePath:instancePath+"/canReceive/bySessionId/" + key5.replace(/~/g, "~0").replace(/\//g, "~1")+"/screenAudio",schemaPath:"receive-media.schema.json/properties/screenAudio/type",keyword:"type",params:{type: "boolean"}};
 if(vErrors === null){
 vErrors = [err26];
@@ -3987,6 +5229,9 @@ else {
 vErrors.push(err26);
 }
 errors++;
+}
+const _errs78 = errors;
+if(errors === _errs77){
 }
 var valid17 = _errs77 === errors;
 }
@@ -3997,11 +5242,14 @@ if(valid17){
 if(data24.customVideo !== undefined){
 let data29 = data24.customVideo;
 const _errs79 = errors;
+const _errs80 = errors;
 if(errors === _errs79){
 if(data29 && typeof data29 == "object" && !Array.isArray(data29)){
+const _errs81 = errors;
 for(const key6 in data29){
+let data30 = data29[key6];
 const _errs82 = errors;
-if(typeof data29[key6] !== "boolean"){
+if(typeof data30 !== "boolean"){
 const err27 = {instancePath:instancePath+"/canReceive/bySessionId/" + key5.replace(/~/g, "~0").replace(/\//g, "~1")+"/customVideo/" + key6.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"receive-media.schema.json/properties/customVideo/additionalProperties/type",keyword:"type",params:{type: "boolean"}};
 if(vErrors === null){
 vErrors = [err27];
@@ -4011,10 +5259,15 @@ vErrors.push(err27);
 }
 errors++;
 }
+const _errs83 = errors;
+if(errors === _errs82){
+}
 var valid18 = _errs82 === errors;
 if(!valid18){
 break;
 }
+}
+if(_errs81 === errors){
 }
 }
 else {
@@ -4027,6 +5280,8 @@ vErrors.push(err28);
 }
 errors++;
 }
+if(errors === _errs79){
+}
 }
 var valid17 = _errs79 === errors;
 }
@@ -4037,11 +5292,14 @@ if(valid17){
 if(data24.customAudio !== undefined){
 let data31 = data24.customAudio;
 const _errs84 = errors;
+const _errs85 = errors;
 if(errors === _errs84){
 if(data31 && typeof data31 == "object" && !Array.isArray(data31)){
+const _errs86 = errors;
 for(const key7 in data31){
+let data32 = data31[key7];
 const _errs87 = errors;
-if(typeof data31[key7] !== "boolean"){
+if(typeof data32 !== "boolean"){
 const err29 = {instancePath:instancePath+"/canReceive/bySessionId/" + key5.replace(/~/g, "~0").replace(/\//g, "~1")+"/customAudio/" + key7.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"receive-media.schema.json/properties/customAudio/additionalProperties/type",keyword:"type",params:{type: "boolean"}};
 if(vErrors === null){
 vErrors = [err29];
@@ -4051,10 +5309,15 @@ vErrors.push(err29);
 }
 errors++;
 }
+const _errs88 = errors;
+if(errors === _errs87){
+}
 var valid19 = _errs87 === errors;
 if(!valid19){
 break;
 }
+}
+if(_errs86 === errors){
 }
 }
 else {
@@ -4067,11 +5330,15 @@ vErrors.push(err30);
 }
 errors++;
 }
+if(errors === _errs84){
+}
 }
 var valid17 = _errs84 === errors;
 }
 else {
 var valid17 = true;
+}
+if(valid17){
 }
 }
 }
@@ -4089,6 +5356,11 @@ vErrors.push(err31);
 }
 errors++;
 }
+if(errors === _errs69){
+}
+}
+var valid16 = _errs69 === errors;
+if(valid16){
 }
 var _valid2 = _errs68 === errors;
 valid15 = valid15 || _valid2;
@@ -4124,15 +5396,21 @@ vErrors = null;
 }
 }
 }
+if(errors === _errs64){
+}
 var valid14 = _errs64 === errors;
 if(!valid14){
 break;
 }
 }
+if(_errs63 === errors){
+}
 }
 else {
 validate141.errors = [{instancePath:instancePath+"/canReceive/bySessionId",schemaPath:"#/properties/canReceive/properties/bySessionId/type",keyword:"type",params:{type: "object"}}];
 return false;
+}
+if(errors === _errs61){
 }
 }
 var valid2 = _errs61 === errors;
@@ -4140,12 +5418,16 @@ var valid2 = _errs61 === errors;
 else {
 var valid2 = true;
 }
+if(valid2){
+}
 }
 }
 }
 else {
 validate141.errors = [{instancePath:instancePath+"/canReceive",schemaPath:"#/properties/canReceive/type",keyword:"type",params:{type: "object"}}];
 return false;
+}
+if(errors === _errs6){
 }
 }
 var valid0 = _errs6 === errors;
@@ -4161,6 +5443,7 @@ if((!(Array.isArray(data33))) && (typeof data33 !== "boolean")){
 validate141.errors = [{instancePath:instancePath+"/canAdmin",schemaPath:"#/properties/canAdmin/type",keyword:"type",params:{type: schema147.properties.canAdmin.type}}];
 return false;
 }
+const _errs90 = errors;
 if(errors === _errs89){
 if(Array.isArray(data33)){
 var valid20 = true;
@@ -4168,21 +5451,32 @@ const len1 = data33.length;
 for(let i1=0; i1<len1; i1++){
 let data34 = data33[i1];
 const _errs91 = errors;
+const vSchema1 = schema147.properties.canAdmin.items.enum;
 if(!(((data34 === "participants") || (data34 === "streaming")) || (data34 === "transcription"))){
 validate141.errors = [{instancePath:instancePath+"/canAdmin/" + i1,schemaPath:"#/properties/canAdmin/items/enum",keyword:"enum",params:{allowedValues: schema147.properties.canAdmin.items.enum}}];
 return false;
+}
+else {
+}
+if(errors === _errs91){
 }
 var valid20 = _errs91 === errors;
 if(!valid20){
 break;
 }
 }
+if(valid20){
+}
+}
+if(errors === _errs89){
 }
 }
 var valid0 = _errs89 === errors;
 }
 else {
 var valid0 = true;
+}
+if(valid0){
 }
 }
 }
@@ -4191,6 +5485,8 @@ var valid0 = true;
 else {
 validate141.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
 return false;
+}
+if(errors === 0){
 }
 }
 validate141.errors = vErrors;
@@ -4209,6 +5505,7 @@ evaluated0.props = undefined;
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
+const _errs0 = errors;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
@@ -4224,6 +5521,9 @@ if(!((typeof data0 == "number") && (isFinite(data0)))){
 validate140.errors = [{instancePath:instancePath+"/joined_at",schemaPath:"#/properties/joined_at/type",keyword:"type",params:{type: "number"}}];
 return false;
 }
+const _errs2 = errors;
+if(errors === _errs1){
+}
 var valid0 = _errs1 === errors;
 }
 else {
@@ -4231,10 +5531,14 @@ var valid0 = true;
 }
 if(valid0){
 if(data.session_id !== undefined){
+let data1 = data.session_id;
 const _errs3 = errors;
-if(typeof data.session_id !== "string"){
+if(typeof data1 !== "string"){
 validate140.errors = [{instancePath:instancePath+"/session_id",schemaPath:"#/properties/session_id/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+const _errs4 = errors;
+if(errors === _errs3){
 }
 var valid0 = _errs3 === errors;
 }
@@ -4243,10 +5547,14 @@ var valid0 = true;
 }
 if(valid0){
 if(data.room !== undefined){
+let data2 = data.room;
 const _errs5 = errors;
-if(typeof data.room !== "string"){
+if(typeof data2 !== "string"){
 validate140.errors = [{instancePath:instancePath+"/room",schemaPath:"#/properties/room/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+const _errs6 = errors;
+if(errors === _errs5){
 }
 var valid0 = _errs5 === errors;
 }
@@ -4255,10 +5563,14 @@ var valid0 = true;
 }
 if(valid0){
 if(data.user_id !== undefined){
+let data3 = data.user_id;
 const _errs7 = errors;
-if(typeof data.user_id !== "string"){
+if(typeof data3 !== "string"){
 validate140.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+const _errs8 = errors;
+if(errors === _errs7){
 }
 var valid0 = _errs7 === errors;
 }
@@ -4267,10 +5579,14 @@ var valid0 = true;
 }
 if(valid0){
 if(data.user_name !== undefined){
+let data4 = data.user_name;
 const _errs9 = errors;
-if(typeof data.user_name !== "string"){
+if(typeof data4 !== "string"){
 validate140.errors = [{instancePath:instancePath+"/user_name",schemaPath:"#/properties/user_name/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+const _errs10 = errors;
+if(errors === _errs9){
 }
 var valid0 = _errs9 === errors;
 }
@@ -4279,10 +5595,14 @@ var valid0 = true;
 }
 if(valid0){
 if(data.owner !== undefined){
+let data5 = data.owner;
 const _errs11 = errors;
-if(typeof data.owner !== "boolean"){
+if(typeof data5 !== "boolean"){
 validate140.errors = [{instancePath:instancePath+"/owner",schemaPath:"#/properties/owner/type",keyword:"type",params:{type: "boolean"}}];
 return false;
+}
+const _errs12 = errors;
+if(errors === _errs11){
 }
 var valid0 = _errs11 === errors;
 }
@@ -4293,9 +5613,14 @@ if(valid0){
 if(data.networkQualityState !== undefined){
 let data6 = data.networkQualityState;
 const _errs13 = errors;
+const vSchema0 = schema146.properties.networkQualityState.enum;
 if(!((((data6 === "unknown") || (data6 === "good")) || (data6 === "warning")) || (data6 === "bad"))){
 validate140.errors = [{instancePath:instancePath+"/networkQualityState",schemaPath:"#/properties/networkQualityState/enum",keyword:"enum",params:{allowedValues: schema146.properties.networkQualityState.enum}}];
 return false;
+}
+else {
+}
+if(errors === _errs13){
 }
 var valid0 = _errs13 === errors;
 }
@@ -4310,6 +5635,9 @@ if((!((typeof data7 == "number") && (isFinite(data7)))) && (data7 !== null)){
 validate140.errors = [{instancePath:instancePath+"/will_eject_at",schemaPath:"#/properties/will_eject_at/type",keyword:"type",params:{type: schema146.properties.will_eject_at.type}}];
 return false;
 }
+const _errs15 = errors;
+if(errors === _errs14){
+}
 var valid0 = _errs14 === errors;
 }
 else {
@@ -4317,15 +5645,20 @@ var valid0 = true;
 }
 if(valid0){
 if(data.permissions !== undefined){
+let data8 = data.permissions;
 const _errs16 = errors;
-if(!(validate141(data.permissions, {instancePath:instancePath+"/permissions",parentData:data,parentDataProperty:"permissions",rootData,dynamicAnchors}))){
+if(!(validate141(data8, {instancePath:instancePath+"/permissions",parentData:data,parentDataProperty:"permissions",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate141.errors : vErrors.concat(validate141.errors);
 errors = vErrors.length;
+}
+else {
 }
 var valid0 = _errs16 === errors;
 }
 else {
 var valid0 = true;
+}
+if(valid0){
 }
 }
 }
@@ -4340,6 +5673,8 @@ var valid0 = true;
 else {
 validate140.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
 return false;
+}
+if(errors === 0){
 }
 }
 validate140.errors = vErrors;
@@ -4358,7 +5693,10 @@ evaluated0.props = undefined;
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
+const _errs0 = errors;
+const _errs1 = errors;
 const _errs2 = errors;
+const _errs3 = errors;
 if(errors === _errs2){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
@@ -4368,10 +5706,14 @@ return false;
 }
 else {
 if(data.version !== undefined){
+let data0 = data.version;
 const _errs4 = errors;
-if(typeof data.version !== "string"){
+if(typeof data0 !== "string"){
 validate173.errors = [{instancePath:instancePath+"/version",schemaPath:"common/envelope.schema.json/properties/version/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+const _errs5 = errors;
+if(errors === _errs4){
 }
 var valid2 = _errs4 === errors;
 }
@@ -4380,10 +5722,14 @@ var valid2 = true;
 }
 if(valid2){
 if(data.type !== undefined){
+let data1 = data.type;
 const _errs6 = errors;
-if(typeof data.type !== "string"){
+if(typeof data1 !== "string"){
 validate173.errors = [{instancePath:instancePath+"/type",schemaPath:"common/envelope.schema.json/properties/type/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+const _errs7 = errors;
+if(errors === _errs6){
 }
 var valid2 = _errs6 === errors;
 }
@@ -4394,16 +5740,21 @@ if(valid2){
 if(data.id !== undefined){
 let data2 = data.id;
 const _errs8 = errors;
+const _errs9 = errors;
 if(errors === _errs8){
 if(typeof data2 === "string"){
 if(data2.length < 1){
 validate173.errors = [{instancePath:instancePath+"/id",schemaPath:"common/envelope.schema.json/properties/id/minLength",keyword:"minLength",params:{limit: 1}}];
 return false;
 }
+else {
+}
 }
 else {
 validate173.errors = [{instancePath:instancePath+"/id",schemaPath:"common/envelope.schema.json/properties/id/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+if(errors === _errs8){
 }
 }
 var valid2 = _errs8 === errors;
@@ -4419,6 +5770,9 @@ if(!(data3 && typeof data3 == "object" && !Array.isArray(data3))){
 validate173.errors = [{instancePath:instancePath+"/payload",schemaPath:"common/envelope.schema.json/properties/payload/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
+const _errs11 = errors;
+if(errors === _errs10){
+}
 var valid2 = _errs10 === errors;
 }
 else {
@@ -4432,10 +5786,15 @@ if(!((typeof data4 == "number") && (isFinite(data4)))){
 validate173.errors = [{instancePath:instancePath+"/event_ts",schemaPath:"common/envelope.schema.json/properties/event_ts/type",keyword:"type",params:{type: "number"}}];
 return false;
 }
+const _errs13 = errors;
+if(errors === _errs12){
+}
 var valid2 = _errs12 === errors;
 }
 else {
 var valid2 = true;
+}
+if(valid2){
 }
 }
 }
@@ -4447,6 +5806,14 @@ else {
 validate173.errors = [{instancePath,schemaPath:"common/envelope.schema.json/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
+if(errors === _errs2){
+}
+}
+var valid1 = _errs2 === errors;
+if(valid1){
+}
+var valid0 = _errs1 === errors;
+if(valid0){
 }
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -4457,10 +5824,15 @@ return false;
 }
 else {
 if(data.type !== undefined){
+let data5 = data.type;
 const _errs14 = errors;
-if("participant.joined" !== data.type){
+if("participant.joined" !== data5){
 validate173.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "participant.joined"}}];
 return false;
+}
+else {
+}
+if(errors === _errs14){
 }
 var valid3 = _errs14 === errors;
 }
@@ -4469,15 +5841,20 @@ var valid3 = true;
 }
 if(valid3){
 if(data.payload !== undefined){
+let data6 = data.payload;
 const _errs15 = errors;
-if(!(validate140(data.payload, {instancePath:instancePath+"/payload",parentData:data,parentDataProperty:"payload",rootData,dynamicAnchors}))){
+if(!(validate140(data6, {instancePath:instancePath+"/payload",parentData:data,parentDataProperty:"payload",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate140.errors : vErrors.concat(validate140.errors);
 errors = vErrors.length;
+}
+else {
 }
 var valid3 = _errs15 === errors;
 }
 else {
 var valid3 = true;
+}
+if(valid3){
 }
 }
 }
@@ -4485,6 +5862,8 @@ var valid3 = true;
 else {
 validate173.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
 return false;
+}
+if(errors === 0){
 }
 }
 validate173.errors = vErrors;
@@ -4507,32 +5886,52 @@ evaluated0.props = undefined;
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
+const _errs0 = errors;
+const _errs1 = errors;
 if(!(validate140(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate140.errors : vErrors.concat(validate140.errors);
 errors = vErrors.length;
+}
+else {
+}
+var valid0 = _errs1 === errors;
+if(valid0){
 }
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.duration !== undefined){
 let data0 = data.duration;
 const _errs2 = errors;
+const _errs3 = errors;
 if(errors === _errs2){
 if((typeof data0 == "number") && (isFinite(data0))){
 if(data0 < 0 || isNaN(data0)){
 validate139.errors = [{instancePath:instancePath+"/duration",schemaPath:"#/properties/duration/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
+else {
+}
 }
 else {
 validate139.errors = [{instancePath:instancePath+"/duration",schemaPath:"#/properties/duration/type",keyword:"type",params:{type: "number"}}];
 return false;
 }
+if(errors === _errs2){
 }
+}
+var valid1 = _errs2 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
 }
 }
 else {
 validate139.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
 return false;
+}
+if(errors === 0){
 }
 }
 validate139.errors = vErrors;
@@ -4551,7 +5950,10 @@ evaluated0.props = undefined;
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
+const _errs0 = errors;
+const _errs1 = errors;
 const _errs2 = errors;
+const _errs3 = errors;
 if(errors === _errs2){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
@@ -4561,10 +5963,14 @@ return false;
 }
 else {
 if(data.version !== undefined){
+let data0 = data.version;
 const _errs4 = errors;
-if(typeof data.version !== "string"){
+if(typeof data0 !== "string"){
 validate175.errors = [{instancePath:instancePath+"/version",schemaPath:"common/envelope.schema.json/properties/version/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+const _errs5 = errors;
+if(errors === _errs4){
 }
 var valid2 = _errs4 === errors;
 }
@@ -4573,10 +5979,14 @@ var valid2 = true;
 }
 if(valid2){
 if(data.type !== undefined){
+let data1 = data.type;
 const _errs6 = errors;
-if(typeof data.type !== "string"){
+if(typeof data1 !== "string"){
 validate175.errors = [{instancePath:instancePath+"/type",schemaPath:"common/envelope.schema.json/properties/type/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+const _errs7 = errors;
+if(errors === _errs6){
 }
 var valid2 = _errs6 === errors;
 }
@@ -4587,16 +5997,21 @@ if(valid2){
 if(data.id !== undefined){
 let data2 = data.id;
 const _errs8 = errors;
+const _errs9 = errors;
 if(errors === _errs8){
 if(typeof data2 === "string"){
 if(data2.length < 1){
 validate175.errors = [{instancePath:instancePath+"/id",schemaPath:"common/envelope.schema.json/properties/id/minLength",keyword:"minLength",params:{limit: 1}}];
 return false;
 }
+else {
+}
 }
 else {
 validate175.errors = [{instancePath:instancePath+"/id",schemaPath:"common/envelope.schema.json/properties/id/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+if(errors === _errs8){
 }
 }
 var valid2 = _errs8 === errors;
@@ -4612,6 +6027,9 @@ if(!(data3 && typeof data3 == "object" && !Array.isArray(data3))){
 validate175.errors = [{instancePath:instancePath+"/payload",schemaPath:"common/envelope.schema.json/properties/payload/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
+const _errs11 = errors;
+if(errors === _errs10){
+}
 var valid2 = _errs10 === errors;
 }
 else {
@@ -4625,10 +6043,15 @@ if(!((typeof data4 == "number") && (isFinite(data4)))){
 validate175.errors = [{instancePath:instancePath+"/event_ts",schemaPath:"common/envelope.schema.json/properties/event_ts/type",keyword:"type",params:{type: "number"}}];
 return false;
 }
+const _errs13 = errors;
+if(errors === _errs12){
+}
 var valid2 = _errs12 === errors;
 }
 else {
 var valid2 = true;
+}
+if(valid2){
 }
 }
 }
@@ -4640,6 +6063,14 @@ else {
 validate175.errors = [{instancePath,schemaPath:"common/envelope.schema.json/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
+if(errors === _errs2){
+}
+}
+var valid1 = _errs2 === errors;
+if(valid1){
+}
+var valid0 = _errs1 === errors;
+if(valid0){
 }
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -4650,10 +6081,15 @@ return false;
 }
 else {
 if(data.type !== undefined){
+let data5 = data.type;
 const _errs14 = errors;
-if("participant.left" !== data.type){
+if("participant.left" !== data5){
 validate175.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "participant.left"}}];
 return false;
+}
+else {
+}
+if(errors === _errs14){
 }
 var valid3 = _errs14 === errors;
 }
@@ -4662,15 +6098,20 @@ var valid3 = true;
 }
 if(valid3){
 if(data.payload !== undefined){
+let data6 = data.payload;
 const _errs15 = errors;
-if(!(validate139(data.payload, {instancePath:instancePath+"/payload",parentData:data,parentDataProperty:"payload",rootData,dynamicAnchors}))){
+if(!(validate139(data6, {instancePath:instancePath+"/payload",parentData:data,parentDataProperty:"payload",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate139.errors : vErrors.concat(validate139.errors);
 errors = vErrors.length;
+}
+else {
 }
 var valid3 = _errs15 === errors;
 }
 else {
 var valid3 = true;
+}
+if(valid3){
 }
 }
 }
@@ -4678,6 +6119,8 @@ var valid3 = true;
 else {
 validate175.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
 return false;
+}
+if(errors === 0){
 }
 }
 validate175.errors = vErrors;
@@ -4700,7 +6143,10 @@ evaluated0.props = undefined;
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
+const _errs0 = errors;
+const _errs1 = errors;
 const _errs2 = errors;
+const _errs3 = errors;
 if(errors === _errs2){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
@@ -4710,10 +6156,14 @@ return false;
 }
 else {
 if(data.version !== undefined){
+let data0 = data.version;
 const _errs4 = errors;
-if(typeof data.version !== "string"){
+if(typeof data0 !== "string"){
 validate177.errors = [{instancePath:instancePath+"/version",schemaPath:"common/envelope.schema.json/properties/version/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+const _errs5 = errors;
+if(errors === _errs4){
 }
 var valid2 = _errs4 === errors;
 }
@@ -4722,10 +6172,14 @@ var valid2 = true;
 }
 if(valid2){
 if(data.type !== undefined){
+let data1 = data.type;
 const _errs6 = errors;
-if(typeof data.type !== "string"){
+if(typeof data1 !== "string"){
 validate177.errors = [{instancePath:instancePath+"/type",schemaPath:"common/envelope.schema.json/properties/type/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+const _errs7 = errors;
+if(errors === _errs6){
 }
 var valid2 = _errs6 === errors;
 }
@@ -4736,16 +6190,21 @@ if(valid2){
 if(data.id !== undefined){
 let data2 = data.id;
 const _errs8 = errors;
+const _errs9 = errors;
 if(errors === _errs8){
 if(typeof data2 === "string"){
 if(data2.length < 1){
 validate177.errors = [{instancePath:instancePath+"/id",schemaPath:"common/envelope.schema.json/properties/id/minLength",keyword:"minLength",params:{limit: 1}}];
 return false;
 }
+else {
+}
 }
 else {
 validate177.errors = [{instancePath:instancePath+"/id",schemaPath:"common/envelope.schema.json/properties/id/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+if(errors === _errs8){
 }
 }
 var valid2 = _errs8 === errors;
@@ -4761,6 +6220,9 @@ if(!(data3 && typeof data3 == "object" && !Array.isArray(data3))){
 validate177.errors = [{instancePath:instancePath+"/payload",schemaPath:"common/envelope.schema.json/properties/payload/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
+const _errs11 = errors;
+if(errors === _errs10){
+}
 var valid2 = _errs10 === errors;
 }
 else {
@@ -4774,10 +6236,15 @@ if(!((typeof data4 == "number") && (isFinite(data4)))){
 validate177.errors = [{instancePath:instancePath+"/event_ts",schemaPath:"common/envelope.schema.json/properties/event_ts/type",keyword:"type",params:{type: "number"}}];
 return false;
 }
+const _errs13 = errors;
+if(errors === _errs12){
+}
 var valid2 = _errs12 === errors;
 }
 else {
 var valid2 = true;
+}
+if(valid2){
 }
 }
 }
@@ -4789,6 +6256,14 @@ else {
 validate177.errors = [{instancePath,schemaPath:"common/envelope.schema.json/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
+if(errors === _errs2){
+}
+}
+var valid1 = _errs2 === errors;
+if(valid1){
+}
+var valid0 = _errs1 === errors;
+if(valid0){
 }
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -4799,10 +6274,15 @@ return false;
 }
 else {
 if(data.type !== undefined){
+let data5 = data.type;
 const _errs14 = errors;
-if("recording.error" !== data.type){
+if("recording.error" !== data5){
 validate177.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "recording.error"}}];
 return false;
+}
+else {
+}
+if(errors === _errs14){
 }
 var valid3 = _errs14 === errors;
 }
@@ -4813,6 +6293,7 @@ if(valid3){
 if(data.payload !== undefined){
 let data6 = data.payload;
 const _errs15 = errors;
+const _errs16 = errors;
 if(errors === _errs15){
 if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
 let missing2;
@@ -4822,10 +6303,14 @@ return false;
 }
 else {
 if(data6.action !== undefined){
+let data7 = data6.action;
 const _errs17 = errors;
-if(typeof data6.action !== "string"){
+if(typeof data7 !== "string"){
 validate177.errors = [{instancePath:instancePath+"/payload/action",schemaPath:"#/properties/payload/properties/action/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+const _errs18 = errors;
+if(errors === _errs17){
 }
 var valid4 = _errs17 === errors;
 }
@@ -4834,10 +6319,14 @@ var valid4 = true;
 }
 if(valid4){
 if(data6.error_msg !== undefined){
+let data8 = data6.error_msg;
 const _errs19 = errors;
-if(typeof data6.error_msg !== "string"){
+if(typeof data8 !== "string"){
 validate177.errors = [{instancePath:instancePath+"/payload/error_msg",schemaPath:"#/properties/payload/properties/error_msg/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+const _errs20 = errors;
+if(errors === _errs19){
 }
 var valid4 = _errs19 === errors;
 }
@@ -4846,10 +6335,14 @@ var valid4 = true;
 }
 if(valid4){
 if(data6.instance_id !== undefined){
+let data9 = data6.instance_id;
 const _errs21 = errors;
-if(typeof data6.instance_id !== "string"){
+if(typeof data9 !== "string"){
 validate177.errors = [{instancePath:instancePath+"/payload/instance_id",schemaPath:"#/properties/payload/properties/instance_id/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+const _errs22 = errors;
+if(errors === _errs21){
 }
 var valid4 = _errs21 === errors;
 }
@@ -4858,10 +6351,14 @@ var valid4 = true;
 }
 if(valid4){
 if(data6.room_name !== undefined){
+let data10 = data6.room_name;
 const _errs23 = errors;
-if(typeof data6.room_name !== "string"){
+if(typeof data10 !== "string"){
 validate177.errors = [{instancePath:instancePath+"/payload/room_name",schemaPath:"#/properties/payload/properties/room_name/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+const _errs24 = errors;
+if(errors === _errs23){
 }
 var valid4 = _errs23 === errors;
 }
@@ -4876,18 +6373,25 @@ if((!((typeof data11 == "number") && (isFinite(data11)))) && (typeof data11 !== 
 validate177.errors = [{instancePath:instancePath+"/payload/timestamp",schemaPath:"#/properties/payload/properties/timestamp/type",keyword:"type",params:{type: schema197.properties.payload.properties.timestamp.type}}];
 return false;
 }
+const _errs26 = errors;
 if(errors === _errs25){
 if(typeof data11 === "string"){
 if(!pattern6.test(data11)){
 validate177.errors = [{instancePath:instancePath+"/payload/timestamp",schemaPath:"#/properties/payload/properties/timestamp/pattern",keyword:"pattern",params:{pattern: "^[0-9]+(\\.[0-9]+)?$"}}];
 return false;
 }
+else {
+}
+}
+if(errors === _errs25){
 }
 }
 var valid4 = _errs25 === errors;
 }
 else {
 var valid4 = true;
+}
+if(valid4){
 }
 }
 }
@@ -4899,11 +6403,15 @@ else {
 validate177.errors = [{instancePath:instancePath+"/payload",schemaPath:"#/properties/payload/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
+if(errors === _errs15){
+}
 }
 var valid3 = _errs15 === errors;
 }
 else {
 var valid3 = true;
+}
+if(valid3){
 }
 }
 }
@@ -4911,6 +6419,8 @@ var valid3 = true;
 else {
 validate177.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
 return false;
+}
+if(errors === 0){
 }
 }
 validate177.errors = vErrors;
@@ -4932,7 +6442,10 @@ evaluated0.props = undefined;
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
+const _errs0 = errors;
+const _errs1 = errors;
 const _errs2 = errors;
+const _errs3 = errors;
 if(errors === _errs2){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
@@ -4942,10 +6455,14 @@ return false;
 }
 else {
 if(data.version !== undefined){
+let data0 = data.version;
 const _errs4 = errors;
-if(typeof data.version !== "string"){
+if(typeof data0 !== "string"){
 validate178.errors = [{instancePath:instancePath+"/version",schemaPath:"common/envelope.schema.json/properties/version/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+const _errs5 = errors;
+if(errors === _errs4){
 }
 var valid2 = _errs4 === errors;
 }
@@ -4954,10 +6471,14 @@ var valid2 = true;
 }
 if(valid2){
 if(data.type !== undefined){
+let data1 = data.type;
 const _errs6 = errors;
-if(typeof data.type !== "string"){
+if(typeof data1 !== "string"){
 validate178.errors = [{instancePath:instancePath+"/type",schemaPath:"common/envelope.schema.json/properties/type/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+const _errs7 = errors;
+if(errors === _errs6){
 }
 var valid2 = _errs6 === errors;
 }
@@ -4968,16 +6489,21 @@ if(valid2){
 if(data.id !== undefined){
 let data2 = data.id;
 const _errs8 = errors;
+const _errs9 = errors;
 if(errors === _errs8){
 if(typeof data2 === "string"){
 if(data2.length < 1){
 validate178.errors = [{instancePath:instancePath+"/id",schemaPath:"common/envelope.schema.json/properties/id/minLength",keyword:"minLength",params:{limit: 1}}];
 return false;
 }
+else {
+}
 }
 else {
 validate178.errors = [{instancePath:instancePath+"/id",schemaPath:"common/envelope.schema.json/properties/id/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+if(errors === _errs8){
 }
 }
 var valid2 = _errs8 === errors;
@@ -4993,6 +6519,9 @@ if(!(data3 && typeof data3 == "object" && !Array.isArray(data3))){
 validate178.errors = [{instancePath:instancePath+"/payload",schemaPath:"common/envelope.schema.json/properties/payload/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
+const _errs11 = errors;
+if(errors === _errs10){
+}
 var valid2 = _errs10 === errors;
 }
 else {
@@ -5006,10 +6535,15 @@ if(!((typeof data4 == "number") && (isFinite(data4)))){
 validate178.errors = [{instancePath:instancePath+"/event_ts",schemaPath:"common/envelope.schema.json/properties/event_ts/type",keyword:"type",params:{type: "number"}}];
 return false;
 }
+const _errs13 = errors;
+if(errors === _errs12){
+}
 var valid2 = _errs12 === errors;
 }
 else {
 var valid2 = true;
+}
+if(valid2){
 }
 }
 }
@@ -5021,6 +6555,14 @@ else {
 validate178.errors = [{instancePath,schemaPath:"common/envelope.schema.json/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
+if(errors === _errs2){
+}
+}
+var valid1 = _errs2 === errors;
+if(valid1){
+}
+var valid0 = _errs1 === errors;
+if(valid0){
 }
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -5031,10 +6573,15 @@ return false;
 }
 else {
 if(data.type !== undefined){
+let data5 = data.type;
 const _errs14 = errors;
-if("recording.ready-to-download" !== data.type){
+if("recording.ready-to-download" !== data5){
 validate178.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "recording.ready-to-download"}}];
 return false;
+}
+else {
+}
+if(errors === _errs14){
 }
 var valid3 = _errs14 === errors;
 }
@@ -5045,6 +6592,7 @@ if(valid3){
 if(data.payload !== undefined){
 let data6 = data.payload;
 const _errs15 = errors;
+const _errs16 = errors;
 if(errors === _errs15){
 if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
 let missing2;
@@ -5056,9 +6604,14 @@ else {
 if(data6.type !== undefined){
 let data7 = data6.type;
 const _errs17 = errors;
+const vSchema0 = schema199.properties.payload.properties.type.enum;
 if(!(((data7 === "cloud") || (data7 === "raw-tracks")) || (data7 === "cloud-audio-only"))){
 validate178.errors = [{instancePath:instancePath+"/payload/type",schemaPath:"#/properties/payload/properties/type/enum",keyword:"enum",params:{allowedValues: schema199.properties.payload.properties.type.enum}}];
 return false;
+}
+else {
+}
+if(errors === _errs17){
 }
 var valid4 = _errs17 === errors;
 }
@@ -5067,10 +6620,14 @@ var valid4 = true;
 }
 if(valid4){
 if(data6.recording_id !== undefined){
+let data8 = data6.recording_id;
 const _errs18 = errors;
-if(typeof data6.recording_id !== "string"){
+if(typeof data8 !== "string"){
 validate178.errors = [{instancePath:instancePath+"/payload/recording_id",schemaPath:"#/properties/payload/properties/recording_id/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+const _errs19 = errors;
+if(errors === _errs18){
 }
 var valid4 = _errs18 === errors;
 }
@@ -5079,10 +6636,14 @@ var valid4 = true;
 }
 if(valid4){
 if(data6.room_name !== undefined){
+let data9 = data6.room_name;
 const _errs20 = errors;
-if(typeof data6.room_name !== "string"){
+if(typeof data9 !== "string"){
 validate178.errors = [{instancePath:instancePath+"/payload/room_name",schemaPath:"#/properties/payload/properties/room_name/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+const _errs21 = errors;
+if(errors === _errs20){
 }
 var valid4 = _errs20 === errors;
 }
@@ -5097,6 +6658,9 @@ if(!((typeof data10 == "number") && (isFinite(data10)))){
 validate178.errors = [{instancePath:instancePath+"/payload/start_ts",schemaPath:"#/properties/payload/properties/start_ts/type",keyword:"type",params:{type: "number"}}];
 return false;
 }
+const _errs23 = errors;
+if(errors === _errs22){
+}
 var valid4 = _errs22 === errors;
 }
 else {
@@ -5104,10 +6668,15 @@ var valid4 = true;
 }
 if(valid4){
 if(data6.status !== undefined){
+let data11 = data6.status;
 const _errs24 = errors;
-if("finished" !== data6.status){
+if("finished" !== data11){
 validate178.errors = [{instancePath:instancePath+"/payload/status",schemaPath:"#/properties/payload/properties/status/const",keyword:"const",params:{allowedValue: "finished"}}];
 return false;
+}
+else {
+}
+if(errors === _errs24){
 }
 var valid4 = _errs24 === errors;
 }
@@ -5122,12 +6691,17 @@ if(!(((typeof data12 == "number") && (!(data12 % 1) && !isNaN(data12))) && (isFi
 validate178.errors = [{instancePath:instancePath+"/payload/max_participants",schemaPath:"#/properties/payload/properties/max_participants/type",keyword:"type",params:{type: "integer"}}];
 return false;
 }
+const _errs26 = errors;
 if(errors === _errs25){
 if((typeof data12 == "number") && (isFinite(data12))){
 if(data12 < 0 || isNaN(data12)){
 validate178.errors = [{instancePath:instancePath+"/payload/max_participants",schemaPath:"#/properties/payload/properties/max_participants/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
+else {
+}
+}
+if(errors === _errs25){
 }
 }
 var valid4 = _errs25 === errors;
@@ -5139,16 +6713,21 @@ if(valid4){
 if(data6.duration !== undefined){
 let data13 = data6.duration;
 const _errs27 = errors;
+const _errs28 = errors;
 if(errors === _errs27){
 if((typeof data13 == "number") && (isFinite(data13))){
 if(data13 < 0 || isNaN(data13)){
 validate178.errors = [{instancePath:instancePath+"/payload/duration",schemaPath:"#/properties/payload/properties/duration/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
+else {
+}
 }
 else {
 validate178.errors = [{instancePath:instancePath+"/payload/duration",schemaPath:"#/properties/payload/properties/duration/type",keyword:"type",params:{type: "number"}}];
 return false;
+}
+if(errors === _errs27){
 }
 }
 var valid4 = _errs27 === errors;
@@ -5158,10 +6737,14 @@ var valid4 = true;
 }
 if(valid4){
 if(data6.s3_key !== undefined){
+let data14 = data6.s3_key;
 const _errs29 = errors;
-if(typeof data6.s3_key !== "string"){
+if(typeof data14 !== "string"){
 validate178.errors = [{instancePath:instancePath+"/payload/s3_key",schemaPath:"#/properties/payload/properties/s3_key/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+const _errs30 = errors;
+if(errors === _errs29){
 }
 var valid4 = _errs29 === errors;
 }
@@ -5176,6 +6759,7 @@ if((!(Array.isArray(data15))) && (data15 !== null)){
 validate178.errors = [{instancePath:instancePath+"/payload/tracks",schemaPath:"#/properties/payload/properties/tracks/type",keyword:"type",params:{type: schema199.properties.payload.properties.tracks.type}}];
 return false;
 }
+const _errs32 = errors;
 if(errors === _errs31){
 if(Array.isArray(data15)){
 var valid5 = true;
@@ -5183,14 +6767,20 @@ const len0 = data15.length;
 for(let i0=0; i0<len0; i0++){
 let data16 = data15[i0];
 const _errs33 = errors;
+const _errs34 = errors;
 if(errors === _errs33){
 if(data16 && typeof data16 == "object" && !Array.isArray(data16)){
 if(data16.type !== undefined){
 let data17 = data16.type;
 const _errs35 = errors;
+const vSchema1 = schema199.properties.payload.properties.tracks.items.properties.type.enum;
 if(!((data17 === "audio") || (data17 === "video"))){
 validate178.errors = [{instancePath:instancePath+"/payload/tracks/" + i0+"/type",schemaPath:"#/properties/payload/properties/tracks/items/properties/type/enum",keyword:"enum",params:{allowedValues: schema199.properties.payload.properties.tracks.items.properties.type.enum}}];
 return false;
+}
+else {
+}
+if(errors === _errs35){
 }
 var valid6 = _errs35 === errors;
 }
@@ -5199,10 +6789,14 @@ var valid6 = true;
 }
 if(valid6){
 if(data16.s3Key !== undefined){
+let data18 = data16.s3Key;
 const _errs36 = errors;
-if(typeof data16.s3Key !== "string"){
+if(typeof data18 !== "string"){
 validate178.errors = [{instancePath:instancePath+"/payload/tracks/" + i0+"/s3Key",schemaPath:"#/properties/payload/properties/tracks/items/properties/s3Key/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+const _errs37 = errors;
+if(errors === _errs36){
 }
 var valid6 = _errs36 === errors;
 }
@@ -5211,10 +6805,14 @@ var valid6 = true;
 }
 if(valid6){
 if(data16.s3key !== undefined){
+let data19 = data16.s3key;
 const _errs38 = errors;
-if(typeof data16.s3key !== "string"){
+if(typeof data19 !== "string"){
 validate178.errors = [{instancePath:instancePath+"/payload/tracks/" + i0+"/s3key",schemaPath:"#/properties/payload/properties/tracks/items/properties/s3key/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+const _errs39 = errors;
+if(errors === _errs38){
 }
 var valid6 = _errs38 === errors;
 }
@@ -5229,18 +6827,25 @@ if(!(((typeof data20 == "number") && (!(data20 % 1) && !isNaN(data20))) && (isFi
 validate178.errors = [{instancePath:instancePath+"/payload/tracks/" + i0+"/size",schemaPath:"#/properties/payload/properties/tracks/items/properties/size/type",keyword:"type",params:{type: "integer"}}];
 return false;
 }
+const _errs41 = errors;
 if(errors === _errs40){
 if((typeof data20 == "number") && (isFinite(data20))){
 if(data20 < 0 || isNaN(data20)){
 validate178.errors = [{instancePath:instancePath+"/payload/tracks/" + i0+"/size",schemaPath:"#/properties/payload/properties/tracks/items/properties/size/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
+else {
+}
+}
+if(errors === _errs40){
 }
 }
 var valid6 = _errs40 === errors;
 }
 else {
 var valid6 = true;
+}
+if(valid6){
 }
 }
 }
@@ -5250,12 +6855,18 @@ else {
 validate178.errors = [{instancePath:instancePath+"/payload/tracks/" + i0,schemaPath:"#/properties/payload/properties/tracks/items/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
+if(errors === _errs33){
+}
 }
 var valid5 = _errs33 === errors;
 if(!valid5){
 break;
 }
 }
+if(valid5){
+}
+}
+if(errors === _errs31){
 }
 }
 var valid4 = _errs31 === errors;
@@ -5265,15 +6876,21 @@ var valid4 = true;
 }
 if(valid4){
 if(data6.share_token !== undefined){
+let data21 = data6.share_token;
 const _errs42 = errors;
-if(typeof data6.share_token !== "string"){
+if(typeof data21 !== "string"){
 validate178.errors = [{instancePath:instancePath+"/payload/share_token",schemaPath:"#/properties/payload/properties/share_token/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+const _errs43 = errors;
+if(errors === _errs42){
 }
 var valid4 = _errs42 === errors;
 }
 else {
 var valid4 = true;
+}
+if(valid4){
 }
 }
 }
@@ -5290,11 +6907,15 @@ else {
 validate178.errors = [{instancePath:instancePath+"/payload",schemaPath:"#/properties/payload/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
+if(errors === _errs15){
+}
 }
 var valid3 = _errs15 === errors;
 }
 else {
 var valid3 = true;
+}
+if(valid3){
 }
 }
 }
@@ -5302,6 +6923,8 @@ var valid3 = true;
 else {
 validate178.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
 return false;
+}
+if(errors === 0){
 }
 }
 validate178.errors = vErrors;
@@ -5324,7 +6947,10 @@ evaluated0.props = undefined;
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
+const _errs0 = errors;
+const _errs1 = errors;
 const _errs2 = errors;
+const _errs3 = errors;
 if(errors === _errs2){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
@@ -5334,10 +6960,14 @@ return false;
 }
 else {
 if(data.version !== undefined){
+let data0 = data.version;
 const _errs4 = errors;
-if(typeof data.version !== "string"){
+if(typeof data0 !== "string"){
 validate179.errors = [{instancePath:instancePath+"/version",schemaPath:"common/envelope.schema.json/properties/version/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+const _errs5 = errors;
+if(errors === _errs4){
 }
 var valid2 = _errs4 === errors;
 }
@@ -5346,10 +6976,14 @@ var valid2 = true;
 }
 if(valid2){
 if(data.type !== undefined){
+let data1 = data.type;
 const _errs6 = errors;
-if(typeof data.type !== "string"){
+if(typeof data1 !== "string"){
 validate179.errors = [{instancePath:instancePath+"/type",schemaPath:"common/envelope.schema.json/properties/type/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+const _errs7 = errors;
+if(errors === _errs6){
 }
 var valid2 = _errs6 === errors;
 }
@@ -5360,16 +6994,21 @@ if(valid2){
 if(data.id !== undefined){
 let data2 = data.id;
 const _errs8 = errors;
+const _errs9 = errors;
 if(errors === _errs8){
 if(typeof data2 === "string"){
 if(data2.length < 1){
 validate179.errors = [{instancePath:instancePath+"/id",schemaPath:"common/envelope.schema.json/properties/id/minLength",keyword:"minLength",params:{limit: 1}}];
 return false;
 }
+else {
+}
 }
 else {
 validate179.errors = [{instancePath:instancePath+"/id",schemaPath:"common/envelope.schema.json/properties/id/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+if(errors === _errs8){
 }
 }
 var valid2 = _errs8 === errors;
@@ -5385,6 +7024,9 @@ if(!(data3 && typeof data3 == "object" && !Array.isArray(data3))){
 validate179.errors = [{instancePath:instancePath+"/payload",schemaPath:"common/envelope.schema.json/properties/payload/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
+const _errs11 = errors;
+if(errors === _errs10){
+}
 var valid2 = _errs10 === errors;
 }
 else {
@@ -5398,10 +7040,15 @@ if(!((typeof data4 == "number") && (isFinite(data4)))){
 validate179.errors = [{instancePath:instancePath+"/event_ts",schemaPath:"common/envelope.schema.json/properties/event_ts/type",keyword:"type",params:{type: "number"}}];
 return false;
 }
+const _errs13 = errors;
+if(errors === _errs12){
+}
 var valid2 = _errs12 === errors;
 }
 else {
 var valid2 = true;
+}
+if(valid2){
 }
 }
 }
@@ -5413,6 +7060,14 @@ else {
 validate179.errors = [{instancePath,schemaPath:"common/envelope.schema.json/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
+if(errors === _errs2){
+}
+}
+var valid1 = _errs2 === errors;
+if(valid1){
+}
+var valid0 = _errs1 === errors;
+if(valid0){
 }
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -5423,10 +7078,15 @@ return false;
 }
 else {
 if(data.type !== undefined){
+let data5 = data.type;
 const _errs14 = errors;
-if("recording.started" !== data.type){
+if("recording.started" !== data5){
 validate179.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "recording.started"}}];
 return false;
+}
+else {
+}
+if(errors === _errs14){
 }
 var valid3 = _errs14 === errors;
 }
@@ -5437,6 +7097,7 @@ if(valid3){
 if(data.payload !== undefined){
 let data6 = data.payload;
 const _errs15 = errors;
+const _errs16 = errors;
 if(errors === _errs15){
 if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
 let missing2;
@@ -5446,10 +7107,14 @@ return false;
 }
 else {
 if(data6.recording_id !== undefined){
+let data7 = data6.recording_id;
 const _errs17 = errors;
-if(typeof data6.recording_id !== "string"){
+if(typeof data7 !== "string"){
 validate179.errors = [{instancePath:instancePath+"/payload/recording_id",schemaPath:"#/properties/payload/properties/recording_id/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+const _errs18 = errors;
+if(errors === _errs17){
 }
 var valid4 = _errs17 === errors;
 }
@@ -5458,10 +7123,14 @@ var valid4 = true;
 }
 if(valid4){
 if(data6.action !== undefined){
+let data8 = data6.action;
 const _errs19 = errors;
-if(typeof data6.action !== "string"){
+if(typeof data8 !== "string"){
 validate179.errors = [{instancePath:instancePath+"/payload/action",schemaPath:"#/properties/payload/properties/action/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+const _errs20 = errors;
+if(errors === _errs19){
 }
 var valid4 = _errs19 === errors;
 }
@@ -5473,6 +7142,7 @@ if(data6.layout !== undefined){
 let data9 = data6.layout;
 const _errs21 = errors;
 const _errs22 = errors;
+const _errs23 = errors;
 if(errors === _errs22){
 if(data9 && typeof data9 == "object" && !Array.isArray(data9)){
 let missing3;
@@ -5484,9 +7154,14 @@ else {
 if(data9.preset !== undefined){
 let data10 = data9.preset;
 const _errs24 = errors;
+const vSchema0 = schema143.properties.preset.enum;
 if(!(((((data10 === "default") || (data10 === "single-participant")) || (data10 === "active-participant")) || (data10 === "portrait")) || (data10 === "custom"))){
 validate179.errors = [{instancePath:instancePath+"/payload/layout/preset",schemaPath:"common/layout.schema.json/properties/preset/enum",keyword:"enum",params:{allowedValues: schema143.properties.preset.enum}}];
 return false;
+}
+else {
+}
+if(errors === _errs24){
 }
 var valid6 = _errs24 === errors;
 }
@@ -5497,16 +7172,21 @@ if(valid6){
 if(data9.max_cam_streams !== undefined){
 let data11 = data9.max_cam_streams;
 const _errs25 = errors;
+const _errs26 = errors;
 if(errors === _errs25){
 if((typeof data11 == "number") && (isFinite(data11))){
 if(data11 < 0 || isNaN(data11)){
 validate179.errors = [{instancePath:instancePath+"/payload/layout/max_cam_streams",schemaPath:"common/layout.schema.json/properties/max_cam_streams/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
+else {
+}
 }
 else {
 validate179.errors = [{instancePath:instancePath+"/payload/layout/max_cam_streams",schemaPath:"common/layout.schema.json/properties/max_cam_streams/type",keyword:"type",params:{type: "number"}}];
 return false;
+}
+if(errors === _errs25){
 }
 }
 var valid6 = _errs25 === errors;
@@ -5516,10 +7196,14 @@ var valid6 = true;
 }
 if(valid6){
 if(data9.session_id !== undefined){
+let data12 = data9.session_id;
 const _errs27 = errors;
-if(typeof data9.session_id !== "string"){
+if(typeof data12 !== "string"){
 validate179.errors = [{instancePath:instancePath+"/payload/layout/session_id",schemaPath:"common/layout.schema.json/properties/session_id/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+const _errs28 = errors;
+if(errors === _errs27){
 }
 var valid6 = _errs27 === errors;
 }
@@ -5530,9 +7214,14 @@ if(valid6){
 if(data9.variant !== undefined){
 let data13 = data9.variant;
 const _errs29 = errors;
+const vSchema1 = schema143.properties.variant.enum;
 if(!((data13 === "vertical") || (data13 === "inset"))){
 validate179.errors = [{instancePath:instancePath+"/payload/layout/variant",schemaPath:"common/layout.schema.json/properties/variant/enum",keyword:"enum",params:{allowedValues: schema143.properties.variant.enum}}];
 return false;
+}
+else {
+}
+if(errors === _errs29){
 }
 var valid6 = _errs29 === errors;
 }
@@ -5541,10 +7230,14 @@ var valid6 = true;
 }
 if(valid6){
 if(data9.composition_id !== undefined){
+let data14 = data9.composition_id;
 const _errs30 = errors;
-if(typeof data9.composition_id !== "string"){
+if(typeof data14 !== "string"){
 validate179.errors = [{instancePath:instancePath+"/payload/layout/composition_id",schemaPath:"common/layout.schema.json/properties/composition_id/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+const _errs31 = errors;
+if(errors === _errs30){
 }
 var valid6 = _errs30 === errors;
 }
@@ -5555,8 +7248,10 @@ if(valid6){
 if(data9.composition_params !== undefined){
 let data15 = data9.composition_params;
 const _errs32 = errors;
+const _errs33 = errors;
 if(errors === _errs32){
 if(data15 && typeof data15 == "object" && !Array.isArray(data15)){
+const _errs34 = errors;
 for(const key0 in data15){
 let data16 = data15[key0];
 const _errs35 = errors;
@@ -5564,15 +7259,22 @@ if(((typeof data16 !== "string") && (!((typeof data16 == "number") && (isFinite(
 validate179.errors = [{instancePath:instancePath+"/payload/layout/composition_params/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"common/layout.schema.json/properties/composition_params/additionalProperties/type",keyword:"type",params:{type: schema143.properties.composition_params.additionalProperties.type}}];
 return false;
 }
+const _errs36 = errors;
+if(errors === _errs35){
+}
 var valid7 = _errs35 === errors;
 if(!valid7){
 break;
 }
 }
+if(_errs34 === errors){
+}
 }
 else {
 validate179.errors = [{instancePath:instancePath+"/payload/layout/composition_params",schemaPath:"common/layout.schema.json/properties/composition_params/type",keyword:"type",params:{type: "object"}}];
 return false;
+}
+if(errors === _errs32){
 }
 }
 var valid6 = _errs32 === errors;
@@ -5584,29 +7286,41 @@ if(valid6){
 if(data9.session_assets !== undefined){
 let data17 = data9.session_assets;
 const _errs37 = errors;
+const _errs38 = errors;
 if(errors === _errs37){
 if(data17 && typeof data17 == "object" && !Array.isArray(data17)){
+const _errs39 = errors;
 for(const key1 in data17){
+let data18 = data17[key1];
 const _errs40 = errors;
-if(typeof data17[key1] !== "string"){
+if(typeof data18 !== "string"){
 validate179.errors = [{instancePath:instancePath+"/payload/layout/session_assets/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"common/layout.schema.json/properties/session_assets/additionalProperties/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+const _errs41 = errors;
+if(errors === _errs40){
 }
 var valid8 = _errs40 === errors;
 if(!valid8){
 break;
 }
 }
+if(_errs39 === errors){
+}
 }
 else {
 validate179.errors = [{instancePath:instancePath+"/payload/layout/session_assets",schemaPath:"common/layout.schema.json/properties/session_assets/type",keyword:"type",params:{type: "object"}}];
 return false;
+}
+if(errors === _errs37){
 }
 }
 var valid6 = _errs37 === errors;
 }
 else {
 var valid6 = true;
+}
+if(valid6){
 }
 }
 }
@@ -5620,6 +7334,11 @@ else {
 validate179.errors = [{instancePath:instancePath+"/payload/layout",schemaPath:"common/layout.schema.json/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
+if(errors === _errs22){
+}
+}
+var valid5 = _errs22 === errors;
+if(valid5){
 }
 var valid4 = _errs21 === errors;
 }
@@ -5628,10 +7347,14 @@ var valid4 = true;
 }
 if(valid4){
 if(data6.started_by !== undefined){
+let data19 = data6.started_by;
 const _errs42 = errors;
-if(typeof data6.started_by !== "string"){
+if(typeof data19 !== "string"){
 validate179.errors = [{instancePath:instancePath+"/payload/started_by",schemaPath:"#/properties/payload/properties/started_by/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+const _errs43 = errors;
+if(errors === _errs42){
 }
 var valid4 = _errs42 === errors;
 }
@@ -5640,10 +7363,14 @@ var valid4 = true;
 }
 if(valid4){
 if(data6.instance_id !== undefined){
+let data20 = data6.instance_id;
 const _errs44 = errors;
-if(typeof data6.instance_id !== "string"){
+if(typeof data20 !== "string"){
 validate179.errors = [{instancePath:instancePath+"/payload/instance_id",schemaPath:"#/properties/payload/properties/instance_id/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+const _errs45 = errors;
+if(errors === _errs44){
 }
 var valid4 = _errs44 === errors;
 }
@@ -5658,10 +7385,15 @@ if(!((typeof data21 == "number") && (isFinite(data21)))){
 validate179.errors = [{instancePath:instancePath+"/payload/start_ts",schemaPath:"#/properties/payload/properties/start_ts/type",keyword:"type",params:{type: "number"}}];
 return false;
 }
+const _errs47 = errors;
+if(errors === _errs46){
+}
 var valid4 = _errs46 === errors;
 }
 else {
 var valid4 = true;
+}
+if(valid4){
 }
 }
 }
@@ -5674,11 +7406,15 @@ else {
 validate179.errors = [{instancePath:instancePath+"/payload",schemaPath:"#/properties/payload/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
+if(errors === _errs15){
+}
 }
 var valid3 = _errs15 === errors;
 }
 else {
 var valid3 = true;
+}
+if(valid3){
 }
 }
 }
@@ -5686,6 +7422,8 @@ var valid3 = true;
 else {
 validate179.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
 return false;
+}
+if(errors === 0){
 }
 }
 validate179.errors = vErrors;
@@ -5708,7 +7446,10 @@ evaluated0.props = undefined;
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
+const _errs0 = errors;
+const _errs1 = errors;
 const _errs2 = errors;
+const _errs3 = errors;
 if(errors === _errs2){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
@@ -5718,10 +7459,14 @@ return false;
 }
 else {
 if(data.version !== undefined){
+let data0 = data.version;
 const _errs4 = errors;
-if(typeof data.version !== "string"){
+if(typeof data0 !== "string"){
 validate180.errors = [{instancePath:instancePath+"/version",schemaPath:"common/envelope.schema.json/properties/version/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+const _errs5 = errors;
+if(errors === _errs4){
 }
 var valid2 = _errs4 === errors;
 }
@@ -5730,10 +7475,14 @@ var valid2 = true;
 }
 if(valid2){
 if(data.type !== undefined){
+let data1 = data.type;
 const _errs6 = errors;
-if(typeof data.type !== "string"){
+if(typeof data1 !== "string"){
 validate180.errors = [{instancePath:instancePath+"/type",schemaPath:"common/envelope.schema.json/properties/type/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+const _errs7 = errors;
+if(errors === _errs6){
 }
 var valid2 = _errs6 === errors;
 }
@@ -5744,16 +7493,21 @@ if(valid2){
 if(data.id !== undefined){
 let data2 = data.id;
 const _errs8 = errors;
+const _errs9 = errors;
 if(errors === _errs8){
 if(typeof data2 === "string"){
 if(data2.length < 1){
 validate180.errors = [{instancePath:instancePath+"/id",schemaPath:"common/envelope.schema.json/properties/id/minLength",keyword:"minLength",params:{limit: 1}}];
 return false;
 }
+else {
+}
 }
 else {
 validate180.errors = [{instancePath:instancePath+"/id",schemaPath:"common/envelope.schema.json/properties/id/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+if(errors === _errs8){
 }
 }
 var valid2 = _errs8 === errors;
@@ -5769,6 +7523,9 @@ if(!(data3 && typeof data3 == "object" && !Array.isArray(data3))){
 validate180.errors = [{instancePath:instancePath+"/payload",schemaPath:"common/envelope.schema.json/properties/payload/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
+const _errs11 = errors;
+if(errors === _errs10){
+}
 var valid2 = _errs10 === errors;
 }
 else {
@@ -5782,10 +7539,15 @@ if(!((typeof data4 == "number") && (isFinite(data4)))){
 validate180.errors = [{instancePath:instancePath+"/event_ts",schemaPath:"common/envelope.schema.json/properties/event_ts/type",keyword:"type",params:{type: "number"}}];
 return false;
 }
+const _errs13 = errors;
+if(errors === _errs12){
+}
 var valid2 = _errs12 === errors;
 }
 else {
 var valid2 = true;
+}
+if(valid2){
 }
 }
 }
@@ -5797,6 +7559,14 @@ else {
 validate180.errors = [{instancePath,schemaPath:"common/envelope.schema.json/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
+if(errors === _errs2){
+}
+}
+var valid1 = _errs2 === errors;
+if(valid1){
+}
+var valid0 = _errs1 === errors;
+if(valid0){
 }
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -5807,10 +7577,15 @@ return false;
 }
 else {
 if(data.type !== undefined){
+let data5 = data.type;
 const _errs14 = errors;
-if("streaming.ended" !== data.type){
+if("streaming.ended" !== data5){
 validate180.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "streaming.ended"}}];
 return false;
+}
+else {
+}
+if(errors === _errs14){
 }
 var valid3 = _errs14 === errors;
 }
@@ -5822,6 +7597,7 @@ if(data.payload !== undefined){
 let data6 = data.payload;
 const _errs15 = errors;
 const _errs16 = errors;
+const _errs17 = errors;
 if(errors === _errs16){
 if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
 if(data6.timestamp !== undefined){
@@ -5831,6 +7607,9 @@ if(!((typeof data7 == "number") && (isFinite(data7)))){
 validate180.errors = [{instancePath:instancePath+"/payload/timestamp",schemaPath:"common/streaming.schema.json/properties/timestamp/type",keyword:"type",params:{type: "number"}}];
 return false;
 }
+const _errs19 = errors;
+if(errors === _errs18){
+}
 var valid5 = _errs18 === errors;
 }
 else {
@@ -5838,10 +7617,14 @@ var valid5 = true;
 }
 if(valid5){
 if(data6.instance_id !== undefined){
+let data8 = data6.instance_id;
 const _errs20 = errors;
-if(typeof data6.instance_id !== "string"){
+if(typeof data8 !== "string"){
 validate180.errors = [{instancePath:instancePath+"/payload/instance_id",schemaPath:"common/streaming.schema.json/properties/instance_id/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+const _errs21 = errors;
+if(errors === _errs20){
 }
 var valid5 = _errs20 === errors;
 }
@@ -5850,15 +7633,21 @@ var valid5 = true;
 }
 if(valid5){
 if(data6.domain_id !== undefined){
+let data9 = data6.domain_id;
 const _errs22 = errors;
-if(typeof data6.domain_id !== "string"){
+if(typeof data9 !== "string"){
 validate180.errors = [{instancePath:instancePath+"/payload/domain_id",schemaPath:"common/streaming.schema.json/properties/domain_id/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+const _errs23 = errors;
+if(errors === _errs22){
 }
 var valid5 = _errs22 === errors;
 }
 else {
 var valid5 = true;
+}
+if(valid5){
 }
 }
 }
@@ -5867,11 +7656,18 @@ else {
 validate180.errors = [{instancePath:instancePath+"/payload",schemaPath:"common/streaming.schema.json/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
+if(errors === _errs16){
+}
+}
+var valid4 = _errs16 === errors;
+if(valid4){
 }
 var valid3 = _errs15 === errors;
 }
 else {
 var valid3 = true;
+}
+if(valid3){
 }
 }
 }
@@ -5879,6 +7675,8 @@ var valid3 = true;
 else {
 validate180.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
 return false;
+}
+if(errors === 0){
 }
 }
 validate180.errors = vErrors;
@@ -5900,7 +7698,10 @@ evaluated0.props = undefined;
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
+const _errs0 = errors;
+const _errs1 = errors;
 const _errs2 = errors;
+const _errs3 = errors;
 if(errors === _errs2){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
@@ -5910,10 +7711,14 @@ return false;
 }
 else {
 if(data.version !== undefined){
+let data0 = data.version;
 const _errs4 = errors;
-if(typeof data.version !== "string"){
+if(typeof data0 !== "string"){
 validate181.errors = [{instancePath:instancePath+"/version",schemaPath:"common/envelope.schema.json/properties/version/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+const _errs5 = errors;
+if(errors === _errs4){
 }
 var valid2 = _errs4 === errors;
 }
@@ -5922,10 +7727,14 @@ var valid2 = true;
 }
 if(valid2){
 if(data.type !== undefined){
+let data1 = data.type;
 const _errs6 = errors;
-if(typeof data.type !== "string"){
+if(typeof data1 !== "string"){
 validate181.errors = [{instancePath:instancePath+"/type",schemaPath:"common/envelope.schema.json/properties/type/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+const _errs7 = errors;
+if(errors === _errs6){
 }
 var valid2 = _errs6 === errors;
 }
@@ -5936,16 +7745,21 @@ if(valid2){
 if(data.id !== undefined){
 let data2 = data.id;
 const _errs8 = errors;
+const _errs9 = errors;
 if(errors === _errs8){
 if(typeof data2 === "string"){
 if(data2.length < 1){
 validate181.errors = [{instancePath:instancePath+"/id",schemaPath:"common/envelope.schema.json/properties/id/minLength",keyword:"minLength",params:{limit: 1}}];
 return false;
 }
+else {
+}
 }
 else {
 validate181.errors = [{instancePath:instancePath+"/id",schemaPath:"common/envelope.schema.json/properties/id/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+if(errors === _errs8){
 }
 }
 var valid2 = _errs8 === errors;
@@ -5961,6 +7775,9 @@ if(!(data3 && typeof data3 == "object" && !Array.isArray(data3))){
 validate181.errors = [{instancePath:instancePath+"/payload",schemaPath:"common/envelope.schema.json/properties/payload/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
+const _errs11 = errors;
+if(errors === _errs10){
+}
 var valid2 = _errs10 === errors;
 }
 else {
@@ -5974,10 +7791,15 @@ if(!((typeof data4 == "number") && (isFinite(data4)))){
 validate181.errors = [{instancePath:instancePath+"/event_ts",schemaPath:"common/envelope.schema.json/properties/event_ts/type",keyword:"type",params:{type: "number"}}];
 return false;
 }
+const _errs13 = errors;
+if(errors === _errs12){
+}
 var valid2 = _errs12 === errors;
 }
 else {
 var valid2 = true;
+}
+if(valid2){
 }
 }
 }
@@ -5989,6 +7811,14 @@ else {
 validate181.errors = [{instancePath,schemaPath:"common/envelope.schema.json/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
+if(errors === _errs2){
+}
+}
+var valid1 = _errs2 === errors;
+if(valid1){
+}
+var valid0 = _errs1 === errors;
+if(valid0){
 }
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -5999,10 +7829,15 @@ return false;
 }
 else {
 if(data.type !== undefined){
+let data5 = data.type;
 const _errs14 = errors;
-if("streaming.error" !== data.type){
+if("streaming.error" !== data5){
 validate181.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "streaming.error"}}];
 return false;
+}
+else {
+}
+if(errors === _errs14){
 }
 var valid3 = _errs14 === errors;
 }
@@ -6013,7 +7848,10 @@ if(valid3){
 if(data.payload !== undefined){
 let data6 = data.payload;
 const _errs15 = errors;
+const _errs16 = errors;
+const _errs17 = errors;
 const _errs18 = errors;
+const _errs19 = errors;
 if(errors === _errs18){
 if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
 if(data6.timestamp !== undefined){
@@ -6023,6 +7861,9 @@ if(!((typeof data7 == "number") && (isFinite(data7)))){
 validate181.errors = [{instancePath:instancePath+"/payload/timestamp",schemaPath:"common/streaming.schema.json/properties/timestamp/type",keyword:"type",params:{type: "number"}}];
 return false;
 }
+const _errs21 = errors;
+if(errors === _errs20){
+}
 var valid6 = _errs20 === errors;
 }
 else {
@@ -6030,10 +7871,14 @@ var valid6 = true;
 }
 if(valid6){
 if(data6.instance_id !== undefined){
+let data8 = data6.instance_id;
 const _errs22 = errors;
-if(typeof data6.instance_id !== "string"){
+if(typeof data8 !== "string"){
 validate181.errors = [{instancePath:instancePath+"/payload/instance_id",schemaPath:"common/streaming.schema.json/properties/instance_id/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+const _errs23 = errors;
+if(errors === _errs22){
 }
 var valid6 = _errs22 === errors;
 }
@@ -6042,15 +7887,21 @@ var valid6 = true;
 }
 if(valid6){
 if(data6.domain_id !== undefined){
+let data9 = data6.domain_id;
 const _errs24 = errors;
-if(typeof data6.domain_id !== "string"){
+if(typeof data9 !== "string"){
 validate181.errors = [{instancePath:instancePath+"/payload/domain_id",schemaPath:"common/streaming.schema.json/properties/domain_id/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+const _errs25 = errors;
+if(errors === _errs24){
 }
 var valid6 = _errs24 === errors;
 }
 else {
 var valid6 = true;
+}
+if(valid6){
 }
 }
 }
@@ -6059,14 +7910,26 @@ else {
 validate181.errors = [{instancePath:instancePath+"/payload",schemaPath:"common/streaming.schema.json/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
+if(errors === _errs18){
+}
+}
+var valid5 = _errs18 === errors;
+if(valid5){
+}
+var valid4 = _errs17 === errors;
+if(valid4){
 }
 if(errors === _errs15){
 if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
 if(data6.error_message !== undefined){
+let data10 = data6.error_message;
 const _errs26 = errors;
-if(typeof data6.error_message !== "string"){
+if(typeof data10 !== "string"){
 validate181.errors = [{instancePath:instancePath+"/payload/error_message",schemaPath:"#/properties/payload/properties/error_message/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+const _errs27 = errors;
+if(errors === _errs26){
 }
 var valid7 = _errs26 === errors;
 }
@@ -6075,15 +7938,21 @@ var valid7 = true;
 }
 if(valid7){
 if(data6.room_name !== undefined){
+let data11 = data6.room_name;
 const _errs28 = errors;
-if(typeof data6.room_name !== "string"){
+if(typeof data11 !== "string"){
 validate181.errors = [{instancePath:instancePath+"/payload/room_name",schemaPath:"#/properties/payload/properties/room_name/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+const _errs29 = errors;
+if(errors === _errs28){
 }
 var valid7 = _errs28 === errors;
 }
 else {
 var valid7 = true;
+}
+if(valid7){
 }
 }
 }
@@ -6091,11 +7960,15 @@ else {
 validate181.errors = [{instancePath:instancePath+"/payload",schemaPath:"#/properties/payload/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
+if(errors === _errs15){
+}
 }
 var valid3 = _errs15 === errors;
 }
 else {
 var valid3 = true;
+}
+if(valid3){
 }
 }
 }
@@ -6103,6 +7976,8 @@ var valid3 = true;
 else {
 validate181.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
 return false;
+}
+if(errors === 0){
 }
 }
 validate181.errors = vErrors;
@@ -6124,7 +7999,10 @@ evaluated0.props = undefined;
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
+const _errs0 = errors;
+const _errs1 = errors;
 const _errs2 = errors;
+const _errs3 = errors;
 if(errors === _errs2){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
@@ -6134,10 +8012,14 @@ return false;
 }
 else {
 if(data.version !== undefined){
+let data0 = data.version;
 const _errs4 = errors;
-if(typeof data.version !== "string"){
+if(typeof data0 !== "string"){
 validate182.errors = [{instancePath:instancePath+"/version",schemaPath:"common/envelope.schema.json/properties/version/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+const _errs5 = errors;
+if(errors === _errs4){
 }
 var valid2 = _errs4 === errors;
 }
@@ -6146,10 +8028,14 @@ var valid2 = true;
 }
 if(valid2){
 if(data.type !== undefined){
+let data1 = data.type;
 const _errs6 = errors;
-if(typeof data.type !== "string"){
+if(typeof data1 !== "string"){
 validate182.errors = [{instancePath:instancePath+"/type",schemaPath:"common/envelope.schema.json/properties/type/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+const _errs7 = errors;
+if(errors === _errs6){
 }
 var valid2 = _errs6 === errors;
 }
@@ -6160,16 +8046,21 @@ if(valid2){
 if(data.id !== undefined){
 let data2 = data.id;
 const _errs8 = errors;
+const _errs9 = errors;
 if(errors === _errs8){
 if(typeof data2 === "string"){
 if(data2.length < 1){
 validate182.errors = [{instancePath:instancePath+"/id",schemaPath:"common/envelope.schema.json/properties/id/minLength",keyword:"minLength",params:{limit: 1}}];
 return false;
 }
+else {
+}
 }
 else {
 validate182.errors = [{instancePath:instancePath+"/id",schemaPath:"common/envelope.schema.json/properties/id/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+if(errors === _errs8){
 }
 }
 var valid2 = _errs8 === errors;
@@ -6185,6 +8076,9 @@ if(!(data3 && typeof data3 == "object" && !Array.isArray(data3))){
 validate182.errors = [{instancePath:instancePath+"/payload",schemaPath:"common/envelope.schema.json/properties/payload/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
+const _errs11 = errors;
+if(errors === _errs10){
+}
 var valid2 = _errs10 === errors;
 }
 else {
@@ -6198,10 +8092,15 @@ if(!((typeof data4 == "number") && (isFinite(data4)))){
 validate182.errors = [{instancePath:instancePath+"/event_ts",schemaPath:"common/envelope.schema.json/properties/event_ts/type",keyword:"type",params:{type: "number"}}];
 return false;
 }
+const _errs13 = errors;
+if(errors === _errs12){
+}
 var valid2 = _errs12 === errors;
 }
 else {
 var valid2 = true;
+}
+if(valid2){
 }
 }
 }
@@ -6213,6 +8112,14 @@ else {
 validate182.errors = [{instancePath,schemaPath:"common/envelope.schema.json/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
+if(errors === _errs2){
+}
+}
+var valid1 = _errs2 === errors;
+if(valid1){
+}
+var valid0 = _errs1 === errors;
+if(valid0){
 }
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -6223,10 +8130,15 @@ return false;
 }
 else {
 if(data.type !== undefined){
+let data5 = data.type;
 const _errs14 = errors;
-if("streaming.started" !== data.type){
+if("streaming.started" !== data5){
 validate182.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "streaming.started"}}];
 return false;
+}
+else {
+}
+if(errors === _errs14){
 }
 var valid3 = _errs14 === errors;
 }
@@ -6237,7 +8149,10 @@ if(valid3){
 if(data.payload !== undefined){
 let data6 = data.payload;
 const _errs15 = errors;
+const _errs16 = errors;
+const _errs17 = errors;
 const _errs18 = errors;
+const _errs19 = errors;
 if(errors === _errs18){
 if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
 if(data6.timestamp !== undefined){
@@ -6247,6 +8162,9 @@ if(!((typeof data7 == "number") && (isFinite(data7)))){
 validate182.errors = [{instancePath:instancePath+"/payload/timestamp",schemaPath:"common/streaming.schema.json/properties/timestamp/type",keyword:"type",params:{type: "number"}}];
 return false;
 }
+const _errs21 = errors;
+if(errors === _errs20){
+}
 var valid6 = _errs20 === errors;
 }
 else {
@@ -6254,10 +8172,14 @@ var valid6 = true;
 }
 if(valid6){
 if(data6.instance_id !== undefined){
+let data8 = data6.instance_id;
 const _errs22 = errors;
-if(typeof data6.instance_id !== "string"){
+if(typeof data8 !== "string"){
 validate182.errors = [{instancePath:instancePath+"/payload/instance_id",schemaPath:"common/streaming.schema.json/properties/instance_id/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+const _errs23 = errors;
+if(errors === _errs22){
 }
 var valid6 = _errs22 === errors;
 }
@@ -6266,15 +8188,21 @@ var valid6 = true;
 }
 if(valid6){
 if(data6.domain_id !== undefined){
+let data9 = data6.domain_id;
 const _errs24 = errors;
-if(typeof data6.domain_id !== "string"){
+if(typeof data9 !== "string"){
 validate182.errors = [{instancePath:instancePath+"/payload/domain_id",schemaPath:"common/streaming.schema.json/properties/domain_id/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+const _errs25 = errors;
+if(errors === _errs24){
 }
 var valid6 = _errs24 === errors;
 }
 else {
 var valid6 = true;
+}
+if(valid6){
 }
 }
 }
@@ -6283,12 +8211,22 @@ else {
 validate182.errors = [{instancePath:instancePath+"/payload",schemaPath:"common/streaming.schema.json/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
+if(errors === _errs18){
+}
+}
+var valid5 = _errs18 === errors;
+if(valid5){
+}
+var valid4 = _errs17 === errors;
+if(valid4){
 }
 if(errors === _errs15){
 if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
 if(data6.layout !== undefined){
 let data10 = data6.layout;
+const _errs26 = errors;
 const _errs27 = errors;
+const _errs28 = errors;
 if(errors === _errs27){
 if(data10 && typeof data10 == "object" && !Array.isArray(data10)){
 let missing2;
@@ -6300,9 +8238,14 @@ else {
 if(data10.preset !== undefined){
 let data11 = data10.preset;
 const _errs29 = errors;
+const vSchema0 = schema143.properties.preset.enum;
 if(!(((((data11 === "default") || (data11 === "single-participant")) || (data11 === "active-participant")) || (data11 === "portrait")) || (data11 === "custom"))){
 validate182.errors = [{instancePath:instancePath+"/payload/layout/preset",schemaPath:"common/layout.schema.json/properties/preset/enum",keyword:"enum",params:{allowedValues: schema143.properties.preset.enum}}];
 return false;
+}
+else {
+}
+if(errors === _errs29){
 }
 var valid9 = _errs29 === errors;
 }
@@ -6313,16 +8256,21 @@ if(valid9){
 if(data10.max_cam_streams !== undefined){
 let data12 = data10.max_cam_streams;
 const _errs30 = errors;
+const _errs31 = errors;
 if(errors === _errs30){
 if((typeof data12 == "number") && (isFinite(data12))){
 if(data12 < 0 || isNaN(data12)){
 validate182.errors = [{instancePath:instancePath+"/payload/layout/max_cam_streams",schemaPath:"common/layout.schema.json/properties/max_cam_streams/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
+else {
+}
 }
 else {
 validate182.errors = [{instancePath:instancePath+"/payload/layout/max_cam_streams",schemaPath:"common/layout.schema.json/properties/max_cam_streams/type",keyword:"type",params:{type: "number"}}];
 return false;
+}
+if(errors === _errs30){
 }
 }
 var valid9 = _errs30 === errors;
@@ -6332,10 +8280,14 @@ var valid9 = true;
 }
 if(valid9){
 if(data10.session_id !== undefined){
+let data13 = data10.session_id;
 const _errs32 = errors;
-if(typeof data10.session_id !== "string"){
+if(typeof data13 !== "string"){
 validate182.errors = [{instancePath:instancePath+"/payload/layout/session_id",schemaPath:"common/layout.schema.json/properties/session_id/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+const _errs33 = errors;
+if(errors === _errs32){
 }
 var valid9 = _errs32 === errors;
 }
@@ -6346,9 +8298,14 @@ if(valid9){
 if(data10.variant !== undefined){
 let data14 = data10.variant;
 const _errs34 = errors;
+const vSchema1 = schema143.properties.variant.enum;
 if(!((data14 === "vertical") || (data14 === "inset"))){
 validate182.errors = [{instancePath:instancePath+"/payload/layout/variant",schemaPath:"common/layout.schema.json/properties/variant/enum",keyword:"enum",params:{allowedValues: schema143.properties.variant.enum}}];
 return false;
+}
+else {
+}
+if(errors === _errs34){
 }
 var valid9 = _errs34 === errors;
 }
@@ -6357,10 +8314,14 @@ var valid9 = true;
 }
 if(valid9){
 if(data10.composition_id !== undefined){
+let data15 = data10.composition_id;
 const _errs35 = errors;
-if(typeof data10.composition_id !== "string"){
+if(typeof data15 !== "string"){
 validate182.errors = [{instancePath:instancePath+"/payload/layout/composition_id",schemaPath:"common/layout.schema.json/properties/composition_id/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+const _errs36 = errors;
+if(errors === _errs35){
 }
 var valid9 = _errs35 === errors;
 }
@@ -6371,8 +8332,10 @@ if(valid9){
 if(data10.composition_params !== undefined){
 let data16 = data10.composition_params;
 const _errs37 = errors;
+const _errs38 = errors;
 if(errors === _errs37){
 if(data16 && typeof data16 == "object" && !Array.isArray(data16)){
+const _errs39 = errors;
 for(const key0 in data16){
 let data17 = data16[key0];
 const _errs40 = errors;
@@ -6380,15 +8343,22 @@ if(((typeof data17 !== "string") && (!((typeof data17 == "number") && (isFinite(
 validate182.errors = [{instancePath:instancePath+"/payload/layout/composition_params/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"common/layout.schema.json/properties/composition_params/additionalProperties/type",keyword:"type",params:{type: schema143.properties.composition_params.additionalProperties.type}}];
 return false;
 }
+const _errs41 = errors;
+if(errors === _errs40){
+}
 var valid10 = _errs40 === errors;
 if(!valid10){
 break;
 }
 }
+if(_errs39 === errors){
+}
 }
 else {
 validate182.errors = [{instancePath:instancePath+"/payload/layout/composition_params",schemaPath:"common/layout.schema.json/properties/composition_params/type",keyword:"type",params:{type: "object"}}];
 return false;
+}
+if(errors === _errs37){
 }
 }
 var valid9 = _errs37 === errors;
@@ -6400,29 +8370,41 @@ if(valid9){
 if(data10.session_assets !== undefined){
 let data18 = data10.session_assets;
 const _errs42 = errors;
+const _errs43 = errors;
 if(errors === _errs42){
 if(data18 && typeof data18 == "object" && !Array.isArray(data18)){
+const _errs44 = errors;
 for(const key1 in data18){
+let data19 = data18[key1];
 const _errs45 = errors;
-if(typeof data18[key1] !== "string"){
+if(typeof data19 !== "string"){
 validate182.errors = [{instancePath:instancePath+"/payload/layout/session_assets/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"common/layout.schema.json/properties/session_assets/additionalProperties/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+const _errs46 = errors;
+if(errors === _errs45){
 }
 var valid11 = _errs45 === errors;
 if(!valid11){
 break;
 }
 }
+if(_errs44 === errors){
+}
 }
 else {
 validate182.errors = [{instancePath:instancePath+"/payload/layout/session_assets",schemaPath:"common/layout.schema.json/properties/session_assets/type",keyword:"type",params:{type: "object"}}];
 return false;
+}
+if(errors === _errs42){
 }
 }
 var valid9 = _errs42 === errors;
 }
 else {
 var valid9 = true;
+}
+if(valid9){
 }
 }
 }
@@ -6436,12 +8418,25 @@ else {
 validate182.errors = [{instancePath:instancePath+"/payload/layout",schemaPath:"common/layout.schema.json/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
+if(errors === _errs27){
 }
+}
+var valid8 = _errs27 === errors;
+if(valid8){
+}
+var valid7 = _errs26 === errors;
+}
+else {
+var valid7 = true;
+}
+if(valid7){
 }
 }
 else {
 validate182.errors = [{instancePath:instancePath+"/payload",schemaPath:"#/properties/payload/type",keyword:"type",params:{type: "object"}}];
 return false;
+}
+if(errors === _errs15){
 }
 }
 var valid3 = _errs15 === errors;
@@ -6449,12 +8444,16 @@ var valid3 = _errs15 === errors;
 else {
 var valid3 = true;
 }
+if(valid3){
+}
 }
 }
 }
 else {
 validate182.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
 return false;
+}
+if(errors === 0){
 }
 }
 validate182.errors = vErrors;
@@ -6476,7 +8475,10 @@ evaluated0.props = undefined;
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
+const _errs0 = errors;
+const _errs1 = errors;
 const _errs2 = errors;
+const _errs3 = errors;
 if(errors === _errs2){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
@@ -6486,10 +8488,14 @@ return false;
 }
 else {
 if(data.version !== undefined){
+let data0 = data.version;
 const _errs4 = errors;
-if(typeof data.version !== "string"){
+if(typeof data0 !== "string"){
 validate183.errors = [{instancePath:instancePath+"/version",schemaPath:"common/envelope.schema.json/properties/version/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+const _errs5 = errors;
+if(errors === _errs4){
 }
 var valid2 = _errs4 === errors;
 }
@@ -6498,10 +8504,14 @@ var valid2 = true;
 }
 if(valid2){
 if(data.type !== undefined){
+let data1 = data.type;
 const _errs6 = errors;
-if(typeof data.type !== "string"){
+if(typeof data1 !== "string"){
 validate183.errors = [{instancePath:instancePath+"/type",schemaPath:"common/envelope.schema.json/properties/type/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+const _errs7 = errors;
+if(errors === _errs6){
 }
 var valid2 = _errs6 === errors;
 }
@@ -6512,16 +8522,21 @@ if(valid2){
 if(data.id !== undefined){
 let data2 = data.id;
 const _errs8 = errors;
+const _errs9 = errors;
 if(errors === _errs8){
 if(typeof data2 === "string"){
 if(data2.length < 1){
 validate183.errors = [{instancePath:instancePath+"/id",schemaPath:"common/envelope.schema.json/properties/id/minLength",keyword:"minLength",params:{limit: 1}}];
 return false;
 }
+else {
+}
 }
 else {
 validate183.errors = [{instancePath:instancePath+"/id",schemaPath:"common/envelope.schema.json/properties/id/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+if(errors === _errs8){
 }
 }
 var valid2 = _errs8 === errors;
@@ -6537,6 +8552,9 @@ if(!(data3 && typeof data3 == "object" && !Array.isArray(data3))){
 validate183.errors = [{instancePath:instancePath+"/payload",schemaPath:"common/envelope.schema.json/properties/payload/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
+const _errs11 = errors;
+if(errors === _errs10){
+}
 var valid2 = _errs10 === errors;
 }
 else {
@@ -6550,10 +8568,15 @@ if(!((typeof data4 == "number") && (isFinite(data4)))){
 validate183.errors = [{instancePath:instancePath+"/event_ts",schemaPath:"common/envelope.schema.json/properties/event_ts/type",keyword:"type",params:{type: "number"}}];
 return false;
 }
+const _errs13 = errors;
+if(errors === _errs12){
+}
 var valid2 = _errs12 === errors;
 }
 else {
 var valid2 = true;
+}
+if(valid2){
 }
 }
 }
@@ -6565,6 +8588,14 @@ else {
 validate183.errors = [{instancePath,schemaPath:"common/envelope.schema.json/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
+if(errors === _errs2){
+}
+}
+var valid1 = _errs2 === errors;
+if(valid1){
+}
+var valid0 = _errs1 === errors;
+if(valid0){
 }
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -6575,10 +8606,15 @@ return false;
 }
 else {
 if(data.type !== undefined){
+let data5 = data.type;
 const _errs14 = errors;
-if("streaming.updated" !== data.type){
+if("streaming.updated" !== data5){
 validate183.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "streaming.updated"}}];
 return false;
+}
+else {
+}
+if(errors === _errs14){
 }
 var valid3 = _errs14 === errors;
 }
@@ -6589,7 +8625,10 @@ if(valid3){
 if(data.payload !== undefined){
 let data6 = data.payload;
 const _errs15 = errors;
+const _errs16 = errors;
+const _errs17 = errors;
 const _errs18 = errors;
+const _errs19 = errors;
 if(errors === _errs18){
 if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
 if(data6.timestamp !== undefined){
@@ -6599,6 +8638,9 @@ if(!((typeof data7 == "number") && (isFinite(data7)))){
 validate183.errors = [{instancePath:instancePath+"/payload/timestamp",schemaPath:"common/streaming.schema.json/properties/timestamp/type",keyword:"type",params:{type: "number"}}];
 return false;
 }
+const _errs21 = errors;
+if(errors === _errs20){
+}
 var valid6 = _errs20 === errors;
 }
 else {
@@ -6606,10 +8648,14 @@ var valid6 = true;
 }
 if(valid6){
 if(data6.instance_id !== undefined){
+let data8 = data6.instance_id;
 const _errs22 = errors;
-if(typeof data6.instance_id !== "string"){
+if(typeof data8 !== "string"){
 validate183.errors = [{instancePath:instancePath+"/payload/instance_id",schemaPath:"common/streaming.schema.json/properties/instance_id/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+const _errs23 = errors;
+if(errors === _errs22){
 }
 var valid6 = _errs22 === errors;
 }
@@ -6618,15 +8664,21 @@ var valid6 = true;
 }
 if(valid6){
 if(data6.domain_id !== undefined){
+let data9 = data6.domain_id;
 const _errs24 = errors;
-if(typeof data6.domain_id !== "string"){
+if(typeof data9 !== "string"){
 validate183.errors = [{instancePath:instancePath+"/payload/domain_id",schemaPath:"common/streaming.schema.json/properties/domain_id/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+const _errs25 = errors;
+if(errors === _errs24){
 }
 var valid6 = _errs24 === errors;
 }
 else {
 var valid6 = true;
+}
+if(valid6){
 }
 }
 }
@@ -6635,12 +8687,22 @@ else {
 validate183.errors = [{instancePath:instancePath+"/payload",schemaPath:"common/streaming.schema.json/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
+if(errors === _errs18){
+}
+}
+var valid5 = _errs18 === errors;
+if(valid5){
+}
+var valid4 = _errs17 === errors;
+if(valid4){
 }
 if(errors === _errs15){
 if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
 if(data6.layout !== undefined){
 let data10 = data6.layout;
+const _errs26 = errors;
 const _errs27 = errors;
+const _errs28 = errors;
 if(errors === _errs27){
 if(data10 && typeof data10 == "object" && !Array.isArray(data10)){
 let missing2;
@@ -6652,9 +8714,14 @@ else {
 if(data10.preset !== undefined){
 let data11 = data10.preset;
 const _errs29 = errors;
+const vSchema0 = schema143.properties.preset.enum;
 if(!(((((data11 === "default") || (data11 === "single-participant")) || (data11 === "active-participant")) || (data11 === "portrait")) || (data11 === "custom"))){
 validate183.errors = [{instancePath:instancePath+"/payload/layout/preset",schemaPath:"common/layout.schema.json/properties/preset/enum",keyword:"enum",params:{allowedValues: schema143.properties.preset.enum}}];
 return false;
+}
+else {
+}
+if(errors === _errs29){
 }
 var valid9 = _errs29 === errors;
 }
@@ -6665,16 +8732,21 @@ if(valid9){
 if(data10.max_cam_streams !== undefined){
 let data12 = data10.max_cam_streams;
 const _errs30 = errors;
+const _errs31 = errors;
 if(errors === _errs30){
 if((typeof data12 == "number") && (isFinite(data12))){
 if(data12 < 0 || isNaN(data12)){
 validate183.errors = [{instancePath:instancePath+"/payload/layout/max_cam_streams",schemaPath:"common/layout.schema.json/properties/max_cam_streams/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
+else {
+}
 }
 else {
 validate183.errors = [{instancePath:instancePath+"/payload/layout/max_cam_streams",schemaPath:"common/layout.schema.json/properties/max_cam_streams/type",keyword:"type",params:{type: "number"}}];
 return false;
+}
+if(errors === _errs30){
 }
 }
 var valid9 = _errs30 === errors;
@@ -6684,10 +8756,14 @@ var valid9 = true;
 }
 if(valid9){
 if(data10.session_id !== undefined){
+let data13 = data10.session_id;
 const _errs32 = errors;
-if(typeof data10.session_id !== "string"){
+if(typeof data13 !== "string"){
 validate183.errors = [{instancePath:instancePath+"/payload/layout/session_id",schemaPath:"common/layout.schema.json/properties/session_id/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+const _errs33 = errors;
+if(errors === _errs32){
 }
 var valid9 = _errs32 === errors;
 }
@@ -6698,9 +8774,14 @@ if(valid9){
 if(data10.variant !== undefined){
 let data14 = data10.variant;
 const _errs34 = errors;
+const vSchema1 = schema143.properties.variant.enum;
 if(!((data14 === "vertical") || (data14 === "inset"))){
 validate183.errors = [{instancePath:instancePath+"/payload/layout/variant",schemaPath:"common/layout.schema.json/properties/variant/enum",keyword:"enum",params:{allowedValues: schema143.properties.variant.enum}}];
 return false;
+}
+else {
+}
+if(errors === _errs34){
 }
 var valid9 = _errs34 === errors;
 }
@@ -6709,10 +8790,14 @@ var valid9 = true;
 }
 if(valid9){
 if(data10.composition_id !== undefined){
+let data15 = data10.composition_id;
 const _errs35 = errors;
-if(typeof data10.composition_id !== "string"){
+if(typeof data15 !== "string"){
 validate183.errors = [{instancePath:instancePath+"/payload/layout/composition_id",schemaPath:"common/layout.schema.json/properties/composition_id/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+const _errs36 = errors;
+if(errors === _errs35){
 }
 var valid9 = _errs35 === errors;
 }
@@ -6723,8 +8808,10 @@ if(valid9){
 if(data10.composition_params !== undefined){
 let data16 = data10.composition_params;
 const _errs37 = errors;
+const _errs38 = errors;
 if(errors === _errs37){
 if(data16 && typeof data16 == "object" && !Array.isArray(data16)){
+const _errs39 = errors;
 for(const key0 in data16){
 let data17 = data16[key0];
 const _errs40 = errors;
@@ -6732,15 +8819,22 @@ if(((typeof data17 !== "string") && (!((typeof data17 == "number") && (isFinite(
 validate183.errors = [{instancePath:instancePath+"/payload/layout/composition_params/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"common/layout.schema.json/properties/composition_params/additionalProperties/type",keyword:"type",params:{type: schema143.properties.composition_params.additionalProperties.type}}];
 return false;
 }
+const _errs41 = errors;
+if(errors === _errs40){
+}
 var valid10 = _errs40 === errors;
 if(!valid10){
 break;
 }
 }
+if(_errs39 === errors){
+}
 }
 else {
 validate183.errors = [{instancePath:instancePath+"/payload/layout/composition_params",schemaPath:"common/layout.schema.json/properties/composition_params/type",keyword:"type",params:{type: "object"}}];
 return false;
+}
+if(errors === _errs37){
 }
 }
 var valid9 = _errs37 === errors;
@@ -6752,29 +8846,41 @@ if(valid9){
 if(data10.session_assets !== undefined){
 let data18 = data10.session_assets;
 const _errs42 = errors;
+const _errs43 = errors;
 if(errors === _errs42){
 if(data18 && typeof data18 == "object" && !Array.isArray(data18)){
+const _errs44 = errors;
 for(const key1 in data18){
+let data19 = data18[key1];
 const _errs45 = errors;
-if(typeof data18[key1] !== "string"){
+if(typeof data19 !== "string"){
 validate183.errors = [{instancePath:instancePath+"/payload/layout/session_assets/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"common/layout.schema.json/properties/session_assets/additionalProperties/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+const _errs46 = errors;
+if(errors === _errs45){
 }
 var valid11 = _errs45 === errors;
 if(!valid11){
 break;
 }
 }
+if(_errs44 === errors){
+}
 }
 else {
 validate183.errors = [{instancePath:instancePath+"/payload/layout/session_assets",schemaPath:"common/layout.schema.json/properties/session_assets/type",keyword:"type",params:{type: "object"}}];
 return false;
+}
+if(errors === _errs42){
 }
 }
 var valid9 = _errs42 === errors;
 }
 else {
 var valid9 = true;
+}
+if(valid9){
 }
 }
 }
@@ -6788,12 +8894,25 @@ else {
 validate183.errors = [{instancePath:instancePath+"/payload/layout",schemaPath:"common/layout.schema.json/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
+if(errors === _errs27){
 }
+}
+var valid8 = _errs27 === errors;
+if(valid8){
+}
+var valid7 = _errs26 === errors;
+}
+else {
+var valid7 = true;
+}
+if(valid7){
 }
 }
 else {
 validate183.errors = [{instancePath:instancePath+"/payload",schemaPath:"#/properties/payload/type",keyword:"type",params:{type: "object"}}];
 return false;
+}
+if(errors === _errs15){
 }
 }
 var valid3 = _errs15 === errors;
@@ -6801,12 +8920,16 @@ var valid3 = _errs15 === errors;
 else {
 var valid3 = true;
 }
+if(valid3){
+}
 }
 }
 }
 else {
 validate183.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
 return false;
+}
+if(errors === 0){
 }
 }
 validate183.errors = vErrors;
@@ -6830,6 +8953,7 @@ evaluated0.props = undefined;
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
+const _errs0 = errors;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
@@ -6839,10 +8963,14 @@ return false;
 }
 else {
 if(data.id !== undefined){
+let data0 = data.id;
 const _errs1 = errors;
-if(typeof data.id !== "string"){
+if(typeof data0 !== "string"){
 validate148.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+const _errs2 = errors;
+if(errors === _errs1){
 }
 var valid0 = _errs1 === errors;
 }
@@ -6851,10 +8979,14 @@ var valid0 = true;
 }
 if(valid0){
 if(data.room_id !== undefined){
+let data1 = data.room_id;
 const _errs3 = errors;
-if(typeof data.room_id !== "string"){
+if(typeof data1 !== "string"){
 validate148.errors = [{instancePath:instancePath+"/room_id",schemaPath:"#/properties/room_id/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+const _errs4 = errors;
+if(errors === _errs3){
 }
 var valid0 = _errs3 === errors;
 }
@@ -6863,10 +8995,14 @@ var valid0 = true;
 }
 if(valid0){
 if(data.mtg_session_id !== undefined){
+let data2 = data.mtg_session_id;
 const _errs5 = errors;
-if(typeof data.mtg_session_id !== "string"){
+if(typeof data2 !== "string"){
 validate148.errors = [{instancePath:instancePath+"/mtg_session_id",schemaPath:"#/properties/mtg_session_id/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+const _errs6 = errors;
+if(errors === _errs5){
 }
 var valid0 = _errs5 === errors;
 }
@@ -6877,16 +9013,21 @@ if(valid0){
 if(data.duration !== undefined){
 let data3 = data.duration;
 const _errs7 = errors;
+const _errs8 = errors;
 if(errors === _errs7){
 if((typeof data3 == "number") && (isFinite(data3))){
 if(data3 < 0 || isNaN(data3)){
 validate148.errors = [{instancePath:instancePath+"/duration",schemaPath:"#/properties/duration/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
+else {
+}
 }
 else {
 validate148.errors = [{instancePath:instancePath+"/duration",schemaPath:"#/properties/duration/type",keyword:"type",params:{type: "number"}}];
 return false;
+}
+if(errors === _errs7){
 }
 }
 var valid0 = _errs7 === errors;
@@ -6898,16 +9039,21 @@ if(valid0){
 if(data.participant_minutes !== undefined){
 let data4 = data.participant_minutes;
 const _errs9 = errors;
+const _errs10 = errors;
 if(errors === _errs9){
 if((typeof data4 == "number") && (isFinite(data4))){
 if(data4 < 0 || isNaN(data4)){
 validate148.errors = [{instancePath:instancePath+"/participant_minutes",schemaPath:"#/properties/participant_minutes/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
+else {
+}
 }
 else {
 validate148.errors = [{instancePath:instancePath+"/participant_minutes",schemaPath:"#/properties/participant_minutes/type",keyword:"type",params:{type: "number"}}];
 return false;
+}
+if(errors === _errs9){
 }
 }
 var valid0 = _errs9 === errors;
@@ -6919,9 +9065,14 @@ if(valid0){
 if(data.status !== undefined){
 let data5 = data.status;
 const _errs11 = errors;
+const vSchema0 = schema155.properties.status.enum;
 if(!(((((data5 === "t_in_progress") || (data5 === "t_completed")) || (data5 === "t_finished")) || (data5 === "t_failed")) || (data5 === "t_error"))){
 validate148.errors = [{instancePath:instancePath+"/status",schemaPath:"#/properties/status/enum",keyword:"enum",params:{allowedValues: schema155.properties.status.enum}}];
 return false;
+}
+else {
+}
+if(errors === _errs11){
 }
 var valid0 = _errs11 === errors;
 }
@@ -6932,18 +9083,25 @@ if(valid0){
 if(data.out_params !== undefined){
 let data6 = data.out_params;
 const _errs12 = errors;
+const _errs13 = errors;
 if(errors === _errs12){
 if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
 if(data6.s3 !== undefined){
 let data7 = data6.s3;
+const _errs14 = errors;
 const _errs15 = errors;
+const _errs16 = errors;
 if(errors === _errs15){
 if(data7 && typeof data7 == "object" && !Array.isArray(data7)){
 if(data7.bucket !== undefined){
+let data8 = data7.bucket;
 const _errs17 = errors;
-if(typeof data7.bucket !== "string"){
+if(typeof data8 !== "string"){
 validate148.errors = [{instancePath:instancePath+"/out_params/s3/bucket",schemaPath:"s3-location.schema.json/properties/bucket/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+const _errs18 = errors;
+if(errors === _errs17){
 }
 var valid3 = _errs17 === errors;
 }
@@ -6952,10 +9110,14 @@ var valid3 = true;
 }
 if(valid3){
 if(data7.key !== undefined){
+let data9 = data7.key;
 const _errs19 = errors;
-if(typeof data7.key !== "string"){
+if(typeof data9 !== "string"){
 validate148.errors = [{instancePath:instancePath+"/out_params/s3/key",schemaPath:"s3-location.schema.json/properties/key/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+const _errs20 = errors;
+if(errors === _errs19){
 }
 var valid3 = _errs19 === errors;
 }
@@ -6964,10 +9126,14 @@ var valid3 = true;
 }
 if(valid3){
 if(data7.region !== undefined){
+let data10 = data7.region;
 const _errs21 = errors;
-if(typeof data7.region !== "string"){
+if(typeof data10 !== "string"){
 validate148.errors = [{instancePath:instancePath+"/out_params/s3/region",schemaPath:"s3-location.schema.json/properties/region/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+const _errs22 = errors;
+if(errors === _errs21){
 }
 var valid3 = _errs21 === errors;
 }
@@ -6976,10 +9142,14 @@ var valid3 = true;
 }
 if(valid3){
 if(data7.externalId !== undefined){
+let data11 = data7.externalId;
 const _errs23 = errors;
-if(typeof data7.externalId !== "string"){
+if(typeof data11 !== "string"){
 validate148.errors = [{instancePath:instancePath+"/out_params/s3/externalId",schemaPath:"s3-location.schema.json/properties/externalId/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+const _errs24 = errors;
+if(errors === _errs23){
 }
 var valid3 = _errs23 === errors;
 }
@@ -6988,15 +9158,21 @@ var valid3 = true;
 }
 if(valid3){
 if(data7.assumeRoleArn !== undefined){
+let data12 = data7.assumeRoleArn;
 const _errs25 = errors;
-if(typeof data7.assumeRoleArn !== "string"){
+if(typeof data12 !== "string"){
 validate148.errors = [{instancePath:instancePath+"/out_params/s3/assumeRoleArn",schemaPath:"s3-location.schema.json/properties/assumeRoleArn/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+const _errs26 = errors;
+if(errors === _errs25){
 }
 var valid3 = _errs25 === errors;
 }
 else {
 var valid3 = true;
+}
+if(valid3){
 }
 }
 }
@@ -7007,18 +9183,33 @@ else {
 validate148.errors = [{instancePath:instancePath+"/out_params/s3",schemaPath:"s3-location.schema.json/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
+if(errors === _errs15){
 }
+}
+var valid2 = _errs15 === errors;
+if(valid2){
+}
+var valid1 = _errs14 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
 }
 }
 else {
 validate148.errors = [{instancePath:instancePath+"/out_params",schemaPath:"#/properties/out_params/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
+if(errors === _errs12){
+}
 }
 var valid0 = _errs12 === errors;
 }
 else {
 var valid0 = true;
+}
+if(valid0){
 }
 }
 }
@@ -7031,6 +9222,8 @@ var valid0 = true;
 else {
 validate148.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
 return false;
+}
+if(errors === 0){
 }
 }
 validate148.errors = vErrors;
@@ -7049,7 +9242,10 @@ evaluated0.props = undefined;
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
+const _errs0 = errors;
+const _errs1 = errors;
 const _errs2 = errors;
+const _errs3 = errors;
 if(errors === _errs2){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
@@ -7059,10 +9255,14 @@ return false;
 }
 else {
 if(data.version !== undefined){
+let data0 = data.version;
 const _errs4 = errors;
-if(typeof data.version !== "string"){
+if(typeof data0 !== "string"){
 validate184.errors = [{instancePath:instancePath+"/version",schemaPath:"common/envelope.schema.json/properties/version/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+const _errs5 = errors;
+if(errors === _errs4){
 }
 var valid2 = _errs4 === errors;
 }
@@ -7071,10 +9271,14 @@ var valid2 = true;
 }
 if(valid2){
 if(data.type !== undefined){
+let data1 = data.type;
 const _errs6 = errors;
-if(typeof data.type !== "string"){
+if(typeof data1 !== "string"){
 validate184.errors = [{instancePath:instancePath+"/type",schemaPath:"common/envelope.schema.json/properties/type/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+const _errs7 = errors;
+if(errors === _errs6){
 }
 var valid2 = _errs6 === errors;
 }
@@ -7085,16 +9289,21 @@ if(valid2){
 if(data.id !== undefined){
 let data2 = data.id;
 const _errs8 = errors;
+const _errs9 = errors;
 if(errors === _errs8){
 if(typeof data2 === "string"){
 if(data2.length < 1){
 validate184.errors = [{instancePath:instancePath+"/id",schemaPath:"common/envelope.schema.json/properties/id/minLength",keyword:"minLength",params:{limit: 1}}];
 return false;
 }
+else {
+}
 }
 else {
 validate184.errors = [{instancePath:instancePath+"/id",schemaPath:"common/envelope.schema.json/properties/id/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+if(errors === _errs8){
 }
 }
 var valid2 = _errs8 === errors;
@@ -7110,6 +9319,9 @@ if(!(data3 && typeof data3 == "object" && !Array.isArray(data3))){
 validate184.errors = [{instancePath:instancePath+"/payload",schemaPath:"common/envelope.schema.json/properties/payload/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
+const _errs11 = errors;
+if(errors === _errs10){
+}
 var valid2 = _errs10 === errors;
 }
 else {
@@ -7123,10 +9335,15 @@ if(!((typeof data4 == "number") && (isFinite(data4)))){
 validate184.errors = [{instancePath:instancePath+"/event_ts",schemaPath:"common/envelope.schema.json/properties/event_ts/type",keyword:"type",params:{type: "number"}}];
 return false;
 }
+const _errs13 = errors;
+if(errors === _errs12){
+}
 var valid2 = _errs12 === errors;
 }
 else {
 var valid2 = true;
+}
+if(valid2){
 }
 }
 }
@@ -7138,6 +9355,14 @@ else {
 validate184.errors = [{instancePath,schemaPath:"common/envelope.schema.json/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
+if(errors === _errs2){
+}
+}
+var valid1 = _errs2 === errors;
+if(valid1){
+}
+var valid0 = _errs1 === errors;
+if(valid0){
 }
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -7148,10 +9373,15 @@ return false;
 }
 else {
 if(data.type !== undefined){
+let data5 = data.type;
 const _errs14 = errors;
-if("transcript.error" !== data.type){
+if("transcript.error" !== data5){
 validate184.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "transcript.error"}}];
 return false;
+}
+else {
+}
+if(errors === _errs14){
 }
 var valid3 = _errs14 === errors;
 }
@@ -7162,9 +9392,16 @@ if(valid3){
 if(data.payload !== undefined){
 let data6 = data.payload;
 const _errs15 = errors;
+const _errs16 = errors;
+const _errs17 = errors;
 if(!(validate148(data6, {instancePath:instancePath+"/payload",parentData:data,parentDataProperty:"payload",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate148.errors : vErrors.concat(validate148.errors);
 errors = vErrors.length;
+}
+else {
+}
+var valid4 = _errs17 === errors;
+if(valid4){
 }
 if(errors === _errs15){
 if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
@@ -7178,13 +9415,18 @@ if(data6.info !== undefined){
 let data7 = data6.info;
 const _errs18 = errors;
 const _errs19 = errors;
+const _errs20 = errors;
 if(errors === _errs19){
 if(data7 && typeof data7 == "object" && !Array.isArray(data7)){
 if(data7.instanceId !== undefined){
+let data8 = data7.instanceId;
 const _errs21 = errors;
-if(typeof data7.instanceId !== "string"){
+if(typeof data8 !== "string"){
 validate184.errors = [{instancePath:instancePath+"/payload/info/instanceId",schemaPath:"common/transcript-info.schema.json/properties/instanceId/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+const _errs22 = errors;
+if(errors === _errs21){
 }
 var valid7 = _errs21 === errors;
 }
@@ -7199,6 +9441,9 @@ if(!((typeof data9 == "number") && (isFinite(data9)))){
 validate184.errors = [{instancePath:instancePath+"/payload/info/startTs",schemaPath:"common/transcript-info.schema.json/properties/startTs/type",keyword:"type",params:{type: "number"}}];
 return false;
 }
+const _errs24 = errors;
+if(errors === _errs23){
+}
 var valid7 = _errs23 === errors;
 }
 else {
@@ -7212,10 +9457,15 @@ if(!((typeof data10 == "number") && (isFinite(data10)))){
 validate184.errors = [{instancePath:instancePath+"/payload/info/endTs",schemaPath:"common/transcript-info.schema.json/properties/endTs/type",keyword:"type",params:{type: "number"}}];
 return false;
 }
+const _errs26 = errors;
+if(errors === _errs25){
+}
 var valid7 = _errs25 === errors;
 }
 else {
 var valid7 = true;
+}
+if(valid7){
 }
 }
 }
@@ -7224,6 +9474,11 @@ else {
 validate184.errors = [{instancePath:instancePath+"/payload/info",schemaPath:"common/transcript-info.schema.json/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
+if(errors === _errs19){
+}
+}
+var valid6 = _errs19 === errors;
+if(valid6){
 }
 var valid5 = _errs18 === errors;
 }
@@ -7238,12 +9493,17 @@ if(!(((typeof data11 == "number") && (!(data11 % 1) && !isNaN(data11))) && (isFi
 validate184.errors = [{instancePath:instancePath+"/payload/max_participants",schemaPath:"#/properties/payload/properties/max_participants/type",keyword:"type",params:{type: "integer"}}];
 return false;
 }
+const _errs28 = errors;
 if(errors === _errs27){
 if((typeof data11 == "number") && (isFinite(data11))){
 if(data11 < 0 || isNaN(data11)){
 validate184.errors = [{instancePath:instancePath+"/payload/max_participants",schemaPath:"#/properties/payload/properties/max_participants/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
+else {
+}
+}
+if(errors === _errs27){
 }
 }
 var valid5 = _errs27 === errors;
@@ -7253,15 +9513,21 @@ var valid5 = true;
 }
 if(valid5){
 if(data6.error !== undefined){
+let data12 = data6.error;
 const _errs29 = errors;
-if(typeof data6.error !== "string"){
+if(typeof data12 !== "string"){
 validate184.errors = [{instancePath:instancePath+"/payload/error",schemaPath:"#/properties/payload/properties/error/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+const _errs30 = errors;
+if(errors === _errs29){
 }
 var valid5 = _errs29 === errors;
 }
 else {
 var valid5 = true;
+}
+if(valid5){
 }
 }
 }
@@ -7271,11 +9537,15 @@ else {
 validate184.errors = [{instancePath:instancePath+"/payload",schemaPath:"#/properties/payload/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
+if(errors === _errs15){
+}
 }
 var valid3 = _errs15 === errors;
 }
 else {
 var valid3 = true;
+}
+if(valid3){
 }
 }
 }
@@ -7283,6 +9553,8 @@ var valid3 = true;
 else {
 validate184.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
 return false;
+}
+if(errors === 0){
 }
 }
 validate184.errors = vErrors;
@@ -7304,7 +9576,10 @@ evaluated0.props = undefined;
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
+const _errs0 = errors;
+const _errs1 = errors;
 const _errs2 = errors;
+const _errs3 = errors;
 if(errors === _errs2){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
@@ -7314,10 +9589,14 @@ return false;
 }
 else {
 if(data.version !== undefined){
+let data0 = data.version;
 const _errs4 = errors;
-if(typeof data.version !== "string"){
+if(typeof data0 !== "string"){
 validate186.errors = [{instancePath:instancePath+"/version",schemaPath:"common/envelope.schema.json/properties/version/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+const _errs5 = errors;
+if(errors === _errs4){
 }
 var valid2 = _errs4 === errors;
 }
@@ -7326,10 +9605,14 @@ var valid2 = true;
 }
 if(valid2){
 if(data.type !== undefined){
+let data1 = data.type;
 const _errs6 = errors;
-if(typeof data.type !== "string"){
+if(typeof data1 !== "string"){
 validate186.errors = [{instancePath:instancePath+"/type",schemaPath:"common/envelope.schema.json/properties/type/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+const _errs7 = errors;
+if(errors === _errs6){
 }
 var valid2 = _errs6 === errors;
 }
@@ -7340,16 +9623,21 @@ if(valid2){
 if(data.id !== undefined){
 let data2 = data.id;
 const _errs8 = errors;
+const _errs9 = errors;
 if(errors === _errs8){
 if(typeof data2 === "string"){
 if(data2.length < 1){
 validate186.errors = [{instancePath:instancePath+"/id",schemaPath:"common/envelope.schema.json/properties/id/minLength",keyword:"minLength",params:{limit: 1}}];
 return false;
 }
+else {
+}
 }
 else {
 validate186.errors = [{instancePath:instancePath+"/id",schemaPath:"common/envelope.schema.json/properties/id/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+if(errors === _errs8){
 }
 }
 var valid2 = _errs8 === errors;
@@ -7365,6 +9653,9 @@ if(!(data3 && typeof data3 == "object" && !Array.isArray(data3))){
 validate186.errors = [{instancePath:instancePath+"/payload",schemaPath:"common/envelope.schema.json/properties/payload/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
+const _errs11 = errors;
+if(errors === _errs10){
+}
 var valid2 = _errs10 === errors;
 }
 else {
@@ -7378,10 +9669,15 @@ if(!((typeof data4 == "number") && (isFinite(data4)))){
 validate186.errors = [{instancePath:instancePath+"/event_ts",schemaPath:"common/envelope.schema.json/properties/event_ts/type",keyword:"type",params:{type: "number"}}];
 return false;
 }
+const _errs13 = errors;
+if(errors === _errs12){
+}
 var valid2 = _errs12 === errors;
 }
 else {
 var valid2 = true;
+}
+if(valid2){
 }
 }
 }
@@ -7393,6 +9689,14 @@ else {
 validate186.errors = [{instancePath,schemaPath:"common/envelope.schema.json/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
+if(errors === _errs2){
+}
+}
+var valid1 = _errs2 === errors;
+if(valid1){
+}
+var valid0 = _errs1 === errors;
+if(valid0){
 }
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -7403,10 +9707,15 @@ return false;
 }
 else {
 if(data.type !== undefined){
+let data5 = data.type;
 const _errs14 = errors;
-if("transcript.ready-to-download" !== data.type){
+if("transcript.ready-to-download" !== data5){
 validate186.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "transcript.ready-to-download"}}];
 return false;
+}
+else {
+}
+if(errors === _errs14){
 }
 var valid3 = _errs14 === errors;
 }
@@ -7417,22 +9726,42 @@ if(valid3){
 if(data.payload !== undefined){
 let data6 = data.payload;
 const _errs15 = errors;
+const _errs16 = errors;
+const _errs17 = errors;
 if(!(validate148(data6, {instancePath:instancePath+"/payload",parentData:data,parentDataProperty:"payload",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate148.errors : vErrors.concat(validate148.errors);
 errors = vErrors.length;
 }
+else {
+}
+var valid4 = _errs17 === errors;
+if(valid4){
+}
 if(errors === _errs15){
 if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
 if(data6.domain_id !== undefined){
-if(typeof data6.domain_id !== "string"){
+let data7 = data6.domain_id;
+const _errs18 = errors;
+if(typeof data7 !== "string"){
 validate186.errors = [{instancePath:instancePath+"/payload/domain_id",schemaPath:"#/properties/payload/properties/domain_id/type",keyword:"type",params:{type: "string"}}];
 return false;
 }
+const _errs19 = errors;
+if(errors === _errs18){
+}
+var valid5 = _errs18 === errors;
+}
+else {
+var valid5 = true;
+}
+if(valid5){
 }
 }
 else {
 validate186.errors = [{instancePath:instancePath+"/payload",schemaPath:"#/properties/payload/type",keyword:"type",params:{type: "object"}}];
 return false;
+}
+if(errors === _errs15){
 }
 }
 var valid3 = _errs15 === errors;
@@ -7440,12 +9769,16 @@ var valid3 = _errs15 === errors;
 else {
 var valid3 = true;
 }
+if(valid3){
+}
 }
 }
 }
 else {
 validate186.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
 return false;
+}
+if(errors === 0){
 }
 }
 validate186.errors = vErrors;
@@ -7467,7 +9800,10 @@ evaluated0.props = undefined;
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
+const _errs0 = errors;
+const _errs1 = errors;
 const _errs2 = errors;
+const _errs3 = errors;
 if(errors === _errs2){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
@@ -7477,10 +9813,14 @@ return false;
 }
 else {
 if(data.version !== undefined){
+let data0 = data.version;
 const _errs4 = errors;
-if(typeof data.version !== "string"){
+if(typeof data0 !== "string"){
 validate188.errors = [{instancePath:instancePath+"/version",schemaPath:"common/envelope.schema.json/properties/version/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+const _errs5 = errors;
+if(errors === _errs4){
 }
 var valid2 = _errs4 === errors;
 }
@@ -7489,10 +9829,14 @@ var valid2 = true;
 }
 if(valid2){
 if(data.type !== undefined){
+let data1 = data.type;
 const _errs6 = errors;
-if(typeof data.type !== "string"){
+if(typeof data1 !== "string"){
 validate188.errors = [{instancePath:instancePath+"/type",schemaPath:"common/envelope.schema.json/properties/type/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+const _errs7 = errors;
+if(errors === _errs6){
 }
 var valid2 = _errs6 === errors;
 }
@@ -7503,16 +9847,21 @@ if(valid2){
 if(data.id !== undefined){
 let data2 = data.id;
 const _errs8 = errors;
+const _errs9 = errors;
 if(errors === _errs8){
 if(typeof data2 === "string"){
 if(data2.length < 1){
 validate188.errors = [{instancePath:instancePath+"/id",schemaPath:"common/envelope.schema.json/properties/id/minLength",keyword:"minLength",params:{limit: 1}}];
 return false;
 }
+else {
+}
 }
 else {
 validate188.errors = [{instancePath:instancePath+"/id",schemaPath:"common/envelope.schema.json/properties/id/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+if(errors === _errs8){
 }
 }
 var valid2 = _errs8 === errors;
@@ -7528,6 +9877,9 @@ if(!(data3 && typeof data3 == "object" && !Array.isArray(data3))){
 validate188.errors = [{instancePath:instancePath+"/payload",schemaPath:"common/envelope.schema.json/properties/payload/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
+const _errs11 = errors;
+if(errors === _errs10){
+}
 var valid2 = _errs10 === errors;
 }
 else {
@@ -7541,10 +9893,15 @@ if(!((typeof data4 == "number") && (isFinite(data4)))){
 validate188.errors = [{instancePath:instancePath+"/event_ts",schemaPath:"common/envelope.schema.json/properties/event_ts/type",keyword:"type",params:{type: "number"}}];
 return false;
 }
+const _errs13 = errors;
+if(errors === _errs12){
+}
 var valid2 = _errs12 === errors;
 }
 else {
 var valid2 = true;
+}
+if(valid2){
 }
 }
 }
@@ -7556,6 +9913,14 @@ else {
 validate188.errors = [{instancePath,schemaPath:"common/envelope.schema.json/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
+if(errors === _errs2){
+}
+}
+var valid1 = _errs2 === errors;
+if(valid1){
+}
+var valid0 = _errs1 === errors;
+if(valid0){
 }
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -7566,10 +9931,15 @@ return false;
 }
 else {
 if(data.type !== undefined){
+let data5 = data.type;
 const _errs14 = errors;
-if("transcript.started" !== data.type){
+if("transcript.started" !== data5){
 validate188.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "transcript.started"}}];
 return false;
+}
+else {
+}
+if(errors === _errs14){
 }
 var valid3 = _errs14 === errors;
 }
@@ -7580,9 +9950,16 @@ if(valid3){
 if(data.payload !== undefined){
 let data6 = data.payload;
 const _errs15 = errors;
+const _errs16 = errors;
+const _errs17 = errors;
 if(!(validate148(data6, {instancePath:instancePath+"/payload",parentData:data,parentDataProperty:"payload",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate148.errors : vErrors.concat(validate148.errors);
 errors = vErrors.length;
+}
+else {
+}
+var valid4 = _errs17 === errors;
+if(valid4){
 }
 if(errors === _errs15){
 if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
@@ -7590,13 +9967,18 @@ if(data6.info !== undefined){
 let data7 = data6.info;
 const _errs18 = errors;
 const _errs19 = errors;
+const _errs20 = errors;
 if(errors === _errs19){
 if(data7 && typeof data7 == "object" && !Array.isArray(data7)){
 if(data7.instanceId !== undefined){
+let data8 = data7.instanceId;
 const _errs21 = errors;
-if(typeof data7.instanceId !== "string"){
+if(typeof data8 !== "string"){
 validate188.errors = [{instancePath:instancePath+"/payload/info/instanceId",schemaPath:"common/transcript-info.schema.json/properties/instanceId/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+const _errs22 = errors;
+if(errors === _errs21){
 }
 var valid7 = _errs21 === errors;
 }
@@ -7611,6 +9993,9 @@ if(!((typeof data9 == "number") && (isFinite(data9)))){
 validate188.errors = [{instancePath:instancePath+"/payload/info/startTs",schemaPath:"common/transcript-info.schema.json/properties/startTs/type",keyword:"type",params:{type: "number"}}];
 return false;
 }
+const _errs24 = errors;
+if(errors === _errs23){
+}
 var valid7 = _errs23 === errors;
 }
 else {
@@ -7624,10 +10009,15 @@ if(!((typeof data10 == "number") && (isFinite(data10)))){
 validate188.errors = [{instancePath:instancePath+"/payload/info/endTs",schemaPath:"common/transcript-info.schema.json/properties/endTs/type",keyword:"type",params:{type: "number"}}];
 return false;
 }
+const _errs26 = errors;
+if(errors === _errs25){
+}
 var valid7 = _errs25 === errors;
 }
 else {
 var valid7 = true;
+}
+if(valid7){
 }
 }
 }
@@ -7636,6 +10026,11 @@ else {
 validate188.errors = [{instancePath:instancePath+"/payload/info",schemaPath:"common/transcript-info.schema.json/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
+if(errors === _errs19){
+}
+}
+var valid6 = _errs19 === errors;
+if(valid6){
 }
 var valid5 = _errs18 === errors;
 }
@@ -7650,12 +10045,17 @@ if(!(((typeof data11 == "number") && (!(data11 % 1) && !isNaN(data11))) && (isFi
 validate188.errors = [{instancePath:instancePath+"/payload/max_participants",schemaPath:"#/properties/payload/properties/max_participants/type",keyword:"type",params:{type: "integer"}}];
 return false;
 }
+const _errs28 = errors;
 if(errors === _errs27){
 if((typeof data11 == "number") && (isFinite(data11))){
 if(data11 < 0 || isNaN(data11)){
 validate188.errors = [{instancePath:instancePath+"/payload/max_participants",schemaPath:"#/properties/payload/properties/max_participants/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
+else {
+}
+}
+if(errors === _errs27){
 }
 }
 var valid5 = _errs27 === errors;
@@ -7663,11 +10063,15 @@ var valid5 = _errs27 === errors;
 else {
 var valid5 = true;
 }
+if(valid5){
+}
 }
 }
 else {
 validate188.errors = [{instancePath:instancePath+"/payload",schemaPath:"#/properties/payload/type",keyword:"type",params:{type: "object"}}];
 return false;
+}
+if(errors === _errs15){
 }
 }
 var valid3 = _errs15 === errors;
@@ -7675,12 +10079,16 @@ var valid3 = _errs15 === errors;
 else {
 var valid3 = true;
 }
+if(valid3){
+}
 }
 }
 }
 else {
 validate188.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
 return false;
+}
+if(errors === 0){
 }
 }
 validate188.errors = vErrors;
@@ -7702,7 +10110,10 @@ evaluated0.props = undefined;
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
+const _errs0 = errors;
+const _errs1 = errors;
 const _errs2 = errors;
+const _errs3 = errors;
 if(errors === _errs2){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
@@ -7712,10 +10123,14 @@ return false;
 }
 else {
 if(data.version !== undefined){
+let data0 = data.version;
 const _errs4 = errors;
-if(typeof data.version !== "string"){
+if(typeof data0 !== "string"){
 validate190.errors = [{instancePath:instancePath+"/version",schemaPath:"common/envelope.schema.json/properties/version/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+const _errs5 = errors;
+if(errors === _errs4){
 }
 var valid2 = _errs4 === errors;
 }
@@ -7724,10 +10139,14 @@ var valid2 = true;
 }
 if(valid2){
 if(data.type !== undefined){
+let data1 = data.type;
 const _errs6 = errors;
-if(typeof data.type !== "string"){
+if(typeof data1 !== "string"){
 validate190.errors = [{instancePath:instancePath+"/type",schemaPath:"common/envelope.schema.json/properties/type/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+const _errs7 = errors;
+if(errors === _errs6){
 }
 var valid2 = _errs6 === errors;
 }
@@ -7738,16 +10157,21 @@ if(valid2){
 if(data.id !== undefined){
 let data2 = data.id;
 const _errs8 = errors;
+const _errs9 = errors;
 if(errors === _errs8){
 if(typeof data2 === "string"){
 if(data2.length < 1){
 validate190.errors = [{instancePath:instancePath+"/id",schemaPath:"common/envelope.schema.json/properties/id/minLength",keyword:"minLength",params:{limit: 1}}];
 return false;
 }
+else {
+}
 }
 else {
 validate190.errors = [{instancePath:instancePath+"/id",schemaPath:"common/envelope.schema.json/properties/id/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+if(errors === _errs8){
 }
 }
 var valid2 = _errs8 === errors;
@@ -7763,6 +10187,9 @@ if(!(data3 && typeof data3 == "object" && !Array.isArray(data3))){
 validate190.errors = [{instancePath:instancePath+"/payload",schemaPath:"common/envelope.schema.json/properties/payload/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
+const _errs11 = errors;
+if(errors === _errs10){
+}
 var valid2 = _errs10 === errors;
 }
 else {
@@ -7776,10 +10203,15 @@ if(!((typeof data4 == "number") && (isFinite(data4)))){
 validate190.errors = [{instancePath:instancePath+"/event_ts",schemaPath:"common/envelope.schema.json/properties/event_ts/type",keyword:"type",params:{type: "number"}}];
 return false;
 }
+const _errs13 = errors;
+if(errors === _errs12){
+}
 var valid2 = _errs12 === errors;
 }
 else {
 var valid2 = true;
+}
+if(valid2){
 }
 }
 }
@@ -7791,6 +10223,14 @@ else {
 validate190.errors = [{instancePath,schemaPath:"common/envelope.schema.json/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
+if(errors === _errs2){
+}
+}
+var valid1 = _errs2 === errors;
+if(valid1){
+}
+var valid0 = _errs1 === errors;
+if(valid0){
 }
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -7801,10 +10241,15 @@ return false;
 }
 else {
 if(data.type !== undefined){
+let data5 = data.type;
 const _errs14 = errors;
-if("waiting-participant.joined" !== data.type){
+if("waiting-participant.joined" !== data5){
 validate190.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "waiting-participant.joined"}}];
 return false;
+}
+else {
+}
+if(errors === _errs14){
 }
 var valid3 = _errs14 === errors;
 }
@@ -7813,15 +10258,20 @@ var valid3 = true;
 }
 if(valid3){
 if(data.payload !== undefined){
+let data6 = data.payload;
 const _errs15 = errors;
-if(!(validate140(data.payload, {instancePath:instancePath+"/payload",parentData:data,parentDataProperty:"payload",rootData,dynamicAnchors}))){
+if(!(validate140(data6, {instancePath:instancePath+"/payload",parentData:data,parentDataProperty:"payload",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate140.errors : vErrors.concat(validate140.errors);
 errors = vErrors.length;
+}
+else {
 }
 var valid3 = _errs15 === errors;
 }
 else {
 var valid3 = true;
+}
+if(valid3){
 }
 }
 }
@@ -7829,6 +10279,8 @@ var valid3 = true;
 else {
 validate190.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
 return false;
+}
+if(errors === 0){
 }
 }
 validate190.errors = vErrors;
@@ -7850,7 +10302,10 @@ evaluated0.props = undefined;
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
+const _errs0 = errors;
+const _errs1 = errors;
 const _errs2 = errors;
+const _errs3 = errors;
 if(errors === _errs2){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
@@ -7860,10 +10315,14 @@ return false;
 }
 else {
 if(data.version !== undefined){
+let data0 = data.version;
 const _errs4 = errors;
-if(typeof data.version !== "string"){
+if(typeof data0 !== "string"){
 validate192.errors = [{instancePath:instancePath+"/version",schemaPath:"common/envelope.schema.json/properties/version/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+const _errs5 = errors;
+if(errors === _errs4){
 }
 var valid2 = _errs4 === errors;
 }
@@ -7872,10 +10331,14 @@ var valid2 = true;
 }
 if(valid2){
 if(data.type !== undefined){
+let data1 = data.type;
 const _errs6 = errors;
-if(typeof data.type !== "string"){
+if(typeof data1 !== "string"){
 validate192.errors = [{instancePath:instancePath+"/type",schemaPath:"common/envelope.schema.json/properties/type/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+const _errs7 = errors;
+if(errors === _errs6){
 }
 var valid2 = _errs6 === errors;
 }
@@ -7886,16 +10349,21 @@ if(valid2){
 if(data.id !== undefined){
 let data2 = data.id;
 const _errs8 = errors;
+const _errs9 = errors;
 if(errors === _errs8){
 if(typeof data2 === "string"){
 if(data2.length < 1){
 validate192.errors = [{instancePath:instancePath+"/id",schemaPath:"common/envelope.schema.json/properties/id/minLength",keyword:"minLength",params:{limit: 1}}];
 return false;
 }
+else {
+}
 }
 else {
 validate192.errors = [{instancePath:instancePath+"/id",schemaPath:"common/envelope.schema.json/properties/id/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+if(errors === _errs8){
 }
 }
 var valid2 = _errs8 === errors;
@@ -7911,6 +10379,9 @@ if(!(data3 && typeof data3 == "object" && !Array.isArray(data3))){
 validate192.errors = [{instancePath:instancePath+"/payload",schemaPath:"common/envelope.schema.json/properties/payload/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
+const _errs11 = errors;
+if(errors === _errs10){
+}
 var valid2 = _errs10 === errors;
 }
 else {
@@ -7924,10 +10395,15 @@ if(!((typeof data4 == "number") && (isFinite(data4)))){
 validate192.errors = [{instancePath:instancePath+"/event_ts",schemaPath:"common/envelope.schema.json/properties/event_ts/type",keyword:"type",params:{type: "number"}}];
 return false;
 }
+const _errs13 = errors;
+if(errors === _errs12){
+}
 var valid2 = _errs12 === errors;
 }
 else {
 var valid2 = true;
+}
+if(valid2){
 }
 }
 }
@@ -7939,6 +10415,14 @@ else {
 validate192.errors = [{instancePath,schemaPath:"common/envelope.schema.json/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
+if(errors === _errs2){
+}
+}
+var valid1 = _errs2 === errors;
+if(valid1){
+}
+var valid0 = _errs1 === errors;
+if(valid0){
 }
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -7949,10 +10433,15 @@ return false;
 }
 else {
 if(data.type !== undefined){
+let data5 = data.type;
 const _errs14 = errors;
-if("waiting-participant.left" !== data.type){
+if("waiting-participant.left" !== data5){
 validate192.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "waiting-participant.left"}}];
 return false;
+}
+else {
+}
+if(errors === _errs14){
 }
 var valid3 = _errs14 === errors;
 }
@@ -7961,15 +10450,20 @@ var valid3 = true;
 }
 if(valid3){
 if(data.payload !== undefined){
+let data6 = data.payload;
 const _errs15 = errors;
-if(!(validate139(data.payload, {instancePath:instancePath+"/payload",parentData:data,parentDataProperty:"payload",rootData,dynamicAnchors}))){
+if(!(validate139(data6, {instancePath:instancePath+"/payload",parentData:data,parentDataProperty:"payload",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate139.errors : vErrors.concat(validate139.errors);
 errors = vErrors.length;
+}
+else {
 }
 var valid3 = _errs15 === errors;
 }
 else {
 var valid3 = true;
+}
+if(valid3){
 }
 }
 }
@@ -7977,6 +10471,8 @@ var valid3 = true;
 else {
 validate192.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
 return false;
+}
+if(errors === 0){
 }
 }
 validate192.errors = vErrors;

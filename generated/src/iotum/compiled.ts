@@ -20,7 +20,10 @@ evaluated0.props = undefined;
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
+const _errs0 = errors;
+const _errs1 = errors;
 const _errs2 = errors;
+const _errs3 = errors;
 if(errors === _errs2){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
@@ -36,6 +39,9 @@ if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinit
 validate194.errors = [{instancePath:instancePath+"/host_id",schemaPath:"host-ids.schema.json/properties/host_id/type",keyword:"type",params:{type: "integer"}}];
 return false;
 }
+const _errs5 = errors;
+if(errors === _errs4){
+}
 var valid2 = _errs4 === errors;
 }
 else {
@@ -49,10 +55,15 @@ if(!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinit
 validate194.errors = [{instancePath:instancePath+"/company_id",schemaPath:"host-ids.schema.json/properties/company_id/type",keyword:"type",params:{type: "integer"}}];
 return false;
 }
+const _errs7 = errors;
+if(errors === _errs6){
+}
 var valid2 = _errs6 === errors;
 }
 else {
 var valid2 = true;
+}
+if(valid2){
 }
 }
 }
@@ -61,6 +72,14 @@ else {
 validate194.errors = [{instancePath,schemaPath:"host-ids.schema.json/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
+if(errors === _errs2){
+}
+}
+var valid1 = _errs2 === errors;
+if(valid1){
+}
+var valid0 = _errs1 === errors;
+if(valid0){
 }
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -72,16 +91,28 @@ return false;
 else {
 if(data.conference_id !== undefined){
 let data2 = data.conference_id;
+const _errs8 = errors;
 if(!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))){
 validate194.errors = [{instancePath:instancePath+"/conference_id",schemaPath:"#/properties/conference_id/type",keyword:"type",params:{type: "integer"}}];
 return false;
 }
+const _errs9 = errors;
+if(errors === _errs8){
+}
+var valid3 = _errs8 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
 }
 }
 }
 else {
 validate194.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
 return false;
+}
+if(errors === 0){
 }
 }
 validate194.errors = vErrors;
@@ -100,7 +131,10 @@ evaluated0.props = undefined;
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
+const _errs0 = errors;
+const _errs1 = errors;
 const _errs2 = errors;
+const _errs3 = errors;
 if(errors === _errs2){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
@@ -110,10 +144,14 @@ return false;
 }
 else {
 if(data.event !== undefined){
+let data0 = data.event;
 const _errs4 = errors;
-if(typeof data.event !== "string"){
+if(typeof data0 !== "string"){
 validate203.errors = [{instancePath:instancePath+"/event",schemaPath:"common/envelope.schema.json/properties/event/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+const _errs5 = errors;
+if(errors === _errs4){
 }
 var valid2 = _errs4 === errors;
 }
@@ -128,6 +166,9 @@ if(!(data1 && typeof data1 == "object" && !Array.isArray(data1))){
 validate203.errors = [{instancePath:instancePath+"/payload",schemaPath:"common/envelope.schema.json/properties/payload/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
+const _errs7 = errors;
+if(errors === _errs6){
+}
 var valid2 = _errs6 === errors;
 }
 else {
@@ -137,22 +178,29 @@ if(valid2){
 if(data.timestamp !== undefined){
 let data2 = data.timestamp;
 const _errs8 = errors;
+const _errs9 = errors;
 if(errors === _errs8){
 if(typeof data2 === "string"){
 if(!pattern8.test(data2)){
 validate203.errors = [{instancePath:instancePath+"/timestamp",schemaPath:"common/envelope.schema.json/properties/timestamp/pattern",keyword:"pattern",params:{pattern: "^\\d{4}-\\d{2}-\\d{2}[Tt]\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?([Zz]|[+-]\\d{2}:\\d{2})$"}}];
 return false;
 }
+else {
+}
 }
 else {
 validate203.errors = [{instancePath:instancePath+"/timestamp",schemaPath:"common/envelope.schema.json/properties/timestamp/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+if(errors === _errs8){
 }
 }
 var valid2 = _errs8 === errors;
 }
 else {
 var valid2 = true;
+}
+if(valid2){
 }
 }
 }
@@ -162,6 +210,14 @@ else {
 validate203.errors = [{instancePath,schemaPath:"common/envelope.schema.json/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
+if(errors === _errs2){
+}
+}
+var valid1 = _errs2 === errors;
+if(valid1){
+}
+var valid0 = _errs1 === errors;
+if(valid0){
 }
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -172,10 +228,15 @@ return false;
 }
 else {
 if(data.event !== undefined){
+let data3 = data.event;
 const _errs10 = errors;
-if("conference_end" !== data.event){
+if("conference_end" !== data3){
 validate203.errors = [{instancePath:instancePath+"/event",schemaPath:"#/properties/event/const",keyword:"const",params:{allowedValue: "conference_end"}}];
 return false;
+}
+else {
+}
+if(errors === _errs10){
 }
 var valid3 = _errs10 === errors;
 }
@@ -184,15 +245,20 @@ var valid3 = true;
 }
 if(valid3){
 if(data.payload !== undefined){
+let data4 = data.payload;
 const _errs11 = errors;
-if(!(validate194(data.payload, {instancePath:instancePath+"/payload",parentData:data,parentDataProperty:"payload",rootData,dynamicAnchors}))){
+if(!(validate194(data4, {instancePath:instancePath+"/payload",parentData:data,parentDataProperty:"payload",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate194.errors : vErrors.concat(validate194.errors);
 errors = vErrors.length;
+}
+else {
 }
 var valid3 = _errs11 === errors;
 }
 else {
 var valid3 = true;
+}
+if(valid3){
 }
 }
 }
@@ -200,6 +266,8 @@ var valid3 = true;
 else {
 validate203.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
 return false;
+}
+if(errors === 0){
 }
 }
 validate203.errors = vErrors;
@@ -221,7 +289,10 @@ evaluated0.props = undefined;
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
+const _errs0 = errors;
+const _errs1 = errors;
 const _errs2 = errors;
+const _errs3 = errors;
 if(errors === _errs2){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
@@ -231,10 +302,14 @@ return false;
 }
 else {
 if(data.event !== undefined){
+let data0 = data.event;
 const _errs4 = errors;
-if(typeof data.event !== "string"){
+if(typeof data0 !== "string"){
 validate205.errors = [{instancePath:instancePath+"/event",schemaPath:"common/envelope.schema.json/properties/event/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+const _errs5 = errors;
+if(errors === _errs4){
 }
 var valid2 = _errs4 === errors;
 }
@@ -249,6 +324,9 @@ if(!(data1 && typeof data1 == "object" && !Array.isArray(data1))){
 validate205.errors = [{instancePath:instancePath+"/payload",schemaPath:"common/envelope.schema.json/properties/payload/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
+const _errs7 = errors;
+if(errors === _errs6){
+}
 var valid2 = _errs6 === errors;
 }
 else {
@@ -258,22 +336,29 @@ if(valid2){
 if(data.timestamp !== undefined){
 let data2 = data.timestamp;
 const _errs8 = errors;
+const _errs9 = errors;
 if(errors === _errs8){
 if(typeof data2 === "string"){
 if(!pattern8.test(data2)){
 validate205.errors = [{instancePath:instancePath+"/timestamp",schemaPath:"common/envelope.schema.json/properties/timestamp/pattern",keyword:"pattern",params:{pattern: "^\\d{4}-\\d{2}-\\d{2}[Tt]\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?([Zz]|[+-]\\d{2}:\\d{2})$"}}];
 return false;
 }
+else {
+}
 }
 else {
 validate205.errors = [{instancePath:instancePath+"/timestamp",schemaPath:"common/envelope.schema.json/properties/timestamp/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+if(errors === _errs8){
 }
 }
 var valid2 = _errs8 === errors;
 }
 else {
 var valid2 = true;
+}
+if(valid2){
 }
 }
 }
@@ -283,6 +368,14 @@ else {
 validate205.errors = [{instancePath,schemaPath:"common/envelope.schema.json/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
+if(errors === _errs2){
+}
+}
+var valid1 = _errs2 === errors;
+if(valid1){
+}
+var valid0 = _errs1 === errors;
+if(valid0){
 }
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -293,10 +386,15 @@ return false;
 }
 else {
 if(data.event !== undefined){
+let data3 = data.event;
 const _errs10 = errors;
-if("conference_start" !== data.event){
+if("conference_start" !== data3){
 validate205.errors = [{instancePath:instancePath+"/event",schemaPath:"#/properties/event/const",keyword:"const",params:{allowedValue: "conference_start"}}];
 return false;
+}
+else {
+}
+if(errors === _errs10){
 }
 var valid3 = _errs10 === errors;
 }
@@ -305,15 +403,20 @@ var valid3 = true;
 }
 if(valid3){
 if(data.payload !== undefined){
+let data4 = data.payload;
 const _errs11 = errors;
-if(!(validate194(data.payload, {instancePath:instancePath+"/payload",parentData:data,parentDataProperty:"payload",rootData,dynamicAnchors}))){
+if(!(validate194(data4, {instancePath:instancePath+"/payload",parentData:data,parentDataProperty:"payload",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate194.errors : vErrors.concat(validate194.errors);
 errors = vErrors.length;
+}
+else {
 }
 var valid3 = _errs11 === errors;
 }
 else {
 var valid3 = true;
+}
+if(valid3){
 }
 }
 }
@@ -321,6 +424,8 @@ var valid3 = true;
 else {
 validate205.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
 return false;
+}
+if(errors === 0){
 }
 }
 validate205.errors = vErrors;
@@ -343,9 +448,16 @@ evaluated0.props = undefined;
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
+const _errs0 = errors;
+const _errs1 = errors;
 if(!(validate194(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate194.errors : vErrors.concat(validate194.errors);
 errors = vErrors.length;
+}
+else {
+}
+var valid0 = _errs1 === errors;
+if(valid0){
 }
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -357,16 +469,28 @@ return false;
 else {
 if(data.participant_id !== undefined){
 let data0 = data.participant_id;
+const _errs2 = errors;
 if((!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))) && (typeof data0 !== "string")){
 validate199.errors = [{instancePath:instancePath+"/participant_id",schemaPath:"#/properties/participant_id/type",keyword:"type",params:{type: schema237.properties.participant_id.type}}];
 return false;
 }
+const _errs3 = errors;
+if(errors === _errs2){
+}
+var valid1 = _errs2 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
 }
 }
 }
 else {
 validate199.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
 return false;
+}
+if(errors === 0){
 }
 }
 validate199.errors = vErrors;
@@ -385,7 +509,10 @@ evaluated0.props = undefined;
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
+const _errs0 = errors;
+const _errs1 = errors;
 const _errs2 = errors;
+const _errs3 = errors;
 if(errors === _errs2){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
@@ -395,10 +522,14 @@ return false;
 }
 else {
 if(data.event !== undefined){
+let data0 = data.event;
 const _errs4 = errors;
-if(typeof data.event !== "string"){
+if(typeof data0 !== "string"){
 validate207.errors = [{instancePath:instancePath+"/event",schemaPath:"common/envelope.schema.json/properties/event/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+const _errs5 = errors;
+if(errors === _errs4){
 }
 var valid2 = _errs4 === errors;
 }
@@ -413,6 +544,9 @@ if(!(data1 && typeof data1 == "object" && !Array.isArray(data1))){
 validate207.errors = [{instancePath:instancePath+"/payload",schemaPath:"common/envelope.schema.json/properties/payload/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
+const _errs7 = errors;
+if(errors === _errs6){
+}
 var valid2 = _errs6 === errors;
 }
 else {
@@ -422,22 +556,29 @@ if(valid2){
 if(data.timestamp !== undefined){
 let data2 = data.timestamp;
 const _errs8 = errors;
+const _errs9 = errors;
 if(errors === _errs8){
 if(typeof data2 === "string"){
 if(!pattern8.test(data2)){
 validate207.errors = [{instancePath:instancePath+"/timestamp",schemaPath:"common/envelope.schema.json/properties/timestamp/pattern",keyword:"pattern",params:{pattern: "^\\d{4}-\\d{2}-\\d{2}[Tt]\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?([Zz]|[+-]\\d{2}:\\d{2})$"}}];
 return false;
 }
+else {
+}
 }
 else {
 validate207.errors = [{instancePath:instancePath+"/timestamp",schemaPath:"common/envelope.schema.json/properties/timestamp/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+if(errors === _errs8){
 }
 }
 var valid2 = _errs8 === errors;
 }
 else {
 var valid2 = true;
+}
+if(valid2){
 }
 }
 }
@@ -447,6 +588,14 @@ else {
 validate207.errors = [{instancePath,schemaPath:"common/envelope.schema.json/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
+if(errors === _errs2){
+}
+}
+var valid1 = _errs2 === errors;
+if(valid1){
+}
+var valid0 = _errs1 === errors;
+if(valid0){
 }
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -457,10 +606,15 @@ return false;
 }
 else {
 if(data.event !== undefined){
+let data3 = data.event;
 const _errs10 = errors;
-if("dialout_status_change" !== data.event){
+if("dialout_status_change" !== data3){
 validate207.errors = [{instancePath:instancePath+"/event",schemaPath:"#/properties/event/const",keyword:"const",params:{allowedValue: "dialout_status_change"}}];
 return false;
+}
+else {
+}
+if(errors === _errs10){
 }
 var valid3 = _errs10 === errors;
 }
@@ -471,9 +625,16 @@ if(valid3){
 if(data.payload !== undefined){
 let data4 = data.payload;
 const _errs11 = errors;
+const _errs12 = errors;
+const _errs13 = errors;
 if(!(validate199(data4, {instancePath:instancePath+"/payload",parentData:data,parentDataProperty:"payload",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate199.errors : vErrors.concat(validate199.errors);
 errors = vErrors.length;
+}
+else {
+}
+var valid4 = _errs13 === errors;
+if(valid4){
 }
 if(errors === _errs11){
 if(data4 && typeof data4 == "object" && !Array.isArray(data4)){
@@ -490,9 +651,15 @@ if(typeof data5 !== "string"){
 validate207.errors = [{instancePath:instancePath+"/payload/status",schemaPath:"#/properties/payload/properties/status/type",keyword:"type",params:{type: "string"}}];
 return false;
 }
+const _errs15 = errors;
+const vSchema0 = schema244.properties.payload.properties.status.enum;
 if(!(((((((data5 === "new") || (data5 === "dialed")) || (data5 === "answered")) || (data5 === "rejected")) || (data5 === "noanswer")) || (data5 === "cancelled")) || (data5 === "notenabled"))){
 validate207.errors = [{instancePath:instancePath+"/payload/status",schemaPath:"#/properties/payload/properties/status/enum",keyword:"enum",params:{allowedValues: schema244.properties.payload.properties.status.enum}}];
 return false;
+}
+else {
+}
+if(errors === _errs14){
 }
 var valid5 = _errs14 === errors;
 }
@@ -501,15 +668,21 @@ var valid5 = true;
 }
 if(valid5){
 if(data4.phone_number !== undefined){
+let data6 = data4.phone_number;
 const _errs16 = errors;
-if(typeof data4.phone_number !== "string"){
+if(typeof data6 !== "string"){
 validate207.errors = [{instancePath:instancePath+"/payload/phone_number",schemaPath:"#/properties/payload/properties/phone_number/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+const _errs17 = errors;
+if(errors === _errs16){
 }
 var valid5 = _errs16 === errors;
 }
 else {
 var valid5 = true;
+}
+if(valid5){
 }
 }
 }
@@ -518,11 +691,15 @@ else {
 validate207.errors = [{instancePath:instancePath+"/payload",schemaPath:"#/properties/payload/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
+if(errors === _errs11){
+}
 }
 var valid3 = _errs11 === errors;
 }
 else {
 var valid3 = true;
+}
+if(valid3){
 }
 }
 }
@@ -530,6 +707,8 @@ var valid3 = true;
 else {
 validate207.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
 return false;
+}
+if(errors === 0){
 }
 }
 validate207.errors = vErrors;
@@ -552,7 +731,10 @@ evaluated0.props = undefined;
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
+const _errs0 = errors;
+const _errs1 = errors;
 const _errs2 = errors;
+const _errs3 = errors;
 if(errors === _errs2){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
@@ -568,6 +750,9 @@ if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinit
 validate196.errors = [{instancePath:instancePath+"/host_id",schemaPath:"host-ids.schema.json/properties/host_id/type",keyword:"type",params:{type: "integer"}}];
 return false;
 }
+const _errs5 = errors;
+if(errors === _errs4){
+}
 var valid2 = _errs4 === errors;
 }
 else {
@@ -581,10 +766,15 @@ if(!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinit
 validate196.errors = [{instancePath:instancePath+"/company_id",schemaPath:"host-ids.schema.json/properties/company_id/type",keyword:"type",params:{type: "integer"}}];
 return false;
 }
+const _errs7 = errors;
+if(errors === _errs6){
+}
 var valid2 = _errs6 === errors;
 }
 else {
 var valid2 = true;
+}
+if(valid2){
 }
 }
 }
@@ -593,6 +783,14 @@ else {
 validate196.errors = [{instancePath,schemaPath:"host-ids.schema.json/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
+if(errors === _errs2){
+}
+}
+var valid1 = _errs2 === errors;
+if(valid1){
+}
+var valid0 = _errs1 === errors;
+if(valid0){
 }
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -609,6 +807,9 @@ if((!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFini
 validate196.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/type",keyword:"type",params:{type: schema233.properties.id.type}}];
 return false;
 }
+const _errs9 = errors;
+if(errors === _errs8){
+}
 var valid3 = _errs8 === errors;
 }
 else {
@@ -616,15 +817,21 @@ var valid3 = true;
 }
 if(valid3){
 if(data.filename !== undefined){
+let data3 = data.filename;
 const _errs10 = errors;
-if(typeof data.filename !== "string"){
+if(typeof data3 !== "string"){
 validate196.errors = [{instancePath:instancePath+"/filename",schemaPath:"#/properties/filename/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+const _errs11 = errors;
+if(errors === _errs10){
 }
 var valid3 = _errs10 === errors;
 }
 else {
 var valid3 = true;
+}
+if(valid3){
 }
 }
 }
@@ -632,6 +839,8 @@ var valid3 = true;
 else {
 validate196.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
 return false;
+}
+if(errors === 0){
 }
 }
 validate196.errors = vErrors;
@@ -650,7 +859,10 @@ evaluated0.props = undefined;
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
+const _errs0 = errors;
+const _errs1 = errors;
 const _errs2 = errors;
+const _errs3 = errors;
 if(errors === _errs2){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
@@ -660,10 +872,14 @@ return false;
 }
 else {
 if(data.event !== undefined){
+let data0 = data.event;
 const _errs4 = errors;
-if(typeof data.event !== "string"){
+if(typeof data0 !== "string"){
 validate209.errors = [{instancePath:instancePath+"/event",schemaPath:"common/envelope.schema.json/properties/event/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+const _errs5 = errors;
+if(errors === _errs4){
 }
 var valid2 = _errs4 === errors;
 }
@@ -678,6 +894,9 @@ if(!(data1 && typeof data1 == "object" && !Array.isArray(data1))){
 validate209.errors = [{instancePath:instancePath+"/payload",schemaPath:"common/envelope.schema.json/properties/payload/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
+const _errs7 = errors;
+if(errors === _errs6){
+}
 var valid2 = _errs6 === errors;
 }
 else {
@@ -687,22 +906,29 @@ if(valid2){
 if(data.timestamp !== undefined){
 let data2 = data.timestamp;
 const _errs8 = errors;
+const _errs9 = errors;
 if(errors === _errs8){
 if(typeof data2 === "string"){
 if(!pattern8.test(data2)){
 validate209.errors = [{instancePath:instancePath+"/timestamp",schemaPath:"common/envelope.schema.json/properties/timestamp/pattern",keyword:"pattern",params:{pattern: "^\\d{4}-\\d{2}-\\d{2}[Tt]\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?([Zz]|[+-]\\d{2}:\\d{2})$"}}];
 return false;
 }
+else {
+}
 }
 else {
 validate209.errors = [{instancePath:instancePath+"/timestamp",schemaPath:"common/envelope.schema.json/properties/timestamp/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+if(errors === _errs8){
 }
 }
 var valid2 = _errs8 === errors;
 }
 else {
 var valid2 = true;
+}
+if(valid2){
 }
 }
 }
@@ -712,6 +938,14 @@ else {
 validate209.errors = [{instancePath,schemaPath:"common/envelope.schema.json/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
+if(errors === _errs2){
+}
+}
+var valid1 = _errs2 === errors;
+if(valid1){
+}
+var valid0 = _errs1 === errors;
+if(valid0){
 }
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -722,10 +956,15 @@ return false;
 }
 else {
 if(data.event !== undefined){
+let data3 = data.event;
 const _errs10 = errors;
-if("drive_file_added" !== data.event){
+if("drive_file_added" !== data3){
 validate209.errors = [{instancePath:instancePath+"/event",schemaPath:"#/properties/event/const",keyword:"const",params:{allowedValue: "drive_file_added"}}];
 return false;
+}
+else {
+}
+if(errors === _errs10){
 }
 var valid3 = _errs10 === errors;
 }
@@ -736,9 +975,16 @@ if(valid3){
 if(data.payload !== undefined){
 let data4 = data.payload;
 const _errs11 = errors;
+const _errs12 = errors;
+const _errs13 = errors;
 if(!(validate196(data4, {instancePath:instancePath+"/payload",parentData:data,parentDataProperty:"payload",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate196.errors : vErrors.concat(validate196.errors);
 errors = vErrors.length;
+}
+else {
+}
+var valid4 = _errs13 === errors;
+if(valid4){
 }
 if(errors === _errs11){
 if(data4 && typeof data4 == "object" && !Array.isArray(data4)){
@@ -755,14 +1001,25 @@ if(!(((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5))) && (isFinit
 validate209.errors = [{instancePath:instancePath+"/payload/size",schemaPath:"#/properties/payload/properties/size/type",keyword:"type",params:{type: "integer"}}];
 return false;
 }
+const _errs15 = errors;
 if(errors === _errs14){
 if((typeof data5 == "number") && (isFinite(data5))){
 if(data5 < 0 || isNaN(data5)){
 validate209.errors = [{instancePath:instancePath+"/payload/size",schemaPath:"#/properties/payload/properties/size/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
+else {
 }
 }
+if(errors === _errs14){
+}
+}
+var valid5 = _errs14 === errors;
+}
+else {
+var valid5 = true;
+}
+if(valid5){
 }
 }
 }
@@ -770,11 +1027,15 @@ else {
 validate209.errors = [{instancePath:instancePath+"/payload",schemaPath:"#/properties/payload/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
+if(errors === _errs11){
+}
 }
 var valid3 = _errs11 === errors;
 }
 else {
 var valid3 = true;
+}
+if(valid3){
 }
 }
 }
@@ -782,6 +1043,8 @@ var valid3 = true;
 else {
 validate209.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
 return false;
+}
+if(errors === 0){
 }
 }
 validate209.errors = vErrors;
@@ -803,7 +1066,10 @@ evaluated0.props = undefined;
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
+const _errs0 = errors;
+const _errs1 = errors;
 const _errs2 = errors;
+const _errs3 = errors;
 if(errors === _errs2){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
@@ -813,10 +1079,14 @@ return false;
 }
 else {
 if(data.event !== undefined){
+let data0 = data.event;
 const _errs4 = errors;
-if(typeof data.event !== "string"){
+if(typeof data0 !== "string"){
 validate211.errors = [{instancePath:instancePath+"/event",schemaPath:"common/envelope.schema.json/properties/event/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+const _errs5 = errors;
+if(errors === _errs4){
 }
 var valid2 = _errs4 === errors;
 }
@@ -831,6 +1101,9 @@ if(!(data1 && typeof data1 == "object" && !Array.isArray(data1))){
 validate211.errors = [{instancePath:instancePath+"/payload",schemaPath:"common/envelope.schema.json/properties/payload/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
+const _errs7 = errors;
+if(errors === _errs6){
+}
 var valid2 = _errs6 === errors;
 }
 else {
@@ -840,22 +1113,29 @@ if(valid2){
 if(data.timestamp !== undefined){
 let data2 = data.timestamp;
 const _errs8 = errors;
+const _errs9 = errors;
 if(errors === _errs8){
 if(typeof data2 === "string"){
 if(!pattern8.test(data2)){
 validate211.errors = [{instancePath:instancePath+"/timestamp",schemaPath:"common/envelope.schema.json/properties/timestamp/pattern",keyword:"pattern",params:{pattern: "^\\d{4}-\\d{2}-\\d{2}[Tt]\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?([Zz]|[+-]\\d{2}:\\d{2})$"}}];
 return false;
 }
+else {
+}
 }
 else {
 validate211.errors = [{instancePath:instancePath+"/timestamp",schemaPath:"common/envelope.schema.json/properties/timestamp/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+if(errors === _errs8){
 }
 }
 var valid2 = _errs8 === errors;
 }
 else {
 var valid2 = true;
+}
+if(valid2){
 }
 }
 }
@@ -865,6 +1145,14 @@ else {
 validate211.errors = [{instancePath,schemaPath:"common/envelope.schema.json/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
+if(errors === _errs2){
+}
+}
+var valid1 = _errs2 === errors;
+if(valid1){
+}
+var valid0 = _errs1 === errors;
+if(valid0){
 }
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -875,10 +1163,15 @@ return false;
 }
 else {
 if(data.event !== undefined){
+let data3 = data.event;
 const _errs10 = errors;
-if("drive_file_deleted" !== data.event){
+if("drive_file_deleted" !== data3){
 validate211.errors = [{instancePath:instancePath+"/event",schemaPath:"#/properties/event/const",keyword:"const",params:{allowedValue: "drive_file_deleted"}}];
 return false;
+}
+else {
+}
+if(errors === _errs10){
 }
 var valid3 = _errs10 === errors;
 }
@@ -887,15 +1180,20 @@ var valid3 = true;
 }
 if(valid3){
 if(data.payload !== undefined){
+let data4 = data.payload;
 const _errs11 = errors;
-if(!(validate196(data.payload, {instancePath:instancePath+"/payload",parentData:data,parentDataProperty:"payload",rootData,dynamicAnchors}))){
+if(!(validate196(data4, {instancePath:instancePath+"/payload",parentData:data,parentDataProperty:"payload",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate196.errors : vErrors.concat(validate196.errors);
 errors = vErrors.length;
+}
+else {
 }
 var valid3 = _errs11 === errors;
 }
 else {
 var valid3 = true;
+}
+if(valid3){
 }
 }
 }
@@ -903,6 +1201,8 @@ var valid3 = true;
 else {
 validate211.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
 return false;
+}
+if(errors === 0){
 }
 }
 validate211.errors = vErrors;
@@ -925,7 +1225,10 @@ evaluated0.props = undefined;
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
+const _errs0 = errors;
+const _errs1 = errors;
 const _errs2 = errors;
+const _errs3 = errors;
 if(errors === _errs2){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
@@ -935,10 +1238,14 @@ return false;
 }
 else {
 if(data.event !== undefined){
+let data0 = data.event;
 const _errs4 = errors;
-if(typeof data.event !== "string"){
+if(typeof data0 !== "string"){
 validate213.errors = [{instancePath:instancePath+"/event",schemaPath:"common/envelope.schema.json/properties/event/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+const _errs5 = errors;
+if(errors === _errs4){
 }
 var valid2 = _errs4 === errors;
 }
@@ -953,6 +1260,9 @@ if(!(data1 && typeof data1 == "object" && !Array.isArray(data1))){
 validate213.errors = [{instancePath:instancePath+"/payload",schemaPath:"common/envelope.schema.json/properties/payload/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
+const _errs7 = errors;
+if(errors === _errs6){
+}
 var valid2 = _errs6 === errors;
 }
 else {
@@ -962,22 +1272,29 @@ if(valid2){
 if(data.timestamp !== undefined){
 let data2 = data.timestamp;
 const _errs8 = errors;
+const _errs9 = errors;
 if(errors === _errs8){
 if(typeof data2 === "string"){
 if(!pattern8.test(data2)){
 validate213.errors = [{instancePath:instancePath+"/timestamp",schemaPath:"common/envelope.schema.json/properties/timestamp/pattern",keyword:"pattern",params:{pattern: "^\\d{4}-\\d{2}-\\d{2}[Tt]\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?([Zz]|[+-]\\d{2}:\\d{2})$"}}];
 return false;
 }
+else {
+}
 }
 else {
 validate213.errors = [{instancePath:instancePath+"/timestamp",schemaPath:"common/envelope.schema.json/properties/timestamp/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+if(errors === _errs8){
 }
 }
 var valid2 = _errs8 === errors;
 }
 else {
 var valid2 = true;
+}
+if(valid2){
 }
 }
 }
@@ -987,6 +1304,14 @@ else {
 validate213.errors = [{instancePath,schemaPath:"common/envelope.schema.json/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
+if(errors === _errs2){
+}
+}
+var valid1 = _errs2 === errors;
+if(valid1){
+}
+var valid0 = _errs1 === errors;
+if(valid0){
 }
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -997,10 +1322,15 @@ return false;
 }
 else {
 if(data.event !== undefined){
+let data3 = data.event;
 const _errs10 = errors;
-if("enter_conference" !== data.event){
+if("enter_conference" !== data3){
 validate213.errors = [{instancePath:instancePath+"/event",schemaPath:"#/properties/event/const",keyword:"const",params:{allowedValue: "enter_conference"}}];
 return false;
+}
+else {
+}
+if(errors === _errs10){
 }
 var valid3 = _errs10 === errors;
 }
@@ -1011,9 +1341,16 @@ if(valid3){
 if(data.payload !== undefined){
 let data4 = data.payload;
 const _errs11 = errors;
+const _errs12 = errors;
+const _errs13 = errors;
 if(!(validate199(data4, {instancePath:instancePath+"/payload",parentData:data,parentDataProperty:"payload",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate199.errors : vErrors.concat(validate199.errors);
 errors = vErrors.length;
+}
+else {
+}
+var valid4 = _errs13 === errors;
+if(valid4){
 }
 if(errors === _errs11){
 if(data4 && typeof data4 == "object" && !Array.isArray(data4)){
@@ -1026,13 +1363,23 @@ else {
 if(data4.participant_role !== undefined){
 let data5 = data4.participant_role;
 const _errs14 = errors;
+const _errs15 = errors;
 if(typeof data5 !== "string"){
 validate213.errors = [{instancePath:instancePath+"/payload/participant_role",schemaPath:"common/participant-role.schema.json/type",keyword:"type",params:{type: "string"}}];
 return false;
 }
+const _errs16 = errors;
+const vSchema0 = schema238.enum;
 if(!(((data5 === "organizer") || (data5 === "moderator")) || (data5 === "participant"))){
 validate213.errors = [{instancePath:instancePath+"/payload/participant_role",schemaPath:"common/participant-role.schema.json/enum",keyword:"enum",params:{allowedValues: schema238.enum}}];
 return false;
+}
+else {
+}
+if(errors === _errs15){
+}
+var valid6 = _errs15 === errors;
+if(valid6){
 }
 var valid5 = _errs14 === errors;
 }
@@ -1041,15 +1388,21 @@ var valid5 = true;
 }
 if(valid5){
 if(data4.meeting_url !== undefined){
+let data6 = data4.meeting_url;
 const _errs17 = errors;
-if(typeof data4.meeting_url !== "string"){
+if(typeof data6 !== "string"){
 validate213.errors = [{instancePath:instancePath+"/payload/meeting_url",schemaPath:"#/properties/payload/properties/meeting_url/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+const _errs18 = errors;
+if(errors === _errs17){
 }
 var valid5 = _errs17 === errors;
 }
 else {
 var valid5 = true;
+}
+if(valid5){
 }
 }
 }
@@ -1058,11 +1411,15 @@ else {
 validate213.errors = [{instancePath:instancePath+"/payload",schemaPath:"#/properties/payload/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
+if(errors === _errs11){
+}
 }
 var valid3 = _errs11 === errors;
 }
 else {
 var valid3 = true;
+}
+if(valid3){
 }
 }
 }
@@ -1070,6 +1427,8 @@ var valid3 = true;
 else {
 validate213.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
 return false;
+}
+if(errors === 0){
 }
 }
 validate213.errors = vErrors;
@@ -1091,7 +1450,10 @@ evaluated0.props = undefined;
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
+const _errs0 = errors;
+const _errs1 = errors;
 const _errs2 = errors;
+const _errs3 = errors;
 if(errors === _errs2){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
@@ -1101,10 +1463,14 @@ return false;
 }
 else {
 if(data.event !== undefined){
+let data0 = data.event;
 const _errs4 = errors;
-if(typeof data.event !== "string"){
+if(typeof data0 !== "string"){
 validate215.errors = [{instancePath:instancePath+"/event",schemaPath:"common/envelope.schema.json/properties/event/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+const _errs5 = errors;
+if(errors === _errs4){
 }
 var valid2 = _errs4 === errors;
 }
@@ -1119,6 +1485,9 @@ if(!(data1 && typeof data1 == "object" && !Array.isArray(data1))){
 validate215.errors = [{instancePath:instancePath+"/payload",schemaPath:"common/envelope.schema.json/properties/payload/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
+const _errs7 = errors;
+if(errors === _errs6){
+}
 var valid2 = _errs6 === errors;
 }
 else {
@@ -1128,22 +1497,29 @@ if(valid2){
 if(data.timestamp !== undefined){
 let data2 = data.timestamp;
 const _errs8 = errors;
+const _errs9 = errors;
 if(errors === _errs8){
 if(typeof data2 === "string"){
 if(!pattern8.test(data2)){
 validate215.errors = [{instancePath:instancePath+"/timestamp",schemaPath:"common/envelope.schema.json/properties/timestamp/pattern",keyword:"pattern",params:{pattern: "^\\d{4}-\\d{2}-\\d{2}[Tt]\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?([Zz]|[+-]\\d{2}:\\d{2})$"}}];
 return false;
 }
+else {
+}
 }
 else {
 validate215.errors = [{instancePath:instancePath+"/timestamp",schemaPath:"common/envelope.schema.json/properties/timestamp/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+if(errors === _errs8){
 }
 }
 var valid2 = _errs8 === errors;
 }
 else {
 var valid2 = true;
+}
+if(valid2){
 }
 }
 }
@@ -1153,6 +1529,14 @@ else {
 validate215.errors = [{instancePath,schemaPath:"common/envelope.schema.json/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
+if(errors === _errs2){
+}
+}
+var valid1 = _errs2 === errors;
+if(valid1){
+}
+var valid0 = _errs1 === errors;
+if(valid0){
 }
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -1163,10 +1547,15 @@ return false;
 }
 else {
 if(data.event !== undefined){
+let data3 = data.event;
 const _errs10 = errors;
-if("enter_livestream" !== data.event){
+if("enter_livestream" !== data3){
 validate215.errors = [{instancePath:instancePath+"/event",schemaPath:"#/properties/event/const",keyword:"const",params:{allowedValue: "enter_livestream"}}];
 return false;
+}
+else {
+}
+if(errors === _errs10){
 }
 var valid3 = _errs10 === errors;
 }
@@ -1175,15 +1564,20 @@ var valid3 = true;
 }
 if(valid3){
 if(data.payload !== undefined){
+let data4 = data.payload;
 const _errs11 = errors;
-if(!(validate199(data.payload, {instancePath:instancePath+"/payload",parentData:data,parentDataProperty:"payload",rootData,dynamicAnchors}))){
+if(!(validate199(data4, {instancePath:instancePath+"/payload",parentData:data,parentDataProperty:"payload",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate199.errors : vErrors.concat(validate199.errors);
 errors = vErrors.length;
+}
+else {
 }
 var valid3 = _errs11 === errors;
 }
 else {
 var valid3 = true;
+}
+if(valid3){
 }
 }
 }
@@ -1191,6 +1585,8 @@ var valid3 = true;
 else {
 validate215.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
 return false;
+}
+if(errors === 0){
 }
 }
 validate215.errors = vErrors;
@@ -1213,7 +1609,10 @@ evaluated0.props = undefined;
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
+const _errs0 = errors;
+const _errs1 = errors;
 const _errs2 = errors;
+const _errs3 = errors;
 if(errors === _errs2){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
@@ -1223,10 +1622,14 @@ return false;
 }
 else {
 if(data.event !== undefined){
+let data0 = data.event;
 const _errs4 = errors;
-if(typeof data.event !== "string"){
+if(typeof data0 !== "string"){
 validate217.errors = [{instancePath:instancePath+"/event",schemaPath:"common/envelope.schema.json/properties/event/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+const _errs5 = errors;
+if(errors === _errs4){
 }
 var valid2 = _errs4 === errors;
 }
@@ -1241,6 +1644,9 @@ if(!(data1 && typeof data1 == "object" && !Array.isArray(data1))){
 validate217.errors = [{instancePath:instancePath+"/payload",schemaPath:"common/envelope.schema.json/properties/payload/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
+const _errs7 = errors;
+if(errors === _errs6){
+}
 var valid2 = _errs6 === errors;
 }
 else {
@@ -1250,22 +1656,29 @@ if(valid2){
 if(data.timestamp !== undefined){
 let data2 = data.timestamp;
 const _errs8 = errors;
+const _errs9 = errors;
 if(errors === _errs8){
 if(typeof data2 === "string"){
 if(!pattern8.test(data2)){
 validate217.errors = [{instancePath:instancePath+"/timestamp",schemaPath:"common/envelope.schema.json/properties/timestamp/pattern",keyword:"pattern",params:{pattern: "^\\d{4}-\\d{2}-\\d{2}[Tt]\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?([Zz]|[+-]\\d{2}:\\d{2})$"}}];
 return false;
 }
+else {
+}
 }
 else {
 validate217.errors = [{instancePath:instancePath+"/timestamp",schemaPath:"common/envelope.schema.json/properties/timestamp/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+if(errors === _errs8){
 }
 }
 var valid2 = _errs8 === errors;
 }
 else {
 var valid2 = true;
+}
+if(valid2){
 }
 }
 }
@@ -1275,6 +1688,14 @@ else {
 validate217.errors = [{instancePath,schemaPath:"common/envelope.schema.json/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
+if(errors === _errs2){
+}
+}
+var valid1 = _errs2 === errors;
+if(valid1){
+}
+var valid0 = _errs1 === errors;
+if(valid0){
 }
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -1285,10 +1706,15 @@ return false;
 }
 else {
 if(data.event !== undefined){
+let data3 = data.event;
 const _errs10 = errors;
-if("leave_conference" !== data.event){
+if("leave_conference" !== data3){
 validate217.errors = [{instancePath:instancePath+"/event",schemaPath:"#/properties/event/const",keyword:"const",params:{allowedValue: "leave_conference"}}];
 return false;
+}
+else {
+}
+if(errors === _errs10){
 }
 var valid3 = _errs10 === errors;
 }
@@ -1299,9 +1725,16 @@ if(valid3){
 if(data.payload !== undefined){
 let data4 = data.payload;
 const _errs11 = errors;
+const _errs12 = errors;
+const _errs13 = errors;
 if(!(validate199(data4, {instancePath:instancePath+"/payload",parentData:data,parentDataProperty:"payload",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate199.errors : vErrors.concat(validate199.errors);
 errors = vErrors.length;
+}
+else {
+}
+var valid4 = _errs13 === errors;
+if(valid4){
 }
 if(errors === _errs11){
 if(data4 && typeof data4 == "object" && !Array.isArray(data4)){
@@ -1314,13 +1747,23 @@ else {
 if(data4.participant_role !== undefined){
 let data5 = data4.participant_role;
 const _errs14 = errors;
+const _errs15 = errors;
 if(typeof data5 !== "string"){
 validate217.errors = [{instancePath:instancePath+"/payload/participant_role",schemaPath:"common/participant-role.schema.json/type",keyword:"type",params:{type: "string"}}];
 return false;
 }
+const _errs16 = errors;
+const vSchema0 = schema238.enum;
 if(!(((data5 === "organizer") || (data5 === "moderator")) || (data5 === "participant"))){
 validate217.errors = [{instancePath:instancePath+"/payload/participant_role",schemaPath:"common/participant-role.schema.json/enum",keyword:"enum",params:{allowedValues: schema238.enum}}];
 return false;
+}
+else {
+}
+if(errors === _errs15){
+}
+var valid6 = _errs15 === errors;
+if(valid6){
 }
 var valid5 = _errs14 === errors;
 }
@@ -1331,18 +1774,30 @@ if(valid5){
 if(data4.reason_for_leaving !== undefined){
 let data6 = data4.reason_for_leaving;
 const _errs17 = errors;
+const _errs18 = errors;
 if(typeof data6 !== "string"){
 validate217.errors = [{instancePath:instancePath+"/payload/reason_for_leaving",schemaPath:"common/reason-for-leaving.schema.json/type",keyword:"type",params:{type: "string"}}];
 return false;
 }
+const _errs19 = errors;
+const vSchema1 = schema239.enum;
 if(!((((data6 === "user_exit") || (data6 === "user_dropped")) || (data6 === "host_kicked")) || (data6 === "host_kicked_blocked"))){
 validate217.errors = [{instancePath:instancePath+"/payload/reason_for_leaving",schemaPath:"common/reason-for-leaving.schema.json/enum",keyword:"enum",params:{allowedValues: schema239.enum}}];
 return false;
+}
+else {
+}
+if(errors === _errs18){
+}
+var valid7 = _errs18 === errors;
+if(valid7){
 }
 var valid5 = _errs17 === errors;
 }
 else {
 var valid5 = true;
+}
+if(valid5){
 }
 }
 }
@@ -1351,11 +1806,15 @@ else {
 validate217.errors = [{instancePath:instancePath+"/payload",schemaPath:"#/properties/payload/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
+if(errors === _errs11){
+}
 }
 var valid3 = _errs11 === errors;
 }
 else {
 var valid3 = true;
+}
+if(valid3){
 }
 }
 }
@@ -1363,6 +1822,8 @@ var valid3 = true;
 else {
 validate217.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
 return false;
+}
+if(errors === 0){
 }
 }
 validate217.errors = vErrors;
@@ -1384,7 +1845,10 @@ evaluated0.props = undefined;
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
+const _errs0 = errors;
+const _errs1 = errors;
 const _errs2 = errors;
+const _errs3 = errors;
 if(errors === _errs2){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
@@ -1394,10 +1858,14 @@ return false;
 }
 else {
 if(data.event !== undefined){
+let data0 = data.event;
 const _errs4 = errors;
-if(typeof data.event !== "string"){
+if(typeof data0 !== "string"){
 validate219.errors = [{instancePath:instancePath+"/event",schemaPath:"common/envelope.schema.json/properties/event/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+const _errs5 = errors;
+if(errors === _errs4){
 }
 var valid2 = _errs4 === errors;
 }
@@ -1412,6 +1880,9 @@ if(!(data1 && typeof data1 == "object" && !Array.isArray(data1))){
 validate219.errors = [{instancePath:instancePath+"/payload",schemaPath:"common/envelope.schema.json/properties/payload/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
+const _errs7 = errors;
+if(errors === _errs6){
+}
 var valid2 = _errs6 === errors;
 }
 else {
@@ -1421,22 +1892,29 @@ if(valid2){
 if(data.timestamp !== undefined){
 let data2 = data.timestamp;
 const _errs8 = errors;
+const _errs9 = errors;
 if(errors === _errs8){
 if(typeof data2 === "string"){
 if(!pattern8.test(data2)){
 validate219.errors = [{instancePath:instancePath+"/timestamp",schemaPath:"common/envelope.schema.json/properties/timestamp/pattern",keyword:"pattern",params:{pattern: "^\\d{4}-\\d{2}-\\d{2}[Tt]\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?([Zz]|[+-]\\d{2}:\\d{2})$"}}];
 return false;
 }
+else {
+}
 }
 else {
 validate219.errors = [{instancePath:instancePath+"/timestamp",schemaPath:"common/envelope.schema.json/properties/timestamp/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+if(errors === _errs8){
 }
 }
 var valid2 = _errs8 === errors;
 }
 else {
 var valid2 = true;
+}
+if(valid2){
 }
 }
 }
@@ -1446,6 +1924,14 @@ else {
 validate219.errors = [{instancePath,schemaPath:"common/envelope.schema.json/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
+if(errors === _errs2){
+}
+}
+var valid1 = _errs2 === errors;
+if(valid1){
+}
+var valid0 = _errs1 === errors;
+if(valid0){
 }
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -1456,10 +1942,15 @@ return false;
 }
 else {
 if(data.event !== undefined){
+let data3 = data.event;
 const _errs10 = errors;
-if("leave_livestream" !== data.event){
+if("leave_livestream" !== data3){
 validate219.errors = [{instancePath:instancePath+"/event",schemaPath:"#/properties/event/const",keyword:"const",params:{allowedValue: "leave_livestream"}}];
 return false;
+}
+else {
+}
+if(errors === _errs10){
 }
 var valid3 = _errs10 === errors;
 }
@@ -1470,9 +1961,16 @@ if(valid3){
 if(data.payload !== undefined){
 let data4 = data.payload;
 const _errs11 = errors;
+const _errs12 = errors;
+const _errs13 = errors;
 if(!(validate199(data4, {instancePath:instancePath+"/payload",parentData:data,parentDataProperty:"payload",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate199.errors : vErrors.concat(validate199.errors);
 errors = vErrors.length;
+}
+else {
+}
+var valid4 = _errs13 === errors;
+if(valid4){
 }
 if(errors === _errs11){
 if(data4 && typeof data4 == "object" && !Array.isArray(data4)){
@@ -1484,14 +1982,31 @@ return false;
 else {
 if(data4.reason_for_leaving !== undefined){
 let data5 = data4.reason_for_leaving;
+const _errs14 = errors;
+const _errs15 = errors;
 if(typeof data5 !== "string"){
 validate219.errors = [{instancePath:instancePath+"/payload/reason_for_leaving",schemaPath:"common/reason-for-leaving.schema.json/type",keyword:"type",params:{type: "string"}}];
 return false;
 }
+const _errs16 = errors;
+const vSchema0 = schema239.enum;
 if(!((((data5 === "user_exit") || (data5 === "user_dropped")) || (data5 === "host_kicked")) || (data5 === "host_kicked_blocked"))){
 validate219.errors = [{instancePath:instancePath+"/payload/reason_for_leaving",schemaPath:"common/reason-for-leaving.schema.json/enum",keyword:"enum",params:{allowedValues: schema239.enum}}];
 return false;
 }
+else {
+}
+if(errors === _errs15){
+}
+var valid6 = _errs15 === errors;
+if(valid6){
+}
+var valid5 = _errs14 === errors;
+}
+else {
+var valid5 = true;
+}
+if(valid5){
 }
 }
 }
@@ -1499,11 +2014,15 @@ else {
 validate219.errors = [{instancePath:instancePath+"/payload",schemaPath:"#/properties/payload/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
+if(errors === _errs11){
+}
 }
 var valid3 = _errs11 === errors;
 }
 else {
 var valid3 = true;
+}
+if(valid3){
 }
 }
 }
@@ -1511,6 +2030,8 @@ var valid3 = true;
 else {
 validate219.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
 return false;
+}
+if(errors === 0){
 }
 }
 validate219.errors = vErrors;
@@ -1532,7 +2053,10 @@ evaluated0.props = undefined;
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
+const _errs0 = errors;
+const _errs1 = errors;
 const _errs2 = errors;
+const _errs3 = errors;
 if(errors === _errs2){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
@@ -1542,10 +2066,14 @@ return false;
 }
 else {
 if(data.event !== undefined){
+let data0 = data.event;
 const _errs4 = errors;
-if(typeof data.event !== "string"){
+if(typeof data0 !== "string"){
 validate221.errors = [{instancePath:instancePath+"/event",schemaPath:"common/envelope.schema.json/properties/event/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+const _errs5 = errors;
+if(errors === _errs4){
 }
 var valid2 = _errs4 === errors;
 }
@@ -1560,6 +2088,9 @@ if(!(data1 && typeof data1 == "object" && !Array.isArray(data1))){
 validate221.errors = [{instancePath:instancePath+"/payload",schemaPath:"common/envelope.schema.json/properties/payload/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
+const _errs7 = errors;
+if(errors === _errs6){
+}
 var valid2 = _errs6 === errors;
 }
 else {
@@ -1569,22 +2100,29 @@ if(valid2){
 if(data.timestamp !== undefined){
 let data2 = data.timestamp;
 const _errs8 = errors;
+const _errs9 = errors;
 if(errors === _errs8){
 if(typeof data2 === "string"){
 if(!pattern8.test(data2)){
 validate221.errors = [{instancePath:instancePath+"/timestamp",schemaPath:"common/envelope.schema.json/properties/timestamp/pattern",keyword:"pattern",params:{pattern: "^\\d{4}-\\d{2}-\\d{2}[Tt]\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?([Zz]|[+-]\\d{2}:\\d{2})$"}}];
 return false;
 }
+else {
+}
 }
 else {
 validate221.errors = [{instancePath:instancePath+"/timestamp",schemaPath:"common/envelope.schema.json/properties/timestamp/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+if(errors === _errs8){
 }
 }
 var valid2 = _errs8 === errors;
 }
 else {
 var valid2 = true;
+}
+if(valid2){
 }
 }
 }
@@ -1594,6 +2132,14 @@ else {
 validate221.errors = [{instancePath,schemaPath:"common/envelope.schema.json/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
+if(errors === _errs2){
+}
+}
+var valid1 = _errs2 === errors;
+if(valid1){
+}
+var valid0 = _errs1 === errors;
+if(valid0){
 }
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -1604,10 +2150,15 @@ return false;
 }
 else {
 if(data.event !== undefined){
+let data3 = data.event;
 const _errs10 = errors;
-if("one_time_access_code_reused" !== data.event){
+if("one_time_access_code_reused" !== data3){
 validate221.errors = [{instancePath:instancePath+"/event",schemaPath:"#/properties/event/const",keyword:"const",params:{allowedValue: "one_time_access_code_reused"}}];
 return false;
+}
+else {
+}
+if(errors === _errs10){
 }
 var valid3 = _errs10 === errors;
 }
@@ -1618,9 +2169,16 @@ if(valid3){
 if(data.payload !== undefined){
 let data4 = data.payload;
 const _errs11 = errors;
+const _errs12 = errors;
+const _errs13 = errors;
 if(!(validate194(data4, {instancePath:instancePath+"/payload",parentData:data,parentDataProperty:"payload",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate194.errors : vErrors.concat(validate194.errors);
 errors = vErrors.length;
+}
+else {
+}
+var valid4 = _errs13 === errors;
+if(valid4){
 }
 if(errors === _errs11){
 if(data4 && typeof data4 == "object" && !Array.isArray(data4)){
@@ -1632,10 +2190,20 @@ return false;
 else {
 if(data4.original_conference_id !== undefined){
 let data5 = data4.original_conference_id;
+const _errs14 = errors;
 if(!(((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5))) && (isFinite(data5)))){
 validate221.errors = [{instancePath:instancePath+"/payload/original_conference_id",schemaPath:"#/properties/payload/properties/original_conference_id/type",keyword:"type",params:{type: "integer"}}];
 return false;
 }
+const _errs15 = errors;
+if(errors === _errs14){
+}
+var valid5 = _errs14 === errors;
+}
+else {
+var valid5 = true;
+}
+if(valid5){
 }
 }
 }
@@ -1643,11 +2211,15 @@ else {
 validate221.errors = [{instancePath:instancePath+"/payload",schemaPath:"#/properties/payload/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
+if(errors === _errs11){
+}
 }
 var valid3 = _errs11 === errors;
 }
 else {
 var valid3 = true;
+}
+if(valid3){
 }
 }
 }
@@ -1655,6 +2227,8 @@ var valid3 = true;
 else {
 validate221.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
 return false;
+}
+if(errors === 0){
 }
 }
 validate221.errors = vErrors;
@@ -1676,7 +2250,10 @@ evaluated0.props = undefined;
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
+const _errs0 = errors;
+const _errs1 = errors;
 const _errs2 = errors;
+const _errs3 = errors;
 if(errors === _errs2){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
@@ -1686,10 +2263,14 @@ return false;
 }
 else {
 if(data.event !== undefined){
+let data0 = data.event;
 const _errs4 = errors;
-if(typeof data.event !== "string"){
+if(typeof data0 !== "string"){
 validate223.errors = [{instancePath:instancePath+"/event",schemaPath:"common/envelope.schema.json/properties/event/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+const _errs5 = errors;
+if(errors === _errs4){
 }
 var valid2 = _errs4 === errors;
 }
@@ -1704,6 +2285,9 @@ if(!(data1 && typeof data1 == "object" && !Array.isArray(data1))){
 validate223.errors = [{instancePath:instancePath+"/payload",schemaPath:"common/envelope.schema.json/properties/payload/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
+const _errs7 = errors;
+if(errors === _errs6){
+}
 var valid2 = _errs6 === errors;
 }
 else {
@@ -1713,22 +2297,29 @@ if(valid2){
 if(data.timestamp !== undefined){
 let data2 = data.timestamp;
 const _errs8 = errors;
+const _errs9 = errors;
 if(errors === _errs8){
 if(typeof data2 === "string"){
 if(!pattern8.test(data2)){
 validate223.errors = [{instancePath:instancePath+"/timestamp",schemaPath:"common/envelope.schema.json/properties/timestamp/pattern",keyword:"pattern",params:{pattern: "^\\d{4}-\\d{2}-\\d{2}[Tt]\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?([Zz]|[+-]\\d{2}:\\d{2})$"}}];
 return false;
 }
+else {
+}
 }
 else {
 validate223.errors = [{instancePath:instancePath+"/timestamp",schemaPath:"common/envelope.schema.json/properties/timestamp/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+if(errors === _errs8){
 }
 }
 var valid2 = _errs8 === errors;
 }
 else {
 var valid2 = true;
+}
+if(valid2){
 }
 }
 }
@@ -1738,6 +2329,14 @@ else {
 validate223.errors = [{instancePath,schemaPath:"common/envelope.schema.json/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
+if(errors === _errs2){
+}
+}
+var valid1 = _errs2 === errors;
+if(valid1){
+}
+var valid0 = _errs1 === errors;
+if(valid0){
 }
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -1748,10 +2347,15 @@ return false;
 }
 else {
 if(data.event !== undefined){
+let data3 = data.event;
 const _errs10 = errors;
-if("participant_role_changed" !== data.event){
+if("participant_role_changed" !== data3){
 validate223.errors = [{instancePath:instancePath+"/event",schemaPath:"#/properties/event/const",keyword:"const",params:{allowedValue: "participant_role_changed"}}];
 return false;
+}
+else {
+}
+if(errors === _errs10){
 }
 var valid3 = _errs10 === errors;
 }
@@ -1762,9 +2366,16 @@ if(valid3){
 if(data.payload !== undefined){
 let data4 = data.payload;
 const _errs11 = errors;
+const _errs12 = errors;
+const _errs13 = errors;
 if(!(validate199(data4, {instancePath:instancePath+"/payload",parentData:data,parentDataProperty:"payload",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate199.errors : vErrors.concat(validate199.errors);
 errors = vErrors.length;
+}
+else {
+}
+var valid4 = _errs13 === errors;
+if(valid4){
 }
 if(errors === _errs11){
 if(data4 && typeof data4 == "object" && !Array.isArray(data4)){
@@ -1776,14 +2387,31 @@ return false;
 else {
 if(data4.participant_role !== undefined){
 let data5 = data4.participant_role;
+const _errs14 = errors;
+const _errs15 = errors;
 if(typeof data5 !== "string"){
 validate223.errors = [{instancePath:instancePath+"/payload/participant_role",schemaPath:"common/participant-role.schema.json/type",keyword:"type",params:{type: "string"}}];
 return false;
 }
+const _errs16 = errors;
+const vSchema0 = schema238.enum;
 if(!(((data5 === "organizer") || (data5 === "moderator")) || (data5 === "participant"))){
 validate223.errors = [{instancePath:instancePath+"/payload/participant_role",schemaPath:"common/participant-role.schema.json/enum",keyword:"enum",params:{allowedValues: schema238.enum}}];
 return false;
 }
+else {
+}
+if(errors === _errs15){
+}
+var valid6 = _errs15 === errors;
+if(valid6){
+}
+var valid5 = _errs14 === errors;
+}
+else {
+var valid5 = true;
+}
+if(valid5){
 }
 }
 }
@@ -1791,11 +2419,15 @@ else {
 validate223.errors = [{instancePath:instancePath+"/payload",schemaPath:"#/properties/payload/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
+if(errors === _errs11){
+}
 }
 var valid3 = _errs11 === errors;
 }
 else {
 var valid3 = true;
+}
+if(valid3){
 }
 }
 }
@@ -1803,6 +2435,8 @@ var valid3 = true;
 else {
 validate223.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
 return false;
+}
+if(errors === 0){
 }
 }
 validate223.errors = vErrors;
@@ -1824,7 +2458,10 @@ evaluated0.props = undefined;
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
+const _errs0 = errors;
+const _errs1 = errors;
 const _errs2 = errors;
+const _errs3 = errors;
 if(errors === _errs2){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
@@ -1834,10 +2471,14 @@ return false;
 }
 else {
 if(data.event !== undefined){
+let data0 = data.event;
 const _errs4 = errors;
-if(typeof data.event !== "string"){
+if(typeof data0 !== "string"){
 validate225.errors = [{instancePath:instancePath+"/event",schemaPath:"common/envelope.schema.json/properties/event/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+const _errs5 = errors;
+if(errors === _errs4){
 }
 var valid2 = _errs4 === errors;
 }
@@ -1852,6 +2493,9 @@ if(!(data1 && typeof data1 == "object" && !Array.isArray(data1))){
 validate225.errors = [{instancePath:instancePath+"/payload",schemaPath:"common/envelope.schema.json/properties/payload/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
+const _errs7 = errors;
+if(errors === _errs6){
+}
 var valid2 = _errs6 === errors;
 }
 else {
@@ -1861,22 +2505,29 @@ if(valid2){
 if(data.timestamp !== undefined){
 let data2 = data.timestamp;
 const _errs8 = errors;
+const _errs9 = errors;
 if(errors === _errs8){
 if(typeof data2 === "string"){
 if(!pattern8.test(data2)){
 validate225.errors = [{instancePath:instancePath+"/timestamp",schemaPath:"common/envelope.schema.json/properties/timestamp/pattern",keyword:"pattern",params:{pattern: "^\\d{4}-\\d{2}-\\d{2}[Tt]\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?([Zz]|[+-]\\d{2}:\\d{2})$"}}];
 return false;
 }
+else {
+}
 }
 else {
 validate225.errors = [{instancePath:instancePath+"/timestamp",schemaPath:"common/envelope.schema.json/properties/timestamp/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+if(errors === _errs8){
 }
 }
 var valid2 = _errs8 === errors;
 }
 else {
 var valid2 = true;
+}
+if(valid2){
 }
 }
 }
@@ -1886,6 +2537,14 @@ else {
 validate225.errors = [{instancePath,schemaPath:"common/envelope.schema.json/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
+if(errors === _errs2){
+}
+}
+var valid1 = _errs2 === errors;
+if(valid1){
+}
+var valid0 = _errs1 === errors;
+if(valid0){
 }
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -1896,10 +2555,15 @@ return false;
 }
 else {
 if(data.event !== undefined){
+let data3 = data.event;
 const _errs10 = errors;
-if("profile_picture_upload_failure" !== data.event){
+if("profile_picture_upload_failure" !== data3){
 validate225.errors = [{instancePath:instancePath+"/event",schemaPath:"#/properties/event/const",keyword:"const",params:{allowedValue: "profile_picture_upload_failure"}}];
 return false;
+}
+else {
+}
+if(errors === _errs10){
 }
 var valid3 = _errs10 === errors;
 }
@@ -1911,6 +2575,7 @@ if(data.payload !== undefined){
 let data4 = data.payload;
 const _errs11 = errors;
 const _errs12 = errors;
+const _errs13 = errors;
 if(errors === _errs12){
 if(data4 && typeof data4 == "object" && !Array.isArray(data4)){
 let missing2;
@@ -1926,6 +2591,9 @@ if(!(((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5))) && (isFinit
 validate225.errors = [{instancePath:instancePath+"/payload/host_id",schemaPath:"common/host-ids.schema.json/properties/host_id/type",keyword:"type",params:{type: "integer"}}];
 return false;
 }
+const _errs15 = errors;
+if(errors === _errs14){
+}
 var valid5 = _errs14 === errors;
 }
 else {
@@ -1939,10 +2607,15 @@ if(!(((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6))) && (isFinit
 validate225.errors = [{instancePath:instancePath+"/payload/company_id",schemaPath:"common/host-ids.schema.json/properties/company_id/type",keyword:"type",params:{type: "integer"}}];
 return false;
 }
+const _errs17 = errors;
+if(errors === _errs16){
+}
 var valid5 = _errs16 === errors;
 }
 else {
 var valid5 = true;
+}
+if(valid5){
 }
 }
 }
@@ -1951,11 +2624,18 @@ else {
 validate225.errors = [{instancePath:instancePath+"/payload",schemaPath:"common/host-ids.schema.json/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
+if(errors === _errs12){
+}
+}
+var valid4 = _errs12 === errors;
+if(valid4){
 }
 var valid3 = _errs11 === errors;
 }
 else {
 var valid3 = true;
+}
+if(valid3){
 }
 }
 }
@@ -1963,6 +2643,8 @@ var valid3 = true;
 else {
 validate225.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
 return false;
+}
+if(errors === 0){
 }
 }
 validate225.errors = vErrors;
@@ -1984,7 +2666,10 @@ evaluated0.props = undefined;
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
+const _errs0 = errors;
+const _errs1 = errors;
 const _errs2 = errors;
+const _errs3 = errors;
 if(errors === _errs2){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
@@ -1994,10 +2679,14 @@ return false;
 }
 else {
 if(data.event !== undefined){
+let data0 = data.event;
 const _errs4 = errors;
-if(typeof data.event !== "string"){
+if(typeof data0 !== "string"){
 validate226.errors = [{instancePath:instancePath+"/event",schemaPath:"common/envelope.schema.json/properties/event/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+const _errs5 = errors;
+if(errors === _errs4){
 }
 var valid2 = _errs4 === errors;
 }
@@ -2012,6 +2701,9 @@ if(!(data1 && typeof data1 == "object" && !Array.isArray(data1))){
 validate226.errors = [{instancePath:instancePath+"/payload",schemaPath:"common/envelope.schema.json/properties/payload/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
+const _errs7 = errors;
+if(errors === _errs6){
+}
 var valid2 = _errs6 === errors;
 }
 else {
@@ -2021,22 +2713,29 @@ if(valid2){
 if(data.timestamp !== undefined){
 let data2 = data.timestamp;
 const _errs8 = errors;
+const _errs9 = errors;
 if(errors === _errs8){
 if(typeof data2 === "string"){
 if(!pattern8.test(data2)){
 validate226.errors = [{instancePath:instancePath+"/timestamp",schemaPath:"common/envelope.schema.json/properties/timestamp/pattern",keyword:"pattern",params:{pattern: "^\\d{4}-\\d{2}-\\d{2}[Tt]\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?([Zz]|[+-]\\d{2}:\\d{2})$"}}];
 return false;
 }
+else {
+}
 }
 else {
 validate226.errors = [{instancePath:instancePath+"/timestamp",schemaPath:"common/envelope.schema.json/properties/timestamp/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+if(errors === _errs8){
 }
 }
 var valid2 = _errs8 === errors;
 }
 else {
 var valid2 = true;
+}
+if(valid2){
 }
 }
 }
@@ -2046,6 +2745,14 @@ else {
 validate226.errors = [{instancePath,schemaPath:"common/envelope.schema.json/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
+if(errors === _errs2){
+}
+}
+var valid1 = _errs2 === errors;
+if(valid1){
+}
+var valid0 = _errs1 === errors;
+if(valid0){
 }
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -2056,10 +2763,15 @@ return false;
 }
 else {
 if(data.event !== undefined){
+let data3 = data.event;
 const _errs10 = errors;
-if("profile_picture_upload_success" !== data.event){
+if("profile_picture_upload_success" !== data3){
 validate226.errors = [{instancePath:instancePath+"/event",schemaPath:"#/properties/event/const",keyword:"const",params:{allowedValue: "profile_picture_upload_success"}}];
 return false;
+}
+else {
+}
+if(errors === _errs10){
 }
 var valid3 = _errs10 === errors;
 }
@@ -2071,6 +2783,7 @@ if(data.payload !== undefined){
 let data4 = data.payload;
 const _errs11 = errors;
 const _errs12 = errors;
+const _errs13 = errors;
 if(errors === _errs12){
 if(data4 && typeof data4 == "object" && !Array.isArray(data4)){
 let missing2;
@@ -2086,6 +2799,9 @@ if(!(((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5))) && (isFinit
 validate226.errors = [{instancePath:instancePath+"/payload/host_id",schemaPath:"common/host-ids.schema.json/properties/host_id/type",keyword:"type",params:{type: "integer"}}];
 return false;
 }
+const _errs15 = errors;
+if(errors === _errs14){
+}
 var valid5 = _errs14 === errors;
 }
 else {
@@ -2099,10 +2815,15 @@ if(!(((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6))) && (isFinit
 validate226.errors = [{instancePath:instancePath+"/payload/company_id",schemaPath:"common/host-ids.schema.json/properties/company_id/type",keyword:"type",params:{type: "integer"}}];
 return false;
 }
+const _errs17 = errors;
+if(errors === _errs16){
+}
 var valid5 = _errs16 === errors;
 }
 else {
 var valid5 = true;
+}
+if(valid5){
 }
 }
 }
@@ -2111,11 +2832,18 @@ else {
 validate226.errors = [{instancePath:instancePath+"/payload",schemaPath:"common/host-ids.schema.json/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
+if(errors === _errs12){
+}
+}
+var valid4 = _errs12 === errors;
+if(valid4){
 }
 var valid3 = _errs11 === errors;
 }
 else {
 var valid3 = true;
+}
+if(valid3){
 }
 }
 }
@@ -2123,6 +2851,8 @@ var valid3 = true;
 else {
 validate226.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
 return false;
+}
+if(errors === 0){
 }
 }
 validate226.errors = vErrors;
@@ -2145,7 +2875,10 @@ evaluated0.props = undefined;
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
+const _errs0 = errors;
+const _errs1 = errors;
 const _errs2 = errors;
+const _errs3 = errors;
 if(errors === _errs2){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
@@ -2155,10 +2888,14 @@ return false;
 }
 else {
 if(data.event !== undefined){
+let data0 = data.event;
 const _errs4 = errors;
-if(typeof data.event !== "string"){
+if(typeof data0 !== "string"){
 validate227.errors = [{instancePath:instancePath+"/event",schemaPath:"common/envelope.schema.json/properties/event/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+const _errs5 = errors;
+if(errors === _errs4){
 }
 var valid2 = _errs4 === errors;
 }
@@ -2173,6 +2910,9 @@ if(!(data1 && typeof data1 == "object" && !Array.isArray(data1))){
 validate227.errors = [{instancePath:instancePath+"/payload",schemaPath:"common/envelope.schema.json/properties/payload/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
+const _errs7 = errors;
+if(errors === _errs6){
+}
 var valid2 = _errs6 === errors;
 }
 else {
@@ -2182,22 +2922,29 @@ if(valid2){
 if(data.timestamp !== undefined){
 let data2 = data.timestamp;
 const _errs8 = errors;
+const _errs9 = errors;
 if(errors === _errs8){
 if(typeof data2 === "string"){
 if(!pattern8.test(data2)){
 validate227.errors = [{instancePath:instancePath+"/timestamp",schemaPath:"common/envelope.schema.json/properties/timestamp/pattern",keyword:"pattern",params:{pattern: "^\\d{4}-\\d{2}-\\d{2}[Tt]\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?([Zz]|[+-]\\d{2}:\\d{2})$"}}];
 return false;
 }
+else {
+}
 }
 else {
 validate227.errors = [{instancePath:instancePath+"/timestamp",schemaPath:"common/envelope.schema.json/properties/timestamp/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+if(errors === _errs8){
 }
 }
 var valid2 = _errs8 === errors;
 }
 else {
 var valid2 = true;
+}
+if(valid2){
 }
 }
 }
@@ -2207,6 +2954,14 @@ else {
 validate227.errors = [{instancePath,schemaPath:"common/envelope.schema.json/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
+if(errors === _errs2){
+}
+}
+var valid1 = _errs2 === errors;
+if(valid1){
+}
+var valid0 = _errs1 === errors;
+if(valid0){
 }
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -2217,10 +2972,15 @@ return false;
 }
 else {
 if(data.event !== undefined){
+let data3 = data.event;
 const _errs10 = errors;
-if("recording_ready" !== data.event){
+if("recording_ready" !== data3){
 validate227.errors = [{instancePath:instancePath+"/event",schemaPath:"#/properties/event/const",keyword:"const",params:{allowedValue: "recording_ready"}}];
 return false;
+}
+else {
+}
+if(errors === _errs10){
 }
 var valid3 = _errs10 === errors;
 }
@@ -2231,9 +2991,16 @@ if(valid3){
 if(data.payload !== undefined){
 let data4 = data.payload;
 const _errs11 = errors;
+const _errs12 = errors;
+const _errs13 = errors;
 if(!(validate194(data4, {instancePath:instancePath+"/payload",parentData:data,parentDataProperty:"payload",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate194.errors : vErrors.concat(validate194.errors);
 errors = vErrors.length;
+}
+else {
+}
+var valid4 = _errs13 === errors;
+if(valid4){
 }
 if(errors === _errs11){
 if(data4 && typeof data4 == "object" && !Array.isArray(data4)){
@@ -2250,6 +3017,9 @@ if((!(((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5))) && (isFini
 validate227.errors = [{instancePath:instancePath+"/payload/recording_id",schemaPath:"#/properties/payload/properties/recording_id/type",keyword:"type",params:{type: schema273.properties.payload.properties.recording_id.type}}];
 return false;
 }
+const _errs15 = errors;
+if(errors === _errs14){
+}
 var valid5 = _errs14 === errors;
 }
 else {
@@ -2259,22 +3029,29 @@ if(valid5){
 if(data4.download_link !== undefined){
 let data6 = data4.download_link;
 const _errs16 = errors;
+const _errs17 = errors;
 if(errors === _errs16){
 if(typeof data6 === "string"){
 if(!pattern24.test(data6)){
 validate227.errors = [{instancePath:instancePath+"/payload/download_link",schemaPath:"#/properties/payload/properties/download_link/pattern",keyword:"pattern",params:{pattern: "^https?://"}}];
 return false;
 }
+else {
+}
 }
 else {
 validate227.errors = [{instancePath:instancePath+"/payload/download_link",schemaPath:"#/properties/payload/properties/download_link/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+if(errors === _errs16){
 }
 }
 var valid5 = _errs16 === errors;
 }
 else {
 var valid5 = true;
+}
+if(valid5){
 }
 }
 }
@@ -2283,11 +3060,15 @@ else {
 validate227.errors = [{instancePath:instancePath+"/payload",schemaPath:"#/properties/payload/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
+if(errors === _errs11){
+}
 }
 var valid3 = _errs11 === errors;
 }
 else {
 var valid3 = true;
+}
+if(valid3){
 }
 }
 }
@@ -2295,6 +3076,8 @@ var valid3 = true;
 else {
 validate227.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
 return false;
+}
+if(errors === 0){
 }
 }
 validate227.errors = vErrors;
@@ -2316,7 +3099,10 @@ evaluated0.props = undefined;
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
+const _errs0 = errors;
+const _errs1 = errors;
 const _errs2 = errors;
+const _errs3 = errors;
 if(errors === _errs2){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
@@ -2326,10 +3112,14 @@ return false;
 }
 else {
 if(data.event !== undefined){
+let data0 = data.event;
 const _errs4 = errors;
-if(typeof data.event !== "string"){
+if(typeof data0 !== "string"){
 validate229.errors = [{instancePath:instancePath+"/event",schemaPath:"common/envelope.schema.json/properties/event/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+const _errs5 = errors;
+if(errors === _errs4){
 }
 var valid2 = _errs4 === errors;
 }
@@ -2344,6 +3134,9 @@ if(!(data1 && typeof data1 == "object" && !Array.isArray(data1))){
 validate229.errors = [{instancePath:instancePath+"/payload",schemaPath:"common/envelope.schema.json/properties/payload/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
+const _errs7 = errors;
+if(errors === _errs6){
+}
 var valid2 = _errs6 === errors;
 }
 else {
@@ -2353,22 +3146,29 @@ if(valid2){
 if(data.timestamp !== undefined){
 let data2 = data.timestamp;
 const _errs8 = errors;
+const _errs9 = errors;
 if(errors === _errs8){
 if(typeof data2 === "string"){
 if(!pattern8.test(data2)){
 validate229.errors = [{instancePath:instancePath+"/timestamp",schemaPath:"common/envelope.schema.json/properties/timestamp/pattern",keyword:"pattern",params:{pattern: "^\\d{4}-\\d{2}-\\d{2}[Tt]\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?([Zz]|[+-]\\d{2}:\\d{2})$"}}];
 return false;
 }
+else {
+}
 }
 else {
 validate229.errors = [{instancePath:instancePath+"/timestamp",schemaPath:"common/envelope.schema.json/properties/timestamp/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+if(errors === _errs8){
 }
 }
 var valid2 = _errs8 === errors;
 }
 else {
 var valid2 = true;
+}
+if(valid2){
 }
 }
 }
@@ -2378,6 +3178,14 @@ else {
 validate229.errors = [{instancePath,schemaPath:"common/envelope.schema.json/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
+if(errors === _errs2){
+}
+}
+var valid1 = _errs2 === errors;
+if(valid1){
+}
+var valid0 = _errs1 === errors;
+if(valid0){
 }
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -2388,10 +3196,15 @@ return false;
 }
 else {
 if(data.event !== undefined){
+let data3 = data.event;
 const _errs10 = errors;
-if("start_broadcasting" !== data.event){
+if("start_broadcasting" !== data3){
 validate229.errors = [{instancePath:instancePath+"/event",schemaPath:"#/properties/event/const",keyword:"const",params:{allowedValue: "start_broadcasting"}}];
 return false;
+}
+else {
+}
+if(errors === _errs10){
 }
 var valid3 = _errs10 === errors;
 }
@@ -2400,15 +3213,20 @@ var valid3 = true;
 }
 if(valid3){
 if(data.payload !== undefined){
+let data4 = data.payload;
 const _errs11 = errors;
-if(!(validate194(data.payload, {instancePath:instancePath+"/payload",parentData:data,parentDataProperty:"payload",rootData,dynamicAnchors}))){
+if(!(validate194(data4, {instancePath:instancePath+"/payload",parentData:data,parentDataProperty:"payload",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate194.errors : vErrors.concat(validate194.errors);
 errors = vErrors.length;
+}
+else {
 }
 var valid3 = _errs11 === errors;
 }
 else {
 var valid3 = true;
+}
+if(valid3){
 }
 }
 }
@@ -2416,6 +3234,8 @@ var valid3 = true;
 else {
 validate229.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
 return false;
+}
+if(errors === 0){
 }
 }
 validate229.errors = vErrors;
@@ -2437,7 +3257,10 @@ evaluated0.props = undefined;
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
+const _errs0 = errors;
+const _errs1 = errors;
 const _errs2 = errors;
+const _errs3 = errors;
 if(errors === _errs2){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
@@ -2447,10 +3270,14 @@ return false;
 }
 else {
 if(data.event !== undefined){
+let data0 = data.event;
 const _errs4 = errors;
-if(typeof data.event !== "string"){
+if(typeof data0 !== "string"){
 validate231.errors = [{instancePath:instancePath+"/event",schemaPath:"common/envelope.schema.json/properties/event/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+const _errs5 = errors;
+if(errors === _errs4){
 }
 var valid2 = _errs4 === errors;
 }
@@ -2465,6 +3292,9 @@ if(!(data1 && typeof data1 == "object" && !Array.isArray(data1))){
 validate231.errors = [{instancePath:instancePath+"/payload",schemaPath:"common/envelope.schema.json/properties/payload/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
+const _errs7 = errors;
+if(errors === _errs6){
+}
 var valid2 = _errs6 === errors;
 }
 else {
@@ -2474,22 +3304,29 @@ if(valid2){
 if(data.timestamp !== undefined){
 let data2 = data.timestamp;
 const _errs8 = errors;
+const _errs9 = errors;
 if(errors === _errs8){
 if(typeof data2 === "string"){
 if(!pattern8.test(data2)){
 validate231.errors = [{instancePath:instancePath+"/timestamp",schemaPath:"common/envelope.schema.json/properties/timestamp/pattern",keyword:"pattern",params:{pattern: "^\\d{4}-\\d{2}-\\d{2}[Tt]\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?([Zz]|[+-]\\d{2}:\\d{2})$"}}];
 return false;
 }
+else {
+}
 }
 else {
 validate231.errors = [{instancePath:instancePath+"/timestamp",schemaPath:"common/envelope.schema.json/properties/timestamp/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+if(errors === _errs8){
 }
 }
 var valid2 = _errs8 === errors;
 }
 else {
 var valid2 = true;
+}
+if(valid2){
 }
 }
 }
@@ -2499,6 +3336,14 @@ else {
 validate231.errors = [{instancePath,schemaPath:"common/envelope.schema.json/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
+if(errors === _errs2){
+}
+}
+var valid1 = _errs2 === errors;
+if(valid1){
+}
+var valid0 = _errs1 === errors;
+if(valid0){
 }
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -2509,10 +3354,15 @@ return false;
 }
 else {
 if(data.event !== undefined){
+let data3 = data.event;
 const _errs10 = errors;
-if("start_recording" !== data.event){
+if("start_recording" !== data3){
 validate231.errors = [{instancePath:instancePath+"/event",schemaPath:"#/properties/event/const",keyword:"const",params:{allowedValue: "start_recording"}}];
 return false;
+}
+else {
+}
+if(errors === _errs10){
 }
 var valid3 = _errs10 === errors;
 }
@@ -2521,15 +3371,20 @@ var valid3 = true;
 }
 if(valid3){
 if(data.payload !== undefined){
+let data4 = data.payload;
 const _errs11 = errors;
-if(!(validate194(data.payload, {instancePath:instancePath+"/payload",parentData:data,parentDataProperty:"payload",rootData,dynamicAnchors}))){
+if(!(validate194(data4, {instancePath:instancePath+"/payload",parentData:data,parentDataProperty:"payload",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate194.errors : vErrors.concat(validate194.errors);
 errors = vErrors.length;
+}
+else {
 }
 var valid3 = _errs11 === errors;
 }
 else {
 var valid3 = true;
+}
+if(valid3){
 }
 }
 }
@@ -2537,6 +3392,8 @@ var valid3 = true;
 else {
 validate231.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
 return false;
+}
+if(errors === 0){
 }
 }
 validate231.errors = vErrors;
@@ -2558,7 +3415,10 @@ evaluated0.props = undefined;
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
+const _errs0 = errors;
+const _errs1 = errors;
 const _errs2 = errors;
+const _errs3 = errors;
 if(errors === _errs2){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
@@ -2568,10 +3428,14 @@ return false;
 }
 else {
 if(data.event !== undefined){
+let data0 = data.event;
 const _errs4 = errors;
-if(typeof data.event !== "string"){
+if(typeof data0 !== "string"){
 validate233.errors = [{instancePath:instancePath+"/event",schemaPath:"common/envelope.schema.json/properties/event/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+const _errs5 = errors;
+if(errors === _errs4){
 }
 var valid2 = _errs4 === errors;
 }
@@ -2586,6 +3450,9 @@ if(!(data1 && typeof data1 == "object" && !Array.isArray(data1))){
 validate233.errors = [{instancePath:instancePath+"/payload",schemaPath:"common/envelope.schema.json/properties/payload/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
+const _errs7 = errors;
+if(errors === _errs6){
+}
 var valid2 = _errs6 === errors;
 }
 else {
@@ -2595,22 +3462,29 @@ if(valid2){
 if(data.timestamp !== undefined){
 let data2 = data.timestamp;
 const _errs8 = errors;
+const _errs9 = errors;
 if(errors === _errs8){
 if(typeof data2 === "string"){
 if(!pattern8.test(data2)){
 validate233.errors = [{instancePath:instancePath+"/timestamp",schemaPath:"common/envelope.schema.json/properties/timestamp/pattern",keyword:"pattern",params:{pattern: "^\\d{4}-\\d{2}-\\d{2}[Tt]\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?([Zz]|[+-]\\d{2}:\\d{2})$"}}];
 return false;
 }
+else {
+}
 }
 else {
 validate233.errors = [{instancePath:instancePath+"/timestamp",schemaPath:"common/envelope.schema.json/properties/timestamp/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+if(errors === _errs8){
 }
 }
 var valid2 = _errs8 === errors;
 }
 else {
 var valid2 = true;
+}
+if(valid2){
 }
 }
 }
@@ -2620,6 +3494,14 @@ else {
 validate233.errors = [{instancePath,schemaPath:"common/envelope.schema.json/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
+if(errors === _errs2){
+}
+}
+var valid1 = _errs2 === errors;
+if(valid1){
+}
+var valid0 = _errs1 === errors;
+if(valid0){
 }
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -2630,10 +3512,15 @@ return false;
 }
 else {
 if(data.event !== undefined){
+let data3 = data.event;
 const _errs10 = errors;
-if("start_streaming" !== data.event){
+if("start_streaming" !== data3){
 validate233.errors = [{instancePath:instancePath+"/event",schemaPath:"#/properties/event/const",keyword:"const",params:{allowedValue: "start_streaming"}}];
 return false;
+}
+else {
+}
+if(errors === _errs10){
 }
 var valid3 = _errs10 === errors;
 }
@@ -2642,15 +3529,20 @@ var valid3 = true;
 }
 if(valid3){
 if(data.payload !== undefined){
+let data4 = data.payload;
 const _errs11 = errors;
-if(!(validate194(data.payload, {instancePath:instancePath+"/payload",parentData:data,parentDataProperty:"payload",rootData,dynamicAnchors}))){
+if(!(validate194(data4, {instancePath:instancePath+"/payload",parentData:data,parentDataProperty:"payload",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate194.errors : vErrors.concat(validate194.errors);
 errors = vErrors.length;
+}
+else {
 }
 var valid3 = _errs11 === errors;
 }
 else {
 var valid3 = true;
+}
+if(valid3){
 }
 }
 }
@@ -2658,6 +3550,8 @@ var valid3 = true;
 else {
 validate233.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
 return false;
+}
+if(errors === 0){
 }
 }
 validate233.errors = vErrors;
@@ -2679,7 +3573,10 @@ evaluated0.props = undefined;
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
+const _errs0 = errors;
+const _errs1 = errors;
 const _errs2 = errors;
+const _errs3 = errors;
 if(errors === _errs2){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
@@ -2689,10 +3586,14 @@ return false;
 }
 else {
 if(data.event !== undefined){
+let data0 = data.event;
 const _errs4 = errors;
-if(typeof data.event !== "string"){
+if(typeof data0 !== "string"){
 validate235.errors = [{instancePath:instancePath+"/event",schemaPath:"common/envelope.schema.json/properties/event/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+const _errs5 = errors;
+if(errors === _errs4){
 }
 var valid2 = _errs4 === errors;
 }
@@ -2707,6 +3608,9 @@ if(!(data1 && typeof data1 == "object" && !Array.isArray(data1))){
 validate235.errors = [{instancePath:instancePath+"/payload",schemaPath:"common/envelope.schema.json/properties/payload/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
+const _errs7 = errors;
+if(errors === _errs6){
+}
 var valid2 = _errs6 === errors;
 }
 else {
@@ -2716,22 +3620,29 @@ if(valid2){
 if(data.timestamp !== undefined){
 let data2 = data.timestamp;
 const _errs8 = errors;
+const _errs9 = errors;
 if(errors === _errs8){
 if(typeof data2 === "string"){
 if(!pattern8.test(data2)){
 validate235.errors = [{instancePath:instancePath+"/timestamp",schemaPath:"common/envelope.schema.json/properties/timestamp/pattern",keyword:"pattern",params:{pattern: "^\\d{4}-\\d{2}-\\d{2}[Tt]\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?([Zz]|[+-]\\d{2}:\\d{2})$"}}];
 return false;
 }
+else {
+}
 }
 else {
 validate235.errors = [{instancePath:instancePath+"/timestamp",schemaPath:"common/envelope.schema.json/properties/timestamp/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+if(errors === _errs8){
 }
 }
 var valid2 = _errs8 === errors;
 }
 else {
 var valid2 = true;
+}
+if(valid2){
 }
 }
 }
@@ -2741,6 +3652,14 @@ else {
 validate235.errors = [{instancePath,schemaPath:"common/envelope.schema.json/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
+if(errors === _errs2){
+}
+}
+var valid1 = _errs2 === errors;
+if(valid1){
+}
+var valid0 = _errs1 === errors;
+if(valid0){
 }
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -2751,10 +3670,15 @@ return false;
 }
 else {
 if(data.event !== undefined){
+let data3 = data.event;
 const _errs10 = errors;
-if("stop_broadcasting" !== data.event){
+if("stop_broadcasting" !== data3){
 validate235.errors = [{instancePath:instancePath+"/event",schemaPath:"#/properties/event/const",keyword:"const",params:{allowedValue: "stop_broadcasting"}}];
 return false;
+}
+else {
+}
+if(errors === _errs10){
 }
 var valid3 = _errs10 === errors;
 }
@@ -2763,15 +3687,20 @@ var valid3 = true;
 }
 if(valid3){
 if(data.payload !== undefined){
+let data4 = data.payload;
 const _errs11 = errors;
-if(!(validate194(data.payload, {instancePath:instancePath+"/payload",parentData:data,parentDataProperty:"payload",rootData,dynamicAnchors}))){
+if(!(validate194(data4, {instancePath:instancePath+"/payload",parentData:data,parentDataProperty:"payload",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate194.errors : vErrors.concat(validate194.errors);
 errors = vErrors.length;
+}
+else {
 }
 var valid3 = _errs11 === errors;
 }
 else {
 var valid3 = true;
+}
+if(valid3){
 }
 }
 }
@@ -2779,6 +3708,8 @@ var valid3 = true;
 else {
 validate235.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
 return false;
+}
+if(errors === 0){
 }
 }
 validate235.errors = vErrors;
@@ -2800,7 +3731,10 @@ evaluated0.props = undefined;
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
+const _errs0 = errors;
+const _errs1 = errors;
 const _errs2 = errors;
+const _errs3 = errors;
 if(errors === _errs2){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
@@ -2810,10 +3744,14 @@ return false;
 }
 else {
 if(data.event !== undefined){
+let data0 = data.event;
 const _errs4 = errors;
-if(typeof data.event !== "string"){
+if(typeof data0 !== "string"){
 validate237.errors = [{instancePath:instancePath+"/event",schemaPath:"common/envelope.schema.json/properties/event/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+const _errs5 = errors;
+if(errors === _errs4){
 }
 var valid2 = _errs4 === errors;
 }
@@ -2828,6 +3766,9 @@ if(!(data1 && typeof data1 == "object" && !Array.isArray(data1))){
 validate237.errors = [{instancePath:instancePath+"/payload",schemaPath:"common/envelope.schema.json/properties/payload/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
+const _errs7 = errors;
+if(errors === _errs6){
+}
 var valid2 = _errs6 === errors;
 }
 else {
@@ -2837,22 +3778,29 @@ if(valid2){
 if(data.timestamp !== undefined){
 let data2 = data.timestamp;
 const _errs8 = errors;
+const _errs9 = errors;
 if(errors === _errs8){
 if(typeof data2 === "string"){
 if(!pattern8.test(data2)){
 validate237.errors = [{instancePath:instancePath+"/timestamp",schemaPath:"common/envelope.schema.json/properties/timestamp/pattern",keyword:"pattern",params:{pattern: "^\\d{4}-\\d{2}-\\d{2}[Tt]\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?([Zz]|[+-]\\d{2}:\\d{2})$"}}];
 return false;
 }
+else {
+}
 }
 else {
 validate237.errors = [{instancePath:instancePath+"/timestamp",schemaPath:"common/envelope.schema.json/properties/timestamp/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+if(errors === _errs8){
 }
 }
 var valid2 = _errs8 === errors;
 }
 else {
 var valid2 = true;
+}
+if(valid2){
 }
 }
 }
@@ -2862,6 +3810,14 @@ else {
 validate237.errors = [{instancePath,schemaPath:"common/envelope.schema.json/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
+if(errors === _errs2){
+}
+}
+var valid1 = _errs2 === errors;
+if(valid1){
+}
+var valid0 = _errs1 === errors;
+if(valid0){
 }
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -2872,10 +3828,15 @@ return false;
 }
 else {
 if(data.event !== undefined){
+let data3 = data.event;
 const _errs10 = errors;
-if("stop_recording" !== data.event){
+if("stop_recording" !== data3){
 validate237.errors = [{instancePath:instancePath+"/event",schemaPath:"#/properties/event/const",keyword:"const",params:{allowedValue: "stop_recording"}}];
 return false;
+}
+else {
+}
+if(errors === _errs10){
 }
 var valid3 = _errs10 === errors;
 }
@@ -2884,15 +3845,20 @@ var valid3 = true;
 }
 if(valid3){
 if(data.payload !== undefined){
+let data4 = data.payload;
 const _errs11 = errors;
-if(!(validate194(data.payload, {instancePath:instancePath+"/payload",parentData:data,parentDataProperty:"payload",rootData,dynamicAnchors}))){
+if(!(validate194(data4, {instancePath:instancePath+"/payload",parentData:data,parentDataProperty:"payload",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate194.errors : vErrors.concat(validate194.errors);
 errors = vErrors.length;
+}
+else {
 }
 var valid3 = _errs11 === errors;
 }
 else {
 var valid3 = true;
+}
+if(valid3){
 }
 }
 }
@@ -2900,6 +3866,8 @@ var valid3 = true;
 else {
 validate237.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
 return false;
+}
+if(errors === 0){
 }
 }
 validate237.errors = vErrors;
@@ -2921,7 +3889,10 @@ evaluated0.props = undefined;
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
+const _errs0 = errors;
+const _errs1 = errors;
 const _errs2 = errors;
+const _errs3 = errors;
 if(errors === _errs2){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
@@ -2931,10 +3902,14 @@ return false;
 }
 else {
 if(data.event !== undefined){
+let data0 = data.event;
 const _errs4 = errors;
-if(typeof data.event !== "string"){
+if(typeof data0 !== "string"){
 validate239.errors = [{instancePath:instancePath+"/event",schemaPath:"common/envelope.schema.json/properties/event/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+const _errs5 = errors;
+if(errors === _errs4){
 }
 var valid2 = _errs4 === errors;
 }
@@ -2949,6 +3924,9 @@ if(!(data1 && typeof data1 == "object" && !Array.isArray(data1))){
 validate239.errors = [{instancePath:instancePath+"/payload",schemaPath:"common/envelope.schema.json/properties/payload/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
+const _errs7 = errors;
+if(errors === _errs6){
+}
 var valid2 = _errs6 === errors;
 }
 else {
@@ -2958,22 +3936,29 @@ if(valid2){
 if(data.timestamp !== undefined){
 let data2 = data.timestamp;
 const _errs8 = errors;
+const _errs9 = errors;
 if(errors === _errs8){
 if(typeof data2 === "string"){
 if(!pattern8.test(data2)){
 validate239.errors = [{instancePath:instancePath+"/timestamp",schemaPath:"common/envelope.schema.json/properties/timestamp/pattern",keyword:"pattern",params:{pattern: "^\\d{4}-\\d{2}-\\d{2}[Tt]\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?([Zz]|[+-]\\d{2}:\\d{2})$"}}];
 return false;
 }
+else {
+}
 }
 else {
 validate239.errors = [{instancePath:instancePath+"/timestamp",schemaPath:"common/envelope.schema.json/properties/timestamp/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+if(errors === _errs8){
 }
 }
 var valid2 = _errs8 === errors;
 }
 else {
 var valid2 = true;
+}
+if(valid2){
 }
 }
 }
@@ -2983,6 +3968,14 @@ else {
 validate239.errors = [{instancePath,schemaPath:"common/envelope.schema.json/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
+if(errors === _errs2){
+}
+}
+var valid1 = _errs2 === errors;
+if(valid1){
+}
+var valid0 = _errs1 === errors;
+if(valid0){
 }
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -2993,10 +3986,15 @@ return false;
 }
 else {
 if(data.event !== undefined){
+let data3 = data.event;
 const _errs10 = errors;
-if("stop_streaming" !== data.event){
+if("stop_streaming" !== data3){
 validate239.errors = [{instancePath:instancePath+"/event",schemaPath:"#/properties/event/const",keyword:"const",params:{allowedValue: "stop_streaming"}}];
 return false;
+}
+else {
+}
+if(errors === _errs10){
 }
 var valid3 = _errs10 === errors;
 }
@@ -3005,15 +4003,20 @@ var valid3 = true;
 }
 if(valid3){
 if(data.payload !== undefined){
+let data4 = data.payload;
 const _errs11 = errors;
-if(!(validate194(data.payload, {instancePath:instancePath+"/payload",parentData:data,parentDataProperty:"payload",rootData,dynamicAnchors}))){
+if(!(validate194(data4, {instancePath:instancePath+"/payload",parentData:data,parentDataProperty:"payload",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate194.errors : vErrors.concat(validate194.errors);
 errors = vErrors.length;
+}
+else {
 }
 var valid3 = _errs11 === errors;
 }
 else {
 var valid3 = true;
+}
+if(valid3){
 }
 }
 }
@@ -3021,6 +4024,8 @@ var valid3 = true;
 else {
 validate239.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
 return false;
+}
+if(errors === 0){
 }
 }
 validate239.errors = vErrors;
@@ -3042,7 +4047,10 @@ evaluated0.props = undefined;
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
+const _errs0 = errors;
+const _errs1 = errors;
 const _errs2 = errors;
+const _errs3 = errors;
 if(errors === _errs2){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
@@ -3052,10 +4060,14 @@ return false;
 }
 else {
 if(data.event !== undefined){
+let data0 = data.event;
 const _errs4 = errors;
-if(typeof data.event !== "string"){
+if(typeof data0 !== "string"){
 validate241.errors = [{instancePath:instancePath+"/event",schemaPath:"common/envelope.schema.json/properties/event/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+const _errs5 = errors;
+if(errors === _errs4){
 }
 var valid2 = _errs4 === errors;
 }
@@ -3070,6 +4082,9 @@ if(!(data1 && typeof data1 == "object" && !Array.isArray(data1))){
 validate241.errors = [{instancePath:instancePath+"/payload",schemaPath:"common/envelope.schema.json/properties/payload/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
+const _errs7 = errors;
+if(errors === _errs6){
+}
 var valid2 = _errs6 === errors;
 }
 else {
@@ -3079,22 +4094,29 @@ if(valid2){
 if(data.timestamp !== undefined){
 let data2 = data.timestamp;
 const _errs8 = errors;
+const _errs9 = errors;
 if(errors === _errs8){
 if(typeof data2 === "string"){
 if(!pattern8.test(data2)){
 validate241.errors = [{instancePath:instancePath+"/timestamp",schemaPath:"common/envelope.schema.json/properties/timestamp/pattern",keyword:"pattern",params:{pattern: "^\\d{4}-\\d{2}-\\d{2}[Tt]\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?([Zz]|[+-]\\d{2}:\\d{2})$"}}];
 return false;
 }
+else {
+}
 }
 else {
 validate241.errors = [{instancePath:instancePath+"/timestamp",schemaPath:"common/envelope.schema.json/properties/timestamp/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+if(errors === _errs8){
 }
 }
 var valid2 = _errs8 === errors;
 }
 else {
 var valid2 = true;
+}
+if(valid2){
 }
 }
 }
@@ -3104,6 +4126,14 @@ else {
 validate241.errors = [{instancePath,schemaPath:"common/envelope.schema.json/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
+if(errors === _errs2){
+}
+}
+var valid1 = _errs2 === errors;
+if(valid1){
+}
+var valid0 = _errs1 === errors;
+if(valid0){
 }
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -3114,10 +4144,15 @@ return false;
 }
 else {
 if(data.event !== undefined){
+let data3 = data.event;
 const _errs10 = errors;
-if("stream_preview_updated" !== data.event){
+if("stream_preview_updated" !== data3){
 validate241.errors = [{instancePath:instancePath+"/event",schemaPath:"#/properties/event/const",keyword:"const",params:{allowedValue: "stream_preview_updated"}}];
 return false;
+}
+else {
+}
+if(errors === _errs10){
 }
 var valid3 = _errs10 === errors;
 }
@@ -3128,9 +4163,16 @@ if(valid3){
 if(data.payload !== undefined){
 let data4 = data.payload;
 const _errs11 = errors;
+const _errs12 = errors;
+const _errs13 = errors;
 if(!(validate194(data4, {instancePath:instancePath+"/payload",parentData:data,parentDataProperty:"payload",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate194.errors : vErrors.concat(validate194.errors);
 errors = vErrors.length;
+}
+else {
+}
+var valid4 = _errs13 === errors;
+if(valid4){
 }
 if(errors === _errs11){
 if(data4 && typeof data4 == "object" && !Array.isArray(data4)){
@@ -3143,16 +4185,21 @@ else {
 if(data4.video_url !== undefined){
 let data5 = data4.video_url;
 const _errs14 = errors;
+const _errs15 = errors;
 if(errors === _errs14){
 if(typeof data5 === "string"){
 if(!pattern24.test(data5)){
 validate241.errors = [{instancePath:instancePath+"/payload/video_url",schemaPath:"#/properties/payload/properties/video_url/pattern",keyword:"pattern",params:{pattern: "^https?://"}}];
 return false;
 }
+else {
+}
 }
 else {
 validate241.errors = [{instancePath:instancePath+"/payload/video_url",schemaPath:"#/properties/payload/properties/video_url/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+if(errors === _errs14){
 }
 }
 var valid5 = _errs14 === errors;
@@ -3164,22 +4211,29 @@ if(valid5){
 if(data4.image_url !== undefined){
 let data6 = data4.image_url;
 const _errs16 = errors;
+const _errs17 = errors;
 if(errors === _errs16){
 if(typeof data6 === "string"){
 if(!pattern24.test(data6)){
 validate241.errors = [{instancePath:instancePath+"/payload/image_url",schemaPath:"#/properties/payload/properties/image_url/pattern",keyword:"pattern",params:{pattern: "^https?://"}}];
 return false;
 }
+else {
+}
 }
 else {
 validate241.errors = [{instancePath:instancePath+"/payload/image_url",schemaPath:"#/properties/payload/properties/image_url/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+if(errors === _errs16){
 }
 }
 var valid5 = _errs16 === errors;
 }
 else {
 var valid5 = true;
+}
+if(valid5){
 }
 }
 }
@@ -3188,11 +4242,15 @@ else {
 validate241.errors = [{instancePath:instancePath+"/payload",schemaPath:"#/properties/payload/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
+if(errors === _errs11){
+}
 }
 var valid3 = _errs11 === errors;
 }
 else {
 var valid3 = true;
+}
+if(valid3){
 }
 }
 }
@@ -3200,6 +4258,8 @@ var valid3 = true;
 else {
 validate241.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
 return false;
+}
+if(errors === 0){
 }
 }
 validate241.errors = vErrors;
@@ -3221,7 +4281,10 @@ evaluated0.props = undefined;
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
+const _errs0 = errors;
+const _errs1 = errors;
 const _errs2 = errors;
+const _errs3 = errors;
 if(errors === _errs2){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
@@ -3231,10 +4294,14 @@ return false;
 }
 else {
 if(data.event !== undefined){
+let data0 = data.event;
 const _errs4 = errors;
-if(typeof data.event !== "string"){
+if(typeof data0 !== "string"){
 validate243.errors = [{instancePath:instancePath+"/event",schemaPath:"common/envelope.schema.json/properties/event/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+const _errs5 = errors;
+if(errors === _errs4){
 }
 var valid2 = _errs4 === errors;
 }
@@ -3249,6 +4316,9 @@ if(!(data1 && typeof data1 == "object" && !Array.isArray(data1))){
 validate243.errors = [{instancePath:instancePath+"/payload",schemaPath:"common/envelope.schema.json/properties/payload/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
+const _errs7 = errors;
+if(errors === _errs6){
+}
 var valid2 = _errs6 === errors;
 }
 else {
@@ -3258,22 +4328,29 @@ if(valid2){
 if(data.timestamp !== undefined){
 let data2 = data.timestamp;
 const _errs8 = errors;
+const _errs9 = errors;
 if(errors === _errs8){
 if(typeof data2 === "string"){
 if(!pattern8.test(data2)){
 validate243.errors = [{instancePath:instancePath+"/timestamp",schemaPath:"common/envelope.schema.json/properties/timestamp/pattern",keyword:"pattern",params:{pattern: "^\\d{4}-\\d{2}-\\d{2}[Tt]\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?([Zz]|[+-]\\d{2}:\\d{2})$"}}];
 return false;
 }
+else {
+}
 }
 else {
 validate243.errors = [{instancePath:instancePath+"/timestamp",schemaPath:"common/envelope.schema.json/properties/timestamp/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+if(errors === _errs8){
 }
 }
 var valid2 = _errs8 === errors;
 }
 else {
 var valid2 = true;
+}
+if(valid2){
 }
 }
 }
@@ -3283,6 +4360,14 @@ else {
 validate243.errors = [{instancePath,schemaPath:"common/envelope.schema.json/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
+if(errors === _errs2){
+}
+}
+var valid1 = _errs2 === errors;
+if(valid1){
+}
+var valid0 = _errs1 === errors;
+if(valid0){
 }
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -3293,10 +4378,15 @@ return false;
 }
 else {
 if(data.event !== undefined){
+let data3 = data.event;
 const _errs10 = errors;
-if("transcription_ready" !== data.event){
+if("transcription_ready" !== data3){
 validate243.errors = [{instancePath:instancePath+"/event",schemaPath:"#/properties/event/const",keyword:"const",params:{allowedValue: "transcription_ready"}}];
 return false;
+}
+else {
+}
+if(errors === _errs10){
 }
 var valid3 = _errs10 === errors;
 }
@@ -3305,15 +4395,20 @@ var valid3 = true;
 }
 if(valid3){
 if(data.payload !== undefined){
+let data4 = data.payload;
 const _errs11 = errors;
-if(!(validate194(data.payload, {instancePath:instancePath+"/payload",parentData:data,parentDataProperty:"payload",rootData,dynamicAnchors}))){
+if(!(validate194(data4, {instancePath:instancePath+"/payload",parentData:data,parentDataProperty:"payload",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate194.errors : vErrors.concat(validate194.errors);
 errors = vErrors.length;
+}
+else {
 }
 var valid3 = _errs11 === errors;
 }
 else {
 var valid3 = true;
+}
+if(valid3){
 }
 }
 }
@@ -3321,6 +4416,8 @@ var valid3 = true;
 else {
 validate243.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
 return false;
+}
+if(errors === 0){
 }
 }
 validate243.errors = vErrors;

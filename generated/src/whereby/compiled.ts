@@ -19,7 +19,10 @@ evaluated0.props = undefined;
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
+const _errs0 = errors;
+const _errs1 = errors;
 const _errs2 = errors;
+const _errs3 = errors;
 if(errors === _errs2){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
@@ -31,16 +34,21 @@ else {
 if(data.id !== undefined){
 let data0 = data.id;
 const _errs4 = errors;
+const _errs5 = errors;
 if(errors === _errs4){
 if(typeof data0 === "string"){
 if(data0.length < 1){
 validate252.errors = [{instancePath:instancePath+"/id",schemaPath:"common/envelope.schema.json/properties/id/minLength",keyword:"minLength",params:{limit: 1}}];
 return false;
 }
+else {
+}
 }
 else {
 validate252.errors = [{instancePath:instancePath+"/id",schemaPath:"common/envelope.schema.json/properties/id/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+if(errors === _errs4){
 }
 }
 var valid2 = _errs4 === errors;
@@ -50,10 +58,15 @@ var valid2 = true;
 }
 if(valid2){
 if(data.apiVersion !== undefined){
+let data1 = data.apiVersion;
 const _errs6 = errors;
-if("1.0" !== data.apiVersion){
+if("1.0" !== data1){
 validate252.errors = [{instancePath:instancePath+"/apiVersion",schemaPath:"common/envelope.schema.json/properties/apiVersion/const",keyword:"const",params:{allowedValue: "1.0"}}];
 return false;
+}
+else {
+}
+if(errors === _errs6){
 }
 var valid2 = _errs6 === errors;
 }
@@ -64,16 +77,21 @@ if(valid2){
 if(data.createdAt !== undefined){
 let data2 = data.createdAt;
 const _errs7 = errors;
+const _errs8 = errors;
 if(errors === _errs7){
 if(typeof data2 === "string"){
 if(!pattern8.test(data2)){
 validate252.errors = [{instancePath:instancePath+"/createdAt",schemaPath:"common/envelope.schema.json/properties/createdAt/pattern",keyword:"pattern",params:{pattern: "^\\d{4}-\\d{2}-\\d{2}[Tt]\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?([Zz]|[+-]\\d{2}:\\d{2})$"}}];
 return false;
 }
+else {
+}
 }
 else {
 validate252.errors = [{instancePath:instancePath+"/createdAt",schemaPath:"common/envelope.schema.json/properties/createdAt/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+if(errors === _errs7){
 }
 }
 var valid2 = _errs7 === errors;
@@ -83,10 +101,14 @@ var valid2 = true;
 }
 if(valid2){
 if(data.type !== undefined){
+let data3 = data.type;
 const _errs9 = errors;
-if(typeof data.type !== "string"){
+if(typeof data3 !== "string"){
 validate252.errors = [{instancePath:instancePath+"/type",schemaPath:"common/envelope.schema.json/properties/type/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+const _errs10 = errors;
+if(errors === _errs9){
 }
 var valid2 = _errs9 === errors;
 }
@@ -101,10 +123,15 @@ if(!(data4 && typeof data4 == "object" && !Array.isArray(data4))){
 validate252.errors = [{instancePath:instancePath+"/data",schemaPath:"common/envelope.schema.json/properties/data/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
+const _errs12 = errors;
+if(errors === _errs11){
+}
 var valid2 = _errs11 === errors;
 }
 else {
 var valid2 = true;
+}
+if(valid2){
 }
 }
 }
@@ -116,6 +143,14 @@ else {
 validate252.errors = [{instancePath,schemaPath:"common/envelope.schema.json/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
+if(errors === _errs2){
+}
+}
+var valid1 = _errs2 === errors;
+if(valid1){
+}
+var valid0 = _errs1 === errors;
+if(valid0){
 }
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -126,10 +161,15 @@ return false;
 }
 else {
 if(data.type !== undefined){
+let data5 = data.type;
 const _errs13 = errors;
-if("assistant.requested" !== data.type){
+if("assistant.requested" !== data5){
 validate252.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "assistant.requested"}}];
 return false;
+}
+else {
+}
+if(errors === _errs13){
 }
 var valid3 = _errs13 === errors;
 }
@@ -141,6 +181,7 @@ if(data.data !== undefined){
 let data6 = data.data;
 const _errs14 = errors;
 const _errs15 = errors;
+const _errs16 = errors;
 if(errors === _errs15){
 if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
 let missing2;
@@ -150,10 +191,14 @@ return false;
 }
 else {
 if(data6.meetingId !== undefined){
+let data7 = data6.meetingId;
 const _errs17 = errors;
-if(typeof data6.meetingId !== "string"){
+if(typeof data7 !== "string"){
 validate252.errors = [{instancePath:instancePath+"/data/meetingId",schemaPath:"common/in-room-data.schema.json/properties/meetingId/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+const _errs18 = errors;
+if(errors === _errs17){
 }
 var valid5 = _errs17 === errors;
 }
@@ -162,10 +207,14 @@ var valid5 = true;
 }
 if(valid5){
 if(data6.roomName !== undefined){
+let data8 = data6.roomName;
 const _errs19 = errors;
-if(typeof data6.roomName !== "string"){
+if(typeof data8 !== "string"){
 validate252.errors = [{instancePath:instancePath+"/data/roomName",schemaPath:"common/in-room-data.schema.json/properties/roomName/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+const _errs20 = errors;
+if(errors === _errs19){
 }
 var valid5 = _errs19 === errors;
 }
@@ -174,10 +223,14 @@ var valid5 = true;
 }
 if(valid5){
 if(data6.subdomain !== undefined){
+let data9 = data6.subdomain;
 const _errs21 = errors;
-if(typeof data6.subdomain !== "string"){
+if(typeof data9 !== "string"){
 validate252.errors = [{instancePath:instancePath+"/data/subdomain",schemaPath:"common/in-room-data.schema.json/properties/subdomain/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+const _errs22 = errors;
+if(errors === _errs21){
 }
 var valid5 = _errs21 === errors;
 }
@@ -192,10 +245,15 @@ if((typeof data10 !== "string") && (data10 !== null)){
 validate252.errors = [{instancePath:instancePath+"/data/roomSessionId",schemaPath:"common/in-room-data.schema.json/properties/roomSessionId/type",keyword:"type",params:{type: schema292.properties.roomSessionId.type}}];
 return false;
 }
+const _errs24 = errors;
+if(errors === _errs23){
+}
 var valid5 = _errs23 === errors;
 }
 else {
 var valid5 = true;
+}
+if(valid5){
 }
 }
 }
@@ -206,11 +264,18 @@ else {
 validate252.errors = [{instancePath:instancePath+"/data",schemaPath:"common/in-room-data.schema.json/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
+if(errors === _errs15){
+}
+}
+var valid4 = _errs15 === errors;
+if(valid4){
 }
 var valid3 = _errs14 === errors;
 }
 else {
 var valid3 = true;
+}
+if(valid3){
 }
 }
 }
@@ -218,6 +283,8 @@ var valid3 = true;
 else {
 validate252.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
 return false;
+}
+if(errors === 0){
 }
 }
 validate252.errors = vErrors;
@@ -239,7 +306,10 @@ evaluated0.props = undefined;
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
+const _errs0 = errors;
+const _errs1 = errors;
 const _errs2 = errors;
+const _errs3 = errors;
 if(errors === _errs2){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
@@ -251,16 +321,21 @@ else {
 if(data.id !== undefined){
 let data0 = data.id;
 const _errs4 = errors;
+const _errs5 = errors;
 if(errors === _errs4){
 if(typeof data0 === "string"){
 if(data0.length < 1){
 validate253.errors = [{instancePath:instancePath+"/id",schemaPath:"common/envelope.schema.json/properties/id/minLength",keyword:"minLength",params:{limit: 1}}];
 return false;
 }
+else {
+}
 }
 else {
 validate253.errors = [{instancePath:instancePath+"/id",schemaPath:"common/envelope.schema.json/properties/id/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+if(errors === _errs4){
 }
 }
 var valid2 = _errs4 === errors;
@@ -270,10 +345,15 @@ var valid2 = true;
 }
 if(valid2){
 if(data.apiVersion !== undefined){
+let data1 = data.apiVersion;
 const _errs6 = errors;
-if("1.0" !== data.apiVersion){
+if("1.0" !== data1){
 validate253.errors = [{instancePath:instancePath+"/apiVersion",schemaPath:"common/envelope.schema.json/properties/apiVersion/const",keyword:"const",params:{allowedValue: "1.0"}}];
 return false;
+}
+else {
+}
+if(errors === _errs6){
 }
 var valid2 = _errs6 === errors;
 }
@@ -284,16 +364,21 @@ if(valid2){
 if(data.createdAt !== undefined){
 let data2 = data.createdAt;
 const _errs7 = errors;
+const _errs8 = errors;
 if(errors === _errs7){
 if(typeof data2 === "string"){
 if(!pattern8.test(data2)){
 validate253.errors = [{instancePath:instancePath+"/createdAt",schemaPath:"common/envelope.schema.json/properties/createdAt/pattern",keyword:"pattern",params:{pattern: "^\\d{4}-\\d{2}-\\d{2}[Tt]\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?([Zz]|[+-]\\d{2}:\\d{2})$"}}];
 return false;
 }
+else {
+}
 }
 else {
 validate253.errors = [{instancePath:instancePath+"/createdAt",schemaPath:"common/envelope.schema.json/properties/createdAt/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+if(errors === _errs7){
 }
 }
 var valid2 = _errs7 === errors;
@@ -303,10 +388,14 @@ var valid2 = true;
 }
 if(valid2){
 if(data.type !== undefined){
+let data3 = data.type;
 const _errs9 = errors;
-if(typeof data.type !== "string"){
+if(typeof data3 !== "string"){
 validate253.errors = [{instancePath:instancePath+"/type",schemaPath:"common/envelope.schema.json/properties/type/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+const _errs10 = errors;
+if(errors === _errs9){
 }
 var valid2 = _errs9 === errors;
 }
@@ -321,10 +410,15 @@ if(!(data4 && typeof data4 == "object" && !Array.isArray(data4))){
 validate253.errors = [{instancePath:instancePath+"/data",schemaPath:"common/envelope.schema.json/properties/data/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
+const _errs12 = errors;
+if(errors === _errs11){
+}
 var valid2 = _errs11 === errors;
 }
 else {
 var valid2 = true;
+}
+if(valid2){
 }
 }
 }
@@ -336,6 +430,14 @@ else {
 validate253.errors = [{instancePath,schemaPath:"common/envelope.schema.json/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
+if(errors === _errs2){
+}
+}
+var valid1 = _errs2 === errors;
+if(valid1){
+}
+var valid0 = _errs1 === errors;
+if(valid0){
 }
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -346,10 +448,15 @@ return false;
 }
 else {
 if(data.type !== undefined){
+let data5 = data.type;
 const _errs13 = errors;
-if("recording.finished" !== data.type){
+if("recording.finished" !== data5){
 validate253.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "recording.finished"}}];
 return false;
+}
+else {
+}
+if(errors === _errs13){
 }
 var valid3 = _errs13 === errors;
 }
@@ -360,6 +467,7 @@ if(valid3){
 if(data.data !== undefined){
 let data6 = data.data;
 const _errs14 = errors;
+const _errs15 = errors;
 if(errors === _errs14){
 if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
 let missing2;
@@ -369,10 +477,14 @@ return false;
 }
 else {
 if(data6.recordingId !== undefined){
+let data7 = data6.recordingId;
 const _errs16 = errors;
-if(typeof data6.recordingId !== "string"){
+if(typeof data7 !== "string"){
 validate253.errors = [{instancePath:instancePath+"/data/recordingId",schemaPath:"#/properties/data/properties/recordingId/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+const _errs17 = errors;
+if(errors === _errs16){
 }
 var valid4 = _errs16 === errors;
 }
@@ -381,10 +493,14 @@ var valid4 = true;
 }
 if(valid4){
 if(data6.filename !== undefined){
+let data8 = data6.filename;
 const _errs18 = errors;
-if(typeof data6.filename !== "string"){
+if(typeof data8 !== "string"){
 validate253.errors = [{instancePath:instancePath+"/data/filename",schemaPath:"#/properties/data/properties/filename/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+const _errs19 = errors;
+if(errors === _errs18){
 }
 var valid4 = _errs18 === errors;
 }
@@ -393,10 +509,14 @@ var valid4 = true;
 }
 if(valid4){
 if(data6.roomName !== undefined){
+let data9 = data6.roomName;
 const _errs20 = errors;
-if(typeof data6.roomName !== "string"){
+if(typeof data9 !== "string"){
 validate253.errors = [{instancePath:instancePath+"/data/roomName",schemaPath:"#/properties/data/properties/roomName/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+const _errs21 = errors;
+if(errors === _errs20){
 }
 var valid4 = _errs20 === errors;
 }
@@ -405,15 +525,21 @@ var valid4 = true;
 }
 if(valid4){
 if(data6.status !== undefined){
+let data10 = data6.status;
 const _errs22 = errors;
-if(typeof data6.status !== "string"){
+if(typeof data10 !== "string"){
 validate253.errors = [{instancePath:instancePath+"/data/status",schemaPath:"#/properties/data/properties/status/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+const _errs23 = errors;
+if(errors === _errs22){
 }
 var valid4 = _errs22 === errors;
 }
 else {
 var valid4 = true;
+}
+if(valid4){
 }
 }
 }
@@ -424,11 +550,15 @@ else {
 validate253.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
+if(errors === _errs14){
+}
 }
 var valid3 = _errs14 === errors;
 }
 else {
 var valid3 = true;
+}
+if(valid3){
 }
 }
 }
@@ -436,6 +566,8 @@ var valid3 = true;
 else {
 validate253.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
 return false;
+}
+if(errors === 0){
 }
 }
 validate253.errors = vErrors;
@@ -460,7 +592,10 @@ evaluated0.props = undefined;
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
+const _errs0 = errors;
+const _errs1 = errors;
 const _errs2 = errors;
+const _errs3 = errors;
 if(errors === _errs2){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
@@ -470,10 +605,14 @@ return false;
 }
 else {
 if(data.meetingId !== undefined){
+let data0 = data.meetingId;
 const _errs4 = errors;
-if(typeof data.meetingId !== "string"){
+if(typeof data0 !== "string"){
 validate245.errors = [{instancePath:instancePath+"/meetingId",schemaPath:"in-room-data.schema.json/properties/meetingId/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+const _errs5 = errors;
+if(errors === _errs4){
 }
 var valid2 = _errs4 === errors;
 }
@@ -482,10 +621,14 @@ var valid2 = true;
 }
 if(valid2){
 if(data.roomName !== undefined){
+let data1 = data.roomName;
 const _errs6 = errors;
-if(typeof data.roomName !== "string"){
+if(typeof data1 !== "string"){
 validate245.errors = [{instancePath:instancePath+"/roomName",schemaPath:"in-room-data.schema.json/properties/roomName/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+const _errs7 = errors;
+if(errors === _errs6){
 }
 var valid2 = _errs6 === errors;
 }
@@ -494,10 +637,14 @@ var valid2 = true;
 }
 if(valid2){
 if(data.subdomain !== undefined){
+let data2 = data.subdomain;
 const _errs8 = errors;
-if(typeof data.subdomain !== "string"){
+if(typeof data2 !== "string"){
 validate245.errors = [{instancePath:instancePath+"/subdomain",schemaPath:"in-room-data.schema.json/properties/subdomain/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+const _errs9 = errors;
+if(errors === _errs8){
 }
 var valid2 = _errs8 === errors;
 }
@@ -512,10 +659,15 @@ if((typeof data3 !== "string") && (data3 !== null)){
 validate245.errors = [{instancePath:instancePath+"/roomSessionId",schemaPath:"in-room-data.schema.json/properties/roomSessionId/type",keyword:"type",params:{type: schema292.properties.roomSessionId.type}}];
 return false;
 }
+const _errs11 = errors;
+if(errors === _errs10){
+}
 var valid2 = _errs10 === errors;
 }
 else {
 var valid2 = true;
+}
+if(valid2){
 }
 }
 }
@@ -526,6 +678,14 @@ else {
 validate245.errors = [{instancePath,schemaPath:"in-room-data.schema.json/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
+if(errors === _errs2){
+}
+}
+var valid1 = _errs2 === errors;
+if(valid1){
+}
+var valid0 = _errs1 === errors;
+if(valid0){
 }
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -536,10 +696,14 @@ return false;
 }
 else {
 if(data.displayName !== undefined){
+let data4 = data.displayName;
 const _errs12 = errors;
-if(typeof data.displayName !== "string"){
+if(typeof data4 !== "string"){
 validate245.errors = [{instancePath:instancePath+"/displayName",schemaPath:"#/properties/displayName/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+const _errs13 = errors;
+if(errors === _errs12){
 }
 var valid3 = _errs12 === errors;
 }
@@ -548,10 +712,14 @@ var valid3 = true;
 }
 if(valid3){
 if(data.participantId !== undefined){
+let data5 = data.participantId;
 const _errs14 = errors;
-if(typeof data.participantId !== "string"){
+if(typeof data5 !== "string"){
 validate245.errors = [{instancePath:instancePath+"/participantId",schemaPath:"#/properties/participantId/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+const _errs15 = errors;
+if(errors === _errs14){
 }
 var valid3 = _errs14 === errors;
 }
@@ -566,6 +734,9 @@ if((typeof data6 !== "string") && (data6 !== null)){
 validate245.errors = [{instancePath:instancePath+"/metadata",schemaPath:"#/properties/metadata/type",keyword:"type",params:{type: schema291.properties.metadata.type}}];
 return false;
 }
+const _errs17 = errors;
+if(errors === _errs16){
+}
 var valid3 = _errs16 === errors;
 }
 else {
@@ -579,10 +750,15 @@ if((typeof data7 !== "string") && (data7 !== null)){
 validate245.errors = [{instancePath:instancePath+"/externalId",schemaPath:"#/properties/externalId/type",keyword:"type",params:{type: schema291.properties.externalId.type}}];
 return false;
 }
+const _errs19 = errors;
+if(errors === _errs18){
+}
 var valid3 = _errs18 === errors;
 }
 else {
 var valid3 = true;
+}
+if(valid3){
 }
 }
 }
@@ -592,6 +768,8 @@ var valid3 = true;
 else {
 validate245.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
 return false;
+}
+if(errors === 0){
 }
 }
 validate245.errors = vErrors;
@@ -610,9 +788,16 @@ evaluated0.props = undefined;
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
+const _errs0 = errors;
+const _errs1 = errors;
 if(!(validate245(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate245.errors : vErrors.concat(validate245.errors);
 errors = vErrors.length;
+}
+else {
+}
+var valid0 = _errs1 === errors;
+if(valid0){
 }
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -625,13 +810,23 @@ else {
 if(data.roleName !== undefined){
 let data0 = data.roleName;
 const _errs2 = errors;
+const _errs3 = errors;
 if(typeof data0 !== "string"){
 validate246.errors = [{instancePath:instancePath+"/roleName",schemaPath:"role-name.schema.json/type",keyword:"type",params:{type: "string"}}];
 return false;
 }
+const _errs4 = errors;
+const vSchema0 = schema294.enum;
 if(!(((((((((((data0 === "owner") || (data0 === "member")) || (data0 === "host")) || (data0 === "visitor")) || (data0 === "granted_visitor")) || (data0 === "viewer")) || (data0 === "granted_viewer")) || (data0 === "recorder")) || (data0 === "streamer")) || (data0 === "captioner")) || (data0 === "assistant"))){
 validate246.errors = [{instancePath:instancePath+"/roleName",schemaPath:"role-name.schema.json/enum",keyword:"enum",params:{allowedValues: schema294.enum}}];
 return false;
+}
+else {
+}
+if(errors === _errs3){
+}
+var valid2 = _errs3 === errors;
+if(valid2){
 }
 var valid1 = _errs2 === errors;
 }
@@ -646,12 +841,17 @@ if(!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinit
 validate246.errors = [{instancePath:instancePath+"/numClients",schemaPath:"#/properties/numClients/type",keyword:"type",params:{type: "integer"}}];
 return false;
 }
+const _errs6 = errors;
 if(errors === _errs5){
 if((typeof data1 == "number") && (isFinite(data1))){
 if(data1 < 0 || isNaN(data1)){
 validate246.errors = [{instancePath:instancePath+"/numClients",schemaPath:"#/properties/numClients/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
+else {
+}
+}
+if(errors === _errs5){
 }
 }
 var valid1 = _errs5 === errors;
@@ -663,8 +863,10 @@ if(valid1){
 if(data.numClientsByRoleName !== undefined){
 let data2 = data.numClientsByRoleName;
 const _errs7 = errors;
+const _errs8 = errors;
 if(errors === _errs7){
 if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
+const _errs9 = errors;
 for(const key0 in data2){
 let data3 = data2[key0];
 const _errs10 = errors;
@@ -672,12 +874,17 @@ if(!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinit
 validate246.errors = [{instancePath:instancePath+"/numClientsByRoleName/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/numClientsByRoleName/additionalProperties/type",keyword:"type",params:{type: "integer"}}];
 return false;
 }
+const _errs11 = errors;
 if(errors === _errs10){
 if((typeof data3 == "number") && (isFinite(data3))){
 if(data3 < 0 || isNaN(data3)){
 validate246.errors = [{instancePath:instancePath+"/numClientsByRoleName/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/numClientsByRoleName/additionalProperties/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
+else {
+}
+}
+if(errors === _errs10){
 }
 }
 var valid3 = _errs10 === errors;
@@ -685,10 +892,14 @@ if(!valid3){
 break;
 }
 }
+if(_errs9 === errors){
+}
 }
 else {
 validate246.errors = [{instancePath:instancePath+"/numClientsByRoleName",schemaPath:"#/properties/numClientsByRoleName/type",keyword:"type",params:{type: "object"}}];
 return false;
+}
+if(errors === _errs7){
 }
 }
 var valid1 = _errs7 === errors;
@@ -698,15 +909,21 @@ var valid1 = true;
 }
 if(valid1){
 if(data.isDialIn !== undefined){
+let data4 = data.isDialIn;
 const _errs12 = errors;
-if(typeof data.isDialIn !== "boolean"){
+if(typeof data4 !== "boolean"){
 validate246.errors = [{instancePath:instancePath+"/isDialIn",schemaPath:"#/properties/isDialIn/type",keyword:"type",params:{type: "boolean"}}];
 return false;
+}
+const _errs13 = errors;
+if(errors === _errs12){
 }
 var valid1 = _errs12 === errors;
 }
 else {
 var valid1 = true;
+}
+if(valid1){
 }
 }
 }
@@ -716,6 +933,8 @@ var valid1 = true;
 else {
 validate246.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
 return false;
+}
+if(errors === 0){
 }
 }
 validate246.errors = vErrors;
@@ -734,7 +953,10 @@ evaluated0.props = undefined;
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
+const _errs0 = errors;
+const _errs1 = errors;
 const _errs2 = errors;
+const _errs3 = errors;
 if(errors === _errs2){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
@@ -746,16 +968,21 @@ else {
 if(data.id !== undefined){
 let data0 = data.id;
 const _errs4 = errors;
+const _errs5 = errors;
 if(errors === _errs4){
 if(typeof data0 === "string"){
 if(data0.length < 1){
 validate254.errors = [{instancePath:instancePath+"/id",schemaPath:"common/envelope.schema.json/properties/id/minLength",keyword:"minLength",params:{limit: 1}}];
 return false;
 }
+else {
+}
 }
 else {
 validate254.errors = [{instancePath:instancePath+"/id",schemaPath:"common/envelope.schema.json/properties/id/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+if(errors === _errs4){
 }
 }
 var valid2 = _errs4 === errors;
@@ -765,10 +992,15 @@ var valid2 = true;
 }
 if(valid2){
 if(data.apiVersion !== undefined){
+let data1 = data.apiVersion;
 const _errs6 = errors;
-if("1.0" !== data.apiVersion){
+if("1.0" !== data1){
 validate254.errors = [{instancePath:instancePath+"/apiVersion",schemaPath:"common/envelope.schema.json/properties/apiVersion/const",keyword:"const",params:{allowedValue: "1.0"}}];
 return false;
+}
+else {
+}
+if(errors === _errs6){
 }
 var valid2 = _errs6 === errors;
 }
@@ -779,16 +1011,21 @@ if(valid2){
 if(data.createdAt !== undefined){
 let data2 = data.createdAt;
 const _errs7 = errors;
+const _errs8 = errors;
 if(errors === _errs7){
 if(typeof data2 === "string"){
 if(!pattern8.test(data2)){
 validate254.errors = [{instancePath:instancePath+"/createdAt",schemaPath:"common/envelope.schema.json/properties/createdAt/pattern",keyword:"pattern",params:{pattern: "^\\d{4}-\\d{2}-\\d{2}[Tt]\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?([Zz]|[+-]\\d{2}:\\d{2})$"}}];
 return false;
 }
+else {
+}
 }
 else {
 validate254.errors = [{instancePath:instancePath+"/createdAt",schemaPath:"common/envelope.schema.json/properties/createdAt/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+if(errors === _errs7){
 }
 }
 var valid2 = _errs7 === errors;
@@ -798,10 +1035,14 @@ var valid2 = true;
 }
 if(valid2){
 if(data.type !== undefined){
+let data3 = data.type;
 const _errs9 = errors;
-if(typeof data.type !== "string"){
+if(typeof data3 !== "string"){
 validate254.errors = [{instancePath:instancePath+"/type",schemaPath:"common/envelope.schema.json/properties/type/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+const _errs10 = errors;
+if(errors === _errs9){
 }
 var valid2 = _errs9 === errors;
 }
@@ -816,10 +1057,15 @@ if(!(data4 && typeof data4 == "object" && !Array.isArray(data4))){
 validate254.errors = [{instancePath:instancePath+"/data",schemaPath:"common/envelope.schema.json/properties/data/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
+const _errs12 = errors;
+if(errors === _errs11){
+}
 var valid2 = _errs11 === errors;
 }
 else {
 var valid2 = true;
+}
+if(valid2){
 }
 }
 }
@@ -831,6 +1077,14 @@ else {
 validate254.errors = [{instancePath,schemaPath:"common/envelope.schema.json/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
+if(errors === _errs2){
+}
+}
+var valid1 = _errs2 === errors;
+if(valid1){
+}
+var valid0 = _errs1 === errors;
+if(valid0){
 }
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -841,10 +1095,15 @@ return false;
 }
 else {
 if(data.type !== undefined){
+let data5 = data.type;
 const _errs13 = errors;
-if("room.client.joined" !== data.type){
+if("room.client.joined" !== data5){
 validate254.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "room.client.joined"}}];
 return false;
+}
+else {
+}
+if(errors === _errs13){
 }
 var valid3 = _errs13 === errors;
 }
@@ -853,15 +1112,20 @@ var valid3 = true;
 }
 if(valid3){
 if(data.data !== undefined){
+let data6 = data.data;
 const _errs14 = errors;
-if(!(validate246(data.data, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData,dynamicAnchors}))){
+if(!(validate246(data6, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate246.errors : vErrors.concat(validate246.errors);
 errors = vErrors.length;
+}
+else {
 }
 var valid3 = _errs14 === errors;
 }
 else {
 var valid3 = true;
+}
+if(valid3){
 }
 }
 }
@@ -869,6 +1133,8 @@ var valid3 = true;
 else {
 validate254.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
 return false;
+}
+if(errors === 0){
 }
 }
 validate254.errors = vErrors;
@@ -890,7 +1156,10 @@ evaluated0.props = undefined;
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
+const _errs0 = errors;
+const _errs1 = errors;
 const _errs2 = errors;
+const _errs3 = errors;
 if(errors === _errs2){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
@@ -902,16 +1171,21 @@ else {
 if(data.id !== undefined){
 let data0 = data.id;
 const _errs4 = errors;
+const _errs5 = errors;
 if(errors === _errs4){
 if(typeof data0 === "string"){
 if(data0.length < 1){
 validate256.errors = [{instancePath:instancePath+"/id",schemaPath:"common/envelope.schema.json/properties/id/minLength",keyword:"minLength",params:{limit: 1}}];
 return false;
 }
+else {
+}
 }
 else {
 validate256.errors = [{instancePath:instancePath+"/id",schemaPath:"common/envelope.schema.json/properties/id/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+if(errors === _errs4){
 }
 }
 var valid2 = _errs4 === errors;
@@ -921,10 +1195,15 @@ var valid2 = true;
 }
 if(valid2){
 if(data.apiVersion !== undefined){
+let data1 = data.apiVersion;
 const _errs6 = errors;
-if("1.0" !== data.apiVersion){
+if("1.0" !== data1){
 validate256.errors = [{instancePath:instancePath+"/apiVersion",schemaPath:"common/envelope.schema.json/properties/apiVersion/const",keyword:"const",params:{allowedValue: "1.0"}}];
 return false;
+}
+else {
+}
+if(errors === _errs6){
 }
 var valid2 = _errs6 === errors;
 }
@@ -935,16 +1214,21 @@ if(valid2){
 if(data.createdAt !== undefined){
 let data2 = data.createdAt;
 const _errs7 = errors;
+const _errs8 = errors;
 if(errors === _errs7){
 if(typeof data2 === "string"){
 if(!pattern8.test(data2)){
 validate256.errors = [{instancePath:instancePath+"/createdAt",schemaPath:"common/envelope.schema.json/properties/createdAt/pattern",keyword:"pattern",params:{pattern: "^\\d{4}-\\d{2}-\\d{2}[Tt]\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?([Zz]|[+-]\\d{2}:\\d{2})$"}}];
 return false;
 }
+else {
+}
 }
 else {
 validate256.errors = [{instancePath:instancePath+"/createdAt",schemaPath:"common/envelope.schema.json/properties/createdAt/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+if(errors === _errs7){
 }
 }
 var valid2 = _errs7 === errors;
@@ -954,10 +1238,14 @@ var valid2 = true;
 }
 if(valid2){
 if(data.type !== undefined){
+let data3 = data.type;
 const _errs9 = errors;
-if(typeof data.type !== "string"){
+if(typeof data3 !== "string"){
 validate256.errors = [{instancePath:instancePath+"/type",schemaPath:"common/envelope.schema.json/properties/type/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+const _errs10 = errors;
+if(errors === _errs9){
 }
 var valid2 = _errs9 === errors;
 }
@@ -972,10 +1260,15 @@ if(!(data4 && typeof data4 == "object" && !Array.isArray(data4))){
 validate256.errors = [{instancePath:instancePath+"/data",schemaPath:"common/envelope.schema.json/properties/data/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
+const _errs12 = errors;
+if(errors === _errs11){
+}
 var valid2 = _errs11 === errors;
 }
 else {
 var valid2 = true;
+}
+if(valid2){
 }
 }
 }
@@ -987,6 +1280,14 @@ else {
 validate256.errors = [{instancePath,schemaPath:"common/envelope.schema.json/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
+if(errors === _errs2){
+}
+}
+var valid1 = _errs2 === errors;
+if(valid1){
+}
+var valid0 = _errs1 === errors;
+if(valid0){
 }
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -997,10 +1298,15 @@ return false;
 }
 else {
 if(data.type !== undefined){
+let data5 = data.type;
 const _errs13 = errors;
-if("room.client.knockCancelled" !== data.type){
+if("room.client.knockCancelled" !== data5){
 validate256.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "room.client.knockCancelled"}}];
 return false;
+}
+else {
+}
+if(errors === _errs13){
 }
 var valid3 = _errs13 === errors;
 }
@@ -1009,15 +1315,20 @@ var valid3 = true;
 }
 if(valid3){
 if(data.data !== undefined){
+let data6 = data.data;
 const _errs14 = errors;
-if(!(validate245(data.data, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData,dynamicAnchors}))){
+if(!(validate245(data6, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate245.errors : vErrors.concat(validate245.errors);
 errors = vErrors.length;
+}
+else {
 }
 var valid3 = _errs14 === errors;
 }
 else {
 var valid3 = true;
+}
+if(valid3){
 }
 }
 }
@@ -1025,6 +1336,8 @@ var valid3 = true;
 else {
 validate256.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
 return false;
+}
+if(errors === 0){
 }
 }
 validate256.errors = vErrors;
@@ -1046,7 +1359,10 @@ evaluated0.props = undefined;
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
+const _errs0 = errors;
+const _errs1 = errors;
 const _errs2 = errors;
+const _errs3 = errors;
 if(errors === _errs2){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
@@ -1058,16 +1374,21 @@ else {
 if(data.id !== undefined){
 let data0 = data.id;
 const _errs4 = errors;
+const _errs5 = errors;
 if(errors === _errs4){
 if(typeof data0 === "string"){
 if(data0.length < 1){
 validate258.errors = [{instancePath:instancePath+"/id",schemaPath:"common/envelope.schema.json/properties/id/minLength",keyword:"minLength",params:{limit: 1}}];
 return false;
 }
+else {
+}
 }
 else {
 validate258.errors = [{instancePath:instancePath+"/id",schemaPath:"common/envelope.schema.json/properties/id/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+if(errors === _errs4){
 }
 }
 var valid2 = _errs4 === errors;
@@ -1077,10 +1398,15 @@ var valid2 = true;
 }
 if(valid2){
 if(data.apiVersion !== undefined){
+let data1 = data.apiVersion;
 const _errs6 = errors;
-if("1.0" !== data.apiVersion){
+if("1.0" !== data1){
 validate258.errors = [{instancePath:instancePath+"/apiVersion",schemaPath:"common/envelope.schema.json/properties/apiVersion/const",keyword:"const",params:{allowedValue: "1.0"}}];
 return false;
+}
+else {
+}
+if(errors === _errs6){
 }
 var valid2 = _errs6 === errors;
 }
@@ -1091,16 +1417,21 @@ if(valid2){
 if(data.createdAt !== undefined){
 let data2 = data.createdAt;
 const _errs7 = errors;
+const _errs8 = errors;
 if(errors === _errs7){
 if(typeof data2 === "string"){
 if(!pattern8.test(data2)){
 validate258.errors = [{instancePath:instancePath+"/createdAt",schemaPath:"common/envelope.schema.json/properties/createdAt/pattern",keyword:"pattern",params:{pattern: "^\\d{4}-\\d{2}-\\d{2}[Tt]\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?([Zz]|[+-]\\d{2}:\\d{2})$"}}];
 return false;
 }
+else {
+}
 }
 else {
 validate258.errors = [{instancePath:instancePath+"/createdAt",schemaPath:"common/envelope.schema.json/properties/createdAt/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+if(errors === _errs7){
 }
 }
 var valid2 = _errs7 === errors;
@@ -1110,10 +1441,14 @@ var valid2 = true;
 }
 if(valid2){
 if(data.type !== undefined){
+let data3 = data.type;
 const _errs9 = errors;
-if(typeof data.type !== "string"){
+if(typeof data3 !== "string"){
 validate258.errors = [{instancePath:instancePath+"/type",schemaPath:"common/envelope.schema.json/properties/type/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+const _errs10 = errors;
+if(errors === _errs9){
 }
 var valid2 = _errs9 === errors;
 }
@@ -1128,10 +1463,15 @@ if(!(data4 && typeof data4 == "object" && !Array.isArray(data4))){
 validate258.errors = [{instancePath:instancePath+"/data",schemaPath:"common/envelope.schema.json/properties/data/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
+const _errs12 = errors;
+if(errors === _errs11){
+}
 var valid2 = _errs11 === errors;
 }
 else {
 var valid2 = true;
+}
+if(valid2){
 }
 }
 }
@@ -1143,6 +1483,14 @@ else {
 validate258.errors = [{instancePath,schemaPath:"common/envelope.schema.json/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
+if(errors === _errs2){
+}
+}
+var valid1 = _errs2 === errors;
+if(valid1){
+}
+var valid0 = _errs1 === errors;
+if(valid0){
 }
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -1153,10 +1501,15 @@ return false;
 }
 else {
 if(data.type !== undefined){
+let data5 = data.type;
 const _errs13 = errors;
-if("room.client.knocked" !== data.type){
+if("room.client.knocked" !== data5){
 validate258.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "room.client.knocked"}}];
 return false;
+}
+else {
+}
+if(errors === _errs13){
 }
 var valid3 = _errs13 === errors;
 }
@@ -1165,15 +1518,20 @@ var valid3 = true;
 }
 if(valid3){
 if(data.data !== undefined){
+let data6 = data.data;
 const _errs14 = errors;
-if(!(validate245(data.data, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData,dynamicAnchors}))){
+if(!(validate245(data6, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate245.errors : vErrors.concat(validate245.errors);
 errors = vErrors.length;
+}
+else {
 }
 var valid3 = _errs14 === errors;
 }
 else {
 var valid3 = true;
+}
+if(valid3){
 }
 }
 }
@@ -1181,6 +1539,8 @@ var valid3 = true;
 else {
 validate258.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
 return false;
+}
+if(errors === 0){
 }
 }
 validate258.errors = vErrors;
@@ -1202,7 +1562,10 @@ evaluated0.props = undefined;
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
+const _errs0 = errors;
+const _errs1 = errors;
 const _errs2 = errors;
+const _errs3 = errors;
 if(errors === _errs2){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
@@ -1214,16 +1577,21 @@ else {
 if(data.id !== undefined){
 let data0 = data.id;
 const _errs4 = errors;
+const _errs5 = errors;
 if(errors === _errs4){
 if(typeof data0 === "string"){
 if(data0.length < 1){
 validate260.errors = [{instancePath:instancePath+"/id",schemaPath:"common/envelope.schema.json/properties/id/minLength",keyword:"minLength",params:{limit: 1}}];
 return false;
 }
+else {
+}
 }
 else {
 validate260.errors = [{instancePath:instancePath+"/id",schemaPath:"common/envelope.schema.json/properties/id/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+if(errors === _errs4){
 }
 }
 var valid2 = _errs4 === errors;
@@ -1233,10 +1601,15 @@ var valid2 = true;
 }
 if(valid2){
 if(data.apiVersion !== undefined){
+let data1 = data.apiVersion;
 const _errs6 = errors;
-if("1.0" !== data.apiVersion){
+if("1.0" !== data1){
 validate260.errors = [{instancePath:instancePath+"/apiVersion",schemaPath:"common/envelope.schema.json/properties/apiVersion/const",keyword:"const",params:{allowedValue: "1.0"}}];
 return false;
+}
+else {
+}
+if(errors === _errs6){
 }
 var valid2 = _errs6 === errors;
 }
@@ -1247,16 +1620,21 @@ if(valid2){
 if(data.createdAt !== undefined){
 let data2 = data.createdAt;
 const _errs7 = errors;
+const _errs8 = errors;
 if(errors === _errs7){
 if(typeof data2 === "string"){
 if(!pattern8.test(data2)){
 validate260.errors = [{instancePath:instancePath+"/createdAt",schemaPath:"common/envelope.schema.json/properties/createdAt/pattern",keyword:"pattern",params:{pattern: "^\\d{4}-\\d{2}-\\d{2}[Tt]\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?([Zz]|[+-]\\d{2}:\\d{2})$"}}];
 return false;
 }
+else {
+}
 }
 else {
 validate260.errors = [{instancePath:instancePath+"/createdAt",schemaPath:"common/envelope.schema.json/properties/createdAt/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+if(errors === _errs7){
 }
 }
 var valid2 = _errs7 === errors;
@@ -1266,10 +1644,14 @@ var valid2 = true;
 }
 if(valid2){
 if(data.type !== undefined){
+let data3 = data.type;
 const _errs9 = errors;
-if(typeof data.type !== "string"){
+if(typeof data3 !== "string"){
 validate260.errors = [{instancePath:instancePath+"/type",schemaPath:"common/envelope.schema.json/properties/type/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+const _errs10 = errors;
+if(errors === _errs9){
 }
 var valid2 = _errs9 === errors;
 }
@@ -1284,10 +1666,15 @@ if(!(data4 && typeof data4 == "object" && !Array.isArray(data4))){
 validate260.errors = [{instancePath:instancePath+"/data",schemaPath:"common/envelope.schema.json/properties/data/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
+const _errs12 = errors;
+if(errors === _errs11){
+}
 var valid2 = _errs11 === errors;
 }
 else {
 var valid2 = true;
+}
+if(valid2){
 }
 }
 }
@@ -1299,6 +1686,14 @@ else {
 validate260.errors = [{instancePath,schemaPath:"common/envelope.schema.json/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
+if(errors === _errs2){
+}
+}
+var valid1 = _errs2 === errors;
+if(valid1){
+}
+var valid0 = _errs1 === errors;
+if(valid0){
 }
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -1309,10 +1704,15 @@ return false;
 }
 else {
 if(data.type !== undefined){
+let data5 = data.type;
 const _errs13 = errors;
-if("room.client.left" !== data.type){
+if("room.client.left" !== data5){
 validate260.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "room.client.left"}}];
 return false;
+}
+else {
+}
+if(errors === _errs13){
 }
 var valid3 = _errs13 === errors;
 }
@@ -1321,15 +1721,20 @@ var valid3 = true;
 }
 if(valid3){
 if(data.data !== undefined){
+let data6 = data.data;
 const _errs14 = errors;
-if(!(validate246(data.data, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData,dynamicAnchors}))){
+if(!(validate246(data6, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate246.errors : vErrors.concat(validate246.errors);
 errors = vErrors.length;
+}
+else {
 }
 var valid3 = _errs14 === errors;
 }
 else {
 var valid3 = true;
+}
+if(valid3){
 }
 }
 }
@@ -1337,6 +1742,8 @@ var valid3 = true;
 else {
 validate260.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
 return false;
+}
+if(errors === 0){
 }
 }
 validate260.errors = vErrors;
@@ -1358,7 +1765,10 @@ evaluated0.props = undefined;
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
+const _errs0 = errors;
+const _errs1 = errors;
 const _errs2 = errors;
+const _errs3 = errors;
 if(errors === _errs2){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
@@ -1370,16 +1780,21 @@ else {
 if(data.id !== undefined){
 let data0 = data.id;
 const _errs4 = errors;
+const _errs5 = errors;
 if(errors === _errs4){
 if(typeof data0 === "string"){
 if(data0.length < 1){
 validate262.errors = [{instancePath:instancePath+"/id",schemaPath:"common/envelope.schema.json/properties/id/minLength",keyword:"minLength",params:{limit: 1}}];
 return false;
 }
+else {
+}
 }
 else {
 validate262.errors = [{instancePath:instancePath+"/id",schemaPath:"common/envelope.schema.json/properties/id/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+if(errors === _errs4){
 }
 }
 var valid2 = _errs4 === errors;
@@ -1389,10 +1804,15 @@ var valid2 = true;
 }
 if(valid2){
 if(data.apiVersion !== undefined){
+let data1 = data.apiVersion;
 const _errs6 = errors;
-if("1.0" !== data.apiVersion){
+if("1.0" !== data1){
 validate262.errors = [{instancePath:instancePath+"/apiVersion",schemaPath:"common/envelope.schema.json/properties/apiVersion/const",keyword:"const",params:{allowedValue: "1.0"}}];
 return false;
+}
+else {
+}
+if(errors === _errs6){
 }
 var valid2 = _errs6 === errors;
 }
@@ -1403,16 +1823,21 @@ if(valid2){
 if(data.createdAt !== undefined){
 let data2 = data.createdAt;
 const _errs7 = errors;
+const _errs8 = errors;
 if(errors === _errs7){
 if(typeof data2 === "string"){
 if(!pattern8.test(data2)){
 validate262.errors = [{instancePath:instancePath+"/createdAt",schemaPath:"common/envelope.schema.json/properties/createdAt/pattern",keyword:"pattern",params:{pattern: "^\\d{4}-\\d{2}-\\d{2}[Tt]\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?([Zz]|[+-]\\d{2}:\\d{2})$"}}];
 return false;
 }
+else {
+}
 }
 else {
 validate262.errors = [{instancePath:instancePath+"/createdAt",schemaPath:"common/envelope.schema.json/properties/createdAt/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+if(errors === _errs7){
 }
 }
 var valid2 = _errs7 === errors;
@@ -1422,10 +1847,14 @@ var valid2 = true;
 }
 if(valid2){
 if(data.type !== undefined){
+let data3 = data.type;
 const _errs9 = errors;
-if(typeof data.type !== "string"){
+if(typeof data3 !== "string"){
 validate262.errors = [{instancePath:instancePath+"/type",schemaPath:"common/envelope.schema.json/properties/type/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+const _errs10 = errors;
+if(errors === _errs9){
 }
 var valid2 = _errs9 === errors;
 }
@@ -1440,10 +1869,15 @@ if(!(data4 && typeof data4 == "object" && !Array.isArray(data4))){
 validate262.errors = [{instancePath:instancePath+"/data",schemaPath:"common/envelope.schema.json/properties/data/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
+const _errs12 = errors;
+if(errors === _errs11){
+}
 var valid2 = _errs11 === errors;
 }
 else {
 var valid2 = true;
+}
+if(valid2){
 }
 }
 }
@@ -1455,6 +1889,14 @@ else {
 validate262.errors = [{instancePath,schemaPath:"common/envelope.schema.json/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
+if(errors === _errs2){
+}
+}
+var valid1 = _errs2 === errors;
+if(valid1){
+}
+var valid0 = _errs1 === errors;
+if(valid0){
 }
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -1465,10 +1907,15 @@ return false;
 }
 else {
 if(data.type !== undefined){
+let data5 = data.type;
 const _errs13 = errors;
-if("room.session.ended" !== data.type){
+if("room.session.ended" !== data5){
 validate262.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "room.session.ended"}}];
 return false;
+}
+else {
+}
+if(errors === _errs13){
 }
 var valid3 = _errs13 === errors;
 }
@@ -1480,6 +1927,7 @@ if(data.data !== undefined){
 let data6 = data.data;
 const _errs14 = errors;
 const _errs15 = errors;
+const _errs16 = errors;
 if(errors === _errs15){
 if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
 let missing2;
@@ -1489,10 +1937,14 @@ return false;
 }
 else {
 if(data6.meetingId !== undefined){
+let data7 = data6.meetingId;
 const _errs17 = errors;
-if(typeof data6.meetingId !== "string"){
+if(typeof data7 !== "string"){
 validate262.errors = [{instancePath:instancePath+"/data/meetingId",schemaPath:"common/in-room-data.schema.json/properties/meetingId/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+const _errs18 = errors;
+if(errors === _errs17){
 }
 var valid5 = _errs17 === errors;
 }
@@ -1501,10 +1953,14 @@ var valid5 = true;
 }
 if(valid5){
 if(data6.roomName !== undefined){
+let data8 = data6.roomName;
 const _errs19 = errors;
-if(typeof data6.roomName !== "string"){
+if(typeof data8 !== "string"){
 validate262.errors = [{instancePath:instancePath+"/data/roomName",schemaPath:"common/in-room-data.schema.json/properties/roomName/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+const _errs20 = errors;
+if(errors === _errs19){
 }
 var valid5 = _errs19 === errors;
 }
@@ -1513,10 +1969,14 @@ var valid5 = true;
 }
 if(valid5){
 if(data6.subdomain !== undefined){
+let data9 = data6.subdomain;
 const _errs21 = errors;
-if(typeof data6.subdomain !== "string"){
+if(typeof data9 !== "string"){
 validate262.errors = [{instancePath:instancePath+"/data/subdomain",schemaPath:"common/in-room-data.schema.json/properties/subdomain/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+const _errs22 = errors;
+if(errors === _errs21){
 }
 var valid5 = _errs21 === errors;
 }
@@ -1531,10 +1991,15 @@ if((typeof data10 !== "string") && (data10 !== null)){
 validate262.errors = [{instancePath:instancePath+"/data/roomSessionId",schemaPath:"common/in-room-data.schema.json/properties/roomSessionId/type",keyword:"type",params:{type: schema292.properties.roomSessionId.type}}];
 return false;
 }
+const _errs24 = errors;
+if(errors === _errs23){
+}
 var valid5 = _errs23 === errors;
 }
 else {
 var valid5 = true;
+}
+if(valid5){
 }
 }
 }
@@ -1545,11 +2010,18 @@ else {
 validate262.errors = [{instancePath:instancePath+"/data",schemaPath:"common/in-room-data.schema.json/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
+if(errors === _errs15){
+}
+}
+var valid4 = _errs15 === errors;
+if(valid4){
 }
 var valid3 = _errs14 === errors;
 }
 else {
 var valid3 = true;
+}
+if(valid3){
 }
 }
 }
@@ -1557,6 +2029,8 @@ var valid3 = true;
 else {
 validate262.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
 return false;
+}
+if(errors === 0){
 }
 }
 validate262.errors = vErrors;
@@ -1578,7 +2052,10 @@ evaluated0.props = undefined;
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
+const _errs0 = errors;
+const _errs1 = errors;
 const _errs2 = errors;
+const _errs3 = errors;
 if(errors === _errs2){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
@@ -1590,16 +2067,21 @@ else {
 if(data.id !== undefined){
 let data0 = data.id;
 const _errs4 = errors;
+const _errs5 = errors;
 if(errors === _errs4){
 if(typeof data0 === "string"){
 if(data0.length < 1){
 validate263.errors = [{instancePath:instancePath+"/id",schemaPath:"common/envelope.schema.json/properties/id/minLength",keyword:"minLength",params:{limit: 1}}];
 return false;
 }
+else {
+}
 }
 else {
 validate263.errors = [{instancePath:instancePath+"/id",schemaPath:"common/envelope.schema.json/properties/id/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+if(errors === _errs4){
 }
 }
 var valid2 = _errs4 === errors;
@@ -1609,10 +2091,15 @@ var valid2 = true;
 }
 if(valid2){
 if(data.apiVersion !== undefined){
+let data1 = data.apiVersion;
 const _errs6 = errors;
-if("1.0" !== data.apiVersion){
+if("1.0" !== data1){
 validate263.errors = [{instancePath:instancePath+"/apiVersion",schemaPath:"common/envelope.schema.json/properties/apiVersion/const",keyword:"const",params:{allowedValue: "1.0"}}];
 return false;
+}
+else {
+}
+if(errors === _errs6){
 }
 var valid2 = _errs6 === errors;
 }
@@ -1623,16 +2110,21 @@ if(valid2){
 if(data.createdAt !== undefined){
 let data2 = data.createdAt;
 const _errs7 = errors;
+const _errs8 = errors;
 if(errors === _errs7){
 if(typeof data2 === "string"){
 if(!pattern8.test(data2)){
 validate263.errors = [{instancePath:instancePath+"/createdAt",schemaPath:"common/envelope.schema.json/properties/createdAt/pattern",keyword:"pattern",params:{pattern: "^\\d{4}-\\d{2}-\\d{2}[Tt]\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?([Zz]|[+-]\\d{2}:\\d{2})$"}}];
 return false;
 }
+else {
+}
 }
 else {
 validate263.errors = [{instancePath:instancePath+"/createdAt",schemaPath:"common/envelope.schema.json/properties/createdAt/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+if(errors === _errs7){
 }
 }
 var valid2 = _errs7 === errors;
@@ -1642,10 +2134,14 @@ var valid2 = true;
 }
 if(valid2){
 if(data.type !== undefined){
+let data3 = data.type;
 const _errs9 = errors;
-if(typeof data.type !== "string"){
+if(typeof data3 !== "string"){
 validate263.errors = [{instancePath:instancePath+"/type",schemaPath:"common/envelope.schema.json/properties/type/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+const _errs10 = errors;
+if(errors === _errs9){
 }
 var valid2 = _errs9 === errors;
 }
@@ -1660,10 +2156,15 @@ if(!(data4 && typeof data4 == "object" && !Array.isArray(data4))){
 validate263.errors = [{instancePath:instancePath+"/data",schemaPath:"common/envelope.schema.json/properties/data/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
+const _errs12 = errors;
+if(errors === _errs11){
+}
 var valid2 = _errs11 === errors;
 }
 else {
 var valid2 = true;
+}
+if(valid2){
 }
 }
 }
@@ -1675,6 +2176,14 @@ else {
 validate263.errors = [{instancePath,schemaPath:"common/envelope.schema.json/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
+if(errors === _errs2){
+}
+}
+var valid1 = _errs2 === errors;
+if(valid1){
+}
+var valid0 = _errs1 === errors;
+if(valid0){
 }
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -1685,10 +2194,15 @@ return false;
 }
 else {
 if(data.type !== undefined){
+let data5 = data.type;
 const _errs13 = errors;
-if("room.session.started" !== data.type){
+if("room.session.started" !== data5){
 validate263.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "room.session.started"}}];
 return false;
+}
+else {
+}
+if(errors === _errs13){
 }
 var valid3 = _errs13 === errors;
 }
@@ -1700,6 +2214,7 @@ if(data.data !== undefined){
 let data6 = data.data;
 const _errs14 = errors;
 const _errs15 = errors;
+const _errs16 = errors;
 if(errors === _errs15){
 if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
 let missing2;
@@ -1709,10 +2224,14 @@ return false;
 }
 else {
 if(data6.meetingId !== undefined){
+let data7 = data6.meetingId;
 const _errs17 = errors;
-if(typeof data6.meetingId !== "string"){
+if(typeof data7 !== "string"){
 validate263.errors = [{instancePath:instancePath+"/data/meetingId",schemaPath:"common/in-room-data.schema.json/properties/meetingId/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+const _errs18 = errors;
+if(errors === _errs17){
 }
 var valid5 = _errs17 === errors;
 }
@@ -1721,10 +2240,14 @@ var valid5 = true;
 }
 if(valid5){
 if(data6.roomName !== undefined){
+let data8 = data6.roomName;
 const _errs19 = errors;
-if(typeof data6.roomName !== "string"){
+if(typeof data8 !== "string"){
 validate263.errors = [{instancePath:instancePath+"/data/roomName",schemaPath:"common/in-room-data.schema.json/properties/roomName/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+const _errs20 = errors;
+if(errors === _errs19){
 }
 var valid5 = _errs19 === errors;
 }
@@ -1733,10 +2256,14 @@ var valid5 = true;
 }
 if(valid5){
 if(data6.subdomain !== undefined){
+let data9 = data6.subdomain;
 const _errs21 = errors;
-if(typeof data6.subdomain !== "string"){
+if(typeof data9 !== "string"){
 validate263.errors = [{instancePath:instancePath+"/data/subdomain",schemaPath:"common/in-room-data.schema.json/properties/subdomain/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+const _errs22 = errors;
+if(errors === _errs21){
 }
 var valid5 = _errs21 === errors;
 }
@@ -1751,10 +2278,15 @@ if((typeof data10 !== "string") && (data10 !== null)){
 validate263.errors = [{instancePath:instancePath+"/data/roomSessionId",schemaPath:"common/in-room-data.schema.json/properties/roomSessionId/type",keyword:"type",params:{type: schema292.properties.roomSessionId.type}}];
 return false;
 }
+const _errs24 = errors;
+if(errors === _errs23){
+}
 var valid5 = _errs23 === errors;
 }
 else {
 var valid5 = true;
+}
+if(valid5){
 }
 }
 }
@@ -1765,11 +2297,18 @@ else {
 validate263.errors = [{instancePath:instancePath+"/data",schemaPath:"common/in-room-data.schema.json/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
+if(errors === _errs15){
+}
+}
+var valid4 = _errs15 === errors;
+if(valid4){
 }
 var valid3 = _errs14 === errors;
 }
 else {
 var valid3 = true;
+}
+if(valid3){
 }
 }
 }
@@ -1777,6 +2316,8 @@ var valid3 = true;
 else {
 validate263.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
 return false;
+}
+if(errors === 0){
 }
 }
 validate263.errors = vErrors;
@@ -1799,7 +2340,10 @@ evaluated0.props = undefined;
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
+const _errs0 = errors;
+const _errs1 = errors;
 const _errs2 = errors;
+const _errs3 = errors;
 if(errors === _errs2){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
@@ -1811,16 +2355,21 @@ else {
 if(data.id !== undefined){
 let data0 = data.id;
 const _errs4 = errors;
+const _errs5 = errors;
 if(errors === _errs4){
 if(typeof data0 === "string"){
 if(data0.length < 1){
 validate264.errors = [{instancePath:instancePath+"/id",schemaPath:"common/envelope.schema.json/properties/id/minLength",keyword:"minLength",params:{limit: 1}}];
 return false;
 }
+else {
+}
 }
 else {
 validate264.errors = [{instancePath:instancePath+"/id",schemaPath:"common/envelope.schema.json/properties/id/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+if(errors === _errs4){
 }
 }
 var valid2 = _errs4 === errors;
@@ -1830,10 +2379,15 @@ var valid2 = true;
 }
 if(valid2){
 if(data.apiVersion !== undefined){
+let data1 = data.apiVersion;
 const _errs6 = errors;
-if("1.0" !== data.apiVersion){
+if("1.0" !== data1){
 validate264.errors = [{instancePath:instancePath+"/apiVersion",schemaPath:"common/envelope.schema.json/properties/apiVersion/const",keyword:"const",params:{allowedValue: "1.0"}}];
 return false;
+}
+else {
+}
+if(errors === _errs6){
 }
 var valid2 = _errs6 === errors;
 }
@@ -1844,16 +2398,21 @@ if(valid2){
 if(data.createdAt !== undefined){
 let data2 = data.createdAt;
 const _errs7 = errors;
+const _errs8 = errors;
 if(errors === _errs7){
 if(typeof data2 === "string"){
 if(!pattern8.test(data2)){
 validate264.errors = [{instancePath:instancePath+"/createdAt",schemaPath:"common/envelope.schema.json/properties/createdAt/pattern",keyword:"pattern",params:{pattern: "^\\d{4}-\\d{2}-\\d{2}[Tt]\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?([Zz]|[+-]\\d{2}:\\d{2})$"}}];
 return false;
 }
+else {
+}
 }
 else {
 validate264.errors = [{instancePath:instancePath+"/createdAt",schemaPath:"common/envelope.schema.json/properties/createdAt/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+if(errors === _errs7){
 }
 }
 var valid2 = _errs7 === errors;
@@ -1863,10 +2422,14 @@ var valid2 = true;
 }
 if(valid2){
 if(data.type !== undefined){
+let data3 = data.type;
 const _errs9 = errors;
-if(typeof data.type !== "string"){
+if(typeof data3 !== "string"){
 validate264.errors = [{instancePath:instancePath+"/type",schemaPath:"common/envelope.schema.json/properties/type/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+const _errs10 = errors;
+if(errors === _errs9){
 }
 var valid2 = _errs9 === errors;
 }
@@ -1881,10 +2444,15 @@ if(!(data4 && typeof data4 == "object" && !Array.isArray(data4))){
 validate264.errors = [{instancePath:instancePath+"/data",schemaPath:"common/envelope.schema.json/properties/data/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
+const _errs12 = errors;
+if(errors === _errs11){
+}
 var valid2 = _errs11 === errors;
 }
 else {
 var valid2 = true;
+}
+if(valid2){
 }
 }
 }
@@ -1896,6 +2464,14 @@ else {
 validate264.errors = [{instancePath,schemaPath:"common/envelope.schema.json/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
+if(errors === _errs2){
+}
+}
+var valid1 = _errs2 === errors;
+if(valid1){
+}
+var valid0 = _errs1 === errors;
+if(valid0){
 }
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -1906,10 +2482,15 @@ return false;
 }
 else {
 if(data.type !== undefined){
+let data5 = data.type;
 const _errs13 = errors;
-if("transcription.failed" !== data.type){
+if("transcription.failed" !== data5){
 validate264.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "transcription.failed"}}];
 return false;
+}
+else {
+}
+if(errors === _errs13){
 }
 var valid3 = _errs13 === errors;
 }
@@ -1920,7 +2501,10 @@ if(valid3){
 if(data.data !== undefined){
 let data6 = data.data;
 const _errs14 = errors;
+const _errs15 = errors;
+const _errs16 = errors;
 const _errs17 = errors;
+const _errs18 = errors;
 if(errors === _errs17){
 if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
 let missing2;
@@ -1930,10 +2514,14 @@ return false;
 }
 else {
 if(data6.roomName !== undefined){
+let data7 = data6.roomName;
 const _errs19 = errors;
-if(typeof data6.roomName !== "string"){
+if(typeof data7 !== "string"){
 validate264.errors = [{instancePath:instancePath+"/data/roomName",schemaPath:"common/transcription-data.schema.json/properties/roomName/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+const _errs20 = errors;
+if(errors === _errs19){
 }
 var valid6 = _errs19 === errors;
 }
@@ -1942,10 +2530,14 @@ var valid6 = true;
 }
 if(valid6){
 if(data6.roomSessionId !== undefined){
+let data8 = data6.roomSessionId;
 const _errs21 = errors;
-if(typeof data6.roomSessionId !== "string"){
+if(typeof data8 !== "string"){
 validate264.errors = [{instancePath:instancePath+"/data/roomSessionId",schemaPath:"common/transcription-data.schema.json/properties/roomSessionId/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+const _errs22 = errors;
+if(errors === _errs21){
 }
 var valid6 = _errs21 === errors;
 }
@@ -1954,10 +2546,14 @@ var valid6 = true;
 }
 if(valid6){
 if(data6.transcriptionId !== undefined){
+let data9 = data6.transcriptionId;
 const _errs23 = errors;
-if(typeof data6.transcriptionId !== "string"){
+if(typeof data9 !== "string"){
 validate264.errors = [{instancePath:instancePath+"/data/transcriptionId",schemaPath:"common/transcription-data.schema.json/properties/transcriptionId/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+const _errs24 = errors;
+if(errors === _errs23){
 }
 var valid6 = _errs23 === errors;
 }
@@ -1968,9 +2564,14 @@ if(valid6){
 if(data6.type !== undefined){
 let data10 = data6.type;
 const _errs25 = errors;
+const vSchema0 = schema298.properties.type.enum;
 if(!((data10 === "LIVE_TRANSCRIPTION") || (data10 === "RECORDING_TRANSCRIPTION"))){
 validate264.errors = [{instancePath:instancePath+"/data/type",schemaPath:"common/transcription-data.schema.json/properties/type/enum",keyword:"enum",params:{allowedValues: schema298.properties.type.enum}}];
 return false;
+}
+else {
+}
+if(errors === _errs25){
 }
 var valid6 = _errs25 === errors;
 }
@@ -1981,14 +2582,21 @@ if(valid6){
 if(data6.status !== undefined){
 let data11 = data6.status;
 const _errs26 = errors;
+const vSchema1 = schema298.properties.status.enum;
 if(!(((data11 === "in_progress") || (data11 === "ready")) || (data11 === "failed"))){
 validate264.errors = [{instancePath:instancePath+"/data/status",schemaPath:"common/transcription-data.schema.json/properties/status/enum",keyword:"enum",params:{allowedValues: schema298.properties.status.enum}}];
 return false;
+}
+else {
+}
+if(errors === _errs26){
 }
 var valid6 = _errs26 === errors;
 }
 else {
 var valid6 = true;
+}
+if(valid6){
 }
 }
 }
@@ -2000,6 +2608,14 @@ else {
 validate264.errors = [{instancePath:instancePath+"/data",schemaPath:"common/transcription-data.schema.json/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
+if(errors === _errs17){
+}
+}
+var valid5 = _errs17 === errors;
+if(valid5){
+}
+var valid4 = _errs16 === errors;
+if(valid4){
 }
 if(errors === _errs14){
 if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
@@ -2010,10 +2626,21 @@ return false;
 }
 else {
 if(data6.error !== undefined){
-if(typeof data6.error !== "string"){
+let data12 = data6.error;
+const _errs27 = errors;
+if(typeof data12 !== "string"){
 validate264.errors = [{instancePath:instancePath+"/data/error",schemaPath:"#/properties/data/properties/error/type",keyword:"type",params:{type: "string"}}];
 return false;
 }
+const _errs28 = errors;
+if(errors === _errs27){
+}
+var valid7 = _errs27 === errors;
+}
+else {
+var valid7 = true;
+}
+if(valid7){
 }
 }
 }
@@ -2021,11 +2648,15 @@ else {
 validate264.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
+if(errors === _errs14){
+}
 }
 var valid3 = _errs14 === errors;
 }
 else {
 var valid3 = true;
+}
+if(valid3){
 }
 }
 }
@@ -2033,6 +2664,8 @@ var valid3 = true;
 else {
 validate264.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
 return false;
+}
+if(errors === 0){
 }
 }
 validate264.errors = vErrors;
@@ -2054,7 +2687,10 @@ evaluated0.props = undefined;
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
+const _errs0 = errors;
+const _errs1 = errors;
 const _errs2 = errors;
+const _errs3 = errors;
 if(errors === _errs2){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
@@ -2066,16 +2702,21 @@ else {
 if(data.id !== undefined){
 let data0 = data.id;
 const _errs4 = errors;
+const _errs5 = errors;
 if(errors === _errs4){
 if(typeof data0 === "string"){
 if(data0.length < 1){
 validate265.errors = [{instancePath:instancePath+"/id",schemaPath:"common/envelope.schema.json/properties/id/minLength",keyword:"minLength",params:{limit: 1}}];
 return false;
 }
+else {
+}
 }
 else {
 validate265.errors = [{instancePath:instancePath+"/id",schemaPath:"common/envelope.schema.json/properties/id/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+if(errors === _errs4){
 }
 }
 var valid2 = _errs4 === errors;
@@ -2085,10 +2726,15 @@ var valid2 = true;
 }
 if(valid2){
 if(data.apiVersion !== undefined){
+let data1 = data.apiVersion;
 const _errs6 = errors;
-if("1.0" !== data.apiVersion){
+if("1.0" !== data1){
 validate265.errors = [{instancePath:instancePath+"/apiVersion",schemaPath:"common/envelope.schema.json/properties/apiVersion/const",keyword:"const",params:{allowedValue: "1.0"}}];
 return false;
+}
+else {
+}
+if(errors === _errs6){
 }
 var valid2 = _errs6 === errors;
 }
@@ -2099,16 +2745,21 @@ if(valid2){
 if(data.createdAt !== undefined){
 let data2 = data.createdAt;
 const _errs7 = errors;
+const _errs8 = errors;
 if(errors === _errs7){
 if(typeof data2 === "string"){
 if(!pattern8.test(data2)){
 validate265.errors = [{instancePath:instancePath+"/createdAt",schemaPath:"common/envelope.schema.json/properties/createdAt/pattern",keyword:"pattern",params:{pattern: "^\\d{4}-\\d{2}-\\d{2}[Tt]\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?([Zz]|[+-]\\d{2}:\\d{2})$"}}];
 return false;
 }
+else {
+}
 }
 else {
 validate265.errors = [{instancePath:instancePath+"/createdAt",schemaPath:"common/envelope.schema.json/properties/createdAt/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+if(errors === _errs7){
 }
 }
 var valid2 = _errs7 === errors;
@@ -2118,10 +2769,14 @@ var valid2 = true;
 }
 if(valid2){
 if(data.type !== undefined){
+let data3 = data.type;
 const _errs9 = errors;
-if(typeof data.type !== "string"){
+if(typeof data3 !== "string"){
 validate265.errors = [{instancePath:instancePath+"/type",schemaPath:"common/envelope.schema.json/properties/type/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+const _errs10 = errors;
+if(errors === _errs9){
 }
 var valid2 = _errs9 === errors;
 }
@@ -2136,10 +2791,15 @@ if(!(data4 && typeof data4 == "object" && !Array.isArray(data4))){
 validate265.errors = [{instancePath:instancePath+"/data",schemaPath:"common/envelope.schema.json/properties/data/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
+const _errs12 = errors;
+if(errors === _errs11){
+}
 var valid2 = _errs11 === errors;
 }
 else {
 var valid2 = true;
+}
+if(valid2){
 }
 }
 }
@@ -2151,6 +2811,14 @@ else {
 validate265.errors = [{instancePath,schemaPath:"common/envelope.schema.json/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
+if(errors === _errs2){
+}
+}
+var valid1 = _errs2 === errors;
+if(valid1){
+}
+var valid0 = _errs1 === errors;
+if(valid0){
 }
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -2161,10 +2829,15 @@ return false;
 }
 else {
 if(data.type !== undefined){
+let data5 = data.type;
 const _errs13 = errors;
-if("transcription.finished" !== data.type){
+if("transcription.finished" !== data5){
 validate265.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "transcription.finished"}}];
 return false;
+}
+else {
+}
+if(errors === _errs13){
 }
 var valid3 = _errs13 === errors;
 }
@@ -2175,7 +2848,10 @@ if(valid3){
 if(data.data !== undefined){
 let data6 = data.data;
 const _errs14 = errors;
+const _errs15 = errors;
+const _errs16 = errors;
 const _errs17 = errors;
+const _errs18 = errors;
 if(errors === _errs17){
 if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
 let missing2;
@@ -2185,10 +2861,14 @@ return false;
 }
 else {
 if(data6.roomName !== undefined){
+let data7 = data6.roomName;
 const _errs19 = errors;
-if(typeof data6.roomName !== "string"){
+if(typeof data7 !== "string"){
 validate265.errors = [{instancePath:instancePath+"/data/roomName",schemaPath:"common/transcription-data.schema.json/properties/roomName/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+const _errs20 = errors;
+if(errors === _errs19){
 }
 var valid6 = _errs19 === errors;
 }
@@ -2197,10 +2877,14 @@ var valid6 = true;
 }
 if(valid6){
 if(data6.roomSessionId !== undefined){
+let data8 = data6.roomSessionId;
 const _errs21 = errors;
-if(typeof data6.roomSessionId !== "string"){
+if(typeof data8 !== "string"){
 validate265.errors = [{instancePath:instancePath+"/data/roomSessionId",schemaPath:"common/transcription-data.schema.json/properties/roomSessionId/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+const _errs22 = errors;
+if(errors === _errs21){
 }
 var valid6 = _errs21 === errors;
 }
@@ -2209,10 +2893,14 @@ var valid6 = true;
 }
 if(valid6){
 if(data6.transcriptionId !== undefined){
+let data9 = data6.transcriptionId;
 const _errs23 = errors;
-if(typeof data6.transcriptionId !== "string"){
+if(typeof data9 !== "string"){
 validate265.errors = [{instancePath:instancePath+"/data/transcriptionId",schemaPath:"common/transcription-data.schema.json/properties/transcriptionId/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+const _errs24 = errors;
+if(errors === _errs23){
 }
 var valid6 = _errs23 === errors;
 }
@@ -2223,9 +2911,14 @@ if(valid6){
 if(data6.type !== undefined){
 let data10 = data6.type;
 const _errs25 = errors;
+const vSchema0 = schema298.properties.type.enum;
 if(!((data10 === "LIVE_TRANSCRIPTION") || (data10 === "RECORDING_TRANSCRIPTION"))){
 validate265.errors = [{instancePath:instancePath+"/data/type",schemaPath:"common/transcription-data.schema.json/properties/type/enum",keyword:"enum",params:{allowedValues: schema298.properties.type.enum}}];
 return false;
+}
+else {
+}
+if(errors === _errs25){
 }
 var valid6 = _errs25 === errors;
 }
@@ -2236,14 +2929,21 @@ if(valid6){
 if(data6.status !== undefined){
 let data11 = data6.status;
 const _errs26 = errors;
+const vSchema1 = schema298.properties.status.enum;
 if(!(((data11 === "in_progress") || (data11 === "ready")) || (data11 === "failed"))){
 validate265.errors = [{instancePath:instancePath+"/data/status",schemaPath:"common/transcription-data.schema.json/properties/status/enum",keyword:"enum",params:{allowedValues: schema298.properties.status.enum}}];
 return false;
+}
+else {
+}
+if(errors === _errs26){
 }
 var valid6 = _errs26 === errors;
 }
 else {
 var valid6 = true;
+}
+if(valid6){
 }
 }
 }
@@ -2255,6 +2955,14 @@ else {
 validate265.errors = [{instancePath:instancePath+"/data",schemaPath:"common/transcription-data.schema.json/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
+if(errors === _errs17){
+}
+}
+var valid5 = _errs17 === errors;
+if(valid5){
+}
+var valid4 = _errs16 === errors;
+if(valid4){
 }
 if(errors === _errs14){
 if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
@@ -2265,10 +2973,14 @@ return false;
 }
 else {
 if(data6.filename !== undefined){
+let data12 = data6.filename;
 const _errs27 = errors;
-if(typeof data6.filename !== "string"){
+if(typeof data12 !== "string"){
 validate265.errors = [{instancePath:instancePath+"/data/filename",schemaPath:"#/properties/data/properties/filename/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+const _errs28 = errors;
+if(errors === _errs27){
 }
 var valid7 = _errs27 === errors;
 }
@@ -2279,9 +2991,14 @@ if(valid7){
 if(data6.storageType !== undefined){
 let data13 = data6.storageType;
 const _errs29 = errors;
+const vSchema2 = schema321.properties.data.properties.storageType.enum;
 if(!((data13 === "WHEREBY_HOSTED") || (data13 === "SELF_HOSTED"))){
 validate265.errors = [{instancePath:instancePath+"/data/storageType",schemaPath:"#/properties/data/properties/storageType/enum",keyword:"enum",params:{allowedValues: schema321.properties.data.properties.storageType.enum}}];
 return false;
+}
+else {
+}
+if(errors === _errs29){
 }
 var valid7 = _errs29 === errors;
 }
@@ -2292,16 +3009,21 @@ if(valid7){
 if(data6.durationInSeconds !== undefined){
 let data14 = data6.durationInSeconds;
 const _errs30 = errors;
+const _errs31 = errors;
 if(errors === _errs30){
 if((typeof data14 == "number") && (isFinite(data14))){
 if(data14 < 0 || isNaN(data14)){
 validate265.errors = [{instancePath:instancePath+"/data/durationInSeconds",schemaPath:"#/properties/data/properties/durationInSeconds/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
+else {
+}
 }
 else {
 validate265.errors = [{instancePath:instancePath+"/data/durationInSeconds",schemaPath:"#/properties/data/properties/durationInSeconds/type",keyword:"type",params:{type: "number"}}];
 return false;
+}
+if(errors === _errs30){
 }
 }
 var valid7 = _errs30 === errors;
@@ -2311,15 +3033,21 @@ var valid7 = true;
 }
 if(valid7){
 if(data6.recordingId !== undefined){
+let data15 = data6.recordingId;
 const _errs32 = errors;
-if(typeof data6.recordingId !== "string"){
+if(typeof data15 !== "string"){
 validate265.errors = [{instancePath:instancePath+"/data/recordingId",schemaPath:"#/properties/data/properties/recordingId/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+const _errs33 = errors;
+if(errors === _errs32){
 }
 var valid7 = _errs32 === errors;
 }
 else {
 var valid7 = true;
+}
+if(valid7){
 }
 }
 }
@@ -2330,11 +3058,15 @@ else {
 validate265.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
+if(errors === _errs14){
+}
 }
 var valid3 = _errs14 === errors;
 }
 else {
 var valid3 = true;
+}
+if(valid3){
 }
 }
 }
@@ -2342,6 +3074,8 @@ var valid3 = true;
 else {
 validate265.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
 return false;
+}
+if(errors === 0){
 }
 }
 validate265.errors = vErrors;
@@ -2363,7 +3097,10 @@ evaluated0.props = undefined;
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
+const _errs0 = errors;
+const _errs1 = errors;
 const _errs2 = errors;
+const _errs3 = errors;
 if(errors === _errs2){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
@@ -2375,16 +3112,21 @@ else {
 if(data.id !== undefined){
 let data0 = data.id;
 const _errs4 = errors;
+const _errs5 = errors;
 if(errors === _errs4){
 if(typeof data0 === "string"){
 if(data0.length < 1){
 validate266.errors = [{instancePath:instancePath+"/id",schemaPath:"common/envelope.schema.json/properties/id/minLength",keyword:"minLength",params:{limit: 1}}];
 return false;
 }
+else {
+}
 }
 else {
 validate266.errors = [{instancePath:instancePath+"/id",schemaPath:"common/envelope.schema.json/properties/id/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+if(errors === _errs4){
 }
 }
 var valid2 = _errs4 === errors;
@@ -2394,10 +3136,15 @@ var valid2 = true;
 }
 if(valid2){
 if(data.apiVersion !== undefined){
+let data1 = data.apiVersion;
 const _errs6 = errors;
-if("1.0" !== data.apiVersion){
+if("1.0" !== data1){
 validate266.errors = [{instancePath:instancePath+"/apiVersion",schemaPath:"common/envelope.schema.json/properties/apiVersion/const",keyword:"const",params:{allowedValue: "1.0"}}];
 return false;
+}
+else {
+}
+if(errors === _errs6){
 }
 var valid2 = _errs6 === errors;
 }
@@ -2408,16 +3155,21 @@ if(valid2){
 if(data.createdAt !== undefined){
 let data2 = data.createdAt;
 const _errs7 = errors;
+const _errs8 = errors;
 if(errors === _errs7){
 if(typeof data2 === "string"){
 if(!pattern8.test(data2)){
 validate266.errors = [{instancePath:instancePath+"/createdAt",schemaPath:"common/envelope.schema.json/properties/createdAt/pattern",keyword:"pattern",params:{pattern: "^\\d{4}-\\d{2}-\\d{2}[Tt]\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?([Zz]|[+-]\\d{2}:\\d{2})$"}}];
 return false;
 }
+else {
+}
 }
 else {
 validate266.errors = [{instancePath:instancePath+"/createdAt",schemaPath:"common/envelope.schema.json/properties/createdAt/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+if(errors === _errs7){
 }
 }
 var valid2 = _errs7 === errors;
@@ -2427,10 +3179,14 @@ var valid2 = true;
 }
 if(valid2){
 if(data.type !== undefined){
+let data3 = data.type;
 const _errs9 = errors;
-if(typeof data.type !== "string"){
+if(typeof data3 !== "string"){
 validate266.errors = [{instancePath:instancePath+"/type",schemaPath:"common/envelope.schema.json/properties/type/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+const _errs10 = errors;
+if(errors === _errs9){
 }
 var valid2 = _errs9 === errors;
 }
@@ -2445,10 +3201,15 @@ if(!(data4 && typeof data4 == "object" && !Array.isArray(data4))){
 validate266.errors = [{instancePath:instancePath+"/data",schemaPath:"common/envelope.schema.json/properties/data/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
+const _errs12 = errors;
+if(errors === _errs11){
+}
 var valid2 = _errs11 === errors;
 }
 else {
 var valid2 = true;
+}
+if(valid2){
 }
 }
 }
@@ -2460,6 +3221,14 @@ else {
 validate266.errors = [{instancePath,schemaPath:"common/envelope.schema.json/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
+if(errors === _errs2){
+}
+}
+var valid1 = _errs2 === errors;
+if(valid1){
+}
+var valid0 = _errs1 === errors;
+if(valid0){
 }
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -2470,10 +3239,15 @@ return false;
 }
 else {
 if(data.type !== undefined){
+let data5 = data.type;
 const _errs13 = errors;
-if("transcription.started" !== data.type){
+if("transcription.started" !== data5){
 validate266.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "transcription.started"}}];
 return false;
+}
+else {
+}
+if(errors === _errs13){
 }
 var valid3 = _errs13 === errors;
 }
@@ -2485,6 +3259,7 @@ if(data.data !== undefined){
 let data6 = data.data;
 const _errs14 = errors;
 const _errs15 = errors;
+const _errs16 = errors;
 if(errors === _errs15){
 if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
 let missing2;
@@ -2494,10 +3269,14 @@ return false;
 }
 else {
 if(data6.roomName !== undefined){
+let data7 = data6.roomName;
 const _errs17 = errors;
-if(typeof data6.roomName !== "string"){
+if(typeof data7 !== "string"){
 validate266.errors = [{instancePath:instancePath+"/data/roomName",schemaPath:"common/transcription-data.schema.json/properties/roomName/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+const _errs18 = errors;
+if(errors === _errs17){
 }
 var valid5 = _errs17 === errors;
 }
@@ -2506,10 +3285,14 @@ var valid5 = true;
 }
 if(valid5){
 if(data6.roomSessionId !== undefined){
+let data8 = data6.roomSessionId;
 const _errs19 = errors;
-if(typeof data6.roomSessionId !== "string"){
+if(typeof data8 !== "string"){
 validate266.errors = [{instancePath:instancePath+"/data/roomSessionId",schemaPath:"common/transcription-data.schema.json/properties/roomSessionId/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+const _errs20 = errors;
+if(errors === _errs19){
 }
 var valid5 = _errs19 === errors;
 }
@@ -2518,10 +3301,14 @@ var valid5 = true;
 }
 if(valid5){
 if(data6.transcriptionId !== undefined){
+let data9 = data6.transcriptionId;
 const _errs21 = errors;
-if(typeof data6.transcriptionId !== "string"){
+if(typeof data9 !== "string"){
 validate266.errors = [{instancePath:instancePath+"/data/transcriptionId",schemaPath:"common/transcription-data.schema.json/properties/transcriptionId/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
+const _errs22 = errors;
+if(errors === _errs21){
 }
 var valid5 = _errs21 === errors;
 }
@@ -2532,9 +3319,14 @@ if(valid5){
 if(data6.type !== undefined){
 let data10 = data6.type;
 const _errs23 = errors;
+const vSchema0 = schema298.properties.type.enum;
 if(!((data10 === "LIVE_TRANSCRIPTION") || (data10 === "RECORDING_TRANSCRIPTION"))){
 validate266.errors = [{instancePath:instancePath+"/data/type",schemaPath:"common/transcription-data.schema.json/properties/type/enum",keyword:"enum",params:{allowedValues: schema298.properties.type.enum}}];
 return false;
+}
+else {
+}
+if(errors === _errs23){
 }
 var valid5 = _errs23 === errors;
 }
@@ -2545,14 +3337,21 @@ if(valid5){
 if(data6.status !== undefined){
 let data11 = data6.status;
 const _errs24 = errors;
+const vSchema1 = schema298.properties.status.enum;
 if(!(((data11 === "in_progress") || (data11 === "ready")) || (data11 === "failed"))){
 validate266.errors = [{instancePath:instancePath+"/data/status",schemaPath:"common/transcription-data.schema.json/properties/status/enum",keyword:"enum",params:{allowedValues: schema298.properties.status.enum}}];
 return false;
+}
+else {
+}
+if(errors === _errs24){
 }
 var valid5 = _errs24 === errors;
 }
 else {
 var valid5 = true;
+}
+if(valid5){
 }
 }
 }
@@ -2564,11 +3363,18 @@ else {
 validate266.errors = [{instancePath:instancePath+"/data",schemaPath:"common/transcription-data.schema.json/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
+if(errors === _errs15){
+}
+}
+var valid4 = _errs15 === errors;
+if(valid4){
 }
 var valid3 = _errs14 === errors;
 }
 else {
 var valid3 = true;
+}
+if(valid3){
 }
 }
 }
@@ -2576,6 +3382,8 @@ var valid3 = true;
 else {
 validate266.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
 return false;
+}
+if(errors === 0){
 }
 }
 validate266.errors = vErrors;
