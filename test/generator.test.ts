@@ -123,7 +123,21 @@ describe("the generated package compiles", () => {
     }
   });
 
-  it("and so do the generator, the tests and the benchmarks", async () => {
+  it("installs like a consumer's dependency: ESM import of the root and of each provider's subpath", async () => {
+    const pkg = path.join(scratch, "consumer/node_modules/confhooks");
+    await cp(path.join(root, "generated/package.json"), path.join(pkg, "package.json"));
+    await run(process.execPath, [tsc, "-p", "generated/tsconfig.json", "--outDir", path.join(pkg, "dist")], { cwd: root });
+    const script = [
+      `import * as all from "confhooks";`,
+      ...first.providers.map((p) => `import * as ${p.name} from "confhooks/${p.name}";`),
+      `console.log(JSON.stringify([typeof all.parseDelivery, ${first.providers.map((p) => `typeof ${p.name}.validate${p.manifest.typePrefix}Event`).join(", ")}]));`,
+    ].join("\n");
+    await writeFile(path.join(scratch, "consumer/index.mjs"), script);
+    const { stdout } = await run(process.execPath, ["index.mjs"], { cwd: path.join(scratch, "consumer") });
+    expect(JSON.parse(stdout)).toEqual(Array(first.providers.length + 1).fill("function"));
+  });
+
+  it("and so do the generator, the tests, the benchmarks and the examples", async () => {
     await run(process.execPath, [tsc, "-p", "tsconfig.json"], { cwd: root });
   });
 });
