@@ -18,9 +18,10 @@ export interface CompareOptions {
 }
 
 /**
- * Times `baseline` and `candidate` in alternating rounds (A B, B A, A B, …) after a warm-up,
- * so that the machine's drift hits both; reports the ratio of each round's mean times.
- * Each call runs the operation `batch` times to keep timer overhead out of the samples.
+ * Times `baseline` and `candidate` in many short alternating rounds (A B, B A, A B, …) after a
+ * warm-up, so that the machine's drift hits both alike; reports the median of the rounds'
+ * ratios. Each call runs the operation `batch` times to keep timer overhead out of the samples,
+ * and garbage is collected before each case (with --expose-gc) so neither pays the other's debt.
  */
 export async function compare(baseline: () => unknown, candidate: () => unknown, { rounds, time }: CompareOptions, batch = 20): Promise<Comparison> {
   const repeat = (fn: () => unknown) => () => {
@@ -34,7 +35,7 @@ export async function compare(baseline: () => unknown, candidate: () => unknown,
   for (let round = 0; round < rounds; round++) {
     const bench = new Bench({ time, warmupTime: round === 0 ? time : 20 });
     const order = round % 2 === 0 ? [["baseline", a], ["candidate", b]] : [["candidate", b], ["baseline", a]];
-    for (const [name, fn] of order as [string, () => void][]) bench.add(name, fn);
+    for (const [name, fn] of order as [string, () => void][]) bench.add(name, fn, { beforeAll: collectGarbage });
     await bench.run();
     const mean = (name: string) => {
       const result = bench.getTask(name)?.result;
@@ -53,3 +54,5 @@ export function median(values: readonly number[]): number {
   const mid = sorted.length >> 1;
   return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
+
+const collectGarbage = (globalThis as { gc?: () => void }).gc ?? (() => {});

@@ -16,7 +16,7 @@ const log = (row: Row) => {
 };
 
 console.log(`confhooks benchmarks${quick ? " (quick)" : ""}: interleaved rounds, ratios to a floor measured in the same run\n`);
-await microBenchmarks(quick ? { rounds: 3, time: 100 } : { rounds: 7, time: 400 }, log);
+await microBenchmarks(quick ? { rounds: 9, time: 30 } : { rounds: 41, time: 60 }, log);
 await startupBenchmark(quick ? 5 : 15, log);
 await httpBenchmarks(quick ? { rounds: 2, seconds: 2 } : { rounds: 3, seconds: 10 }, log);
 generateBenchmark(quick ? 2 : 5, log);

@@ -3,7 +3,7 @@ import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { SchemaErrors } from "./errors.js";
 import { generate } from "./pipeline.js";
-import { diffTree, writeTree } from "./write.js";
+import { assertReplaceable, diffTree, writeTree } from "./write.js";
 
 const usage = `Usage: npm run generate [-- --check] [-- --schemas <dir>] [-- --out <dir>]
 
@@ -15,9 +15,13 @@ Turns schemas/ into the confhooks package in generated/.
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 
 async function main(): Promise<number> {
-  const { values } = parseArgs({
-    options: { check: { type: "boolean" }, schemas: { type: "string" }, out: { type: "string" }, help: { type: "boolean", short: "h" } },
-  });
+  let values;
+  try {
+    ({ values } = parseArgs({ options: { check: { type: "boolean" }, schemas: { type: "string" }, out: { type: "string" }, help: { type: "boolean", short: "h" } } }));
+  } catch (error) {
+    console.error(`${(error as Error).message}\n\n${usage}`);
+    return 2;
+  }
   if (values.help) {
     console.log(usage);
     return 0;
@@ -41,6 +45,7 @@ async function main(): Promise<number> {
     return 0;
   }
   const writing = performance.now();
+  await assertReplaceable(outDir);
   await writeTree(outDir, result.files);
   console.log(`Generated ${shown}/: ${summary} in ${elapsed(started)} (${steps}, write ${Math.round(performance.now() - writing)} ms)`);
   return 0;
@@ -53,11 +58,9 @@ function elapsed(since: number): string {
 main().then(
   (code) => process.exit(code),
   (error: unknown) => {
-    if (error instanceof SchemaErrors) {
-      console.error(`${error.message}\nNothing was written.`);
-    } else {
-      console.error(error instanceof Error ? (error.stack ?? error.message) : error);
-    }
+    if (error instanceof SchemaErrors) console.error(`${error.message}\nNothing was written.`);
+    else if (error instanceof Error && error.message.includes("refusing to replace")) console.error(error.message);
+    else console.error(error instanceof Error ? (error.stack ?? error.message) : error);
     process.exit(error instanceof SchemaErrors ? 2 : 1);
   },
 );

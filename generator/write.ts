@@ -29,6 +29,22 @@ export async function writeTree(outDir: string, files: ReadonlyMap<string, strin
   }
 }
 
+/**
+ * `writeTree` replaces the whole folder, so it must hold nothing but a previous output: refuse
+ * a folder that has files but no confhooks package.json (say, `--out .` by mistake).
+ */
+export async function assertReplaceable(outDir: string): Promise<void> {
+  const entries = await readdir(outDir).catch((error: NodeJS.ErrnoException) => {
+    if (error.code === "ENOENT") return [];
+    throw error;
+  });
+  if (entries.length === 0) return;
+  const manifest = await readFile(path.join(outDir, "package.json"), "utf8").catch(() => "");
+  if (!/"name":\s*"confhooks"/.test(manifest)) {
+    throw new Error(`${outDir} is not empty and holds no confhooks package; refusing to replace it (choose an empty or new folder for --out)`);
+  }
+}
+
 export interface TreeDiff {
   /** Files whose content differs. */
   readonly changed: string[];

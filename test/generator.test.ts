@@ -1,5 +1,5 @@
 import { execFile } from "node:child_process";
-import { cp, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
@@ -74,6 +74,18 @@ describe("npm run generate -- --check", () => {
     expect(stderr).toContain("changed  src/whereby/types.ts");
     expect(stderr).toContain("missing  README.md");
     expect(stderr).toContain("extra    src/leftover.ts");
+  });
+});
+
+describe("npm run generate -- --out", () => {
+  it("refuses to replace a folder that holds something else, and leaves it as it was", async () => {
+    const out = path.join(scratch, "not-a-package");
+    await mkdir(out, { recursive: true });
+    await writeFile(path.join(out, "notes.txt"), "mine\n");
+    const { code, stderr } = await runGenerator(["--out", out]);
+    expect(code).toBe(1);
+    expect(stderr).toMatch(/holds no confhooks package; refusing to replace it/);
+    await expect(readFile(path.join(out, "notes.txt"), "utf8")).resolves.toBe("mine\n");
   });
 });
 
