@@ -59,7 +59,7 @@ export function lintSchemas(providers: readonly LoadedProvider[]): Ajv2020 {
 }
 
 /** `$id` that a schema file must declare: its path below the schemas folder. */
-export function idOf(source: SchemaFile): string {
+function idOf(source: SchemaFile): string {
   return idBase + source.path;
 }
 

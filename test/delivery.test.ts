@@ -106,24 +106,24 @@ describe("verifyDelivery", () => {
   for (const provider of ["whereby", "daily", "bigbluebutton", "iotum"] as const) {
     describe(provider, () => {
       const options = { secret: secrets[provider], callbackUrl, now: () => now };
-      const request = async (overrides: { body?: string; secret?: string; at?: number } = {}) => {
-        const { url, headers } = await sign(provider, body, { secret: overrides.secret, at: overrides.at ?? now });
+      const request = (overrides: { body?: string; secret?: string; at?: number } = {}) => {
+        const { url, headers } = sign(provider, body, { secret: overrides.secret, at: overrides.at ?? now });
         return { method: "POST", url, headers, body: overrides.body ?? body };
       };
 
       it("accepts a valid signature, as a string or as bytes", async () => {
-        const valid = await request();
+        const valid = request();
         expect(verifyDelivery(provider, valid, options)).toEqual({ ok: true });
         expect(verifyDelivery(provider, { ...valid, body: new TextEncoder().encode(body) }, options)).toEqual({ ok: true });
       });
 
       it("accepts the second secret while rotating", async () => {
-        expect(verifyDelivery(provider, await request(), { ...options, secret: [provider === "daily" ? "b2xkLXNlY3JldA==" : "old-secret", secrets[provider]] })).toEqual({ ok: true });
+        expect(verifyDelivery(provider, request(), { ...options, secret: [provider === "daily" ? "b2xkLXNlY3JldA==" : "old-secret", secrets[provider]] })).toEqual({ ok: true });
       });
 
       it("refuses a wrong secret", async () => {
         const other = provider === "daily" ? "d3Jvbmc=" : "wrong";
-        expect(verifyDelivery(provider, await request({ secret: other }), options)).toMatchObject({ ok: false, error: { code: "signature" } });
+        expect(verifyDelivery(provider, request({ secret: other }), options)).toMatchObject({ ok: false, error: { code: "signature" } });
       });
 
       it("refuses a missing signature", () => {
@@ -132,24 +132,24 @@ describe("verifyDelivery", () => {
 
       if (provider !== "iotum") {
         it("refuses a tampered body", async () => {
-          const signed = await request();
+          const signed = request();
           expect(verifyDelivery(provider, { ...signed, body: body.replace("x", "y") }, options)).toMatchObject({ ok: false, error: { code: "signature" } });
         });
       }
 
       if (provider === "whereby" || provider === "daily") {
         it("refuses a timestamp outside the replay window, both ways, and honours toleranceSeconds", async () => {
-          expect(verifyDelivery(provider, await request({ at: now - 301_000 }), options)).toMatchObject({ ok: false, error: { code: "stale" } });
-          expect(verifyDelivery(provider, await request({ at: now + 301_000 }), options)).toMatchObject({ ok: false, error: { code: "stale" } });
-          expect(verifyDelivery(provider, await request({ at: now - 299_000 }), options)).toEqual({ ok: true });
-          expect(verifyDelivery(provider, await request({ at: now - 299_000 }), { ...options, toleranceSeconds: 60 })).toMatchObject({ ok: false, error: { code: "stale" } });
+          expect(verifyDelivery(provider, request({ at: now - 301_000 }), options)).toMatchObject({ ok: false, error: { code: "stale" } });
+          expect(verifyDelivery(provider, request({ at: now + 301_000 }), options)).toMatchObject({ ok: false, error: { code: "stale" } });
+          expect(verifyDelivery(provider, request({ at: now - 299_000 }), options)).toEqual({ ok: true });
+          expect(verifyDelivery(provider, request({ at: now - 299_000 }), { ...options, toleranceSeconds: 60 })).toMatchObject({ ok: false, error: { code: "stale" } });
         });
       }
     });
   }
 
   it("whereby: header names in any case, several v1 signatures", async () => {
-    const { headers } = await sign("whereby", body, { at: now });
+    const { headers } = sign("whereby", body, { at: now });
     const [t, v1] = headers["whereby-signature"]!.split(",");
     const request = { headers: { "WHEREBY-SIGNATURE": `${t},v1=${"0".repeat(64)},${v1}` }, body };
     expect(verifyDelivery("whereby", request, { secret: secrets.whereby, now: () => now })).toEqual({ ok: true });

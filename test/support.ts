@@ -1,4 +1,5 @@
 import { execFile } from "node:child_process";
+import { createHash, createHmac } from "node:crypto";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
@@ -85,12 +86,11 @@ export function encodeBody(provider: string, event: unknown): string {
 }
 
 /** Headers and URL that authenticate `body` for `provider`, computed from the documented formulas. */
-export async function sign(
+export function sign(
   provider: string,
   body: string,
   { secret = secrets[provider as keyof typeof secrets] as string, at = Date.now() }: { secret?: string; at?: number } = {},
-): Promise<{ url: string; headers: Record<string, string> }> {
-  const { createHash, createHmac } = await import("node:crypto");
+): { url: string; headers: Record<string, string> } {
   const seconds = Math.floor(at / 1000);
   switch (provider) {
     case "whereby":

@@ -36,9 +36,9 @@ function send(base: string, { method = "POST", path = "/", headers = {}, body = 
   });
 }
 
-async function signed(provider: Provider, event: unknown) {
+function signed(provider: Provider, event: unknown) {
   const body = encodeBody(provider, event);
-  const { url, headers } = await sign(provider, body);
+  const { url, headers } = sign(provider, body);
   return { path: url, headers, body };
 }
 
@@ -51,7 +51,7 @@ describe("a trigger per provider, end to end over HTTP", () => {
       const emitted: ParsedEvent[] = [];
       trigger.on("trigger_event_success", (parsed) => emitted.push(parsed as ParsedEvent));
       const base = await start(trigger);
-      const response = await send(base, await signed(provider, exampleOf(provider, type)));
+      const response = await send(base, signed(provider, exampleOf(provider, type)));
       expect(response).toEqual({ status: 200, body: { ok: true, events: 1, unknown: 0 } });
       expect(matcher).toHaveBeenCalledWith(exampleOf(provider, type));
       expect(emitted).toMatchObject([{ provider, type, event: exampleOf(provider, type) }]);
@@ -67,7 +67,7 @@ describe("the Whereby trigger", () => {
   it("answers 401 to a bad signature and runs no matcher", async () => {
     const matcher = vi.fn(() => true);
     const base = await start(make({ webhookTriggers: { "room.client.joined": matcher } }));
-    const delivery = await signed("whereby", joined);
+    const delivery = signed("whereby", joined);
     const response = await send(base, { ...delivery, headers: { "whereby-signature": delivery.headers["whereby-signature"]!.replace(/v1=./, "v1=0") } });
     expect(response).toMatchObject({ status: 401, body: { ok: false, error: { code: "signature" } } });
     expect(matcher).not.toHaveBeenCalled();
@@ -88,10 +88,10 @@ describe("the Whereby trigger", () => {
 
   it("answers 400 with the error code to a malformed or invalid body", async () => {
     const base = await start(make());
-    expect(await send(base, await signedRaw("{not json"))).toMatchObject({ status: 400, body: { error: { code: "malformed" } } });
+    expect(await send(base, signedRaw("{not json"))).toMatchObject({ status: 400, body: { error: { code: "malformed" } } });
     const invalid = structuredClone(joined) as { data: { roleName: string } };
     invalid.data.roleName = "janitor";
-    expect(await send(base, await signed("whereby", invalid))).toMatchObject({ status: 400, body: { error: { code: "invalid", pointer: "/data/roleName" } } });
+    expect(await send(base, signed("whereby", invalid))).toMatchObject({ status: 400, body: { error: { code: "invalid", pointer: "/data/roleName" } } });
   });
 
   it("answers 500 when a matcher throws or rejects, reports it, and keeps serving", async () => {
@@ -104,18 +104,18 @@ describe("the Whereby trigger", () => {
         "room.session.started": () => true,
       },
     }));
-    expect((await send(base, await signed("whereby", joined))).status).toBe(500);
-    expect((await send(base, await signed("whereby", exampleOf("whereby", "room.client.left")))).status).toBe(500);
+    expect((await send(base, signed("whereby", joined))).status).toBe(500);
+    expect((await send(base, signed("whereby", exampleOf("whereby", "room.client.left")))).status).toBe(500);
     expect(onError.mock.calls.map(([error]) => (error as Error).message)).toEqual(["boom", "async boom"]);
     expect(onError.mock.calls[0]![1]).toMatchObject({ type: "room.client.joined" });
-    expect((await send(base, await signed("whereby", exampleOf("whereby", "room.session.started")))).status).toBe(200);
+    expect((await send(base, signed("whereby", exampleOf("whereby", "room.session.started")))).status).toBe(200);
   });
 
   it("answers 200 to an unknown event type and reports it to onUnknown", async () => {
     const onUnknown = vi.fn();
     const base = await start(make({ onUnknown }));
     const unknown = { ...(joined as object), type: "room.client.teleported" };
-    expect(await send(base, await signed("whereby", unknown))).toMatchObject({ status: 200, body: { ok: true, events: 0, unknown: 1 } });
+    expect(await send(base, signed("whereby", unknown))).toMatchObject({ status: 200, body: { ok: true, events: 0, unknown: 1 } });
     expect(onUnknown).toHaveBeenCalledWith(expect.objectContaining({ code: "unknown_event", type: "room.client.teleported", event: unknown }));
   });
 
@@ -124,7 +124,7 @@ describe("the Whereby trigger", () => {
     const trigger = make({ responseTimeoutMs: 50, webhookTriggers: { "room.client.joined": () => new Promise<boolean>((resolve) => (release = () => resolve(true))) } });
     const emitted = new Promise((resolve) => trigger.on("trigger_event_success", resolve));
     const base = await start(trigger);
-    expect(await send(base, await signed("whereby", joined))).toMatchObject({ status: 202, body: { pending: true } });
+    expect(await send(base, signed("whereby", joined))).toMatchObject({ status: 202, body: { pending: true } });
     release();
     await expect(emitted).resolves.toMatchObject({ type: "room.client.joined" });
   });
@@ -133,7 +133,7 @@ describe("the Whereby trigger", () => {
     const finished: string[] = [];
     const trigger = make({ webhookTriggers: { "room.client.joined": async () => { await new Promise((r) => setTimeout(r, 200)); finished.push("matcher"); return true; } } });
     const base = await start(trigger);
-    const inFlight = send(base, await signed("whereby", joined));
+    const inFlight = send(base, signed("whereby", joined));
     await new Promise((r) => setTimeout(r, 50));
     await trigger.stop();
     finished.push("stopped");
@@ -166,7 +166,7 @@ describe("the middleware", () => {
 
   it("serves a raw body from a framework and reads the stream when no parser ran", async () => {
     const trigger = createWherebyTrigger({ secret: secrets.whereby, webhookTriggers: { "room.client.joined": () => true } });
-    const delivery = await signed("whereby", joined);
+    const delivery = signed("whereby", joined);
     const { createServer } = await import("node:http");
     const server = createServer((req, res) => {
       if (req.url === "/raw") {
@@ -188,7 +188,7 @@ describe("the middleware", () => {
   });
 });
 
-async function signedRaw(body: string) {
-  const { url, headers } = await sign("whereby", body);
+function signedRaw(body: string) {
+  const { url, headers } = sign("whereby", body);
   return { path: url, headers, body };
 }

@@ -2,7 +2,7 @@
 import { createWherebyTrigger } from "../.tmp/dist/whereby/index.js";
 
 const trigger = createWherebyTrigger({
-  secret: "whsec_bench",
+  secret: "whsec_test", // test/support.ts signs with it
   port: Number(process.env.PORT ?? 0),
   host: "127.0.0.1",
   webhookTriggers: { "room.client.joined": (event) => event.data.roleName === "host" },
