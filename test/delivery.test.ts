@@ -48,6 +48,14 @@ describe("parseDelivery: errors carry a stable code and never throw", () => {
     });
   }
 
+  for (const provider of loaded) {
+    it(`${provider.name}: a body cut short is malformed, not thrown`, () => {
+      const body = encodeBody(provider.name, (provider.events[0]!.schema.examples as unknown[])[0]);
+      const cut = provider.name === "bigbluebutton" ? body.replace(/timestamp=\d+$/, "").slice(0, -40) : body.slice(0, -5);
+      expect(parseDelivery(provider.name as Provider, { headers: {}, body: cut })).toMatchObject({ ok: false, error: { code: "malformed" } });
+    });
+  }
+
   it("keeps the decoded event of an unknown type, so nothing is lost", () => {
     const event = { version: "1.0.0", type: "meeting.paused", id: "evt-1", payload: { room: "standup" }, event_ts: 1 };
     const result = parseDelivery("daily", { headers: {}, body: JSON.stringify(event) });
