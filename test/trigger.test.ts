@@ -151,6 +151,7 @@ describe("the Whereby trigger", () => {
 
   it("refuses to start without a secret, and names a misspelt trigger", () => {
     expect(() => createWherebyTrigger({})).toThrow(/secret/);
+    expect(() => createWherebyTrigger({ secret: [""] })).toThrow(/non-empty/);
     expect(() => createWherebyTrigger({ secret: "s", webhookTriggers: { "room.client.join": () => true } as never })).toThrow(/Unknown event type "room\.client\.join"/);
   });
 

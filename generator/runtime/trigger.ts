@@ -55,11 +55,13 @@ export class Trigger<Parsed extends { readonly type: string; readonly event: unk
 
   constructor(provider: ProviderDefinition, options: TriggerOptions<unknown, Parsed>) {
     super();
-    if (options.secret === undefined && !options.insecureSkipVerification) {
-      throw new TypeError(`createTrigger(${provider.name}): set \`secret\` to verify deliveries (or insecureSkipVerification: true for local experiments)`);
+    const secrets = typeof options.secret === "string" ? [options.secret] : options.secret;
+    if (!options.insecureSkipVerification && !(secrets?.length && secrets.every((secret) => typeof secret === "string" && secret !== ""))) {
+      throw new TypeError(`createTrigger(${provider.name}): set \`secret\` (a non-empty string or list of them) to verify deliveries, or insecureSkipVerification: true for local experiments`);
     }
     this.#provider = provider;
-    this.#options = options;
+    // Checked and made a list once here, so verifying a request allocates nothing for it.
+    this.#options = { ...options, secret: secrets };
     this.#matchers = fillMatchers(provider.eventTypes, (options.webhookTriggers ?? {}) as Record<string, Matcher<never>>) as Record<string, Matcher<unknown>>;
     this.#maxBodyBytes = options.maxBodyBytes ?? 1024 * 1024;
     this.#path = options.path ?? "/";
@@ -149,19 +151,12 @@ export class Trigger<Parsed extends { readonly type: string; readonly event: unk
     const pending: Promise<void>[] = [];
     const failures: unknown[] = [];
     for (const parsed of events) {
-      const settle = (matched: boolean) => {
-        if (matched === true) this.emit(TRIGGER_EVENT_SUCCESS, parsed);
-      };
-      const fail = (error: unknown) => {
-        failures.push(error);
-        this.#report(error, parsed);
-      };
       try {
         const result = this.#matchers[parsed.type]!(parsed.event);
-        if (result instanceof Promise) pending.push(result.then(settle, fail));
-        else settle(result);
+        if (result instanceof Promise) pending.push(result.then((matched) => this.#settle(matched, parsed), (error: unknown) => this.#fail(error, parsed, failures)));
+        else this.#settle(result, parsed);
       } catch (error) {
-        fail(error);
+        this.#fail(error, parsed, failures);
       }
     }
     const answer = (): DeliveryResponse =>
@@ -176,6 +171,15 @@ export class Trigger<Parsed extends { readonly type: string; readonly event: unk
       timer = setTimeout(() => resolve(reply(202, { ok: true, events: events.length, unknown, pending: true })), this.#options.responseTimeoutMs ?? 4000);
     });
     return Promise.race([all.then(answer), late]).finally(() => clearTimeout(timer));
+  }
+
+  #settle(matched: boolean, parsed: Parsed): void {
+    if (matched === true) this.emit(TRIGGER_EVENT_SUCCESS, parsed);
+  }
+
+  #fail(error: unknown, parsed: Parsed, failures: unknown[]): void {
+    failures.push(error);
+    this.#report(error, parsed);
   }
 
   #refuse(status: number, error: DeliveryError): DeliveryResponse {
