@@ -1,7 +1,7 @@
 import { createHash, createHmac } from "node:crypto";
 import { Ajv2020 } from "ajv/dist/2020.js";
-import type { ProviderDefinition } from "../generated/src/runtime/delivery.js";
-import type { CompiledSchema } from "../generated/src/runtime/validation.js";
+import type { ProviderDefinition } from "../generated/src/runtime/core/delivery.js";
+import type { CompiledSchema } from "../generated/src/runtime/core/validation.js";
 import { built } from "./build.js";
 import { compare, type CompareOptions, type Comparison } from "./harness.js";
 import { callbackUrl, measured, providers, secrets, signedRequest, wireBody, type MeasuredProvider } from "./fixtures.js";

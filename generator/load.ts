@@ -18,6 +18,8 @@ export interface ProviderManifest {
   readonly discriminant: string;
   readonly envelope: (typeof envelopeKinds)[number];
   readonly signature: (typeof signatureSchemes)[number];
+  /** JSON pointer to the provider's own event id, when every event carries one: the idempotency key. */
+  readonly eventId?: string;
 }
 
 export interface SchemaFile {
@@ -124,6 +126,7 @@ function checkManifest(file: string, json: JsonSchema, errors: SchemaError[]): P
   requireString("discriminant", /^(\/[^/]+)+$/, "a JSON pointer to the event type inside an event, e.g. \"/type\"");
   requireString("envelope", new RegExp(`^(${envelopeKinds.join("|")})$`), `one of ${envelopeKinds.join(", ")}`);
   requireString("signature", new RegExp(`^(${signatureSchemes.join("|")})$`), `one of ${signatureSchemes.join(", ")}`);
+  if (json.eventId !== undefined) requireString("eventId", /^(\/[^/]+)+$/, "a JSON pointer to the event id every event carries, e.g. \"/id\"");
   return errors.length === before ? (json as unknown as ProviderManifest) : undefined;
 }
 

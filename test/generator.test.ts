@@ -39,12 +39,23 @@ describe("output", () => {
     }
   });
 
-  it("gives the package an exports map with types first, one subpath per provider, and no dependencies", () => {
+  it("gives the package an exports map: the Node entry under `node`, types first, the Web entry by default, one subpath per provider, no dependencies", () => {
     const manifest = JSON.parse(first.files.get("package.json")!) as Record<string, any>;
     expect(manifest).toMatchObject({ name: "confhooks", type: "module", sideEffects: false });
     expect(manifest.dependencies).toBeUndefined();
     for (const entry of [".", ...first.providers.map((p) => `./${p.name}`)]) {
-      expect(Object.keys(manifest.exports[entry])[0], entry).toBe("types");
+      const dir = entry === "." ? "./dist/" : `./dist/${entry.slice(2)}/`;
+      expect(Object.keys(manifest.exports[entry]), entry).toEqual(["node", "types", "default"]);
+      expect(manifest.exports[entry].node, entry).toEqual({ types: `${dir}index.d.ts`, default: `${dir}index.js` });
+      expect(manifest.exports[entry].default, entry).toBe(`${dir}web.js`);
+    }
+  });
+
+  it("keeps `node:` modules out of the Web entries: only runtime/node and the Node bindings import them", () => {
+    for (const [file, text] of first.files) {
+      if (!file.endsWith(".ts")) continue;
+      const nodeOnly = file.startsWith("src/runtime/node/") || /(^|\/)(node|index)\.ts$/.test(file.slice(4));
+      if (!nodeOnly) expect(text, file).not.toMatch(/from "node:|from "\.\.?\/(runtime\/)?node|\/node\.js"/);
     }
   });
 

@@ -63,8 +63,8 @@ export async function runGenerator(args: string[]): Promise<{ code: number; stdo
 /** Signing material shared by the runtime tests. */
 export const secrets = {
   whereby: "whsec_test",
-  /** Daily secrets are base64: this one decodes to `daily-secret`. */
-  daily: "ZGFpbHktc2VjcmV0",
+  /** Daily secrets are base64 of at least 16 bytes: this one decodes to `daily-secret-for-tests`. */
+  daily: "ZGFpbHktc2VjcmV0LWZvci10ZXN0cw==",
   bigbluebutton: "bbb-secret",
   iotum: "iotum-token",
 } as const;
@@ -79,7 +79,7 @@ export function encodeBody(provider: string, event: unknown): string {
       return JSON.stringify({ ...rest, payload: JSON.stringify(payload) });
     }
     case "bigbluebutton":
-      return new URLSearchParams({ domain: "bbb.example.com", event: JSON.stringify([event]), timestamp: "1700000000000" }).toString();
+      return new URLSearchParams({ domain: "bbb.example.com", event: JSON.stringify([event]), timestamp: String(Date.now()) }).toString();
     default:
       return JSON.stringify(event);
   }

@@ -52,7 +52,7 @@ describe("a trigger per provider, end to end over HTTP", () => {
       trigger.on("trigger_event_success", (parsed) => emitted.push(parsed as ParsedEvent));
       const base = await start(trigger);
       const response = await send(base, signed(provider, exampleOf(provider, type)));
-      expect(response).toEqual({ status: 200, body: { ok: true, events: 1, unknown: 0 } });
+      expect(response).toEqual({ status: 200, body: { ok: true, events: 1, unknown: 0, invalid: 0, duplicates: 0 } });
       expect(matcher).toHaveBeenCalledWith(exampleOf(provider, type));
       expect(emitted).toMatchObject([{ provider, type, event: exampleOf(provider, type) }]);
     });
@@ -86,8 +86,8 @@ describe("the Whereby trigger", () => {
     expect(streamed).toBe(413);
   });
 
-  it("answers 400 with the error code to a malformed or invalid body", async () => {
-    const base = await start(make());
+  it("with invalid: \"reject\", answers 400 with the error code to a malformed or invalid body", async () => {
+    const base = await start(make({ invalid: "reject" }));
     expect(await send(base, signedRaw("{not json"))).toMatchObject({ status: 400, body: { error: { code: "malformed" } } });
     const invalid = structuredClone(joined) as { data: { roleName: string } };
     invalid.data.roleName = "janitor";

@@ -2,17 +2,27 @@ import { readdir, readFile } from "node:fs/promises";
 import path from "node:path";
 import { banner } from "./source.js";
 
+/** The runtime's layers: `core` runs on Web APIs only, `node` adds what needs Node's modules. */
+export const runtimeLayers = ["core", "node"] as const;
+
+/** Runtime modules that serve the others and are not part of the package's API. */
+const internalModules = new Set(["core/sha256", "core/options"]);
+
 /**
- * The provider-independent runtime (validation, matchers, delivery, trigger) is hand-written
- * TypeScript in generator/runtime/, type-checked with the generator, and copied verbatim into
- * generated/src/runtime/ under a banner. Returns file contents by path and the module names.
+ * The provider-independent runtime is hand-written TypeScript in generator/runtime/<layer>/,
+ * type-checked with the generator, and copied verbatim into generated/src/runtime/ under a
+ * banner. Returns file contents by path and, per layer, the public module paths (`core/trigger`).
  */
-export async function emitRuntime(root: string): Promise<{ files: Map<string, string>; modules: string[] }> {
-  const dir = path.join(root, "generator/runtime");
-  const names = (await readdir(dir)).filter((name) => name.endsWith(".ts")).sort();
+export async function emitRuntime(root: string): Promise<{ files: Map<string, string>; modules: Record<(typeof runtimeLayers)[number], string[]> }> {
   const files = new Map<string, string>();
-  for (const name of names) {
-    files.set(`src/runtime/${name}`, banner(`generator/runtime/${name}`) + (await readFile(path.join(dir, name), "utf8")));
+  const modules = { core: [] as string[], node: [] as string[] };
+  for (const layer of runtimeLayers) {
+    const dir = path.join(root, "generator/runtime", layer);
+    for (const name of (await readdir(dir)).filter((name) => name.endsWith(".ts")).sort()) {
+      const module = `${layer}/${name.slice(0, -".ts".length)}`;
+      files.set(`src/runtime/${module}.ts`, banner(`generator/runtime/${module}.ts`) + (await readFile(path.join(dir, name), "utf8")));
+      if (!internalModules.has(module)) modules[layer].push(module);
+    }
   }
-  return { files, modules: names.map((name) => name.slice(0, -".ts".length)) };
+  return { files, modules };
 }

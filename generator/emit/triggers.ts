@@ -7,8 +7,8 @@ export function emitTriggers(provider: ProviderModel, project: Project): void {
   const prefix = provider.manifest.typePrefix;
   const registry = `${prefix}WebhookTriggers`;
   const file = createSource(project, `${provider.name}/triggers.ts`);
-  addImport(file, "../runtime/matchers.js", ["fillMatchers"]);
-  addImport(file, "../runtime/matchers.js", ["Matcher"], { typeOnly: true });
+  addImport(file, "../runtime/core/matchers.js", ["fillMatchers"]);
+  addImport(file, "../runtime/core/matchers.js", ["Matcher"], { typeOnly: true });
   addImport(file, "./types.js", [`${provider.valuePrefix}EventTypes`]);
   addImport(file, "./types.js", provider.events.map((e) => e.typeName), { typeOnly: true });
   file.addInterface({

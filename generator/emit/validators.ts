@@ -21,8 +21,8 @@ export function emitValidators(provider: ProviderModel, ajv: Ajv2020, project: P
 
   const prefix = provider.manifest.typePrefix;
   const file = createSource(project, `${provider.name}/validators.ts`);
-  addImport(file, "../runtime/validation.js", ["createEventValidator", "createValidator"]);
-  addImport(file, "../runtime/validation.js", ["Validator"], { typeOnly: true });
+  addImport(file, "../runtime/core/validation.js", ["createEventValidator", "createValidator"]);
+  addImport(file, "../runtime/core/validation.js", ["Validator"], { typeOnly: true });
   file.addImportDeclaration({ moduleSpecifier: "./compiled.js", namespaceImport: "compiled" });
   addImport(file, "./types.js", [`${prefix}Event`, `${prefix}EventMap`, ...provider.events.map((e) => e.typeName)], { typeOnly: true });
   const constant = { leadingTrivia: "\n", isExported: true, declarationKind: VariableDeclarationKind.Const };

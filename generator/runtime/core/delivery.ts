@@ -1,10 +1,11 @@
+import { sha256Hex } from "./sha256.js";
 import { readPath, type ValidationIssue, type Validator } from "./validation.js";
 
 /** One HTTP request as received, before any parsing: verification needs the exact bytes. */
 export interface DeliveryRequest {
-  readonly method?: string;
+  readonly method?: string | undefined;
   /** Path and query as received, e.g. `/hooks/bbb?checksum=…` (BigBlueButton signs with a query parameter). */
-  readonly url?: string;
+  readonly url?: string | undefined;
   /** Header names in any case. */
   readonly headers: Readonly<Record<string, string | readonly string[] | undefined>>;
   /** The raw body. Never a parsed object: re-serialising breaks signatures. */
@@ -41,6 +42,8 @@ export interface DeliveryError {
   readonly type?: string;
   /** For `unknown_event` and `invalid`: the decoded event, so nothing is lost. */
   readonly event?: unknown;
+  /** For `invalid` and `malformed` reported by a trigger: the raw body of the delivery, so nothing is lost. */
+  readonly body?: string | Uint8Array;
 }
 
 export type DeliveryResult<Parsed> =
@@ -53,6 +56,12 @@ export type ParsedEventOf<Name extends string, EventMap> = {
     readonly provider: Name;
     /** The provider's own event name, e.g. `room.client.joined`, `user-joined`, `conference_end`. */
     readonly type: Type;
+    /**
+     * The idempotency key: the same for every delivery of this event, retries included, and
+     * different for any other event of the provider. Whereby's and Daily's event `id`; for
+     * BigBlueButton and iotum, which send no id, the hex SHA-256 of the event's JSON (see README).
+     */
+    readonly key: string;
     /** The validated event (iotum's payload string decoded). */
     readonly event: EventMap[Type];
     /** Envelope fields that are not part of the event: BigBlueButton's `domain` and `timestamp` form fields. */
@@ -72,6 +81,8 @@ export interface ProviderDefinition<Name extends string = string, EventMap = Rec
   readonly signature: SignatureScheme;
   /** Property path of the event type inside an event. */
   readonly discriminant: readonly string[];
+  /** Property path of the provider's own event id, when it sends one: the idempotency key. */
+  readonly eventId?: readonly string[] | undefined;
   readonly eventTypes: readonly (keyof EventMap & string)[];
   readonly validators: { readonly [Type in keyof EventMap]: Validator<EventMap[Type]> };
 }
@@ -117,18 +128,19 @@ export function parseWith<Name extends string, EventMap>(
   return { ok: true, events };
 }
 
-/** The value of a header, whatever the case of its name; the first one when repeated. */
+/** The value of a header, whatever the case of its name; the first one when repeated; `undefined` unless a string. */
 export function headerValue(headers: DeliveryRequest["headers"], name: string): string | undefined {
-  let value = headers[name];
+  let value: unknown = Object.hasOwn(headers, name) ? headers[name] : undefined;
   if (value === undefined) {
     for (const key in headers) {
-      if (key.length === name.length && key.toLowerCase() === name) {
+      if (key.length === name.length && key.toLowerCase() === name && Object.hasOwn(headers, key)) {
         value = headers[key];
         break;
       }
     }
   }
-  return typeof value === "string" ? value : value?.[0];
+  if (Array.isArray(value)) value = value[0];
+  return typeof value === "string" ? value : undefined;
 }
 
 const utf8 = new TextDecoder("utf-8", { fatal: true });
@@ -174,8 +186,9 @@ const decoders: Record<EnvelopeKind, (text: string, provider: Pick<ProviderDefin
     const body = parseJson(text, "the body");
     if (body instanceof Failure) return body;
     if (!isObject(body)) return malformed("the body must be a JSON object", "");
-    // Daily checks a new or re-activated webhook with a small JSON body that has no `type`: answer it, carry no event.
-    if (provider.signature === "daily-hmac" && !("type" in body)) return { events: [] };
+    // Daily checks a new or re-activated webhook with a small test object that has no `type`:
+    // answer it, carry no event. Anything else without a type goes on, to be reported.
+    if (provider.signature === "daily-hmac" && !("type" in body) && isDailyPing(body)) return { events: [] };
     return { events: [body] };
   },
   "json-payload-string"(text) {
@@ -190,8 +203,10 @@ const decoders: Record<EnvelopeKind, (text: string, provider: Pick<ProviderDefin
   },
   "form-event-array"(text) {
     const form = new URLSearchParams(text);
-    const field = form.get("event");
-    if (field === null) return malformed("the form has no `event` field", "/event");
+    const fields = form.getAll("event");
+    if (fields.length === 0) return malformed("the form has no `event` field", "/event");
+    if (fields.length > 1) return malformed(`the form has ${fields.length} \`event\` fields; bbb-webhooks sends one`, "/event");
+    const field = fields[0]!;
     const events = parseJson(field, "the `event` form field");
     if (events instanceof Failure) return new Failure({ ...events.error, pointer: "/event" });
     const envelope: Record<string, string> = {};
@@ -211,7 +226,8 @@ function parseEvent<Name extends string, EventMap>(
   const validators = provider.validators as Readonly<Record<string, Validator<unknown>>>;
   const validator = typeof type === "string" && Object.hasOwn(validators, type) ? validators[type]! : undefined;
   if (validator?.is(event)) {
-    return (envelope ? { provider: provider.name, type, event, envelope } : { provider: provider.name, type, event }) as ParsedEventOf<Name, EventMap>;
+    const key = idempotencyKey(provider, event);
+    return (envelope ? { provider: provider.name, type, key, event, envelope } : { provider: provider.name, type, key, event }) as ParsedEventOf<Name, EventMap>;
   }
   const where = `/${provider.discriminant.join("/")}`;
   if (typeof type !== "string") {
@@ -224,6 +240,22 @@ function parseEvent<Name extends string, EventMap>(
   const issues = result.ok ? [] : result.issues;
   const first = issues[0] ?? { pointer: "", message: "is invalid" };
   return new Failure({ code: "invalid", message: `${type}: ${first.pointer || "(event)"} ${first.message}`, pointer: first.pointer, issues, index, type, event });
+}
+
+/**
+ * The provider's event id when it sends one; otherwise the hex SHA-256 of the event's JSON as
+ * decoded (key order as sent). A retry re-sends the same event, so the same key; two distinct
+ * events differ in at least one field — BigBlueButton's `data.event.ts` (ms) and ids, iotum's
+ * `timestamp` and payload — so they never share one.
+ */
+function idempotencyKey(provider: Pick<ProviderDefinition, "eventId">, event: unknown): string {
+  const id = provider.eventId ? readPath(event, provider.eventId) : undefined;
+  return typeof id === "string" && id !== "" ? id : sha256Hex(JSON.stringify(event));
+}
+
+/** Daily's creation / re-activation check: an object without `type` that says it is a test (its exact body is undocumented). */
+function isDailyPing(body: Record<string, unknown>): boolean {
+  return Object.keys(body).length === 0 || /test/i.test(JSON.stringify(body));
 }
 
 function parseJson(text: string, what: string): unknown {

@@ -1,0 +1,174 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo, Socket } from "node:net";
+import type { DeliveryRequest, ParsedEventOf, ProviderDefinition } from "../core/delivery.js";
+import { isThenable } from "../core/emitter.js";
+import { credentialsPresent } from "../core/signatures.js";
+import { reply, Trigger, type DeliveryResponse, type StopOptions, type TriggerOptions } from "../core/trigger.js";
+import { verifyWith } from "./verify.js";
+
+export interface NodeTriggerOptions<Registry, Parsed> extends TriggerOptions<Registry, Parsed> {
+  /** Default 8080, as Whereby's assistant SDK; 0 picks a free port. */
+  readonly port?: number | undefined;
+  /** Interface to listen on. Default: every interface. */
+  readonly host?: string | undefined;
+  /** How long a client may take to send the request headers. Default 10,000 ms. */
+  readonly headersTimeoutMs?: number | undefined;
+  /** How long a client may take to send the whole request. Default 30,000 ms. */
+  readonly requestTimeoutMs?: number | undefined;
+  /** How long an idle kept-alive connection stays open. Default 5,000 ms. */
+  readonly keepAliveTimeoutMs?: number | undefined;
+}
+
+/**
+ * The platform-neutral `Trigger` served over `node:http`: `start()` listens (port 8080 by
+ * default), `stop()` drains and always ends, `middleware` mounts it in Connect or Express.
+ * Verification is synchronous with `node:crypto`.
+ */
+export class NodeTrigger<Parsed extends { readonly type: string; readonly key: string; readonly event: unknown }> extends Trigger<Parsed> {
+  /** The node:http server behind `start()`; handles requests whether or not it listens. */
+  readonly server: Server;
+  readonly #path: string;
+  readonly #port: number;
+  readonly #host: string | undefined;
+  readonly #sockets = new Set<Socket>();
+
+  constructor(provider: ProviderDefinition, options: NodeTriggerOptions<unknown, Parsed>) {
+    super(provider, options, verifyWith);
+    const where = `createTrigger(${provider.name})`;
+    this.#port = options.port ?? 8080;
+    this.#host = options.host;
+    if (!(Number.isInteger(this.#port) && this.#port >= 0 && this.#port <= 65535)) throw new TypeError(`${where}: port must be an integer from 0 to 65535, got ${String(options.port)}`);
+    const headersTimeout = milliseconds(options.headersTimeoutMs, 10_000, "headersTimeoutMs", where);
+    const requestTimeout = milliseconds(options.requestTimeoutMs, 30_000, "requestTimeoutMs", where);
+    this.#path = options.path ?? "/";
+    this.server = createServer({ headersTimeout, requestTimeout, keepAliveTimeout: milliseconds(options.keepAliveTimeoutMs, 5_000, "keepAliveTimeoutMs", where) }, (req, res) => {
+      if (pathOf(req.url) !== this.#path) return send(res, reply(404, { ok: false, error: { code: "not_found", message: `deliveries go to ${this.#path}` } }));
+      this.#serve(req, res);
+    });
+    // `Expect: 100-continue`: the body is invited only when it could be accepted; otherwise the answer comes at once.
+    this.server.on("checkContinue", (req: IncomingMessage, res: ServerResponse) => {
+      if (pathOf(req.url) === this.#path && req.method === "POST" && !this.stopping) {
+        if (Number(req.headers["content-length"]) > this.maxBodyBytes) return this.#tooLarge(req, res);
+        if (!this.options.insecureSkipVerification && !credentialsPresent(this.provider.signature, req.headers, req.url)) {
+          send(res, this.refuse(401, { code: "signature", message: "the request carries no signature, checksum or token" }), true);
+          return void res.once("finish", () => req.socket.destroy());
+        }
+        res.writeContinue();
+      }
+      this.server.emit("request", req, res);
+    });
+    this.server.on("connection", (socket: Socket) => {
+      this.#sockets.add(socket);
+      socket.once("close", () => this.#sockets.delete(socket));
+    });
+  }
+
+  /** Starts listening; resolves with the bound address (`port: 0` picks a free port). */
+  start(): Promise<AddressInfo> {
+    return new Promise((resolve, reject) => {
+      this.server.once("error", reject);
+      this.server.listen(this.#port, this.#host, () => {
+        this.server.off("error", reject);
+        resolve(this.server.address() as AddressInfo);
+      });
+    });
+  }
+
+  /**
+   * Stops accepting connections, answers requests that still arrive on kept-alive connections
+   * with 503 and `Connection: close`, closes idle connections, waits for deliveries in flight
+   * up to `timeoutMs` (default 10 s), then closes every connection and resolves. Never hangs.
+   */
+  override async stop(options: StopOptions = {}): Promise<void> {
+    const closed = this.server.listening ? new Promise<void>((resolve) => this.server.close(() => resolve())) : Promise.resolve();
+    this.server.closeIdleConnections();
+    await super.stop(options);
+    this.server.closeAllConnections();
+    for (const socket of this.#sockets) socket.destroy(); // half-sent requests are not in the server's list
+    await closed;
+  }
+
+  /** Connect/Express middleware. Mount it with a raw body parser (`express.raw({ type: "*\/*", limit })`) or none at all. */
+  readonly middleware = (req: IncomingMessage & { body?: unknown }, res: ServerResponse, next?: (error?: unknown) => void): void => {
+    if (req.body !== undefined && typeof req.body !== "string" && !(req.body instanceof Uint8Array)) {
+      const error = new TypeError("confhooks needs the raw body: a JSON parser ran before it, and re-serialising breaks signatures. Use express.raw({ type: \"*/*\" }) on this route.");
+      if (next) return next(error);
+      return send(res, reply(500, { ok: false, error: { code: "raw_body", message: error.message } }));
+    }
+    this.#serve(req, res, req.body as string | Uint8Array | undefined);
+  };
+
+  #serve(req: IncomingMessage, res: ServerResponse, body?: string | Uint8Array): void {
+    if (body !== undefined || req.method !== "POST" || this.stopping) return this.#answer(req, res, body ?? "");
+    // Answer as soon as the size is known to be too large, then close: the rest is never read.
+    if (Number(req.headers["content-length"]) > this.maxBodyBytes) return this.#tooLarge(req, res);
+    collectBody(req, this.maxBodyBytes, (read) => (read === undefined ? this.#tooLarge(req, res) : this.#answer(req, res, read)));
+  }
+
+  /**
+   * 413 at once, then close. What the client is still sending is discarded for a moment (up to
+   * the limit again, at most a second) so that it reads the answer instead of a connection reset.
+   */
+  #tooLarge(req: IncomingMessage, res: ServerResponse): void {
+    send(res, this.refuseTooLarge(), true);
+    let discarded = 0;
+    req.on("data", (chunk: Buffer) => {
+      discarded += chunk.length;
+      if (discarded > this.maxBodyBytes) req.socket.destroy();
+    });
+    req.resume();
+    setTimeout(() => req.socket.destroy(), 1000).unref();
+  }
+
+  #answer(req: IncomingMessage, res: ServerResponse, body: string | Uint8Array): void {
+    const request: DeliveryRequest = { method: req.method, url: req.url, headers: req.headers, body };
+    let response: DeliveryResponse | Promise<DeliveryResponse>;
+    try {
+      response = this.respond(request);
+    } catch {
+      response = this.handleDelivery(request); // the same request, through the path that turns a failure into a 500
+    }
+    if (isThenable(response)) this.track(response.then((answer) => send(res, answer, this.stopping)));
+    else send(res, response, this.stopping);
+  }
+}
+
+/** Builds the Node trigger of one provider; the generated `create<Provider>Trigger` functions of the Node entry call it. */
+export function createNodeTriggerWith<Name extends string, EventMap, Registry>(
+  provider: ProviderDefinition<Name, EventMap>,
+  options: NodeTriggerOptions<Registry, ParsedEventOf<Name, EventMap>>,
+): NodeTrigger<ParsedEventOf<Name, EventMap>> {
+  return new NodeTrigger(provider as unknown as ProviderDefinition, options as NodeTriggerOptions<unknown, ParsedEventOf<Name, EventMap>>);
+}
+
+function milliseconds(value: number | undefined, fallback: number, name: string, where: string): number {
+  if (value === undefined) return fallback;
+  if (!(Number.isInteger(value) && value > 0 && value < 2 ** 31)) throw new TypeError(`${where}: ${name} must be whole milliseconds from 1 to 2³¹ − 1, got ${String(value)}`);
+  return value;
+}
+
+function send(res: ServerResponse, response: DeliveryResponse, close = false): void {
+  if (res.headersSent || res.destroyed) return;
+  if (close) res.setHeader("connection", "close");
+  res.writeHead(response.status, response.headers).end(response.body);
+}
+
+function pathOf(url = "/"): string {
+  const query = url.indexOf("?");
+  return query === -1 ? url : url.slice(0, query);
+}
+
+/** Calls `done` with the body, or `undefined` as soon as it grows past `limit` (nothing more is read). */
+function collectBody(req: IncomingMessage, limit: number, done: (body: Buffer | undefined) => void): void {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  const onData = (chunk: Buffer) => {
+    size += chunk.length;
+    if (size <= limit) return void chunks.push(chunk);
+    req.off("data", onData).off("end", onEnd);
+    done(undefined);
+  };
+  const onEnd = () => done(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size));
+  req.on("data", onData).on("end", onEnd);
+  req.on("error", () => req.destroy()); // the sender went away: there is nobody to answer
+}
