@@ -6,6 +6,8 @@ import type { VerifyOptions, VerifyResult } from "./runtime/core/signatures.js";
 import { Trigger } from "./runtime/core/trigger.js";
 import type { TriggerOptions } from "./runtime/core/trigger.js";
 import { verifyWithWebCrypto } from "./runtime/core/webcrypto.js";
+import { signWith } from "./runtime/core/signing.js";
+import type { SignedRequest, SignOptions } from "./runtime/core/signing.js";
 import { bigBlueButtonProvider } from "./bigbluebutton/delivery.js";
 import type { BigBlueButtonEventMap, BigBlueButtonWebhookTriggers } from "./bigbluebutton/web.js";
 import { dailyProvider } from "./daily/delivery.js";
@@ -51,6 +53,12 @@ export function parseDelivery<P extends Provider>(provider: P, request: Delivery
 export async function verifyDeliveryAsync(provider: Provider, request: DeliveryRequest, options: VerifyOptions): Promise<VerifyResult> {
   if (!Object.hasOwn(providers, provider)) return { ok: false, error: { code: "unknown_provider", message: `unknown provider ${JSON.stringify(provider)}` } };
   return verifyWithWebCrypto(providers[provider], request, options);
+}
+
+/** Wraps events in `provider`'s envelope and signs them as the provider does: a raw request for testing your own receiver (`handleDelivery`, `fetch`, or over HTTP). Only BigBlueButton takes several events. */
+export function signDelivery<P extends Provider>(provider: P, events: ProviderTypes[P]["events"][keyof ProviderTypes[P]["events"]] | readonly ProviderTypes[P]["events"][keyof ProviderTypes[P]["events"]][], options: SignOptions): Promise<SignedRequest> {
+  if (!Object.hasOwn(providers, provider)) throw new TypeError(`signDelivery: unknown provider ${JSON.stringify(provider)}`);
+  return signWith(providers[provider], events, options);
 }
 
 /** The matcher registry of `options.provider` on Web APIs: serve it with `trigger.fetch` (workers, Deno, Bun, Next.js, Hono). On Node, the same import gives a `node:http` server too. */

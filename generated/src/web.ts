@@ -5,6 +5,7 @@ export * from "./runtime/core/delivery.js";
 export * from "./runtime/core/emitter.js";
 export * from "./runtime/core/matchers.js";
 export * from "./runtime/core/signatures.js";
+export * from "./runtime/core/signing.js";
 export * from "./runtime/core/standard-schema.js";
 export * from "./runtime/core/trigger.js";
 export * from "./runtime/core/validation.js";

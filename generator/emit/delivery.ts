@@ -27,6 +27,8 @@ function emitProviders(providers: readonly ProviderModel[], project: Project): v
   addImport(file, "./runtime/core/trigger.js", ["Trigger"]);
   addImport(file, "./runtime/core/trigger.js", ["TriggerOptions"], { typeOnly: true });
   addImport(file, "./runtime/core/webcrypto.js", ["verifyWithWebCrypto"]);
+  addImport(file, "./runtime/core/signing.js", ["signWith"]);
+  addImport(file, "./runtime/core/signing.js", ["SignedRequest", "SignOptions"], { typeOnly: true });
   for (const provider of providers) {
     const prefix = provider.manifest.typePrefix;
     addImport(file, `./${provider.name}/delivery.js`, [`${provider.valuePrefix}Provider`]);
@@ -71,6 +73,17 @@ function emitProviders(providers: readonly ProviderModel[], project: Project): v
     returnType: "Promise<VerifyResult>",
     statements: [unknownProvider, "return verifyWithWebCrypto(providers[provider], request, options);"],
     docs: docs("Checks the signature, checksum or token of a raw delivery of `provider` with Web Crypto, on any runtime, before any parsing. Never rejects. On Node, the synchronous `verifyDelivery` is faster."),
+  });
+  addFunction(file, {
+    name: "signDelivery",
+    typeParameters: [{ name: "P", constraint: "Provider" }],
+    parameters: [{ name: "provider", type: "P" }, { name: "events", type: "ProviderTypes[P][\"events\"][keyof ProviderTypes[P][\"events\"]] | readonly ProviderTypes[P][\"events\"][keyof ProviderTypes[P][\"events\"]][]" }, { name: "options", type: "SignOptions" }],
+    returnType: "Promise<SignedRequest>",
+    statements: [
+      "if (!Object.hasOwn(providers, provider)) throw new TypeError(`signDelivery: unknown provider ${JSON.stringify(provider)}`);",
+      "return signWith(providers[provider], events, options);",
+    ],
+    docs: docs("Wraps events in `provider`'s envelope and signs them as the provider does: a raw request for testing your own receiver (`handleDelivery`, `fetch`, or over HTTP). Only BigBlueButton takes several events."),
   });
   addFunction(file, {
     name: "createTrigger",
@@ -124,9 +137,11 @@ function emitProviderDelivery(provider: ProviderModel, project: Project): void {
   addImport(file, "../runtime/core/trigger.js", ["createTriggerWith"]);
   addImport(file, "../runtime/core/trigger.js", ["Trigger", "TriggerOptions"], { typeOnly: true });
   addImport(file, "../runtime/core/webcrypto.js", ["verifyWithWebCrypto"]);
+  addImport(file, "../runtime/core/signing.js", ["signWith"]);
+  addImport(file, "../runtime/core/signing.js", ["SignedRequest", "SignOptions"], { typeOnly: true });
   addImport(file, "./triggers.js", [`${prefix}WebhookTriggers`], { typeOnly: true });
   addImport(file, "./types.js", [`${provider.valuePrefix}EventTypes`]);
-  addImport(file, "./types.js", [`${prefix}EventMap`], { typeOnly: true });
+  addImport(file, "./types.js", [`${prefix}Event`, `${prefix}EventMap`], { typeOnly: true });
   addImport(file, "./validators.js", [`${provider.valuePrefix}Validators`]);
   const parsed = `${prefix}ParsedEvent`;
   const eventId = provider.manifest.eventId;
@@ -165,6 +180,13 @@ function emitProviderDelivery(provider: ProviderModel, project: Project): void {
     returnType: "Promise<VerifyResult>",
     statements: `return verifyWithWebCrypto(${provider.valuePrefix}Provider, request, options);`,
     docs: docs(`Checks that a raw delivery comes from ${title} (\`${provider.manifest.signature}\`) with Web Crypto, on any runtime, before any parsing. Never rejects.`),
+  });
+  addFunction(file, {
+    name: `sign${prefix}Delivery`,
+    parameters: [{ name: "events", type: provider.manifest.envelope === "form-event-array" ? `${prefix}Event | readonly ${prefix}Event[]` : `${prefix}Event` }, { name: "options", type: "SignOptions" }],
+    returnType: "Promise<SignedRequest>",
+    statements: `return signWith(${provider.valuePrefix}Provider, events, options);`,
+    docs: docs(`Wraps ${provider.manifest.envelope === "form-event-array" ? "events" : "an event"} in ${title}'s envelope and signs ${provider.manifest.envelope === "form-event-array" ? "them" : "it"} as ${title} does (\`${provider.manifest.signature}\`): a raw request for testing your own receiver.`),
   });
   addFunction(file, {
     name: `create${prefix}Trigger`,

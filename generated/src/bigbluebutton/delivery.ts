@@ -6,9 +6,11 @@ import type { VerifyOptions, VerifyResult } from "../runtime/core/signatures.js"
 import { createTriggerWith } from "../runtime/core/trigger.js";
 import type { Trigger, TriggerOptions } from "../runtime/core/trigger.js";
 import { verifyWithWebCrypto } from "../runtime/core/webcrypto.js";
+import { signWith } from "../runtime/core/signing.js";
+import type { SignedRequest, SignOptions } from "../runtime/core/signing.js";
 import type { BigBlueButtonWebhookTriggers } from "./triggers.js";
 import { bigBlueButtonEventTypes } from "./types.js";
-import type { BigBlueButtonEventMap } from "./types.js";
+import type { BigBlueButtonEvent, BigBlueButtonEventMap } from "./types.js";
 import { bigBlueButtonValidators } from "./validators.js";
 
 /** How BigBlueButton delivers webhooks: envelope `form-event-array`, authentication `bigbluebutton-checksum`, event type at `/data/id`. */
@@ -33,6 +35,11 @@ export function parseBigBlueButtonDelivery(request: DeliveryRequest): DeliveryRe
 /** Checks that a raw delivery comes from BigBlueButton (`bigbluebutton-checksum`) with Web Crypto, on any runtime, before any parsing. Never rejects. */
 export function verifyBigBlueButtonDeliveryAsync(request: DeliveryRequest, options: VerifyOptions): Promise<VerifyResult> {
   return verifyWithWebCrypto(bigBlueButtonProvider, request, options);
+}
+
+/** Wraps events in BigBlueButton's envelope and signs them as BigBlueButton does (`bigbluebutton-checksum`): a raw request for testing your own receiver. */
+export function signBigBlueButtonDelivery(events: BigBlueButtonEvent | readonly BigBlueButtonEvent[], options: SignOptions): Promise<SignedRequest> {
+  return signWith(bigBlueButtonProvider, events, options);
 }
 
 /** The BigBlueButton matcher registry on Web APIs: serve it with `trigger.fetch`. On Node, the same import gives a `node:http` server too. */

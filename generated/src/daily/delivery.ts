@@ -6,9 +6,11 @@ import type { VerifyOptions, VerifyResult } from "../runtime/core/signatures.js"
 import { createTriggerWith } from "../runtime/core/trigger.js";
 import type { Trigger, TriggerOptions } from "../runtime/core/trigger.js";
 import { verifyWithWebCrypto } from "../runtime/core/webcrypto.js";
+import { signWith } from "../runtime/core/signing.js";
+import type { SignedRequest, SignOptions } from "../runtime/core/signing.js";
 import type { DailyWebhookTriggers } from "./triggers.js";
 import { dailyEventTypes } from "./types.js";
-import type { DailyEventMap } from "./types.js";
+import type { DailyEvent, DailyEventMap } from "./types.js";
 import { dailyValidators } from "./validators.js";
 
 /** How Daily delivers webhooks: envelope `json`, authentication `daily-hmac`, event type at `/type`, event id at `/id`. */
@@ -34,6 +36,11 @@ export function parseDailyDelivery(request: DeliveryRequest): DeliveryResult<Dai
 /** Checks that a raw delivery comes from Daily (`daily-hmac`) with Web Crypto, on any runtime, before any parsing. Never rejects. */
 export function verifyDailyDeliveryAsync(request: DeliveryRequest, options: VerifyOptions): Promise<VerifyResult> {
   return verifyWithWebCrypto(dailyProvider, request, options);
+}
+
+/** Wraps an event in Daily's envelope and signs it as Daily does (`daily-hmac`): a raw request for testing your own receiver. */
+export function signDailyDelivery(events: DailyEvent, options: SignOptions): Promise<SignedRequest> {
+  return signWith(dailyProvider, events, options);
 }
 
 /** The Daily matcher registry on Web APIs: serve it with `trigger.fetch`. On Node, the same import gives a `node:http` server too. */

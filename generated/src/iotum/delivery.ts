@@ -6,9 +6,11 @@ import type { VerifyOptions, VerifyResult } from "../runtime/core/signatures.js"
 import { createTriggerWith } from "../runtime/core/trigger.js";
 import type { Trigger, TriggerOptions } from "../runtime/core/trigger.js";
 import { verifyWithWebCrypto } from "../runtime/core/webcrypto.js";
+import { signWith } from "../runtime/core/signing.js";
+import type { SignedRequest, SignOptions } from "../runtime/core/signing.js";
 import type { IotumWebhookTriggers } from "./triggers.js";
 import { iotumEventTypes } from "./types.js";
-import type { IotumEventMap } from "./types.js";
+import type { IotumEvent, IotumEventMap } from "./types.js";
 import { iotumValidators } from "./validators.js";
 
 /** How iotum Callbridge delivers webhooks: envelope `json-payload-string`, authentication `iotum-token`, event type at `/event`. */
@@ -33,6 +35,11 @@ export function parseIotumDelivery(request: DeliveryRequest): DeliveryResult<Iot
 /** Checks that a raw delivery comes from iotum Callbridge (`iotum-token`) with Web Crypto, on any runtime, before any parsing. Never rejects. */
 export function verifyIotumDeliveryAsync(request: DeliveryRequest, options: VerifyOptions): Promise<VerifyResult> {
   return verifyWithWebCrypto(iotumProvider, request, options);
+}
+
+/** Wraps an event in iotum Callbridge's envelope and signs it as iotum Callbridge does (`iotum-token`): a raw request for testing your own receiver. */
+export function signIotumDelivery(events: IotumEvent, options: SignOptions): Promise<SignedRequest> {
+  return signWith(iotumProvider, events, options);
 }
 
 /** The iotum Callbridge matcher registry on Web APIs: serve it with `trigger.fetch`. On Node, the same import gives a `node:http` server too. */

@@ -6,9 +6,11 @@ import type { VerifyOptions, VerifyResult } from "../runtime/core/signatures.js"
 import { createTriggerWith } from "../runtime/core/trigger.js";
 import type { Trigger, TriggerOptions } from "../runtime/core/trigger.js";
 import { verifyWithWebCrypto } from "../runtime/core/webcrypto.js";
+import { signWith } from "../runtime/core/signing.js";
+import type { SignedRequest, SignOptions } from "../runtime/core/signing.js";
 import type { WherebyWebhookTriggers } from "./triggers.js";
 import { wherebyEventTypes } from "./types.js";
-import type { WherebyEventMap } from "./types.js";
+import type { WherebyEvent, WherebyEventMap } from "./types.js";
 import { wherebyValidators } from "./validators.js";
 
 /** How Whereby delivers webhooks: envelope `json`, authentication `whereby-hmac`, event type at `/type`, event id at `/id`. */
@@ -34,6 +36,11 @@ export function parseWherebyDelivery(request: DeliveryRequest): DeliveryResult<W
 /** Checks that a raw delivery comes from Whereby (`whereby-hmac`) with Web Crypto, on any runtime, before any parsing. Never rejects. */
 export function verifyWherebyDeliveryAsync(request: DeliveryRequest, options: VerifyOptions): Promise<VerifyResult> {
   return verifyWithWebCrypto(wherebyProvider, request, options);
+}
+
+/** Wraps an event in Whereby's envelope and signs it as Whereby does (`whereby-hmac`): a raw request for testing your own receiver. */
+export function signWherebyDelivery(events: WherebyEvent, options: SignOptions): Promise<SignedRequest> {
+  return signWith(wherebyProvider, events, options);
 }
 
 /** The Whereby matcher registry on Web APIs: serve it with `trigger.fetch`. On Node, the same import gives a `node:http` server too. */

@@ -10,7 +10,7 @@ export async function verifyWithWebCrypto(provider: Pick<ProviderDefinition, "si
   const plan = planVerification(provider, request, options);
   if (!("digests" in plan)) return plan;
   try {
-    return settle(plan, await Promise.all(plan.digests.map(digest)));
+    return settle(plan, await Promise.all(plan.digests.map(computeDigest)));
   } catch (error) {
     return { ok: false, error: { code: "signature", message: `Web Crypto could not compute the signature: ${(error as Error).message}` } };
   }
@@ -19,7 +19,8 @@ export async function verifyWithWebCrypto(provider: Pick<ProviderDefinition, "si
 const names: Record<HashAlgorithm, string> = { sha1: "SHA-1", sha256: "SHA-256", sha384: "SHA-384", sha512: "SHA-512" };
 const encoder = new TextEncoder();
 
-async function digest({ algorithm, key, parts, encoding }: Digest): Promise<string> {
+/** One digest with Web Crypto: an HMAC when `key` is set, else a plain hash. */
+export async function computeDigest({ algorithm, key, parts, encoding }: Digest): Promise<string> {
   const data = concat(parts);
   const bytes = key === undefined
     ? await crypto.subtle.digest(names[algorithm], data)
