@@ -29,7 +29,7 @@ export interface Sent {
 /** One HTTP request over a real socket; resolves with the status and the parsed JSON body. */
 export function send(base: string, { method = "POST", path, url, headers = {}, body = "" }: Sent) {
   return new Promise<{ status: number; headers: Record<string, unknown>; body: any }>((resolve, reject) => {
-    const req = httpRequest(`${base}${path ?? url ?? "/"}`, { method, headers: { ...headers, "content-length": Buffer.byteLength(body) } }, (res) => {
+    const req = httpRequest(`${base}${path ?? url ?? "/"}`, { method, agent: false, headers: { ...headers, "content-length": Buffer.byteLength(body) } }, (res) => {
       const chunks: Buffer[] = [];
       res.on("data", (c: Buffer) => chunks.push(c));
       res.on("end", () => {

@@ -171,6 +171,7 @@ export class Trigger<Parsed extends { readonly type: string; readonly key: strin
     }
     if (this.#inFlight.size > 0) {
       this.report(new Error(`${this.provider.title} trigger stopped after ${timeoutMs} ms with ${this.#inFlight.size} delivery(ies) still running: their matchers were abandoned`));
+      this.#inFlight.clear(); // reported once; a later stop() does not wait for them again
     }
   }
 

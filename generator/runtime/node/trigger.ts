@@ -79,10 +79,16 @@ export class NodeTrigger<Parsed extends { readonly type: string; readonly key: s
    * with 503 and `Connection: close`, closes idle connections, waits for deliveries in flight
    * up to `timeoutMs` (default 10 s), then closes every connection and resolves. Never hangs.
    */
-  override async stop(options: StopOptions = {}): Promise<void> {
+  override async stop({ timeoutMs = 10_000 }: StopOptions = {}): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
     const closed = this.server.listening ? new Promise<void>((resolve) => this.server.close(() => resolve())) : Promise.resolve();
     this.server.closeIdleConnections();
-    await super.stop(options);
+    await super.stop({ timeoutMs });
+    // Let the answers just written reach their clients (and requests pipelined behind them get
+    // their 503), closing connections as they fall idle; then close whatever is left.
+    const idle = setInterval(() => this.server.closeIdleConnections(), 10);
+    await Promise.race([closed, new Promise((resolve) => setTimeout(resolve, Math.max(0, Math.min(deadline - Date.now(), 1_000))))]);
+    clearInterval(idle);
     this.server.closeAllConnections();
     for (const socket of this.#sockets) socket.destroy(); // half-sent requests are not in the server's list
     await closed;
@@ -121,6 +127,9 @@ export class NodeTrigger<Parsed extends { readonly type: string; readonly key: s
   }
 
   #answer(req: IncomingMessage, res: ServerResponse, body: string | Uint8Array): void {
+    // A request that arrives after stop() is answered 503 and its connection closed; one already
+    // in flight keeps its connection, so that requests pipelined behind it still get that 503.
+    const closing = this.stopping;
     const request: DeliveryRequest = { method: req.method, url: req.url, headers: req.headers, body };
     let response: DeliveryResponse | Promise<DeliveryResponse>;
     try {
@@ -128,8 +137,8 @@ export class NodeTrigger<Parsed extends { readonly type: string; readonly key: s
     } catch {
       response = this.handleDelivery(request); // the same request, through the path that turns a failure into a 500
     }
-    if (isThenable(response)) this.track(response.then((answer) => send(res, answer, this.stopping)));
-    else send(res, response, this.stopping);
+    if (isThenable(response)) this.track(response.then((answer) => send(res, answer, closing)));
+    else send(res, response, closing);
   }
 }
 
@@ -150,6 +159,7 @@ function milliseconds(value: number | undefined, fallback: number, name: string,
 function send(res: ServerResponse, response: DeliveryResponse, close = false): void {
   if (res.headersSent || res.destroyed) return;
   if (close) res.setHeader("connection", "close");
+  res.setHeader("content-length", Buffer.byteLength(response.body)); // not chunked: one write, and clients know where it ends
   res.writeHead(response.status, response.headers).end(response.body);
 }
 
