@@ -1,0 +1,130 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { build } from "esbuild";
+import { Miniflare } from "miniflare";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { signDelivery, type Provider } from "../generated/src/index.js";
+import { callbackUrl, providers, root, secrets } from "./support.js";
+
+/**
+ * The Web entry in the real runtimes, over real HTTP on 127.0.0.1: each receives signed
+ * deliveries of all four providers through `trigger.fetch` and must answer as on Node.
+ */
+const loaded = await providers();
+const names = ["whereby", "daily", "bigbluebutton", "iotum"] as const;
+const type: Record<Provider, string> = { whereby: "room.client.joined", daily: "participant.joined", bigbluebutton: "user-joined", iotum: "enter_conference" };
+const exampleOf = (provider: Provider) => structuredClone((loaded.find((p) => p.name === provider)!.events.find((e) => e.base === type[provider])!.schema.examples as any[])[0]);
+
+const dir = mkdtempSync(path.join(tmpdir(), "confhooks-runtimes-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+async function bundle(entry: string): Promise<string> {
+  const result = await build({ entryPoints: [path.join(root, entry)], bundle: true, platform: "neutral", format: "esm", write: false, logLevel: "silent" });
+  return result.outputFiles[0]!.text;
+}
+
+describe("the Web entries bundle for a neutral platform", () => {
+  for (const entry of ["generated/src/web.ts", ...names.map((name) => `generated/src/${name}/web.ts`)]) {
+    it(`${entry}: esbuild --platform=neutral, no externals, no node: module`, async () => {
+      const text = await bundle(entry);
+      expect(text).not.toMatch(/["']node:|require\(/);
+      expect(text).not.toMatch(/^import /m);
+    });
+  }
+});
+
+interface Runtime {
+  readonly name: string;
+  start(worker: string): Promise<{ url: string; stop(): Promise<void> }>;
+}
+
+/** Spawns a runtime that prints `{"port":N}` once it listens. */
+function spawnServer(command: string, args: string[]): Promise<{ url: string; stop(): Promise<void> }> {
+  const child: ChildProcess = spawn(command, args, { cwd: dir, stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, DENO_DIR: path.join(dir, ".deno"), NO_COLOR: "1" } });
+  let output = "";
+  return new Promise((resolve, reject) => {
+    child.stdout!.on("data", (chunk: Buffer) => {
+      output += chunk.toString();
+      const port = /\{"port":(\d+)\}/.exec(output)?.[1];
+      if (port) resolve({ url: `http://127.0.0.1:${port}`, stop: async () => void child.kill() });
+    });
+    child.stderr!.on("data", (chunk: Buffer) => (output += chunk.toString()));
+    child.once("error", (error) => reject(new Error(`${command} cannot start: ${error.message}`)));
+    child.once("exit", (code) => reject(new Error(`${command} exited with ${code}: ${output}`)));
+  });
+}
+
+const bin = (name: string) => path.join(root, "node_modules/.bin", name);
+
+const runtimes: Runtime[] = [
+  {
+    name: "workerd (miniflare)",
+    async start(worker) {
+      const mf = new Miniflare({ modules: true, script: worker, host: "127.0.0.1", port: 0, compatibilityDate: "2025-01-01" });
+      const url = await mf.ready;
+      return { url: url.origin, stop: () => mf.dispose() };
+    },
+  },
+  {
+    name: "Deno",
+    start() {
+      writeFileSync(path.join(dir, "deno.mjs"), 'import worker from "./worker.mjs";\nDeno.serve({ port: 0, hostname: "127.0.0.1", onListen: ({ port }) => console.log(JSON.stringify({ port })) }, worker.fetch);\n');
+      return spawnServer(bin("deno"), ["run", "--allow-net", "--no-prompt", "deno.mjs"]);
+    },
+  },
+  {
+    name: "Bun",
+    start() {
+      writeFileSync(path.join(dir, "bun.mjs"), 'import worker from "./worker.mjs";\nconst server = Bun.serve({ port: 0, hostname: "127.0.0.1", fetch: worker.fetch });\nconsole.log(JSON.stringify({ port: server.port }));\n');
+      return spawnServer(bin("bun"), ["bun.mjs"]);
+    },
+  },
+];
+
+/** The example made invalid: a type that is not a string, a missing meeting, a payload that is not an object. */
+function invalidate(provider: Provider, event: any) {
+  if (provider === "bigbluebutton") delete event.data.attributes.meeting;
+  else if (provider === "iotum") event.payload = 7;
+  else event.type = 7;
+  return event;
+}
+
+let worker: string;
+beforeAll(async () => {
+  worker = await bundle("test/runtimes/worker.ts");
+  writeFileSync(path.join(dir, "worker.mjs"), worker);
+});
+
+for (const runtime of runtimes) {
+  describe(runtime.name, () => {
+    let server: { url: string; stop(): Promise<void> };
+    beforeAll(async () => {
+      server = await runtime.start(worker);
+    }, 30_000);
+    afterAll(() => server?.stop());
+
+    const post = async (provider: Provider, request: { url: string; headers: Readonly<Record<string, string>>; body: string }) => {
+      const response = await fetch(`${server.url}/${provider}${request.url.slice(1)}`, { method: "POST", headers: request.headers, body: request.body });
+      return { status: response.status, body: (await response.json()) as Record<string, any> };
+    };
+
+    for (const provider of names) {
+      it(`${provider}: 200 for a signed delivery, 401 for a bad signature, 400 for an invalid event, 413 for a large body`, async () => {
+        const options = { secret: secrets[provider], callbackUrl };
+        const valid = await signDelivery(provider, exampleOf(provider), options);
+        expect(await post(provider, valid)).toMatchObject({ status: 200, body: { ok: true, events: 1 } });
+
+        const forged = await signDelivery(provider, exampleOf(provider), { ...options, secret: provider === "daily" ? "Zm9yZ2VkLXNlY3JldC0xNmJ5dGVz" : "forged" });
+        expect(await post(provider, forged)).toMatchObject({ status: 401, body: { ok: false, error: { code: "signature" } } });
+
+        const invalid = await signDelivery(provider, invalidate(provider, exampleOf(provider)), options);
+        expect(await post(provider, invalid)).toMatchObject({ status: 400, body: { ok: false } });
+
+        const large = await signDelivery(provider, { ...exampleOf(provider), padding: "x".repeat(20_000) }, options);
+        expect(await post(provider, large)).toMatchObject({ status: 413, body: { error: { code: "too_large" } } });
+      });
+    }
+  });
+}
