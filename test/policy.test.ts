@@ -18,7 +18,7 @@ const exampleOf = (provider: string, type: string): any =>
 
 const joined = exampleOf("whereby", "room.client.joined");
 const withRole = (roleName: string) => ({ ...joined, data: { ...joined.data, roleName } });
-const optionsOf = (provider: Provider) => ({ provider, secret: secrets[provider], callbackUrl, port: 0, host: "127.0.0.1", onError: () => {} });
+const optionsOf = <P extends Provider>(provider: P) => ({ provider, secret: secrets[provider], callbackUrl, port: 0, host: "127.0.0.1", onError: () => {} });
 
 /** A BigBlueButton user-joined event for another user at another time: a distinct event. */
 function bbbJoin(userId: string, ts: number) {

@@ -75,7 +75,7 @@ describe.each(Object.keys(clients) as (keyof typeof clients)[])("Redis deduplica
           port: 0,
           host: "127.0.0.1",
           dedupe: createRedisDedupeStore(client as never, { prefix: `${name}-shared:` }),
-          webhookTriggers: { "room.client.joined": async (event) => (runs.set(event.data.participantId, (runs.get(event.data.participantId) ?? 0) + 1), true) },
+          webhookTriggers: { "room.client.joined": async (event) => (runs.set(String(event.data.participantId), (runs.get(String(event.data.participantId)) ?? 0) + 1), true) },
         });
       const bases = [await start(receiver(first.client)), await start(receiver(second.client))];
       const events = Array.from({ length: 40 }, (_, i) => ({ ...joined, id: `${name}-evt-${i}`, data: { ...joined.data, participantId: `p-${i}` } }));

@@ -12,7 +12,7 @@ const secrets: Record<Provider, string> = {
 /** The event type whose matcher fires, per provider. */
 const matched: Record<Provider, string> = { whereby: "room.client.joined", daily: "participant.joined", bigbluebutton: "user-joined", iotum: "enter_conference" };
 
-const triggers = new Map(
+const triggers = new Map<string, { fetch(request: Request): Promise<Response> }>(
   (Object.keys(secrets) as Provider[]).map((provider) => {
     const trigger = createTrigger({
       provider,
