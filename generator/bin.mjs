@@ -9,4 +9,5 @@ import "handlebars";
 import { register } from "tsx/esm/api";
 
 register();
-await import("./cli.ts");
+const { runCli } = await import("./cli.ts");
+process.exit(await runCli(process.argv.slice(2)));

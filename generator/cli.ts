@@ -14,10 +14,31 @@ Turns schemas/ into the confhooks package in generated/.
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 
-async function main(): Promise<number> {
+/** Where the command line writes: the console, or a test's buffers. */
+export interface Output {
+  log(text: string): void;
+  error(text: string): void;
+}
+
+/**
+ * `npm run generate` with `args`: resolves with the exit code (0 done, 1 stale or refused,
+ * 2 bad schemas or usage) after printing to `output`. Never rejects.
+ */
+export async function runCli(args: readonly string[], output: Output = console): Promise<number> {
+  try {
+    return await main(args, output);
+  } catch (error) {
+    if (error instanceof SchemaErrors) output.error(`${error.message}\nNothing was written.`);
+    else if (error instanceof Error && error.message.includes("refusing to replace")) output.error(error.message);
+    else output.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
+    return error instanceof SchemaErrors ? 2 : 1;
+  }
+}
+
+async function main(args: readonly string[], console: Output): Promise<number> {
   let values;
   try {
-    ({ values } = parseArgs({ options: { check: { type: "boolean" }, schemas: { type: "string" }, out: { type: "string" }, help: { type: "boolean", short: "h" } } }));
+    ({ values } = parseArgs({ args: [...args], options: { check: { type: "boolean" }, schemas: { type: "string" }, out: { type: "string" }, help: { type: "boolean", short: "h" } } }));
   } catch (error) {
     console.error(`${(error as Error).message}\n\n${usage}`);
     return 2;
@@ -54,13 +75,3 @@ async function main(): Promise<number> {
 function elapsed(since: number): string {
   return `${((performance.now() - since) / 1000).toFixed(2)} s`;
 }
-
-main().then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    if (error instanceof SchemaErrors) console.error(`${error.message}\nNothing was written.`);
-    else if (error instanceof Error && error.message.includes("refusing to replace")) console.error(error.message);
-    else console.error(error instanceof Error ? (error.stack ?? error.message) : error);
-    process.exit(error instanceof SchemaErrors ? 2 : 1);
-  },
-);
