@@ -19,7 +19,14 @@ export async function emitPackageFiles(root: string, providers: readonly Provide
       valuePrefix: provider.valuePrefix,
       discriminant: provider.manifest.discriminant,
       last: index === providers.length - 1,
-      events: provider.events.map((event) => ({ type: event.type, title: event.title, description: event.description, typeName: event.typeName })),
+      events: provider.events.map((event) => ({
+        type: event.type,
+        title: event.title,
+        description: event.description,
+        typeName: event.typeName,
+        /** A retired event that releases still deployed send: listed as retired but accepted. */
+        retired: event.source.schema.deprecated === true,
+      })),
       firstEvent: provider.events[0],
     })),
   };

@@ -3,7 +3,7 @@
 // ajv prints plain JavaScript: it is type-checked through the typed wrappers in validators.ts.
 // @ts-nocheck
 export const validateBigBlueButtonChatGroupMessageSentEvent = validate29;
-const schema41 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/bigbluebutton/chat-group-message-sent.schema.json","type":"object","properties":{"data":{"type":"object","allOf":[{"$ref":"common/event-data.schema.json"}],"properties":{"id":{"const":"chat-group-message-sent"},"attributes":{"type":"object","properties":{"meeting":{"$ref":"common/meeting.schema.json"},"chat-message":{"type":"object","properties":{"id":{"type":"string","minLength":1},"message":{"type":"string"},"sender":{"type":"object","properties":{"internal-user-id":{"type":"string","minLength":1},"external-user-id":{"type":"string"},"name":{"type":"string"},"time":{"type":"number","minimum":0}},"required":["internal-user-id","name","time"]}},"required":["id","message","sender"]},"chat-id":{"const":"MAIN-PUBLIC-GROUP-CHAT"}},"required":["meeting","chat-message","chat-id"]}},"required":["id","attributes"]}},"required":["data"]};
+const schema41 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/bigbluebutton/chat-group-message-sent.schema.json","type":"object","properties":{"data":{"type":"object","allOf":[{"$ref":"common/event-data.schema.json"}],"properties":{"id":{"const":"chat-group-message-sent"},"attributes":{"type":"object","properties":{"meeting":{"$ref":"common/meeting.schema.json"},"chat-message":{"type":"object","properties":{"id":{"type":"string","minLength":1},"message":{"type":"string"},"sender":{"type":"object","properties":{"internal-user-id":{"type":"string","minLength":1},"external-user-id":{"type":"string"},"name":{"type":"string"},"time":{"type":"number","minimum":0},"timezone-offset":{"type":"number"}},"required":["internal-user-id","time"]}},"required":["message","sender"]},"chat-id":{"const":"MAIN-PUBLIC-GROUP-CHAT"}},"required":["meeting","chat-message","chat-id"]}},"required":["id","attributes"]}},"required":["data"]};
 const schema35 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/bigbluebutton/common/meeting.schema.json","type":"object","properties":{"internal-meeting-id":{"type":"string","minLength":1},"external-meeting-id":{"type":"string"}},"required":["internal-meeting-id"]};
 const schema32 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/bigbluebutton/common/event-data.schema.json","type":"object","properties":{"type":{"const":"event"},"id":{"type":"string"},"attributes":{"type":"object"},"event":{"$ref":"event-time.schema.json"}},"required":["type","id","attributes","event"]};
 const schema33 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/bigbluebutton/common/event-time.schema.json","type":"object","properties":{"ts":{"type":"number","minimum":0}},"required":["ts"]};
@@ -306,7 +306,7 @@ const _errs15 = errors;
 if(errors === _errs14){
 if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
 let missing4;
-if((((data6.id === undefined) && (missing4 = "id")) || ((data6.message === undefined) && (missing4 = "message"))) || ((data6.sender === undefined) && (missing4 = "sender"))){
+if(((data6.message === undefined) && (missing4 = "message")) || ((data6.sender === undefined) && (missing4 = "sender"))){
 validate29.errors = [{instancePath:instancePath+"/data/attributes/chat-message",schemaPath:"#/properties/data/properties/attributes/properties/chat-message/required",keyword:"required",params:{missingProperty: missing4}}];
 return false;
 }
@@ -360,7 +360,7 @@ const _errs21 = errors;
 if(errors === _errs20){
 if(data9 && typeof data9 == "object" && !Array.isArray(data9)){
 let missing5;
-if((((data9["internal-user-id"] === undefined) && (missing5 = "internal-user-id")) || ((data9.name === undefined) && (missing5 = "name"))) || ((data9.time === undefined) && (missing5 = "time"))){
+if(((data9["internal-user-id"] === undefined) && (missing5 = "internal-user-id")) || ((data9.time === undefined) && (missing5 = "time"))){
 validate29.errors = [{instancePath:instancePath+"/data/attributes/chat-message/sender",schemaPath:"#/properties/data/properties/attributes/properties/chat-message/properties/sender/required",keyword:"required",params:{missingProperty: missing5}}];
 return false;
 }
@@ -449,6 +449,23 @@ else {
 var valid7 = true;
 }
 if(valid7){
+if(data9["timezone-offset"] !== undefined){
+let data14 = data9["timezone-offset"];
+const _errs30 = errors;
+if(!((typeof data14 == "number") && (isFinite(data14)))){
+validate29.errors = [{instancePath:instancePath+"/data/attributes/chat-message/sender/timezone-offset",schemaPath:"#/properties/data/properties/attributes/properties/chat-message/properties/sender/properties/timezone-offset/type",keyword:"type",params:{type: "number"}}];
+return false;
+}
+const _errs31 = errors;
+if(errors === _errs30){
+}
+var valid7 = _errs30 === errors;
+}
+else {
+var valid7 = true;
+}
+if(valid7){
+}
 }
 }
 }
@@ -487,17 +504,17 @@ var valid3 = true;
 }
 if(valid3){
 if(data2["chat-id"] !== undefined){
-let data14 = data2["chat-id"];
-const _errs30 = errors;
-if("MAIN-PUBLIC-GROUP-CHAT" !== data14){
+let data15 = data2["chat-id"];
+const _errs32 = errors;
+if("MAIN-PUBLIC-GROUP-CHAT" !== data15){
 validate29.errors = [{instancePath:instancePath+"/data/attributes/chat-id",schemaPath:"#/properties/data/properties/attributes/properties/chat-id/const",keyword:"const",params:{allowedValue: "MAIN-PUBLIC-GROUP-CHAT"}}];
 return false;
 }
 else {
 }
-if(errors === _errs30){
+if(errors === _errs32){
 }
-var valid3 = _errs30 === errors;
+var valid3 = _errs32 === errors;
 }
 else {
 var valid3 = true;
@@ -553,11 +570,11 @@ return errors === 0;
 }
 validate29.evaluated = {"props":{"data":true},"dynamicProps":false,"dynamicItems":false};
 
-export const validateBigBlueButtonMeetingCreatedEvent = validate31;
-const schema43 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/bigbluebutton/meeting-created.schema.json","type":"object","properties":{"data":{"type":"object","allOf":[{"$ref":"common/event-data.schema.json"}],"properties":{"id":{"const":"meeting-created"},"attributes":{"type":"object","properties":{"meeting":{"type":"object","allOf":[{"$ref":"common/meeting.schema.json"}],"properties":{"external-meeting-id":{"type":"string"},"name":{"type":"string"},"is-breakout":{"type":"boolean"},"parent-id":{"type":"string"},"duration":{"type":"integer","minimum":0},"create-time":{"type":"number","minimum":0},"create-date":{"type":"string"},"moderator-pass":{"type":"string"},"viewer-pass":{"type":"string"},"record":{"type":"boolean"},"voice-conf":{"type":["string","number"]},"dial-number":{"type":"string"},"max-users":{"type":"integer","minimum":0},"metadata":{"type":"object","additionalProperties":{"type":"string"}},"audioBridge":{"type":"string"},"cameraBridge":{"type":"string"},"screenShareBridge":{"type":"string"}},"required":["external-meeting-id","name","is-breakout","parent-id","duration","create-time","create-date","moderator-pass","viewer-pass","record","voice-conf","dial-number","max-users","metadata"]}},"required":["meeting"]}},"required":["id","attributes"]}},"required":["data"]};
+export const validateBigBlueButtonChatPrivateMessageSentEvent = validate31;
+const schema43 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/bigbluebutton/chat-private-message-sent.schema.json","type":"object","properties":{"data":{"type":"object","allOf":[{"$ref":"common/event-data.schema.json"}],"properties":{"id":{"const":"chat-private-message-sent"},"attributes":{"type":"object","properties":{"meeting":{"$ref":"common/meeting.schema.json"},"chat-message":{"type":"object","properties":{"message":{"type":"string"},"sender":{"type":"object","properties":{"internal-user-id":{"type":"string","minLength":1},"external-user-id":{"type":"string"},"time":{"type":["number","string"]},"timezone-offset":{"type":["number","string"]}},"required":["internal-user-id","time"]},"receiver":{"type":"object","properties":{"internal-user-id":{"type":"string","minLength":1},"external-user-id":{"type":"string"}},"required":["internal-user-id"]}},"required":["message","sender","receiver"]}},"required":["meeting","chat-message"]}},"required":["id","attributes"]}},"required":["data"]};
 
 function validate31(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="https://confhooks.dev/schemas/bigbluebutton/meeting-created.schema.json" */;
+/*# sourceURL="https://confhooks.dev/schemas/bigbluebutton/chat-private-message-sent.schema.json" */;
 let vErrors = null;
 let errors = 0;
 const evaluated0 = validate31.evaluated;
@@ -601,8 +618,8 @@ else {
 if(data0.id !== undefined){
 let data1 = data0.id;
 const _errs4 = errors;
-if("meeting-created" !== data1){
-validate31.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/const",keyword:"const",params:{allowedValue: "meeting-created"}}];
+if("chat-private-message-sent" !== data1){
+validate31.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/const",keyword:"const",params:{allowedValue: "chat-private-message-sent"}}];
 return false;
 }
 else {
@@ -622,7 +639,7 @@ const _errs6 = errors;
 if(errors === _errs5){
 if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
 let missing2;
-if((data2.meeting === undefined) && (missing2 = "meeting")){
+if(((data2.meeting === undefined) && (missing2 = "meeting")) || ((data2["chat-message"] === undefined) && (missing2 = "chat-message"))){
 validate31.errors = [{instancePath:instancePath+"/data/attributes",schemaPath:"#/properties/data/properties/attributes/required",keyword:"required",params:{missingProperty: missing2}}];
 return false;
 }
@@ -632,9 +649,7 @@ let data3 = data2.meeting;
 const _errs7 = errors;
 const _errs8 = errors;
 const _errs9 = errors;
-const _errs10 = errors;
-const _errs11 = errors;
-if(errors === _errs10){
+if(errors === _errs8){
 if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
 let missing3;
 if((data3["internal-meeting-id"] === undefined) && (missing3 = "internal-meeting-id")){
@@ -644,9 +659,9 @@ return false;
 else {
 if(data3["internal-meeting-id"] !== undefined){
 let data4 = data3["internal-meeting-id"];
-const _errs12 = errors;
-const _errs13 = errors;
-if(errors === _errs12){
+const _errs10 = errors;
+const _errs11 = errors;
+if(errors === _errs10){
 if(typeof data4 === "string"){
 if(data4.length < 1){
 validate31.errors = [{instancePath:instancePath+"/data/attributes/meeting/internal-meeting-id",schemaPath:"common/meeting.schema.json/properties/internal-meeting-id/minLength",keyword:"minLength",params:{limit: 1}}];
@@ -659,31 +674,31 @@ else {
 validate31.errors = [{instancePath:instancePath+"/data/attributes/meeting/internal-meeting-id",schemaPath:"common/meeting.schema.json/properties/internal-meeting-id/type",keyword:"type",params:{type: "string"}}];
 return false;
 }
-if(errors === _errs12){
+if(errors === _errs10){
 }
 }
-var valid6 = _errs12 === errors;
+var valid5 = _errs10 === errors;
 }
 else {
-var valid6 = true;
+var valid5 = true;
 }
-if(valid6){
+if(valid5){
 if(data3["external-meeting-id"] !== undefined){
 let data5 = data3["external-meeting-id"];
-const _errs14 = errors;
+const _errs12 = errors;
 if(typeof data5 !== "string"){
 validate31.errors = [{instancePath:instancePath+"/data/attributes/meeting/external-meeting-id",schemaPath:"common/meeting.schema.json/properties/external-meeting-id/type",keyword:"type",params:{type: "string"}}];
 return false;
 }
-const _errs15 = errors;
-if(errors === _errs14){
+const _errs13 = errors;
+if(errors === _errs12){
 }
-var valid6 = _errs14 === errors;
+var valid5 = _errs12 === errors;
 }
 else {
-var valid6 = true;
+var valid5 = true;
 }
-if(valid6){
+if(valid5){
 }
 }
 }
@@ -692,64 +707,77 @@ else {
 validate31.errors = [{instancePath:instancePath+"/data/attributes/meeting",schemaPath:"common/meeting.schema.json/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
-if(errors === _errs10){
+if(errors === _errs8){
 }
 }
-var valid5 = _errs10 === errors;
-if(valid5){
-}
-var valid4 = _errs9 === errors;
+var valid4 = _errs8 === errors;
 if(valid4){
 }
-if(errors === _errs7){
-if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
+var valid3 = _errs7 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data2["chat-message"] !== undefined){
+let data6 = data2["chat-message"];
+const _errs14 = errors;
+const _errs15 = errors;
+if(errors === _errs14){
+if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
 let missing4;
-if(((((((((((((((data3["external-meeting-id"] === undefined) && (missing4 = "external-meeting-id")) || ((data3.name === undefined) && (missing4 = "name"))) || ((data3["is-breakout"] === undefined) && (missing4 = "is-breakout"))) || ((data3["parent-id"] === undefined) && (missing4 = "parent-id"))) || ((data3.duration === undefined) && (missing4 = "duration"))) || ((data3["create-time"] === undefined) && (missing4 = "create-time"))) || ((data3["create-date"] === undefined) && (missing4 = "create-date"))) || ((data3["moderator-pass"] === undefined) && (missing4 = "moderator-pass"))) || ((data3["viewer-pass"] === undefined) && (missing4 = "viewer-pass"))) || ((data3.record === undefined) && (missing4 = "record"))) || ((data3["voice-conf"] === undefined) && (missing4 = "voice-conf"))) || ((data3["dial-number"] === undefined) && (missing4 = "dial-number"))) || ((data3["max-users"] === undefined) && (missing4 = "max-users"))) || ((data3.metadata === undefined) && (missing4 = "metadata"))){
-validate31.errors = [{instancePath:instancePath+"/data/attributes/meeting",schemaPath:"#/properties/data/properties/attributes/properties/meeting/required",keyword:"required",params:{missingProperty: missing4}}];
+if((((data6.message === undefined) && (missing4 = "message")) || ((data6.sender === undefined) && (missing4 = "sender"))) || ((data6.receiver === undefined) && (missing4 = "receiver"))){
+validate31.errors = [{instancePath:instancePath+"/data/attributes/chat-message",schemaPath:"#/properties/data/properties/attributes/properties/chat-message/required",keyword:"required",params:{missingProperty: missing4}}];
 return false;
 }
 else {
-if(data3["external-meeting-id"] !== undefined){
-let data6 = data3["external-meeting-id"];
+if(data6.message !== undefined){
+let data7 = data6.message;
 const _errs16 = errors;
-if(typeof data6 !== "string"){
-validate31.errors = [{instancePath:instancePath+"/data/attributes/meeting/external-meeting-id",schemaPath:"#/properties/data/properties/attributes/properties/meeting/properties/external-meeting-id/type",keyword:"type",params:{type: "string"}}];
+if(typeof data7 !== "string"){
+validate31.errors = [{instancePath:instancePath+"/data/attributes/chat-message/message",schemaPath:"#/properties/data/properties/attributes/properties/chat-message/properties/message/type",keyword:"type",params:{type: "string"}}];
 return false;
 }
 const _errs17 = errors;
 if(errors === _errs16){
 }
-var valid7 = _errs16 === errors;
+var valid6 = _errs16 === errors;
 }
 else {
-var valid7 = true;
+var valid6 = true;
 }
-if(valid7){
-if(data3.name !== undefined){
-let data7 = data3.name;
+if(valid6){
+if(data6.sender !== undefined){
+let data8 = data6.sender;
 const _errs18 = errors;
-if(typeof data7 !== "string"){
-validate31.errors = [{instancePath:instancePath+"/data/attributes/meeting/name",schemaPath:"#/properties/data/properties/attributes/properties/meeting/properties/name/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
 const _errs19 = errors;
 if(errors === _errs18){
-}
-var valid7 = _errs18 === errors;
-}
-else {
-var valid7 = true;
-}
-if(valid7){
-if(data3["is-breakout"] !== undefined){
-let data8 = data3["is-breakout"];
-const _errs20 = errors;
-if(typeof data8 !== "boolean"){
-validate31.errors = [{instancePath:instancePath+"/data/attributes/meeting/is-breakout",schemaPath:"#/properties/data/properties/attributes/properties/meeting/properties/is-breakout/type",keyword:"type",params:{type: "boolean"}}];
+if(data8 && typeof data8 == "object" && !Array.isArray(data8)){
+let missing5;
+if(((data8["internal-user-id"] === undefined) && (missing5 = "internal-user-id")) || ((data8.time === undefined) && (missing5 = "time"))){
+validate31.errors = [{instancePath:instancePath+"/data/attributes/chat-message/sender",schemaPath:"#/properties/data/properties/attributes/properties/chat-message/properties/sender/required",keyword:"required",params:{missingProperty: missing5}}];
 return false;
 }
+else {
+if(data8["internal-user-id"] !== undefined){
+let data9 = data8["internal-user-id"];
+const _errs20 = errors;
 const _errs21 = errors;
 if(errors === _errs20){
+if(typeof data9 === "string"){
+if(data9.length < 1){
+validate31.errors = [{instancePath:instancePath+"/data/attributes/chat-message/sender/internal-user-id",schemaPath:"#/properties/data/properties/attributes/properties/chat-message/properties/sender/properties/internal-user-id/minLength",keyword:"minLength",params:{limit: 1}}];
+return false;
+}
+else {
+}
+}
+else {
+validate31.errors = [{instancePath:instancePath+"/data/attributes/chat-message/sender/internal-user-id",schemaPath:"#/properties/data/properties/attributes/properties/chat-message/properties/sender/properties/internal-user-id/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+if(errors === _errs20){
+}
 }
 var valid7 = _errs20 === errors;
 }
@@ -757,11 +785,11 @@ else {
 var valid7 = true;
 }
 if(valid7){
-if(data3["parent-id"] !== undefined){
-let data9 = data3["parent-id"];
+if(data8["external-user-id"] !== undefined){
+let data10 = data8["external-user-id"];
 const _errs22 = errors;
-if(typeof data9 !== "string"){
-validate31.errors = [{instancePath:instancePath+"/data/attributes/meeting/parent-id",schemaPath:"#/properties/data/properties/attributes/properties/meeting/properties/parent-id/type",keyword:"type",params:{type: "string"}}];
+if(typeof data10 !== "string"){
+validate31.errors = [{instancePath:instancePath+"/data/attributes/chat-message/sender/external-user-id",schemaPath:"#/properties/data/properties/attributes/properties/chat-message/properties/sender/properties/external-user-id/type",keyword:"type",params:{type: "string"}}];
 return false;
 }
 const _errs23 = errors;
@@ -773,25 +801,15 @@ else {
 var valid7 = true;
 }
 if(valid7){
-if(data3.duration !== undefined){
-let data10 = data3.duration;
+if(data8.time !== undefined){
+let data11 = data8.time;
 const _errs24 = errors;
-if(!(((typeof data10 == "number") && (!(data10 % 1) && !isNaN(data10))) && (isFinite(data10)))){
-validate31.errors = [{instancePath:instancePath+"/data/attributes/meeting/duration",schemaPath:"#/properties/data/properties/attributes/properties/meeting/properties/duration/type",keyword:"type",params:{type: "integer"}}];
+if((!((typeof data11 == "number") && (isFinite(data11)))) && (typeof data11 !== "string")){
+validate31.errors = [{instancePath:instancePath+"/data/attributes/chat-message/sender/time",schemaPath:"#/properties/data/properties/attributes/properties/chat-message/properties/sender/properties/time/type",keyword:"type",params:{type: schema43.properties.data.properties.attributes.properties["chat-message"].properties.sender.properties.time.type}}];
 return false;
 }
 const _errs25 = errors;
 if(errors === _errs24){
-if((typeof data10 == "number") && (isFinite(data10))){
-if(data10 < 0 || isNaN(data10)){
-validate31.errors = [{instancePath:instancePath+"/data/attributes/meeting/duration",schemaPath:"#/properties/data/properties/attributes/properties/meeting/properties/duration/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
-return false;
-}
-else {
-}
-}
-if(errors === _errs24){
-}
 }
 var valid7 = _errs24 === errors;
 }
@@ -799,25 +817,15 @@ else {
 var valid7 = true;
 }
 if(valid7){
-if(data3["create-time"] !== undefined){
-let data11 = data3["create-time"];
+if(data8["timezone-offset"] !== undefined){
+let data12 = data8["timezone-offset"];
 const _errs26 = errors;
+if((!((typeof data12 == "number") && (isFinite(data12)))) && (typeof data12 !== "string")){
+validate31.errors = [{instancePath:instancePath+"/data/attributes/chat-message/sender/timezone-offset",schemaPath:"#/properties/data/properties/attributes/properties/chat-message/properties/sender/properties/timezone-offset/type",keyword:"type",params:{type: schema43.properties.data.properties.attributes.properties["chat-message"].properties.sender.properties["timezone-offset"].type}}];
+return false;
+}
 const _errs27 = errors;
 if(errors === _errs26){
-if((typeof data11 == "number") && (isFinite(data11))){
-if(data11 < 0 || isNaN(data11)){
-validate31.errors = [{instancePath:instancePath+"/data/attributes/meeting/create-time",schemaPath:"#/properties/data/properties/attributes/properties/meeting/properties/create-time/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
-return false;
-}
-else {
-}
-}
-else {
-validate31.errors = [{instancePath:instancePath+"/data/attributes/meeting/create-time",schemaPath:"#/properties/data/properties/attributes/properties/meeting/properties/create-time/type",keyword:"type",params:{type: "number"}}];
-return false;
-}
-if(errors === _errs26){
-}
 }
 var valid7 = _errs26 === errors;
 }
@@ -825,246 +833,115 @@ else {
 var valid7 = true;
 }
 if(valid7){
-if(data3["create-date"] !== undefined){
-let data12 = data3["create-date"];
-const _errs28 = errors;
-if(typeof data12 !== "string"){
-validate31.errors = [{instancePath:instancePath+"/data/attributes/meeting/create-date",schemaPath:"#/properties/data/properties/attributes/properties/meeting/properties/create-date/type",keyword:"type",params:{type: "string"}}];
+}
+}
+}
+}
+}
+}
+else {
+validate31.errors = [{instancePath:instancePath+"/data/attributes/chat-message/sender",schemaPath:"#/properties/data/properties/attributes/properties/chat-message/properties/sender/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
+if(errors === _errs18){
+}
+}
+var valid6 = _errs18 === errors;
+}
+else {
+var valid6 = true;
+}
+if(valid6){
+if(data6.receiver !== undefined){
+let data13 = data6.receiver;
+const _errs28 = errors;
 const _errs29 = errors;
 if(errors === _errs28){
-}
-var valid7 = _errs28 === errors;
-}
-else {
-var valid7 = true;
-}
-if(valid7){
-if(data3["moderator-pass"] !== undefined){
-let data13 = data3["moderator-pass"];
-const _errs30 = errors;
-if(typeof data13 !== "string"){
-validate31.errors = [{instancePath:instancePath+"/data/attributes/meeting/moderator-pass",schemaPath:"#/properties/data/properties/attributes/properties/meeting/properties/moderator-pass/type",keyword:"type",params:{type: "string"}}];
+if(data13 && typeof data13 == "object" && !Array.isArray(data13)){
+let missing6;
+if((data13["internal-user-id"] === undefined) && (missing6 = "internal-user-id")){
+validate31.errors = [{instancePath:instancePath+"/data/attributes/chat-message/receiver",schemaPath:"#/properties/data/properties/attributes/properties/chat-message/properties/receiver/required",keyword:"required",params:{missingProperty: missing6}}];
 return false;
 }
+else {
+if(data13["internal-user-id"] !== undefined){
+let data14 = data13["internal-user-id"];
+const _errs30 = errors;
 const _errs31 = errors;
 if(errors === _errs30){
-}
-var valid7 = _errs30 === errors;
+if(typeof data14 === "string"){
+if(data14.length < 1){
+validate31.errors = [{instancePath:instancePath+"/data/attributes/chat-message/receiver/internal-user-id",schemaPath:"#/properties/data/properties/attributes/properties/chat-message/properties/receiver/properties/internal-user-id/minLength",keyword:"minLength",params:{limit: 1}}];
+return false;
 }
 else {
-var valid7 = true;
 }
-if(valid7){
-if(data3["viewer-pass"] !== undefined){
-let data14 = data3["viewer-pass"];
+}
+else {
+validate31.errors = [{instancePath:instancePath+"/data/attributes/chat-message/receiver/internal-user-id",schemaPath:"#/properties/data/properties/attributes/properties/chat-message/properties/receiver/properties/internal-user-id/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+if(errors === _errs30){
+}
+}
+var valid8 = _errs30 === errors;
+}
+else {
+var valid8 = true;
+}
+if(valid8){
+if(data13["external-user-id"] !== undefined){
+let data15 = data13["external-user-id"];
 const _errs32 = errors;
-if(typeof data14 !== "string"){
-validate31.errors = [{instancePath:instancePath+"/data/attributes/meeting/viewer-pass",schemaPath:"#/properties/data/properties/attributes/properties/meeting/properties/viewer-pass/type",keyword:"type",params:{type: "string"}}];
+if(typeof data15 !== "string"){
+validate31.errors = [{instancePath:instancePath+"/data/attributes/chat-message/receiver/external-user-id",schemaPath:"#/properties/data/properties/attributes/properties/chat-message/properties/receiver/properties/external-user-id/type",keyword:"type",params:{type: "string"}}];
 return false;
 }
 const _errs33 = errors;
 if(errors === _errs32){
 }
-var valid7 = _errs32 === errors;
+var valid8 = _errs32 === errors;
 }
 else {
-var valid7 = true;
+var valid8 = true;
 }
-if(valid7){
-if(data3.record !== undefined){
-let data15 = data3.record;
-const _errs34 = errors;
-if(typeof data15 !== "boolean"){
-validate31.errors = [{instancePath:instancePath+"/data/attributes/meeting/record",schemaPath:"#/properties/data/properties/attributes/properties/meeting/properties/record/type",keyword:"type",params:{type: "boolean"}}];
+if(valid8){
+}
+}
+}
+}
+else {
+validate31.errors = [{instancePath:instancePath+"/data/attributes/chat-message/receiver",schemaPath:"#/properties/data/properties/attributes/properties/chat-message/properties/receiver/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
-const _errs35 = errors;
-if(errors === _errs34){
+if(errors === _errs28){
 }
-var valid7 = _errs34 === errors;
+}
+var valid6 = _errs28 === errors;
 }
 else {
-var valid7 = true;
+var valid6 = true;
 }
-if(valid7){
-if(data3["voice-conf"] !== undefined){
-let data16 = data3["voice-conf"];
-const _errs36 = errors;
-if((typeof data16 !== "string") && (!((typeof data16 == "number") && (isFinite(data16))))){
-validate31.errors = [{instancePath:instancePath+"/data/attributes/meeting/voice-conf",schemaPath:"#/properties/data/properties/attributes/properties/meeting/properties/voice-conf/type",keyword:"type",params:{type: schema43.properties.data.properties.attributes.properties.meeting.properties["voice-conf"].type}}];
+if(valid6){
+}
+}
+}
+}
+}
+else {
+validate31.errors = [{instancePath:instancePath+"/data/attributes/chat-message",schemaPath:"#/properties/data/properties/attributes/properties/chat-message/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
-const _errs37 = errors;
-if(errors === _errs36){
-}
-var valid7 = _errs36 === errors;
-}
-else {
-var valid7 = true;
-}
-if(valid7){
-if(data3["dial-number"] !== undefined){
-let data17 = data3["dial-number"];
-const _errs38 = errors;
-if(typeof data17 !== "string"){
-validate31.errors = [{instancePath:instancePath+"/data/attributes/meeting/dial-number",schemaPath:"#/properties/data/properties/attributes/properties/meeting/properties/dial-number/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-const _errs39 = errors;
-if(errors === _errs38){
-}
-var valid7 = _errs38 === errors;
-}
-else {
-var valid7 = true;
-}
-if(valid7){
-if(data3["max-users"] !== undefined){
-let data18 = data3["max-users"];
-const _errs40 = errors;
-if(!(((typeof data18 == "number") && (!(data18 % 1) && !isNaN(data18))) && (isFinite(data18)))){
-validate31.errors = [{instancePath:instancePath+"/data/attributes/meeting/max-users",schemaPath:"#/properties/data/properties/attributes/properties/meeting/properties/max-users/type",keyword:"type",params:{type: "integer"}}];
-return false;
-}
-const _errs41 = errors;
-if(errors === _errs40){
-if((typeof data18 == "number") && (isFinite(data18))){
-if(data18 < 0 || isNaN(data18)){
-validate31.errors = [{instancePath:instancePath+"/data/attributes/meeting/max-users",schemaPath:"#/properties/data/properties/attributes/properties/meeting/properties/max-users/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
-return false;
-}
-else {
+if(errors === _errs14){
 }
 }
-if(errors === _errs40){
-}
-}
-var valid7 = _errs40 === errors;
-}
-else {
-var valid7 = true;
-}
-if(valid7){
-if(data3.metadata !== undefined){
-let data19 = data3.metadata;
-const _errs42 = errors;
-const _errs43 = errors;
-if(errors === _errs42){
-if(data19 && typeof data19 == "object" && !Array.isArray(data19)){
-const _errs44 = errors;
-for(const key0 in data19){
-let data20 = data19[key0];
-const _errs45 = errors;
-if(typeof data20 !== "string"){
-validate31.errors = [{instancePath:instancePath+"/data/attributes/meeting/metadata/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/data/properties/attributes/properties/meeting/properties/metadata/additionalProperties/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-const _errs46 = errors;
-if(errors === _errs45){
-}
-var valid8 = _errs45 === errors;
-if(!valid8){
-break;
-}
-}
-if(_errs44 === errors){
-}
-}
-else {
-validate31.errors = [{instancePath:instancePath+"/data/attributes/meeting/metadata",schemaPath:"#/properties/data/properties/attributes/properties/meeting/properties/metadata/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-if(errors === _errs42){
-}
-}
-var valid7 = _errs42 === errors;
-}
-else {
-var valid7 = true;
-}
-if(valid7){
-if(data3.audioBridge !== undefined){
-let data21 = data3.audioBridge;
-const _errs47 = errors;
-if(typeof data21 !== "string"){
-validate31.errors = [{instancePath:instancePath+"/data/attributes/meeting/audioBridge",schemaPath:"#/properties/data/properties/attributes/properties/meeting/properties/audioBridge/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-const _errs48 = errors;
-if(errors === _errs47){
-}
-var valid7 = _errs47 === errors;
-}
-else {
-var valid7 = true;
-}
-if(valid7){
-if(data3.cameraBridge !== undefined){
-let data22 = data3.cameraBridge;
-const _errs49 = errors;
-if(typeof data22 !== "string"){
-validate31.errors = [{instancePath:instancePath+"/data/attributes/meeting/cameraBridge",schemaPath:"#/properties/data/properties/attributes/properties/meeting/properties/cameraBridge/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-const _errs50 = errors;
-if(errors === _errs49){
-}
-var valid7 = _errs49 === errors;
-}
-else {
-var valid7 = true;
-}
-if(valid7){
-if(data3.screenShareBridge !== undefined){
-let data23 = data3.screenShareBridge;
-const _errs51 = errors;
-if(typeof data23 !== "string"){
-validate31.errors = [{instancePath:instancePath+"/data/attributes/meeting/screenShareBridge",schemaPath:"#/properties/data/properties/attributes/properties/meeting/properties/screenShareBridge/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-const _errs52 = errors;
-if(errors === _errs51){
-}
-var valid7 = _errs51 === errors;
-}
-else {
-var valid7 = true;
-}
-if(valid7){
-}
-}
-}
-}
-}
-}
-}
-}
-}
-}
-}
-}
-}
-}
-}
-}
-}
-}
-}
-else {
-validate31.errors = [{instancePath:instancePath+"/data/attributes/meeting",schemaPath:"#/properties/data/properties/attributes/properties/meeting/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-if(errors === _errs7){
-}
-}
-var valid3 = _errs7 === errors;
+var valid3 = _errs14 === errors;
 }
 else {
 var valid3 = true;
 }
 if(valid3){
+}
 }
 }
 }
@@ -1113,11 +990,11 @@ return errors === 0;
 }
 validate31.evaluated = {"props":{"data":true},"dynamicProps":false,"dynamicItems":false};
 
-export const validateBigBlueButtonMeetingEndedEvent = validate33;
-const schema45 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/bigbluebutton/meeting-ended.schema.json","type":"object","properties":{"data":{"type":"object","allOf":[{"$ref":"common/event-data.schema.json"}],"properties":{"id":{"const":"meeting-ended"},"attributes":{"type":"object","properties":{"meeting":{"$ref":"common/meeting.schema.json"}},"required":["meeting"]}},"required":["id","attributes"]}},"required":["data"]};
+export const validateBigBlueButtonChatPublicMessageSentEvent = validate33;
+const schema45 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/bigbluebutton/chat-public-message-sent.schema.json","type":"object","properties":{"data":{"type":"object","allOf":[{"$ref":"common/event-data.schema.json"}],"properties":{"id":{"const":"chat-public-message-sent"},"attributes":{"type":"object","properties":{"meeting":{"$ref":"common/meeting.schema.json"},"chat-message":{"type":"object","properties":{"message":{"type":"string"},"sender":{"type":"object","properties":{"internal-user-id":{"type":"string","minLength":1},"external-user-id":{"type":"string"},"time":{"type":["number","string"]},"timezone-offset":{"type":["number","string"]}},"required":["internal-user-id","time"]}},"required":["message","sender"]}},"required":["meeting","chat-message"]}},"required":["id","attributes"]}},"required":["data"]};
 
 function validate33(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="https://confhooks.dev/schemas/bigbluebutton/meeting-ended.schema.json" */;
+/*# sourceURL="https://confhooks.dev/schemas/bigbluebutton/chat-public-message-sent.schema.json" */;
 let vErrors = null;
 let errors = 0;
 const evaluated0 = validate33.evaluated;
@@ -1161,8 +1038,8 @@ else {
 if(data0.id !== undefined){
 let data1 = data0.id;
 const _errs4 = errors;
-if("meeting-ended" !== data1){
-validate33.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/const",keyword:"const",params:{allowedValue: "meeting-ended"}}];
+if("chat-public-message-sent" !== data1){
+validate33.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/const",keyword:"const",params:{allowedValue: "chat-public-message-sent"}}];
 return false;
 }
 else {
@@ -1182,7 +1059,7 @@ const _errs6 = errors;
 if(errors === _errs5){
 if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
 let missing2;
-if((data2.meeting === undefined) && (missing2 = "meeting")){
+if(((data2.meeting === undefined) && (missing2 = "meeting")) || ((data2["chat-message"] === undefined) && (missing2 = "chat-message"))){
 validate33.errors = [{instancePath:instancePath+"/data/attributes",schemaPath:"#/properties/data/properties/attributes/required",keyword:"required",params:{missingProperty: missing2}}];
 return false;
 }
@@ -1262,6 +1139,157 @@ else {
 var valid3 = true;
 }
 if(valid3){
+if(data2["chat-message"] !== undefined){
+let data6 = data2["chat-message"];
+const _errs14 = errors;
+const _errs15 = errors;
+if(errors === _errs14){
+if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
+let missing4;
+if(((data6.message === undefined) && (missing4 = "message")) || ((data6.sender === undefined) && (missing4 = "sender"))){
+validate33.errors = [{instancePath:instancePath+"/data/attributes/chat-message",schemaPath:"#/properties/data/properties/attributes/properties/chat-message/required",keyword:"required",params:{missingProperty: missing4}}];
+return false;
+}
+else {
+if(data6.message !== undefined){
+let data7 = data6.message;
+const _errs16 = errors;
+if(typeof data7 !== "string"){
+validate33.errors = [{instancePath:instancePath+"/data/attributes/chat-message/message",schemaPath:"#/properties/data/properties/attributes/properties/chat-message/properties/message/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+const _errs17 = errors;
+if(errors === _errs16){
+}
+var valid6 = _errs16 === errors;
+}
+else {
+var valid6 = true;
+}
+if(valid6){
+if(data6.sender !== undefined){
+let data8 = data6.sender;
+const _errs18 = errors;
+const _errs19 = errors;
+if(errors === _errs18){
+if(data8 && typeof data8 == "object" && !Array.isArray(data8)){
+let missing5;
+if(((data8["internal-user-id"] === undefined) && (missing5 = "internal-user-id")) || ((data8.time === undefined) && (missing5 = "time"))){
+validate33.errors = [{instancePath:instancePath+"/data/attributes/chat-message/sender",schemaPath:"#/properties/data/properties/attributes/properties/chat-message/properties/sender/required",keyword:"required",params:{missingProperty: missing5}}];
+return false;
+}
+else {
+if(data8["internal-user-id"] !== undefined){
+let data9 = data8["internal-user-id"];
+const _errs20 = errors;
+const _errs21 = errors;
+if(errors === _errs20){
+if(typeof data9 === "string"){
+if(data9.length < 1){
+validate33.errors = [{instancePath:instancePath+"/data/attributes/chat-message/sender/internal-user-id",schemaPath:"#/properties/data/properties/attributes/properties/chat-message/properties/sender/properties/internal-user-id/minLength",keyword:"minLength",params:{limit: 1}}];
+return false;
+}
+else {
+}
+}
+else {
+validate33.errors = [{instancePath:instancePath+"/data/attributes/chat-message/sender/internal-user-id",schemaPath:"#/properties/data/properties/attributes/properties/chat-message/properties/sender/properties/internal-user-id/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+if(errors === _errs20){
+}
+}
+var valid7 = _errs20 === errors;
+}
+else {
+var valid7 = true;
+}
+if(valid7){
+if(data8["external-user-id"] !== undefined){
+let data10 = data8["external-user-id"];
+const _errs22 = errors;
+if(typeof data10 !== "string"){
+validate33.errors = [{instancePath:instancePath+"/data/attributes/chat-message/sender/external-user-id",schemaPath:"#/properties/data/properties/attributes/properties/chat-message/properties/sender/properties/external-user-id/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+const _errs23 = errors;
+if(errors === _errs22){
+}
+var valid7 = _errs22 === errors;
+}
+else {
+var valid7 = true;
+}
+if(valid7){
+if(data8.time !== undefined){
+let data11 = data8.time;
+const _errs24 = errors;
+if((!((typeof data11 == "number") && (isFinite(data11)))) && (typeof data11 !== "string")){
+validate33.errors = [{instancePath:instancePath+"/data/attributes/chat-message/sender/time",schemaPath:"#/properties/data/properties/attributes/properties/chat-message/properties/sender/properties/time/type",keyword:"type",params:{type: schema45.properties.data.properties.attributes.properties["chat-message"].properties.sender.properties.time.type}}];
+return false;
+}
+const _errs25 = errors;
+if(errors === _errs24){
+}
+var valid7 = _errs24 === errors;
+}
+else {
+var valid7 = true;
+}
+if(valid7){
+if(data8["timezone-offset"] !== undefined){
+let data12 = data8["timezone-offset"];
+const _errs26 = errors;
+if((!((typeof data12 == "number") && (isFinite(data12)))) && (typeof data12 !== "string")){
+validate33.errors = [{instancePath:instancePath+"/data/attributes/chat-message/sender/timezone-offset",schemaPath:"#/properties/data/properties/attributes/properties/chat-message/properties/sender/properties/timezone-offset/type",keyword:"type",params:{type: schema45.properties.data.properties.attributes.properties["chat-message"].properties.sender.properties["timezone-offset"].type}}];
+return false;
+}
+const _errs27 = errors;
+if(errors === _errs26){
+}
+var valid7 = _errs26 === errors;
+}
+else {
+var valid7 = true;
+}
+if(valid7){
+}
+}
+}
+}
+}
+}
+else {
+validate33.errors = [{instancePath:instancePath+"/data/attributes/chat-message/sender",schemaPath:"#/properties/data/properties/attributes/properties/chat-message/properties/sender/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+if(errors === _errs18){
+}
+}
+var valid6 = _errs18 === errors;
+}
+else {
+var valid6 = true;
+}
+if(valid6){
+}
+}
+}
+}
+else {
+validate33.errors = [{instancePath:instancePath+"/data/attributes/chat-message",schemaPath:"#/properties/data/properties/attributes/properties/chat-message/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+if(errors === _errs14){
+}
+}
+var valid3 = _errs14 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+}
 }
 }
 }
@@ -1310,11 +1338,11 @@ return errors === 0;
 }
 validate33.evaluated = {"props":{"data":true},"dynamicProps":false,"dynamicItems":false};
 
-export const validateBigBlueButtonMeetingPresentationChangedEvent = validate35;
-const schema47 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/bigbluebutton/meeting-presentation-changed.schema.json","type":"object","properties":{"data":{"type":"object","allOf":[{"$ref":"common/event-data.schema.json"}],"properties":{"id":{"const":"meeting-presentation-changed"},"attributes":{"type":"object","properties":{"meeting":{"type":"object","allOf":[{"$ref":"common/meeting.schema.json"}],"properties":{"presentation-id":{"type":"string","minLength":1}},"required":["presentation-id"]}},"required":["meeting"]}},"required":["id","attributes"]}},"required":["data"]};
+export const validateBigBlueButtonMeetingCreatedEvent = validate35;
+const schema47 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/bigbluebutton/meeting-created.schema.json","type":"object","properties":{"data":{"type":"object","allOf":[{"$ref":"common/event-data.schema.json"}],"properties":{"id":{"const":"meeting-created"},"attributes":{"type":"object","properties":{"meeting":{"type":"object","allOf":[{"$ref":"common/meeting.schema.json"}],"properties":{"external-meeting-id":{"type":"string"},"name":{"type":"string"},"is-breakout":{"type":"boolean"},"parent-id":{"type":"string"},"duration":{"type":"integer","minimum":0},"create-time":{"type":"number","minimum":0},"create-date":{"type":"string"},"moderator-pass":{"type":"string"},"viewer-pass":{"type":"string"},"record":{"type":"boolean"},"voice-conf":{"type":["string","number"]},"dial-number":{"type":"string"},"max-users":{"type":"integer","minimum":0},"metadata":{"type":"object","additionalProperties":{"type":"string"}},"audioBridge":{"type":"string"},"cameraBridge":{"type":"string"},"screenShareBridge":{"type":"string"}},"required":["external-meeting-id","name","is-breakout","duration","create-time","create-date","moderator-pass","viewer-pass","record","voice-conf","dial-number","max-users","metadata"]}},"required":["meeting"]}},"required":["id","attributes"]}},"required":["data"]};
 
 function validate35(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="https://confhooks.dev/schemas/bigbluebutton/meeting-presentation-changed.schema.json" */;
+/*# sourceURL="https://confhooks.dev/schemas/bigbluebutton/meeting-created.schema.json" */;
 let vErrors = null;
 let errors = 0;
 const evaluated0 = validate35.evaluated;
@@ -1358,8 +1386,8 @@ else {
 if(data0.id !== undefined){
 let data1 = data0.id;
 const _errs4 = errors;
-if("meeting-presentation-changed" !== data1){
-validate35.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/const",keyword:"const",params:{allowedValue: "meeting-presentation-changed"}}];
+if("meeting-created" !== data1){
+validate35.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/const",keyword:"const",params:{allowedValue: "meeting-created"}}];
 return false;
 }
 else {
@@ -1461,30 +1489,20 @@ if(valid4){
 if(errors === _errs7){
 if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
 let missing4;
-if((data3["presentation-id"] === undefined) && (missing4 = "presentation-id")){
+if((((((((((((((data3["external-meeting-id"] === undefined) && (missing4 = "external-meeting-id")) || ((data3.name === undefined) && (missing4 = "name"))) || ((data3["is-breakout"] === undefined) && (missing4 = "is-breakout"))) || ((data3.duration === undefined) && (missing4 = "duration"))) || ((data3["create-time"] === undefined) && (missing4 = "create-time"))) || ((data3["create-date"] === undefined) && (missing4 = "create-date"))) || ((data3["moderator-pass"] === undefined) && (missing4 = "moderator-pass"))) || ((data3["viewer-pass"] === undefined) && (missing4 = "viewer-pass"))) || ((data3.record === undefined) && (missing4 = "record"))) || ((data3["voice-conf"] === undefined) && (missing4 = "voice-conf"))) || ((data3["dial-number"] === undefined) && (missing4 = "dial-number"))) || ((data3["max-users"] === undefined) && (missing4 = "max-users"))) || ((data3.metadata === undefined) && (missing4 = "metadata"))){
 validate35.errors = [{instancePath:instancePath+"/data/attributes/meeting",schemaPath:"#/properties/data/properties/attributes/properties/meeting/required",keyword:"required",params:{missingProperty: missing4}}];
 return false;
 }
 else {
-if(data3["presentation-id"] !== undefined){
-let data6 = data3["presentation-id"];
+if(data3["external-meeting-id"] !== undefined){
+let data6 = data3["external-meeting-id"];
 const _errs16 = errors;
+if(typeof data6 !== "string"){
+validate35.errors = [{instancePath:instancePath+"/data/attributes/meeting/external-meeting-id",schemaPath:"#/properties/data/properties/attributes/properties/meeting/properties/external-meeting-id/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
 const _errs17 = errors;
 if(errors === _errs16){
-if(typeof data6 === "string"){
-if(data6.length < 1){
-validate35.errors = [{instancePath:instancePath+"/data/attributes/meeting/presentation-id",schemaPath:"#/properties/data/properties/attributes/properties/meeting/properties/presentation-id/minLength",keyword:"minLength",params:{limit: 1}}];
-return false;
-}
-else {
-}
-}
-else {
-validate35.errors = [{instancePath:instancePath+"/data/attributes/meeting/presentation-id",schemaPath:"#/properties/data/properties/attributes/properties/meeting/properties/presentation-id/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-if(errors === _errs16){
-}
 }
 var valid7 = _errs16 === errors;
 }
@@ -1492,6 +1510,330 @@ else {
 var valid7 = true;
 }
 if(valid7){
+if(data3.name !== undefined){
+let data7 = data3.name;
+const _errs18 = errors;
+if(typeof data7 !== "string"){
+validate35.errors = [{instancePath:instancePath+"/data/attributes/meeting/name",schemaPath:"#/properties/data/properties/attributes/properties/meeting/properties/name/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+const _errs19 = errors;
+if(errors === _errs18){
+}
+var valid7 = _errs18 === errors;
+}
+else {
+var valid7 = true;
+}
+if(valid7){
+if(data3["is-breakout"] !== undefined){
+let data8 = data3["is-breakout"];
+const _errs20 = errors;
+if(typeof data8 !== "boolean"){
+validate35.errors = [{instancePath:instancePath+"/data/attributes/meeting/is-breakout",schemaPath:"#/properties/data/properties/attributes/properties/meeting/properties/is-breakout/type",keyword:"type",params:{type: "boolean"}}];
+return false;
+}
+const _errs21 = errors;
+if(errors === _errs20){
+}
+var valid7 = _errs20 === errors;
+}
+else {
+var valid7 = true;
+}
+if(valid7){
+if(data3["parent-id"] !== undefined){
+let data9 = data3["parent-id"];
+const _errs22 = errors;
+if(typeof data9 !== "string"){
+validate35.errors = [{instancePath:instancePath+"/data/attributes/meeting/parent-id",schemaPath:"#/properties/data/properties/attributes/properties/meeting/properties/parent-id/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+const _errs23 = errors;
+if(errors === _errs22){
+}
+var valid7 = _errs22 === errors;
+}
+else {
+var valid7 = true;
+}
+if(valid7){
+if(data3.duration !== undefined){
+let data10 = data3.duration;
+const _errs24 = errors;
+if(!(((typeof data10 == "number") && (!(data10 % 1) && !isNaN(data10))) && (isFinite(data10)))){
+validate35.errors = [{instancePath:instancePath+"/data/attributes/meeting/duration",schemaPath:"#/properties/data/properties/attributes/properties/meeting/properties/duration/type",keyword:"type",params:{type: "integer"}}];
+return false;
+}
+const _errs25 = errors;
+if(errors === _errs24){
+if((typeof data10 == "number") && (isFinite(data10))){
+if(data10 < 0 || isNaN(data10)){
+validate35.errors = [{instancePath:instancePath+"/data/attributes/meeting/duration",schemaPath:"#/properties/data/properties/attributes/properties/meeting/properties/duration/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
+return false;
+}
+else {
+}
+}
+if(errors === _errs24){
+}
+}
+var valid7 = _errs24 === errors;
+}
+else {
+var valid7 = true;
+}
+if(valid7){
+if(data3["create-time"] !== undefined){
+let data11 = data3["create-time"];
+const _errs26 = errors;
+const _errs27 = errors;
+if(errors === _errs26){
+if((typeof data11 == "number") && (isFinite(data11))){
+if(data11 < 0 || isNaN(data11)){
+validate35.errors = [{instancePath:instancePath+"/data/attributes/meeting/create-time",schemaPath:"#/properties/data/properties/attributes/properties/meeting/properties/create-time/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
+return false;
+}
+else {
+}
+}
+else {
+validate35.errors = [{instancePath:instancePath+"/data/attributes/meeting/create-time",schemaPath:"#/properties/data/properties/attributes/properties/meeting/properties/create-time/type",keyword:"type",params:{type: "number"}}];
+return false;
+}
+if(errors === _errs26){
+}
+}
+var valid7 = _errs26 === errors;
+}
+else {
+var valid7 = true;
+}
+if(valid7){
+if(data3["create-date"] !== undefined){
+let data12 = data3["create-date"];
+const _errs28 = errors;
+if(typeof data12 !== "string"){
+validate35.errors = [{instancePath:instancePath+"/data/attributes/meeting/create-date",schemaPath:"#/properties/data/properties/attributes/properties/meeting/properties/create-date/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+const _errs29 = errors;
+if(errors === _errs28){
+}
+var valid7 = _errs28 === errors;
+}
+else {
+var valid7 = true;
+}
+if(valid7){
+if(data3["moderator-pass"] !== undefined){
+let data13 = data3["moderator-pass"];
+const _errs30 = errors;
+if(typeof data13 !== "string"){
+validate35.errors = [{instancePath:instancePath+"/data/attributes/meeting/moderator-pass",schemaPath:"#/properties/data/properties/attributes/properties/meeting/properties/moderator-pass/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+const _errs31 = errors;
+if(errors === _errs30){
+}
+var valid7 = _errs30 === errors;
+}
+else {
+var valid7 = true;
+}
+if(valid7){
+if(data3["viewer-pass"] !== undefined){
+let data14 = data3["viewer-pass"];
+const _errs32 = errors;
+if(typeof data14 !== "string"){
+validate35.errors = [{instancePath:instancePath+"/data/attributes/meeting/viewer-pass",schemaPath:"#/properties/data/properties/attributes/properties/meeting/properties/viewer-pass/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+const _errs33 = errors;
+if(errors === _errs32){
+}
+var valid7 = _errs32 === errors;
+}
+else {
+var valid7 = true;
+}
+if(valid7){
+if(data3.record !== undefined){
+let data15 = data3.record;
+const _errs34 = errors;
+if(typeof data15 !== "boolean"){
+validate35.errors = [{instancePath:instancePath+"/data/attributes/meeting/record",schemaPath:"#/properties/data/properties/attributes/properties/meeting/properties/record/type",keyword:"type",params:{type: "boolean"}}];
+return false;
+}
+const _errs35 = errors;
+if(errors === _errs34){
+}
+var valid7 = _errs34 === errors;
+}
+else {
+var valid7 = true;
+}
+if(valid7){
+if(data3["voice-conf"] !== undefined){
+let data16 = data3["voice-conf"];
+const _errs36 = errors;
+if((typeof data16 !== "string") && (!((typeof data16 == "number") && (isFinite(data16))))){
+validate35.errors = [{instancePath:instancePath+"/data/attributes/meeting/voice-conf",schemaPath:"#/properties/data/properties/attributes/properties/meeting/properties/voice-conf/type",keyword:"type",params:{type: schema47.properties.data.properties.attributes.properties.meeting.properties["voice-conf"].type}}];
+return false;
+}
+const _errs37 = errors;
+if(errors === _errs36){
+}
+var valid7 = _errs36 === errors;
+}
+else {
+var valid7 = true;
+}
+if(valid7){
+if(data3["dial-number"] !== undefined){
+let data17 = data3["dial-number"];
+const _errs38 = errors;
+if(typeof data17 !== "string"){
+validate35.errors = [{instancePath:instancePath+"/data/attributes/meeting/dial-number",schemaPath:"#/properties/data/properties/attributes/properties/meeting/properties/dial-number/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+const _errs39 = errors;
+if(errors === _errs38){
+}
+var valid7 = _errs38 === errors;
+}
+else {
+var valid7 = true;
+}
+if(valid7){
+if(data3["max-users"] !== undefined){
+let data18 = data3["max-users"];
+const _errs40 = errors;
+if(!(((typeof data18 == "number") && (!(data18 % 1) && !isNaN(data18))) && (isFinite(data18)))){
+validate35.errors = [{instancePath:instancePath+"/data/attributes/meeting/max-users",schemaPath:"#/properties/data/properties/attributes/properties/meeting/properties/max-users/type",keyword:"type",params:{type: "integer"}}];
+return false;
+}
+const _errs41 = errors;
+if(errors === _errs40){
+if((typeof data18 == "number") && (isFinite(data18))){
+if(data18 < 0 || isNaN(data18)){
+validate35.errors = [{instancePath:instancePath+"/data/attributes/meeting/max-users",schemaPath:"#/properties/data/properties/attributes/properties/meeting/properties/max-users/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
+return false;
+}
+else {
+}
+}
+if(errors === _errs40){
+}
+}
+var valid7 = _errs40 === errors;
+}
+else {
+var valid7 = true;
+}
+if(valid7){
+if(data3.metadata !== undefined){
+let data19 = data3.metadata;
+const _errs42 = errors;
+const _errs43 = errors;
+if(errors === _errs42){
+if(data19 && typeof data19 == "object" && !Array.isArray(data19)){
+const _errs44 = errors;
+for(const key0 in data19){
+let data20 = data19[key0];
+const _errs45 = errors;
+if(typeof data20 !== "string"){
+validate35.errors = [{instancePath:instancePath+"/data/attributes/meeting/metadata/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/data/properties/attributes/properties/meeting/properties/metadata/additionalProperties/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+const _errs46 = errors;
+if(errors === _errs45){
+}
+var valid8 = _errs45 === errors;
+if(!valid8){
+break;
+}
+}
+if(_errs44 === errors){
+}
+}
+else {
+validate35.errors = [{instancePath:instancePath+"/data/attributes/meeting/metadata",schemaPath:"#/properties/data/properties/attributes/properties/meeting/properties/metadata/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+if(errors === _errs42){
+}
+}
+var valid7 = _errs42 === errors;
+}
+else {
+var valid7 = true;
+}
+if(valid7){
+if(data3.audioBridge !== undefined){
+let data21 = data3.audioBridge;
+const _errs47 = errors;
+if(typeof data21 !== "string"){
+validate35.errors = [{instancePath:instancePath+"/data/attributes/meeting/audioBridge",schemaPath:"#/properties/data/properties/attributes/properties/meeting/properties/audioBridge/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+const _errs48 = errors;
+if(errors === _errs47){
+}
+var valid7 = _errs47 === errors;
+}
+else {
+var valid7 = true;
+}
+if(valid7){
+if(data3.cameraBridge !== undefined){
+let data22 = data3.cameraBridge;
+const _errs49 = errors;
+if(typeof data22 !== "string"){
+validate35.errors = [{instancePath:instancePath+"/data/attributes/meeting/cameraBridge",schemaPath:"#/properties/data/properties/attributes/properties/meeting/properties/cameraBridge/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+const _errs50 = errors;
+if(errors === _errs49){
+}
+var valid7 = _errs49 === errors;
+}
+else {
+var valid7 = true;
+}
+if(valid7){
+if(data3.screenShareBridge !== undefined){
+let data23 = data3.screenShareBridge;
+const _errs51 = errors;
+if(typeof data23 !== "string"){
+validate35.errors = [{instancePath:instancePath+"/data/attributes/meeting/screenShareBridge",schemaPath:"#/properties/data/properties/attributes/properties/meeting/properties/screenShareBridge/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+const _errs52 = errors;
+if(errors === _errs51){
+}
+var valid7 = _errs51 === errors;
+}
+else {
+var valid7 = true;
+}
+if(valid7){
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
 }
 }
 }
@@ -1556,11 +1898,11 @@ return errors === 0;
 }
 validate35.evaluated = {"props":{"data":true},"dynamicProps":false,"dynamicItems":false};
 
-export const validateBigBlueButtonMeetingRecordingStartedEvent = validate37;
-const schema49 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/bigbluebutton/meeting-recording-started.schema.json","type":"object","properties":{"data":{"type":"object","allOf":[{"$ref":"common/event-data.schema.json"}],"properties":{"id":{"const":"meeting-recording-started"},"attributes":{"type":"object","properties":{"meeting":{"$ref":"common/meeting.schema.json"}},"required":["meeting"]}},"required":["id","attributes"]}},"required":["data"]};
+export const validateBigBlueButtonMeetingEndedEvent = validate37;
+const schema49 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/bigbluebutton/meeting-ended.schema.json","type":"object","properties":{"data":{"type":"object","allOf":[{"$ref":"common/event-data.schema.json"}],"properties":{"id":{"const":"meeting-ended"},"attributes":{"type":"object","properties":{"meeting":{"$ref":"common/meeting.schema.json"}},"required":["meeting"]}},"required":["id","attributes"]}},"required":["data"]};
 
 function validate37(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="https://confhooks.dev/schemas/bigbluebutton/meeting-recording-started.schema.json" */;
+/*# sourceURL="https://confhooks.dev/schemas/bigbluebutton/meeting-ended.schema.json" */;
 let vErrors = null;
 let errors = 0;
 const evaluated0 = validate37.evaluated;
@@ -1604,8 +1946,8 @@ else {
 if(data0.id !== undefined){
 let data1 = data0.id;
 const _errs4 = errors;
-if("meeting-recording-started" !== data1){
-validate37.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/const",keyword:"const",params:{allowedValue: "meeting-recording-started"}}];
+if("meeting-ended" !== data1){
+validate37.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/const",keyword:"const",params:{allowedValue: "meeting-ended"}}];
 return false;
 }
 else {
@@ -1753,11 +2095,11 @@ return errors === 0;
 }
 validate37.evaluated = {"props":{"data":true},"dynamicProps":false,"dynamicItems":false};
 
-export const validateBigBlueButtonMeetingRecordingStoppedEvent = validate39;
-const schema51 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/bigbluebutton/meeting-recording-stopped.schema.json","type":"object","properties":{"data":{"type":"object","allOf":[{"$ref":"common/event-data.schema.json"}],"properties":{"id":{"const":"meeting-recording-stopped"},"attributes":{"type":"object","properties":{"meeting":{"$ref":"common/meeting.schema.json"}},"required":["meeting"]}},"required":["id","attributes"]}},"required":["data"]};
+export const validateBigBlueButtonMeetingPresentationChangedEvent = validate39;
+const schema51 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/bigbluebutton/meeting-presentation-changed.schema.json","type":"object","properties":{"data":{"type":"object","allOf":[{"$ref":"common/event-data.schema.json"}],"properties":{"id":{"const":"meeting-presentation-changed"},"attributes":{"type":"object","properties":{"meeting":{"type":"object","allOf":[{"$ref":"common/meeting.schema.json"}],"properties":{"presentation-id":{"type":"string","minLength":1}}}},"required":["meeting"]}},"required":["id","attributes"]}},"required":["data"]};
 
 function validate39(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="https://confhooks.dev/schemas/bigbluebutton/meeting-recording-stopped.schema.json" */;
+/*# sourceURL="https://confhooks.dev/schemas/bigbluebutton/meeting-presentation-changed.schema.json" */;
 let vErrors = null;
 let errors = 0;
 const evaluated0 = validate39.evaluated;
@@ -1801,8 +2143,8 @@ else {
 if(data0.id !== undefined){
 let data1 = data0.id;
 const _errs4 = errors;
-if("meeting-recording-stopped" !== data1){
-validate39.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/const",keyword:"const",params:{allowedValue: "meeting-recording-stopped"}}];
+if("meeting-presentation-changed" !== data1){
+validate39.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/const",keyword:"const",params:{allowedValue: "meeting-presentation-changed"}}];
 return false;
 }
 else {
@@ -1832,7 +2174,9 @@ let data3 = data2.meeting;
 const _errs7 = errors;
 const _errs8 = errors;
 const _errs9 = errors;
-if(errors === _errs8){
+const _errs10 = errors;
+const _errs11 = errors;
+if(errors === _errs10){
 if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
 let missing3;
 if((data3["internal-meeting-id"] === undefined) && (missing3 = "internal-meeting-id")){
@@ -1842,9 +2186,9 @@ return false;
 else {
 if(data3["internal-meeting-id"] !== undefined){
 let data4 = data3["internal-meeting-id"];
-const _errs10 = errors;
-const _errs11 = errors;
-if(errors === _errs10){
+const _errs12 = errors;
+const _errs13 = errors;
+if(errors === _errs12){
 if(typeof data4 === "string"){
 if(data4.length < 1){
 validate39.errors = [{instancePath:instancePath+"/data/attributes/meeting/internal-meeting-id",schemaPath:"common/meeting.schema.json/properties/internal-meeting-id/minLength",keyword:"minLength",params:{limit: 1}}];
@@ -1857,31 +2201,31 @@ else {
 validate39.errors = [{instancePath:instancePath+"/data/attributes/meeting/internal-meeting-id",schemaPath:"common/meeting.schema.json/properties/internal-meeting-id/type",keyword:"type",params:{type: "string"}}];
 return false;
 }
-if(errors === _errs10){
+if(errors === _errs12){
 }
 }
-var valid5 = _errs10 === errors;
+var valid6 = _errs12 === errors;
 }
 else {
-var valid5 = true;
+var valid6 = true;
 }
-if(valid5){
+if(valid6){
 if(data3["external-meeting-id"] !== undefined){
 let data5 = data3["external-meeting-id"];
-const _errs12 = errors;
+const _errs14 = errors;
 if(typeof data5 !== "string"){
 validate39.errors = [{instancePath:instancePath+"/data/attributes/meeting/external-meeting-id",schemaPath:"common/meeting.schema.json/properties/external-meeting-id/type",keyword:"type",params:{type: "string"}}];
 return false;
 }
-const _errs13 = errors;
-if(errors === _errs12){
+const _errs15 = errors;
+if(errors === _errs14){
 }
-var valid5 = _errs12 === errors;
+var valid6 = _errs14 === errors;
 }
 else {
-var valid5 = true;
+var valid6 = true;
 }
-if(valid5){
+if(valid6){
 }
 }
 }
@@ -1890,11 +2234,51 @@ else {
 validate39.errors = [{instancePath:instancePath+"/data/attributes/meeting",schemaPath:"common/meeting.schema.json/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
-if(errors === _errs8){
+if(errors === _errs10){
 }
 }
-var valid4 = _errs8 === errors;
+var valid5 = _errs10 === errors;
+if(valid5){
+}
+var valid4 = _errs9 === errors;
 if(valid4){
+}
+if(errors === _errs7){
+if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
+if(data3["presentation-id"] !== undefined){
+let data6 = data3["presentation-id"];
+const _errs16 = errors;
+const _errs17 = errors;
+if(errors === _errs16){
+if(typeof data6 === "string"){
+if(data6.length < 1){
+validate39.errors = [{instancePath:instancePath+"/data/attributes/meeting/presentation-id",schemaPath:"#/properties/data/properties/attributes/properties/meeting/properties/presentation-id/minLength",keyword:"minLength",params:{limit: 1}}];
+return false;
+}
+else {
+}
+}
+else {
+validate39.errors = [{instancePath:instancePath+"/data/attributes/meeting/presentation-id",schemaPath:"#/properties/data/properties/attributes/properties/meeting/properties/presentation-id/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+if(errors === _errs16){
+}
+}
+var valid7 = _errs16 === errors;
+}
+else {
+var valid7 = true;
+}
+if(valid7){
+}
+}
+else {
+validate39.errors = [{instancePath:instancePath+"/data/attributes/meeting",schemaPath:"#/properties/data/properties/attributes/properties/meeting/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+if(errors === _errs7){
+}
 }
 var valid3 = _errs7 === errors;
 }
@@ -1950,11 +2334,11 @@ return errors === 0;
 }
 validate39.evaluated = {"props":{"data":true},"dynamicProps":false,"dynamicItems":false};
 
-export const validateBigBlueButtonMeetingRecordingUnhandledEvent = validate41;
-const schema53 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/bigbluebutton/meeting-recording-unhandled.schema.json","type":"object","properties":{"data":{"type":"object","allOf":[{"$ref":"common/event-data.schema.json"}],"properties":{"id":{"const":"meeting-recording-unhandled"},"attributes":{"type":"object","properties":{"meeting":{"$ref":"common/meeting.schema.json"}},"required":["meeting"]}},"required":["id","attributes"]}},"required":["data"]};
+export const validateBigBlueButtonMeetingRecordingChangedEvent = validate41;
+const schema53 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/bigbluebutton/meeting-recording-changed.schema.json","type":"object","properties":{"data":{"type":"object","allOf":[{"$ref":"common/event-data.schema.json"}],"properties":{"id":{"const":"meeting-recording-changed"},"attributes":{"type":"object","properties":{"meeting":{"$ref":"common/meeting.schema.json"}},"required":["meeting"]}},"required":["id","attributes"]}},"required":["data"]};
 
 function validate41(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="https://confhooks.dev/schemas/bigbluebutton/meeting-recording-unhandled.schema.json" */;
+/*# sourceURL="https://confhooks.dev/schemas/bigbluebutton/meeting-recording-changed.schema.json" */;
 let vErrors = null;
 let errors = 0;
 const evaluated0 = validate41.evaluated;
@@ -1998,8 +2382,8 @@ else {
 if(data0.id !== undefined){
 let data1 = data0.id;
 const _errs4 = errors;
-if("meeting-recording-unhandled" !== data1){
-validate41.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/const",keyword:"const",params:{allowedValue: "meeting-recording-unhandled"}}];
+if("meeting-recording-changed" !== data1){
+validate41.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/const",keyword:"const",params:{allowedValue: "meeting-recording-changed"}}];
 return false;
 }
 else {
@@ -2147,12 +2531,11 @@ return errors === 0;
 }
 validate41.evaluated = {"props":{"data":true},"dynamicProps":false,"dynamicItems":false};
 
-export const validateBigBlueButtonMeetingScreenshareStartedEvent = validate43;
-const schema55 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/bigbluebutton/meeting-screenshare-started.schema.json","type":"object","properties":{"data":{"type":"object","allOf":[{"$ref":"common/event-data.schema.json"}],"properties":{"id":{"const":"meeting-screenshare-started"},"attributes":{"type":"object","properties":{"meeting":{"$ref":"common/meeting.schema.json"},"user":{"$ref":"common/user.schema.json"}},"required":["meeting"]}},"required":["id","attributes"]}},"required":["data"]};
-const schema40 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/bigbluebutton/common/user.schema.json","type":"object","properties":{"internal-user-id":{"type":"string","minLength":1},"external-user-id":{"type":"string"}},"required":["internal-user-id","external-user-id"]};
+export const validateBigBlueButtonMeetingRecordingStartedEvent = validate43;
+const schema55 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/bigbluebutton/meeting-recording-started.schema.json","type":"object","properties":{"data":{"type":"object","allOf":[{"$ref":"common/event-data.schema.json"}],"properties":{"id":{"const":"meeting-recording-started"},"attributes":{"type":"object","properties":{"meeting":{"$ref":"common/meeting.schema.json"}},"required":["meeting"]}},"required":["id","attributes"]}},"required":["data"]};
 
 function validate43(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="https://confhooks.dev/schemas/bigbluebutton/meeting-screenshare-started.schema.json" */;
+/*# sourceURL="https://confhooks.dev/schemas/bigbluebutton/meeting-recording-started.schema.json" */;
 let vErrors = null;
 let errors = 0;
 const evaluated0 = validate43.evaluated;
@@ -2196,8 +2579,8 @@ else {
 if(data0.id !== undefined){
 let data1 = data0.id;
 const _errs4 = errors;
-if("meeting-screenshare-started" !== data1){
-validate43.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/const",keyword:"const",params:{allowedValue: "meeting-screenshare-started"}}];
+if("meeting-recording-started" !== data1){
+validate43.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/const",keyword:"const",params:{allowedValue: "meeting-recording-started"}}];
 return false;
 }
 else {
@@ -2297,82 +2680,6 @@ else {
 var valid3 = true;
 }
 if(valid3){
-if(data2.user !== undefined){
-let data6 = data2.user;
-const _errs14 = errors;
-const _errs15 = errors;
-const _errs16 = errors;
-if(errors === _errs15){
-if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
-let missing4;
-if(((data6["internal-user-id"] === undefined) && (missing4 = "internal-user-id")) || ((data6["external-user-id"] === undefined) && (missing4 = "external-user-id"))){
-validate43.errors = [{instancePath:instancePath+"/data/attributes/user",schemaPath:"common/user.schema.json/required",keyword:"required",params:{missingProperty: missing4}}];
-return false;
-}
-else {
-if(data6["internal-user-id"] !== undefined){
-let data7 = data6["internal-user-id"];
-const _errs17 = errors;
-const _errs18 = errors;
-if(errors === _errs17){
-if(typeof data7 === "string"){
-if(data7.length < 1){
-validate43.errors = [{instancePath:instancePath+"/data/attributes/user/internal-user-id",schemaPath:"common/user.schema.json/properties/internal-user-id/minLength",keyword:"minLength",params:{limit: 1}}];
-return false;
-}
-else {
-}
-}
-else {
-validate43.errors = [{instancePath:instancePath+"/data/attributes/user/internal-user-id",schemaPath:"common/user.schema.json/properties/internal-user-id/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-if(errors === _errs17){
-}
-}
-var valid7 = _errs17 === errors;
-}
-else {
-var valid7 = true;
-}
-if(valid7){
-if(data6["external-user-id"] !== undefined){
-let data8 = data6["external-user-id"];
-const _errs19 = errors;
-if(typeof data8 !== "string"){
-validate43.errors = [{instancePath:instancePath+"/data/attributes/user/external-user-id",schemaPath:"common/user.schema.json/properties/external-user-id/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-const _errs20 = errors;
-if(errors === _errs19){
-}
-var valid7 = _errs19 === errors;
-}
-else {
-var valid7 = true;
-}
-if(valid7){
-}
-}
-}
-}
-else {
-validate43.errors = [{instancePath:instancePath+"/data/attributes/user",schemaPath:"common/user.schema.json/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-if(errors === _errs15){
-}
-}
-var valid6 = _errs15 === errors;
-if(valid6){
-}
-var valid3 = _errs14 === errors;
-}
-else {
-var valid3 = true;
-}
-if(valid3){
-}
 }
 }
 }
@@ -2421,11 +2728,11 @@ return errors === 0;
 }
 validate43.evaluated = {"props":{"data":true},"dynamicProps":false,"dynamicItems":false};
 
-export const validateBigBlueButtonMeetingScreenshareStoppedEvent = validate45;
-const schema58 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/bigbluebutton/meeting-screenshare-stopped.schema.json","type":"object","properties":{"data":{"type":"object","allOf":[{"$ref":"common/event-data.schema.json"}],"properties":{"id":{"const":"meeting-screenshare-stopped"},"attributes":{"type":"object","properties":{"meeting":{"$ref":"common/meeting.schema.json"},"user":{"$ref":"common/user.schema.json"}},"required":["meeting"]}},"required":["id","attributes"]}},"required":["data"]};
+export const validateBigBlueButtonMeetingRecordingStoppedEvent = validate45;
+const schema57 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/bigbluebutton/meeting-recording-stopped.schema.json","type":"object","properties":{"data":{"type":"object","allOf":[{"$ref":"common/event-data.schema.json"}],"properties":{"id":{"const":"meeting-recording-stopped"},"attributes":{"type":"object","properties":{"meeting":{"$ref":"common/meeting.schema.json"}},"required":["meeting"]}},"required":["id","attributes"]}},"required":["data"]};
 
 function validate45(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="https://confhooks.dev/schemas/bigbluebutton/meeting-screenshare-stopped.schema.json" */;
+/*# sourceURL="https://confhooks.dev/schemas/bigbluebutton/meeting-recording-stopped.schema.json" */;
 let vErrors = null;
 let errors = 0;
 const evaluated0 = validate45.evaluated;
@@ -2469,8 +2776,8 @@ else {
 if(data0.id !== undefined){
 let data1 = data0.id;
 const _errs4 = errors;
-if("meeting-screenshare-stopped" !== data1){
-validate45.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/const",keyword:"const",params:{allowedValue: "meeting-screenshare-stopped"}}];
+if("meeting-recording-stopped" !== data1){
+validate45.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/const",keyword:"const",params:{allowedValue: "meeting-recording-stopped"}}];
 return false;
 }
 else {
@@ -2570,82 +2877,6 @@ else {
 var valid3 = true;
 }
 if(valid3){
-if(data2.user !== undefined){
-let data6 = data2.user;
-const _errs14 = errors;
-const _errs15 = errors;
-const _errs16 = errors;
-if(errors === _errs15){
-if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
-let missing4;
-if(((data6["internal-user-id"] === undefined) && (missing4 = "internal-user-id")) || ((data6["external-user-id"] === undefined) && (missing4 = "external-user-id"))){
-validate45.errors = [{instancePath:instancePath+"/data/attributes/user",schemaPath:"common/user.schema.json/required",keyword:"required",params:{missingProperty: missing4}}];
-return false;
-}
-else {
-if(data6["internal-user-id"] !== undefined){
-let data7 = data6["internal-user-id"];
-const _errs17 = errors;
-const _errs18 = errors;
-if(errors === _errs17){
-if(typeof data7 === "string"){
-if(data7.length < 1){
-validate45.errors = [{instancePath:instancePath+"/data/attributes/user/internal-user-id",schemaPath:"common/user.schema.json/properties/internal-user-id/minLength",keyword:"minLength",params:{limit: 1}}];
-return false;
-}
-else {
-}
-}
-else {
-validate45.errors = [{instancePath:instancePath+"/data/attributes/user/internal-user-id",schemaPath:"common/user.schema.json/properties/internal-user-id/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-if(errors === _errs17){
-}
-}
-var valid7 = _errs17 === errors;
-}
-else {
-var valid7 = true;
-}
-if(valid7){
-if(data6["external-user-id"] !== undefined){
-let data8 = data6["external-user-id"];
-const _errs19 = errors;
-if(typeof data8 !== "string"){
-validate45.errors = [{instancePath:instancePath+"/data/attributes/user/external-user-id",schemaPath:"common/user.schema.json/properties/external-user-id/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-const _errs20 = errors;
-if(errors === _errs19){
-}
-var valid7 = _errs19 === errors;
-}
-else {
-var valid7 = true;
-}
-if(valid7){
-}
-}
-}
-}
-else {
-validate45.errors = [{instancePath:instancePath+"/data/attributes/user",schemaPath:"common/user.schema.json/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-if(errors === _errs15){
-}
-}
-var valid6 = _errs15 === errors;
-if(valid6){
-}
-var valid3 = _errs14 === errors;
-}
-else {
-var valid3 = true;
-}
-if(valid3){
-}
 }
 }
 }
@@ -2694,11 +2925,11 @@ return errors === 0;
 }
 validate45.evaluated = {"props":{"data":true},"dynamicProps":false,"dynamicItems":false};
 
-export const validateBigBlueButtonPadContentEvent = validate47;
-const schema61 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/bigbluebutton/pad-content.schema.json","type":"object","properties":{"data":{"type":"object","allOf":[{"$ref":"common/event-data.schema.json"}],"properties":{"id":{"const":"pad-content"},"attributes":{"type":"object","properties":{"meeting":{"$ref":"common/meeting.schema.json"},"pad":{"type":"object","properties":{"id":{"type":"string","minLength":1},"external-pad-id":{"type":"string"},"rev":{"type":["string","integer"]},"start":{"type":"integer","minimum":0},"end":{"type":"integer","minimum":0},"text":{"type":"string"}},"required":["id","external-pad-id","rev","start","end","text"]}},"required":["meeting","pad"]}},"required":["id","attributes"]}},"required":["data"]};
+export const validateBigBlueButtonMeetingRecordingUnhandledEvent = validate47;
+const schema59 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/bigbluebutton/meeting-recording-unhandled.schema.json","type":"object","properties":{"data":{"type":"object","allOf":[{"$ref":"common/event-data.schema.json"}],"properties":{"id":{"const":"meeting-recording-unhandled"},"attributes":{"type":"object","properties":{"meeting":{"$ref":"common/meeting.schema.json"}},"required":["meeting"]}},"required":["id","attributes"]}},"required":["data"]};
 
 function validate47(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="https://confhooks.dev/schemas/bigbluebutton/pad-content.schema.json" */;
+/*# sourceURL="https://confhooks.dev/schemas/bigbluebutton/meeting-recording-unhandled.schema.json" */;
 let vErrors = null;
 let errors = 0;
 const evaluated0 = validate47.evaluated;
@@ -2742,8 +2973,8 @@ else {
 if(data0.id !== undefined){
 let data1 = data0.id;
 const _errs4 = errors;
-if("pad-content" !== data1){
-validate47.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/const",keyword:"const",params:{allowedValue: "pad-content"}}];
+if("meeting-recording-unhandled" !== data1){
+validate47.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/const",keyword:"const",params:{allowedValue: "meeting-recording-unhandled"}}];
 return false;
 }
 else {
@@ -2763,7 +2994,7 @@ const _errs6 = errors;
 if(errors === _errs5){
 if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
 let missing2;
-if(((data2.meeting === undefined) && (missing2 = "meeting")) || ((data2.pad === undefined) && (missing2 = "pad"))){
+if((data2.meeting === undefined) && (missing2 = "meeting")){
 validate47.errors = [{instancePath:instancePath+"/data/attributes",schemaPath:"#/properties/data/properties/attributes/required",keyword:"required",params:{missingProperty: missing2}}];
 return false;
 }
@@ -2843,166 +3074,6 @@ else {
 var valid3 = true;
 }
 if(valid3){
-if(data2.pad !== undefined){
-let data6 = data2.pad;
-const _errs14 = errors;
-const _errs15 = errors;
-if(errors === _errs14){
-if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
-let missing4;
-if(((((((data6.id === undefined) && (missing4 = "id")) || ((data6["external-pad-id"] === undefined) && (missing4 = "external-pad-id"))) || ((data6.rev === undefined) && (missing4 = "rev"))) || ((data6.start === undefined) && (missing4 = "start"))) || ((data6.end === undefined) && (missing4 = "end"))) || ((data6.text === undefined) && (missing4 = "text"))){
-validate47.errors = [{instancePath:instancePath+"/data/attributes/pad",schemaPath:"#/properties/data/properties/attributes/properties/pad/required",keyword:"required",params:{missingProperty: missing4}}];
-return false;
-}
-else {
-if(data6.id !== undefined){
-let data7 = data6.id;
-const _errs16 = errors;
-const _errs17 = errors;
-if(errors === _errs16){
-if(typeof data7 === "string"){
-if(data7.length < 1){
-validate47.errors = [{instancePath:instancePath+"/data/attributes/pad/id",schemaPath:"#/properties/data/properties/attributes/properties/pad/properties/id/minLength",keyword:"minLength",params:{limit: 1}}];
-return false;
-}
-else {
-}
-}
-else {
-validate47.errors = [{instancePath:instancePath+"/data/attributes/pad/id",schemaPath:"#/properties/data/properties/attributes/properties/pad/properties/id/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-if(errors === _errs16){
-}
-}
-var valid6 = _errs16 === errors;
-}
-else {
-var valid6 = true;
-}
-if(valid6){
-if(data6["external-pad-id"] !== undefined){
-let data8 = data6["external-pad-id"];
-const _errs18 = errors;
-if(typeof data8 !== "string"){
-validate47.errors = [{instancePath:instancePath+"/data/attributes/pad/external-pad-id",schemaPath:"#/properties/data/properties/attributes/properties/pad/properties/external-pad-id/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-const _errs19 = errors;
-if(errors === _errs18){
-}
-var valid6 = _errs18 === errors;
-}
-else {
-var valid6 = true;
-}
-if(valid6){
-if(data6.rev !== undefined){
-let data9 = data6.rev;
-const _errs20 = errors;
-if((typeof data9 !== "string") && (!(((typeof data9 == "number") && (!(data9 % 1) && !isNaN(data9))) && (isFinite(data9))))){
-validate47.errors = [{instancePath:instancePath+"/data/attributes/pad/rev",schemaPath:"#/properties/data/properties/attributes/properties/pad/properties/rev/type",keyword:"type",params:{type: schema61.properties.data.properties.attributes.properties.pad.properties.rev.type}}];
-return false;
-}
-const _errs21 = errors;
-if(errors === _errs20){
-}
-var valid6 = _errs20 === errors;
-}
-else {
-var valid6 = true;
-}
-if(valid6){
-if(data6.start !== undefined){
-let data10 = data6.start;
-const _errs22 = errors;
-if(!(((typeof data10 == "number") && (!(data10 % 1) && !isNaN(data10))) && (isFinite(data10)))){
-validate47.errors = [{instancePath:instancePath+"/data/attributes/pad/start",schemaPath:"#/properties/data/properties/attributes/properties/pad/properties/start/type",keyword:"type",params:{type: "integer"}}];
-return false;
-}
-const _errs23 = errors;
-if(errors === _errs22){
-if((typeof data10 == "number") && (isFinite(data10))){
-if(data10 < 0 || isNaN(data10)){
-validate47.errors = [{instancePath:instancePath+"/data/attributes/pad/start",schemaPath:"#/properties/data/properties/attributes/properties/pad/properties/start/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
-return false;
-}
-else {
-}
-}
-if(errors === _errs22){
-}
-}
-var valid6 = _errs22 === errors;
-}
-else {
-var valid6 = true;
-}
-if(valid6){
-if(data6.end !== undefined){
-let data11 = data6.end;
-const _errs24 = errors;
-if(!(((typeof data11 == "number") && (!(data11 % 1) && !isNaN(data11))) && (isFinite(data11)))){
-validate47.errors = [{instancePath:instancePath+"/data/attributes/pad/end",schemaPath:"#/properties/data/properties/attributes/properties/pad/properties/end/type",keyword:"type",params:{type: "integer"}}];
-return false;
-}
-const _errs25 = errors;
-if(errors === _errs24){
-if((typeof data11 == "number") && (isFinite(data11))){
-if(data11 < 0 || isNaN(data11)){
-validate47.errors = [{instancePath:instancePath+"/data/attributes/pad/end",schemaPath:"#/properties/data/properties/attributes/properties/pad/properties/end/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
-return false;
-}
-else {
-}
-}
-if(errors === _errs24){
-}
-}
-var valid6 = _errs24 === errors;
-}
-else {
-var valid6 = true;
-}
-if(valid6){
-if(data6.text !== undefined){
-let data12 = data6.text;
-const _errs26 = errors;
-if(typeof data12 !== "string"){
-validate47.errors = [{instancePath:instancePath+"/data/attributes/pad/text",schemaPath:"#/properties/data/properties/attributes/properties/pad/properties/text/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-const _errs27 = errors;
-if(errors === _errs26){
-}
-var valid6 = _errs26 === errors;
-}
-else {
-var valid6 = true;
-}
-if(valid6){
-}
-}
-}
-}
-}
-}
-}
-}
-else {
-validate47.errors = [{instancePath:instancePath+"/data/attributes/pad",schemaPath:"#/properties/data/properties/attributes/properties/pad/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-if(errors === _errs14){
-}
-}
-var valid3 = _errs14 === errors;
-}
-else {
-var valid3 = true;
-}
-if(valid3){
-}
 }
 }
 }
@@ -3051,11 +3122,12 @@ return errors === 0;
 }
 validate47.evaluated = {"props":{"data":true},"dynamicProps":false,"dynamicItems":false};
 
-export const validateBigBlueButtonPollRespondedEvent = validate49;
-const schema63 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/bigbluebutton/poll-responded.schema.json","type":"object","properties":{"data":{"type":"object","allOf":[{"$ref":"common/event-data.schema.json"}],"properties":{"id":{"const":"poll-responded"},"attributes":{"type":"object","properties":{"meeting":{"$ref":"common/meeting.schema.json"},"user":{"$ref":"common/user.schema.json"},"poll":{"type":"object","properties":{"id":{"type":"string","minLength":1},"answerIds":{"type":"array","items":{"type":"integer","minimum":0}}},"required":["id","answerIds"]}},"required":["meeting","user","poll"]}},"required":["id","attributes"]}},"required":["data"]};
+export const validateBigBlueButtonMeetingScreenshareStartedEvent = validate49;
+const schema61 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/bigbluebutton/meeting-screenshare-started.schema.json","type":"object","properties":{"data":{"type":"object","allOf":[{"$ref":"common/event-data.schema.json"}],"properties":{"id":{"const":"meeting-screenshare-started"},"attributes":{"type":"object","properties":{"meeting":{"$ref":"common/meeting.schema.json"},"user":{"$ref":"common/user.schema.json"}},"required":["meeting"]}},"required":["id","attributes"]}},"required":["data"]};
+const schema40 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/bigbluebutton/common/user.schema.json","type":"object","properties":{"internal-user-id":{"type":"string","minLength":1},"external-user-id":{"type":"string"}},"required":["internal-user-id","external-user-id"]};
 
 function validate49(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="https://confhooks.dev/schemas/bigbluebutton/poll-responded.schema.json" */;
+/*# sourceURL="https://confhooks.dev/schemas/bigbluebutton/meeting-screenshare-started.schema.json" */;
 let vErrors = null;
 let errors = 0;
 const evaluated0 = validate49.evaluated;
@@ -3099,8 +3171,8 @@ else {
 if(data0.id !== undefined){
 let data1 = data0.id;
 const _errs4 = errors;
-if("poll-responded" !== data1){
-validate49.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/const",keyword:"const",params:{allowedValue: "poll-responded"}}];
+if("meeting-screenshare-started" !== data1){
+validate49.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/const",keyword:"const",params:{allowedValue: "meeting-screenshare-started"}}];
 return false;
 }
 else {
@@ -3120,7 +3192,7 @@ const _errs6 = errors;
 if(errors === _errs5){
 if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
 let missing2;
-if((((data2.meeting === undefined) && (missing2 = "meeting")) || ((data2.user === undefined) && (missing2 = "user"))) || ((data2.poll === undefined) && (missing2 = "poll"))){
+if((data2.meeting === undefined) && (missing2 = "meeting")){
 validate49.errors = [{instancePath:instancePath+"/data/attributes",schemaPath:"#/properties/data/properties/attributes/required",keyword:"required",params:{missingProperty: missing2}}];
 return false;
 }
@@ -3275,111 +3347,6 @@ else {
 var valid3 = true;
 }
 if(valid3){
-if(data2.poll !== undefined){
-let data9 = data2.poll;
-const _errs21 = errors;
-const _errs22 = errors;
-if(errors === _errs21){
-if(data9 && typeof data9 == "object" && !Array.isArray(data9)){
-let missing5;
-if(((data9.id === undefined) && (missing5 = "id")) || ((data9.answerIds === undefined) && (missing5 = "answerIds"))){
-validate49.errors = [{instancePath:instancePath+"/data/attributes/poll",schemaPath:"#/properties/data/properties/attributes/properties/poll/required",keyword:"required",params:{missingProperty: missing5}}];
-return false;
-}
-else {
-if(data9.id !== undefined){
-let data10 = data9.id;
-const _errs23 = errors;
-const _errs24 = errors;
-if(errors === _errs23){
-if(typeof data10 === "string"){
-if(data10.length < 1){
-validate49.errors = [{instancePath:instancePath+"/data/attributes/poll/id",schemaPath:"#/properties/data/properties/attributes/properties/poll/properties/id/minLength",keyword:"minLength",params:{limit: 1}}];
-return false;
-}
-else {
-}
-}
-else {
-validate49.errors = [{instancePath:instancePath+"/data/attributes/poll/id",schemaPath:"#/properties/data/properties/attributes/properties/poll/properties/id/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-if(errors === _errs23){
-}
-}
-var valid8 = _errs23 === errors;
-}
-else {
-var valid8 = true;
-}
-if(valid8){
-if(data9.answerIds !== undefined){
-let data11 = data9.answerIds;
-const _errs25 = errors;
-const _errs26 = errors;
-if(errors === _errs25){
-if(Array.isArray(data11)){
-var valid9 = true;
-const len0 = data11.length;
-for(let i0=0; i0<len0; i0++){
-let data12 = data11[i0];
-const _errs27 = errors;
-if(!(((typeof data12 == "number") && (!(data12 % 1) && !isNaN(data12))) && (isFinite(data12)))){
-validate49.errors = [{instancePath:instancePath+"/data/attributes/poll/answerIds/" + i0,schemaPath:"#/properties/data/properties/attributes/properties/poll/properties/answerIds/items/type",keyword:"type",params:{type: "integer"}}];
-return false;
-}
-const _errs28 = errors;
-if(errors === _errs27){
-if((typeof data12 == "number") && (isFinite(data12))){
-if(data12 < 0 || isNaN(data12)){
-validate49.errors = [{instancePath:instancePath+"/data/attributes/poll/answerIds/" + i0,schemaPath:"#/properties/data/properties/attributes/properties/poll/properties/answerIds/items/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
-return false;
-}
-else {
-}
-}
-if(errors === _errs27){
-}
-}
-var valid9 = _errs27 === errors;
-if(!valid9){
-break;
-}
-}
-if(valid9){
-}
-}
-else {
-validate49.errors = [{instancePath:instancePath+"/data/attributes/poll/answerIds",schemaPath:"#/properties/data/properties/attributes/properties/poll/properties/answerIds/type",keyword:"type",params:{type: "array"}}];
-return false;
-}
-if(errors === _errs25){
-}
-}
-var valid8 = _errs25 === errors;
-}
-else {
-var valid8 = true;
-}
-if(valid8){
-}
-}
-}
-}
-else {
-validate49.errors = [{instancePath:instancePath+"/data/attributes/poll",schemaPath:"#/properties/data/properties/attributes/properties/poll/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-if(errors === _errs21){
-}
-}
-var valid3 = _errs21 === errors;
-}
-else {
-var valid3 = true;
-}
-if(valid3){
-}
 }
 }
 }
@@ -3429,11 +3396,11 @@ return errors === 0;
 }
 validate49.evaluated = {"props":{"data":true},"dynamicProps":false,"dynamicItems":false};
 
-export const validateBigBlueButtonPollStartedEvent = validate51;
-const schema66 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/bigbluebutton/poll-started.schema.json","type":"object","properties":{"data":{"type":"object","allOf":[{"$ref":"common/event-data.schema.json"}],"properties":{"id":{"const":"poll-started"},"attributes":{"type":"object","properties":{"meeting":{"$ref":"common/meeting.schema.json"},"user":{"$ref":"common/user.schema.json"},"poll":{"type":"object","properties":{"id":{"type":"string","minLength":1},"question":{"type":"string"},"answers":{"type":"array","items":{"type":"object","properties":{"id":{"type":"integer","minimum":0},"key":{"type":"string"}},"required":["id","key"]}}},"required":["id","question","answers"]}},"required":["meeting","user","poll"]}},"required":["id","attributes"]}},"required":["data"]};
+export const validateBigBlueButtonMeetingScreenshareStoppedEvent = validate51;
+const schema64 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/bigbluebutton/meeting-screenshare-stopped.schema.json","type":"object","properties":{"data":{"type":"object","allOf":[{"$ref":"common/event-data.schema.json"}],"properties":{"id":{"const":"meeting-screenshare-stopped"},"attributes":{"type":"object","properties":{"meeting":{"$ref":"common/meeting.schema.json"},"user":{"$ref":"common/user.schema.json"}},"required":["meeting"]}},"required":["id","attributes"]}},"required":["data"]};
 
 function validate51(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="https://confhooks.dev/schemas/bigbluebutton/poll-started.schema.json" */;
+/*# sourceURL="https://confhooks.dev/schemas/bigbluebutton/meeting-screenshare-stopped.schema.json" */;
 let vErrors = null;
 let errors = 0;
 const evaluated0 = validate51.evaluated;
@@ -3477,8 +3444,8 @@ else {
 if(data0.id !== undefined){
 let data1 = data0.id;
 const _errs4 = errors;
-if("poll-started" !== data1){
-validate51.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/const",keyword:"const",params:{allowedValue: "poll-started"}}];
+if("meeting-screenshare-stopped" !== data1){
+validate51.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/const",keyword:"const",params:{allowedValue: "meeting-screenshare-stopped"}}];
 return false;
 }
 else {
@@ -3498,7 +3465,7 @@ const _errs6 = errors;
 if(errors === _errs5){
 if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
 let missing2;
-if((((data2.meeting === undefined) && (missing2 = "meeting")) || ((data2.user === undefined) && (missing2 = "user"))) || ((data2.poll === undefined) && (missing2 = "poll"))){
+if((data2.meeting === undefined) && (missing2 = "meeting")){
 validate51.errors = [{instancePath:instancePath+"/data/attributes",schemaPath:"#/properties/data/properties/attributes/required",keyword:"required",params:{missingProperty: missing2}}];
 return false;
 }
@@ -3653,173 +3620,6 @@ else {
 var valid3 = true;
 }
 if(valid3){
-if(data2.poll !== undefined){
-let data9 = data2.poll;
-const _errs21 = errors;
-const _errs22 = errors;
-if(errors === _errs21){
-if(data9 && typeof data9 == "object" && !Array.isArray(data9)){
-let missing5;
-if((((data9.id === undefined) && (missing5 = "id")) || ((data9.question === undefined) && (missing5 = "question"))) || ((data9.answers === undefined) && (missing5 = "answers"))){
-validate51.errors = [{instancePath:instancePath+"/data/attributes/poll",schemaPath:"#/properties/data/properties/attributes/properties/poll/required",keyword:"required",params:{missingProperty: missing5}}];
-return false;
-}
-else {
-if(data9.id !== undefined){
-let data10 = data9.id;
-const _errs23 = errors;
-const _errs24 = errors;
-if(errors === _errs23){
-if(typeof data10 === "string"){
-if(data10.length < 1){
-validate51.errors = [{instancePath:instancePath+"/data/attributes/poll/id",schemaPath:"#/properties/data/properties/attributes/properties/poll/properties/id/minLength",keyword:"minLength",params:{limit: 1}}];
-return false;
-}
-else {
-}
-}
-else {
-validate51.errors = [{instancePath:instancePath+"/data/attributes/poll/id",schemaPath:"#/properties/data/properties/attributes/properties/poll/properties/id/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-if(errors === _errs23){
-}
-}
-var valid8 = _errs23 === errors;
-}
-else {
-var valid8 = true;
-}
-if(valid8){
-if(data9.question !== undefined){
-let data11 = data9.question;
-const _errs25 = errors;
-if(typeof data11 !== "string"){
-validate51.errors = [{instancePath:instancePath+"/data/attributes/poll/question",schemaPath:"#/properties/data/properties/attributes/properties/poll/properties/question/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-const _errs26 = errors;
-if(errors === _errs25){
-}
-var valid8 = _errs25 === errors;
-}
-else {
-var valid8 = true;
-}
-if(valid8){
-if(data9.answers !== undefined){
-let data12 = data9.answers;
-const _errs27 = errors;
-const _errs28 = errors;
-if(errors === _errs27){
-if(Array.isArray(data12)){
-var valid9 = true;
-const len0 = data12.length;
-for(let i0=0; i0<len0; i0++){
-let data13 = data12[i0];
-const _errs29 = errors;
-const _errs30 = errors;
-if(errors === _errs29){
-if(data13 && typeof data13 == "object" && !Array.isArray(data13)){
-let missing6;
-if(((data13.id === undefined) && (missing6 = "id")) || ((data13.key === undefined) && (missing6 = "key"))){
-validate51.errors = [{instancePath:instancePath+"/data/attributes/poll/answers/" + i0,schemaPath:"#/properties/data/properties/attributes/properties/poll/properties/answers/items/required",keyword:"required",params:{missingProperty: missing6}}];
-return false;
-}
-else {
-if(data13.id !== undefined){
-let data14 = data13.id;
-const _errs31 = errors;
-if(!(((typeof data14 == "number") && (!(data14 % 1) && !isNaN(data14))) && (isFinite(data14)))){
-validate51.errors = [{instancePath:instancePath+"/data/attributes/poll/answers/" + i0+"/id",schemaPath:"#/properties/data/properties/attributes/properties/poll/properties/answers/items/properties/id/type",keyword:"type",params:{type: "integer"}}];
-return false;
-}
-const _errs32 = errors;
-if(errors === _errs31){
-if((typeof data14 == "number") && (isFinite(data14))){
-if(data14 < 0 || isNaN(data14)){
-validate51.errors = [{instancePath:instancePath+"/data/attributes/poll/answers/" + i0+"/id",schemaPath:"#/properties/data/properties/attributes/properties/poll/properties/answers/items/properties/id/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
-return false;
-}
-else {
-}
-}
-if(errors === _errs31){
-}
-}
-var valid10 = _errs31 === errors;
-}
-else {
-var valid10 = true;
-}
-if(valid10){
-if(data13.key !== undefined){
-let data15 = data13.key;
-const _errs33 = errors;
-if(typeof data15 !== "string"){
-validate51.errors = [{instancePath:instancePath+"/data/attributes/poll/answers/" + i0+"/key",schemaPath:"#/properties/data/properties/attributes/properties/poll/properties/answers/items/properties/key/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-const _errs34 = errors;
-if(errors === _errs33){
-}
-var valid10 = _errs33 === errors;
-}
-else {
-var valid10 = true;
-}
-if(valid10){
-}
-}
-}
-}
-else {
-validate51.errors = [{instancePath:instancePath+"/data/attributes/poll/answers/" + i0,schemaPath:"#/properties/data/properties/attributes/properties/poll/properties/answers/items/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-if(errors === _errs29){
-}
-}
-var valid9 = _errs29 === errors;
-if(!valid9){
-break;
-}
-}
-if(valid9){
-}
-}
-else {
-validate51.errors = [{instancePath:instancePath+"/data/attributes/poll/answers",schemaPath:"#/properties/data/properties/attributes/properties/poll/properties/answers/type",keyword:"type",params:{type: "array"}}];
-return false;
-}
-if(errors === _errs27){
-}
-}
-var valid8 = _errs27 === errors;
-}
-else {
-var valid8 = true;
-}
-if(valid8){
-}
-}
-}
-}
-}
-else {
-validate51.errors = [{instancePath:instancePath+"/data/attributes/poll",schemaPath:"#/properties/data/properties/attributes/properties/poll/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-if(errors === _errs21){
-}
-}
-var valid3 = _errs21 === errors;
-}
-else {
-var valid3 = true;
-}
-if(valid3){
-}
 }
 }
 }
@@ -3869,8 +3669,1183 @@ return errors === 0;
 }
 validate51.evaluated = {"props":{"data":true},"dynamicProps":false,"dynamicItems":false};
 
-export const validateBigBlueButtonRapArchiveEndedEvent = validate53;
-const schema69 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/bigbluebutton/rap-archive-ended.schema.json","type":"object","properties":{"data":{"type":"object","allOf":[{"$ref":"common/event-data.schema.json"}],"properties":{"id":{"const":"rap-archive-ended"},"attributes":{"type":"object","allOf":[{"$ref":"common/rap-step-result.schema.json"}],"properties":{"recorded":{"type":"boolean"},"duration":{"type":"number","minimum":0}},"required":["recorded","duration"]}},"required":["id","attributes"]}},"required":["data"]};
+export const validateBigBlueButtonPadContentEvent = validate53;
+const schema67 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/bigbluebutton/pad-content.schema.json","type":"object","properties":{"data":{"type":"object","allOf":[{"$ref":"common/event-data.schema.json"}],"properties":{"id":{"const":"pad-content"},"attributes":{"type":"object","properties":{"meeting":{"$ref":"common/meeting.schema.json"},"pad":{"type":"object","properties":{"id":{"type":"string","minLength":1},"external-pad-id":{"type":"string"},"rev":{"type":["string","integer"]},"start":{"type":"integer","minimum":0},"end":{"type":"integer","minimum":0},"text":{"type":"string"}},"required":["id","external-pad-id","rev","start","end","text"]}},"required":["meeting","pad"]}},"required":["id","attributes"]}},"required":["data"]};
+
+function validate53(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="https://confhooks.dev/schemas/bigbluebutton/pad-content.schema.json" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate53.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+const _errs0 = errors;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.data === undefined) && (missing0 = "data")){
+validate53.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0}}];
+return false;
+}
+else {
+if(data.data !== undefined){
+let data0 = data.data;
+const _errs1 = errors;
+const _errs2 = errors;
+const _errs3 = errors;
+if(!(validate21(data0, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate21.errors : vErrors.concat(validate21.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid1 = _errs3 === errors;
+if(valid1){
+}
+if(errors === _errs1){
+if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
+let missing1;
+if(((data0.id === undefined) && (missing1 = "id")) || ((data0.attributes === undefined) && (missing1 = "attributes"))){
+validate53.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1}}];
+return false;
+}
+else {
+if(data0.id !== undefined){
+let data1 = data0.id;
+const _errs4 = errors;
+if("pad-content" !== data1){
+validate53.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/const",keyword:"const",params:{allowedValue: "pad-content"}}];
+return false;
+}
+else {
+}
+if(errors === _errs4){
+}
+var valid2 = _errs4 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data0.attributes !== undefined){
+let data2 = data0.attributes;
+const _errs5 = errors;
+const _errs6 = errors;
+if(errors === _errs5){
+if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
+let missing2;
+if(((data2.meeting === undefined) && (missing2 = "meeting")) || ((data2.pad === undefined) && (missing2 = "pad"))){
+validate53.errors = [{instancePath:instancePath+"/data/attributes",schemaPath:"#/properties/data/properties/attributes/required",keyword:"required",params:{missingProperty: missing2}}];
+return false;
+}
+else {
+if(data2.meeting !== undefined){
+let data3 = data2.meeting;
+const _errs7 = errors;
+const _errs8 = errors;
+const _errs9 = errors;
+if(errors === _errs8){
+if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
+let missing3;
+if((data3["internal-meeting-id"] === undefined) && (missing3 = "internal-meeting-id")){
+validate53.errors = [{instancePath:instancePath+"/data/attributes/meeting",schemaPath:"common/meeting.schema.json/required",keyword:"required",params:{missingProperty: missing3}}];
+return false;
+}
+else {
+if(data3["internal-meeting-id"] !== undefined){
+let data4 = data3["internal-meeting-id"];
+const _errs10 = errors;
+const _errs11 = errors;
+if(errors === _errs10){
+if(typeof data4 === "string"){
+if(data4.length < 1){
+validate53.errors = [{instancePath:instancePath+"/data/attributes/meeting/internal-meeting-id",schemaPath:"common/meeting.schema.json/properties/internal-meeting-id/minLength",keyword:"minLength",params:{limit: 1}}];
+return false;
+}
+else {
+}
+}
+else {
+validate53.errors = [{instancePath:instancePath+"/data/attributes/meeting/internal-meeting-id",schemaPath:"common/meeting.schema.json/properties/internal-meeting-id/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+if(errors === _errs10){
+}
+}
+var valid5 = _errs10 === errors;
+}
+else {
+var valid5 = true;
+}
+if(valid5){
+if(data3["external-meeting-id"] !== undefined){
+let data5 = data3["external-meeting-id"];
+const _errs12 = errors;
+if(typeof data5 !== "string"){
+validate53.errors = [{instancePath:instancePath+"/data/attributes/meeting/external-meeting-id",schemaPath:"common/meeting.schema.json/properties/external-meeting-id/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+const _errs13 = errors;
+if(errors === _errs12){
+}
+var valid5 = _errs12 === errors;
+}
+else {
+var valid5 = true;
+}
+if(valid5){
+}
+}
+}
+}
+else {
+validate53.errors = [{instancePath:instancePath+"/data/attributes/meeting",schemaPath:"common/meeting.schema.json/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+if(errors === _errs8){
+}
+}
+var valid4 = _errs8 === errors;
+if(valid4){
+}
+var valid3 = _errs7 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data2.pad !== undefined){
+let data6 = data2.pad;
+const _errs14 = errors;
+const _errs15 = errors;
+if(errors === _errs14){
+if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
+let missing4;
+if(((((((data6.id === undefined) && (missing4 = "id")) || ((data6["external-pad-id"] === undefined) && (missing4 = "external-pad-id"))) || ((data6.rev === undefined) && (missing4 = "rev"))) || ((data6.start === undefined) && (missing4 = "start"))) || ((data6.end === undefined) && (missing4 = "end"))) || ((data6.text === undefined) && (missing4 = "text"))){
+validate53.errors = [{instancePath:instancePath+"/data/attributes/pad",schemaPath:"#/properties/data/properties/attributes/properties/pad/required",keyword:"required",params:{missingProperty: missing4}}];
+return false;
+}
+else {
+if(data6.id !== undefined){
+let data7 = data6.id;
+const _errs16 = errors;
+const _errs17 = errors;
+if(errors === _errs16){
+if(typeof data7 === "string"){
+if(data7.length < 1){
+validate53.errors = [{instancePath:instancePath+"/data/attributes/pad/id",schemaPath:"#/properties/data/properties/attributes/properties/pad/properties/id/minLength",keyword:"minLength",params:{limit: 1}}];
+return false;
+}
+else {
+}
+}
+else {
+validate53.errors = [{instancePath:instancePath+"/data/attributes/pad/id",schemaPath:"#/properties/data/properties/attributes/properties/pad/properties/id/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+if(errors === _errs16){
+}
+}
+var valid6 = _errs16 === errors;
+}
+else {
+var valid6 = true;
+}
+if(valid6){
+if(data6["external-pad-id"] !== undefined){
+let data8 = data6["external-pad-id"];
+const _errs18 = errors;
+if(typeof data8 !== "string"){
+validate53.errors = [{instancePath:instancePath+"/data/attributes/pad/external-pad-id",schemaPath:"#/properties/data/properties/attributes/properties/pad/properties/external-pad-id/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+const _errs19 = errors;
+if(errors === _errs18){
+}
+var valid6 = _errs18 === errors;
+}
+else {
+var valid6 = true;
+}
+if(valid6){
+if(data6.rev !== undefined){
+let data9 = data6.rev;
+const _errs20 = errors;
+if((typeof data9 !== "string") && (!(((typeof data9 == "number") && (!(data9 % 1) && !isNaN(data9))) && (isFinite(data9))))){
+validate53.errors = [{instancePath:instancePath+"/data/attributes/pad/rev",schemaPath:"#/properties/data/properties/attributes/properties/pad/properties/rev/type",keyword:"type",params:{type: schema67.properties.data.properties.attributes.properties.pad.properties.rev.type}}];
+return false;
+}
+const _errs21 = errors;
+if(errors === _errs20){
+}
+var valid6 = _errs20 === errors;
+}
+else {
+var valid6 = true;
+}
+if(valid6){
+if(data6.start !== undefined){
+let data10 = data6.start;
+const _errs22 = errors;
+if(!(((typeof data10 == "number") && (!(data10 % 1) && !isNaN(data10))) && (isFinite(data10)))){
+validate53.errors = [{instancePath:instancePath+"/data/attributes/pad/start",schemaPath:"#/properties/data/properties/attributes/properties/pad/properties/start/type",keyword:"type",params:{type: "integer"}}];
+return false;
+}
+const _errs23 = errors;
+if(errors === _errs22){
+if((typeof data10 == "number") && (isFinite(data10))){
+if(data10 < 0 || isNaN(data10)){
+validate53.errors = [{instancePath:instancePath+"/data/attributes/pad/start",schemaPath:"#/properties/data/properties/attributes/properties/pad/properties/start/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
+return false;
+}
+else {
+}
+}
+if(errors === _errs22){
+}
+}
+var valid6 = _errs22 === errors;
+}
+else {
+var valid6 = true;
+}
+if(valid6){
+if(data6.end !== undefined){
+let data11 = data6.end;
+const _errs24 = errors;
+if(!(((typeof data11 == "number") && (!(data11 % 1) && !isNaN(data11))) && (isFinite(data11)))){
+validate53.errors = [{instancePath:instancePath+"/data/attributes/pad/end",schemaPath:"#/properties/data/properties/attributes/properties/pad/properties/end/type",keyword:"type",params:{type: "integer"}}];
+return false;
+}
+const _errs25 = errors;
+if(errors === _errs24){
+if((typeof data11 == "number") && (isFinite(data11))){
+if(data11 < 0 || isNaN(data11)){
+validate53.errors = [{instancePath:instancePath+"/data/attributes/pad/end",schemaPath:"#/properties/data/properties/attributes/properties/pad/properties/end/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
+return false;
+}
+else {
+}
+}
+if(errors === _errs24){
+}
+}
+var valid6 = _errs24 === errors;
+}
+else {
+var valid6 = true;
+}
+if(valid6){
+if(data6.text !== undefined){
+let data12 = data6.text;
+const _errs26 = errors;
+if(typeof data12 !== "string"){
+validate53.errors = [{instancePath:instancePath+"/data/attributes/pad/text",schemaPath:"#/properties/data/properties/attributes/properties/pad/properties/text/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+const _errs27 = errors;
+if(errors === _errs26){
+}
+var valid6 = _errs26 === errors;
+}
+else {
+var valid6 = true;
+}
+if(valid6){
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate53.errors = [{instancePath:instancePath+"/data/attributes/pad",schemaPath:"#/properties/data/properties/attributes/properties/pad/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+if(errors === _errs14){
+}
+}
+var valid3 = _errs14 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+}
+}
+}
+}
+else {
+validate53.errors = [{instancePath:instancePath+"/data/attributes",schemaPath:"#/properties/data/properties/attributes/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+if(errors === _errs5){
+}
+}
+var valid2 = _errs5 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+}
+}
+}
+}
+else {
+validate53.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+if(errors === _errs1){
+}
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+}
+}
+}
+else {
+validate53.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+if(errors === 0){
+}
+}
+validate53.errors = vErrors;
+return errors === 0;
+}
+validate53.evaluated = {"props":{"data":true},"dynamicProps":false,"dynamicItems":false};
+
+export const validateBigBlueButtonPollRespondedEvent = validate55;
+const schema69 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/bigbluebutton/poll-responded.schema.json","type":"object","properties":{"data":{"type":"object","allOf":[{"$ref":"common/event-data.schema.json"}],"properties":{"id":{"const":"poll-responded"},"attributes":{"type":"object","properties":{"meeting":{"$ref":"common/meeting.schema.json"},"user":{"$ref":"common/user.schema.json"},"poll":{"type":"object","properties":{"id":{"type":"string","minLength":1},"answerIds":{"type":"array","items":{"type":"integer","minimum":0}}},"required":["id","answerIds"]}},"required":["meeting","user","poll"]}},"required":["id","attributes"]}},"required":["data"]};
+
+function validate55(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="https://confhooks.dev/schemas/bigbluebutton/poll-responded.schema.json" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate55.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+const _errs0 = errors;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.data === undefined) && (missing0 = "data")){
+validate55.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0}}];
+return false;
+}
+else {
+if(data.data !== undefined){
+let data0 = data.data;
+const _errs1 = errors;
+const _errs2 = errors;
+const _errs3 = errors;
+if(!(validate21(data0, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate21.errors : vErrors.concat(validate21.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid1 = _errs3 === errors;
+if(valid1){
+}
+if(errors === _errs1){
+if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
+let missing1;
+if(((data0.id === undefined) && (missing1 = "id")) || ((data0.attributes === undefined) && (missing1 = "attributes"))){
+validate55.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1}}];
+return false;
+}
+else {
+if(data0.id !== undefined){
+let data1 = data0.id;
+const _errs4 = errors;
+if("poll-responded" !== data1){
+validate55.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/const",keyword:"const",params:{allowedValue: "poll-responded"}}];
+return false;
+}
+else {
+}
+if(errors === _errs4){
+}
+var valid2 = _errs4 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data0.attributes !== undefined){
+let data2 = data0.attributes;
+const _errs5 = errors;
+const _errs6 = errors;
+if(errors === _errs5){
+if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
+let missing2;
+if((((data2.meeting === undefined) && (missing2 = "meeting")) || ((data2.user === undefined) && (missing2 = "user"))) || ((data2.poll === undefined) && (missing2 = "poll"))){
+validate55.errors = [{instancePath:instancePath+"/data/attributes",schemaPath:"#/properties/data/properties/attributes/required",keyword:"required",params:{missingProperty: missing2}}];
+return false;
+}
+else {
+if(data2.meeting !== undefined){
+let data3 = data2.meeting;
+const _errs7 = errors;
+const _errs8 = errors;
+const _errs9 = errors;
+if(errors === _errs8){
+if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
+let missing3;
+if((data3["internal-meeting-id"] === undefined) && (missing3 = "internal-meeting-id")){
+validate55.errors = [{instancePath:instancePath+"/data/attributes/meeting",schemaPath:"common/meeting.schema.json/required",keyword:"required",params:{missingProperty: missing3}}];
+return false;
+}
+else {
+if(data3["internal-meeting-id"] !== undefined){
+let data4 = data3["internal-meeting-id"];
+const _errs10 = errors;
+const _errs11 = errors;
+if(errors === _errs10){
+if(typeof data4 === "string"){
+if(data4.length < 1){
+validate55.errors = [{instancePath:instancePath+"/data/attributes/meeting/internal-meeting-id",schemaPath:"common/meeting.schema.json/properties/internal-meeting-id/minLength",keyword:"minLength",params:{limit: 1}}];
+return false;
+}
+else {
+}
+}
+else {
+validate55.errors = [{instancePath:instancePath+"/data/attributes/meeting/internal-meeting-id",schemaPath:"common/meeting.schema.json/properties/internal-meeting-id/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+if(errors === _errs10){
+}
+}
+var valid5 = _errs10 === errors;
+}
+else {
+var valid5 = true;
+}
+if(valid5){
+if(data3["external-meeting-id"] !== undefined){
+let data5 = data3["external-meeting-id"];
+const _errs12 = errors;
+if(typeof data5 !== "string"){
+validate55.errors = [{instancePath:instancePath+"/data/attributes/meeting/external-meeting-id",schemaPath:"common/meeting.schema.json/properties/external-meeting-id/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+const _errs13 = errors;
+if(errors === _errs12){
+}
+var valid5 = _errs12 === errors;
+}
+else {
+var valid5 = true;
+}
+if(valid5){
+}
+}
+}
+}
+else {
+validate55.errors = [{instancePath:instancePath+"/data/attributes/meeting",schemaPath:"common/meeting.schema.json/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+if(errors === _errs8){
+}
+}
+var valid4 = _errs8 === errors;
+if(valid4){
+}
+var valid3 = _errs7 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data2.user !== undefined){
+let data6 = data2.user;
+const _errs14 = errors;
+const _errs15 = errors;
+const _errs16 = errors;
+if(errors === _errs15){
+if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
+let missing4;
+if(((data6["internal-user-id"] === undefined) && (missing4 = "internal-user-id")) || ((data6["external-user-id"] === undefined) && (missing4 = "external-user-id"))){
+validate55.errors = [{instancePath:instancePath+"/data/attributes/user",schemaPath:"common/user.schema.json/required",keyword:"required",params:{missingProperty: missing4}}];
+return false;
+}
+else {
+if(data6["internal-user-id"] !== undefined){
+let data7 = data6["internal-user-id"];
+const _errs17 = errors;
+const _errs18 = errors;
+if(errors === _errs17){
+if(typeof data7 === "string"){
+if(data7.length < 1){
+validate55.errors = [{instancePath:instancePath+"/data/attributes/user/internal-user-id",schemaPath:"common/user.schema.json/properties/internal-user-id/minLength",keyword:"minLength",params:{limit: 1}}];
+return false;
+}
+else {
+}
+}
+else {
+validate55.errors = [{instancePath:instancePath+"/data/attributes/user/internal-user-id",schemaPath:"common/user.schema.json/properties/internal-user-id/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+if(errors === _errs17){
+}
+}
+var valid7 = _errs17 === errors;
+}
+else {
+var valid7 = true;
+}
+if(valid7){
+if(data6["external-user-id"] !== undefined){
+let data8 = data6["external-user-id"];
+const _errs19 = errors;
+if(typeof data8 !== "string"){
+validate55.errors = [{instancePath:instancePath+"/data/attributes/user/external-user-id",schemaPath:"common/user.schema.json/properties/external-user-id/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+const _errs20 = errors;
+if(errors === _errs19){
+}
+var valid7 = _errs19 === errors;
+}
+else {
+var valid7 = true;
+}
+if(valid7){
+}
+}
+}
+}
+else {
+validate55.errors = [{instancePath:instancePath+"/data/attributes/user",schemaPath:"common/user.schema.json/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+if(errors === _errs15){
+}
+}
+var valid6 = _errs15 === errors;
+if(valid6){
+}
+var valid3 = _errs14 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data2.poll !== undefined){
+let data9 = data2.poll;
+const _errs21 = errors;
+const _errs22 = errors;
+if(errors === _errs21){
+if(data9 && typeof data9 == "object" && !Array.isArray(data9)){
+let missing5;
+if(((data9.id === undefined) && (missing5 = "id")) || ((data9.answerIds === undefined) && (missing5 = "answerIds"))){
+validate55.errors = [{instancePath:instancePath+"/data/attributes/poll",schemaPath:"#/properties/data/properties/attributes/properties/poll/required",keyword:"required",params:{missingProperty: missing5}}];
+return false;
+}
+else {
+if(data9.id !== undefined){
+let data10 = data9.id;
+const _errs23 = errors;
+const _errs24 = errors;
+if(errors === _errs23){
+if(typeof data10 === "string"){
+if(data10.length < 1){
+validate55.errors = [{instancePath:instancePath+"/data/attributes/poll/id",schemaPath:"#/properties/data/properties/attributes/properties/poll/properties/id/minLength",keyword:"minLength",params:{limit: 1}}];
+return false;
+}
+else {
+}
+}
+else {
+validate55.errors = [{instancePath:instancePath+"/data/attributes/poll/id",schemaPath:"#/properties/data/properties/attributes/properties/poll/properties/id/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+if(errors === _errs23){
+}
+}
+var valid8 = _errs23 === errors;
+}
+else {
+var valid8 = true;
+}
+if(valid8){
+if(data9.answerIds !== undefined){
+let data11 = data9.answerIds;
+const _errs25 = errors;
+const _errs26 = errors;
+if(errors === _errs25){
+if(Array.isArray(data11)){
+var valid9 = true;
+const len0 = data11.length;
+for(let i0=0; i0<len0; i0++){
+let data12 = data11[i0];
+const _errs27 = errors;
+if(!(((typeof data12 == "number") && (!(data12 % 1) && !isNaN(data12))) && (isFinite(data12)))){
+validate55.errors = [{instancePath:instancePath+"/data/attributes/poll/answerIds/" + i0,schemaPath:"#/properties/data/properties/attributes/properties/poll/properties/answerIds/items/type",keyword:"type",params:{type: "integer"}}];
+return false;
+}
+const _errs28 = errors;
+if(errors === _errs27){
+if((typeof data12 == "number") && (isFinite(data12))){
+if(data12 < 0 || isNaN(data12)){
+validate55.errors = [{instancePath:instancePath+"/data/attributes/poll/answerIds/" + i0,schemaPath:"#/properties/data/properties/attributes/properties/poll/properties/answerIds/items/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
+return false;
+}
+else {
+}
+}
+if(errors === _errs27){
+}
+}
+var valid9 = _errs27 === errors;
+if(!valid9){
+break;
+}
+}
+if(valid9){
+}
+}
+else {
+validate55.errors = [{instancePath:instancePath+"/data/attributes/poll/answerIds",schemaPath:"#/properties/data/properties/attributes/properties/poll/properties/answerIds/type",keyword:"type",params:{type: "array"}}];
+return false;
+}
+if(errors === _errs25){
+}
+}
+var valid8 = _errs25 === errors;
+}
+else {
+var valid8 = true;
+}
+if(valid8){
+}
+}
+}
+}
+else {
+validate55.errors = [{instancePath:instancePath+"/data/attributes/poll",schemaPath:"#/properties/data/properties/attributes/properties/poll/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+if(errors === _errs21){
+}
+}
+var valid3 = _errs21 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+}
+}
+}
+}
+}
+else {
+validate55.errors = [{instancePath:instancePath+"/data/attributes",schemaPath:"#/properties/data/properties/attributes/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+if(errors === _errs5){
+}
+}
+var valid2 = _errs5 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+}
+}
+}
+}
+else {
+validate55.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+if(errors === _errs1){
+}
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+}
+}
+}
+else {
+validate55.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+if(errors === 0){
+}
+}
+validate55.errors = vErrors;
+return errors === 0;
+}
+validate55.evaluated = {"props":{"data":true},"dynamicProps":false,"dynamicItems":false};
+
+export const validateBigBlueButtonPollStartedEvent = validate57;
+const schema72 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/bigbluebutton/poll-started.schema.json","type":"object","properties":{"data":{"type":"object","allOf":[{"$ref":"common/event-data.schema.json"}],"properties":{"id":{"const":"poll-started"},"attributes":{"type":"object","properties":{"meeting":{"$ref":"common/meeting.schema.json"},"user":{"$ref":"common/user.schema.json"},"poll":{"type":"object","properties":{"id":{"type":"string","minLength":1},"question":{"type":"string"},"answers":{"type":"array","items":{"type":"object","properties":{"id":{"type":"integer","minimum":0},"key":{"type":"string"}},"required":["id","key"]}}},"required":["id","question","answers"]}},"required":["meeting","user","poll"]}},"required":["id","attributes"]}},"required":["data"]};
+
+function validate57(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="https://confhooks.dev/schemas/bigbluebutton/poll-started.schema.json" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate57.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+const _errs0 = errors;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.data === undefined) && (missing0 = "data")){
+validate57.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0}}];
+return false;
+}
+else {
+if(data.data !== undefined){
+let data0 = data.data;
+const _errs1 = errors;
+const _errs2 = errors;
+const _errs3 = errors;
+if(!(validate21(data0, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate21.errors : vErrors.concat(validate21.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid1 = _errs3 === errors;
+if(valid1){
+}
+if(errors === _errs1){
+if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
+let missing1;
+if(((data0.id === undefined) && (missing1 = "id")) || ((data0.attributes === undefined) && (missing1 = "attributes"))){
+validate57.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1}}];
+return false;
+}
+else {
+if(data0.id !== undefined){
+let data1 = data0.id;
+const _errs4 = errors;
+if("poll-started" !== data1){
+validate57.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/const",keyword:"const",params:{allowedValue: "poll-started"}}];
+return false;
+}
+else {
+}
+if(errors === _errs4){
+}
+var valid2 = _errs4 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data0.attributes !== undefined){
+let data2 = data0.attributes;
+const _errs5 = errors;
+const _errs6 = errors;
+if(errors === _errs5){
+if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
+let missing2;
+if((((data2.meeting === undefined) && (missing2 = "meeting")) || ((data2.user === undefined) && (missing2 = "user"))) || ((data2.poll === undefined) && (missing2 = "poll"))){
+validate57.errors = [{instancePath:instancePath+"/data/attributes",schemaPath:"#/properties/data/properties/attributes/required",keyword:"required",params:{missingProperty: missing2}}];
+return false;
+}
+else {
+if(data2.meeting !== undefined){
+let data3 = data2.meeting;
+const _errs7 = errors;
+const _errs8 = errors;
+const _errs9 = errors;
+if(errors === _errs8){
+if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
+let missing3;
+if((data3["internal-meeting-id"] === undefined) && (missing3 = "internal-meeting-id")){
+validate57.errors = [{instancePath:instancePath+"/data/attributes/meeting",schemaPath:"common/meeting.schema.json/required",keyword:"required",params:{missingProperty: missing3}}];
+return false;
+}
+else {
+if(data3["internal-meeting-id"] !== undefined){
+let data4 = data3["internal-meeting-id"];
+const _errs10 = errors;
+const _errs11 = errors;
+if(errors === _errs10){
+if(typeof data4 === "string"){
+if(data4.length < 1){
+validate57.errors = [{instancePath:instancePath+"/data/attributes/meeting/internal-meeting-id",schemaPath:"common/meeting.schema.json/properties/internal-meeting-id/minLength",keyword:"minLength",params:{limit: 1}}];
+return false;
+}
+else {
+}
+}
+else {
+validate57.errors = [{instancePath:instancePath+"/data/attributes/meeting/internal-meeting-id",schemaPath:"common/meeting.schema.json/properties/internal-meeting-id/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+if(errors === _errs10){
+}
+}
+var valid5 = _errs10 === errors;
+}
+else {
+var valid5 = true;
+}
+if(valid5){
+if(data3["external-meeting-id"] !== undefined){
+let data5 = data3["external-meeting-id"];
+const _errs12 = errors;
+if(typeof data5 !== "string"){
+validate57.errors = [{instancePath:instancePath+"/data/attributes/meeting/external-meeting-id",schemaPath:"common/meeting.schema.json/properties/external-meeting-id/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+const _errs13 = errors;
+if(errors === _errs12){
+}
+var valid5 = _errs12 === errors;
+}
+else {
+var valid5 = true;
+}
+if(valid5){
+}
+}
+}
+}
+else {
+validate57.errors = [{instancePath:instancePath+"/data/attributes/meeting",schemaPath:"common/meeting.schema.json/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+if(errors === _errs8){
+}
+}
+var valid4 = _errs8 === errors;
+if(valid4){
+}
+var valid3 = _errs7 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data2.user !== undefined){
+let data6 = data2.user;
+const _errs14 = errors;
+const _errs15 = errors;
+const _errs16 = errors;
+if(errors === _errs15){
+if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
+let missing4;
+if(((data6["internal-user-id"] === undefined) && (missing4 = "internal-user-id")) || ((data6["external-user-id"] === undefined) && (missing4 = "external-user-id"))){
+validate57.errors = [{instancePath:instancePath+"/data/attributes/user",schemaPath:"common/user.schema.json/required",keyword:"required",params:{missingProperty: missing4}}];
+return false;
+}
+else {
+if(data6["internal-user-id"] !== undefined){
+let data7 = data6["internal-user-id"];
+const _errs17 = errors;
+const _errs18 = errors;
+if(errors === _errs17){
+if(typeof data7 === "string"){
+if(data7.length < 1){
+validate57.errors = [{instancePath:instancePath+"/data/attributes/user/internal-user-id",schemaPath:"common/user.schema.json/properties/internal-user-id/minLength",keyword:"minLength",params:{limit: 1}}];
+return false;
+}
+else {
+}
+}
+else {
+validate57.errors = [{instancePath:instancePath+"/data/attributes/user/internal-user-id",schemaPath:"common/user.schema.json/properties/internal-user-id/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+if(errors === _errs17){
+}
+}
+var valid7 = _errs17 === errors;
+}
+else {
+var valid7 = true;
+}
+if(valid7){
+if(data6["external-user-id"] !== undefined){
+let data8 = data6["external-user-id"];
+const _errs19 = errors;
+if(typeof data8 !== "string"){
+validate57.errors = [{instancePath:instancePath+"/data/attributes/user/external-user-id",schemaPath:"common/user.schema.json/properties/external-user-id/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+const _errs20 = errors;
+if(errors === _errs19){
+}
+var valid7 = _errs19 === errors;
+}
+else {
+var valid7 = true;
+}
+if(valid7){
+}
+}
+}
+}
+else {
+validate57.errors = [{instancePath:instancePath+"/data/attributes/user",schemaPath:"common/user.schema.json/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+if(errors === _errs15){
+}
+}
+var valid6 = _errs15 === errors;
+if(valid6){
+}
+var valid3 = _errs14 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data2.poll !== undefined){
+let data9 = data2.poll;
+const _errs21 = errors;
+const _errs22 = errors;
+if(errors === _errs21){
+if(data9 && typeof data9 == "object" && !Array.isArray(data9)){
+let missing5;
+if((((data9.id === undefined) && (missing5 = "id")) || ((data9.question === undefined) && (missing5 = "question"))) || ((data9.answers === undefined) && (missing5 = "answers"))){
+validate57.errors = [{instancePath:instancePath+"/data/attributes/poll",schemaPath:"#/properties/data/properties/attributes/properties/poll/required",keyword:"required",params:{missingProperty: missing5}}];
+return false;
+}
+else {
+if(data9.id !== undefined){
+let data10 = data9.id;
+const _errs23 = errors;
+const _errs24 = errors;
+if(errors === _errs23){
+if(typeof data10 === "string"){
+if(data10.length < 1){
+validate57.errors = [{instancePath:instancePath+"/data/attributes/poll/id",schemaPath:"#/properties/data/properties/attributes/properties/poll/properties/id/minLength",keyword:"minLength",params:{limit: 1}}];
+return false;
+}
+else {
+}
+}
+else {
+validate57.errors = [{instancePath:instancePath+"/data/attributes/poll/id",schemaPath:"#/properties/data/properties/attributes/properties/poll/properties/id/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+if(errors === _errs23){
+}
+}
+var valid8 = _errs23 === errors;
+}
+else {
+var valid8 = true;
+}
+if(valid8){
+if(data9.question !== undefined){
+let data11 = data9.question;
+const _errs25 = errors;
+if(typeof data11 !== "string"){
+validate57.errors = [{instancePath:instancePath+"/data/attributes/poll/question",schemaPath:"#/properties/data/properties/attributes/properties/poll/properties/question/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+const _errs26 = errors;
+if(errors === _errs25){
+}
+var valid8 = _errs25 === errors;
+}
+else {
+var valid8 = true;
+}
+if(valid8){
+if(data9.answers !== undefined){
+let data12 = data9.answers;
+const _errs27 = errors;
+const _errs28 = errors;
+if(errors === _errs27){
+if(Array.isArray(data12)){
+var valid9 = true;
+const len0 = data12.length;
+for(let i0=0; i0<len0; i0++){
+let data13 = data12[i0];
+const _errs29 = errors;
+const _errs30 = errors;
+if(errors === _errs29){
+if(data13 && typeof data13 == "object" && !Array.isArray(data13)){
+let missing6;
+if(((data13.id === undefined) && (missing6 = "id")) || ((data13.key === undefined) && (missing6 = "key"))){
+validate57.errors = [{instancePath:instancePath+"/data/attributes/poll/answers/" + i0,schemaPath:"#/properties/data/properties/attributes/properties/poll/properties/answers/items/required",keyword:"required",params:{missingProperty: missing6}}];
+return false;
+}
+else {
+if(data13.id !== undefined){
+let data14 = data13.id;
+const _errs31 = errors;
+if(!(((typeof data14 == "number") && (!(data14 % 1) && !isNaN(data14))) && (isFinite(data14)))){
+validate57.errors = [{instancePath:instancePath+"/data/attributes/poll/answers/" + i0+"/id",schemaPath:"#/properties/data/properties/attributes/properties/poll/properties/answers/items/properties/id/type",keyword:"type",params:{type: "integer"}}];
+return false;
+}
+const _errs32 = errors;
+if(errors === _errs31){
+if((typeof data14 == "number") && (isFinite(data14))){
+if(data14 < 0 || isNaN(data14)){
+validate57.errors = [{instancePath:instancePath+"/data/attributes/poll/answers/" + i0+"/id",schemaPath:"#/properties/data/properties/attributes/properties/poll/properties/answers/items/properties/id/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
+return false;
+}
+else {
+}
+}
+if(errors === _errs31){
+}
+}
+var valid10 = _errs31 === errors;
+}
+else {
+var valid10 = true;
+}
+if(valid10){
+if(data13.key !== undefined){
+let data15 = data13.key;
+const _errs33 = errors;
+if(typeof data15 !== "string"){
+validate57.errors = [{instancePath:instancePath+"/data/attributes/poll/answers/" + i0+"/key",schemaPath:"#/properties/data/properties/attributes/properties/poll/properties/answers/items/properties/key/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+const _errs34 = errors;
+if(errors === _errs33){
+}
+var valid10 = _errs33 === errors;
+}
+else {
+var valid10 = true;
+}
+if(valid10){
+}
+}
+}
+}
+else {
+validate57.errors = [{instancePath:instancePath+"/data/attributes/poll/answers/" + i0,schemaPath:"#/properties/data/properties/attributes/properties/poll/properties/answers/items/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+if(errors === _errs29){
+}
+}
+var valid9 = _errs29 === errors;
+if(!valid9){
+break;
+}
+}
+if(valid9){
+}
+}
+else {
+validate57.errors = [{instancePath:instancePath+"/data/attributes/poll/answers",schemaPath:"#/properties/data/properties/attributes/properties/poll/properties/answers/type",keyword:"type",params:{type: "array"}}];
+return false;
+}
+if(errors === _errs27){
+}
+}
+var valid8 = _errs27 === errors;
+}
+else {
+var valid8 = true;
+}
+if(valid8){
+}
+}
+}
+}
+}
+else {
+validate57.errors = [{instancePath:instancePath+"/data/attributes/poll",schemaPath:"#/properties/data/properties/attributes/properties/poll/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+if(errors === _errs21){
+}
+}
+var valid3 = _errs21 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+}
+}
+}
+}
+}
+else {
+validate57.errors = [{instancePath:instancePath+"/data/attributes",schemaPath:"#/properties/data/properties/attributes/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+if(errors === _errs5){
+}
+}
+var valid2 = _errs5 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+}
+}
+}
+}
+else {
+validate57.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+if(errors === _errs1){
+}
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+}
+}
+}
+else {
+validate57.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+if(errors === 0){
+}
+}
+validate57.errors = vErrors;
+return errors === 0;
+}
+validate57.evaluated = {"props":{"data":true},"dynamicProps":false,"dynamicItems":false};
+
+export const validateBigBlueButtonRapArchiveEndedEvent = validate59;
+const schema75 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/bigbluebutton/rap-archive-ended.schema.json","type":"object","properties":{"data":{"type":"object","allOf":[{"$ref":"common/event-data.schema.json"}],"properties":{"id":{"const":"rap-archive-ended"},"attributes":{"type":"object","allOf":[{"$ref":"common/rap-step-result.schema.json"}],"properties":{"recorded":{"type":"boolean"},"duration":{"type":"number","minimum":0}}}},"required":["id","attributes"]}},"required":["data"]};
 const schema36 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/bigbluebutton/common/rap-step-result.schema.json","type":"object","allOf":[{"$ref":"rap-step.schema.json"}],"properties":{"success":{"type":"boolean"},"step-time":{"type":"number","minimum":0}},"required":["success","step-time"]};
 const schema37 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/bigbluebutton/common/rap-step.schema.json","type":"object","properties":{"meeting":{"$ref":"meeting.schema.json"},"record-id":{"type":"string","minLength":1},"success":{"type":"boolean"},"step-time":{"type":"number","minimum":0},"workflow":{"type":"string"}},"required":["meeting","record-id"]};
 
@@ -4160,293 +5135,8 @@ return errors === 0;
 }
 validate24.evaluated = {"props":{"success":true,"step-time":true,"meeting":true,"record-id":true,"workflow":true},"dynamicProps":false,"dynamicItems":false};
 
-function validate53(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="https://confhooks.dev/schemas/bigbluebutton/rap-archive-ended.schema.json" */;
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate53.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-const _errs0 = errors;
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if((data.data === undefined) && (missing0 = "data")){
-validate53.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0}}];
-return false;
-}
-else {
-if(data.data !== undefined){
-let data0 = data.data;
-const _errs1 = errors;
-const _errs2 = errors;
-const _errs3 = errors;
-if(!(validate21(data0, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate21.errors : vErrors.concat(validate21.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid1 = _errs3 === errors;
-if(valid1){
-}
-if(errors === _errs1){
-if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
-let missing1;
-if(((data0.id === undefined) && (missing1 = "id")) || ((data0.attributes === undefined) && (missing1 = "attributes"))){
-validate53.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1}}];
-return false;
-}
-else {
-if(data0.id !== undefined){
-let data1 = data0.id;
-const _errs4 = errors;
-if("rap-archive-ended" !== data1){
-validate53.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/const",keyword:"const",params:{allowedValue: "rap-archive-ended"}}];
-return false;
-}
-else {
-}
-if(errors === _errs4){
-}
-var valid2 = _errs4 === errors;
-}
-else {
-var valid2 = true;
-}
-if(valid2){
-if(data0.attributes !== undefined){
-let data2 = data0.attributes;
-const _errs5 = errors;
-const _errs6 = errors;
-const _errs7 = errors;
-if(!(validate24(data2, {instancePath:instancePath+"/data/attributes",parentData:data0,parentDataProperty:"attributes",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate24.errors : vErrors.concat(validate24.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid3 = _errs7 === errors;
-if(valid3){
-}
-if(errors === _errs5){
-if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
-let missing2;
-if(((data2.recorded === undefined) && (missing2 = "recorded")) || ((data2.duration === undefined) && (missing2 = "duration"))){
-validate53.errors = [{instancePath:instancePath+"/data/attributes",schemaPath:"#/properties/data/properties/attributes/required",keyword:"required",params:{missingProperty: missing2}}];
-return false;
-}
-else {
-if(data2.recorded !== undefined){
-let data3 = data2.recorded;
-const _errs8 = errors;
-if(typeof data3 !== "boolean"){
-validate53.errors = [{instancePath:instancePath+"/data/attributes/recorded",schemaPath:"#/properties/data/properties/attributes/properties/recorded/type",keyword:"type",params:{type: "boolean"}}];
-return false;
-}
-const _errs9 = errors;
-if(errors === _errs8){
-}
-var valid4 = _errs8 === errors;
-}
-else {
-var valid4 = true;
-}
-if(valid4){
-if(data2.duration !== undefined){
-let data4 = data2.duration;
-const _errs10 = errors;
-const _errs11 = errors;
-if(errors === _errs10){
-if((typeof data4 == "number") && (isFinite(data4))){
-if(data4 < 0 || isNaN(data4)){
-validate53.errors = [{instancePath:instancePath+"/data/attributes/duration",schemaPath:"#/properties/data/properties/attributes/properties/duration/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
-return false;
-}
-else {
-}
-}
-else {
-validate53.errors = [{instancePath:instancePath+"/data/attributes/duration",schemaPath:"#/properties/data/properties/attributes/properties/duration/type",keyword:"type",params:{type: "number"}}];
-return false;
-}
-if(errors === _errs10){
-}
-}
-var valid4 = _errs10 === errors;
-}
-else {
-var valid4 = true;
-}
-if(valid4){
-}
-}
-}
-}
-else {
-validate53.errors = [{instancePath:instancePath+"/data/attributes",schemaPath:"#/properties/data/properties/attributes/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-if(errors === _errs5){
-}
-}
-var valid2 = _errs5 === errors;
-}
-else {
-var valid2 = true;
-}
-if(valid2){
-}
-}
-}
-}
-else {
-validate53.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-if(errors === _errs1){
-}
-}
-var valid0 = _errs1 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-}
-}
-}
-else {
-validate53.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-if(errors === 0){
-}
-}
-validate53.errors = vErrors;
-return errors === 0;
-}
-validate53.evaluated = {"props":{"data":true},"dynamicProps":false,"dynamicItems":false};
-
-export const validateBigBlueButtonRapArchiveStartedEvent = validate56;
-const schema70 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/bigbluebutton/rap-archive-started.schema.json","type":"object","properties":{"data":{"type":"object","allOf":[{"$ref":"common/event-data.schema.json"}],"properties":{"id":{"const":"rap-archive-started"},"attributes":{"$ref":"common/rap-step.schema.json"}},"required":["id","attributes"]}},"required":["data"]};
-
-function validate56(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="https://confhooks.dev/schemas/bigbluebutton/rap-archive-started.schema.json" */;
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate56.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-const _errs0 = errors;
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if((data.data === undefined) && (missing0 = "data")){
-validate56.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0}}];
-return false;
-}
-else {
-if(data.data !== undefined){
-let data0 = data.data;
-const _errs1 = errors;
-const _errs2 = errors;
-const _errs3 = errors;
-if(!(validate21(data0, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate21.errors : vErrors.concat(validate21.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid1 = _errs3 === errors;
-if(valid1){
-}
-if(errors === _errs1){
-if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
-let missing1;
-if(((data0.id === undefined) && (missing1 = "id")) || ((data0.attributes === undefined) && (missing1 = "attributes"))){
-validate56.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1}}];
-return false;
-}
-else {
-if(data0.id !== undefined){
-let data1 = data0.id;
-const _errs4 = errors;
-if("rap-archive-started" !== data1){
-validate56.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/const",keyword:"const",params:{allowedValue: "rap-archive-started"}}];
-return false;
-}
-else {
-}
-if(errors === _errs4){
-}
-var valid2 = _errs4 === errors;
-}
-else {
-var valid2 = true;
-}
-if(valid2){
-if(data0.attributes !== undefined){
-let data2 = data0.attributes;
-const _errs5 = errors;
-if(!(validate25(data2, {instancePath:instancePath+"/data/attributes",parentData:data0,parentDataProperty:"attributes",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate25.errors : vErrors.concat(validate25.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid2 = _errs5 === errors;
-}
-else {
-var valid2 = true;
-}
-if(valid2){
-}
-}
-}
-}
-else {
-validate56.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-if(errors === _errs1){
-}
-}
-var valid0 = _errs1 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-}
-}
-}
-else {
-validate56.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-if(errors === 0){
-}
-}
-validate56.errors = vErrors;
-return errors === 0;
-}
-validate56.evaluated = {"props":{"data":true},"dynamicProps":false,"dynamicItems":false};
-
-export const validateBigBlueButtonRapDeletedEvent = validate59;
-const schema71 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/bigbluebutton/rap-deleted.schema.json","type":"object","properties":{"data":{"type":"object","allOf":[{"$ref":"common/event-data.schema.json"}],"properties":{"id":{"const":"rap-deleted"},"attributes":{"$ref":"common/recording-change.schema.json"}},"required":["id","attributes"]}},"required":["data"]};
-const schema39 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/bigbluebutton/common/recording-change.schema.json","type":"object","properties":{"meeting":{"type":"object","properties":{"internal-meeting-id":{"type":"string"},"external-meeting-id":{"type":"string"}}},"record-id":{"type":"string","minLength":1},"success":{"type":"boolean"},"step-time":{"type":"number","minimum":0},"workflow":{"type":"string"}},"required":["meeting"]};
-
 function validate59(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="https://confhooks.dev/schemas/bigbluebutton/rap-deleted.schema.json" */;
+/*# sourceURL="https://confhooks.dev/schemas/bigbluebutton/rap-archive-ended.schema.json" */;
 let vErrors = null;
 let errors = 0;
 const evaluated0 = validate59.evaluated;
@@ -4490,8 +5180,8 @@ else {
 if(data0.id !== undefined){
 let data1 = data0.id;
 const _errs4 = errors;
-if("rap-deleted" !== data1){
-validate59.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/const",keyword:"const",params:{allowedValue: "rap-deleted"}}];
+if("rap-archive-ended" !== data1){
+validate59.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/const",keyword:"const",params:{allowedValue: "rap-archive-ended"}}];
 return false;
 }
 else {
@@ -4509,61 +5199,26 @@ let data2 = data0.attributes;
 const _errs5 = errors;
 const _errs6 = errors;
 const _errs7 = errors;
-if(errors === _errs6){
-if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
-let missing2;
-if((data2.meeting === undefined) && (missing2 = "meeting")){
-validate59.errors = [{instancePath:instancePath+"/data/attributes",schemaPath:"common/recording-change.schema.json/required",keyword:"required",params:{missingProperty: missing2}}];
-return false;
+if(!(validate24(data2, {instancePath:instancePath+"/data/attributes",parentData:data0,parentDataProperty:"attributes",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate24.errors : vErrors.concat(validate24.errors);
+errors = vErrors.length;
 }
 else {
-if(data2.meeting !== undefined){
-let data3 = data2.meeting;
+}
+var valid3 = _errs7 === errors;
+if(valid3){
+}
+if(errors === _errs5){
+if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
+if(data2.recorded !== undefined){
+let data3 = data2.recorded;
 const _errs8 = errors;
+if(typeof data3 !== "boolean"){
+validate59.errors = [{instancePath:instancePath+"/data/attributes/recorded",schemaPath:"#/properties/data/properties/attributes/properties/recorded/type",keyword:"type",params:{type: "boolean"}}];
+return false;
+}
 const _errs9 = errors;
 if(errors === _errs8){
-if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
-if(data3["internal-meeting-id"] !== undefined){
-let data4 = data3["internal-meeting-id"];
-const _errs10 = errors;
-if(typeof data4 !== "string"){
-validate59.errors = [{instancePath:instancePath+"/data/attributes/meeting/internal-meeting-id",schemaPath:"common/recording-change.schema.json/properties/meeting/properties/internal-meeting-id/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-const _errs11 = errors;
-if(errors === _errs10){
-}
-var valid5 = _errs10 === errors;
-}
-else {
-var valid5 = true;
-}
-if(valid5){
-if(data3["external-meeting-id"] !== undefined){
-let data5 = data3["external-meeting-id"];
-const _errs12 = errors;
-if(typeof data5 !== "string"){
-validate59.errors = [{instancePath:instancePath+"/data/attributes/meeting/external-meeting-id",schemaPath:"common/recording-change.schema.json/properties/meeting/properties/external-meeting-id/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-const _errs13 = errors;
-if(errors === _errs12){
-}
-var valid5 = _errs12 === errors;
-}
-else {
-var valid5 = true;
-}
-if(valid5){
-}
-}
-}
-else {
-validate59.errors = [{instancePath:instancePath+"/data/attributes/meeting",schemaPath:"common/recording-change.schema.json/properties/meeting/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-if(errors === _errs8){
-}
 }
 var valid4 = _errs8 === errors;
 }
@@ -4571,85 +5226,27 @@ else {
 var valid4 = true;
 }
 if(valid4){
-if(data2["record-id"] !== undefined){
-let data6 = data2["record-id"];
-const _errs14 = errors;
-const _errs15 = errors;
-if(errors === _errs14){
-if(typeof data6 === "string"){
-if(data6.length < 1){
-validate59.errors = [{instancePath:instancePath+"/data/attributes/record-id",schemaPath:"common/recording-change.schema.json/properties/record-id/minLength",keyword:"minLength",params:{limit: 1}}];
+if(data2.duration !== undefined){
+let data4 = data2.duration;
+const _errs10 = errors;
+const _errs11 = errors;
+if(errors === _errs10){
+if((typeof data4 == "number") && (isFinite(data4))){
+if(data4 < 0 || isNaN(data4)){
+validate59.errors = [{instancePath:instancePath+"/data/attributes/duration",schemaPath:"#/properties/data/properties/attributes/properties/duration/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 else {
 }
 }
 else {
-validate59.errors = [{instancePath:instancePath+"/data/attributes/record-id",schemaPath:"common/recording-change.schema.json/properties/record-id/type",keyword:"type",params:{type: "string"}}];
+validate59.errors = [{instancePath:instancePath+"/data/attributes/duration",schemaPath:"#/properties/data/properties/attributes/properties/duration/type",keyword:"type",params:{type: "number"}}];
 return false;
 }
-if(errors === _errs14){
+if(errors === _errs10){
 }
 }
-var valid4 = _errs14 === errors;
-}
-else {
-var valid4 = true;
-}
-if(valid4){
-if(data2.success !== undefined){
-let data7 = data2.success;
-const _errs16 = errors;
-if(typeof data7 !== "boolean"){
-validate59.errors = [{instancePath:instancePath+"/data/attributes/success",schemaPath:"common/recording-change.schema.json/properties/success/type",keyword:"type",params:{type: "boolean"}}];
-return false;
-}
-const _errs17 = errors;
-if(errors === _errs16){
-}
-var valid4 = _errs16 === errors;
-}
-else {
-var valid4 = true;
-}
-if(valid4){
-if(data2["step-time"] !== undefined){
-let data8 = data2["step-time"];
-const _errs18 = errors;
-const _errs19 = errors;
-if(errors === _errs18){
-if((typeof data8 == "number") && (isFinite(data8))){
-if(data8 < 0 || isNaN(data8)){
-validate59.errors = [{instancePath:instancePath+"/data/attributes/step-time",schemaPath:"common/recording-change.schema.json/properties/step-time/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
-return false;
-}
-else {
-}
-}
-else {
-validate59.errors = [{instancePath:instancePath+"/data/attributes/step-time",schemaPath:"common/recording-change.schema.json/properties/step-time/type",keyword:"type",params:{type: "number"}}];
-return false;
-}
-if(errors === _errs18){
-}
-}
-var valid4 = _errs18 === errors;
-}
-else {
-var valid4 = true;
-}
-if(valid4){
-if(data2.workflow !== undefined){
-let data9 = data2.workflow;
-const _errs20 = errors;
-if(typeof data9 !== "string"){
-validate59.errors = [{instancePath:instancePath+"/data/attributes/workflow",schemaPath:"common/recording-change.schema.json/properties/workflow/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-const _errs21 = errors;
-if(errors === _errs20){
-}
-var valid4 = _errs20 === errors;
+var valid4 = _errs10 === errors;
 }
 else {
 var valid4 = true;
@@ -4658,19 +5255,12 @@ if(valid4){
 }
 }
 }
-}
-}
-}
-}
 else {
-validate59.errors = [{instancePath:instancePath+"/data/attributes",schemaPath:"common/recording-change.schema.json/type",keyword:"type",params:{type: "object"}}];
+validate59.errors = [{instancePath:instancePath+"/data/attributes",schemaPath:"#/properties/data/properties/attributes/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
-if(errors === _errs6){
+if(errors === _errs5){
 }
-}
-var valid3 = _errs6 === errors;
-if(valid3){
 }
 var valid2 = _errs5 === errors;
 }
@@ -4710,14 +5300,14 @@ return errors === 0;
 }
 validate59.evaluated = {"props":{"data":true},"dynamicProps":false,"dynamicItems":false};
 
-export const validateBigBlueButtonRapPostArchiveEndedEvent = validate61;
-const schema73 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/bigbluebutton/rap-post-archive-ended.schema.json","type":"object","properties":{"data":{"type":"object","allOf":[{"$ref":"common/event-data.schema.json"}],"properties":{"id":{"const":"rap-post-archive-ended"},"attributes":{"$ref":"common/rap-step-result.schema.json"}},"required":["id","attributes"]}},"required":["data"]};
+export const validateBigBlueButtonRapArchiveStartedEvent = validate62;
+const schema76 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/bigbluebutton/rap-archive-started.schema.json","type":"object","properties":{"data":{"type":"object","allOf":[{"$ref":"common/event-data.schema.json"}],"properties":{"id":{"const":"rap-archive-started"},"attributes":{"$ref":"common/rap-step.schema.json"}},"required":["id","attributes"]}},"required":["data"]};
 
-function validate61(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="https://confhooks.dev/schemas/bigbluebutton/rap-post-archive-ended.schema.json" */;
+function validate62(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="https://confhooks.dev/schemas/bigbluebutton/rap-archive-started.schema.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate61.evaluated;
+const evaluated0 = validate62.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -4729,7 +5319,7 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.data === undefined) && (missing0 = "data")){
-validate61.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0}}];
+validate62.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
@@ -4751,124 +5341,15 @@ if(errors === _errs1){
 if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
 let missing1;
 if(((data0.id === undefined) && (missing1 = "id")) || ((data0.attributes === undefined) && (missing1 = "attributes"))){
-validate61.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1}}];
+validate62.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1}}];
 return false;
 }
 else {
 if(data0.id !== undefined){
 let data1 = data0.id;
 const _errs4 = errors;
-if("rap-post-archive-ended" !== data1){
-validate61.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/const",keyword:"const",params:{allowedValue: "rap-post-archive-ended"}}];
-return false;
-}
-else {
-}
-if(errors === _errs4){
-}
-var valid2 = _errs4 === errors;
-}
-else {
-var valid2 = true;
-}
-if(valid2){
-if(data0.attributes !== undefined){
-let data2 = data0.attributes;
-const _errs5 = errors;
-if(!(validate24(data2, {instancePath:instancePath+"/data/attributes",parentData:data0,parentDataProperty:"attributes",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate24.errors : vErrors.concat(validate24.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid2 = _errs5 === errors;
-}
-else {
-var valid2 = true;
-}
-if(valid2){
-}
-}
-}
-}
-else {
-validate61.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-if(errors === _errs1){
-}
-}
-var valid0 = _errs1 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-}
-}
-}
-else {
-validate61.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-if(errors === 0){
-}
-}
-validate61.errors = vErrors;
-return errors === 0;
-}
-validate61.evaluated = {"props":{"data":true},"dynamicProps":false,"dynamicItems":false};
-
-export const validateBigBlueButtonRapPostArchiveStartedEvent = validate64;
-const schema74 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/bigbluebutton/rap-post-archive-started.schema.json","type":"object","properties":{"data":{"type":"object","allOf":[{"$ref":"common/event-data.schema.json"}],"properties":{"id":{"const":"rap-post-archive-started"},"attributes":{"$ref":"common/rap-step.schema.json"}},"required":["id","attributes"]}},"required":["data"]};
-
-function validate64(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="https://confhooks.dev/schemas/bigbluebutton/rap-post-archive-started.schema.json" */;
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate64.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-const _errs0 = errors;
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if((data.data === undefined) && (missing0 = "data")){
-validate64.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0}}];
-return false;
-}
-else {
-if(data.data !== undefined){
-let data0 = data.data;
-const _errs1 = errors;
-const _errs2 = errors;
-const _errs3 = errors;
-if(!(validate21(data0, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate21.errors : vErrors.concat(validate21.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid1 = _errs3 === errors;
-if(valid1){
-}
-if(errors === _errs1){
-if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
-let missing1;
-if(((data0.id === undefined) && (missing1 = "id")) || ((data0.attributes === undefined) && (missing1 = "attributes"))){
-validate64.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1}}];
-return false;
-}
-else {
-if(data0.id !== undefined){
-let data1 = data0.id;
-const _errs4 = errors;
-if("rap-post-archive-started" !== data1){
-validate64.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/const",keyword:"const",params:{allowedValue: "rap-post-archive-started"}}];
+if("rap-archive-started" !== data1){
+validate62.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/const",keyword:"const",params:{allowedValue: "rap-archive-started"}}];
 return false;
 }
 else {
@@ -4901,7 +5382,7 @@ if(valid2){
 }
 }
 else {
-validate64.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"}}];
+validate62.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
 if(errors === _errs1){
@@ -4917,22 +5398,291 @@ if(valid0){
 }
 }
 else {
-validate64.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
+validate62.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
 if(errors === 0){
 }
 }
-validate64.errors = vErrors;
+validate62.errors = vErrors;
 return errors === 0;
 }
-validate64.evaluated = {"props":{"data":true},"dynamicProps":false,"dynamicItems":false};
+validate62.evaluated = {"props":{"data":true},"dynamicProps":false,"dynamicItems":false};
 
-export const validateBigBlueButtonRapPostProcessEndedEvent = validate67;
-const schema75 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/bigbluebutton/rap-post-process-ended.schema.json","type":"object","properties":{"data":{"type":"object","allOf":[{"$ref":"common/event-data.schema.json"}],"properties":{"id":{"const":"rap-post-process-ended"},"attributes":{"$ref":"common/rap-step-result.schema.json"}},"required":["id","attributes"]}},"required":["data"]};
+export const validateBigBlueButtonRapDeletedEvent = validate65;
+const schema77 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/bigbluebutton/rap-deleted.schema.json","type":"object","properties":{"data":{"type":"object","allOf":[{"$ref":"common/event-data.schema.json"}],"properties":{"id":{"const":"rap-deleted"},"attributes":{"$ref":"common/recording-change.schema.json"}},"required":["id","attributes"]}},"required":["data"]};
+const schema39 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/bigbluebutton/common/recording-change.schema.json","type":"object","properties":{"meeting":{"type":"object","properties":{"internal-meeting-id":{"type":"string"},"external-meeting-id":{"type":"string"}}},"record-id":{"type":"string","minLength":1},"success":{"type":"boolean"},"step-time":{"type":"number","minimum":0},"workflow":{"type":"string"}},"required":["meeting"]};
+
+function validate65(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="https://confhooks.dev/schemas/bigbluebutton/rap-deleted.schema.json" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate65.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+const _errs0 = errors;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.data === undefined) && (missing0 = "data")){
+validate65.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0}}];
+return false;
+}
+else {
+if(data.data !== undefined){
+let data0 = data.data;
+const _errs1 = errors;
+const _errs2 = errors;
+const _errs3 = errors;
+if(!(validate21(data0, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate21.errors : vErrors.concat(validate21.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid1 = _errs3 === errors;
+if(valid1){
+}
+if(errors === _errs1){
+if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
+let missing1;
+if(((data0.id === undefined) && (missing1 = "id")) || ((data0.attributes === undefined) && (missing1 = "attributes"))){
+validate65.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1}}];
+return false;
+}
+else {
+if(data0.id !== undefined){
+let data1 = data0.id;
+const _errs4 = errors;
+if("rap-deleted" !== data1){
+validate65.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/const",keyword:"const",params:{allowedValue: "rap-deleted"}}];
+return false;
+}
+else {
+}
+if(errors === _errs4){
+}
+var valid2 = _errs4 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data0.attributes !== undefined){
+let data2 = data0.attributes;
+const _errs5 = errors;
+const _errs6 = errors;
+const _errs7 = errors;
+if(errors === _errs6){
+if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
+let missing2;
+if((data2.meeting === undefined) && (missing2 = "meeting")){
+validate65.errors = [{instancePath:instancePath+"/data/attributes",schemaPath:"common/recording-change.schema.json/required",keyword:"required",params:{missingProperty: missing2}}];
+return false;
+}
+else {
+if(data2.meeting !== undefined){
+let data3 = data2.meeting;
+const _errs8 = errors;
+const _errs9 = errors;
+if(errors === _errs8){
+if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
+if(data3["internal-meeting-id"] !== undefined){
+let data4 = data3["internal-meeting-id"];
+const _errs10 = errors;
+if(typeof data4 !== "string"){
+validate65.errors = [{instancePath:instancePath+"/data/attributes/meeting/internal-meeting-id",schemaPath:"common/recording-change.schema.json/properties/meeting/properties/internal-meeting-id/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+const _errs11 = errors;
+if(errors === _errs10){
+}
+var valid5 = _errs10 === errors;
+}
+else {
+var valid5 = true;
+}
+if(valid5){
+if(data3["external-meeting-id"] !== undefined){
+let data5 = data3["external-meeting-id"];
+const _errs12 = errors;
+if(typeof data5 !== "string"){
+validate65.errors = [{instancePath:instancePath+"/data/attributes/meeting/external-meeting-id",schemaPath:"common/recording-change.schema.json/properties/meeting/properties/external-meeting-id/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+const _errs13 = errors;
+if(errors === _errs12){
+}
+var valid5 = _errs12 === errors;
+}
+else {
+var valid5 = true;
+}
+if(valid5){
+}
+}
+}
+else {
+validate65.errors = [{instancePath:instancePath+"/data/attributes/meeting",schemaPath:"common/recording-change.schema.json/properties/meeting/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+if(errors === _errs8){
+}
+}
+var valid4 = _errs8 === errors;
+}
+else {
+var valid4 = true;
+}
+if(valid4){
+if(data2["record-id"] !== undefined){
+let data6 = data2["record-id"];
+const _errs14 = errors;
+const _errs15 = errors;
+if(errors === _errs14){
+if(typeof data6 === "string"){
+if(data6.length < 1){
+validate65.errors = [{instancePath:instancePath+"/data/attributes/record-id",schemaPath:"common/recording-change.schema.json/properties/record-id/minLength",keyword:"minLength",params:{limit: 1}}];
+return false;
+}
+else {
+}
+}
+else {
+validate65.errors = [{instancePath:instancePath+"/data/attributes/record-id",schemaPath:"common/recording-change.schema.json/properties/record-id/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+if(errors === _errs14){
+}
+}
+var valid4 = _errs14 === errors;
+}
+else {
+var valid4 = true;
+}
+if(valid4){
+if(data2.success !== undefined){
+let data7 = data2.success;
+const _errs16 = errors;
+if(typeof data7 !== "boolean"){
+validate65.errors = [{instancePath:instancePath+"/data/attributes/success",schemaPath:"common/recording-change.schema.json/properties/success/type",keyword:"type",params:{type: "boolean"}}];
+return false;
+}
+const _errs17 = errors;
+if(errors === _errs16){
+}
+var valid4 = _errs16 === errors;
+}
+else {
+var valid4 = true;
+}
+if(valid4){
+if(data2["step-time"] !== undefined){
+let data8 = data2["step-time"];
+const _errs18 = errors;
+const _errs19 = errors;
+if(errors === _errs18){
+if((typeof data8 == "number") && (isFinite(data8))){
+if(data8 < 0 || isNaN(data8)){
+validate65.errors = [{instancePath:instancePath+"/data/attributes/step-time",schemaPath:"common/recording-change.schema.json/properties/step-time/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
+return false;
+}
+else {
+}
+}
+else {
+validate65.errors = [{instancePath:instancePath+"/data/attributes/step-time",schemaPath:"common/recording-change.schema.json/properties/step-time/type",keyword:"type",params:{type: "number"}}];
+return false;
+}
+if(errors === _errs18){
+}
+}
+var valid4 = _errs18 === errors;
+}
+else {
+var valid4 = true;
+}
+if(valid4){
+if(data2.workflow !== undefined){
+let data9 = data2.workflow;
+const _errs20 = errors;
+if(typeof data9 !== "string"){
+validate65.errors = [{instancePath:instancePath+"/data/attributes/workflow",schemaPath:"common/recording-change.schema.json/properties/workflow/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+const _errs21 = errors;
+if(errors === _errs20){
+}
+var valid4 = _errs20 === errors;
+}
+else {
+var valid4 = true;
+}
+if(valid4){
+}
+}
+}
+}
+}
+}
+}
+else {
+validate65.errors = [{instancePath:instancePath+"/data/attributes",schemaPath:"common/recording-change.schema.json/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+if(errors === _errs6){
+}
+}
+var valid3 = _errs6 === errors;
+if(valid3){
+}
+var valid2 = _errs5 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+}
+}
+}
+}
+else {
+validate65.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+if(errors === _errs1){
+}
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+}
+}
+}
+else {
+validate65.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+if(errors === 0){
+}
+}
+validate65.errors = vErrors;
+return errors === 0;
+}
+validate65.evaluated = {"props":{"data":true},"dynamicProps":false,"dynamicItems":false};
+
+export const validateBigBlueButtonRapPostArchiveEndedEvent = validate67;
+const schema79 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/bigbluebutton/rap-post-archive-ended.schema.json","type":"object","properties":{"data":{"type":"object","allOf":[{"$ref":"common/event-data.schema.json"}],"properties":{"id":{"const":"rap-post-archive-ended"},"attributes":{"$ref":"common/rap-step-result.schema.json"}},"required":["id","attributes"]}},"required":["data"]};
 
 function validate67(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="https://confhooks.dev/schemas/bigbluebutton/rap-post-process-ended.schema.json" */;
+/*# sourceURL="https://confhooks.dev/schemas/bigbluebutton/rap-post-archive-ended.schema.json" */;
 let vErrors = null;
 let errors = 0;
 const evaluated0 = validate67.evaluated;
@@ -4976,8 +5726,8 @@ else {
 if(data0.id !== undefined){
 let data1 = data0.id;
 const _errs4 = errors;
-if("rap-post-process-ended" !== data1){
-validate67.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/const",keyword:"const",params:{allowedValue: "rap-post-process-ended"}}];
+if("rap-post-archive-ended" !== data1){
+validate67.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/const",keyword:"const",params:{allowedValue: "rap-post-archive-ended"}}];
 return false;
 }
 else {
@@ -5037,11 +5787,11 @@ return errors === 0;
 }
 validate67.evaluated = {"props":{"data":true},"dynamicProps":false,"dynamicItems":false};
 
-export const validateBigBlueButtonRapPostProcessStartedEvent = validate70;
-const schema76 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/bigbluebutton/rap-post-process-started.schema.json","type":"object","properties":{"data":{"type":"object","allOf":[{"$ref":"common/event-data.schema.json"}],"properties":{"id":{"const":"rap-post-process-started"},"attributes":{"$ref":"common/rap-step.schema.json"}},"required":["id","attributes"]}},"required":["data"]};
+export const validateBigBlueButtonRapPostArchiveStartedEvent = validate70;
+const schema80 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/bigbluebutton/rap-post-archive-started.schema.json","type":"object","properties":{"data":{"type":"object","allOf":[{"$ref":"common/event-data.schema.json"}],"properties":{"id":{"const":"rap-post-archive-started"},"attributes":{"$ref":"common/rap-step.schema.json"}},"required":["id","attributes"]}},"required":["data"]};
 
 function validate70(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="https://confhooks.dev/schemas/bigbluebutton/rap-post-process-started.schema.json" */;
+/*# sourceURL="https://confhooks.dev/schemas/bigbluebutton/rap-post-archive-started.schema.json" */;
 let vErrors = null;
 let errors = 0;
 const evaluated0 = validate70.evaluated;
@@ -5085,8 +5835,8 @@ else {
 if(data0.id !== undefined){
 let data1 = data0.id;
 const _errs4 = errors;
-if("rap-post-process-started" !== data1){
-validate70.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/const",keyword:"const",params:{allowedValue: "rap-post-process-started"}}];
+if("rap-post-archive-started" !== data1){
+validate70.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/const",keyword:"const",params:{allowedValue: "rap-post-archive-started"}}];
 return false;
 }
 else {
@@ -5146,11 +5896,11 @@ return errors === 0;
 }
 validate70.evaluated = {"props":{"data":true},"dynamicProps":false,"dynamicItems":false};
 
-export const validateBigBlueButtonRapPostPublishEndedEvent = validate73;
-const schema77 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/bigbluebutton/rap-post-publish-ended.schema.json","type":"object","properties":{"data":{"type":"object","allOf":[{"$ref":"common/event-data.schema.json"}],"properties":{"id":{"const":"rap-post-publish-ended"},"attributes":{"$ref":"common/rap-step-result.schema.json"}},"required":["id","attributes"]}},"required":["data"]};
+export const validateBigBlueButtonRapPostProcessEndedEvent = validate73;
+const schema81 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/bigbluebutton/rap-post-process-ended.schema.json","type":"object","properties":{"data":{"type":"object","allOf":[{"$ref":"common/event-data.schema.json"}],"properties":{"id":{"const":"rap-post-process-ended"},"attributes":{"$ref":"common/rap-step-result.schema.json"}},"required":["id","attributes"]}},"required":["data"]};
 
 function validate73(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="https://confhooks.dev/schemas/bigbluebutton/rap-post-publish-ended.schema.json" */;
+/*# sourceURL="https://confhooks.dev/schemas/bigbluebutton/rap-post-process-ended.schema.json" */;
 let vErrors = null;
 let errors = 0;
 const evaluated0 = validate73.evaluated;
@@ -5194,8 +5944,8 @@ else {
 if(data0.id !== undefined){
 let data1 = data0.id;
 const _errs4 = errors;
-if("rap-post-publish-ended" !== data1){
-validate73.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/const",keyword:"const",params:{allowedValue: "rap-post-publish-ended"}}];
+if("rap-post-process-ended" !== data1){
+validate73.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/const",keyword:"const",params:{allowedValue: "rap-post-process-ended"}}];
 return false;
 }
 else {
@@ -5255,11 +6005,11 @@ return errors === 0;
 }
 validate73.evaluated = {"props":{"data":true},"dynamicProps":false,"dynamicItems":false};
 
-export const validateBigBlueButtonRapPostPublishStartedEvent = validate76;
-const schema78 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/bigbluebutton/rap-post-publish-started.schema.json","type":"object","properties":{"data":{"type":"object","allOf":[{"$ref":"common/event-data.schema.json"}],"properties":{"id":{"const":"rap-post-publish-started"},"attributes":{"$ref":"common/rap-step.schema.json"}},"required":["id","attributes"]}},"required":["data"]};
+export const validateBigBlueButtonRapPostProcessStartedEvent = validate76;
+const schema82 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/bigbluebutton/rap-post-process-started.schema.json","type":"object","properties":{"data":{"type":"object","allOf":[{"$ref":"common/event-data.schema.json"}],"properties":{"id":{"const":"rap-post-process-started"},"attributes":{"$ref":"common/rap-step.schema.json"}},"required":["id","attributes"]}},"required":["data"]};
 
 function validate76(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="https://confhooks.dev/schemas/bigbluebutton/rap-post-publish-started.schema.json" */;
+/*# sourceURL="https://confhooks.dev/schemas/bigbluebutton/rap-post-process-started.schema.json" */;
 let vErrors = null;
 let errors = 0;
 const evaluated0 = validate76.evaluated;
@@ -5303,8 +6053,8 @@ else {
 if(data0.id !== undefined){
 let data1 = data0.id;
 const _errs4 = errors;
-if("rap-post-publish-started" !== data1){
-validate76.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/const",keyword:"const",params:{allowedValue: "rap-post-publish-started"}}];
+if("rap-post-process-started" !== data1){
+validate76.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/const",keyword:"const",params:{allowedValue: "rap-post-process-started"}}];
 return false;
 }
 else {
@@ -5364,11 +6114,11 @@ return errors === 0;
 }
 validate76.evaluated = {"props":{"data":true},"dynamicProps":false,"dynamicItems":false};
 
-export const validateBigBlueButtonRapProcessEndedEvent = validate79;
-const schema79 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/bigbluebutton/rap-process-ended.schema.json","type":"object","properties":{"data":{"type":"object","allOf":[{"$ref":"common/event-data.schema.json"}],"properties":{"id":{"const":"rap-process-ended"},"attributes":{"$ref":"common/rap-step-result.schema.json"}},"required":["id","attributes"]}},"required":["data"]};
+export const validateBigBlueButtonRapPostPublishEndedEvent = validate79;
+const schema83 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/bigbluebutton/rap-post-publish-ended.schema.json","type":"object","properties":{"data":{"type":"object","allOf":[{"$ref":"common/event-data.schema.json"}],"properties":{"id":{"const":"rap-post-publish-ended"},"attributes":{"$ref":"common/rap-step-result.schema.json"}},"required":["id","attributes"]}},"required":["data"]};
 
 function validate79(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="https://confhooks.dev/schemas/bigbluebutton/rap-process-ended.schema.json" */;
+/*# sourceURL="https://confhooks.dev/schemas/bigbluebutton/rap-post-publish-ended.schema.json" */;
 let vErrors = null;
 let errors = 0;
 const evaluated0 = validate79.evaluated;
@@ -5412,8 +6162,8 @@ else {
 if(data0.id !== undefined){
 let data1 = data0.id;
 const _errs4 = errors;
-if("rap-process-ended" !== data1){
-validate79.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/const",keyword:"const",params:{allowedValue: "rap-process-ended"}}];
+if("rap-post-publish-ended" !== data1){
+validate79.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/const",keyword:"const",params:{allowedValue: "rap-post-publish-ended"}}];
 return false;
 }
 else {
@@ -5473,11 +6223,11 @@ return errors === 0;
 }
 validate79.evaluated = {"props":{"data":true},"dynamicProps":false,"dynamicItems":false};
 
-export const validateBigBlueButtonRapProcessStartedEvent = validate82;
-const schema80 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/bigbluebutton/rap-process-started.schema.json","type":"object","properties":{"data":{"type":"object","allOf":[{"$ref":"common/event-data.schema.json"}],"properties":{"id":{"const":"rap-process-started"},"attributes":{"$ref":"common/rap-step.schema.json"}},"required":["id","attributes"]}},"required":["data"]};
+export const validateBigBlueButtonRapPostPublishStartedEvent = validate82;
+const schema84 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/bigbluebutton/rap-post-publish-started.schema.json","type":"object","properties":{"data":{"type":"object","allOf":[{"$ref":"common/event-data.schema.json"}],"properties":{"id":{"const":"rap-post-publish-started"},"attributes":{"$ref":"common/rap-step.schema.json"}},"required":["id","attributes"]}},"required":["data"]};
 
 function validate82(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="https://confhooks.dev/schemas/bigbluebutton/rap-process-started.schema.json" */;
+/*# sourceURL="https://confhooks.dev/schemas/bigbluebutton/rap-post-publish-started.schema.json" */;
 let vErrors = null;
 let errors = 0;
 const evaluated0 = validate82.evaluated;
@@ -5521,8 +6271,8 @@ else {
 if(data0.id !== undefined){
 let data1 = data0.id;
 const _errs4 = errors;
-if("rap-process-started" !== data1){
-validate82.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/const",keyword:"const",params:{allowedValue: "rap-process-started"}}];
+if("rap-post-publish-started" !== data1){
+validate82.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/const",keyword:"const",params:{allowedValue: "rap-post-publish-started"}}];
 return false;
 }
 else {
@@ -5582,11 +6332,11 @@ return errors === 0;
 }
 validate82.evaluated = {"props":{"data":true},"dynamicProps":false,"dynamicItems":false};
 
-export const validateBigBlueButtonRapPublishEndedEvent = validate85;
-const schema81 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/bigbluebutton/rap-publish-ended.schema.json","type":"object","properties":{"data":{"type":"object","allOf":[{"$ref":"common/event-data.schema.json"}],"properties":{"id":{"const":"rap-publish-ended"},"attributes":{"type":"object","allOf":[{"$ref":"common/rap-step-result.schema.json"}],"properties":{"recording":{"type":"object","properties":{"name":{"type":"string"},"is-breakout":{"enum":[true,false,"true","false"]},"start-time":{"type":["string","number","null"]},"end-time":{"type":["string","number","null"]},"size":{"type":["string","number","null"]},"raw-size":{"type":["string","number","null"]},"metadata":{"type":"object","additionalProperties":{"type":["string","null"]}},"playback":{"type":"object","properties":{"format":{"type":"string"},"link":{"type":"string"},"processing_time":{"type":["string","number"]},"duration":{"type":["string","number"]},"size":{"type":["string","number"]},"extensions":{"type":"object","additionalProperties":{}}}},"download":{"type":["object","null"],"additionalProperties":{}}},"required":["name","metadata","playback"]}},"required":["recording"]}},"required":["id","attributes"]}},"required":["data"]};
+export const validateBigBlueButtonRapProcessEndedEvent = validate85;
+const schema85 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/bigbluebutton/rap-process-ended.schema.json","type":"object","properties":{"data":{"type":"object","allOf":[{"$ref":"common/event-data.schema.json"}],"properties":{"id":{"const":"rap-process-ended"},"attributes":{"$ref":"common/rap-step-result.schema.json"}},"required":["id","attributes"]}},"required":["data"]};
 
 function validate85(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="https://confhooks.dev/schemas/bigbluebutton/rap-publish-ended.schema.json" */;
+/*# sourceURL="https://confhooks.dev/schemas/bigbluebutton/rap-process-ended.schema.json" */;
 let vErrors = null;
 let errors = 0;
 const evaluated0 = validate85.evaluated;
@@ -5630,8 +6380,8 @@ else {
 if(data0.id !== undefined){
 let data1 = data0.id;
 const _errs4 = errors;
-if("rap-publish-ended" !== data1){
-validate85.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/const",keyword:"const",params:{allowedValue: "rap-publish-ended"}}];
+if("rap-process-ended" !== data1){
+validate85.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/const",keyword:"const",params:{allowedValue: "rap-process-ended"}}];
 return false;
 }
 else {
@@ -5647,354 +6397,11 @@ if(valid2){
 if(data0.attributes !== undefined){
 let data2 = data0.attributes;
 const _errs5 = errors;
-const _errs6 = errors;
-const _errs7 = errors;
 if(!(validate24(data2, {instancePath:instancePath+"/data/attributes",parentData:data0,parentDataProperty:"attributes",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate24.errors : vErrors.concat(validate24.errors);
 errors = vErrors.length;
 }
 else {
-}
-var valid3 = _errs7 === errors;
-if(valid3){
-}
-if(errors === _errs5){
-if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
-let missing2;
-if((data2.recording === undefined) && (missing2 = "recording")){
-validate85.errors = [{instancePath:instancePath+"/data/attributes",schemaPath:"#/properties/data/properties/attributes/required",keyword:"required",params:{missingProperty: missing2}}];
-return false;
-}
-else {
-if(data2.recording !== undefined){
-let data3 = data2.recording;
-const _errs8 = errors;
-const _errs9 = errors;
-if(errors === _errs8){
-if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
-let missing3;
-if((((data3.name === undefined) && (missing3 = "name")) || ((data3.metadata === undefined) && (missing3 = "metadata"))) || ((data3.playback === undefined) && (missing3 = "playback"))){
-validate85.errors = [{instancePath:instancePath+"/data/attributes/recording",schemaPath:"#/properties/data/properties/attributes/properties/recording/required",keyword:"required",params:{missingProperty: missing3}}];
-return false;
-}
-else {
-if(data3.name !== undefined){
-let data4 = data3.name;
-const _errs10 = errors;
-if(typeof data4 !== "string"){
-validate85.errors = [{instancePath:instancePath+"/data/attributes/recording/name",schemaPath:"#/properties/data/properties/attributes/properties/recording/properties/name/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-const _errs11 = errors;
-if(errors === _errs10){
-}
-var valid5 = _errs10 === errors;
-}
-else {
-var valid5 = true;
-}
-if(valid5){
-if(data3["is-breakout"] !== undefined){
-let data5 = data3["is-breakout"];
-const _errs12 = errors;
-const vSchema0 = schema81.properties.data.properties.attributes.properties.recording.properties["is-breakout"].enum;
-if(!((((data5 === true) || (data5 === false)) || (data5 === "true")) || (data5 === "false"))){
-validate85.errors = [{instancePath:instancePath+"/data/attributes/recording/is-breakout",schemaPath:"#/properties/data/properties/attributes/properties/recording/properties/is-breakout/enum",keyword:"enum",params:{allowedValues: schema81.properties.data.properties.attributes.properties.recording.properties["is-breakout"].enum}}];
-return false;
-}
-else {
-}
-if(errors === _errs12){
-}
-var valid5 = _errs12 === errors;
-}
-else {
-var valid5 = true;
-}
-if(valid5){
-if(data3["start-time"] !== undefined){
-let data6 = data3["start-time"];
-const _errs13 = errors;
-if(((typeof data6 !== "string") && (!((typeof data6 == "number") && (isFinite(data6))))) && (data6 !== null)){
-validate85.errors = [{instancePath:instancePath+"/data/attributes/recording/start-time",schemaPath:"#/properties/data/properties/attributes/properties/recording/properties/start-time/type",keyword:"type",params:{type: schema81.properties.data.properties.attributes.properties.recording.properties["start-time"].type}}];
-return false;
-}
-const _errs14 = errors;
-if(errors === _errs13){
-}
-var valid5 = _errs13 === errors;
-}
-else {
-var valid5 = true;
-}
-if(valid5){
-if(data3["end-time"] !== undefined){
-let data7 = data3["end-time"];
-const _errs15 = errors;
-if(((typeof data7 !== "string") && (!((typeof data7 == "number") && (isFinite(data7))))) && (data7 !== null)){
-validate85.errors = [{instancePath:instancePath+"/data/attributes/recording/end-time",schemaPath:"#/properties/data/properties/attributes/properties/recording/properties/end-time/type",keyword:"type",params:{type: schema81.properties.data.properties.attributes.properties.recording.properties["end-time"].type}}];
-return false;
-}
-const _errs16 = errors;
-if(errors === _errs15){
-}
-var valid5 = _errs15 === errors;
-}
-else {
-var valid5 = true;
-}
-if(valid5){
-if(data3.size !== undefined){
-let data8 = data3.size;
-const _errs17 = errors;
-if(((typeof data8 !== "string") && (!((typeof data8 == "number") && (isFinite(data8))))) && (data8 !== null)){
-validate85.errors = [{instancePath:instancePath+"/data/attributes/recording/size",schemaPath:"#/properties/data/properties/attributes/properties/recording/properties/size/type",keyword:"type",params:{type: schema81.properties.data.properties.attributes.properties.recording.properties.size.type}}];
-return false;
-}
-const _errs18 = errors;
-if(errors === _errs17){
-}
-var valid5 = _errs17 === errors;
-}
-else {
-var valid5 = true;
-}
-if(valid5){
-if(data3["raw-size"] !== undefined){
-let data9 = data3["raw-size"];
-const _errs19 = errors;
-if(((typeof data9 !== "string") && (!((typeof data9 == "number") && (isFinite(data9))))) && (data9 !== null)){
-validate85.errors = [{instancePath:instancePath+"/data/attributes/recording/raw-size",schemaPath:"#/properties/data/properties/attributes/properties/recording/properties/raw-size/type",keyword:"type",params:{type: schema81.properties.data.properties.attributes.properties.recording.properties["raw-size"].type}}];
-return false;
-}
-const _errs20 = errors;
-if(errors === _errs19){
-}
-var valid5 = _errs19 === errors;
-}
-else {
-var valid5 = true;
-}
-if(valid5){
-if(data3.metadata !== undefined){
-let data10 = data3.metadata;
-const _errs21 = errors;
-const _errs22 = errors;
-if(errors === _errs21){
-if(data10 && typeof data10 == "object" && !Array.isArray(data10)){
-const _errs23 = errors;
-for(const key0 in data10){
-let data11 = data10[key0];
-const _errs24 = errors;
-if((typeof data11 !== "string") && (data11 !== null)){
-validate85.errors = [{instancePath:instancePath+"/data/attributes/recording/metadata/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/data/properties/attributes/properties/recording/properties/metadata/additionalProperties/type",keyword:"type",params:{type: schema81.properties.data.properties.attributes.properties.recording.properties.metadata.additionalProperties.type}}];
-return false;
-}
-const _errs25 = errors;
-if(errors === _errs24){
-}
-var valid6 = _errs24 === errors;
-if(!valid6){
-break;
-}
-}
-if(_errs23 === errors){
-}
-}
-else {
-validate85.errors = [{instancePath:instancePath+"/data/attributes/recording/metadata",schemaPath:"#/properties/data/properties/attributes/properties/recording/properties/metadata/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-if(errors === _errs21){
-}
-}
-var valid5 = _errs21 === errors;
-}
-else {
-var valid5 = true;
-}
-if(valid5){
-if(data3.playback !== undefined){
-let data12 = data3.playback;
-const _errs26 = errors;
-const _errs27 = errors;
-if(errors === _errs26){
-if(data12 && typeof data12 == "object" && !Array.isArray(data12)){
-if(data12.format !== undefined){
-let data13 = data12.format;
-const _errs28 = errors;
-if(typeof data13 !== "string"){
-validate85.errors = [{instancePath:instancePath+"/data/attributes/recording/playback/format",schemaPath:"#/properties/data/properties/attributes/properties/recording/properties/playback/properties/format/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-const _errs29 = errors;
-if(errors === _errs28){
-}
-var valid7 = _errs28 === errors;
-}
-else {
-var valid7 = true;
-}
-if(valid7){
-if(data12.link !== undefined){
-let data14 = data12.link;
-const _errs30 = errors;
-if(typeof data14 !== "string"){
-validate85.errors = [{instancePath:instancePath+"/data/attributes/recording/playback/link",schemaPath:"#/properties/data/properties/attributes/properties/recording/properties/playback/properties/link/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-const _errs31 = errors;
-if(errors === _errs30){
-}
-var valid7 = _errs30 === errors;
-}
-else {
-var valid7 = true;
-}
-if(valid7){
-if(data12.processing_time !== undefined){
-let data15 = data12.processing_time;
-const _errs32 = errors;
-if((typeof data15 !== "string") && (!((typeof data15 == "number") && (isFinite(data15))))){
-validate85.errors = [{instancePath:instancePath+"/data/attributes/recording/playback/processing_time",schemaPath:"#/properties/data/properties/attributes/properties/recording/properties/playback/properties/processing_time/type",keyword:"type",params:{type: schema81.properties.data.properties.attributes.properties.recording.properties.playback.properties.processing_time.type}}];
-return false;
-}
-const _errs33 = errors;
-if(errors === _errs32){
-}
-var valid7 = _errs32 === errors;
-}
-else {
-var valid7 = true;
-}
-if(valid7){
-if(data12.duration !== undefined){
-let data16 = data12.duration;
-const _errs34 = errors;
-if((typeof data16 !== "string") && (!((typeof data16 == "number") && (isFinite(data16))))){
-validate85.errors = [{instancePath:instancePath+"/data/attributes/recording/playback/duration",schemaPath:"#/properties/data/properties/attributes/properties/recording/properties/playback/properties/duration/type",keyword:"type",params:{type: schema81.properties.data.properties.attributes.properties.recording.properties.playback.properties.duration.type}}];
-return false;
-}
-const _errs35 = errors;
-if(errors === _errs34){
-}
-var valid7 = _errs34 === errors;
-}
-else {
-var valid7 = true;
-}
-if(valid7){
-if(data12.size !== undefined){
-let data17 = data12.size;
-const _errs36 = errors;
-if((typeof data17 !== "string") && (!((typeof data17 == "number") && (isFinite(data17))))){
-validate85.errors = [{instancePath:instancePath+"/data/attributes/recording/playback/size",schemaPath:"#/properties/data/properties/attributes/properties/recording/properties/playback/properties/size/type",keyword:"type",params:{type: schema81.properties.data.properties.attributes.properties.recording.properties.playback.properties.size.type}}];
-return false;
-}
-const _errs37 = errors;
-if(errors === _errs36){
-}
-var valid7 = _errs36 === errors;
-}
-else {
-var valid7 = true;
-}
-if(valid7){
-if(data12.extensions !== undefined){
-let data18 = data12.extensions;
-const _errs38 = errors;
-const _errs39 = errors;
-if(errors === _errs38){
-if(data18 && typeof data18 == "object" && !Array.isArray(data18)){
-const _errs40 = errors;
-}
-else {
-validate85.errors = [{instancePath:instancePath+"/data/attributes/recording/playback/extensions",schemaPath:"#/properties/data/properties/attributes/properties/recording/properties/playback/properties/extensions/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-if(errors === _errs38){
-}
-}
-var valid7 = _errs38 === errors;
-}
-else {
-var valid7 = true;
-}
-if(valid7){
-}
-}
-}
-}
-}
-}
-}
-else {
-validate85.errors = [{instancePath:instancePath+"/data/attributes/recording/playback",schemaPath:"#/properties/data/properties/attributes/properties/recording/properties/playback/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-if(errors === _errs26){
-}
-}
-var valid5 = _errs26 === errors;
-}
-else {
-var valid5 = true;
-}
-if(valid5){
-if(data3.download !== undefined){
-let data19 = data3.download;
-const _errs41 = errors;
-if((!(data19 && typeof data19 == "object" && !Array.isArray(data19))) && (data19 !== null)){
-validate85.errors = [{instancePath:instancePath+"/data/attributes/recording/download",schemaPath:"#/properties/data/properties/attributes/properties/recording/properties/download/type",keyword:"type",params:{type: schema81.properties.data.properties.attributes.properties.recording.properties.download.type}}];
-return false;
-}
-const _errs42 = errors;
-if(errors === _errs41){
-if(data19 && typeof data19 == "object" && !Array.isArray(data19)){
-const _errs43 = errors;
-}
-if(errors === _errs41){
-}
-}
-var valid5 = _errs41 === errors;
-}
-else {
-var valid5 = true;
-}
-if(valid5){
-}
-}
-}
-}
-}
-}
-}
-}
-}
-}
-}
-else {
-validate85.errors = [{instancePath:instancePath+"/data/attributes/recording",schemaPath:"#/properties/data/properties/attributes/properties/recording/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-if(errors === _errs8){
-}
-}
-var valid4 = _errs8 === errors;
-}
-else {
-var valid4 = true;
-}
-if(valid4){
-}
-}
-}
-else {
-validate85.errors = [{instancePath:instancePath+"/data/attributes",schemaPath:"#/properties/data/properties/attributes/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-if(errors === _errs5){
-}
 }
 var valid2 = _errs5 === errors;
 }
@@ -6034,11 +6441,11 @@ return errors === 0;
 }
 validate85.evaluated = {"props":{"data":true},"dynamicProps":false,"dynamicItems":false};
 
-export const validateBigBlueButtonRapPublishStartedEvent = validate88;
-const schema82 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/bigbluebutton/rap-publish-started.schema.json","type":"object","properties":{"data":{"type":"object","allOf":[{"$ref":"common/event-data.schema.json"}],"properties":{"id":{"const":"rap-publish-started"},"attributes":{"$ref":"common/rap-step.schema.json"}},"required":["id","attributes"]}},"required":["data"]};
+export const validateBigBlueButtonRapProcessStartedEvent = validate88;
+const schema86 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/bigbluebutton/rap-process-started.schema.json","type":"object","properties":{"data":{"type":"object","allOf":[{"$ref":"common/event-data.schema.json"}],"properties":{"id":{"const":"rap-process-started"},"attributes":{"$ref":"common/rap-step.schema.json"}},"required":["id","attributes"]}},"required":["data"]};
 
 function validate88(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="https://confhooks.dev/schemas/bigbluebutton/rap-publish-started.schema.json" */;
+/*# sourceURL="https://confhooks.dev/schemas/bigbluebutton/rap-process-started.schema.json" */;
 let vErrors = null;
 let errors = 0;
 const evaluated0 = validate88.evaluated;
@@ -6082,8 +6489,8 @@ else {
 if(data0.id !== undefined){
 let data1 = data0.id;
 const _errs4 = errors;
-if("rap-publish-started" !== data1){
-validate88.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/const",keyword:"const",params:{allowedValue: "rap-publish-started"}}];
+if("rap-process-started" !== data1){
+validate88.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/const",keyword:"const",params:{allowedValue: "rap-process-started"}}];
 return false;
 }
 else {
@@ -6143,11 +6550,11 @@ return errors === 0;
 }
 validate88.evaluated = {"props":{"data":true},"dynamicProps":false,"dynamicItems":false};
 
-export const validateBigBlueButtonRapPublishedEvent = validate91;
-const schema83 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/bigbluebutton/rap-published.schema.json","type":"object","properties":{"data":{"type":"object","allOf":[{"$ref":"common/event-data.schema.json"}],"properties":{"id":{"const":"rap-published"},"attributes":{"$ref":"common/recording-change.schema.json"}},"required":["id","attributes"]}},"required":["data"]};
+export const validateBigBlueButtonRapPublishEndedEvent = validate91;
+const schema87 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/bigbluebutton/rap-publish-ended.schema.json","type":"object","properties":{"data":{"type":"object","allOf":[{"$ref":"common/event-data.schema.json"}],"properties":{"id":{"const":"rap-publish-ended"},"attributes":{"type":"object","allOf":[{"$ref":"common/rap-step-result.schema.json"}],"properties":{"recording":{"type":"object","properties":{"name":{"type":"string"},"is-breakout":{"enum":[true,false,"true","false"]},"start-time":{"type":["string","number","null"]},"end-time":{"type":["string","number","null"]},"size":{"type":["string","number","null"]},"raw-size":{"type":["string","number","null"]},"metadata":{"type":"object","additionalProperties":{"type":["string","null"]}},"playback":{"type":"object","properties":{"format":{"type":"string"},"link":{"type":"string"},"processing_time":{"type":["string","number"]},"duration":{"type":["string","number"]},"size":{"type":["string","number"]},"extensions":{"type":"object","additionalProperties":{}}}},"download":{"type":["object","null"],"additionalProperties":{}}},"required":["name","metadata","playback"]}},"required":["recording"]}},"required":["id","attributes"]}},"required":["data"]};
 
 function validate91(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="https://confhooks.dev/schemas/bigbluebutton/rap-published.schema.json" */;
+/*# sourceURL="https://confhooks.dev/schemas/bigbluebutton/rap-publish-ended.schema.json" */;
 let vErrors = null;
 let errors = 0;
 const evaluated0 = validate91.evaluated;
@@ -6191,8 +6598,8 @@ else {
 if(data0.id !== undefined){
 let data1 = data0.id;
 const _errs4 = errors;
-if("rap-published" !== data1){
-validate91.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/const",keyword:"const",params:{allowedValue: "rap-published"}}];
+if("rap-publish-ended" !== data1){
+validate91.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/const",keyword:"const",params:{allowedValue: "rap-publish-ended"}}];
 return false;
 }
 else {
@@ -6210,25 +6617,40 @@ let data2 = data0.attributes;
 const _errs5 = errors;
 const _errs6 = errors;
 const _errs7 = errors;
-if(errors === _errs6){
+if(!(validate24(data2, {instancePath:instancePath+"/data/attributes",parentData:data0,parentDataProperty:"attributes",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate24.errors : vErrors.concat(validate24.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid3 = _errs7 === errors;
+if(valid3){
+}
+if(errors === _errs5){
 if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
 let missing2;
-if((data2.meeting === undefined) && (missing2 = "meeting")){
-validate91.errors = [{instancePath:instancePath+"/data/attributes",schemaPath:"common/recording-change.schema.json/required",keyword:"required",params:{missingProperty: missing2}}];
+if((data2.recording === undefined) && (missing2 = "recording")){
+validate91.errors = [{instancePath:instancePath+"/data/attributes",schemaPath:"#/properties/data/properties/attributes/required",keyword:"required",params:{missingProperty: missing2}}];
 return false;
 }
 else {
-if(data2.meeting !== undefined){
-let data3 = data2.meeting;
+if(data2.recording !== undefined){
+let data3 = data2.recording;
 const _errs8 = errors;
 const _errs9 = errors;
 if(errors === _errs8){
 if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
-if(data3["internal-meeting-id"] !== undefined){
-let data4 = data3["internal-meeting-id"];
+let missing3;
+if((((data3.name === undefined) && (missing3 = "name")) || ((data3.metadata === undefined) && (missing3 = "metadata"))) || ((data3.playback === undefined) && (missing3 = "playback"))){
+validate91.errors = [{instancePath:instancePath+"/data/attributes/recording",schemaPath:"#/properties/data/properties/attributes/properties/recording/required",keyword:"required",params:{missingProperty: missing3}}];
+return false;
+}
+else {
+if(data3.name !== undefined){
+let data4 = data3.name;
 const _errs10 = errors;
 if(typeof data4 !== "string"){
-validate91.errors = [{instancePath:instancePath+"/data/attributes/meeting/internal-meeting-id",schemaPath:"common/recording-change.schema.json/properties/meeting/properties/internal-meeting-id/type",keyword:"type",params:{type: "string"}}];
+validate91.errors = [{instancePath:instancePath+"/data/attributes/recording/name",schemaPath:"#/properties/data/properties/attributes/properties/recording/properties/name/type",keyword:"type",params:{type: "string"}}];
 return false;
 }
 const _errs11 = errors;
@@ -6240,14 +6662,16 @@ else {
 var valid5 = true;
 }
 if(valid5){
-if(data3["external-meeting-id"] !== undefined){
-let data5 = data3["external-meeting-id"];
+if(data3["is-breakout"] !== undefined){
+let data5 = data3["is-breakout"];
 const _errs12 = errors;
-if(typeof data5 !== "string"){
-validate91.errors = [{instancePath:instancePath+"/data/attributes/meeting/external-meeting-id",schemaPath:"common/recording-change.schema.json/properties/meeting/properties/external-meeting-id/type",keyword:"type",params:{type: "string"}}];
+const vSchema0 = schema87.properties.data.properties.attributes.properties.recording.properties["is-breakout"].enum;
+if(!((((data5 === true) || (data5 === false)) || (data5 === "true")) || (data5 === "false"))){
+validate91.errors = [{instancePath:instancePath+"/data/attributes/recording/is-breakout",schemaPath:"#/properties/data/properties/attributes/properties/recording/properties/is-breakout/enum",keyword:"enum",params:{allowedValues: schema87.properties.data.properties.attributes.properties.recording.properties["is-breakout"].enum}}];
 return false;
 }
-const _errs13 = errors;
+else {
+}
 if(errors === _errs12){
 }
 var valid5 = _errs12 === errors;
@@ -6256,11 +6680,269 @@ else {
 var valid5 = true;
 }
 if(valid5){
+if(data3["start-time"] !== undefined){
+let data6 = data3["start-time"];
+const _errs13 = errors;
+if(((typeof data6 !== "string") && (!((typeof data6 == "number") && (isFinite(data6))))) && (data6 !== null)){
+validate91.errors = [{instancePath:instancePath+"/data/attributes/recording/start-time",schemaPath:"#/properties/data/properties/attributes/properties/recording/properties/start-time/type",keyword:"type",params:{type: schema87.properties.data.properties.attributes.properties.recording.properties["start-time"].type}}];
+return false;
+}
+const _errs14 = errors;
+if(errors === _errs13){
+}
+var valid5 = _errs13 === errors;
+}
+else {
+var valid5 = true;
+}
+if(valid5){
+if(data3["end-time"] !== undefined){
+let data7 = data3["end-time"];
+const _errs15 = errors;
+if(((typeof data7 !== "string") && (!((typeof data7 == "number") && (isFinite(data7))))) && (data7 !== null)){
+validate91.errors = [{instancePath:instancePath+"/data/attributes/recording/end-time",schemaPath:"#/properties/data/properties/attributes/properties/recording/properties/end-time/type",keyword:"type",params:{type: schema87.properties.data.properties.attributes.properties.recording.properties["end-time"].type}}];
+return false;
+}
+const _errs16 = errors;
+if(errors === _errs15){
+}
+var valid5 = _errs15 === errors;
+}
+else {
+var valid5 = true;
+}
+if(valid5){
+if(data3.size !== undefined){
+let data8 = data3.size;
+const _errs17 = errors;
+if(((typeof data8 !== "string") && (!((typeof data8 == "number") && (isFinite(data8))))) && (data8 !== null)){
+validate91.errors = [{instancePath:instancePath+"/data/attributes/recording/size",schemaPath:"#/properties/data/properties/attributes/properties/recording/properties/size/type",keyword:"type",params:{type: schema87.properties.data.properties.attributes.properties.recording.properties.size.type}}];
+return false;
+}
+const _errs18 = errors;
+if(errors === _errs17){
+}
+var valid5 = _errs17 === errors;
+}
+else {
+var valid5 = true;
+}
+if(valid5){
+if(data3["raw-size"] !== undefined){
+let data9 = data3["raw-size"];
+const _errs19 = errors;
+if(((typeof data9 !== "string") && (!((typeof data9 == "number") && (isFinite(data9))))) && (data9 !== null)){
+validate91.errors = [{instancePath:instancePath+"/data/attributes/recording/raw-size",schemaPath:"#/properties/data/properties/attributes/properties/recording/properties/raw-size/type",keyword:"type",params:{type: schema87.properties.data.properties.attributes.properties.recording.properties["raw-size"].type}}];
+return false;
+}
+const _errs20 = errors;
+if(errors === _errs19){
+}
+var valid5 = _errs19 === errors;
+}
+else {
+var valid5 = true;
+}
+if(valid5){
+if(data3.metadata !== undefined){
+let data10 = data3.metadata;
+const _errs21 = errors;
+const _errs22 = errors;
+if(errors === _errs21){
+if(data10 && typeof data10 == "object" && !Array.isArray(data10)){
+const _errs23 = errors;
+for(const key0 in data10){
+let data11 = data10[key0];
+const _errs24 = errors;
+if((typeof data11 !== "string") && (data11 !== null)){
+validate91.errors = [{instancePath:instancePath+"/data/attributes/recording/metadata/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/data/properties/attributes/properties/recording/properties/metadata/additionalProperties/type",keyword:"type",params:{type: schema87.properties.data.properties.attributes.properties.recording.properties.metadata.additionalProperties.type}}];
+return false;
+}
+const _errs25 = errors;
+if(errors === _errs24){
+}
+var valid6 = _errs24 === errors;
+if(!valid6){
+break;
+}
+}
+if(_errs23 === errors){
+}
+}
+else {
+validate91.errors = [{instancePath:instancePath+"/data/attributes/recording/metadata",schemaPath:"#/properties/data/properties/attributes/properties/recording/properties/metadata/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+if(errors === _errs21){
+}
+}
+var valid5 = _errs21 === errors;
+}
+else {
+var valid5 = true;
+}
+if(valid5){
+if(data3.playback !== undefined){
+let data12 = data3.playback;
+const _errs26 = errors;
+const _errs27 = errors;
+if(errors === _errs26){
+if(data12 && typeof data12 == "object" && !Array.isArray(data12)){
+if(data12.format !== undefined){
+let data13 = data12.format;
+const _errs28 = errors;
+if(typeof data13 !== "string"){
+validate91.errors = [{instancePath:instancePath+"/data/attributes/recording/playback/format",schemaPath:"#/properties/data/properties/attributes/properties/recording/properties/playback/properties/format/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+const _errs29 = errors;
+if(errors === _errs28){
+}
+var valid7 = _errs28 === errors;
+}
+else {
+var valid7 = true;
+}
+if(valid7){
+if(data12.link !== undefined){
+let data14 = data12.link;
+const _errs30 = errors;
+if(typeof data14 !== "string"){
+validate91.errors = [{instancePath:instancePath+"/data/attributes/recording/playback/link",schemaPath:"#/properties/data/properties/attributes/properties/recording/properties/playback/properties/link/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+const _errs31 = errors;
+if(errors === _errs30){
+}
+var valid7 = _errs30 === errors;
+}
+else {
+var valid7 = true;
+}
+if(valid7){
+if(data12.processing_time !== undefined){
+let data15 = data12.processing_time;
+const _errs32 = errors;
+if((typeof data15 !== "string") && (!((typeof data15 == "number") && (isFinite(data15))))){
+validate91.errors = [{instancePath:instancePath+"/data/attributes/recording/playback/processing_time",schemaPath:"#/properties/data/properties/attributes/properties/recording/properties/playback/properties/processing_time/type",keyword:"type",params:{type: schema87.properties.data.properties.attributes.properties.recording.properties.playback.properties.processing_time.type}}];
+return false;
+}
+const _errs33 = errors;
+if(errors === _errs32){
+}
+var valid7 = _errs32 === errors;
+}
+else {
+var valid7 = true;
+}
+if(valid7){
+if(data12.duration !== undefined){
+let data16 = data12.duration;
+const _errs34 = errors;
+if((typeof data16 !== "string") && (!((typeof data16 == "number") && (isFinite(data16))))){
+validate91.errors = [{instancePath:instancePath+"/data/attributes/recording/playback/duration",schemaPath:"#/properties/data/properties/attributes/properties/recording/properties/playback/properties/duration/type",keyword:"type",params:{type: schema87.properties.data.properties.attributes.properties.recording.properties.playback.properties.duration.type}}];
+return false;
+}
+const _errs35 = errors;
+if(errors === _errs34){
+}
+var valid7 = _errs34 === errors;
+}
+else {
+var valid7 = true;
+}
+if(valid7){
+if(data12.size !== undefined){
+let data17 = data12.size;
+const _errs36 = errors;
+if((typeof data17 !== "string") && (!((typeof data17 == "number") && (isFinite(data17))))){
+validate91.errors = [{instancePath:instancePath+"/data/attributes/recording/playback/size",schemaPath:"#/properties/data/properties/attributes/properties/recording/properties/playback/properties/size/type",keyword:"type",params:{type: schema87.properties.data.properties.attributes.properties.recording.properties.playback.properties.size.type}}];
+return false;
+}
+const _errs37 = errors;
+if(errors === _errs36){
+}
+var valid7 = _errs36 === errors;
+}
+else {
+var valid7 = true;
+}
+if(valid7){
+if(data12.extensions !== undefined){
+let data18 = data12.extensions;
+const _errs38 = errors;
+const _errs39 = errors;
+if(errors === _errs38){
+if(data18 && typeof data18 == "object" && !Array.isArray(data18)){
+const _errs40 = errors;
+}
+else {
+validate91.errors = [{instancePath:instancePath+"/data/attributes/recording/playback/extensions",schemaPath:"#/properties/data/properties/attributes/properties/recording/properties/playback/properties/extensions/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+if(errors === _errs38){
+}
+}
+var valid7 = _errs38 === errors;
+}
+else {
+var valid7 = true;
+}
+if(valid7){
+}
+}
+}
+}
 }
 }
 }
 else {
-validate91.errors = [{instancePath:instancePath+"/data/attributes/meeting",schemaPath:"common/recording-change.schema.json/properties/meeting/type",keyword:"type",params:{type: "object"}}];
+validate91.errors = [{instancePath:instancePath+"/data/attributes/recording/playback",schemaPath:"#/properties/data/properties/attributes/properties/recording/properties/playback/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+if(errors === _errs26){
+}
+}
+var valid5 = _errs26 === errors;
+}
+else {
+var valid5 = true;
+}
+if(valid5){
+if(data3.download !== undefined){
+let data19 = data3.download;
+const _errs41 = errors;
+if((!(data19 && typeof data19 == "object" && !Array.isArray(data19))) && (data19 !== null)){
+validate91.errors = [{instancePath:instancePath+"/data/attributes/recording/download",schemaPath:"#/properties/data/properties/attributes/properties/recording/properties/download/type",keyword:"type",params:{type: schema87.properties.data.properties.attributes.properties.recording.properties.download.type}}];
+return false;
+}
+const _errs42 = errors;
+if(errors === _errs41){
+if(data19 && typeof data19 == "object" && !Array.isArray(data19)){
+const _errs43 = errors;
+}
+if(errors === _errs41){
+}
+}
+var valid5 = _errs41 === errors;
+}
+else {
+var valid5 = true;
+}
+if(valid5){
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate91.errors = [{instancePath:instancePath+"/data/attributes/recording",schemaPath:"#/properties/data/properties/attributes/properties/recording/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
 if(errors === _errs8){
@@ -6272,106 +6954,15 @@ else {
 var valid4 = true;
 }
 if(valid4){
-if(data2["record-id"] !== undefined){
-let data6 = data2["record-id"];
-const _errs14 = errors;
-const _errs15 = errors;
-if(errors === _errs14){
-if(typeof data6 === "string"){
-if(data6.length < 1){
-validate91.errors = [{instancePath:instancePath+"/data/attributes/record-id",schemaPath:"common/recording-change.schema.json/properties/record-id/minLength",keyword:"minLength",params:{limit: 1}}];
+}
+}
+}
+else {
+validate91.errors = [{instancePath:instancePath+"/data/attributes",schemaPath:"#/properties/data/properties/attributes/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
-else {
+if(errors === _errs5){
 }
-}
-else {
-validate91.errors = [{instancePath:instancePath+"/data/attributes/record-id",schemaPath:"common/recording-change.schema.json/properties/record-id/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-if(errors === _errs14){
-}
-}
-var valid4 = _errs14 === errors;
-}
-else {
-var valid4 = true;
-}
-if(valid4){
-if(data2.success !== undefined){
-let data7 = data2.success;
-const _errs16 = errors;
-if(typeof data7 !== "boolean"){
-validate91.errors = [{instancePath:instancePath+"/data/attributes/success",schemaPath:"common/recording-change.schema.json/properties/success/type",keyword:"type",params:{type: "boolean"}}];
-return false;
-}
-const _errs17 = errors;
-if(errors === _errs16){
-}
-var valid4 = _errs16 === errors;
-}
-else {
-var valid4 = true;
-}
-if(valid4){
-if(data2["step-time"] !== undefined){
-let data8 = data2["step-time"];
-const _errs18 = errors;
-const _errs19 = errors;
-if(errors === _errs18){
-if((typeof data8 == "number") && (isFinite(data8))){
-if(data8 < 0 || isNaN(data8)){
-validate91.errors = [{instancePath:instancePath+"/data/attributes/step-time",schemaPath:"common/recording-change.schema.json/properties/step-time/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
-return false;
-}
-else {
-}
-}
-else {
-validate91.errors = [{instancePath:instancePath+"/data/attributes/step-time",schemaPath:"common/recording-change.schema.json/properties/step-time/type",keyword:"type",params:{type: "number"}}];
-return false;
-}
-if(errors === _errs18){
-}
-}
-var valid4 = _errs18 === errors;
-}
-else {
-var valid4 = true;
-}
-if(valid4){
-if(data2.workflow !== undefined){
-let data9 = data2.workflow;
-const _errs20 = errors;
-if(typeof data9 !== "string"){
-validate91.errors = [{instancePath:instancePath+"/data/attributes/workflow",schemaPath:"common/recording-change.schema.json/properties/workflow/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-const _errs21 = errors;
-if(errors === _errs20){
-}
-var valid4 = _errs20 === errors;
-}
-else {
-var valid4 = true;
-}
-if(valid4){
-}
-}
-}
-}
-}
-}
-}
-else {
-validate91.errors = [{instancePath:instancePath+"/data/attributes",schemaPath:"common/recording-change.schema.json/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-if(errors === _errs6){
-}
-}
-var valid3 = _errs6 === errors;
-if(valid3){
 }
 var valid2 = _errs5 === errors;
 }
@@ -6411,14 +7002,14 @@ return errors === 0;
 }
 validate91.evaluated = {"props":{"data":true},"dynamicProps":false,"dynamicItems":false};
 
-export const validateBigBlueButtonRapSanityEndedEvent = validate93;
-const schema85 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/bigbluebutton/rap-sanity-ended.schema.json","type":"object","properties":{"data":{"type":"object","allOf":[{"$ref":"common/event-data.schema.json"}],"properties":{"id":{"const":"rap-sanity-ended"},"attributes":{"$ref":"common/rap-step-result.schema.json"}},"required":["id","attributes"]}},"required":["data"]};
+export const validateBigBlueButtonRapPublishStartedEvent = validate94;
+const schema88 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/bigbluebutton/rap-publish-started.schema.json","type":"object","properties":{"data":{"type":"object","allOf":[{"$ref":"common/event-data.schema.json"}],"properties":{"id":{"const":"rap-publish-started"},"attributes":{"$ref":"common/rap-step.schema.json"}},"required":["id","attributes"]}},"required":["data"]};
 
-function validate93(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="https://confhooks.dev/schemas/bigbluebutton/rap-sanity-ended.schema.json" */;
+function validate94(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="https://confhooks.dev/schemas/bigbluebutton/rap-publish-started.schema.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate93.evaluated;
+const evaluated0 = validate94.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -6430,7 +7021,7 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.data === undefined) && (missing0 = "data")){
-validate93.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0}}];
+validate94.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
@@ -6452,124 +7043,15 @@ if(errors === _errs1){
 if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
 let missing1;
 if(((data0.id === undefined) && (missing1 = "id")) || ((data0.attributes === undefined) && (missing1 = "attributes"))){
-validate93.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1}}];
+validate94.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1}}];
 return false;
 }
 else {
 if(data0.id !== undefined){
 let data1 = data0.id;
 const _errs4 = errors;
-if("rap-sanity-ended" !== data1){
-validate93.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/const",keyword:"const",params:{allowedValue: "rap-sanity-ended"}}];
-return false;
-}
-else {
-}
-if(errors === _errs4){
-}
-var valid2 = _errs4 === errors;
-}
-else {
-var valid2 = true;
-}
-if(valid2){
-if(data0.attributes !== undefined){
-let data2 = data0.attributes;
-const _errs5 = errors;
-if(!(validate24(data2, {instancePath:instancePath+"/data/attributes",parentData:data0,parentDataProperty:"attributes",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate24.errors : vErrors.concat(validate24.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid2 = _errs5 === errors;
-}
-else {
-var valid2 = true;
-}
-if(valid2){
-}
-}
-}
-}
-else {
-validate93.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-if(errors === _errs1){
-}
-}
-var valid0 = _errs1 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-}
-}
-}
-else {
-validate93.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-if(errors === 0){
-}
-}
-validate93.errors = vErrors;
-return errors === 0;
-}
-validate93.evaluated = {"props":{"data":true},"dynamicProps":false,"dynamicItems":false};
-
-export const validateBigBlueButtonRapSanityStartedEvent = validate96;
-const schema86 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/bigbluebutton/rap-sanity-started.schema.json","type":"object","properties":{"data":{"type":"object","allOf":[{"$ref":"common/event-data.schema.json"}],"properties":{"id":{"const":"rap-sanity-started"},"attributes":{"$ref":"common/rap-step.schema.json"}},"required":["id","attributes"]}},"required":["data"]};
-
-function validate96(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="https://confhooks.dev/schemas/bigbluebutton/rap-sanity-started.schema.json" */;
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate96.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-const _errs0 = errors;
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if((data.data === undefined) && (missing0 = "data")){
-validate96.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0}}];
-return false;
-}
-else {
-if(data.data !== undefined){
-let data0 = data.data;
-const _errs1 = errors;
-const _errs2 = errors;
-const _errs3 = errors;
-if(!(validate21(data0, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate21.errors : vErrors.concat(validate21.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid1 = _errs3 === errors;
-if(valid1){
-}
-if(errors === _errs1){
-if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
-let missing1;
-if(((data0.id === undefined) && (missing1 = "id")) || ((data0.attributes === undefined) && (missing1 = "attributes"))){
-validate96.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1}}];
-return false;
-}
-else {
-if(data0.id !== undefined){
-let data1 = data0.id;
-const _errs4 = errors;
-if("rap-sanity-started" !== data1){
-validate96.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/const",keyword:"const",params:{allowedValue: "rap-sanity-started"}}];
+if("rap-publish-started" !== data1){
+validate94.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/const",keyword:"const",params:{allowedValue: "rap-publish-started"}}];
 return false;
 }
 else {
@@ -6602,7 +7084,7 @@ if(valid2){
 }
 }
 else {
-validate96.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"}}];
+validate94.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
 if(errors === _errs1){
@@ -6618,22 +7100,290 @@ if(valid0){
 }
 }
 else {
-validate96.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
+validate94.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
 if(errors === 0){
 }
 }
-validate96.errors = vErrors;
+validate94.errors = vErrors;
 return errors === 0;
 }
-validate96.evaluated = {"props":{"data":true},"dynamicProps":false,"dynamicItems":false};
+validate94.evaluated = {"props":{"data":true},"dynamicProps":false,"dynamicItems":false};
 
-export const validateBigBlueButtonRapUnpublishedEvent = validate99;
-const schema87 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/bigbluebutton/rap-unpublished.schema.json","type":"object","properties":{"data":{"type":"object","allOf":[{"$ref":"common/event-data.schema.json"}],"properties":{"id":{"const":"rap-unpublished"},"attributes":{"$ref":"common/recording-change.schema.json"}},"required":["id","attributes"]}},"required":["data"]};
+export const validateBigBlueButtonRapPublishedEvent = validate97;
+const schema89 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/bigbluebutton/rap-published.schema.json","type":"object","properties":{"data":{"type":"object","allOf":[{"$ref":"common/event-data.schema.json"}],"properties":{"id":{"const":"rap-published"},"attributes":{"$ref":"common/recording-change.schema.json"}},"required":["id","attributes"]}},"required":["data"]};
+
+function validate97(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="https://confhooks.dev/schemas/bigbluebutton/rap-published.schema.json" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate97.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+const _errs0 = errors;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.data === undefined) && (missing0 = "data")){
+validate97.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0}}];
+return false;
+}
+else {
+if(data.data !== undefined){
+let data0 = data.data;
+const _errs1 = errors;
+const _errs2 = errors;
+const _errs3 = errors;
+if(!(validate21(data0, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate21.errors : vErrors.concat(validate21.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid1 = _errs3 === errors;
+if(valid1){
+}
+if(errors === _errs1){
+if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
+let missing1;
+if(((data0.id === undefined) && (missing1 = "id")) || ((data0.attributes === undefined) && (missing1 = "attributes"))){
+validate97.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1}}];
+return false;
+}
+else {
+if(data0.id !== undefined){
+let data1 = data0.id;
+const _errs4 = errors;
+if("rap-published" !== data1){
+validate97.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/const",keyword:"const",params:{allowedValue: "rap-published"}}];
+return false;
+}
+else {
+}
+if(errors === _errs4){
+}
+var valid2 = _errs4 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data0.attributes !== undefined){
+let data2 = data0.attributes;
+const _errs5 = errors;
+const _errs6 = errors;
+const _errs7 = errors;
+if(errors === _errs6){
+if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
+let missing2;
+if((data2.meeting === undefined) && (missing2 = "meeting")){
+validate97.errors = [{instancePath:instancePath+"/data/attributes",schemaPath:"common/recording-change.schema.json/required",keyword:"required",params:{missingProperty: missing2}}];
+return false;
+}
+else {
+if(data2.meeting !== undefined){
+let data3 = data2.meeting;
+const _errs8 = errors;
+const _errs9 = errors;
+if(errors === _errs8){
+if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
+if(data3["internal-meeting-id"] !== undefined){
+let data4 = data3["internal-meeting-id"];
+const _errs10 = errors;
+if(typeof data4 !== "string"){
+validate97.errors = [{instancePath:instancePath+"/data/attributes/meeting/internal-meeting-id",schemaPath:"common/recording-change.schema.json/properties/meeting/properties/internal-meeting-id/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+const _errs11 = errors;
+if(errors === _errs10){
+}
+var valid5 = _errs10 === errors;
+}
+else {
+var valid5 = true;
+}
+if(valid5){
+if(data3["external-meeting-id"] !== undefined){
+let data5 = data3["external-meeting-id"];
+const _errs12 = errors;
+if(typeof data5 !== "string"){
+validate97.errors = [{instancePath:instancePath+"/data/attributes/meeting/external-meeting-id",schemaPath:"common/recording-change.schema.json/properties/meeting/properties/external-meeting-id/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+const _errs13 = errors;
+if(errors === _errs12){
+}
+var valid5 = _errs12 === errors;
+}
+else {
+var valid5 = true;
+}
+if(valid5){
+}
+}
+}
+else {
+validate97.errors = [{instancePath:instancePath+"/data/attributes/meeting",schemaPath:"common/recording-change.schema.json/properties/meeting/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+if(errors === _errs8){
+}
+}
+var valid4 = _errs8 === errors;
+}
+else {
+var valid4 = true;
+}
+if(valid4){
+if(data2["record-id"] !== undefined){
+let data6 = data2["record-id"];
+const _errs14 = errors;
+const _errs15 = errors;
+if(errors === _errs14){
+if(typeof data6 === "string"){
+if(data6.length < 1){
+validate97.errors = [{instancePath:instancePath+"/data/attributes/record-id",schemaPath:"common/recording-change.schema.json/properties/record-id/minLength",keyword:"minLength",params:{limit: 1}}];
+return false;
+}
+else {
+}
+}
+else {
+validate97.errors = [{instancePath:instancePath+"/data/attributes/record-id",schemaPath:"common/recording-change.schema.json/properties/record-id/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+if(errors === _errs14){
+}
+}
+var valid4 = _errs14 === errors;
+}
+else {
+var valid4 = true;
+}
+if(valid4){
+if(data2.success !== undefined){
+let data7 = data2.success;
+const _errs16 = errors;
+if(typeof data7 !== "boolean"){
+validate97.errors = [{instancePath:instancePath+"/data/attributes/success",schemaPath:"common/recording-change.schema.json/properties/success/type",keyword:"type",params:{type: "boolean"}}];
+return false;
+}
+const _errs17 = errors;
+if(errors === _errs16){
+}
+var valid4 = _errs16 === errors;
+}
+else {
+var valid4 = true;
+}
+if(valid4){
+if(data2["step-time"] !== undefined){
+let data8 = data2["step-time"];
+const _errs18 = errors;
+const _errs19 = errors;
+if(errors === _errs18){
+if((typeof data8 == "number") && (isFinite(data8))){
+if(data8 < 0 || isNaN(data8)){
+validate97.errors = [{instancePath:instancePath+"/data/attributes/step-time",schemaPath:"common/recording-change.schema.json/properties/step-time/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
+return false;
+}
+else {
+}
+}
+else {
+validate97.errors = [{instancePath:instancePath+"/data/attributes/step-time",schemaPath:"common/recording-change.schema.json/properties/step-time/type",keyword:"type",params:{type: "number"}}];
+return false;
+}
+if(errors === _errs18){
+}
+}
+var valid4 = _errs18 === errors;
+}
+else {
+var valid4 = true;
+}
+if(valid4){
+if(data2.workflow !== undefined){
+let data9 = data2.workflow;
+const _errs20 = errors;
+if(typeof data9 !== "string"){
+validate97.errors = [{instancePath:instancePath+"/data/attributes/workflow",schemaPath:"common/recording-change.schema.json/properties/workflow/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+const _errs21 = errors;
+if(errors === _errs20){
+}
+var valid4 = _errs20 === errors;
+}
+else {
+var valid4 = true;
+}
+if(valid4){
+}
+}
+}
+}
+}
+}
+}
+else {
+validate97.errors = [{instancePath:instancePath+"/data/attributes",schemaPath:"common/recording-change.schema.json/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+if(errors === _errs6){
+}
+}
+var valid3 = _errs6 === errors;
+if(valid3){
+}
+var valid2 = _errs5 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+}
+}
+}
+}
+else {
+validate97.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+if(errors === _errs1){
+}
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+}
+}
+}
+else {
+validate97.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+if(errors === 0){
+}
+}
+validate97.errors = vErrors;
+return errors === 0;
+}
+validate97.evaluated = {"props":{"data":true},"dynamicProps":false,"dynamicItems":false};
+
+export const validateBigBlueButtonRapSanityEndedEvent = validate99;
+const schema91 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/bigbluebutton/rap-sanity-ended.schema.json","type":"object","properties":{"data":{"type":"object","allOf":[{"$ref":"common/event-data.schema.json"}],"properties":{"id":{"const":"rap-sanity-ended"},"attributes":{"$ref":"common/rap-step-result.schema.json"}},"required":["id","attributes"]}},"required":["data"]};
 
 function validate99(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="https://confhooks.dev/schemas/bigbluebutton/rap-unpublished.schema.json" */;
+/*# sourceURL="https://confhooks.dev/schemas/bigbluebutton/rap-sanity-ended.schema.json" */;
 let vErrors = null;
 let errors = 0;
 const evaluated0 = validate99.evaluated;
@@ -6677,8 +7427,8 @@ else {
 if(data0.id !== undefined){
 let data1 = data0.id;
 const _errs4 = errors;
-if("rap-unpublished" !== data1){
-validate99.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/const",keyword:"const",params:{allowedValue: "rap-unpublished"}}];
+if("rap-sanity-ended" !== data1){
+validate99.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/const",keyword:"const",params:{allowedValue: "rap-sanity-ended"}}];
 return false;
 }
 else {
@@ -6694,170 +7444,11 @@ if(valid2){
 if(data0.attributes !== undefined){
 let data2 = data0.attributes;
 const _errs5 = errors;
-const _errs6 = errors;
-const _errs7 = errors;
-if(errors === _errs6){
-if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
-let missing2;
-if((data2.meeting === undefined) && (missing2 = "meeting")){
-validate99.errors = [{instancePath:instancePath+"/data/attributes",schemaPath:"common/recording-change.schema.json/required",keyword:"required",params:{missingProperty: missing2}}];
-return false;
+if(!(validate24(data2, {instancePath:instancePath+"/data/attributes",parentData:data0,parentDataProperty:"attributes",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate24.errors : vErrors.concat(validate24.errors);
+errors = vErrors.length;
 }
 else {
-if(data2.meeting !== undefined){
-let data3 = data2.meeting;
-const _errs8 = errors;
-const _errs9 = errors;
-if(errors === _errs8){
-if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
-if(data3["internal-meeting-id"] !== undefined){
-let data4 = data3["internal-meeting-id"];
-const _errs10 = errors;
-if(typeof data4 !== "string"){
-validate99.errors = [{instancePath:instancePath+"/data/attributes/meeting/internal-meeting-id",schemaPath:"common/recording-change.schema.json/properties/meeting/properties/internal-meeting-id/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-const _errs11 = errors;
-if(errors === _errs10){
-}
-var valid5 = _errs10 === errors;
-}
-else {
-var valid5 = true;
-}
-if(valid5){
-if(data3["external-meeting-id"] !== undefined){
-let data5 = data3["external-meeting-id"];
-const _errs12 = errors;
-if(typeof data5 !== "string"){
-validate99.errors = [{instancePath:instancePath+"/data/attributes/meeting/external-meeting-id",schemaPath:"common/recording-change.schema.json/properties/meeting/properties/external-meeting-id/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-const _errs13 = errors;
-if(errors === _errs12){
-}
-var valid5 = _errs12 === errors;
-}
-else {
-var valid5 = true;
-}
-if(valid5){
-}
-}
-}
-else {
-validate99.errors = [{instancePath:instancePath+"/data/attributes/meeting",schemaPath:"common/recording-change.schema.json/properties/meeting/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-if(errors === _errs8){
-}
-}
-var valid4 = _errs8 === errors;
-}
-else {
-var valid4 = true;
-}
-if(valid4){
-if(data2["record-id"] !== undefined){
-let data6 = data2["record-id"];
-const _errs14 = errors;
-const _errs15 = errors;
-if(errors === _errs14){
-if(typeof data6 === "string"){
-if(data6.length < 1){
-validate99.errors = [{instancePath:instancePath+"/data/attributes/record-id",schemaPath:"common/recording-change.schema.json/properties/record-id/minLength",keyword:"minLength",params:{limit: 1}}];
-return false;
-}
-else {
-}
-}
-else {
-validate99.errors = [{instancePath:instancePath+"/data/attributes/record-id",schemaPath:"common/recording-change.schema.json/properties/record-id/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-if(errors === _errs14){
-}
-}
-var valid4 = _errs14 === errors;
-}
-else {
-var valid4 = true;
-}
-if(valid4){
-if(data2.success !== undefined){
-let data7 = data2.success;
-const _errs16 = errors;
-if(typeof data7 !== "boolean"){
-validate99.errors = [{instancePath:instancePath+"/data/attributes/success",schemaPath:"common/recording-change.schema.json/properties/success/type",keyword:"type",params:{type: "boolean"}}];
-return false;
-}
-const _errs17 = errors;
-if(errors === _errs16){
-}
-var valid4 = _errs16 === errors;
-}
-else {
-var valid4 = true;
-}
-if(valid4){
-if(data2["step-time"] !== undefined){
-let data8 = data2["step-time"];
-const _errs18 = errors;
-const _errs19 = errors;
-if(errors === _errs18){
-if((typeof data8 == "number") && (isFinite(data8))){
-if(data8 < 0 || isNaN(data8)){
-validate99.errors = [{instancePath:instancePath+"/data/attributes/step-time",schemaPath:"common/recording-change.schema.json/properties/step-time/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
-return false;
-}
-else {
-}
-}
-else {
-validate99.errors = [{instancePath:instancePath+"/data/attributes/step-time",schemaPath:"common/recording-change.schema.json/properties/step-time/type",keyword:"type",params:{type: "number"}}];
-return false;
-}
-if(errors === _errs18){
-}
-}
-var valid4 = _errs18 === errors;
-}
-else {
-var valid4 = true;
-}
-if(valid4){
-if(data2.workflow !== undefined){
-let data9 = data2.workflow;
-const _errs20 = errors;
-if(typeof data9 !== "string"){
-validate99.errors = [{instancePath:instancePath+"/data/attributes/workflow",schemaPath:"common/recording-change.schema.json/properties/workflow/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-const _errs21 = errors;
-if(errors === _errs20){
-}
-var valid4 = _errs20 === errors;
-}
-else {
-var valid4 = true;
-}
-if(valid4){
-}
-}
-}
-}
-}
-}
-}
-else {
-validate99.errors = [{instancePath:instancePath+"/data/attributes",schemaPath:"common/recording-change.schema.json/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-if(errors === _errs6){
-}
-}
-var valid3 = _errs6 === errors;
-if(valid3){
 }
 var valid2 = _errs5 === errors;
 }
@@ -6897,14 +7488,14 @@ return errors === 0;
 }
 validate99.evaluated = {"props":{"data":true},"dynamicProps":false,"dynamicItems":false};
 
-export const validateBigBlueButtonTranscriptUpdatedEvent = validate101;
-const schema89 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/bigbluebutton/transcript-updated.schema.json","type":"object","properties":{"data":{"type":"object","allOf":[{"$ref":"common/event-data.schema.json"}],"properties":{"id":{"const":"transcript-updated"},"attributes":{"type":"object","properties":{"meeting":{"$ref":"common/meeting.schema.json"},"user":{"$ref":"common/user.schema.json"},"transcript":{"type":"object","properties":{"id":{"type":"string"},"transcript":{"type":"string"},"locale":{"type":"string"},"final":{"type":"boolean"}},"required":["id","transcript","locale"]}},"required":["meeting","user","transcript"]}},"required":["id","attributes"]}},"required":["data"]};
+export const validateBigBlueButtonRapSanityStartedEvent = validate102;
+const schema92 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/bigbluebutton/rap-sanity-started.schema.json","type":"object","properties":{"data":{"type":"object","allOf":[{"$ref":"common/event-data.schema.json"}],"properties":{"id":{"const":"rap-sanity-started"},"attributes":{"$ref":"common/rap-step.schema.json"}},"required":["id","attributes"]}},"required":["data"]};
 
-function validate101(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="https://confhooks.dev/schemas/bigbluebutton/transcript-updated.schema.json" */;
+function validate102(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="https://confhooks.dev/schemas/bigbluebutton/rap-sanity-started.schema.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate101.evaluated;
+const evaluated0 = validate102.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -6916,7 +7507,7 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.data === undefined) && (missing0 = "data")){
-validate101.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0}}];
+validate102.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
@@ -6938,15 +7529,15 @@ if(errors === _errs1){
 if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
 let missing1;
 if(((data0.id === undefined) && (missing1 = "id")) || ((data0.attributes === undefined) && (missing1 = "attributes"))){
-validate101.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1}}];
+validate102.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1}}];
 return false;
 }
 else {
 if(data0.id !== undefined){
 let data1 = data0.id;
 const _errs4 = errors;
-if("transcript-updated" !== data1){
-validate101.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/const",keyword:"const",params:{allowedValue: "transcript-updated"}}];
+if("rap-sanity-started" !== data1){
+validate102.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/const",keyword:"const",params:{allowedValue: "rap-sanity-started"}}];
 return false;
 }
 else {
@@ -6962,585 +7553,12 @@ if(valid2){
 if(data0.attributes !== undefined){
 let data2 = data0.attributes;
 const _errs5 = errors;
-const _errs6 = errors;
-if(errors === _errs5){
-if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
-let missing2;
-if((((data2.meeting === undefined) && (missing2 = "meeting")) || ((data2.user === undefined) && (missing2 = "user"))) || ((data2.transcript === undefined) && (missing2 = "transcript"))){
-validate101.errors = [{instancePath:instancePath+"/data/attributes",schemaPath:"#/properties/data/properties/attributes/required",keyword:"required",params:{missingProperty: missing2}}];
-return false;
-}
-else {
-if(data2.meeting !== undefined){
-let data3 = data2.meeting;
-const _errs7 = errors;
-const _errs8 = errors;
-const _errs9 = errors;
-if(errors === _errs8){
-if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
-let missing3;
-if((data3["internal-meeting-id"] === undefined) && (missing3 = "internal-meeting-id")){
-validate101.errors = [{instancePath:instancePath+"/data/attributes/meeting",schemaPath:"common/meeting.schema.json/required",keyword:"required",params:{missingProperty: missing3}}];
-return false;
-}
-else {
-if(data3["internal-meeting-id"] !== undefined){
-let data4 = data3["internal-meeting-id"];
-const _errs10 = errors;
-const _errs11 = errors;
-if(errors === _errs10){
-if(typeof data4 === "string"){
-if(data4.length < 1){
-validate101.errors = [{instancePath:instancePath+"/data/attributes/meeting/internal-meeting-id",schemaPath:"common/meeting.schema.json/properties/internal-meeting-id/minLength",keyword:"minLength",params:{limit: 1}}];
-return false;
-}
-else {
-}
-}
-else {
-validate101.errors = [{instancePath:instancePath+"/data/attributes/meeting/internal-meeting-id",schemaPath:"common/meeting.schema.json/properties/internal-meeting-id/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-if(errors === _errs10){
-}
-}
-var valid5 = _errs10 === errors;
-}
-else {
-var valid5 = true;
-}
-if(valid5){
-if(data3["external-meeting-id"] !== undefined){
-let data5 = data3["external-meeting-id"];
-const _errs12 = errors;
-if(typeof data5 !== "string"){
-validate101.errors = [{instancePath:instancePath+"/data/attributes/meeting/external-meeting-id",schemaPath:"common/meeting.schema.json/properties/external-meeting-id/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-const _errs13 = errors;
-if(errors === _errs12){
-}
-var valid5 = _errs12 === errors;
-}
-else {
-var valid5 = true;
-}
-if(valid5){
-}
-}
-}
-}
-else {
-validate101.errors = [{instancePath:instancePath+"/data/attributes/meeting",schemaPath:"common/meeting.schema.json/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-if(errors === _errs8){
-}
-}
-var valid4 = _errs8 === errors;
-if(valid4){
-}
-var valid3 = _errs7 === errors;
-}
-else {
-var valid3 = true;
-}
-if(valid3){
-if(data2.user !== undefined){
-let data6 = data2.user;
-const _errs14 = errors;
-const _errs15 = errors;
-const _errs16 = errors;
-if(errors === _errs15){
-if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
-let missing4;
-if(((data6["internal-user-id"] === undefined) && (missing4 = "internal-user-id")) || ((data6["external-user-id"] === undefined) && (missing4 = "external-user-id"))){
-validate101.errors = [{instancePath:instancePath+"/data/attributes/user",schemaPath:"common/user.schema.json/required",keyword:"required",params:{missingProperty: missing4}}];
-return false;
-}
-else {
-if(data6["internal-user-id"] !== undefined){
-let data7 = data6["internal-user-id"];
-const _errs17 = errors;
-const _errs18 = errors;
-if(errors === _errs17){
-if(typeof data7 === "string"){
-if(data7.length < 1){
-validate101.errors = [{instancePath:instancePath+"/data/attributes/user/internal-user-id",schemaPath:"common/user.schema.json/properties/internal-user-id/minLength",keyword:"minLength",params:{limit: 1}}];
-return false;
-}
-else {
-}
-}
-else {
-validate101.errors = [{instancePath:instancePath+"/data/attributes/user/internal-user-id",schemaPath:"common/user.schema.json/properties/internal-user-id/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-if(errors === _errs17){
-}
-}
-var valid7 = _errs17 === errors;
-}
-else {
-var valid7 = true;
-}
-if(valid7){
-if(data6["external-user-id"] !== undefined){
-let data8 = data6["external-user-id"];
-const _errs19 = errors;
-if(typeof data8 !== "string"){
-validate101.errors = [{instancePath:instancePath+"/data/attributes/user/external-user-id",schemaPath:"common/user.schema.json/properties/external-user-id/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-const _errs20 = errors;
-if(errors === _errs19){
-}
-var valid7 = _errs19 === errors;
-}
-else {
-var valid7 = true;
-}
-if(valid7){
-}
-}
-}
-}
-else {
-validate101.errors = [{instancePath:instancePath+"/data/attributes/user",schemaPath:"common/user.schema.json/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-if(errors === _errs15){
-}
-}
-var valid6 = _errs15 === errors;
-if(valid6){
-}
-var valid3 = _errs14 === errors;
-}
-else {
-var valid3 = true;
-}
-if(valid3){
-if(data2.transcript !== undefined){
-let data9 = data2.transcript;
-const _errs21 = errors;
-const _errs22 = errors;
-if(errors === _errs21){
-if(data9 && typeof data9 == "object" && !Array.isArray(data9)){
-let missing5;
-if((((data9.id === undefined) && (missing5 = "id")) || ((data9.transcript === undefined) && (missing5 = "transcript"))) || ((data9.locale === undefined) && (missing5 = "locale"))){
-validate101.errors = [{instancePath:instancePath+"/data/attributes/transcript",schemaPath:"#/properties/data/properties/attributes/properties/transcript/required",keyword:"required",params:{missingProperty: missing5}}];
-return false;
-}
-else {
-if(data9.id !== undefined){
-let data10 = data9.id;
-const _errs23 = errors;
-if(typeof data10 !== "string"){
-validate101.errors = [{instancePath:instancePath+"/data/attributes/transcript/id",schemaPath:"#/properties/data/properties/attributes/properties/transcript/properties/id/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-const _errs24 = errors;
-if(errors === _errs23){
-}
-var valid8 = _errs23 === errors;
-}
-else {
-var valid8 = true;
-}
-if(valid8){
-if(data9.transcript !== undefined){
-let data11 = data9.transcript;
-const _errs25 = errors;
-if(typeof data11 !== "string"){
-validate101.errors = [{instancePath:instancePath+"/data/attributes/transcript/transcript",schemaPath:"#/properties/data/properties/attributes/properties/transcript/properties/transcript/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-const _errs26 = errors;
-if(errors === _errs25){
-}
-var valid8 = _errs25 === errors;
-}
-else {
-var valid8 = true;
-}
-if(valid8){
-if(data9.locale !== undefined){
-let data12 = data9.locale;
-const _errs27 = errors;
-if(typeof data12 !== "string"){
-validate101.errors = [{instancePath:instancePath+"/data/attributes/transcript/locale",schemaPath:"#/properties/data/properties/attributes/properties/transcript/properties/locale/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-const _errs28 = errors;
-if(errors === _errs27){
-}
-var valid8 = _errs27 === errors;
-}
-else {
-var valid8 = true;
-}
-if(valid8){
-if(data9.final !== undefined){
-let data13 = data9.final;
-const _errs29 = errors;
-if(typeof data13 !== "boolean"){
-validate101.errors = [{instancePath:instancePath+"/data/attributes/transcript/final",schemaPath:"#/properties/data/properties/attributes/properties/transcript/properties/final/type",keyword:"type",params:{type: "boolean"}}];
-return false;
-}
-const _errs30 = errors;
-if(errors === _errs29){
-}
-var valid8 = _errs29 === errors;
-}
-else {
-var valid8 = true;
-}
-if(valid8){
-}
-}
-}
-}
-}
-}
-else {
-validate101.errors = [{instancePath:instancePath+"/data/attributes/transcript",schemaPath:"#/properties/data/properties/attributes/properties/transcript/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-if(errors === _errs21){
-}
-}
-var valid3 = _errs21 === errors;
-}
-else {
-var valid3 = true;
-}
-if(valid3){
-}
-}
-}
-}
-}
-else {
-validate101.errors = [{instancePath:instancePath+"/data/attributes",schemaPath:"#/properties/data/properties/attributes/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-if(errors === _errs5){
-}
-}
-var valid2 = _errs5 === errors;
-}
-else {
-var valid2 = true;
-}
-if(valid2){
-}
-}
-}
-}
-else {
-validate101.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-if(errors === _errs1){
-}
-}
-var valid0 = _errs1 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-}
-}
-}
-else {
-validate101.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-if(errors === 0){
-}
-}
-validate101.errors = vErrors;
-return errors === 0;
-}
-validate101.evaluated = {"props":{"data":true},"dynamicProps":false,"dynamicItems":false};
-
-export const validateBigBlueButtonUserAudioMutedEvent = validate103;
-const schema92 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/bigbluebutton/user-audio-muted.schema.json","type":"object","properties":{"data":{"type":"object","allOf":[{"$ref":"common/event-data.schema.json"}],"properties":{"id":{"const":"user-audio-muted"},"attributes":{"type":"object","properties":{"meeting":{"$ref":"common/meeting.schema.json"},"user":{"type":"object","allOf":[{"$ref":"common/user.schema.json"}],"properties":{"muted":{"const":true}},"required":["muted"]}},"required":["meeting","user"]}},"required":["id","attributes"]}},"required":["data"]};
-
-function validate103(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="https://confhooks.dev/schemas/bigbluebutton/user-audio-muted.schema.json" */;
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate103.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-const _errs0 = errors;
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if((data.data === undefined) && (missing0 = "data")){
-validate103.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0}}];
-return false;
-}
-else {
-if(data.data !== undefined){
-let data0 = data.data;
-const _errs1 = errors;
-const _errs2 = errors;
-const _errs3 = errors;
-if(!(validate21(data0, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate21.errors : vErrors.concat(validate21.errors);
+if(!(validate25(data2, {instancePath:instancePath+"/data/attributes",parentData:data0,parentDataProperty:"attributes",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate25.errors : vErrors.concat(validate25.errors);
 errors = vErrors.length;
 }
 else {
 }
-var valid1 = _errs3 === errors;
-if(valid1){
-}
-if(errors === _errs1){
-if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
-let missing1;
-if(((data0.id === undefined) && (missing1 = "id")) || ((data0.attributes === undefined) && (missing1 = "attributes"))){
-validate103.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1}}];
-return false;
-}
-else {
-if(data0.id !== undefined){
-let data1 = data0.id;
-const _errs4 = errors;
-if("user-audio-muted" !== data1){
-validate103.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/const",keyword:"const",params:{allowedValue: "user-audio-muted"}}];
-return false;
-}
-else {
-}
-if(errors === _errs4){
-}
-var valid2 = _errs4 === errors;
-}
-else {
-var valid2 = true;
-}
-if(valid2){
-if(data0.attributes !== undefined){
-let data2 = data0.attributes;
-const _errs5 = errors;
-const _errs6 = errors;
-if(errors === _errs5){
-if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
-let missing2;
-if(((data2.meeting === undefined) && (missing2 = "meeting")) || ((data2.user === undefined) && (missing2 = "user"))){
-validate103.errors = [{instancePath:instancePath+"/data/attributes",schemaPath:"#/properties/data/properties/attributes/required",keyword:"required",params:{missingProperty: missing2}}];
-return false;
-}
-else {
-if(data2.meeting !== undefined){
-let data3 = data2.meeting;
-const _errs7 = errors;
-const _errs8 = errors;
-const _errs9 = errors;
-if(errors === _errs8){
-if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
-let missing3;
-if((data3["internal-meeting-id"] === undefined) && (missing3 = "internal-meeting-id")){
-validate103.errors = [{instancePath:instancePath+"/data/attributes/meeting",schemaPath:"common/meeting.schema.json/required",keyword:"required",params:{missingProperty: missing3}}];
-return false;
-}
-else {
-if(data3["internal-meeting-id"] !== undefined){
-let data4 = data3["internal-meeting-id"];
-const _errs10 = errors;
-const _errs11 = errors;
-if(errors === _errs10){
-if(typeof data4 === "string"){
-if(data4.length < 1){
-validate103.errors = [{instancePath:instancePath+"/data/attributes/meeting/internal-meeting-id",schemaPath:"common/meeting.schema.json/properties/internal-meeting-id/minLength",keyword:"minLength",params:{limit: 1}}];
-return false;
-}
-else {
-}
-}
-else {
-validate103.errors = [{instancePath:instancePath+"/data/attributes/meeting/internal-meeting-id",schemaPath:"common/meeting.schema.json/properties/internal-meeting-id/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-if(errors === _errs10){
-}
-}
-var valid5 = _errs10 === errors;
-}
-else {
-var valid5 = true;
-}
-if(valid5){
-if(data3["external-meeting-id"] !== undefined){
-let data5 = data3["external-meeting-id"];
-const _errs12 = errors;
-if(typeof data5 !== "string"){
-validate103.errors = [{instancePath:instancePath+"/data/attributes/meeting/external-meeting-id",schemaPath:"common/meeting.schema.json/properties/external-meeting-id/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-const _errs13 = errors;
-if(errors === _errs12){
-}
-var valid5 = _errs12 === errors;
-}
-else {
-var valid5 = true;
-}
-if(valid5){
-}
-}
-}
-}
-else {
-validate103.errors = [{instancePath:instancePath+"/data/attributes/meeting",schemaPath:"common/meeting.schema.json/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-if(errors === _errs8){
-}
-}
-var valid4 = _errs8 === errors;
-if(valid4){
-}
-var valid3 = _errs7 === errors;
-}
-else {
-var valid3 = true;
-}
-if(valid3){
-if(data2.user !== undefined){
-let data6 = data2.user;
-const _errs14 = errors;
-const _errs15 = errors;
-const _errs16 = errors;
-const _errs17 = errors;
-const _errs18 = errors;
-if(errors === _errs17){
-if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
-let missing4;
-if(((data6["internal-user-id"] === undefined) && (missing4 = "internal-user-id")) || ((data6["external-user-id"] === undefined) && (missing4 = "external-user-id"))){
-validate103.errors = [{instancePath:instancePath+"/data/attributes/user",schemaPath:"common/user.schema.json/required",keyword:"required",params:{missingProperty: missing4}}];
-return false;
-}
-else {
-if(data6["internal-user-id"] !== undefined){
-let data7 = data6["internal-user-id"];
-const _errs19 = errors;
-const _errs20 = errors;
-if(errors === _errs19){
-if(typeof data7 === "string"){
-if(data7.length < 1){
-validate103.errors = [{instancePath:instancePath+"/data/attributes/user/internal-user-id",schemaPath:"common/user.schema.json/properties/internal-user-id/minLength",keyword:"minLength",params:{limit: 1}}];
-return false;
-}
-else {
-}
-}
-else {
-validate103.errors = [{instancePath:instancePath+"/data/attributes/user/internal-user-id",schemaPath:"common/user.schema.json/properties/internal-user-id/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-if(errors === _errs19){
-}
-}
-var valid8 = _errs19 === errors;
-}
-else {
-var valid8 = true;
-}
-if(valid8){
-if(data6["external-user-id"] !== undefined){
-let data8 = data6["external-user-id"];
-const _errs21 = errors;
-if(typeof data8 !== "string"){
-validate103.errors = [{instancePath:instancePath+"/data/attributes/user/external-user-id",schemaPath:"common/user.schema.json/properties/external-user-id/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-const _errs22 = errors;
-if(errors === _errs21){
-}
-var valid8 = _errs21 === errors;
-}
-else {
-var valid8 = true;
-}
-if(valid8){
-}
-}
-}
-}
-else {
-validate103.errors = [{instancePath:instancePath+"/data/attributes/user",schemaPath:"common/user.schema.json/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-if(errors === _errs17){
-}
-}
-var valid7 = _errs17 === errors;
-if(valid7){
-}
-var valid6 = _errs16 === errors;
-if(valid6){
-}
-if(errors === _errs14){
-if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
-let missing5;
-if((data6.muted === undefined) && (missing5 = "muted")){
-validate103.errors = [{instancePath:instancePath+"/data/attributes/user",schemaPath:"#/properties/data/properties/attributes/properties/user/required",keyword:"required",params:{missingProperty: missing5}}];
-return false;
-}
-else {
-if(data6.muted !== undefined){
-let data9 = data6.muted;
-const _errs23 = errors;
-if(true !== data9){
-validate103.errors = [{instancePath:instancePath+"/data/attributes/user/muted",schemaPath:"#/properties/data/properties/attributes/properties/user/properties/muted/const",keyword:"const",params:{allowedValue: true}}];
-return false;
-}
-else {
-}
-if(errors === _errs23){
-}
-var valid9 = _errs23 === errors;
-}
-else {
-var valid9 = true;
-}
-if(valid9){
-}
-}
-}
-else {
-validate103.errors = [{instancePath:instancePath+"/data/attributes/user",schemaPath:"#/properties/data/properties/attributes/properties/user/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-if(errors === _errs14){
-}
-}
-var valid3 = _errs14 === errors;
-}
-else {
-var valid3 = true;
-}
-if(valid3){
-}
-}
-}
-}
-else {
-validate103.errors = [{instancePath:instancePath+"/data/attributes",schemaPath:"#/properties/data/properties/attributes/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-if(errors === _errs5){
-}
-}
 var valid2 = _errs5 === errors;
 }
 else {
@@ -7552,7 +7570,7 @@ if(valid2){
 }
 }
 else {
-validate103.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"}}];
+validate102.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
 if(errors === _errs1){
@@ -7568,22 +7586,22 @@ if(valid0){
 }
 }
 else {
-validate103.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
+validate102.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
 if(errors === 0){
 }
 }
-validate103.errors = vErrors;
+validate102.errors = vErrors;
 return errors === 0;
 }
-validate103.evaluated = {"props":{"data":true},"dynamicProps":false,"dynamicItems":false};
+validate102.evaluated = {"props":{"data":true},"dynamicProps":false,"dynamicItems":false};
 
-export const validateBigBlueButtonUserAudioUnhandledEvent = validate105;
-const schema95 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/bigbluebutton/user-audio-unhandled.schema.json","type":"object","properties":{"data":{"type":"object","allOf":[{"$ref":"common/event-data.schema.json"}],"properties":{"id":{"const":"user-audio-unhandled"},"attributes":{"type":"object","properties":{"meeting":{"$ref":"common/meeting.schema.json"},"user":{"$ref":"common/user.schema.json"}},"required":["meeting","user"]}},"required":["id","attributes"]}},"required":["data"]};
+export const validateBigBlueButtonRapUnpublishedEvent = validate105;
+const schema93 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/bigbluebutton/rap-unpublished.schema.json","type":"object","properties":{"data":{"type":"object","allOf":[{"$ref":"common/event-data.schema.json"}],"properties":{"id":{"const":"rap-unpublished"},"attributes":{"$ref":"common/recording-change.schema.json"}},"required":["id","attributes"]}},"required":["data"]};
 
 function validate105(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="https://confhooks.dev/schemas/bigbluebutton/user-audio-unhandled.schema.json" */;
+/*# sourceURL="https://confhooks.dev/schemas/bigbluebutton/rap-unpublished.schema.json" */;
 let vErrors = null;
 let errors = 0;
 const evaluated0 = validate105.evaluated;
@@ -7627,8 +7645,8 @@ else {
 if(data0.id !== undefined){
 let data1 = data0.id;
 const _errs4 = errors;
-if("user-audio-unhandled" !== data1){
-validate105.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/const",keyword:"const",params:{allowedValue: "user-audio-unhandled"}}];
+if("rap-unpublished" !== data1){
+validate105.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/const",keyword:"const",params:{allowedValue: "rap-unpublished"}}];
 return false;
 }
 else {
@@ -7645,46 +7663,30 @@ if(data0.attributes !== undefined){
 let data2 = data0.attributes;
 const _errs5 = errors;
 const _errs6 = errors;
-if(errors === _errs5){
+const _errs7 = errors;
+if(errors === _errs6){
 if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
 let missing2;
-if(((data2.meeting === undefined) && (missing2 = "meeting")) || ((data2.user === undefined) && (missing2 = "user"))){
-validate105.errors = [{instancePath:instancePath+"/data/attributes",schemaPath:"#/properties/data/properties/attributes/required",keyword:"required",params:{missingProperty: missing2}}];
+if((data2.meeting === undefined) && (missing2 = "meeting")){
+validate105.errors = [{instancePath:instancePath+"/data/attributes",schemaPath:"common/recording-change.schema.json/required",keyword:"required",params:{missingProperty: missing2}}];
 return false;
 }
 else {
 if(data2.meeting !== undefined){
 let data3 = data2.meeting;
-const _errs7 = errors;
 const _errs8 = errors;
 const _errs9 = errors;
 if(errors === _errs8){
 if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
-let missing3;
-if((data3["internal-meeting-id"] === undefined) && (missing3 = "internal-meeting-id")){
-validate105.errors = [{instancePath:instancePath+"/data/attributes/meeting",schemaPath:"common/meeting.schema.json/required",keyword:"required",params:{missingProperty: missing3}}];
-return false;
-}
-else {
 if(data3["internal-meeting-id"] !== undefined){
 let data4 = data3["internal-meeting-id"];
 const _errs10 = errors;
+if(typeof data4 !== "string"){
+validate105.errors = [{instancePath:instancePath+"/data/attributes/meeting/internal-meeting-id",schemaPath:"common/recording-change.schema.json/properties/meeting/properties/internal-meeting-id/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
 const _errs11 = errors;
 if(errors === _errs10){
-if(typeof data4 === "string"){
-if(data4.length < 1){
-validate105.errors = [{instancePath:instancePath+"/data/attributes/meeting/internal-meeting-id",schemaPath:"common/meeting.schema.json/properties/internal-meeting-id/minLength",keyword:"minLength",params:{limit: 1}}];
-return false;
-}
-else {
-}
-}
-else {
-validate105.errors = [{instancePath:instancePath+"/data/attributes/meeting/internal-meeting-id",schemaPath:"common/meeting.schema.json/properties/internal-meeting-id/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-if(errors === _errs10){
-}
 }
 var valid5 = _errs10 === errors;
 }
@@ -7696,7 +7698,7 @@ if(data3["external-meeting-id"] !== undefined){
 let data5 = data3["external-meeting-id"];
 const _errs12 = errors;
 if(typeof data5 !== "string"){
-validate105.errors = [{instancePath:instancePath+"/data/attributes/meeting/external-meeting-id",schemaPath:"common/meeting.schema.json/properties/external-meeting-id/type",keyword:"type",params:{type: "string"}}];
+validate105.errors = [{instancePath:instancePath+"/data/attributes/meeting/external-meeting-id",schemaPath:"common/recording-change.schema.json/properties/meeting/properties/external-meeting-id/type",keyword:"type",params:{type: "string"}}];
 return false;
 }
 const _errs13 = errors;
@@ -7711,108 +7713,119 @@ if(valid5){
 }
 }
 }
-}
 else {
-validate105.errors = [{instancePath:instancePath+"/data/attributes/meeting",schemaPath:"common/meeting.schema.json/type",keyword:"type",params:{type: "object"}}];
+validate105.errors = [{instancePath:instancePath+"/data/attributes/meeting",schemaPath:"common/recording-change.schema.json/properties/meeting/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
 if(errors === _errs8){
 }
 }
 var valid4 = _errs8 === errors;
-if(valid4){
-}
-var valid3 = _errs7 === errors;
 }
 else {
-var valid3 = true;
+var valid4 = true;
 }
-if(valid3){
-if(data2.user !== undefined){
-let data6 = data2.user;
+if(valid4){
+if(data2["record-id"] !== undefined){
+let data6 = data2["record-id"];
 const _errs14 = errors;
 const _errs15 = errors;
+if(errors === _errs14){
+if(typeof data6 === "string"){
+if(data6.length < 1){
+validate105.errors = [{instancePath:instancePath+"/data/attributes/record-id",schemaPath:"common/recording-change.schema.json/properties/record-id/minLength",keyword:"minLength",params:{limit: 1}}];
+return false;
+}
+else {
+}
+}
+else {
+validate105.errors = [{instancePath:instancePath+"/data/attributes/record-id",schemaPath:"common/recording-change.schema.json/properties/record-id/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+if(errors === _errs14){
+}
+}
+var valid4 = _errs14 === errors;
+}
+else {
+var valid4 = true;
+}
+if(valid4){
+if(data2.success !== undefined){
+let data7 = data2.success;
 const _errs16 = errors;
-if(errors === _errs15){
-if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
-let missing4;
-if(((data6["internal-user-id"] === undefined) && (missing4 = "internal-user-id")) || ((data6["external-user-id"] === undefined) && (missing4 = "external-user-id"))){
-validate105.errors = [{instancePath:instancePath+"/data/attributes/user",schemaPath:"common/user.schema.json/required",keyword:"required",params:{missingProperty: missing4}}];
+if(typeof data7 !== "boolean"){
+validate105.errors = [{instancePath:instancePath+"/data/attributes/success",schemaPath:"common/recording-change.schema.json/properties/success/type",keyword:"type",params:{type: "boolean"}}];
 return false;
 }
-else {
-if(data6["internal-user-id"] !== undefined){
-let data7 = data6["internal-user-id"];
 const _errs17 = errors;
+if(errors === _errs16){
+}
+var valid4 = _errs16 === errors;
+}
+else {
+var valid4 = true;
+}
+if(valid4){
+if(data2["step-time"] !== undefined){
+let data8 = data2["step-time"];
 const _errs18 = errors;
-if(errors === _errs17){
-if(typeof data7 === "string"){
-if(data7.length < 1){
-validate105.errors = [{instancePath:instancePath+"/data/attributes/user/internal-user-id",schemaPath:"common/user.schema.json/properties/internal-user-id/minLength",keyword:"minLength",params:{limit: 1}}];
-return false;
-}
-else {
-}
-}
-else {
-validate105.errors = [{instancePath:instancePath+"/data/attributes/user/internal-user-id",schemaPath:"common/user.schema.json/properties/internal-user-id/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-if(errors === _errs17){
-}
-}
-var valid7 = _errs17 === errors;
-}
-else {
-var valid7 = true;
-}
-if(valid7){
-if(data6["external-user-id"] !== undefined){
-let data8 = data6["external-user-id"];
 const _errs19 = errors;
-if(typeof data8 !== "string"){
-validate105.errors = [{instancePath:instancePath+"/data/attributes/user/external-user-id",schemaPath:"common/user.schema.json/properties/external-user-id/type",keyword:"type",params:{type: "string"}}];
+if(errors === _errs18){
+if((typeof data8 == "number") && (isFinite(data8))){
+if(data8 < 0 || isNaN(data8)){
+validate105.errors = [{instancePath:instancePath+"/data/attributes/step-time",schemaPath:"common/recording-change.schema.json/properties/step-time/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
+else {
+}
+}
+else {
+validate105.errors = [{instancePath:instancePath+"/data/attributes/step-time",schemaPath:"common/recording-change.schema.json/properties/step-time/type",keyword:"type",params:{type: "number"}}];
+return false;
+}
+if(errors === _errs18){
+}
+}
+var valid4 = _errs18 === errors;
+}
+else {
+var valid4 = true;
+}
+if(valid4){
+if(data2.workflow !== undefined){
+let data9 = data2.workflow;
 const _errs20 = errors;
-if(errors === _errs19){
-}
-var valid7 = _errs19 === errors;
-}
-else {
-var valid7 = true;
-}
-if(valid7){
-}
-}
-}
-}
-else {
-validate105.errors = [{instancePath:instancePath+"/data/attributes/user",schemaPath:"common/user.schema.json/type",keyword:"type",params:{type: "object"}}];
+if(typeof data9 !== "string"){
+validate105.errors = [{instancePath:instancePath+"/data/attributes/workflow",schemaPath:"common/recording-change.schema.json/properties/workflow/type",keyword:"type",params:{type: "string"}}];
 return false;
 }
-if(errors === _errs15){
+const _errs21 = errors;
+if(errors === _errs20){
 }
-}
-var valid6 = _errs15 === errors;
-if(valid6){
-}
-var valid3 = _errs14 === errors;
+var valid4 = _errs20 === errors;
 }
 else {
-var valid3 = true;
+var valid4 = true;
 }
+if(valid4){
+}
+}
+}
+}
+}
+}
+}
+else {
+validate105.errors = [{instancePath:instancePath+"/data/attributes",schemaPath:"common/recording-change.schema.json/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+if(errors === _errs6){
+}
+}
+var valid3 = _errs6 === errors;
 if(valid3){
-}
-}
-}
-}
-else {
-validate105.errors = [{instancePath:instancePath+"/data/attributes",schemaPath:"#/properties/data/properties/attributes/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-if(errors === _errs5){
-}
 }
 var valid2 = _errs5 === errors;
 }
@@ -7852,11 +7865,11 @@ return errors === 0;
 }
 validate105.evaluated = {"props":{"data":true},"dynamicProps":false,"dynamicItems":false};
 
-export const validateBigBlueButtonUserAudioUnmutedEvent = validate107;
-const schema98 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/bigbluebutton/user-audio-unmuted.schema.json","type":"object","properties":{"data":{"type":"object","allOf":[{"$ref":"common/event-data.schema.json"}],"properties":{"id":{"const":"user-audio-unmuted"},"attributes":{"type":"object","properties":{"meeting":{"$ref":"common/meeting.schema.json"},"user":{"type":"object","allOf":[{"$ref":"common/user.schema.json"}],"properties":{"muted":{"const":false}},"required":["muted"]}},"required":["meeting","user"]}},"required":["id","attributes"]}},"required":["data"]};
+export const validateBigBlueButtonTranscriptUpdatedEvent = validate107;
+const schema95 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/bigbluebutton/transcript-updated.schema.json","type":"object","properties":{"data":{"type":"object","allOf":[{"$ref":"common/event-data.schema.json"}],"properties":{"id":{"const":"transcript-updated"},"attributes":{"type":"object","properties":{"meeting":{"$ref":"common/meeting.schema.json"},"user":{"$ref":"common/user.schema.json"},"transcript":{"type":"object","properties":{"id":{"type":"string"},"transcript":{"type":"string"},"locale":{"type":"string"},"final":{"type":"boolean"}},"required":["id","transcript","locale"]}},"required":["meeting","user","transcript"]}},"required":["id","attributes"]}},"required":["data"]};
 
 function validate107(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="https://confhooks.dev/schemas/bigbluebutton/user-audio-unmuted.schema.json" */;
+/*# sourceURL="https://confhooks.dev/schemas/bigbluebutton/transcript-updated.schema.json" */;
 let vErrors = null;
 let errors = 0;
 const evaluated0 = validate107.evaluated;
@@ -7900,8 +7913,8 @@ else {
 if(data0.id !== undefined){
 let data1 = data0.id;
 const _errs4 = errors;
-if("user-audio-unmuted" !== data1){
-validate107.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/const",keyword:"const",params:{allowedValue: "user-audio-unmuted"}}];
+if("transcript-updated" !== data1){
+validate107.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/const",keyword:"const",params:{allowedValue: "transcript-updated"}}];
 return false;
 }
 else {
@@ -7921,7 +7934,7 @@ const _errs6 = errors;
 if(errors === _errs5){
 if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
 let missing2;
-if(((data2.meeting === undefined) && (missing2 = "meeting")) || ((data2.user === undefined) && (missing2 = "user"))){
+if((((data2.meeting === undefined) && (missing2 = "meeting")) || ((data2.user === undefined) && (missing2 = "user"))) || ((data2.transcript === undefined) && (missing2 = "transcript"))){
 validate107.errors = [{instancePath:instancePath+"/data/attributes",schemaPath:"#/properties/data/properties/attributes/required",keyword:"required",params:{missingProperty: missing2}}];
 return false;
 }
@@ -8006,9 +8019,7 @@ let data6 = data2.user;
 const _errs14 = errors;
 const _errs15 = errors;
 const _errs16 = errors;
-const _errs17 = errors;
-const _errs18 = errors;
-if(errors === _errs17){
+if(errors === _errs15){
 if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
 let missing4;
 if(((data6["internal-user-id"] === undefined) && (missing4 = "internal-user-id")) || ((data6["external-user-id"] === undefined) && (missing4 = "external-user-id"))){
@@ -8018,9 +8029,9 @@ return false;
 else {
 if(data6["internal-user-id"] !== undefined){
 let data7 = data6["internal-user-id"];
-const _errs19 = errors;
-const _errs20 = errors;
-if(errors === _errs19){
+const _errs17 = errors;
+const _errs18 = errors;
+if(errors === _errs17){
 if(typeof data7 === "string"){
 if(data7.length < 1){
 validate107.errors = [{instancePath:instancePath+"/data/attributes/user/internal-user-id",schemaPath:"common/user.schema.json/properties/internal-user-id/minLength",keyword:"minLength",params:{limit: 1}}];
@@ -8033,31 +8044,31 @@ else {
 validate107.errors = [{instancePath:instancePath+"/data/attributes/user/internal-user-id",schemaPath:"common/user.schema.json/properties/internal-user-id/type",keyword:"type",params:{type: "string"}}];
 return false;
 }
-if(errors === _errs19){
+if(errors === _errs17){
 }
 }
-var valid8 = _errs19 === errors;
+var valid7 = _errs17 === errors;
 }
 else {
-var valid8 = true;
+var valid7 = true;
 }
-if(valid8){
+if(valid7){
 if(data6["external-user-id"] !== undefined){
 let data8 = data6["external-user-id"];
-const _errs21 = errors;
+const _errs19 = errors;
 if(typeof data8 !== "string"){
 validate107.errors = [{instancePath:instancePath+"/data/attributes/user/external-user-id",schemaPath:"common/user.schema.json/properties/external-user-id/type",keyword:"type",params:{type: "string"}}];
 return false;
 }
-const _errs22 = errors;
-if(errors === _errs21){
+const _errs20 = errors;
+if(errors === _errs19){
 }
-var valid8 = _errs21 === errors;
+var valid7 = _errs19 === errors;
 }
 else {
-var valid8 = true;
+var valid7 = true;
 }
-if(valid8){
+if(valid7){
 }
 }
 }
@@ -8066,49 +8077,11 @@ else {
 validate107.errors = [{instancePath:instancePath+"/data/attributes/user",schemaPath:"common/user.schema.json/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
-if(errors === _errs17){
+if(errors === _errs15){
 }
 }
-var valid7 = _errs17 === errors;
-if(valid7){
-}
-var valid6 = _errs16 === errors;
+var valid6 = _errs15 === errors;
 if(valid6){
-}
-if(errors === _errs14){
-if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
-let missing5;
-if((data6.muted === undefined) && (missing5 = "muted")){
-validate107.errors = [{instancePath:instancePath+"/data/attributes/user",schemaPath:"#/properties/data/properties/attributes/properties/user/required",keyword:"required",params:{missingProperty: missing5}}];
-return false;
-}
-else {
-if(data6.muted !== undefined){
-let data9 = data6.muted;
-const _errs23 = errors;
-if(false !== data9){
-validate107.errors = [{instancePath:instancePath+"/data/attributes/user/muted",schemaPath:"#/properties/data/properties/attributes/properties/user/properties/muted/const",keyword:"const",params:{allowedValue: false}}];
-return false;
-}
-else {
-}
-if(errors === _errs23){
-}
-var valid9 = _errs23 === errors;
-}
-else {
-var valid9 = true;
-}
-if(valid9){
-}
-}
-}
-else {
-validate107.errors = [{instancePath:instancePath+"/data/attributes/user",schemaPath:"#/properties/data/properties/attributes/properties/user/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-if(errors === _errs14){
-}
 }
 var valid3 = _errs14 === errors;
 }
@@ -8116,6 +8089,102 @@ else {
 var valid3 = true;
 }
 if(valid3){
+if(data2.transcript !== undefined){
+let data9 = data2.transcript;
+const _errs21 = errors;
+const _errs22 = errors;
+if(errors === _errs21){
+if(data9 && typeof data9 == "object" && !Array.isArray(data9)){
+let missing5;
+if((((data9.id === undefined) && (missing5 = "id")) || ((data9.transcript === undefined) && (missing5 = "transcript"))) || ((data9.locale === undefined) && (missing5 = "locale"))){
+validate107.errors = [{instancePath:instancePath+"/data/attributes/transcript",schemaPath:"#/properties/data/properties/attributes/properties/transcript/required",keyword:"required",params:{missingProperty: missing5}}];
+return false;
+}
+else {
+if(data9.id !== undefined){
+let data10 = data9.id;
+const _errs23 = errors;
+if(typeof data10 !== "string"){
+validate107.errors = [{instancePath:instancePath+"/data/attributes/transcript/id",schemaPath:"#/properties/data/properties/attributes/properties/transcript/properties/id/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+const _errs24 = errors;
+if(errors === _errs23){
+}
+var valid8 = _errs23 === errors;
+}
+else {
+var valid8 = true;
+}
+if(valid8){
+if(data9.transcript !== undefined){
+let data11 = data9.transcript;
+const _errs25 = errors;
+if(typeof data11 !== "string"){
+validate107.errors = [{instancePath:instancePath+"/data/attributes/transcript/transcript",schemaPath:"#/properties/data/properties/attributes/properties/transcript/properties/transcript/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+const _errs26 = errors;
+if(errors === _errs25){
+}
+var valid8 = _errs25 === errors;
+}
+else {
+var valid8 = true;
+}
+if(valid8){
+if(data9.locale !== undefined){
+let data12 = data9.locale;
+const _errs27 = errors;
+if(typeof data12 !== "string"){
+validate107.errors = [{instancePath:instancePath+"/data/attributes/transcript/locale",schemaPath:"#/properties/data/properties/attributes/properties/transcript/properties/locale/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+const _errs28 = errors;
+if(errors === _errs27){
+}
+var valid8 = _errs27 === errors;
+}
+else {
+var valid8 = true;
+}
+if(valid8){
+if(data9.final !== undefined){
+let data13 = data9.final;
+const _errs29 = errors;
+if(typeof data13 !== "boolean"){
+validate107.errors = [{instancePath:instancePath+"/data/attributes/transcript/final",schemaPath:"#/properties/data/properties/attributes/properties/transcript/properties/final/type",keyword:"type",params:{type: "boolean"}}];
+return false;
+}
+const _errs30 = errors;
+if(errors === _errs29){
+}
+var valid8 = _errs29 === errors;
+}
+else {
+var valid8 = true;
+}
+if(valid8){
+}
+}
+}
+}
+}
+}
+else {
+validate107.errors = [{instancePath:instancePath+"/data/attributes/transcript",schemaPath:"#/properties/data/properties/attributes/properties/transcript/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+if(errors === _errs21){
+}
+}
+var valid3 = _errs21 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+}
 }
 }
 }
@@ -8165,11 +8234,11 @@ return errors === 0;
 }
 validate107.evaluated = {"props":{"data":true},"dynamicProps":false,"dynamicItems":false};
 
-export const validateBigBlueButtonUserAudioVoiceDisabledEvent = validate109;
-const schema101 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/bigbluebutton/user-audio-voice-disabled.schema.json","type":"object","properties":{"data":{"type":"object","allOf":[{"$ref":"common/event-data.schema.json"}],"properties":{"id":{"const":"user-audio-voice-disabled"},"attributes":{"type":"object","properties":{"meeting":{"$ref":"common/meeting.schema.json"},"user":{"type":"object","allOf":[{"$ref":"common/user.schema.json"}],"properties":{"listening-only":{"const":false},"sharing-mic":{"const":false},"muted":{"const":true}},"required":["listening-only","sharing-mic"]}},"required":["meeting","user"]}},"required":["id","attributes"]}},"required":["data"]};
+export const validateBigBlueButtonUserAudioMutedEvent = validate109;
+const schema98 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/bigbluebutton/user-audio-muted.schema.json","type":"object","properties":{"data":{"type":"object","allOf":[{"$ref":"common/event-data.schema.json"}],"properties":{"id":{"const":"user-audio-muted"},"attributes":{"type":"object","properties":{"meeting":{"$ref":"common/meeting.schema.json"},"user":{"type":"object","allOf":[{"$ref":"common/user.schema.json"}],"properties":{"muted":{"const":true}},"required":["muted"]}},"required":["meeting","user"]}},"required":["id","attributes"]}},"required":["data"]};
 
 function validate109(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="https://confhooks.dev/schemas/bigbluebutton/user-audio-voice-disabled.schema.json" */;
+/*# sourceURL="https://confhooks.dev/schemas/bigbluebutton/user-audio-muted.schema.json" */;
 let vErrors = null;
 let errors = 0;
 const evaluated0 = validate109.evaluated;
@@ -8213,8 +8282,8 @@ else {
 if(data0.id !== undefined){
 let data1 = data0.id;
 const _errs4 = errors;
-if("user-audio-voice-disabled" !== data1){
-validate109.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/const",keyword:"const",params:{allowedValue: "user-audio-voice-disabled"}}];
+if("user-audio-muted" !== data1){
+validate109.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/const",keyword:"const",params:{allowedValue: "user-audio-muted"}}];
 return false;
 }
 else {
@@ -8391,16 +8460,16 @@ if(valid6){
 if(errors === _errs14){
 if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
 let missing5;
-if(((data6["listening-only"] === undefined) && (missing5 = "listening-only")) || ((data6["sharing-mic"] === undefined) && (missing5 = "sharing-mic"))){
+if((data6.muted === undefined) && (missing5 = "muted")){
 validate109.errors = [{instancePath:instancePath+"/data/attributes/user",schemaPath:"#/properties/data/properties/attributes/properties/user/required",keyword:"required",params:{missingProperty: missing5}}];
 return false;
 }
 else {
-if(data6["listening-only"] !== undefined){
-let data9 = data6["listening-only"];
+if(data6.muted !== undefined){
+let data9 = data6.muted;
 const _errs23 = errors;
-if(false !== data9){
-validate109.errors = [{instancePath:instancePath+"/data/attributes/user/listening-only",schemaPath:"#/properties/data/properties/attributes/properties/user/properties/listening-only/const",keyword:"const",params:{allowedValue: false}}];
+if(true !== data9){
+validate109.errors = [{instancePath:instancePath+"/data/attributes/user/muted",schemaPath:"#/properties/data/properties/attributes/properties/user/properties/muted/const",keyword:"const",params:{allowedValue: true}}];
 return false;
 }
 else {
@@ -8413,42 +8482,6 @@ else {
 var valid9 = true;
 }
 if(valid9){
-if(data6["sharing-mic"] !== undefined){
-let data10 = data6["sharing-mic"];
-const _errs24 = errors;
-if(false !== data10){
-validate109.errors = [{instancePath:instancePath+"/data/attributes/user/sharing-mic",schemaPath:"#/properties/data/properties/attributes/properties/user/properties/sharing-mic/const",keyword:"const",params:{allowedValue: false}}];
-return false;
-}
-else {
-}
-if(errors === _errs24){
-}
-var valid9 = _errs24 === errors;
-}
-else {
-var valid9 = true;
-}
-if(valid9){
-if(data6.muted !== undefined){
-let data11 = data6.muted;
-const _errs25 = errors;
-if(true !== data11){
-validate109.errors = [{instancePath:instancePath+"/data/attributes/user/muted",schemaPath:"#/properties/data/properties/attributes/properties/user/properties/muted/const",keyword:"const",params:{allowedValue: true}}];
-return false;
-}
-else {
-}
-if(errors === _errs25){
-}
-var valid9 = _errs25 === errors;
-}
-else {
-var valid9 = true;
-}
-if(valid9){
-}
-}
 }
 }
 }
@@ -8514,11 +8547,11 @@ return errors === 0;
 }
 validate109.evaluated = {"props":{"data":true},"dynamicProps":false,"dynamicItems":false};
 
-export const validateBigBlueButtonUserAudioVoiceEnabledEvent = validate111;
-const schema104 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/bigbluebutton/user-audio-voice-enabled.schema.json","type":"object","properties":{"data":{"type":"object","allOf":[{"$ref":"common/event-data.schema.json"}],"properties":{"id":{"const":"user-audio-voice-enabled"},"attributes":{"type":"object","properties":{"meeting":{"$ref":"common/meeting.schema.json"},"user":{"type":"object","allOf":[{"$ref":"common/user.schema.json"}],"properties":{"listening-only":{"type":"boolean"},"sharing-mic":{"type":"boolean"},"muted":{"type":"boolean"}},"required":["listening-only","sharing-mic"]}},"required":["meeting","user"]}},"required":["id","attributes"]}},"required":["data"]};
+export const validateBigBlueButtonUserAudioUnhandledEvent = validate111;
+const schema101 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/bigbluebutton/user-audio-unhandled.schema.json","type":"object","properties":{"data":{"type":"object","allOf":[{"$ref":"common/event-data.schema.json"}],"properties":{"id":{"const":"user-audio-unhandled"},"attributes":{"type":"object","properties":{"meeting":{"$ref":"common/meeting.schema.json"},"user":{"$ref":"common/user.schema.json"}},"required":["meeting","user"]}},"required":["id","attributes"]}},"required":["data"]};
 
 function validate111(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="https://confhooks.dev/schemas/bigbluebutton/user-audio-voice-enabled.schema.json" */;
+/*# sourceURL="https://confhooks.dev/schemas/bigbluebutton/user-audio-unhandled.schema.json" */;
 let vErrors = null;
 let errors = 0;
 const evaluated0 = validate111.evaluated;
@@ -8562,8 +8595,8 @@ else {
 if(data0.id !== undefined){
 let data1 = data0.id;
 const _errs4 = errors;
-if("user-audio-voice-enabled" !== data1){
-validate111.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/const",keyword:"const",params:{allowedValue: "user-audio-voice-enabled"}}];
+if("user-audio-unhandled" !== data1){
+validate111.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/const",keyword:"const",params:{allowedValue: "user-audio-unhandled"}}];
 return false;
 }
 else {
@@ -8668,9 +8701,7 @@ let data6 = data2.user;
 const _errs14 = errors;
 const _errs15 = errors;
 const _errs16 = errors;
-const _errs17 = errors;
-const _errs18 = errors;
-if(errors === _errs17){
+if(errors === _errs15){
 if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
 let missing4;
 if(((data6["internal-user-id"] === undefined) && (missing4 = "internal-user-id")) || ((data6["external-user-id"] === undefined) && (missing4 = "external-user-id"))){
@@ -8680,9 +8711,9 @@ return false;
 else {
 if(data6["internal-user-id"] !== undefined){
 let data7 = data6["internal-user-id"];
-const _errs19 = errors;
-const _errs20 = errors;
-if(errors === _errs19){
+const _errs17 = errors;
+const _errs18 = errors;
+if(errors === _errs17){
 if(typeof data7 === "string"){
 if(data7.length < 1){
 validate111.errors = [{instancePath:instancePath+"/data/attributes/user/internal-user-id",schemaPath:"common/user.schema.json/properties/internal-user-id/minLength",keyword:"minLength",params:{limit: 1}}];
@@ -8695,31 +8726,31 @@ else {
 validate111.errors = [{instancePath:instancePath+"/data/attributes/user/internal-user-id",schemaPath:"common/user.schema.json/properties/internal-user-id/type",keyword:"type",params:{type: "string"}}];
 return false;
 }
-if(errors === _errs19){
+if(errors === _errs17){
 }
 }
-var valid8 = _errs19 === errors;
+var valid7 = _errs17 === errors;
 }
 else {
-var valid8 = true;
+var valid7 = true;
 }
-if(valid8){
+if(valid7){
 if(data6["external-user-id"] !== undefined){
 let data8 = data6["external-user-id"];
-const _errs21 = errors;
+const _errs19 = errors;
 if(typeof data8 !== "string"){
 validate111.errors = [{instancePath:instancePath+"/data/attributes/user/external-user-id",schemaPath:"common/user.schema.json/properties/external-user-id/type",keyword:"type",params:{type: "string"}}];
 return false;
 }
-const _errs22 = errors;
-if(errors === _errs21){
+const _errs20 = errors;
+if(errors === _errs19){
 }
-var valid8 = _errs21 === errors;
+var valid7 = _errs19 === errors;
 }
 else {
-var valid8 = true;
+var valid7 = true;
 }
-if(valid8){
+if(valid7){
 }
 }
 }
@@ -8728,82 +8759,11 @@ else {
 validate111.errors = [{instancePath:instancePath+"/data/attributes/user",schemaPath:"common/user.schema.json/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
-if(errors === _errs17){
+if(errors === _errs15){
 }
 }
-var valid7 = _errs17 === errors;
-if(valid7){
-}
-var valid6 = _errs16 === errors;
+var valid6 = _errs15 === errors;
 if(valid6){
-}
-if(errors === _errs14){
-if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
-let missing5;
-if(((data6["listening-only"] === undefined) && (missing5 = "listening-only")) || ((data6["sharing-mic"] === undefined) && (missing5 = "sharing-mic"))){
-validate111.errors = [{instancePath:instancePath+"/data/attributes/user",schemaPath:"#/properties/data/properties/attributes/properties/user/required",keyword:"required",params:{missingProperty: missing5}}];
-return false;
-}
-else {
-if(data6["listening-only"] !== undefined){
-let data9 = data6["listening-only"];
-const _errs23 = errors;
-if(typeof data9 !== "boolean"){
-validate111.errors = [{instancePath:instancePath+"/data/attributes/user/listening-only",schemaPath:"#/properties/data/properties/attributes/properties/user/properties/listening-only/type",keyword:"type",params:{type: "boolean"}}];
-return false;
-}
-const _errs24 = errors;
-if(errors === _errs23){
-}
-var valid9 = _errs23 === errors;
-}
-else {
-var valid9 = true;
-}
-if(valid9){
-if(data6["sharing-mic"] !== undefined){
-let data10 = data6["sharing-mic"];
-const _errs25 = errors;
-if(typeof data10 !== "boolean"){
-validate111.errors = [{instancePath:instancePath+"/data/attributes/user/sharing-mic",schemaPath:"#/properties/data/properties/attributes/properties/user/properties/sharing-mic/type",keyword:"type",params:{type: "boolean"}}];
-return false;
-}
-const _errs26 = errors;
-if(errors === _errs25){
-}
-var valid9 = _errs25 === errors;
-}
-else {
-var valid9 = true;
-}
-if(valid9){
-if(data6.muted !== undefined){
-let data11 = data6.muted;
-const _errs27 = errors;
-if(typeof data11 !== "boolean"){
-validate111.errors = [{instancePath:instancePath+"/data/attributes/user/muted",schemaPath:"#/properties/data/properties/attributes/properties/user/properties/muted/type",keyword:"type",params:{type: "boolean"}}];
-return false;
-}
-const _errs28 = errors;
-if(errors === _errs27){
-}
-var valid9 = _errs27 === errors;
-}
-else {
-var valid9 = true;
-}
-if(valid9){
-}
-}
-}
-}
-}
-else {
-validate111.errors = [{instancePath:instancePath+"/data/attributes/user",schemaPath:"#/properties/data/properties/attributes/properties/user/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-if(errors === _errs14){
-}
 }
 var valid3 = _errs14 === errors;
 }
@@ -8860,11 +8820,11 @@ return errors === 0;
 }
 validate111.evaluated = {"props":{"data":true},"dynamicProps":false,"dynamicItems":false};
 
-export const validateBigBlueButtonUserCamBroadcastEndEvent = validate113;
-const schema107 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/bigbluebutton/user-cam-broadcast-end.schema.json","type":"object","properties":{"data":{"type":"object","allOf":[{"$ref":"common/event-data.schema.json"}],"properties":{"id":{"const":"user-cam-broadcast-end"},"attributes":{"type":"object","properties":{"meeting":{"$ref":"common/meeting.schema.json"},"user":{"type":"object","allOf":[{"$ref":"common/user.schema.json"}],"properties":{"stream":{"type":"string","minLength":1}},"required":["stream"]}},"required":["meeting","user"]}},"required":["id","attributes"]}},"required":["data"]};
+export const validateBigBlueButtonUserAudioUnmutedEvent = validate113;
+const schema104 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/bigbluebutton/user-audio-unmuted.schema.json","type":"object","properties":{"data":{"type":"object","allOf":[{"$ref":"common/event-data.schema.json"}],"properties":{"id":{"const":"user-audio-unmuted"},"attributes":{"type":"object","properties":{"meeting":{"$ref":"common/meeting.schema.json"},"user":{"type":"object","allOf":[{"$ref":"common/user.schema.json"}],"properties":{"muted":{"const":false}},"required":["muted"]}},"required":["meeting","user"]}},"required":["id","attributes"]}},"required":["data"]};
 
 function validate113(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="https://confhooks.dev/schemas/bigbluebutton/user-cam-broadcast-end.schema.json" */;
+/*# sourceURL="https://confhooks.dev/schemas/bigbluebutton/user-audio-unmuted.schema.json" */;
 let vErrors = null;
 let errors = 0;
 const evaluated0 = validate113.evaluated;
@@ -8908,8 +8868,8 @@ else {
 if(data0.id !== undefined){
 let data1 = data0.id;
 const _errs4 = errors;
-if("user-cam-broadcast-end" !== data1){
-validate113.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/const",keyword:"const",params:{allowedValue: "user-cam-broadcast-end"}}];
+if("user-audio-unmuted" !== data1){
+validate113.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/const",keyword:"const",params:{allowedValue: "user-audio-unmuted"}}];
 return false;
 }
 else {
@@ -9086,30 +9046,21 @@ if(valid6){
 if(errors === _errs14){
 if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
 let missing5;
-if((data6.stream === undefined) && (missing5 = "stream")){
+if((data6.muted === undefined) && (missing5 = "muted")){
 validate113.errors = [{instancePath:instancePath+"/data/attributes/user",schemaPath:"#/properties/data/properties/attributes/properties/user/required",keyword:"required",params:{missingProperty: missing5}}];
 return false;
 }
 else {
-if(data6.stream !== undefined){
-let data9 = data6.stream;
+if(data6.muted !== undefined){
+let data9 = data6.muted;
 const _errs23 = errors;
-const _errs24 = errors;
-if(errors === _errs23){
-if(typeof data9 === "string"){
-if(data9.length < 1){
-validate113.errors = [{instancePath:instancePath+"/data/attributes/user/stream",schemaPath:"#/properties/data/properties/attributes/properties/user/properties/stream/minLength",keyword:"minLength",params:{limit: 1}}];
+if(false !== data9){
+validate113.errors = [{instancePath:instancePath+"/data/attributes/user/muted",schemaPath:"#/properties/data/properties/attributes/properties/user/properties/muted/const",keyword:"const",params:{allowedValue: false}}];
 return false;
 }
 else {
 }
-}
-else {
-validate113.errors = [{instancePath:instancePath+"/data/attributes/user/stream",schemaPath:"#/properties/data/properties/attributes/properties/user/properties/stream/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
 if(errors === _errs23){
-}
 }
 var valid9 = _errs23 === errors;
 }
@@ -9182,11 +9133,11 @@ return errors === 0;
 }
 validate113.evaluated = {"props":{"data":true},"dynamicProps":false,"dynamicItems":false};
 
-export const validateBigBlueButtonUserCamBroadcastStartEvent = validate115;
-const schema110 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/bigbluebutton/user-cam-broadcast-start.schema.json","type":"object","properties":{"data":{"type":"object","allOf":[{"$ref":"common/event-data.schema.json"}],"properties":{"id":{"const":"user-cam-broadcast-start"},"attributes":{"type":"object","properties":{"meeting":{"$ref":"common/meeting.schema.json"},"user":{"type":"object","allOf":[{"$ref":"common/user.schema.json"}],"properties":{"stream":{"type":"string","minLength":1}},"required":["stream"]}},"required":["meeting","user"]}},"required":["id","attributes"]}},"required":["data"]};
+export const validateBigBlueButtonUserAudioVoiceDisabledEvent = validate115;
+const schema107 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/bigbluebutton/user-audio-voice-disabled.schema.json","type":"object","properties":{"data":{"type":"object","allOf":[{"$ref":"common/event-data.schema.json"}],"properties":{"id":{"const":"user-audio-voice-disabled"},"attributes":{"type":"object","properties":{"meeting":{"$ref":"common/meeting.schema.json"},"user":{"type":"object","allOf":[{"$ref":"common/user.schema.json"}],"properties":{"listening-only":{"const":false},"sharing-mic":{"const":false},"muted":{"const":true}},"required":["listening-only","sharing-mic"]}},"required":["meeting","user"]}},"required":["id","attributes"]}},"required":["data"]};
 
 function validate115(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="https://confhooks.dev/schemas/bigbluebutton/user-cam-broadcast-start.schema.json" */;
+/*# sourceURL="https://confhooks.dev/schemas/bigbluebutton/user-audio-voice-disabled.schema.json" */;
 let vErrors = null;
 let errors = 0;
 const evaluated0 = validate115.evaluated;
@@ -9230,8 +9181,8 @@ else {
 if(data0.id !== undefined){
 let data1 = data0.id;
 const _errs4 = errors;
-if("user-cam-broadcast-start" !== data1){
-validate115.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/const",keyword:"const",params:{allowedValue: "user-cam-broadcast-start"}}];
+if("user-audio-voice-disabled" !== data1){
+validate115.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/const",keyword:"const",params:{allowedValue: "user-audio-voice-disabled"}}];
 return false;
 }
 else {
@@ -9408,30 +9359,21 @@ if(valid6){
 if(errors === _errs14){
 if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
 let missing5;
-if((data6.stream === undefined) && (missing5 = "stream")){
+if(((data6["listening-only"] === undefined) && (missing5 = "listening-only")) || ((data6["sharing-mic"] === undefined) && (missing5 = "sharing-mic"))){
 validate115.errors = [{instancePath:instancePath+"/data/attributes/user",schemaPath:"#/properties/data/properties/attributes/properties/user/required",keyword:"required",params:{missingProperty: missing5}}];
 return false;
 }
 else {
-if(data6.stream !== undefined){
-let data9 = data6.stream;
+if(data6["listening-only"] !== undefined){
+let data9 = data6["listening-only"];
 const _errs23 = errors;
-const _errs24 = errors;
-if(errors === _errs23){
-if(typeof data9 === "string"){
-if(data9.length < 1){
-validate115.errors = [{instancePath:instancePath+"/data/attributes/user/stream",schemaPath:"#/properties/data/properties/attributes/properties/user/properties/stream/minLength",keyword:"minLength",params:{limit: 1}}];
+if(false !== data9){
+validate115.errors = [{instancePath:instancePath+"/data/attributes/user/listening-only",schemaPath:"#/properties/data/properties/attributes/properties/user/properties/listening-only/const",keyword:"const",params:{allowedValue: false}}];
 return false;
 }
 else {
 }
-}
-else {
-validate115.errors = [{instancePath:instancePath+"/data/attributes/user/stream",schemaPath:"#/properties/data/properties/attributes/properties/user/properties/stream/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
 if(errors === _errs23){
-}
 }
 var valid9 = _errs23 === errors;
 }
@@ -9439,6 +9381,42 @@ else {
 var valid9 = true;
 }
 if(valid9){
+if(data6["sharing-mic"] !== undefined){
+let data10 = data6["sharing-mic"];
+const _errs24 = errors;
+if(false !== data10){
+validate115.errors = [{instancePath:instancePath+"/data/attributes/user/sharing-mic",schemaPath:"#/properties/data/properties/attributes/properties/user/properties/sharing-mic/const",keyword:"const",params:{allowedValue: false}}];
+return false;
+}
+else {
+}
+if(errors === _errs24){
+}
+var valid9 = _errs24 === errors;
+}
+else {
+var valid9 = true;
+}
+if(valid9){
+if(data6.muted !== undefined){
+let data11 = data6.muted;
+const _errs25 = errors;
+if(true !== data11){
+validate115.errors = [{instancePath:instancePath+"/data/attributes/user/muted",schemaPath:"#/properties/data/properties/attributes/properties/user/properties/muted/const",keyword:"const",params:{allowedValue: true}}];
+return false;
+}
+else {
+}
+if(errors === _errs25){
+}
+var valid9 = _errs25 === errors;
+}
+else {
+var valid9 = true;
+}
+if(valid9){
+}
+}
 }
 }
 }
@@ -9504,11 +9482,11 @@ return errors === 0;
 }
 validate115.evaluated = {"props":{"data":true},"dynamicProps":false,"dynamicItems":false};
 
-export const validateBigBlueButtonUserEmojiChangedEvent = validate117;
-const schema113 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/bigbluebutton/user-emoji-changed.schema.json","type":"object","properties":{"data":{"type":"object","allOf":[{"$ref":"common/event-data.schema.json"}],"properties":{"id":{"const":"user-emoji-changed"},"attributes":{"type":"object","properties":{"meeting":{"$ref":"common/meeting.schema.json"},"user":{"type":"object","allOf":[{"$ref":"common/user.schema.json"}],"properties":{"emoji":{"type":"string","minLength":1}},"required":["emoji"]}},"required":["meeting","user"]}},"required":["id","attributes"]}},"required":["data"]};
+export const validateBigBlueButtonUserAudioVoiceEnabledEvent = validate117;
+const schema110 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/bigbluebutton/user-audio-voice-enabled.schema.json","type":"object","properties":{"data":{"type":"object","allOf":[{"$ref":"common/event-data.schema.json"}],"properties":{"id":{"const":"user-audio-voice-enabled"},"attributes":{"type":"object","properties":{"meeting":{"$ref":"common/meeting.schema.json"},"user":{"type":"object","allOf":[{"$ref":"common/user.schema.json"}],"properties":{"listening-only":{"type":"boolean"},"sharing-mic":{"type":"boolean"},"muted":{"type":"boolean"}},"required":["listening-only","sharing-mic"]}},"required":["meeting","user"]}},"required":["id","attributes"]}},"required":["data"]};
 
 function validate117(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="https://confhooks.dev/schemas/bigbluebutton/user-emoji-changed.schema.json" */;
+/*# sourceURL="https://confhooks.dev/schemas/bigbluebutton/user-audio-voice-enabled.schema.json" */;
 let vErrors = null;
 let errors = 0;
 const evaluated0 = validate117.evaluated;
@@ -9552,8 +9530,8 @@ else {
 if(data0.id !== undefined){
 let data1 = data0.id;
 const _errs4 = errors;
-if("user-emoji-changed" !== data1){
-validate117.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/const",keyword:"const",params:{allowedValue: "user-emoji-changed"}}];
+if("user-audio-voice-enabled" !== data1){
+validate117.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/const",keyword:"const",params:{allowedValue: "user-audio-voice-enabled"}}];
 return false;
 }
 else {
@@ -9730,30 +9708,20 @@ if(valid6){
 if(errors === _errs14){
 if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
 let missing5;
-if((data6.emoji === undefined) && (missing5 = "emoji")){
+if(((data6["listening-only"] === undefined) && (missing5 = "listening-only")) || ((data6["sharing-mic"] === undefined) && (missing5 = "sharing-mic"))){
 validate117.errors = [{instancePath:instancePath+"/data/attributes/user",schemaPath:"#/properties/data/properties/attributes/properties/user/required",keyword:"required",params:{missingProperty: missing5}}];
 return false;
 }
 else {
-if(data6.emoji !== undefined){
-let data9 = data6.emoji;
+if(data6["listening-only"] !== undefined){
+let data9 = data6["listening-only"];
 const _errs23 = errors;
+if(typeof data9 !== "boolean"){
+validate117.errors = [{instancePath:instancePath+"/data/attributes/user/listening-only",schemaPath:"#/properties/data/properties/attributes/properties/user/properties/listening-only/type",keyword:"type",params:{type: "boolean"}}];
+return false;
+}
 const _errs24 = errors;
 if(errors === _errs23){
-if(typeof data9 === "string"){
-if(data9.length < 1){
-validate117.errors = [{instancePath:instancePath+"/data/attributes/user/emoji",schemaPath:"#/properties/data/properties/attributes/properties/user/properties/emoji/minLength",keyword:"minLength",params:{limit: 1}}];
-return false;
-}
-else {
-}
-}
-else {
-validate117.errors = [{instancePath:instancePath+"/data/attributes/user/emoji",schemaPath:"#/properties/data/properties/attributes/properties/user/properties/emoji/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-if(errors === _errs23){
-}
 }
 var valid9 = _errs23 === errors;
 }
@@ -9761,6 +9729,40 @@ else {
 var valid9 = true;
 }
 if(valid9){
+if(data6["sharing-mic"] !== undefined){
+let data10 = data6["sharing-mic"];
+const _errs25 = errors;
+if(typeof data10 !== "boolean"){
+validate117.errors = [{instancePath:instancePath+"/data/attributes/user/sharing-mic",schemaPath:"#/properties/data/properties/attributes/properties/user/properties/sharing-mic/type",keyword:"type",params:{type: "boolean"}}];
+return false;
+}
+const _errs26 = errors;
+if(errors === _errs25){
+}
+var valid9 = _errs25 === errors;
+}
+else {
+var valid9 = true;
+}
+if(valid9){
+if(data6.muted !== undefined){
+let data11 = data6.muted;
+const _errs27 = errors;
+if(typeof data11 !== "boolean"){
+validate117.errors = [{instancePath:instancePath+"/data/attributes/user/muted",schemaPath:"#/properties/data/properties/attributes/properties/user/properties/muted/type",keyword:"type",params:{type: "boolean"}}];
+return false;
+}
+const _errs28 = errors;
+if(errors === _errs27){
+}
+var valid9 = _errs27 === errors;
+}
+else {
+var valid9 = true;
+}
+if(valid9){
+}
+}
 }
 }
 }
@@ -9826,11 +9828,11 @@ return errors === 0;
 }
 validate117.evaluated = {"props":{"data":true},"dynamicProps":false,"dynamicItems":false};
 
-export const validateBigBlueButtonUserJoinedEvent = validate119;
-const schema116 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/bigbluebutton/user-joined.schema.json","type":"object","properties":{"data":{"type":"object","allOf":[{"$ref":"common/event-data.schema.json"}],"properties":{"id":{"const":"user-joined"},"attributes":{"type":"object","properties":{"meeting":{"$ref":"common/meeting.schema.json"},"user":{"type":"object","allOf":[{"$ref":"common/user.schema.json"}],"properties":{"name":{"type":"string"},"role":{"enum":["MODERATOR","VIEWER"]},"presenter":{"enum":[true,false,"true","false"]},"guest":{"type":"boolean"},"ip-address":{"type":"string"},"user-agent":{"type":"string"},"referer":{"type":"string"},"session-token":{"type":"string"},"userdata":{"type":"object","additionalProperties":{"type":"string"}}},"required":["name","role","presenter"]}},"required":["meeting","user"]}},"required":["id","attributes"]}},"required":["data"]};
+export const validateBigBlueButtonUserCamBroadcastEndEvent = validate119;
+const schema113 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/bigbluebutton/user-cam-broadcast-end.schema.json","type":"object","properties":{"data":{"type":"object","allOf":[{"$ref":"common/event-data.schema.json"}],"properties":{"id":{"const":"user-cam-broadcast-end"},"attributes":{"type":"object","properties":{"meeting":{"$ref":"common/meeting.schema.json"},"user":{"type":"object","allOf":[{"$ref":"common/user.schema.json"}],"properties":{"stream":{"type":"string","minLength":1}},"required":["stream"]}},"required":["meeting","user"]}},"required":["id","attributes"]}},"required":["data"]};
 
 function validate119(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="https://confhooks.dev/schemas/bigbluebutton/user-joined.schema.json" */;
+/*# sourceURL="https://confhooks.dev/schemas/bigbluebutton/user-cam-broadcast-end.schema.json" */;
 let vErrors = null;
 let errors = 0;
 const evaluated0 = validate119.evaluated;
@@ -9874,8 +9876,8 @@ else {
 if(data0.id !== undefined){
 let data1 = data0.id;
 const _errs4 = errors;
-if("user-joined" !== data1){
-validate119.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/const",keyword:"const",params:{allowedValue: "user-joined"}}];
+if("user-cam-broadcast-end" !== data1){
+validate119.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/const",keyword:"const",params:{allowedValue: "user-cam-broadcast-end"}}];
 return false;
 }
 else {
@@ -10052,20 +10054,30 @@ if(valid6){
 if(errors === _errs14){
 if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
 let missing5;
-if((((data6.name === undefined) && (missing5 = "name")) || ((data6.role === undefined) && (missing5 = "role"))) || ((data6.presenter === undefined) && (missing5 = "presenter"))){
+if((data6.stream === undefined) && (missing5 = "stream")){
 validate119.errors = [{instancePath:instancePath+"/data/attributes/user",schemaPath:"#/properties/data/properties/attributes/properties/user/required",keyword:"required",params:{missingProperty: missing5}}];
 return false;
 }
 else {
-if(data6.name !== undefined){
-let data9 = data6.name;
+if(data6.stream !== undefined){
+let data9 = data6.stream;
 const _errs23 = errors;
-if(typeof data9 !== "string"){
-validate119.errors = [{instancePath:instancePath+"/data/attributes/user/name",schemaPath:"#/properties/data/properties/attributes/properties/user/properties/name/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
 const _errs24 = errors;
 if(errors === _errs23){
+if(typeof data9 === "string"){
+if(data9.length < 1){
+validate119.errors = [{instancePath:instancePath+"/data/attributes/user/stream",schemaPath:"#/properties/data/properties/attributes/properties/user/properties/stream/minLength",keyword:"minLength",params:{limit: 1}}];
+return false;
+}
+else {
+}
+}
+else {
+validate119.errors = [{instancePath:instancePath+"/data/attributes/user/stream",schemaPath:"#/properties/data/properties/attributes/properties/user/properties/stream/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+if(errors === _errs23){
+}
 }
 var valid9 = _errs23 === errors;
 }
@@ -10073,168 +10085,6 @@ else {
 var valid9 = true;
 }
 if(valid9){
-if(data6.role !== undefined){
-let data10 = data6.role;
-const _errs25 = errors;
-const vSchema0 = schema116.properties.data.properties.attributes.properties.user.properties.role.enum;
-if(!((data10 === "MODERATOR") || (data10 === "VIEWER"))){
-validate119.errors = [{instancePath:instancePath+"/data/attributes/user/role",schemaPath:"#/properties/data/properties/attributes/properties/user/properties/role/enum",keyword:"enum",params:{allowedValues: schema116.properties.data.properties.attributes.properties.user.properties.role.enum}}];
-return false;
-}
-else {
-}
-if(errors === _errs25){
-}
-var valid9 = _errs25 === errors;
-}
-else {
-var valid9 = true;
-}
-if(valid9){
-if(data6.presenter !== undefined){
-let data11 = data6.presenter;
-const _errs26 = errors;
-const vSchema1 = schema116.properties.data.properties.attributes.properties.user.properties.presenter.enum;
-if(!((((data11 === true) || (data11 === false)) || (data11 === "true")) || (data11 === "false"))){
-validate119.errors = [{instancePath:instancePath+"/data/attributes/user/presenter",schemaPath:"#/properties/data/properties/attributes/properties/user/properties/presenter/enum",keyword:"enum",params:{allowedValues: schema116.properties.data.properties.attributes.properties.user.properties.presenter.enum}}];
-return false;
-}
-else {
-}
-if(errors === _errs26){
-}
-var valid9 = _errs26 === errors;
-}
-else {
-var valid9 = true;
-}
-if(valid9){
-if(data6.guest !== undefined){
-let data12 = data6.guest;
-const _errs27 = errors;
-if(typeof data12 !== "boolean"){
-validate119.errors = [{instancePath:instancePath+"/data/attributes/user/guest",schemaPath:"#/properties/data/properties/attributes/properties/user/properties/guest/type",keyword:"type",params:{type: "boolean"}}];
-return false;
-}
-const _errs28 = errors;
-if(errors === _errs27){
-}
-var valid9 = _errs27 === errors;
-}
-else {
-var valid9 = true;
-}
-if(valid9){
-if(data6["ip-address"] !== undefined){
-let data13 = data6["ip-address"];
-const _errs29 = errors;
-if(typeof data13 !== "string"){
-validate119.errors = [{instancePath:instancePath+"/data/attributes/user/ip-address",schemaPath:"#/properties/data/properties/attributes/properties/user/properties/ip-address/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-const _errs30 = errors;
-if(errors === _errs29){
-}
-var valid9 = _errs29 === errors;
-}
-else {
-var valid9 = true;
-}
-if(valid9){
-if(data6["user-agent"] !== undefined){
-let data14 = data6["user-agent"];
-const _errs31 = errors;
-if(typeof data14 !== "string"){
-validate119.errors = [{instancePath:instancePath+"/data/attributes/user/user-agent",schemaPath:"#/properties/data/properties/attributes/properties/user/properties/user-agent/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-const _errs32 = errors;
-if(errors === _errs31){
-}
-var valid9 = _errs31 === errors;
-}
-else {
-var valid9 = true;
-}
-if(valid9){
-if(data6.referer !== undefined){
-let data15 = data6.referer;
-const _errs33 = errors;
-if(typeof data15 !== "string"){
-validate119.errors = [{instancePath:instancePath+"/data/attributes/user/referer",schemaPath:"#/properties/data/properties/attributes/properties/user/properties/referer/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-const _errs34 = errors;
-if(errors === _errs33){
-}
-var valid9 = _errs33 === errors;
-}
-else {
-var valid9 = true;
-}
-if(valid9){
-if(data6["session-token"] !== undefined){
-let data16 = data6["session-token"];
-const _errs35 = errors;
-if(typeof data16 !== "string"){
-validate119.errors = [{instancePath:instancePath+"/data/attributes/user/session-token",schemaPath:"#/properties/data/properties/attributes/properties/user/properties/session-token/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-const _errs36 = errors;
-if(errors === _errs35){
-}
-var valid9 = _errs35 === errors;
-}
-else {
-var valid9 = true;
-}
-if(valid9){
-if(data6.userdata !== undefined){
-let data17 = data6.userdata;
-const _errs37 = errors;
-const _errs38 = errors;
-if(errors === _errs37){
-if(data17 && typeof data17 == "object" && !Array.isArray(data17)){
-const _errs39 = errors;
-for(const key0 in data17){
-let data18 = data17[key0];
-const _errs40 = errors;
-if(typeof data18 !== "string"){
-validate119.errors = [{instancePath:instancePath+"/data/attributes/user/userdata/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/data/properties/attributes/properties/user/properties/userdata/additionalProperties/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-const _errs41 = errors;
-if(errors === _errs40){
-}
-var valid10 = _errs40 === errors;
-if(!valid10){
-break;
-}
-}
-if(_errs39 === errors){
-}
-}
-else {
-validate119.errors = [{instancePath:instancePath+"/data/attributes/user/userdata",schemaPath:"#/properties/data/properties/attributes/properties/user/properties/userdata/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-if(errors === _errs37){
-}
-}
-var valid9 = _errs37 === errors;
-}
-else {
-var valid9 = true;
-}
-if(valid9){
-}
-}
-}
-}
-}
-}
-}
-}
 }
 }
 }
@@ -10300,11 +10150,11 @@ return errors === 0;
 }
 validate119.evaluated = {"props":{"data":true},"dynamicProps":false,"dynamicItems":false};
 
-export const validateBigBlueButtonUserLeftEvent = validate121;
-const schema119 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/bigbluebutton/user-left.schema.json","type":"object","properties":{"data":{"type":"object","allOf":[{"$ref":"common/event-data.schema.json"}],"properties":{"id":{"const":"user-left"},"attributes":{"type":"object","properties":{"meeting":{"$ref":"common/meeting.schema.json"},"user":{"type":"object","allOf":[{"$ref":"common/user.schema.json"}],"properties":{"guest":{"type":"boolean"}}}},"required":["meeting","user"]}},"required":["id","attributes"]}},"required":["data"]};
+export const validateBigBlueButtonUserCamBroadcastStartEvent = validate121;
+const schema116 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/bigbluebutton/user-cam-broadcast-start.schema.json","type":"object","properties":{"data":{"type":"object","allOf":[{"$ref":"common/event-data.schema.json"}],"properties":{"id":{"const":"user-cam-broadcast-start"},"attributes":{"type":"object","properties":{"meeting":{"$ref":"common/meeting.schema.json"},"user":{"type":"object","allOf":[{"$ref":"common/user.schema.json"}],"properties":{"stream":{"type":"string","minLength":1}},"required":["stream"]}},"required":["meeting","user"]}},"required":["id","attributes"]}},"required":["data"]};
 
 function validate121(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="https://confhooks.dev/schemas/bigbluebutton/user-left.schema.json" */;
+/*# sourceURL="https://confhooks.dev/schemas/bigbluebutton/user-cam-broadcast-start.schema.json" */;
 let vErrors = null;
 let errors = 0;
 const evaluated0 = validate121.evaluated;
@@ -10348,8 +10198,8 @@ else {
 if(data0.id !== undefined){
 let data1 = data0.id;
 const _errs4 = errors;
-if("user-left" !== data1){
-validate121.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/const",keyword:"const",params:{allowedValue: "user-left"}}];
+if("user-cam-broadcast-start" !== data1){
+validate121.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/const",keyword:"const",params:{allowedValue: "user-cam-broadcast-start"}}];
 return false;
 }
 else {
@@ -10525,15 +10375,31 @@ if(valid6){
 }
 if(errors === _errs14){
 if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
-if(data6.guest !== undefined){
-let data9 = data6.guest;
-const _errs23 = errors;
-if(typeof data9 !== "boolean"){
-validate121.errors = [{instancePath:instancePath+"/data/attributes/user/guest",schemaPath:"#/properties/data/properties/attributes/properties/user/properties/guest/type",keyword:"type",params:{type: "boolean"}}];
+let missing5;
+if((data6.stream === undefined) && (missing5 = "stream")){
+validate121.errors = [{instancePath:instancePath+"/data/attributes/user",schemaPath:"#/properties/data/properties/attributes/properties/user/required",keyword:"required",params:{missingProperty: missing5}}];
 return false;
 }
+else {
+if(data6.stream !== undefined){
+let data9 = data6.stream;
+const _errs23 = errors;
 const _errs24 = errors;
 if(errors === _errs23){
+if(typeof data9 === "string"){
+if(data9.length < 1){
+validate121.errors = [{instancePath:instancePath+"/data/attributes/user/stream",schemaPath:"#/properties/data/properties/attributes/properties/user/properties/stream/minLength",keyword:"minLength",params:{limit: 1}}];
+return false;
+}
+else {
+}
+}
+else {
+validate121.errors = [{instancePath:instancePath+"/data/attributes/user/stream",schemaPath:"#/properties/data/properties/attributes/properties/user/properties/stream/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+if(errors === _errs23){
+}
 }
 var valid9 = _errs23 === errors;
 }
@@ -10541,6 +10407,7 @@ else {
 var valid9 = true;
 }
 if(valid9){
+}
 }
 }
 else {
@@ -10605,11 +10472,11 @@ return errors === 0;
 }
 validate121.evaluated = {"props":{"data":true},"dynamicProps":false,"dynamicItems":false};
 
-export const validateBigBlueButtonUserPresenterAssignedEvent = validate123;
-const schema122 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/bigbluebutton/user-presenter-assigned.schema.json","type":"object","properties":{"data":{"type":"object","allOf":[{"$ref":"common/event-data.schema.json"}],"properties":{"id":{"const":"user-presenter-assigned"},"attributes":{"type":"object","properties":{"meeting":{"$ref":"common/meeting.schema.json"},"user":{"$ref":"common/user.schema.json"}},"required":["meeting","user"]}},"required":["id","attributes"]}},"required":["data"]};
+export const validateBigBlueButtonUserEmojiChangedEvent = validate123;
+const schema119 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/bigbluebutton/user-emoji-changed.schema.json","type":"object","properties":{"data":{"type":"object","allOf":[{"$ref":"common/event-data.schema.json"}],"properties":{"id":{"const":"user-emoji-changed"},"attributes":{"type":"object","properties":{"meeting":{"$ref":"common/meeting.schema.json"},"user":{"type":"object","allOf":[{"$ref":"common/user.schema.json"}],"properties":{"emoji":{"type":"string","minLength":1}}}},"required":["meeting","user"]}},"required":["id","attributes"]}},"required":["data"]};
 
 function validate123(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="https://confhooks.dev/schemas/bigbluebutton/user-presenter-assigned.schema.json" */;
+/*# sourceURL="https://confhooks.dev/schemas/bigbluebutton/user-emoji-changed.schema.json" */;
 let vErrors = null;
 let errors = 0;
 const evaluated0 = validate123.evaluated;
@@ -10653,8 +10520,8 @@ else {
 if(data0.id !== undefined){
 let data1 = data0.id;
 const _errs4 = errors;
-if("user-presenter-assigned" !== data1){
-validate123.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/const",keyword:"const",params:{allowedValue: "user-presenter-assigned"}}];
+if("user-emoji-changed" !== data1){
+validate123.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/const",keyword:"const",params:{allowedValue: "user-emoji-changed"}}];
 return false;
 }
 else {
@@ -10759,7 +10626,9 @@ let data6 = data2.user;
 const _errs14 = errors;
 const _errs15 = errors;
 const _errs16 = errors;
-if(errors === _errs15){
+const _errs17 = errors;
+const _errs18 = errors;
+if(errors === _errs17){
 if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
 let missing4;
 if(((data6["internal-user-id"] === undefined) && (missing4 = "internal-user-id")) || ((data6["external-user-id"] === undefined) && (missing4 = "external-user-id"))){
@@ -10769,9 +10638,9 @@ return false;
 else {
 if(data6["internal-user-id"] !== undefined){
 let data7 = data6["internal-user-id"];
-const _errs17 = errors;
-const _errs18 = errors;
-if(errors === _errs17){
+const _errs19 = errors;
+const _errs20 = errors;
+if(errors === _errs19){
 if(typeof data7 === "string"){
 if(data7.length < 1){
 validate123.errors = [{instancePath:instancePath+"/data/attributes/user/internal-user-id",schemaPath:"common/user.schema.json/properties/internal-user-id/minLength",keyword:"minLength",params:{limit: 1}}];
@@ -10784,31 +10653,31 @@ else {
 validate123.errors = [{instancePath:instancePath+"/data/attributes/user/internal-user-id",schemaPath:"common/user.schema.json/properties/internal-user-id/type",keyword:"type",params:{type: "string"}}];
 return false;
 }
-if(errors === _errs17){
+if(errors === _errs19){
 }
 }
-var valid7 = _errs17 === errors;
+var valid8 = _errs19 === errors;
 }
 else {
-var valid7 = true;
+var valid8 = true;
 }
-if(valid7){
+if(valid8){
 if(data6["external-user-id"] !== undefined){
 let data8 = data6["external-user-id"];
-const _errs19 = errors;
+const _errs21 = errors;
 if(typeof data8 !== "string"){
 validate123.errors = [{instancePath:instancePath+"/data/attributes/user/external-user-id",schemaPath:"common/user.schema.json/properties/external-user-id/type",keyword:"type",params:{type: "string"}}];
 return false;
 }
-const _errs20 = errors;
-if(errors === _errs19){
+const _errs22 = errors;
+if(errors === _errs21){
 }
-var valid7 = _errs19 === errors;
+var valid8 = _errs21 === errors;
 }
 else {
-var valid7 = true;
+var valid8 = true;
 }
-if(valid7){
+if(valid8){
 }
 }
 }
@@ -10817,11 +10686,51 @@ else {
 validate123.errors = [{instancePath:instancePath+"/data/attributes/user",schemaPath:"common/user.schema.json/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
-if(errors === _errs15){
+if(errors === _errs17){
 }
 }
-var valid6 = _errs15 === errors;
+var valid7 = _errs17 === errors;
+if(valid7){
+}
+var valid6 = _errs16 === errors;
 if(valid6){
+}
+if(errors === _errs14){
+if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
+if(data6.emoji !== undefined){
+let data9 = data6.emoji;
+const _errs23 = errors;
+const _errs24 = errors;
+if(errors === _errs23){
+if(typeof data9 === "string"){
+if(data9.length < 1){
+validate123.errors = [{instancePath:instancePath+"/data/attributes/user/emoji",schemaPath:"#/properties/data/properties/attributes/properties/user/properties/emoji/minLength",keyword:"minLength",params:{limit: 1}}];
+return false;
+}
+else {
+}
+}
+else {
+validate123.errors = [{instancePath:instancePath+"/data/attributes/user/emoji",schemaPath:"#/properties/data/properties/attributes/properties/user/properties/emoji/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+if(errors === _errs23){
+}
+}
+var valid9 = _errs23 === errors;
+}
+else {
+var valid9 = true;
+}
+if(valid9){
+}
+}
+else {
+validate123.errors = [{instancePath:instancePath+"/data/attributes/user",schemaPath:"#/properties/data/properties/attributes/properties/user/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+if(errors === _errs14){
+}
 }
 var valid3 = _errs14 === errors;
 }
@@ -10878,11 +10787,11 @@ return errors === 0;
 }
 validate123.evaluated = {"props":{"data":true},"dynamicProps":false,"dynamicItems":false};
 
-export const validateBigBlueButtonUserPresenterUnassignedEvent = validate125;
-const schema125 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/bigbluebutton/user-presenter-unassigned.schema.json","type":"object","properties":{"data":{"type":"object","allOf":[{"$ref":"common/event-data.schema.json"}],"properties":{"id":{"const":"user-presenter-unassigned"},"attributes":{"type":"object","properties":{"meeting":{"$ref":"common/meeting.schema.json"},"user":{"$ref":"common/user.schema.json"}},"required":["meeting","user"]}},"required":["id","attributes"]}},"required":["data"]};
+export const validateBigBlueButtonUserJoinedEvent = validate125;
+const schema122 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/bigbluebutton/user-joined.schema.json","type":"object","properties":{"data":{"type":"object","allOf":[{"$ref":"common/event-data.schema.json"}],"properties":{"id":{"const":"user-joined"},"attributes":{"type":"object","properties":{"meeting":{"$ref":"common/meeting.schema.json"},"user":{"type":"object","allOf":[{"$ref":"common/user.schema.json"}],"properties":{"name":{"type":"string"},"role":{"enum":["MODERATOR","VIEWER"]},"presenter":{"enum":[true,false,"true","false"]},"guest":{"type":"boolean"},"ip-address":{"type":"string"},"user-agent":{"type":"string"},"referer":{"type":"string"},"session-token":{"type":"string"},"userdata":{"type":"object","additionalProperties":{"type":"string"}}},"required":["name","role","presenter"]}},"required":["meeting","user"]}},"required":["id","attributes"]}},"required":["data"]};
 
 function validate125(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="https://confhooks.dev/schemas/bigbluebutton/user-presenter-unassigned.schema.json" */;
+/*# sourceURL="https://confhooks.dev/schemas/bigbluebutton/user-joined.schema.json" */;
 let vErrors = null;
 let errors = 0;
 const evaluated0 = validate125.evaluated;
@@ -10926,8 +10835,8 @@ else {
 if(data0.id !== undefined){
 let data1 = data0.id;
 const _errs4 = errors;
-if("user-presenter-unassigned" !== data1){
-validate125.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/const",keyword:"const",params:{allowedValue: "user-presenter-unassigned"}}];
+if("user-joined" !== data1){
+validate125.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/const",keyword:"const",params:{allowedValue: "user-joined"}}];
 return false;
 }
 else {
@@ -11032,7 +10941,9 @@ let data6 = data2.user;
 const _errs14 = errors;
 const _errs15 = errors;
 const _errs16 = errors;
-if(errors === _errs15){
+const _errs17 = errors;
+const _errs18 = errors;
+if(errors === _errs17){
 if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
 let missing4;
 if(((data6["internal-user-id"] === undefined) && (missing4 = "internal-user-id")) || ((data6["external-user-id"] === undefined) && (missing4 = "external-user-id"))){
@@ -11042,9 +10953,9 @@ return false;
 else {
 if(data6["internal-user-id"] !== undefined){
 let data7 = data6["internal-user-id"];
-const _errs17 = errors;
-const _errs18 = errors;
-if(errors === _errs17){
+const _errs19 = errors;
+const _errs20 = errors;
+if(errors === _errs19){
 if(typeof data7 === "string"){
 if(data7.length < 1){
 validate125.errors = [{instancePath:instancePath+"/data/attributes/user/internal-user-id",schemaPath:"common/user.schema.json/properties/internal-user-id/minLength",keyword:"minLength",params:{limit: 1}}];
@@ -11057,31 +10968,31 @@ else {
 validate125.errors = [{instancePath:instancePath+"/data/attributes/user/internal-user-id",schemaPath:"common/user.schema.json/properties/internal-user-id/type",keyword:"type",params:{type: "string"}}];
 return false;
 }
-if(errors === _errs17){
+if(errors === _errs19){
 }
 }
-var valid7 = _errs17 === errors;
+var valid8 = _errs19 === errors;
 }
 else {
-var valid7 = true;
+var valid8 = true;
 }
-if(valid7){
+if(valid8){
 if(data6["external-user-id"] !== undefined){
 let data8 = data6["external-user-id"];
-const _errs19 = errors;
+const _errs21 = errors;
 if(typeof data8 !== "string"){
 validate125.errors = [{instancePath:instancePath+"/data/attributes/user/external-user-id",schemaPath:"common/user.schema.json/properties/external-user-id/type",keyword:"type",params:{type: "string"}}];
 return false;
 }
-const _errs20 = errors;
-if(errors === _errs19){
+const _errs22 = errors;
+if(errors === _errs21){
 }
-var valid7 = _errs19 === errors;
+var valid8 = _errs21 === errors;
 }
 else {
-var valid7 = true;
+var valid8 = true;
 }
-if(valid7){
+if(valid8){
 }
 }
 }
@@ -11090,11 +11001,210 @@ else {
 validate125.errors = [{instancePath:instancePath+"/data/attributes/user",schemaPath:"common/user.schema.json/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
-if(errors === _errs15){
+if(errors === _errs17){
 }
 }
-var valid6 = _errs15 === errors;
+var valid7 = _errs17 === errors;
+if(valid7){
+}
+var valid6 = _errs16 === errors;
 if(valid6){
+}
+if(errors === _errs14){
+if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
+let missing5;
+if((((data6.name === undefined) && (missing5 = "name")) || ((data6.role === undefined) && (missing5 = "role"))) || ((data6.presenter === undefined) && (missing5 = "presenter"))){
+validate125.errors = [{instancePath:instancePath+"/data/attributes/user",schemaPath:"#/properties/data/properties/attributes/properties/user/required",keyword:"required",params:{missingProperty: missing5}}];
+return false;
+}
+else {
+if(data6.name !== undefined){
+let data9 = data6.name;
+const _errs23 = errors;
+if(typeof data9 !== "string"){
+validate125.errors = [{instancePath:instancePath+"/data/attributes/user/name",schemaPath:"#/properties/data/properties/attributes/properties/user/properties/name/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+const _errs24 = errors;
+if(errors === _errs23){
+}
+var valid9 = _errs23 === errors;
+}
+else {
+var valid9 = true;
+}
+if(valid9){
+if(data6.role !== undefined){
+let data10 = data6.role;
+const _errs25 = errors;
+const vSchema0 = schema122.properties.data.properties.attributes.properties.user.properties.role.enum;
+if(!((data10 === "MODERATOR") || (data10 === "VIEWER"))){
+validate125.errors = [{instancePath:instancePath+"/data/attributes/user/role",schemaPath:"#/properties/data/properties/attributes/properties/user/properties/role/enum",keyword:"enum",params:{allowedValues: schema122.properties.data.properties.attributes.properties.user.properties.role.enum}}];
+return false;
+}
+else {
+}
+if(errors === _errs25){
+}
+var valid9 = _errs25 === errors;
+}
+else {
+var valid9 = true;
+}
+if(valid9){
+if(data6.presenter !== undefined){
+let data11 = data6.presenter;
+const _errs26 = errors;
+const vSchema1 = schema122.properties.data.properties.attributes.properties.user.properties.presenter.enum;
+if(!((((data11 === true) || (data11 === false)) || (data11 === "true")) || (data11 === "false"))){
+validate125.errors = [{instancePath:instancePath+"/data/attributes/user/presenter",schemaPath:"#/properties/data/properties/attributes/properties/user/properties/presenter/enum",keyword:"enum",params:{allowedValues: schema122.properties.data.properties.attributes.properties.user.properties.presenter.enum}}];
+return false;
+}
+else {
+}
+if(errors === _errs26){
+}
+var valid9 = _errs26 === errors;
+}
+else {
+var valid9 = true;
+}
+if(valid9){
+if(data6.guest !== undefined){
+let data12 = data6.guest;
+const _errs27 = errors;
+if(typeof data12 !== "boolean"){
+validate125.errors = [{instancePath:instancePath+"/data/attributes/user/guest",schemaPath:"#/properties/data/properties/attributes/properties/user/properties/guest/type",keyword:"type",params:{type: "boolean"}}];
+return false;
+}
+const _errs28 = errors;
+if(errors === _errs27){
+}
+var valid9 = _errs27 === errors;
+}
+else {
+var valid9 = true;
+}
+if(valid9){
+if(data6["ip-address"] !== undefined){
+let data13 = data6["ip-address"];
+const _errs29 = errors;
+if(typeof data13 !== "string"){
+validate125.errors = [{instancePath:instancePath+"/data/attributes/user/ip-address",schemaPath:"#/properties/data/properties/attributes/properties/user/properties/ip-address/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+const _errs30 = errors;
+if(errors === _errs29){
+}
+var valid9 = _errs29 === errors;
+}
+else {
+var valid9 = true;
+}
+if(valid9){
+if(data6["user-agent"] !== undefined){
+let data14 = data6["user-agent"];
+const _errs31 = errors;
+if(typeof data14 !== "string"){
+validate125.errors = [{instancePath:instancePath+"/data/attributes/user/user-agent",schemaPath:"#/properties/data/properties/attributes/properties/user/properties/user-agent/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+const _errs32 = errors;
+if(errors === _errs31){
+}
+var valid9 = _errs31 === errors;
+}
+else {
+var valid9 = true;
+}
+if(valid9){
+if(data6.referer !== undefined){
+let data15 = data6.referer;
+const _errs33 = errors;
+if(typeof data15 !== "string"){
+validate125.errors = [{instancePath:instancePath+"/data/attributes/user/referer",schemaPath:"#/properties/data/properties/attributes/properties/user/properties/referer/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+const _errs34 = errors;
+if(errors === _errs33){
+}
+var valid9 = _errs33 === errors;
+}
+else {
+var valid9 = true;
+}
+if(valid9){
+if(data6["session-token"] !== undefined){
+let data16 = data6["session-token"];
+const _errs35 = errors;
+if(typeof data16 !== "string"){
+validate125.errors = [{instancePath:instancePath+"/data/attributes/user/session-token",schemaPath:"#/properties/data/properties/attributes/properties/user/properties/session-token/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+const _errs36 = errors;
+if(errors === _errs35){
+}
+var valid9 = _errs35 === errors;
+}
+else {
+var valid9 = true;
+}
+if(valid9){
+if(data6.userdata !== undefined){
+let data17 = data6.userdata;
+const _errs37 = errors;
+const _errs38 = errors;
+if(errors === _errs37){
+if(data17 && typeof data17 == "object" && !Array.isArray(data17)){
+const _errs39 = errors;
+for(const key0 in data17){
+let data18 = data17[key0];
+const _errs40 = errors;
+if(typeof data18 !== "string"){
+validate125.errors = [{instancePath:instancePath+"/data/attributes/user/userdata/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/data/properties/attributes/properties/user/properties/userdata/additionalProperties/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+const _errs41 = errors;
+if(errors === _errs40){
+}
+var valid10 = _errs40 === errors;
+if(!valid10){
+break;
+}
+}
+if(_errs39 === errors){
+}
+}
+else {
+validate125.errors = [{instancePath:instancePath+"/data/attributes/user/userdata",schemaPath:"#/properties/data/properties/attributes/properties/user/properties/userdata/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+if(errors === _errs37){
+}
+}
+var valid9 = _errs37 === errors;
+}
+else {
+var valid9 = true;
+}
+if(valid9){
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate125.errors = [{instancePath:instancePath+"/data/attributes/user",schemaPath:"#/properties/data/properties/attributes/properties/user/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+if(errors === _errs14){
+}
 }
 var valid3 = _errs14 === errors;
 }
@@ -11151,11 +11261,11 @@ return errors === 0;
 }
 validate125.evaluated = {"props":{"data":true},"dynamicProps":false,"dynamicItems":false};
 
-export const validateBigBlueButtonUserRaiseHandChangedEvent = validate127;
-const schema128 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/bigbluebutton/user-raise-hand-changed.schema.json","type":"object","properties":{"data":{"type":"object","allOf":[{"$ref":"common/event-data.schema.json"}],"properties":{"id":{"const":"user-raise-hand-changed"},"attributes":{"type":"object","properties":{"meeting":{"$ref":"common/meeting.schema.json"},"user":{"type":"object","allOf":[{"$ref":"common/user.schema.json"}],"properties":{"raise-hand":{"type":"boolean"}},"required":["raise-hand"]}},"required":["meeting","user"]}},"required":["id","attributes"]}},"required":["data"]};
+export const validateBigBlueButtonUserLeftEvent = validate127;
+const schema125 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/bigbluebutton/user-left.schema.json","type":"object","properties":{"data":{"type":"object","allOf":[{"$ref":"common/event-data.schema.json"}],"properties":{"id":{"const":"user-left"},"attributes":{"type":"object","properties":{"meeting":{"$ref":"common/meeting.schema.json"},"user":{"type":"object","allOf":[{"$ref":"common/user.schema.json"}],"properties":{"guest":{"type":"boolean"}}}},"required":["meeting","user"]}},"required":["id","attributes"]}},"required":["data"]};
 
 function validate127(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="https://confhooks.dev/schemas/bigbluebutton/user-raise-hand-changed.schema.json" */;
+/*# sourceURL="https://confhooks.dev/schemas/bigbluebutton/user-left.schema.json" */;
 let vErrors = null;
 let errors = 0;
 const evaluated0 = validate127.evaluated;
@@ -11199,8 +11309,8 @@ else {
 if(data0.id !== undefined){
 let data1 = data0.id;
 const _errs4 = errors;
-if("user-raise-hand-changed" !== data1){
-validate127.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/const",keyword:"const",params:{allowedValue: "user-raise-hand-changed"}}];
+if("user-left" !== data1){
+validate127.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/const",keyword:"const",params:{allowedValue: "user-left"}}];
 return false;
 }
 else {
@@ -11376,17 +11486,11 @@ if(valid6){
 }
 if(errors === _errs14){
 if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
-let missing5;
-if((data6["raise-hand"] === undefined) && (missing5 = "raise-hand")){
-validate127.errors = [{instancePath:instancePath+"/data/attributes/user",schemaPath:"#/properties/data/properties/attributes/properties/user/required",keyword:"required",params:{missingProperty: missing5}}];
-return false;
-}
-else {
-if(data6["raise-hand"] !== undefined){
-let data9 = data6["raise-hand"];
+if(data6.guest !== undefined){
+let data9 = data6.guest;
 const _errs23 = errors;
 if(typeof data9 !== "boolean"){
-validate127.errors = [{instancePath:instancePath+"/data/attributes/user/raise-hand",schemaPath:"#/properties/data/properties/attributes/properties/user/properties/raise-hand/type",keyword:"type",params:{type: "boolean"}}];
+validate127.errors = [{instancePath:instancePath+"/data/attributes/user/guest",schemaPath:"#/properties/data/properties/attributes/properties/user/properties/guest/type",keyword:"type",params:{type: "boolean"}}];
 return false;
 }
 const _errs24 = errors;
@@ -11398,7 +11502,6 @@ else {
 var valid9 = true;
 }
 if(valid9){
-}
 }
 }
 else {
@@ -11462,3 +11565,861 @@ validate127.errors = vErrors;
 return errors === 0;
 }
 validate127.evaluated = {"props":{"data":true},"dynamicProps":false,"dynamicItems":false};
+
+export const validateBigBlueButtonUserPresenterAssignedEvent = validate129;
+const schema128 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/bigbluebutton/user-presenter-assigned.schema.json","type":"object","properties":{"data":{"type":"object","allOf":[{"$ref":"common/event-data.schema.json"}],"properties":{"id":{"const":"user-presenter-assigned"},"attributes":{"type":"object","properties":{"meeting":{"$ref":"common/meeting.schema.json"},"user":{"$ref":"common/user.schema.json"}},"required":["meeting","user"]}},"required":["id","attributes"]}},"required":["data"]};
+
+function validate129(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="https://confhooks.dev/schemas/bigbluebutton/user-presenter-assigned.schema.json" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate129.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+const _errs0 = errors;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.data === undefined) && (missing0 = "data")){
+validate129.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0}}];
+return false;
+}
+else {
+if(data.data !== undefined){
+let data0 = data.data;
+const _errs1 = errors;
+const _errs2 = errors;
+const _errs3 = errors;
+if(!(validate21(data0, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate21.errors : vErrors.concat(validate21.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid1 = _errs3 === errors;
+if(valid1){
+}
+if(errors === _errs1){
+if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
+let missing1;
+if(((data0.id === undefined) && (missing1 = "id")) || ((data0.attributes === undefined) && (missing1 = "attributes"))){
+validate129.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1}}];
+return false;
+}
+else {
+if(data0.id !== undefined){
+let data1 = data0.id;
+const _errs4 = errors;
+if("user-presenter-assigned" !== data1){
+validate129.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/const",keyword:"const",params:{allowedValue: "user-presenter-assigned"}}];
+return false;
+}
+else {
+}
+if(errors === _errs4){
+}
+var valid2 = _errs4 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data0.attributes !== undefined){
+let data2 = data0.attributes;
+const _errs5 = errors;
+const _errs6 = errors;
+if(errors === _errs5){
+if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
+let missing2;
+if(((data2.meeting === undefined) && (missing2 = "meeting")) || ((data2.user === undefined) && (missing2 = "user"))){
+validate129.errors = [{instancePath:instancePath+"/data/attributes",schemaPath:"#/properties/data/properties/attributes/required",keyword:"required",params:{missingProperty: missing2}}];
+return false;
+}
+else {
+if(data2.meeting !== undefined){
+let data3 = data2.meeting;
+const _errs7 = errors;
+const _errs8 = errors;
+const _errs9 = errors;
+if(errors === _errs8){
+if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
+let missing3;
+if((data3["internal-meeting-id"] === undefined) && (missing3 = "internal-meeting-id")){
+validate129.errors = [{instancePath:instancePath+"/data/attributes/meeting",schemaPath:"common/meeting.schema.json/required",keyword:"required",params:{missingProperty: missing3}}];
+return false;
+}
+else {
+if(data3["internal-meeting-id"] !== undefined){
+let data4 = data3["internal-meeting-id"];
+const _errs10 = errors;
+const _errs11 = errors;
+if(errors === _errs10){
+if(typeof data4 === "string"){
+if(data4.length < 1){
+validate129.errors = [{instancePath:instancePath+"/data/attributes/meeting/internal-meeting-id",schemaPath:"common/meeting.schema.json/properties/internal-meeting-id/minLength",keyword:"minLength",params:{limit: 1}}];
+return false;
+}
+else {
+}
+}
+else {
+validate129.errors = [{instancePath:instancePath+"/data/attributes/meeting/internal-meeting-id",schemaPath:"common/meeting.schema.json/properties/internal-meeting-id/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+if(errors === _errs10){
+}
+}
+var valid5 = _errs10 === errors;
+}
+else {
+var valid5 = true;
+}
+if(valid5){
+if(data3["external-meeting-id"] !== undefined){
+let data5 = data3["external-meeting-id"];
+const _errs12 = errors;
+if(typeof data5 !== "string"){
+validate129.errors = [{instancePath:instancePath+"/data/attributes/meeting/external-meeting-id",schemaPath:"common/meeting.schema.json/properties/external-meeting-id/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+const _errs13 = errors;
+if(errors === _errs12){
+}
+var valid5 = _errs12 === errors;
+}
+else {
+var valid5 = true;
+}
+if(valid5){
+}
+}
+}
+}
+else {
+validate129.errors = [{instancePath:instancePath+"/data/attributes/meeting",schemaPath:"common/meeting.schema.json/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+if(errors === _errs8){
+}
+}
+var valid4 = _errs8 === errors;
+if(valid4){
+}
+var valid3 = _errs7 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data2.user !== undefined){
+let data6 = data2.user;
+const _errs14 = errors;
+const _errs15 = errors;
+const _errs16 = errors;
+if(errors === _errs15){
+if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
+let missing4;
+if(((data6["internal-user-id"] === undefined) && (missing4 = "internal-user-id")) || ((data6["external-user-id"] === undefined) && (missing4 = "external-user-id"))){
+validate129.errors = [{instancePath:instancePath+"/data/attributes/user",schemaPath:"common/user.schema.json/required",keyword:"required",params:{missingProperty: missing4}}];
+return false;
+}
+else {
+if(data6["internal-user-id"] !== undefined){
+let data7 = data6["internal-user-id"];
+const _errs17 = errors;
+const _errs18 = errors;
+if(errors === _errs17){
+if(typeof data7 === "string"){
+if(data7.length < 1){
+validate129.errors = [{instancePath:instancePath+"/data/attributes/user/internal-user-id",schemaPath:"common/user.schema.json/properties/internal-user-id/minLength",keyword:"minLength",params:{limit: 1}}];
+return false;
+}
+else {
+}
+}
+else {
+validate129.errors = [{instancePath:instancePath+"/data/attributes/user/internal-user-id",schemaPath:"common/user.schema.json/properties/internal-user-id/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+if(errors === _errs17){
+}
+}
+var valid7 = _errs17 === errors;
+}
+else {
+var valid7 = true;
+}
+if(valid7){
+if(data6["external-user-id"] !== undefined){
+let data8 = data6["external-user-id"];
+const _errs19 = errors;
+if(typeof data8 !== "string"){
+validate129.errors = [{instancePath:instancePath+"/data/attributes/user/external-user-id",schemaPath:"common/user.schema.json/properties/external-user-id/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+const _errs20 = errors;
+if(errors === _errs19){
+}
+var valid7 = _errs19 === errors;
+}
+else {
+var valid7 = true;
+}
+if(valid7){
+}
+}
+}
+}
+else {
+validate129.errors = [{instancePath:instancePath+"/data/attributes/user",schemaPath:"common/user.schema.json/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+if(errors === _errs15){
+}
+}
+var valid6 = _errs15 === errors;
+if(valid6){
+}
+var valid3 = _errs14 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+}
+}
+}
+}
+else {
+validate129.errors = [{instancePath:instancePath+"/data/attributes",schemaPath:"#/properties/data/properties/attributes/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+if(errors === _errs5){
+}
+}
+var valid2 = _errs5 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+}
+}
+}
+}
+else {
+validate129.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+if(errors === _errs1){
+}
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+}
+}
+}
+else {
+validate129.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+if(errors === 0){
+}
+}
+validate129.errors = vErrors;
+return errors === 0;
+}
+validate129.evaluated = {"props":{"data":true},"dynamicProps":false,"dynamicItems":false};
+
+export const validateBigBlueButtonUserPresenterUnassignedEvent = validate131;
+const schema131 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/bigbluebutton/user-presenter-unassigned.schema.json","type":"object","properties":{"data":{"type":"object","allOf":[{"$ref":"common/event-data.schema.json"}],"properties":{"id":{"const":"user-presenter-unassigned"},"attributes":{"type":"object","properties":{"meeting":{"$ref":"common/meeting.schema.json"},"user":{"$ref":"common/user.schema.json"}},"required":["meeting","user"]}},"required":["id","attributes"]}},"required":["data"]};
+
+function validate131(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="https://confhooks.dev/schemas/bigbluebutton/user-presenter-unassigned.schema.json" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate131.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+const _errs0 = errors;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.data === undefined) && (missing0 = "data")){
+validate131.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0}}];
+return false;
+}
+else {
+if(data.data !== undefined){
+let data0 = data.data;
+const _errs1 = errors;
+const _errs2 = errors;
+const _errs3 = errors;
+if(!(validate21(data0, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate21.errors : vErrors.concat(validate21.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid1 = _errs3 === errors;
+if(valid1){
+}
+if(errors === _errs1){
+if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
+let missing1;
+if(((data0.id === undefined) && (missing1 = "id")) || ((data0.attributes === undefined) && (missing1 = "attributes"))){
+validate131.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1}}];
+return false;
+}
+else {
+if(data0.id !== undefined){
+let data1 = data0.id;
+const _errs4 = errors;
+if("user-presenter-unassigned" !== data1){
+validate131.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/const",keyword:"const",params:{allowedValue: "user-presenter-unassigned"}}];
+return false;
+}
+else {
+}
+if(errors === _errs4){
+}
+var valid2 = _errs4 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data0.attributes !== undefined){
+let data2 = data0.attributes;
+const _errs5 = errors;
+const _errs6 = errors;
+if(errors === _errs5){
+if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
+let missing2;
+if(((data2.meeting === undefined) && (missing2 = "meeting")) || ((data2.user === undefined) && (missing2 = "user"))){
+validate131.errors = [{instancePath:instancePath+"/data/attributes",schemaPath:"#/properties/data/properties/attributes/required",keyword:"required",params:{missingProperty: missing2}}];
+return false;
+}
+else {
+if(data2.meeting !== undefined){
+let data3 = data2.meeting;
+const _errs7 = errors;
+const _errs8 = errors;
+const _errs9 = errors;
+if(errors === _errs8){
+if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
+let missing3;
+if((data3["internal-meeting-id"] === undefined) && (missing3 = "internal-meeting-id")){
+validate131.errors = [{instancePath:instancePath+"/data/attributes/meeting",schemaPath:"common/meeting.schema.json/required",keyword:"required",params:{missingProperty: missing3}}];
+return false;
+}
+else {
+if(data3["internal-meeting-id"] !== undefined){
+let data4 = data3["internal-meeting-id"];
+const _errs10 = errors;
+const _errs11 = errors;
+if(errors === _errs10){
+if(typeof data4 === "string"){
+if(data4.length < 1){
+validate131.errors = [{instancePath:instancePath+"/data/attributes/meeting/internal-meeting-id",schemaPath:"common/meeting.schema.json/properties/internal-meeting-id/minLength",keyword:"minLength",params:{limit: 1}}];
+return false;
+}
+else {
+}
+}
+else {
+validate131.errors = [{instancePath:instancePath+"/data/attributes/meeting/internal-meeting-id",schemaPath:"common/meeting.schema.json/properties/internal-meeting-id/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+if(errors === _errs10){
+}
+}
+var valid5 = _errs10 === errors;
+}
+else {
+var valid5 = true;
+}
+if(valid5){
+if(data3["external-meeting-id"] !== undefined){
+let data5 = data3["external-meeting-id"];
+const _errs12 = errors;
+if(typeof data5 !== "string"){
+validate131.errors = [{instancePath:instancePath+"/data/attributes/meeting/external-meeting-id",schemaPath:"common/meeting.schema.json/properties/external-meeting-id/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+const _errs13 = errors;
+if(errors === _errs12){
+}
+var valid5 = _errs12 === errors;
+}
+else {
+var valid5 = true;
+}
+if(valid5){
+}
+}
+}
+}
+else {
+validate131.errors = [{instancePath:instancePath+"/data/attributes/meeting",schemaPath:"common/meeting.schema.json/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+if(errors === _errs8){
+}
+}
+var valid4 = _errs8 === errors;
+if(valid4){
+}
+var valid3 = _errs7 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data2.user !== undefined){
+let data6 = data2.user;
+const _errs14 = errors;
+const _errs15 = errors;
+const _errs16 = errors;
+if(errors === _errs15){
+if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
+let missing4;
+if(((data6["internal-user-id"] === undefined) && (missing4 = "internal-user-id")) || ((data6["external-user-id"] === undefined) && (missing4 = "external-user-id"))){
+validate131.errors = [{instancePath:instancePath+"/data/attributes/user",schemaPath:"common/user.schema.json/required",keyword:"required",params:{missingProperty: missing4}}];
+return false;
+}
+else {
+if(data6["internal-user-id"] !== undefined){
+let data7 = data6["internal-user-id"];
+const _errs17 = errors;
+const _errs18 = errors;
+if(errors === _errs17){
+if(typeof data7 === "string"){
+if(data7.length < 1){
+validate131.errors = [{instancePath:instancePath+"/data/attributes/user/internal-user-id",schemaPath:"common/user.schema.json/properties/internal-user-id/minLength",keyword:"minLength",params:{limit: 1}}];
+return false;
+}
+else {
+}
+}
+else {
+validate131.errors = [{instancePath:instancePath+"/data/attributes/user/internal-user-id",schemaPath:"common/user.schema.json/properties/internal-user-id/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+if(errors === _errs17){
+}
+}
+var valid7 = _errs17 === errors;
+}
+else {
+var valid7 = true;
+}
+if(valid7){
+if(data6["external-user-id"] !== undefined){
+let data8 = data6["external-user-id"];
+const _errs19 = errors;
+if(typeof data8 !== "string"){
+validate131.errors = [{instancePath:instancePath+"/data/attributes/user/external-user-id",schemaPath:"common/user.schema.json/properties/external-user-id/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+const _errs20 = errors;
+if(errors === _errs19){
+}
+var valid7 = _errs19 === errors;
+}
+else {
+var valid7 = true;
+}
+if(valid7){
+}
+}
+}
+}
+else {
+validate131.errors = [{instancePath:instancePath+"/data/attributes/user",schemaPath:"common/user.schema.json/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+if(errors === _errs15){
+}
+}
+var valid6 = _errs15 === errors;
+if(valid6){
+}
+var valid3 = _errs14 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+}
+}
+}
+}
+else {
+validate131.errors = [{instancePath:instancePath+"/data/attributes",schemaPath:"#/properties/data/properties/attributes/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+if(errors === _errs5){
+}
+}
+var valid2 = _errs5 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+}
+}
+}
+}
+else {
+validate131.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+if(errors === _errs1){
+}
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+}
+}
+}
+else {
+validate131.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+if(errors === 0){
+}
+}
+validate131.errors = vErrors;
+return errors === 0;
+}
+validate131.evaluated = {"props":{"data":true},"dynamicProps":false,"dynamicItems":false};
+
+export const validateBigBlueButtonUserRaiseHandChangedEvent = validate133;
+const schema134 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/bigbluebutton/user-raise-hand-changed.schema.json","type":"object","properties":{"data":{"type":"object","allOf":[{"$ref":"common/event-data.schema.json"}],"properties":{"id":{"const":"user-raise-hand-changed"},"attributes":{"type":"object","properties":{"meeting":{"$ref":"common/meeting.schema.json"},"user":{"type":"object","allOf":[{"$ref":"common/user.schema.json"}],"properties":{"raise-hand":{"type":"boolean"}},"required":["raise-hand"]}},"required":["meeting","user"]}},"required":["id","attributes"]}},"required":["data"]};
+
+function validate133(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="https://confhooks.dev/schemas/bigbluebutton/user-raise-hand-changed.schema.json" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate133.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+const _errs0 = errors;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.data === undefined) && (missing0 = "data")){
+validate133.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0}}];
+return false;
+}
+else {
+if(data.data !== undefined){
+let data0 = data.data;
+const _errs1 = errors;
+const _errs2 = errors;
+const _errs3 = errors;
+if(!(validate21(data0, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate21.errors : vErrors.concat(validate21.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid1 = _errs3 === errors;
+if(valid1){
+}
+if(errors === _errs1){
+if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
+let missing1;
+if(((data0.id === undefined) && (missing1 = "id")) || ((data0.attributes === undefined) && (missing1 = "attributes"))){
+validate133.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1}}];
+return false;
+}
+else {
+if(data0.id !== undefined){
+let data1 = data0.id;
+const _errs4 = errors;
+if("user-raise-hand-changed" !== data1){
+validate133.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/const",keyword:"const",params:{allowedValue: "user-raise-hand-changed"}}];
+return false;
+}
+else {
+}
+if(errors === _errs4){
+}
+var valid2 = _errs4 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data0.attributes !== undefined){
+let data2 = data0.attributes;
+const _errs5 = errors;
+const _errs6 = errors;
+if(errors === _errs5){
+if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
+let missing2;
+if(((data2.meeting === undefined) && (missing2 = "meeting")) || ((data2.user === undefined) && (missing2 = "user"))){
+validate133.errors = [{instancePath:instancePath+"/data/attributes",schemaPath:"#/properties/data/properties/attributes/required",keyword:"required",params:{missingProperty: missing2}}];
+return false;
+}
+else {
+if(data2.meeting !== undefined){
+let data3 = data2.meeting;
+const _errs7 = errors;
+const _errs8 = errors;
+const _errs9 = errors;
+if(errors === _errs8){
+if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
+let missing3;
+if((data3["internal-meeting-id"] === undefined) && (missing3 = "internal-meeting-id")){
+validate133.errors = [{instancePath:instancePath+"/data/attributes/meeting",schemaPath:"common/meeting.schema.json/required",keyword:"required",params:{missingProperty: missing3}}];
+return false;
+}
+else {
+if(data3["internal-meeting-id"] !== undefined){
+let data4 = data3["internal-meeting-id"];
+const _errs10 = errors;
+const _errs11 = errors;
+if(errors === _errs10){
+if(typeof data4 === "string"){
+if(data4.length < 1){
+validate133.errors = [{instancePath:instancePath+"/data/attributes/meeting/internal-meeting-id",schemaPath:"common/meeting.schema.json/properties/internal-meeting-id/minLength",keyword:"minLength",params:{limit: 1}}];
+return false;
+}
+else {
+}
+}
+else {
+validate133.errors = [{instancePath:instancePath+"/data/attributes/meeting/internal-meeting-id",schemaPath:"common/meeting.schema.json/properties/internal-meeting-id/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+if(errors === _errs10){
+}
+}
+var valid5 = _errs10 === errors;
+}
+else {
+var valid5 = true;
+}
+if(valid5){
+if(data3["external-meeting-id"] !== undefined){
+let data5 = data3["external-meeting-id"];
+const _errs12 = errors;
+if(typeof data5 !== "string"){
+validate133.errors = [{instancePath:instancePath+"/data/attributes/meeting/external-meeting-id",schemaPath:"common/meeting.schema.json/properties/external-meeting-id/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+const _errs13 = errors;
+if(errors === _errs12){
+}
+var valid5 = _errs12 === errors;
+}
+else {
+var valid5 = true;
+}
+if(valid5){
+}
+}
+}
+}
+else {
+validate133.errors = [{instancePath:instancePath+"/data/attributes/meeting",schemaPath:"common/meeting.schema.json/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+if(errors === _errs8){
+}
+}
+var valid4 = _errs8 === errors;
+if(valid4){
+}
+var valid3 = _errs7 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data2.user !== undefined){
+let data6 = data2.user;
+const _errs14 = errors;
+const _errs15 = errors;
+const _errs16 = errors;
+const _errs17 = errors;
+const _errs18 = errors;
+if(errors === _errs17){
+if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
+let missing4;
+if(((data6["internal-user-id"] === undefined) && (missing4 = "internal-user-id")) || ((data6["external-user-id"] === undefined) && (missing4 = "external-user-id"))){
+validate133.errors = [{instancePath:instancePath+"/data/attributes/user",schemaPath:"common/user.schema.json/required",keyword:"required",params:{missingProperty: missing4}}];
+return false;
+}
+else {
+if(data6["internal-user-id"] !== undefined){
+let data7 = data6["internal-user-id"];
+const _errs19 = errors;
+const _errs20 = errors;
+if(errors === _errs19){
+if(typeof data7 === "string"){
+if(data7.length < 1){
+validate133.errors = [{instancePath:instancePath+"/data/attributes/user/internal-user-id",schemaPath:"common/user.schema.json/properties/internal-user-id/minLength",keyword:"minLength",params:{limit: 1}}];
+return false;
+}
+else {
+}
+}
+else {
+validate133.errors = [{instancePath:instancePath+"/data/attributes/user/internal-user-id",schemaPath:"common/user.schema.json/properties/internal-user-id/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+if(errors === _errs19){
+}
+}
+var valid8 = _errs19 === errors;
+}
+else {
+var valid8 = true;
+}
+if(valid8){
+if(data6["external-user-id"] !== undefined){
+let data8 = data6["external-user-id"];
+const _errs21 = errors;
+if(typeof data8 !== "string"){
+validate133.errors = [{instancePath:instancePath+"/data/attributes/user/external-user-id",schemaPath:"common/user.schema.json/properties/external-user-id/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+const _errs22 = errors;
+if(errors === _errs21){
+}
+var valid8 = _errs21 === errors;
+}
+else {
+var valid8 = true;
+}
+if(valid8){
+}
+}
+}
+}
+else {
+validate133.errors = [{instancePath:instancePath+"/data/attributes/user",schemaPath:"common/user.schema.json/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+if(errors === _errs17){
+}
+}
+var valid7 = _errs17 === errors;
+if(valid7){
+}
+var valid6 = _errs16 === errors;
+if(valid6){
+}
+if(errors === _errs14){
+if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
+let missing5;
+if((data6["raise-hand"] === undefined) && (missing5 = "raise-hand")){
+validate133.errors = [{instancePath:instancePath+"/data/attributes/user",schemaPath:"#/properties/data/properties/attributes/properties/user/required",keyword:"required",params:{missingProperty: missing5}}];
+return false;
+}
+else {
+if(data6["raise-hand"] !== undefined){
+let data9 = data6["raise-hand"];
+const _errs23 = errors;
+if(typeof data9 !== "boolean"){
+validate133.errors = [{instancePath:instancePath+"/data/attributes/user/raise-hand",schemaPath:"#/properties/data/properties/attributes/properties/user/properties/raise-hand/type",keyword:"type",params:{type: "boolean"}}];
+return false;
+}
+const _errs24 = errors;
+if(errors === _errs23){
+}
+var valid9 = _errs23 === errors;
+}
+else {
+var valid9 = true;
+}
+if(valid9){
+}
+}
+}
+else {
+validate133.errors = [{instancePath:instancePath+"/data/attributes/user",schemaPath:"#/properties/data/properties/attributes/properties/user/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+if(errors === _errs14){
+}
+}
+var valid3 = _errs14 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+}
+}
+}
+}
+else {
+validate133.errors = [{instancePath:instancePath+"/data/attributes",schemaPath:"#/properties/data/properties/attributes/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+if(errors === _errs5){
+}
+}
+var valid2 = _errs5 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+}
+}
+}
+}
+else {
+validate133.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+if(errors === _errs1){
+}
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+}
+}
+}
+else {
+validate133.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+if(errors === 0){
+}
+}
+validate133.errors = vErrors;
+return errors === 0;
+}
+validate133.evaluated = {"props":{"data":true},"dynamicProps":false,"dynamicItems":false};

@@ -4,9 +4,12 @@ import * as compiled from "./compiled.js";
 import type {
   BigBlueButtonEvent,
   BigBlueButtonChatGroupMessageSentEvent,
+  BigBlueButtonChatPrivateMessageSentEvent,
+  BigBlueButtonChatPublicMessageSentEvent,
   BigBlueButtonMeetingCreatedEvent,
   BigBlueButtonMeetingEndedEvent,
   BigBlueButtonMeetingPresentationChangedEvent,
+  BigBlueButtonMeetingRecordingChangedEvent,
   BigBlueButtonMeetingRecordingStartedEvent,
   BigBlueButtonMeetingRecordingStoppedEvent,
   BigBlueButtonMeetingRecordingUnhandledEvent,
@@ -54,6 +57,16 @@ export function isBigBlueButtonChatGroupMessageSentEvent(value: unknown): value 
   return compiled.validateBigBlueButtonChatGroupMessageSentEvent(value);
 }
 
+/** True when `value` is a valid `chat-private-message-sent` event: the whole event is validated, not just its type. */
+export function isBigBlueButtonChatPrivateMessageSentEvent(value: unknown): value is BigBlueButtonChatPrivateMessageSentEvent {
+  return compiled.validateBigBlueButtonChatPrivateMessageSentEvent(value);
+}
+
+/** True when `value` is a valid `chat-public-message-sent` event: the whole event is validated, not just its type. */
+export function isBigBlueButtonChatPublicMessageSentEvent(value: unknown): value is BigBlueButtonChatPublicMessageSentEvent {
+  return compiled.validateBigBlueButtonChatPublicMessageSentEvent(value);
+}
+
 /** True when `value` is a valid `meeting-created` event: the whole event is validated, not just its type. */
 export function isBigBlueButtonMeetingCreatedEvent(value: unknown): value is BigBlueButtonMeetingCreatedEvent {
   return compiled.validateBigBlueButtonMeetingCreatedEvent(value);
@@ -67,6 +80,11 @@ export function isBigBlueButtonMeetingEndedEvent(value: unknown): value is BigBl
 /** True when `value` is a valid `meeting-presentation-changed` event: the whole event is validated, not just its type. */
 export function isBigBlueButtonMeetingPresentationChangedEvent(value: unknown): value is BigBlueButtonMeetingPresentationChangedEvent {
   return compiled.validateBigBlueButtonMeetingPresentationChangedEvent(value);
+}
+
+/** True when `value` is a valid `meeting-recording-changed` event: the whole event is validated, not just its type. */
+export function isBigBlueButtonMeetingRecordingChangedEvent(value: unknown): value is BigBlueButtonMeetingRecordingChangedEvent {
+  return compiled.validateBigBlueButtonMeetingRecordingChangedEvent(value);
 }
 
 /** True when `value` is a valid `meeting-recording-started` event: the whole event is validated, not just its type. */

@@ -5,9 +5,12 @@ import type { Matcher } from "../runtime/core/matchers.js";
 import { bigBlueButtonEventTypes } from "./types.js";
 import type {
   BigBlueButtonChatGroupMessageSentEvent,
+  BigBlueButtonChatPrivateMessageSentEvent,
+  BigBlueButtonChatPublicMessageSentEvent,
   BigBlueButtonMeetingCreatedEvent,
   BigBlueButtonMeetingEndedEvent,
   BigBlueButtonMeetingPresentationChangedEvent,
+  BigBlueButtonMeetingRecordingChangedEvent,
   BigBlueButtonMeetingRecordingStartedEvent,
   BigBlueButtonMeetingRecordingStoppedEvent,
   BigBlueButtonMeetingRecordingUnhandledEvent,
@@ -51,14 +54,20 @@ import type {
 
 /** One matcher per BigBlueButton event type. A matcher receives the validated event and returns `true` (or a promise of `true`) to trigger. */
 export interface BigBlueButtonWebhookTriggers {
-  /** Public chat message sent: Sent when a message is posted in the meeting's public chat (`GroupChatMessageBroadcastEvtMsg` for the chat `MAIN-PUBLIC-GROUP-CHAT`). Private chats produce no event. Replaces the seed's `chat-public-message-sent`; the seed's `chat-private-message-sent` has no successor. */
+  /** Public chat message sent: Sent when a message is posted in the meeting's public chat (`GroupChatMessageBroadcastEvtMsg` for the chat `MAIN-PUBLIC-GROUP-CHAT`). Private chats produce no event. Replaces the seed's `chat-public-message-sent`; the seed's `chat-private-message-sent` has no successor. Sent from bbb-webhooks 2.5.0 on (2.3.0 sent `chat-public-message-sent` instead); the message id and the sender's `name` come with 3.0. */
   "chat-group-message-sent": Matcher<BigBlueButtonChatGroupMessageSentEvent>;
+  /** Private chat message sent (retired): Sent by bbb-webhooks 2.3.0 and earlier (BigBlueButton 2.2 and the 2.3 servers that ship it) for a private chat message (`SendPrivateMessageEvtMsg`), with its receiver; from 2.5.0 private messages are no longer sent at all. Accepted because servers still running those versions send it. */
+  "chat-private-message-sent": Matcher<BigBlueButtonChatPrivateMessageSentEvent>;
+  /** Public chat message sent (retired): Sent by bbb-webhooks 2.3.0 and earlier (BigBlueButton 2.2 and the 2.3 servers that ship it) for a message in the public chat (`SendPublicMessageEvtMsg`); from 2.5.0 the public chat sends `chat-group-message-sent`. Accepted because servers still running those versions send it. */
+  "chat-public-message-sent": Matcher<BigBlueButtonChatPublicMessageSentEvent>;
   /** Meeting created: Sent when a meeting is created (BigBlueButton's `MeetingCreatedEvtMsg`), with the meeting's settings. The 2017 seed also showed a `recorded` flag; it is no longer sent (`record` remains). */
   "meeting-created": Matcher<BigBlueButtonMeetingCreatedEvent>;
   /** Meeting ended: Sent when a meeting ends and is destroyed (`MeetingDestroyedEvtMsg`). bbb-webhooks 3.x also sends `user-left` for every user still in the meeting. */
   "meeting-ended": Matcher<BigBlueButtonMeetingEndedEvent>;
   /** Presentation changed: Sent when another uploaded presentation becomes the meeting's current one (`SetCurrentPresentationEvtMsg`). */
   "meeting-presentation-changed": Matcher<BigBlueButtonMeetingPresentationChangedEvent>;
+  /** Meeting recording changed (retired): Sent by bbb-webhooks before 2.3.0 (until commit d716c6b, 2021-08-19; the version BigBlueButton 2.2 ships) when recording was switched on or off (`RecordingStatusChangedEvtMsg`). It says only that the status changed, not to what; bbb-webhooks 2.3.0 and later send `meeting-recording-started` / `meeting-recording-stopped` instead. Accepted because servers still running those versions send it. */
+  "meeting-recording-changed": Matcher<BigBlueButtonMeetingRecordingChangedEvent>;
   /** Meeting recording started: Sent when recording is switched on in a meeting (`RecordingStatusChangedEvtMsg` with `recording: true`), by a moderator or by `autoStartRecording`. */
   "meeting-recording-started": Matcher<BigBlueButtonMeetingRecordingStartedEvent>;
   /** Meeting recording stopped: Sent when recording is paused or stopped in a meeting (`RecordingStatusChangedEvtMsg` with `recording: false`). */

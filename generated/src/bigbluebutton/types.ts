@@ -151,7 +151,7 @@ export interface BigBlueButtonUser {
 }
 
 /**
- * Sent when a message is posted in the meeting's public chat (`GroupChatMessageBroadcastEvtMsg` for the chat `MAIN-PUBLIC-GROUP-CHAT`). Private chats produce no event. Replaces the seed's `chat-public-message-sent`; the seed's `chat-private-message-sent` has no successor.
+ * Sent when a message is posted in the meeting's public chat (`GroupChatMessageBroadcastEvtMsg` for the chat `MAIN-PUBLIC-GROUP-CHAT`). Private chats produce no event. Replaces the seed's `chat-public-message-sent`; the seed's `chat-private-message-sent` has no successor. Sent from bbb-webhooks 2.5.0 on (2.3.0 sent `chat-public-message-sent` instead); the message id and the sender's `name` come with 3.0.
  */
 export interface BigBlueButtonChatGroupMessageSentEvent {
   /**
@@ -173,9 +173,9 @@ export interface BigBlueButtonChatGroupMessageSentEvent {
        */
       "chat-message": {
         /**
-         * Id of the message: its Unix-millisecond time, a dash and a random suffix, e.g. `1793627761799-rplr4p2r`.
+         * Id of the message: its Unix-millisecond time, a dash and a random suffix, e.g. `1793627761799-rplr4p2r`. Sent from bbb-webhooks 3.0; 2.5.0–2.6.1 send none.
          */
-        id: string;
+        id?: string;
         /**
          * The message text as the sender typed it.
          */
@@ -189,23 +189,154 @@ export interface BigBlueButtonChatGroupMessageSentEvent {
            */
           "internal-user-id": string;
           /**
-           * External id of the sender. bbb-webhooks 3.x does not send it (bigbluebutton.md: "may be absent"); the seed did. Optional.
+           * External id of the sender. bbb-webhooks 2.5.0–2.6.1 put the sender's display name here and send no `name`; 3.x does not send it (bigbluebutton.md: "may be absent"). Optional.
            */
           "external-user-id"?: string;
           /**
-           * The sender's display name.
+           * The sender's display name. Sent from bbb-webhooks 3.0; 2.5.0–2.6.1 send none and put the display name in `external-user-id`.
            */
-          name: string;
+          name?: string;
           /**
            * When the message was sent, Unix milliseconds. The 2017 seed showed a string in scientific notation (`"1.502212736743E12"`); bbb-webhooks 3.x sends a number.
            */
           time: number;
+          /**
+           * The sender's time-zone offset in minutes, as the client reported it. Sent by bbb-webhooks 2.x only (2.3.0–2.6.1).
+           */
+          "timezone-offset"?: number;
         };
       };
       /**
        * The chat the message was posted in; always the public chat, because bbb-webhooks drops messages of other chats.
        */
       "chat-id": "MAIN-PUBLIC-GROUP-CHAT";
+    };
+    /**
+     * When the event happened.
+     */
+    event: BigBlueButtonEventTime;
+  };
+}
+
+/**
+ * @deprecated
+ * Sent by bbb-webhooks 2.3.0 and earlier (BigBlueButton 2.2 and the 2.3 servers that ship it) for a private chat message (`SendPrivateMessageEvtMsg`), with its receiver; from 2.5.0 private messages are no longer sent at all. Accepted because servers still running those versions send it.
+ */
+export interface BigBlueButtonChatPrivateMessageSentEvent {
+  /**
+   * The meeting and the chat message.
+   */
+  data: {
+    /**
+     * Resource type; always `"event"`.
+     */
+    type: "event";
+    id: "chat-private-message-sent";
+    /**
+     * The meeting, the message and its chat.
+     */
+    attributes: {
+      meeting: BigBlueButtonMeeting;
+      /**
+       * The message that was posted.
+       */
+      "chat-message": {
+        /**
+         * The message text as the sender typed it.
+         */
+        message: string;
+        /**
+         * Who posted the message.
+         */
+        sender: {
+          /**
+           * Internal id of the sender, e.g. `w_xfsb9gxtlfom`.
+           */
+          "internal-user-id": string;
+          /**
+           * The sender's display name (bbb-webhooks 2.3.0 fills it with `fromUsername`).
+           */
+          "external-user-id"?: string;
+          /**
+           * When the message was sent (`fromTime`), Unix milliseconds; a number, or a string in older servers' messages (the 2017 seed showed `"1.502212736743E12"`).
+           */
+          time: number | string;
+          /**
+           * The sender's time-zone offset in minutes, as the client reported it (`fromTimezoneOffset`).
+           */
+          "timezone-offset"?: number | string;
+        };
+        /**
+         * Who the message was sent to.
+         */
+        receiver: {
+          /**
+           * Internal id of the receiver (`toUserId`).
+           */
+          "internal-user-id": string;
+          /**
+           * The receiver's display name (`toUsername`).
+           */
+          "external-user-id"?: string;
+        };
+      };
+    };
+    /**
+     * When the event happened.
+     */
+    event: BigBlueButtonEventTime;
+  };
+}
+
+/**
+ * @deprecated
+ * Sent by bbb-webhooks 2.3.0 and earlier (BigBlueButton 2.2 and the 2.3 servers that ship it) for a message in the public chat (`SendPublicMessageEvtMsg`); from 2.5.0 the public chat sends `chat-group-message-sent`. Accepted because servers still running those versions send it.
+ */
+export interface BigBlueButtonChatPublicMessageSentEvent {
+  /**
+   * The meeting and the chat message.
+   */
+  data: {
+    /**
+     * Resource type; always `"event"`.
+     */
+    type: "event";
+    id: "chat-public-message-sent";
+    /**
+     * The meeting, the message and its chat.
+     */
+    attributes: {
+      meeting: BigBlueButtonMeeting;
+      /**
+       * The message that was posted.
+       */
+      "chat-message": {
+        /**
+         * The message text as the sender typed it.
+         */
+        message: string;
+        /**
+         * Who posted the message.
+         */
+        sender: {
+          /**
+           * Internal id of the sender, e.g. `w_xfsb9gxtlfom`.
+           */
+          "internal-user-id": string;
+          /**
+           * The sender's display name (bbb-webhooks 2.3.0 fills it with `fromUsername`).
+           */
+          "external-user-id"?: string;
+          /**
+           * When the message was sent (`fromTime`), Unix milliseconds; a number, or a string in older servers' messages (the 2017 seed showed `"1.502212736743E12"`).
+           */
+          time: number | string;
+          /**
+           * The sender's time-zone offset in minutes, as the client reported it (`fromTimezoneOffset`).
+           */
+          "timezone-offset"?: number | string;
+        };
+      };
     };
     /**
      * When the event happened.
@@ -252,9 +383,9 @@ export interface BigBlueButtonMeetingCreatedEvent {
          */
         "is-breakout": boolean;
         /**
-         * Internal id of the parent meeting of a breakout room; `"bbb-none"` when the meeting is not a breakout room.
+         * Internal id of the parent meeting of a breakout room; `"bbb-none"` when the meeting is not a breakout room. Sent from bbb-webhooks 3.0; 2.x does not send it.
          */
-        "parent-id": string;
+        "parent-id"?: string;
         /**
          * Maximum length of the meeting in minutes; `0` means unlimited.
          */
@@ -377,10 +508,37 @@ export interface BigBlueButtonMeetingPresentationChangedEvent {
          */
         "external-meeting-id"?: string;
         /**
-         * Id of the presentation that became current: 40 hex digits, a dash and a Unix-millisecond time, like a meeting id.
+         * Id of the presentation that became current: 40 hex digits, a dash and a Unix-millisecond time, like a meeting id. Sent from bbb-webhooks 2.5.0; 2.3.0 sends the meeting reference only.
          */
-        "presentation-id": string;
+        "presentation-id"?: string;
       };
+    };
+    /**
+     * When the event happened.
+     */
+    event: BigBlueButtonEventTime;
+  };
+}
+
+/**
+ * @deprecated
+ * Sent by bbb-webhooks before 2.3.0 (until commit d716c6b, 2021-08-19; the version BigBlueButton 2.2 ships) when recording was switched on or off (`RecordingStatusChangedEvtMsg`). It says only that the status changed, not to what; bbb-webhooks 2.3.0 and later send `meeting-recording-started` / `meeting-recording-stopped` instead. Accepted because servers still running those versions send it.
+ */
+export interface BigBlueButtonMeetingRecordingChangedEvent {
+  /**
+   * The meeting whose recording status changed.
+   */
+  data: {
+    /**
+     * Resource type; always `"event"`.
+     */
+    type: "event";
+    id: "meeting-recording-changed";
+    /**
+     * The meeting.
+     */
+    attributes: {
+      meeting: BigBlueButtonMeeting;
     };
     /**
      * When the event happened.
@@ -720,13 +878,13 @@ export interface BigBlueButtonRapArchiveEndedEvent {
        */
       workflow?: string;
       /**
-       * Whether the meeting had recorded content (recording was switched on at some point); `false` when there is nothing to process.
+       * Whether the meeting had recorded content (recording was switched on at some point); `false` when there is nothing to process. Sent from bbb-webhooks 3.0; 2.x does not send it.
        */
-      recorded: boolean;
+      recorded?: boolean;
       /**
-       * Total recorded duration in milliseconds; `0` when nothing was recorded.
+       * Total recorded duration in milliseconds; `0` when nothing was recorded. Sent from bbb-webhooks 3.0; 2.x does not send it.
        */
-      duration: number;
+      duration?: number;
     };
     /**
      * When the event happened.
@@ -1598,9 +1756,9 @@ export interface BigBlueButtonUserEmojiChangedEvent {
          */
         "external-user-id": string;
         /**
-         * The new emoji: an emoji character (e.g. `🙁`) for reactions, a status name (e.g. `away`) on older servers, or `"none"` when it was cleared.
+         * The new emoji: an emoji character (e.g. `🙁`) for reactions, a status name (e.g. `away`) on older servers, or `"none"` when it was cleared. Sent from bbb-webhooks 3.0; 2.x sends the user reference only, without the emoji.
          */
-        emoji: string;
+        emoji?: string;
       };
     };
     /**
@@ -1839,9 +1997,12 @@ export interface BigBlueButtonUserRaiseHandChangedEvent {
 /** Any BigBlueButton webhook event; narrow it with its discriminant `/data/id`. */
 export type BigBlueButtonEvent =
   | BigBlueButtonChatGroupMessageSentEvent
+  | BigBlueButtonChatPrivateMessageSentEvent
+  | BigBlueButtonChatPublicMessageSentEvent
   | BigBlueButtonMeetingCreatedEvent
   | BigBlueButtonMeetingEndedEvent
   | BigBlueButtonMeetingPresentationChangedEvent
+  | BigBlueButtonMeetingRecordingChangedEvent
   | BigBlueButtonMeetingRecordingStartedEvent
   | BigBlueButtonMeetingRecordingStoppedEvent
   | BigBlueButtonMeetingRecordingUnhandledEvent
@@ -1886,12 +2047,18 @@ export type BigBlueButtonEvent =
 export interface BigBlueButtonEventMap {
   /** Public chat message sent */
   "chat-group-message-sent": BigBlueButtonChatGroupMessageSentEvent;
+  /** Private chat message sent (retired) */
+  "chat-private-message-sent": BigBlueButtonChatPrivateMessageSentEvent;
+  /** Public chat message sent (retired) */
+  "chat-public-message-sent": BigBlueButtonChatPublicMessageSentEvent;
   /** Meeting created */
   "meeting-created": BigBlueButtonMeetingCreatedEvent;
   /** Meeting ended */
   "meeting-ended": BigBlueButtonMeetingEndedEvent;
   /** Presentation changed */
   "meeting-presentation-changed": BigBlueButtonMeetingPresentationChangedEvent;
+  /** Meeting recording changed (retired) */
+  "meeting-recording-changed": BigBlueButtonMeetingRecordingChangedEvent;
   /** Meeting recording started */
   "meeting-recording-started": BigBlueButtonMeetingRecordingStartedEvent;
   /** Meeting recording stopped */
@@ -1978,9 +2145,12 @@ export type BigBlueButtonEventType = keyof BigBlueButtonEventMap;
 /** Every documented BigBlueButton event type, in file order. */
 export const bigBlueButtonEventTypes: readonly BigBlueButtonEventType[] = [
   "chat-group-message-sent",
+  "chat-private-message-sent",
+  "chat-public-message-sent",
   "meeting-created",
   "meeting-ended",
   "meeting-presentation-changed",
+  "meeting-recording-changed",
   "meeting-recording-started",
   "meeting-recording-stopped",
   "meeting-recording-unhandled",

@@ -7,9 +7,12 @@ import type {
   BigBlueButtonEvent,
   BigBlueButtonEventMap,
   BigBlueButtonChatGroupMessageSentEvent,
+  BigBlueButtonChatPrivateMessageSentEvent,
+  BigBlueButtonChatPublicMessageSentEvent,
   BigBlueButtonMeetingCreatedEvent,
   BigBlueButtonMeetingEndedEvent,
   BigBlueButtonMeetingPresentationChangedEvent,
+  BigBlueButtonMeetingRecordingChangedEvent,
   BigBlueButtonMeetingRecordingStartedEvent,
   BigBlueButtonMeetingRecordingStoppedEvent,
   BigBlueButtonMeetingRecordingUnhandledEvent,
@@ -54,6 +57,12 @@ import type {
 /** Validates an event of type `chat-group-message-sent` (Public chat message sent). Returns `{ ok: true, value }` or `{ ok: false, issues }`; also a Standard Schema. */
 export const validateBigBlueButtonChatGroupMessageSentEvent = createValidator<BigBlueButtonChatGroupMessageSentEvent>(compiled.validateBigBlueButtonChatGroupMessageSentEvent);
 
+/** Validates an event of type `chat-private-message-sent` (Private chat message sent (retired)). Returns `{ ok: true, value }` or `{ ok: false, issues }`; also a Standard Schema. */
+export const validateBigBlueButtonChatPrivateMessageSentEvent = createValidator<BigBlueButtonChatPrivateMessageSentEvent>(compiled.validateBigBlueButtonChatPrivateMessageSentEvent);
+
+/** Validates an event of type `chat-public-message-sent` (Public chat message sent (retired)). Returns `{ ok: true, value }` or `{ ok: false, issues }`; also a Standard Schema. */
+export const validateBigBlueButtonChatPublicMessageSentEvent = createValidator<BigBlueButtonChatPublicMessageSentEvent>(compiled.validateBigBlueButtonChatPublicMessageSentEvent);
+
 /** Validates an event of type `meeting-created` (Meeting created). Returns `{ ok: true, value }` or `{ ok: false, issues }`; also a Standard Schema. */
 export const validateBigBlueButtonMeetingCreatedEvent = createValidator<BigBlueButtonMeetingCreatedEvent>(compiled.validateBigBlueButtonMeetingCreatedEvent);
 
@@ -62,6 +71,9 @@ export const validateBigBlueButtonMeetingEndedEvent = createValidator<BigBlueBut
 
 /** Validates an event of type `meeting-presentation-changed` (Presentation changed). Returns `{ ok: true, value }` or `{ ok: false, issues }`; also a Standard Schema. */
 export const validateBigBlueButtonMeetingPresentationChangedEvent = createValidator<BigBlueButtonMeetingPresentationChangedEvent>(compiled.validateBigBlueButtonMeetingPresentationChangedEvent);
+
+/** Validates an event of type `meeting-recording-changed` (Meeting recording changed (retired)). Returns `{ ok: true, value }` or `{ ok: false, issues }`; also a Standard Schema. */
+export const validateBigBlueButtonMeetingRecordingChangedEvent = createValidator<BigBlueButtonMeetingRecordingChangedEvent>(compiled.validateBigBlueButtonMeetingRecordingChangedEvent);
 
 /** Validates an event of type `meeting-recording-started` (Meeting recording started). Returns `{ ok: true, value }` or `{ ok: false, issues }`; also a Standard Schema. */
 export const validateBigBlueButtonMeetingRecordingStartedEvent = createValidator<BigBlueButtonMeetingRecordingStartedEvent>(compiled.validateBigBlueButtonMeetingRecordingStartedEvent);
@@ -183,9 +195,12 @@ export const validateBigBlueButtonUserRaiseHandChangedEvent = createValidator<Bi
 /** The validator of each BigBlueButton event type. */
 export const bigBlueButtonValidators: { readonly [Type in keyof BigBlueButtonEventMap]: Validator<BigBlueButtonEventMap[Type]> } = {
   "chat-group-message-sent": validateBigBlueButtonChatGroupMessageSentEvent,
+  "chat-private-message-sent": validateBigBlueButtonChatPrivateMessageSentEvent,
+  "chat-public-message-sent": validateBigBlueButtonChatPublicMessageSentEvent,
   "meeting-created": validateBigBlueButtonMeetingCreatedEvent,
   "meeting-ended": validateBigBlueButtonMeetingEndedEvent,
   "meeting-presentation-changed": validateBigBlueButtonMeetingPresentationChangedEvent,
+  "meeting-recording-changed": validateBigBlueButtonMeetingRecordingChangedEvent,
   "meeting-recording-started": validateBigBlueButtonMeetingRecordingStartedEvent,
   "meeting-recording-stopped": validateBigBlueButtonMeetingRecordingStoppedEvent,
   "meeting-recording-unhandled": validateBigBlueButtonMeetingRecordingUnhandledEvent,

@@ -2,17 +2,17 @@
 // Do not edit: change the source and run `npm run generate`.
 // ajv prints plain JavaScript: it is type-checked through the typed wrappers in validators.ts.
 // @ts-nocheck
-export const validateDailyBatchProcessorErrorEvent = validate149;
-const schema157 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/daily/batch-processor.error.schema.json","type":"object","allOf":[{"$ref":"common/envelope.schema.json"}],"properties":{"type":{"const":"batch-processor.error"},"payload":{"type":"object","allOf":[{"$ref":"common/batch-processor-job.schema.json"}],"properties":{"status":{"const":"error"},"error":{"type":"string"}}}},"required":["type","payload"]};
-const schema142 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/daily/common/envelope.schema.json","type":"object","properties":{"version":{"type":"string"},"type":{"type":"string"},"id":{"type":"string","minLength":1},"payload":{"type":"object"},"event_ts":{"type":"number"}},"required":["version","type","id","payload","event_ts"]};
-const schema132 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/daily/common/batch-processor-job.schema.json","type":"object","properties":{"id":{"type":"string"},"preset":{"type":"string"},"input":{"$ref":"batch-processor-input.schema.json"}}};
-const schema131 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/daily/common/batch-processor-input.schema.json","type":"object","properties":{"sourceType":{"enum":["recordingId","uri","transcriptUri"]},"uri":{"type":"string"},"recordingId":{"type":"string"},"language":{"type":"string"}}};
+export const validateDailyBatchProcessorErrorEvent = validate155;
+const schema163 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/daily/batch-processor.error.schema.json","type":"object","allOf":[{"$ref":"common/envelope.schema.json"}],"properties":{"type":{"const":"batch-processor.error"},"payload":{"type":"object","allOf":[{"$ref":"common/batch-processor-job.schema.json"}],"properties":{"status":{"const":"error"},"error":{"type":"string"}}}},"required":["type","payload"]};
+const schema148 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/daily/common/envelope.schema.json","type":"object","properties":{"version":{"type":"string"},"type":{"type":"string"},"id":{"type":"string","minLength":1},"payload":{"type":"object"},"event_ts":{"type":"number"}},"required":["version","type","id","payload","event_ts"]};
+const schema138 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/daily/common/batch-processor-job.schema.json","type":"object","properties":{"id":{"type":"string"},"preset":{"type":"string"},"input":{"$ref":"batch-processor-input.schema.json"}}};
+const schema137 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/daily/common/batch-processor-input.schema.json","type":"object","properties":{"sourceType":{"enum":["recordingId","uri","transcriptUri"]},"uri":{"type":"string"},"recordingId":{"type":"string"},"language":{"type":"string"}}};
 
-function validate130(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate136(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://confhooks.dev/schemas/daily/common/batch-processor-job.schema.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate130.evaluated;
+const evaluated0 = validate136.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -26,7 +26,7 @@ if(data.id !== undefined){
 let data0 = data.id;
 const _errs1 = errors;
 if(typeof data0 !== "string"){
-validate130.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/type",keyword:"type",params:{type: "string"}}];
+validate136.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/type",keyword:"type",params:{type: "string"}}];
 return false;
 }
 const _errs2 = errors;
@@ -42,7 +42,7 @@ if(data.preset !== undefined){
 let data1 = data.preset;
 const _errs3 = errors;
 if(typeof data1 !== "string"){
-validate130.errors = [{instancePath:instancePath+"/preset",schemaPath:"#/properties/preset/type",keyword:"type",params:{type: "string"}}];
+validate136.errors = [{instancePath:instancePath+"/preset",schemaPath:"#/properties/preset/type",keyword:"type",params:{type: "string"}}];
 return false;
 }
 const _errs4 = errors;
@@ -64,9 +64,9 @@ if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
 if(data2.sourceType !== undefined){
 let data3 = data2.sourceType;
 const _errs8 = errors;
-const vSchema0 = schema131.properties.sourceType.enum;
+const vSchema0 = schema137.properties.sourceType.enum;
 if(!(((data3 === "recordingId") || (data3 === "uri")) || (data3 === "transcriptUri"))){
-validate130.errors = [{instancePath:instancePath+"/input/sourceType",schemaPath:"batch-processor-input.schema.json/properties/sourceType/enum",keyword:"enum",params:{allowedValues: schema131.properties.sourceType.enum}}];
+validate136.errors = [{instancePath:instancePath+"/input/sourceType",schemaPath:"batch-processor-input.schema.json/properties/sourceType/enum",keyword:"enum",params:{allowedValues: schema137.properties.sourceType.enum}}];
 return false;
 }
 else {
@@ -83,7 +83,7 @@ if(data2.uri !== undefined){
 let data4 = data2.uri;
 const _errs9 = errors;
 if(typeof data4 !== "string"){
-validate130.errors = [{instancePath:instancePath+"/input/uri",schemaPath:"batch-processor-input.schema.json/properties/uri/type",keyword:"type",params:{type: "string"}}];
+validate136.errors = [{instancePath:instancePath+"/input/uri",schemaPath:"batch-processor-input.schema.json/properties/uri/type",keyword:"type",params:{type: "string"}}];
 return false;
 }
 const _errs10 = errors;
@@ -99,7 +99,7 @@ if(data2.recordingId !== undefined){
 let data5 = data2.recordingId;
 const _errs11 = errors;
 if(typeof data5 !== "string"){
-validate130.errors = [{instancePath:instancePath+"/input/recordingId",schemaPath:"batch-processor-input.schema.json/properties/recordingId/type",keyword:"type",params:{type: "string"}}];
+validate136.errors = [{instancePath:instancePath+"/input/recordingId",schemaPath:"batch-processor-input.schema.json/properties/recordingId/type",keyword:"type",params:{type: "string"}}];
 return false;
 }
 const _errs12 = errors;
@@ -115,7 +115,7 @@ if(data2.language !== undefined){
 let data6 = data2.language;
 const _errs13 = errors;
 if(typeof data6 !== "string"){
-validate130.errors = [{instancePath:instancePath+"/input/language",schemaPath:"batch-processor-input.schema.json/properties/language/type",keyword:"type",params:{type: "string"}}];
+validate136.errors = [{instancePath:instancePath+"/input/language",schemaPath:"batch-processor-input.schema.json/properties/language/type",keyword:"type",params:{type: "string"}}];
 return false;
 }
 const _errs14 = errors;
@@ -133,7 +133,7 @@ if(valid2){
 }
 }
 else {
-validate130.errors = [{instancePath:instancePath+"/input",schemaPath:"batch-processor-input.schema.json/type",keyword:"type",params:{type: "object"}}];
+validate136.errors = [{instancePath:instancePath+"/input",schemaPath:"batch-processor-input.schema.json/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
 if(errors === _errs6){
@@ -153,1636 +153,19 @@ if(valid0){
 }
 }
 else {
-validate130.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
+validate136.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
 if(errors === 0){
 }
 }
-validate130.errors = vErrors;
+validate136.errors = vErrors;
 return errors === 0;
 }
-validate130.evaluated = {"props":{"id":true,"preset":true,"input":true},"dynamicProps":false,"dynamicItems":false};
-
-function validate149(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="https://confhooks.dev/schemas/daily/batch-processor.error.schema.json" */;
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate149.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-const _errs0 = errors;
-const _errs1 = errors;
-const _errs2 = errors;
-const _errs3 = errors;
-if(errors === _errs2){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if((((((data.version === undefined) && (missing0 = "version")) || ((data.type === undefined) && (missing0 = "type"))) || ((data.id === undefined) && (missing0 = "id"))) || ((data.payload === undefined) && (missing0 = "payload"))) || ((data.event_ts === undefined) && (missing0 = "event_ts"))){
-validate149.errors = [{instancePath,schemaPath:"common/envelope.schema.json/required",keyword:"required",params:{missingProperty: missing0}}];
-return false;
-}
-else {
-if(data.version !== undefined){
-let data0 = data.version;
-const _errs4 = errors;
-if(typeof data0 !== "string"){
-validate149.errors = [{instancePath:instancePath+"/version",schemaPath:"common/envelope.schema.json/properties/version/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-const _errs5 = errors;
-if(errors === _errs4){
-}
-var valid2 = _errs4 === errors;
-}
-else {
-var valid2 = true;
-}
-if(valid2){
-if(data.type !== undefined){
-let data1 = data.type;
-const _errs6 = errors;
-if(typeof data1 !== "string"){
-validate149.errors = [{instancePath:instancePath+"/type",schemaPath:"common/envelope.schema.json/properties/type/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-const _errs7 = errors;
-if(errors === _errs6){
-}
-var valid2 = _errs6 === errors;
-}
-else {
-var valid2 = true;
-}
-if(valid2){
-if(data.id !== undefined){
-let data2 = data.id;
-const _errs8 = errors;
-const _errs9 = errors;
-if(errors === _errs8){
-if(typeof data2 === "string"){
-if(data2.length < 1){
-validate149.errors = [{instancePath:instancePath+"/id",schemaPath:"common/envelope.schema.json/properties/id/minLength",keyword:"minLength",params:{limit: 1}}];
-return false;
-}
-else {
-}
-}
-else {
-validate149.errors = [{instancePath:instancePath+"/id",schemaPath:"common/envelope.schema.json/properties/id/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-if(errors === _errs8){
-}
-}
-var valid2 = _errs8 === errors;
-}
-else {
-var valid2 = true;
-}
-if(valid2){
-if(data.payload !== undefined){
-let data3 = data.payload;
-const _errs10 = errors;
-if(!(data3 && typeof data3 == "object" && !Array.isArray(data3))){
-validate149.errors = [{instancePath:instancePath+"/payload",schemaPath:"common/envelope.schema.json/properties/payload/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-const _errs11 = errors;
-if(errors === _errs10){
-}
-var valid2 = _errs10 === errors;
-}
-else {
-var valid2 = true;
-}
-if(valid2){
-if(data.event_ts !== undefined){
-let data4 = data.event_ts;
-const _errs12 = errors;
-if(!((typeof data4 == "number") && (isFinite(data4)))){
-validate149.errors = [{instancePath:instancePath+"/event_ts",schemaPath:"common/envelope.schema.json/properties/event_ts/type",keyword:"type",params:{type: "number"}}];
-return false;
-}
-const _errs13 = errors;
-if(errors === _errs12){
-}
-var valid2 = _errs12 === errors;
-}
-else {
-var valid2 = true;
-}
-if(valid2){
-}
-}
-}
-}
-}
-}
-}
-else {
-validate149.errors = [{instancePath,schemaPath:"common/envelope.schema.json/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-if(errors === _errs2){
-}
-}
-var valid1 = _errs2 === errors;
-if(valid1){
-}
-var valid0 = _errs1 === errors;
-if(valid0){
-}
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing1;
-if(((data.type === undefined) && (missing1 = "type")) || ((data.payload === undefined) && (missing1 = "payload"))){
-validate149.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing1}}];
-return false;
-}
-else {
-if(data.type !== undefined){
-let data5 = data.type;
-const _errs14 = errors;
-if("batch-processor.error" !== data5){
-validate149.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "batch-processor.error"}}];
-return false;
-}
-else {
-}
-if(errors === _errs14){
-}
-var valid3 = _errs14 === errors;
-}
-else {
-var valid3 = true;
-}
-if(valid3){
-if(data.payload !== undefined){
-let data6 = data.payload;
-const _errs15 = errors;
-const _errs16 = errors;
-const _errs17 = errors;
-if(!(validate130(data6, {instancePath:instancePath+"/payload",parentData:data,parentDataProperty:"payload",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate130.errors : vErrors.concat(validate130.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid4 = _errs17 === errors;
-if(valid4){
-}
-if(errors === _errs15){
-if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
-if(data6.status !== undefined){
-let data7 = data6.status;
-const _errs18 = errors;
-if("error" !== data7){
-validate149.errors = [{instancePath:instancePath+"/payload/status",schemaPath:"#/properties/payload/properties/status/const",keyword:"const",params:{allowedValue: "error"}}];
-return false;
-}
-else {
-}
-if(errors === _errs18){
-}
-var valid5 = _errs18 === errors;
-}
-else {
-var valid5 = true;
-}
-if(valid5){
-if(data6.error !== undefined){
-let data8 = data6.error;
-const _errs19 = errors;
-if(typeof data8 !== "string"){
-validate149.errors = [{instancePath:instancePath+"/payload/error",schemaPath:"#/properties/payload/properties/error/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-const _errs20 = errors;
-if(errors === _errs19){
-}
-var valid5 = _errs19 === errors;
-}
-else {
-var valid5 = true;
-}
-if(valid5){
-}
-}
-}
-else {
-validate149.errors = [{instancePath:instancePath+"/payload",schemaPath:"#/properties/payload/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-if(errors === _errs15){
-}
-}
-var valid3 = _errs15 === errors;
-}
-else {
-var valid3 = true;
-}
-if(valid3){
-}
-}
-}
-}
-else {
-validate149.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-if(errors === 0){
-}
-}
-validate149.errors = vErrors;
-return errors === 0;
-}
-validate149.evaluated = {"props":{"type":true,"payload":true,"version":true,"id":true,"event_ts":true},"dynamicProps":false,"dynamicItems":false};
-
-export const validateDailyBatchProcessorJobFinishedEvent = validate151;
-const schema159 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/daily/batch-processor.job-finished.schema.json","type":"object","allOf":[{"$ref":"common/envelope.schema.json"}],"properties":{"type":{"const":"batch-processor.job-finished"},"payload":{"type":"object","allOf":[{"$ref":"common/batch-processor-job.schema.json"}],"properties":{"status":{"const":"finished"},"output":{"type":"object","properties":{"soap":{"type":"object","properties":{"format":{"type":"string"},"s3Config":{"$ref":"common/s3-location.schema.json"}}},"concept":{"type":"object","properties":{"format":{"type":"string"},"s3Config":{"$ref":"common/s3-location.schema.json"}}},"summary":{"type":"object","properties":{"format":{"type":"string"},"s3Config":{"$ref":"common/s3-location.schema.json"}}},"transcription":{"type":"array","items":{"type":"object","properties":{"format":{"type":"string"},"s3Config":{"$ref":"common/s3-location.schema.json"}}}}}}}}},"required":["type","payload"]};
-const schema152 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/daily/common/s3-location.schema.json","type":"object","properties":{"bucket":{"type":"string"},"key":{"type":"string"},"region":{"type":"string"},"externalId":{"type":"string"},"assumeRoleArn":{"type":"string"}}};
-
-function validate151(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="https://confhooks.dev/schemas/daily/batch-processor.job-finished.schema.json" */;
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate151.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-const _errs0 = errors;
-const _errs1 = errors;
-const _errs2 = errors;
-const _errs3 = errors;
-if(errors === _errs2){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if((((((data.version === undefined) && (missing0 = "version")) || ((data.type === undefined) && (missing0 = "type"))) || ((data.id === undefined) && (missing0 = "id"))) || ((data.payload === undefined) && (missing0 = "payload"))) || ((data.event_ts === undefined) && (missing0 = "event_ts"))){
-validate151.errors = [{instancePath,schemaPath:"common/envelope.schema.json/required",keyword:"required",params:{missingProperty: missing0}}];
-return false;
-}
-else {
-if(data.version !== undefined){
-let data0 = data.version;
-const _errs4 = errors;
-if(typeof data0 !== "string"){
-validate151.errors = [{instancePath:instancePath+"/version",schemaPath:"common/envelope.schema.json/properties/version/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-const _errs5 = errors;
-if(errors === _errs4){
-}
-var valid2 = _errs4 === errors;
-}
-else {
-var valid2 = true;
-}
-if(valid2){
-if(data.type !== undefined){
-let data1 = data.type;
-const _errs6 = errors;
-if(typeof data1 !== "string"){
-validate151.errors = [{instancePath:instancePath+"/type",schemaPath:"common/envelope.schema.json/properties/type/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-const _errs7 = errors;
-if(errors === _errs6){
-}
-var valid2 = _errs6 === errors;
-}
-else {
-var valid2 = true;
-}
-if(valid2){
-if(data.id !== undefined){
-let data2 = data.id;
-const _errs8 = errors;
-const _errs9 = errors;
-if(errors === _errs8){
-if(typeof data2 === "string"){
-if(data2.length < 1){
-validate151.errors = [{instancePath:instancePath+"/id",schemaPath:"common/envelope.schema.json/properties/id/minLength",keyword:"minLength",params:{limit: 1}}];
-return false;
-}
-else {
-}
-}
-else {
-validate151.errors = [{instancePath:instancePath+"/id",schemaPath:"common/envelope.schema.json/properties/id/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-if(errors === _errs8){
-}
-}
-var valid2 = _errs8 === errors;
-}
-else {
-var valid2 = true;
-}
-if(valid2){
-if(data.payload !== undefined){
-let data3 = data.payload;
-const _errs10 = errors;
-if(!(data3 && typeof data3 == "object" && !Array.isArray(data3))){
-validate151.errors = [{instancePath:instancePath+"/payload",schemaPath:"common/envelope.schema.json/properties/payload/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-const _errs11 = errors;
-if(errors === _errs10){
-}
-var valid2 = _errs10 === errors;
-}
-else {
-var valid2 = true;
-}
-if(valid2){
-if(data.event_ts !== undefined){
-let data4 = data.event_ts;
-const _errs12 = errors;
-if(!((typeof data4 == "number") && (isFinite(data4)))){
-validate151.errors = [{instancePath:instancePath+"/event_ts",schemaPath:"common/envelope.schema.json/properties/event_ts/type",keyword:"type",params:{type: "number"}}];
-return false;
-}
-const _errs13 = errors;
-if(errors === _errs12){
-}
-var valid2 = _errs12 === errors;
-}
-else {
-var valid2 = true;
-}
-if(valid2){
-}
-}
-}
-}
-}
-}
-}
-else {
-validate151.errors = [{instancePath,schemaPath:"common/envelope.schema.json/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-if(errors === _errs2){
-}
-}
-var valid1 = _errs2 === errors;
-if(valid1){
-}
-var valid0 = _errs1 === errors;
-if(valid0){
-}
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing1;
-if(((data.type === undefined) && (missing1 = "type")) || ((data.payload === undefined) && (missing1 = "payload"))){
-validate151.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing1}}];
-return false;
-}
-else {
-if(data.type !== undefined){
-let data5 = data.type;
-const _errs14 = errors;
-if("batch-processor.job-finished" !== data5){
-validate151.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "batch-processor.job-finished"}}];
-return false;
-}
-else {
-}
-if(errors === _errs14){
-}
-var valid3 = _errs14 === errors;
-}
-else {
-var valid3 = true;
-}
-if(valid3){
-if(data.payload !== undefined){
-let data6 = data.payload;
-const _errs15 = errors;
-const _errs16 = errors;
-const _errs17 = errors;
-if(!(validate130(data6, {instancePath:instancePath+"/payload",parentData:data,parentDataProperty:"payload",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate130.errors : vErrors.concat(validate130.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid4 = _errs17 === errors;
-if(valid4){
-}
-if(errors === _errs15){
-if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
-if(data6.status !== undefined){
-let data7 = data6.status;
-const _errs18 = errors;
-if("finished" !== data7){
-validate151.errors = [{instancePath:instancePath+"/payload/status",schemaPath:"#/properties/payload/properties/status/const",keyword:"const",params:{allowedValue: "finished"}}];
-return false;
-}
-else {
-}
-if(errors === _errs18){
-}
-var valid5 = _errs18 === errors;
-}
-else {
-var valid5 = true;
-}
-if(valid5){
-if(data6.output !== undefined){
-let data8 = data6.output;
-const _errs19 = errors;
-const _errs20 = errors;
-if(errors === _errs19){
-if(data8 && typeof data8 == "object" && !Array.isArray(data8)){
-if(data8.soap !== undefined){
-let data9 = data8.soap;
-const _errs21 = errors;
-const _errs22 = errors;
-if(errors === _errs21){
-if(data9 && typeof data9 == "object" && !Array.isArray(data9)){
-if(data9.format !== undefined){
-let data10 = data9.format;
-const _errs23 = errors;
-if(typeof data10 !== "string"){
-validate151.errors = [{instancePath:instancePath+"/payload/output/soap/format",schemaPath:"#/properties/payload/properties/output/properties/soap/properties/format/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-const _errs24 = errors;
-if(errors === _errs23){
-}
-var valid7 = _errs23 === errors;
-}
-else {
-var valid7 = true;
-}
-if(valid7){
-if(data9.s3Config !== undefined){
-let data11 = data9.s3Config;
-const _errs25 = errors;
-const _errs26 = errors;
-const _errs27 = errors;
-if(errors === _errs26){
-if(data11 && typeof data11 == "object" && !Array.isArray(data11)){
-if(data11.bucket !== undefined){
-let data12 = data11.bucket;
-const _errs28 = errors;
-if(typeof data12 !== "string"){
-validate151.errors = [{instancePath:instancePath+"/payload/output/soap/s3Config/bucket",schemaPath:"common/s3-location.schema.json/properties/bucket/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-const _errs29 = errors;
-if(errors === _errs28){
-}
-var valid9 = _errs28 === errors;
-}
-else {
-var valid9 = true;
-}
-if(valid9){
-if(data11.key !== undefined){
-let data13 = data11.key;
-const _errs30 = errors;
-if(typeof data13 !== "string"){
-validate151.errors = [{instancePath:instancePath+"/payload/output/soap/s3Config/key",schemaPath:"common/s3-location.schema.json/properties/key/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-const _errs31 = errors;
-if(errors === _errs30){
-}
-var valid9 = _errs30 === errors;
-}
-else {
-var valid9 = true;
-}
-if(valid9){
-if(data11.region !== undefined){
-let data14 = data11.region;
-const _errs32 = errors;
-if(typeof data14 !== "string"){
-validate151.errors = [{instancePath:instancePath+"/payload/output/soap/s3Config/region",schemaPath:"common/s3-location.schema.json/properties/region/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-const _errs33 = errors;
-if(errors === _errs32){
-}
-var valid9 = _errs32 === errors;
-}
-else {
-var valid9 = true;
-}
-if(valid9){
-if(data11.externalId !== undefined){
-let data15 = data11.externalId;
-const _errs34 = errors;
-if(typeof data15 !== "string"){
-validate151.errors = [{instancePath:instancePath+"/payload/output/soap/s3Config/externalId",schemaPath:"common/s3-location.schema.json/properties/externalId/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-const _errs35 = errors;
-if(errors === _errs34){
-}
-var valid9 = _errs34 === errors;
-}
-else {
-var valid9 = true;
-}
-if(valid9){
-if(data11.assumeRoleArn !== undefined){
-let data16 = data11.assumeRoleArn;
-const _errs36 = errors;
-if(typeof data16 !== "string"){
-validate151.errors = [{instancePath:instancePath+"/payload/output/soap/s3Config/assumeRoleArn",schemaPath:"common/s3-location.schema.json/properties/assumeRoleArn/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-const _errs37 = errors;
-if(errors === _errs36){
-}
-var valid9 = _errs36 === errors;
-}
-else {
-var valid9 = true;
-}
-if(valid9){
-}
-}
-}
-}
-}
-}
-else {
-validate151.errors = [{instancePath:instancePath+"/payload/output/soap/s3Config",schemaPath:"common/s3-location.schema.json/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-if(errors === _errs26){
-}
-}
-var valid8 = _errs26 === errors;
-if(valid8){
-}
-var valid7 = _errs25 === errors;
-}
-else {
-var valid7 = true;
-}
-if(valid7){
-}
-}
-}
-else {
-validate151.errors = [{instancePath:instancePath+"/payload/output/soap",schemaPath:"#/properties/payload/properties/output/properties/soap/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-if(errors === _errs21){
-}
-}
-var valid6 = _errs21 === errors;
-}
-else {
-var valid6 = true;
-}
-if(valid6){
-if(data8.concept !== undefined){
-let data17 = data8.concept;
-const _errs38 = errors;
-const _errs39 = errors;
-if(errors === _errs38){
-if(data17 && typeof data17 == "object" && !Array.isArray(data17)){
-if(data17.format !== undefined){
-let data18 = data17.format;
-const _errs40 = errors;
-if(typeof data18 !== "string"){
-validate151.errors = [{instancePath:instancePath+"/payload/output/concept/format",schemaPath:"#/properties/payload/properties/output/properties/concept/properties/format/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-const _errs41 = errors;
-if(errors === _errs40){
-}
-var valid10 = _errs40 === errors;
-}
-else {
-var valid10 = true;
-}
-if(valid10){
-if(data17.s3Config !== undefined){
-let data19 = data17.s3Config;
-const _errs42 = errors;
-const _errs43 = errors;
-const _errs44 = errors;
-if(errors === _errs43){
-if(data19 && typeof data19 == "object" && !Array.isArray(data19)){
-if(data19.bucket !== undefined){
-let data20 = data19.bucket;
-const _errs45 = errors;
-if(typeof data20 !== "string"){
-validate151.errors = [{instancePath:instancePath+"/payload/output/concept/s3Config/bucket",schemaPath:"common/s3-location.schema.json/properties/bucket/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-const _errs46 = errors;
-if(errors === _errs45){
-}
-var valid12 = _errs45 === errors;
-}
-else {
-var valid12 = true;
-}
-if(valid12){
-if(data19.key !== undefined){
-let data21 = data19.key;
-const _errs47 = errors;
-if(typeof data21 !== "string"){
-validate151.errors = [{instancePath:instancePath+"/payload/output/concept/s3Config/key",schemaPath:"common/s3-location.schema.json/properties/key/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-const _errs48 = errors;
-if(errors === _errs47){
-}
-var valid12 = _errs47 === errors;
-}
-else {
-var valid12 = true;
-}
-if(valid12){
-if(data19.region !== undefined){
-let data22 = data19.region;
-const _errs49 = errors;
-if(typeof data22 !== "string"){
-validate151.errors = [{instancePath:instancePath+"/payload/output/concept/s3Config/region",schemaPath:"common/s3-location.schema.json/properties/region/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-const _errs50 = errors;
-if(errors === _errs49){
-}
-var valid12 = _errs49 === errors;
-}
-else {
-var valid12 = true;
-}
-if(valid12){
-if(data19.externalId !== undefined){
-let data23 = data19.externalId;
-const _errs51 = errors;
-if(typeof data23 !== "string"){
-validate151.errors = [{instancePath:instancePath+"/payload/output/concept/s3Config/externalId",schemaPath:"common/s3-location.schema.json/properties/externalId/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-const _errs52 = errors;
-if(errors === _errs51){
-}
-var valid12 = _errs51 === errors;
-}
-else {
-var valid12 = true;
-}
-if(valid12){
-if(data19.assumeRoleArn !== undefined){
-let data24 = data19.assumeRoleArn;
-const _errs53 = errors;
-if(typeof data24 !== "string"){
-validate151.errors = [{instancePath:instancePath+"/payload/output/concept/s3Config/assumeRoleArn",schemaPath:"common/s3-location.schema.json/properties/assumeRoleArn/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-const _errs54 = errors;
-if(errors === _errs53){
-}
-var valid12 = _errs53 === errors;
-}
-else {
-var valid12 = true;
-}
-if(valid12){
-}
-}
-}
-}
-}
-}
-else {
-validate151.errors = [{instancePath:instancePath+"/payload/output/concept/s3Config",schemaPath:"common/s3-location.schema.json/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-if(errors === _errs43){
-}
-}
-var valid11 = _errs43 === errors;
-if(valid11){
-}
-var valid10 = _errs42 === errors;
-}
-else {
-var valid10 = true;
-}
-if(valid10){
-}
-}
-}
-else {
-validate151.errors = [{instancePath:instancePath+"/payload/output/concept",schemaPath:"#/properties/payload/properties/output/properties/concept/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-if(errors === _errs38){
-}
-}
-var valid6 = _errs38 === errors;
-}
-else {
-var valid6 = true;
-}
-if(valid6){
-if(data8.summary !== undefined){
-let data25 = data8.summary;
-const _errs55 = errors;
-const _errs56 = errors;
-if(errors === _errs55){
-if(data25 && typeof data25 == "object" && !Array.isArray(data25)){
-if(data25.format !== undefined){
-let data26 = data25.format;
-const _errs57 = errors;
-if(typeof data26 !== "string"){
-validate151.errors = [{instancePath:instancePath+"/payload/output/summary/format",schemaPath:"#/properties/payload/properties/output/properties/summary/properties/format/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-const _errs58 = errors;
-if(errors === _errs57){
-}
-var valid13 = _errs57 === errors;
-}
-else {
-var valid13 = true;
-}
-if(valid13){
-if(data25.s3Config !== undefined){
-let data27 = data25.s3Config;
-const _errs59 = errors;
-const _errs60 = errors;
-const _errs61 = errors;
-if(errors === _errs60){
-if(data27 && typeof data27 == "object" && !Array.isArray(data27)){
-if(data27.bucket !== undefined){
-let data28 = data27.bucket;
-const _errs62 = errors;
-if(typeof data28 !== "string"){
-validate151.errors = [{instancePath:instancePath+"/payload/output/summary/s3Config/bucket",schemaPath:"common/s3-location.schema.json/properties/bucket/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-const _errs63 = errors;
-if(errors === _errs62){
-}
-var valid15 = _errs62 === errors;
-}
-else {
-var valid15 = true;
-}
-if(valid15){
-if(data27.key !== undefined){
-let data29 = data27.key;
-const _errs64 = errors;
-if(typeof data29 !== "string"){
-validate151.errors = [{instancePath:instancePath+"/payload/output/summary/s3Config/key",schemaPath:"common/s3-location.schema.json/properties/key/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-const _errs65 = errors;
-if(errors === _errs64){
-}
-var valid15 = _errs64 === errors;
-}
-else {
-var valid15 = true;
-}
-if(valid15){
-if(data27.region !== undefined){
-let data30 = data27.region;
-const _errs66 = errors;
-if(typeof data30 !== "string"){
-validate151.errors = [{instancePath:instancePath+"/payload/output/summary/s3Config/region",schemaPath:"common/s3-location.schema.json/properties/region/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-const _errs67 = errors;
-if(errors === _errs66){
-}
-var valid15 = _errs66 === errors;
-}
-else {
-var valid15 = true;
-}
-if(valid15){
-if(data27.externalId !== undefined){
-let data31 = data27.externalId;
-const _errs68 = errors;
-if(typeof data31 !== "string"){
-validate151.errors = [{instancePath:instancePath+"/payload/output/summary/s3Config/externalId",schemaPath:"common/s3-location.schema.json/properties/externalId/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-const _errs69 = errors;
-if(errors === _errs68){
-}
-var valid15 = _errs68 === errors;
-}
-else {
-var valid15 = true;
-}
-if(valid15){
-if(data27.assumeRoleArn !== undefined){
-let data32 = data27.assumeRoleArn;
-const _errs70 = errors;
-if(typeof data32 !== "string"){
-validate151.errors = [{instancePath:instancePath+"/payload/output/summary/s3Config/assumeRoleArn",schemaPath:"common/s3-location.schema.json/properties/assumeRoleArn/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-const _errs71 = errors;
-if(errors === _errs70){
-}
-var valid15 = _errs70 === errors;
-}
-else {
-var valid15 = true;
-}
-if(valid15){
-}
-}
-}
-}
-}
-}
-else {
-validate151.errors = [{instancePath:instancePath+"/payload/output/summary/s3Config",schemaPath:"common/s3-location.schema.json/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-if(errors === _errs60){
-}
-}
-var valid14 = _errs60 === errors;
-if(valid14){
-}
-var valid13 = _errs59 === errors;
-}
-else {
-var valid13 = true;
-}
-if(valid13){
-}
-}
-}
-else {
-validate151.errors = [{instancePath:instancePath+"/payload/output/summary",schemaPath:"#/properties/payload/properties/output/properties/summary/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-if(errors === _errs55){
-}
-}
-var valid6 = _errs55 === errors;
-}
-else {
-var valid6 = true;
-}
-if(valid6){
-if(data8.transcription !== undefined){
-let data33 = data8.transcription;
-const _errs72 = errors;
-const _errs73 = errors;
-if(errors === _errs72){
-if(Array.isArray(data33)){
-var valid16 = true;
-const len0 = data33.length;
-for(let i0=0; i0<len0; i0++){
-let data34 = data33[i0];
-const _errs74 = errors;
-const _errs75 = errors;
-if(errors === _errs74){
-if(data34 && typeof data34 == "object" && !Array.isArray(data34)){
-if(data34.format !== undefined){
-let data35 = data34.format;
-const _errs76 = errors;
-if(typeof data35 !== "string"){
-validate151.errors = [{instancePath:instancePath+"/payload/output/transcription/" + i0+"/format",schemaPath:"#/properties/payload/properties/output/properties/transcription/items/properties/format/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-const _errs77 = errors;
-if(errors === _errs76){
-}
-var valid17 = _errs76 === errors;
-}
-else {
-var valid17 = true;
-}
-if(valid17){
-if(data34.s3Config !== undefined){
-let data36 = data34.s3Config;
-const _errs78 = errors;
-const _errs79 = errors;
-const _errs80 = errors;
-if(errors === _errs79){
-if(data36 && typeof data36 == "object" && !Array.isArray(data36)){
-if(data36.bucket !== undefined){
-let data37 = data36.bucket;
-const _errs81 = errors;
-if(typeof data37 !== "string"){
-validate151.errors = [{instancePath:instancePath+"/payload/output/transcription/" + i0+"/s3Config/bucket",schemaPath:"common/s3-location.schema.json/properties/bucket/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-const _errs82 = errors;
-if(errors === _errs81){
-}
-var valid19 = _errs81 === errors;
-}
-else {
-var valid19 = true;
-}
-if(valid19){
-if(data36.key !== undefined){
-let data38 = data36.key;
-const _errs83 = errors;
-if(typeof data38 !== "string"){
-validate151.errors = [{instancePath:instancePath+"/payload/output/transcription/" + i0+"/s3Config/key",schemaPath:"common/s3-location.schema.json/properties/key/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-const _errs84 = errors;
-if(errors === _errs83){
-}
-var valid19 = _errs83 === errors;
-}
-else {
-var valid19 = true;
-}
-if(valid19){
-if(data36.region !== undefined){
-let data39 = data36.region;
-const _errs85 = errors;
-if(typeof data39 !== "string"){
-validate151.errors = [{instancePath:instancePath+"/payload/output/transcription/" + i0+"/s3Config/region",schemaPath:"common/s3-location.schema.json/properties/region/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-const _errs86 = errors;
-if(errors === _errs85){
-}
-var valid19 = _errs85 === errors;
-}
-else {
-var valid19 = true;
-}
-if(valid19){
-if(data36.externalId !== undefined){
-let data40 = data36.externalId;
-const _errs87 = errors;
-if(typeof data40 !== "string"){
-validate151.errors = [{instancePath:instancePath+"/payload/output/transcription/" + i0+"/s3Config/externalId",schemaPath:"common/s3-location.schema.json/properties/externalId/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-const _errs88 = errors;
-if(errors === _errs87){
-}
-var valid19 = _errs87 === errors;
-}
-else {
-var valid19 = true;
-}
-if(valid19){
-if(data36.assumeRoleArn !== undefined){
-let data41 = data36.assumeRoleArn;
-const _errs89 = errors;
-if(typeof data41 !== "string"){
-validate151.errors = [{instancePath:instancePath+"/payload/output/transcription/" + i0+"/s3Config/assumeRoleArn",schemaPath:"common/s3-location.schema.json/properties/assumeRoleArn/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-const _errs90 = errors;
-if(errors === _errs89){
-}
-var valid19 = _errs89 === errors;
-}
-else {
-var valid19 = true;
-}
-if(valid19){
-}
-}
-}
-}
-}
-}
-else {
-validate151.errors = [{instancePath:instancePath+"/payload/output/transcription/" + i0+"/s3Config",schemaPath:"common/s3-location.schema.json/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-if(errors === _errs79){
-}
-}
-var valid18 = _errs79 === errors;
-if(valid18){
-}
-var valid17 = _errs78 === errors;
-}
-else {
-var valid17 = true;
-}
-if(valid17){
-}
-}
-}
-else {
-validate151.errors = [{instancePath:instancePath+"/payload/output/transcription/" + i0,schemaPath:"#/properties/payload/properties/output/properties/transcription/items/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-if(errors === _errs74){
-}
-}
-var valid16 = _errs74 === errors;
-if(!valid16){
-break;
-}
-}
-if(valid16){
-}
-}
-else {
-validate151.errors = [{instancePath:instancePath+"/payload/output/transcription",schemaPath:"#/properties/payload/properties/output/properties/transcription/type",keyword:"type",params:{type: "array"}}];
-return false;
-}
-if(errors === _errs72){
-}
-}
-var valid6 = _errs72 === errors;
-}
-else {
-var valid6 = true;
-}
-if(valid6){
-}
-}
-}
-}
-}
-else {
-validate151.errors = [{instancePath:instancePath+"/payload/output",schemaPath:"#/properties/payload/properties/output/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-if(errors === _errs19){
-}
-}
-var valid5 = _errs19 === errors;
-}
-else {
-var valid5 = true;
-}
-if(valid5){
-}
-}
-}
-else {
-validate151.errors = [{instancePath:instancePath+"/payload",schemaPath:"#/properties/payload/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-if(errors === _errs15){
-}
-}
-var valid3 = _errs15 === errors;
-}
-else {
-var valid3 = true;
-}
-if(valid3){
-}
-}
-}
-}
-else {
-validate151.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-if(errors === 0){
-}
-}
-validate151.errors = vErrors;
-return errors === 0;
-}
-validate151.evaluated = {"props":{"type":true,"payload":true,"version":true,"id":true,"event_ts":true},"dynamicProps":false,"dynamicItems":false};
-
-export const validateDailyDialinConnectedEvent = validate153;
-const schema165 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/daily/dialin.connected.schema.json","type":"object","allOf":[{"$ref":"common/envelope.schema.json"}],"properties":{"type":{"const":"dialin.connected"},"payload":{"$ref":"common/dialin-call.schema.json"}},"required":["type","payload"]};
-const schema134 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/daily/common/dialin-call.schema.json","type":"object","allOf":[{"$ref":"dialin.schema.json"}],"properties":{"session_id":{"type":"string"},"sip_from":{"type":"string"},"display_name":{"type":"string"},"sip_headers":{"type":"object","additionalProperties":{"type":"string"}}}};
-const schema135 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/daily/common/dialin.schema.json","type":"object","properties":{"timestamp":{"type":"number"},"domain_id":{"type":"string"},"room":{"type":"string"}}};
-
-function validate131(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="https://confhooks.dev/schemas/daily/common/dialin-call.schema.json" */;
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate131.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-const _errs0 = errors;
-const _errs1 = errors;
-const _errs2 = errors;
-const _errs3 = errors;
-if(errors === _errs2){
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.timestamp !== undefined){
-let data0 = data.timestamp;
-const _errs4 = errors;
-if(!((typeof data0 == "number") && (isFinite(data0)))){
-validate131.errors = [{instancePath:instancePath+"/timestamp",schemaPath:"dialin.schema.json/properties/timestamp/type",keyword:"type",params:{type: "number"}}];
-return false;
-}
-const _errs5 = errors;
-if(errors === _errs4){
-}
-var valid2 = _errs4 === errors;
-}
-else {
-var valid2 = true;
-}
-if(valid2){
-if(data.domain_id !== undefined){
-let data1 = data.domain_id;
-const _errs6 = errors;
-if(typeof data1 !== "string"){
-validate131.errors = [{instancePath:instancePath+"/domain_id",schemaPath:"dialin.schema.json/properties/domain_id/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-const _errs7 = errors;
-if(errors === _errs6){
-}
-var valid2 = _errs6 === errors;
-}
-else {
-var valid2 = true;
-}
-if(valid2){
-if(data.room !== undefined){
-let data2 = data.room;
-const _errs8 = errors;
-if(typeof data2 !== "string"){
-validate131.errors = [{instancePath:instancePath+"/room",schemaPath:"dialin.schema.json/properties/room/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-const _errs9 = errors;
-if(errors === _errs8){
-}
-var valid2 = _errs8 === errors;
-}
-else {
-var valid2 = true;
-}
-if(valid2){
-}
-}
-}
-}
-else {
-validate131.errors = [{instancePath,schemaPath:"dialin.schema.json/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-if(errors === _errs2){
-}
-}
-var valid1 = _errs2 === errors;
-if(valid1){
-}
-var valid0 = _errs1 === errors;
-if(valid0){
-}
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.session_id !== undefined){
-let data3 = data.session_id;
-const _errs10 = errors;
-if(typeof data3 !== "string"){
-validate131.errors = [{instancePath:instancePath+"/session_id",schemaPath:"#/properties/session_id/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-const _errs11 = errors;
-if(errors === _errs10){
-}
-var valid3 = _errs10 === errors;
-}
-else {
-var valid3 = true;
-}
-if(valid3){
-if(data.sip_from !== undefined){
-let data4 = data.sip_from;
-const _errs12 = errors;
-if(typeof data4 !== "string"){
-validate131.errors = [{instancePath:instancePath+"/sip_from",schemaPath:"#/properties/sip_from/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-const _errs13 = errors;
-if(errors === _errs12){
-}
-var valid3 = _errs12 === errors;
-}
-else {
-var valid3 = true;
-}
-if(valid3){
-if(data.display_name !== undefined){
-let data5 = data.display_name;
-const _errs14 = errors;
-if(typeof data5 !== "string"){
-validate131.errors = [{instancePath:instancePath+"/display_name",schemaPath:"#/properties/display_name/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-const _errs15 = errors;
-if(errors === _errs14){
-}
-var valid3 = _errs14 === errors;
-}
-else {
-var valid3 = true;
-}
-if(valid3){
-if(data.sip_headers !== undefined){
-let data6 = data.sip_headers;
-const _errs16 = errors;
-const _errs17 = errors;
-if(errors === _errs16){
-if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
-const _errs18 = errors;
-for(const key0 in data6){
-let data7 = data6[key0];
-const _errs19 = errors;
-if(typeof data7 !== "string"){
-validate131.errors = [{instancePath:instancePath+"/sip_headers/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/sip_headers/additionalProperties/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-const _errs20 = errors;
-if(errors === _errs19){
-}
-var valid4 = _errs19 === errors;
-if(!valid4){
-break;
-}
-}
-if(_errs18 === errors){
-}
-}
-else {
-validate131.errors = [{instancePath:instancePath+"/sip_headers",schemaPath:"#/properties/sip_headers/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-if(errors === _errs16){
-}
-}
-var valid3 = _errs16 === errors;
-}
-else {
-var valid3 = true;
-}
-if(valid3){
-}
-}
-}
-}
-}
-else {
-validate131.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-if(errors === 0){
-}
-}
-validate131.errors = vErrors;
-return errors === 0;
-}
-validate131.evaluated = {"props":{"session_id":true,"sip_from":true,"display_name":true,"sip_headers":true,"timestamp":true,"domain_id":true,"room":true},"dynamicProps":false,"dynamicItems":false};
-
-function validate153(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="https://confhooks.dev/schemas/daily/dialin.connected.schema.json" */;
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate153.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-const _errs0 = errors;
-const _errs1 = errors;
-const _errs2 = errors;
-const _errs3 = errors;
-if(errors === _errs2){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if((((((data.version === undefined) && (missing0 = "version")) || ((data.type === undefined) && (missing0 = "type"))) || ((data.id === undefined) && (missing0 = "id"))) || ((data.payload === undefined) && (missing0 = "payload"))) || ((data.event_ts === undefined) && (missing0 = "event_ts"))){
-validate153.errors = [{instancePath,schemaPath:"common/envelope.schema.json/required",keyword:"required",params:{missingProperty: missing0}}];
-return false;
-}
-else {
-if(data.version !== undefined){
-let data0 = data.version;
-const _errs4 = errors;
-if(typeof data0 !== "string"){
-validate153.errors = [{instancePath:instancePath+"/version",schemaPath:"common/envelope.schema.json/properties/version/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-const _errs5 = errors;
-if(errors === _errs4){
-}
-var valid2 = _errs4 === errors;
-}
-else {
-var valid2 = true;
-}
-if(valid2){
-if(data.type !== undefined){
-let data1 = data.type;
-const _errs6 = errors;
-if(typeof data1 !== "string"){
-validate153.errors = [{instancePath:instancePath+"/type",schemaPath:"common/envelope.schema.json/properties/type/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-const _errs7 = errors;
-if(errors === _errs6){
-}
-var valid2 = _errs6 === errors;
-}
-else {
-var valid2 = true;
-}
-if(valid2){
-if(data.id !== undefined){
-let data2 = data.id;
-const _errs8 = errors;
-const _errs9 = errors;
-if(errors === _errs8){
-if(typeof data2 === "string"){
-if(data2.length < 1){
-validate153.errors = [{instancePath:instancePath+"/id",schemaPath:"common/envelope.schema.json/properties/id/minLength",keyword:"minLength",params:{limit: 1}}];
-return false;
-}
-else {
-}
-}
-else {
-validate153.errors = [{instancePath:instancePath+"/id",schemaPath:"common/envelope.schema.json/properties/id/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-if(errors === _errs8){
-}
-}
-var valid2 = _errs8 === errors;
-}
-else {
-var valid2 = true;
-}
-if(valid2){
-if(data.payload !== undefined){
-let data3 = data.payload;
-const _errs10 = errors;
-if(!(data3 && typeof data3 == "object" && !Array.isArray(data3))){
-validate153.errors = [{instancePath:instancePath+"/payload",schemaPath:"common/envelope.schema.json/properties/payload/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-const _errs11 = errors;
-if(errors === _errs10){
-}
-var valid2 = _errs10 === errors;
-}
-else {
-var valid2 = true;
-}
-if(valid2){
-if(data.event_ts !== undefined){
-let data4 = data.event_ts;
-const _errs12 = errors;
-if(!((typeof data4 == "number") && (isFinite(data4)))){
-validate153.errors = [{instancePath:instancePath+"/event_ts",schemaPath:"common/envelope.schema.json/properties/event_ts/type",keyword:"type",params:{type: "number"}}];
-return false;
-}
-const _errs13 = errors;
-if(errors === _errs12){
-}
-var valid2 = _errs12 === errors;
-}
-else {
-var valid2 = true;
-}
-if(valid2){
-}
-}
-}
-}
-}
-}
-}
-else {
-validate153.errors = [{instancePath,schemaPath:"common/envelope.schema.json/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-if(errors === _errs2){
-}
-}
-var valid1 = _errs2 === errors;
-if(valid1){
-}
-var valid0 = _errs1 === errors;
-if(valid0){
-}
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing1;
-if(((data.type === undefined) && (missing1 = "type")) || ((data.payload === undefined) && (missing1 = "payload"))){
-validate153.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing1}}];
-return false;
-}
-else {
-if(data.type !== undefined){
-let data5 = data.type;
-const _errs14 = errors;
-if("dialin.connected" !== data5){
-validate153.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "dialin.connected"}}];
-return false;
-}
-else {
-}
-if(errors === _errs14){
-}
-var valid3 = _errs14 === errors;
-}
-else {
-var valid3 = true;
-}
-if(valid3){
-if(data.payload !== undefined){
-let data6 = data.payload;
-const _errs15 = errors;
-if(!(validate131(data6, {instancePath:instancePath+"/payload",parentData:data,parentDataProperty:"payload",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate131.errors : vErrors.concat(validate131.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid3 = _errs15 === errors;
-}
-else {
-var valid3 = true;
-}
-if(valid3){
-}
-}
-}
-}
-else {
-validate153.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-if(errors === 0){
-}
-}
-validate153.errors = vErrors;
-return errors === 0;
-}
-validate153.evaluated = {"props":{"type":true,"payload":true,"version":true,"id":true,"event_ts":true},"dynamicProps":false,"dynamicItems":false};
-
-export const validateDailyDialinErrorEvent = validate155;
-const schema167 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/daily/dialin.error.schema.json","type":"object","allOf":[{"$ref":"common/envelope.schema.json"}],"properties":{"type":{"const":"dialin.error"},"payload":{"$ref":"common/dialin-problem.schema.json"}},"required":["type","payload"]};
-const schema136 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/daily/common/dialin-problem.schema.json","type":"object","allOf":[{"$ref":"dialin.schema.json"}],"properties":{"session_id":{"type":"string"},"error_msg":{"type":"string"}}};
-
-function validate132(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="https://confhooks.dev/schemas/daily/common/dialin-problem.schema.json" */;
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate132.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-const _errs0 = errors;
-const _errs1 = errors;
-const _errs2 = errors;
-const _errs3 = errors;
-if(errors === _errs2){
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.timestamp !== undefined){
-let data0 = data.timestamp;
-const _errs4 = errors;
-if(!((typeof data0 == "number") && (isFinite(data0)))){
-validate132.errors = [{instancePath:instancePath+"/timestamp",schemaPath:"dialin.schema.json/properties/timestamp/type",keyword:"type",params:{type: "number"}}];
-return false;
-}
-const _errs5 = errors;
-if(errors === _errs4){
-}
-var valid2 = _errs4 === errors;
-}
-else {
-var valid2 = true;
-}
-if(valid2){
-if(data.domain_id !== undefined){
-let data1 = data.domain_id;
-const _errs6 = errors;
-if(typeof data1 !== "string"){
-validate132.errors = [{instancePath:instancePath+"/domain_id",schemaPath:"dialin.schema.json/properties/domain_id/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-const _errs7 = errors;
-if(errors === _errs6){
-}
-var valid2 = _errs6 === errors;
-}
-else {
-var valid2 = true;
-}
-if(valid2){
-if(data.room !== undefined){
-let data2 = data.room;
-const _errs8 = errors;
-if(typeof data2 !== "string"){
-validate132.errors = [{instancePath:instancePath+"/room",schemaPath:"dialin.schema.json/properties/room/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-const _errs9 = errors;
-if(errors === _errs8){
-}
-var valid2 = _errs8 === errors;
-}
-else {
-var valid2 = true;
-}
-if(valid2){
-}
-}
-}
-}
-else {
-validate132.errors = [{instancePath,schemaPath:"dialin.schema.json/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-if(errors === _errs2){
-}
-}
-var valid1 = _errs2 === errors;
-if(valid1){
-}
-var valid0 = _errs1 === errors;
-if(valid0){
-}
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.session_id !== undefined){
-let data3 = data.session_id;
-const _errs10 = errors;
-if(typeof data3 !== "string"){
-validate132.errors = [{instancePath:instancePath+"/session_id",schemaPath:"#/properties/session_id/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-const _errs11 = errors;
-if(errors === _errs10){
-}
-var valid3 = _errs10 === errors;
-}
-else {
-var valid3 = true;
-}
-if(valid3){
-if(data.error_msg !== undefined){
-let data4 = data.error_msg;
-const _errs12 = errors;
-if(typeof data4 !== "string"){
-validate132.errors = [{instancePath:instancePath+"/error_msg",schemaPath:"#/properties/error_msg/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-const _errs13 = errors;
-if(errors === _errs12){
-}
-var valid3 = _errs12 === errors;
-}
-else {
-var valid3 = true;
-}
-if(valid3){
-}
-}
-}
-else {
-validate132.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-if(errors === 0){
-}
-}
-validate132.errors = vErrors;
-return errors === 0;
-}
-validate132.evaluated = {"props":{"session_id":true,"error_msg":true,"timestamp":true,"domain_id":true,"room":true},"dynamicProps":false,"dynamicItems":false};
+validate136.evaluated = {"props":{"id":true,"preset":true,"input":true},"dynamicProps":false,"dynamicItems":false};
 
 function validate155(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="https://confhooks.dev/schemas/daily/dialin.error.schema.json" */;
+/*# sourceURL="https://confhooks.dev/schemas/daily/batch-processor.error.schema.json" */;
 let vErrors = null;
 let errors = 0;
 const evaluated0 = validate155.evaluated;
@@ -1925,8 +308,8 @@ else {
 if(data.type !== undefined){
 let data5 = data.type;
 const _errs14 = errors;
-if("dialin.error" !== data5){
-validate155.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "dialin.error"}}];
+if("batch-processor.error" !== data5){
+validate155.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "batch-processor.error"}}];
 return false;
 }
 else {
@@ -1942,11 +325,61 @@ if(valid3){
 if(data.payload !== undefined){
 let data6 = data.payload;
 const _errs15 = errors;
-if(!(validate132(data6, {instancePath:instancePath+"/payload",parentData:data,parentDataProperty:"payload",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate132.errors : vErrors.concat(validate132.errors);
+const _errs16 = errors;
+const _errs17 = errors;
+if(!(validate136(data6, {instancePath:instancePath+"/payload",parentData:data,parentDataProperty:"payload",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate136.errors : vErrors.concat(validate136.errors);
 errors = vErrors.length;
 }
 else {
+}
+var valid4 = _errs17 === errors;
+if(valid4){
+}
+if(errors === _errs15){
+if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
+if(data6.status !== undefined){
+let data7 = data6.status;
+const _errs18 = errors;
+if("error" !== data7){
+validate155.errors = [{instancePath:instancePath+"/payload/status",schemaPath:"#/properties/payload/properties/status/const",keyword:"const",params:{allowedValue: "error"}}];
+return false;
+}
+else {
+}
+if(errors === _errs18){
+}
+var valid5 = _errs18 === errors;
+}
+else {
+var valid5 = true;
+}
+if(valid5){
+if(data6.error !== undefined){
+let data8 = data6.error;
+const _errs19 = errors;
+if(typeof data8 !== "string"){
+validate155.errors = [{instancePath:instancePath+"/payload/error",schemaPath:"#/properties/payload/properties/error/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+const _errs20 = errors;
+if(errors === _errs19){
+}
+var valid5 = _errs19 === errors;
+}
+else {
+var valid5 = true;
+}
+if(valid5){
+}
+}
+}
+else {
+validate155.errors = [{instancePath:instancePath+"/payload",schemaPath:"#/properties/payload/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+if(errors === _errs15){
+}
 }
 var valid3 = _errs15 === errors;
 }
@@ -1970,11 +403,12 @@ return errors === 0;
 }
 validate155.evaluated = {"props":{"type":true,"payload":true,"version":true,"id":true,"event_ts":true},"dynamicProps":false,"dynamicItems":false};
 
-export const validateDailyDialinReadyEvent = validate157;
-const schema169 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/daily/dialin.ready.schema.json","type":"object","allOf":[{"$ref":"common/envelope.schema.json"}],"properties":{"type":{"const":"dialin.ready"},"payload":{"type":"object","allOf":[{"$ref":"common/dialin.schema.json"}],"properties":{"sip_endpoint":{"type":"string"}}}},"required":["type","payload"]};
+export const validateDailyBatchProcessorJobFinishedEvent = validate157;
+const schema165 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/daily/batch-processor.job-finished.schema.json","type":"object","allOf":[{"$ref":"common/envelope.schema.json"}],"properties":{"type":{"const":"batch-processor.job-finished"},"payload":{"type":"object","allOf":[{"$ref":"common/batch-processor-job.schema.json"}],"properties":{"status":{"const":"finished"},"output":{"type":"object","properties":{"soap":{"type":"object","properties":{"format":{"type":"string"},"s3Config":{"$ref":"common/s3-location.schema.json"}}},"concept":{"type":"object","properties":{"format":{"type":"string"},"s3Config":{"$ref":"common/s3-location.schema.json"}}},"summary":{"type":"object","properties":{"format":{"type":"string"},"s3Config":{"$ref":"common/s3-location.schema.json"}}},"transcription":{"type":"array","items":{"type":"object","properties":{"format":{"type":"string"},"s3Config":{"$ref":"common/s3-location.schema.json"}}}}}}}}},"required":["type","payload"]};
+const schema158 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/daily/common/s3-location.schema.json","type":"object","properties":{"bucket":{"type":"string"},"key":{"type":"string"},"region":{"type":"string"},"externalId":{"type":"string"},"assumeRoleArn":{"type":"string"}}};
 
 function validate157(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="https://confhooks.dev/schemas/daily/dialin.ready.schema.json" */;
+/*# sourceURL="https://confhooks.dev/schemas/daily/batch-processor.job-finished.schema.json" */;
 let vErrors = null;
 let errors = 0;
 const evaluated0 = validate157.evaluated;
@@ -2117,8 +551,8 @@ else {
 if(data.type !== undefined){
 let data5 = data.type;
 const _errs14 = errors;
-if("dialin.ready" !== data5){
-validate157.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "dialin.ready"}}];
+if("batch-processor.job-finished" !== data5){
+validate157.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "batch-processor.job-finished"}}];
 return false;
 }
 else {
@@ -2136,93 +570,670 @@ let data6 = data.payload;
 const _errs15 = errors;
 const _errs16 = errors;
 const _errs17 = errors;
-const _errs18 = errors;
-const _errs19 = errors;
-if(errors === _errs18){
-if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
-if(data6.timestamp !== undefined){
-let data7 = data6.timestamp;
-const _errs20 = errors;
-if(!((typeof data7 == "number") && (isFinite(data7)))){
-validate157.errors = [{instancePath:instancePath+"/payload/timestamp",schemaPath:"common/dialin.schema.json/properties/timestamp/type",keyword:"type",params:{type: "number"}}];
-return false;
-}
-const _errs21 = errors;
-if(errors === _errs20){
-}
-var valid6 = _errs20 === errors;
+if(!(validate136(data6, {instancePath:instancePath+"/payload",parentData:data,parentDataProperty:"payload",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate136.errors : vErrors.concat(validate136.errors);
+errors = vErrors.length;
 }
 else {
-var valid6 = true;
-}
-if(valid6){
-if(data6.domain_id !== undefined){
-let data8 = data6.domain_id;
-const _errs22 = errors;
-if(typeof data8 !== "string"){
-validate157.errors = [{instancePath:instancePath+"/payload/domain_id",schemaPath:"common/dialin.schema.json/properties/domain_id/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-const _errs23 = errors;
-if(errors === _errs22){
-}
-var valid6 = _errs22 === errors;
-}
-else {
-var valid6 = true;
-}
-if(valid6){
-if(data6.room !== undefined){
-let data9 = data6.room;
-const _errs24 = errors;
-if(typeof data9 !== "string"){
-validate157.errors = [{instancePath:instancePath+"/payload/room",schemaPath:"common/dialin.schema.json/properties/room/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-const _errs25 = errors;
-if(errors === _errs24){
-}
-var valid6 = _errs24 === errors;
-}
-else {
-var valid6 = true;
-}
-if(valid6){
-}
-}
-}
-}
-else {
-validate157.errors = [{instancePath:instancePath+"/payload",schemaPath:"common/dialin.schema.json/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-if(errors === _errs18){
-}
-}
-var valid5 = _errs18 === errors;
-if(valid5){
 }
 var valid4 = _errs17 === errors;
 if(valid4){
 }
 if(errors === _errs15){
 if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
-if(data6.sip_endpoint !== undefined){
-let data10 = data6.sip_endpoint;
-const _errs26 = errors;
-if(typeof data10 !== "string"){
-validate157.errors = [{instancePath:instancePath+"/payload/sip_endpoint",schemaPath:"#/properties/payload/properties/sip_endpoint/type",keyword:"type",params:{type: "string"}}];
+if(data6.status !== undefined){
+let data7 = data6.status;
+const _errs18 = errors;
+if("finished" !== data7){
+validate157.errors = [{instancePath:instancePath+"/payload/status",schemaPath:"#/properties/payload/properties/status/const",keyword:"const",params:{allowedValue: "finished"}}];
 return false;
 }
-const _errs27 = errors;
-if(errors === _errs26){
+else {
 }
-var valid7 = _errs26 === errors;
+if(errors === _errs18){
+}
+var valid5 = _errs18 === errors;
+}
+else {
+var valid5 = true;
+}
+if(valid5){
+if(data6.output !== undefined){
+let data8 = data6.output;
+const _errs19 = errors;
+const _errs20 = errors;
+if(errors === _errs19){
+if(data8 && typeof data8 == "object" && !Array.isArray(data8)){
+if(data8.soap !== undefined){
+let data9 = data8.soap;
+const _errs21 = errors;
+const _errs22 = errors;
+if(errors === _errs21){
+if(data9 && typeof data9 == "object" && !Array.isArray(data9)){
+if(data9.format !== undefined){
+let data10 = data9.format;
+const _errs23 = errors;
+if(typeof data10 !== "string"){
+validate157.errors = [{instancePath:instancePath+"/payload/output/soap/format",schemaPath:"#/properties/payload/properties/output/properties/soap/properties/format/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+const _errs24 = errors;
+if(errors === _errs23){
+}
+var valid7 = _errs23 === errors;
 }
 else {
 var valid7 = true;
 }
 if(valid7){
+if(data9.s3Config !== undefined){
+let data11 = data9.s3Config;
+const _errs25 = errors;
+const _errs26 = errors;
+const _errs27 = errors;
+if(errors === _errs26){
+if(data11 && typeof data11 == "object" && !Array.isArray(data11)){
+if(data11.bucket !== undefined){
+let data12 = data11.bucket;
+const _errs28 = errors;
+if(typeof data12 !== "string"){
+validate157.errors = [{instancePath:instancePath+"/payload/output/soap/s3Config/bucket",schemaPath:"common/s3-location.schema.json/properties/bucket/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+const _errs29 = errors;
+if(errors === _errs28){
+}
+var valid9 = _errs28 === errors;
+}
+else {
+var valid9 = true;
+}
+if(valid9){
+if(data11.key !== undefined){
+let data13 = data11.key;
+const _errs30 = errors;
+if(typeof data13 !== "string"){
+validate157.errors = [{instancePath:instancePath+"/payload/output/soap/s3Config/key",schemaPath:"common/s3-location.schema.json/properties/key/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+const _errs31 = errors;
+if(errors === _errs30){
+}
+var valid9 = _errs30 === errors;
+}
+else {
+var valid9 = true;
+}
+if(valid9){
+if(data11.region !== undefined){
+let data14 = data11.region;
+const _errs32 = errors;
+if(typeof data14 !== "string"){
+validate157.errors = [{instancePath:instancePath+"/payload/output/soap/s3Config/region",schemaPath:"common/s3-location.schema.json/properties/region/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+const _errs33 = errors;
+if(errors === _errs32){
+}
+var valid9 = _errs32 === errors;
+}
+else {
+var valid9 = true;
+}
+if(valid9){
+if(data11.externalId !== undefined){
+let data15 = data11.externalId;
+const _errs34 = errors;
+if(typeof data15 !== "string"){
+validate157.errors = [{instancePath:instancePath+"/payload/output/soap/s3Config/externalId",schemaPath:"common/s3-location.schema.json/properties/externalId/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+const _errs35 = errors;
+if(errors === _errs34){
+}
+var valid9 = _errs34 === errors;
+}
+else {
+var valid9 = true;
+}
+if(valid9){
+if(data11.assumeRoleArn !== undefined){
+let data16 = data11.assumeRoleArn;
+const _errs36 = errors;
+if(typeof data16 !== "string"){
+validate157.errors = [{instancePath:instancePath+"/payload/output/soap/s3Config/assumeRoleArn",schemaPath:"common/s3-location.schema.json/properties/assumeRoleArn/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+const _errs37 = errors;
+if(errors === _errs36){
+}
+var valid9 = _errs36 === errors;
+}
+else {
+var valid9 = true;
+}
+if(valid9){
+}
+}
+}
+}
+}
+}
+else {
+validate157.errors = [{instancePath:instancePath+"/payload/output/soap/s3Config",schemaPath:"common/s3-location.schema.json/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+if(errors === _errs26){
+}
+}
+var valid8 = _errs26 === errors;
+if(valid8){
+}
+var valid7 = _errs25 === errors;
+}
+else {
+var valid7 = true;
+}
+if(valid7){
+}
+}
+}
+else {
+validate157.errors = [{instancePath:instancePath+"/payload/output/soap",schemaPath:"#/properties/payload/properties/output/properties/soap/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+if(errors === _errs21){
+}
+}
+var valid6 = _errs21 === errors;
+}
+else {
+var valid6 = true;
+}
+if(valid6){
+if(data8.concept !== undefined){
+let data17 = data8.concept;
+const _errs38 = errors;
+const _errs39 = errors;
+if(errors === _errs38){
+if(data17 && typeof data17 == "object" && !Array.isArray(data17)){
+if(data17.format !== undefined){
+let data18 = data17.format;
+const _errs40 = errors;
+if(typeof data18 !== "string"){
+validate157.errors = [{instancePath:instancePath+"/payload/output/concept/format",schemaPath:"#/properties/payload/properties/output/properties/concept/properties/format/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+const _errs41 = errors;
+if(errors === _errs40){
+}
+var valid10 = _errs40 === errors;
+}
+else {
+var valid10 = true;
+}
+if(valid10){
+if(data17.s3Config !== undefined){
+let data19 = data17.s3Config;
+const _errs42 = errors;
+const _errs43 = errors;
+const _errs44 = errors;
+if(errors === _errs43){
+if(data19 && typeof data19 == "object" && !Array.isArray(data19)){
+if(data19.bucket !== undefined){
+let data20 = data19.bucket;
+const _errs45 = errors;
+if(typeof data20 !== "string"){
+validate157.errors = [{instancePath:instancePath+"/payload/output/concept/s3Config/bucket",schemaPath:"common/s3-location.schema.json/properties/bucket/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+const _errs46 = errors;
+if(errors === _errs45){
+}
+var valid12 = _errs45 === errors;
+}
+else {
+var valid12 = true;
+}
+if(valid12){
+if(data19.key !== undefined){
+let data21 = data19.key;
+const _errs47 = errors;
+if(typeof data21 !== "string"){
+validate157.errors = [{instancePath:instancePath+"/payload/output/concept/s3Config/key",schemaPath:"common/s3-location.schema.json/properties/key/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+const _errs48 = errors;
+if(errors === _errs47){
+}
+var valid12 = _errs47 === errors;
+}
+else {
+var valid12 = true;
+}
+if(valid12){
+if(data19.region !== undefined){
+let data22 = data19.region;
+const _errs49 = errors;
+if(typeof data22 !== "string"){
+validate157.errors = [{instancePath:instancePath+"/payload/output/concept/s3Config/region",schemaPath:"common/s3-location.schema.json/properties/region/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+const _errs50 = errors;
+if(errors === _errs49){
+}
+var valid12 = _errs49 === errors;
+}
+else {
+var valid12 = true;
+}
+if(valid12){
+if(data19.externalId !== undefined){
+let data23 = data19.externalId;
+const _errs51 = errors;
+if(typeof data23 !== "string"){
+validate157.errors = [{instancePath:instancePath+"/payload/output/concept/s3Config/externalId",schemaPath:"common/s3-location.schema.json/properties/externalId/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+const _errs52 = errors;
+if(errors === _errs51){
+}
+var valid12 = _errs51 === errors;
+}
+else {
+var valid12 = true;
+}
+if(valid12){
+if(data19.assumeRoleArn !== undefined){
+let data24 = data19.assumeRoleArn;
+const _errs53 = errors;
+if(typeof data24 !== "string"){
+validate157.errors = [{instancePath:instancePath+"/payload/output/concept/s3Config/assumeRoleArn",schemaPath:"common/s3-location.schema.json/properties/assumeRoleArn/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+const _errs54 = errors;
+if(errors === _errs53){
+}
+var valid12 = _errs53 === errors;
+}
+else {
+var valid12 = true;
+}
+if(valid12){
+}
+}
+}
+}
+}
+}
+else {
+validate157.errors = [{instancePath:instancePath+"/payload/output/concept/s3Config",schemaPath:"common/s3-location.schema.json/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+if(errors === _errs43){
+}
+}
+var valid11 = _errs43 === errors;
+if(valid11){
+}
+var valid10 = _errs42 === errors;
+}
+else {
+var valid10 = true;
+}
+if(valid10){
+}
+}
+}
+else {
+validate157.errors = [{instancePath:instancePath+"/payload/output/concept",schemaPath:"#/properties/payload/properties/output/properties/concept/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+if(errors === _errs38){
+}
+}
+var valid6 = _errs38 === errors;
+}
+else {
+var valid6 = true;
+}
+if(valid6){
+if(data8.summary !== undefined){
+let data25 = data8.summary;
+const _errs55 = errors;
+const _errs56 = errors;
+if(errors === _errs55){
+if(data25 && typeof data25 == "object" && !Array.isArray(data25)){
+if(data25.format !== undefined){
+let data26 = data25.format;
+const _errs57 = errors;
+if(typeof data26 !== "string"){
+validate157.errors = [{instancePath:instancePath+"/payload/output/summary/format",schemaPath:"#/properties/payload/properties/output/properties/summary/properties/format/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+const _errs58 = errors;
+if(errors === _errs57){
+}
+var valid13 = _errs57 === errors;
+}
+else {
+var valid13 = true;
+}
+if(valid13){
+if(data25.s3Config !== undefined){
+let data27 = data25.s3Config;
+const _errs59 = errors;
+const _errs60 = errors;
+const _errs61 = errors;
+if(errors === _errs60){
+if(data27 && typeof data27 == "object" && !Array.isArray(data27)){
+if(data27.bucket !== undefined){
+let data28 = data27.bucket;
+const _errs62 = errors;
+if(typeof data28 !== "string"){
+validate157.errors = [{instancePath:instancePath+"/payload/output/summary/s3Config/bucket",schemaPath:"common/s3-location.schema.json/properties/bucket/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+const _errs63 = errors;
+if(errors === _errs62){
+}
+var valid15 = _errs62 === errors;
+}
+else {
+var valid15 = true;
+}
+if(valid15){
+if(data27.key !== undefined){
+let data29 = data27.key;
+const _errs64 = errors;
+if(typeof data29 !== "string"){
+validate157.errors = [{instancePath:instancePath+"/payload/output/summary/s3Config/key",schemaPath:"common/s3-location.schema.json/properties/key/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+const _errs65 = errors;
+if(errors === _errs64){
+}
+var valid15 = _errs64 === errors;
+}
+else {
+var valid15 = true;
+}
+if(valid15){
+if(data27.region !== undefined){
+let data30 = data27.region;
+const _errs66 = errors;
+if(typeof data30 !== "string"){
+validate157.errors = [{instancePath:instancePath+"/payload/output/summary/s3Config/region",schemaPath:"common/s3-location.schema.json/properties/region/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+const _errs67 = errors;
+if(errors === _errs66){
+}
+var valid15 = _errs66 === errors;
+}
+else {
+var valid15 = true;
+}
+if(valid15){
+if(data27.externalId !== undefined){
+let data31 = data27.externalId;
+const _errs68 = errors;
+if(typeof data31 !== "string"){
+validate157.errors = [{instancePath:instancePath+"/payload/output/summary/s3Config/externalId",schemaPath:"common/s3-location.schema.json/properties/externalId/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+const _errs69 = errors;
+if(errors === _errs68){
+}
+var valid15 = _errs68 === errors;
+}
+else {
+var valid15 = true;
+}
+if(valid15){
+if(data27.assumeRoleArn !== undefined){
+let data32 = data27.assumeRoleArn;
+const _errs70 = errors;
+if(typeof data32 !== "string"){
+validate157.errors = [{instancePath:instancePath+"/payload/output/summary/s3Config/assumeRoleArn",schemaPath:"common/s3-location.schema.json/properties/assumeRoleArn/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+const _errs71 = errors;
+if(errors === _errs70){
+}
+var valid15 = _errs70 === errors;
+}
+else {
+var valid15 = true;
+}
+if(valid15){
+}
+}
+}
+}
+}
+}
+else {
+validate157.errors = [{instancePath:instancePath+"/payload/output/summary/s3Config",schemaPath:"common/s3-location.schema.json/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+if(errors === _errs60){
+}
+}
+var valid14 = _errs60 === errors;
+if(valid14){
+}
+var valid13 = _errs59 === errors;
+}
+else {
+var valid13 = true;
+}
+if(valid13){
+}
+}
+}
+else {
+validate157.errors = [{instancePath:instancePath+"/payload/output/summary",schemaPath:"#/properties/payload/properties/output/properties/summary/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+if(errors === _errs55){
+}
+}
+var valid6 = _errs55 === errors;
+}
+else {
+var valid6 = true;
+}
+if(valid6){
+if(data8.transcription !== undefined){
+let data33 = data8.transcription;
+const _errs72 = errors;
+const _errs73 = errors;
+if(errors === _errs72){
+if(Array.isArray(data33)){
+var valid16 = true;
+const len0 = data33.length;
+for(let i0=0; i0<len0; i0++){
+let data34 = data33[i0];
+const _errs74 = errors;
+const _errs75 = errors;
+if(errors === _errs74){
+if(data34 && typeof data34 == "object" && !Array.isArray(data34)){
+if(data34.format !== undefined){
+let data35 = data34.format;
+const _errs76 = errors;
+if(typeof data35 !== "string"){
+validate157.errors = [{instancePath:instancePath+"/payload/output/transcription/" + i0+"/format",schemaPath:"#/properties/payload/properties/output/properties/transcription/items/properties/format/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+const _errs77 = errors;
+if(errors === _errs76){
+}
+var valid17 = _errs76 === errors;
+}
+else {
+var valid17 = true;
+}
+if(valid17){
+if(data34.s3Config !== undefined){
+let data36 = data34.s3Config;
+const _errs78 = errors;
+const _errs79 = errors;
+const _errs80 = errors;
+if(errors === _errs79){
+if(data36 && typeof data36 == "object" && !Array.isArray(data36)){
+if(data36.bucket !== undefined){
+let data37 = data36.bucket;
+const _errs81 = errors;
+if(typeof data37 !== "string"){
+validate157.errors = [{instancePath:instancePath+"/payload/output/transcription/" + i0+"/s3Config/bucket",schemaPath:"common/s3-location.schema.json/properties/bucket/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+const _errs82 = errors;
+if(errors === _errs81){
+}
+var valid19 = _errs81 === errors;
+}
+else {
+var valid19 = true;
+}
+if(valid19){
+if(data36.key !== undefined){
+let data38 = data36.key;
+const _errs83 = errors;
+if(typeof data38 !== "string"){
+validate157.errors = [{instancePath:instancePath+"/payload/output/transcription/" + i0+"/s3Config/key",schemaPath:"common/s3-location.schema.json/properties/key/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+const _errs84 = errors;
+if(errors === _errs83){
+}
+var valid19 = _errs83 === errors;
+}
+else {
+var valid19 = true;
+}
+if(valid19){
+if(data36.region !== undefined){
+let data39 = data36.region;
+const _errs85 = errors;
+if(typeof data39 !== "string"){
+validate157.errors = [{instancePath:instancePath+"/payload/output/transcription/" + i0+"/s3Config/region",schemaPath:"common/s3-location.schema.json/properties/region/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+const _errs86 = errors;
+if(errors === _errs85){
+}
+var valid19 = _errs85 === errors;
+}
+else {
+var valid19 = true;
+}
+if(valid19){
+if(data36.externalId !== undefined){
+let data40 = data36.externalId;
+const _errs87 = errors;
+if(typeof data40 !== "string"){
+validate157.errors = [{instancePath:instancePath+"/payload/output/transcription/" + i0+"/s3Config/externalId",schemaPath:"common/s3-location.schema.json/properties/externalId/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+const _errs88 = errors;
+if(errors === _errs87){
+}
+var valid19 = _errs87 === errors;
+}
+else {
+var valid19 = true;
+}
+if(valid19){
+if(data36.assumeRoleArn !== undefined){
+let data41 = data36.assumeRoleArn;
+const _errs89 = errors;
+if(typeof data41 !== "string"){
+validate157.errors = [{instancePath:instancePath+"/payload/output/transcription/" + i0+"/s3Config/assumeRoleArn",schemaPath:"common/s3-location.schema.json/properties/assumeRoleArn/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+const _errs90 = errors;
+if(errors === _errs89){
+}
+var valid19 = _errs89 === errors;
+}
+else {
+var valid19 = true;
+}
+if(valid19){
+}
+}
+}
+}
+}
+}
+else {
+validate157.errors = [{instancePath:instancePath+"/payload/output/transcription/" + i0+"/s3Config",schemaPath:"common/s3-location.schema.json/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+if(errors === _errs79){
+}
+}
+var valid18 = _errs79 === errors;
+if(valid18){
+}
+var valid17 = _errs78 === errors;
+}
+else {
+var valid17 = true;
+}
+if(valid17){
+}
+}
+}
+else {
+validate157.errors = [{instancePath:instancePath+"/payload/output/transcription/" + i0,schemaPath:"#/properties/payload/properties/output/properties/transcription/items/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+if(errors === _errs74){
+}
+}
+var valid16 = _errs74 === errors;
+if(!valid16){
+break;
+}
+}
+if(valid16){
+}
+}
+else {
+validate157.errors = [{instancePath:instancePath+"/payload/output/transcription",schemaPath:"#/properties/payload/properties/output/properties/transcription/type",keyword:"type",params:{type: "array"}}];
+return false;
+}
+if(errors === _errs72){
+}
+}
+var valid6 = _errs72 === errors;
+}
+else {
+var valid6 = true;
+}
+if(valid6){
+}
+}
+}
+}
+}
+else {
+validate157.errors = [{instancePath:instancePath+"/payload/output",schemaPath:"#/properties/payload/properties/output/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+if(errors === _errs19){
+}
+}
+var valid5 = _errs19 === errors;
+}
+else {
+var valid5 = true;
+}
+if(valid5){
+}
 }
 }
 else {
@@ -2254,400 +1265,16 @@ return errors === 0;
 }
 validate157.evaluated = {"props":{"type":true,"payload":true,"version":true,"id":true,"event_ts":true},"dynamicProps":false,"dynamicItems":false};
 
-export const validateDailyDialinStoppedEvent = validate158;
-const schema172 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/daily/dialin.stopped.schema.json","type":"object","allOf":[{"$ref":"common/envelope.schema.json"}],"properties":{"type":{"const":"dialin.stopped"},"payload":{"$ref":"common/dialin-call.schema.json"}},"required":["type","payload"]};
+export const validateDailyDialinConnectedEvent = validate159;
+const schema171 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/daily/dialin.connected.schema.json","type":"object","allOf":[{"$ref":"common/envelope.schema.json"}],"properties":{"type":{"const":"dialin.connected"},"payload":{"$ref":"common/dialin-call.schema.json"}},"required":["type","payload"]};
+const schema140 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/daily/common/dialin-call.schema.json","type":"object","allOf":[{"$ref":"dialin.schema.json"}],"properties":{"session_id":{"type":"string"},"sip_from":{"type":"string"},"display_name":{"type":"string"},"sip_headers":{"type":"object","additionalProperties":{"type":"string"}}}};
+const schema141 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/daily/common/dialin.schema.json","type":"object","properties":{"timestamp":{"type":"number"},"domain_id":{"type":"string"},"room":{"type":"string"}}};
 
-function validate158(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="https://confhooks.dev/schemas/daily/dialin.stopped.schema.json" */;
+function validate137(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="https://confhooks.dev/schemas/daily/common/dialin-call.schema.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate158.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-const _errs0 = errors;
-const _errs1 = errors;
-const _errs2 = errors;
-const _errs3 = errors;
-if(errors === _errs2){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if((((((data.version === undefined) && (missing0 = "version")) || ((data.type === undefined) && (missing0 = "type"))) || ((data.id === undefined) && (missing0 = "id"))) || ((data.payload === undefined) && (missing0 = "payload"))) || ((data.event_ts === undefined) && (missing0 = "event_ts"))){
-validate158.errors = [{instancePath,schemaPath:"common/envelope.schema.json/required",keyword:"required",params:{missingProperty: missing0}}];
-return false;
-}
-else {
-if(data.version !== undefined){
-let data0 = data.version;
-const _errs4 = errors;
-if(typeof data0 !== "string"){
-validate158.errors = [{instancePath:instancePath+"/version",schemaPath:"common/envelope.schema.json/properties/version/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-const _errs5 = errors;
-if(errors === _errs4){
-}
-var valid2 = _errs4 === errors;
-}
-else {
-var valid2 = true;
-}
-if(valid2){
-if(data.type !== undefined){
-let data1 = data.type;
-const _errs6 = errors;
-if(typeof data1 !== "string"){
-validate158.errors = [{instancePath:instancePath+"/type",schemaPath:"common/envelope.schema.json/properties/type/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-const _errs7 = errors;
-if(errors === _errs6){
-}
-var valid2 = _errs6 === errors;
-}
-else {
-var valid2 = true;
-}
-if(valid2){
-if(data.id !== undefined){
-let data2 = data.id;
-const _errs8 = errors;
-const _errs9 = errors;
-if(errors === _errs8){
-if(typeof data2 === "string"){
-if(data2.length < 1){
-validate158.errors = [{instancePath:instancePath+"/id",schemaPath:"common/envelope.schema.json/properties/id/minLength",keyword:"minLength",params:{limit: 1}}];
-return false;
-}
-else {
-}
-}
-else {
-validate158.errors = [{instancePath:instancePath+"/id",schemaPath:"common/envelope.schema.json/properties/id/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-if(errors === _errs8){
-}
-}
-var valid2 = _errs8 === errors;
-}
-else {
-var valid2 = true;
-}
-if(valid2){
-if(data.payload !== undefined){
-let data3 = data.payload;
-const _errs10 = errors;
-if(!(data3 && typeof data3 == "object" && !Array.isArray(data3))){
-validate158.errors = [{instancePath:instancePath+"/payload",schemaPath:"common/envelope.schema.json/properties/payload/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-const _errs11 = errors;
-if(errors === _errs10){
-}
-var valid2 = _errs10 === errors;
-}
-else {
-var valid2 = true;
-}
-if(valid2){
-if(data.event_ts !== undefined){
-let data4 = data.event_ts;
-const _errs12 = errors;
-if(!((typeof data4 == "number") && (isFinite(data4)))){
-validate158.errors = [{instancePath:instancePath+"/event_ts",schemaPath:"common/envelope.schema.json/properties/event_ts/type",keyword:"type",params:{type: "number"}}];
-return false;
-}
-const _errs13 = errors;
-if(errors === _errs12){
-}
-var valid2 = _errs12 === errors;
-}
-else {
-var valid2 = true;
-}
-if(valid2){
-}
-}
-}
-}
-}
-}
-}
-else {
-validate158.errors = [{instancePath,schemaPath:"common/envelope.schema.json/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-if(errors === _errs2){
-}
-}
-var valid1 = _errs2 === errors;
-if(valid1){
-}
-var valid0 = _errs1 === errors;
-if(valid0){
-}
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing1;
-if(((data.type === undefined) && (missing1 = "type")) || ((data.payload === undefined) && (missing1 = "payload"))){
-validate158.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing1}}];
-return false;
-}
-else {
-if(data.type !== undefined){
-let data5 = data.type;
-const _errs14 = errors;
-if("dialin.stopped" !== data5){
-validate158.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "dialin.stopped"}}];
-return false;
-}
-else {
-}
-if(errors === _errs14){
-}
-var valid3 = _errs14 === errors;
-}
-else {
-var valid3 = true;
-}
-if(valid3){
-if(data.payload !== undefined){
-let data6 = data.payload;
-const _errs15 = errors;
-if(!(validate131(data6, {instancePath:instancePath+"/payload",parentData:data,parentDataProperty:"payload",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate131.errors : vErrors.concat(validate131.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid3 = _errs15 === errors;
-}
-else {
-var valid3 = true;
-}
-if(valid3){
-}
-}
-}
-}
-else {
-validate158.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-if(errors === 0){
-}
-}
-validate158.errors = vErrors;
-return errors === 0;
-}
-validate158.evaluated = {"props":{"type":true,"payload":true,"version":true,"id":true,"event_ts":true},"dynamicProps":false,"dynamicItems":false};
-
-export const validateDailyDialinWarningEvent = validate160;
-const schema174 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/daily/dialin.warning.schema.json","type":"object","allOf":[{"$ref":"common/envelope.schema.json"}],"properties":{"type":{"const":"dialin.warning"},"payload":{"$ref":"common/dialin-problem.schema.json"}},"required":["type","payload"]};
-
-function validate160(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="https://confhooks.dev/schemas/daily/dialin.warning.schema.json" */;
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate160.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-const _errs0 = errors;
-const _errs1 = errors;
-const _errs2 = errors;
-const _errs3 = errors;
-if(errors === _errs2){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if((((((data.version === undefined) && (missing0 = "version")) || ((data.type === undefined) && (missing0 = "type"))) || ((data.id === undefined) && (missing0 = "id"))) || ((data.payload === undefined) && (missing0 = "payload"))) || ((data.event_ts === undefined) && (missing0 = "event_ts"))){
-validate160.errors = [{instancePath,schemaPath:"common/envelope.schema.json/required",keyword:"required",params:{missingProperty: missing0}}];
-return false;
-}
-else {
-if(data.version !== undefined){
-let data0 = data.version;
-const _errs4 = errors;
-if(typeof data0 !== "string"){
-validate160.errors = [{instancePath:instancePath+"/version",schemaPath:"common/envelope.schema.json/properties/version/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-const _errs5 = errors;
-if(errors === _errs4){
-}
-var valid2 = _errs4 === errors;
-}
-else {
-var valid2 = true;
-}
-if(valid2){
-if(data.type !== undefined){
-let data1 = data.type;
-const _errs6 = errors;
-if(typeof data1 !== "string"){
-validate160.errors = [{instancePath:instancePath+"/type",schemaPath:"common/envelope.schema.json/properties/type/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-const _errs7 = errors;
-if(errors === _errs6){
-}
-var valid2 = _errs6 === errors;
-}
-else {
-var valid2 = true;
-}
-if(valid2){
-if(data.id !== undefined){
-let data2 = data.id;
-const _errs8 = errors;
-const _errs9 = errors;
-if(errors === _errs8){
-if(typeof data2 === "string"){
-if(data2.length < 1){
-validate160.errors = [{instancePath:instancePath+"/id",schemaPath:"common/envelope.schema.json/properties/id/minLength",keyword:"minLength",params:{limit: 1}}];
-return false;
-}
-else {
-}
-}
-else {
-validate160.errors = [{instancePath:instancePath+"/id",schemaPath:"common/envelope.schema.json/properties/id/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-if(errors === _errs8){
-}
-}
-var valid2 = _errs8 === errors;
-}
-else {
-var valid2 = true;
-}
-if(valid2){
-if(data.payload !== undefined){
-let data3 = data.payload;
-const _errs10 = errors;
-if(!(data3 && typeof data3 == "object" && !Array.isArray(data3))){
-validate160.errors = [{instancePath:instancePath+"/payload",schemaPath:"common/envelope.schema.json/properties/payload/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-const _errs11 = errors;
-if(errors === _errs10){
-}
-var valid2 = _errs10 === errors;
-}
-else {
-var valid2 = true;
-}
-if(valid2){
-if(data.event_ts !== undefined){
-let data4 = data.event_ts;
-const _errs12 = errors;
-if(!((typeof data4 == "number") && (isFinite(data4)))){
-validate160.errors = [{instancePath:instancePath+"/event_ts",schemaPath:"common/envelope.schema.json/properties/event_ts/type",keyword:"type",params:{type: "number"}}];
-return false;
-}
-const _errs13 = errors;
-if(errors === _errs12){
-}
-var valid2 = _errs12 === errors;
-}
-else {
-var valid2 = true;
-}
-if(valid2){
-}
-}
-}
-}
-}
-}
-}
-else {
-validate160.errors = [{instancePath,schemaPath:"common/envelope.schema.json/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-if(errors === _errs2){
-}
-}
-var valid1 = _errs2 === errors;
-if(valid1){
-}
-var valid0 = _errs1 === errors;
-if(valid0){
-}
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing1;
-if(((data.type === undefined) && (missing1 = "type")) || ((data.payload === undefined) && (missing1 = "payload"))){
-validate160.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing1}}];
-return false;
-}
-else {
-if(data.type !== undefined){
-let data5 = data.type;
-const _errs14 = errors;
-if("dialin.warning" !== data5){
-validate160.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "dialin.warning"}}];
-return false;
-}
-else {
-}
-if(errors === _errs14){
-}
-var valid3 = _errs14 === errors;
-}
-else {
-var valid3 = true;
-}
-if(valid3){
-if(data.payload !== undefined){
-let data6 = data.payload;
-const _errs15 = errors;
-if(!(validate132(data6, {instancePath:instancePath+"/payload",parentData:data,parentDataProperty:"payload",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate132.errors : vErrors.concat(validate132.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid3 = _errs15 === errors;
-}
-else {
-var valid3 = true;
-}
-if(valid3){
-}
-}
-}
-}
-else {
-validate160.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-if(errors === 0){
-}
-}
-validate160.errors = vErrors;
-return errors === 0;
-}
-validate160.evaluated = {"props":{"type":true,"payload":true,"version":true,"id":true,"event_ts":true},"dynamicProps":false,"dynamicItems":false};
-
-export const validateDailyDialoutAnsweredEvent = validate162;
-const schema176 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/daily/dialout.answered.schema.json","type":"object","allOf":[{"$ref":"common/envelope.schema.json"}],"properties":{"type":{"const":"dialout.answered"},"payload":{"$ref":"common/dialout-call.schema.json"}},"required":["type","payload"]};
-const schema139 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/daily/common/dialout-call.schema.json","type":"object","allOf":[{"$ref":"dialout.schema.json"}],"properties":{"destination":{"type":"string"},"caller_id":{"type":"string"}}};
-const schema140 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/daily/common/dialout.schema.json","type":"object","properties":{"timestamp":{"type":"number"},"session_id":{"type":"string"},"user_id":{"type":"string"},"domain_id":{"type":"string"},"room":{"type":"string"}}};
-
-function validate134(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="https://confhooks.dev/schemas/daily/common/dialout-call.schema.json" */;
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate134.evaluated;
+const evaluated0 = validate137.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -2664,7 +1291,7 @@ if(data.timestamp !== undefined){
 let data0 = data.timestamp;
 const _errs4 = errors;
 if(!((typeof data0 == "number") && (isFinite(data0)))){
-validate134.errors = [{instancePath:instancePath+"/timestamp",schemaPath:"dialout.schema.json/properties/timestamp/type",keyword:"type",params:{type: "number"}}];
+validate137.errors = [{instancePath:instancePath+"/timestamp",schemaPath:"dialin.schema.json/properties/timestamp/type",keyword:"type",params:{type: "number"}}];
 return false;
 }
 const _errs5 = errors;
@@ -2676,11 +1303,11 @@ else {
 var valid2 = true;
 }
 if(valid2){
-if(data.session_id !== undefined){
-let data1 = data.session_id;
+if(data.domain_id !== undefined){
+let data1 = data.domain_id;
 const _errs6 = errors;
 if(typeof data1 !== "string"){
-validate134.errors = [{instancePath:instancePath+"/session_id",schemaPath:"dialout.schema.json/properties/session_id/type",keyword:"type",params:{type: "string"}}];
+validate137.errors = [{instancePath:instancePath+"/domain_id",schemaPath:"dialin.schema.json/properties/domain_id/type",keyword:"type",params:{type: "string"}}];
 return false;
 }
 const _errs7 = errors;
@@ -2692,11 +1319,11 @@ else {
 var valid2 = true;
 }
 if(valid2){
-if(data.user_id !== undefined){
-let data2 = data.user_id;
+if(data.room !== undefined){
+let data2 = data.room;
 const _errs8 = errors;
 if(typeof data2 !== "string"){
-validate134.errors = [{instancePath:instancePath+"/user_id",schemaPath:"dialout.schema.json/properties/user_id/type",keyword:"type",params:{type: "string"}}];
+validate137.errors = [{instancePath:instancePath+"/room",schemaPath:"dialin.schema.json/properties/room/type",keyword:"type",params:{type: "string"}}];
 return false;
 }
 const _errs9 = errors;
@@ -2708,46 +1335,12 @@ else {
 var valid2 = true;
 }
 if(valid2){
-if(data.domain_id !== undefined){
-let data3 = data.domain_id;
-const _errs10 = errors;
-if(typeof data3 !== "string"){
-validate134.errors = [{instancePath:instancePath+"/domain_id",schemaPath:"dialout.schema.json/properties/domain_id/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-const _errs11 = errors;
-if(errors === _errs10){
-}
-var valid2 = _errs10 === errors;
-}
-else {
-var valid2 = true;
-}
-if(valid2){
-if(data.room !== undefined){
-let data4 = data.room;
-const _errs12 = errors;
-if(typeof data4 !== "string"){
-validate134.errors = [{instancePath:instancePath+"/room",schemaPath:"dialout.schema.json/properties/room/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-const _errs13 = errors;
-if(errors === _errs12){
-}
-var valid2 = _errs12 === errors;
-}
-else {
-var valid2 = true;
-}
-if(valid2){
-}
-}
 }
 }
 }
 }
 else {
-validate134.errors = [{instancePath,schemaPath:"dialout.schema.json/type",keyword:"type",params:{type: "object"}}];
+validate137.errors = [{instancePath,schemaPath:"dialin.schema.json/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
 if(errors === _errs2){
@@ -2761,11 +1354,43 @@ if(valid0){
 }
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.destination !== undefined){
-let data5 = data.destination;
+if(data.session_id !== undefined){
+let data3 = data.session_id;
+const _errs10 = errors;
+if(typeof data3 !== "string"){
+validate137.errors = [{instancePath:instancePath+"/session_id",schemaPath:"#/properties/session_id/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+const _errs11 = errors;
+if(errors === _errs10){
+}
+var valid3 = _errs10 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data.sip_from !== undefined){
+let data4 = data.sip_from;
+const _errs12 = errors;
+if(typeof data4 !== "string"){
+validate137.errors = [{instancePath:instancePath+"/sip_from",schemaPath:"#/properties/sip_from/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+const _errs13 = errors;
+if(errors === _errs12){
+}
+var valid3 = _errs12 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data.display_name !== undefined){
+let data5 = data.display_name;
 const _errs14 = errors;
 if(typeof data5 !== "string"){
-validate134.errors = [{instancePath:instancePath+"/destination",schemaPath:"#/properties/destination/type",keyword:"type",params:{type: "string"}}];
+validate137.errors = [{instancePath:instancePath+"/display_name",schemaPath:"#/properties/display_name/type",keyword:"type",params:{type: "string"}}];
 return false;
 }
 const _errs15 = errors;
@@ -2777,15 +1402,37 @@ else {
 var valid3 = true;
 }
 if(valid3){
-if(data.caller_id !== undefined){
-let data6 = data.caller_id;
+if(data.sip_headers !== undefined){
+let data6 = data.sip_headers;
 const _errs16 = errors;
-if(typeof data6 !== "string"){
-validate134.errors = [{instancePath:instancePath+"/caller_id",schemaPath:"#/properties/caller_id/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
 const _errs17 = errors;
 if(errors === _errs16){
+if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
+const _errs18 = errors;
+for(const key0 in data6){
+let data7 = data6[key0];
+const _errs19 = errors;
+if(typeof data7 !== "string"){
+validate137.errors = [{instancePath:instancePath+"/sip_headers/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/sip_headers/additionalProperties/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+const _errs20 = errors;
+if(errors === _errs19){
+}
+var valid4 = _errs19 === errors;
+if(!valid4){
+break;
+}
+}
+if(_errs18 === errors){
+}
+}
+else {
+validate137.errors = [{instancePath:instancePath+"/sip_headers",schemaPath:"#/properties/sip_headers/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+if(errors === _errs16){
+}
 }
 var valid3 = _errs16 === errors;
 }
@@ -2796,23 +1443,25 @@ if(valid3){
 }
 }
 }
+}
+}
 else {
-validate134.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
+validate137.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
 if(errors === 0){
 }
 }
-validate134.errors = vErrors;
+validate137.errors = vErrors;
 return errors === 0;
 }
-validate134.evaluated = {"props":{"destination":true,"caller_id":true,"timestamp":true,"session_id":true,"user_id":true,"domain_id":true,"room":true},"dynamicProps":false,"dynamicItems":false};
+validate137.evaluated = {"props":{"session_id":true,"sip_from":true,"display_name":true,"sip_headers":true,"timestamp":true,"domain_id":true,"room":true},"dynamicProps":false,"dynamicItems":false};
 
-function validate162(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="https://confhooks.dev/schemas/daily/dialout.answered.schema.json" */;
+function validate159(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="https://confhooks.dev/schemas/daily/dialin.connected.schema.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate162.evaluated;
+const evaluated0 = validate159.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -2827,7 +1476,7 @@ if(errors === _errs2){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((((((data.version === undefined) && (missing0 = "version")) || ((data.type === undefined) && (missing0 = "type"))) || ((data.id === undefined) && (missing0 = "id"))) || ((data.payload === undefined) && (missing0 = "payload"))) || ((data.event_ts === undefined) && (missing0 = "event_ts"))){
-validate162.errors = [{instancePath,schemaPath:"common/envelope.schema.json/required",keyword:"required",params:{missingProperty: missing0}}];
+validate159.errors = [{instancePath,schemaPath:"common/envelope.schema.json/required",keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
@@ -2835,7 +1484,7 @@ if(data.version !== undefined){
 let data0 = data.version;
 const _errs4 = errors;
 if(typeof data0 !== "string"){
-validate162.errors = [{instancePath:instancePath+"/version",schemaPath:"common/envelope.schema.json/properties/version/type",keyword:"type",params:{type: "string"}}];
+validate159.errors = [{instancePath:instancePath+"/version",schemaPath:"common/envelope.schema.json/properties/version/type",keyword:"type",params:{type: "string"}}];
 return false;
 }
 const _errs5 = errors;
@@ -2851,7 +1500,7 @@ if(data.type !== undefined){
 let data1 = data.type;
 const _errs6 = errors;
 if(typeof data1 !== "string"){
-validate162.errors = [{instancePath:instancePath+"/type",schemaPath:"common/envelope.schema.json/properties/type/type",keyword:"type",params:{type: "string"}}];
+validate159.errors = [{instancePath:instancePath+"/type",schemaPath:"common/envelope.schema.json/properties/type/type",keyword:"type",params:{type: "string"}}];
 return false;
 }
 const _errs7 = errors;
@@ -2870,14 +1519,14 @@ const _errs9 = errors;
 if(errors === _errs8){
 if(typeof data2 === "string"){
 if(data2.length < 1){
-validate162.errors = [{instancePath:instancePath+"/id",schemaPath:"common/envelope.schema.json/properties/id/minLength",keyword:"minLength",params:{limit: 1}}];
+validate159.errors = [{instancePath:instancePath+"/id",schemaPath:"common/envelope.schema.json/properties/id/minLength",keyword:"minLength",params:{limit: 1}}];
 return false;
 }
 else {
 }
 }
 else {
-validate162.errors = [{instancePath:instancePath+"/id",schemaPath:"common/envelope.schema.json/properties/id/type",keyword:"type",params:{type: "string"}}];
+validate159.errors = [{instancePath:instancePath+"/id",schemaPath:"common/envelope.schema.json/properties/id/type",keyword:"type",params:{type: "string"}}];
 return false;
 }
 if(errors === _errs8){
@@ -2893,7 +1542,7 @@ if(data.payload !== undefined){
 let data3 = data.payload;
 const _errs10 = errors;
 if(!(data3 && typeof data3 == "object" && !Array.isArray(data3))){
-validate162.errors = [{instancePath:instancePath+"/payload",schemaPath:"common/envelope.schema.json/properties/payload/type",keyword:"type",params:{type: "object"}}];
+validate159.errors = [{instancePath:instancePath+"/payload",schemaPath:"common/envelope.schema.json/properties/payload/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
 const _errs11 = errors;
@@ -2909,7 +1558,7 @@ if(data.event_ts !== undefined){
 let data4 = data.event_ts;
 const _errs12 = errors;
 if(!((typeof data4 == "number") && (isFinite(data4)))){
-validate162.errors = [{instancePath:instancePath+"/event_ts",schemaPath:"common/envelope.schema.json/properties/event_ts/type",keyword:"type",params:{type: "number"}}];
+validate159.errors = [{instancePath:instancePath+"/event_ts",schemaPath:"common/envelope.schema.json/properties/event_ts/type",keyword:"type",params:{type: "number"}}];
 return false;
 }
 const _errs13 = errors;
@@ -2929,7 +1578,7 @@ if(valid2){
 }
 }
 else {
-validate162.errors = [{instancePath,schemaPath:"common/envelope.schema.json/type",keyword:"type",params:{type: "object"}}];
+validate159.errors = [{instancePath,schemaPath:"common/envelope.schema.json/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
 if(errors === _errs2){
@@ -2945,15 +1594,15 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing1;
 if(((data.type === undefined) && (missing1 = "type")) || ((data.payload === undefined) && (missing1 = "payload"))){
-validate162.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing1}}];
+validate159.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing1}}];
 return false;
 }
 else {
 if(data.type !== undefined){
 let data5 = data.type;
 const _errs14 = errors;
-if("dialout.answered" !== data5){
-validate162.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "dialout.answered"}}];
+if("dialin.connected" !== data5){
+validate159.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "dialin.connected"}}];
 return false;
 }
 else {
@@ -2969,8 +1618,8 @@ if(valid3){
 if(data.payload !== undefined){
 let data6 = data.payload;
 const _errs15 = errors;
-if(!(validate134(data6, {instancePath:instancePath+"/payload",parentData:data,parentDataProperty:"payload",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate134.errors : vErrors.concat(validate134.errors);
+if(!(validate137(data6, {instancePath:instancePath+"/payload",parentData:data,parentDataProperty:"payload",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate137.errors : vErrors.concat(validate137.errors);
 errors = vErrors.length;
 }
 else {
@@ -2986,22 +1635,630 @@ if(valid3){
 }
 }
 else {
-validate162.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
+validate159.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
 if(errors === 0){
 }
 }
-validate162.errors = vErrors;
+validate159.errors = vErrors;
 return errors === 0;
 }
-validate162.evaluated = {"props":{"type":true,"payload":true,"version":true,"id":true,"event_ts":true},"dynamicProps":false,"dynamicItems":false};
+validate159.evaluated = {"props":{"type":true,"payload":true,"version":true,"id":true,"event_ts":true},"dynamicProps":false,"dynamicItems":false};
 
-export const validateDailyDialoutConnectedEvent = validate164;
-const schema178 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/daily/dialout.connected.schema.json","type":"object","allOf":[{"$ref":"common/envelope.schema.json"}],"properties":{"type":{"const":"dialout.connected"},"payload":{"$ref":"common/dialout-call.schema.json"}},"required":["type","payload"]};
+export const validateDailyDialinErrorEvent = validate161;
+const schema173 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/daily/dialin.error.schema.json","type":"object","allOf":[{"$ref":"common/envelope.schema.json"}],"properties":{"type":{"const":"dialin.error"},"payload":{"$ref":"common/dialin-problem.schema.json"}},"required":["type","payload"]};
+const schema142 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/daily/common/dialin-problem.schema.json","type":"object","allOf":[{"$ref":"dialin.schema.json"}],"properties":{"session_id":{"type":"string"},"error_msg":{"type":"string"}}};
+
+function validate138(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="https://confhooks.dev/schemas/daily/common/dialin-problem.schema.json" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate138.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+const _errs0 = errors;
+const _errs1 = errors;
+const _errs2 = errors;
+const _errs3 = errors;
+if(errors === _errs2){
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.timestamp !== undefined){
+let data0 = data.timestamp;
+const _errs4 = errors;
+if(!((typeof data0 == "number") && (isFinite(data0)))){
+validate138.errors = [{instancePath:instancePath+"/timestamp",schemaPath:"dialin.schema.json/properties/timestamp/type",keyword:"type",params:{type: "number"}}];
+return false;
+}
+const _errs5 = errors;
+if(errors === _errs4){
+}
+var valid2 = _errs4 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data.domain_id !== undefined){
+let data1 = data.domain_id;
+const _errs6 = errors;
+if(typeof data1 !== "string"){
+validate138.errors = [{instancePath:instancePath+"/domain_id",schemaPath:"dialin.schema.json/properties/domain_id/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+const _errs7 = errors;
+if(errors === _errs6){
+}
+var valid2 = _errs6 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data.room !== undefined){
+let data2 = data.room;
+const _errs8 = errors;
+if(typeof data2 !== "string"){
+validate138.errors = [{instancePath:instancePath+"/room",schemaPath:"dialin.schema.json/properties/room/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+const _errs9 = errors;
+if(errors === _errs8){
+}
+var valid2 = _errs8 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+}
+}
+}
+}
+else {
+validate138.errors = [{instancePath,schemaPath:"dialin.schema.json/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+if(errors === _errs2){
+}
+}
+var valid1 = _errs2 === errors;
+if(valid1){
+}
+var valid0 = _errs1 === errors;
+if(valid0){
+}
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.session_id !== undefined){
+let data3 = data.session_id;
+const _errs10 = errors;
+if(typeof data3 !== "string"){
+validate138.errors = [{instancePath:instancePath+"/session_id",schemaPath:"#/properties/session_id/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+const _errs11 = errors;
+if(errors === _errs10){
+}
+var valid3 = _errs10 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data.error_msg !== undefined){
+let data4 = data.error_msg;
+const _errs12 = errors;
+if(typeof data4 !== "string"){
+validate138.errors = [{instancePath:instancePath+"/error_msg",schemaPath:"#/properties/error_msg/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+const _errs13 = errors;
+if(errors === _errs12){
+}
+var valid3 = _errs12 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+}
+}
+}
+else {
+validate138.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+if(errors === 0){
+}
+}
+validate138.errors = vErrors;
+return errors === 0;
+}
+validate138.evaluated = {"props":{"session_id":true,"error_msg":true,"timestamp":true,"domain_id":true,"room":true},"dynamicProps":false,"dynamicItems":false};
+
+function validate161(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="https://confhooks.dev/schemas/daily/dialin.error.schema.json" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate161.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+const _errs0 = errors;
+const _errs1 = errors;
+const _errs2 = errors;
+const _errs3 = errors;
+if(errors === _errs2){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((((((data.version === undefined) && (missing0 = "version")) || ((data.type === undefined) && (missing0 = "type"))) || ((data.id === undefined) && (missing0 = "id"))) || ((data.payload === undefined) && (missing0 = "payload"))) || ((data.event_ts === undefined) && (missing0 = "event_ts"))){
+validate161.errors = [{instancePath,schemaPath:"common/envelope.schema.json/required",keyword:"required",params:{missingProperty: missing0}}];
+return false;
+}
+else {
+if(data.version !== undefined){
+let data0 = data.version;
+const _errs4 = errors;
+if(typeof data0 !== "string"){
+validate161.errors = [{instancePath:instancePath+"/version",schemaPath:"common/envelope.schema.json/properties/version/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+const _errs5 = errors;
+if(errors === _errs4){
+}
+var valid2 = _errs4 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data.type !== undefined){
+let data1 = data.type;
+const _errs6 = errors;
+if(typeof data1 !== "string"){
+validate161.errors = [{instancePath:instancePath+"/type",schemaPath:"common/envelope.schema.json/properties/type/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+const _errs7 = errors;
+if(errors === _errs6){
+}
+var valid2 = _errs6 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data.id !== undefined){
+let data2 = data.id;
+const _errs8 = errors;
+const _errs9 = errors;
+if(errors === _errs8){
+if(typeof data2 === "string"){
+if(data2.length < 1){
+validate161.errors = [{instancePath:instancePath+"/id",schemaPath:"common/envelope.schema.json/properties/id/minLength",keyword:"minLength",params:{limit: 1}}];
+return false;
+}
+else {
+}
+}
+else {
+validate161.errors = [{instancePath:instancePath+"/id",schemaPath:"common/envelope.schema.json/properties/id/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+if(errors === _errs8){
+}
+}
+var valid2 = _errs8 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data.payload !== undefined){
+let data3 = data.payload;
+const _errs10 = errors;
+if(!(data3 && typeof data3 == "object" && !Array.isArray(data3))){
+validate161.errors = [{instancePath:instancePath+"/payload",schemaPath:"common/envelope.schema.json/properties/payload/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+const _errs11 = errors;
+if(errors === _errs10){
+}
+var valid2 = _errs10 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data.event_ts !== undefined){
+let data4 = data.event_ts;
+const _errs12 = errors;
+if(!((typeof data4 == "number") && (isFinite(data4)))){
+validate161.errors = [{instancePath:instancePath+"/event_ts",schemaPath:"common/envelope.schema.json/properties/event_ts/type",keyword:"type",params:{type: "number"}}];
+return false;
+}
+const _errs13 = errors;
+if(errors === _errs12){
+}
+var valid2 = _errs12 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+}
+}
+}
+}
+}
+}
+}
+else {
+validate161.errors = [{instancePath,schemaPath:"common/envelope.schema.json/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+if(errors === _errs2){
+}
+}
+var valid1 = _errs2 === errors;
+if(valid1){
+}
+var valid0 = _errs1 === errors;
+if(valid0){
+}
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing1;
+if(((data.type === undefined) && (missing1 = "type")) || ((data.payload === undefined) && (missing1 = "payload"))){
+validate161.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing1}}];
+return false;
+}
+else {
+if(data.type !== undefined){
+let data5 = data.type;
+const _errs14 = errors;
+if("dialin.error" !== data5){
+validate161.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "dialin.error"}}];
+return false;
+}
+else {
+}
+if(errors === _errs14){
+}
+var valid3 = _errs14 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data.payload !== undefined){
+let data6 = data.payload;
+const _errs15 = errors;
+if(!(validate138(data6, {instancePath:instancePath+"/payload",parentData:data,parentDataProperty:"payload",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate138.errors : vErrors.concat(validate138.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid3 = _errs15 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+}
+}
+}
+}
+else {
+validate161.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+if(errors === 0){
+}
+}
+validate161.errors = vErrors;
+return errors === 0;
+}
+validate161.evaluated = {"props":{"type":true,"payload":true,"version":true,"id":true,"event_ts":true},"dynamicProps":false,"dynamicItems":false};
+
+export const validateDailyDialinReadyEvent = validate163;
+const schema175 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/daily/dialin.ready.schema.json","type":"object","allOf":[{"$ref":"common/envelope.schema.json"}],"properties":{"type":{"const":"dialin.ready"},"payload":{"type":"object","allOf":[{"$ref":"common/dialin.schema.json"}],"properties":{"sip_endpoint":{"type":"string"}}}},"required":["type","payload"]};
+
+function validate163(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="https://confhooks.dev/schemas/daily/dialin.ready.schema.json" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate163.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+const _errs0 = errors;
+const _errs1 = errors;
+const _errs2 = errors;
+const _errs3 = errors;
+if(errors === _errs2){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((((((data.version === undefined) && (missing0 = "version")) || ((data.type === undefined) && (missing0 = "type"))) || ((data.id === undefined) && (missing0 = "id"))) || ((data.payload === undefined) && (missing0 = "payload"))) || ((data.event_ts === undefined) && (missing0 = "event_ts"))){
+validate163.errors = [{instancePath,schemaPath:"common/envelope.schema.json/required",keyword:"required",params:{missingProperty: missing0}}];
+return false;
+}
+else {
+if(data.version !== undefined){
+let data0 = data.version;
+const _errs4 = errors;
+if(typeof data0 !== "string"){
+validate163.errors = [{instancePath:instancePath+"/version",schemaPath:"common/envelope.schema.json/properties/version/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+const _errs5 = errors;
+if(errors === _errs4){
+}
+var valid2 = _errs4 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data.type !== undefined){
+let data1 = data.type;
+const _errs6 = errors;
+if(typeof data1 !== "string"){
+validate163.errors = [{instancePath:instancePath+"/type",schemaPath:"common/envelope.schema.json/properties/type/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+const _errs7 = errors;
+if(errors === _errs6){
+}
+var valid2 = _errs6 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data.id !== undefined){
+let data2 = data.id;
+const _errs8 = errors;
+const _errs9 = errors;
+if(errors === _errs8){
+if(typeof data2 === "string"){
+if(data2.length < 1){
+validate163.errors = [{instancePath:instancePath+"/id",schemaPath:"common/envelope.schema.json/properties/id/minLength",keyword:"minLength",params:{limit: 1}}];
+return false;
+}
+else {
+}
+}
+else {
+validate163.errors = [{instancePath:instancePath+"/id",schemaPath:"common/envelope.schema.json/properties/id/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+if(errors === _errs8){
+}
+}
+var valid2 = _errs8 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data.payload !== undefined){
+let data3 = data.payload;
+const _errs10 = errors;
+if(!(data3 && typeof data3 == "object" && !Array.isArray(data3))){
+validate163.errors = [{instancePath:instancePath+"/payload",schemaPath:"common/envelope.schema.json/properties/payload/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+const _errs11 = errors;
+if(errors === _errs10){
+}
+var valid2 = _errs10 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data.event_ts !== undefined){
+let data4 = data.event_ts;
+const _errs12 = errors;
+if(!((typeof data4 == "number") && (isFinite(data4)))){
+validate163.errors = [{instancePath:instancePath+"/event_ts",schemaPath:"common/envelope.schema.json/properties/event_ts/type",keyword:"type",params:{type: "number"}}];
+return false;
+}
+const _errs13 = errors;
+if(errors === _errs12){
+}
+var valid2 = _errs12 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+}
+}
+}
+}
+}
+}
+}
+else {
+validate163.errors = [{instancePath,schemaPath:"common/envelope.schema.json/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+if(errors === _errs2){
+}
+}
+var valid1 = _errs2 === errors;
+if(valid1){
+}
+var valid0 = _errs1 === errors;
+if(valid0){
+}
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing1;
+if(((data.type === undefined) && (missing1 = "type")) || ((data.payload === undefined) && (missing1 = "payload"))){
+validate163.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing1}}];
+return false;
+}
+else {
+if(data.type !== undefined){
+let data5 = data.type;
+const _errs14 = errors;
+if("dialin.ready" !== data5){
+validate163.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "dialin.ready"}}];
+return false;
+}
+else {
+}
+if(errors === _errs14){
+}
+var valid3 = _errs14 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data.payload !== undefined){
+let data6 = data.payload;
+const _errs15 = errors;
+const _errs16 = errors;
+const _errs17 = errors;
+const _errs18 = errors;
+const _errs19 = errors;
+if(errors === _errs18){
+if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
+if(data6.timestamp !== undefined){
+let data7 = data6.timestamp;
+const _errs20 = errors;
+if(!((typeof data7 == "number") && (isFinite(data7)))){
+validate163.errors = [{instancePath:instancePath+"/payload/timestamp",schemaPath:"common/dialin.schema.json/properties/timestamp/type",keyword:"type",params:{type: "number"}}];
+return false;
+}
+const _errs21 = errors;
+if(errors === _errs20){
+}
+var valid6 = _errs20 === errors;
+}
+else {
+var valid6 = true;
+}
+if(valid6){
+if(data6.domain_id !== undefined){
+let data8 = data6.domain_id;
+const _errs22 = errors;
+if(typeof data8 !== "string"){
+validate163.errors = [{instancePath:instancePath+"/payload/domain_id",schemaPath:"common/dialin.schema.json/properties/domain_id/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+const _errs23 = errors;
+if(errors === _errs22){
+}
+var valid6 = _errs22 === errors;
+}
+else {
+var valid6 = true;
+}
+if(valid6){
+if(data6.room !== undefined){
+let data9 = data6.room;
+const _errs24 = errors;
+if(typeof data9 !== "string"){
+validate163.errors = [{instancePath:instancePath+"/payload/room",schemaPath:"common/dialin.schema.json/properties/room/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+const _errs25 = errors;
+if(errors === _errs24){
+}
+var valid6 = _errs24 === errors;
+}
+else {
+var valid6 = true;
+}
+if(valid6){
+}
+}
+}
+}
+else {
+validate163.errors = [{instancePath:instancePath+"/payload",schemaPath:"common/dialin.schema.json/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+if(errors === _errs18){
+}
+}
+var valid5 = _errs18 === errors;
+if(valid5){
+}
+var valid4 = _errs17 === errors;
+if(valid4){
+}
+if(errors === _errs15){
+if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
+if(data6.sip_endpoint !== undefined){
+let data10 = data6.sip_endpoint;
+const _errs26 = errors;
+if(typeof data10 !== "string"){
+validate163.errors = [{instancePath:instancePath+"/payload/sip_endpoint",schemaPath:"#/properties/payload/properties/sip_endpoint/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+const _errs27 = errors;
+if(errors === _errs26){
+}
+var valid7 = _errs26 === errors;
+}
+else {
+var valid7 = true;
+}
+if(valid7){
+}
+}
+else {
+validate163.errors = [{instancePath:instancePath+"/payload",schemaPath:"#/properties/payload/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+if(errors === _errs15){
+}
+}
+var valid3 = _errs15 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+}
+}
+}
+}
+else {
+validate163.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+if(errors === 0){
+}
+}
+validate163.errors = vErrors;
+return errors === 0;
+}
+validate163.evaluated = {"props":{"type":true,"payload":true,"version":true,"id":true,"event_ts":true},"dynamicProps":false,"dynamicItems":false};
+
+export const validateDailyDialinStoppedEvent = validate164;
+const schema178 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/daily/dialin.stopped.schema.json","type":"object","allOf":[{"$ref":"common/envelope.schema.json"}],"properties":{"type":{"const":"dialin.stopped"},"payload":{"$ref":"common/dialin-call.schema.json"}},"required":["type","payload"]};
 
 function validate164(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="https://confhooks.dev/schemas/daily/dialout.connected.schema.json" */;
+/*# sourceURL="https://confhooks.dev/schemas/daily/dialin.stopped.schema.json" */;
 let vErrors = null;
 let errors = 0;
 const evaluated0 = validate164.evaluated;
@@ -3144,8 +2401,8 @@ else {
 if(data.type !== undefined){
 let data5 = data.type;
 const _errs14 = errors;
-if("dialout.connected" !== data5){
-validate164.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "dialout.connected"}}];
+if("dialin.stopped" !== data5){
+validate164.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "dialin.stopped"}}];
 return false;
 }
 else {
@@ -3161,8 +2418,8 @@ if(valid3){
 if(data.payload !== undefined){
 let data6 = data.payload;
 const _errs15 = errors;
-if(!(validate134(data6, {instancePath:instancePath+"/payload",parentData:data,parentDataProperty:"payload",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate134.errors : vErrors.concat(validate134.errors);
+if(!(validate137(data6, {instancePath:instancePath+"/payload",parentData:data,parentDataProperty:"payload",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate137.errors : vErrors.concat(validate137.errors);
 errors = vErrors.length;
 }
 else {
@@ -3189,11 +2446,11 @@ return errors === 0;
 }
 validate164.evaluated = {"props":{"type":true,"payload":true,"version":true,"id":true,"event_ts":true},"dynamicProps":false,"dynamicItems":false};
 
-export const validateDailyDialoutErrorEvent = validate166;
-const schema180 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/daily/dialout.error.schema.json","type":"object","allOf":[{"$ref":"common/envelope.schema.json"}],"properties":{"type":{"const":"dialout.error"},"payload":{"type":"object","allOf":[{"$ref":"common/dialout.schema.json"}],"properties":{"error_msg":{"type":"string"}}}},"required":["type","payload"]};
+export const validateDailyDialinWarningEvent = validate166;
+const schema180 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/daily/dialin.warning.schema.json","type":"object","allOf":[{"$ref":"common/envelope.schema.json"}],"properties":{"type":{"const":"dialin.warning"},"payload":{"$ref":"common/dialin-problem.schema.json"}},"required":["type","payload"]};
 
 function validate166(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="https://confhooks.dev/schemas/daily/dialout.error.schema.json" */;
+/*# sourceURL="https://confhooks.dev/schemas/daily/dialin.warning.schema.json" */;
 let vErrors = null;
 let errors = 0;
 const evaluated0 = validate166.evaluated;
@@ -3336,8 +2593,8 @@ else {
 if(data.type !== undefined){
 let data5 = data.type;
 const _errs14 = errors;
-if("dialout.error" !== data5){
-validate166.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "dialout.error"}}];
+if("dialin.warning" !== data5){
+validate166.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "dialin.warning"}}];
 return false;
 }
 else {
@@ -3353,137 +2610,11 @@ if(valid3){
 if(data.payload !== undefined){
 let data6 = data.payload;
 const _errs15 = errors;
-const _errs16 = errors;
-const _errs17 = errors;
-const _errs18 = errors;
-const _errs19 = errors;
-if(errors === _errs18){
-if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
-if(data6.timestamp !== undefined){
-let data7 = data6.timestamp;
-const _errs20 = errors;
-if(!((typeof data7 == "number") && (isFinite(data7)))){
-validate166.errors = [{instancePath:instancePath+"/payload/timestamp",schemaPath:"common/dialout.schema.json/properties/timestamp/type",keyword:"type",params:{type: "number"}}];
-return false;
-}
-const _errs21 = errors;
-if(errors === _errs20){
-}
-var valid6 = _errs20 === errors;
+if(!(validate138(data6, {instancePath:instancePath+"/payload",parentData:data,parentDataProperty:"payload",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate138.errors : vErrors.concat(validate138.errors);
+errors = vErrors.length;
 }
 else {
-var valid6 = true;
-}
-if(valid6){
-if(data6.session_id !== undefined){
-let data8 = data6.session_id;
-const _errs22 = errors;
-if(typeof data8 !== "string"){
-validate166.errors = [{instancePath:instancePath+"/payload/session_id",schemaPath:"common/dialout.schema.json/properties/session_id/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-const _errs23 = errors;
-if(errors === _errs22){
-}
-var valid6 = _errs22 === errors;
-}
-else {
-var valid6 = true;
-}
-if(valid6){
-if(data6.user_id !== undefined){
-let data9 = data6.user_id;
-const _errs24 = errors;
-if(typeof data9 !== "string"){
-validate166.errors = [{instancePath:instancePath+"/payload/user_id",schemaPath:"common/dialout.schema.json/properties/user_id/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-const _errs25 = errors;
-if(errors === _errs24){
-}
-var valid6 = _errs24 === errors;
-}
-else {
-var valid6 = true;
-}
-if(valid6){
-if(data6.domain_id !== undefined){
-let data10 = data6.domain_id;
-const _errs26 = errors;
-if(typeof data10 !== "string"){
-validate166.errors = [{instancePath:instancePath+"/payload/domain_id",schemaPath:"common/dialout.schema.json/properties/domain_id/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-const _errs27 = errors;
-if(errors === _errs26){
-}
-var valid6 = _errs26 === errors;
-}
-else {
-var valid6 = true;
-}
-if(valid6){
-if(data6.room !== undefined){
-let data11 = data6.room;
-const _errs28 = errors;
-if(typeof data11 !== "string"){
-validate166.errors = [{instancePath:instancePath+"/payload/room",schemaPath:"common/dialout.schema.json/properties/room/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-const _errs29 = errors;
-if(errors === _errs28){
-}
-var valid6 = _errs28 === errors;
-}
-else {
-var valid6 = true;
-}
-if(valid6){
-}
-}
-}
-}
-}
-}
-else {
-validate166.errors = [{instancePath:instancePath+"/payload",schemaPath:"common/dialout.schema.json/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-if(errors === _errs18){
-}
-}
-var valid5 = _errs18 === errors;
-if(valid5){
-}
-var valid4 = _errs17 === errors;
-if(valid4){
-}
-if(errors === _errs15){
-if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
-if(data6.error_msg !== undefined){
-let data12 = data6.error_msg;
-const _errs30 = errors;
-if(typeof data12 !== "string"){
-validate166.errors = [{instancePath:instancePath+"/payload/error_msg",schemaPath:"#/properties/payload/properties/error_msg/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-const _errs31 = errors;
-if(errors === _errs30){
-}
-var valid7 = _errs30 === errors;
-}
-else {
-var valid7 = true;
-}
-if(valid7){
-}
-}
-else {
-validate166.errors = [{instancePath:instancePath+"/payload",schemaPath:"#/properties/payload/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-if(errors === _errs15){
-}
 }
 var valid3 = _errs15 === errors;
 }
@@ -3507,14 +2638,16 @@ return errors === 0;
 }
 validate166.evaluated = {"props":{"type":true,"payload":true,"version":true,"id":true,"event_ts":true},"dynamicProps":false,"dynamicItems":false};
 
-export const validateDailyDialoutStoppedEvent = validate167;
-const schema183 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/daily/dialout.stopped.schema.json","type":"object","allOf":[{"$ref":"common/envelope.schema.json"}],"properties":{"type":{"const":"dialout.stopped"},"payload":{"$ref":"common/dialout-call.schema.json"}},"required":["type","payload"]};
+export const validateDailyDialoutAnsweredEvent = validate168;
+const schema182 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/daily/dialout.answered.schema.json","type":"object","allOf":[{"$ref":"common/envelope.schema.json"}],"properties":{"type":{"const":"dialout.answered"},"payload":{"$ref":"common/dialout-call.schema.json"}},"required":["type","payload"]};
+const schema145 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/daily/common/dialout-call.schema.json","type":"object","allOf":[{"$ref":"dialout.schema.json"}],"properties":{"destination":{"type":"string"},"caller_id":{"type":"string"}}};
+const schema146 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/daily/common/dialout.schema.json","type":"object","properties":{"timestamp":{"type":"number"},"session_id":{"type":"string"},"user_id":{"type":"string"},"domain_id":{"type":"string"},"room":{"type":"string"}}};
 
-function validate167(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="https://confhooks.dev/schemas/daily/dialout.stopped.schema.json" */;
+function validate140(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="https://confhooks.dev/schemas/daily/common/dialout-call.schema.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate167.evaluated;
+const evaluated0 = validate140.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -3527,17 +2660,11 @@ const _errs2 = errors;
 const _errs3 = errors;
 if(errors === _errs2){
 if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if((((((data.version === undefined) && (missing0 = "version")) || ((data.type === undefined) && (missing0 = "type"))) || ((data.id === undefined) && (missing0 = "id"))) || ((data.payload === undefined) && (missing0 = "payload"))) || ((data.event_ts === undefined) && (missing0 = "event_ts"))){
-validate167.errors = [{instancePath,schemaPath:"common/envelope.schema.json/required",keyword:"required",params:{missingProperty: missing0}}];
-return false;
-}
-else {
-if(data.version !== undefined){
-let data0 = data.version;
+if(data.timestamp !== undefined){
+let data0 = data.timestamp;
 const _errs4 = errors;
-if(typeof data0 !== "string"){
-validate167.errors = [{instancePath:instancePath+"/version",schemaPath:"common/envelope.schema.json/properties/version/type",keyword:"type",params:{type: "string"}}];
+if(!((typeof data0 == "number") && (isFinite(data0)))){
+validate140.errors = [{instancePath:instancePath+"/timestamp",schemaPath:"dialout.schema.json/properties/timestamp/type",keyword:"type",params:{type: "number"}}];
 return false;
 }
 const _errs5 = errors;
@@ -3549,11 +2676,11 @@ else {
 var valid2 = true;
 }
 if(valid2){
-if(data.type !== undefined){
-let data1 = data.type;
+if(data.session_id !== undefined){
+let data1 = data.session_id;
 const _errs6 = errors;
 if(typeof data1 !== "string"){
-validate167.errors = [{instancePath:instancePath+"/type",schemaPath:"common/envelope.schema.json/properties/type/type",keyword:"type",params:{type: "string"}}];
+validate140.errors = [{instancePath:instancePath+"/session_id",schemaPath:"dialout.schema.json/properties/session_id/type",keyword:"type",params:{type: "string"}}];
 return false;
 }
 const _errs7 = errors;
@@ -3565,25 +2692,15 @@ else {
 var valid2 = true;
 }
 if(valid2){
-if(data.id !== undefined){
-let data2 = data.id;
+if(data.user_id !== undefined){
+let data2 = data.user_id;
 const _errs8 = errors;
+if(typeof data2 !== "string"){
+validate140.errors = [{instancePath:instancePath+"/user_id",schemaPath:"dialout.schema.json/properties/user_id/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
 const _errs9 = errors;
 if(errors === _errs8){
-if(typeof data2 === "string"){
-if(data2.length < 1){
-validate167.errors = [{instancePath:instancePath+"/id",schemaPath:"common/envelope.schema.json/properties/id/minLength",keyword:"minLength",params:{limit: 1}}];
-return false;
-}
-else {
-}
-}
-else {
-validate167.errors = [{instancePath:instancePath+"/id",schemaPath:"common/envelope.schema.json/properties/id/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-if(errors === _errs8){
-}
 }
 var valid2 = _errs8 === errors;
 }
@@ -3591,11 +2708,11 @@ else {
 var valid2 = true;
 }
 if(valid2){
-if(data.payload !== undefined){
-let data3 = data.payload;
+if(data.domain_id !== undefined){
+let data3 = data.domain_id;
 const _errs10 = errors;
-if(!(data3 && typeof data3 == "object" && !Array.isArray(data3))){
-validate167.errors = [{instancePath:instancePath+"/payload",schemaPath:"common/envelope.schema.json/properties/payload/type",keyword:"type",params:{type: "object"}}];
+if(typeof data3 !== "string"){
+validate140.errors = [{instancePath:instancePath+"/domain_id",schemaPath:"dialout.schema.json/properties/domain_id/type",keyword:"type",params:{type: "string"}}];
 return false;
 }
 const _errs11 = errors;
@@ -3607,11 +2724,11 @@ else {
 var valid2 = true;
 }
 if(valid2){
-if(data.event_ts !== undefined){
-let data4 = data.event_ts;
+if(data.room !== undefined){
+let data4 = data.room;
 const _errs12 = errors;
-if(!((typeof data4 == "number") && (isFinite(data4)))){
-validate167.errors = [{instancePath:instancePath+"/event_ts",schemaPath:"common/envelope.schema.json/properties/event_ts/type",keyword:"type",params:{type: "number"}}];
+if(typeof data4 !== "string"){
+validate140.errors = [{instancePath:instancePath+"/room",schemaPath:"dialout.schema.json/properties/room/type",keyword:"type",params:{type: "string"}}];
 return false;
 }
 const _errs13 = errors;
@@ -3629,9 +2746,8 @@ if(valid2){
 }
 }
 }
-}
 else {
-validate167.errors = [{instancePath,schemaPath:"common/envelope.schema.json/type",keyword:"type",params:{type: "object"}}];
+validate140.errors = [{instancePath,schemaPath:"dialout.schema.json/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
 if(errors === _errs2){
@@ -3645,21 +2761,14 @@ if(valid0){
 }
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
-let missing1;
-if(((data.type === undefined) && (missing1 = "type")) || ((data.payload === undefined) && (missing1 = "payload"))){
-validate167.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing1}}];
-return false;
-}
-else {
-if(data.type !== undefined){
-let data5 = data.type;
+if(data.destination !== undefined){
+let data5 = data.destination;
 const _errs14 = errors;
-if("dialout.stopped" !== data5){
-validate167.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "dialout.stopped"}}];
+if(typeof data5 !== "string"){
+validate140.errors = [{instancePath:instancePath+"/destination",schemaPath:"#/properties/destination/type",keyword:"type",params:{type: "string"}}];
 return false;
 }
-else {
-}
+const _errs15 = errors;
 if(errors === _errs14){
 }
 var valid3 = _errs14 === errors;
@@ -3668,505 +2777,203 @@ else {
 var valid3 = true;
 }
 if(valid3){
-if(data.payload !== undefined){
-let data6 = data.payload;
-const _errs15 = errors;
-if(!(validate134(data6, {instancePath:instancePath+"/payload",parentData:data,parentDataProperty:"payload",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate134.errors : vErrors.concat(validate134.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid3 = _errs15 === errors;
-}
-else {
-var valid3 = true;
-}
-if(valid3){
-}
-}
-}
-}
-else {
-validate167.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-if(errors === 0){
-}
-}
-validate167.errors = vErrors;
-return errors === 0;
-}
-validate167.evaluated = {"props":{"type":true,"payload":true,"version":true,"id":true,"event_ts":true},"dynamicProps":false,"dynamicItems":false};
-
-export const validateDailyDialoutWarningEvent = validate169;
-const schema185 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/daily/dialout.warning.schema.json","type":"object","allOf":[{"$ref":"common/envelope.schema.json"}],"properties":{"type":{"const":"dialout.warning"},"payload":{"$ref":"common/dialout-call.schema.json"}},"required":["type","payload"]};
-
-function validate169(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="https://confhooks.dev/schemas/daily/dialout.warning.schema.json" */;
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate169.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-const _errs0 = errors;
-const _errs1 = errors;
-const _errs2 = errors;
-const _errs3 = errors;
-if(errors === _errs2){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if((((((data.version === undefined) && (missing0 = "version")) || ((data.type === undefined) && (missing0 = "type"))) || ((data.id === undefined) && (missing0 = "id"))) || ((data.payload === undefined) && (missing0 = "payload"))) || ((data.event_ts === undefined) && (missing0 = "event_ts"))){
-validate169.errors = [{instancePath,schemaPath:"common/envelope.schema.json/required",keyword:"required",params:{missingProperty: missing0}}];
-return false;
-}
-else {
-if(data.version !== undefined){
-let data0 = data.version;
-const _errs4 = errors;
-if(typeof data0 !== "string"){
-validate169.errors = [{instancePath:instancePath+"/version",schemaPath:"common/envelope.schema.json/properties/version/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-const _errs5 = errors;
-if(errors === _errs4){
-}
-var valid2 = _errs4 === errors;
-}
-else {
-var valid2 = true;
-}
-if(valid2){
-if(data.type !== undefined){
-let data1 = data.type;
-const _errs6 = errors;
-if(typeof data1 !== "string"){
-validate169.errors = [{instancePath:instancePath+"/type",schemaPath:"common/envelope.schema.json/properties/type/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-const _errs7 = errors;
-if(errors === _errs6){
-}
-var valid2 = _errs6 === errors;
-}
-else {
-var valid2 = true;
-}
-if(valid2){
-if(data.id !== undefined){
-let data2 = data.id;
-const _errs8 = errors;
-const _errs9 = errors;
-if(errors === _errs8){
-if(typeof data2 === "string"){
-if(data2.length < 1){
-validate169.errors = [{instancePath:instancePath+"/id",schemaPath:"common/envelope.schema.json/properties/id/minLength",keyword:"minLength",params:{limit: 1}}];
-return false;
-}
-else {
-}
-}
-else {
-validate169.errors = [{instancePath:instancePath+"/id",schemaPath:"common/envelope.schema.json/properties/id/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-if(errors === _errs8){
-}
-}
-var valid2 = _errs8 === errors;
-}
-else {
-var valid2 = true;
-}
-if(valid2){
-if(data.payload !== undefined){
-let data3 = data.payload;
-const _errs10 = errors;
-if(!(data3 && typeof data3 == "object" && !Array.isArray(data3))){
-validate169.errors = [{instancePath:instancePath+"/payload",schemaPath:"common/envelope.schema.json/properties/payload/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-const _errs11 = errors;
-if(errors === _errs10){
-}
-var valid2 = _errs10 === errors;
-}
-else {
-var valid2 = true;
-}
-if(valid2){
-if(data.event_ts !== undefined){
-let data4 = data.event_ts;
-const _errs12 = errors;
-if(!((typeof data4 == "number") && (isFinite(data4)))){
-validate169.errors = [{instancePath:instancePath+"/event_ts",schemaPath:"common/envelope.schema.json/properties/event_ts/type",keyword:"type",params:{type: "number"}}];
-return false;
-}
-const _errs13 = errors;
-if(errors === _errs12){
-}
-var valid2 = _errs12 === errors;
-}
-else {
-var valid2 = true;
-}
-if(valid2){
-}
-}
-}
-}
-}
-}
-}
-else {
-validate169.errors = [{instancePath,schemaPath:"common/envelope.schema.json/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-if(errors === _errs2){
-}
-}
-var valid1 = _errs2 === errors;
-if(valid1){
-}
-var valid0 = _errs1 === errors;
-if(valid0){
-}
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing1;
-if(((data.type === undefined) && (missing1 = "type")) || ((data.payload === undefined) && (missing1 = "payload"))){
-validate169.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing1}}];
-return false;
-}
-else {
-if(data.type !== undefined){
-let data5 = data.type;
-const _errs14 = errors;
-if("dialout.warning" !== data5){
-validate169.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "dialout.warning"}}];
-return false;
-}
-else {
-}
-if(errors === _errs14){
-}
-var valid3 = _errs14 === errors;
-}
-else {
-var valid3 = true;
-}
-if(valid3){
-if(data.payload !== undefined){
-let data6 = data.payload;
-const _errs15 = errors;
-if(!(validate134(data6, {instancePath:instancePath+"/payload",parentData:data,parentDataProperty:"payload",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate134.errors : vErrors.concat(validate134.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid3 = _errs15 === errors;
-}
-else {
-var valid3 = true;
-}
-if(valid3){
-}
-}
-}
-}
-else {
-validate169.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-if(errors === 0){
-}
-}
-validate169.errors = vErrors;
-return errors === 0;
-}
-validate169.evaluated = {"props":{"type":true,"payload":true,"version":true,"id":true,"event_ts":true},"dynamicProps":false,"dynamicItems":false};
-
-export const validateDailyMeetingEndedEvent = validate171;
-const schema187 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/daily/meeting.ended.schema.json","type":"object","allOf":[{"$ref":"common/envelope.schema.json"}],"properties":{"type":{"const":"meeting.ended"},"payload":{"type":"object","allOf":[{"$ref":"common/meeting.schema.json"}],"properties":{"end_ts":{"type":"number"}},"required":["end_ts"]}},"required":["type","payload"]};
-const schema144 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/daily/common/meeting.schema.json","type":"object","properties":{"start_ts":{"type":"number"},"meeting_id":{"type":"string"},"room":{"type":"string"}},"required":["start_ts","meeting_id","room"]};
-
-function validate171(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="https://confhooks.dev/schemas/daily/meeting.ended.schema.json" */;
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate171.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-const _errs0 = errors;
-const _errs1 = errors;
-const _errs2 = errors;
-const _errs3 = errors;
-if(errors === _errs2){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if((((((data.version === undefined) && (missing0 = "version")) || ((data.type === undefined) && (missing0 = "type"))) || ((data.id === undefined) && (missing0 = "id"))) || ((data.payload === undefined) && (missing0 = "payload"))) || ((data.event_ts === undefined) && (missing0 = "event_ts"))){
-validate171.errors = [{instancePath,schemaPath:"common/envelope.schema.json/required",keyword:"required",params:{missingProperty: missing0}}];
-return false;
-}
-else {
-if(data.version !== undefined){
-let data0 = data.version;
-const _errs4 = errors;
-if(typeof data0 !== "string"){
-validate171.errors = [{instancePath:instancePath+"/version",schemaPath:"common/envelope.schema.json/properties/version/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-const _errs5 = errors;
-if(errors === _errs4){
-}
-var valid2 = _errs4 === errors;
-}
-else {
-var valid2 = true;
-}
-if(valid2){
-if(data.type !== undefined){
-let data1 = data.type;
-const _errs6 = errors;
-if(typeof data1 !== "string"){
-validate171.errors = [{instancePath:instancePath+"/type",schemaPath:"common/envelope.schema.json/properties/type/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-const _errs7 = errors;
-if(errors === _errs6){
-}
-var valid2 = _errs6 === errors;
-}
-else {
-var valid2 = true;
-}
-if(valid2){
-if(data.id !== undefined){
-let data2 = data.id;
-const _errs8 = errors;
-const _errs9 = errors;
-if(errors === _errs8){
-if(typeof data2 === "string"){
-if(data2.length < 1){
-validate171.errors = [{instancePath:instancePath+"/id",schemaPath:"common/envelope.schema.json/properties/id/minLength",keyword:"minLength",params:{limit: 1}}];
-return false;
-}
-else {
-}
-}
-else {
-validate171.errors = [{instancePath:instancePath+"/id",schemaPath:"common/envelope.schema.json/properties/id/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-if(errors === _errs8){
-}
-}
-var valid2 = _errs8 === errors;
-}
-else {
-var valid2 = true;
-}
-if(valid2){
-if(data.payload !== undefined){
-let data3 = data.payload;
-const _errs10 = errors;
-if(!(data3 && typeof data3 == "object" && !Array.isArray(data3))){
-validate171.errors = [{instancePath:instancePath+"/payload",schemaPath:"common/envelope.schema.json/properties/payload/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-const _errs11 = errors;
-if(errors === _errs10){
-}
-var valid2 = _errs10 === errors;
-}
-else {
-var valid2 = true;
-}
-if(valid2){
-if(data.event_ts !== undefined){
-let data4 = data.event_ts;
-const _errs12 = errors;
-if(!((typeof data4 == "number") && (isFinite(data4)))){
-validate171.errors = [{instancePath:instancePath+"/event_ts",schemaPath:"common/envelope.schema.json/properties/event_ts/type",keyword:"type",params:{type: "number"}}];
-return false;
-}
-const _errs13 = errors;
-if(errors === _errs12){
-}
-var valid2 = _errs12 === errors;
-}
-else {
-var valid2 = true;
-}
-if(valid2){
-}
-}
-}
-}
-}
-}
-}
-else {
-validate171.errors = [{instancePath,schemaPath:"common/envelope.schema.json/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-if(errors === _errs2){
-}
-}
-var valid1 = _errs2 === errors;
-if(valid1){
-}
-var valid0 = _errs1 === errors;
-if(valid0){
-}
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing1;
-if(((data.type === undefined) && (missing1 = "type")) || ((data.payload === undefined) && (missing1 = "payload"))){
-validate171.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing1}}];
-return false;
-}
-else {
-if(data.type !== undefined){
-let data5 = data.type;
-const _errs14 = errors;
-if("meeting.ended" !== data5){
-validate171.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "meeting.ended"}}];
-return false;
-}
-else {
-}
-if(errors === _errs14){
-}
-var valid3 = _errs14 === errors;
-}
-else {
-var valid3 = true;
-}
-if(valid3){
-if(data.payload !== undefined){
-let data6 = data.payload;
-const _errs15 = errors;
+if(data.caller_id !== undefined){
+let data6 = data.caller_id;
 const _errs16 = errors;
+if(typeof data6 !== "string"){
+validate140.errors = [{instancePath:instancePath+"/caller_id",schemaPath:"#/properties/caller_id/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
 const _errs17 = errors;
-const _errs18 = errors;
-const _errs19 = errors;
-if(errors === _errs18){
-if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
-let missing2;
-if((((data6.start_ts === undefined) && (missing2 = "start_ts")) || ((data6.meeting_id === undefined) && (missing2 = "meeting_id"))) || ((data6.room === undefined) && (missing2 = "room"))){
-validate171.errors = [{instancePath:instancePath+"/payload",schemaPath:"common/meeting.schema.json/required",keyword:"required",params:{missingProperty: missing2}}];
-return false;
+if(errors === _errs16){
+}
+var valid3 = _errs16 === errors;
 }
 else {
-if(data6.start_ts !== undefined){
-let data7 = data6.start_ts;
-const _errs20 = errors;
-if(!((typeof data7 == "number") && (isFinite(data7)))){
-validate171.errors = [{instancePath:instancePath+"/payload/start_ts",schemaPath:"common/meeting.schema.json/properties/start_ts/type",keyword:"type",params:{type: "number"}}];
-return false;
+var valid3 = true;
 }
-const _errs21 = errors;
-if(errors === _errs20){
-}
-var valid6 = _errs20 === errors;
-}
-else {
-var valid6 = true;
-}
-if(valid6){
-if(data6.meeting_id !== undefined){
-let data8 = data6.meeting_id;
-const _errs22 = errors;
-if(typeof data8 !== "string"){
-validate171.errors = [{instancePath:instancePath+"/payload/meeting_id",schemaPath:"common/meeting.schema.json/properties/meeting_id/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-const _errs23 = errors;
-if(errors === _errs22){
-}
-var valid6 = _errs22 === errors;
-}
-else {
-var valid6 = true;
-}
-if(valid6){
-if(data6.room !== undefined){
-let data9 = data6.room;
-const _errs24 = errors;
-if(typeof data9 !== "string"){
-validate171.errors = [{instancePath:instancePath+"/payload/room",schemaPath:"common/meeting.schema.json/properties/room/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-const _errs25 = errors;
-if(errors === _errs24){
-}
-var valid6 = _errs24 === errors;
-}
-else {
-var valid6 = true;
-}
-if(valid6){
-}
-}
+if(valid3){
 }
 }
 }
 else {
-validate171.errors = [{instancePath:instancePath+"/payload",schemaPath:"common/meeting.schema.json/type",keyword:"type",params:{type: "object"}}];
+validate140.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
-if(errors === _errs18){
+if(errors === 0){
 }
 }
-var valid5 = _errs18 === errors;
-if(valid5){
+validate140.errors = vErrors;
+return errors === 0;
 }
-var valid4 = _errs17 === errors;
-if(valid4){
+validate140.evaluated = {"props":{"destination":true,"caller_id":true,"timestamp":true,"session_id":true,"user_id":true,"domain_id":true,"room":true},"dynamicProps":false,"dynamicItems":false};
+
+function validate168(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="https://confhooks.dev/schemas/daily/dialout.answered.schema.json" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate168.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
 }
-if(errors === _errs15){
-if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
-let missing3;
-if((data6.end_ts === undefined) && (missing3 = "end_ts")){
-validate171.errors = [{instancePath:instancePath+"/payload",schemaPath:"#/properties/payload/required",keyword:"required",params:{missingProperty: missing3}}];
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+const _errs0 = errors;
+const _errs1 = errors;
+const _errs2 = errors;
+const _errs3 = errors;
+if(errors === _errs2){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((((((data.version === undefined) && (missing0 = "version")) || ((data.type === undefined) && (missing0 = "type"))) || ((data.id === undefined) && (missing0 = "id"))) || ((data.payload === undefined) && (missing0 = "payload"))) || ((data.event_ts === undefined) && (missing0 = "event_ts"))){
+validate168.errors = [{instancePath,schemaPath:"common/envelope.schema.json/required",keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
-if(data6.end_ts !== undefined){
-let data10 = data6.end_ts;
-const _errs26 = errors;
-if(!((typeof data10 == "number") && (isFinite(data10)))){
-validate171.errors = [{instancePath:instancePath+"/payload/end_ts",schemaPath:"#/properties/payload/properties/end_ts/type",keyword:"type",params:{type: "number"}}];
+if(data.version !== undefined){
+let data0 = data.version;
+const _errs4 = errors;
+if(typeof data0 !== "string"){
+validate168.errors = [{instancePath:instancePath+"/version",schemaPath:"common/envelope.schema.json/properties/version/type",keyword:"type",params:{type: "string"}}];
 return false;
 }
-const _errs27 = errors;
-if(errors === _errs26){
+const _errs5 = errors;
+if(errors === _errs4){
 }
-var valid7 = _errs26 === errors;
-}
-else {
-var valid7 = true;
-}
-if(valid7){
-}
-}
+var valid2 = _errs4 === errors;
 }
 else {
-validate171.errors = [{instancePath:instancePath+"/payload",schemaPath:"#/properties/payload/type",keyword:"type",params:{type: "object"}}];
+var valid2 = true;
+}
+if(valid2){
+if(data.type !== undefined){
+let data1 = data.type;
+const _errs6 = errors;
+if(typeof data1 !== "string"){
+validate168.errors = [{instancePath:instancePath+"/type",schemaPath:"common/envelope.schema.json/properties/type/type",keyword:"type",params:{type: "string"}}];
 return false;
 }
-if(errors === _errs15){
+const _errs7 = errors;
+if(errors === _errs6){
 }
+var valid2 = _errs6 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data.id !== undefined){
+let data2 = data.id;
+const _errs8 = errors;
+const _errs9 = errors;
+if(errors === _errs8){
+if(typeof data2 === "string"){
+if(data2.length < 1){
+validate168.errors = [{instancePath:instancePath+"/id",schemaPath:"common/envelope.schema.json/properties/id/minLength",keyword:"minLength",params:{limit: 1}}];
+return false;
+}
+else {
+}
+}
+else {
+validate168.errors = [{instancePath:instancePath+"/id",schemaPath:"common/envelope.schema.json/properties/id/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+if(errors === _errs8){
+}
+}
+var valid2 = _errs8 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data.payload !== undefined){
+let data3 = data.payload;
+const _errs10 = errors;
+if(!(data3 && typeof data3 == "object" && !Array.isArray(data3))){
+validate168.errors = [{instancePath:instancePath+"/payload",schemaPath:"common/envelope.schema.json/properties/payload/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+const _errs11 = errors;
+if(errors === _errs10){
+}
+var valid2 = _errs10 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data.event_ts !== undefined){
+let data4 = data.event_ts;
+const _errs12 = errors;
+if(!((typeof data4 == "number") && (isFinite(data4)))){
+validate168.errors = [{instancePath:instancePath+"/event_ts",schemaPath:"common/envelope.schema.json/properties/event_ts/type",keyword:"type",params:{type: "number"}}];
+return false;
+}
+const _errs13 = errors;
+if(errors === _errs12){
+}
+var valid2 = _errs12 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+}
+}
+}
+}
+}
+}
+}
+else {
+validate168.errors = [{instancePath,schemaPath:"common/envelope.schema.json/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+if(errors === _errs2){
+}
+}
+var valid1 = _errs2 === errors;
+if(valid1){
+}
+var valid0 = _errs1 === errors;
+if(valid0){
+}
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing1;
+if(((data.type === undefined) && (missing1 = "type")) || ((data.payload === undefined) && (missing1 = "payload"))){
+validate168.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing1}}];
+return false;
+}
+else {
+if(data.type !== undefined){
+let data5 = data.type;
+const _errs14 = errors;
+if("dialout.answered" !== data5){
+validate168.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "dialout.answered"}}];
+return false;
+}
+else {
+}
+if(errors === _errs14){
+}
+var valid3 = _errs14 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data.payload !== undefined){
+let data6 = data.payload;
+const _errs15 = errors;
+if(!(validate140(data6, {instancePath:instancePath+"/payload",parentData:data,parentDataProperty:"payload",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate140.errors : vErrors.concat(validate140.errors);
+errors = vErrors.length;
+}
+else {
 }
 var valid3 = _errs15 === errors;
 }
@@ -4179,22 +2986,214 @@ if(valid3){
 }
 }
 else {
-validate171.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
+validate168.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
 if(errors === 0){
 }
 }
-validate171.errors = vErrors;
+validate168.errors = vErrors;
 return errors === 0;
 }
-validate171.evaluated = {"props":{"type":true,"payload":true,"version":true,"id":true,"event_ts":true},"dynamicProps":false,"dynamicItems":false};
+validate168.evaluated = {"props":{"type":true,"payload":true,"version":true,"id":true,"event_ts":true},"dynamicProps":false,"dynamicItems":false};
 
-export const validateDailyMeetingStartedEvent = validate172;
-const schema190 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/daily/meeting.started.schema.json","type":"object","allOf":[{"$ref":"common/envelope.schema.json"}],"properties":{"type":{"const":"meeting.started"},"payload":{"$ref":"common/meeting.schema.json"}},"required":["type","payload"]};
+export const validateDailyDialoutConnectedEvent = validate170;
+const schema184 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/daily/dialout.connected.schema.json","type":"object","allOf":[{"$ref":"common/envelope.schema.json"}],"properties":{"type":{"const":"dialout.connected"},"payload":{"$ref":"common/dialout-call.schema.json"}},"required":["type","payload"]};
+
+function validate170(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="https://confhooks.dev/schemas/daily/dialout.connected.schema.json" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate170.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+const _errs0 = errors;
+const _errs1 = errors;
+const _errs2 = errors;
+const _errs3 = errors;
+if(errors === _errs2){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((((((data.version === undefined) && (missing0 = "version")) || ((data.type === undefined) && (missing0 = "type"))) || ((data.id === undefined) && (missing0 = "id"))) || ((data.payload === undefined) && (missing0 = "payload"))) || ((data.event_ts === undefined) && (missing0 = "event_ts"))){
+validate170.errors = [{instancePath,schemaPath:"common/envelope.schema.json/required",keyword:"required",params:{missingProperty: missing0}}];
+return false;
+}
+else {
+if(data.version !== undefined){
+let data0 = data.version;
+const _errs4 = errors;
+if(typeof data0 !== "string"){
+validate170.errors = [{instancePath:instancePath+"/version",schemaPath:"common/envelope.schema.json/properties/version/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+const _errs5 = errors;
+if(errors === _errs4){
+}
+var valid2 = _errs4 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data.type !== undefined){
+let data1 = data.type;
+const _errs6 = errors;
+if(typeof data1 !== "string"){
+validate170.errors = [{instancePath:instancePath+"/type",schemaPath:"common/envelope.schema.json/properties/type/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+const _errs7 = errors;
+if(errors === _errs6){
+}
+var valid2 = _errs6 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data.id !== undefined){
+let data2 = data.id;
+const _errs8 = errors;
+const _errs9 = errors;
+if(errors === _errs8){
+if(typeof data2 === "string"){
+if(data2.length < 1){
+validate170.errors = [{instancePath:instancePath+"/id",schemaPath:"common/envelope.schema.json/properties/id/minLength",keyword:"minLength",params:{limit: 1}}];
+return false;
+}
+else {
+}
+}
+else {
+validate170.errors = [{instancePath:instancePath+"/id",schemaPath:"common/envelope.schema.json/properties/id/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+if(errors === _errs8){
+}
+}
+var valid2 = _errs8 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data.payload !== undefined){
+let data3 = data.payload;
+const _errs10 = errors;
+if(!(data3 && typeof data3 == "object" && !Array.isArray(data3))){
+validate170.errors = [{instancePath:instancePath+"/payload",schemaPath:"common/envelope.schema.json/properties/payload/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+const _errs11 = errors;
+if(errors === _errs10){
+}
+var valid2 = _errs10 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data.event_ts !== undefined){
+let data4 = data.event_ts;
+const _errs12 = errors;
+if(!((typeof data4 == "number") && (isFinite(data4)))){
+validate170.errors = [{instancePath:instancePath+"/event_ts",schemaPath:"common/envelope.schema.json/properties/event_ts/type",keyword:"type",params:{type: "number"}}];
+return false;
+}
+const _errs13 = errors;
+if(errors === _errs12){
+}
+var valid2 = _errs12 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+}
+}
+}
+}
+}
+}
+}
+else {
+validate170.errors = [{instancePath,schemaPath:"common/envelope.schema.json/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+if(errors === _errs2){
+}
+}
+var valid1 = _errs2 === errors;
+if(valid1){
+}
+var valid0 = _errs1 === errors;
+if(valid0){
+}
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing1;
+if(((data.type === undefined) && (missing1 = "type")) || ((data.payload === undefined) && (missing1 = "payload"))){
+validate170.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing1}}];
+return false;
+}
+else {
+if(data.type !== undefined){
+let data5 = data.type;
+const _errs14 = errors;
+if("dialout.connected" !== data5){
+validate170.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "dialout.connected"}}];
+return false;
+}
+else {
+}
+if(errors === _errs14){
+}
+var valid3 = _errs14 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data.payload !== undefined){
+let data6 = data.payload;
+const _errs15 = errors;
+if(!(validate140(data6, {instancePath:instancePath+"/payload",parentData:data,parentDataProperty:"payload",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate140.errors : vErrors.concat(validate140.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid3 = _errs15 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+}
+}
+}
+}
+else {
+validate170.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+if(errors === 0){
+}
+}
+validate170.errors = vErrors;
+return errors === 0;
+}
+validate170.evaluated = {"props":{"type":true,"payload":true,"version":true,"id":true,"event_ts":true},"dynamicProps":false,"dynamicItems":false};
+
+export const validateDailyDialoutErrorEvent = validate172;
+const schema186 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/daily/dialout.error.schema.json","type":"object","allOf":[{"$ref":"common/envelope.schema.json"}],"properties":{"type":{"const":"dialout.error"},"payload":{"type":"object","allOf":[{"$ref":"common/dialout.schema.json"}],"properties":{"error_msg":{"type":"string"}}}},"required":["type","payload"]};
 
 function validate172(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="https://confhooks.dev/schemas/daily/meeting.started.schema.json" */;
+/*# sourceURL="https://confhooks.dev/schemas/daily/dialout.error.schema.json" */;
 let vErrors = null;
 let errors = 0;
 const evaluated0 = validate172.evaluated;
@@ -4337,8 +3336,8 @@ else {
 if(data.type !== undefined){
 let data5 = data.type;
 const _errs14 = errors;
-if("meeting.started" !== data5){
-validate172.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "meeting.started"}}];
+if("dialout.error" !== data5){
+validate172.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "dialout.error"}}];
 return false;
 }
 else {
@@ -4356,76 +3355,135 @@ let data6 = data.payload;
 const _errs15 = errors;
 const _errs16 = errors;
 const _errs17 = errors;
-if(errors === _errs16){
-if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
-let missing2;
-if((((data6.start_ts === undefined) && (missing2 = "start_ts")) || ((data6.meeting_id === undefined) && (missing2 = "meeting_id"))) || ((data6.room === undefined) && (missing2 = "room"))){
-validate172.errors = [{instancePath:instancePath+"/payload",schemaPath:"common/meeting.schema.json/required",keyword:"required",params:{missingProperty: missing2}}];
-return false;
-}
-else {
-if(data6.start_ts !== undefined){
-let data7 = data6.start_ts;
 const _errs18 = errors;
-if(!((typeof data7 == "number") && (isFinite(data7)))){
-validate172.errors = [{instancePath:instancePath+"/payload/start_ts",schemaPath:"common/meeting.schema.json/properties/start_ts/type",keyword:"type",params:{type: "number"}}];
-return false;
-}
 const _errs19 = errors;
 if(errors === _errs18){
-}
-var valid5 = _errs18 === errors;
-}
-else {
-var valid5 = true;
-}
-if(valid5){
-if(data6.meeting_id !== undefined){
-let data8 = data6.meeting_id;
+if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
+if(data6.timestamp !== undefined){
+let data7 = data6.timestamp;
 const _errs20 = errors;
-if(typeof data8 !== "string"){
-validate172.errors = [{instancePath:instancePath+"/payload/meeting_id",schemaPath:"common/meeting.schema.json/properties/meeting_id/type",keyword:"type",params:{type: "string"}}];
+if(!((typeof data7 == "number") && (isFinite(data7)))){
+validate172.errors = [{instancePath:instancePath+"/payload/timestamp",schemaPath:"common/dialout.schema.json/properties/timestamp/type",keyword:"type",params:{type: "number"}}];
 return false;
 }
 const _errs21 = errors;
 if(errors === _errs20){
 }
-var valid5 = _errs20 === errors;
+var valid6 = _errs20 === errors;
 }
 else {
-var valid5 = true;
+var valid6 = true;
 }
-if(valid5){
-if(data6.room !== undefined){
-let data9 = data6.room;
+if(valid6){
+if(data6.session_id !== undefined){
+let data8 = data6.session_id;
 const _errs22 = errors;
-if(typeof data9 !== "string"){
-validate172.errors = [{instancePath:instancePath+"/payload/room",schemaPath:"common/meeting.schema.json/properties/room/type",keyword:"type",params:{type: "string"}}];
+if(typeof data8 !== "string"){
+validate172.errors = [{instancePath:instancePath+"/payload/session_id",schemaPath:"common/dialout.schema.json/properties/session_id/type",keyword:"type",params:{type: "string"}}];
 return false;
 }
 const _errs23 = errors;
 if(errors === _errs22){
 }
-var valid5 = _errs22 === errors;
+var valid6 = _errs22 === errors;
 }
 else {
-var valid5 = true;
+var valid6 = true;
 }
-if(valid5){
-}
-}
-}
-}
-}
-else {
-validate172.errors = [{instancePath:instancePath+"/payload",schemaPath:"common/meeting.schema.json/type",keyword:"type",params:{type: "object"}}];
+if(valid6){
+if(data6.user_id !== undefined){
+let data9 = data6.user_id;
+const _errs24 = errors;
+if(typeof data9 !== "string"){
+validate172.errors = [{instancePath:instancePath+"/payload/user_id",schemaPath:"common/dialout.schema.json/properties/user_id/type",keyword:"type",params:{type: "string"}}];
 return false;
 }
-if(errors === _errs16){
+const _errs25 = errors;
+if(errors === _errs24){
+}
+var valid6 = _errs24 === errors;
+}
+else {
+var valid6 = true;
+}
+if(valid6){
+if(data6.domain_id !== undefined){
+let data10 = data6.domain_id;
+const _errs26 = errors;
+if(typeof data10 !== "string"){
+validate172.errors = [{instancePath:instancePath+"/payload/domain_id",schemaPath:"common/dialout.schema.json/properties/domain_id/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+const _errs27 = errors;
+if(errors === _errs26){
+}
+var valid6 = _errs26 === errors;
+}
+else {
+var valid6 = true;
+}
+if(valid6){
+if(data6.room !== undefined){
+let data11 = data6.room;
+const _errs28 = errors;
+if(typeof data11 !== "string"){
+validate172.errors = [{instancePath:instancePath+"/payload/room",schemaPath:"common/dialout.schema.json/properties/room/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+const _errs29 = errors;
+if(errors === _errs28){
+}
+var valid6 = _errs28 === errors;
+}
+else {
+var valid6 = true;
+}
+if(valid6){
 }
 }
-var valid4 = _errs16 === errors;
+}
+}
+}
+}
+else {
+validate172.errors = [{instancePath:instancePath+"/payload",schemaPath:"common/dialout.schema.json/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+if(errors === _errs18){
+}
+}
+var valid5 = _errs18 === errors;
+if(valid5){
+}
+var valid4 = _errs17 === errors;
 if(valid4){
+}
+if(errors === _errs15){
+if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
+if(data6.error_msg !== undefined){
+let data12 = data6.error_msg;
+const _errs30 = errors;
+if(typeof data12 !== "string"){
+validate172.errors = [{instancePath:instancePath+"/payload/error_msg",schemaPath:"#/properties/payload/properties/error_msg/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+const _errs31 = errors;
+if(errors === _errs30){
+}
+var valid7 = _errs30 === errors;
+}
+else {
+var valid7 = true;
+}
+if(valid7){
+}
+}
+else {
+validate172.errors = [{instancePath:instancePath+"/payload",schemaPath:"#/properties/payload/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+if(errors === _errs15){
+}
 }
 var valid3 = _errs15 === errors;
 }
@@ -4449,17 +3507,959 @@ return errors === 0;
 }
 validate172.evaluated = {"props":{"type":true,"payload":true,"version":true,"id":true,"event_ts":true},"dynamicProps":false,"dynamicItems":false};
 
-export const validateDailyParticipantJoinedEvent = validate173;
-const schema193 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/daily/participant.joined.schema.json","type":"object","allOf":[{"$ref":"common/envelope.schema.json"}],"properties":{"type":{"const":"participant.joined"},"payload":{"$ref":"common/participant.schema.json"}},"required":["type","payload"]};
-const schema146 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/daily/common/participant.schema.json","type":"object","properties":{"joined_at":{"type":"number"},"session_id":{"type":"string"},"room":{"type":"string"},"user_id":{"type":"string"},"user_name":{"type":"string"},"owner":{"type":"boolean"},"networkQualityState":{"enum":["unknown","good","warning","bad"]},"will_eject_at":{"type":["number","null"]},"permissions":{"$ref":"permissions.schema.json"}},"required":["joined_at","session_id","room"]};
-const schema147 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/daily/common/permissions.schema.json","type":"object","properties":{"hasPresence":{"type":"boolean"},"canSend":{"type":["array","boolean"],"items":{"enum":["video","audio","screenVideo","screenAudio","customVideo","customAudio"]}},"canReceive":{"type":"object","properties":{"base":{"anyOf":[{"type":"boolean"},{"$ref":"receive-media.schema.json"}]},"byUserId":{"type":"object","additionalProperties":{"anyOf":[{"type":"boolean"},{"$ref":"receive-media.schema.json"}]}},"bySessionId":{"type":"object","additionalProperties":{"anyOf":[{"type":"boolean"},{"$ref":"receive-media.schema.json"}]}}}},"canAdmin":{"type":["array","boolean"],"items":{"enum":["participants","streaming","transcription"]}}}};
-const schema148 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/daily/common/receive-media.schema.json","type":"object","properties":{"video":{"type":"boolean"},"audio":{"type":"boolean"},"screenVideo":{"type":"boolean"},"screenAudio":{"type":"boolean"},"customVideo":{"type":"object","additionalProperties":{"type":"boolean"}},"customAudio":{"type":"object","additionalProperties":{"type":"boolean"}}}};
+export const validateDailyDialoutStoppedEvent = validate173;
+const schema189 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/daily/dialout.stopped.schema.json","type":"object","allOf":[{"$ref":"common/envelope.schema.json"}],"properties":{"type":{"const":"dialout.stopped"},"payload":{"$ref":"common/dialout-call.schema.json"}},"required":["type","payload"]};
 
-function validate141(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate173(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="https://confhooks.dev/schemas/daily/dialout.stopped.schema.json" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate173.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+const _errs0 = errors;
+const _errs1 = errors;
+const _errs2 = errors;
+const _errs3 = errors;
+if(errors === _errs2){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((((((data.version === undefined) && (missing0 = "version")) || ((data.type === undefined) && (missing0 = "type"))) || ((data.id === undefined) && (missing0 = "id"))) || ((data.payload === undefined) && (missing0 = "payload"))) || ((data.event_ts === undefined) && (missing0 = "event_ts"))){
+validate173.errors = [{instancePath,schemaPath:"common/envelope.schema.json/required",keyword:"required",params:{missingProperty: missing0}}];
+return false;
+}
+else {
+if(data.version !== undefined){
+let data0 = data.version;
+const _errs4 = errors;
+if(typeof data0 !== "string"){
+validate173.errors = [{instancePath:instancePath+"/version",schemaPath:"common/envelope.schema.json/properties/version/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+const _errs5 = errors;
+if(errors === _errs4){
+}
+var valid2 = _errs4 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data.type !== undefined){
+let data1 = data.type;
+const _errs6 = errors;
+if(typeof data1 !== "string"){
+validate173.errors = [{instancePath:instancePath+"/type",schemaPath:"common/envelope.schema.json/properties/type/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+const _errs7 = errors;
+if(errors === _errs6){
+}
+var valid2 = _errs6 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data.id !== undefined){
+let data2 = data.id;
+const _errs8 = errors;
+const _errs9 = errors;
+if(errors === _errs8){
+if(typeof data2 === "string"){
+if(data2.length < 1){
+validate173.errors = [{instancePath:instancePath+"/id",schemaPath:"common/envelope.schema.json/properties/id/minLength",keyword:"minLength",params:{limit: 1}}];
+return false;
+}
+else {
+}
+}
+else {
+validate173.errors = [{instancePath:instancePath+"/id",schemaPath:"common/envelope.schema.json/properties/id/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+if(errors === _errs8){
+}
+}
+var valid2 = _errs8 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data.payload !== undefined){
+let data3 = data.payload;
+const _errs10 = errors;
+if(!(data3 && typeof data3 == "object" && !Array.isArray(data3))){
+validate173.errors = [{instancePath:instancePath+"/payload",schemaPath:"common/envelope.schema.json/properties/payload/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+const _errs11 = errors;
+if(errors === _errs10){
+}
+var valid2 = _errs10 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data.event_ts !== undefined){
+let data4 = data.event_ts;
+const _errs12 = errors;
+if(!((typeof data4 == "number") && (isFinite(data4)))){
+validate173.errors = [{instancePath:instancePath+"/event_ts",schemaPath:"common/envelope.schema.json/properties/event_ts/type",keyword:"type",params:{type: "number"}}];
+return false;
+}
+const _errs13 = errors;
+if(errors === _errs12){
+}
+var valid2 = _errs12 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+}
+}
+}
+}
+}
+}
+}
+else {
+validate173.errors = [{instancePath,schemaPath:"common/envelope.schema.json/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+if(errors === _errs2){
+}
+}
+var valid1 = _errs2 === errors;
+if(valid1){
+}
+var valid0 = _errs1 === errors;
+if(valid0){
+}
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing1;
+if(((data.type === undefined) && (missing1 = "type")) || ((data.payload === undefined) && (missing1 = "payload"))){
+validate173.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing1}}];
+return false;
+}
+else {
+if(data.type !== undefined){
+let data5 = data.type;
+const _errs14 = errors;
+if("dialout.stopped" !== data5){
+validate173.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "dialout.stopped"}}];
+return false;
+}
+else {
+}
+if(errors === _errs14){
+}
+var valid3 = _errs14 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data.payload !== undefined){
+let data6 = data.payload;
+const _errs15 = errors;
+if(!(validate140(data6, {instancePath:instancePath+"/payload",parentData:data,parentDataProperty:"payload",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate140.errors : vErrors.concat(validate140.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid3 = _errs15 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+}
+}
+}
+}
+else {
+validate173.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+if(errors === 0){
+}
+}
+validate173.errors = vErrors;
+return errors === 0;
+}
+validate173.evaluated = {"props":{"type":true,"payload":true,"version":true,"id":true,"event_ts":true},"dynamicProps":false,"dynamicItems":false};
+
+export const validateDailyDialoutWarningEvent = validate175;
+const schema191 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/daily/dialout.warning.schema.json","type":"object","allOf":[{"$ref":"common/envelope.schema.json"}],"properties":{"type":{"const":"dialout.warning"},"payload":{"$ref":"common/dialout-call.schema.json"}},"required":["type","payload"]};
+
+function validate175(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="https://confhooks.dev/schemas/daily/dialout.warning.schema.json" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate175.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+const _errs0 = errors;
+const _errs1 = errors;
+const _errs2 = errors;
+const _errs3 = errors;
+if(errors === _errs2){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((((((data.version === undefined) && (missing0 = "version")) || ((data.type === undefined) && (missing0 = "type"))) || ((data.id === undefined) && (missing0 = "id"))) || ((data.payload === undefined) && (missing0 = "payload"))) || ((data.event_ts === undefined) && (missing0 = "event_ts"))){
+validate175.errors = [{instancePath,schemaPath:"common/envelope.schema.json/required",keyword:"required",params:{missingProperty: missing0}}];
+return false;
+}
+else {
+if(data.version !== undefined){
+let data0 = data.version;
+const _errs4 = errors;
+if(typeof data0 !== "string"){
+validate175.errors = [{instancePath:instancePath+"/version",schemaPath:"common/envelope.schema.json/properties/version/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+const _errs5 = errors;
+if(errors === _errs4){
+}
+var valid2 = _errs4 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data.type !== undefined){
+let data1 = data.type;
+const _errs6 = errors;
+if(typeof data1 !== "string"){
+validate175.errors = [{instancePath:instancePath+"/type",schemaPath:"common/envelope.schema.json/properties/type/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+const _errs7 = errors;
+if(errors === _errs6){
+}
+var valid2 = _errs6 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data.id !== undefined){
+let data2 = data.id;
+const _errs8 = errors;
+const _errs9 = errors;
+if(errors === _errs8){
+if(typeof data2 === "string"){
+if(data2.length < 1){
+validate175.errors = [{instancePath:instancePath+"/id",schemaPath:"common/envelope.schema.json/properties/id/minLength",keyword:"minLength",params:{limit: 1}}];
+return false;
+}
+else {
+}
+}
+else {
+validate175.errors = [{instancePath:instancePath+"/id",schemaPath:"common/envelope.schema.json/properties/id/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+if(errors === _errs8){
+}
+}
+var valid2 = _errs8 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data.payload !== undefined){
+let data3 = data.payload;
+const _errs10 = errors;
+if(!(data3 && typeof data3 == "object" && !Array.isArray(data3))){
+validate175.errors = [{instancePath:instancePath+"/payload",schemaPath:"common/envelope.schema.json/properties/payload/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+const _errs11 = errors;
+if(errors === _errs10){
+}
+var valid2 = _errs10 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data.event_ts !== undefined){
+let data4 = data.event_ts;
+const _errs12 = errors;
+if(!((typeof data4 == "number") && (isFinite(data4)))){
+validate175.errors = [{instancePath:instancePath+"/event_ts",schemaPath:"common/envelope.schema.json/properties/event_ts/type",keyword:"type",params:{type: "number"}}];
+return false;
+}
+const _errs13 = errors;
+if(errors === _errs12){
+}
+var valid2 = _errs12 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+}
+}
+}
+}
+}
+}
+}
+else {
+validate175.errors = [{instancePath,schemaPath:"common/envelope.schema.json/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+if(errors === _errs2){
+}
+}
+var valid1 = _errs2 === errors;
+if(valid1){
+}
+var valid0 = _errs1 === errors;
+if(valid0){
+}
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing1;
+if(((data.type === undefined) && (missing1 = "type")) || ((data.payload === undefined) && (missing1 = "payload"))){
+validate175.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing1}}];
+return false;
+}
+else {
+if(data.type !== undefined){
+let data5 = data.type;
+const _errs14 = errors;
+if("dialout.warning" !== data5){
+validate175.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "dialout.warning"}}];
+return false;
+}
+else {
+}
+if(errors === _errs14){
+}
+var valid3 = _errs14 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data.payload !== undefined){
+let data6 = data.payload;
+const _errs15 = errors;
+if(!(validate140(data6, {instancePath:instancePath+"/payload",parentData:data,parentDataProperty:"payload",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate140.errors : vErrors.concat(validate140.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid3 = _errs15 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+}
+}
+}
+}
+else {
+validate175.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+if(errors === 0){
+}
+}
+validate175.errors = vErrors;
+return errors === 0;
+}
+validate175.evaluated = {"props":{"type":true,"payload":true,"version":true,"id":true,"event_ts":true},"dynamicProps":false,"dynamicItems":false};
+
+export const validateDailyMeetingEndedEvent = validate177;
+const schema193 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/daily/meeting.ended.schema.json","type":"object","allOf":[{"$ref":"common/envelope.schema.json"}],"properties":{"type":{"const":"meeting.ended"},"payload":{"type":"object","allOf":[{"$ref":"common/meeting.schema.json"}],"properties":{"end_ts":{"type":"number"}},"required":["end_ts"]}},"required":["type","payload"]};
+const schema150 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/daily/common/meeting.schema.json","type":"object","properties":{"start_ts":{"type":"number"},"meeting_id":{"type":"string"},"room":{"type":"string"}},"required":["start_ts","meeting_id","room"]};
+
+function validate177(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="https://confhooks.dev/schemas/daily/meeting.ended.schema.json" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate177.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+const _errs0 = errors;
+const _errs1 = errors;
+const _errs2 = errors;
+const _errs3 = errors;
+if(errors === _errs2){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((((((data.version === undefined) && (missing0 = "version")) || ((data.type === undefined) && (missing0 = "type"))) || ((data.id === undefined) && (missing0 = "id"))) || ((data.payload === undefined) && (missing0 = "payload"))) || ((data.event_ts === undefined) && (missing0 = "event_ts"))){
+validate177.errors = [{instancePath,schemaPath:"common/envelope.schema.json/required",keyword:"required",params:{missingProperty: missing0}}];
+return false;
+}
+else {
+if(data.version !== undefined){
+let data0 = data.version;
+const _errs4 = errors;
+if(typeof data0 !== "string"){
+validate177.errors = [{instancePath:instancePath+"/version",schemaPath:"common/envelope.schema.json/properties/version/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+const _errs5 = errors;
+if(errors === _errs4){
+}
+var valid2 = _errs4 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data.type !== undefined){
+let data1 = data.type;
+const _errs6 = errors;
+if(typeof data1 !== "string"){
+validate177.errors = [{instancePath:instancePath+"/type",schemaPath:"common/envelope.schema.json/properties/type/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+const _errs7 = errors;
+if(errors === _errs6){
+}
+var valid2 = _errs6 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data.id !== undefined){
+let data2 = data.id;
+const _errs8 = errors;
+const _errs9 = errors;
+if(errors === _errs8){
+if(typeof data2 === "string"){
+if(data2.length < 1){
+validate177.errors = [{instancePath:instancePath+"/id",schemaPath:"common/envelope.schema.json/properties/id/minLength",keyword:"minLength",params:{limit: 1}}];
+return false;
+}
+else {
+}
+}
+else {
+validate177.errors = [{instancePath:instancePath+"/id",schemaPath:"common/envelope.schema.json/properties/id/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+if(errors === _errs8){
+}
+}
+var valid2 = _errs8 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data.payload !== undefined){
+let data3 = data.payload;
+const _errs10 = errors;
+if(!(data3 && typeof data3 == "object" && !Array.isArray(data3))){
+validate177.errors = [{instancePath:instancePath+"/payload",schemaPath:"common/envelope.schema.json/properties/payload/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+const _errs11 = errors;
+if(errors === _errs10){
+}
+var valid2 = _errs10 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data.event_ts !== undefined){
+let data4 = data.event_ts;
+const _errs12 = errors;
+if(!((typeof data4 == "number") && (isFinite(data4)))){
+validate177.errors = [{instancePath:instancePath+"/event_ts",schemaPath:"common/envelope.schema.json/properties/event_ts/type",keyword:"type",params:{type: "number"}}];
+return false;
+}
+const _errs13 = errors;
+if(errors === _errs12){
+}
+var valid2 = _errs12 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+}
+}
+}
+}
+}
+}
+}
+else {
+validate177.errors = [{instancePath,schemaPath:"common/envelope.schema.json/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+if(errors === _errs2){
+}
+}
+var valid1 = _errs2 === errors;
+if(valid1){
+}
+var valid0 = _errs1 === errors;
+if(valid0){
+}
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing1;
+if(((data.type === undefined) && (missing1 = "type")) || ((data.payload === undefined) && (missing1 = "payload"))){
+validate177.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing1}}];
+return false;
+}
+else {
+if(data.type !== undefined){
+let data5 = data.type;
+const _errs14 = errors;
+if("meeting.ended" !== data5){
+validate177.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "meeting.ended"}}];
+return false;
+}
+else {
+}
+if(errors === _errs14){
+}
+var valid3 = _errs14 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data.payload !== undefined){
+let data6 = data.payload;
+const _errs15 = errors;
+const _errs16 = errors;
+const _errs17 = errors;
+const _errs18 = errors;
+const _errs19 = errors;
+if(errors === _errs18){
+if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
+let missing2;
+if((((data6.start_ts === undefined) && (missing2 = "start_ts")) || ((data6.meeting_id === undefined) && (missing2 = "meeting_id"))) || ((data6.room === undefined) && (missing2 = "room"))){
+validate177.errors = [{instancePath:instancePath+"/payload",schemaPath:"common/meeting.schema.json/required",keyword:"required",params:{missingProperty: missing2}}];
+return false;
+}
+else {
+if(data6.start_ts !== undefined){
+let data7 = data6.start_ts;
+const _errs20 = errors;
+if(!((typeof data7 == "number") && (isFinite(data7)))){
+validate177.errors = [{instancePath:instancePath+"/payload/start_ts",schemaPath:"common/meeting.schema.json/properties/start_ts/type",keyword:"type",params:{type: "number"}}];
+return false;
+}
+const _errs21 = errors;
+if(errors === _errs20){
+}
+var valid6 = _errs20 === errors;
+}
+else {
+var valid6 = true;
+}
+if(valid6){
+if(data6.meeting_id !== undefined){
+let data8 = data6.meeting_id;
+const _errs22 = errors;
+if(typeof data8 !== "string"){
+validate177.errors = [{instancePath:instancePath+"/payload/meeting_id",schemaPath:"common/meeting.schema.json/properties/meeting_id/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+const _errs23 = errors;
+if(errors === _errs22){
+}
+var valid6 = _errs22 === errors;
+}
+else {
+var valid6 = true;
+}
+if(valid6){
+if(data6.room !== undefined){
+let data9 = data6.room;
+const _errs24 = errors;
+if(typeof data9 !== "string"){
+validate177.errors = [{instancePath:instancePath+"/payload/room",schemaPath:"common/meeting.schema.json/properties/room/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+const _errs25 = errors;
+if(errors === _errs24){
+}
+var valid6 = _errs24 === errors;
+}
+else {
+var valid6 = true;
+}
+if(valid6){
+}
+}
+}
+}
+}
+else {
+validate177.errors = [{instancePath:instancePath+"/payload",schemaPath:"common/meeting.schema.json/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+if(errors === _errs18){
+}
+}
+var valid5 = _errs18 === errors;
+if(valid5){
+}
+var valid4 = _errs17 === errors;
+if(valid4){
+}
+if(errors === _errs15){
+if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
+let missing3;
+if((data6.end_ts === undefined) && (missing3 = "end_ts")){
+validate177.errors = [{instancePath:instancePath+"/payload",schemaPath:"#/properties/payload/required",keyword:"required",params:{missingProperty: missing3}}];
+return false;
+}
+else {
+if(data6.end_ts !== undefined){
+let data10 = data6.end_ts;
+const _errs26 = errors;
+if(!((typeof data10 == "number") && (isFinite(data10)))){
+validate177.errors = [{instancePath:instancePath+"/payload/end_ts",schemaPath:"#/properties/payload/properties/end_ts/type",keyword:"type",params:{type: "number"}}];
+return false;
+}
+const _errs27 = errors;
+if(errors === _errs26){
+}
+var valid7 = _errs26 === errors;
+}
+else {
+var valid7 = true;
+}
+if(valid7){
+}
+}
+}
+else {
+validate177.errors = [{instancePath:instancePath+"/payload",schemaPath:"#/properties/payload/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+if(errors === _errs15){
+}
+}
+var valid3 = _errs15 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+}
+}
+}
+}
+else {
+validate177.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+if(errors === 0){
+}
+}
+validate177.errors = vErrors;
+return errors === 0;
+}
+validate177.evaluated = {"props":{"type":true,"payload":true,"version":true,"id":true,"event_ts":true},"dynamicProps":false,"dynamicItems":false};
+
+export const validateDailyMeetingStartedEvent = validate178;
+const schema196 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/daily/meeting.started.schema.json","type":"object","allOf":[{"$ref":"common/envelope.schema.json"}],"properties":{"type":{"const":"meeting.started"},"payload":{"$ref":"common/meeting.schema.json"}},"required":["type","payload"]};
+
+function validate178(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="https://confhooks.dev/schemas/daily/meeting.started.schema.json" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate178.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+const _errs0 = errors;
+const _errs1 = errors;
+const _errs2 = errors;
+const _errs3 = errors;
+if(errors === _errs2){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((((((data.version === undefined) && (missing0 = "version")) || ((data.type === undefined) && (missing0 = "type"))) || ((data.id === undefined) && (missing0 = "id"))) || ((data.payload === undefined) && (missing0 = "payload"))) || ((data.event_ts === undefined) && (missing0 = "event_ts"))){
+validate178.errors = [{instancePath,schemaPath:"common/envelope.schema.json/required",keyword:"required",params:{missingProperty: missing0}}];
+return false;
+}
+else {
+if(data.version !== undefined){
+let data0 = data.version;
+const _errs4 = errors;
+if(typeof data0 !== "string"){
+validate178.errors = [{instancePath:instancePath+"/version",schemaPath:"common/envelope.schema.json/properties/version/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+const _errs5 = errors;
+if(errors === _errs4){
+}
+var valid2 = _errs4 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data.type !== undefined){
+let data1 = data.type;
+const _errs6 = errors;
+if(typeof data1 !== "string"){
+validate178.errors = [{instancePath:instancePath+"/type",schemaPath:"common/envelope.schema.json/properties/type/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+const _errs7 = errors;
+if(errors === _errs6){
+}
+var valid2 = _errs6 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data.id !== undefined){
+let data2 = data.id;
+const _errs8 = errors;
+const _errs9 = errors;
+if(errors === _errs8){
+if(typeof data2 === "string"){
+if(data2.length < 1){
+validate178.errors = [{instancePath:instancePath+"/id",schemaPath:"common/envelope.schema.json/properties/id/minLength",keyword:"minLength",params:{limit: 1}}];
+return false;
+}
+else {
+}
+}
+else {
+validate178.errors = [{instancePath:instancePath+"/id",schemaPath:"common/envelope.schema.json/properties/id/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+if(errors === _errs8){
+}
+}
+var valid2 = _errs8 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data.payload !== undefined){
+let data3 = data.payload;
+const _errs10 = errors;
+if(!(data3 && typeof data3 == "object" && !Array.isArray(data3))){
+validate178.errors = [{instancePath:instancePath+"/payload",schemaPath:"common/envelope.schema.json/properties/payload/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+const _errs11 = errors;
+if(errors === _errs10){
+}
+var valid2 = _errs10 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data.event_ts !== undefined){
+let data4 = data.event_ts;
+const _errs12 = errors;
+if(!((typeof data4 == "number") && (isFinite(data4)))){
+validate178.errors = [{instancePath:instancePath+"/event_ts",schemaPath:"common/envelope.schema.json/properties/event_ts/type",keyword:"type",params:{type: "number"}}];
+return false;
+}
+const _errs13 = errors;
+if(errors === _errs12){
+}
+var valid2 = _errs12 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+}
+}
+}
+}
+}
+}
+}
+else {
+validate178.errors = [{instancePath,schemaPath:"common/envelope.schema.json/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+if(errors === _errs2){
+}
+}
+var valid1 = _errs2 === errors;
+if(valid1){
+}
+var valid0 = _errs1 === errors;
+if(valid0){
+}
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing1;
+if(((data.type === undefined) && (missing1 = "type")) || ((data.payload === undefined) && (missing1 = "payload"))){
+validate178.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing1}}];
+return false;
+}
+else {
+if(data.type !== undefined){
+let data5 = data.type;
+const _errs14 = errors;
+if("meeting.started" !== data5){
+validate178.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "meeting.started"}}];
+return false;
+}
+else {
+}
+if(errors === _errs14){
+}
+var valid3 = _errs14 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data.payload !== undefined){
+let data6 = data.payload;
+const _errs15 = errors;
+const _errs16 = errors;
+const _errs17 = errors;
+if(errors === _errs16){
+if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
+let missing2;
+if((((data6.start_ts === undefined) && (missing2 = "start_ts")) || ((data6.meeting_id === undefined) && (missing2 = "meeting_id"))) || ((data6.room === undefined) && (missing2 = "room"))){
+validate178.errors = [{instancePath:instancePath+"/payload",schemaPath:"common/meeting.schema.json/required",keyword:"required",params:{missingProperty: missing2}}];
+return false;
+}
+else {
+if(data6.start_ts !== undefined){
+let data7 = data6.start_ts;
+const _errs18 = errors;
+if(!((typeof data7 == "number") && (isFinite(data7)))){
+validate178.errors = [{instancePath:instancePath+"/payload/start_ts",schemaPath:"common/meeting.schema.json/properties/start_ts/type",keyword:"type",params:{type: "number"}}];
+return false;
+}
+const _errs19 = errors;
+if(errors === _errs18){
+}
+var valid5 = _errs18 === errors;
+}
+else {
+var valid5 = true;
+}
+if(valid5){
+if(data6.meeting_id !== undefined){
+let data8 = data6.meeting_id;
+const _errs20 = errors;
+if(typeof data8 !== "string"){
+validate178.errors = [{instancePath:instancePath+"/payload/meeting_id",schemaPath:"common/meeting.schema.json/properties/meeting_id/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+const _errs21 = errors;
+if(errors === _errs20){
+}
+var valid5 = _errs20 === errors;
+}
+else {
+var valid5 = true;
+}
+if(valid5){
+if(data6.room !== undefined){
+let data9 = data6.room;
+const _errs22 = errors;
+if(typeof data9 !== "string"){
+validate178.errors = [{instancePath:instancePath+"/payload/room",schemaPath:"common/meeting.schema.json/properties/room/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+const _errs23 = errors;
+if(errors === _errs22){
+}
+var valid5 = _errs22 === errors;
+}
+else {
+var valid5 = true;
+}
+if(valid5){
+}
+}
+}
+}
+}
+else {
+validate178.errors = [{instancePath:instancePath+"/payload",schemaPath:"common/meeting.schema.json/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+if(errors === _errs16){
+}
+}
+var valid4 = _errs16 === errors;
+if(valid4){
+}
+var valid3 = _errs15 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+}
+}
+}
+}
+else {
+validate178.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+if(errors === 0){
+}
+}
+validate178.errors = vErrors;
+return errors === 0;
+}
+validate178.evaluated = {"props":{"type":true,"payload":true,"version":true,"id":true,"event_ts":true},"dynamicProps":false,"dynamicItems":false};
+
+export const validateDailyParticipantJoinedEvent = validate179;
+const schema199 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/daily/participant.joined.schema.json","type":"object","allOf":[{"$ref":"common/envelope.schema.json"}],"properties":{"type":{"const":"participant.joined"},"payload":{"$ref":"common/participant.schema.json"}},"required":["type","payload"]};
+const schema152 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/daily/common/participant.schema.json","type":"object","properties":{"joined_at":{"type":"number"},"session_id":{"type":"string"},"room":{"type":"string"},"user_id":{"type":"string"},"user_name":{"type":"string"},"owner":{"type":"boolean"},"networkQualityState":{"enum":["unknown","good","warning","bad"]},"will_eject_at":{"type":["number","null"]},"permissions":{"$ref":"permissions.schema.json"}},"required":["joined_at","session_id","room"]};
+const schema153 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/daily/common/permissions.schema.json","type":"object","properties":{"hasPresence":{"type":"boolean"},"canSend":{"type":["array","boolean"],"items":{"enum":["video","audio","screenVideo","screenAudio","customVideo","customAudio"]}},"canReceive":{"type":"object","properties":{"base":{"anyOf":[{"type":"boolean"},{"$ref":"receive-media.schema.json"}]},"byUserId":{"type":"object","additionalProperties":{"anyOf":[{"type":"boolean"},{"$ref":"receive-media.schema.json"}]}},"bySessionId":{"type":"object","additionalProperties":{"anyOf":[{"type":"boolean"},{"$ref":"receive-media.schema.json"}]}}}},"canAdmin":{"type":["array","boolean"],"items":{"enum":["participants","streaming","transcription"]}}}};
+const schema154 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/daily/common/receive-media.schema.json","type":"object","properties":{"video":{"type":"boolean"},"audio":{"type":"boolean"},"screenVideo":{"type":"boolean"},"screenAudio":{"type":"boolean"},"customVideo":{"type":"object","additionalProperties":{"type":"boolean"}},"customAudio":{"type":"object","additionalProperties":{"type":"boolean"}}}};
+
+function validate147(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://confhooks.dev/schemas/daily/common/permissions.schema.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate141.evaluated;
+const evaluated0 = validate147.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -4473,7 +4473,7 @@ if(data.hasPresence !== undefined){
 let data0 = data.hasPresence;
 const _errs1 = errors;
 if(typeof data0 !== "boolean"){
-validate141.errors = [{instancePath:instancePath+"/hasPresence",schemaPath:"#/properties/hasPresence/type",keyword:"type",params:{type: "boolean"}}];
+validate147.errors = [{instancePath:instancePath+"/hasPresence",schemaPath:"#/properties/hasPresence/type",keyword:"type",params:{type: "boolean"}}];
 return false;
 }
 const _errs2 = errors;
@@ -4489,7 +4489,7 @@ if(data.canSend !== undefined){
 let data1 = data.canSend;
 const _errs3 = errors;
 if((!(Array.isArray(data1))) && (typeof data1 !== "boolean")){
-validate141.errors = [{instancePath:instancePath+"/canSend",schemaPath:"#/properties/canSend/type",keyword:"type",params:{type: schema147.properties.canSend.type}}];
+validate147.errors = [{instancePath:instancePath+"/canSend",schemaPath:"#/properties/canSend/type",keyword:"type",params:{type: schema153.properties.canSend.type}}];
 return false;
 }
 const _errs4 = errors;
@@ -4500,9 +4500,9 @@ const len0 = data1.length;
 for(let i0=0; i0<len0; i0++){
 let data2 = data1[i0];
 const _errs5 = errors;
-const vSchema0 = schema147.properties.canSend.items.enum;
+const vSchema0 = schema153.properties.canSend.items.enum;
 if(!((((((data2 === "video") || (data2 === "audio")) || (data2 === "screenVideo")) || (data2 === "screenAudio")) || (data2 === "customVideo")) || (data2 === "customAudio"))){
-validate141.errors = [{instancePath:instancePath+"/canSend/" + i0,schemaPath:"#/properties/canSend/items/enum",keyword:"enum",params:{allowedValues: schema147.properties.canSend.items.enum}}];
+validate147.errors = [{instancePath:instancePath+"/canSend/" + i0,schemaPath:"#/properties/canSend/items/enum",keyword:"enum",params:{allowedValues: schema153.properties.canSend.items.enum}}];
 return false;
 }
 else {
@@ -4791,7 +4791,7 @@ else {
 vErrors.push(err10);
 }
 errors++;
-validate141.errors = vErrors;
+validate147.errors = vErrors;
 return false;
 }
 else {
@@ -5079,7 +5079,7 @@ else {
 vErrors.push(err21);
 }
 errors++;
-validate141.errors = vErrors;
+validate147.errors = vErrors;
 return false;
 }
 else {
@@ -5104,7 +5104,7 @@ if(_errs35 === errors){
 }
 }
 else {
-validate141.errors = [{instancePath:instancePath+"/canReceive/byUserId",schemaPath:"#/properties/canReceive/properties/byUserId/type",keyword:"type",params:{type: "object"}}];
+validate147.errors = [{instancePath:instancePath+"/canReceive/byUserId",schemaPath:"#/properties/canReceive/properties/byUserId/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
 if(errors === _errs33){
@@ -5382,7 +5382,7 @@ else {
 vErrors.push(err32);
 }
 errors++;
-validate141.errors = vErrors;
+validate147.errors = vErrors;
 return false;
 }
 else {
@@ -5407,7 +5407,7 @@ if(_errs63 === errors){
 }
 }
 else {
-validate141.errors = [{instancePath:instancePath+"/canReceive/bySessionId",schemaPath:"#/properties/canReceive/properties/bySessionId/type",keyword:"type",params:{type: "object"}}];
+validate147.errors = [{instancePath:instancePath+"/canReceive/bySessionId",schemaPath:"#/properties/canReceive/properties/bySessionId/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
 if(errors === _errs61){
@@ -5424,7 +5424,7 @@ if(valid2){
 }
 }
 else {
-validate141.errors = [{instancePath:instancePath+"/canReceive",schemaPath:"#/properties/canReceive/type",keyword:"type",params:{type: "object"}}];
+validate147.errors = [{instancePath:instancePath+"/canReceive",schemaPath:"#/properties/canReceive/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
 if(errors === _errs6){
@@ -5440,7 +5440,7 @@ if(data.canAdmin !== undefined){
 let data33 = data.canAdmin;
 const _errs89 = errors;
 if((!(Array.isArray(data33))) && (typeof data33 !== "boolean")){
-validate141.errors = [{instancePath:instancePath+"/canAdmin",schemaPath:"#/properties/canAdmin/type",keyword:"type",params:{type: schema147.properties.canAdmin.type}}];
+validate147.errors = [{instancePath:instancePath+"/canAdmin",schemaPath:"#/properties/canAdmin/type",keyword:"type",params:{type: schema153.properties.canAdmin.type}}];
 return false;
 }
 const _errs90 = errors;
@@ -5451,9 +5451,9 @@ const len1 = data33.length;
 for(let i1=0; i1<len1; i1++){
 let data34 = data33[i1];
 const _errs91 = errors;
-const vSchema1 = schema147.properties.canAdmin.items.enum;
+const vSchema1 = schema153.properties.canAdmin.items.enum;
 if(!(((data34 === "participants") || (data34 === "streaming")) || (data34 === "transcription"))){
-validate141.errors = [{instancePath:instancePath+"/canAdmin/" + i1,schemaPath:"#/properties/canAdmin/items/enum",keyword:"enum",params:{allowedValues: schema147.properties.canAdmin.items.enum}}];
+validate147.errors = [{instancePath:instancePath+"/canAdmin/" + i1,schemaPath:"#/properties/canAdmin/items/enum",keyword:"enum",params:{allowedValues: schema153.properties.canAdmin.items.enum}}];
 return false;
 }
 else {
@@ -5483,22 +5483,22 @@ if(valid0){
 }
 }
 else {
-validate141.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
+validate147.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
 if(errors === 0){
 }
 }
-validate141.errors = vErrors;
+validate147.errors = vErrors;
 return errors === 0;
 }
-validate141.evaluated = {"props":{"hasPresence":true,"canSend":true,"canReceive":true,"canAdmin":true},"dynamicProps":false,"dynamicItems":false};
+validate147.evaluated = {"props":{"hasPresence":true,"canSend":true,"canReceive":true,"canAdmin":true},"dynamicProps":false,"dynamicItems":false};
 
-function validate140(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate146(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://confhooks.dev/schemas/daily/common/participant.schema.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate140.evaluated;
+const evaluated0 = validate146.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -5510,7 +5510,7 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((((data.joined_at === undefined) && (missing0 = "joined_at")) || ((data.session_id === undefined) && (missing0 = "session_id"))) || ((data.room === undefined) && (missing0 = "room"))){
-validate140.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0}}];
+validate146.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
@@ -5518,7 +5518,7 @@ if(data.joined_at !== undefined){
 let data0 = data.joined_at;
 const _errs1 = errors;
 if(!((typeof data0 == "number") && (isFinite(data0)))){
-validate140.errors = [{instancePath:instancePath+"/joined_at",schemaPath:"#/properties/joined_at/type",keyword:"type",params:{type: "number"}}];
+validate146.errors = [{instancePath:instancePath+"/joined_at",schemaPath:"#/properties/joined_at/type",keyword:"type",params:{type: "number"}}];
 return false;
 }
 const _errs2 = errors;
@@ -5534,7 +5534,7 @@ if(data.session_id !== undefined){
 let data1 = data.session_id;
 const _errs3 = errors;
 if(typeof data1 !== "string"){
-validate140.errors = [{instancePath:instancePath+"/session_id",schemaPath:"#/properties/session_id/type",keyword:"type",params:{type: "string"}}];
+validate146.errors = [{instancePath:instancePath+"/session_id",schemaPath:"#/properties/session_id/type",keyword:"type",params:{type: "string"}}];
 return false;
 }
 const _errs4 = errors;
@@ -5550,7 +5550,7 @@ if(data.room !== undefined){
 let data2 = data.room;
 const _errs5 = errors;
 if(typeof data2 !== "string"){
-validate140.errors = [{instancePath:instancePath+"/room",schemaPath:"#/properties/room/type",keyword:"type",params:{type: "string"}}];
+validate146.errors = [{instancePath:instancePath+"/room",schemaPath:"#/properties/room/type",keyword:"type",params:{type: "string"}}];
 return false;
 }
 const _errs6 = errors;
@@ -5566,7 +5566,7 @@ if(data.user_id !== undefined){
 let data3 = data.user_id;
 const _errs7 = errors;
 if(typeof data3 !== "string"){
-validate140.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/type",keyword:"type",params:{type: "string"}}];
+validate146.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/type",keyword:"type",params:{type: "string"}}];
 return false;
 }
 const _errs8 = errors;
@@ -5582,7 +5582,7 @@ if(data.user_name !== undefined){
 let data4 = data.user_name;
 const _errs9 = errors;
 if(typeof data4 !== "string"){
-validate140.errors = [{instancePath:instancePath+"/user_name",schemaPath:"#/properties/user_name/type",keyword:"type",params:{type: "string"}}];
+validate146.errors = [{instancePath:instancePath+"/user_name",schemaPath:"#/properties/user_name/type",keyword:"type",params:{type: "string"}}];
 return false;
 }
 const _errs10 = errors;
@@ -5598,7 +5598,7 @@ if(data.owner !== undefined){
 let data5 = data.owner;
 const _errs11 = errors;
 if(typeof data5 !== "boolean"){
-validate140.errors = [{instancePath:instancePath+"/owner",schemaPath:"#/properties/owner/type",keyword:"type",params:{type: "boolean"}}];
+validate146.errors = [{instancePath:instancePath+"/owner",schemaPath:"#/properties/owner/type",keyword:"type",params:{type: "boolean"}}];
 return false;
 }
 const _errs12 = errors;
@@ -5613,9 +5613,9 @@ if(valid0){
 if(data.networkQualityState !== undefined){
 let data6 = data.networkQualityState;
 const _errs13 = errors;
-const vSchema0 = schema146.properties.networkQualityState.enum;
+const vSchema0 = schema152.properties.networkQualityState.enum;
 if(!((((data6 === "unknown") || (data6 === "good")) || (data6 === "warning")) || (data6 === "bad"))){
-validate140.errors = [{instancePath:instancePath+"/networkQualityState",schemaPath:"#/properties/networkQualityState/enum",keyword:"enum",params:{allowedValues: schema146.properties.networkQualityState.enum}}];
+validate146.errors = [{instancePath:instancePath+"/networkQualityState",schemaPath:"#/properties/networkQualityState/enum",keyword:"enum",params:{allowedValues: schema152.properties.networkQualityState.enum}}];
 return false;
 }
 else {
@@ -5632,7 +5632,7 @@ if(data.will_eject_at !== undefined){
 let data7 = data.will_eject_at;
 const _errs14 = errors;
 if((!((typeof data7 == "number") && (isFinite(data7)))) && (data7 !== null)){
-validate140.errors = [{instancePath:instancePath+"/will_eject_at",schemaPath:"#/properties/will_eject_at/type",keyword:"type",params:{type: schema146.properties.will_eject_at.type}}];
+validate146.errors = [{instancePath:instancePath+"/will_eject_at",schemaPath:"#/properties/will_eject_at/type",keyword:"type",params:{type: schema152.properties.will_eject_at.type}}];
 return false;
 }
 const _errs15 = errors;
@@ -5647,8 +5647,8 @@ if(valid0){
 if(data.permissions !== undefined){
 let data8 = data.permissions;
 const _errs16 = errors;
-if(!(validate141(data8, {instancePath:instancePath+"/permissions",parentData:data,parentDataProperty:"permissions",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate141.errors : vErrors.concat(validate141.errors);
+if(!(validate147(data8, {instancePath:instancePath+"/permissions",parentData:data,parentDataProperty:"permissions",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate147.errors : vErrors.concat(validate147.errors);
 errors = vErrors.length;
 }
 else {
@@ -5671,1273 +5671,19 @@ if(valid0){
 }
 }
 else {
-validate140.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
+validate146.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
 if(errors === 0){
 }
 }
-validate140.errors = vErrors;
+validate146.errors = vErrors;
 return errors === 0;
 }
-validate140.evaluated = {"props":{"joined_at":true,"session_id":true,"room":true,"user_id":true,"user_name":true,"owner":true,"networkQualityState":true,"will_eject_at":true,"permissions":true},"dynamicProps":false,"dynamicItems":false};
-
-function validate173(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="https://confhooks.dev/schemas/daily/participant.joined.schema.json" */;
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate173.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-const _errs0 = errors;
-const _errs1 = errors;
-const _errs2 = errors;
-const _errs3 = errors;
-if(errors === _errs2){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if((((((data.version === undefined) && (missing0 = "version")) || ((data.type === undefined) && (missing0 = "type"))) || ((data.id === undefined) && (missing0 = "id"))) || ((data.payload === undefined) && (missing0 = "payload"))) || ((data.event_ts === undefined) && (missing0 = "event_ts"))){
-validate173.errors = [{instancePath,schemaPath:"common/envelope.schema.json/required",keyword:"required",params:{missingProperty: missing0}}];
-return false;
-}
-else {
-if(data.version !== undefined){
-let data0 = data.version;
-const _errs4 = errors;
-if(typeof data0 !== "string"){
-validate173.errors = [{instancePath:instancePath+"/version",schemaPath:"common/envelope.schema.json/properties/version/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-const _errs5 = errors;
-if(errors === _errs4){
-}
-var valid2 = _errs4 === errors;
-}
-else {
-var valid2 = true;
-}
-if(valid2){
-if(data.type !== undefined){
-let data1 = data.type;
-const _errs6 = errors;
-if(typeof data1 !== "string"){
-validate173.errors = [{instancePath:instancePath+"/type",schemaPath:"common/envelope.schema.json/properties/type/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-const _errs7 = errors;
-if(errors === _errs6){
-}
-var valid2 = _errs6 === errors;
-}
-else {
-var valid2 = true;
-}
-if(valid2){
-if(data.id !== undefined){
-let data2 = data.id;
-const _errs8 = errors;
-const _errs9 = errors;
-if(errors === _errs8){
-if(typeof data2 === "string"){
-if(data2.length < 1){
-validate173.errors = [{instancePath:instancePath+"/id",schemaPath:"common/envelope.schema.json/properties/id/minLength",keyword:"minLength",params:{limit: 1}}];
-return false;
-}
-else {
-}
-}
-else {
-validate173.errors = [{instancePath:instancePath+"/id",schemaPath:"common/envelope.schema.json/properties/id/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-if(errors === _errs8){
-}
-}
-var valid2 = _errs8 === errors;
-}
-else {
-var valid2 = true;
-}
-if(valid2){
-if(data.payload !== undefined){
-let data3 = data.payload;
-const _errs10 = errors;
-if(!(data3 && typeof data3 == "object" && !Array.isArray(data3))){
-validate173.errors = [{instancePath:instancePath+"/payload",schemaPath:"common/envelope.schema.json/properties/payload/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-const _errs11 = errors;
-if(errors === _errs10){
-}
-var valid2 = _errs10 === errors;
-}
-else {
-var valid2 = true;
-}
-if(valid2){
-if(data.event_ts !== undefined){
-let data4 = data.event_ts;
-const _errs12 = errors;
-if(!((typeof data4 == "number") && (isFinite(data4)))){
-validate173.errors = [{instancePath:instancePath+"/event_ts",schemaPath:"common/envelope.schema.json/properties/event_ts/type",keyword:"type",params:{type: "number"}}];
-return false;
-}
-const _errs13 = errors;
-if(errors === _errs12){
-}
-var valid2 = _errs12 === errors;
-}
-else {
-var valid2 = true;
-}
-if(valid2){
-}
-}
-}
-}
-}
-}
-}
-else {
-validate173.errors = [{instancePath,schemaPath:"common/envelope.schema.json/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-if(errors === _errs2){
-}
-}
-var valid1 = _errs2 === errors;
-if(valid1){
-}
-var valid0 = _errs1 === errors;
-if(valid0){
-}
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing1;
-if(((data.type === undefined) && (missing1 = "type")) || ((data.payload === undefined) && (missing1 = "payload"))){
-validate173.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing1}}];
-return false;
-}
-else {
-if(data.type !== undefined){
-let data5 = data.type;
-const _errs14 = errors;
-if("participant.joined" !== data5){
-validate173.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "participant.joined"}}];
-return false;
-}
-else {
-}
-if(errors === _errs14){
-}
-var valid3 = _errs14 === errors;
-}
-else {
-var valid3 = true;
-}
-if(valid3){
-if(data.payload !== undefined){
-let data6 = data.payload;
-const _errs15 = errors;
-if(!(validate140(data6, {instancePath:instancePath+"/payload",parentData:data,parentDataProperty:"payload",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate140.errors : vErrors.concat(validate140.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid3 = _errs15 === errors;
-}
-else {
-var valid3 = true;
-}
-if(valid3){
-}
-}
-}
-}
-else {
-validate173.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-if(errors === 0){
-}
-}
-validate173.errors = vErrors;
-return errors === 0;
-}
-validate173.evaluated = {"props":{"type":true,"payload":true,"version":true,"id":true,"event_ts":true},"dynamicProps":false,"dynamicItems":false};
-
-export const validateDailyParticipantLeftEvent = validate175;
-const schema195 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/daily/participant.left.schema.json","type":"object","allOf":[{"$ref":"common/envelope.schema.json"}],"properties":{"type":{"const":"participant.left"},"payload":{"$ref":"common/participant-left.schema.json"}},"required":["type","payload"]};
-const schema145 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/daily/common/participant-left.schema.json","type":"object","allOf":[{"$ref":"participant.schema.json"}],"properties":{"duration":{"type":"number","minimum":0}}};
-
-function validate139(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="https://confhooks.dev/schemas/daily/common/participant-left.schema.json" */;
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate139.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-const _errs0 = errors;
-const _errs1 = errors;
-if(!(validate140(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate140.errors : vErrors.concat(validate140.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid0 = _errs1 === errors;
-if(valid0){
-}
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.duration !== undefined){
-let data0 = data.duration;
-const _errs2 = errors;
-const _errs3 = errors;
-if(errors === _errs2){
-if((typeof data0 == "number") && (isFinite(data0))){
-if(data0 < 0 || isNaN(data0)){
-validate139.errors = [{instancePath:instancePath+"/duration",schemaPath:"#/properties/duration/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
-return false;
-}
-else {
-}
-}
-else {
-validate139.errors = [{instancePath:instancePath+"/duration",schemaPath:"#/properties/duration/type",keyword:"type",params:{type: "number"}}];
-return false;
-}
-if(errors === _errs2){
-}
-}
-var valid1 = _errs2 === errors;
-}
-else {
-var valid1 = true;
-}
-if(valid1){
-}
-}
-else {
-validate139.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-if(errors === 0){
-}
-}
-validate139.errors = vErrors;
-return errors === 0;
-}
-validate139.evaluated = {"props":{"duration":true,"joined_at":true,"session_id":true,"room":true,"user_id":true,"user_name":true,"owner":true,"networkQualityState":true,"will_eject_at":true,"permissions":true},"dynamicProps":false,"dynamicItems":false};
-
-function validate175(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="https://confhooks.dev/schemas/daily/participant.left.schema.json" */;
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate175.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-const _errs0 = errors;
-const _errs1 = errors;
-const _errs2 = errors;
-const _errs3 = errors;
-if(errors === _errs2){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if((((((data.version === undefined) && (missing0 = "version")) || ((data.type === undefined) && (missing0 = "type"))) || ((data.id === undefined) && (missing0 = "id"))) || ((data.payload === undefined) && (missing0 = "payload"))) || ((data.event_ts === undefined) && (missing0 = "event_ts"))){
-validate175.errors = [{instancePath,schemaPath:"common/envelope.schema.json/required",keyword:"required",params:{missingProperty: missing0}}];
-return false;
-}
-else {
-if(data.version !== undefined){
-let data0 = data.version;
-const _errs4 = errors;
-if(typeof data0 !== "string"){
-validate175.errors = [{instancePath:instancePath+"/version",schemaPath:"common/envelope.schema.json/properties/version/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-const _errs5 = errors;
-if(errors === _errs4){
-}
-var valid2 = _errs4 === errors;
-}
-else {
-var valid2 = true;
-}
-if(valid2){
-if(data.type !== undefined){
-let data1 = data.type;
-const _errs6 = errors;
-if(typeof data1 !== "string"){
-validate175.errors = [{instancePath:instancePath+"/type",schemaPath:"common/envelope.schema.json/properties/type/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-const _errs7 = errors;
-if(errors === _errs6){
-}
-var valid2 = _errs6 === errors;
-}
-else {
-var valid2 = true;
-}
-if(valid2){
-if(data.id !== undefined){
-let data2 = data.id;
-const _errs8 = errors;
-const _errs9 = errors;
-if(errors === _errs8){
-if(typeof data2 === "string"){
-if(data2.length < 1){
-validate175.errors = [{instancePath:instancePath+"/id",schemaPath:"common/envelope.schema.json/properties/id/minLength",keyword:"minLength",params:{limit: 1}}];
-return false;
-}
-else {
-}
-}
-else {
-validate175.errors = [{instancePath:instancePath+"/id",schemaPath:"common/envelope.schema.json/properties/id/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-if(errors === _errs8){
-}
-}
-var valid2 = _errs8 === errors;
-}
-else {
-var valid2 = true;
-}
-if(valid2){
-if(data.payload !== undefined){
-let data3 = data.payload;
-const _errs10 = errors;
-if(!(data3 && typeof data3 == "object" && !Array.isArray(data3))){
-validate175.errors = [{instancePath:instancePath+"/payload",schemaPath:"common/envelope.schema.json/properties/payload/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-const _errs11 = errors;
-if(errors === _errs10){
-}
-var valid2 = _errs10 === errors;
-}
-else {
-var valid2 = true;
-}
-if(valid2){
-if(data.event_ts !== undefined){
-let data4 = data.event_ts;
-const _errs12 = errors;
-if(!((typeof data4 == "number") && (isFinite(data4)))){
-validate175.errors = [{instancePath:instancePath+"/event_ts",schemaPath:"common/envelope.schema.json/properties/event_ts/type",keyword:"type",params:{type: "number"}}];
-return false;
-}
-const _errs13 = errors;
-if(errors === _errs12){
-}
-var valid2 = _errs12 === errors;
-}
-else {
-var valid2 = true;
-}
-if(valid2){
-}
-}
-}
-}
-}
-}
-}
-else {
-validate175.errors = [{instancePath,schemaPath:"common/envelope.schema.json/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-if(errors === _errs2){
-}
-}
-var valid1 = _errs2 === errors;
-if(valid1){
-}
-var valid0 = _errs1 === errors;
-if(valid0){
-}
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing1;
-if(((data.type === undefined) && (missing1 = "type")) || ((data.payload === undefined) && (missing1 = "payload"))){
-validate175.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing1}}];
-return false;
-}
-else {
-if(data.type !== undefined){
-let data5 = data.type;
-const _errs14 = errors;
-if("participant.left" !== data5){
-validate175.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "participant.left"}}];
-return false;
-}
-else {
-}
-if(errors === _errs14){
-}
-var valid3 = _errs14 === errors;
-}
-else {
-var valid3 = true;
-}
-if(valid3){
-if(data.payload !== undefined){
-let data6 = data.payload;
-const _errs15 = errors;
-if(!(validate139(data6, {instancePath:instancePath+"/payload",parentData:data,parentDataProperty:"payload",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate139.errors : vErrors.concat(validate139.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid3 = _errs15 === errors;
-}
-else {
-var valid3 = true;
-}
-if(valid3){
-}
-}
-}
-}
-else {
-validate175.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-if(errors === 0){
-}
-}
-validate175.errors = vErrors;
-return errors === 0;
-}
-validate175.evaluated = {"props":{"type":true,"payload":true,"version":true,"id":true,"event_ts":true},"dynamicProps":false,"dynamicItems":false};
-
-export const validateDailyRecordingErrorEvent = validate177;
-const schema197 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/daily/recording.error.schema.json","type":"object","allOf":[{"$ref":"common/envelope.schema.json"}],"properties":{"type":{"const":"recording.error"},"payload":{"type":"object","properties":{"action":{"type":"string"},"error_msg":{"type":"string"},"instance_id":{"type":"string"},"room_name":{"type":"string"},"timestamp":{"type":["number","string"],"pattern":"^[0-9]+(\\.[0-9]+)?$"}},"required":["error_msg"]}},"required":["type","payload"]};
-const pattern6 = new RegExp("^[0-9]+(\\.[0-9]+)?$", "");
-
-function validate177(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="https://confhooks.dev/schemas/daily/recording.error.schema.json" */;
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate177.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-const _errs0 = errors;
-const _errs1 = errors;
-const _errs2 = errors;
-const _errs3 = errors;
-if(errors === _errs2){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if((((((data.version === undefined) && (missing0 = "version")) || ((data.type === undefined) && (missing0 = "type"))) || ((data.id === undefined) && (missing0 = "id"))) || ((data.payload === undefined) && (missing0 = "payload"))) || ((data.event_ts === undefined) && (missing0 = "event_ts"))){
-validate177.errors = [{instancePath,schemaPath:"common/envelope.schema.json/required",keyword:"required",params:{missingProperty: missing0}}];
-return false;
-}
-else {
-if(data.version !== undefined){
-let data0 = data.version;
-const _errs4 = errors;
-if(typeof data0 !== "string"){
-validate177.errors = [{instancePath:instancePath+"/version",schemaPath:"common/envelope.schema.json/properties/version/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-const _errs5 = errors;
-if(errors === _errs4){
-}
-var valid2 = _errs4 === errors;
-}
-else {
-var valid2 = true;
-}
-if(valid2){
-if(data.type !== undefined){
-let data1 = data.type;
-const _errs6 = errors;
-if(typeof data1 !== "string"){
-validate177.errors = [{instancePath:instancePath+"/type",schemaPath:"common/envelope.schema.json/properties/type/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-const _errs7 = errors;
-if(errors === _errs6){
-}
-var valid2 = _errs6 === errors;
-}
-else {
-var valid2 = true;
-}
-if(valid2){
-if(data.id !== undefined){
-let data2 = data.id;
-const _errs8 = errors;
-const _errs9 = errors;
-if(errors === _errs8){
-if(typeof data2 === "string"){
-if(data2.length < 1){
-validate177.errors = [{instancePath:instancePath+"/id",schemaPath:"common/envelope.schema.json/properties/id/minLength",keyword:"minLength",params:{limit: 1}}];
-return false;
-}
-else {
-}
-}
-else {
-validate177.errors = [{instancePath:instancePath+"/id",schemaPath:"common/envelope.schema.json/properties/id/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-if(errors === _errs8){
-}
-}
-var valid2 = _errs8 === errors;
-}
-else {
-var valid2 = true;
-}
-if(valid2){
-if(data.payload !== undefined){
-let data3 = data.payload;
-const _errs10 = errors;
-if(!(data3 && typeof data3 == "object" && !Array.isArray(data3))){
-validate177.errors = [{instancePath:instancePath+"/payload",schemaPath:"common/envelope.schema.json/properties/payload/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-const _errs11 = errors;
-if(errors === _errs10){
-}
-var valid2 = _errs10 === errors;
-}
-else {
-var valid2 = true;
-}
-if(valid2){
-if(data.event_ts !== undefined){
-let data4 = data.event_ts;
-const _errs12 = errors;
-if(!((typeof data4 == "number") && (isFinite(data4)))){
-validate177.errors = [{instancePath:instancePath+"/event_ts",schemaPath:"common/envelope.schema.json/properties/event_ts/type",keyword:"type",params:{type: "number"}}];
-return false;
-}
-const _errs13 = errors;
-if(errors === _errs12){
-}
-var valid2 = _errs12 === errors;
-}
-else {
-var valid2 = true;
-}
-if(valid2){
-}
-}
-}
-}
-}
-}
-}
-else {
-validate177.errors = [{instancePath,schemaPath:"common/envelope.schema.json/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-if(errors === _errs2){
-}
-}
-var valid1 = _errs2 === errors;
-if(valid1){
-}
-var valid0 = _errs1 === errors;
-if(valid0){
-}
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing1;
-if(((data.type === undefined) && (missing1 = "type")) || ((data.payload === undefined) && (missing1 = "payload"))){
-validate177.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing1}}];
-return false;
-}
-else {
-if(data.type !== undefined){
-let data5 = data.type;
-const _errs14 = errors;
-if("recording.error" !== data5){
-validate177.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "recording.error"}}];
-return false;
-}
-else {
-}
-if(errors === _errs14){
-}
-var valid3 = _errs14 === errors;
-}
-else {
-var valid3 = true;
-}
-if(valid3){
-if(data.payload !== undefined){
-let data6 = data.payload;
-const _errs15 = errors;
-const _errs16 = errors;
-if(errors === _errs15){
-if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
-let missing2;
-if((data6.error_msg === undefined) && (missing2 = "error_msg")){
-validate177.errors = [{instancePath:instancePath+"/payload",schemaPath:"#/properties/payload/required",keyword:"required",params:{missingProperty: missing2}}];
-return false;
-}
-else {
-if(data6.action !== undefined){
-let data7 = data6.action;
-const _errs17 = errors;
-if(typeof data7 !== "string"){
-validate177.errors = [{instancePath:instancePath+"/payload/action",schemaPath:"#/properties/payload/properties/action/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-const _errs18 = errors;
-if(errors === _errs17){
-}
-var valid4 = _errs17 === errors;
-}
-else {
-var valid4 = true;
-}
-if(valid4){
-if(data6.error_msg !== undefined){
-let data8 = data6.error_msg;
-const _errs19 = errors;
-if(typeof data8 !== "string"){
-validate177.errors = [{instancePath:instancePath+"/payload/error_msg",schemaPath:"#/properties/payload/properties/error_msg/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-const _errs20 = errors;
-if(errors === _errs19){
-}
-var valid4 = _errs19 === errors;
-}
-else {
-var valid4 = true;
-}
-if(valid4){
-if(data6.instance_id !== undefined){
-let data9 = data6.instance_id;
-const _errs21 = errors;
-if(typeof data9 !== "string"){
-validate177.errors = [{instancePath:instancePath+"/payload/instance_id",schemaPath:"#/properties/payload/properties/instance_id/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-const _errs22 = errors;
-if(errors === _errs21){
-}
-var valid4 = _errs21 === errors;
-}
-else {
-var valid4 = true;
-}
-if(valid4){
-if(data6.room_name !== undefined){
-let data10 = data6.room_name;
-const _errs23 = errors;
-if(typeof data10 !== "string"){
-validate177.errors = [{instancePath:instancePath+"/payload/room_name",schemaPath:"#/properties/payload/properties/room_name/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-const _errs24 = errors;
-if(errors === _errs23){
-}
-var valid4 = _errs23 === errors;
-}
-else {
-var valid4 = true;
-}
-if(valid4){
-if(data6.timestamp !== undefined){
-let data11 = data6.timestamp;
-const _errs25 = errors;
-if((!((typeof data11 == "number") && (isFinite(data11)))) && (typeof data11 !== "string")){
-validate177.errors = [{instancePath:instancePath+"/payload/timestamp",schemaPath:"#/properties/payload/properties/timestamp/type",keyword:"type",params:{type: schema197.properties.payload.properties.timestamp.type}}];
-return false;
-}
-const _errs26 = errors;
-if(errors === _errs25){
-if(typeof data11 === "string"){
-if(!pattern6.test(data11)){
-validate177.errors = [{instancePath:instancePath+"/payload/timestamp",schemaPath:"#/properties/payload/properties/timestamp/pattern",keyword:"pattern",params:{pattern: "^[0-9]+(\\.[0-9]+)?$"}}];
-return false;
-}
-else {
-}
-}
-if(errors === _errs25){
-}
-}
-var valid4 = _errs25 === errors;
-}
-else {
-var valid4 = true;
-}
-if(valid4){
-}
-}
-}
-}
-}
-}
-}
-else {
-validate177.errors = [{instancePath:instancePath+"/payload",schemaPath:"#/properties/payload/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-if(errors === _errs15){
-}
-}
-var valid3 = _errs15 === errors;
-}
-else {
-var valid3 = true;
-}
-if(valid3){
-}
-}
-}
-}
-else {
-validate177.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-if(errors === 0){
-}
-}
-validate177.errors = vErrors;
-return errors === 0;
-}
-validate177.evaluated = {"props":{"type":true,"payload":true,"version":true,"id":true,"event_ts":true},"dynamicProps":false,"dynamicItems":false};
-
-export const validateDailyRecordingReadyToDownloadEvent = validate178;
-const schema199 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/daily/recording.ready-to-download.schema.json","type":"object","allOf":[{"$ref":"common/envelope.schema.json"}],"properties":{"type":{"const":"recording.ready-to-download"},"payload":{"type":"object","properties":{"type":{"enum":["cloud","raw-tracks","cloud-audio-only"]},"recording_id":{"type":"string"},"room_name":{"type":"string"},"start_ts":{"type":"number"},"status":{"const":"finished"},"max_participants":{"type":"integer","minimum":0},"duration":{"type":"number","minimum":0},"s3_key":{"type":"string"},"tracks":{"type":["array","null"],"items":{"type":"object","properties":{"type":{"enum":["audio","video"]},"s3Key":{"type":"string"},"s3key":{"type":"string"},"size":{"type":"integer","minimum":0}}}},"share_token":{"type":"string"}},"required":["type","recording_id","room_name"]}},"required":["type","payload"]};
-
-function validate178(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="https://confhooks.dev/schemas/daily/recording.ready-to-download.schema.json" */;
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate178.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-const _errs0 = errors;
-const _errs1 = errors;
-const _errs2 = errors;
-const _errs3 = errors;
-if(errors === _errs2){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if((((((data.version === undefined) && (missing0 = "version")) || ((data.type === undefined) && (missing0 = "type"))) || ((data.id === undefined) && (missing0 = "id"))) || ((data.payload === undefined) && (missing0 = "payload"))) || ((data.event_ts === undefined) && (missing0 = "event_ts"))){
-validate178.errors = [{instancePath,schemaPath:"common/envelope.schema.json/required",keyword:"required",params:{missingProperty: missing0}}];
-return false;
-}
-else {
-if(data.version !== undefined){
-let data0 = data.version;
-const _errs4 = errors;
-if(typeof data0 !== "string"){
-validate178.errors = [{instancePath:instancePath+"/version",schemaPath:"common/envelope.schema.json/properties/version/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-const _errs5 = errors;
-if(errors === _errs4){
-}
-var valid2 = _errs4 === errors;
-}
-else {
-var valid2 = true;
-}
-if(valid2){
-if(data.type !== undefined){
-let data1 = data.type;
-const _errs6 = errors;
-if(typeof data1 !== "string"){
-validate178.errors = [{instancePath:instancePath+"/type",schemaPath:"common/envelope.schema.json/properties/type/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-const _errs7 = errors;
-if(errors === _errs6){
-}
-var valid2 = _errs6 === errors;
-}
-else {
-var valid2 = true;
-}
-if(valid2){
-if(data.id !== undefined){
-let data2 = data.id;
-const _errs8 = errors;
-const _errs9 = errors;
-if(errors === _errs8){
-if(typeof data2 === "string"){
-if(data2.length < 1){
-validate178.errors = [{instancePath:instancePath+"/id",schemaPath:"common/envelope.schema.json/properties/id/minLength",keyword:"minLength",params:{limit: 1}}];
-return false;
-}
-else {
-}
-}
-else {
-validate178.errors = [{instancePath:instancePath+"/id",schemaPath:"common/envelope.schema.json/properties/id/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-if(errors === _errs8){
-}
-}
-var valid2 = _errs8 === errors;
-}
-else {
-var valid2 = true;
-}
-if(valid2){
-if(data.payload !== undefined){
-let data3 = data.payload;
-const _errs10 = errors;
-if(!(data3 && typeof data3 == "object" && !Array.isArray(data3))){
-validate178.errors = [{instancePath:instancePath+"/payload",schemaPath:"common/envelope.schema.json/properties/payload/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-const _errs11 = errors;
-if(errors === _errs10){
-}
-var valid2 = _errs10 === errors;
-}
-else {
-var valid2 = true;
-}
-if(valid2){
-if(data.event_ts !== undefined){
-let data4 = data.event_ts;
-const _errs12 = errors;
-if(!((typeof data4 == "number") && (isFinite(data4)))){
-validate178.errors = [{instancePath:instancePath+"/event_ts",schemaPath:"common/envelope.schema.json/properties/event_ts/type",keyword:"type",params:{type: "number"}}];
-return false;
-}
-const _errs13 = errors;
-if(errors === _errs12){
-}
-var valid2 = _errs12 === errors;
-}
-else {
-var valid2 = true;
-}
-if(valid2){
-}
-}
-}
-}
-}
-}
-}
-else {
-validate178.errors = [{instancePath,schemaPath:"common/envelope.schema.json/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-if(errors === _errs2){
-}
-}
-var valid1 = _errs2 === errors;
-if(valid1){
-}
-var valid0 = _errs1 === errors;
-if(valid0){
-}
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing1;
-if(((data.type === undefined) && (missing1 = "type")) || ((data.payload === undefined) && (missing1 = "payload"))){
-validate178.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing1}}];
-return false;
-}
-else {
-if(data.type !== undefined){
-let data5 = data.type;
-const _errs14 = errors;
-if("recording.ready-to-download" !== data5){
-validate178.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "recording.ready-to-download"}}];
-return false;
-}
-else {
-}
-if(errors === _errs14){
-}
-var valid3 = _errs14 === errors;
-}
-else {
-var valid3 = true;
-}
-if(valid3){
-if(data.payload !== undefined){
-let data6 = data.payload;
-const _errs15 = errors;
-const _errs16 = errors;
-if(errors === _errs15){
-if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
-let missing2;
-if((((data6.type === undefined) && (missing2 = "type")) || ((data6.recording_id === undefined) && (missing2 = "recording_id"))) || ((data6.room_name === undefined) && (missing2 = "room_name"))){
-validate178.errors = [{instancePath:instancePath+"/payload",schemaPath:"#/properties/payload/required",keyword:"required",params:{missingProperty: missing2}}];
-return false;
-}
-else {
-if(data6.type !== undefined){
-let data7 = data6.type;
-const _errs17 = errors;
-const vSchema0 = schema199.properties.payload.properties.type.enum;
-if(!(((data7 === "cloud") || (data7 === "raw-tracks")) || (data7 === "cloud-audio-only"))){
-validate178.errors = [{instancePath:instancePath+"/payload/type",schemaPath:"#/properties/payload/properties/type/enum",keyword:"enum",params:{allowedValues: schema199.properties.payload.properties.type.enum}}];
-return false;
-}
-else {
-}
-if(errors === _errs17){
-}
-var valid4 = _errs17 === errors;
-}
-else {
-var valid4 = true;
-}
-if(valid4){
-if(data6.recording_id !== undefined){
-let data8 = data6.recording_id;
-const _errs18 = errors;
-if(typeof data8 !== "string"){
-validate178.errors = [{instancePath:instancePath+"/payload/recording_id",schemaPath:"#/properties/payload/properties/recording_id/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-const _errs19 = errors;
-if(errors === _errs18){
-}
-var valid4 = _errs18 === errors;
-}
-else {
-var valid4 = true;
-}
-if(valid4){
-if(data6.room_name !== undefined){
-let data9 = data6.room_name;
-const _errs20 = errors;
-if(typeof data9 !== "string"){
-validate178.errors = [{instancePath:instancePath+"/payload/room_name",schemaPath:"#/properties/payload/properties/room_name/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-const _errs21 = errors;
-if(errors === _errs20){
-}
-var valid4 = _errs20 === errors;
-}
-else {
-var valid4 = true;
-}
-if(valid4){
-if(data6.start_ts !== undefined){
-let data10 = data6.start_ts;
-const _errs22 = errors;
-if(!((typeof data10 == "number") && (isFinite(data10)))){
-validate178.errors = [{instancePath:instancePath+"/payload/start_ts",schemaPath:"#/properties/payload/properties/start_ts/type",keyword:"type",params:{type: "number"}}];
-return false;
-}
-const _errs23 = errors;
-if(errors === _errs22){
-}
-var valid4 = _errs22 === errors;
-}
-else {
-var valid4 = true;
-}
-if(valid4){
-if(data6.status !== undefined){
-let data11 = data6.status;
-const _errs24 = errors;
-if("finished" !== data11){
-validate178.errors = [{instancePath:instancePath+"/payload/status",schemaPath:"#/properties/payload/properties/status/const",keyword:"const",params:{allowedValue: "finished"}}];
-return false;
-}
-else {
-}
-if(errors === _errs24){
-}
-var valid4 = _errs24 === errors;
-}
-else {
-var valid4 = true;
-}
-if(valid4){
-if(data6.max_participants !== undefined){
-let data12 = data6.max_participants;
-const _errs25 = errors;
-if(!(((typeof data12 == "number") && (!(data12 % 1) && !isNaN(data12))) && (isFinite(data12)))){
-validate178.errors = [{instancePath:instancePath+"/payload/max_participants",schemaPath:"#/properties/payload/properties/max_participants/type",keyword:"type",params:{type: "integer"}}];
-return false;
-}
-const _errs26 = errors;
-if(errors === _errs25){
-if((typeof data12 == "number") && (isFinite(data12))){
-if(data12 < 0 || isNaN(data12)){
-validate178.errors = [{instancePath:instancePath+"/payload/max_participants",schemaPath:"#/properties/payload/properties/max_participants/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
-return false;
-}
-else {
-}
-}
-if(errors === _errs25){
-}
-}
-var valid4 = _errs25 === errors;
-}
-else {
-var valid4 = true;
-}
-if(valid4){
-if(data6.duration !== undefined){
-let data13 = data6.duration;
-const _errs27 = errors;
-const _errs28 = errors;
-if(errors === _errs27){
-if((typeof data13 == "number") && (isFinite(data13))){
-if(data13 < 0 || isNaN(data13)){
-validate178.errors = [{instancePath:instancePath+"/payload/duration",schemaPath:"#/properties/payload/properties/duration/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
-return false;
-}
-else {
-}
-}
-else {
-validate178.errors = [{instancePath:instancePath+"/payload/duration",schemaPath:"#/properties/payload/properties/duration/type",keyword:"type",params:{type: "number"}}];
-return false;
-}
-if(errors === _errs27){
-}
-}
-var valid4 = _errs27 === errors;
-}
-else {
-var valid4 = true;
-}
-if(valid4){
-if(data6.s3_key !== undefined){
-let data14 = data6.s3_key;
-const _errs29 = errors;
-if(typeof data14 !== "string"){
-validate178.errors = [{instancePath:instancePath+"/payload/s3_key",schemaPath:"#/properties/payload/properties/s3_key/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-const _errs30 = errors;
-if(errors === _errs29){
-}
-var valid4 = _errs29 === errors;
-}
-else {
-var valid4 = true;
-}
-if(valid4){
-if(data6.tracks !== undefined){
-let data15 = data6.tracks;
-const _errs31 = errors;
-if((!(Array.isArray(data15))) && (data15 !== null)){
-validate178.errors = [{instancePath:instancePath+"/payload/tracks",schemaPath:"#/properties/payload/properties/tracks/type",keyword:"type",params:{type: schema199.properties.payload.properties.tracks.type}}];
-return false;
-}
-const _errs32 = errors;
-if(errors === _errs31){
-if(Array.isArray(data15)){
-var valid5 = true;
-const len0 = data15.length;
-for(let i0=0; i0<len0; i0++){
-let data16 = data15[i0];
-const _errs33 = errors;
-const _errs34 = errors;
-if(errors === _errs33){
-if(data16 && typeof data16 == "object" && !Array.isArray(data16)){
-if(data16.type !== undefined){
-let data17 = data16.type;
-const _errs35 = errors;
-const vSchema1 = schema199.properties.payload.properties.tracks.items.properties.type.enum;
-if(!((data17 === "audio") || (data17 === "video"))){
-validate178.errors = [{instancePath:instancePath+"/payload/tracks/" + i0+"/type",schemaPath:"#/properties/payload/properties/tracks/items/properties/type/enum",keyword:"enum",params:{allowedValues: schema199.properties.payload.properties.tracks.items.properties.type.enum}}];
-return false;
-}
-else {
-}
-if(errors === _errs35){
-}
-var valid6 = _errs35 === errors;
-}
-else {
-var valid6 = true;
-}
-if(valid6){
-if(data16.s3Key !== undefined){
-let data18 = data16.s3Key;
-const _errs36 = errors;
-if(typeof data18 !== "string"){
-validate178.errors = [{instancePath:instancePath+"/payload/tracks/" + i0+"/s3Key",schemaPath:"#/properties/payload/properties/tracks/items/properties/s3Key/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-const _errs37 = errors;
-if(errors === _errs36){
-}
-var valid6 = _errs36 === errors;
-}
-else {
-var valid6 = true;
-}
-if(valid6){
-if(data16.s3key !== undefined){
-let data19 = data16.s3key;
-const _errs38 = errors;
-if(typeof data19 !== "string"){
-validate178.errors = [{instancePath:instancePath+"/payload/tracks/" + i0+"/s3key",schemaPath:"#/properties/payload/properties/tracks/items/properties/s3key/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-const _errs39 = errors;
-if(errors === _errs38){
-}
-var valid6 = _errs38 === errors;
-}
-else {
-var valid6 = true;
-}
-if(valid6){
-if(data16.size !== undefined){
-let data20 = data16.size;
-const _errs40 = errors;
-if(!(((typeof data20 == "number") && (!(data20 % 1) && !isNaN(data20))) && (isFinite(data20)))){
-validate178.errors = [{instancePath:instancePath+"/payload/tracks/" + i0+"/size",schemaPath:"#/properties/payload/properties/tracks/items/properties/size/type",keyword:"type",params:{type: "integer"}}];
-return false;
-}
-const _errs41 = errors;
-if(errors === _errs40){
-if((typeof data20 == "number") && (isFinite(data20))){
-if(data20 < 0 || isNaN(data20)){
-validate178.errors = [{instancePath:instancePath+"/payload/tracks/" + i0+"/size",schemaPath:"#/properties/payload/properties/tracks/items/properties/size/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
-return false;
-}
-else {
-}
-}
-if(errors === _errs40){
-}
-}
-var valid6 = _errs40 === errors;
-}
-else {
-var valid6 = true;
-}
-if(valid6){
-}
-}
-}
-}
-}
-else {
-validate178.errors = [{instancePath:instancePath+"/payload/tracks/" + i0,schemaPath:"#/properties/payload/properties/tracks/items/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-if(errors === _errs33){
-}
-}
-var valid5 = _errs33 === errors;
-if(!valid5){
-break;
-}
-}
-if(valid5){
-}
-}
-if(errors === _errs31){
-}
-}
-var valid4 = _errs31 === errors;
-}
-else {
-var valid4 = true;
-}
-if(valid4){
-if(data6.share_token !== undefined){
-let data21 = data6.share_token;
-const _errs42 = errors;
-if(typeof data21 !== "string"){
-validate178.errors = [{instancePath:instancePath+"/payload/share_token",schemaPath:"#/properties/payload/properties/share_token/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-const _errs43 = errors;
-if(errors === _errs42){
-}
-var valid4 = _errs42 === errors;
-}
-else {
-var valid4 = true;
-}
-if(valid4){
-}
-}
-}
-}
-}
-}
-}
-}
-}
-}
-}
-}
-else {
-validate178.errors = [{instancePath:instancePath+"/payload",schemaPath:"#/properties/payload/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-if(errors === _errs15){
-}
-}
-var valid3 = _errs15 === errors;
-}
-else {
-var valid3 = true;
-}
-if(valid3){
-}
-}
-}
-}
-else {
-validate178.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-if(errors === 0){
-}
-}
-validate178.errors = vErrors;
-return errors === 0;
-}
-validate178.evaluated = {"props":{"type":true,"payload":true,"version":true,"id":true,"event_ts":true},"dynamicProps":false,"dynamicItems":false};
-
-export const validateDailyRecordingStartedEvent = validate179;
-const schema201 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/daily/recording.started.schema.json","type":"object","allOf":[{"$ref":"common/envelope.schema.json"}],"properties":{"type":{"const":"recording.started"},"payload":{"type":"object","properties":{"recording_id":{"type":"string"},"action":{"type":"string"},"layout":{"$ref":"common/layout.schema.json"},"started_by":{"type":"string"},"instance_id":{"type":"string"},"start_ts":{"type":"number"}},"required":["recording_id"]}},"required":["type","payload"]};
-const schema143 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/daily/common/layout.schema.json","type":"object","properties":{"preset":{"enum":["default","single-participant","active-participant","portrait","custom"]},"max_cam_streams":{"type":"number","minimum":0},"session_id":{"type":"string"},"variant":{"enum":["vertical","inset"]},"composition_id":{"type":"string"},"composition_params":{"type":"object","additionalProperties":{"type":["string","number","boolean"]}},"session_assets":{"type":"object","additionalProperties":{"type":"string"}}},"required":["preset"]};
+validate146.evaluated = {"props":{"joined_at":true,"session_id":true,"room":true,"user_id":true,"user_name":true,"owner":true,"networkQualityState":true,"will_eject_at":true,"permissions":true},"dynamicProps":false,"dynamicItems":false};
 
 function validate179(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="https://confhooks.dev/schemas/daily/recording.started.schema.json" */;
+/*# sourceURL="https://confhooks.dev/schemas/daily/participant.joined.schema.json" */;
 let vErrors = null;
 let errors = 0;
 const evaluated0 = validate179.evaluated;
@@ -7080,8 +5826,8 @@ else {
 if(data.type !== undefined){
 let data5 = data.type;
 const _errs14 = errors;
-if("recording.started" !== data5){
-validate179.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "recording.started"}}];
+if("participant.joined" !== data5){
+validate179.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "participant.joined"}}];
 return false;
 }
 else {
@@ -7097,317 +5843,11 @@ if(valid3){
 if(data.payload !== undefined){
 let data6 = data.payload;
 const _errs15 = errors;
-const _errs16 = errors;
-if(errors === _errs15){
-if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
-let missing2;
-if((data6.recording_id === undefined) && (missing2 = "recording_id")){
-validate179.errors = [{instancePath:instancePath+"/payload",schemaPath:"#/properties/payload/required",keyword:"required",params:{missingProperty: missing2}}];
-return false;
+if(!(validate146(data6, {instancePath:instancePath+"/payload",parentData:data,parentDataProperty:"payload",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate146.errors : vErrors.concat(validate146.errors);
+errors = vErrors.length;
 }
 else {
-if(data6.recording_id !== undefined){
-let data7 = data6.recording_id;
-const _errs17 = errors;
-if(typeof data7 !== "string"){
-validate179.errors = [{instancePath:instancePath+"/payload/recording_id",schemaPath:"#/properties/payload/properties/recording_id/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-const _errs18 = errors;
-if(errors === _errs17){
-}
-var valid4 = _errs17 === errors;
-}
-else {
-var valid4 = true;
-}
-if(valid4){
-if(data6.action !== undefined){
-let data8 = data6.action;
-const _errs19 = errors;
-if(typeof data8 !== "string"){
-validate179.errors = [{instancePath:instancePath+"/payload/action",schemaPath:"#/properties/payload/properties/action/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-const _errs20 = errors;
-if(errors === _errs19){
-}
-var valid4 = _errs19 === errors;
-}
-else {
-var valid4 = true;
-}
-if(valid4){
-if(data6.layout !== undefined){
-let data9 = data6.layout;
-const _errs21 = errors;
-const _errs22 = errors;
-const _errs23 = errors;
-if(errors === _errs22){
-if(data9 && typeof data9 == "object" && !Array.isArray(data9)){
-let missing3;
-if((data9.preset === undefined) && (missing3 = "preset")){
-validate179.errors = [{instancePath:instancePath+"/payload/layout",schemaPath:"common/layout.schema.json/required",keyword:"required",params:{missingProperty: missing3}}];
-return false;
-}
-else {
-if(data9.preset !== undefined){
-let data10 = data9.preset;
-const _errs24 = errors;
-const vSchema0 = schema143.properties.preset.enum;
-if(!(((((data10 === "default") || (data10 === "single-participant")) || (data10 === "active-participant")) || (data10 === "portrait")) || (data10 === "custom"))){
-validate179.errors = [{instancePath:instancePath+"/payload/layout/preset",schemaPath:"common/layout.schema.json/properties/preset/enum",keyword:"enum",params:{allowedValues: schema143.properties.preset.enum}}];
-return false;
-}
-else {
-}
-if(errors === _errs24){
-}
-var valid6 = _errs24 === errors;
-}
-else {
-var valid6 = true;
-}
-if(valid6){
-if(data9.max_cam_streams !== undefined){
-let data11 = data9.max_cam_streams;
-const _errs25 = errors;
-const _errs26 = errors;
-if(errors === _errs25){
-if((typeof data11 == "number") && (isFinite(data11))){
-if(data11 < 0 || isNaN(data11)){
-validate179.errors = [{instancePath:instancePath+"/payload/layout/max_cam_streams",schemaPath:"common/layout.schema.json/properties/max_cam_streams/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
-return false;
-}
-else {
-}
-}
-else {
-validate179.errors = [{instancePath:instancePath+"/payload/layout/max_cam_streams",schemaPath:"common/layout.schema.json/properties/max_cam_streams/type",keyword:"type",params:{type: "number"}}];
-return false;
-}
-if(errors === _errs25){
-}
-}
-var valid6 = _errs25 === errors;
-}
-else {
-var valid6 = true;
-}
-if(valid6){
-if(data9.session_id !== undefined){
-let data12 = data9.session_id;
-const _errs27 = errors;
-if(typeof data12 !== "string"){
-validate179.errors = [{instancePath:instancePath+"/payload/layout/session_id",schemaPath:"common/layout.schema.json/properties/session_id/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-const _errs28 = errors;
-if(errors === _errs27){
-}
-var valid6 = _errs27 === errors;
-}
-else {
-var valid6 = true;
-}
-if(valid6){
-if(data9.variant !== undefined){
-let data13 = data9.variant;
-const _errs29 = errors;
-const vSchema1 = schema143.properties.variant.enum;
-if(!((data13 === "vertical") || (data13 === "inset"))){
-validate179.errors = [{instancePath:instancePath+"/payload/layout/variant",schemaPath:"common/layout.schema.json/properties/variant/enum",keyword:"enum",params:{allowedValues: schema143.properties.variant.enum}}];
-return false;
-}
-else {
-}
-if(errors === _errs29){
-}
-var valid6 = _errs29 === errors;
-}
-else {
-var valid6 = true;
-}
-if(valid6){
-if(data9.composition_id !== undefined){
-let data14 = data9.composition_id;
-const _errs30 = errors;
-if(typeof data14 !== "string"){
-validate179.errors = [{instancePath:instancePath+"/payload/layout/composition_id",schemaPath:"common/layout.schema.json/properties/composition_id/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-const _errs31 = errors;
-if(errors === _errs30){
-}
-var valid6 = _errs30 === errors;
-}
-else {
-var valid6 = true;
-}
-if(valid6){
-if(data9.composition_params !== undefined){
-let data15 = data9.composition_params;
-const _errs32 = errors;
-const _errs33 = errors;
-if(errors === _errs32){
-if(data15 && typeof data15 == "object" && !Array.isArray(data15)){
-const _errs34 = errors;
-for(const key0 in data15){
-let data16 = data15[key0];
-const _errs35 = errors;
-if(((typeof data16 !== "string") && (!((typeof data16 == "number") && (isFinite(data16))))) && (typeof data16 !== "boolean")){
-validate179.errors = [{instancePath:instancePath+"/payload/layout/composition_params/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"common/layout.schema.json/properties/composition_params/additionalProperties/type",keyword:"type",params:{type: schema143.properties.composition_params.additionalProperties.type}}];
-return false;
-}
-const _errs36 = errors;
-if(errors === _errs35){
-}
-var valid7 = _errs35 === errors;
-if(!valid7){
-break;
-}
-}
-if(_errs34 === errors){
-}
-}
-else {
-validate179.errors = [{instancePath:instancePath+"/payload/layout/composition_params",schemaPath:"common/layout.schema.json/properties/composition_params/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-if(errors === _errs32){
-}
-}
-var valid6 = _errs32 === errors;
-}
-else {
-var valid6 = true;
-}
-if(valid6){
-if(data9.session_assets !== undefined){
-let data17 = data9.session_assets;
-const _errs37 = errors;
-const _errs38 = errors;
-if(errors === _errs37){
-if(data17 && typeof data17 == "object" && !Array.isArray(data17)){
-const _errs39 = errors;
-for(const key1 in data17){
-let data18 = data17[key1];
-const _errs40 = errors;
-if(typeof data18 !== "string"){
-validate179.errors = [{instancePath:instancePath+"/payload/layout/session_assets/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"common/layout.schema.json/properties/session_assets/additionalProperties/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-const _errs41 = errors;
-if(errors === _errs40){
-}
-var valid8 = _errs40 === errors;
-if(!valid8){
-break;
-}
-}
-if(_errs39 === errors){
-}
-}
-else {
-validate179.errors = [{instancePath:instancePath+"/payload/layout/session_assets",schemaPath:"common/layout.schema.json/properties/session_assets/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-if(errors === _errs37){
-}
-}
-var valid6 = _errs37 === errors;
-}
-else {
-var valid6 = true;
-}
-if(valid6){
-}
-}
-}
-}
-}
-}
-}
-}
-}
-else {
-validate179.errors = [{instancePath:instancePath+"/payload/layout",schemaPath:"common/layout.schema.json/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-if(errors === _errs22){
-}
-}
-var valid5 = _errs22 === errors;
-if(valid5){
-}
-var valid4 = _errs21 === errors;
-}
-else {
-var valid4 = true;
-}
-if(valid4){
-if(data6.started_by !== undefined){
-let data19 = data6.started_by;
-const _errs42 = errors;
-if(typeof data19 !== "string"){
-validate179.errors = [{instancePath:instancePath+"/payload/started_by",schemaPath:"#/properties/payload/properties/started_by/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-const _errs43 = errors;
-if(errors === _errs42){
-}
-var valid4 = _errs42 === errors;
-}
-else {
-var valid4 = true;
-}
-if(valid4){
-if(data6.instance_id !== undefined){
-let data20 = data6.instance_id;
-const _errs44 = errors;
-if(typeof data20 !== "string"){
-validate179.errors = [{instancePath:instancePath+"/payload/instance_id",schemaPath:"#/properties/payload/properties/instance_id/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-const _errs45 = errors;
-if(errors === _errs44){
-}
-var valid4 = _errs44 === errors;
-}
-else {
-var valid4 = true;
-}
-if(valid4){
-if(data6.start_ts !== undefined){
-let data21 = data6.start_ts;
-const _errs46 = errors;
-if(!((typeof data21 == "number") && (isFinite(data21)))){
-validate179.errors = [{instancePath:instancePath+"/payload/start_ts",schemaPath:"#/properties/payload/properties/start_ts/type",keyword:"type",params:{type: "number"}}];
-return false;
-}
-const _errs47 = errors;
-if(errors === _errs46){
-}
-var valid4 = _errs46 === errors;
-}
-else {
-var valid4 = true;
-}
-if(valid4){
-}
-}
-}
-}
-}
-}
-}
-}
-else {
-validate179.errors = [{instancePath:instancePath+"/payload",schemaPath:"#/properties/payload/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-if(errors === _errs15){
-}
 }
 var valid3 = _errs15 === errors;
 }
@@ -7431,15 +5871,15 @@ return errors === 0;
 }
 validate179.evaluated = {"props":{"type":true,"payload":true,"version":true,"id":true,"event_ts":true},"dynamicProps":false,"dynamicItems":false};
 
-export const validateDailyStreamingEndedEvent = validate180;
-const schema204 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/daily/streaming.ended.schema.json","type":"object","allOf":[{"$ref":"common/envelope.schema.json"}],"properties":{"type":{"const":"streaming.ended"},"payload":{"$ref":"common/streaming.schema.json"}},"required":["type","payload"]};
-const schema153 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/daily/common/streaming.schema.json","type":"object","properties":{"timestamp":{"type":"number"},"instance_id":{"type":"string"},"domain_id":{"type":"string"}}};
+export const validateDailyParticipantLeftEvent = validate181;
+const schema201 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/daily/participant.left.schema.json","type":"object","allOf":[{"$ref":"common/envelope.schema.json"}],"properties":{"type":{"const":"participant.left"},"payload":{"$ref":"common/participant-left.schema.json"}},"required":["type","payload"]};
+const schema151 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/daily/common/participant-left.schema.json","type":"object","allOf":[{"$ref":"participant.schema.json"}],"properties":{"duration":{"type":"number","minimum":0}}};
 
-function validate180(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="https://confhooks.dev/schemas/daily/streaming.ended.schema.json" */;
+function validate145(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="https://confhooks.dev/schemas/daily/common/participant-left.schema.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate180.evaluated;
+const evaluated0 = validate145.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -7448,247 +5888,59 @@ evaluated0.items = undefined;
 }
 const _errs0 = errors;
 const _errs1 = errors;
-const _errs2 = errors;
-const _errs3 = errors;
-if(errors === _errs2){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if((((((data.version === undefined) && (missing0 = "version")) || ((data.type === undefined) && (missing0 = "type"))) || ((data.id === undefined) && (missing0 = "id"))) || ((data.payload === undefined) && (missing0 = "payload"))) || ((data.event_ts === undefined) && (missing0 = "event_ts"))){
-validate180.errors = [{instancePath,schemaPath:"common/envelope.schema.json/required",keyword:"required",params:{missingProperty: missing0}}];
-return false;
+if(!(validate146(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate146.errors : vErrors.concat(validate146.errors);
+errors = vErrors.length;
 }
 else {
-if(data.version !== undefined){
-let data0 = data.version;
-const _errs4 = errors;
-if(typeof data0 !== "string"){
-validate180.errors = [{instancePath:instancePath+"/version",schemaPath:"common/envelope.schema.json/properties/version/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-const _errs5 = errors;
-if(errors === _errs4){
-}
-var valid2 = _errs4 === errors;
-}
-else {
-var valid2 = true;
-}
-if(valid2){
-if(data.type !== undefined){
-let data1 = data.type;
-const _errs6 = errors;
-if(typeof data1 !== "string"){
-validate180.errors = [{instancePath:instancePath+"/type",schemaPath:"common/envelope.schema.json/properties/type/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-const _errs7 = errors;
-if(errors === _errs6){
-}
-var valid2 = _errs6 === errors;
-}
-else {
-var valid2 = true;
-}
-if(valid2){
-if(data.id !== undefined){
-let data2 = data.id;
-const _errs8 = errors;
-const _errs9 = errors;
-if(errors === _errs8){
-if(typeof data2 === "string"){
-if(data2.length < 1){
-validate180.errors = [{instancePath:instancePath+"/id",schemaPath:"common/envelope.schema.json/properties/id/minLength",keyword:"minLength",params:{limit: 1}}];
-return false;
-}
-else {
-}
-}
-else {
-validate180.errors = [{instancePath:instancePath+"/id",schemaPath:"common/envelope.schema.json/properties/id/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-if(errors === _errs8){
-}
-}
-var valid2 = _errs8 === errors;
-}
-else {
-var valid2 = true;
-}
-if(valid2){
-if(data.payload !== undefined){
-let data3 = data.payload;
-const _errs10 = errors;
-if(!(data3 && typeof data3 == "object" && !Array.isArray(data3))){
-validate180.errors = [{instancePath:instancePath+"/payload",schemaPath:"common/envelope.schema.json/properties/payload/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-const _errs11 = errors;
-if(errors === _errs10){
-}
-var valid2 = _errs10 === errors;
-}
-else {
-var valid2 = true;
-}
-if(valid2){
-if(data.event_ts !== undefined){
-let data4 = data.event_ts;
-const _errs12 = errors;
-if(!((typeof data4 == "number") && (isFinite(data4)))){
-validate180.errors = [{instancePath:instancePath+"/event_ts",schemaPath:"common/envelope.schema.json/properties/event_ts/type",keyword:"type",params:{type: "number"}}];
-return false;
-}
-const _errs13 = errors;
-if(errors === _errs12){
-}
-var valid2 = _errs12 === errors;
-}
-else {
-var valid2 = true;
-}
-if(valid2){
-}
-}
-}
-}
-}
-}
-}
-else {
-validate180.errors = [{instancePath,schemaPath:"common/envelope.schema.json/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-if(errors === _errs2){
-}
-}
-var valid1 = _errs2 === errors;
-if(valid1){
 }
 var valid0 = _errs1 === errors;
 if(valid0){
 }
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
-let missing1;
-if(((data.type === undefined) && (missing1 = "type")) || ((data.payload === undefined) && (missing1 = "payload"))){
-validate180.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing1}}];
+if(data.duration !== undefined){
+let data0 = data.duration;
+const _errs2 = errors;
+const _errs3 = errors;
+if(errors === _errs2){
+if((typeof data0 == "number") && (isFinite(data0))){
+if(data0 < 0 || isNaN(data0)){
+validate145.errors = [{instancePath:instancePath+"/duration",schemaPath:"#/properties/duration/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 else {
-if(data.type !== undefined){
-let data5 = data.type;
-const _errs14 = errors;
-if("streaming.ended" !== data5){
-validate180.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "streaming.ended"}}];
+}
+}
+else {
+validate145.errors = [{instancePath:instancePath+"/duration",schemaPath:"#/properties/duration/type",keyword:"type",params:{type: "number"}}];
 return false;
 }
-else {
+if(errors === _errs2){
 }
-if(errors === _errs14){
 }
-var valid3 = _errs14 === errors;
-}
-else {
-var valid3 = true;
-}
-if(valid3){
-if(data.payload !== undefined){
-let data6 = data.payload;
-const _errs15 = errors;
-const _errs16 = errors;
-const _errs17 = errors;
-if(errors === _errs16){
-if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
-if(data6.timestamp !== undefined){
-let data7 = data6.timestamp;
-const _errs18 = errors;
-if(!((typeof data7 == "number") && (isFinite(data7)))){
-validate180.errors = [{instancePath:instancePath+"/payload/timestamp",schemaPath:"common/streaming.schema.json/properties/timestamp/type",keyword:"type",params:{type: "number"}}];
-return false;
-}
-const _errs19 = errors;
-if(errors === _errs18){
-}
-var valid5 = _errs18 === errors;
+var valid1 = _errs2 === errors;
 }
 else {
-var valid5 = true;
+var valid1 = true;
 }
-if(valid5){
-if(data6.instance_id !== undefined){
-let data8 = data6.instance_id;
-const _errs20 = errors;
-if(typeof data8 !== "string"){
-validate180.errors = [{instancePath:instancePath+"/payload/instance_id",schemaPath:"common/streaming.schema.json/properties/instance_id/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-const _errs21 = errors;
-if(errors === _errs20){
-}
-var valid5 = _errs20 === errors;
-}
-else {
-var valid5 = true;
-}
-if(valid5){
-if(data6.domain_id !== undefined){
-let data9 = data6.domain_id;
-const _errs22 = errors;
-if(typeof data9 !== "string"){
-validate180.errors = [{instancePath:instancePath+"/payload/domain_id",schemaPath:"common/streaming.schema.json/properties/domain_id/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-const _errs23 = errors;
-if(errors === _errs22){
-}
-var valid5 = _errs22 === errors;
-}
-else {
-var valid5 = true;
-}
-if(valid5){
-}
-}
+if(valid1){
 }
 }
 else {
-validate180.errors = [{instancePath:instancePath+"/payload",schemaPath:"common/streaming.schema.json/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-if(errors === _errs16){
-}
-}
-var valid4 = _errs16 === errors;
-if(valid4){
-}
-var valid3 = _errs15 === errors;
-}
-else {
-var valid3 = true;
-}
-if(valid3){
-}
-}
-}
-}
-else {
-validate180.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
+validate145.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
 if(errors === 0){
 }
 }
-validate180.errors = vErrors;
+validate145.errors = vErrors;
 return errors === 0;
 }
-validate180.evaluated = {"props":{"type":true,"payload":true,"version":true,"id":true,"event_ts":true},"dynamicProps":false,"dynamicItems":false};
-
-export const validateDailyStreamingErrorEvent = validate181;
-const schema207 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/daily/streaming.error.schema.json","type":"object","allOf":[{"$ref":"common/envelope.schema.json"}],"properties":{"type":{"const":"streaming.error"},"payload":{"type":"object","allOf":[{"$ref":"common/streaming.schema.json"}],"properties":{"error_message":{"type":"string"},"room_name":{"type":"string"}}}},"required":["type","payload"]};
+validate145.evaluated = {"props":{"duration":true,"joined_at":true,"session_id":true,"room":true,"user_id":true,"user_name":true,"owner":true,"networkQualityState":true,"will_eject_at":true,"permissions":true},"dynamicProps":false,"dynamicItems":false};
 
 function validate181(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="https://confhooks.dev/schemas/daily/streaming.error.schema.json" */;
+/*# sourceURL="https://confhooks.dev/schemas/daily/participant.left.schema.json" */;
 let vErrors = null;
 let errors = 0;
 const evaluated0 = validate181.evaluated;
@@ -7831,8 +6083,8 @@ else {
 if(data.type !== undefined){
 let data5 = data.type;
 const _errs14 = errors;
-if("streaming.error" !== data5){
-validate181.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "streaming.error"}}];
+if("participant.left" !== data5){
+validate181.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "participant.left"}}];
 return false;
 }
 else {
@@ -7848,120 +6100,11 @@ if(valid3){
 if(data.payload !== undefined){
 let data6 = data.payload;
 const _errs15 = errors;
-const _errs16 = errors;
-const _errs17 = errors;
-const _errs18 = errors;
-const _errs19 = errors;
-if(errors === _errs18){
-if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
-if(data6.timestamp !== undefined){
-let data7 = data6.timestamp;
-const _errs20 = errors;
-if(!((typeof data7 == "number") && (isFinite(data7)))){
-validate181.errors = [{instancePath:instancePath+"/payload/timestamp",schemaPath:"common/streaming.schema.json/properties/timestamp/type",keyword:"type",params:{type: "number"}}];
-return false;
-}
-const _errs21 = errors;
-if(errors === _errs20){
-}
-var valid6 = _errs20 === errors;
+if(!(validate145(data6, {instancePath:instancePath+"/payload",parentData:data,parentDataProperty:"payload",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate145.errors : vErrors.concat(validate145.errors);
+errors = vErrors.length;
 }
 else {
-var valid6 = true;
-}
-if(valid6){
-if(data6.instance_id !== undefined){
-let data8 = data6.instance_id;
-const _errs22 = errors;
-if(typeof data8 !== "string"){
-validate181.errors = [{instancePath:instancePath+"/payload/instance_id",schemaPath:"common/streaming.schema.json/properties/instance_id/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-const _errs23 = errors;
-if(errors === _errs22){
-}
-var valid6 = _errs22 === errors;
-}
-else {
-var valid6 = true;
-}
-if(valid6){
-if(data6.domain_id !== undefined){
-let data9 = data6.domain_id;
-const _errs24 = errors;
-if(typeof data9 !== "string"){
-validate181.errors = [{instancePath:instancePath+"/payload/domain_id",schemaPath:"common/streaming.schema.json/properties/domain_id/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-const _errs25 = errors;
-if(errors === _errs24){
-}
-var valid6 = _errs24 === errors;
-}
-else {
-var valid6 = true;
-}
-if(valid6){
-}
-}
-}
-}
-else {
-validate181.errors = [{instancePath:instancePath+"/payload",schemaPath:"common/streaming.schema.json/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-if(errors === _errs18){
-}
-}
-var valid5 = _errs18 === errors;
-if(valid5){
-}
-var valid4 = _errs17 === errors;
-if(valid4){
-}
-if(errors === _errs15){
-if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
-if(data6.error_message !== undefined){
-let data10 = data6.error_message;
-const _errs26 = errors;
-if(typeof data10 !== "string"){
-validate181.errors = [{instancePath:instancePath+"/payload/error_message",schemaPath:"#/properties/payload/properties/error_message/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-const _errs27 = errors;
-if(errors === _errs26){
-}
-var valid7 = _errs26 === errors;
-}
-else {
-var valid7 = true;
-}
-if(valid7){
-if(data6.room_name !== undefined){
-let data11 = data6.room_name;
-const _errs28 = errors;
-if(typeof data11 !== "string"){
-validate181.errors = [{instancePath:instancePath+"/payload/room_name",schemaPath:"#/properties/payload/properties/room_name/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-const _errs29 = errors;
-if(errors === _errs28){
-}
-var valid7 = _errs28 === errors;
-}
-else {
-var valid7 = true;
-}
-if(valid7){
-}
-}
-}
-else {
-validate181.errors = [{instancePath:instancePath+"/payload",schemaPath:"#/properties/payload/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-if(errors === _errs15){
-}
 }
 var valid3 = _errs15 === errors;
 }
@@ -7985,487 +6128,12 @@ return errors === 0;
 }
 validate181.evaluated = {"props":{"type":true,"payload":true,"version":true,"id":true,"event_ts":true},"dynamicProps":false,"dynamicItems":false};
 
-export const validateDailyStreamingStartedEvent = validate182;
-const schema210 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/daily/streaming.started.schema.json","type":"object","allOf":[{"$ref":"common/envelope.schema.json"}],"properties":{"type":{"const":"streaming.started"},"payload":{"type":"object","allOf":[{"$ref":"common/streaming.schema.json"}],"properties":{"layout":{"$ref":"common/layout.schema.json"}}}},"required":["type","payload"]};
-
-function validate182(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="https://confhooks.dev/schemas/daily/streaming.started.schema.json" */;
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate182.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-const _errs0 = errors;
-const _errs1 = errors;
-const _errs2 = errors;
-const _errs3 = errors;
-if(errors === _errs2){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if((((((data.version === undefined) && (missing0 = "version")) || ((data.type === undefined) && (missing0 = "type"))) || ((data.id === undefined) && (missing0 = "id"))) || ((data.payload === undefined) && (missing0 = "payload"))) || ((data.event_ts === undefined) && (missing0 = "event_ts"))){
-validate182.errors = [{instancePath,schemaPath:"common/envelope.schema.json/required",keyword:"required",params:{missingProperty: missing0}}];
-return false;
-}
-else {
-if(data.version !== undefined){
-let data0 = data.version;
-const _errs4 = errors;
-if(typeof data0 !== "string"){
-validate182.errors = [{instancePath:instancePath+"/version",schemaPath:"common/envelope.schema.json/properties/version/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-const _errs5 = errors;
-if(errors === _errs4){
-}
-var valid2 = _errs4 === errors;
-}
-else {
-var valid2 = true;
-}
-if(valid2){
-if(data.type !== undefined){
-let data1 = data.type;
-const _errs6 = errors;
-if(typeof data1 !== "string"){
-validate182.errors = [{instancePath:instancePath+"/type",schemaPath:"common/envelope.schema.json/properties/type/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-const _errs7 = errors;
-if(errors === _errs6){
-}
-var valid2 = _errs6 === errors;
-}
-else {
-var valid2 = true;
-}
-if(valid2){
-if(data.id !== undefined){
-let data2 = data.id;
-const _errs8 = errors;
-const _errs9 = errors;
-if(errors === _errs8){
-if(typeof data2 === "string"){
-if(data2.length < 1){
-validate182.errors = [{instancePath:instancePath+"/id",schemaPath:"common/envelope.schema.json/properties/id/minLength",keyword:"minLength",params:{limit: 1}}];
-return false;
-}
-else {
-}
-}
-else {
-validate182.errors = [{instancePath:instancePath+"/id",schemaPath:"common/envelope.schema.json/properties/id/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-if(errors === _errs8){
-}
-}
-var valid2 = _errs8 === errors;
-}
-else {
-var valid2 = true;
-}
-if(valid2){
-if(data.payload !== undefined){
-let data3 = data.payload;
-const _errs10 = errors;
-if(!(data3 && typeof data3 == "object" && !Array.isArray(data3))){
-validate182.errors = [{instancePath:instancePath+"/payload",schemaPath:"common/envelope.schema.json/properties/payload/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-const _errs11 = errors;
-if(errors === _errs10){
-}
-var valid2 = _errs10 === errors;
-}
-else {
-var valid2 = true;
-}
-if(valid2){
-if(data.event_ts !== undefined){
-let data4 = data.event_ts;
-const _errs12 = errors;
-if(!((typeof data4 == "number") && (isFinite(data4)))){
-validate182.errors = [{instancePath:instancePath+"/event_ts",schemaPath:"common/envelope.schema.json/properties/event_ts/type",keyword:"type",params:{type: "number"}}];
-return false;
-}
-const _errs13 = errors;
-if(errors === _errs12){
-}
-var valid2 = _errs12 === errors;
-}
-else {
-var valid2 = true;
-}
-if(valid2){
-}
-}
-}
-}
-}
-}
-}
-else {
-validate182.errors = [{instancePath,schemaPath:"common/envelope.schema.json/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-if(errors === _errs2){
-}
-}
-var valid1 = _errs2 === errors;
-if(valid1){
-}
-var valid0 = _errs1 === errors;
-if(valid0){
-}
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing1;
-if(((data.type === undefined) && (missing1 = "type")) || ((data.payload === undefined) && (missing1 = "payload"))){
-validate182.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing1}}];
-return false;
-}
-else {
-if(data.type !== undefined){
-let data5 = data.type;
-const _errs14 = errors;
-if("streaming.started" !== data5){
-validate182.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "streaming.started"}}];
-return false;
-}
-else {
-}
-if(errors === _errs14){
-}
-var valid3 = _errs14 === errors;
-}
-else {
-var valid3 = true;
-}
-if(valid3){
-if(data.payload !== undefined){
-let data6 = data.payload;
-const _errs15 = errors;
-const _errs16 = errors;
-const _errs17 = errors;
-const _errs18 = errors;
-const _errs19 = errors;
-if(errors === _errs18){
-if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
-if(data6.timestamp !== undefined){
-let data7 = data6.timestamp;
-const _errs20 = errors;
-if(!((typeof data7 == "number") && (isFinite(data7)))){
-validate182.errors = [{instancePath:instancePath+"/payload/timestamp",schemaPath:"common/streaming.schema.json/properties/timestamp/type",keyword:"type",params:{type: "number"}}];
-return false;
-}
-const _errs21 = errors;
-if(errors === _errs20){
-}
-var valid6 = _errs20 === errors;
-}
-else {
-var valid6 = true;
-}
-if(valid6){
-if(data6.instance_id !== undefined){
-let data8 = data6.instance_id;
-const _errs22 = errors;
-if(typeof data8 !== "string"){
-validate182.errors = [{instancePath:instancePath+"/payload/instance_id",schemaPath:"common/streaming.schema.json/properties/instance_id/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-const _errs23 = errors;
-if(errors === _errs22){
-}
-var valid6 = _errs22 === errors;
-}
-else {
-var valid6 = true;
-}
-if(valid6){
-if(data6.domain_id !== undefined){
-let data9 = data6.domain_id;
-const _errs24 = errors;
-if(typeof data9 !== "string"){
-validate182.errors = [{instancePath:instancePath+"/payload/domain_id",schemaPath:"common/streaming.schema.json/properties/domain_id/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-const _errs25 = errors;
-if(errors === _errs24){
-}
-var valid6 = _errs24 === errors;
-}
-else {
-var valid6 = true;
-}
-if(valid6){
-}
-}
-}
-}
-else {
-validate182.errors = [{instancePath:instancePath+"/payload",schemaPath:"common/streaming.schema.json/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-if(errors === _errs18){
-}
-}
-var valid5 = _errs18 === errors;
-if(valid5){
-}
-var valid4 = _errs17 === errors;
-if(valid4){
-}
-if(errors === _errs15){
-if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
-if(data6.layout !== undefined){
-let data10 = data6.layout;
-const _errs26 = errors;
-const _errs27 = errors;
-const _errs28 = errors;
-if(errors === _errs27){
-if(data10 && typeof data10 == "object" && !Array.isArray(data10)){
-let missing2;
-if((data10.preset === undefined) && (missing2 = "preset")){
-validate182.errors = [{instancePath:instancePath+"/payload/layout",schemaPath:"common/layout.schema.json/required",keyword:"required",params:{missingProperty: missing2}}];
-return false;
-}
-else {
-if(data10.preset !== undefined){
-let data11 = data10.preset;
-const _errs29 = errors;
-const vSchema0 = schema143.properties.preset.enum;
-if(!(((((data11 === "default") || (data11 === "single-participant")) || (data11 === "active-participant")) || (data11 === "portrait")) || (data11 === "custom"))){
-validate182.errors = [{instancePath:instancePath+"/payload/layout/preset",schemaPath:"common/layout.schema.json/properties/preset/enum",keyword:"enum",params:{allowedValues: schema143.properties.preset.enum}}];
-return false;
-}
-else {
-}
-if(errors === _errs29){
-}
-var valid9 = _errs29 === errors;
-}
-else {
-var valid9 = true;
-}
-if(valid9){
-if(data10.max_cam_streams !== undefined){
-let data12 = data10.max_cam_streams;
-const _errs30 = errors;
-const _errs31 = errors;
-if(errors === _errs30){
-if((typeof data12 == "number") && (isFinite(data12))){
-if(data12 < 0 || isNaN(data12)){
-validate182.errors = [{instancePath:instancePath+"/payload/layout/max_cam_streams",schemaPath:"common/layout.schema.json/properties/max_cam_streams/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
-return false;
-}
-else {
-}
-}
-else {
-validate182.errors = [{instancePath:instancePath+"/payload/layout/max_cam_streams",schemaPath:"common/layout.schema.json/properties/max_cam_streams/type",keyword:"type",params:{type: "number"}}];
-return false;
-}
-if(errors === _errs30){
-}
-}
-var valid9 = _errs30 === errors;
-}
-else {
-var valid9 = true;
-}
-if(valid9){
-if(data10.session_id !== undefined){
-let data13 = data10.session_id;
-const _errs32 = errors;
-if(typeof data13 !== "string"){
-validate182.errors = [{instancePath:instancePath+"/payload/layout/session_id",schemaPath:"common/layout.schema.json/properties/session_id/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-const _errs33 = errors;
-if(errors === _errs32){
-}
-var valid9 = _errs32 === errors;
-}
-else {
-var valid9 = true;
-}
-if(valid9){
-if(data10.variant !== undefined){
-let data14 = data10.variant;
-const _errs34 = errors;
-const vSchema1 = schema143.properties.variant.enum;
-if(!((data14 === "vertical") || (data14 === "inset"))){
-validate182.errors = [{instancePath:instancePath+"/payload/layout/variant",schemaPath:"common/layout.schema.json/properties/variant/enum",keyword:"enum",params:{allowedValues: schema143.properties.variant.enum}}];
-return false;
-}
-else {
-}
-if(errors === _errs34){
-}
-var valid9 = _errs34 === errors;
-}
-else {
-var valid9 = true;
-}
-if(valid9){
-if(data10.composition_id !== undefined){
-let data15 = data10.composition_id;
-const _errs35 = errors;
-if(typeof data15 !== "string"){
-validate182.errors = [{instancePath:instancePath+"/payload/layout/composition_id",schemaPath:"common/layout.schema.json/properties/composition_id/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-const _errs36 = errors;
-if(errors === _errs35){
-}
-var valid9 = _errs35 === errors;
-}
-else {
-var valid9 = true;
-}
-if(valid9){
-if(data10.composition_params !== undefined){
-let data16 = data10.composition_params;
-const _errs37 = errors;
-const _errs38 = errors;
-if(errors === _errs37){
-if(data16 && typeof data16 == "object" && !Array.isArray(data16)){
-const _errs39 = errors;
-for(const key0 in data16){
-let data17 = data16[key0];
-const _errs40 = errors;
-if(((typeof data17 !== "string") && (!((typeof data17 == "number") && (isFinite(data17))))) && (typeof data17 !== "boolean")){
-validate182.errors = [{instancePath:instancePath+"/payload/layout/composition_params/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"common/layout.schema.json/properties/composition_params/additionalProperties/type",keyword:"type",params:{type: schema143.properties.composition_params.additionalProperties.type}}];
-return false;
-}
-const _errs41 = errors;
-if(errors === _errs40){
-}
-var valid10 = _errs40 === errors;
-if(!valid10){
-break;
-}
-}
-if(_errs39 === errors){
-}
-}
-else {
-validate182.errors = [{instancePath:instancePath+"/payload/layout/composition_params",schemaPath:"common/layout.schema.json/properties/composition_params/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-if(errors === _errs37){
-}
-}
-var valid9 = _errs37 === errors;
-}
-else {
-var valid9 = true;
-}
-if(valid9){
-if(data10.session_assets !== undefined){
-let data18 = data10.session_assets;
-const _errs42 = errors;
-const _errs43 = errors;
-if(errors === _errs42){
-if(data18 && typeof data18 == "object" && !Array.isArray(data18)){
-const _errs44 = errors;
-for(const key1 in data18){
-let data19 = data18[key1];
-const _errs45 = errors;
-if(typeof data19 !== "string"){
-validate182.errors = [{instancePath:instancePath+"/payload/layout/session_assets/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"common/layout.schema.json/properties/session_assets/additionalProperties/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-const _errs46 = errors;
-if(errors === _errs45){
-}
-var valid11 = _errs45 === errors;
-if(!valid11){
-break;
-}
-}
-if(_errs44 === errors){
-}
-}
-else {
-validate182.errors = [{instancePath:instancePath+"/payload/layout/session_assets",schemaPath:"common/layout.schema.json/properties/session_assets/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-if(errors === _errs42){
-}
-}
-var valid9 = _errs42 === errors;
-}
-else {
-var valid9 = true;
-}
-if(valid9){
-}
-}
-}
-}
-}
-}
-}
-}
-}
-else {
-validate182.errors = [{instancePath:instancePath+"/payload/layout",schemaPath:"common/layout.schema.json/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-if(errors === _errs27){
-}
-}
-var valid8 = _errs27 === errors;
-if(valid8){
-}
-var valid7 = _errs26 === errors;
-}
-else {
-var valid7 = true;
-}
-if(valid7){
-}
-}
-else {
-validate182.errors = [{instancePath:instancePath+"/payload",schemaPath:"#/properties/payload/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-if(errors === _errs15){
-}
-}
-var valid3 = _errs15 === errors;
-}
-else {
-var valid3 = true;
-}
-if(valid3){
-}
-}
-}
-}
-else {
-validate182.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-if(errors === 0){
-}
-}
-validate182.errors = vErrors;
-return errors === 0;
-}
-validate182.evaluated = {"props":{"type":true,"payload":true,"version":true,"id":true,"event_ts":true},"dynamicProps":false,"dynamicItems":false};
-
-export const validateDailyStreamingUpdatedEvent = validate183;
-const schema214 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/daily/streaming.updated.schema.json","type":"object","allOf":[{"$ref":"common/envelope.schema.json"}],"properties":{"type":{"const":"streaming.updated"},"payload":{"type":"object","allOf":[{"$ref":"common/streaming.schema.json"}],"properties":{"layout":{"$ref":"common/layout.schema.json"}}}},"required":["type","payload"]};
+export const validateDailyRecordingErrorEvent = validate183;
+const schema203 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/daily/recording.error.schema.json","type":"object","allOf":[{"$ref":"common/envelope.schema.json"}],"properties":{"type":{"const":"recording.error"},"payload":{"type":"object","properties":{"action":{"type":"string"},"error_msg":{"type":"string"},"instance_id":{"type":"string"},"room_name":{"type":"string"},"timestamp":{"type":["number","string"],"pattern":"^[0-9]+(\\.[0-9]+)?$"}},"required":["error_msg"]}},"required":["type","payload"]};
+const pattern6 = new RegExp("^[0-9]+(\\.[0-9]+)?$", "");
 
 function validate183(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="https://confhooks.dev/schemas/daily/streaming.updated.schema.json" */;
+/*# sourceURL="https://confhooks.dev/schemas/daily/recording.error.schema.json" */;
 let vErrors = null;
 let errors = 0;
 const evaluated0 = validate183.evaluated;
@@ -8608,8 +6276,8 @@ else {
 if(data.type !== undefined){
 let data5 = data.type;
 const _errs14 = errors;
-if("streaming.updated" !== data5){
-validate183.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "streaming.updated"}}];
+if("recording.error" !== data5){
+validate183.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "recording.error"}}];
 return false;
 }
 else {
@@ -8626,286 +6294,109 @@ if(data.payload !== undefined){
 let data6 = data.payload;
 const _errs15 = errors;
 const _errs16 = errors;
-const _errs17 = errors;
-const _errs18 = errors;
-const _errs19 = errors;
-if(errors === _errs18){
-if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
-if(data6.timestamp !== undefined){
-let data7 = data6.timestamp;
-const _errs20 = errors;
-if(!((typeof data7 == "number") && (isFinite(data7)))){
-validate183.errors = [{instancePath:instancePath+"/payload/timestamp",schemaPath:"common/streaming.schema.json/properties/timestamp/type",keyword:"type",params:{type: "number"}}];
-return false;
-}
-const _errs21 = errors;
-if(errors === _errs20){
-}
-var valid6 = _errs20 === errors;
-}
-else {
-var valid6 = true;
-}
-if(valid6){
-if(data6.instance_id !== undefined){
-let data8 = data6.instance_id;
-const _errs22 = errors;
-if(typeof data8 !== "string"){
-validate183.errors = [{instancePath:instancePath+"/payload/instance_id",schemaPath:"common/streaming.schema.json/properties/instance_id/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-const _errs23 = errors;
-if(errors === _errs22){
-}
-var valid6 = _errs22 === errors;
-}
-else {
-var valid6 = true;
-}
-if(valid6){
-if(data6.domain_id !== undefined){
-let data9 = data6.domain_id;
-const _errs24 = errors;
-if(typeof data9 !== "string"){
-validate183.errors = [{instancePath:instancePath+"/payload/domain_id",schemaPath:"common/streaming.schema.json/properties/domain_id/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-const _errs25 = errors;
-if(errors === _errs24){
-}
-var valid6 = _errs24 === errors;
-}
-else {
-var valid6 = true;
-}
-if(valid6){
-}
-}
-}
-}
-else {
-validate183.errors = [{instancePath:instancePath+"/payload",schemaPath:"common/streaming.schema.json/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-if(errors === _errs18){
-}
-}
-var valid5 = _errs18 === errors;
-if(valid5){
-}
-var valid4 = _errs17 === errors;
-if(valid4){
-}
 if(errors === _errs15){
 if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
-if(data6.layout !== undefined){
-let data10 = data6.layout;
-const _errs26 = errors;
-const _errs27 = errors;
-const _errs28 = errors;
-if(errors === _errs27){
-if(data10 && typeof data10 == "object" && !Array.isArray(data10)){
 let missing2;
-if((data10.preset === undefined) && (missing2 = "preset")){
-validate183.errors = [{instancePath:instancePath+"/payload/layout",schemaPath:"common/layout.schema.json/required",keyword:"required",params:{missingProperty: missing2}}];
+if((data6.error_msg === undefined) && (missing2 = "error_msg")){
+validate183.errors = [{instancePath:instancePath+"/payload",schemaPath:"#/properties/payload/required",keyword:"required",params:{missingProperty: missing2}}];
 return false;
 }
 else {
-if(data10.preset !== undefined){
-let data11 = data10.preset;
-const _errs29 = errors;
-const vSchema0 = schema143.properties.preset.enum;
-if(!(((((data11 === "default") || (data11 === "single-participant")) || (data11 === "active-participant")) || (data11 === "portrait")) || (data11 === "custom"))){
-validate183.errors = [{instancePath:instancePath+"/payload/layout/preset",schemaPath:"common/layout.schema.json/properties/preset/enum",keyword:"enum",params:{allowedValues: schema143.properties.preset.enum}}];
+if(data6.action !== undefined){
+let data7 = data6.action;
+const _errs17 = errors;
+if(typeof data7 !== "string"){
+validate183.errors = [{instancePath:instancePath+"/payload/action",schemaPath:"#/properties/payload/properties/action/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+const _errs18 = errors;
+if(errors === _errs17){
+}
+var valid4 = _errs17 === errors;
+}
+else {
+var valid4 = true;
+}
+if(valid4){
+if(data6.error_msg !== undefined){
+let data8 = data6.error_msg;
+const _errs19 = errors;
+if(typeof data8 !== "string"){
+validate183.errors = [{instancePath:instancePath+"/payload/error_msg",schemaPath:"#/properties/payload/properties/error_msg/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+const _errs20 = errors;
+if(errors === _errs19){
+}
+var valid4 = _errs19 === errors;
+}
+else {
+var valid4 = true;
+}
+if(valid4){
+if(data6.instance_id !== undefined){
+let data9 = data6.instance_id;
+const _errs21 = errors;
+if(typeof data9 !== "string"){
+validate183.errors = [{instancePath:instancePath+"/payload/instance_id",schemaPath:"#/properties/payload/properties/instance_id/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+const _errs22 = errors;
+if(errors === _errs21){
+}
+var valid4 = _errs21 === errors;
+}
+else {
+var valid4 = true;
+}
+if(valid4){
+if(data6.room_name !== undefined){
+let data10 = data6.room_name;
+const _errs23 = errors;
+if(typeof data10 !== "string"){
+validate183.errors = [{instancePath:instancePath+"/payload/room_name",schemaPath:"#/properties/payload/properties/room_name/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+const _errs24 = errors;
+if(errors === _errs23){
+}
+var valid4 = _errs23 === errors;
+}
+else {
+var valid4 = true;
+}
+if(valid4){
+if(data6.timestamp !== undefined){
+let data11 = data6.timestamp;
+const _errs25 = errors;
+if((!((typeof data11 == "number") && (isFinite(data11)))) && (typeof data11 !== "string")){
+validate183.errors = [{instancePath:instancePath+"/payload/timestamp",schemaPath:"#/properties/payload/properties/timestamp/type",keyword:"type",params:{type: schema203.properties.payload.properties.timestamp.type}}];
+return false;
+}
+const _errs26 = errors;
+if(errors === _errs25){
+if(typeof data11 === "string"){
+if(!pattern6.test(data11)){
+validate183.errors = [{instancePath:instancePath+"/payload/timestamp",schemaPath:"#/properties/payload/properties/timestamp/pattern",keyword:"pattern",params:{pattern: "^[0-9]+(\\.[0-9]+)?$"}}];
 return false;
 }
 else {
 }
-if(errors === _errs29){
 }
-var valid9 = _errs29 === errors;
+if(errors === _errs25){
 }
-else {
-var valid9 = true;
 }
-if(valid9){
-if(data10.max_cam_streams !== undefined){
-let data12 = data10.max_cam_streams;
-const _errs30 = errors;
-const _errs31 = errors;
-if(errors === _errs30){
-if((typeof data12 == "number") && (isFinite(data12))){
-if(data12 < 0 || isNaN(data12)){
-validate183.errors = [{instancePath:instancePath+"/payload/layout/max_cam_streams",schemaPath:"common/layout.schema.json/properties/max_cam_streams/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
-return false;
+var valid4 = _errs25 === errors;
 }
 else {
+var valid4 = true;
 }
-}
-else {
-validate183.errors = [{instancePath:instancePath+"/payload/layout/max_cam_streams",schemaPath:"common/layout.schema.json/properties/max_cam_streams/type",keyword:"type",params:{type: "number"}}];
-return false;
-}
-if(errors === _errs30){
-}
-}
-var valid9 = _errs30 === errors;
-}
-else {
-var valid9 = true;
-}
-if(valid9){
-if(data10.session_id !== undefined){
-let data13 = data10.session_id;
-const _errs32 = errors;
-if(typeof data13 !== "string"){
-validate183.errors = [{instancePath:instancePath+"/payload/layout/session_id",schemaPath:"common/layout.schema.json/properties/session_id/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-const _errs33 = errors;
-if(errors === _errs32){
-}
-var valid9 = _errs32 === errors;
-}
-else {
-var valid9 = true;
-}
-if(valid9){
-if(data10.variant !== undefined){
-let data14 = data10.variant;
-const _errs34 = errors;
-const vSchema1 = schema143.properties.variant.enum;
-if(!((data14 === "vertical") || (data14 === "inset"))){
-validate183.errors = [{instancePath:instancePath+"/payload/layout/variant",schemaPath:"common/layout.schema.json/properties/variant/enum",keyword:"enum",params:{allowedValues: schema143.properties.variant.enum}}];
-return false;
-}
-else {
-}
-if(errors === _errs34){
-}
-var valid9 = _errs34 === errors;
-}
-else {
-var valid9 = true;
-}
-if(valid9){
-if(data10.composition_id !== undefined){
-let data15 = data10.composition_id;
-const _errs35 = errors;
-if(typeof data15 !== "string"){
-validate183.errors = [{instancePath:instancePath+"/payload/layout/composition_id",schemaPath:"common/layout.schema.json/properties/composition_id/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-const _errs36 = errors;
-if(errors === _errs35){
-}
-var valid9 = _errs35 === errors;
-}
-else {
-var valid9 = true;
-}
-if(valid9){
-if(data10.composition_params !== undefined){
-let data16 = data10.composition_params;
-const _errs37 = errors;
-const _errs38 = errors;
-if(errors === _errs37){
-if(data16 && typeof data16 == "object" && !Array.isArray(data16)){
-const _errs39 = errors;
-for(const key0 in data16){
-let data17 = data16[key0];
-const _errs40 = errors;
-if(((typeof data17 !== "string") && (!((typeof data17 == "number") && (isFinite(data17))))) && (typeof data17 !== "boolean")){
-validate183.errors = [{instancePath:instancePath+"/payload/layout/composition_params/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"common/layout.schema.json/properties/composition_params/additionalProperties/type",keyword:"type",params:{type: schema143.properties.composition_params.additionalProperties.type}}];
-return false;
-}
-const _errs41 = errors;
-if(errors === _errs40){
-}
-var valid10 = _errs40 === errors;
-if(!valid10){
-break;
-}
-}
-if(_errs39 === errors){
-}
-}
-else {
-validate183.errors = [{instancePath:instancePath+"/payload/layout/composition_params",schemaPath:"common/layout.schema.json/properties/composition_params/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-if(errors === _errs37){
-}
-}
-var valid9 = _errs37 === errors;
-}
-else {
-var valid9 = true;
-}
-if(valid9){
-if(data10.session_assets !== undefined){
-let data18 = data10.session_assets;
-const _errs42 = errors;
-const _errs43 = errors;
-if(errors === _errs42){
-if(data18 && typeof data18 == "object" && !Array.isArray(data18)){
-const _errs44 = errors;
-for(const key1 in data18){
-let data19 = data18[key1];
-const _errs45 = errors;
-if(typeof data19 !== "string"){
-validate183.errors = [{instancePath:instancePath+"/payload/layout/session_assets/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"common/layout.schema.json/properties/session_assets/additionalProperties/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-const _errs46 = errors;
-if(errors === _errs45){
-}
-var valid11 = _errs45 === errors;
-if(!valid11){
-break;
-}
-}
-if(_errs44 === errors){
-}
-}
-else {
-validate183.errors = [{instancePath:instancePath+"/payload/layout/session_assets",schemaPath:"common/layout.schema.json/properties/session_assets/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-if(errors === _errs42){
-}
-}
-var valid9 = _errs42 === errors;
-}
-else {
-var valid9 = true;
-}
-if(valid9){
+if(valid4){
 }
 }
 }
 }
 }
-}
-}
-}
-}
-else {
-validate183.errors = [{instancePath:instancePath+"/payload/layout",schemaPath:"common/layout.schema.json/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-if(errors === _errs27){
-}
-}
-var valid8 = _errs27 === errors;
-if(valid8){
-}
-var valid7 = _errs26 === errors;
-}
-else {
-var valid7 = true;
-}
-if(valid7){
 }
 }
 else {
@@ -8937,302 +6428,11 @@ return errors === 0;
 }
 validate183.evaluated = {"props":{"type":true,"payload":true,"version":true,"id":true,"event_ts":true},"dynamicProps":false,"dynamicItems":false};
 
-export const validateDailyTranscriptErrorEvent = validate184;
-const schema218 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/daily/transcript.error.schema.json","type":"object","allOf":[{"$ref":"common/envelope.schema.json"}],"properties":{"type":{"const":"transcript.error"},"payload":{"type":"object","allOf":[{"$ref":"common/transcript.schema.json"}],"properties":{"info":{"$ref":"common/transcript-info.schema.json"},"max_participants":{"type":"integer","minimum":0},"error":{"type":"string"}},"required":["error"]}},"required":["type","payload"]};
-const schema154 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/daily/common/transcript-info.schema.json","type":"object","properties":{"instanceId":{"type":"string"},"startTs":{"type":"number"},"endTs":{"type":"number"}}};
-const schema155 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/daily/common/transcript.schema.json","type":"object","properties":{"id":{"type":"string"},"room_id":{"type":"string"},"mtg_session_id":{"type":"string"},"duration":{"type":"number","minimum":0},"participant_minutes":{"type":"number","minimum":0},"status":{"enum":["t_in_progress","t_completed","t_finished","t_failed","t_error"]},"out_params":{"type":"object","properties":{"s3":{"$ref":"s3-location.schema.json"}}}},"required":["id"]};
-
-function validate148(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="https://confhooks.dev/schemas/daily/common/transcript.schema.json" */;
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate148.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-const _errs0 = errors;
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if((data.id === undefined) && (missing0 = "id")){
-validate148.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0}}];
-return false;
-}
-else {
-if(data.id !== undefined){
-let data0 = data.id;
-const _errs1 = errors;
-if(typeof data0 !== "string"){
-validate148.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-const _errs2 = errors;
-if(errors === _errs1){
-}
-var valid0 = _errs1 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.room_id !== undefined){
-let data1 = data.room_id;
-const _errs3 = errors;
-if(typeof data1 !== "string"){
-validate148.errors = [{instancePath:instancePath+"/room_id",schemaPath:"#/properties/room_id/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-const _errs4 = errors;
-if(errors === _errs3){
-}
-var valid0 = _errs3 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.mtg_session_id !== undefined){
-let data2 = data.mtg_session_id;
-const _errs5 = errors;
-if(typeof data2 !== "string"){
-validate148.errors = [{instancePath:instancePath+"/mtg_session_id",schemaPath:"#/properties/mtg_session_id/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-const _errs6 = errors;
-if(errors === _errs5){
-}
-var valid0 = _errs5 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.duration !== undefined){
-let data3 = data.duration;
-const _errs7 = errors;
-const _errs8 = errors;
-if(errors === _errs7){
-if((typeof data3 == "number") && (isFinite(data3))){
-if(data3 < 0 || isNaN(data3)){
-validate148.errors = [{instancePath:instancePath+"/duration",schemaPath:"#/properties/duration/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
-return false;
-}
-else {
-}
-}
-else {
-validate148.errors = [{instancePath:instancePath+"/duration",schemaPath:"#/properties/duration/type",keyword:"type",params:{type: "number"}}];
-return false;
-}
-if(errors === _errs7){
-}
-}
-var valid0 = _errs7 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.participant_minutes !== undefined){
-let data4 = data.participant_minutes;
-const _errs9 = errors;
-const _errs10 = errors;
-if(errors === _errs9){
-if((typeof data4 == "number") && (isFinite(data4))){
-if(data4 < 0 || isNaN(data4)){
-validate148.errors = [{instancePath:instancePath+"/participant_minutes",schemaPath:"#/properties/participant_minutes/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
-return false;
-}
-else {
-}
-}
-else {
-validate148.errors = [{instancePath:instancePath+"/participant_minutes",schemaPath:"#/properties/participant_minutes/type",keyword:"type",params:{type: "number"}}];
-return false;
-}
-if(errors === _errs9){
-}
-}
-var valid0 = _errs9 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.status !== undefined){
-let data5 = data.status;
-const _errs11 = errors;
-const vSchema0 = schema155.properties.status.enum;
-if(!(((((data5 === "t_in_progress") || (data5 === "t_completed")) || (data5 === "t_finished")) || (data5 === "t_failed")) || (data5 === "t_error"))){
-validate148.errors = [{instancePath:instancePath+"/status",schemaPath:"#/properties/status/enum",keyword:"enum",params:{allowedValues: schema155.properties.status.enum}}];
-return false;
-}
-else {
-}
-if(errors === _errs11){
-}
-var valid0 = _errs11 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.out_params !== undefined){
-let data6 = data.out_params;
-const _errs12 = errors;
-const _errs13 = errors;
-if(errors === _errs12){
-if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
-if(data6.s3 !== undefined){
-let data7 = data6.s3;
-const _errs14 = errors;
-const _errs15 = errors;
-const _errs16 = errors;
-if(errors === _errs15){
-if(data7 && typeof data7 == "object" && !Array.isArray(data7)){
-if(data7.bucket !== undefined){
-let data8 = data7.bucket;
-const _errs17 = errors;
-if(typeof data8 !== "string"){
-validate148.errors = [{instancePath:instancePath+"/out_params/s3/bucket",schemaPath:"s3-location.schema.json/properties/bucket/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-const _errs18 = errors;
-if(errors === _errs17){
-}
-var valid3 = _errs17 === errors;
-}
-else {
-var valid3 = true;
-}
-if(valid3){
-if(data7.key !== undefined){
-let data9 = data7.key;
-const _errs19 = errors;
-if(typeof data9 !== "string"){
-validate148.errors = [{instancePath:instancePath+"/out_params/s3/key",schemaPath:"s3-location.schema.json/properties/key/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-const _errs20 = errors;
-if(errors === _errs19){
-}
-var valid3 = _errs19 === errors;
-}
-else {
-var valid3 = true;
-}
-if(valid3){
-if(data7.region !== undefined){
-let data10 = data7.region;
-const _errs21 = errors;
-if(typeof data10 !== "string"){
-validate148.errors = [{instancePath:instancePath+"/out_params/s3/region",schemaPath:"s3-location.schema.json/properties/region/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-const _errs22 = errors;
-if(errors === _errs21){
-}
-var valid3 = _errs21 === errors;
-}
-else {
-var valid3 = true;
-}
-if(valid3){
-if(data7.externalId !== undefined){
-let data11 = data7.externalId;
-const _errs23 = errors;
-if(typeof data11 !== "string"){
-validate148.errors = [{instancePath:instancePath+"/out_params/s3/externalId",schemaPath:"s3-location.schema.json/properties/externalId/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-const _errs24 = errors;
-if(errors === _errs23){
-}
-var valid3 = _errs23 === errors;
-}
-else {
-var valid3 = true;
-}
-if(valid3){
-if(data7.assumeRoleArn !== undefined){
-let data12 = data7.assumeRoleArn;
-const _errs25 = errors;
-if(typeof data12 !== "string"){
-validate148.errors = [{instancePath:instancePath+"/out_params/s3/assumeRoleArn",schemaPath:"s3-location.schema.json/properties/assumeRoleArn/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-const _errs26 = errors;
-if(errors === _errs25){
-}
-var valid3 = _errs25 === errors;
-}
-else {
-var valid3 = true;
-}
-if(valid3){
-}
-}
-}
-}
-}
-}
-else {
-validate148.errors = [{instancePath:instancePath+"/out_params/s3",schemaPath:"s3-location.schema.json/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-if(errors === _errs15){
-}
-}
-var valid2 = _errs15 === errors;
-if(valid2){
-}
-var valid1 = _errs14 === errors;
-}
-else {
-var valid1 = true;
-}
-if(valid1){
-}
-}
-else {
-validate148.errors = [{instancePath:instancePath+"/out_params",schemaPath:"#/properties/out_params/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-if(errors === _errs12){
-}
-}
-var valid0 = _errs12 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-}
-}
-}
-}
-}
-}
-}
-}
-}
-else {
-validate148.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-if(errors === 0){
-}
-}
-validate148.errors = vErrors;
-return errors === 0;
-}
-validate148.evaluated = {"props":{"id":true,"room_id":true,"mtg_session_id":true,"duration":true,"participant_minutes":true,"status":true,"out_params":true},"dynamicProps":false,"dynamicItems":false};
+export const validateDailyRecordingReadyToDownloadEvent = validate184;
+const schema205 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/daily/recording.ready-to-download.schema.json","type":"object","allOf":[{"$ref":"common/envelope.schema.json"}],"properties":{"type":{"const":"recording.ready-to-download"},"payload":{"type":"object","properties":{"type":{"enum":["cloud","raw-tracks","cloud-audio-only"]},"recording_id":{"type":"string"},"room_name":{"type":"string"},"start_ts":{"type":"number"},"status":{"const":"finished"},"max_participants":{"type":"integer","minimum":0},"duration":{"type":"number","minimum":0},"s3_key":{"type":"string"},"tracks":{"type":["array","null"],"items":{"type":"object","properties":{"type":{"enum":["audio","video"]},"s3Key":{"type":"string"},"s3key":{"type":"string"},"size":{"type":"integer","minimum":0}}}},"share_token":{"type":"string"}},"required":["type","recording_id","room_name"]}},"required":["type","payload"]};
 
 function validate184(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="https://confhooks.dev/schemas/daily/transcript.error.schema.json" */;
+/*# sourceURL="https://confhooks.dev/schemas/daily/recording.ready-to-download.schema.json" */;
 let vErrors = null;
 let errors = 0;
 const evaluated0 = validate184.evaluated;
@@ -9375,8 +6575,8 @@ else {
 if(data.type !== undefined){
 let data5 = data.type;
 const _errs14 = errors;
-if("transcript.error" !== data5){
-validate184.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "transcript.error"}}];
+if("recording.ready-to-download" !== data5){
+validate184.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "recording.ready-to-download"}}];
 return false;
 }
 else {
@@ -9393,141 +6593,311 @@ if(data.payload !== undefined){
 let data6 = data.payload;
 const _errs15 = errors;
 const _errs16 = errors;
-const _errs17 = errors;
-if(!(validate148(data6, {instancePath:instancePath+"/payload",parentData:data,parentDataProperty:"payload",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate148.errors : vErrors.concat(validate148.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid4 = _errs17 === errors;
-if(valid4){
-}
 if(errors === _errs15){
 if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
 let missing2;
-if((data6.error === undefined) && (missing2 = "error")){
+if((((data6.type === undefined) && (missing2 = "type")) || ((data6.recording_id === undefined) && (missing2 = "recording_id"))) || ((data6.room_name === undefined) && (missing2 = "room_name"))){
 validate184.errors = [{instancePath:instancePath+"/payload",schemaPath:"#/properties/payload/required",keyword:"required",params:{missingProperty: missing2}}];
 return false;
 }
 else {
-if(data6.info !== undefined){
-let data7 = data6.info;
+if(data6.type !== undefined){
+let data7 = data6.type;
+const _errs17 = errors;
+const vSchema0 = schema205.properties.payload.properties.type.enum;
+if(!(((data7 === "cloud") || (data7 === "raw-tracks")) || (data7 === "cloud-audio-only"))){
+validate184.errors = [{instancePath:instancePath+"/payload/type",schemaPath:"#/properties/payload/properties/type/enum",keyword:"enum",params:{allowedValues: schema205.properties.payload.properties.type.enum}}];
+return false;
+}
+else {
+}
+if(errors === _errs17){
+}
+var valid4 = _errs17 === errors;
+}
+else {
+var valid4 = true;
+}
+if(valid4){
+if(data6.recording_id !== undefined){
+let data8 = data6.recording_id;
 const _errs18 = errors;
-const _errs19 = errors;
-const _errs20 = errors;
-if(errors === _errs19){
-if(data7 && typeof data7 == "object" && !Array.isArray(data7)){
-if(data7.instanceId !== undefined){
-let data8 = data7.instanceId;
-const _errs21 = errors;
 if(typeof data8 !== "string"){
-validate184.errors = [{instancePath:instancePath+"/payload/info/instanceId",schemaPath:"common/transcript-info.schema.json/properties/instanceId/type",keyword:"type",params:{type: "string"}}];
+validate184.errors = [{instancePath:instancePath+"/payload/recording_id",schemaPath:"#/properties/payload/properties/recording_id/type",keyword:"type",params:{type: "string"}}];
 return false;
 }
+const _errs19 = errors;
+if(errors === _errs18){
+}
+var valid4 = _errs18 === errors;
+}
+else {
+var valid4 = true;
+}
+if(valid4){
+if(data6.room_name !== undefined){
+let data9 = data6.room_name;
+const _errs20 = errors;
+if(typeof data9 !== "string"){
+validate184.errors = [{instancePath:instancePath+"/payload/room_name",schemaPath:"#/properties/payload/properties/room_name/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+const _errs21 = errors;
+if(errors === _errs20){
+}
+var valid4 = _errs20 === errors;
+}
+else {
+var valid4 = true;
+}
+if(valid4){
+if(data6.start_ts !== undefined){
+let data10 = data6.start_ts;
 const _errs22 = errors;
-if(errors === _errs21){
-}
-var valid7 = _errs21 === errors;
-}
-else {
-var valid7 = true;
-}
-if(valid7){
-if(data7.startTs !== undefined){
-let data9 = data7.startTs;
-const _errs23 = errors;
-if(!((typeof data9 == "number") && (isFinite(data9)))){
-validate184.errors = [{instancePath:instancePath+"/payload/info/startTs",schemaPath:"common/transcript-info.schema.json/properties/startTs/type",keyword:"type",params:{type: "number"}}];
+if(!((typeof data10 == "number") && (isFinite(data10)))){
+validate184.errors = [{instancePath:instancePath+"/payload/start_ts",schemaPath:"#/properties/payload/properties/start_ts/type",keyword:"type",params:{type: "number"}}];
 return false;
 }
-const _errs24 = errors;
-if(errors === _errs23){
+const _errs23 = errors;
+if(errors === _errs22){
 }
-var valid7 = _errs23 === errors;
+var valid4 = _errs22 === errors;
 }
 else {
-var valid7 = true;
+var valid4 = true;
 }
-if(valid7){
-if(data7.endTs !== undefined){
-let data10 = data7.endTs;
+if(valid4){
+if(data6.status !== undefined){
+let data11 = data6.status;
+const _errs24 = errors;
+if("finished" !== data11){
+validate184.errors = [{instancePath:instancePath+"/payload/status",schemaPath:"#/properties/payload/properties/status/const",keyword:"const",params:{allowedValue: "finished"}}];
+return false;
+}
+else {
+}
+if(errors === _errs24){
+}
+var valid4 = _errs24 === errors;
+}
+else {
+var valid4 = true;
+}
+if(valid4){
+if(data6.max_participants !== undefined){
+let data12 = data6.max_participants;
 const _errs25 = errors;
-if(!((typeof data10 == "number") && (isFinite(data10)))){
-validate184.errors = [{instancePath:instancePath+"/payload/info/endTs",schemaPath:"common/transcript-info.schema.json/properties/endTs/type",keyword:"type",params:{type: "number"}}];
+if(!(((typeof data12 == "number") && (!(data12 % 1) && !isNaN(data12))) && (isFinite(data12)))){
+validate184.errors = [{instancePath:instancePath+"/payload/max_participants",schemaPath:"#/properties/payload/properties/max_participants/type",keyword:"type",params:{type: "integer"}}];
 return false;
 }
 const _errs26 = errors;
 if(errors === _errs25){
-}
-var valid7 = _errs25 === errors;
-}
-else {
-var valid7 = true;
-}
-if(valid7){
-}
-}
-}
-}
-else {
-validate184.errors = [{instancePath:instancePath+"/payload/info",schemaPath:"common/transcript-info.schema.json/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-if(errors === _errs19){
-}
-}
-var valid6 = _errs19 === errors;
-if(valid6){
-}
-var valid5 = _errs18 === errors;
-}
-else {
-var valid5 = true;
-}
-if(valid5){
-if(data6.max_participants !== undefined){
-let data11 = data6.max_participants;
-const _errs27 = errors;
-if(!(((typeof data11 == "number") && (!(data11 % 1) && !isNaN(data11))) && (isFinite(data11)))){
-validate184.errors = [{instancePath:instancePath+"/payload/max_participants",schemaPath:"#/properties/payload/properties/max_participants/type",keyword:"type",params:{type: "integer"}}];
-return false;
-}
-const _errs28 = errors;
-if(errors === _errs27){
-if((typeof data11 == "number") && (isFinite(data11))){
-if(data11 < 0 || isNaN(data11)){
+if((typeof data12 == "number") && (isFinite(data12))){
+if(data12 < 0 || isNaN(data12)){
 validate184.errors = [{instancePath:instancePath+"/payload/max_participants",schemaPath:"#/properties/payload/properties/max_participants/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 else {
 }
 }
+if(errors === _errs25){
+}
+}
+var valid4 = _errs25 === errors;
+}
+else {
+var valid4 = true;
+}
+if(valid4){
+if(data6.duration !== undefined){
+let data13 = data6.duration;
+const _errs27 = errors;
+const _errs28 = errors;
+if(errors === _errs27){
+if((typeof data13 == "number") && (isFinite(data13))){
+if(data13 < 0 || isNaN(data13)){
+validate184.errors = [{instancePath:instancePath+"/payload/duration",schemaPath:"#/properties/payload/properties/duration/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
+return false;
+}
+else {
+}
+}
+else {
+validate184.errors = [{instancePath:instancePath+"/payload/duration",schemaPath:"#/properties/payload/properties/duration/type",keyword:"type",params:{type: "number"}}];
+return false;
+}
 if(errors === _errs27){
 }
 }
-var valid5 = _errs27 === errors;
+var valid4 = _errs27 === errors;
 }
 else {
-var valid5 = true;
+var valid4 = true;
 }
-if(valid5){
-if(data6.error !== undefined){
-let data12 = data6.error;
+if(valid4){
+if(data6.s3_key !== undefined){
+let data14 = data6.s3_key;
 const _errs29 = errors;
-if(typeof data12 !== "string"){
-validate184.errors = [{instancePath:instancePath+"/payload/error",schemaPath:"#/properties/payload/properties/error/type",keyword:"type",params:{type: "string"}}];
+if(typeof data14 !== "string"){
+validate184.errors = [{instancePath:instancePath+"/payload/s3_key",schemaPath:"#/properties/payload/properties/s3_key/type",keyword:"type",params:{type: "string"}}];
 return false;
 }
 const _errs30 = errors;
 if(errors === _errs29){
 }
-var valid5 = _errs29 === errors;
+var valid4 = _errs29 === errors;
 }
 else {
+var valid4 = true;
+}
+if(valid4){
+if(data6.tracks !== undefined){
+let data15 = data6.tracks;
+const _errs31 = errors;
+if((!(Array.isArray(data15))) && (data15 !== null)){
+validate184.errors = [{instancePath:instancePath+"/payload/tracks",schemaPath:"#/properties/payload/properties/tracks/type",keyword:"type",params:{type: schema205.properties.payload.properties.tracks.type}}];
+return false;
+}
+const _errs32 = errors;
+if(errors === _errs31){
+if(Array.isArray(data15)){
 var valid5 = true;
+const len0 = data15.length;
+for(let i0=0; i0<len0; i0++){
+let data16 = data15[i0];
+const _errs33 = errors;
+const _errs34 = errors;
+if(errors === _errs33){
+if(data16 && typeof data16 == "object" && !Array.isArray(data16)){
+if(data16.type !== undefined){
+let data17 = data16.type;
+const _errs35 = errors;
+const vSchema1 = schema205.properties.payload.properties.tracks.items.properties.type.enum;
+if(!((data17 === "audio") || (data17 === "video"))){
+validate184.errors = [{instancePath:instancePath+"/payload/tracks/" + i0+"/type",schemaPath:"#/properties/payload/properties/tracks/items/properties/type/enum",keyword:"enum",params:{allowedValues: schema205.properties.payload.properties.tracks.items.properties.type.enum}}];
+return false;
+}
+else {
+}
+if(errors === _errs35){
+}
+var valid6 = _errs35 === errors;
+}
+else {
+var valid6 = true;
+}
+if(valid6){
+if(data16.s3Key !== undefined){
+let data18 = data16.s3Key;
+const _errs36 = errors;
+if(typeof data18 !== "string"){
+validate184.errors = [{instancePath:instancePath+"/payload/tracks/" + i0+"/s3Key",schemaPath:"#/properties/payload/properties/tracks/items/properties/s3Key/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+const _errs37 = errors;
+if(errors === _errs36){
+}
+var valid6 = _errs36 === errors;
+}
+else {
+var valid6 = true;
+}
+if(valid6){
+if(data16.s3key !== undefined){
+let data19 = data16.s3key;
+const _errs38 = errors;
+if(typeof data19 !== "string"){
+validate184.errors = [{instancePath:instancePath+"/payload/tracks/" + i0+"/s3key",schemaPath:"#/properties/payload/properties/tracks/items/properties/s3key/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+const _errs39 = errors;
+if(errors === _errs38){
+}
+var valid6 = _errs38 === errors;
+}
+else {
+var valid6 = true;
+}
+if(valid6){
+if(data16.size !== undefined){
+let data20 = data16.size;
+const _errs40 = errors;
+if(!(((typeof data20 == "number") && (!(data20 % 1) && !isNaN(data20))) && (isFinite(data20)))){
+validate184.errors = [{instancePath:instancePath+"/payload/tracks/" + i0+"/size",schemaPath:"#/properties/payload/properties/tracks/items/properties/size/type",keyword:"type",params:{type: "integer"}}];
+return false;
+}
+const _errs41 = errors;
+if(errors === _errs40){
+if((typeof data20 == "number") && (isFinite(data20))){
+if(data20 < 0 || isNaN(data20)){
+validate184.errors = [{instancePath:instancePath+"/payload/tracks/" + i0+"/size",schemaPath:"#/properties/payload/properties/tracks/items/properties/size/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
+return false;
+}
+else {
+}
+}
+if(errors === _errs40){
+}
+}
+var valid6 = _errs40 === errors;
+}
+else {
+var valid6 = true;
+}
+if(valid6){
+}
+}
+}
+}
+}
+else {
+validate184.errors = [{instancePath:instancePath+"/payload/tracks/" + i0,schemaPath:"#/properties/payload/properties/tracks/items/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+if(errors === _errs33){
+}
+}
+var valid5 = _errs33 === errors;
+if(!valid5){
+break;
+}
 }
 if(valid5){
+}
+}
+if(errors === _errs31){
+}
+}
+var valid4 = _errs31 === errors;
+}
+else {
+var valid4 = true;
+}
+if(valid4){
+if(data6.share_token !== undefined){
+let data21 = data6.share_token;
+const _errs42 = errors;
+if(typeof data21 !== "string"){
+validate184.errors = [{instancePath:instancePath+"/payload/share_token",schemaPath:"#/properties/payload/properties/share_token/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+const _errs43 = errors;
+if(errors === _errs42){
+}
+var valid4 = _errs42 === errors;
+}
+else {
+var valid4 = true;
+}
+if(valid4){
+}
+}
+}
+}
+}
+}
+}
 }
 }
 }
@@ -9562,11 +6932,511 @@ return errors === 0;
 }
 validate184.evaluated = {"props":{"type":true,"payload":true,"version":true,"id":true,"event_ts":true},"dynamicProps":false,"dynamicItems":false};
 
-export const validateDailyTranscriptReadyToDownloadEvent = validate186;
-const schema221 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/daily/transcript.ready-to-download.schema.json","type":"object","allOf":[{"$ref":"common/envelope.schema.json"}],"properties":{"type":{"const":"transcript.ready-to-download"},"payload":{"type":"object","allOf":[{"$ref":"common/transcript.schema.json"}],"properties":{"domain_id":{"type":"string"}}}},"required":["type","payload"]};
+export const validateDailyRecordingStartedEvent = validate185;
+const schema207 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/daily/recording.started.schema.json","type":"object","allOf":[{"$ref":"common/envelope.schema.json"}],"properties":{"type":{"const":"recording.started"},"payload":{"type":"object","properties":{"recording_id":{"type":"string"},"action":{"type":"string"},"layout":{"$ref":"common/layout.schema.json"},"started_by":{"type":"string"},"instance_id":{"type":"string"},"start_ts":{"type":"number"}},"required":["recording_id"]}},"required":["type","payload"]};
+const schema149 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/daily/common/layout.schema.json","type":"object","properties":{"preset":{"enum":["default","single-participant","active-participant","portrait","custom"]},"max_cam_streams":{"type":"number","minimum":0},"session_id":{"type":"string"},"variant":{"enum":["vertical","inset"]},"composition_id":{"type":"string"},"composition_params":{"type":"object","additionalProperties":{"type":["string","number","boolean"]}},"session_assets":{"type":"object","additionalProperties":{"type":"string"}}},"required":["preset"]};
+
+function validate185(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="https://confhooks.dev/schemas/daily/recording.started.schema.json" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate185.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+const _errs0 = errors;
+const _errs1 = errors;
+const _errs2 = errors;
+const _errs3 = errors;
+if(errors === _errs2){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((((((data.version === undefined) && (missing0 = "version")) || ((data.type === undefined) && (missing0 = "type"))) || ((data.id === undefined) && (missing0 = "id"))) || ((data.payload === undefined) && (missing0 = "payload"))) || ((data.event_ts === undefined) && (missing0 = "event_ts"))){
+validate185.errors = [{instancePath,schemaPath:"common/envelope.schema.json/required",keyword:"required",params:{missingProperty: missing0}}];
+return false;
+}
+else {
+if(data.version !== undefined){
+let data0 = data.version;
+const _errs4 = errors;
+if(typeof data0 !== "string"){
+validate185.errors = [{instancePath:instancePath+"/version",schemaPath:"common/envelope.schema.json/properties/version/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+const _errs5 = errors;
+if(errors === _errs4){
+}
+var valid2 = _errs4 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data.type !== undefined){
+let data1 = data.type;
+const _errs6 = errors;
+if(typeof data1 !== "string"){
+validate185.errors = [{instancePath:instancePath+"/type",schemaPath:"common/envelope.schema.json/properties/type/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+const _errs7 = errors;
+if(errors === _errs6){
+}
+var valid2 = _errs6 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data.id !== undefined){
+let data2 = data.id;
+const _errs8 = errors;
+const _errs9 = errors;
+if(errors === _errs8){
+if(typeof data2 === "string"){
+if(data2.length < 1){
+validate185.errors = [{instancePath:instancePath+"/id",schemaPath:"common/envelope.schema.json/properties/id/minLength",keyword:"minLength",params:{limit: 1}}];
+return false;
+}
+else {
+}
+}
+else {
+validate185.errors = [{instancePath:instancePath+"/id",schemaPath:"common/envelope.schema.json/properties/id/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+if(errors === _errs8){
+}
+}
+var valid2 = _errs8 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data.payload !== undefined){
+let data3 = data.payload;
+const _errs10 = errors;
+if(!(data3 && typeof data3 == "object" && !Array.isArray(data3))){
+validate185.errors = [{instancePath:instancePath+"/payload",schemaPath:"common/envelope.schema.json/properties/payload/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+const _errs11 = errors;
+if(errors === _errs10){
+}
+var valid2 = _errs10 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data.event_ts !== undefined){
+let data4 = data.event_ts;
+const _errs12 = errors;
+if(!((typeof data4 == "number") && (isFinite(data4)))){
+validate185.errors = [{instancePath:instancePath+"/event_ts",schemaPath:"common/envelope.schema.json/properties/event_ts/type",keyword:"type",params:{type: "number"}}];
+return false;
+}
+const _errs13 = errors;
+if(errors === _errs12){
+}
+var valid2 = _errs12 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+}
+}
+}
+}
+}
+}
+}
+else {
+validate185.errors = [{instancePath,schemaPath:"common/envelope.schema.json/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+if(errors === _errs2){
+}
+}
+var valid1 = _errs2 === errors;
+if(valid1){
+}
+var valid0 = _errs1 === errors;
+if(valid0){
+}
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing1;
+if(((data.type === undefined) && (missing1 = "type")) || ((data.payload === undefined) && (missing1 = "payload"))){
+validate185.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing1}}];
+return false;
+}
+else {
+if(data.type !== undefined){
+let data5 = data.type;
+const _errs14 = errors;
+if("recording.started" !== data5){
+validate185.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "recording.started"}}];
+return false;
+}
+else {
+}
+if(errors === _errs14){
+}
+var valid3 = _errs14 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data.payload !== undefined){
+let data6 = data.payload;
+const _errs15 = errors;
+const _errs16 = errors;
+if(errors === _errs15){
+if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
+let missing2;
+if((data6.recording_id === undefined) && (missing2 = "recording_id")){
+validate185.errors = [{instancePath:instancePath+"/payload",schemaPath:"#/properties/payload/required",keyword:"required",params:{missingProperty: missing2}}];
+return false;
+}
+else {
+if(data6.recording_id !== undefined){
+let data7 = data6.recording_id;
+const _errs17 = errors;
+if(typeof data7 !== "string"){
+validate185.errors = [{instancePath:instancePath+"/payload/recording_id",schemaPath:"#/properties/payload/properties/recording_id/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+const _errs18 = errors;
+if(errors === _errs17){
+}
+var valid4 = _errs17 === errors;
+}
+else {
+var valid4 = true;
+}
+if(valid4){
+if(data6.action !== undefined){
+let data8 = data6.action;
+const _errs19 = errors;
+if(typeof data8 !== "string"){
+validate185.errors = [{instancePath:instancePath+"/payload/action",schemaPath:"#/properties/payload/properties/action/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+const _errs20 = errors;
+if(errors === _errs19){
+}
+var valid4 = _errs19 === errors;
+}
+else {
+var valid4 = true;
+}
+if(valid4){
+if(data6.layout !== undefined){
+let data9 = data6.layout;
+const _errs21 = errors;
+const _errs22 = errors;
+const _errs23 = errors;
+if(errors === _errs22){
+if(data9 && typeof data9 == "object" && !Array.isArray(data9)){
+let missing3;
+if((data9.preset === undefined) && (missing3 = "preset")){
+validate185.errors = [{instancePath:instancePath+"/payload/layout",schemaPath:"common/layout.schema.json/required",keyword:"required",params:{missingProperty: missing3}}];
+return false;
+}
+else {
+if(data9.preset !== undefined){
+let data10 = data9.preset;
+const _errs24 = errors;
+const vSchema0 = schema149.properties.preset.enum;
+if(!(((((data10 === "default") || (data10 === "single-participant")) || (data10 === "active-participant")) || (data10 === "portrait")) || (data10 === "custom"))){
+validate185.errors = [{instancePath:instancePath+"/payload/layout/preset",schemaPath:"common/layout.schema.json/properties/preset/enum",keyword:"enum",params:{allowedValues: schema149.properties.preset.enum}}];
+return false;
+}
+else {
+}
+if(errors === _errs24){
+}
+var valid6 = _errs24 === errors;
+}
+else {
+var valid6 = true;
+}
+if(valid6){
+if(data9.max_cam_streams !== undefined){
+let data11 = data9.max_cam_streams;
+const _errs25 = errors;
+const _errs26 = errors;
+if(errors === _errs25){
+if((typeof data11 == "number") && (isFinite(data11))){
+if(data11 < 0 || isNaN(data11)){
+validate185.errors = [{instancePath:instancePath+"/payload/layout/max_cam_streams",schemaPath:"common/layout.schema.json/properties/max_cam_streams/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
+return false;
+}
+else {
+}
+}
+else {
+validate185.errors = [{instancePath:instancePath+"/payload/layout/max_cam_streams",schemaPath:"common/layout.schema.json/properties/max_cam_streams/type",keyword:"type",params:{type: "number"}}];
+return false;
+}
+if(errors === _errs25){
+}
+}
+var valid6 = _errs25 === errors;
+}
+else {
+var valid6 = true;
+}
+if(valid6){
+if(data9.session_id !== undefined){
+let data12 = data9.session_id;
+const _errs27 = errors;
+if(typeof data12 !== "string"){
+validate185.errors = [{instancePath:instancePath+"/payload/layout/session_id",schemaPath:"common/layout.schema.json/properties/session_id/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+const _errs28 = errors;
+if(errors === _errs27){
+}
+var valid6 = _errs27 === errors;
+}
+else {
+var valid6 = true;
+}
+if(valid6){
+if(data9.variant !== undefined){
+let data13 = data9.variant;
+const _errs29 = errors;
+const vSchema1 = schema149.properties.variant.enum;
+if(!((data13 === "vertical") || (data13 === "inset"))){
+validate185.errors = [{instancePath:instancePath+"/payload/layout/variant",schemaPath:"common/layout.schema.json/properties/variant/enum",keyword:"enum",params:{allowedValues: schema149.properties.variant.enum}}];
+return false;
+}
+else {
+}
+if(errors === _errs29){
+}
+var valid6 = _errs29 === errors;
+}
+else {
+var valid6 = true;
+}
+if(valid6){
+if(data9.composition_id !== undefined){
+let data14 = data9.composition_id;
+const _errs30 = errors;
+if(typeof data14 !== "string"){
+validate185.errors = [{instancePath:instancePath+"/payload/layout/composition_id",schemaPath:"common/layout.schema.json/properties/composition_id/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+const _errs31 = errors;
+if(errors === _errs30){
+}
+var valid6 = _errs30 === errors;
+}
+else {
+var valid6 = true;
+}
+if(valid6){
+if(data9.composition_params !== undefined){
+let data15 = data9.composition_params;
+const _errs32 = errors;
+const _errs33 = errors;
+if(errors === _errs32){
+if(data15 && typeof data15 == "object" && !Array.isArray(data15)){
+const _errs34 = errors;
+for(const key0 in data15){
+let data16 = data15[key0];
+const _errs35 = errors;
+if(((typeof data16 !== "string") && (!((typeof data16 == "number") && (isFinite(data16))))) && (typeof data16 !== "boolean")){
+validate185.errors = [{instancePath:instancePath+"/payload/layout/composition_params/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"common/layout.schema.json/properties/composition_params/additionalProperties/type",keyword:"type",params:{type: schema149.properties.composition_params.additionalProperties.type}}];
+return false;
+}
+const _errs36 = errors;
+if(errors === _errs35){
+}
+var valid7 = _errs35 === errors;
+if(!valid7){
+break;
+}
+}
+if(_errs34 === errors){
+}
+}
+else {
+validate185.errors = [{instancePath:instancePath+"/payload/layout/composition_params",schemaPath:"common/layout.schema.json/properties/composition_params/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+if(errors === _errs32){
+}
+}
+var valid6 = _errs32 === errors;
+}
+else {
+var valid6 = true;
+}
+if(valid6){
+if(data9.session_assets !== undefined){
+let data17 = data9.session_assets;
+const _errs37 = errors;
+const _errs38 = errors;
+if(errors === _errs37){
+if(data17 && typeof data17 == "object" && !Array.isArray(data17)){
+const _errs39 = errors;
+for(const key1 in data17){
+let data18 = data17[key1];
+const _errs40 = errors;
+if(typeof data18 !== "string"){
+validate185.errors = [{instancePath:instancePath+"/payload/layout/session_assets/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"common/layout.schema.json/properties/session_assets/additionalProperties/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+const _errs41 = errors;
+if(errors === _errs40){
+}
+var valid8 = _errs40 === errors;
+if(!valid8){
+break;
+}
+}
+if(_errs39 === errors){
+}
+}
+else {
+validate185.errors = [{instancePath:instancePath+"/payload/layout/session_assets",schemaPath:"common/layout.schema.json/properties/session_assets/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+if(errors === _errs37){
+}
+}
+var valid6 = _errs37 === errors;
+}
+else {
+var valid6 = true;
+}
+if(valid6){
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate185.errors = [{instancePath:instancePath+"/payload/layout",schemaPath:"common/layout.schema.json/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+if(errors === _errs22){
+}
+}
+var valid5 = _errs22 === errors;
+if(valid5){
+}
+var valid4 = _errs21 === errors;
+}
+else {
+var valid4 = true;
+}
+if(valid4){
+if(data6.started_by !== undefined){
+let data19 = data6.started_by;
+const _errs42 = errors;
+if(typeof data19 !== "string"){
+validate185.errors = [{instancePath:instancePath+"/payload/started_by",schemaPath:"#/properties/payload/properties/started_by/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+const _errs43 = errors;
+if(errors === _errs42){
+}
+var valid4 = _errs42 === errors;
+}
+else {
+var valid4 = true;
+}
+if(valid4){
+if(data6.instance_id !== undefined){
+let data20 = data6.instance_id;
+const _errs44 = errors;
+if(typeof data20 !== "string"){
+validate185.errors = [{instancePath:instancePath+"/payload/instance_id",schemaPath:"#/properties/payload/properties/instance_id/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+const _errs45 = errors;
+if(errors === _errs44){
+}
+var valid4 = _errs44 === errors;
+}
+else {
+var valid4 = true;
+}
+if(valid4){
+if(data6.start_ts !== undefined){
+let data21 = data6.start_ts;
+const _errs46 = errors;
+if(!((typeof data21 == "number") && (isFinite(data21)))){
+validate185.errors = [{instancePath:instancePath+"/payload/start_ts",schemaPath:"#/properties/payload/properties/start_ts/type",keyword:"type",params:{type: "number"}}];
+return false;
+}
+const _errs47 = errors;
+if(errors === _errs46){
+}
+var valid4 = _errs46 === errors;
+}
+else {
+var valid4 = true;
+}
+if(valid4){
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate185.errors = [{instancePath:instancePath+"/payload",schemaPath:"#/properties/payload/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+if(errors === _errs15){
+}
+}
+var valid3 = _errs15 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+}
+}
+}
+}
+else {
+validate185.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+if(errors === 0){
+}
+}
+validate185.errors = vErrors;
+return errors === 0;
+}
+validate185.evaluated = {"props":{"type":true,"payload":true,"version":true,"id":true,"event_ts":true},"dynamicProps":false,"dynamicItems":false};
+
+export const validateDailyStreamingEndedEvent = validate186;
+const schema210 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/daily/streaming.ended.schema.json","type":"object","allOf":[{"$ref":"common/envelope.schema.json"}],"properties":{"type":{"const":"streaming.ended"},"payload":{"$ref":"common/streaming.schema.json"}},"required":["type","payload"]};
+const schema159 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/daily/common/streaming.schema.json","type":"object","properties":{"timestamp":{"type":"number"},"instance_id":{"type":"string"},"domain_id":{"type":"string"}}};
 
 function validate186(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="https://confhooks.dev/schemas/daily/transcript.ready-to-download.schema.json" */;
+/*# sourceURL="https://confhooks.dev/schemas/daily/streaming.ended.schema.json" */;
 let vErrors = null;
 let errors = 0;
 const evaluated0 = validate186.evaluated;
@@ -9709,8 +7579,8 @@ else {
 if(data.type !== undefined){
 let data5 = data.type;
 const _errs14 = errors;
-if("transcript.ready-to-download" !== data5){
-validate186.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "transcript.ready-to-download"}}];
+if("streaming.ended" !== data5){
+validate186.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "streaming.ended"}}];
 return false;
 }
 else {
@@ -9728,22 +7598,13 @@ let data6 = data.payload;
 const _errs15 = errors;
 const _errs16 = errors;
 const _errs17 = errors;
-if(!(validate148(data6, {instancePath:instancePath+"/payload",parentData:data,parentDataProperty:"payload",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate148.errors : vErrors.concat(validate148.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid4 = _errs17 === errors;
-if(valid4){
-}
-if(errors === _errs15){
+if(errors === _errs16){
 if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
-if(data6.domain_id !== undefined){
-let data7 = data6.domain_id;
+if(data6.timestamp !== undefined){
+let data7 = data6.timestamp;
 const _errs18 = errors;
-if(typeof data7 !== "string"){
-validate186.errors = [{instancePath:instancePath+"/payload/domain_id",schemaPath:"#/properties/payload/properties/domain_id/type",keyword:"type",params:{type: "string"}}];
+if(!((typeof data7 == "number") && (isFinite(data7)))){
+validate186.errors = [{instancePath:instancePath+"/payload/timestamp",schemaPath:"common/streaming.schema.json/properties/timestamp/type",keyword:"type",params:{type: "number"}}];
 return false;
 }
 const _errs19 = errors;
@@ -9755,14 +7616,51 @@ else {
 var valid5 = true;
 }
 if(valid5){
+if(data6.instance_id !== undefined){
+let data8 = data6.instance_id;
+const _errs20 = errors;
+if(typeof data8 !== "string"){
+validate186.errors = [{instancePath:instancePath+"/payload/instance_id",schemaPath:"common/streaming.schema.json/properties/instance_id/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+const _errs21 = errors;
+if(errors === _errs20){
+}
+var valid5 = _errs20 === errors;
+}
+else {
+var valid5 = true;
+}
+if(valid5){
+if(data6.domain_id !== undefined){
+let data9 = data6.domain_id;
+const _errs22 = errors;
+if(typeof data9 !== "string"){
+validate186.errors = [{instancePath:instancePath+"/payload/domain_id",schemaPath:"common/streaming.schema.json/properties/domain_id/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+const _errs23 = errors;
+if(errors === _errs22){
+}
+var valid5 = _errs22 === errors;
+}
+else {
+var valid5 = true;
+}
+if(valid5){
+}
+}
 }
 }
 else {
-validate186.errors = [{instancePath:instancePath+"/payload",schemaPath:"#/properties/payload/type",keyword:"type",params:{type: "object"}}];
+validate186.errors = [{instancePath:instancePath+"/payload",schemaPath:"common/streaming.schema.json/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
-if(errors === _errs15){
+if(errors === _errs16){
 }
+}
+var valid4 = _errs16 === errors;
+if(valid4){
 }
 var valid3 = _errs15 === errors;
 }
@@ -9786,11 +7684,312 @@ return errors === 0;
 }
 validate186.evaluated = {"props":{"type":true,"payload":true,"version":true,"id":true,"event_ts":true},"dynamicProps":false,"dynamicItems":false};
 
-export const validateDailyTranscriptStartedEvent = validate188;
-const schema223 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/daily/transcript.started.schema.json","type":"object","allOf":[{"$ref":"common/envelope.schema.json"}],"properties":{"type":{"const":"transcript.started"},"payload":{"type":"object","allOf":[{"$ref":"common/transcript.schema.json"}],"properties":{"info":{"$ref":"common/transcript-info.schema.json"},"max_participants":{"type":"integer","minimum":0}}}},"required":["type","payload"]};
+export const validateDailyStreamingErrorEvent = validate187;
+const schema213 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/daily/streaming.error.schema.json","type":"object","allOf":[{"$ref":"common/envelope.schema.json"}],"properties":{"type":{"const":"streaming.error"},"payload":{"type":"object","allOf":[{"$ref":"common/streaming.schema.json"}],"properties":{"error_message":{"type":"string"},"room_name":{"type":"string"}}}},"required":["type","payload"]};
+
+function validate187(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="https://confhooks.dev/schemas/daily/streaming.error.schema.json" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate187.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+const _errs0 = errors;
+const _errs1 = errors;
+const _errs2 = errors;
+const _errs3 = errors;
+if(errors === _errs2){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((((((data.version === undefined) && (missing0 = "version")) || ((data.type === undefined) && (missing0 = "type"))) || ((data.id === undefined) && (missing0 = "id"))) || ((data.payload === undefined) && (missing0 = "payload"))) || ((data.event_ts === undefined) && (missing0 = "event_ts"))){
+validate187.errors = [{instancePath,schemaPath:"common/envelope.schema.json/required",keyword:"required",params:{missingProperty: missing0}}];
+return false;
+}
+else {
+if(data.version !== undefined){
+let data0 = data.version;
+const _errs4 = errors;
+if(typeof data0 !== "string"){
+validate187.errors = [{instancePath:instancePath+"/version",schemaPath:"common/envelope.schema.json/properties/version/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+const _errs5 = errors;
+if(errors === _errs4){
+}
+var valid2 = _errs4 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data.type !== undefined){
+let data1 = data.type;
+const _errs6 = errors;
+if(typeof data1 !== "string"){
+validate187.errors = [{instancePath:instancePath+"/type",schemaPath:"common/envelope.schema.json/properties/type/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+const _errs7 = errors;
+if(errors === _errs6){
+}
+var valid2 = _errs6 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data.id !== undefined){
+let data2 = data.id;
+const _errs8 = errors;
+const _errs9 = errors;
+if(errors === _errs8){
+if(typeof data2 === "string"){
+if(data2.length < 1){
+validate187.errors = [{instancePath:instancePath+"/id",schemaPath:"common/envelope.schema.json/properties/id/minLength",keyword:"minLength",params:{limit: 1}}];
+return false;
+}
+else {
+}
+}
+else {
+validate187.errors = [{instancePath:instancePath+"/id",schemaPath:"common/envelope.schema.json/properties/id/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+if(errors === _errs8){
+}
+}
+var valid2 = _errs8 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data.payload !== undefined){
+let data3 = data.payload;
+const _errs10 = errors;
+if(!(data3 && typeof data3 == "object" && !Array.isArray(data3))){
+validate187.errors = [{instancePath:instancePath+"/payload",schemaPath:"common/envelope.schema.json/properties/payload/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+const _errs11 = errors;
+if(errors === _errs10){
+}
+var valid2 = _errs10 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data.event_ts !== undefined){
+let data4 = data.event_ts;
+const _errs12 = errors;
+if(!((typeof data4 == "number") && (isFinite(data4)))){
+validate187.errors = [{instancePath:instancePath+"/event_ts",schemaPath:"common/envelope.schema.json/properties/event_ts/type",keyword:"type",params:{type: "number"}}];
+return false;
+}
+const _errs13 = errors;
+if(errors === _errs12){
+}
+var valid2 = _errs12 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+}
+}
+}
+}
+}
+}
+}
+else {
+validate187.errors = [{instancePath,schemaPath:"common/envelope.schema.json/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+if(errors === _errs2){
+}
+}
+var valid1 = _errs2 === errors;
+if(valid1){
+}
+var valid0 = _errs1 === errors;
+if(valid0){
+}
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing1;
+if(((data.type === undefined) && (missing1 = "type")) || ((data.payload === undefined) && (missing1 = "payload"))){
+validate187.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing1}}];
+return false;
+}
+else {
+if(data.type !== undefined){
+let data5 = data.type;
+const _errs14 = errors;
+if("streaming.error" !== data5){
+validate187.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "streaming.error"}}];
+return false;
+}
+else {
+}
+if(errors === _errs14){
+}
+var valid3 = _errs14 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data.payload !== undefined){
+let data6 = data.payload;
+const _errs15 = errors;
+const _errs16 = errors;
+const _errs17 = errors;
+const _errs18 = errors;
+const _errs19 = errors;
+if(errors === _errs18){
+if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
+if(data6.timestamp !== undefined){
+let data7 = data6.timestamp;
+const _errs20 = errors;
+if(!((typeof data7 == "number") && (isFinite(data7)))){
+validate187.errors = [{instancePath:instancePath+"/payload/timestamp",schemaPath:"common/streaming.schema.json/properties/timestamp/type",keyword:"type",params:{type: "number"}}];
+return false;
+}
+const _errs21 = errors;
+if(errors === _errs20){
+}
+var valid6 = _errs20 === errors;
+}
+else {
+var valid6 = true;
+}
+if(valid6){
+if(data6.instance_id !== undefined){
+let data8 = data6.instance_id;
+const _errs22 = errors;
+if(typeof data8 !== "string"){
+validate187.errors = [{instancePath:instancePath+"/payload/instance_id",schemaPath:"common/streaming.schema.json/properties/instance_id/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+const _errs23 = errors;
+if(errors === _errs22){
+}
+var valid6 = _errs22 === errors;
+}
+else {
+var valid6 = true;
+}
+if(valid6){
+if(data6.domain_id !== undefined){
+let data9 = data6.domain_id;
+const _errs24 = errors;
+if(typeof data9 !== "string"){
+validate187.errors = [{instancePath:instancePath+"/payload/domain_id",schemaPath:"common/streaming.schema.json/properties/domain_id/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+const _errs25 = errors;
+if(errors === _errs24){
+}
+var valid6 = _errs24 === errors;
+}
+else {
+var valid6 = true;
+}
+if(valid6){
+}
+}
+}
+}
+else {
+validate187.errors = [{instancePath:instancePath+"/payload",schemaPath:"common/streaming.schema.json/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+if(errors === _errs18){
+}
+}
+var valid5 = _errs18 === errors;
+if(valid5){
+}
+var valid4 = _errs17 === errors;
+if(valid4){
+}
+if(errors === _errs15){
+if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
+if(data6.error_message !== undefined){
+let data10 = data6.error_message;
+const _errs26 = errors;
+if(typeof data10 !== "string"){
+validate187.errors = [{instancePath:instancePath+"/payload/error_message",schemaPath:"#/properties/payload/properties/error_message/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+const _errs27 = errors;
+if(errors === _errs26){
+}
+var valid7 = _errs26 === errors;
+}
+else {
+var valid7 = true;
+}
+if(valid7){
+if(data6.room_name !== undefined){
+let data11 = data6.room_name;
+const _errs28 = errors;
+if(typeof data11 !== "string"){
+validate187.errors = [{instancePath:instancePath+"/payload/room_name",schemaPath:"#/properties/payload/properties/room_name/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+const _errs29 = errors;
+if(errors === _errs28){
+}
+var valid7 = _errs28 === errors;
+}
+else {
+var valid7 = true;
+}
+if(valid7){
+}
+}
+}
+else {
+validate187.errors = [{instancePath:instancePath+"/payload",schemaPath:"#/properties/payload/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+if(errors === _errs15){
+}
+}
+var valid3 = _errs15 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+}
+}
+}
+}
+else {
+validate187.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+if(errors === 0){
+}
+}
+validate187.errors = vErrors;
+return errors === 0;
+}
+validate187.evaluated = {"props":{"type":true,"payload":true,"version":true,"id":true,"event_ts":true},"dynamicProps":false,"dynamicItems":false};
+
+export const validateDailyStreamingStartedEvent = validate188;
+const schema216 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/daily/streaming.started.schema.json","type":"object","allOf":[{"$ref":"common/envelope.schema.json"}],"properties":{"type":{"const":"streaming.started"},"payload":{"type":"object","allOf":[{"$ref":"common/streaming.schema.json"}],"properties":{"layout":{"$ref":"common/layout.schema.json"}}}},"required":["type","payload"]};
 
 function validate188(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="https://confhooks.dev/schemas/daily/transcript.started.schema.json" */;
+/*# sourceURL="https://confhooks.dev/schemas/daily/streaming.started.schema.json" */;
 let vErrors = null;
 let errors = 0;
 const evaluated0 = validate188.evaluated;
@@ -9933,8 +8132,8 @@ else {
 if(data.type !== undefined){
 let data5 = data.type;
 const _errs14 = errors;
-if("transcript.started" !== data5){
-validate188.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "transcript.started"}}];
+if("streaming.started" !== data5){
+validate188.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "streaming.started"}}];
 return false;
 }
 else {
@@ -9952,119 +8151,285 @@ let data6 = data.payload;
 const _errs15 = errors;
 const _errs16 = errors;
 const _errs17 = errors;
-if(!(validate148(data6, {instancePath:instancePath+"/payload",parentData:data,parentDataProperty:"payload",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate148.errors : vErrors.concat(validate148.errors);
-errors = vErrors.length;
+const _errs18 = errors;
+const _errs19 = errors;
+if(errors === _errs18){
+if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
+if(data6.timestamp !== undefined){
+let data7 = data6.timestamp;
+const _errs20 = errors;
+if(!((typeof data7 == "number") && (isFinite(data7)))){
+validate188.errors = [{instancePath:instancePath+"/payload/timestamp",schemaPath:"common/streaming.schema.json/properties/timestamp/type",keyword:"type",params:{type: "number"}}];
+return false;
+}
+const _errs21 = errors;
+if(errors === _errs20){
+}
+var valid6 = _errs20 === errors;
 }
 else {
+var valid6 = true;
+}
+if(valid6){
+if(data6.instance_id !== undefined){
+let data8 = data6.instance_id;
+const _errs22 = errors;
+if(typeof data8 !== "string"){
+validate188.errors = [{instancePath:instancePath+"/payload/instance_id",schemaPath:"common/streaming.schema.json/properties/instance_id/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+const _errs23 = errors;
+if(errors === _errs22){
+}
+var valid6 = _errs22 === errors;
+}
+else {
+var valid6 = true;
+}
+if(valid6){
+if(data6.domain_id !== undefined){
+let data9 = data6.domain_id;
+const _errs24 = errors;
+if(typeof data9 !== "string"){
+validate188.errors = [{instancePath:instancePath+"/payload/domain_id",schemaPath:"common/streaming.schema.json/properties/domain_id/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+const _errs25 = errors;
+if(errors === _errs24){
+}
+var valid6 = _errs24 === errors;
+}
+else {
+var valid6 = true;
+}
+if(valid6){
+}
+}
+}
+}
+else {
+validate188.errors = [{instancePath:instancePath+"/payload",schemaPath:"common/streaming.schema.json/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+if(errors === _errs18){
+}
+}
+var valid5 = _errs18 === errors;
+if(valid5){
 }
 var valid4 = _errs17 === errors;
 if(valid4){
 }
 if(errors === _errs15){
 if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
-if(data6.info !== undefined){
-let data7 = data6.info;
-const _errs18 = errors;
-const _errs19 = errors;
-const _errs20 = errors;
-if(errors === _errs19){
-if(data7 && typeof data7 == "object" && !Array.isArray(data7)){
-if(data7.instanceId !== undefined){
-let data8 = data7.instanceId;
-const _errs21 = errors;
-if(typeof data8 !== "string"){
-validate188.errors = [{instancePath:instancePath+"/payload/info/instanceId",schemaPath:"common/transcript-info.schema.json/properties/instanceId/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-const _errs22 = errors;
-if(errors === _errs21){
-}
-var valid7 = _errs21 === errors;
-}
-else {
-var valid7 = true;
-}
-if(valid7){
-if(data7.startTs !== undefined){
-let data9 = data7.startTs;
-const _errs23 = errors;
-if(!((typeof data9 == "number") && (isFinite(data9)))){
-validate188.errors = [{instancePath:instancePath+"/payload/info/startTs",schemaPath:"common/transcript-info.schema.json/properties/startTs/type",keyword:"type",params:{type: "number"}}];
-return false;
-}
-const _errs24 = errors;
-if(errors === _errs23){
-}
-var valid7 = _errs23 === errors;
-}
-else {
-var valid7 = true;
-}
-if(valid7){
-if(data7.endTs !== undefined){
-let data10 = data7.endTs;
-const _errs25 = errors;
-if(!((typeof data10 == "number") && (isFinite(data10)))){
-validate188.errors = [{instancePath:instancePath+"/payload/info/endTs",schemaPath:"common/transcript-info.schema.json/properties/endTs/type",keyword:"type",params:{type: "number"}}];
-return false;
-}
+if(data6.layout !== undefined){
+let data10 = data6.layout;
 const _errs26 = errors;
-if(errors === _errs25){
-}
-var valid7 = _errs25 === errors;
-}
-else {
-var valid7 = true;
-}
-if(valid7){
-}
-}
-}
-}
-else {
-validate188.errors = [{instancePath:instancePath+"/payload/info",schemaPath:"common/transcript-info.schema.json/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-if(errors === _errs19){
-}
-}
-var valid6 = _errs19 === errors;
-if(valid6){
-}
-var valid5 = _errs18 === errors;
-}
-else {
-var valid5 = true;
-}
-if(valid5){
-if(data6.max_participants !== undefined){
-let data11 = data6.max_participants;
 const _errs27 = errors;
-if(!(((typeof data11 == "number") && (!(data11 % 1) && !isNaN(data11))) && (isFinite(data11)))){
-validate188.errors = [{instancePath:instancePath+"/payload/max_participants",schemaPath:"#/properties/payload/properties/max_participants/type",keyword:"type",params:{type: "integer"}}];
-return false;
-}
 const _errs28 = errors;
 if(errors === _errs27){
-if((typeof data11 == "number") && (isFinite(data11))){
-if(data11 < 0 || isNaN(data11)){
-validate188.errors = [{instancePath:instancePath+"/payload/max_participants",schemaPath:"#/properties/payload/properties/max_participants/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
+if(data10 && typeof data10 == "object" && !Array.isArray(data10)){
+let missing2;
+if((data10.preset === undefined) && (missing2 = "preset")){
+validate188.errors = [{instancePath:instancePath+"/payload/layout",schemaPath:"common/layout.schema.json/required",keyword:"required",params:{missingProperty: missing2}}];
+return false;
+}
+else {
+if(data10.preset !== undefined){
+let data11 = data10.preset;
+const _errs29 = errors;
+const vSchema0 = schema149.properties.preset.enum;
+if(!(((((data11 === "default") || (data11 === "single-participant")) || (data11 === "active-participant")) || (data11 === "portrait")) || (data11 === "custom"))){
+validate188.errors = [{instancePath:instancePath+"/payload/layout/preset",schemaPath:"common/layout.schema.json/properties/preset/enum",keyword:"enum",params:{allowedValues: schema149.properties.preset.enum}}];
+return false;
+}
+else {
+}
+if(errors === _errs29){
+}
+var valid9 = _errs29 === errors;
+}
+else {
+var valid9 = true;
+}
+if(valid9){
+if(data10.max_cam_streams !== undefined){
+let data12 = data10.max_cam_streams;
+const _errs30 = errors;
+const _errs31 = errors;
+if(errors === _errs30){
+if((typeof data12 == "number") && (isFinite(data12))){
+if(data12 < 0 || isNaN(data12)){
+validate188.errors = [{instancePath:instancePath+"/payload/layout/max_cam_streams",schemaPath:"common/layout.schema.json/properties/max_cam_streams/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 else {
 }
 }
+else {
+validate188.errors = [{instancePath:instancePath+"/payload/layout/max_cam_streams",schemaPath:"common/layout.schema.json/properties/max_cam_streams/type",keyword:"type",params:{type: "number"}}];
+return false;
+}
+if(errors === _errs30){
+}
+}
+var valid9 = _errs30 === errors;
+}
+else {
+var valid9 = true;
+}
+if(valid9){
+if(data10.session_id !== undefined){
+let data13 = data10.session_id;
+const _errs32 = errors;
+if(typeof data13 !== "string"){
+validate188.errors = [{instancePath:instancePath+"/payload/layout/session_id",schemaPath:"common/layout.schema.json/properties/session_id/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+const _errs33 = errors;
+if(errors === _errs32){
+}
+var valid9 = _errs32 === errors;
+}
+else {
+var valid9 = true;
+}
+if(valid9){
+if(data10.variant !== undefined){
+let data14 = data10.variant;
+const _errs34 = errors;
+const vSchema1 = schema149.properties.variant.enum;
+if(!((data14 === "vertical") || (data14 === "inset"))){
+validate188.errors = [{instancePath:instancePath+"/payload/layout/variant",schemaPath:"common/layout.schema.json/properties/variant/enum",keyword:"enum",params:{allowedValues: schema149.properties.variant.enum}}];
+return false;
+}
+else {
+}
+if(errors === _errs34){
+}
+var valid9 = _errs34 === errors;
+}
+else {
+var valid9 = true;
+}
+if(valid9){
+if(data10.composition_id !== undefined){
+let data15 = data10.composition_id;
+const _errs35 = errors;
+if(typeof data15 !== "string"){
+validate188.errors = [{instancePath:instancePath+"/payload/layout/composition_id",schemaPath:"common/layout.schema.json/properties/composition_id/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+const _errs36 = errors;
+if(errors === _errs35){
+}
+var valid9 = _errs35 === errors;
+}
+else {
+var valid9 = true;
+}
+if(valid9){
+if(data10.composition_params !== undefined){
+let data16 = data10.composition_params;
+const _errs37 = errors;
+const _errs38 = errors;
+if(errors === _errs37){
+if(data16 && typeof data16 == "object" && !Array.isArray(data16)){
+const _errs39 = errors;
+for(const key0 in data16){
+let data17 = data16[key0];
+const _errs40 = errors;
+if(((typeof data17 !== "string") && (!((typeof data17 == "number") && (isFinite(data17))))) && (typeof data17 !== "boolean")){
+validate188.errors = [{instancePath:instancePath+"/payload/layout/composition_params/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"common/layout.schema.json/properties/composition_params/additionalProperties/type",keyword:"type",params:{type: schema149.properties.composition_params.additionalProperties.type}}];
+return false;
+}
+const _errs41 = errors;
+if(errors === _errs40){
+}
+var valid10 = _errs40 === errors;
+if(!valid10){
+break;
+}
+}
+if(_errs39 === errors){
+}
+}
+else {
+validate188.errors = [{instancePath:instancePath+"/payload/layout/composition_params",schemaPath:"common/layout.schema.json/properties/composition_params/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+if(errors === _errs37){
+}
+}
+var valid9 = _errs37 === errors;
+}
+else {
+var valid9 = true;
+}
+if(valid9){
+if(data10.session_assets !== undefined){
+let data18 = data10.session_assets;
+const _errs42 = errors;
+const _errs43 = errors;
+if(errors === _errs42){
+if(data18 && typeof data18 == "object" && !Array.isArray(data18)){
+const _errs44 = errors;
+for(const key1 in data18){
+let data19 = data18[key1];
+const _errs45 = errors;
+if(typeof data19 !== "string"){
+validate188.errors = [{instancePath:instancePath+"/payload/layout/session_assets/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"common/layout.schema.json/properties/session_assets/additionalProperties/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+const _errs46 = errors;
+if(errors === _errs45){
+}
+var valid11 = _errs45 === errors;
+if(!valid11){
+break;
+}
+}
+if(_errs44 === errors){
+}
+}
+else {
+validate188.errors = [{instancePath:instancePath+"/payload/layout/session_assets",schemaPath:"common/layout.schema.json/properties/session_assets/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+if(errors === _errs42){
+}
+}
+var valid9 = _errs42 === errors;
+}
+else {
+var valid9 = true;
+}
+if(valid9){
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate188.errors = [{instancePath:instancePath+"/payload/layout",schemaPath:"common/layout.schema.json/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
 if(errors === _errs27){
 }
 }
-var valid5 = _errs27 === errors;
+var valid8 = _errs27 === errors;
+if(valid8){
+}
+var valid7 = _errs26 === errors;
 }
 else {
-var valid5 = true;
+var valid7 = true;
 }
-if(valid5){
-}
+if(valid7){
 }
 }
 else {
@@ -10096,11 +8461,778 @@ return errors === 0;
 }
 validate188.evaluated = {"props":{"type":true,"payload":true,"version":true,"id":true,"event_ts":true},"dynamicProps":false,"dynamicItems":false};
 
-export const validateDailyWaitingParticipantJoinedEvent = validate190;
-const schema226 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/daily/waiting-participant.joined.schema.json","type":"object","allOf":[{"$ref":"common/envelope.schema.json"}],"properties":{"type":{"const":"waiting-participant.joined"},"payload":{"$ref":"common/participant.schema.json"}},"required":["type","payload"]};
+export const validateDailyStreamingUpdatedEvent = validate189;
+const schema220 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/daily/streaming.updated.schema.json","type":"object","allOf":[{"$ref":"common/envelope.schema.json"}],"properties":{"type":{"const":"streaming.updated"},"payload":{"type":"object","allOf":[{"$ref":"common/streaming.schema.json"}],"properties":{"layout":{"$ref":"common/layout.schema.json"}}}},"required":["type","payload"]};
+
+function validate189(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="https://confhooks.dev/schemas/daily/streaming.updated.schema.json" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate189.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+const _errs0 = errors;
+const _errs1 = errors;
+const _errs2 = errors;
+const _errs3 = errors;
+if(errors === _errs2){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((((((data.version === undefined) && (missing0 = "version")) || ((data.type === undefined) && (missing0 = "type"))) || ((data.id === undefined) && (missing0 = "id"))) || ((data.payload === undefined) && (missing0 = "payload"))) || ((data.event_ts === undefined) && (missing0 = "event_ts"))){
+validate189.errors = [{instancePath,schemaPath:"common/envelope.schema.json/required",keyword:"required",params:{missingProperty: missing0}}];
+return false;
+}
+else {
+if(data.version !== undefined){
+let data0 = data.version;
+const _errs4 = errors;
+if(typeof data0 !== "string"){
+validate189.errors = [{instancePath:instancePath+"/version",schemaPath:"common/envelope.schema.json/properties/version/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+const _errs5 = errors;
+if(errors === _errs4){
+}
+var valid2 = _errs4 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data.type !== undefined){
+let data1 = data.type;
+const _errs6 = errors;
+if(typeof data1 !== "string"){
+validate189.errors = [{instancePath:instancePath+"/type",schemaPath:"common/envelope.schema.json/properties/type/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+const _errs7 = errors;
+if(errors === _errs6){
+}
+var valid2 = _errs6 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data.id !== undefined){
+let data2 = data.id;
+const _errs8 = errors;
+const _errs9 = errors;
+if(errors === _errs8){
+if(typeof data2 === "string"){
+if(data2.length < 1){
+validate189.errors = [{instancePath:instancePath+"/id",schemaPath:"common/envelope.schema.json/properties/id/minLength",keyword:"minLength",params:{limit: 1}}];
+return false;
+}
+else {
+}
+}
+else {
+validate189.errors = [{instancePath:instancePath+"/id",schemaPath:"common/envelope.schema.json/properties/id/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+if(errors === _errs8){
+}
+}
+var valid2 = _errs8 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data.payload !== undefined){
+let data3 = data.payload;
+const _errs10 = errors;
+if(!(data3 && typeof data3 == "object" && !Array.isArray(data3))){
+validate189.errors = [{instancePath:instancePath+"/payload",schemaPath:"common/envelope.schema.json/properties/payload/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+const _errs11 = errors;
+if(errors === _errs10){
+}
+var valid2 = _errs10 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data.event_ts !== undefined){
+let data4 = data.event_ts;
+const _errs12 = errors;
+if(!((typeof data4 == "number") && (isFinite(data4)))){
+validate189.errors = [{instancePath:instancePath+"/event_ts",schemaPath:"common/envelope.schema.json/properties/event_ts/type",keyword:"type",params:{type: "number"}}];
+return false;
+}
+const _errs13 = errors;
+if(errors === _errs12){
+}
+var valid2 = _errs12 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+}
+}
+}
+}
+}
+}
+}
+else {
+validate189.errors = [{instancePath,schemaPath:"common/envelope.schema.json/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+if(errors === _errs2){
+}
+}
+var valid1 = _errs2 === errors;
+if(valid1){
+}
+var valid0 = _errs1 === errors;
+if(valid0){
+}
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing1;
+if(((data.type === undefined) && (missing1 = "type")) || ((data.payload === undefined) && (missing1 = "payload"))){
+validate189.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing1}}];
+return false;
+}
+else {
+if(data.type !== undefined){
+let data5 = data.type;
+const _errs14 = errors;
+if("streaming.updated" !== data5){
+validate189.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "streaming.updated"}}];
+return false;
+}
+else {
+}
+if(errors === _errs14){
+}
+var valid3 = _errs14 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data.payload !== undefined){
+let data6 = data.payload;
+const _errs15 = errors;
+const _errs16 = errors;
+const _errs17 = errors;
+const _errs18 = errors;
+const _errs19 = errors;
+if(errors === _errs18){
+if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
+if(data6.timestamp !== undefined){
+let data7 = data6.timestamp;
+const _errs20 = errors;
+if(!((typeof data7 == "number") && (isFinite(data7)))){
+validate189.errors = [{instancePath:instancePath+"/payload/timestamp",schemaPath:"common/streaming.schema.json/properties/timestamp/type",keyword:"type",params:{type: "number"}}];
+return false;
+}
+const _errs21 = errors;
+if(errors === _errs20){
+}
+var valid6 = _errs20 === errors;
+}
+else {
+var valid6 = true;
+}
+if(valid6){
+if(data6.instance_id !== undefined){
+let data8 = data6.instance_id;
+const _errs22 = errors;
+if(typeof data8 !== "string"){
+validate189.errors = [{instancePath:instancePath+"/payload/instance_id",schemaPath:"common/streaming.schema.json/properties/instance_id/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+const _errs23 = errors;
+if(errors === _errs22){
+}
+var valid6 = _errs22 === errors;
+}
+else {
+var valid6 = true;
+}
+if(valid6){
+if(data6.domain_id !== undefined){
+let data9 = data6.domain_id;
+const _errs24 = errors;
+if(typeof data9 !== "string"){
+validate189.errors = [{instancePath:instancePath+"/payload/domain_id",schemaPath:"common/streaming.schema.json/properties/domain_id/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+const _errs25 = errors;
+if(errors === _errs24){
+}
+var valid6 = _errs24 === errors;
+}
+else {
+var valid6 = true;
+}
+if(valid6){
+}
+}
+}
+}
+else {
+validate189.errors = [{instancePath:instancePath+"/payload",schemaPath:"common/streaming.schema.json/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+if(errors === _errs18){
+}
+}
+var valid5 = _errs18 === errors;
+if(valid5){
+}
+var valid4 = _errs17 === errors;
+if(valid4){
+}
+if(errors === _errs15){
+if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
+if(data6.layout !== undefined){
+let data10 = data6.layout;
+const _errs26 = errors;
+const _errs27 = errors;
+const _errs28 = errors;
+if(errors === _errs27){
+if(data10 && typeof data10 == "object" && !Array.isArray(data10)){
+let missing2;
+if((data10.preset === undefined) && (missing2 = "preset")){
+validate189.errors = [{instancePath:instancePath+"/payload/layout",schemaPath:"common/layout.schema.json/required",keyword:"required",params:{missingProperty: missing2}}];
+return false;
+}
+else {
+if(data10.preset !== undefined){
+let data11 = data10.preset;
+const _errs29 = errors;
+const vSchema0 = schema149.properties.preset.enum;
+if(!(((((data11 === "default") || (data11 === "single-participant")) || (data11 === "active-participant")) || (data11 === "portrait")) || (data11 === "custom"))){
+validate189.errors = [{instancePath:instancePath+"/payload/layout/preset",schemaPath:"common/layout.schema.json/properties/preset/enum",keyword:"enum",params:{allowedValues: schema149.properties.preset.enum}}];
+return false;
+}
+else {
+}
+if(errors === _errs29){
+}
+var valid9 = _errs29 === errors;
+}
+else {
+var valid9 = true;
+}
+if(valid9){
+if(data10.max_cam_streams !== undefined){
+let data12 = data10.max_cam_streams;
+const _errs30 = errors;
+const _errs31 = errors;
+if(errors === _errs30){
+if((typeof data12 == "number") && (isFinite(data12))){
+if(data12 < 0 || isNaN(data12)){
+validate189.errors = [{instancePath:instancePath+"/payload/layout/max_cam_streams",schemaPath:"common/layout.schema.json/properties/max_cam_streams/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
+return false;
+}
+else {
+}
+}
+else {
+validate189.errors = [{instancePath:instancePath+"/payload/layout/max_cam_streams",schemaPath:"common/layout.schema.json/properties/max_cam_streams/type",keyword:"type",params:{type: "number"}}];
+return false;
+}
+if(errors === _errs30){
+}
+}
+var valid9 = _errs30 === errors;
+}
+else {
+var valid9 = true;
+}
+if(valid9){
+if(data10.session_id !== undefined){
+let data13 = data10.session_id;
+const _errs32 = errors;
+if(typeof data13 !== "string"){
+validate189.errors = [{instancePath:instancePath+"/payload/layout/session_id",schemaPath:"common/layout.schema.json/properties/session_id/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+const _errs33 = errors;
+if(errors === _errs32){
+}
+var valid9 = _errs32 === errors;
+}
+else {
+var valid9 = true;
+}
+if(valid9){
+if(data10.variant !== undefined){
+let data14 = data10.variant;
+const _errs34 = errors;
+const vSchema1 = schema149.properties.variant.enum;
+if(!((data14 === "vertical") || (data14 === "inset"))){
+validate189.errors = [{instancePath:instancePath+"/payload/layout/variant",schemaPath:"common/layout.schema.json/properties/variant/enum",keyword:"enum",params:{allowedValues: schema149.properties.variant.enum}}];
+return false;
+}
+else {
+}
+if(errors === _errs34){
+}
+var valid9 = _errs34 === errors;
+}
+else {
+var valid9 = true;
+}
+if(valid9){
+if(data10.composition_id !== undefined){
+let data15 = data10.composition_id;
+const _errs35 = errors;
+if(typeof data15 !== "string"){
+validate189.errors = [{instancePath:instancePath+"/payload/layout/composition_id",schemaPath:"common/layout.schema.json/properties/composition_id/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+const _errs36 = errors;
+if(errors === _errs35){
+}
+var valid9 = _errs35 === errors;
+}
+else {
+var valid9 = true;
+}
+if(valid9){
+if(data10.composition_params !== undefined){
+let data16 = data10.composition_params;
+const _errs37 = errors;
+const _errs38 = errors;
+if(errors === _errs37){
+if(data16 && typeof data16 == "object" && !Array.isArray(data16)){
+const _errs39 = errors;
+for(const key0 in data16){
+let data17 = data16[key0];
+const _errs40 = errors;
+if(((typeof data17 !== "string") && (!((typeof data17 == "number") && (isFinite(data17))))) && (typeof data17 !== "boolean")){
+validate189.errors = [{instancePath:instancePath+"/payload/layout/composition_params/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"common/layout.schema.json/properties/composition_params/additionalProperties/type",keyword:"type",params:{type: schema149.properties.composition_params.additionalProperties.type}}];
+return false;
+}
+const _errs41 = errors;
+if(errors === _errs40){
+}
+var valid10 = _errs40 === errors;
+if(!valid10){
+break;
+}
+}
+if(_errs39 === errors){
+}
+}
+else {
+validate189.errors = [{instancePath:instancePath+"/payload/layout/composition_params",schemaPath:"common/layout.schema.json/properties/composition_params/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+if(errors === _errs37){
+}
+}
+var valid9 = _errs37 === errors;
+}
+else {
+var valid9 = true;
+}
+if(valid9){
+if(data10.session_assets !== undefined){
+let data18 = data10.session_assets;
+const _errs42 = errors;
+const _errs43 = errors;
+if(errors === _errs42){
+if(data18 && typeof data18 == "object" && !Array.isArray(data18)){
+const _errs44 = errors;
+for(const key1 in data18){
+let data19 = data18[key1];
+const _errs45 = errors;
+if(typeof data19 !== "string"){
+validate189.errors = [{instancePath:instancePath+"/payload/layout/session_assets/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"common/layout.schema.json/properties/session_assets/additionalProperties/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+const _errs46 = errors;
+if(errors === _errs45){
+}
+var valid11 = _errs45 === errors;
+if(!valid11){
+break;
+}
+}
+if(_errs44 === errors){
+}
+}
+else {
+validate189.errors = [{instancePath:instancePath+"/payload/layout/session_assets",schemaPath:"common/layout.schema.json/properties/session_assets/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+if(errors === _errs42){
+}
+}
+var valid9 = _errs42 === errors;
+}
+else {
+var valid9 = true;
+}
+if(valid9){
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate189.errors = [{instancePath:instancePath+"/payload/layout",schemaPath:"common/layout.schema.json/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+if(errors === _errs27){
+}
+}
+var valid8 = _errs27 === errors;
+if(valid8){
+}
+var valid7 = _errs26 === errors;
+}
+else {
+var valid7 = true;
+}
+if(valid7){
+}
+}
+else {
+validate189.errors = [{instancePath:instancePath+"/payload",schemaPath:"#/properties/payload/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+if(errors === _errs15){
+}
+}
+var valid3 = _errs15 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+}
+}
+}
+}
+else {
+validate189.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+if(errors === 0){
+}
+}
+validate189.errors = vErrors;
+return errors === 0;
+}
+validate189.evaluated = {"props":{"type":true,"payload":true,"version":true,"id":true,"event_ts":true},"dynamicProps":false,"dynamicItems":false};
+
+export const validateDailyTranscriptErrorEvent = validate190;
+const schema224 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/daily/transcript.error.schema.json","type":"object","allOf":[{"$ref":"common/envelope.schema.json"}],"properties":{"type":{"const":"transcript.error"},"payload":{"type":"object","allOf":[{"$ref":"common/transcript.schema.json"}],"properties":{"info":{"$ref":"common/transcript-info.schema.json"},"max_participants":{"type":"integer","minimum":0},"error":{"type":"string"}},"required":["error"]}},"required":["type","payload"]};
+const schema160 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/daily/common/transcript-info.schema.json","type":"object","properties":{"instanceId":{"type":"string"},"startTs":{"type":"number"},"endTs":{"type":"number"}}};
+const schema161 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/daily/common/transcript.schema.json","type":"object","properties":{"id":{"type":"string"},"room_id":{"type":"string"},"mtg_session_id":{"type":"string"},"duration":{"type":"number","minimum":0},"participant_minutes":{"type":"number","minimum":0},"status":{"enum":["t_in_progress","t_completed","t_finished","t_failed","t_error"]},"out_params":{"type":"object","properties":{"s3":{"$ref":"s3-location.schema.json"}}}},"required":["id"]};
+
+function validate154(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="https://confhooks.dev/schemas/daily/common/transcript.schema.json" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate154.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+const _errs0 = errors;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.id === undefined) && (missing0 = "id")){
+validate154.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0}}];
+return false;
+}
+else {
+if(data.id !== undefined){
+let data0 = data.id;
+const _errs1 = errors;
+if(typeof data0 !== "string"){
+validate154.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+const _errs2 = errors;
+if(errors === _errs1){
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.room_id !== undefined){
+let data1 = data.room_id;
+const _errs3 = errors;
+if(typeof data1 !== "string"){
+validate154.errors = [{instancePath:instancePath+"/room_id",schemaPath:"#/properties/room_id/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+const _errs4 = errors;
+if(errors === _errs3){
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.mtg_session_id !== undefined){
+let data2 = data.mtg_session_id;
+const _errs5 = errors;
+if(typeof data2 !== "string"){
+validate154.errors = [{instancePath:instancePath+"/mtg_session_id",schemaPath:"#/properties/mtg_session_id/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+const _errs6 = errors;
+if(errors === _errs5){
+}
+var valid0 = _errs5 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.duration !== undefined){
+let data3 = data.duration;
+const _errs7 = errors;
+const _errs8 = errors;
+if(errors === _errs7){
+if((typeof data3 == "number") && (isFinite(data3))){
+if(data3 < 0 || isNaN(data3)){
+validate154.errors = [{instancePath:instancePath+"/duration",schemaPath:"#/properties/duration/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
+return false;
+}
+else {
+}
+}
+else {
+validate154.errors = [{instancePath:instancePath+"/duration",schemaPath:"#/properties/duration/type",keyword:"type",params:{type: "number"}}];
+return false;
+}
+if(errors === _errs7){
+}
+}
+var valid0 = _errs7 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.participant_minutes !== undefined){
+let data4 = data.participant_minutes;
+const _errs9 = errors;
+const _errs10 = errors;
+if(errors === _errs9){
+if((typeof data4 == "number") && (isFinite(data4))){
+if(data4 < 0 || isNaN(data4)){
+validate154.errors = [{instancePath:instancePath+"/participant_minutes",schemaPath:"#/properties/participant_minutes/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
+return false;
+}
+else {
+}
+}
+else {
+validate154.errors = [{instancePath:instancePath+"/participant_minutes",schemaPath:"#/properties/participant_minutes/type",keyword:"type",params:{type: "number"}}];
+return false;
+}
+if(errors === _errs9){
+}
+}
+var valid0 = _errs9 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.status !== undefined){
+let data5 = data.status;
+const _errs11 = errors;
+const vSchema0 = schema161.properties.status.enum;
+if(!(((((data5 === "t_in_progress") || (data5 === "t_completed")) || (data5 === "t_finished")) || (data5 === "t_failed")) || (data5 === "t_error"))){
+validate154.errors = [{instancePath:instancePath+"/status",schemaPath:"#/properties/status/enum",keyword:"enum",params:{allowedValues: schema161.properties.status.enum}}];
+return false;
+}
+else {
+}
+if(errors === _errs11){
+}
+var valid0 = _errs11 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.out_params !== undefined){
+let data6 = data.out_params;
+const _errs12 = errors;
+const _errs13 = errors;
+if(errors === _errs12){
+if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
+if(data6.s3 !== undefined){
+let data7 = data6.s3;
+const _errs14 = errors;
+const _errs15 = errors;
+const _errs16 = errors;
+if(errors === _errs15){
+if(data7 && typeof data7 == "object" && !Array.isArray(data7)){
+if(data7.bucket !== undefined){
+let data8 = data7.bucket;
+const _errs17 = errors;
+if(typeof data8 !== "string"){
+validate154.errors = [{instancePath:instancePath+"/out_params/s3/bucket",schemaPath:"s3-location.schema.json/properties/bucket/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+const _errs18 = errors;
+if(errors === _errs17){
+}
+var valid3 = _errs17 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data7.key !== undefined){
+let data9 = data7.key;
+const _errs19 = errors;
+if(typeof data9 !== "string"){
+validate154.errors = [{instancePath:instancePath+"/out_params/s3/key",schemaPath:"s3-location.schema.json/properties/key/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+const _errs20 = errors;
+if(errors === _errs19){
+}
+var valid3 = _errs19 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data7.region !== undefined){
+let data10 = data7.region;
+const _errs21 = errors;
+if(typeof data10 !== "string"){
+validate154.errors = [{instancePath:instancePath+"/out_params/s3/region",schemaPath:"s3-location.schema.json/properties/region/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+const _errs22 = errors;
+if(errors === _errs21){
+}
+var valid3 = _errs21 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data7.externalId !== undefined){
+let data11 = data7.externalId;
+const _errs23 = errors;
+if(typeof data11 !== "string"){
+validate154.errors = [{instancePath:instancePath+"/out_params/s3/externalId",schemaPath:"s3-location.schema.json/properties/externalId/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+const _errs24 = errors;
+if(errors === _errs23){
+}
+var valid3 = _errs23 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data7.assumeRoleArn !== undefined){
+let data12 = data7.assumeRoleArn;
+const _errs25 = errors;
+if(typeof data12 !== "string"){
+validate154.errors = [{instancePath:instancePath+"/out_params/s3/assumeRoleArn",schemaPath:"s3-location.schema.json/properties/assumeRoleArn/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+const _errs26 = errors;
+if(errors === _errs25){
+}
+var valid3 = _errs25 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+}
+}
+}
+}
+}
+}
+else {
+validate154.errors = [{instancePath:instancePath+"/out_params/s3",schemaPath:"s3-location.schema.json/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+if(errors === _errs15){
+}
+}
+var valid2 = _errs15 === errors;
+if(valid2){
+}
+var valid1 = _errs14 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+}
+}
+else {
+validate154.errors = [{instancePath:instancePath+"/out_params",schemaPath:"#/properties/out_params/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+if(errors === _errs12){
+}
+}
+var valid0 = _errs12 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate154.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+if(errors === 0){
+}
+}
+validate154.errors = vErrors;
+return errors === 0;
+}
+validate154.evaluated = {"props":{"id":true,"room_id":true,"mtg_session_id":true,"duration":true,"participant_minutes":true,"status":true,"out_params":true},"dynamicProps":false,"dynamicItems":false};
 
 function validate190(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="https://confhooks.dev/schemas/daily/waiting-participant.joined.schema.json" */;
+/*# sourceURL="https://confhooks.dev/schemas/daily/transcript.error.schema.json" */;
 let vErrors = null;
 let errors = 0;
 const evaluated0 = validate190.evaluated;
@@ -10243,8 +9375,8 @@ else {
 if(data.type !== undefined){
 let data5 = data.type;
 const _errs14 = errors;
-if("waiting-participant.joined" !== data5){
-validate190.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "waiting-participant.joined"}}];
+if("transcript.error" !== data5){
+validate190.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "transcript.error"}}];
 return false;
 }
 else {
@@ -10260,11 +9392,153 @@ if(valid3){
 if(data.payload !== undefined){
 let data6 = data.payload;
 const _errs15 = errors;
-if(!(validate140(data6, {instancePath:instancePath+"/payload",parentData:data,parentDataProperty:"payload",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate140.errors : vErrors.concat(validate140.errors);
+const _errs16 = errors;
+const _errs17 = errors;
+if(!(validate154(data6, {instancePath:instancePath+"/payload",parentData:data,parentDataProperty:"payload",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate154.errors : vErrors.concat(validate154.errors);
 errors = vErrors.length;
 }
 else {
+}
+var valid4 = _errs17 === errors;
+if(valid4){
+}
+if(errors === _errs15){
+if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
+let missing2;
+if((data6.error === undefined) && (missing2 = "error")){
+validate190.errors = [{instancePath:instancePath+"/payload",schemaPath:"#/properties/payload/required",keyword:"required",params:{missingProperty: missing2}}];
+return false;
+}
+else {
+if(data6.info !== undefined){
+let data7 = data6.info;
+const _errs18 = errors;
+const _errs19 = errors;
+const _errs20 = errors;
+if(errors === _errs19){
+if(data7 && typeof data7 == "object" && !Array.isArray(data7)){
+if(data7.instanceId !== undefined){
+let data8 = data7.instanceId;
+const _errs21 = errors;
+if(typeof data8 !== "string"){
+validate190.errors = [{instancePath:instancePath+"/payload/info/instanceId",schemaPath:"common/transcript-info.schema.json/properties/instanceId/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+const _errs22 = errors;
+if(errors === _errs21){
+}
+var valid7 = _errs21 === errors;
+}
+else {
+var valid7 = true;
+}
+if(valid7){
+if(data7.startTs !== undefined){
+let data9 = data7.startTs;
+const _errs23 = errors;
+if(!((typeof data9 == "number") && (isFinite(data9)))){
+validate190.errors = [{instancePath:instancePath+"/payload/info/startTs",schemaPath:"common/transcript-info.schema.json/properties/startTs/type",keyword:"type",params:{type: "number"}}];
+return false;
+}
+const _errs24 = errors;
+if(errors === _errs23){
+}
+var valid7 = _errs23 === errors;
+}
+else {
+var valid7 = true;
+}
+if(valid7){
+if(data7.endTs !== undefined){
+let data10 = data7.endTs;
+const _errs25 = errors;
+if(!((typeof data10 == "number") && (isFinite(data10)))){
+validate190.errors = [{instancePath:instancePath+"/payload/info/endTs",schemaPath:"common/transcript-info.schema.json/properties/endTs/type",keyword:"type",params:{type: "number"}}];
+return false;
+}
+const _errs26 = errors;
+if(errors === _errs25){
+}
+var valid7 = _errs25 === errors;
+}
+else {
+var valid7 = true;
+}
+if(valid7){
+}
+}
+}
+}
+else {
+validate190.errors = [{instancePath:instancePath+"/payload/info",schemaPath:"common/transcript-info.schema.json/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+if(errors === _errs19){
+}
+}
+var valid6 = _errs19 === errors;
+if(valid6){
+}
+var valid5 = _errs18 === errors;
+}
+else {
+var valid5 = true;
+}
+if(valid5){
+if(data6.max_participants !== undefined){
+let data11 = data6.max_participants;
+const _errs27 = errors;
+if(!(((typeof data11 == "number") && (!(data11 % 1) && !isNaN(data11))) && (isFinite(data11)))){
+validate190.errors = [{instancePath:instancePath+"/payload/max_participants",schemaPath:"#/properties/payload/properties/max_participants/type",keyword:"type",params:{type: "integer"}}];
+return false;
+}
+const _errs28 = errors;
+if(errors === _errs27){
+if((typeof data11 == "number") && (isFinite(data11))){
+if(data11 < 0 || isNaN(data11)){
+validate190.errors = [{instancePath:instancePath+"/payload/max_participants",schemaPath:"#/properties/payload/properties/max_participants/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
+return false;
+}
+else {
+}
+}
+if(errors === _errs27){
+}
+}
+var valid5 = _errs27 === errors;
+}
+else {
+var valid5 = true;
+}
+if(valid5){
+if(data6.error !== undefined){
+let data12 = data6.error;
+const _errs29 = errors;
+if(typeof data12 !== "string"){
+validate190.errors = [{instancePath:instancePath+"/payload/error",schemaPath:"#/properties/payload/properties/error/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+const _errs30 = errors;
+if(errors === _errs29){
+}
+var valid5 = _errs29 === errors;
+}
+else {
+var valid5 = true;
+}
+if(valid5){
+}
+}
+}
+}
+}
+else {
+validate190.errors = [{instancePath:instancePath+"/payload",schemaPath:"#/properties/payload/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+if(errors === _errs15){
+}
 }
 var valid3 = _errs15 === errors;
 }
@@ -10288,11 +9562,11 @@ return errors === 0;
 }
 validate190.evaluated = {"props":{"type":true,"payload":true,"version":true,"id":true,"event_ts":true},"dynamicProps":false,"dynamicItems":false};
 
-export const validateDailyWaitingParticipantLeftEvent = validate192;
-const schema228 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/daily/waiting-participant.left.schema.json","type":"object","allOf":[{"$ref":"common/envelope.schema.json"}],"properties":{"type":{"const":"waiting-participant.left"},"payload":{"$ref":"common/participant-left.schema.json"}},"required":["type","payload"]};
+export const validateDailyTranscriptReadyToDownloadEvent = validate192;
+const schema227 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/daily/transcript.ready-to-download.schema.json","type":"object","allOf":[{"$ref":"common/envelope.schema.json"}],"properties":{"type":{"const":"transcript.ready-to-download"},"payload":{"type":"object","allOf":[{"$ref":"common/transcript.schema.json"}],"properties":{"domain_id":{"type":"string"}}}},"required":["type","payload"]};
 
 function validate192(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="https://confhooks.dev/schemas/daily/waiting-participant.left.schema.json" */;
+/*# sourceURL="https://confhooks.dev/schemas/daily/transcript.ready-to-download.schema.json" */;
 let vErrors = null;
 let errors = 0;
 const evaluated0 = validate192.evaluated;
@@ -10435,8 +9709,8 @@ else {
 if(data.type !== undefined){
 let data5 = data.type;
 const _errs14 = errors;
-if("waiting-participant.left" !== data5){
-validate192.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "waiting-participant.left"}}];
+if("transcript.ready-to-download" !== data5){
+validate192.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "transcript.ready-to-download"}}];
 return false;
 }
 else {
@@ -10452,11 +9726,43 @@ if(valid3){
 if(data.payload !== undefined){
 let data6 = data.payload;
 const _errs15 = errors;
-if(!(validate139(data6, {instancePath:instancePath+"/payload",parentData:data,parentDataProperty:"payload",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate139.errors : vErrors.concat(validate139.errors);
+const _errs16 = errors;
+const _errs17 = errors;
+if(!(validate154(data6, {instancePath:instancePath+"/payload",parentData:data,parentDataProperty:"payload",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate154.errors : vErrors.concat(validate154.errors);
 errors = vErrors.length;
 }
 else {
+}
+var valid4 = _errs17 === errors;
+if(valid4){
+}
+if(errors === _errs15){
+if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
+if(data6.domain_id !== undefined){
+let data7 = data6.domain_id;
+const _errs18 = errors;
+if(typeof data7 !== "string"){
+validate192.errors = [{instancePath:instancePath+"/payload/domain_id",schemaPath:"#/properties/payload/properties/domain_id/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+const _errs19 = errors;
+if(errors === _errs18){
+}
+var valid5 = _errs18 === errors;
+}
+else {
+var valid5 = true;
+}
+if(valid5){
+}
+}
+else {
+validate192.errors = [{instancePath:instancePath+"/payload",schemaPath:"#/properties/payload/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+if(errors === _errs15){
+}
 }
 var valid3 = _errs15 === errors;
 }
@@ -10479,3 +9785,697 @@ validate192.errors = vErrors;
 return errors === 0;
 }
 validate192.evaluated = {"props":{"type":true,"payload":true,"version":true,"id":true,"event_ts":true},"dynamicProps":false,"dynamicItems":false};
+
+export const validateDailyTranscriptStartedEvent = validate194;
+const schema229 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/daily/transcript.started.schema.json","type":"object","allOf":[{"$ref":"common/envelope.schema.json"}],"properties":{"type":{"const":"transcript.started"},"payload":{"type":"object","allOf":[{"$ref":"common/transcript.schema.json"}],"properties":{"info":{"$ref":"common/transcript-info.schema.json"},"max_participants":{"type":"integer","minimum":0}}}},"required":["type","payload"]};
+
+function validate194(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="https://confhooks.dev/schemas/daily/transcript.started.schema.json" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate194.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+const _errs0 = errors;
+const _errs1 = errors;
+const _errs2 = errors;
+const _errs3 = errors;
+if(errors === _errs2){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((((((data.version === undefined) && (missing0 = "version")) || ((data.type === undefined) && (missing0 = "type"))) || ((data.id === undefined) && (missing0 = "id"))) || ((data.payload === undefined) && (missing0 = "payload"))) || ((data.event_ts === undefined) && (missing0 = "event_ts"))){
+validate194.errors = [{instancePath,schemaPath:"common/envelope.schema.json/required",keyword:"required",params:{missingProperty: missing0}}];
+return false;
+}
+else {
+if(data.version !== undefined){
+let data0 = data.version;
+const _errs4 = errors;
+if(typeof data0 !== "string"){
+validate194.errors = [{instancePath:instancePath+"/version",schemaPath:"common/envelope.schema.json/properties/version/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+const _errs5 = errors;
+if(errors === _errs4){
+}
+var valid2 = _errs4 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data.type !== undefined){
+let data1 = data.type;
+const _errs6 = errors;
+if(typeof data1 !== "string"){
+validate194.errors = [{instancePath:instancePath+"/type",schemaPath:"common/envelope.schema.json/properties/type/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+const _errs7 = errors;
+if(errors === _errs6){
+}
+var valid2 = _errs6 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data.id !== undefined){
+let data2 = data.id;
+const _errs8 = errors;
+const _errs9 = errors;
+if(errors === _errs8){
+if(typeof data2 === "string"){
+if(data2.length < 1){
+validate194.errors = [{instancePath:instancePath+"/id",schemaPath:"common/envelope.schema.json/properties/id/minLength",keyword:"minLength",params:{limit: 1}}];
+return false;
+}
+else {
+}
+}
+else {
+validate194.errors = [{instancePath:instancePath+"/id",schemaPath:"common/envelope.schema.json/properties/id/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+if(errors === _errs8){
+}
+}
+var valid2 = _errs8 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data.payload !== undefined){
+let data3 = data.payload;
+const _errs10 = errors;
+if(!(data3 && typeof data3 == "object" && !Array.isArray(data3))){
+validate194.errors = [{instancePath:instancePath+"/payload",schemaPath:"common/envelope.schema.json/properties/payload/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+const _errs11 = errors;
+if(errors === _errs10){
+}
+var valid2 = _errs10 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data.event_ts !== undefined){
+let data4 = data.event_ts;
+const _errs12 = errors;
+if(!((typeof data4 == "number") && (isFinite(data4)))){
+validate194.errors = [{instancePath:instancePath+"/event_ts",schemaPath:"common/envelope.schema.json/properties/event_ts/type",keyword:"type",params:{type: "number"}}];
+return false;
+}
+const _errs13 = errors;
+if(errors === _errs12){
+}
+var valid2 = _errs12 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+}
+}
+}
+}
+}
+}
+}
+else {
+validate194.errors = [{instancePath,schemaPath:"common/envelope.schema.json/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+if(errors === _errs2){
+}
+}
+var valid1 = _errs2 === errors;
+if(valid1){
+}
+var valid0 = _errs1 === errors;
+if(valid0){
+}
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing1;
+if(((data.type === undefined) && (missing1 = "type")) || ((data.payload === undefined) && (missing1 = "payload"))){
+validate194.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing1}}];
+return false;
+}
+else {
+if(data.type !== undefined){
+let data5 = data.type;
+const _errs14 = errors;
+if("transcript.started" !== data5){
+validate194.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "transcript.started"}}];
+return false;
+}
+else {
+}
+if(errors === _errs14){
+}
+var valid3 = _errs14 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data.payload !== undefined){
+let data6 = data.payload;
+const _errs15 = errors;
+const _errs16 = errors;
+const _errs17 = errors;
+if(!(validate154(data6, {instancePath:instancePath+"/payload",parentData:data,parentDataProperty:"payload",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate154.errors : vErrors.concat(validate154.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid4 = _errs17 === errors;
+if(valid4){
+}
+if(errors === _errs15){
+if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
+if(data6.info !== undefined){
+let data7 = data6.info;
+const _errs18 = errors;
+const _errs19 = errors;
+const _errs20 = errors;
+if(errors === _errs19){
+if(data7 && typeof data7 == "object" && !Array.isArray(data7)){
+if(data7.instanceId !== undefined){
+let data8 = data7.instanceId;
+const _errs21 = errors;
+if(typeof data8 !== "string"){
+validate194.errors = [{instancePath:instancePath+"/payload/info/instanceId",schemaPath:"common/transcript-info.schema.json/properties/instanceId/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+const _errs22 = errors;
+if(errors === _errs21){
+}
+var valid7 = _errs21 === errors;
+}
+else {
+var valid7 = true;
+}
+if(valid7){
+if(data7.startTs !== undefined){
+let data9 = data7.startTs;
+const _errs23 = errors;
+if(!((typeof data9 == "number") && (isFinite(data9)))){
+validate194.errors = [{instancePath:instancePath+"/payload/info/startTs",schemaPath:"common/transcript-info.schema.json/properties/startTs/type",keyword:"type",params:{type: "number"}}];
+return false;
+}
+const _errs24 = errors;
+if(errors === _errs23){
+}
+var valid7 = _errs23 === errors;
+}
+else {
+var valid7 = true;
+}
+if(valid7){
+if(data7.endTs !== undefined){
+let data10 = data7.endTs;
+const _errs25 = errors;
+if(!((typeof data10 == "number") && (isFinite(data10)))){
+validate194.errors = [{instancePath:instancePath+"/payload/info/endTs",schemaPath:"common/transcript-info.schema.json/properties/endTs/type",keyword:"type",params:{type: "number"}}];
+return false;
+}
+const _errs26 = errors;
+if(errors === _errs25){
+}
+var valid7 = _errs25 === errors;
+}
+else {
+var valid7 = true;
+}
+if(valid7){
+}
+}
+}
+}
+else {
+validate194.errors = [{instancePath:instancePath+"/payload/info",schemaPath:"common/transcript-info.schema.json/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+if(errors === _errs19){
+}
+}
+var valid6 = _errs19 === errors;
+if(valid6){
+}
+var valid5 = _errs18 === errors;
+}
+else {
+var valid5 = true;
+}
+if(valid5){
+if(data6.max_participants !== undefined){
+let data11 = data6.max_participants;
+const _errs27 = errors;
+if(!(((typeof data11 == "number") && (!(data11 % 1) && !isNaN(data11))) && (isFinite(data11)))){
+validate194.errors = [{instancePath:instancePath+"/payload/max_participants",schemaPath:"#/properties/payload/properties/max_participants/type",keyword:"type",params:{type: "integer"}}];
+return false;
+}
+const _errs28 = errors;
+if(errors === _errs27){
+if((typeof data11 == "number") && (isFinite(data11))){
+if(data11 < 0 || isNaN(data11)){
+validate194.errors = [{instancePath:instancePath+"/payload/max_participants",schemaPath:"#/properties/payload/properties/max_participants/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
+return false;
+}
+else {
+}
+}
+if(errors === _errs27){
+}
+}
+var valid5 = _errs27 === errors;
+}
+else {
+var valid5 = true;
+}
+if(valid5){
+}
+}
+}
+else {
+validate194.errors = [{instancePath:instancePath+"/payload",schemaPath:"#/properties/payload/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+if(errors === _errs15){
+}
+}
+var valid3 = _errs15 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+}
+}
+}
+}
+else {
+validate194.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+if(errors === 0){
+}
+}
+validate194.errors = vErrors;
+return errors === 0;
+}
+validate194.evaluated = {"props":{"type":true,"payload":true,"version":true,"id":true,"event_ts":true},"dynamicProps":false,"dynamicItems":false};
+
+export const validateDailyWaitingParticipantJoinedEvent = validate196;
+const schema232 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/daily/waiting-participant.joined.schema.json","type":"object","allOf":[{"$ref":"common/envelope.schema.json"}],"properties":{"type":{"const":"waiting-participant.joined"},"payload":{"$ref":"common/participant.schema.json"}},"required":["type","payload"]};
+
+function validate196(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="https://confhooks.dev/schemas/daily/waiting-participant.joined.schema.json" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate196.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+const _errs0 = errors;
+const _errs1 = errors;
+const _errs2 = errors;
+const _errs3 = errors;
+if(errors === _errs2){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((((((data.version === undefined) && (missing0 = "version")) || ((data.type === undefined) && (missing0 = "type"))) || ((data.id === undefined) && (missing0 = "id"))) || ((data.payload === undefined) && (missing0 = "payload"))) || ((data.event_ts === undefined) && (missing0 = "event_ts"))){
+validate196.errors = [{instancePath,schemaPath:"common/envelope.schema.json/required",keyword:"required",params:{missingProperty: missing0}}];
+return false;
+}
+else {
+if(data.version !== undefined){
+let data0 = data.version;
+const _errs4 = errors;
+if(typeof data0 !== "string"){
+validate196.errors = [{instancePath:instancePath+"/version",schemaPath:"common/envelope.schema.json/properties/version/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+const _errs5 = errors;
+if(errors === _errs4){
+}
+var valid2 = _errs4 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data.type !== undefined){
+let data1 = data.type;
+const _errs6 = errors;
+if(typeof data1 !== "string"){
+validate196.errors = [{instancePath:instancePath+"/type",schemaPath:"common/envelope.schema.json/properties/type/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+const _errs7 = errors;
+if(errors === _errs6){
+}
+var valid2 = _errs6 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data.id !== undefined){
+let data2 = data.id;
+const _errs8 = errors;
+const _errs9 = errors;
+if(errors === _errs8){
+if(typeof data2 === "string"){
+if(data2.length < 1){
+validate196.errors = [{instancePath:instancePath+"/id",schemaPath:"common/envelope.schema.json/properties/id/minLength",keyword:"minLength",params:{limit: 1}}];
+return false;
+}
+else {
+}
+}
+else {
+validate196.errors = [{instancePath:instancePath+"/id",schemaPath:"common/envelope.schema.json/properties/id/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+if(errors === _errs8){
+}
+}
+var valid2 = _errs8 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data.payload !== undefined){
+let data3 = data.payload;
+const _errs10 = errors;
+if(!(data3 && typeof data3 == "object" && !Array.isArray(data3))){
+validate196.errors = [{instancePath:instancePath+"/payload",schemaPath:"common/envelope.schema.json/properties/payload/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+const _errs11 = errors;
+if(errors === _errs10){
+}
+var valid2 = _errs10 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data.event_ts !== undefined){
+let data4 = data.event_ts;
+const _errs12 = errors;
+if(!((typeof data4 == "number") && (isFinite(data4)))){
+validate196.errors = [{instancePath:instancePath+"/event_ts",schemaPath:"common/envelope.schema.json/properties/event_ts/type",keyword:"type",params:{type: "number"}}];
+return false;
+}
+const _errs13 = errors;
+if(errors === _errs12){
+}
+var valid2 = _errs12 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+}
+}
+}
+}
+}
+}
+}
+else {
+validate196.errors = [{instancePath,schemaPath:"common/envelope.schema.json/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+if(errors === _errs2){
+}
+}
+var valid1 = _errs2 === errors;
+if(valid1){
+}
+var valid0 = _errs1 === errors;
+if(valid0){
+}
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing1;
+if(((data.type === undefined) && (missing1 = "type")) || ((data.payload === undefined) && (missing1 = "payload"))){
+validate196.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing1}}];
+return false;
+}
+else {
+if(data.type !== undefined){
+let data5 = data.type;
+const _errs14 = errors;
+if("waiting-participant.joined" !== data5){
+validate196.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "waiting-participant.joined"}}];
+return false;
+}
+else {
+}
+if(errors === _errs14){
+}
+var valid3 = _errs14 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data.payload !== undefined){
+let data6 = data.payload;
+const _errs15 = errors;
+if(!(validate146(data6, {instancePath:instancePath+"/payload",parentData:data,parentDataProperty:"payload",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate146.errors : vErrors.concat(validate146.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid3 = _errs15 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+}
+}
+}
+}
+else {
+validate196.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+if(errors === 0){
+}
+}
+validate196.errors = vErrors;
+return errors === 0;
+}
+validate196.evaluated = {"props":{"type":true,"payload":true,"version":true,"id":true,"event_ts":true},"dynamicProps":false,"dynamicItems":false};
+
+export const validateDailyWaitingParticipantLeftEvent = validate198;
+const schema234 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/daily/waiting-participant.left.schema.json","type":"object","allOf":[{"$ref":"common/envelope.schema.json"}],"properties":{"type":{"const":"waiting-participant.left"},"payload":{"$ref":"common/participant-left.schema.json"}},"required":["type","payload"]};
+
+function validate198(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="https://confhooks.dev/schemas/daily/waiting-participant.left.schema.json" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate198.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+const _errs0 = errors;
+const _errs1 = errors;
+const _errs2 = errors;
+const _errs3 = errors;
+if(errors === _errs2){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((((((data.version === undefined) && (missing0 = "version")) || ((data.type === undefined) && (missing0 = "type"))) || ((data.id === undefined) && (missing0 = "id"))) || ((data.payload === undefined) && (missing0 = "payload"))) || ((data.event_ts === undefined) && (missing0 = "event_ts"))){
+validate198.errors = [{instancePath,schemaPath:"common/envelope.schema.json/required",keyword:"required",params:{missingProperty: missing0}}];
+return false;
+}
+else {
+if(data.version !== undefined){
+let data0 = data.version;
+const _errs4 = errors;
+if(typeof data0 !== "string"){
+validate198.errors = [{instancePath:instancePath+"/version",schemaPath:"common/envelope.schema.json/properties/version/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+const _errs5 = errors;
+if(errors === _errs4){
+}
+var valid2 = _errs4 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data.type !== undefined){
+let data1 = data.type;
+const _errs6 = errors;
+if(typeof data1 !== "string"){
+validate198.errors = [{instancePath:instancePath+"/type",schemaPath:"common/envelope.schema.json/properties/type/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+const _errs7 = errors;
+if(errors === _errs6){
+}
+var valid2 = _errs6 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data.id !== undefined){
+let data2 = data.id;
+const _errs8 = errors;
+const _errs9 = errors;
+if(errors === _errs8){
+if(typeof data2 === "string"){
+if(data2.length < 1){
+validate198.errors = [{instancePath:instancePath+"/id",schemaPath:"common/envelope.schema.json/properties/id/minLength",keyword:"minLength",params:{limit: 1}}];
+return false;
+}
+else {
+}
+}
+else {
+validate198.errors = [{instancePath:instancePath+"/id",schemaPath:"common/envelope.schema.json/properties/id/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+if(errors === _errs8){
+}
+}
+var valid2 = _errs8 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data.payload !== undefined){
+let data3 = data.payload;
+const _errs10 = errors;
+if(!(data3 && typeof data3 == "object" && !Array.isArray(data3))){
+validate198.errors = [{instancePath:instancePath+"/payload",schemaPath:"common/envelope.schema.json/properties/payload/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+const _errs11 = errors;
+if(errors === _errs10){
+}
+var valid2 = _errs10 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data.event_ts !== undefined){
+let data4 = data.event_ts;
+const _errs12 = errors;
+if(!((typeof data4 == "number") && (isFinite(data4)))){
+validate198.errors = [{instancePath:instancePath+"/event_ts",schemaPath:"common/envelope.schema.json/properties/event_ts/type",keyword:"type",params:{type: "number"}}];
+return false;
+}
+const _errs13 = errors;
+if(errors === _errs12){
+}
+var valid2 = _errs12 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+}
+}
+}
+}
+}
+}
+}
+else {
+validate198.errors = [{instancePath,schemaPath:"common/envelope.schema.json/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+if(errors === _errs2){
+}
+}
+var valid1 = _errs2 === errors;
+if(valid1){
+}
+var valid0 = _errs1 === errors;
+if(valid0){
+}
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing1;
+if(((data.type === undefined) && (missing1 = "type")) || ((data.payload === undefined) && (missing1 = "payload"))){
+validate198.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing1}}];
+return false;
+}
+else {
+if(data.type !== undefined){
+let data5 = data.type;
+const _errs14 = errors;
+if("waiting-participant.left" !== data5){
+validate198.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "waiting-participant.left"}}];
+return false;
+}
+else {
+}
+if(errors === _errs14){
+}
+var valid3 = _errs14 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data.payload !== undefined){
+let data6 = data.payload;
+const _errs15 = errors;
+if(!(validate145(data6, {instancePath:instancePath+"/payload",parentData:data,parentDataProperty:"payload",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate145.errors : vErrors.concat(validate145.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid3 = _errs15 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+}
+}
+}
+}
+else {
+validate198.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+if(errors === 0){
+}
+}
+validate198.errors = vErrors;
+return errors === 0;
+}
+validate198.evaluated = {"props":{"type":true,"payload":true,"version":true,"id":true,"event_ts":true},"dynamicProps":false,"dynamicItems":false};

@@ -2,18 +2,18 @@
 // Do not edit: change the source and run `npm run generate`.
 // ajv prints plain JavaScript: it is type-checked through the typed wrappers in validators.ts.
 // @ts-nocheck
-export const validateIotumConferenceEndEvent = validate203;
-const schema240 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/iotum/conference_end.schema.json","type":"object","allOf":[{"$ref":"common/envelope.schema.json"}],"properties":{"event":{"const":"conference_end"},"payload":{"$ref":"common/conference-ids.schema.json"}},"required":["event","payload"]};
-const schema235 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/iotum/common/envelope.schema.json","type":"object","properties":{"event":{"type":"string"},"payload":{"type":"object"},"timestamp":{"type":"string","pattern":"^\\d{4}-\\d{2}-\\d{2}[Tt]\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?([Zz]|[+-]\\d{2}:\\d{2})$"}},"required":["event","payload","timestamp"]};
+export const validateIotumConferenceEndEvent = validate209;
+const schema246 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/iotum/conference_end.schema.json","type":"object","allOf":[{"$ref":"common/envelope.schema.json"}],"properties":{"event":{"const":"conference_end"},"payload":{"$ref":"common/conference-ids.schema.json"}},"required":["event","payload"]};
+const schema241 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/iotum/common/envelope.schema.json","type":"object","properties":{"event":{"type":"string"},"payload":{"type":"object"},"timestamp":{"type":"string","pattern":"^\\d{4}-\\d{2}-\\d{2}[Tt]\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?([Zz]|[+-]\\d{2}:\\d{2})$"}},"required":["event","payload","timestamp"]};
 const pattern8 = new RegExp("^\\d{4}-\\d{2}-\\d{2}[Tt]\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?([Zz]|[+-]\\d{2}:\\d{2})$", "");
-const schema230 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/iotum/common/conference-ids.schema.json","type":"object","allOf":[{"$ref":"host-ids.schema.json"}],"properties":{"conference_id":{"type":"integer"}},"required":["conference_id"]};
-const schema231 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/iotum/common/host-ids.schema.json","type":"object","properties":{"host_id":{"type":"integer"},"company_id":{"type":"integer"}},"required":["host_id"]};
+const schema236 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/iotum/common/conference-ids.schema.json","type":"object","allOf":[{"$ref":"host-ids.schema.json"}],"properties":{"conference_id":{"type":"integer"}},"required":["conference_id"]};
+const schema237 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/iotum/common/host-ids.schema.json","type":"object","properties":{"host_id":{"type":"integer"},"company_id":{"type":"integer"}},"required":["host_id"]};
 
-function validate194(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate200(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://confhooks.dev/schemas/iotum/common/conference-ids.schema.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate194.evaluated;
+const evaluated0 = validate200.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -28,7 +28,7 @@ if(errors === _errs2){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.host_id === undefined) && (missing0 = "host_id")){
-validate194.errors = [{instancePath,schemaPath:"host-ids.schema.json/required",keyword:"required",params:{missingProperty: missing0}}];
+validate200.errors = [{instancePath,schemaPath:"host-ids.schema.json/required",keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
@@ -36,7 +36,7 @@ if(data.host_id !== undefined){
 let data0 = data.host_id;
 const _errs4 = errors;
 if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
-validate194.errors = [{instancePath:instancePath+"/host_id",schemaPath:"host-ids.schema.json/properties/host_id/type",keyword:"type",params:{type: "integer"}}];
+validate200.errors = [{instancePath:instancePath+"/host_id",schemaPath:"host-ids.schema.json/properties/host_id/type",keyword:"type",params:{type: "integer"}}];
 return false;
 }
 const _errs5 = errors;
@@ -52,7 +52,7 @@ if(data.company_id !== undefined){
 let data1 = data.company_id;
 const _errs6 = errors;
 if(!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1)))){
-validate194.errors = [{instancePath:instancePath+"/company_id",schemaPath:"host-ids.schema.json/properties/company_id/type",keyword:"type",params:{type: "integer"}}];
+validate200.errors = [{instancePath:instancePath+"/company_id",schemaPath:"host-ids.schema.json/properties/company_id/type",keyword:"type",params:{type: "integer"}}];
 return false;
 }
 const _errs7 = errors;
@@ -69,7 +69,7 @@ if(valid2){
 }
 }
 else {
-validate194.errors = [{instancePath,schemaPath:"host-ids.schema.json/type",keyword:"type",params:{type: "object"}}];
+validate200.errors = [{instancePath,schemaPath:"host-ids.schema.json/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
 if(errors === _errs2){
@@ -85,7 +85,7 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing1;
 if((data.conference_id === undefined) && (missing1 = "conference_id")){
-validate194.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing1}}];
+validate200.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing1}}];
 return false;
 }
 else {
@@ -93,7 +93,7 @@ if(data.conference_id !== undefined){
 let data2 = data.conference_id;
 const _errs8 = errors;
 if(!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))){
-validate194.errors = [{instancePath:instancePath+"/conference_id",schemaPath:"#/properties/conference_id/type",keyword:"type",params:{type: "integer"}}];
+validate200.errors = [{instancePath:instancePath+"/conference_id",schemaPath:"#/properties/conference_id/type",keyword:"type",params:{type: "integer"}}];
 return false;
 }
 const _errs9 = errors;
@@ -109,747 +109,19 @@ if(valid3){
 }
 }
 else {
-validate194.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
+validate200.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
 if(errors === 0){
 }
 }
-validate194.errors = vErrors;
+validate200.errors = vErrors;
 return errors === 0;
 }
-validate194.evaluated = {"props":{"conference_id":true,"host_id":true,"company_id":true},"dynamicProps":false,"dynamicItems":false};
-
-function validate203(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="https://confhooks.dev/schemas/iotum/conference_end.schema.json" */;
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate203.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-const _errs0 = errors;
-const _errs1 = errors;
-const _errs2 = errors;
-const _errs3 = errors;
-if(errors === _errs2){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if((((data.event === undefined) && (missing0 = "event")) || ((data.payload === undefined) && (missing0 = "payload"))) || ((data.timestamp === undefined) && (missing0 = "timestamp"))){
-validate203.errors = [{instancePath,schemaPath:"common/envelope.schema.json/required",keyword:"required",params:{missingProperty: missing0}}];
-return false;
-}
-else {
-if(data.event !== undefined){
-let data0 = data.event;
-const _errs4 = errors;
-if(typeof data0 !== "string"){
-validate203.errors = [{instancePath:instancePath+"/event",schemaPath:"common/envelope.schema.json/properties/event/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-const _errs5 = errors;
-if(errors === _errs4){
-}
-var valid2 = _errs4 === errors;
-}
-else {
-var valid2 = true;
-}
-if(valid2){
-if(data.payload !== undefined){
-let data1 = data.payload;
-const _errs6 = errors;
-if(!(data1 && typeof data1 == "object" && !Array.isArray(data1))){
-validate203.errors = [{instancePath:instancePath+"/payload",schemaPath:"common/envelope.schema.json/properties/payload/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-const _errs7 = errors;
-if(errors === _errs6){
-}
-var valid2 = _errs6 === errors;
-}
-else {
-var valid2 = true;
-}
-if(valid2){
-if(data.timestamp !== undefined){
-let data2 = data.timestamp;
-const _errs8 = errors;
-const _errs9 = errors;
-if(errors === _errs8){
-if(typeof data2 === "string"){
-if(!pattern8.test(data2)){
-validate203.errors = [{instancePath:instancePath+"/timestamp",schemaPath:"common/envelope.schema.json/properties/timestamp/pattern",keyword:"pattern",params:{pattern: "^\\d{4}-\\d{2}-\\d{2}[Tt]\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?([Zz]|[+-]\\d{2}:\\d{2})$"}}];
-return false;
-}
-else {
-}
-}
-else {
-validate203.errors = [{instancePath:instancePath+"/timestamp",schemaPath:"common/envelope.schema.json/properties/timestamp/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-if(errors === _errs8){
-}
-}
-var valid2 = _errs8 === errors;
-}
-else {
-var valid2 = true;
-}
-if(valid2){
-}
-}
-}
-}
-}
-else {
-validate203.errors = [{instancePath,schemaPath:"common/envelope.schema.json/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-if(errors === _errs2){
-}
-}
-var valid1 = _errs2 === errors;
-if(valid1){
-}
-var valid0 = _errs1 === errors;
-if(valid0){
-}
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing1;
-if(((data.event === undefined) && (missing1 = "event")) || ((data.payload === undefined) && (missing1 = "payload"))){
-validate203.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing1}}];
-return false;
-}
-else {
-if(data.event !== undefined){
-let data3 = data.event;
-const _errs10 = errors;
-if("conference_end" !== data3){
-validate203.errors = [{instancePath:instancePath+"/event",schemaPath:"#/properties/event/const",keyword:"const",params:{allowedValue: "conference_end"}}];
-return false;
-}
-else {
-}
-if(errors === _errs10){
-}
-var valid3 = _errs10 === errors;
-}
-else {
-var valid3 = true;
-}
-if(valid3){
-if(data.payload !== undefined){
-let data4 = data.payload;
-const _errs11 = errors;
-if(!(validate194(data4, {instancePath:instancePath+"/payload",parentData:data,parentDataProperty:"payload",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate194.errors : vErrors.concat(validate194.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid3 = _errs11 === errors;
-}
-else {
-var valid3 = true;
-}
-if(valid3){
-}
-}
-}
-}
-else {
-validate203.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-if(errors === 0){
-}
-}
-validate203.errors = vErrors;
-return errors === 0;
-}
-validate203.evaluated = {"props":{"event":true,"payload":true,"timestamp":true},"dynamicProps":false,"dynamicItems":false};
-
-export const validateIotumConferenceStartEvent = validate205;
-const schema242 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/iotum/conference_start.schema.json","type":"object","allOf":[{"$ref":"common/envelope.schema.json"}],"properties":{"event":{"const":"conference_start"},"payload":{"$ref":"common/conference-ids.schema.json"}},"required":["event","payload"]};
-
-function validate205(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="https://confhooks.dev/schemas/iotum/conference_start.schema.json" */;
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate205.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-const _errs0 = errors;
-const _errs1 = errors;
-const _errs2 = errors;
-const _errs3 = errors;
-if(errors === _errs2){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if((((data.event === undefined) && (missing0 = "event")) || ((data.payload === undefined) && (missing0 = "payload"))) || ((data.timestamp === undefined) && (missing0 = "timestamp"))){
-validate205.errors = [{instancePath,schemaPath:"common/envelope.schema.json/required",keyword:"required",params:{missingProperty: missing0}}];
-return false;
-}
-else {
-if(data.event !== undefined){
-let data0 = data.event;
-const _errs4 = errors;
-if(typeof data0 !== "string"){
-validate205.errors = [{instancePath:instancePath+"/event",schemaPath:"common/envelope.schema.json/properties/event/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-const _errs5 = errors;
-if(errors === _errs4){
-}
-var valid2 = _errs4 === errors;
-}
-else {
-var valid2 = true;
-}
-if(valid2){
-if(data.payload !== undefined){
-let data1 = data.payload;
-const _errs6 = errors;
-if(!(data1 && typeof data1 == "object" && !Array.isArray(data1))){
-validate205.errors = [{instancePath:instancePath+"/payload",schemaPath:"common/envelope.schema.json/properties/payload/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-const _errs7 = errors;
-if(errors === _errs6){
-}
-var valid2 = _errs6 === errors;
-}
-else {
-var valid2 = true;
-}
-if(valid2){
-if(data.timestamp !== undefined){
-let data2 = data.timestamp;
-const _errs8 = errors;
-const _errs9 = errors;
-if(errors === _errs8){
-if(typeof data2 === "string"){
-if(!pattern8.test(data2)){
-validate205.errors = [{instancePath:instancePath+"/timestamp",schemaPath:"common/envelope.schema.json/properties/timestamp/pattern",keyword:"pattern",params:{pattern: "^\\d{4}-\\d{2}-\\d{2}[Tt]\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?([Zz]|[+-]\\d{2}:\\d{2})$"}}];
-return false;
-}
-else {
-}
-}
-else {
-validate205.errors = [{instancePath:instancePath+"/timestamp",schemaPath:"common/envelope.schema.json/properties/timestamp/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-if(errors === _errs8){
-}
-}
-var valid2 = _errs8 === errors;
-}
-else {
-var valid2 = true;
-}
-if(valid2){
-}
-}
-}
-}
-}
-else {
-validate205.errors = [{instancePath,schemaPath:"common/envelope.schema.json/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-if(errors === _errs2){
-}
-}
-var valid1 = _errs2 === errors;
-if(valid1){
-}
-var valid0 = _errs1 === errors;
-if(valid0){
-}
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing1;
-if(((data.event === undefined) && (missing1 = "event")) || ((data.payload === undefined) && (missing1 = "payload"))){
-validate205.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing1}}];
-return false;
-}
-else {
-if(data.event !== undefined){
-let data3 = data.event;
-const _errs10 = errors;
-if("conference_start" !== data3){
-validate205.errors = [{instancePath:instancePath+"/event",schemaPath:"#/properties/event/const",keyword:"const",params:{allowedValue: "conference_start"}}];
-return false;
-}
-else {
-}
-if(errors === _errs10){
-}
-var valid3 = _errs10 === errors;
-}
-else {
-var valid3 = true;
-}
-if(valid3){
-if(data.payload !== undefined){
-let data4 = data.payload;
-const _errs11 = errors;
-if(!(validate194(data4, {instancePath:instancePath+"/payload",parentData:data,parentDataProperty:"payload",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate194.errors : vErrors.concat(validate194.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid3 = _errs11 === errors;
-}
-else {
-var valid3 = true;
-}
-if(valid3){
-}
-}
-}
-}
-else {
-validate205.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-if(errors === 0){
-}
-}
-validate205.errors = vErrors;
-return errors === 0;
-}
-validate205.evaluated = {"props":{"event":true,"payload":true,"timestamp":true},"dynamicProps":false,"dynamicItems":false};
-
-export const validateIotumDialoutStatusChangeEvent = validate207;
-const schema244 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/iotum/dialout_status_change.schema.json","type":"object","allOf":[{"$ref":"common/envelope.schema.json"}],"properties":{"event":{"const":"dialout_status_change"},"payload":{"type":"object","allOf":[{"$ref":"common/participant-ids.schema.json"}],"properties":{"status":{"type":"string","enum":["new","dialed","answered","rejected","noanswer","cancelled","notenabled"]},"phone_number":{"type":"string"}},"required":["status","phone_number"]}},"required":["event","payload"]};
-const schema237 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/iotum/common/participant-ids.schema.json","type":"object","allOf":[{"$ref":"conference-ids.schema.json"}],"properties":{"participant_id":{"type":["integer","string"]}},"required":["participant_id"]};
-
-function validate199(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="https://confhooks.dev/schemas/iotum/common/participant-ids.schema.json" */;
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate199.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-const _errs0 = errors;
-const _errs1 = errors;
-if(!(validate194(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate194.errors : vErrors.concat(validate194.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid0 = _errs1 === errors;
-if(valid0){
-}
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if((data.participant_id === undefined) && (missing0 = "participant_id")){
-validate199.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0}}];
-return false;
-}
-else {
-if(data.participant_id !== undefined){
-let data0 = data.participant_id;
-const _errs2 = errors;
-if((!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))) && (typeof data0 !== "string")){
-validate199.errors = [{instancePath:instancePath+"/participant_id",schemaPath:"#/properties/participant_id/type",keyword:"type",params:{type: schema237.properties.participant_id.type}}];
-return false;
-}
-const _errs3 = errors;
-if(errors === _errs2){
-}
-var valid1 = _errs2 === errors;
-}
-else {
-var valid1 = true;
-}
-if(valid1){
-}
-}
-}
-else {
-validate199.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-if(errors === 0){
-}
-}
-validate199.errors = vErrors;
-return errors === 0;
-}
-validate199.evaluated = {"props":{"participant_id":true,"conference_id":true,"host_id":true,"company_id":true},"dynamicProps":false,"dynamicItems":false};
-
-function validate207(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="https://confhooks.dev/schemas/iotum/dialout_status_change.schema.json" */;
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate207.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-const _errs0 = errors;
-const _errs1 = errors;
-const _errs2 = errors;
-const _errs3 = errors;
-if(errors === _errs2){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if((((data.event === undefined) && (missing0 = "event")) || ((data.payload === undefined) && (missing0 = "payload"))) || ((data.timestamp === undefined) && (missing0 = "timestamp"))){
-validate207.errors = [{instancePath,schemaPath:"common/envelope.schema.json/required",keyword:"required",params:{missingProperty: missing0}}];
-return false;
-}
-else {
-if(data.event !== undefined){
-let data0 = data.event;
-const _errs4 = errors;
-if(typeof data0 !== "string"){
-validate207.errors = [{instancePath:instancePath+"/event",schemaPath:"common/envelope.schema.json/properties/event/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-const _errs5 = errors;
-if(errors === _errs4){
-}
-var valid2 = _errs4 === errors;
-}
-else {
-var valid2 = true;
-}
-if(valid2){
-if(data.payload !== undefined){
-let data1 = data.payload;
-const _errs6 = errors;
-if(!(data1 && typeof data1 == "object" && !Array.isArray(data1))){
-validate207.errors = [{instancePath:instancePath+"/payload",schemaPath:"common/envelope.schema.json/properties/payload/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-const _errs7 = errors;
-if(errors === _errs6){
-}
-var valid2 = _errs6 === errors;
-}
-else {
-var valid2 = true;
-}
-if(valid2){
-if(data.timestamp !== undefined){
-let data2 = data.timestamp;
-const _errs8 = errors;
-const _errs9 = errors;
-if(errors === _errs8){
-if(typeof data2 === "string"){
-if(!pattern8.test(data2)){
-validate207.errors = [{instancePath:instancePath+"/timestamp",schemaPath:"common/envelope.schema.json/properties/timestamp/pattern",keyword:"pattern",params:{pattern: "^\\d{4}-\\d{2}-\\d{2}[Tt]\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?([Zz]|[+-]\\d{2}:\\d{2})$"}}];
-return false;
-}
-else {
-}
-}
-else {
-validate207.errors = [{instancePath:instancePath+"/timestamp",schemaPath:"common/envelope.schema.json/properties/timestamp/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-if(errors === _errs8){
-}
-}
-var valid2 = _errs8 === errors;
-}
-else {
-var valid2 = true;
-}
-if(valid2){
-}
-}
-}
-}
-}
-else {
-validate207.errors = [{instancePath,schemaPath:"common/envelope.schema.json/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-if(errors === _errs2){
-}
-}
-var valid1 = _errs2 === errors;
-if(valid1){
-}
-var valid0 = _errs1 === errors;
-if(valid0){
-}
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing1;
-if(((data.event === undefined) && (missing1 = "event")) || ((data.payload === undefined) && (missing1 = "payload"))){
-validate207.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing1}}];
-return false;
-}
-else {
-if(data.event !== undefined){
-let data3 = data.event;
-const _errs10 = errors;
-if("dialout_status_change" !== data3){
-validate207.errors = [{instancePath:instancePath+"/event",schemaPath:"#/properties/event/const",keyword:"const",params:{allowedValue: "dialout_status_change"}}];
-return false;
-}
-else {
-}
-if(errors === _errs10){
-}
-var valid3 = _errs10 === errors;
-}
-else {
-var valid3 = true;
-}
-if(valid3){
-if(data.payload !== undefined){
-let data4 = data.payload;
-const _errs11 = errors;
-const _errs12 = errors;
-const _errs13 = errors;
-if(!(validate199(data4, {instancePath:instancePath+"/payload",parentData:data,parentDataProperty:"payload",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate199.errors : vErrors.concat(validate199.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid4 = _errs13 === errors;
-if(valid4){
-}
-if(errors === _errs11){
-if(data4 && typeof data4 == "object" && !Array.isArray(data4)){
-let missing2;
-if(((data4.status === undefined) && (missing2 = "status")) || ((data4.phone_number === undefined) && (missing2 = "phone_number"))){
-validate207.errors = [{instancePath:instancePath+"/payload",schemaPath:"#/properties/payload/required",keyword:"required",params:{missingProperty: missing2}}];
-return false;
-}
-else {
-if(data4.status !== undefined){
-let data5 = data4.status;
-const _errs14 = errors;
-if(typeof data5 !== "string"){
-validate207.errors = [{instancePath:instancePath+"/payload/status",schemaPath:"#/properties/payload/properties/status/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-const _errs15 = errors;
-const vSchema0 = schema244.properties.payload.properties.status.enum;
-if(!(((((((data5 === "new") || (data5 === "dialed")) || (data5 === "answered")) || (data5 === "rejected")) || (data5 === "noanswer")) || (data5 === "cancelled")) || (data5 === "notenabled"))){
-validate207.errors = [{instancePath:instancePath+"/payload/status",schemaPath:"#/properties/payload/properties/status/enum",keyword:"enum",params:{allowedValues: schema244.properties.payload.properties.status.enum}}];
-return false;
-}
-else {
-}
-if(errors === _errs14){
-}
-var valid5 = _errs14 === errors;
-}
-else {
-var valid5 = true;
-}
-if(valid5){
-if(data4.phone_number !== undefined){
-let data6 = data4.phone_number;
-const _errs16 = errors;
-if(typeof data6 !== "string"){
-validate207.errors = [{instancePath:instancePath+"/payload/phone_number",schemaPath:"#/properties/payload/properties/phone_number/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-const _errs17 = errors;
-if(errors === _errs16){
-}
-var valid5 = _errs16 === errors;
-}
-else {
-var valid5 = true;
-}
-if(valid5){
-}
-}
-}
-}
-else {
-validate207.errors = [{instancePath:instancePath+"/payload",schemaPath:"#/properties/payload/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-if(errors === _errs11){
-}
-}
-var valid3 = _errs11 === errors;
-}
-else {
-var valid3 = true;
-}
-if(valid3){
-}
-}
-}
-}
-else {
-validate207.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-if(errors === 0){
-}
-}
-validate207.errors = vErrors;
-return errors === 0;
-}
-validate207.evaluated = {"props":{"event":true,"payload":true,"timestamp":true},"dynamicProps":false,"dynamicItems":false};
-
-export const validateIotumDriveFileAddedEvent = validate209;
-const schema246 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/iotum/drive_file_added.schema.json","type":"object","allOf":[{"$ref":"common/envelope.schema.json"}],"properties":{"event":{"const":"drive_file_added"},"payload":{"type":"object","allOf":[{"$ref":"common/drive-file.schema.json"}],"properties":{"size":{"type":"integer","minimum":0}},"required":["size"]}},"required":["event","payload"]};
-const schema233 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/iotum/common/drive-file.schema.json","type":"object","allOf":[{"$ref":"host-ids.schema.json"}],"properties":{"id":{"type":["integer","string"]},"filename":{"type":"string"}},"required":["id","filename"]};
-
-function validate196(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="https://confhooks.dev/schemas/iotum/common/drive-file.schema.json" */;
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate196.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-const _errs0 = errors;
-const _errs1 = errors;
-const _errs2 = errors;
-const _errs3 = errors;
-if(errors === _errs2){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if((data.host_id === undefined) && (missing0 = "host_id")){
-validate196.errors = [{instancePath,schemaPath:"host-ids.schema.json/required",keyword:"required",params:{missingProperty: missing0}}];
-return false;
-}
-else {
-if(data.host_id !== undefined){
-let data0 = data.host_id;
-const _errs4 = errors;
-if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
-validate196.errors = [{instancePath:instancePath+"/host_id",schemaPath:"host-ids.schema.json/properties/host_id/type",keyword:"type",params:{type: "integer"}}];
-return false;
-}
-const _errs5 = errors;
-if(errors === _errs4){
-}
-var valid2 = _errs4 === errors;
-}
-else {
-var valid2 = true;
-}
-if(valid2){
-if(data.company_id !== undefined){
-let data1 = data.company_id;
-const _errs6 = errors;
-if(!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1)))){
-validate196.errors = [{instancePath:instancePath+"/company_id",schemaPath:"host-ids.schema.json/properties/company_id/type",keyword:"type",params:{type: "integer"}}];
-return false;
-}
-const _errs7 = errors;
-if(errors === _errs6){
-}
-var valid2 = _errs6 === errors;
-}
-else {
-var valid2 = true;
-}
-if(valid2){
-}
-}
-}
-}
-else {
-validate196.errors = [{instancePath,schemaPath:"host-ids.schema.json/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-if(errors === _errs2){
-}
-}
-var valid1 = _errs2 === errors;
-if(valid1){
-}
-var valid0 = _errs1 === errors;
-if(valid0){
-}
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing1;
-if(((data.id === undefined) && (missing1 = "id")) || ((data.filename === undefined) && (missing1 = "filename"))){
-validate196.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing1}}];
-return false;
-}
-else {
-if(data.id !== undefined){
-let data2 = data.id;
-const _errs8 = errors;
-if((!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))) && (typeof data2 !== "string")){
-validate196.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/type",keyword:"type",params:{type: schema233.properties.id.type}}];
-return false;
-}
-const _errs9 = errors;
-if(errors === _errs8){
-}
-var valid3 = _errs8 === errors;
-}
-else {
-var valid3 = true;
-}
-if(valid3){
-if(data.filename !== undefined){
-let data3 = data.filename;
-const _errs10 = errors;
-if(typeof data3 !== "string"){
-validate196.errors = [{instancePath:instancePath+"/filename",schemaPath:"#/properties/filename/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-const _errs11 = errors;
-if(errors === _errs10){
-}
-var valid3 = _errs10 === errors;
-}
-else {
-var valid3 = true;
-}
-if(valid3){
-}
-}
-}
-}
-else {
-validate196.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-if(errors === 0){
-}
-}
-validate196.errors = vErrors;
-return errors === 0;
-}
-validate196.evaluated = {"props":{"id":true,"filename":true,"host_id":true,"company_id":true},"dynamicProps":false,"dynamicItems":false};
+validate200.evaluated = {"props":{"conference_id":true,"host_id":true,"company_id":true},"dynamicProps":false,"dynamicItems":false};
 
 function validate209(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="https://confhooks.dev/schemas/iotum/drive_file_added.schema.json" */;
+/*# sourceURL="https://confhooks.dev/schemas/iotum/conference_end.schema.json" */;
 let vErrors = null;
 let errors = 0;
 const evaluated0 = validate209.evaluated;
@@ -958,8 +230,8 @@ else {
 if(data.event !== undefined){
 let data3 = data.event;
 const _errs10 = errors;
-if("drive_file_added" !== data3){
-validate209.errors = [{instancePath:instancePath+"/event",schemaPath:"#/properties/event/const",keyword:"const",params:{allowedValue: "drive_file_added"}}];
+if("conference_end" !== data3){
+validate209.errors = [{instancePath:instancePath+"/event",schemaPath:"#/properties/event/const",keyword:"const",params:{allowedValue: "conference_end"}}];
 return false;
 }
 else {
@@ -975,60 +247,11 @@ if(valid3){
 if(data.payload !== undefined){
 let data4 = data.payload;
 const _errs11 = errors;
-const _errs12 = errors;
-const _errs13 = errors;
-if(!(validate196(data4, {instancePath:instancePath+"/payload",parentData:data,parentDataProperty:"payload",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate196.errors : vErrors.concat(validate196.errors);
+if(!(validate200(data4, {instancePath:instancePath+"/payload",parentData:data,parentDataProperty:"payload",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate200.errors : vErrors.concat(validate200.errors);
 errors = vErrors.length;
 }
 else {
-}
-var valid4 = _errs13 === errors;
-if(valid4){
-}
-if(errors === _errs11){
-if(data4 && typeof data4 == "object" && !Array.isArray(data4)){
-let missing2;
-if((data4.size === undefined) && (missing2 = "size")){
-validate209.errors = [{instancePath:instancePath+"/payload",schemaPath:"#/properties/payload/required",keyword:"required",params:{missingProperty: missing2}}];
-return false;
-}
-else {
-if(data4.size !== undefined){
-let data5 = data4.size;
-const _errs14 = errors;
-if(!(((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5))) && (isFinite(data5)))){
-validate209.errors = [{instancePath:instancePath+"/payload/size",schemaPath:"#/properties/payload/properties/size/type",keyword:"type",params:{type: "integer"}}];
-return false;
-}
-const _errs15 = errors;
-if(errors === _errs14){
-if((typeof data5 == "number") && (isFinite(data5))){
-if(data5 < 0 || isNaN(data5)){
-validate209.errors = [{instancePath:instancePath+"/payload/size",schemaPath:"#/properties/payload/properties/size/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
-return false;
-}
-else {
-}
-}
-if(errors === _errs14){
-}
-}
-var valid5 = _errs14 === errors;
-}
-else {
-var valid5 = true;
-}
-if(valid5){
-}
-}
-}
-else {
-validate209.errors = [{instancePath:instancePath+"/payload",schemaPath:"#/properties/payload/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-if(errors === _errs11){
-}
 }
 var valid3 = _errs11 === errors;
 }
@@ -1052,11 +275,11 @@ return errors === 0;
 }
 validate209.evaluated = {"props":{"event":true,"payload":true,"timestamp":true},"dynamicProps":false,"dynamicItems":false};
 
-export const validateIotumDriveFileDeletedEvent = validate211;
-const schema248 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/iotum/drive_file_deleted.schema.json","type":"object","allOf":[{"$ref":"common/envelope.schema.json"}],"properties":{"event":{"const":"drive_file_deleted"},"payload":{"$ref":"common/drive-file.schema.json"}},"required":["event","payload"]};
+export const validateIotumConferenceStartEvent = validate211;
+const schema248 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/iotum/conference_start.schema.json","type":"object","allOf":[{"$ref":"common/envelope.schema.json"}],"properties":{"event":{"const":"conference_start"},"payload":{"$ref":"common/conference-ids.schema.json"}},"required":["event","payload"]};
 
 function validate211(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="https://confhooks.dev/schemas/iotum/drive_file_deleted.schema.json" */;
+/*# sourceURL="https://confhooks.dev/schemas/iotum/conference_start.schema.json" */;
 let vErrors = null;
 let errors = 0;
 const evaluated0 = validate211.evaluated;
@@ -1165,8 +388,8 @@ else {
 if(data.event !== undefined){
 let data3 = data.event;
 const _errs10 = errors;
-if("drive_file_deleted" !== data3){
-validate211.errors = [{instancePath:instancePath+"/event",schemaPath:"#/properties/event/const",keyword:"const",params:{allowedValue: "drive_file_deleted"}}];
+if("conference_start" !== data3){
+validate211.errors = [{instancePath:instancePath+"/event",schemaPath:"#/properties/event/const",keyword:"const",params:{allowedValue: "conference_start"}}];
 return false;
 }
 else {
@@ -1182,8 +405,8 @@ if(valid3){
 if(data.payload !== undefined){
 let data4 = data.payload;
 const _errs11 = errors;
-if(!(validate196(data4, {instancePath:instancePath+"/payload",parentData:data,parentDataProperty:"payload",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate196.errors : vErrors.concat(validate196.errors);
+if(!(validate200(data4, {instancePath:instancePath+"/payload",parentData:data,parentDataProperty:"payload",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate200.errors : vErrors.concat(validate200.errors);
 errors = vErrors.length;
 }
 else {
@@ -1210,12 +433,73 @@ return errors === 0;
 }
 validate211.evaluated = {"props":{"event":true,"payload":true,"timestamp":true},"dynamicProps":false,"dynamicItems":false};
 
-export const validateIotumEnterConferenceEvent = validate213;
-const schema250 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/iotum/enter_conference.schema.json","type":"object","allOf":[{"$ref":"common/envelope.schema.json"}],"properties":{"event":{"const":"enter_conference"},"payload":{"type":"object","allOf":[{"$ref":"common/participant-ids.schema.json"}],"properties":{"participant_role":{"$ref":"common/participant-role.schema.json"},"meeting_url":{"type":"string"}},"required":["participant_role","meeting_url"]}},"required":["event","payload"]};
-const schema238 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/iotum/common/participant-role.schema.json","type":"string","enum":["organizer","moderator","participant"]};
+export const validateIotumDialoutStatusChangeEvent = validate213;
+const schema250 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/iotum/dialout_status_change.schema.json","type":"object","allOf":[{"$ref":"common/envelope.schema.json"}],"properties":{"event":{"const":"dialout_status_change"},"payload":{"type":"object","allOf":[{"$ref":"common/participant-ids.schema.json"}],"properties":{"status":{"type":"string","enum":["new","dialed","answered","rejected","noanswer","cancelled","notenabled"]},"phone_number":{"type":"string"}},"required":["status","phone_number"]}},"required":["event","payload"]};
+const schema243 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/iotum/common/participant-ids.schema.json","type":"object","allOf":[{"$ref":"conference-ids.schema.json"}],"properties":{"participant_id":{"type":["integer","string"]}},"required":["participant_id"]};
+
+function validate205(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="https://confhooks.dev/schemas/iotum/common/participant-ids.schema.json" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate205.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+const _errs0 = errors;
+const _errs1 = errors;
+if(!(validate200(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate200.errors : vErrors.concat(validate200.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid0 = _errs1 === errors;
+if(valid0){
+}
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.participant_id === undefined) && (missing0 = "participant_id")){
+validate205.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0}}];
+return false;
+}
+else {
+if(data.participant_id !== undefined){
+let data0 = data.participant_id;
+const _errs2 = errors;
+if((!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))) && (typeof data0 !== "string")){
+validate205.errors = [{instancePath:instancePath+"/participant_id",schemaPath:"#/properties/participant_id/type",keyword:"type",params:{type: schema243.properties.participant_id.type}}];
+return false;
+}
+const _errs3 = errors;
+if(errors === _errs2){
+}
+var valid1 = _errs2 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+}
+}
+}
+else {
+validate205.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+if(errors === 0){
+}
+}
+validate205.errors = vErrors;
+return errors === 0;
+}
+validate205.evaluated = {"props":{"participant_id":true,"conference_id":true,"host_id":true,"company_id":true},"dynamicProps":false,"dynamicItems":false};
 
 function validate213(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="https://confhooks.dev/schemas/iotum/enter_conference.schema.json" */;
+/*# sourceURL="https://confhooks.dev/schemas/iotum/dialout_status_change.schema.json" */;
 let vErrors = null;
 let errors = 0;
 const evaluated0 = validate213.evaluated;
@@ -1324,8 +608,8 @@ else {
 if(data.event !== undefined){
 let data3 = data.event;
 const _errs10 = errors;
-if("enter_conference" !== data3){
-validate213.errors = [{instancePath:instancePath+"/event",schemaPath:"#/properties/event/const",keyword:"const",params:{allowedValue: "enter_conference"}}];
+if("dialout_status_change" !== data3){
+validate213.errors = [{instancePath:instancePath+"/event",schemaPath:"#/properties/event/const",keyword:"const",params:{allowedValue: "dialout_status_change"}}];
 return false;
 }
 else {
@@ -1343,8 +627,8 @@ let data4 = data.payload;
 const _errs11 = errors;
 const _errs12 = errors;
 const _errs13 = errors;
-if(!(validate199(data4, {instancePath:instancePath+"/payload",parentData:data,parentDataProperty:"payload",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate199.errors : vErrors.concat(validate199.errors);
+if(!(validate205(data4, {instancePath:instancePath+"/payload",parentData:data,parentDataProperty:"payload",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate205.errors : vErrors.concat(validate205.errors);
 errors = vErrors.length;
 }
 else {
@@ -1355,31 +639,27 @@ if(valid4){
 if(errors === _errs11){
 if(data4 && typeof data4 == "object" && !Array.isArray(data4)){
 let missing2;
-if(((data4.participant_role === undefined) && (missing2 = "participant_role")) || ((data4.meeting_url === undefined) && (missing2 = "meeting_url"))){
+if(((data4.status === undefined) && (missing2 = "status")) || ((data4.phone_number === undefined) && (missing2 = "phone_number"))){
 validate213.errors = [{instancePath:instancePath+"/payload",schemaPath:"#/properties/payload/required",keyword:"required",params:{missingProperty: missing2}}];
 return false;
 }
 else {
-if(data4.participant_role !== undefined){
-let data5 = data4.participant_role;
+if(data4.status !== undefined){
+let data5 = data4.status;
 const _errs14 = errors;
-const _errs15 = errors;
 if(typeof data5 !== "string"){
-validate213.errors = [{instancePath:instancePath+"/payload/participant_role",schemaPath:"common/participant-role.schema.json/type",keyword:"type",params:{type: "string"}}];
+validate213.errors = [{instancePath:instancePath+"/payload/status",schemaPath:"#/properties/payload/properties/status/type",keyword:"type",params:{type: "string"}}];
 return false;
 }
-const _errs16 = errors;
-const vSchema0 = schema238.enum;
-if(!(((data5 === "organizer") || (data5 === "moderator")) || (data5 === "participant"))){
-validate213.errors = [{instancePath:instancePath+"/payload/participant_role",schemaPath:"common/participant-role.schema.json/enum",keyword:"enum",params:{allowedValues: schema238.enum}}];
+const _errs15 = errors;
+const vSchema0 = schema250.properties.payload.properties.status.enum;
+if(!(((((((data5 === "new") || (data5 === "dialed")) || (data5 === "answered")) || (data5 === "rejected")) || (data5 === "noanswer")) || (data5 === "cancelled")) || (data5 === "notenabled"))){
+validate213.errors = [{instancePath:instancePath+"/payload/status",schemaPath:"#/properties/payload/properties/status/enum",keyword:"enum",params:{allowedValues: schema250.properties.payload.properties.status.enum}}];
 return false;
 }
 else {
 }
-if(errors === _errs15){
-}
-var valid6 = _errs15 === errors;
-if(valid6){
+if(errors === _errs14){
 }
 var valid5 = _errs14 === errors;
 }
@@ -1387,17 +667,17 @@ else {
 var valid5 = true;
 }
 if(valid5){
-if(data4.meeting_url !== undefined){
-let data6 = data4.meeting_url;
-const _errs17 = errors;
+if(data4.phone_number !== undefined){
+let data6 = data4.phone_number;
+const _errs16 = errors;
 if(typeof data6 !== "string"){
-validate213.errors = [{instancePath:instancePath+"/payload/meeting_url",schemaPath:"#/properties/payload/properties/meeting_url/type",keyword:"type",params:{type: "string"}}];
+validate213.errors = [{instancePath:instancePath+"/payload/phone_number",schemaPath:"#/properties/payload/properties/phone_number/type",keyword:"type",params:{type: "string"}}];
 return false;
 }
-const _errs18 = errors;
-if(errors === _errs17){
+const _errs17 = errors;
+if(errors === _errs16){
 }
-var valid5 = _errs17 === errors;
+var valid5 = _errs16 === errors;
 }
 else {
 var valid5 = true;
@@ -1436,11 +716,140 @@ return errors === 0;
 }
 validate213.evaluated = {"props":{"event":true,"payload":true,"timestamp":true},"dynamicProps":false,"dynamicItems":false};
 
-export const validateIotumEnterLivestreamEvent = validate215;
-const schema253 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/iotum/enter_livestream.schema.json","type":"object","allOf":[{"$ref":"common/envelope.schema.json"}],"properties":{"event":{"const":"enter_livestream"},"payload":{"$ref":"common/participant-ids.schema.json"}},"required":["event","payload"]};
+export const validateIotumDriveFileAddedEvent = validate215;
+const schema252 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/iotum/drive_file_added.schema.json","type":"object","allOf":[{"$ref":"common/envelope.schema.json"}],"properties":{"event":{"const":"drive_file_added"},"payload":{"type":"object","allOf":[{"$ref":"common/drive-file.schema.json"}],"properties":{"size":{"type":"integer","minimum":0}},"required":["size"]}},"required":["event","payload"]};
+const schema239 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/iotum/common/drive-file.schema.json","type":"object","allOf":[{"$ref":"host-ids.schema.json"}],"properties":{"id":{"type":["integer","string"]},"filename":{"type":"string"}},"required":["id","filename"]};
+
+function validate202(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="https://confhooks.dev/schemas/iotum/common/drive-file.schema.json" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate202.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+const _errs0 = errors;
+const _errs1 = errors;
+const _errs2 = errors;
+const _errs3 = errors;
+if(errors === _errs2){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.host_id === undefined) && (missing0 = "host_id")){
+validate202.errors = [{instancePath,schemaPath:"host-ids.schema.json/required",keyword:"required",params:{missingProperty: missing0}}];
+return false;
+}
+else {
+if(data.host_id !== undefined){
+let data0 = data.host_id;
+const _errs4 = errors;
+if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
+validate202.errors = [{instancePath:instancePath+"/host_id",schemaPath:"host-ids.schema.json/properties/host_id/type",keyword:"type",params:{type: "integer"}}];
+return false;
+}
+const _errs5 = errors;
+if(errors === _errs4){
+}
+var valid2 = _errs4 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data.company_id !== undefined){
+let data1 = data.company_id;
+const _errs6 = errors;
+if(!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1)))){
+validate202.errors = [{instancePath:instancePath+"/company_id",schemaPath:"host-ids.schema.json/properties/company_id/type",keyword:"type",params:{type: "integer"}}];
+return false;
+}
+const _errs7 = errors;
+if(errors === _errs6){
+}
+var valid2 = _errs6 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+}
+}
+}
+}
+else {
+validate202.errors = [{instancePath,schemaPath:"host-ids.schema.json/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+if(errors === _errs2){
+}
+}
+var valid1 = _errs2 === errors;
+if(valid1){
+}
+var valid0 = _errs1 === errors;
+if(valid0){
+}
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing1;
+if(((data.id === undefined) && (missing1 = "id")) || ((data.filename === undefined) && (missing1 = "filename"))){
+validate202.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing1}}];
+return false;
+}
+else {
+if(data.id !== undefined){
+let data2 = data.id;
+const _errs8 = errors;
+if((!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))) && (typeof data2 !== "string")){
+validate202.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/type",keyword:"type",params:{type: schema239.properties.id.type}}];
+return false;
+}
+const _errs9 = errors;
+if(errors === _errs8){
+}
+var valid3 = _errs8 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data.filename !== undefined){
+let data3 = data.filename;
+const _errs10 = errors;
+if(typeof data3 !== "string"){
+validate202.errors = [{instancePath:instancePath+"/filename",schemaPath:"#/properties/filename/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+const _errs11 = errors;
+if(errors === _errs10){
+}
+var valid3 = _errs10 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+}
+}
+}
+}
+else {
+validate202.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+if(errors === 0){
+}
+}
+validate202.errors = vErrors;
+return errors === 0;
+}
+validate202.evaluated = {"props":{"id":true,"filename":true,"host_id":true,"company_id":true},"dynamicProps":false,"dynamicItems":false};
 
 function validate215(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="https://confhooks.dev/schemas/iotum/enter_livestream.schema.json" */;
+/*# sourceURL="https://confhooks.dev/schemas/iotum/drive_file_added.schema.json" */;
 let vErrors = null;
 let errors = 0;
 const evaluated0 = validate215.evaluated;
@@ -1549,8 +958,8 @@ else {
 if(data.event !== undefined){
 let data3 = data.event;
 const _errs10 = errors;
-if("enter_livestream" !== data3){
-validate215.errors = [{instancePath:instancePath+"/event",schemaPath:"#/properties/event/const",keyword:"const",params:{allowedValue: "enter_livestream"}}];
+if("drive_file_added" !== data3){
+validate215.errors = [{instancePath:instancePath+"/event",schemaPath:"#/properties/event/const",keyword:"const",params:{allowedValue: "drive_file_added"}}];
 return false;
 }
 else {
@@ -1566,11 +975,60 @@ if(valid3){
 if(data.payload !== undefined){
 let data4 = data.payload;
 const _errs11 = errors;
-if(!(validate199(data4, {instancePath:instancePath+"/payload",parentData:data,parentDataProperty:"payload",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate199.errors : vErrors.concat(validate199.errors);
+const _errs12 = errors;
+const _errs13 = errors;
+if(!(validate202(data4, {instancePath:instancePath+"/payload",parentData:data,parentDataProperty:"payload",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate202.errors : vErrors.concat(validate202.errors);
 errors = vErrors.length;
 }
 else {
+}
+var valid4 = _errs13 === errors;
+if(valid4){
+}
+if(errors === _errs11){
+if(data4 && typeof data4 == "object" && !Array.isArray(data4)){
+let missing2;
+if((data4.size === undefined) && (missing2 = "size")){
+validate215.errors = [{instancePath:instancePath+"/payload",schemaPath:"#/properties/payload/required",keyword:"required",params:{missingProperty: missing2}}];
+return false;
+}
+else {
+if(data4.size !== undefined){
+let data5 = data4.size;
+const _errs14 = errors;
+if(!(((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5))) && (isFinite(data5)))){
+validate215.errors = [{instancePath:instancePath+"/payload/size",schemaPath:"#/properties/payload/properties/size/type",keyword:"type",params:{type: "integer"}}];
+return false;
+}
+const _errs15 = errors;
+if(errors === _errs14){
+if((typeof data5 == "number") && (isFinite(data5))){
+if(data5 < 0 || isNaN(data5)){
+validate215.errors = [{instancePath:instancePath+"/payload/size",schemaPath:"#/properties/payload/properties/size/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
+return false;
+}
+else {
+}
+}
+if(errors === _errs14){
+}
+}
+var valid5 = _errs14 === errors;
+}
+else {
+var valid5 = true;
+}
+if(valid5){
+}
+}
+}
+else {
+validate215.errors = [{instancePath:instancePath+"/payload",schemaPath:"#/properties/payload/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+if(errors === _errs11){
+}
 }
 var valid3 = _errs11 === errors;
 }
@@ -1594,12 +1052,11 @@ return errors === 0;
 }
 validate215.evaluated = {"props":{"event":true,"payload":true,"timestamp":true},"dynamicProps":false,"dynamicItems":false};
 
-export const validateIotumLeaveConferenceEvent = validate217;
-const schema255 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/iotum/leave_conference.schema.json","type":"object","allOf":[{"$ref":"common/envelope.schema.json"}],"properties":{"event":{"const":"leave_conference"},"payload":{"type":"object","allOf":[{"$ref":"common/participant-ids.schema.json"}],"properties":{"participant_role":{"$ref":"common/participant-role.schema.json"},"reason_for_leaving":{"$ref":"common/reason-for-leaving.schema.json"}},"required":["participant_role","reason_for_leaving"]}},"required":["event","payload"]};
-const schema239 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/iotum/common/reason-for-leaving.schema.json","type":"string","enum":["user_exit","user_dropped","host_kicked","host_kicked_blocked"]};
+export const validateIotumDriveFileDeletedEvent = validate217;
+const schema254 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/iotum/drive_file_deleted.schema.json","type":"object","allOf":[{"$ref":"common/envelope.schema.json"}],"properties":{"event":{"const":"drive_file_deleted"},"payload":{"$ref":"common/drive-file.schema.json"}},"required":["event","payload"]};
 
 function validate217(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="https://confhooks.dev/schemas/iotum/leave_conference.schema.json" */;
+/*# sourceURL="https://confhooks.dev/schemas/iotum/drive_file_deleted.schema.json" */;
 let vErrors = null;
 let errors = 0;
 const evaluated0 = validate217.evaluated;
@@ -1708,8 +1165,8 @@ else {
 if(data.event !== undefined){
 let data3 = data.event;
 const _errs10 = errors;
-if("leave_conference" !== data3){
-validate217.errors = [{instancePath:instancePath+"/event",schemaPath:"#/properties/event/const",keyword:"const",params:{allowedValue: "leave_conference"}}];
+if("drive_file_deleted" !== data3){
+validate217.errors = [{instancePath:instancePath+"/event",schemaPath:"#/properties/event/const",keyword:"const",params:{allowedValue: "drive_file_deleted"}}];
 return false;
 }
 else {
@@ -1725,89 +1182,11 @@ if(valid3){
 if(data.payload !== undefined){
 let data4 = data.payload;
 const _errs11 = errors;
-const _errs12 = errors;
-const _errs13 = errors;
-if(!(validate199(data4, {instancePath:instancePath+"/payload",parentData:data,parentDataProperty:"payload",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate199.errors : vErrors.concat(validate199.errors);
+if(!(validate202(data4, {instancePath:instancePath+"/payload",parentData:data,parentDataProperty:"payload",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate202.errors : vErrors.concat(validate202.errors);
 errors = vErrors.length;
 }
 else {
-}
-var valid4 = _errs13 === errors;
-if(valid4){
-}
-if(errors === _errs11){
-if(data4 && typeof data4 == "object" && !Array.isArray(data4)){
-let missing2;
-if(((data4.participant_role === undefined) && (missing2 = "participant_role")) || ((data4.reason_for_leaving === undefined) && (missing2 = "reason_for_leaving"))){
-validate217.errors = [{instancePath:instancePath+"/payload",schemaPath:"#/properties/payload/required",keyword:"required",params:{missingProperty: missing2}}];
-return false;
-}
-else {
-if(data4.participant_role !== undefined){
-let data5 = data4.participant_role;
-const _errs14 = errors;
-const _errs15 = errors;
-if(typeof data5 !== "string"){
-validate217.errors = [{instancePath:instancePath+"/payload/participant_role",schemaPath:"common/participant-role.schema.json/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-const _errs16 = errors;
-const vSchema0 = schema238.enum;
-if(!(((data5 === "organizer") || (data5 === "moderator")) || (data5 === "participant"))){
-validate217.errors = [{instancePath:instancePath+"/payload/participant_role",schemaPath:"common/participant-role.schema.json/enum",keyword:"enum",params:{allowedValues: schema238.enum}}];
-return false;
-}
-else {
-}
-if(errors === _errs15){
-}
-var valid6 = _errs15 === errors;
-if(valid6){
-}
-var valid5 = _errs14 === errors;
-}
-else {
-var valid5 = true;
-}
-if(valid5){
-if(data4.reason_for_leaving !== undefined){
-let data6 = data4.reason_for_leaving;
-const _errs17 = errors;
-const _errs18 = errors;
-if(typeof data6 !== "string"){
-validate217.errors = [{instancePath:instancePath+"/payload/reason_for_leaving",schemaPath:"common/reason-for-leaving.schema.json/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-const _errs19 = errors;
-const vSchema1 = schema239.enum;
-if(!((((data6 === "user_exit") || (data6 === "user_dropped")) || (data6 === "host_kicked")) || (data6 === "host_kicked_blocked"))){
-validate217.errors = [{instancePath:instancePath+"/payload/reason_for_leaving",schemaPath:"common/reason-for-leaving.schema.json/enum",keyword:"enum",params:{allowedValues: schema239.enum}}];
-return false;
-}
-else {
-}
-if(errors === _errs18){
-}
-var valid7 = _errs18 === errors;
-if(valid7){
-}
-var valid5 = _errs17 === errors;
-}
-else {
-var valid5 = true;
-}
-if(valid5){
-}
-}
-}
-}
-else {
-validate217.errors = [{instancePath:instancePath+"/payload",schemaPath:"#/properties/payload/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-if(errors === _errs11){
-}
 }
 var valid3 = _errs11 === errors;
 }
@@ -1831,11 +1210,12 @@ return errors === 0;
 }
 validate217.evaluated = {"props":{"event":true,"payload":true,"timestamp":true},"dynamicProps":false,"dynamicItems":false};
 
-export const validateIotumLeaveLivestreamEvent = validate219;
-const schema259 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/iotum/leave_livestream.schema.json","type":"object","allOf":[{"$ref":"common/envelope.schema.json"}],"properties":{"event":{"const":"leave_livestream"},"payload":{"type":"object","allOf":[{"$ref":"common/participant-ids.schema.json"}],"properties":{"reason_for_leaving":{"$ref":"common/reason-for-leaving.schema.json"}},"required":["reason_for_leaving"]}},"required":["event","payload"]};
+export const validateIotumEnterConferenceEvent = validate219;
+const schema256 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/iotum/enter_conference.schema.json","type":"object","allOf":[{"$ref":"common/envelope.schema.json"}],"properties":{"event":{"const":"enter_conference"},"payload":{"type":"object","allOf":[{"$ref":"common/participant-ids.schema.json"}],"properties":{"participant_role":{"$ref":"common/participant-role.schema.json"},"meeting_url":{"type":"string"}},"required":["participant_role","meeting_url"]}},"required":["event","payload"]};
+const schema244 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/iotum/common/participant-role.schema.json","type":"string","enum":["organizer","moderator","participant"]};
 
 function validate219(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="https://confhooks.dev/schemas/iotum/leave_livestream.schema.json" */;
+/*# sourceURL="https://confhooks.dev/schemas/iotum/enter_conference.schema.json" */;
 let vErrors = null;
 let errors = 0;
 const evaluated0 = validate219.evaluated;
@@ -1944,8 +1324,8 @@ else {
 if(data.event !== undefined){
 let data3 = data.event;
 const _errs10 = errors;
-if("leave_livestream" !== data3){
-validate219.errors = [{instancePath:instancePath+"/event",schemaPath:"#/properties/event/const",keyword:"const",params:{allowedValue: "leave_livestream"}}];
+if("enter_conference" !== data3){
+validate219.errors = [{instancePath:instancePath+"/event",schemaPath:"#/properties/event/const",keyword:"const",params:{allowedValue: "enter_conference"}}];
 return false;
 }
 else {
@@ -1963,8 +1343,8 @@ let data4 = data.payload;
 const _errs11 = errors;
 const _errs12 = errors;
 const _errs13 = errors;
-if(!(validate199(data4, {instancePath:instancePath+"/payload",parentData:data,parentDataProperty:"payload",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate199.errors : vErrors.concat(validate199.errors);
+if(!(validate205(data4, {instancePath:instancePath+"/payload",parentData:data,parentDataProperty:"payload",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate205.errors : vErrors.concat(validate205.errors);
 errors = vErrors.length;
 }
 else {
@@ -1975,23 +1355,23 @@ if(valid4){
 if(errors === _errs11){
 if(data4 && typeof data4 == "object" && !Array.isArray(data4)){
 let missing2;
-if((data4.reason_for_leaving === undefined) && (missing2 = "reason_for_leaving")){
+if(((data4.participant_role === undefined) && (missing2 = "participant_role")) || ((data4.meeting_url === undefined) && (missing2 = "meeting_url"))){
 validate219.errors = [{instancePath:instancePath+"/payload",schemaPath:"#/properties/payload/required",keyword:"required",params:{missingProperty: missing2}}];
 return false;
 }
 else {
-if(data4.reason_for_leaving !== undefined){
-let data5 = data4.reason_for_leaving;
+if(data4.participant_role !== undefined){
+let data5 = data4.participant_role;
 const _errs14 = errors;
 const _errs15 = errors;
 if(typeof data5 !== "string"){
-validate219.errors = [{instancePath:instancePath+"/payload/reason_for_leaving",schemaPath:"common/reason-for-leaving.schema.json/type",keyword:"type",params:{type: "string"}}];
+validate219.errors = [{instancePath:instancePath+"/payload/participant_role",schemaPath:"common/participant-role.schema.json/type",keyword:"type",params:{type: "string"}}];
 return false;
 }
 const _errs16 = errors;
-const vSchema0 = schema239.enum;
-if(!((((data5 === "user_exit") || (data5 === "user_dropped")) || (data5 === "host_kicked")) || (data5 === "host_kicked_blocked"))){
-validate219.errors = [{instancePath:instancePath+"/payload/reason_for_leaving",schemaPath:"common/reason-for-leaving.schema.json/enum",keyword:"enum",params:{allowedValues: schema239.enum}}];
+const vSchema0 = schema244.enum;
+if(!(((data5 === "organizer") || (data5 === "moderator")) || (data5 === "participant"))){
+validate219.errors = [{instancePath:instancePath+"/payload/participant_role",schemaPath:"common/participant-role.schema.json/enum",keyword:"enum",params:{allowedValues: schema244.enum}}];
 return false;
 }
 else {
@@ -2007,6 +1387,23 @@ else {
 var valid5 = true;
 }
 if(valid5){
+if(data4.meeting_url !== undefined){
+let data6 = data4.meeting_url;
+const _errs17 = errors;
+if(typeof data6 !== "string"){
+validate219.errors = [{instancePath:instancePath+"/payload/meeting_url",schemaPath:"#/properties/payload/properties/meeting_url/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+const _errs18 = errors;
+if(errors === _errs17){
+}
+var valid5 = _errs17 === errors;
+}
+else {
+var valid5 = true;
+}
+if(valid5){
+}
 }
 }
 }
@@ -2039,11 +1436,11 @@ return errors === 0;
 }
 validate219.evaluated = {"props":{"event":true,"payload":true,"timestamp":true},"dynamicProps":false,"dynamicItems":false};
 
-export const validateIotumOneTimeAccessCodeReusedEvent = validate221;
-const schema262 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/iotum/one_time_access_code_reused.schema.json","type":"object","allOf":[{"$ref":"common/envelope.schema.json"}],"properties":{"event":{"const":"one_time_access_code_reused"},"payload":{"type":"object","allOf":[{"$ref":"common/conference-ids.schema.json"}],"properties":{"original_conference_id":{"type":"integer"}},"required":["original_conference_id"]}},"required":["event","payload"]};
+export const validateIotumEnterLivestreamEvent = validate221;
+const schema259 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/iotum/enter_livestream.schema.json","type":"object","allOf":[{"$ref":"common/envelope.schema.json"}],"properties":{"event":{"const":"enter_livestream"},"payload":{"$ref":"common/participant-ids.schema.json"}},"required":["event","payload"]};
 
 function validate221(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="https://confhooks.dev/schemas/iotum/one_time_access_code_reused.schema.json" */;
+/*# sourceURL="https://confhooks.dev/schemas/iotum/enter_livestream.schema.json" */;
 let vErrors = null;
 let errors = 0;
 const evaluated0 = validate221.evaluated;
@@ -2152,8 +1549,8 @@ else {
 if(data.event !== undefined){
 let data3 = data.event;
 const _errs10 = errors;
-if("one_time_access_code_reused" !== data3){
-validate221.errors = [{instancePath:instancePath+"/event",schemaPath:"#/properties/event/const",keyword:"const",params:{allowedValue: "one_time_access_code_reused"}}];
+if("enter_livestream" !== data3){
+validate221.errors = [{instancePath:instancePath+"/event",schemaPath:"#/properties/event/const",keyword:"const",params:{allowedValue: "enter_livestream"}}];
 return false;
 }
 else {
@@ -2169,50 +1566,11 @@ if(valid3){
 if(data.payload !== undefined){
 let data4 = data.payload;
 const _errs11 = errors;
-const _errs12 = errors;
-const _errs13 = errors;
-if(!(validate194(data4, {instancePath:instancePath+"/payload",parentData:data,parentDataProperty:"payload",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate194.errors : vErrors.concat(validate194.errors);
+if(!(validate205(data4, {instancePath:instancePath+"/payload",parentData:data,parentDataProperty:"payload",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate205.errors : vErrors.concat(validate205.errors);
 errors = vErrors.length;
 }
 else {
-}
-var valid4 = _errs13 === errors;
-if(valid4){
-}
-if(errors === _errs11){
-if(data4 && typeof data4 == "object" && !Array.isArray(data4)){
-let missing2;
-if((data4.original_conference_id === undefined) && (missing2 = "original_conference_id")){
-validate221.errors = [{instancePath:instancePath+"/payload",schemaPath:"#/properties/payload/required",keyword:"required",params:{missingProperty: missing2}}];
-return false;
-}
-else {
-if(data4.original_conference_id !== undefined){
-let data5 = data4.original_conference_id;
-const _errs14 = errors;
-if(!(((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5))) && (isFinite(data5)))){
-validate221.errors = [{instancePath:instancePath+"/payload/original_conference_id",schemaPath:"#/properties/payload/properties/original_conference_id/type",keyword:"type",params:{type: "integer"}}];
-return false;
-}
-const _errs15 = errors;
-if(errors === _errs14){
-}
-var valid5 = _errs14 === errors;
-}
-else {
-var valid5 = true;
-}
-if(valid5){
-}
-}
-}
-else {
-validate221.errors = [{instancePath:instancePath+"/payload",schemaPath:"#/properties/payload/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-if(errors === _errs11){
-}
 }
 var valid3 = _errs11 === errors;
 }
@@ -2236,11 +1594,12 @@ return errors === 0;
 }
 validate221.evaluated = {"props":{"event":true,"payload":true,"timestamp":true},"dynamicProps":false,"dynamicItems":false};
 
-export const validateIotumParticipantRoleChangedEvent = validate223;
-const schema264 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/iotum/participant_role_changed.schema.json","type":"object","allOf":[{"$ref":"common/envelope.schema.json"}],"properties":{"event":{"const":"participant_role_changed"},"payload":{"type":"object","allOf":[{"$ref":"common/participant-ids.schema.json"}],"properties":{"participant_role":{"$ref":"common/participant-role.schema.json"}},"required":["participant_role"]}},"required":["event","payload"]};
+export const validateIotumLeaveConferenceEvent = validate223;
+const schema261 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/iotum/leave_conference.schema.json","type":"object","allOf":[{"$ref":"common/envelope.schema.json"}],"properties":{"event":{"const":"leave_conference"},"payload":{"type":"object","allOf":[{"$ref":"common/participant-ids.schema.json"}],"properties":{"participant_role":{"$ref":"common/participant-role.schema.json"},"reason_for_leaving":{"$ref":"common/reason-for-leaving.schema.json"}},"required":["participant_role","reason_for_leaving"]}},"required":["event","payload"]};
+const schema245 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/iotum/common/reason-for-leaving.schema.json","type":"string","enum":["user_exit","user_dropped","host_kicked","host_kicked_blocked"]};
 
 function validate223(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="https://confhooks.dev/schemas/iotum/participant_role_changed.schema.json" */;
+/*# sourceURL="https://confhooks.dev/schemas/iotum/leave_conference.schema.json" */;
 let vErrors = null;
 let errors = 0;
 const evaluated0 = validate223.evaluated;
@@ -2349,8 +1708,8 @@ else {
 if(data.event !== undefined){
 let data3 = data.event;
 const _errs10 = errors;
-if("participant_role_changed" !== data3){
-validate223.errors = [{instancePath:instancePath+"/event",schemaPath:"#/properties/event/const",keyword:"const",params:{allowedValue: "participant_role_changed"}}];
+if("leave_conference" !== data3){
+validate223.errors = [{instancePath:instancePath+"/event",schemaPath:"#/properties/event/const",keyword:"const",params:{allowedValue: "leave_conference"}}];
 return false;
 }
 else {
@@ -2368,8 +1727,8 @@ let data4 = data.payload;
 const _errs11 = errors;
 const _errs12 = errors;
 const _errs13 = errors;
-if(!(validate199(data4, {instancePath:instancePath+"/payload",parentData:data,parentDataProperty:"payload",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate199.errors : vErrors.concat(validate199.errors);
+if(!(validate205(data4, {instancePath:instancePath+"/payload",parentData:data,parentDataProperty:"payload",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate205.errors : vErrors.concat(validate205.errors);
 errors = vErrors.length;
 }
 else {
@@ -2380,7 +1739,7 @@ if(valid4){
 if(errors === _errs11){
 if(data4 && typeof data4 == "object" && !Array.isArray(data4)){
 let missing2;
-if((data4.participant_role === undefined) && (missing2 = "participant_role")){
+if(((data4.participant_role === undefined) && (missing2 = "participant_role")) || ((data4.reason_for_leaving === undefined) && (missing2 = "reason_for_leaving"))){
 validate223.errors = [{instancePath:instancePath+"/payload",schemaPath:"#/properties/payload/required",keyword:"required",params:{missingProperty: missing2}}];
 return false;
 }
@@ -2394,9 +1753,9 @@ validate223.errors = [{instancePath:instancePath+"/payload/participant_role",sch
 return false;
 }
 const _errs16 = errors;
-const vSchema0 = schema238.enum;
+const vSchema0 = schema244.enum;
 if(!(((data5 === "organizer") || (data5 === "moderator")) || (data5 === "participant"))){
-validate223.errors = [{instancePath:instancePath+"/payload/participant_role",schemaPath:"common/participant-role.schema.json/enum",keyword:"enum",params:{allowedValues: schema238.enum}}];
+validate223.errors = [{instancePath:instancePath+"/payload/participant_role",schemaPath:"common/participant-role.schema.json/enum",keyword:"enum",params:{allowedValues: schema244.enum}}];
 return false;
 }
 else {
@@ -2412,6 +1771,34 @@ else {
 var valid5 = true;
 }
 if(valid5){
+if(data4.reason_for_leaving !== undefined){
+let data6 = data4.reason_for_leaving;
+const _errs17 = errors;
+const _errs18 = errors;
+if(typeof data6 !== "string"){
+validate223.errors = [{instancePath:instancePath+"/payload/reason_for_leaving",schemaPath:"common/reason-for-leaving.schema.json/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+const _errs19 = errors;
+const vSchema1 = schema245.enum;
+if(!((((data6 === "user_exit") || (data6 === "user_dropped")) || (data6 === "host_kicked")) || (data6 === "host_kicked_blocked"))){
+validate223.errors = [{instancePath:instancePath+"/payload/reason_for_leaving",schemaPath:"common/reason-for-leaving.schema.json/enum",keyword:"enum",params:{allowedValues: schema245.enum}}];
+return false;
+}
+else {
+}
+if(errors === _errs18){
+}
+var valid7 = _errs18 === errors;
+if(valid7){
+}
+var valid5 = _errs17 === errors;
+}
+else {
+var valid5 = true;
+}
+if(valid5){
+}
 }
 }
 }
@@ -2444,11 +1831,11 @@ return errors === 0;
 }
 validate223.evaluated = {"props":{"event":true,"payload":true,"timestamp":true},"dynamicProps":false,"dynamicItems":false};
 
-export const validateIotumProfilePictureUploadFailureEvent = validate225;
-const schema267 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/iotum/profile_picture_upload_failure.schema.json","type":"object","allOf":[{"$ref":"common/envelope.schema.json"}],"properties":{"event":{"const":"profile_picture_upload_failure"},"payload":{"$ref":"common/host-ids.schema.json"}},"required":["event","payload"]};
+export const validateIotumLeaveLivestreamEvent = validate225;
+const schema265 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/iotum/leave_livestream.schema.json","type":"object","allOf":[{"$ref":"common/envelope.schema.json"}],"properties":{"event":{"const":"leave_livestream"},"payload":{"type":"object","allOf":[{"$ref":"common/participant-ids.schema.json"}],"properties":{"reason_for_leaving":{"$ref":"common/reason-for-leaving.schema.json"}},"required":["reason_for_leaving"]}},"required":["event","payload"]};
 
 function validate225(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="https://confhooks.dev/schemas/iotum/profile_picture_upload_failure.schema.json" */;
+/*# sourceURL="https://confhooks.dev/schemas/iotum/leave_livestream.schema.json" */;
 let vErrors = null;
 let errors = 0;
 const evaluated0 = validate225.evaluated;
@@ -2557,8 +1944,8 @@ else {
 if(data.event !== undefined){
 let data3 = data.event;
 const _errs10 = errors;
-if("profile_picture_upload_failure" !== data3){
-validate225.errors = [{instancePath:instancePath+"/event",schemaPath:"#/properties/event/const",keyword:"const",params:{allowedValue: "profile_picture_upload_failure"}}];
+if("leave_livestream" !== data3){
+validate225.errors = [{instancePath:instancePath+"/event",schemaPath:"#/properties/event/const",keyword:"const",params:{allowedValue: "leave_livestream"}}];
 return false;
 }
 else {
@@ -2576,23 +1963,43 @@ let data4 = data.payload;
 const _errs11 = errors;
 const _errs12 = errors;
 const _errs13 = errors;
-if(errors === _errs12){
+if(!(validate205(data4, {instancePath:instancePath+"/payload",parentData:data,parentDataProperty:"payload",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate205.errors : vErrors.concat(validate205.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid4 = _errs13 === errors;
+if(valid4){
+}
+if(errors === _errs11){
 if(data4 && typeof data4 == "object" && !Array.isArray(data4)){
 let missing2;
-if((data4.host_id === undefined) && (missing2 = "host_id")){
-validate225.errors = [{instancePath:instancePath+"/payload",schemaPath:"common/host-ids.schema.json/required",keyword:"required",params:{missingProperty: missing2}}];
+if((data4.reason_for_leaving === undefined) && (missing2 = "reason_for_leaving")){
+validate225.errors = [{instancePath:instancePath+"/payload",schemaPath:"#/properties/payload/required",keyword:"required",params:{missingProperty: missing2}}];
 return false;
 }
 else {
-if(data4.host_id !== undefined){
-let data5 = data4.host_id;
+if(data4.reason_for_leaving !== undefined){
+let data5 = data4.reason_for_leaving;
 const _errs14 = errors;
-if(!(((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5))) && (isFinite(data5)))){
-validate225.errors = [{instancePath:instancePath+"/payload/host_id",schemaPath:"common/host-ids.schema.json/properties/host_id/type",keyword:"type",params:{type: "integer"}}];
+const _errs15 = errors;
+if(typeof data5 !== "string"){
+validate225.errors = [{instancePath:instancePath+"/payload/reason_for_leaving",schemaPath:"common/reason-for-leaving.schema.json/type",keyword:"type",params:{type: "string"}}];
 return false;
 }
-const _errs15 = errors;
-if(errors === _errs14){
+const _errs16 = errors;
+const vSchema0 = schema245.enum;
+if(!((((data5 === "user_exit") || (data5 === "user_dropped")) || (data5 === "host_kicked")) || (data5 === "host_kicked_blocked"))){
+validate225.errors = [{instancePath:instancePath+"/payload/reason_for_leaving",schemaPath:"common/reason-for-leaving.schema.json/enum",keyword:"enum",params:{allowedValues: schema245.enum}}];
+return false;
+}
+else {
+}
+if(errors === _errs15){
+}
+var valid6 = _errs15 === errors;
+if(valid6){
 }
 var valid5 = _errs14 === errors;
 }
@@ -2600,35 +2007,15 @@ else {
 var valid5 = true;
 }
 if(valid5){
-if(data4.company_id !== undefined){
-let data6 = data4.company_id;
-const _errs16 = errors;
-if(!(((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6))) && (isFinite(data6)))){
-validate225.errors = [{instancePath:instancePath+"/payload/company_id",schemaPath:"common/host-ids.schema.json/properties/company_id/type",keyword:"type",params:{type: "integer"}}];
-return false;
-}
-const _errs17 = errors;
-if(errors === _errs16){
-}
-var valid5 = _errs16 === errors;
-}
-else {
-var valid5 = true;
-}
-if(valid5){
-}
 }
 }
 }
 else {
-validate225.errors = [{instancePath:instancePath+"/payload",schemaPath:"common/host-ids.schema.json/type",keyword:"type",params:{type: "object"}}];
+validate225.errors = [{instancePath:instancePath+"/payload",schemaPath:"#/properties/payload/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
-if(errors === _errs12){
+if(errors === _errs11){
 }
-}
-var valid4 = _errs12 === errors;
-if(valid4){
 }
 var valid3 = _errs11 === errors;
 }
@@ -2652,220 +2039,11 @@ return errors === 0;
 }
 validate225.evaluated = {"props":{"event":true,"payload":true,"timestamp":true},"dynamicProps":false,"dynamicItems":false};
 
-export const validateIotumProfilePictureUploadSuccessEvent = validate226;
-const schema270 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/iotum/profile_picture_upload_success.schema.json","type":"object","allOf":[{"$ref":"common/envelope.schema.json"}],"properties":{"event":{"const":"profile_picture_upload_success"},"payload":{"$ref":"common/host-ids.schema.json"}},"required":["event","payload"]};
-
-function validate226(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="https://confhooks.dev/schemas/iotum/profile_picture_upload_success.schema.json" */;
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate226.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-const _errs0 = errors;
-const _errs1 = errors;
-const _errs2 = errors;
-const _errs3 = errors;
-if(errors === _errs2){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if((((data.event === undefined) && (missing0 = "event")) || ((data.payload === undefined) && (missing0 = "payload"))) || ((data.timestamp === undefined) && (missing0 = "timestamp"))){
-validate226.errors = [{instancePath,schemaPath:"common/envelope.schema.json/required",keyword:"required",params:{missingProperty: missing0}}];
-return false;
-}
-else {
-if(data.event !== undefined){
-let data0 = data.event;
-const _errs4 = errors;
-if(typeof data0 !== "string"){
-validate226.errors = [{instancePath:instancePath+"/event",schemaPath:"common/envelope.schema.json/properties/event/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-const _errs5 = errors;
-if(errors === _errs4){
-}
-var valid2 = _errs4 === errors;
-}
-else {
-var valid2 = true;
-}
-if(valid2){
-if(data.payload !== undefined){
-let data1 = data.payload;
-const _errs6 = errors;
-if(!(data1 && typeof data1 == "object" && !Array.isArray(data1))){
-validate226.errors = [{instancePath:instancePath+"/payload",schemaPath:"common/envelope.schema.json/properties/payload/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-const _errs7 = errors;
-if(errors === _errs6){
-}
-var valid2 = _errs6 === errors;
-}
-else {
-var valid2 = true;
-}
-if(valid2){
-if(data.timestamp !== undefined){
-let data2 = data.timestamp;
-const _errs8 = errors;
-const _errs9 = errors;
-if(errors === _errs8){
-if(typeof data2 === "string"){
-if(!pattern8.test(data2)){
-validate226.errors = [{instancePath:instancePath+"/timestamp",schemaPath:"common/envelope.schema.json/properties/timestamp/pattern",keyword:"pattern",params:{pattern: "^\\d{4}-\\d{2}-\\d{2}[Tt]\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?([Zz]|[+-]\\d{2}:\\d{2})$"}}];
-return false;
-}
-else {
-}
-}
-else {
-validate226.errors = [{instancePath:instancePath+"/timestamp",schemaPath:"common/envelope.schema.json/properties/timestamp/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-if(errors === _errs8){
-}
-}
-var valid2 = _errs8 === errors;
-}
-else {
-var valid2 = true;
-}
-if(valid2){
-}
-}
-}
-}
-}
-else {
-validate226.errors = [{instancePath,schemaPath:"common/envelope.schema.json/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-if(errors === _errs2){
-}
-}
-var valid1 = _errs2 === errors;
-if(valid1){
-}
-var valid0 = _errs1 === errors;
-if(valid0){
-}
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing1;
-if(((data.event === undefined) && (missing1 = "event")) || ((data.payload === undefined) && (missing1 = "payload"))){
-validate226.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing1}}];
-return false;
-}
-else {
-if(data.event !== undefined){
-let data3 = data.event;
-const _errs10 = errors;
-if("profile_picture_upload_success" !== data3){
-validate226.errors = [{instancePath:instancePath+"/event",schemaPath:"#/properties/event/const",keyword:"const",params:{allowedValue: "profile_picture_upload_success"}}];
-return false;
-}
-else {
-}
-if(errors === _errs10){
-}
-var valid3 = _errs10 === errors;
-}
-else {
-var valid3 = true;
-}
-if(valid3){
-if(data.payload !== undefined){
-let data4 = data.payload;
-const _errs11 = errors;
-const _errs12 = errors;
-const _errs13 = errors;
-if(errors === _errs12){
-if(data4 && typeof data4 == "object" && !Array.isArray(data4)){
-let missing2;
-if((data4.host_id === undefined) && (missing2 = "host_id")){
-validate226.errors = [{instancePath:instancePath+"/payload",schemaPath:"common/host-ids.schema.json/required",keyword:"required",params:{missingProperty: missing2}}];
-return false;
-}
-else {
-if(data4.host_id !== undefined){
-let data5 = data4.host_id;
-const _errs14 = errors;
-if(!(((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5))) && (isFinite(data5)))){
-validate226.errors = [{instancePath:instancePath+"/payload/host_id",schemaPath:"common/host-ids.schema.json/properties/host_id/type",keyword:"type",params:{type: "integer"}}];
-return false;
-}
-const _errs15 = errors;
-if(errors === _errs14){
-}
-var valid5 = _errs14 === errors;
-}
-else {
-var valid5 = true;
-}
-if(valid5){
-if(data4.company_id !== undefined){
-let data6 = data4.company_id;
-const _errs16 = errors;
-if(!(((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6))) && (isFinite(data6)))){
-validate226.errors = [{instancePath:instancePath+"/payload/company_id",schemaPath:"common/host-ids.schema.json/properties/company_id/type",keyword:"type",params:{type: "integer"}}];
-return false;
-}
-const _errs17 = errors;
-if(errors === _errs16){
-}
-var valid5 = _errs16 === errors;
-}
-else {
-var valid5 = true;
-}
-if(valid5){
-}
-}
-}
-}
-else {
-validate226.errors = [{instancePath:instancePath+"/payload",schemaPath:"common/host-ids.schema.json/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-if(errors === _errs12){
-}
-}
-var valid4 = _errs12 === errors;
-if(valid4){
-}
-var valid3 = _errs11 === errors;
-}
-else {
-var valid3 = true;
-}
-if(valid3){
-}
-}
-}
-}
-else {
-validate226.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-if(errors === 0){
-}
-}
-validate226.errors = vErrors;
-return errors === 0;
-}
-validate226.evaluated = {"props":{"event":true,"payload":true,"timestamp":true},"dynamicProps":false,"dynamicItems":false};
-
-export const validateIotumRecordingReadyEvent = validate227;
-const schema273 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/iotum/recording_ready.schema.json","type":"object","allOf":[{"$ref":"common/envelope.schema.json"}],"properties":{"event":{"const":"recording_ready"},"payload":{"type":"object","allOf":[{"$ref":"common/conference-ids.schema.json"}],"properties":{"recording_id":{"type":["integer","string"]},"download_link":{"type":"string","pattern":"^https?://"}},"required":["recording_id","download_link"]}},"required":["event","payload"]};
-const pattern24 = new RegExp("^https?://", "");
+export const validateIotumOneTimeAccessCodeReusedEvent = validate227;
+const schema268 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/iotum/one_time_access_code_reused.schema.json","type":"object","allOf":[{"$ref":"common/envelope.schema.json"}],"properties":{"event":{"const":"one_time_access_code_reused"},"payload":{"type":"object","allOf":[{"$ref":"common/conference-ids.schema.json"}],"properties":{"original_conference_id":{"type":"integer"}},"required":["original_conference_id"]}},"required":["event","payload"]};
 
 function validate227(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="https://confhooks.dev/schemas/iotum/recording_ready.schema.json" */;
+/*# sourceURL="https://confhooks.dev/schemas/iotum/one_time_access_code_reused.schema.json" */;
 let vErrors = null;
 let errors = 0;
 const evaluated0 = validate227.evaluated;
@@ -2974,8 +2152,8 @@ else {
 if(data.event !== undefined){
 let data3 = data.event;
 const _errs10 = errors;
-if("recording_ready" !== data3){
-validate227.errors = [{instancePath:instancePath+"/event",schemaPath:"#/properties/event/const",keyword:"const",params:{allowedValue: "recording_ready"}}];
+if("one_time_access_code_reused" !== data3){
+validate227.errors = [{instancePath:instancePath+"/event",schemaPath:"#/properties/event/const",keyword:"const",params:{allowedValue: "one_time_access_code_reused"}}];
 return false;
 }
 else {
@@ -2993,8 +2171,8 @@ let data4 = data.payload;
 const _errs11 = errors;
 const _errs12 = errors;
 const _errs13 = errors;
-if(!(validate194(data4, {instancePath:instancePath+"/payload",parentData:data,parentDataProperty:"payload",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate194.errors : vErrors.concat(validate194.errors);
+if(!(validate200(data4, {instancePath:instancePath+"/payload",parentData:data,parentDataProperty:"payload",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate200.errors : vErrors.concat(validate200.errors);
 errors = vErrors.length;
 }
 else {
@@ -3005,16 +2183,16 @@ if(valid4){
 if(errors === _errs11){
 if(data4 && typeof data4 == "object" && !Array.isArray(data4)){
 let missing2;
-if(((data4.recording_id === undefined) && (missing2 = "recording_id")) || ((data4.download_link === undefined) && (missing2 = "download_link"))){
+if((data4.original_conference_id === undefined) && (missing2 = "original_conference_id")){
 validate227.errors = [{instancePath:instancePath+"/payload",schemaPath:"#/properties/payload/required",keyword:"required",params:{missingProperty: missing2}}];
 return false;
 }
 else {
-if(data4.recording_id !== undefined){
-let data5 = data4.recording_id;
+if(data4.original_conference_id !== undefined){
+let data5 = data4.original_conference_id;
 const _errs14 = errors;
-if((!(((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5))) && (isFinite(data5)))) && (typeof data5 !== "string")){
-validate227.errors = [{instancePath:instancePath+"/payload/recording_id",schemaPath:"#/properties/payload/properties/recording_id/type",keyword:"type",params:{type: schema273.properties.payload.properties.recording_id.type}}];
+if(!(((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5))) && (isFinite(data5)))){
+validate227.errors = [{instancePath:instancePath+"/payload/original_conference_id",schemaPath:"#/properties/payload/properties/original_conference_id/type",keyword:"type",params:{type: "integer"}}];
 return false;
 }
 const _errs15 = errors;
@@ -3026,33 +2204,6 @@ else {
 var valid5 = true;
 }
 if(valid5){
-if(data4.download_link !== undefined){
-let data6 = data4.download_link;
-const _errs16 = errors;
-const _errs17 = errors;
-if(errors === _errs16){
-if(typeof data6 === "string"){
-if(!pattern24.test(data6)){
-validate227.errors = [{instancePath:instancePath+"/payload/download_link",schemaPath:"#/properties/payload/properties/download_link/pattern",keyword:"pattern",params:{pattern: "^https?://"}}];
-return false;
-}
-else {
-}
-}
-else {
-validate227.errors = [{instancePath:instancePath+"/payload/download_link",schemaPath:"#/properties/payload/properties/download_link/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-if(errors === _errs16){
-}
-}
-var valid5 = _errs16 === errors;
-}
-else {
-var valid5 = true;
-}
-if(valid5){
-}
 }
 }
 }
@@ -3085,11 +2236,11 @@ return errors === 0;
 }
 validate227.evaluated = {"props":{"event":true,"payload":true,"timestamp":true},"dynamicProps":false,"dynamicItems":false};
 
-export const validateIotumStartBroadcastingEvent = validate229;
-const schema275 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/iotum/start_broadcasting.schema.json","type":"object","allOf":[{"$ref":"common/envelope.schema.json"}],"properties":{"event":{"const":"start_broadcasting"},"payload":{"$ref":"common/conference-ids.schema.json"}},"required":["event","payload"]};
+export const validateIotumParticipantRoleChangedEvent = validate229;
+const schema270 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/iotum/participant_role_changed.schema.json","type":"object","allOf":[{"$ref":"common/envelope.schema.json"}],"properties":{"event":{"const":"participant_role_changed"},"payload":{"type":"object","allOf":[{"$ref":"common/participant-ids.schema.json"}],"properties":{"participant_role":{"$ref":"common/participant-role.schema.json"}},"required":["participant_role"]}},"required":["event","payload"]};
 
 function validate229(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="https://confhooks.dev/schemas/iotum/start_broadcasting.schema.json" */;
+/*# sourceURL="https://confhooks.dev/schemas/iotum/participant_role_changed.schema.json" */;
 let vErrors = null;
 let errors = 0;
 const evaluated0 = validate229.evaluated;
@@ -3198,8 +2349,8 @@ else {
 if(data.event !== undefined){
 let data3 = data.event;
 const _errs10 = errors;
-if("start_broadcasting" !== data3){
-validate229.errors = [{instancePath:instancePath+"/event",schemaPath:"#/properties/event/const",keyword:"const",params:{allowedValue: "start_broadcasting"}}];
+if("participant_role_changed" !== data3){
+validate229.errors = [{instancePath:instancePath+"/event",schemaPath:"#/properties/event/const",keyword:"const",params:{allowedValue: "participant_role_changed"}}];
 return false;
 }
 else {
@@ -3215,11 +2366,61 @@ if(valid3){
 if(data.payload !== undefined){
 let data4 = data.payload;
 const _errs11 = errors;
-if(!(validate194(data4, {instancePath:instancePath+"/payload",parentData:data,parentDataProperty:"payload",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate194.errors : vErrors.concat(validate194.errors);
+const _errs12 = errors;
+const _errs13 = errors;
+if(!(validate205(data4, {instancePath:instancePath+"/payload",parentData:data,parentDataProperty:"payload",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate205.errors : vErrors.concat(validate205.errors);
 errors = vErrors.length;
 }
 else {
+}
+var valid4 = _errs13 === errors;
+if(valid4){
+}
+if(errors === _errs11){
+if(data4 && typeof data4 == "object" && !Array.isArray(data4)){
+let missing2;
+if((data4.participant_role === undefined) && (missing2 = "participant_role")){
+validate229.errors = [{instancePath:instancePath+"/payload",schemaPath:"#/properties/payload/required",keyword:"required",params:{missingProperty: missing2}}];
+return false;
+}
+else {
+if(data4.participant_role !== undefined){
+let data5 = data4.participant_role;
+const _errs14 = errors;
+const _errs15 = errors;
+if(typeof data5 !== "string"){
+validate229.errors = [{instancePath:instancePath+"/payload/participant_role",schemaPath:"common/participant-role.schema.json/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+const _errs16 = errors;
+const vSchema0 = schema244.enum;
+if(!(((data5 === "organizer") || (data5 === "moderator")) || (data5 === "participant"))){
+validate229.errors = [{instancePath:instancePath+"/payload/participant_role",schemaPath:"common/participant-role.schema.json/enum",keyword:"enum",params:{allowedValues: schema244.enum}}];
+return false;
+}
+else {
+}
+if(errors === _errs15){
+}
+var valid6 = _errs15 === errors;
+if(valid6){
+}
+var valid5 = _errs14 === errors;
+}
+else {
+var valid5 = true;
+}
+if(valid5){
+}
+}
+}
+else {
+validate229.errors = [{instancePath:instancePath+"/payload",schemaPath:"#/properties/payload/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+if(errors === _errs11){
+}
 }
 var valid3 = _errs11 === errors;
 }
@@ -3243,11 +2444,11 @@ return errors === 0;
 }
 validate229.evaluated = {"props":{"event":true,"payload":true,"timestamp":true},"dynamicProps":false,"dynamicItems":false};
 
-export const validateIotumStartRecordingEvent = validate231;
-const schema277 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/iotum/start_recording.schema.json","type":"object","allOf":[{"$ref":"common/envelope.schema.json"}],"properties":{"event":{"const":"start_recording"},"payload":{"$ref":"common/conference-ids.schema.json"}},"required":["event","payload"]};
+export const validateIotumProfilePictureUploadFailureEvent = validate231;
+const schema273 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/iotum/profile_picture_upload_failure.schema.json","type":"object","allOf":[{"$ref":"common/envelope.schema.json"}],"properties":{"event":{"const":"profile_picture_upload_failure"},"payload":{"$ref":"common/host-ids.schema.json"}},"required":["event","payload"]};
 
 function validate231(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="https://confhooks.dev/schemas/iotum/start_recording.schema.json" */;
+/*# sourceURL="https://confhooks.dev/schemas/iotum/profile_picture_upload_failure.schema.json" */;
 let vErrors = null;
 let errors = 0;
 const evaluated0 = validate231.evaluated;
@@ -3356,8 +2557,8 @@ else {
 if(data.event !== undefined){
 let data3 = data.event;
 const _errs10 = errors;
-if("start_recording" !== data3){
-validate231.errors = [{instancePath:instancePath+"/event",schemaPath:"#/properties/event/const",keyword:"const",params:{allowedValue: "start_recording"}}];
+if("profile_picture_upload_failure" !== data3){
+validate231.errors = [{instancePath:instancePath+"/event",schemaPath:"#/properties/event/const",keyword:"const",params:{allowedValue: "profile_picture_upload_failure"}}];
 return false;
 }
 else {
@@ -3373,11 +2574,61 @@ if(valid3){
 if(data.payload !== undefined){
 let data4 = data.payload;
 const _errs11 = errors;
-if(!(validate194(data4, {instancePath:instancePath+"/payload",parentData:data,parentDataProperty:"payload",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate194.errors : vErrors.concat(validate194.errors);
-errors = vErrors.length;
+const _errs12 = errors;
+const _errs13 = errors;
+if(errors === _errs12){
+if(data4 && typeof data4 == "object" && !Array.isArray(data4)){
+let missing2;
+if((data4.host_id === undefined) && (missing2 = "host_id")){
+validate231.errors = [{instancePath:instancePath+"/payload",schemaPath:"common/host-ids.schema.json/required",keyword:"required",params:{missingProperty: missing2}}];
+return false;
 }
 else {
+if(data4.host_id !== undefined){
+let data5 = data4.host_id;
+const _errs14 = errors;
+if(!(((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5))) && (isFinite(data5)))){
+validate231.errors = [{instancePath:instancePath+"/payload/host_id",schemaPath:"common/host-ids.schema.json/properties/host_id/type",keyword:"type",params:{type: "integer"}}];
+return false;
+}
+const _errs15 = errors;
+if(errors === _errs14){
+}
+var valid5 = _errs14 === errors;
+}
+else {
+var valid5 = true;
+}
+if(valid5){
+if(data4.company_id !== undefined){
+let data6 = data4.company_id;
+const _errs16 = errors;
+if(!(((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6))) && (isFinite(data6)))){
+validate231.errors = [{instancePath:instancePath+"/payload/company_id",schemaPath:"common/host-ids.schema.json/properties/company_id/type",keyword:"type",params:{type: "integer"}}];
+return false;
+}
+const _errs17 = errors;
+if(errors === _errs16){
+}
+var valid5 = _errs16 === errors;
+}
+else {
+var valid5 = true;
+}
+if(valid5){
+}
+}
+}
+}
+else {
+validate231.errors = [{instancePath:instancePath+"/payload",schemaPath:"common/host-ids.schema.json/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+if(errors === _errs12){
+}
+}
+var valid4 = _errs12 === errors;
+if(valid4){
 }
 var valid3 = _errs11 === errors;
 }
@@ -3401,11 +2652,220 @@ return errors === 0;
 }
 validate231.evaluated = {"props":{"event":true,"payload":true,"timestamp":true},"dynamicProps":false,"dynamicItems":false};
 
-export const validateIotumStartStreamingEvent = validate233;
-const schema279 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/iotum/start_streaming.schema.json","type":"object","allOf":[{"$ref":"common/envelope.schema.json"}],"properties":{"event":{"const":"start_streaming"},"payload":{"$ref":"common/conference-ids.schema.json"}},"required":["event","payload"]};
+export const validateIotumProfilePictureUploadSuccessEvent = validate232;
+const schema276 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/iotum/profile_picture_upload_success.schema.json","type":"object","allOf":[{"$ref":"common/envelope.schema.json"}],"properties":{"event":{"const":"profile_picture_upload_success"},"payload":{"$ref":"common/host-ids.schema.json"}},"required":["event","payload"]};
+
+function validate232(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="https://confhooks.dev/schemas/iotum/profile_picture_upload_success.schema.json" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate232.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+const _errs0 = errors;
+const _errs1 = errors;
+const _errs2 = errors;
+const _errs3 = errors;
+if(errors === _errs2){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((((data.event === undefined) && (missing0 = "event")) || ((data.payload === undefined) && (missing0 = "payload"))) || ((data.timestamp === undefined) && (missing0 = "timestamp"))){
+validate232.errors = [{instancePath,schemaPath:"common/envelope.schema.json/required",keyword:"required",params:{missingProperty: missing0}}];
+return false;
+}
+else {
+if(data.event !== undefined){
+let data0 = data.event;
+const _errs4 = errors;
+if(typeof data0 !== "string"){
+validate232.errors = [{instancePath:instancePath+"/event",schemaPath:"common/envelope.schema.json/properties/event/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+const _errs5 = errors;
+if(errors === _errs4){
+}
+var valid2 = _errs4 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data.payload !== undefined){
+let data1 = data.payload;
+const _errs6 = errors;
+if(!(data1 && typeof data1 == "object" && !Array.isArray(data1))){
+validate232.errors = [{instancePath:instancePath+"/payload",schemaPath:"common/envelope.schema.json/properties/payload/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+const _errs7 = errors;
+if(errors === _errs6){
+}
+var valid2 = _errs6 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data.timestamp !== undefined){
+let data2 = data.timestamp;
+const _errs8 = errors;
+const _errs9 = errors;
+if(errors === _errs8){
+if(typeof data2 === "string"){
+if(!pattern8.test(data2)){
+validate232.errors = [{instancePath:instancePath+"/timestamp",schemaPath:"common/envelope.schema.json/properties/timestamp/pattern",keyword:"pattern",params:{pattern: "^\\d{4}-\\d{2}-\\d{2}[Tt]\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?([Zz]|[+-]\\d{2}:\\d{2})$"}}];
+return false;
+}
+else {
+}
+}
+else {
+validate232.errors = [{instancePath:instancePath+"/timestamp",schemaPath:"common/envelope.schema.json/properties/timestamp/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+if(errors === _errs8){
+}
+}
+var valid2 = _errs8 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+}
+}
+}
+}
+}
+else {
+validate232.errors = [{instancePath,schemaPath:"common/envelope.schema.json/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+if(errors === _errs2){
+}
+}
+var valid1 = _errs2 === errors;
+if(valid1){
+}
+var valid0 = _errs1 === errors;
+if(valid0){
+}
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing1;
+if(((data.event === undefined) && (missing1 = "event")) || ((data.payload === undefined) && (missing1 = "payload"))){
+validate232.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing1}}];
+return false;
+}
+else {
+if(data.event !== undefined){
+let data3 = data.event;
+const _errs10 = errors;
+if("profile_picture_upload_success" !== data3){
+validate232.errors = [{instancePath:instancePath+"/event",schemaPath:"#/properties/event/const",keyword:"const",params:{allowedValue: "profile_picture_upload_success"}}];
+return false;
+}
+else {
+}
+if(errors === _errs10){
+}
+var valid3 = _errs10 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data.payload !== undefined){
+let data4 = data.payload;
+const _errs11 = errors;
+const _errs12 = errors;
+const _errs13 = errors;
+if(errors === _errs12){
+if(data4 && typeof data4 == "object" && !Array.isArray(data4)){
+let missing2;
+if((data4.host_id === undefined) && (missing2 = "host_id")){
+validate232.errors = [{instancePath:instancePath+"/payload",schemaPath:"common/host-ids.schema.json/required",keyword:"required",params:{missingProperty: missing2}}];
+return false;
+}
+else {
+if(data4.host_id !== undefined){
+let data5 = data4.host_id;
+const _errs14 = errors;
+if(!(((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5))) && (isFinite(data5)))){
+validate232.errors = [{instancePath:instancePath+"/payload/host_id",schemaPath:"common/host-ids.schema.json/properties/host_id/type",keyword:"type",params:{type: "integer"}}];
+return false;
+}
+const _errs15 = errors;
+if(errors === _errs14){
+}
+var valid5 = _errs14 === errors;
+}
+else {
+var valid5 = true;
+}
+if(valid5){
+if(data4.company_id !== undefined){
+let data6 = data4.company_id;
+const _errs16 = errors;
+if(!(((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6))) && (isFinite(data6)))){
+validate232.errors = [{instancePath:instancePath+"/payload/company_id",schemaPath:"common/host-ids.schema.json/properties/company_id/type",keyword:"type",params:{type: "integer"}}];
+return false;
+}
+const _errs17 = errors;
+if(errors === _errs16){
+}
+var valid5 = _errs16 === errors;
+}
+else {
+var valid5 = true;
+}
+if(valid5){
+}
+}
+}
+}
+else {
+validate232.errors = [{instancePath:instancePath+"/payload",schemaPath:"common/host-ids.schema.json/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+if(errors === _errs12){
+}
+}
+var valid4 = _errs12 === errors;
+if(valid4){
+}
+var valid3 = _errs11 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+}
+}
+}
+}
+else {
+validate232.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+if(errors === 0){
+}
+}
+validate232.errors = vErrors;
+return errors === 0;
+}
+validate232.evaluated = {"props":{"event":true,"payload":true,"timestamp":true},"dynamicProps":false,"dynamicItems":false};
+
+export const validateIotumRecordingReadyEvent = validate233;
+const schema279 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/iotum/recording_ready.schema.json","type":"object","allOf":[{"$ref":"common/envelope.schema.json"}],"properties":{"event":{"const":"recording_ready"},"payload":{"type":"object","allOf":[{"$ref":"common/conference-ids.schema.json"}],"properties":{"recording_id":{"type":["integer","string"]},"download_link":{"type":"string","pattern":"^https?://"}},"required":["recording_id","download_link"]}},"required":["event","payload"]};
+const pattern24 = new RegExp("^https?://", "");
 
 function validate233(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="https://confhooks.dev/schemas/iotum/start_streaming.schema.json" */;
+/*# sourceURL="https://confhooks.dev/schemas/iotum/recording_ready.schema.json" */;
 let vErrors = null;
 let errors = 0;
 const evaluated0 = validate233.evaluated;
@@ -3514,8 +2974,8 @@ else {
 if(data.event !== undefined){
 let data3 = data.event;
 const _errs10 = errors;
-if("start_streaming" !== data3){
-validate233.errors = [{instancePath:instancePath+"/event",schemaPath:"#/properties/event/const",keyword:"const",params:{allowedValue: "start_streaming"}}];
+if("recording_ready" !== data3){
+validate233.errors = [{instancePath:instancePath+"/event",schemaPath:"#/properties/event/const",keyword:"const",params:{allowedValue: "recording_ready"}}];
 return false;
 }
 else {
@@ -3531,11 +2991,77 @@ if(valid3){
 if(data.payload !== undefined){
 let data4 = data.payload;
 const _errs11 = errors;
-if(!(validate194(data4, {instancePath:instancePath+"/payload",parentData:data,parentDataProperty:"payload",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate194.errors : vErrors.concat(validate194.errors);
+const _errs12 = errors;
+const _errs13 = errors;
+if(!(validate200(data4, {instancePath:instancePath+"/payload",parentData:data,parentDataProperty:"payload",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate200.errors : vErrors.concat(validate200.errors);
 errors = vErrors.length;
 }
 else {
+}
+var valid4 = _errs13 === errors;
+if(valid4){
+}
+if(errors === _errs11){
+if(data4 && typeof data4 == "object" && !Array.isArray(data4)){
+let missing2;
+if(((data4.recording_id === undefined) && (missing2 = "recording_id")) || ((data4.download_link === undefined) && (missing2 = "download_link"))){
+validate233.errors = [{instancePath:instancePath+"/payload",schemaPath:"#/properties/payload/required",keyword:"required",params:{missingProperty: missing2}}];
+return false;
+}
+else {
+if(data4.recording_id !== undefined){
+let data5 = data4.recording_id;
+const _errs14 = errors;
+if((!(((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5))) && (isFinite(data5)))) && (typeof data5 !== "string")){
+validate233.errors = [{instancePath:instancePath+"/payload/recording_id",schemaPath:"#/properties/payload/properties/recording_id/type",keyword:"type",params:{type: schema279.properties.payload.properties.recording_id.type}}];
+return false;
+}
+const _errs15 = errors;
+if(errors === _errs14){
+}
+var valid5 = _errs14 === errors;
+}
+else {
+var valid5 = true;
+}
+if(valid5){
+if(data4.download_link !== undefined){
+let data6 = data4.download_link;
+const _errs16 = errors;
+const _errs17 = errors;
+if(errors === _errs16){
+if(typeof data6 === "string"){
+if(!pattern24.test(data6)){
+validate233.errors = [{instancePath:instancePath+"/payload/download_link",schemaPath:"#/properties/payload/properties/download_link/pattern",keyword:"pattern",params:{pattern: "^https?://"}}];
+return false;
+}
+else {
+}
+}
+else {
+validate233.errors = [{instancePath:instancePath+"/payload/download_link",schemaPath:"#/properties/payload/properties/download_link/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+if(errors === _errs16){
+}
+}
+var valid5 = _errs16 === errors;
+}
+else {
+var valid5 = true;
+}
+if(valid5){
+}
+}
+}
+}
+else {
+validate233.errors = [{instancePath:instancePath+"/payload",schemaPath:"#/properties/payload/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+if(errors === _errs11){
+}
 }
 var valid3 = _errs11 === errors;
 }
@@ -3559,11 +3085,11 @@ return errors === 0;
 }
 validate233.evaluated = {"props":{"event":true,"payload":true,"timestamp":true},"dynamicProps":false,"dynamicItems":false};
 
-export const validateIotumStopBroadcastingEvent = validate235;
-const schema281 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/iotum/stop_broadcasting.schema.json","type":"object","allOf":[{"$ref":"common/envelope.schema.json"}],"properties":{"event":{"const":"stop_broadcasting"},"payload":{"$ref":"common/conference-ids.schema.json"}},"required":["event","payload"]};
+export const validateIotumStartBroadcastingEvent = validate235;
+const schema281 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/iotum/start_broadcasting.schema.json","type":"object","allOf":[{"$ref":"common/envelope.schema.json"}],"properties":{"event":{"const":"start_broadcasting"},"payload":{"$ref":"common/conference-ids.schema.json"}},"required":["event","payload"]};
 
 function validate235(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="https://confhooks.dev/schemas/iotum/stop_broadcasting.schema.json" */;
+/*# sourceURL="https://confhooks.dev/schemas/iotum/start_broadcasting.schema.json" */;
 let vErrors = null;
 let errors = 0;
 const evaluated0 = validate235.evaluated;
@@ -3672,8 +3198,8 @@ else {
 if(data.event !== undefined){
 let data3 = data.event;
 const _errs10 = errors;
-if("stop_broadcasting" !== data3){
-validate235.errors = [{instancePath:instancePath+"/event",schemaPath:"#/properties/event/const",keyword:"const",params:{allowedValue: "stop_broadcasting"}}];
+if("start_broadcasting" !== data3){
+validate235.errors = [{instancePath:instancePath+"/event",schemaPath:"#/properties/event/const",keyword:"const",params:{allowedValue: "start_broadcasting"}}];
 return false;
 }
 else {
@@ -3689,8 +3215,8 @@ if(valid3){
 if(data.payload !== undefined){
 let data4 = data.payload;
 const _errs11 = errors;
-if(!(validate194(data4, {instancePath:instancePath+"/payload",parentData:data,parentDataProperty:"payload",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate194.errors : vErrors.concat(validate194.errors);
+if(!(validate200(data4, {instancePath:instancePath+"/payload",parentData:data,parentDataProperty:"payload",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate200.errors : vErrors.concat(validate200.errors);
 errors = vErrors.length;
 }
 else {
@@ -3717,11 +3243,11 @@ return errors === 0;
 }
 validate235.evaluated = {"props":{"event":true,"payload":true,"timestamp":true},"dynamicProps":false,"dynamicItems":false};
 
-export const validateIotumStopRecordingEvent = validate237;
-const schema283 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/iotum/stop_recording.schema.json","type":"object","allOf":[{"$ref":"common/envelope.schema.json"}],"properties":{"event":{"const":"stop_recording"},"payload":{"$ref":"common/conference-ids.schema.json"}},"required":["event","payload"]};
+export const validateIotumStartRecordingEvent = validate237;
+const schema283 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/iotum/start_recording.schema.json","type":"object","allOf":[{"$ref":"common/envelope.schema.json"}],"properties":{"event":{"const":"start_recording"},"payload":{"$ref":"common/conference-ids.schema.json"}},"required":["event","payload"]};
 
 function validate237(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="https://confhooks.dev/schemas/iotum/stop_recording.schema.json" */;
+/*# sourceURL="https://confhooks.dev/schemas/iotum/start_recording.schema.json" */;
 let vErrors = null;
 let errors = 0;
 const evaluated0 = validate237.evaluated;
@@ -3830,8 +3356,8 @@ else {
 if(data.event !== undefined){
 let data3 = data.event;
 const _errs10 = errors;
-if("stop_recording" !== data3){
-validate237.errors = [{instancePath:instancePath+"/event",schemaPath:"#/properties/event/const",keyword:"const",params:{allowedValue: "stop_recording"}}];
+if("start_recording" !== data3){
+validate237.errors = [{instancePath:instancePath+"/event",schemaPath:"#/properties/event/const",keyword:"const",params:{allowedValue: "start_recording"}}];
 return false;
 }
 else {
@@ -3847,8 +3373,8 @@ if(valid3){
 if(data.payload !== undefined){
 let data4 = data.payload;
 const _errs11 = errors;
-if(!(validate194(data4, {instancePath:instancePath+"/payload",parentData:data,parentDataProperty:"payload",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate194.errors : vErrors.concat(validate194.errors);
+if(!(validate200(data4, {instancePath:instancePath+"/payload",parentData:data,parentDataProperty:"payload",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate200.errors : vErrors.concat(validate200.errors);
 errors = vErrors.length;
 }
 else {
@@ -3875,11 +3401,11 @@ return errors === 0;
 }
 validate237.evaluated = {"props":{"event":true,"payload":true,"timestamp":true},"dynamicProps":false,"dynamicItems":false};
 
-export const validateIotumStopStreamingEvent = validate239;
-const schema285 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/iotum/stop_streaming.schema.json","type":"object","allOf":[{"$ref":"common/envelope.schema.json"}],"properties":{"event":{"const":"stop_streaming"},"payload":{"$ref":"common/conference-ids.schema.json"}},"required":["event","payload"]};
+export const validateIotumStartStreamingEvent = validate239;
+const schema285 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/iotum/start_streaming.schema.json","type":"object","allOf":[{"$ref":"common/envelope.schema.json"}],"properties":{"event":{"const":"start_streaming"},"payload":{"$ref":"common/conference-ids.schema.json"}},"required":["event","payload"]};
 
 function validate239(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="https://confhooks.dev/schemas/iotum/stop_streaming.schema.json" */;
+/*# sourceURL="https://confhooks.dev/schemas/iotum/start_streaming.schema.json" */;
 let vErrors = null;
 let errors = 0;
 const evaluated0 = validate239.evaluated;
@@ -3988,8 +3514,8 @@ else {
 if(data.event !== undefined){
 let data3 = data.event;
 const _errs10 = errors;
-if("stop_streaming" !== data3){
-validate239.errors = [{instancePath:instancePath+"/event",schemaPath:"#/properties/event/const",keyword:"const",params:{allowedValue: "stop_streaming"}}];
+if("start_streaming" !== data3){
+validate239.errors = [{instancePath:instancePath+"/event",schemaPath:"#/properties/event/const",keyword:"const",params:{allowedValue: "start_streaming"}}];
 return false;
 }
 else {
@@ -4005,8 +3531,8 @@ if(valid3){
 if(data.payload !== undefined){
 let data4 = data.payload;
 const _errs11 = errors;
-if(!(validate194(data4, {instancePath:instancePath+"/payload",parentData:data,parentDataProperty:"payload",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate194.errors : vErrors.concat(validate194.errors);
+if(!(validate200(data4, {instancePath:instancePath+"/payload",parentData:data,parentDataProperty:"payload",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate200.errors : vErrors.concat(validate200.errors);
 errors = vErrors.length;
 }
 else {
@@ -4033,11 +3559,11 @@ return errors === 0;
 }
 validate239.evaluated = {"props":{"event":true,"payload":true,"timestamp":true},"dynamicProps":false,"dynamicItems":false};
 
-export const validateIotumStreamPreviewUpdatedEvent = validate241;
-const schema287 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/iotum/stream_preview_updated.schema.json","type":"object","allOf":[{"$ref":"common/envelope.schema.json"}],"properties":{"event":{"const":"stream_preview_updated"},"payload":{"type":"object","allOf":[{"$ref":"common/conference-ids.schema.json"}],"properties":{"video_url":{"type":"string","pattern":"^https?://"},"image_url":{"type":"string","pattern":"^https?://"}},"required":["video_url"]}},"required":["event","payload"]};
+export const validateIotumStopBroadcastingEvent = validate241;
+const schema287 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/iotum/stop_broadcasting.schema.json","type":"object","allOf":[{"$ref":"common/envelope.schema.json"}],"properties":{"event":{"const":"stop_broadcasting"},"payload":{"$ref":"common/conference-ids.schema.json"}},"required":["event","payload"]};
 
 function validate241(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="https://confhooks.dev/schemas/iotum/stream_preview_updated.schema.json" */;
+/*# sourceURL="https://confhooks.dev/schemas/iotum/stop_broadcasting.schema.json" */;
 let vErrors = null;
 let errors = 0;
 const evaluated0 = validate241.evaluated;
@@ -4146,8 +3672,8 @@ else {
 if(data.event !== undefined){
 let data3 = data.event;
 const _errs10 = errors;
-if("stream_preview_updated" !== data3){
-validate241.errors = [{instancePath:instancePath+"/event",schemaPath:"#/properties/event/const",keyword:"const",params:{allowedValue: "stream_preview_updated"}}];
+if("stop_broadcasting" !== data3){
+validate241.errors = [{instancePath:instancePath+"/event",schemaPath:"#/properties/event/const",keyword:"const",params:{allowedValue: "stop_broadcasting"}}];
 return false;
 }
 else {
@@ -4163,87 +3689,11 @@ if(valid3){
 if(data.payload !== undefined){
 let data4 = data.payload;
 const _errs11 = errors;
-const _errs12 = errors;
-const _errs13 = errors;
-if(!(validate194(data4, {instancePath:instancePath+"/payload",parentData:data,parentDataProperty:"payload",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate194.errors : vErrors.concat(validate194.errors);
+if(!(validate200(data4, {instancePath:instancePath+"/payload",parentData:data,parentDataProperty:"payload",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate200.errors : vErrors.concat(validate200.errors);
 errors = vErrors.length;
 }
 else {
-}
-var valid4 = _errs13 === errors;
-if(valid4){
-}
-if(errors === _errs11){
-if(data4 && typeof data4 == "object" && !Array.isArray(data4)){
-let missing2;
-if((data4.video_url === undefined) && (missing2 = "video_url")){
-validate241.errors = [{instancePath:instancePath+"/payload",schemaPath:"#/properties/payload/required",keyword:"required",params:{missingProperty: missing2}}];
-return false;
-}
-else {
-if(data4.video_url !== undefined){
-let data5 = data4.video_url;
-const _errs14 = errors;
-const _errs15 = errors;
-if(errors === _errs14){
-if(typeof data5 === "string"){
-if(!pattern24.test(data5)){
-validate241.errors = [{instancePath:instancePath+"/payload/video_url",schemaPath:"#/properties/payload/properties/video_url/pattern",keyword:"pattern",params:{pattern: "^https?://"}}];
-return false;
-}
-else {
-}
-}
-else {
-validate241.errors = [{instancePath:instancePath+"/payload/video_url",schemaPath:"#/properties/payload/properties/video_url/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-if(errors === _errs14){
-}
-}
-var valid5 = _errs14 === errors;
-}
-else {
-var valid5 = true;
-}
-if(valid5){
-if(data4.image_url !== undefined){
-let data6 = data4.image_url;
-const _errs16 = errors;
-const _errs17 = errors;
-if(errors === _errs16){
-if(typeof data6 === "string"){
-if(!pattern24.test(data6)){
-validate241.errors = [{instancePath:instancePath+"/payload/image_url",schemaPath:"#/properties/payload/properties/image_url/pattern",keyword:"pattern",params:{pattern: "^https?://"}}];
-return false;
-}
-else {
-}
-}
-else {
-validate241.errors = [{instancePath:instancePath+"/payload/image_url",schemaPath:"#/properties/payload/properties/image_url/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-if(errors === _errs16){
-}
-}
-var valid5 = _errs16 === errors;
-}
-else {
-var valid5 = true;
-}
-if(valid5){
-}
-}
-}
-}
-else {
-validate241.errors = [{instancePath:instancePath+"/payload",schemaPath:"#/properties/payload/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-if(errors === _errs11){
-}
 }
 var valid3 = _errs11 === errors;
 }
@@ -4267,11 +3717,11 @@ return errors === 0;
 }
 validate241.evaluated = {"props":{"event":true,"payload":true,"timestamp":true},"dynamicProps":false,"dynamicItems":false};
 
-export const validateIotumTranscriptionReadyEvent = validate243;
-const schema289 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/iotum/transcription_ready.schema.json","type":"object","allOf":[{"$ref":"common/envelope.schema.json"}],"properties":{"event":{"const":"transcription_ready"},"payload":{"$ref":"common/conference-ids.schema.json"}},"required":["event","payload"]};
+export const validateIotumStopRecordingEvent = validate243;
+const schema289 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/iotum/stop_recording.schema.json","type":"object","allOf":[{"$ref":"common/envelope.schema.json"}],"properties":{"event":{"const":"stop_recording"},"payload":{"$ref":"common/conference-ids.schema.json"}},"required":["event","payload"]};
 
 function validate243(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="https://confhooks.dev/schemas/iotum/transcription_ready.schema.json" */;
+/*# sourceURL="https://confhooks.dev/schemas/iotum/stop_recording.schema.json" */;
 let vErrors = null;
 let errors = 0;
 const evaluated0 = validate243.evaluated;
@@ -4380,8 +3830,8 @@ else {
 if(data.event !== undefined){
 let data3 = data.event;
 const _errs10 = errors;
-if("transcription_ready" !== data3){
-validate243.errors = [{instancePath:instancePath+"/event",schemaPath:"#/properties/event/const",keyword:"const",params:{allowedValue: "transcription_ready"}}];
+if("stop_recording" !== data3){
+validate243.errors = [{instancePath:instancePath+"/event",schemaPath:"#/properties/event/const",keyword:"const",params:{allowedValue: "stop_recording"}}];
 return false;
 }
 else {
@@ -4397,8 +3847,8 @@ if(valid3){
 if(data.payload !== undefined){
 let data4 = data.payload;
 const _errs11 = errors;
-if(!(validate194(data4, {instancePath:instancePath+"/payload",parentData:data,parentDataProperty:"payload",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate194.errors : vErrors.concat(validate194.errors);
+if(!(validate200(data4, {instancePath:instancePath+"/payload",parentData:data,parentDataProperty:"payload",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate200.errors : vErrors.concat(validate200.errors);
 errors = vErrors.length;
 }
 else {
@@ -4424,3 +3874,553 @@ validate243.errors = vErrors;
 return errors === 0;
 }
 validate243.evaluated = {"props":{"event":true,"payload":true,"timestamp":true},"dynamicProps":false,"dynamicItems":false};
+
+export const validateIotumStopStreamingEvent = validate245;
+const schema291 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/iotum/stop_streaming.schema.json","type":"object","allOf":[{"$ref":"common/envelope.schema.json"}],"properties":{"event":{"const":"stop_streaming"},"payload":{"$ref":"common/conference-ids.schema.json"}},"required":["event","payload"]};
+
+function validate245(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="https://confhooks.dev/schemas/iotum/stop_streaming.schema.json" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate245.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+const _errs0 = errors;
+const _errs1 = errors;
+const _errs2 = errors;
+const _errs3 = errors;
+if(errors === _errs2){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((((data.event === undefined) && (missing0 = "event")) || ((data.payload === undefined) && (missing0 = "payload"))) || ((data.timestamp === undefined) && (missing0 = "timestamp"))){
+validate245.errors = [{instancePath,schemaPath:"common/envelope.schema.json/required",keyword:"required",params:{missingProperty: missing0}}];
+return false;
+}
+else {
+if(data.event !== undefined){
+let data0 = data.event;
+const _errs4 = errors;
+if(typeof data0 !== "string"){
+validate245.errors = [{instancePath:instancePath+"/event",schemaPath:"common/envelope.schema.json/properties/event/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+const _errs5 = errors;
+if(errors === _errs4){
+}
+var valid2 = _errs4 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data.payload !== undefined){
+let data1 = data.payload;
+const _errs6 = errors;
+if(!(data1 && typeof data1 == "object" && !Array.isArray(data1))){
+validate245.errors = [{instancePath:instancePath+"/payload",schemaPath:"common/envelope.schema.json/properties/payload/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+const _errs7 = errors;
+if(errors === _errs6){
+}
+var valid2 = _errs6 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data.timestamp !== undefined){
+let data2 = data.timestamp;
+const _errs8 = errors;
+const _errs9 = errors;
+if(errors === _errs8){
+if(typeof data2 === "string"){
+if(!pattern8.test(data2)){
+validate245.errors = [{instancePath:instancePath+"/timestamp",schemaPath:"common/envelope.schema.json/properties/timestamp/pattern",keyword:"pattern",params:{pattern: "^\\d{4}-\\d{2}-\\d{2}[Tt]\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?([Zz]|[+-]\\d{2}:\\d{2})$"}}];
+return false;
+}
+else {
+}
+}
+else {
+validate245.errors = [{instancePath:instancePath+"/timestamp",schemaPath:"common/envelope.schema.json/properties/timestamp/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+if(errors === _errs8){
+}
+}
+var valid2 = _errs8 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+}
+}
+}
+}
+}
+else {
+validate245.errors = [{instancePath,schemaPath:"common/envelope.schema.json/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+if(errors === _errs2){
+}
+}
+var valid1 = _errs2 === errors;
+if(valid1){
+}
+var valid0 = _errs1 === errors;
+if(valid0){
+}
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing1;
+if(((data.event === undefined) && (missing1 = "event")) || ((data.payload === undefined) && (missing1 = "payload"))){
+validate245.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing1}}];
+return false;
+}
+else {
+if(data.event !== undefined){
+let data3 = data.event;
+const _errs10 = errors;
+if("stop_streaming" !== data3){
+validate245.errors = [{instancePath:instancePath+"/event",schemaPath:"#/properties/event/const",keyword:"const",params:{allowedValue: "stop_streaming"}}];
+return false;
+}
+else {
+}
+if(errors === _errs10){
+}
+var valid3 = _errs10 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data.payload !== undefined){
+let data4 = data.payload;
+const _errs11 = errors;
+if(!(validate200(data4, {instancePath:instancePath+"/payload",parentData:data,parentDataProperty:"payload",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate200.errors : vErrors.concat(validate200.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid3 = _errs11 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+}
+}
+}
+}
+else {
+validate245.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+if(errors === 0){
+}
+}
+validate245.errors = vErrors;
+return errors === 0;
+}
+validate245.evaluated = {"props":{"event":true,"payload":true,"timestamp":true},"dynamicProps":false,"dynamicItems":false};
+
+export const validateIotumStreamPreviewUpdatedEvent = validate247;
+const schema293 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/iotum/stream_preview_updated.schema.json","type":"object","allOf":[{"$ref":"common/envelope.schema.json"}],"properties":{"event":{"const":"stream_preview_updated"},"payload":{"type":"object","allOf":[{"$ref":"common/conference-ids.schema.json"}],"properties":{"video_url":{"type":"string","pattern":"^https?://"},"image_url":{"type":"string","pattern":"^https?://"}},"required":["video_url"]}},"required":["event","payload"]};
+
+function validate247(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="https://confhooks.dev/schemas/iotum/stream_preview_updated.schema.json" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate247.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+const _errs0 = errors;
+const _errs1 = errors;
+const _errs2 = errors;
+const _errs3 = errors;
+if(errors === _errs2){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((((data.event === undefined) && (missing0 = "event")) || ((data.payload === undefined) && (missing0 = "payload"))) || ((data.timestamp === undefined) && (missing0 = "timestamp"))){
+validate247.errors = [{instancePath,schemaPath:"common/envelope.schema.json/required",keyword:"required",params:{missingProperty: missing0}}];
+return false;
+}
+else {
+if(data.event !== undefined){
+let data0 = data.event;
+const _errs4 = errors;
+if(typeof data0 !== "string"){
+validate247.errors = [{instancePath:instancePath+"/event",schemaPath:"common/envelope.schema.json/properties/event/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+const _errs5 = errors;
+if(errors === _errs4){
+}
+var valid2 = _errs4 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data.payload !== undefined){
+let data1 = data.payload;
+const _errs6 = errors;
+if(!(data1 && typeof data1 == "object" && !Array.isArray(data1))){
+validate247.errors = [{instancePath:instancePath+"/payload",schemaPath:"common/envelope.schema.json/properties/payload/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+const _errs7 = errors;
+if(errors === _errs6){
+}
+var valid2 = _errs6 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data.timestamp !== undefined){
+let data2 = data.timestamp;
+const _errs8 = errors;
+const _errs9 = errors;
+if(errors === _errs8){
+if(typeof data2 === "string"){
+if(!pattern8.test(data2)){
+validate247.errors = [{instancePath:instancePath+"/timestamp",schemaPath:"common/envelope.schema.json/properties/timestamp/pattern",keyword:"pattern",params:{pattern: "^\\d{4}-\\d{2}-\\d{2}[Tt]\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?([Zz]|[+-]\\d{2}:\\d{2})$"}}];
+return false;
+}
+else {
+}
+}
+else {
+validate247.errors = [{instancePath:instancePath+"/timestamp",schemaPath:"common/envelope.schema.json/properties/timestamp/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+if(errors === _errs8){
+}
+}
+var valid2 = _errs8 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+}
+}
+}
+}
+}
+else {
+validate247.errors = [{instancePath,schemaPath:"common/envelope.schema.json/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+if(errors === _errs2){
+}
+}
+var valid1 = _errs2 === errors;
+if(valid1){
+}
+var valid0 = _errs1 === errors;
+if(valid0){
+}
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing1;
+if(((data.event === undefined) && (missing1 = "event")) || ((data.payload === undefined) && (missing1 = "payload"))){
+validate247.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing1}}];
+return false;
+}
+else {
+if(data.event !== undefined){
+let data3 = data.event;
+const _errs10 = errors;
+if("stream_preview_updated" !== data3){
+validate247.errors = [{instancePath:instancePath+"/event",schemaPath:"#/properties/event/const",keyword:"const",params:{allowedValue: "stream_preview_updated"}}];
+return false;
+}
+else {
+}
+if(errors === _errs10){
+}
+var valid3 = _errs10 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data.payload !== undefined){
+let data4 = data.payload;
+const _errs11 = errors;
+const _errs12 = errors;
+const _errs13 = errors;
+if(!(validate200(data4, {instancePath:instancePath+"/payload",parentData:data,parentDataProperty:"payload",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate200.errors : vErrors.concat(validate200.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid4 = _errs13 === errors;
+if(valid4){
+}
+if(errors === _errs11){
+if(data4 && typeof data4 == "object" && !Array.isArray(data4)){
+let missing2;
+if((data4.video_url === undefined) && (missing2 = "video_url")){
+validate247.errors = [{instancePath:instancePath+"/payload",schemaPath:"#/properties/payload/required",keyword:"required",params:{missingProperty: missing2}}];
+return false;
+}
+else {
+if(data4.video_url !== undefined){
+let data5 = data4.video_url;
+const _errs14 = errors;
+const _errs15 = errors;
+if(errors === _errs14){
+if(typeof data5 === "string"){
+if(!pattern24.test(data5)){
+validate247.errors = [{instancePath:instancePath+"/payload/video_url",schemaPath:"#/properties/payload/properties/video_url/pattern",keyword:"pattern",params:{pattern: "^https?://"}}];
+return false;
+}
+else {
+}
+}
+else {
+validate247.errors = [{instancePath:instancePath+"/payload/video_url",schemaPath:"#/properties/payload/properties/video_url/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+if(errors === _errs14){
+}
+}
+var valid5 = _errs14 === errors;
+}
+else {
+var valid5 = true;
+}
+if(valid5){
+if(data4.image_url !== undefined){
+let data6 = data4.image_url;
+const _errs16 = errors;
+const _errs17 = errors;
+if(errors === _errs16){
+if(typeof data6 === "string"){
+if(!pattern24.test(data6)){
+validate247.errors = [{instancePath:instancePath+"/payload/image_url",schemaPath:"#/properties/payload/properties/image_url/pattern",keyword:"pattern",params:{pattern: "^https?://"}}];
+return false;
+}
+else {
+}
+}
+else {
+validate247.errors = [{instancePath:instancePath+"/payload/image_url",schemaPath:"#/properties/payload/properties/image_url/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+if(errors === _errs16){
+}
+}
+var valid5 = _errs16 === errors;
+}
+else {
+var valid5 = true;
+}
+if(valid5){
+}
+}
+}
+}
+else {
+validate247.errors = [{instancePath:instancePath+"/payload",schemaPath:"#/properties/payload/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+if(errors === _errs11){
+}
+}
+var valid3 = _errs11 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+}
+}
+}
+}
+else {
+validate247.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+if(errors === 0){
+}
+}
+validate247.errors = vErrors;
+return errors === 0;
+}
+validate247.evaluated = {"props":{"event":true,"payload":true,"timestamp":true},"dynamicProps":false,"dynamicItems":false};
+
+export const validateIotumTranscriptionReadyEvent = validate249;
+const schema295 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/iotum/transcription_ready.schema.json","type":"object","allOf":[{"$ref":"common/envelope.schema.json"}],"properties":{"event":{"const":"transcription_ready"},"payload":{"$ref":"common/conference-ids.schema.json"}},"required":["event","payload"]};
+
+function validate249(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="https://confhooks.dev/schemas/iotum/transcription_ready.schema.json" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate249.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+const _errs0 = errors;
+const _errs1 = errors;
+const _errs2 = errors;
+const _errs3 = errors;
+if(errors === _errs2){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((((data.event === undefined) && (missing0 = "event")) || ((data.payload === undefined) && (missing0 = "payload"))) || ((data.timestamp === undefined) && (missing0 = "timestamp"))){
+validate249.errors = [{instancePath,schemaPath:"common/envelope.schema.json/required",keyword:"required",params:{missingProperty: missing0}}];
+return false;
+}
+else {
+if(data.event !== undefined){
+let data0 = data.event;
+const _errs4 = errors;
+if(typeof data0 !== "string"){
+validate249.errors = [{instancePath:instancePath+"/event",schemaPath:"common/envelope.schema.json/properties/event/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+const _errs5 = errors;
+if(errors === _errs4){
+}
+var valid2 = _errs4 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data.payload !== undefined){
+let data1 = data.payload;
+const _errs6 = errors;
+if(!(data1 && typeof data1 == "object" && !Array.isArray(data1))){
+validate249.errors = [{instancePath:instancePath+"/payload",schemaPath:"common/envelope.schema.json/properties/payload/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+const _errs7 = errors;
+if(errors === _errs6){
+}
+var valid2 = _errs6 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data.timestamp !== undefined){
+let data2 = data.timestamp;
+const _errs8 = errors;
+const _errs9 = errors;
+if(errors === _errs8){
+if(typeof data2 === "string"){
+if(!pattern8.test(data2)){
+validate249.errors = [{instancePath:instancePath+"/timestamp",schemaPath:"common/envelope.schema.json/properties/timestamp/pattern",keyword:"pattern",params:{pattern: "^\\d{4}-\\d{2}-\\d{2}[Tt]\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?([Zz]|[+-]\\d{2}:\\d{2})$"}}];
+return false;
+}
+else {
+}
+}
+else {
+validate249.errors = [{instancePath:instancePath+"/timestamp",schemaPath:"common/envelope.schema.json/properties/timestamp/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+if(errors === _errs8){
+}
+}
+var valid2 = _errs8 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+}
+}
+}
+}
+}
+else {
+validate249.errors = [{instancePath,schemaPath:"common/envelope.schema.json/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+if(errors === _errs2){
+}
+}
+var valid1 = _errs2 === errors;
+if(valid1){
+}
+var valid0 = _errs1 === errors;
+if(valid0){
+}
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing1;
+if(((data.event === undefined) && (missing1 = "event")) || ((data.payload === undefined) && (missing1 = "payload"))){
+validate249.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing1}}];
+return false;
+}
+else {
+if(data.event !== undefined){
+let data3 = data.event;
+const _errs10 = errors;
+if("transcription_ready" !== data3){
+validate249.errors = [{instancePath:instancePath+"/event",schemaPath:"#/properties/event/const",keyword:"const",params:{allowedValue: "transcription_ready"}}];
+return false;
+}
+else {
+}
+if(errors === _errs10){
+}
+var valid3 = _errs10 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data.payload !== undefined){
+let data4 = data.payload;
+const _errs11 = errors;
+if(!(validate200(data4, {instancePath:instancePath+"/payload",parentData:data,parentDataProperty:"payload",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate200.errors : vErrors.concat(validate200.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid3 = _errs11 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+}
+}
+}
+}
+else {
+validate249.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+if(errors === 0){
+}
+}
+validate249.errors = vErrors;
+return errors === 0;
+}
+validate249.evaluated = {"props":{"event":true,"payload":true,"timestamp":true},"dynamicProps":false,"dynamicItems":false};

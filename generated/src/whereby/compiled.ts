@@ -2,1354 +2,14 @@
 // Do not edit: change the source and run `npm run generate`.
 // ajv prints plain JavaScript: it is type-checked through the typed wrappers in validators.ts.
 // @ts-nocheck
-export const validateWherebyAssistantRequestedEvent = validate252;
-const schema299 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/whereby/assistant.requested.schema.json","type":"object","allOf":[{"$ref":"common/envelope.schema.json"}],"properties":{"type":{"const":"assistant.requested"},"data":{"$ref":"common/in-room-data.schema.json"}},"required":["type","data"]};
-const schema295 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/whereby/common/envelope.schema.json","type":"object","properties":{"id":{"type":"string","minLength":1},"apiVersion":{"const":"1.0"},"createdAt":{"type":"string","pattern":"^\\d{4}-\\d{2}-\\d{2}[Tt]\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?([Zz]|[+-]\\d{2}:\\d{2})$"},"type":{"type":"string"},"data":{"type":"object"}},"required":["id","apiVersion","createdAt","type","data"]};
-const schema292 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/whereby/common/in-room-data.schema.json","type":"object","properties":{"meetingId":{"type":"string"},"roomName":{"type":"string"},"subdomain":{"type":"string"},"roomSessionId":{"type":["string","null"]}},"required":["roomName","subdomain"]};
+export const validateWherebyAssistantRequestedEvent = validate258;
+const schema305 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/whereby/assistant.requested.schema.json","type":"object","allOf":[{"$ref":"common/envelope.schema.json"}],"properties":{"type":{"const":"assistant.requested"},"data":{"$ref":"common/in-room-data.schema.json"}},"required":["type","data"]};
+const schema301 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/whereby/common/envelope.schema.json","type":"object","properties":{"id":{"type":"string","minLength":1},"apiVersion":{"const":"1.0"},"createdAt":{"type":"string","pattern":"^\\d{4}-\\d{2}-\\d{2}[Tt]\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?([Zz]|[+-]\\d{2}:\\d{2})$"},"type":{"type":"string"},"data":{"type":"object"}},"required":["id","apiVersion","createdAt","type","data"]};
+const schema298 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/whereby/common/in-room-data.schema.json","type":"object","properties":{"meetingId":{"type":"string"},"roomName":{"type":"string"},"subdomain":{"type":"string"},"roomSessionId":{"type":["string","null"]}},"required":["roomName","subdomain"]};
 const pattern8 = new RegExp("^\\d{4}-\\d{2}-\\d{2}[Tt]\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?([Zz]|[+-]\\d{2}:\\d{2})$", "");
 
-function validate252(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="https://confhooks.dev/schemas/whereby/assistant.requested.schema.json" */;
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate252.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-const _errs0 = errors;
-const _errs1 = errors;
-const _errs2 = errors;
-const _errs3 = errors;
-if(errors === _errs2){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if((((((data.id === undefined) && (missing0 = "id")) || ((data.apiVersion === undefined) && (missing0 = "apiVersion"))) || ((data.createdAt === undefined) && (missing0 = "createdAt"))) || ((data.type === undefined) && (missing0 = "type"))) || ((data.data === undefined) && (missing0 = "data"))){
-validate252.errors = [{instancePath,schemaPath:"common/envelope.schema.json/required",keyword:"required",params:{missingProperty: missing0}}];
-return false;
-}
-else {
-if(data.id !== undefined){
-let data0 = data.id;
-const _errs4 = errors;
-const _errs5 = errors;
-if(errors === _errs4){
-if(typeof data0 === "string"){
-if(data0.length < 1){
-validate252.errors = [{instancePath:instancePath+"/id",schemaPath:"common/envelope.schema.json/properties/id/minLength",keyword:"minLength",params:{limit: 1}}];
-return false;
-}
-else {
-}
-}
-else {
-validate252.errors = [{instancePath:instancePath+"/id",schemaPath:"common/envelope.schema.json/properties/id/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-if(errors === _errs4){
-}
-}
-var valid2 = _errs4 === errors;
-}
-else {
-var valid2 = true;
-}
-if(valid2){
-if(data.apiVersion !== undefined){
-let data1 = data.apiVersion;
-const _errs6 = errors;
-if("1.0" !== data1){
-validate252.errors = [{instancePath:instancePath+"/apiVersion",schemaPath:"common/envelope.schema.json/properties/apiVersion/const",keyword:"const",params:{allowedValue: "1.0"}}];
-return false;
-}
-else {
-}
-if(errors === _errs6){
-}
-var valid2 = _errs6 === errors;
-}
-else {
-var valid2 = true;
-}
-if(valid2){
-if(data.createdAt !== undefined){
-let data2 = data.createdAt;
-const _errs7 = errors;
-const _errs8 = errors;
-if(errors === _errs7){
-if(typeof data2 === "string"){
-if(!pattern8.test(data2)){
-validate252.errors = [{instancePath:instancePath+"/createdAt",schemaPath:"common/envelope.schema.json/properties/createdAt/pattern",keyword:"pattern",params:{pattern: "^\\d{4}-\\d{2}-\\d{2}[Tt]\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?([Zz]|[+-]\\d{2}:\\d{2})$"}}];
-return false;
-}
-else {
-}
-}
-else {
-validate252.errors = [{instancePath:instancePath+"/createdAt",schemaPath:"common/envelope.schema.json/properties/createdAt/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-if(errors === _errs7){
-}
-}
-var valid2 = _errs7 === errors;
-}
-else {
-var valid2 = true;
-}
-if(valid2){
-if(data.type !== undefined){
-let data3 = data.type;
-const _errs9 = errors;
-if(typeof data3 !== "string"){
-validate252.errors = [{instancePath:instancePath+"/type",schemaPath:"common/envelope.schema.json/properties/type/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-const _errs10 = errors;
-if(errors === _errs9){
-}
-var valid2 = _errs9 === errors;
-}
-else {
-var valid2 = true;
-}
-if(valid2){
-if(data.data !== undefined){
-let data4 = data.data;
-const _errs11 = errors;
-if(!(data4 && typeof data4 == "object" && !Array.isArray(data4))){
-validate252.errors = [{instancePath:instancePath+"/data",schemaPath:"common/envelope.schema.json/properties/data/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-const _errs12 = errors;
-if(errors === _errs11){
-}
-var valid2 = _errs11 === errors;
-}
-else {
-var valid2 = true;
-}
-if(valid2){
-}
-}
-}
-}
-}
-}
-}
-else {
-validate252.errors = [{instancePath,schemaPath:"common/envelope.schema.json/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-if(errors === _errs2){
-}
-}
-var valid1 = _errs2 === errors;
-if(valid1){
-}
-var valid0 = _errs1 === errors;
-if(valid0){
-}
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing1;
-if(((data.type === undefined) && (missing1 = "type")) || ((data.data === undefined) && (missing1 = "data"))){
-validate252.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing1}}];
-return false;
-}
-else {
-if(data.type !== undefined){
-let data5 = data.type;
-const _errs13 = errors;
-if("assistant.requested" !== data5){
-validate252.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "assistant.requested"}}];
-return false;
-}
-else {
-}
-if(errors === _errs13){
-}
-var valid3 = _errs13 === errors;
-}
-else {
-var valid3 = true;
-}
-if(valid3){
-if(data.data !== undefined){
-let data6 = data.data;
-const _errs14 = errors;
-const _errs15 = errors;
-const _errs16 = errors;
-if(errors === _errs15){
-if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
-let missing2;
-if(((data6.roomName === undefined) && (missing2 = "roomName")) || ((data6.subdomain === undefined) && (missing2 = "subdomain"))){
-validate252.errors = [{instancePath:instancePath+"/data",schemaPath:"common/in-room-data.schema.json/required",keyword:"required",params:{missingProperty: missing2}}];
-return false;
-}
-else {
-if(data6.meetingId !== undefined){
-let data7 = data6.meetingId;
-const _errs17 = errors;
-if(typeof data7 !== "string"){
-validate252.errors = [{instancePath:instancePath+"/data/meetingId",schemaPath:"common/in-room-data.schema.json/properties/meetingId/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-const _errs18 = errors;
-if(errors === _errs17){
-}
-var valid5 = _errs17 === errors;
-}
-else {
-var valid5 = true;
-}
-if(valid5){
-if(data6.roomName !== undefined){
-let data8 = data6.roomName;
-const _errs19 = errors;
-if(typeof data8 !== "string"){
-validate252.errors = [{instancePath:instancePath+"/data/roomName",schemaPath:"common/in-room-data.schema.json/properties/roomName/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-const _errs20 = errors;
-if(errors === _errs19){
-}
-var valid5 = _errs19 === errors;
-}
-else {
-var valid5 = true;
-}
-if(valid5){
-if(data6.subdomain !== undefined){
-let data9 = data6.subdomain;
-const _errs21 = errors;
-if(typeof data9 !== "string"){
-validate252.errors = [{instancePath:instancePath+"/data/subdomain",schemaPath:"common/in-room-data.schema.json/properties/subdomain/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-const _errs22 = errors;
-if(errors === _errs21){
-}
-var valid5 = _errs21 === errors;
-}
-else {
-var valid5 = true;
-}
-if(valid5){
-if(data6.roomSessionId !== undefined){
-let data10 = data6.roomSessionId;
-const _errs23 = errors;
-if((typeof data10 !== "string") && (data10 !== null)){
-validate252.errors = [{instancePath:instancePath+"/data/roomSessionId",schemaPath:"common/in-room-data.schema.json/properties/roomSessionId/type",keyword:"type",params:{type: schema292.properties.roomSessionId.type}}];
-return false;
-}
-const _errs24 = errors;
-if(errors === _errs23){
-}
-var valid5 = _errs23 === errors;
-}
-else {
-var valid5 = true;
-}
-if(valid5){
-}
-}
-}
-}
-}
-}
-else {
-validate252.errors = [{instancePath:instancePath+"/data",schemaPath:"common/in-room-data.schema.json/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-if(errors === _errs15){
-}
-}
-var valid4 = _errs15 === errors;
-if(valid4){
-}
-var valid3 = _errs14 === errors;
-}
-else {
-var valid3 = true;
-}
-if(valid3){
-}
-}
-}
-}
-else {
-validate252.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-if(errors === 0){
-}
-}
-validate252.errors = vErrors;
-return errors === 0;
-}
-validate252.evaluated = {"props":{"type":true,"data":true,"id":true,"apiVersion":true,"createdAt":true},"dynamicProps":false,"dynamicItems":false};
-
-export const validateWherebyRecordingFinishedEvent = validate253;
-const schema302 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/whereby/recording.finished.schema.json","type":"object","allOf":[{"$ref":"common/envelope.schema.json"}],"properties":{"type":{"const":"recording.finished"},"data":{"type":"object","properties":{"recordingId":{"type":"string"},"filename":{"type":"string"},"roomName":{"type":"string"},"status":{"type":"string"}},"required":["recordingId","filename","status"]}},"required":["type","data"]};
-
-function validate253(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="https://confhooks.dev/schemas/whereby/recording.finished.schema.json" */;
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate253.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-const _errs0 = errors;
-const _errs1 = errors;
-const _errs2 = errors;
-const _errs3 = errors;
-if(errors === _errs2){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if((((((data.id === undefined) && (missing0 = "id")) || ((data.apiVersion === undefined) && (missing0 = "apiVersion"))) || ((data.createdAt === undefined) && (missing0 = "createdAt"))) || ((data.type === undefined) && (missing0 = "type"))) || ((data.data === undefined) && (missing0 = "data"))){
-validate253.errors = [{instancePath,schemaPath:"common/envelope.schema.json/required",keyword:"required",params:{missingProperty: missing0}}];
-return false;
-}
-else {
-if(data.id !== undefined){
-let data0 = data.id;
-const _errs4 = errors;
-const _errs5 = errors;
-if(errors === _errs4){
-if(typeof data0 === "string"){
-if(data0.length < 1){
-validate253.errors = [{instancePath:instancePath+"/id",schemaPath:"common/envelope.schema.json/properties/id/minLength",keyword:"minLength",params:{limit: 1}}];
-return false;
-}
-else {
-}
-}
-else {
-validate253.errors = [{instancePath:instancePath+"/id",schemaPath:"common/envelope.schema.json/properties/id/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-if(errors === _errs4){
-}
-}
-var valid2 = _errs4 === errors;
-}
-else {
-var valid2 = true;
-}
-if(valid2){
-if(data.apiVersion !== undefined){
-let data1 = data.apiVersion;
-const _errs6 = errors;
-if("1.0" !== data1){
-validate253.errors = [{instancePath:instancePath+"/apiVersion",schemaPath:"common/envelope.schema.json/properties/apiVersion/const",keyword:"const",params:{allowedValue: "1.0"}}];
-return false;
-}
-else {
-}
-if(errors === _errs6){
-}
-var valid2 = _errs6 === errors;
-}
-else {
-var valid2 = true;
-}
-if(valid2){
-if(data.createdAt !== undefined){
-let data2 = data.createdAt;
-const _errs7 = errors;
-const _errs8 = errors;
-if(errors === _errs7){
-if(typeof data2 === "string"){
-if(!pattern8.test(data2)){
-validate253.errors = [{instancePath:instancePath+"/createdAt",schemaPath:"common/envelope.schema.json/properties/createdAt/pattern",keyword:"pattern",params:{pattern: "^\\d{4}-\\d{2}-\\d{2}[Tt]\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?([Zz]|[+-]\\d{2}:\\d{2})$"}}];
-return false;
-}
-else {
-}
-}
-else {
-validate253.errors = [{instancePath:instancePath+"/createdAt",schemaPath:"common/envelope.schema.json/properties/createdAt/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-if(errors === _errs7){
-}
-}
-var valid2 = _errs7 === errors;
-}
-else {
-var valid2 = true;
-}
-if(valid2){
-if(data.type !== undefined){
-let data3 = data.type;
-const _errs9 = errors;
-if(typeof data3 !== "string"){
-validate253.errors = [{instancePath:instancePath+"/type",schemaPath:"common/envelope.schema.json/properties/type/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-const _errs10 = errors;
-if(errors === _errs9){
-}
-var valid2 = _errs9 === errors;
-}
-else {
-var valid2 = true;
-}
-if(valid2){
-if(data.data !== undefined){
-let data4 = data.data;
-const _errs11 = errors;
-if(!(data4 && typeof data4 == "object" && !Array.isArray(data4))){
-validate253.errors = [{instancePath:instancePath+"/data",schemaPath:"common/envelope.schema.json/properties/data/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-const _errs12 = errors;
-if(errors === _errs11){
-}
-var valid2 = _errs11 === errors;
-}
-else {
-var valid2 = true;
-}
-if(valid2){
-}
-}
-}
-}
-}
-}
-}
-else {
-validate253.errors = [{instancePath,schemaPath:"common/envelope.schema.json/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-if(errors === _errs2){
-}
-}
-var valid1 = _errs2 === errors;
-if(valid1){
-}
-var valid0 = _errs1 === errors;
-if(valid0){
-}
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing1;
-if(((data.type === undefined) && (missing1 = "type")) || ((data.data === undefined) && (missing1 = "data"))){
-validate253.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing1}}];
-return false;
-}
-else {
-if(data.type !== undefined){
-let data5 = data.type;
-const _errs13 = errors;
-if("recording.finished" !== data5){
-validate253.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "recording.finished"}}];
-return false;
-}
-else {
-}
-if(errors === _errs13){
-}
-var valid3 = _errs13 === errors;
-}
-else {
-var valid3 = true;
-}
-if(valid3){
-if(data.data !== undefined){
-let data6 = data.data;
-const _errs14 = errors;
-const _errs15 = errors;
-if(errors === _errs14){
-if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
-let missing2;
-if((((data6.recordingId === undefined) && (missing2 = "recordingId")) || ((data6.filename === undefined) && (missing2 = "filename"))) || ((data6.status === undefined) && (missing2 = "status"))){
-validate253.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing2}}];
-return false;
-}
-else {
-if(data6.recordingId !== undefined){
-let data7 = data6.recordingId;
-const _errs16 = errors;
-if(typeof data7 !== "string"){
-validate253.errors = [{instancePath:instancePath+"/data/recordingId",schemaPath:"#/properties/data/properties/recordingId/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-const _errs17 = errors;
-if(errors === _errs16){
-}
-var valid4 = _errs16 === errors;
-}
-else {
-var valid4 = true;
-}
-if(valid4){
-if(data6.filename !== undefined){
-let data8 = data6.filename;
-const _errs18 = errors;
-if(typeof data8 !== "string"){
-validate253.errors = [{instancePath:instancePath+"/data/filename",schemaPath:"#/properties/data/properties/filename/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-const _errs19 = errors;
-if(errors === _errs18){
-}
-var valid4 = _errs18 === errors;
-}
-else {
-var valid4 = true;
-}
-if(valid4){
-if(data6.roomName !== undefined){
-let data9 = data6.roomName;
-const _errs20 = errors;
-if(typeof data9 !== "string"){
-validate253.errors = [{instancePath:instancePath+"/data/roomName",schemaPath:"#/properties/data/properties/roomName/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-const _errs21 = errors;
-if(errors === _errs20){
-}
-var valid4 = _errs20 === errors;
-}
-else {
-var valid4 = true;
-}
-if(valid4){
-if(data6.status !== undefined){
-let data10 = data6.status;
-const _errs22 = errors;
-if(typeof data10 !== "string"){
-validate253.errors = [{instancePath:instancePath+"/data/status",schemaPath:"#/properties/data/properties/status/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-const _errs23 = errors;
-if(errors === _errs22){
-}
-var valid4 = _errs22 === errors;
-}
-else {
-var valid4 = true;
-}
-if(valid4){
-}
-}
-}
-}
-}
-}
-else {
-validate253.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-if(errors === _errs14){
-}
-}
-var valid3 = _errs14 === errors;
-}
-else {
-var valid3 = true;
-}
-if(valid3){
-}
-}
-}
-}
-else {
-validate253.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-if(errors === 0){
-}
-}
-validate253.errors = vErrors;
-return errors === 0;
-}
-validate253.evaluated = {"props":{"type":true,"data":true,"id":true,"apiVersion":true,"createdAt":true},"dynamicProps":false,"dynamicItems":false};
-
-export const validateWherebyRoomClientJoinedEvent = validate254;
-const schema304 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/whereby/room.client.joined.schema.json","type":"object","allOf":[{"$ref":"common/envelope.schema.json"}],"properties":{"type":{"const":"room.client.joined"},"data":{"$ref":"common/client-join-leave-data.schema.json"}},"required":["type","data"]};
-const schema293 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/whereby/common/client-join-leave-data.schema.json","type":"object","allOf":[{"$ref":"client-data.schema.json"}],"properties":{"roleName":{"$ref":"role-name.schema.json"},"numClients":{"type":"integer","minimum":0},"numClientsByRoleName":{"type":"object","additionalProperties":{"type":"integer","minimum":0}},"isDialIn":{"type":"boolean"}},"required":["roleName","numClients","numClientsByRoleName"]};
-const schema294 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/whereby/common/role-name.schema.json","type":"string","enum":["owner","member","host","visitor","granted_visitor","viewer","granted_viewer","recorder","streamer","captioner","assistant"]};
-const schema291 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/whereby/common/client-data.schema.json","type":"object","allOf":[{"$ref":"in-room-data.schema.json"}],"properties":{"displayName":{"type":"string"},"participantId":{"type":"string"},"metadata":{"type":["string","null"]},"externalId":{"type":["string","null"]}},"required":["metadata"]};
-
-function validate245(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="https://confhooks.dev/schemas/whereby/common/client-data.schema.json" */;
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate245.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-const _errs0 = errors;
-const _errs1 = errors;
-const _errs2 = errors;
-const _errs3 = errors;
-if(errors === _errs2){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if(((data.roomName === undefined) && (missing0 = "roomName")) || ((data.subdomain === undefined) && (missing0 = "subdomain"))){
-validate245.errors = [{instancePath,schemaPath:"in-room-data.schema.json/required",keyword:"required",params:{missingProperty: missing0}}];
-return false;
-}
-else {
-if(data.meetingId !== undefined){
-let data0 = data.meetingId;
-const _errs4 = errors;
-if(typeof data0 !== "string"){
-validate245.errors = [{instancePath:instancePath+"/meetingId",schemaPath:"in-room-data.schema.json/properties/meetingId/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-const _errs5 = errors;
-if(errors === _errs4){
-}
-var valid2 = _errs4 === errors;
-}
-else {
-var valid2 = true;
-}
-if(valid2){
-if(data.roomName !== undefined){
-let data1 = data.roomName;
-const _errs6 = errors;
-if(typeof data1 !== "string"){
-validate245.errors = [{instancePath:instancePath+"/roomName",schemaPath:"in-room-data.schema.json/properties/roomName/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-const _errs7 = errors;
-if(errors === _errs6){
-}
-var valid2 = _errs6 === errors;
-}
-else {
-var valid2 = true;
-}
-if(valid2){
-if(data.subdomain !== undefined){
-let data2 = data.subdomain;
-const _errs8 = errors;
-if(typeof data2 !== "string"){
-validate245.errors = [{instancePath:instancePath+"/subdomain",schemaPath:"in-room-data.schema.json/properties/subdomain/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-const _errs9 = errors;
-if(errors === _errs8){
-}
-var valid2 = _errs8 === errors;
-}
-else {
-var valid2 = true;
-}
-if(valid2){
-if(data.roomSessionId !== undefined){
-let data3 = data.roomSessionId;
-const _errs10 = errors;
-if((typeof data3 !== "string") && (data3 !== null)){
-validate245.errors = [{instancePath:instancePath+"/roomSessionId",schemaPath:"in-room-data.schema.json/properties/roomSessionId/type",keyword:"type",params:{type: schema292.properties.roomSessionId.type}}];
-return false;
-}
-const _errs11 = errors;
-if(errors === _errs10){
-}
-var valid2 = _errs10 === errors;
-}
-else {
-var valid2 = true;
-}
-if(valid2){
-}
-}
-}
-}
-}
-}
-else {
-validate245.errors = [{instancePath,schemaPath:"in-room-data.schema.json/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-if(errors === _errs2){
-}
-}
-var valid1 = _errs2 === errors;
-if(valid1){
-}
-var valid0 = _errs1 === errors;
-if(valid0){
-}
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing1;
-if((data.metadata === undefined) && (missing1 = "metadata")){
-validate245.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing1}}];
-return false;
-}
-else {
-if(data.displayName !== undefined){
-let data4 = data.displayName;
-const _errs12 = errors;
-if(typeof data4 !== "string"){
-validate245.errors = [{instancePath:instancePath+"/displayName",schemaPath:"#/properties/displayName/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-const _errs13 = errors;
-if(errors === _errs12){
-}
-var valid3 = _errs12 === errors;
-}
-else {
-var valid3 = true;
-}
-if(valid3){
-if(data.participantId !== undefined){
-let data5 = data.participantId;
-const _errs14 = errors;
-if(typeof data5 !== "string"){
-validate245.errors = [{instancePath:instancePath+"/participantId",schemaPath:"#/properties/participantId/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-const _errs15 = errors;
-if(errors === _errs14){
-}
-var valid3 = _errs14 === errors;
-}
-else {
-var valid3 = true;
-}
-if(valid3){
-if(data.metadata !== undefined){
-let data6 = data.metadata;
-const _errs16 = errors;
-if((typeof data6 !== "string") && (data6 !== null)){
-validate245.errors = [{instancePath:instancePath+"/metadata",schemaPath:"#/properties/metadata/type",keyword:"type",params:{type: schema291.properties.metadata.type}}];
-return false;
-}
-const _errs17 = errors;
-if(errors === _errs16){
-}
-var valid3 = _errs16 === errors;
-}
-else {
-var valid3 = true;
-}
-if(valid3){
-if(data.externalId !== undefined){
-let data7 = data.externalId;
-const _errs18 = errors;
-if((typeof data7 !== "string") && (data7 !== null)){
-validate245.errors = [{instancePath:instancePath+"/externalId",schemaPath:"#/properties/externalId/type",keyword:"type",params:{type: schema291.properties.externalId.type}}];
-return false;
-}
-const _errs19 = errors;
-if(errors === _errs18){
-}
-var valid3 = _errs18 === errors;
-}
-else {
-var valid3 = true;
-}
-if(valid3){
-}
-}
-}
-}
-}
-}
-else {
-validate245.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-if(errors === 0){
-}
-}
-validate245.errors = vErrors;
-return errors === 0;
-}
-validate245.evaluated = {"props":{"displayName":true,"participantId":true,"metadata":true,"externalId":true,"meetingId":true,"roomName":true,"subdomain":true,"roomSessionId":true},"dynamicProps":false,"dynamicItems":false};
-
-function validate246(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="https://confhooks.dev/schemas/whereby/common/client-join-leave-data.schema.json" */;
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate246.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-const _errs0 = errors;
-const _errs1 = errors;
-if(!(validate245(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate245.errors : vErrors.concat(validate245.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid0 = _errs1 === errors;
-if(valid0){
-}
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if((((data.roleName === undefined) && (missing0 = "roleName")) || ((data.numClients === undefined) && (missing0 = "numClients"))) || ((data.numClientsByRoleName === undefined) && (missing0 = "numClientsByRoleName"))){
-validate246.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0}}];
-return false;
-}
-else {
-if(data.roleName !== undefined){
-let data0 = data.roleName;
-const _errs2 = errors;
-const _errs3 = errors;
-if(typeof data0 !== "string"){
-validate246.errors = [{instancePath:instancePath+"/roleName",schemaPath:"role-name.schema.json/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-const _errs4 = errors;
-const vSchema0 = schema294.enum;
-if(!(((((((((((data0 === "owner") || (data0 === "member")) || (data0 === "host")) || (data0 === "visitor")) || (data0 === "granted_visitor")) || (data0 === "viewer")) || (data0 === "granted_viewer")) || (data0 === "recorder")) || (data0 === "streamer")) || (data0 === "captioner")) || (data0 === "assistant"))){
-validate246.errors = [{instancePath:instancePath+"/roleName",schemaPath:"role-name.schema.json/enum",keyword:"enum",params:{allowedValues: schema294.enum}}];
-return false;
-}
-else {
-}
-if(errors === _errs3){
-}
-var valid2 = _errs3 === errors;
-if(valid2){
-}
-var valid1 = _errs2 === errors;
-}
-else {
-var valid1 = true;
-}
-if(valid1){
-if(data.numClients !== undefined){
-let data1 = data.numClients;
-const _errs5 = errors;
-if(!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1)))){
-validate246.errors = [{instancePath:instancePath+"/numClients",schemaPath:"#/properties/numClients/type",keyword:"type",params:{type: "integer"}}];
-return false;
-}
-const _errs6 = errors;
-if(errors === _errs5){
-if((typeof data1 == "number") && (isFinite(data1))){
-if(data1 < 0 || isNaN(data1)){
-validate246.errors = [{instancePath:instancePath+"/numClients",schemaPath:"#/properties/numClients/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
-return false;
-}
-else {
-}
-}
-if(errors === _errs5){
-}
-}
-var valid1 = _errs5 === errors;
-}
-else {
-var valid1 = true;
-}
-if(valid1){
-if(data.numClientsByRoleName !== undefined){
-let data2 = data.numClientsByRoleName;
-const _errs7 = errors;
-const _errs8 = errors;
-if(errors === _errs7){
-if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
-const _errs9 = errors;
-for(const key0 in data2){
-let data3 = data2[key0];
-const _errs10 = errors;
-if(!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3)))){
-validate246.errors = [{instancePath:instancePath+"/numClientsByRoleName/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/numClientsByRoleName/additionalProperties/type",keyword:"type",params:{type: "integer"}}];
-return false;
-}
-const _errs11 = errors;
-if(errors === _errs10){
-if((typeof data3 == "number") && (isFinite(data3))){
-if(data3 < 0 || isNaN(data3)){
-validate246.errors = [{instancePath:instancePath+"/numClientsByRoleName/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/numClientsByRoleName/additionalProperties/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
-return false;
-}
-else {
-}
-}
-if(errors === _errs10){
-}
-}
-var valid3 = _errs10 === errors;
-if(!valid3){
-break;
-}
-}
-if(_errs9 === errors){
-}
-}
-else {
-validate246.errors = [{instancePath:instancePath+"/numClientsByRoleName",schemaPath:"#/properties/numClientsByRoleName/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-if(errors === _errs7){
-}
-}
-var valid1 = _errs7 === errors;
-}
-else {
-var valid1 = true;
-}
-if(valid1){
-if(data.isDialIn !== undefined){
-let data4 = data.isDialIn;
-const _errs12 = errors;
-if(typeof data4 !== "boolean"){
-validate246.errors = [{instancePath:instancePath+"/isDialIn",schemaPath:"#/properties/isDialIn/type",keyword:"type",params:{type: "boolean"}}];
-return false;
-}
-const _errs13 = errors;
-if(errors === _errs12){
-}
-var valid1 = _errs12 === errors;
-}
-else {
-var valid1 = true;
-}
-if(valid1){
-}
-}
-}
-}
-}
-}
-else {
-validate246.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-if(errors === 0){
-}
-}
-validate246.errors = vErrors;
-return errors === 0;
-}
-validate246.evaluated = {"props":{"roleName":true,"numClients":true,"numClientsByRoleName":true,"isDialIn":true,"displayName":true,"participantId":true,"metadata":true,"externalId":true,"meetingId":true,"roomName":true,"subdomain":true,"roomSessionId":true},"dynamicProps":false,"dynamicItems":false};
-
-function validate254(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="https://confhooks.dev/schemas/whereby/room.client.joined.schema.json" */;
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate254.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-const _errs0 = errors;
-const _errs1 = errors;
-const _errs2 = errors;
-const _errs3 = errors;
-if(errors === _errs2){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if((((((data.id === undefined) && (missing0 = "id")) || ((data.apiVersion === undefined) && (missing0 = "apiVersion"))) || ((data.createdAt === undefined) && (missing0 = "createdAt"))) || ((data.type === undefined) && (missing0 = "type"))) || ((data.data === undefined) && (missing0 = "data"))){
-validate254.errors = [{instancePath,schemaPath:"common/envelope.schema.json/required",keyword:"required",params:{missingProperty: missing0}}];
-return false;
-}
-else {
-if(data.id !== undefined){
-let data0 = data.id;
-const _errs4 = errors;
-const _errs5 = errors;
-if(errors === _errs4){
-if(typeof data0 === "string"){
-if(data0.length < 1){
-validate254.errors = [{instancePath:instancePath+"/id",schemaPath:"common/envelope.schema.json/properties/id/minLength",keyword:"minLength",params:{limit: 1}}];
-return false;
-}
-else {
-}
-}
-else {
-validate254.errors = [{instancePath:instancePath+"/id",schemaPath:"common/envelope.schema.json/properties/id/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-if(errors === _errs4){
-}
-}
-var valid2 = _errs4 === errors;
-}
-else {
-var valid2 = true;
-}
-if(valid2){
-if(data.apiVersion !== undefined){
-let data1 = data.apiVersion;
-const _errs6 = errors;
-if("1.0" !== data1){
-validate254.errors = [{instancePath:instancePath+"/apiVersion",schemaPath:"common/envelope.schema.json/properties/apiVersion/const",keyword:"const",params:{allowedValue: "1.0"}}];
-return false;
-}
-else {
-}
-if(errors === _errs6){
-}
-var valid2 = _errs6 === errors;
-}
-else {
-var valid2 = true;
-}
-if(valid2){
-if(data.createdAt !== undefined){
-let data2 = data.createdAt;
-const _errs7 = errors;
-const _errs8 = errors;
-if(errors === _errs7){
-if(typeof data2 === "string"){
-if(!pattern8.test(data2)){
-validate254.errors = [{instancePath:instancePath+"/createdAt",schemaPath:"common/envelope.schema.json/properties/createdAt/pattern",keyword:"pattern",params:{pattern: "^\\d{4}-\\d{2}-\\d{2}[Tt]\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?([Zz]|[+-]\\d{2}:\\d{2})$"}}];
-return false;
-}
-else {
-}
-}
-else {
-validate254.errors = [{instancePath:instancePath+"/createdAt",schemaPath:"common/envelope.schema.json/properties/createdAt/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-if(errors === _errs7){
-}
-}
-var valid2 = _errs7 === errors;
-}
-else {
-var valid2 = true;
-}
-if(valid2){
-if(data.type !== undefined){
-let data3 = data.type;
-const _errs9 = errors;
-if(typeof data3 !== "string"){
-validate254.errors = [{instancePath:instancePath+"/type",schemaPath:"common/envelope.schema.json/properties/type/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-const _errs10 = errors;
-if(errors === _errs9){
-}
-var valid2 = _errs9 === errors;
-}
-else {
-var valid2 = true;
-}
-if(valid2){
-if(data.data !== undefined){
-let data4 = data.data;
-const _errs11 = errors;
-if(!(data4 && typeof data4 == "object" && !Array.isArray(data4))){
-validate254.errors = [{instancePath:instancePath+"/data",schemaPath:"common/envelope.schema.json/properties/data/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-const _errs12 = errors;
-if(errors === _errs11){
-}
-var valid2 = _errs11 === errors;
-}
-else {
-var valid2 = true;
-}
-if(valid2){
-}
-}
-}
-}
-}
-}
-}
-else {
-validate254.errors = [{instancePath,schemaPath:"common/envelope.schema.json/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-if(errors === _errs2){
-}
-}
-var valid1 = _errs2 === errors;
-if(valid1){
-}
-var valid0 = _errs1 === errors;
-if(valid0){
-}
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing1;
-if(((data.type === undefined) && (missing1 = "type")) || ((data.data === undefined) && (missing1 = "data"))){
-validate254.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing1}}];
-return false;
-}
-else {
-if(data.type !== undefined){
-let data5 = data.type;
-const _errs13 = errors;
-if("room.client.joined" !== data5){
-validate254.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "room.client.joined"}}];
-return false;
-}
-else {
-}
-if(errors === _errs13){
-}
-var valid3 = _errs13 === errors;
-}
-else {
-var valid3 = true;
-}
-if(valid3){
-if(data.data !== undefined){
-let data6 = data.data;
-const _errs14 = errors;
-if(!(validate246(data6, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate246.errors : vErrors.concat(validate246.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid3 = _errs14 === errors;
-}
-else {
-var valid3 = true;
-}
-if(valid3){
-}
-}
-}
-}
-else {
-validate254.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-if(errors === 0){
-}
-}
-validate254.errors = vErrors;
-return errors === 0;
-}
-validate254.evaluated = {"props":{"type":true,"data":true,"id":true,"apiVersion":true,"createdAt":true},"dynamicProps":false,"dynamicItems":false};
-
-export const validateWherebyRoomClientKnockCancelledEvent = validate256;
-const schema306 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/whereby/room.client.knockCancelled.schema.json","type":"object","allOf":[{"$ref":"common/envelope.schema.json"}],"properties":{"type":{"const":"room.client.knockCancelled"},"data":{"$ref":"common/client-data.schema.json"}},"required":["type","data"]};
-
-function validate256(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="https://confhooks.dev/schemas/whereby/room.client.knockCancelled.schema.json" */;
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate256.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-const _errs0 = errors;
-const _errs1 = errors;
-const _errs2 = errors;
-const _errs3 = errors;
-if(errors === _errs2){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if((((((data.id === undefined) && (missing0 = "id")) || ((data.apiVersion === undefined) && (missing0 = "apiVersion"))) || ((data.createdAt === undefined) && (missing0 = "createdAt"))) || ((data.type === undefined) && (missing0 = "type"))) || ((data.data === undefined) && (missing0 = "data"))){
-validate256.errors = [{instancePath,schemaPath:"common/envelope.schema.json/required",keyword:"required",params:{missingProperty: missing0}}];
-return false;
-}
-else {
-if(data.id !== undefined){
-let data0 = data.id;
-const _errs4 = errors;
-const _errs5 = errors;
-if(errors === _errs4){
-if(typeof data0 === "string"){
-if(data0.length < 1){
-validate256.errors = [{instancePath:instancePath+"/id",schemaPath:"common/envelope.schema.json/properties/id/minLength",keyword:"minLength",params:{limit: 1}}];
-return false;
-}
-else {
-}
-}
-else {
-validate256.errors = [{instancePath:instancePath+"/id",schemaPath:"common/envelope.schema.json/properties/id/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-if(errors === _errs4){
-}
-}
-var valid2 = _errs4 === errors;
-}
-else {
-var valid2 = true;
-}
-if(valid2){
-if(data.apiVersion !== undefined){
-let data1 = data.apiVersion;
-const _errs6 = errors;
-if("1.0" !== data1){
-validate256.errors = [{instancePath:instancePath+"/apiVersion",schemaPath:"common/envelope.schema.json/properties/apiVersion/const",keyword:"const",params:{allowedValue: "1.0"}}];
-return false;
-}
-else {
-}
-if(errors === _errs6){
-}
-var valid2 = _errs6 === errors;
-}
-else {
-var valid2 = true;
-}
-if(valid2){
-if(data.createdAt !== undefined){
-let data2 = data.createdAt;
-const _errs7 = errors;
-const _errs8 = errors;
-if(errors === _errs7){
-if(typeof data2 === "string"){
-if(!pattern8.test(data2)){
-validate256.errors = [{instancePath:instancePath+"/createdAt",schemaPath:"common/envelope.schema.json/properties/createdAt/pattern",keyword:"pattern",params:{pattern: "^\\d{4}-\\d{2}-\\d{2}[Tt]\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?([Zz]|[+-]\\d{2}:\\d{2})$"}}];
-return false;
-}
-else {
-}
-}
-else {
-validate256.errors = [{instancePath:instancePath+"/createdAt",schemaPath:"common/envelope.schema.json/properties/createdAt/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-if(errors === _errs7){
-}
-}
-var valid2 = _errs7 === errors;
-}
-else {
-var valid2 = true;
-}
-if(valid2){
-if(data.type !== undefined){
-let data3 = data.type;
-const _errs9 = errors;
-if(typeof data3 !== "string"){
-validate256.errors = [{instancePath:instancePath+"/type",schemaPath:"common/envelope.schema.json/properties/type/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-const _errs10 = errors;
-if(errors === _errs9){
-}
-var valid2 = _errs9 === errors;
-}
-else {
-var valid2 = true;
-}
-if(valid2){
-if(data.data !== undefined){
-let data4 = data.data;
-const _errs11 = errors;
-if(!(data4 && typeof data4 == "object" && !Array.isArray(data4))){
-validate256.errors = [{instancePath:instancePath+"/data",schemaPath:"common/envelope.schema.json/properties/data/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-const _errs12 = errors;
-if(errors === _errs11){
-}
-var valid2 = _errs11 === errors;
-}
-else {
-var valid2 = true;
-}
-if(valid2){
-}
-}
-}
-}
-}
-}
-}
-else {
-validate256.errors = [{instancePath,schemaPath:"common/envelope.schema.json/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-if(errors === _errs2){
-}
-}
-var valid1 = _errs2 === errors;
-if(valid1){
-}
-var valid0 = _errs1 === errors;
-if(valid0){
-}
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing1;
-if(((data.type === undefined) && (missing1 = "type")) || ((data.data === undefined) && (missing1 = "data"))){
-validate256.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing1}}];
-return false;
-}
-else {
-if(data.type !== undefined){
-let data5 = data.type;
-const _errs13 = errors;
-if("room.client.knockCancelled" !== data5){
-validate256.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "room.client.knockCancelled"}}];
-return false;
-}
-else {
-}
-if(errors === _errs13){
-}
-var valid3 = _errs13 === errors;
-}
-else {
-var valid3 = true;
-}
-if(valid3){
-if(data.data !== undefined){
-let data6 = data.data;
-const _errs14 = errors;
-if(!(validate245(data6, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate245.errors : vErrors.concat(validate245.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid3 = _errs14 === errors;
-}
-else {
-var valid3 = true;
-}
-if(valid3){
-}
-}
-}
-}
-else {
-validate256.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-if(errors === 0){
-}
-}
-validate256.errors = vErrors;
-return errors === 0;
-}
-validate256.evaluated = {"props":{"type":true,"data":true,"id":true,"apiVersion":true,"createdAt":true},"dynamicProps":false,"dynamicItems":false};
-
-export const validateWherebyRoomClientKnockedEvent = validate258;
-const schema308 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/whereby/room.client.knocked.schema.json","type":"object","allOf":[{"$ref":"common/envelope.schema.json"}],"properties":{"type":{"const":"room.client.knocked"},"data":{"$ref":"common/client-data.schema.json"}},"required":["type","data"]};
-
 function validate258(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="https://confhooks.dev/schemas/whereby/room.client.knocked.schema.json" */;
+/*# sourceURL="https://confhooks.dev/schemas/whereby/assistant.requested.schema.json" */;
 let vErrors = null;
 let errors = 0;
 const evaluated0 = validate258.evaluated;
@@ -1503,8 +163,8 @@ else {
 if(data.type !== undefined){
 let data5 = data.type;
 const _errs13 = errors;
-if("room.client.knocked" !== data5){
-validate258.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "room.client.knocked"}}];
+if("assistant.requested" !== data5){
+validate258.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "assistant.requested"}}];
 return false;
 }
 else {
@@ -1520,11 +180,95 @@ if(valid3){
 if(data.data !== undefined){
 let data6 = data.data;
 const _errs14 = errors;
-if(!(validate245(data6, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate245.errors : vErrors.concat(validate245.errors);
-errors = vErrors.length;
+const _errs15 = errors;
+const _errs16 = errors;
+if(errors === _errs15){
+if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
+let missing2;
+if(((data6.roomName === undefined) && (missing2 = "roomName")) || ((data6.subdomain === undefined) && (missing2 = "subdomain"))){
+validate258.errors = [{instancePath:instancePath+"/data",schemaPath:"common/in-room-data.schema.json/required",keyword:"required",params:{missingProperty: missing2}}];
+return false;
 }
 else {
+if(data6.meetingId !== undefined){
+let data7 = data6.meetingId;
+const _errs17 = errors;
+if(typeof data7 !== "string"){
+validate258.errors = [{instancePath:instancePath+"/data/meetingId",schemaPath:"common/in-room-data.schema.json/properties/meetingId/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+const _errs18 = errors;
+if(errors === _errs17){
+}
+var valid5 = _errs17 === errors;
+}
+else {
+var valid5 = true;
+}
+if(valid5){
+if(data6.roomName !== undefined){
+let data8 = data6.roomName;
+const _errs19 = errors;
+if(typeof data8 !== "string"){
+validate258.errors = [{instancePath:instancePath+"/data/roomName",schemaPath:"common/in-room-data.schema.json/properties/roomName/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+const _errs20 = errors;
+if(errors === _errs19){
+}
+var valid5 = _errs19 === errors;
+}
+else {
+var valid5 = true;
+}
+if(valid5){
+if(data6.subdomain !== undefined){
+let data9 = data6.subdomain;
+const _errs21 = errors;
+if(typeof data9 !== "string"){
+validate258.errors = [{instancePath:instancePath+"/data/subdomain",schemaPath:"common/in-room-data.schema.json/properties/subdomain/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+const _errs22 = errors;
+if(errors === _errs21){
+}
+var valid5 = _errs21 === errors;
+}
+else {
+var valid5 = true;
+}
+if(valid5){
+if(data6.roomSessionId !== undefined){
+let data10 = data6.roomSessionId;
+const _errs23 = errors;
+if((typeof data10 !== "string") && (data10 !== null)){
+validate258.errors = [{instancePath:instancePath+"/data/roomSessionId",schemaPath:"common/in-room-data.schema.json/properties/roomSessionId/type",keyword:"type",params:{type: schema298.properties.roomSessionId.type}}];
+return false;
+}
+const _errs24 = errors;
+if(errors === _errs23){
+}
+var valid5 = _errs23 === errors;
+}
+else {
+var valid5 = true;
+}
+if(valid5){
+}
+}
+}
+}
+}
+}
+else {
+validate258.errors = [{instancePath:instancePath+"/data",schemaPath:"common/in-room-data.schema.json/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+if(errors === _errs15){
+}
+}
+var valid4 = _errs15 === errors;
+if(valid4){
 }
 var valid3 = _errs14 === errors;
 }
@@ -1548,11 +292,658 @@ return errors === 0;
 }
 validate258.evaluated = {"props":{"type":true,"data":true,"id":true,"apiVersion":true,"createdAt":true},"dynamicProps":false,"dynamicItems":false};
 
-export const validateWherebyRoomClientLeftEvent = validate260;
-const schema310 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/whereby/room.client.left.schema.json","type":"object","allOf":[{"$ref":"common/envelope.schema.json"}],"properties":{"type":{"const":"room.client.left"},"data":{"$ref":"common/client-join-leave-data.schema.json"}},"required":["type","data"]};
+export const validateWherebyRecordingFinishedEvent = validate259;
+const schema308 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/whereby/recording.finished.schema.json","type":"object","allOf":[{"$ref":"common/envelope.schema.json"}],"properties":{"type":{"const":"recording.finished"},"data":{"type":"object","properties":{"recordingId":{"type":"string"},"filename":{"type":"string"},"roomName":{"type":"string"},"status":{"type":"string"}},"required":["recordingId","filename","status"]}},"required":["type","data"]};
+
+function validate259(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="https://confhooks.dev/schemas/whereby/recording.finished.schema.json" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate259.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+const _errs0 = errors;
+const _errs1 = errors;
+const _errs2 = errors;
+const _errs3 = errors;
+if(errors === _errs2){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((((((data.id === undefined) && (missing0 = "id")) || ((data.apiVersion === undefined) && (missing0 = "apiVersion"))) || ((data.createdAt === undefined) && (missing0 = "createdAt"))) || ((data.type === undefined) && (missing0 = "type"))) || ((data.data === undefined) && (missing0 = "data"))){
+validate259.errors = [{instancePath,schemaPath:"common/envelope.schema.json/required",keyword:"required",params:{missingProperty: missing0}}];
+return false;
+}
+else {
+if(data.id !== undefined){
+let data0 = data.id;
+const _errs4 = errors;
+const _errs5 = errors;
+if(errors === _errs4){
+if(typeof data0 === "string"){
+if(data0.length < 1){
+validate259.errors = [{instancePath:instancePath+"/id",schemaPath:"common/envelope.schema.json/properties/id/minLength",keyword:"minLength",params:{limit: 1}}];
+return false;
+}
+else {
+}
+}
+else {
+validate259.errors = [{instancePath:instancePath+"/id",schemaPath:"common/envelope.schema.json/properties/id/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+if(errors === _errs4){
+}
+}
+var valid2 = _errs4 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data.apiVersion !== undefined){
+let data1 = data.apiVersion;
+const _errs6 = errors;
+if("1.0" !== data1){
+validate259.errors = [{instancePath:instancePath+"/apiVersion",schemaPath:"common/envelope.schema.json/properties/apiVersion/const",keyword:"const",params:{allowedValue: "1.0"}}];
+return false;
+}
+else {
+}
+if(errors === _errs6){
+}
+var valid2 = _errs6 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data.createdAt !== undefined){
+let data2 = data.createdAt;
+const _errs7 = errors;
+const _errs8 = errors;
+if(errors === _errs7){
+if(typeof data2 === "string"){
+if(!pattern8.test(data2)){
+validate259.errors = [{instancePath:instancePath+"/createdAt",schemaPath:"common/envelope.schema.json/properties/createdAt/pattern",keyword:"pattern",params:{pattern: "^\\d{4}-\\d{2}-\\d{2}[Tt]\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?([Zz]|[+-]\\d{2}:\\d{2})$"}}];
+return false;
+}
+else {
+}
+}
+else {
+validate259.errors = [{instancePath:instancePath+"/createdAt",schemaPath:"common/envelope.schema.json/properties/createdAt/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+if(errors === _errs7){
+}
+}
+var valid2 = _errs7 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data.type !== undefined){
+let data3 = data.type;
+const _errs9 = errors;
+if(typeof data3 !== "string"){
+validate259.errors = [{instancePath:instancePath+"/type",schemaPath:"common/envelope.schema.json/properties/type/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+const _errs10 = errors;
+if(errors === _errs9){
+}
+var valid2 = _errs9 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data.data !== undefined){
+let data4 = data.data;
+const _errs11 = errors;
+if(!(data4 && typeof data4 == "object" && !Array.isArray(data4))){
+validate259.errors = [{instancePath:instancePath+"/data",schemaPath:"common/envelope.schema.json/properties/data/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+const _errs12 = errors;
+if(errors === _errs11){
+}
+var valid2 = _errs11 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+}
+}
+}
+}
+}
+}
+}
+else {
+validate259.errors = [{instancePath,schemaPath:"common/envelope.schema.json/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+if(errors === _errs2){
+}
+}
+var valid1 = _errs2 === errors;
+if(valid1){
+}
+var valid0 = _errs1 === errors;
+if(valid0){
+}
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing1;
+if(((data.type === undefined) && (missing1 = "type")) || ((data.data === undefined) && (missing1 = "data"))){
+validate259.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing1}}];
+return false;
+}
+else {
+if(data.type !== undefined){
+let data5 = data.type;
+const _errs13 = errors;
+if("recording.finished" !== data5){
+validate259.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "recording.finished"}}];
+return false;
+}
+else {
+}
+if(errors === _errs13){
+}
+var valid3 = _errs13 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data.data !== undefined){
+let data6 = data.data;
+const _errs14 = errors;
+const _errs15 = errors;
+if(errors === _errs14){
+if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
+let missing2;
+if((((data6.recordingId === undefined) && (missing2 = "recordingId")) || ((data6.filename === undefined) && (missing2 = "filename"))) || ((data6.status === undefined) && (missing2 = "status"))){
+validate259.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing2}}];
+return false;
+}
+else {
+if(data6.recordingId !== undefined){
+let data7 = data6.recordingId;
+const _errs16 = errors;
+if(typeof data7 !== "string"){
+validate259.errors = [{instancePath:instancePath+"/data/recordingId",schemaPath:"#/properties/data/properties/recordingId/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+const _errs17 = errors;
+if(errors === _errs16){
+}
+var valid4 = _errs16 === errors;
+}
+else {
+var valid4 = true;
+}
+if(valid4){
+if(data6.filename !== undefined){
+let data8 = data6.filename;
+const _errs18 = errors;
+if(typeof data8 !== "string"){
+validate259.errors = [{instancePath:instancePath+"/data/filename",schemaPath:"#/properties/data/properties/filename/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+const _errs19 = errors;
+if(errors === _errs18){
+}
+var valid4 = _errs18 === errors;
+}
+else {
+var valid4 = true;
+}
+if(valid4){
+if(data6.roomName !== undefined){
+let data9 = data6.roomName;
+const _errs20 = errors;
+if(typeof data9 !== "string"){
+validate259.errors = [{instancePath:instancePath+"/data/roomName",schemaPath:"#/properties/data/properties/roomName/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+const _errs21 = errors;
+if(errors === _errs20){
+}
+var valid4 = _errs20 === errors;
+}
+else {
+var valid4 = true;
+}
+if(valid4){
+if(data6.status !== undefined){
+let data10 = data6.status;
+const _errs22 = errors;
+if(typeof data10 !== "string"){
+validate259.errors = [{instancePath:instancePath+"/data/status",schemaPath:"#/properties/data/properties/status/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+const _errs23 = errors;
+if(errors === _errs22){
+}
+var valid4 = _errs22 === errors;
+}
+else {
+var valid4 = true;
+}
+if(valid4){
+}
+}
+}
+}
+}
+}
+else {
+validate259.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+if(errors === _errs14){
+}
+}
+var valid3 = _errs14 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+}
+}
+}
+}
+else {
+validate259.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+if(errors === 0){
+}
+}
+validate259.errors = vErrors;
+return errors === 0;
+}
+validate259.evaluated = {"props":{"type":true,"data":true,"id":true,"apiVersion":true,"createdAt":true},"dynamicProps":false,"dynamicItems":false};
+
+export const validateWherebyRoomClientJoinedEvent = validate260;
+const schema310 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/whereby/room.client.joined.schema.json","type":"object","allOf":[{"$ref":"common/envelope.schema.json"}],"properties":{"type":{"const":"room.client.joined"},"data":{"$ref":"common/client-join-leave-data.schema.json"}},"required":["type","data"]};
+const schema299 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/whereby/common/client-join-leave-data.schema.json","type":"object","allOf":[{"$ref":"client-data.schema.json"}],"properties":{"roleName":{"$ref":"role-name.schema.json"},"numClients":{"type":"integer","minimum":0},"numClientsByRoleName":{"type":"object","additionalProperties":{"type":"integer","minimum":0}},"isDialIn":{"type":"boolean"}},"required":["roleName","numClients","numClientsByRoleName"]};
+const schema300 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/whereby/common/role-name.schema.json","type":"string","enum":["owner","member","host","visitor","granted_visitor","viewer","granted_viewer","recorder","streamer","captioner","assistant"]};
+const schema297 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/whereby/common/client-data.schema.json","type":"object","allOf":[{"$ref":"in-room-data.schema.json"}],"properties":{"displayName":{"type":"string"},"participantId":{"type":"string"},"metadata":{"type":["string","null"]},"externalId":{"type":["string","null"]}},"required":["metadata"]};
+
+function validate251(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="https://confhooks.dev/schemas/whereby/common/client-data.schema.json" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate251.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+const _errs0 = errors;
+const _errs1 = errors;
+const _errs2 = errors;
+const _errs3 = errors;
+if(errors === _errs2){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((data.roomName === undefined) && (missing0 = "roomName")) || ((data.subdomain === undefined) && (missing0 = "subdomain"))){
+validate251.errors = [{instancePath,schemaPath:"in-room-data.schema.json/required",keyword:"required",params:{missingProperty: missing0}}];
+return false;
+}
+else {
+if(data.meetingId !== undefined){
+let data0 = data.meetingId;
+const _errs4 = errors;
+if(typeof data0 !== "string"){
+validate251.errors = [{instancePath:instancePath+"/meetingId",schemaPath:"in-room-data.schema.json/properties/meetingId/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+const _errs5 = errors;
+if(errors === _errs4){
+}
+var valid2 = _errs4 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data.roomName !== undefined){
+let data1 = data.roomName;
+const _errs6 = errors;
+if(typeof data1 !== "string"){
+validate251.errors = [{instancePath:instancePath+"/roomName",schemaPath:"in-room-data.schema.json/properties/roomName/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+const _errs7 = errors;
+if(errors === _errs6){
+}
+var valid2 = _errs6 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data.subdomain !== undefined){
+let data2 = data.subdomain;
+const _errs8 = errors;
+if(typeof data2 !== "string"){
+validate251.errors = [{instancePath:instancePath+"/subdomain",schemaPath:"in-room-data.schema.json/properties/subdomain/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+const _errs9 = errors;
+if(errors === _errs8){
+}
+var valid2 = _errs8 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data.roomSessionId !== undefined){
+let data3 = data.roomSessionId;
+const _errs10 = errors;
+if((typeof data3 !== "string") && (data3 !== null)){
+validate251.errors = [{instancePath:instancePath+"/roomSessionId",schemaPath:"in-room-data.schema.json/properties/roomSessionId/type",keyword:"type",params:{type: schema298.properties.roomSessionId.type}}];
+return false;
+}
+const _errs11 = errors;
+if(errors === _errs10){
+}
+var valid2 = _errs10 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+}
+}
+}
+}
+}
+}
+else {
+validate251.errors = [{instancePath,schemaPath:"in-room-data.schema.json/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+if(errors === _errs2){
+}
+}
+var valid1 = _errs2 === errors;
+if(valid1){
+}
+var valid0 = _errs1 === errors;
+if(valid0){
+}
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing1;
+if((data.metadata === undefined) && (missing1 = "metadata")){
+validate251.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing1}}];
+return false;
+}
+else {
+if(data.displayName !== undefined){
+let data4 = data.displayName;
+const _errs12 = errors;
+if(typeof data4 !== "string"){
+validate251.errors = [{instancePath:instancePath+"/displayName",schemaPath:"#/properties/displayName/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+const _errs13 = errors;
+if(errors === _errs12){
+}
+var valid3 = _errs12 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data.participantId !== undefined){
+let data5 = data.participantId;
+const _errs14 = errors;
+if(typeof data5 !== "string"){
+validate251.errors = [{instancePath:instancePath+"/participantId",schemaPath:"#/properties/participantId/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+const _errs15 = errors;
+if(errors === _errs14){
+}
+var valid3 = _errs14 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data.metadata !== undefined){
+let data6 = data.metadata;
+const _errs16 = errors;
+if((typeof data6 !== "string") && (data6 !== null)){
+validate251.errors = [{instancePath:instancePath+"/metadata",schemaPath:"#/properties/metadata/type",keyword:"type",params:{type: schema297.properties.metadata.type}}];
+return false;
+}
+const _errs17 = errors;
+if(errors === _errs16){
+}
+var valid3 = _errs16 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data.externalId !== undefined){
+let data7 = data.externalId;
+const _errs18 = errors;
+if((typeof data7 !== "string") && (data7 !== null)){
+validate251.errors = [{instancePath:instancePath+"/externalId",schemaPath:"#/properties/externalId/type",keyword:"type",params:{type: schema297.properties.externalId.type}}];
+return false;
+}
+const _errs19 = errors;
+if(errors === _errs18){
+}
+var valid3 = _errs18 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+}
+}
+}
+}
+}
+}
+else {
+validate251.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+if(errors === 0){
+}
+}
+validate251.errors = vErrors;
+return errors === 0;
+}
+validate251.evaluated = {"props":{"displayName":true,"participantId":true,"metadata":true,"externalId":true,"meetingId":true,"roomName":true,"subdomain":true,"roomSessionId":true},"dynamicProps":false,"dynamicItems":false};
+
+function validate252(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="https://confhooks.dev/schemas/whereby/common/client-join-leave-data.schema.json" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate252.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+const _errs0 = errors;
+const _errs1 = errors;
+if(!(validate251(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate251.errors : vErrors.concat(validate251.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid0 = _errs1 === errors;
+if(valid0){
+}
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((((data.roleName === undefined) && (missing0 = "roleName")) || ((data.numClients === undefined) && (missing0 = "numClients"))) || ((data.numClientsByRoleName === undefined) && (missing0 = "numClientsByRoleName"))){
+validate252.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0}}];
+return false;
+}
+else {
+if(data.roleName !== undefined){
+let data0 = data.roleName;
+const _errs2 = errors;
+const _errs3 = errors;
+if(typeof data0 !== "string"){
+validate252.errors = [{instancePath:instancePath+"/roleName",schemaPath:"role-name.schema.json/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+const _errs4 = errors;
+const vSchema0 = schema300.enum;
+if(!(((((((((((data0 === "owner") || (data0 === "member")) || (data0 === "host")) || (data0 === "visitor")) || (data0 === "granted_visitor")) || (data0 === "viewer")) || (data0 === "granted_viewer")) || (data0 === "recorder")) || (data0 === "streamer")) || (data0 === "captioner")) || (data0 === "assistant"))){
+validate252.errors = [{instancePath:instancePath+"/roleName",schemaPath:"role-name.schema.json/enum",keyword:"enum",params:{allowedValues: schema300.enum}}];
+return false;
+}
+else {
+}
+if(errors === _errs3){
+}
+var valid2 = _errs3 === errors;
+if(valid2){
+}
+var valid1 = _errs2 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data.numClients !== undefined){
+let data1 = data.numClients;
+const _errs5 = errors;
+if(!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1)))){
+validate252.errors = [{instancePath:instancePath+"/numClients",schemaPath:"#/properties/numClients/type",keyword:"type",params:{type: "integer"}}];
+return false;
+}
+const _errs6 = errors;
+if(errors === _errs5){
+if((typeof data1 == "number") && (isFinite(data1))){
+if(data1 < 0 || isNaN(data1)){
+validate252.errors = [{instancePath:instancePath+"/numClients",schemaPath:"#/properties/numClients/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
+return false;
+}
+else {
+}
+}
+if(errors === _errs5){
+}
+}
+var valid1 = _errs5 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data.numClientsByRoleName !== undefined){
+let data2 = data.numClientsByRoleName;
+const _errs7 = errors;
+const _errs8 = errors;
+if(errors === _errs7){
+if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
+const _errs9 = errors;
+for(const key0 in data2){
+let data3 = data2[key0];
+const _errs10 = errors;
+if(!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3)))){
+validate252.errors = [{instancePath:instancePath+"/numClientsByRoleName/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/numClientsByRoleName/additionalProperties/type",keyword:"type",params:{type: "integer"}}];
+return false;
+}
+const _errs11 = errors;
+if(errors === _errs10){
+if((typeof data3 == "number") && (isFinite(data3))){
+if(data3 < 0 || isNaN(data3)){
+validate252.errors = [{instancePath:instancePath+"/numClientsByRoleName/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/numClientsByRoleName/additionalProperties/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
+return false;
+}
+else {
+}
+}
+if(errors === _errs10){
+}
+}
+var valid3 = _errs10 === errors;
+if(!valid3){
+break;
+}
+}
+if(_errs9 === errors){
+}
+}
+else {
+validate252.errors = [{instancePath:instancePath+"/numClientsByRoleName",schemaPath:"#/properties/numClientsByRoleName/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+if(errors === _errs7){
+}
+}
+var valid1 = _errs7 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data.isDialIn !== undefined){
+let data4 = data.isDialIn;
+const _errs12 = errors;
+if(typeof data4 !== "boolean"){
+validate252.errors = [{instancePath:instancePath+"/isDialIn",schemaPath:"#/properties/isDialIn/type",keyword:"type",params:{type: "boolean"}}];
+return false;
+}
+const _errs13 = errors;
+if(errors === _errs12){
+}
+var valid1 = _errs12 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+}
+}
+}
+}
+}
+}
+else {
+validate252.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+if(errors === 0){
+}
+}
+validate252.errors = vErrors;
+return errors === 0;
+}
+validate252.evaluated = {"props":{"roleName":true,"numClients":true,"numClientsByRoleName":true,"isDialIn":true,"displayName":true,"participantId":true,"metadata":true,"externalId":true,"meetingId":true,"roomName":true,"subdomain":true,"roomSessionId":true},"dynamicProps":false,"dynamicItems":false};
 
 function validate260(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="https://confhooks.dev/schemas/whereby/room.client.left.schema.json" */;
+/*# sourceURL="https://confhooks.dev/schemas/whereby/room.client.joined.schema.json" */;
 let vErrors = null;
 let errors = 0;
 const evaluated0 = validate260.evaluated;
@@ -1706,8 +1097,8 @@ else {
 if(data.type !== undefined){
 let data5 = data.type;
 const _errs13 = errors;
-if("room.client.left" !== data5){
-validate260.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "room.client.left"}}];
+if("room.client.joined" !== data5){
+validate260.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "room.client.joined"}}];
 return false;
 }
 else {
@@ -1723,8 +1114,8 @@ if(valid3){
 if(data.data !== undefined){
 let data6 = data.data;
 const _errs14 = errors;
-if(!(validate246(data6, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate246.errors : vErrors.concat(validate246.errors);
+if(!(validate252(data6, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate252.errors : vErrors.concat(validate252.errors);
 errors = vErrors.length;
 }
 else {
@@ -1751,11 +1142,11 @@ return errors === 0;
 }
 validate260.evaluated = {"props":{"type":true,"data":true,"id":true,"apiVersion":true,"createdAt":true},"dynamicProps":false,"dynamicItems":false};
 
-export const validateWherebyRoomSessionEndedEvent = validate262;
-const schema312 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/whereby/room.session.ended.schema.json","type":"object","allOf":[{"$ref":"common/envelope.schema.json"}],"properties":{"type":{"const":"room.session.ended"},"data":{"$ref":"common/in-room-data.schema.json"}},"required":["type","data"]};
+export const validateWherebyRoomClientKnockCancelledEvent = validate262;
+const schema312 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/whereby/room.client.knockCancelled.schema.json","type":"object","allOf":[{"$ref":"common/envelope.schema.json"}],"properties":{"type":{"const":"room.client.knockCancelled"},"data":{"$ref":"common/client-data.schema.json"}},"required":["type","data"]};
 
 function validate262(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="https://confhooks.dev/schemas/whereby/room.session.ended.schema.json" */;
+/*# sourceURL="https://confhooks.dev/schemas/whereby/room.client.knockCancelled.schema.json" */;
 let vErrors = null;
 let errors = 0;
 const evaluated0 = validate262.evaluated;
@@ -1909,8 +1300,8 @@ else {
 if(data.type !== undefined){
 let data5 = data.type;
 const _errs13 = errors;
-if("room.session.ended" !== data5){
-validate262.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "room.session.ended"}}];
+if("room.client.knockCancelled" !== data5){
+validate262.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "room.client.knockCancelled"}}];
 return false;
 }
 else {
@@ -1926,95 +1317,11 @@ if(valid3){
 if(data.data !== undefined){
 let data6 = data.data;
 const _errs14 = errors;
-const _errs15 = errors;
-const _errs16 = errors;
-if(errors === _errs15){
-if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
-let missing2;
-if(((data6.roomName === undefined) && (missing2 = "roomName")) || ((data6.subdomain === undefined) && (missing2 = "subdomain"))){
-validate262.errors = [{instancePath:instancePath+"/data",schemaPath:"common/in-room-data.schema.json/required",keyword:"required",params:{missingProperty: missing2}}];
-return false;
+if(!(validate251(data6, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate251.errors : vErrors.concat(validate251.errors);
+errors = vErrors.length;
 }
 else {
-if(data6.meetingId !== undefined){
-let data7 = data6.meetingId;
-const _errs17 = errors;
-if(typeof data7 !== "string"){
-validate262.errors = [{instancePath:instancePath+"/data/meetingId",schemaPath:"common/in-room-data.schema.json/properties/meetingId/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-const _errs18 = errors;
-if(errors === _errs17){
-}
-var valid5 = _errs17 === errors;
-}
-else {
-var valid5 = true;
-}
-if(valid5){
-if(data6.roomName !== undefined){
-let data8 = data6.roomName;
-const _errs19 = errors;
-if(typeof data8 !== "string"){
-validate262.errors = [{instancePath:instancePath+"/data/roomName",schemaPath:"common/in-room-data.schema.json/properties/roomName/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-const _errs20 = errors;
-if(errors === _errs19){
-}
-var valid5 = _errs19 === errors;
-}
-else {
-var valid5 = true;
-}
-if(valid5){
-if(data6.subdomain !== undefined){
-let data9 = data6.subdomain;
-const _errs21 = errors;
-if(typeof data9 !== "string"){
-validate262.errors = [{instancePath:instancePath+"/data/subdomain",schemaPath:"common/in-room-data.schema.json/properties/subdomain/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-const _errs22 = errors;
-if(errors === _errs21){
-}
-var valid5 = _errs21 === errors;
-}
-else {
-var valid5 = true;
-}
-if(valid5){
-if(data6.roomSessionId !== undefined){
-let data10 = data6.roomSessionId;
-const _errs23 = errors;
-if((typeof data10 !== "string") && (data10 !== null)){
-validate262.errors = [{instancePath:instancePath+"/data/roomSessionId",schemaPath:"common/in-room-data.schema.json/properties/roomSessionId/type",keyword:"type",params:{type: schema292.properties.roomSessionId.type}}];
-return false;
-}
-const _errs24 = errors;
-if(errors === _errs23){
-}
-var valid5 = _errs23 === errors;
-}
-else {
-var valid5 = true;
-}
-if(valid5){
-}
-}
-}
-}
-}
-}
-else {
-validate262.errors = [{instancePath:instancePath+"/data",schemaPath:"common/in-room-data.schema.json/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-if(errors === _errs15){
-}
-}
-var valid4 = _errs15 === errors;
-if(valid4){
 }
 var valid3 = _errs14 === errors;
 }
@@ -2038,299 +1345,11 @@ return errors === 0;
 }
 validate262.evaluated = {"props":{"type":true,"data":true,"id":true,"apiVersion":true,"createdAt":true},"dynamicProps":false,"dynamicItems":false};
 
-export const validateWherebyRoomSessionStartedEvent = validate263;
-const schema315 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/whereby/room.session.started.schema.json","type":"object","allOf":[{"$ref":"common/envelope.schema.json"}],"properties":{"type":{"const":"room.session.started"},"data":{"$ref":"common/in-room-data.schema.json"}},"required":["type","data"]};
-
-function validate263(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="https://confhooks.dev/schemas/whereby/room.session.started.schema.json" */;
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate263.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-const _errs0 = errors;
-const _errs1 = errors;
-const _errs2 = errors;
-const _errs3 = errors;
-if(errors === _errs2){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if((((((data.id === undefined) && (missing0 = "id")) || ((data.apiVersion === undefined) && (missing0 = "apiVersion"))) || ((data.createdAt === undefined) && (missing0 = "createdAt"))) || ((data.type === undefined) && (missing0 = "type"))) || ((data.data === undefined) && (missing0 = "data"))){
-validate263.errors = [{instancePath,schemaPath:"common/envelope.schema.json/required",keyword:"required",params:{missingProperty: missing0}}];
-return false;
-}
-else {
-if(data.id !== undefined){
-let data0 = data.id;
-const _errs4 = errors;
-const _errs5 = errors;
-if(errors === _errs4){
-if(typeof data0 === "string"){
-if(data0.length < 1){
-validate263.errors = [{instancePath:instancePath+"/id",schemaPath:"common/envelope.schema.json/properties/id/minLength",keyword:"minLength",params:{limit: 1}}];
-return false;
-}
-else {
-}
-}
-else {
-validate263.errors = [{instancePath:instancePath+"/id",schemaPath:"common/envelope.schema.json/properties/id/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-if(errors === _errs4){
-}
-}
-var valid2 = _errs4 === errors;
-}
-else {
-var valid2 = true;
-}
-if(valid2){
-if(data.apiVersion !== undefined){
-let data1 = data.apiVersion;
-const _errs6 = errors;
-if("1.0" !== data1){
-validate263.errors = [{instancePath:instancePath+"/apiVersion",schemaPath:"common/envelope.schema.json/properties/apiVersion/const",keyword:"const",params:{allowedValue: "1.0"}}];
-return false;
-}
-else {
-}
-if(errors === _errs6){
-}
-var valid2 = _errs6 === errors;
-}
-else {
-var valid2 = true;
-}
-if(valid2){
-if(data.createdAt !== undefined){
-let data2 = data.createdAt;
-const _errs7 = errors;
-const _errs8 = errors;
-if(errors === _errs7){
-if(typeof data2 === "string"){
-if(!pattern8.test(data2)){
-validate263.errors = [{instancePath:instancePath+"/createdAt",schemaPath:"common/envelope.schema.json/properties/createdAt/pattern",keyword:"pattern",params:{pattern: "^\\d{4}-\\d{2}-\\d{2}[Tt]\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?([Zz]|[+-]\\d{2}:\\d{2})$"}}];
-return false;
-}
-else {
-}
-}
-else {
-validate263.errors = [{instancePath:instancePath+"/createdAt",schemaPath:"common/envelope.schema.json/properties/createdAt/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-if(errors === _errs7){
-}
-}
-var valid2 = _errs7 === errors;
-}
-else {
-var valid2 = true;
-}
-if(valid2){
-if(data.type !== undefined){
-let data3 = data.type;
-const _errs9 = errors;
-if(typeof data3 !== "string"){
-validate263.errors = [{instancePath:instancePath+"/type",schemaPath:"common/envelope.schema.json/properties/type/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-const _errs10 = errors;
-if(errors === _errs9){
-}
-var valid2 = _errs9 === errors;
-}
-else {
-var valid2 = true;
-}
-if(valid2){
-if(data.data !== undefined){
-let data4 = data.data;
-const _errs11 = errors;
-if(!(data4 && typeof data4 == "object" && !Array.isArray(data4))){
-validate263.errors = [{instancePath:instancePath+"/data",schemaPath:"common/envelope.schema.json/properties/data/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-const _errs12 = errors;
-if(errors === _errs11){
-}
-var valid2 = _errs11 === errors;
-}
-else {
-var valid2 = true;
-}
-if(valid2){
-}
-}
-}
-}
-}
-}
-}
-else {
-validate263.errors = [{instancePath,schemaPath:"common/envelope.schema.json/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-if(errors === _errs2){
-}
-}
-var valid1 = _errs2 === errors;
-if(valid1){
-}
-var valid0 = _errs1 === errors;
-if(valid0){
-}
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing1;
-if(((data.type === undefined) && (missing1 = "type")) || ((data.data === undefined) && (missing1 = "data"))){
-validate263.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing1}}];
-return false;
-}
-else {
-if(data.type !== undefined){
-let data5 = data.type;
-const _errs13 = errors;
-if("room.session.started" !== data5){
-validate263.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "room.session.started"}}];
-return false;
-}
-else {
-}
-if(errors === _errs13){
-}
-var valid3 = _errs13 === errors;
-}
-else {
-var valid3 = true;
-}
-if(valid3){
-if(data.data !== undefined){
-let data6 = data.data;
-const _errs14 = errors;
-const _errs15 = errors;
-const _errs16 = errors;
-if(errors === _errs15){
-if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
-let missing2;
-if(((data6.roomName === undefined) && (missing2 = "roomName")) || ((data6.subdomain === undefined) && (missing2 = "subdomain"))){
-validate263.errors = [{instancePath:instancePath+"/data",schemaPath:"common/in-room-data.schema.json/required",keyword:"required",params:{missingProperty: missing2}}];
-return false;
-}
-else {
-if(data6.meetingId !== undefined){
-let data7 = data6.meetingId;
-const _errs17 = errors;
-if(typeof data7 !== "string"){
-validate263.errors = [{instancePath:instancePath+"/data/meetingId",schemaPath:"common/in-room-data.schema.json/properties/meetingId/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-const _errs18 = errors;
-if(errors === _errs17){
-}
-var valid5 = _errs17 === errors;
-}
-else {
-var valid5 = true;
-}
-if(valid5){
-if(data6.roomName !== undefined){
-let data8 = data6.roomName;
-const _errs19 = errors;
-if(typeof data8 !== "string"){
-validate263.errors = [{instancePath:instancePath+"/data/roomName",schemaPath:"common/in-room-data.schema.json/properties/roomName/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-const _errs20 = errors;
-if(errors === _errs19){
-}
-var valid5 = _errs19 === errors;
-}
-else {
-var valid5 = true;
-}
-if(valid5){
-if(data6.subdomain !== undefined){
-let data9 = data6.subdomain;
-const _errs21 = errors;
-if(typeof data9 !== "string"){
-validate263.errors = [{instancePath:instancePath+"/data/subdomain",schemaPath:"common/in-room-data.schema.json/properties/subdomain/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-const _errs22 = errors;
-if(errors === _errs21){
-}
-var valid5 = _errs21 === errors;
-}
-else {
-var valid5 = true;
-}
-if(valid5){
-if(data6.roomSessionId !== undefined){
-let data10 = data6.roomSessionId;
-const _errs23 = errors;
-if((typeof data10 !== "string") && (data10 !== null)){
-validate263.errors = [{instancePath:instancePath+"/data/roomSessionId",schemaPath:"common/in-room-data.schema.json/properties/roomSessionId/type",keyword:"type",params:{type: schema292.properties.roomSessionId.type}}];
-return false;
-}
-const _errs24 = errors;
-if(errors === _errs23){
-}
-var valid5 = _errs23 === errors;
-}
-else {
-var valid5 = true;
-}
-if(valid5){
-}
-}
-}
-}
-}
-}
-else {
-validate263.errors = [{instancePath:instancePath+"/data",schemaPath:"common/in-room-data.schema.json/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-if(errors === _errs15){
-}
-}
-var valid4 = _errs15 === errors;
-if(valid4){
-}
-var valid3 = _errs14 === errors;
-}
-else {
-var valid3 = true;
-}
-if(valid3){
-}
-}
-}
-}
-else {
-validate263.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-if(errors === 0){
-}
-}
-validate263.errors = vErrors;
-return errors === 0;
-}
-validate263.evaluated = {"props":{"type":true,"data":true,"id":true,"apiVersion":true,"createdAt":true},"dynamicProps":false,"dynamicItems":false};
-
-export const validateWherebyTranscriptionFailedEvent = validate264;
-const schema318 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/whereby/transcription.failed.schema.json","type":"object","allOf":[{"$ref":"common/envelope.schema.json"}],"properties":{"type":{"const":"transcription.failed"},"data":{"type":"object","allOf":[{"$ref":"common/transcription-data.schema.json"}],"properties":{"error":{"type":"string"}},"required":["error"]}},"required":["type","data"]};
-const schema298 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/whereby/common/transcription-data.schema.json","type":"object","properties":{"roomName":{"type":"string"},"roomSessionId":{"type":"string"},"transcriptionId":{"type":"string"},"type":{"enum":["LIVE_TRANSCRIPTION","RECORDING_TRANSCRIPTION"]},"status":{"enum":["in_progress","ready","failed"]}},"required":["roomName","roomSessionId","transcriptionId","type","status"]};
+export const validateWherebyRoomClientKnockedEvent = validate264;
+const schema314 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/whereby/room.client.knocked.schema.json","type":"object","allOf":[{"$ref":"common/envelope.schema.json"}],"properties":{"type":{"const":"room.client.knocked"},"data":{"$ref":"common/client-data.schema.json"}},"required":["type","data"]};
 
 function validate264(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="https://confhooks.dev/schemas/whereby/transcription.failed.schema.json" */;
+/*# sourceURL="https://confhooks.dev/schemas/whereby/room.client.knocked.schema.json" */;
 let vErrors = null;
 let errors = 0;
 const evaluated0 = validate264.evaluated;
@@ -2484,8 +1503,8 @@ else {
 if(data.type !== undefined){
 let data5 = data.type;
 const _errs13 = errors;
-if("transcription.failed" !== data5){
-validate264.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "transcription.failed"}}];
+if("room.client.knocked" !== data5){
+validate264.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "room.client.knocked"}}];
 return false;
 }
 else {
@@ -2501,155 +1520,11 @@ if(valid3){
 if(data.data !== undefined){
 let data6 = data.data;
 const _errs14 = errors;
-const _errs15 = errors;
-const _errs16 = errors;
-const _errs17 = errors;
-const _errs18 = errors;
-if(errors === _errs17){
-if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
-let missing2;
-if((((((data6.roomName === undefined) && (missing2 = "roomName")) || ((data6.roomSessionId === undefined) && (missing2 = "roomSessionId"))) || ((data6.transcriptionId === undefined) && (missing2 = "transcriptionId"))) || ((data6.type === undefined) && (missing2 = "type"))) || ((data6.status === undefined) && (missing2 = "status"))){
-validate264.errors = [{instancePath:instancePath+"/data",schemaPath:"common/transcription-data.schema.json/required",keyword:"required",params:{missingProperty: missing2}}];
-return false;
+if(!(validate251(data6, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate251.errors : vErrors.concat(validate251.errors);
+errors = vErrors.length;
 }
 else {
-if(data6.roomName !== undefined){
-let data7 = data6.roomName;
-const _errs19 = errors;
-if(typeof data7 !== "string"){
-validate264.errors = [{instancePath:instancePath+"/data/roomName",schemaPath:"common/transcription-data.schema.json/properties/roomName/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-const _errs20 = errors;
-if(errors === _errs19){
-}
-var valid6 = _errs19 === errors;
-}
-else {
-var valid6 = true;
-}
-if(valid6){
-if(data6.roomSessionId !== undefined){
-let data8 = data6.roomSessionId;
-const _errs21 = errors;
-if(typeof data8 !== "string"){
-validate264.errors = [{instancePath:instancePath+"/data/roomSessionId",schemaPath:"common/transcription-data.schema.json/properties/roomSessionId/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-const _errs22 = errors;
-if(errors === _errs21){
-}
-var valid6 = _errs21 === errors;
-}
-else {
-var valid6 = true;
-}
-if(valid6){
-if(data6.transcriptionId !== undefined){
-let data9 = data6.transcriptionId;
-const _errs23 = errors;
-if(typeof data9 !== "string"){
-validate264.errors = [{instancePath:instancePath+"/data/transcriptionId",schemaPath:"common/transcription-data.schema.json/properties/transcriptionId/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-const _errs24 = errors;
-if(errors === _errs23){
-}
-var valid6 = _errs23 === errors;
-}
-else {
-var valid6 = true;
-}
-if(valid6){
-if(data6.type !== undefined){
-let data10 = data6.type;
-const _errs25 = errors;
-const vSchema0 = schema298.properties.type.enum;
-if(!((data10 === "LIVE_TRANSCRIPTION") || (data10 === "RECORDING_TRANSCRIPTION"))){
-validate264.errors = [{instancePath:instancePath+"/data/type",schemaPath:"common/transcription-data.schema.json/properties/type/enum",keyword:"enum",params:{allowedValues: schema298.properties.type.enum}}];
-return false;
-}
-else {
-}
-if(errors === _errs25){
-}
-var valid6 = _errs25 === errors;
-}
-else {
-var valid6 = true;
-}
-if(valid6){
-if(data6.status !== undefined){
-let data11 = data6.status;
-const _errs26 = errors;
-const vSchema1 = schema298.properties.status.enum;
-if(!(((data11 === "in_progress") || (data11 === "ready")) || (data11 === "failed"))){
-validate264.errors = [{instancePath:instancePath+"/data/status",schemaPath:"common/transcription-data.schema.json/properties/status/enum",keyword:"enum",params:{allowedValues: schema298.properties.status.enum}}];
-return false;
-}
-else {
-}
-if(errors === _errs26){
-}
-var valid6 = _errs26 === errors;
-}
-else {
-var valid6 = true;
-}
-if(valid6){
-}
-}
-}
-}
-}
-}
-}
-else {
-validate264.errors = [{instancePath:instancePath+"/data",schemaPath:"common/transcription-data.schema.json/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-if(errors === _errs17){
-}
-}
-var valid5 = _errs17 === errors;
-if(valid5){
-}
-var valid4 = _errs16 === errors;
-if(valid4){
-}
-if(errors === _errs14){
-if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
-let missing3;
-if((data6.error === undefined) && (missing3 = "error")){
-validate264.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing3}}];
-return false;
-}
-else {
-if(data6.error !== undefined){
-let data12 = data6.error;
-const _errs27 = errors;
-if(typeof data12 !== "string"){
-validate264.errors = [{instancePath:instancePath+"/data/error",schemaPath:"#/properties/data/properties/error/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-const _errs28 = errors;
-if(errors === _errs27){
-}
-var valid7 = _errs27 === errors;
-}
-else {
-var valid7 = true;
-}
-if(valid7){
-}
-}
-}
-else {
-validate264.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-if(errors === _errs14){
-}
 }
 var valid3 = _errs14 === errors;
 }
@@ -2673,421 +1548,11 @@ return errors === 0;
 }
 validate264.evaluated = {"props":{"type":true,"data":true,"id":true,"apiVersion":true,"createdAt":true},"dynamicProps":false,"dynamicItems":false};
 
-export const validateWherebyTranscriptionFinishedEvent = validate265;
-const schema321 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/whereby/transcription.finished.schema.json","type":"object","allOf":[{"$ref":"common/envelope.schema.json"}],"properties":{"type":{"const":"transcription.finished"},"data":{"type":"object","allOf":[{"$ref":"common/transcription-data.schema.json"}],"properties":{"filename":{"type":"string"},"storageType":{"enum":["WHEREBY_HOSTED","SELF_HOSTED"]},"durationInSeconds":{"type":"number","minimum":0},"recordingId":{"type":"string"}},"required":["filename","storageType","durationInSeconds"]}},"required":["type","data"]};
-
-function validate265(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="https://confhooks.dev/schemas/whereby/transcription.finished.schema.json" */;
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate265.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-const _errs0 = errors;
-const _errs1 = errors;
-const _errs2 = errors;
-const _errs3 = errors;
-if(errors === _errs2){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if((((((data.id === undefined) && (missing0 = "id")) || ((data.apiVersion === undefined) && (missing0 = "apiVersion"))) || ((data.createdAt === undefined) && (missing0 = "createdAt"))) || ((data.type === undefined) && (missing0 = "type"))) || ((data.data === undefined) && (missing0 = "data"))){
-validate265.errors = [{instancePath,schemaPath:"common/envelope.schema.json/required",keyword:"required",params:{missingProperty: missing0}}];
-return false;
-}
-else {
-if(data.id !== undefined){
-let data0 = data.id;
-const _errs4 = errors;
-const _errs5 = errors;
-if(errors === _errs4){
-if(typeof data0 === "string"){
-if(data0.length < 1){
-validate265.errors = [{instancePath:instancePath+"/id",schemaPath:"common/envelope.schema.json/properties/id/minLength",keyword:"minLength",params:{limit: 1}}];
-return false;
-}
-else {
-}
-}
-else {
-validate265.errors = [{instancePath:instancePath+"/id",schemaPath:"common/envelope.schema.json/properties/id/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-if(errors === _errs4){
-}
-}
-var valid2 = _errs4 === errors;
-}
-else {
-var valid2 = true;
-}
-if(valid2){
-if(data.apiVersion !== undefined){
-let data1 = data.apiVersion;
-const _errs6 = errors;
-if("1.0" !== data1){
-validate265.errors = [{instancePath:instancePath+"/apiVersion",schemaPath:"common/envelope.schema.json/properties/apiVersion/const",keyword:"const",params:{allowedValue: "1.0"}}];
-return false;
-}
-else {
-}
-if(errors === _errs6){
-}
-var valid2 = _errs6 === errors;
-}
-else {
-var valid2 = true;
-}
-if(valid2){
-if(data.createdAt !== undefined){
-let data2 = data.createdAt;
-const _errs7 = errors;
-const _errs8 = errors;
-if(errors === _errs7){
-if(typeof data2 === "string"){
-if(!pattern8.test(data2)){
-validate265.errors = [{instancePath:instancePath+"/createdAt",schemaPath:"common/envelope.schema.json/properties/createdAt/pattern",keyword:"pattern",params:{pattern: "^\\d{4}-\\d{2}-\\d{2}[Tt]\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?([Zz]|[+-]\\d{2}:\\d{2})$"}}];
-return false;
-}
-else {
-}
-}
-else {
-validate265.errors = [{instancePath:instancePath+"/createdAt",schemaPath:"common/envelope.schema.json/properties/createdAt/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-if(errors === _errs7){
-}
-}
-var valid2 = _errs7 === errors;
-}
-else {
-var valid2 = true;
-}
-if(valid2){
-if(data.type !== undefined){
-let data3 = data.type;
-const _errs9 = errors;
-if(typeof data3 !== "string"){
-validate265.errors = [{instancePath:instancePath+"/type",schemaPath:"common/envelope.schema.json/properties/type/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-const _errs10 = errors;
-if(errors === _errs9){
-}
-var valid2 = _errs9 === errors;
-}
-else {
-var valid2 = true;
-}
-if(valid2){
-if(data.data !== undefined){
-let data4 = data.data;
-const _errs11 = errors;
-if(!(data4 && typeof data4 == "object" && !Array.isArray(data4))){
-validate265.errors = [{instancePath:instancePath+"/data",schemaPath:"common/envelope.schema.json/properties/data/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-const _errs12 = errors;
-if(errors === _errs11){
-}
-var valid2 = _errs11 === errors;
-}
-else {
-var valid2 = true;
-}
-if(valid2){
-}
-}
-}
-}
-}
-}
-}
-else {
-validate265.errors = [{instancePath,schemaPath:"common/envelope.schema.json/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-if(errors === _errs2){
-}
-}
-var valid1 = _errs2 === errors;
-if(valid1){
-}
-var valid0 = _errs1 === errors;
-if(valid0){
-}
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing1;
-if(((data.type === undefined) && (missing1 = "type")) || ((data.data === undefined) && (missing1 = "data"))){
-validate265.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing1}}];
-return false;
-}
-else {
-if(data.type !== undefined){
-let data5 = data.type;
-const _errs13 = errors;
-if("transcription.finished" !== data5){
-validate265.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "transcription.finished"}}];
-return false;
-}
-else {
-}
-if(errors === _errs13){
-}
-var valid3 = _errs13 === errors;
-}
-else {
-var valid3 = true;
-}
-if(valid3){
-if(data.data !== undefined){
-let data6 = data.data;
-const _errs14 = errors;
-const _errs15 = errors;
-const _errs16 = errors;
-const _errs17 = errors;
-const _errs18 = errors;
-if(errors === _errs17){
-if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
-let missing2;
-if((((((data6.roomName === undefined) && (missing2 = "roomName")) || ((data6.roomSessionId === undefined) && (missing2 = "roomSessionId"))) || ((data6.transcriptionId === undefined) && (missing2 = "transcriptionId"))) || ((data6.type === undefined) && (missing2 = "type"))) || ((data6.status === undefined) && (missing2 = "status"))){
-validate265.errors = [{instancePath:instancePath+"/data",schemaPath:"common/transcription-data.schema.json/required",keyword:"required",params:{missingProperty: missing2}}];
-return false;
-}
-else {
-if(data6.roomName !== undefined){
-let data7 = data6.roomName;
-const _errs19 = errors;
-if(typeof data7 !== "string"){
-validate265.errors = [{instancePath:instancePath+"/data/roomName",schemaPath:"common/transcription-data.schema.json/properties/roomName/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-const _errs20 = errors;
-if(errors === _errs19){
-}
-var valid6 = _errs19 === errors;
-}
-else {
-var valid6 = true;
-}
-if(valid6){
-if(data6.roomSessionId !== undefined){
-let data8 = data6.roomSessionId;
-const _errs21 = errors;
-if(typeof data8 !== "string"){
-validate265.errors = [{instancePath:instancePath+"/data/roomSessionId",schemaPath:"common/transcription-data.schema.json/properties/roomSessionId/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-const _errs22 = errors;
-if(errors === _errs21){
-}
-var valid6 = _errs21 === errors;
-}
-else {
-var valid6 = true;
-}
-if(valid6){
-if(data6.transcriptionId !== undefined){
-let data9 = data6.transcriptionId;
-const _errs23 = errors;
-if(typeof data9 !== "string"){
-validate265.errors = [{instancePath:instancePath+"/data/transcriptionId",schemaPath:"common/transcription-data.schema.json/properties/transcriptionId/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-const _errs24 = errors;
-if(errors === _errs23){
-}
-var valid6 = _errs23 === errors;
-}
-else {
-var valid6 = true;
-}
-if(valid6){
-if(data6.type !== undefined){
-let data10 = data6.type;
-const _errs25 = errors;
-const vSchema0 = schema298.properties.type.enum;
-if(!((data10 === "LIVE_TRANSCRIPTION") || (data10 === "RECORDING_TRANSCRIPTION"))){
-validate265.errors = [{instancePath:instancePath+"/data/type",schemaPath:"common/transcription-data.schema.json/properties/type/enum",keyword:"enum",params:{allowedValues: schema298.properties.type.enum}}];
-return false;
-}
-else {
-}
-if(errors === _errs25){
-}
-var valid6 = _errs25 === errors;
-}
-else {
-var valid6 = true;
-}
-if(valid6){
-if(data6.status !== undefined){
-let data11 = data6.status;
-const _errs26 = errors;
-const vSchema1 = schema298.properties.status.enum;
-if(!(((data11 === "in_progress") || (data11 === "ready")) || (data11 === "failed"))){
-validate265.errors = [{instancePath:instancePath+"/data/status",schemaPath:"common/transcription-data.schema.json/properties/status/enum",keyword:"enum",params:{allowedValues: schema298.properties.status.enum}}];
-return false;
-}
-else {
-}
-if(errors === _errs26){
-}
-var valid6 = _errs26 === errors;
-}
-else {
-var valid6 = true;
-}
-if(valid6){
-}
-}
-}
-}
-}
-}
-}
-else {
-validate265.errors = [{instancePath:instancePath+"/data",schemaPath:"common/transcription-data.schema.json/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-if(errors === _errs17){
-}
-}
-var valid5 = _errs17 === errors;
-if(valid5){
-}
-var valid4 = _errs16 === errors;
-if(valid4){
-}
-if(errors === _errs14){
-if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
-let missing3;
-if((((data6.filename === undefined) && (missing3 = "filename")) || ((data6.storageType === undefined) && (missing3 = "storageType"))) || ((data6.durationInSeconds === undefined) && (missing3 = "durationInSeconds"))){
-validate265.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing3}}];
-return false;
-}
-else {
-if(data6.filename !== undefined){
-let data12 = data6.filename;
-const _errs27 = errors;
-if(typeof data12 !== "string"){
-validate265.errors = [{instancePath:instancePath+"/data/filename",schemaPath:"#/properties/data/properties/filename/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-const _errs28 = errors;
-if(errors === _errs27){
-}
-var valid7 = _errs27 === errors;
-}
-else {
-var valid7 = true;
-}
-if(valid7){
-if(data6.storageType !== undefined){
-let data13 = data6.storageType;
-const _errs29 = errors;
-const vSchema2 = schema321.properties.data.properties.storageType.enum;
-if(!((data13 === "WHEREBY_HOSTED") || (data13 === "SELF_HOSTED"))){
-validate265.errors = [{instancePath:instancePath+"/data/storageType",schemaPath:"#/properties/data/properties/storageType/enum",keyword:"enum",params:{allowedValues: schema321.properties.data.properties.storageType.enum}}];
-return false;
-}
-else {
-}
-if(errors === _errs29){
-}
-var valid7 = _errs29 === errors;
-}
-else {
-var valid7 = true;
-}
-if(valid7){
-if(data6.durationInSeconds !== undefined){
-let data14 = data6.durationInSeconds;
-const _errs30 = errors;
-const _errs31 = errors;
-if(errors === _errs30){
-if((typeof data14 == "number") && (isFinite(data14))){
-if(data14 < 0 || isNaN(data14)){
-validate265.errors = [{instancePath:instancePath+"/data/durationInSeconds",schemaPath:"#/properties/data/properties/durationInSeconds/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
-return false;
-}
-else {
-}
-}
-else {
-validate265.errors = [{instancePath:instancePath+"/data/durationInSeconds",schemaPath:"#/properties/data/properties/durationInSeconds/type",keyword:"type",params:{type: "number"}}];
-return false;
-}
-if(errors === _errs30){
-}
-}
-var valid7 = _errs30 === errors;
-}
-else {
-var valid7 = true;
-}
-if(valid7){
-if(data6.recordingId !== undefined){
-let data15 = data6.recordingId;
-const _errs32 = errors;
-if(typeof data15 !== "string"){
-validate265.errors = [{instancePath:instancePath+"/data/recordingId",schemaPath:"#/properties/data/properties/recordingId/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-const _errs33 = errors;
-if(errors === _errs32){
-}
-var valid7 = _errs32 === errors;
-}
-else {
-var valid7 = true;
-}
-if(valid7){
-}
-}
-}
-}
-}
-}
-else {
-validate265.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-if(errors === _errs14){
-}
-}
-var valid3 = _errs14 === errors;
-}
-else {
-var valid3 = true;
-}
-if(valid3){
-}
-}
-}
-}
-else {
-validate265.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-if(errors === 0){
-}
-}
-validate265.errors = vErrors;
-return errors === 0;
-}
-validate265.evaluated = {"props":{"type":true,"data":true,"id":true,"apiVersion":true,"createdAt":true},"dynamicProps":false,"dynamicItems":false};
-
-export const validateWherebyTranscriptionStartedEvent = validate266;
-const schema324 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/whereby/transcription.started.schema.json","type":"object","allOf":[{"$ref":"common/envelope.schema.json"}],"properties":{"type":{"const":"transcription.started"},"data":{"$ref":"common/transcription-data.schema.json"}},"required":["type","data"]};
+export const validateWherebyRoomClientLeftEvent = validate266;
+const schema316 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/whereby/room.client.left.schema.json","type":"object","allOf":[{"$ref":"common/envelope.schema.json"}],"properties":{"type":{"const":"room.client.left"},"data":{"$ref":"common/client-join-leave-data.schema.json"}},"required":["type","data"]};
 
 function validate266(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="https://confhooks.dev/schemas/whereby/transcription.started.schema.json" */;
+/*# sourceURL="https://confhooks.dev/schemas/whereby/room.client.left.schema.json" */;
 let vErrors = null;
 let errors = 0;
 const evaluated0 = validate266.evaluated;
@@ -3241,8 +1706,8 @@ else {
 if(data.type !== undefined){
 let data5 = data.type;
 const _errs13 = errors;
-if("transcription.started" !== data5){
-validate266.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "transcription.started"}}];
+if("room.client.left" !== data5){
+validate266.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "room.client.left"}}];
 return false;
 }
 else {
@@ -3258,116 +1723,11 @@ if(valid3){
 if(data.data !== undefined){
 let data6 = data.data;
 const _errs14 = errors;
-const _errs15 = errors;
-const _errs16 = errors;
-if(errors === _errs15){
-if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
-let missing2;
-if((((((data6.roomName === undefined) && (missing2 = "roomName")) || ((data6.roomSessionId === undefined) && (missing2 = "roomSessionId"))) || ((data6.transcriptionId === undefined) && (missing2 = "transcriptionId"))) || ((data6.type === undefined) && (missing2 = "type"))) || ((data6.status === undefined) && (missing2 = "status"))){
-validate266.errors = [{instancePath:instancePath+"/data",schemaPath:"common/transcription-data.schema.json/required",keyword:"required",params:{missingProperty: missing2}}];
-return false;
+if(!(validate252(data6, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate252.errors : vErrors.concat(validate252.errors);
+errors = vErrors.length;
 }
 else {
-if(data6.roomName !== undefined){
-let data7 = data6.roomName;
-const _errs17 = errors;
-if(typeof data7 !== "string"){
-validate266.errors = [{instancePath:instancePath+"/data/roomName",schemaPath:"common/transcription-data.schema.json/properties/roomName/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-const _errs18 = errors;
-if(errors === _errs17){
-}
-var valid5 = _errs17 === errors;
-}
-else {
-var valid5 = true;
-}
-if(valid5){
-if(data6.roomSessionId !== undefined){
-let data8 = data6.roomSessionId;
-const _errs19 = errors;
-if(typeof data8 !== "string"){
-validate266.errors = [{instancePath:instancePath+"/data/roomSessionId",schemaPath:"common/transcription-data.schema.json/properties/roomSessionId/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-const _errs20 = errors;
-if(errors === _errs19){
-}
-var valid5 = _errs19 === errors;
-}
-else {
-var valid5 = true;
-}
-if(valid5){
-if(data6.transcriptionId !== undefined){
-let data9 = data6.transcriptionId;
-const _errs21 = errors;
-if(typeof data9 !== "string"){
-validate266.errors = [{instancePath:instancePath+"/data/transcriptionId",schemaPath:"common/transcription-data.schema.json/properties/transcriptionId/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-const _errs22 = errors;
-if(errors === _errs21){
-}
-var valid5 = _errs21 === errors;
-}
-else {
-var valid5 = true;
-}
-if(valid5){
-if(data6.type !== undefined){
-let data10 = data6.type;
-const _errs23 = errors;
-const vSchema0 = schema298.properties.type.enum;
-if(!((data10 === "LIVE_TRANSCRIPTION") || (data10 === "RECORDING_TRANSCRIPTION"))){
-validate266.errors = [{instancePath:instancePath+"/data/type",schemaPath:"common/transcription-data.schema.json/properties/type/enum",keyword:"enum",params:{allowedValues: schema298.properties.type.enum}}];
-return false;
-}
-else {
-}
-if(errors === _errs23){
-}
-var valid5 = _errs23 === errors;
-}
-else {
-var valid5 = true;
-}
-if(valid5){
-if(data6.status !== undefined){
-let data11 = data6.status;
-const _errs24 = errors;
-const vSchema1 = schema298.properties.status.enum;
-if(!(((data11 === "in_progress") || (data11 === "ready")) || (data11 === "failed"))){
-validate266.errors = [{instancePath:instancePath+"/data/status",schemaPath:"common/transcription-data.schema.json/properties/status/enum",keyword:"enum",params:{allowedValues: schema298.properties.status.enum}}];
-return false;
-}
-else {
-}
-if(errors === _errs24){
-}
-var valid5 = _errs24 === errors;
-}
-else {
-var valid5 = true;
-}
-if(valid5){
-}
-}
-}
-}
-}
-}
-}
-else {
-validate266.errors = [{instancePath:instancePath+"/data",schemaPath:"common/transcription-data.schema.json/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-if(errors === _errs15){
-}
-}
-var valid4 = _errs15 === errors;
-if(valid4){
 }
 var valid3 = _errs14 === errors;
 }
@@ -3390,3 +1750,1643 @@ validate266.errors = vErrors;
 return errors === 0;
 }
 validate266.evaluated = {"props":{"type":true,"data":true,"id":true,"apiVersion":true,"createdAt":true},"dynamicProps":false,"dynamicItems":false};
+
+export const validateWherebyRoomSessionEndedEvent = validate268;
+const schema318 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/whereby/room.session.ended.schema.json","type":"object","allOf":[{"$ref":"common/envelope.schema.json"}],"properties":{"type":{"const":"room.session.ended"},"data":{"$ref":"common/in-room-data.schema.json"}},"required":["type","data"]};
+
+function validate268(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="https://confhooks.dev/schemas/whereby/room.session.ended.schema.json" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate268.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+const _errs0 = errors;
+const _errs1 = errors;
+const _errs2 = errors;
+const _errs3 = errors;
+if(errors === _errs2){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((((((data.id === undefined) && (missing0 = "id")) || ((data.apiVersion === undefined) && (missing0 = "apiVersion"))) || ((data.createdAt === undefined) && (missing0 = "createdAt"))) || ((data.type === undefined) && (missing0 = "type"))) || ((data.data === undefined) && (missing0 = "data"))){
+validate268.errors = [{instancePath,schemaPath:"common/envelope.schema.json/required",keyword:"required",params:{missingProperty: missing0}}];
+return false;
+}
+else {
+if(data.id !== undefined){
+let data0 = data.id;
+const _errs4 = errors;
+const _errs5 = errors;
+if(errors === _errs4){
+if(typeof data0 === "string"){
+if(data0.length < 1){
+validate268.errors = [{instancePath:instancePath+"/id",schemaPath:"common/envelope.schema.json/properties/id/minLength",keyword:"minLength",params:{limit: 1}}];
+return false;
+}
+else {
+}
+}
+else {
+validate268.errors = [{instancePath:instancePath+"/id",schemaPath:"common/envelope.schema.json/properties/id/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+if(errors === _errs4){
+}
+}
+var valid2 = _errs4 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data.apiVersion !== undefined){
+let data1 = data.apiVersion;
+const _errs6 = errors;
+if("1.0" !== data1){
+validate268.errors = [{instancePath:instancePath+"/apiVersion",schemaPath:"common/envelope.schema.json/properties/apiVersion/const",keyword:"const",params:{allowedValue: "1.0"}}];
+return false;
+}
+else {
+}
+if(errors === _errs6){
+}
+var valid2 = _errs6 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data.createdAt !== undefined){
+let data2 = data.createdAt;
+const _errs7 = errors;
+const _errs8 = errors;
+if(errors === _errs7){
+if(typeof data2 === "string"){
+if(!pattern8.test(data2)){
+validate268.errors = [{instancePath:instancePath+"/createdAt",schemaPath:"common/envelope.schema.json/properties/createdAt/pattern",keyword:"pattern",params:{pattern: "^\\d{4}-\\d{2}-\\d{2}[Tt]\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?([Zz]|[+-]\\d{2}:\\d{2})$"}}];
+return false;
+}
+else {
+}
+}
+else {
+validate268.errors = [{instancePath:instancePath+"/createdAt",schemaPath:"common/envelope.schema.json/properties/createdAt/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+if(errors === _errs7){
+}
+}
+var valid2 = _errs7 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data.type !== undefined){
+let data3 = data.type;
+const _errs9 = errors;
+if(typeof data3 !== "string"){
+validate268.errors = [{instancePath:instancePath+"/type",schemaPath:"common/envelope.schema.json/properties/type/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+const _errs10 = errors;
+if(errors === _errs9){
+}
+var valid2 = _errs9 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data.data !== undefined){
+let data4 = data.data;
+const _errs11 = errors;
+if(!(data4 && typeof data4 == "object" && !Array.isArray(data4))){
+validate268.errors = [{instancePath:instancePath+"/data",schemaPath:"common/envelope.schema.json/properties/data/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+const _errs12 = errors;
+if(errors === _errs11){
+}
+var valid2 = _errs11 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+}
+}
+}
+}
+}
+}
+}
+else {
+validate268.errors = [{instancePath,schemaPath:"common/envelope.schema.json/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+if(errors === _errs2){
+}
+}
+var valid1 = _errs2 === errors;
+if(valid1){
+}
+var valid0 = _errs1 === errors;
+if(valid0){
+}
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing1;
+if(((data.type === undefined) && (missing1 = "type")) || ((data.data === undefined) && (missing1 = "data"))){
+validate268.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing1}}];
+return false;
+}
+else {
+if(data.type !== undefined){
+let data5 = data.type;
+const _errs13 = errors;
+if("room.session.ended" !== data5){
+validate268.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "room.session.ended"}}];
+return false;
+}
+else {
+}
+if(errors === _errs13){
+}
+var valid3 = _errs13 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data.data !== undefined){
+let data6 = data.data;
+const _errs14 = errors;
+const _errs15 = errors;
+const _errs16 = errors;
+if(errors === _errs15){
+if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
+let missing2;
+if(((data6.roomName === undefined) && (missing2 = "roomName")) || ((data6.subdomain === undefined) && (missing2 = "subdomain"))){
+validate268.errors = [{instancePath:instancePath+"/data",schemaPath:"common/in-room-data.schema.json/required",keyword:"required",params:{missingProperty: missing2}}];
+return false;
+}
+else {
+if(data6.meetingId !== undefined){
+let data7 = data6.meetingId;
+const _errs17 = errors;
+if(typeof data7 !== "string"){
+validate268.errors = [{instancePath:instancePath+"/data/meetingId",schemaPath:"common/in-room-data.schema.json/properties/meetingId/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+const _errs18 = errors;
+if(errors === _errs17){
+}
+var valid5 = _errs17 === errors;
+}
+else {
+var valid5 = true;
+}
+if(valid5){
+if(data6.roomName !== undefined){
+let data8 = data6.roomName;
+const _errs19 = errors;
+if(typeof data8 !== "string"){
+validate268.errors = [{instancePath:instancePath+"/data/roomName",schemaPath:"common/in-room-data.schema.json/properties/roomName/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+const _errs20 = errors;
+if(errors === _errs19){
+}
+var valid5 = _errs19 === errors;
+}
+else {
+var valid5 = true;
+}
+if(valid5){
+if(data6.subdomain !== undefined){
+let data9 = data6.subdomain;
+const _errs21 = errors;
+if(typeof data9 !== "string"){
+validate268.errors = [{instancePath:instancePath+"/data/subdomain",schemaPath:"common/in-room-data.schema.json/properties/subdomain/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+const _errs22 = errors;
+if(errors === _errs21){
+}
+var valid5 = _errs21 === errors;
+}
+else {
+var valid5 = true;
+}
+if(valid5){
+if(data6.roomSessionId !== undefined){
+let data10 = data6.roomSessionId;
+const _errs23 = errors;
+if((typeof data10 !== "string") && (data10 !== null)){
+validate268.errors = [{instancePath:instancePath+"/data/roomSessionId",schemaPath:"common/in-room-data.schema.json/properties/roomSessionId/type",keyword:"type",params:{type: schema298.properties.roomSessionId.type}}];
+return false;
+}
+const _errs24 = errors;
+if(errors === _errs23){
+}
+var valid5 = _errs23 === errors;
+}
+else {
+var valid5 = true;
+}
+if(valid5){
+}
+}
+}
+}
+}
+}
+else {
+validate268.errors = [{instancePath:instancePath+"/data",schemaPath:"common/in-room-data.schema.json/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+if(errors === _errs15){
+}
+}
+var valid4 = _errs15 === errors;
+if(valid4){
+}
+var valid3 = _errs14 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+}
+}
+}
+}
+else {
+validate268.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+if(errors === 0){
+}
+}
+validate268.errors = vErrors;
+return errors === 0;
+}
+validate268.evaluated = {"props":{"type":true,"data":true,"id":true,"apiVersion":true,"createdAt":true},"dynamicProps":false,"dynamicItems":false};
+
+export const validateWherebyRoomSessionStartedEvent = validate269;
+const schema321 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/whereby/room.session.started.schema.json","type":"object","allOf":[{"$ref":"common/envelope.schema.json"}],"properties":{"type":{"const":"room.session.started"},"data":{"$ref":"common/in-room-data.schema.json"}},"required":["type","data"]};
+
+function validate269(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="https://confhooks.dev/schemas/whereby/room.session.started.schema.json" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate269.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+const _errs0 = errors;
+const _errs1 = errors;
+const _errs2 = errors;
+const _errs3 = errors;
+if(errors === _errs2){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((((((data.id === undefined) && (missing0 = "id")) || ((data.apiVersion === undefined) && (missing0 = "apiVersion"))) || ((data.createdAt === undefined) && (missing0 = "createdAt"))) || ((data.type === undefined) && (missing0 = "type"))) || ((data.data === undefined) && (missing0 = "data"))){
+validate269.errors = [{instancePath,schemaPath:"common/envelope.schema.json/required",keyword:"required",params:{missingProperty: missing0}}];
+return false;
+}
+else {
+if(data.id !== undefined){
+let data0 = data.id;
+const _errs4 = errors;
+const _errs5 = errors;
+if(errors === _errs4){
+if(typeof data0 === "string"){
+if(data0.length < 1){
+validate269.errors = [{instancePath:instancePath+"/id",schemaPath:"common/envelope.schema.json/properties/id/minLength",keyword:"minLength",params:{limit: 1}}];
+return false;
+}
+else {
+}
+}
+else {
+validate269.errors = [{instancePath:instancePath+"/id",schemaPath:"common/envelope.schema.json/properties/id/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+if(errors === _errs4){
+}
+}
+var valid2 = _errs4 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data.apiVersion !== undefined){
+let data1 = data.apiVersion;
+const _errs6 = errors;
+if("1.0" !== data1){
+validate269.errors = [{instancePath:instancePath+"/apiVersion",schemaPath:"common/envelope.schema.json/properties/apiVersion/const",keyword:"const",params:{allowedValue: "1.0"}}];
+return false;
+}
+else {
+}
+if(errors === _errs6){
+}
+var valid2 = _errs6 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data.createdAt !== undefined){
+let data2 = data.createdAt;
+const _errs7 = errors;
+const _errs8 = errors;
+if(errors === _errs7){
+if(typeof data2 === "string"){
+if(!pattern8.test(data2)){
+validate269.errors = [{instancePath:instancePath+"/createdAt",schemaPath:"common/envelope.schema.json/properties/createdAt/pattern",keyword:"pattern",params:{pattern: "^\\d{4}-\\d{2}-\\d{2}[Tt]\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?([Zz]|[+-]\\d{2}:\\d{2})$"}}];
+return false;
+}
+else {
+}
+}
+else {
+validate269.errors = [{instancePath:instancePath+"/createdAt",schemaPath:"common/envelope.schema.json/properties/createdAt/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+if(errors === _errs7){
+}
+}
+var valid2 = _errs7 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data.type !== undefined){
+let data3 = data.type;
+const _errs9 = errors;
+if(typeof data3 !== "string"){
+validate269.errors = [{instancePath:instancePath+"/type",schemaPath:"common/envelope.schema.json/properties/type/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+const _errs10 = errors;
+if(errors === _errs9){
+}
+var valid2 = _errs9 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data.data !== undefined){
+let data4 = data.data;
+const _errs11 = errors;
+if(!(data4 && typeof data4 == "object" && !Array.isArray(data4))){
+validate269.errors = [{instancePath:instancePath+"/data",schemaPath:"common/envelope.schema.json/properties/data/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+const _errs12 = errors;
+if(errors === _errs11){
+}
+var valid2 = _errs11 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+}
+}
+}
+}
+}
+}
+}
+else {
+validate269.errors = [{instancePath,schemaPath:"common/envelope.schema.json/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+if(errors === _errs2){
+}
+}
+var valid1 = _errs2 === errors;
+if(valid1){
+}
+var valid0 = _errs1 === errors;
+if(valid0){
+}
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing1;
+if(((data.type === undefined) && (missing1 = "type")) || ((data.data === undefined) && (missing1 = "data"))){
+validate269.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing1}}];
+return false;
+}
+else {
+if(data.type !== undefined){
+let data5 = data.type;
+const _errs13 = errors;
+if("room.session.started" !== data5){
+validate269.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "room.session.started"}}];
+return false;
+}
+else {
+}
+if(errors === _errs13){
+}
+var valid3 = _errs13 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data.data !== undefined){
+let data6 = data.data;
+const _errs14 = errors;
+const _errs15 = errors;
+const _errs16 = errors;
+if(errors === _errs15){
+if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
+let missing2;
+if(((data6.roomName === undefined) && (missing2 = "roomName")) || ((data6.subdomain === undefined) && (missing2 = "subdomain"))){
+validate269.errors = [{instancePath:instancePath+"/data",schemaPath:"common/in-room-data.schema.json/required",keyword:"required",params:{missingProperty: missing2}}];
+return false;
+}
+else {
+if(data6.meetingId !== undefined){
+let data7 = data6.meetingId;
+const _errs17 = errors;
+if(typeof data7 !== "string"){
+validate269.errors = [{instancePath:instancePath+"/data/meetingId",schemaPath:"common/in-room-data.schema.json/properties/meetingId/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+const _errs18 = errors;
+if(errors === _errs17){
+}
+var valid5 = _errs17 === errors;
+}
+else {
+var valid5 = true;
+}
+if(valid5){
+if(data6.roomName !== undefined){
+let data8 = data6.roomName;
+const _errs19 = errors;
+if(typeof data8 !== "string"){
+validate269.errors = [{instancePath:instancePath+"/data/roomName",schemaPath:"common/in-room-data.schema.json/properties/roomName/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+const _errs20 = errors;
+if(errors === _errs19){
+}
+var valid5 = _errs19 === errors;
+}
+else {
+var valid5 = true;
+}
+if(valid5){
+if(data6.subdomain !== undefined){
+let data9 = data6.subdomain;
+const _errs21 = errors;
+if(typeof data9 !== "string"){
+validate269.errors = [{instancePath:instancePath+"/data/subdomain",schemaPath:"common/in-room-data.schema.json/properties/subdomain/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+const _errs22 = errors;
+if(errors === _errs21){
+}
+var valid5 = _errs21 === errors;
+}
+else {
+var valid5 = true;
+}
+if(valid5){
+if(data6.roomSessionId !== undefined){
+let data10 = data6.roomSessionId;
+const _errs23 = errors;
+if((typeof data10 !== "string") && (data10 !== null)){
+validate269.errors = [{instancePath:instancePath+"/data/roomSessionId",schemaPath:"common/in-room-data.schema.json/properties/roomSessionId/type",keyword:"type",params:{type: schema298.properties.roomSessionId.type}}];
+return false;
+}
+const _errs24 = errors;
+if(errors === _errs23){
+}
+var valid5 = _errs23 === errors;
+}
+else {
+var valid5 = true;
+}
+if(valid5){
+}
+}
+}
+}
+}
+}
+else {
+validate269.errors = [{instancePath:instancePath+"/data",schemaPath:"common/in-room-data.schema.json/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+if(errors === _errs15){
+}
+}
+var valid4 = _errs15 === errors;
+if(valid4){
+}
+var valid3 = _errs14 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+}
+}
+}
+}
+else {
+validate269.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+if(errors === 0){
+}
+}
+validate269.errors = vErrors;
+return errors === 0;
+}
+validate269.evaluated = {"props":{"type":true,"data":true,"id":true,"apiVersion":true,"createdAt":true},"dynamicProps":false,"dynamicItems":false};
+
+export const validateWherebyTranscriptionFailedEvent = validate270;
+const schema324 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/whereby/transcription.failed.schema.json","type":"object","allOf":[{"$ref":"common/envelope.schema.json"}],"properties":{"type":{"const":"transcription.failed"},"data":{"type":"object","allOf":[{"$ref":"common/transcription-data.schema.json"}],"properties":{"error":{"type":"string"}},"required":["error"]}},"required":["type","data"]};
+const schema304 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/whereby/common/transcription-data.schema.json","type":"object","properties":{"roomName":{"type":"string"},"roomSessionId":{"type":"string"},"transcriptionId":{"type":"string"},"type":{"enum":["LIVE_TRANSCRIPTION","RECORDING_TRANSCRIPTION"]},"status":{"enum":["in_progress","ready","failed"]}},"required":["roomName","roomSessionId","transcriptionId","type","status"]};
+
+function validate270(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="https://confhooks.dev/schemas/whereby/transcription.failed.schema.json" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate270.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+const _errs0 = errors;
+const _errs1 = errors;
+const _errs2 = errors;
+const _errs3 = errors;
+if(errors === _errs2){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((((((data.id === undefined) && (missing0 = "id")) || ((data.apiVersion === undefined) && (missing0 = "apiVersion"))) || ((data.createdAt === undefined) && (missing0 = "createdAt"))) || ((data.type === undefined) && (missing0 = "type"))) || ((data.data === undefined) && (missing0 = "data"))){
+validate270.errors = [{instancePath,schemaPath:"common/envelope.schema.json/required",keyword:"required",params:{missingProperty: missing0}}];
+return false;
+}
+else {
+if(data.id !== undefined){
+let data0 = data.id;
+const _errs4 = errors;
+const _errs5 = errors;
+if(errors === _errs4){
+if(typeof data0 === "string"){
+if(data0.length < 1){
+validate270.errors = [{instancePath:instancePath+"/id",schemaPath:"common/envelope.schema.json/properties/id/minLength",keyword:"minLength",params:{limit: 1}}];
+return false;
+}
+else {
+}
+}
+else {
+validate270.errors = [{instancePath:instancePath+"/id",schemaPath:"common/envelope.schema.json/properties/id/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+if(errors === _errs4){
+}
+}
+var valid2 = _errs4 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data.apiVersion !== undefined){
+let data1 = data.apiVersion;
+const _errs6 = errors;
+if("1.0" !== data1){
+validate270.errors = [{instancePath:instancePath+"/apiVersion",schemaPath:"common/envelope.schema.json/properties/apiVersion/const",keyword:"const",params:{allowedValue: "1.0"}}];
+return false;
+}
+else {
+}
+if(errors === _errs6){
+}
+var valid2 = _errs6 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data.createdAt !== undefined){
+let data2 = data.createdAt;
+const _errs7 = errors;
+const _errs8 = errors;
+if(errors === _errs7){
+if(typeof data2 === "string"){
+if(!pattern8.test(data2)){
+validate270.errors = [{instancePath:instancePath+"/createdAt",schemaPath:"common/envelope.schema.json/properties/createdAt/pattern",keyword:"pattern",params:{pattern: "^\\d{4}-\\d{2}-\\d{2}[Tt]\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?([Zz]|[+-]\\d{2}:\\d{2})$"}}];
+return false;
+}
+else {
+}
+}
+else {
+validate270.errors = [{instancePath:instancePath+"/createdAt",schemaPath:"common/envelope.schema.json/properties/createdAt/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+if(errors === _errs7){
+}
+}
+var valid2 = _errs7 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data.type !== undefined){
+let data3 = data.type;
+const _errs9 = errors;
+if(typeof data3 !== "string"){
+validate270.errors = [{instancePath:instancePath+"/type",schemaPath:"common/envelope.schema.json/properties/type/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+const _errs10 = errors;
+if(errors === _errs9){
+}
+var valid2 = _errs9 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data.data !== undefined){
+let data4 = data.data;
+const _errs11 = errors;
+if(!(data4 && typeof data4 == "object" && !Array.isArray(data4))){
+validate270.errors = [{instancePath:instancePath+"/data",schemaPath:"common/envelope.schema.json/properties/data/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+const _errs12 = errors;
+if(errors === _errs11){
+}
+var valid2 = _errs11 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+}
+}
+}
+}
+}
+}
+}
+else {
+validate270.errors = [{instancePath,schemaPath:"common/envelope.schema.json/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+if(errors === _errs2){
+}
+}
+var valid1 = _errs2 === errors;
+if(valid1){
+}
+var valid0 = _errs1 === errors;
+if(valid0){
+}
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing1;
+if(((data.type === undefined) && (missing1 = "type")) || ((data.data === undefined) && (missing1 = "data"))){
+validate270.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing1}}];
+return false;
+}
+else {
+if(data.type !== undefined){
+let data5 = data.type;
+const _errs13 = errors;
+if("transcription.failed" !== data5){
+validate270.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "transcription.failed"}}];
+return false;
+}
+else {
+}
+if(errors === _errs13){
+}
+var valid3 = _errs13 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data.data !== undefined){
+let data6 = data.data;
+const _errs14 = errors;
+const _errs15 = errors;
+const _errs16 = errors;
+const _errs17 = errors;
+const _errs18 = errors;
+if(errors === _errs17){
+if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
+let missing2;
+if((((((data6.roomName === undefined) && (missing2 = "roomName")) || ((data6.roomSessionId === undefined) && (missing2 = "roomSessionId"))) || ((data6.transcriptionId === undefined) && (missing2 = "transcriptionId"))) || ((data6.type === undefined) && (missing2 = "type"))) || ((data6.status === undefined) && (missing2 = "status"))){
+validate270.errors = [{instancePath:instancePath+"/data",schemaPath:"common/transcription-data.schema.json/required",keyword:"required",params:{missingProperty: missing2}}];
+return false;
+}
+else {
+if(data6.roomName !== undefined){
+let data7 = data6.roomName;
+const _errs19 = errors;
+if(typeof data7 !== "string"){
+validate270.errors = [{instancePath:instancePath+"/data/roomName",schemaPath:"common/transcription-data.schema.json/properties/roomName/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+const _errs20 = errors;
+if(errors === _errs19){
+}
+var valid6 = _errs19 === errors;
+}
+else {
+var valid6 = true;
+}
+if(valid6){
+if(data6.roomSessionId !== undefined){
+let data8 = data6.roomSessionId;
+const _errs21 = errors;
+if(typeof data8 !== "string"){
+validate270.errors = [{instancePath:instancePath+"/data/roomSessionId",schemaPath:"common/transcription-data.schema.json/properties/roomSessionId/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+const _errs22 = errors;
+if(errors === _errs21){
+}
+var valid6 = _errs21 === errors;
+}
+else {
+var valid6 = true;
+}
+if(valid6){
+if(data6.transcriptionId !== undefined){
+let data9 = data6.transcriptionId;
+const _errs23 = errors;
+if(typeof data9 !== "string"){
+validate270.errors = [{instancePath:instancePath+"/data/transcriptionId",schemaPath:"common/transcription-data.schema.json/properties/transcriptionId/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+const _errs24 = errors;
+if(errors === _errs23){
+}
+var valid6 = _errs23 === errors;
+}
+else {
+var valid6 = true;
+}
+if(valid6){
+if(data6.type !== undefined){
+let data10 = data6.type;
+const _errs25 = errors;
+const vSchema0 = schema304.properties.type.enum;
+if(!((data10 === "LIVE_TRANSCRIPTION") || (data10 === "RECORDING_TRANSCRIPTION"))){
+validate270.errors = [{instancePath:instancePath+"/data/type",schemaPath:"common/transcription-data.schema.json/properties/type/enum",keyword:"enum",params:{allowedValues: schema304.properties.type.enum}}];
+return false;
+}
+else {
+}
+if(errors === _errs25){
+}
+var valid6 = _errs25 === errors;
+}
+else {
+var valid6 = true;
+}
+if(valid6){
+if(data6.status !== undefined){
+let data11 = data6.status;
+const _errs26 = errors;
+const vSchema1 = schema304.properties.status.enum;
+if(!(((data11 === "in_progress") || (data11 === "ready")) || (data11 === "failed"))){
+validate270.errors = [{instancePath:instancePath+"/data/status",schemaPath:"common/transcription-data.schema.json/properties/status/enum",keyword:"enum",params:{allowedValues: schema304.properties.status.enum}}];
+return false;
+}
+else {
+}
+if(errors === _errs26){
+}
+var valid6 = _errs26 === errors;
+}
+else {
+var valid6 = true;
+}
+if(valid6){
+}
+}
+}
+}
+}
+}
+}
+else {
+validate270.errors = [{instancePath:instancePath+"/data",schemaPath:"common/transcription-data.schema.json/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+if(errors === _errs17){
+}
+}
+var valid5 = _errs17 === errors;
+if(valid5){
+}
+var valid4 = _errs16 === errors;
+if(valid4){
+}
+if(errors === _errs14){
+if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
+let missing3;
+if((data6.error === undefined) && (missing3 = "error")){
+validate270.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing3}}];
+return false;
+}
+else {
+if(data6.error !== undefined){
+let data12 = data6.error;
+const _errs27 = errors;
+if(typeof data12 !== "string"){
+validate270.errors = [{instancePath:instancePath+"/data/error",schemaPath:"#/properties/data/properties/error/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+const _errs28 = errors;
+if(errors === _errs27){
+}
+var valid7 = _errs27 === errors;
+}
+else {
+var valid7 = true;
+}
+if(valid7){
+}
+}
+}
+else {
+validate270.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+if(errors === _errs14){
+}
+}
+var valid3 = _errs14 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+}
+}
+}
+}
+else {
+validate270.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+if(errors === 0){
+}
+}
+validate270.errors = vErrors;
+return errors === 0;
+}
+validate270.evaluated = {"props":{"type":true,"data":true,"id":true,"apiVersion":true,"createdAt":true},"dynamicProps":false,"dynamicItems":false};
+
+export const validateWherebyTranscriptionFinishedEvent = validate271;
+const schema327 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/whereby/transcription.finished.schema.json","type":"object","allOf":[{"$ref":"common/envelope.schema.json"}],"properties":{"type":{"const":"transcription.finished"},"data":{"type":"object","allOf":[{"$ref":"common/transcription-data.schema.json"}],"properties":{"filename":{"type":"string"},"storageType":{"enum":["WHEREBY_HOSTED","SELF_HOSTED"]},"durationInSeconds":{"type":"number","minimum":0},"recordingId":{"type":"string"}},"required":["filename","storageType","durationInSeconds"]}},"required":["type","data"]};
+
+function validate271(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="https://confhooks.dev/schemas/whereby/transcription.finished.schema.json" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate271.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+const _errs0 = errors;
+const _errs1 = errors;
+const _errs2 = errors;
+const _errs3 = errors;
+if(errors === _errs2){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((((((data.id === undefined) && (missing0 = "id")) || ((data.apiVersion === undefined) && (missing0 = "apiVersion"))) || ((data.createdAt === undefined) && (missing0 = "createdAt"))) || ((data.type === undefined) && (missing0 = "type"))) || ((data.data === undefined) && (missing0 = "data"))){
+validate271.errors = [{instancePath,schemaPath:"common/envelope.schema.json/required",keyword:"required",params:{missingProperty: missing0}}];
+return false;
+}
+else {
+if(data.id !== undefined){
+let data0 = data.id;
+const _errs4 = errors;
+const _errs5 = errors;
+if(errors === _errs4){
+if(typeof data0 === "string"){
+if(data0.length < 1){
+validate271.errors = [{instancePath:instancePath+"/id",schemaPath:"common/envelope.schema.json/properties/id/minLength",keyword:"minLength",params:{limit: 1}}];
+return false;
+}
+else {
+}
+}
+else {
+validate271.errors = [{instancePath:instancePath+"/id",schemaPath:"common/envelope.schema.json/properties/id/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+if(errors === _errs4){
+}
+}
+var valid2 = _errs4 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data.apiVersion !== undefined){
+let data1 = data.apiVersion;
+const _errs6 = errors;
+if("1.0" !== data1){
+validate271.errors = [{instancePath:instancePath+"/apiVersion",schemaPath:"common/envelope.schema.json/properties/apiVersion/const",keyword:"const",params:{allowedValue: "1.0"}}];
+return false;
+}
+else {
+}
+if(errors === _errs6){
+}
+var valid2 = _errs6 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data.createdAt !== undefined){
+let data2 = data.createdAt;
+const _errs7 = errors;
+const _errs8 = errors;
+if(errors === _errs7){
+if(typeof data2 === "string"){
+if(!pattern8.test(data2)){
+validate271.errors = [{instancePath:instancePath+"/createdAt",schemaPath:"common/envelope.schema.json/properties/createdAt/pattern",keyword:"pattern",params:{pattern: "^\\d{4}-\\d{2}-\\d{2}[Tt]\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?([Zz]|[+-]\\d{2}:\\d{2})$"}}];
+return false;
+}
+else {
+}
+}
+else {
+validate271.errors = [{instancePath:instancePath+"/createdAt",schemaPath:"common/envelope.schema.json/properties/createdAt/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+if(errors === _errs7){
+}
+}
+var valid2 = _errs7 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data.type !== undefined){
+let data3 = data.type;
+const _errs9 = errors;
+if(typeof data3 !== "string"){
+validate271.errors = [{instancePath:instancePath+"/type",schemaPath:"common/envelope.schema.json/properties/type/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+const _errs10 = errors;
+if(errors === _errs9){
+}
+var valid2 = _errs9 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data.data !== undefined){
+let data4 = data.data;
+const _errs11 = errors;
+if(!(data4 && typeof data4 == "object" && !Array.isArray(data4))){
+validate271.errors = [{instancePath:instancePath+"/data",schemaPath:"common/envelope.schema.json/properties/data/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+const _errs12 = errors;
+if(errors === _errs11){
+}
+var valid2 = _errs11 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+}
+}
+}
+}
+}
+}
+}
+else {
+validate271.errors = [{instancePath,schemaPath:"common/envelope.schema.json/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+if(errors === _errs2){
+}
+}
+var valid1 = _errs2 === errors;
+if(valid1){
+}
+var valid0 = _errs1 === errors;
+if(valid0){
+}
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing1;
+if(((data.type === undefined) && (missing1 = "type")) || ((data.data === undefined) && (missing1 = "data"))){
+validate271.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing1}}];
+return false;
+}
+else {
+if(data.type !== undefined){
+let data5 = data.type;
+const _errs13 = errors;
+if("transcription.finished" !== data5){
+validate271.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "transcription.finished"}}];
+return false;
+}
+else {
+}
+if(errors === _errs13){
+}
+var valid3 = _errs13 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data.data !== undefined){
+let data6 = data.data;
+const _errs14 = errors;
+const _errs15 = errors;
+const _errs16 = errors;
+const _errs17 = errors;
+const _errs18 = errors;
+if(errors === _errs17){
+if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
+let missing2;
+if((((((data6.roomName === undefined) && (missing2 = "roomName")) || ((data6.roomSessionId === undefined) && (missing2 = "roomSessionId"))) || ((data6.transcriptionId === undefined) && (missing2 = "transcriptionId"))) || ((data6.type === undefined) && (missing2 = "type"))) || ((data6.status === undefined) && (missing2 = "status"))){
+validate271.errors = [{instancePath:instancePath+"/data",schemaPath:"common/transcription-data.schema.json/required",keyword:"required",params:{missingProperty: missing2}}];
+return false;
+}
+else {
+if(data6.roomName !== undefined){
+let data7 = data6.roomName;
+const _errs19 = errors;
+if(typeof data7 !== "string"){
+validate271.errors = [{instancePath:instancePath+"/data/roomName",schemaPath:"common/transcription-data.schema.json/properties/roomName/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+const _errs20 = errors;
+if(errors === _errs19){
+}
+var valid6 = _errs19 === errors;
+}
+else {
+var valid6 = true;
+}
+if(valid6){
+if(data6.roomSessionId !== undefined){
+let data8 = data6.roomSessionId;
+const _errs21 = errors;
+if(typeof data8 !== "string"){
+validate271.errors = [{instancePath:instancePath+"/data/roomSessionId",schemaPath:"common/transcription-data.schema.json/properties/roomSessionId/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+const _errs22 = errors;
+if(errors === _errs21){
+}
+var valid6 = _errs21 === errors;
+}
+else {
+var valid6 = true;
+}
+if(valid6){
+if(data6.transcriptionId !== undefined){
+let data9 = data6.transcriptionId;
+const _errs23 = errors;
+if(typeof data9 !== "string"){
+validate271.errors = [{instancePath:instancePath+"/data/transcriptionId",schemaPath:"common/transcription-data.schema.json/properties/transcriptionId/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+const _errs24 = errors;
+if(errors === _errs23){
+}
+var valid6 = _errs23 === errors;
+}
+else {
+var valid6 = true;
+}
+if(valid6){
+if(data6.type !== undefined){
+let data10 = data6.type;
+const _errs25 = errors;
+const vSchema0 = schema304.properties.type.enum;
+if(!((data10 === "LIVE_TRANSCRIPTION") || (data10 === "RECORDING_TRANSCRIPTION"))){
+validate271.errors = [{instancePath:instancePath+"/data/type",schemaPath:"common/transcription-data.schema.json/properties/type/enum",keyword:"enum",params:{allowedValues: schema304.properties.type.enum}}];
+return false;
+}
+else {
+}
+if(errors === _errs25){
+}
+var valid6 = _errs25 === errors;
+}
+else {
+var valid6 = true;
+}
+if(valid6){
+if(data6.status !== undefined){
+let data11 = data6.status;
+const _errs26 = errors;
+const vSchema1 = schema304.properties.status.enum;
+if(!(((data11 === "in_progress") || (data11 === "ready")) || (data11 === "failed"))){
+validate271.errors = [{instancePath:instancePath+"/data/status",schemaPath:"common/transcription-data.schema.json/properties/status/enum",keyword:"enum",params:{allowedValues: schema304.properties.status.enum}}];
+return false;
+}
+else {
+}
+if(errors === _errs26){
+}
+var valid6 = _errs26 === errors;
+}
+else {
+var valid6 = true;
+}
+if(valid6){
+}
+}
+}
+}
+}
+}
+}
+else {
+validate271.errors = [{instancePath:instancePath+"/data",schemaPath:"common/transcription-data.schema.json/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+if(errors === _errs17){
+}
+}
+var valid5 = _errs17 === errors;
+if(valid5){
+}
+var valid4 = _errs16 === errors;
+if(valid4){
+}
+if(errors === _errs14){
+if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
+let missing3;
+if((((data6.filename === undefined) && (missing3 = "filename")) || ((data6.storageType === undefined) && (missing3 = "storageType"))) || ((data6.durationInSeconds === undefined) && (missing3 = "durationInSeconds"))){
+validate271.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing3}}];
+return false;
+}
+else {
+if(data6.filename !== undefined){
+let data12 = data6.filename;
+const _errs27 = errors;
+if(typeof data12 !== "string"){
+validate271.errors = [{instancePath:instancePath+"/data/filename",schemaPath:"#/properties/data/properties/filename/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+const _errs28 = errors;
+if(errors === _errs27){
+}
+var valid7 = _errs27 === errors;
+}
+else {
+var valid7 = true;
+}
+if(valid7){
+if(data6.storageType !== undefined){
+let data13 = data6.storageType;
+const _errs29 = errors;
+const vSchema2 = schema327.properties.data.properties.storageType.enum;
+if(!((data13 === "WHEREBY_HOSTED") || (data13 === "SELF_HOSTED"))){
+validate271.errors = [{instancePath:instancePath+"/data/storageType",schemaPath:"#/properties/data/properties/storageType/enum",keyword:"enum",params:{allowedValues: schema327.properties.data.properties.storageType.enum}}];
+return false;
+}
+else {
+}
+if(errors === _errs29){
+}
+var valid7 = _errs29 === errors;
+}
+else {
+var valid7 = true;
+}
+if(valid7){
+if(data6.durationInSeconds !== undefined){
+let data14 = data6.durationInSeconds;
+const _errs30 = errors;
+const _errs31 = errors;
+if(errors === _errs30){
+if((typeof data14 == "number") && (isFinite(data14))){
+if(data14 < 0 || isNaN(data14)){
+validate271.errors = [{instancePath:instancePath+"/data/durationInSeconds",schemaPath:"#/properties/data/properties/durationInSeconds/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
+return false;
+}
+else {
+}
+}
+else {
+validate271.errors = [{instancePath:instancePath+"/data/durationInSeconds",schemaPath:"#/properties/data/properties/durationInSeconds/type",keyword:"type",params:{type: "number"}}];
+return false;
+}
+if(errors === _errs30){
+}
+}
+var valid7 = _errs30 === errors;
+}
+else {
+var valid7 = true;
+}
+if(valid7){
+if(data6.recordingId !== undefined){
+let data15 = data6.recordingId;
+const _errs32 = errors;
+if(typeof data15 !== "string"){
+validate271.errors = [{instancePath:instancePath+"/data/recordingId",schemaPath:"#/properties/data/properties/recordingId/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+const _errs33 = errors;
+if(errors === _errs32){
+}
+var valid7 = _errs32 === errors;
+}
+else {
+var valid7 = true;
+}
+if(valid7){
+}
+}
+}
+}
+}
+}
+else {
+validate271.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+if(errors === _errs14){
+}
+}
+var valid3 = _errs14 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+}
+}
+}
+}
+else {
+validate271.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+if(errors === 0){
+}
+}
+validate271.errors = vErrors;
+return errors === 0;
+}
+validate271.evaluated = {"props":{"type":true,"data":true,"id":true,"apiVersion":true,"createdAt":true},"dynamicProps":false,"dynamicItems":false};
+
+export const validateWherebyTranscriptionStartedEvent = validate272;
+const schema330 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/whereby/transcription.started.schema.json","type":"object","allOf":[{"$ref":"common/envelope.schema.json"}],"properties":{"type":{"const":"transcription.started"},"data":{"$ref":"common/transcription-data.schema.json"}},"required":["type","data"]};
+
+function validate272(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="https://confhooks.dev/schemas/whereby/transcription.started.schema.json" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate272.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+const _errs0 = errors;
+const _errs1 = errors;
+const _errs2 = errors;
+const _errs3 = errors;
+if(errors === _errs2){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((((((data.id === undefined) && (missing0 = "id")) || ((data.apiVersion === undefined) && (missing0 = "apiVersion"))) || ((data.createdAt === undefined) && (missing0 = "createdAt"))) || ((data.type === undefined) && (missing0 = "type"))) || ((data.data === undefined) && (missing0 = "data"))){
+validate272.errors = [{instancePath,schemaPath:"common/envelope.schema.json/required",keyword:"required",params:{missingProperty: missing0}}];
+return false;
+}
+else {
+if(data.id !== undefined){
+let data0 = data.id;
+const _errs4 = errors;
+const _errs5 = errors;
+if(errors === _errs4){
+if(typeof data0 === "string"){
+if(data0.length < 1){
+validate272.errors = [{instancePath:instancePath+"/id",schemaPath:"common/envelope.schema.json/properties/id/minLength",keyword:"minLength",params:{limit: 1}}];
+return false;
+}
+else {
+}
+}
+else {
+validate272.errors = [{instancePath:instancePath+"/id",schemaPath:"common/envelope.schema.json/properties/id/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+if(errors === _errs4){
+}
+}
+var valid2 = _errs4 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data.apiVersion !== undefined){
+let data1 = data.apiVersion;
+const _errs6 = errors;
+if("1.0" !== data1){
+validate272.errors = [{instancePath:instancePath+"/apiVersion",schemaPath:"common/envelope.schema.json/properties/apiVersion/const",keyword:"const",params:{allowedValue: "1.0"}}];
+return false;
+}
+else {
+}
+if(errors === _errs6){
+}
+var valid2 = _errs6 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data.createdAt !== undefined){
+let data2 = data.createdAt;
+const _errs7 = errors;
+const _errs8 = errors;
+if(errors === _errs7){
+if(typeof data2 === "string"){
+if(!pattern8.test(data2)){
+validate272.errors = [{instancePath:instancePath+"/createdAt",schemaPath:"common/envelope.schema.json/properties/createdAt/pattern",keyword:"pattern",params:{pattern: "^\\d{4}-\\d{2}-\\d{2}[Tt]\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?([Zz]|[+-]\\d{2}:\\d{2})$"}}];
+return false;
+}
+else {
+}
+}
+else {
+validate272.errors = [{instancePath:instancePath+"/createdAt",schemaPath:"common/envelope.schema.json/properties/createdAt/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+if(errors === _errs7){
+}
+}
+var valid2 = _errs7 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data.type !== undefined){
+let data3 = data.type;
+const _errs9 = errors;
+if(typeof data3 !== "string"){
+validate272.errors = [{instancePath:instancePath+"/type",schemaPath:"common/envelope.schema.json/properties/type/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+const _errs10 = errors;
+if(errors === _errs9){
+}
+var valid2 = _errs9 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data.data !== undefined){
+let data4 = data.data;
+const _errs11 = errors;
+if(!(data4 && typeof data4 == "object" && !Array.isArray(data4))){
+validate272.errors = [{instancePath:instancePath+"/data",schemaPath:"common/envelope.schema.json/properties/data/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+const _errs12 = errors;
+if(errors === _errs11){
+}
+var valid2 = _errs11 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+}
+}
+}
+}
+}
+}
+}
+else {
+validate272.errors = [{instancePath,schemaPath:"common/envelope.schema.json/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+if(errors === _errs2){
+}
+}
+var valid1 = _errs2 === errors;
+if(valid1){
+}
+var valid0 = _errs1 === errors;
+if(valid0){
+}
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing1;
+if(((data.type === undefined) && (missing1 = "type")) || ((data.data === undefined) && (missing1 = "data"))){
+validate272.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing1}}];
+return false;
+}
+else {
+if(data.type !== undefined){
+let data5 = data.type;
+const _errs13 = errors;
+if("transcription.started" !== data5){
+validate272.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "transcription.started"}}];
+return false;
+}
+else {
+}
+if(errors === _errs13){
+}
+var valid3 = _errs13 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data.data !== undefined){
+let data6 = data.data;
+const _errs14 = errors;
+const _errs15 = errors;
+const _errs16 = errors;
+if(errors === _errs15){
+if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
+let missing2;
+if((((((data6.roomName === undefined) && (missing2 = "roomName")) || ((data6.roomSessionId === undefined) && (missing2 = "roomSessionId"))) || ((data6.transcriptionId === undefined) && (missing2 = "transcriptionId"))) || ((data6.type === undefined) && (missing2 = "type"))) || ((data6.status === undefined) && (missing2 = "status"))){
+validate272.errors = [{instancePath:instancePath+"/data",schemaPath:"common/transcription-data.schema.json/required",keyword:"required",params:{missingProperty: missing2}}];
+return false;
+}
+else {
+if(data6.roomName !== undefined){
+let data7 = data6.roomName;
+const _errs17 = errors;
+if(typeof data7 !== "string"){
+validate272.errors = [{instancePath:instancePath+"/data/roomName",schemaPath:"common/transcription-data.schema.json/properties/roomName/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+const _errs18 = errors;
+if(errors === _errs17){
+}
+var valid5 = _errs17 === errors;
+}
+else {
+var valid5 = true;
+}
+if(valid5){
+if(data6.roomSessionId !== undefined){
+let data8 = data6.roomSessionId;
+const _errs19 = errors;
+if(typeof data8 !== "string"){
+validate272.errors = [{instancePath:instancePath+"/data/roomSessionId",schemaPath:"common/transcription-data.schema.json/properties/roomSessionId/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+const _errs20 = errors;
+if(errors === _errs19){
+}
+var valid5 = _errs19 === errors;
+}
+else {
+var valid5 = true;
+}
+if(valid5){
+if(data6.transcriptionId !== undefined){
+let data9 = data6.transcriptionId;
+const _errs21 = errors;
+if(typeof data9 !== "string"){
+validate272.errors = [{instancePath:instancePath+"/data/transcriptionId",schemaPath:"common/transcription-data.schema.json/properties/transcriptionId/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+const _errs22 = errors;
+if(errors === _errs21){
+}
+var valid5 = _errs21 === errors;
+}
+else {
+var valid5 = true;
+}
+if(valid5){
+if(data6.type !== undefined){
+let data10 = data6.type;
+const _errs23 = errors;
+const vSchema0 = schema304.properties.type.enum;
+if(!((data10 === "LIVE_TRANSCRIPTION") || (data10 === "RECORDING_TRANSCRIPTION"))){
+validate272.errors = [{instancePath:instancePath+"/data/type",schemaPath:"common/transcription-data.schema.json/properties/type/enum",keyword:"enum",params:{allowedValues: schema304.properties.type.enum}}];
+return false;
+}
+else {
+}
+if(errors === _errs23){
+}
+var valid5 = _errs23 === errors;
+}
+else {
+var valid5 = true;
+}
+if(valid5){
+if(data6.status !== undefined){
+let data11 = data6.status;
+const _errs24 = errors;
+const vSchema1 = schema304.properties.status.enum;
+if(!(((data11 === "in_progress") || (data11 === "ready")) || (data11 === "failed"))){
+validate272.errors = [{instancePath:instancePath+"/data/status",schemaPath:"common/transcription-data.schema.json/properties/status/enum",keyword:"enum",params:{allowedValues: schema304.properties.status.enum}}];
+return false;
+}
+else {
+}
+if(errors === _errs24){
+}
+var valid5 = _errs24 === errors;
+}
+else {
+var valid5 = true;
+}
+if(valid5){
+}
+}
+}
+}
+}
+}
+}
+else {
+validate272.errors = [{instancePath:instancePath+"/data",schemaPath:"common/transcription-data.schema.json/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+if(errors === _errs15){
+}
+}
+var valid4 = _errs15 === errors;
+if(valid4){
+}
+var valid3 = _errs14 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+}
+}
+}
+}
+else {
+validate272.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+if(errors === 0){
+}
+}
+validate272.errors = vErrors;
+return errors === 0;
+}
+validate272.evaluated = {"props":{"type":true,"data":true,"id":true,"apiVersion":true,"createdAt":true},"dynamicProps":false,"dynamicItems":false};
