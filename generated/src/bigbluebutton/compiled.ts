@@ -12113,7 +12113,7 @@ return errors === 0;
 validate131.evaluated = {"props":{"data":true},"dynamicProps":false,"dynamicItems":false};
 
 export const validateBigBlueButtonUserRaiseHandChangedEvent = validate133;
-const schema134 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/bigbluebutton/user-raise-hand-changed.schema.json","type":"object","properties":{"data":{"type":"object","allOf":[{"$ref":"common/event-data.schema.json"}],"properties":{"id":{"const":"user-raise-hand-changed"},"attributes":{"type":"object","properties":{"meeting":{"$ref":"common/meeting.schema.json"},"user":{"type":"object","allOf":[{"$ref":"common/user.schema.json"}],"properties":{"raise-hand":{"type":"boolean"}},"required":["raise-hand"]}},"required":["meeting","user"]}},"required":["id","attributes"]}},"required":["data"]};
+const schema134 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/bigbluebutton/user-raise-hand-changed.schema.json","type":"object","properties":{"data":{"type":"object","allOf":[{"$ref":"common/event-data.schema.json"}],"properties":{"id":{"const":"user-raise-hand-changed"},"attributes":{"type":"object","properties":{"meeting":{"$ref":"common/meeting.schema.json"},"user":{"type":"object","allOf":[{"$ref":"common/user.schema.json"}],"properties":{"raise-hand":{"type":"boolean"},"raiseHand":{"type":"boolean"}}}},"required":["meeting","user"]}},"required":["id","attributes"]}},"required":["data"]};
 
 function validate133(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://confhooks.dev/schemas/bigbluebutton/user-raise-hand-changed.schema.json" */;
@@ -12337,12 +12337,6 @@ if(valid6){
 }
 if(errors === _errs14){
 if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
-let missing5;
-if((data6["raise-hand"] === undefined) && (missing5 = "raise-hand")){
-validate133.errors = [{instancePath:instancePath+"/data/attributes/user",schemaPath:"#/properties/data/properties/attributes/properties/user/required",keyword:"required",params:{missingProperty: missing5}}];
-return false;
-}
-else {
 if(data6["raise-hand"] !== undefined){
 let data9 = data6["raise-hand"];
 const _errs23 = errors;
@@ -12354,6 +12348,22 @@ const _errs24 = errors;
 if(errors === _errs23){
 }
 var valid9 = _errs23 === errors;
+}
+else {
+var valid9 = true;
+}
+if(valid9){
+if(data6.raiseHand !== undefined){
+let data10 = data6.raiseHand;
+const _errs25 = errors;
+if(typeof data10 !== "boolean"){
+validate133.errors = [{instancePath:instancePath+"/data/attributes/user/raiseHand",schemaPath:"#/properties/data/properties/attributes/properties/user/properties/raiseHand/type",keyword:"type",params:{type: "boolean"}}];
+return false;
+}
+const _errs26 = errors;
+if(errors === _errs25){
+}
+var valid9 = _errs25 === errors;
 }
 else {
 var valid9 = true;

@@ -144,7 +144,7 @@ export interface BigBlueButtonWebhookTriggers {
   "user-presenter-assigned": Matcher<BigBlueButtonUserPresenterAssignedEvent>;
   /** Presenter unassigned: Sent when a user stops being the meeting's presenter (`PresenterUnassignedEvtMsg`). */
   "user-presenter-unassigned": Matcher<BigBlueButtonUserPresenterUnassignedEvent>;
-  /** User raised or lowered hand: Sent when a user raises or lowers their hand (`UserRaiseHandChangedEvtMsg`, BigBlueButton 2.7+; earlier servers signal it as the emoji `raiseHand`). */
+  /** User raised or lowered hand: Sent when a user raises or lowers their hand (`UserRaiseHandChangedEvtMsg`, BigBlueButton 2.7+; earlier servers signal it as the emoji `raiseHand`). On servers older than BigBlueButton 2.7, bbb-webhooks 3.x derives it from the emoji change and spells the flag `raiseHand`. */
   "user-raise-hand-changed": Matcher<BigBlueButtonUserRaiseHandChangedEvent>;
 }
 

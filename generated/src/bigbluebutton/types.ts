@@ -1952,7 +1952,7 @@ export interface BigBlueButtonUserPresenterUnassignedEvent {
 }
 
 /**
- * Sent when a user raises or lowers their hand (`UserRaiseHandChangedEvtMsg`, BigBlueButton 2.7+; earlier servers signal it as the emoji `raiseHand`).
+ * Sent when a user raises or lowers their hand (`UserRaiseHandChangedEvtMsg`, BigBlueButton 2.7+; earlier servers signal it as the emoji `raiseHand`). On servers older than BigBlueButton 2.7, bbb-webhooks 3.x derives it from the emoji change and spells the flag `raiseHand`.
  */
 export interface BigBlueButtonUserRaiseHandChangedEvent {
   /**
@@ -1982,9 +1982,13 @@ export interface BigBlueButtonUserRaiseHandChangedEvent {
          */
         "external-user-id": string;
         /**
-         * True when the hand was raised, false when lowered.
+         * True when the hand was raised, false when lowered. Sent when the server is BigBlueButton 2.7 or later (`UserRaiseHandChangedEvtMsg`); on older servers bbb-webhooks 3.x sends `raiseHand` instead. One of the two is always present.
          */
-        "raise-hand": boolean;
+        "raise-hand"?: boolean;
+        /**
+         * The same as `raise-hand`, in the spelling bbb-webhooks 3.x uses when it makes this event up for a BigBlueButton server older than 2.7 (from a `user-emoji-changed` to or from the `raiseHand` emoji, see `event-processor.js`); such an event carries no `raise-hand`.
+         */
+        raiseHand?: boolean;
       };
     };
     /**

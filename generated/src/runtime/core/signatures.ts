@@ -157,9 +157,9 @@ function planDaily(headers: DeliveryRequest["headers"], body: string | Uint8Arra
 
 /**
  * auth2_0 mode: `Authorization: Bearer <secret>` (scheme in any case). Checksum mode: `?checksum=`
- * hex HASH(callbackUrl + body + secret), HASH sha1 by default (bbb-webhooks ≥ 3.4; earlier 3.x
- * hashed a constant and cannot be verified), with the signed `timestamp` form field (ms) inside
- * the replay window.
+ * hex HASH(callbackUrl + body + secret), HASH sha1 by default (bbb-webhooks ≥ 3.4), or of the
+ * form's JSON instead of the body (2.x); 3.0 – 3.3 hashed a constant and cannot be verified. The
+ * signed `timestamp` form field (ms) must be inside the replay window.
  */
 function planBigBlueButton(
   request: DeliveryRequest,
@@ -177,19 +177,33 @@ function planBigBlueButton(
   if (!options.callbackUrl) return fail("signature", "set the callbackUrl option (the URL registered with hooks/create) to verify BigBlueButton checksums");
   const algorithm = options.algorithm ?? hexLengths[checksum.length];
   if (!algorithm) return fail("signature", "the checksum has the length of no supported hash");
-  const stale = checkFormTimestamp(body, options);
+  const text = typeof body === "string" ? body : new TextDecoder().decode(body);
+  const stale = checkFormTimestamp(text, options);
   if (stale) return stale;
   const callbackUrl = options.callbackUrl;
+  const signed = [body, ...legacySignedForm(text)];
   return {
-    digests: secrets.map((secret) => ({ algorithm, parts: [callbackUrl, body, secret], encoding: "hex" })),
+    digests: secrets.flatMap((secret) => signed.map((content) => ({ algorithm, parts: [callbackUrl, content, secret], encoding: "hex" as const }))),
     given: [checksum.toLowerCase()],
     mismatch: fail("signature", "the checksum does not match the callback URL, body and secret"),
   };
 }
 
-/** BigBlueButton signs the whole form, whose `timestamp` field (ms) says when it was sent. */
-function checkFormTimestamp(body: string | Uint8Array, options: VerifyOptions): VerifyResult | undefined {
-  const text = typeof body === "string" ? body : new TextDecoder().decode(body);
+/**
+ * What bbb-webhooks 2.x signed instead of the body: the JSON of its form fields, in the order
+ * `event`, `timestamp` (a number), `domain` (`callback_emitter.js`, 2.3.0 – 2.6.1), which is also
+ * the order of its form. Nothing for a form in 3.x order (`domain` first).
+ */
+function legacySignedForm(text: string): string[] {
+  if (!text.startsWith("event=")) return [];
+  const form = new URLSearchParams(text);
+  const [event, timestamp, domain] = [form.get("event"), form.get("timestamp"), form.get("domain")];
+  if (event === null || timestamp === null || !/^\d+$/.test(timestamp) || domain === null) return [];
+  return [JSON.stringify({ event, timestamp: Number(timestamp), domain })];
+}
+
+/** BigBlueButton signs the whole form, whose `timestamp` field (ms, when the first attempt was sent) dates it. */
+function checkFormTimestamp(text: string, options: VerifyOptions): VerifyResult | undefined {
   const timestamp = /(?:^|&)timestamp=(\d+)(?:&|$)/.exec(text)?.[1];
   return timestamp === undefined ? undefined : checkWindow(Number(timestamp), options, 3600);
 }
