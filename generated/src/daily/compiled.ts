@@ -1268,7 +1268,8 @@ validate157.evaluated = {"props":{"type":true,"payload":true,"version":true,"id"
 export const validateDailyDialinConnectedEvent = validate159;
 const schema171 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/daily/dialin.connected.schema.json","type":"object","allOf":[{"$ref":"common/envelope.schema.json"}],"properties":{"type":{"const":"dialin.connected"},"payload":{"$ref":"common/dialin-call.schema.json"}},"required":["type","payload"]};
 const schema140 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/daily/common/dialin-call.schema.json","type":"object","allOf":[{"$ref":"dialin.schema.json"}],"properties":{"session_id":{"type":"string"},"sip_from":{"type":"string"},"display_name":{"type":"string"},"sip_headers":{"type":"object","additionalProperties":{"type":"string"}}}};
-const schema141 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/daily/common/dialin.schema.json","type":"object","properties":{"timestamp":{"type":"number"},"domain_id":{"type":"string"},"room":{"type":"string"}}};
+const schema141 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/daily/common/dialin.schema.json","type":"object","properties":{"timestamp":{"type":["number","string"],"pattern":"^\\d+(\\.\\d+)?$"},"domain_id":{"type":"string"},"room":{"type":"string"}}};
+const pattern6 = new RegExp("^\\d+(\\.\\d+)?$", "");
 
 function validate137(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://confhooks.dev/schemas/daily/common/dialin-call.schema.json" */;
@@ -1290,12 +1291,22 @@ if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.timestamp !== undefined){
 let data0 = data.timestamp;
 const _errs4 = errors;
-if(!((typeof data0 == "number") && (isFinite(data0)))){
-validate137.errors = [{instancePath:instancePath+"/timestamp",schemaPath:"dialin.schema.json/properties/timestamp/type",keyword:"type",params:{type: "number"}}];
+if((!((typeof data0 == "number") && (isFinite(data0)))) && (typeof data0 !== "string")){
+validate137.errors = [{instancePath:instancePath+"/timestamp",schemaPath:"dialin.schema.json/properties/timestamp/type",keyword:"type",params:{type: schema141.properties.timestamp.type}}];
 return false;
 }
 const _errs5 = errors;
 if(errors === _errs4){
+if(typeof data0 === "string"){
+if(!pattern6.test(data0)){
+validate137.errors = [{instancePath:instancePath+"/timestamp",schemaPath:"dialin.schema.json/properties/timestamp/pattern",keyword:"pattern",params:{pattern: "^\\d+(\\.\\d+)?$"}}];
+return false;
+}
+else {
+}
+}
+if(errors === _errs4){
+}
 }
 var valid2 = _errs4 === errors;
 }
@@ -1670,12 +1681,22 @@ if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.timestamp !== undefined){
 let data0 = data.timestamp;
 const _errs4 = errors;
-if(!((typeof data0 == "number") && (isFinite(data0)))){
-validate138.errors = [{instancePath:instancePath+"/timestamp",schemaPath:"dialin.schema.json/properties/timestamp/type",keyword:"type",params:{type: "number"}}];
+if((!((typeof data0 == "number") && (isFinite(data0)))) && (typeof data0 !== "string")){
+validate138.errors = [{instancePath:instancePath+"/timestamp",schemaPath:"dialin.schema.json/properties/timestamp/type",keyword:"type",params:{type: schema141.properties.timestamp.type}}];
 return false;
 }
 const _errs5 = errors;
 if(errors === _errs4){
+if(typeof data0 === "string"){
+if(!pattern6.test(data0)){
+validate138.errors = [{instancePath:instancePath+"/timestamp",schemaPath:"dialin.schema.json/properties/timestamp/pattern",keyword:"pattern",params:{pattern: "^\\d+(\\.\\d+)?$"}}];
+return false;
+}
+else {
+}
+}
+if(errors === _errs4){
+}
 }
 var valid2 = _errs4 === errors;
 }
@@ -2143,12 +2164,22 @@ if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
 if(data6.timestamp !== undefined){
 let data7 = data6.timestamp;
 const _errs20 = errors;
-if(!((typeof data7 == "number") && (isFinite(data7)))){
-validate163.errors = [{instancePath:instancePath+"/payload/timestamp",schemaPath:"common/dialin.schema.json/properties/timestamp/type",keyword:"type",params:{type: "number"}}];
+if((!((typeof data7 == "number") && (isFinite(data7)))) && (typeof data7 !== "string")){
+validate163.errors = [{instancePath:instancePath+"/payload/timestamp",schemaPath:"common/dialin.schema.json/properties/timestamp/type",keyword:"type",params:{type: schema141.properties.timestamp.type}}];
 return false;
 }
 const _errs21 = errors;
 if(errors === _errs20){
+if(typeof data7 === "string"){
+if(!pattern6.test(data7)){
+validate163.errors = [{instancePath:instancePath+"/payload/timestamp",schemaPath:"common/dialin.schema.json/properties/timestamp/pattern",keyword:"pattern",params:{pattern: "^\\d+(\\.\\d+)?$"}}];
+return false;
+}
+else {
+}
+}
+if(errors === _errs20){
+}
 }
 var valid6 = _errs20 === errors;
 }
@@ -2641,7 +2672,7 @@ validate166.evaluated = {"props":{"type":true,"payload":true,"version":true,"id"
 export const validateDailyDialoutAnsweredEvent = validate168;
 const schema182 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/daily/dialout.answered.schema.json","type":"object","allOf":[{"$ref":"common/envelope.schema.json"}],"properties":{"type":{"const":"dialout.answered"},"payload":{"$ref":"common/dialout-call.schema.json"}},"required":["type","payload"]};
 const schema145 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/daily/common/dialout-call.schema.json","type":"object","allOf":[{"$ref":"dialout.schema.json"}],"properties":{"destination":{"type":"string"},"caller_id":{"type":"string"}}};
-const schema146 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/daily/common/dialout.schema.json","type":"object","properties":{"timestamp":{"type":"number"},"session_id":{"type":"string"},"user_id":{"type":"string"},"domain_id":{"type":"string"},"room":{"type":"string"}}};
+const schema146 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/daily/common/dialout.schema.json","type":"object","properties":{"timestamp":{"type":["number","string"],"pattern":"^\\d+(\\.\\d+)?$"},"session_id":{"type":"string"},"user_id":{"type":"string"},"domain_id":{"type":"string"},"room":{"type":"string"},"origin":{"type":"string"}}};
 
 function validate140(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://confhooks.dev/schemas/daily/common/dialout-call.schema.json" */;
@@ -2663,12 +2694,22 @@ if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.timestamp !== undefined){
 let data0 = data.timestamp;
 const _errs4 = errors;
-if(!((typeof data0 == "number") && (isFinite(data0)))){
-validate140.errors = [{instancePath:instancePath+"/timestamp",schemaPath:"dialout.schema.json/properties/timestamp/type",keyword:"type",params:{type: "number"}}];
+if((!((typeof data0 == "number") && (isFinite(data0)))) && (typeof data0 !== "string")){
+validate140.errors = [{instancePath:instancePath+"/timestamp",schemaPath:"dialout.schema.json/properties/timestamp/type",keyword:"type",params:{type: schema146.properties.timestamp.type}}];
 return false;
 }
 const _errs5 = errors;
 if(errors === _errs4){
+if(typeof data0 === "string"){
+if(!pattern6.test(data0)){
+validate140.errors = [{instancePath:instancePath+"/timestamp",schemaPath:"dialout.schema.json/properties/timestamp/pattern",keyword:"pattern",params:{pattern: "^\\d+(\\.\\d+)?$"}}];
+return false;
+}
+else {
+}
+}
+if(errors === _errs4){
+}
 }
 var valid2 = _errs4 === errors;
 }
@@ -2740,6 +2781,23 @@ else {
 var valid2 = true;
 }
 if(valid2){
+if(data.origin !== undefined){
+let data5 = data.origin;
+const _errs14 = errors;
+if(typeof data5 !== "string"){
+validate140.errors = [{instancePath:instancePath+"/origin",schemaPath:"dialout.schema.json/properties/origin/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+const _errs15 = errors;
+if(errors === _errs14){
+}
+var valid2 = _errs14 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+}
 }
 }
 }
@@ -2762,32 +2820,32 @@ if(valid0){
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.destination !== undefined){
-let data5 = data.destination;
-const _errs14 = errors;
-if(typeof data5 !== "string"){
-validate140.errors = [{instancePath:instancePath+"/destination",schemaPath:"#/properties/destination/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-const _errs15 = errors;
-if(errors === _errs14){
-}
-var valid3 = _errs14 === errors;
-}
-else {
-var valid3 = true;
-}
-if(valid3){
-if(data.caller_id !== undefined){
-let data6 = data.caller_id;
+let data6 = data.destination;
 const _errs16 = errors;
 if(typeof data6 !== "string"){
-validate140.errors = [{instancePath:instancePath+"/caller_id",schemaPath:"#/properties/caller_id/type",keyword:"type",params:{type: "string"}}];
+validate140.errors = [{instancePath:instancePath+"/destination",schemaPath:"#/properties/destination/type",keyword:"type",params:{type: "string"}}];
 return false;
 }
 const _errs17 = errors;
 if(errors === _errs16){
 }
 var valid3 = _errs16 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data.caller_id !== undefined){
+let data7 = data.caller_id;
+const _errs18 = errors;
+if(typeof data7 !== "string"){
+validate140.errors = [{instancePath:instancePath+"/caller_id",schemaPath:"#/properties/caller_id/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+const _errs19 = errors;
+if(errors === _errs18){
+}
+var valid3 = _errs18 === errors;
 }
 else {
 var valid3 = true;
@@ -2806,7 +2864,7 @@ if(errors === 0){
 validate140.errors = vErrors;
 return errors === 0;
 }
-validate140.evaluated = {"props":{"destination":true,"caller_id":true,"timestamp":true,"session_id":true,"user_id":true,"domain_id":true,"room":true},"dynamicProps":false,"dynamicItems":false};
+validate140.evaluated = {"props":{"destination":true,"caller_id":true,"timestamp":true,"session_id":true,"user_id":true,"domain_id":true,"room":true,"origin":true},"dynamicProps":false,"dynamicItems":false};
 
 function validate168(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://confhooks.dev/schemas/daily/dialout.answered.schema.json" */;
@@ -3362,12 +3420,22 @@ if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
 if(data6.timestamp !== undefined){
 let data7 = data6.timestamp;
 const _errs20 = errors;
-if(!((typeof data7 == "number") && (isFinite(data7)))){
-validate172.errors = [{instancePath:instancePath+"/payload/timestamp",schemaPath:"common/dialout.schema.json/properties/timestamp/type",keyword:"type",params:{type: "number"}}];
+if((!((typeof data7 == "number") && (isFinite(data7)))) && (typeof data7 !== "string")){
+validate172.errors = [{instancePath:instancePath+"/payload/timestamp",schemaPath:"common/dialout.schema.json/properties/timestamp/type",keyword:"type",params:{type: schema146.properties.timestamp.type}}];
 return false;
 }
 const _errs21 = errors;
 if(errors === _errs20){
+if(typeof data7 === "string"){
+if(!pattern6.test(data7)){
+validate172.errors = [{instancePath:instancePath+"/payload/timestamp",schemaPath:"common/dialout.schema.json/properties/timestamp/pattern",keyword:"pattern",params:{pattern: "^\\d+(\\.\\d+)?$"}}];
+return false;
+}
+else {
+}
+}
+if(errors === _errs20){
+}
 }
 var valid6 = _errs20 === errors;
 }
@@ -3439,6 +3507,23 @@ else {
 var valid6 = true;
 }
 if(valid6){
+if(data6.origin !== undefined){
+let data12 = data6.origin;
+const _errs30 = errors;
+if(typeof data12 !== "string"){
+validate172.errors = [{instancePath:instancePath+"/payload/origin",schemaPath:"common/dialout.schema.json/properties/origin/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+const _errs31 = errors;
+if(errors === _errs30){
+}
+var valid6 = _errs30 === errors;
+}
+else {
+var valid6 = true;
+}
+if(valid6){
+}
 }
 }
 }
@@ -3461,16 +3546,16 @@ if(valid4){
 if(errors === _errs15){
 if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
 if(data6.error_msg !== undefined){
-let data12 = data6.error_msg;
-const _errs30 = errors;
-if(typeof data12 !== "string"){
+let data13 = data6.error_msg;
+const _errs32 = errors;
+if(typeof data13 !== "string"){
 validate172.errors = [{instancePath:instancePath+"/payload/error_msg",schemaPath:"#/properties/payload/properties/error_msg/type",keyword:"type",params:{type: "string"}}];
 return false;
 }
-const _errs31 = errors;
-if(errors === _errs30){
+const _errs33 = errors;
+if(errors === _errs32){
 }
-var valid7 = _errs30 === errors;
+var valid7 = _errs32 === errors;
 }
 else {
 var valid7 = true;
@@ -6130,7 +6215,7 @@ validate181.evaluated = {"props":{"type":true,"payload":true,"version":true,"id"
 
 export const validateDailyRecordingErrorEvent = validate183;
 const schema203 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/daily/recording.error.schema.json","type":"object","allOf":[{"$ref":"common/envelope.schema.json"}],"properties":{"type":{"const":"recording.error"},"payload":{"type":"object","properties":{"action":{"type":"string"},"error_msg":{"type":"string"},"instance_id":{"type":"string"},"room_name":{"type":"string"},"timestamp":{"type":["number","string"],"pattern":"^[0-9]+(\\.[0-9]+)?$"}},"required":["error_msg"]}},"required":["type","payload"]};
-const pattern6 = new RegExp("^[0-9]+(\\.[0-9]+)?$", "");
+const pattern13 = new RegExp("^[0-9]+(\\.[0-9]+)?$", "");
 
 function validate183(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://confhooks.dev/schemas/daily/recording.error.schema.json" */;
@@ -6376,7 +6461,7 @@ return false;
 const _errs26 = errors;
 if(errors === _errs25){
 if(typeof data11 === "string"){
-if(!pattern6.test(data11)){
+if(!pattern13.test(data11)){
 validate183.errors = [{instancePath:instancePath+"/payload/timestamp",schemaPath:"#/properties/payload/properties/timestamp/pattern",keyword:"pattern",params:{pattern: "^[0-9]+(\\.[0-9]+)?$"}}];
 return false;
 }
@@ -6429,7 +6514,7 @@ return errors === 0;
 validate183.evaluated = {"props":{"type":true,"payload":true,"version":true,"id":true,"event_ts":true},"dynamicProps":false,"dynamicItems":false};
 
 export const validateDailyRecordingReadyToDownloadEvent = validate184;
-const schema205 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/daily/recording.ready-to-download.schema.json","type":"object","allOf":[{"$ref":"common/envelope.schema.json"}],"properties":{"type":{"const":"recording.ready-to-download"},"payload":{"type":"object","properties":{"type":{"enum":["cloud","raw-tracks","cloud-audio-only"]},"recording_id":{"type":"string"},"room_name":{"type":"string"},"start_ts":{"type":"number"},"status":{"const":"finished"},"max_participants":{"type":"integer","minimum":0},"duration":{"type":"number","minimum":0},"s3_key":{"type":"string"},"tracks":{"type":["array","null"],"items":{"type":"object","properties":{"type":{"enum":["audio","video"]},"s3Key":{"type":"string"},"s3key":{"type":"string"},"size":{"type":"integer","minimum":0}}}},"share_token":{"type":"string"}},"required":["type","recording_id","room_name"]}},"required":["type","payload"]};
+const schema205 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/daily/recording.ready-to-download.schema.json","type":"object","allOf":[{"$ref":"common/envelope.schema.json"}],"properties":{"type":{"const":"recording.ready-to-download"},"payload":{"type":"object","properties":{"type":{"enum":["cloud","raw-tracks","cloud-audio-only"]},"recording_id":{"type":"string"},"room_name":{"type":"string"},"start_ts":{"type":"number"},"status":{"const":"finished"},"max_participants":{"type":"integer","minimum":0},"duration":{"type":"number","minimum":0},"s3_key":{"type":"string"},"tracks":{"type":["array","null"],"items":{"type":"object","properties":{"type":{"enum":["audio","video"]},"s3Key":{"type":"string"},"s3key":{"type":"string"},"size":{"type":"integer","minimum":0}}}},"share_token":{"type":"string"}},"required":["recording_id","room_name"]}},"required":["type","payload"]};
 
 function validate184(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://confhooks.dev/schemas/daily/recording.ready-to-download.schema.json" */;
@@ -6596,7 +6681,7 @@ const _errs16 = errors;
 if(errors === _errs15){
 if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
 let missing2;
-if((((data6.type === undefined) && (missing2 = "type")) || ((data6.recording_id === undefined) && (missing2 = "recording_id"))) || ((data6.room_name === undefined) && (missing2 = "room_name"))){
+if(((data6.recording_id === undefined) && (missing2 = "recording_id")) || ((data6.room_name === undefined) && (missing2 = "room_name"))){
 validate184.errors = [{instancePath:instancePath+"/payload",schemaPath:"#/properties/payload/required",keyword:"required",params:{missingProperty: missing2}}];
 return false;
 }

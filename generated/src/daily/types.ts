@@ -83,9 +83,9 @@ export interface DailyDialinProblem extends DailyDialin {
  */
 export interface DailyDialin {
   /**
-   * When the dial-in event happened, in Unix epoch seconds. Documented as an integer; any number is accepted because Daily's documented-integer timestamps have been seen arriving with a fractional part.
+   * When the dial-in event happened, in Unix epoch seconds. The field tables say integer, but every example on Daily's dial-in event pages (2024–2025) sends a digit string such as `"1728023426"`: both are accepted, a string only when it is a number in digits. Any number is accepted because Daily's documented-integer timestamps have been seen with a fractional part.
    */
-  timestamp?: number;
+  timestamp?: number | string;
   /**
    * Id of the Daily domain.
    */
@@ -115,9 +115,9 @@ export interface DailyDialoutCall extends DailyDialout {
  */
 export interface DailyDialout {
   /**
-   * When the dial-out event happened, in Unix epoch seconds. Documented as an integer; any number is accepted because Daily's documented-integer timestamps have been seen arriving with a fractional part.
+   * When the dial-out event happened, in Unix epoch seconds. The field tables say integer, but every example on Daily's dial-out event pages (2024–2025) sends a digit string such as `"1728023426"`: both are accepted, a string only when it is a number in digits. Any number is accepted because Daily's documented-integer timestamps have been seen with a fractional part.
    */
-  timestamp?: number;
+  timestamp?: number | string;
   /**
    * Session id of the dial-out participant.
    */
@@ -134,6 +134,10 @@ export interface DailyDialout {
    * Name of the room that dialled out.
    */
   room?: string;
+  /**
+   * The number or SIP URI the call comes from (E.164 phone number, or a `sip:` URI). Shown in the examples of Daily's `dialout.connected`, `dialout.answered` and `dialout.stopped` pages (2024–2025), not in their field tables.
+   */
+  origin?: string;
 }
 
 /**
@@ -589,9 +593,9 @@ export interface DailyDialinReadyEvent extends DailyEnvelope {
    */
   payload: {
     /**
-     * When the dial-in event happened, in Unix epoch seconds. Documented as an integer; any number is accepted because Daily's documented-integer timestamps have been seen arriving with a fractional part.
+     * When the dial-in event happened, in Unix epoch seconds. The field tables say integer, but every example on Daily's dial-in event pages (2024–2025) sends a digit string such as `"1728023426"`: both are accepted, a string only when it is a number in digits. Any number is accepted because Daily's documented-integer timestamps have been seen with a fractional part.
      */
-    timestamp?: number;
+    timestamp?: number | string;
     /**
      * Id of the Daily domain.
      */
@@ -649,9 +653,9 @@ export interface DailyDialoutErrorEvent extends DailyEnvelope {
    */
   payload: {
     /**
-     * When the dial-out event happened, in Unix epoch seconds. Documented as an integer; any number is accepted because Daily's documented-integer timestamps have been seen arriving with a fractional part.
+     * When the dial-out event happened, in Unix epoch seconds. The field tables say integer, but every example on Daily's dial-out event pages (2024–2025) sends a digit string such as `"1728023426"`: both are accepted, a string only when it is a number in digits. Any number is accepted because Daily's documented-integer timestamps have been seen with a fractional part.
      */
-    timestamp?: number;
+    timestamp?: number | string;
     /**
      * Session id of the dial-out participant.
      */
@@ -668,6 +672,10 @@ export interface DailyDialoutErrorEvent extends DailyEnvelope {
      * Name of the room that dialled out.
      */
     room?: string;
+    /**
+     * The number or SIP URI the call comes from (E.164 phone number, or a `sip:` URI). Shown in the examples of Daily's `dialout.connected`, `dialout.answered` and `dialout.stopped` pages (2024–2025), not in their field tables.
+     */
+    origin?: string;
     /**
      * What went wrong, in Daily's words.
      */
@@ -785,9 +793,9 @@ export interface DailyRecordingReadyToDownloadEvent extends DailyEnvelope {
    */
   payload: {
     /**
-     * Kind of recording. The docs list `cloud` and `raw-tracks`; `cloud-audio-only` is accepted too, as a third-party receiver handles it. Not to be confused with the event's own `type`.
+     * Kind of recording. The docs list `cloud` and `raw-tracks`; `cloud-audio-only` is accepted too, as a third-party receiver handles it. Not to be confused with the event's own `type`. The example on Daily's own page (2023 ids, still shown in 2025) has no `type`: optional.
      */
-    type: "cloud" | "raw-tracks" | "cloud-audio-only";
+    type?: "cloud" | "raw-tracks" | "cloud-audio-only";
     /**
      * Id of the recording.
      */

@@ -5,7 +5,7 @@
 export const validateIotumConferenceEndEvent = validate209;
 const schema246 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/iotum/conference_end.schema.json","type":"object","allOf":[{"$ref":"common/envelope.schema.json"}],"properties":{"event":{"const":"conference_end"},"payload":{"$ref":"common/conference-ids.schema.json"}},"required":["event","payload"]};
 const schema241 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/iotum/common/envelope.schema.json","type":"object","properties":{"event":{"type":"string"},"payload":{"type":"object"},"timestamp":{"type":"string","pattern":"^\\d{4}-\\d{2}-\\d{2}[Tt]\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?([Zz]|[+-]\\d{2}:\\d{2})$"}},"required":["event","payload","timestamp"]};
-const pattern8 = new RegExp("^\\d{4}-\\d{2}-\\d{2}[Tt]\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?([Zz]|[+-]\\d{2}:\\d{2})$", "");
+const pattern15 = new RegExp("^\\d{4}-\\d{2}-\\d{2}[Tt]\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?([Zz]|[+-]\\d{2}:\\d{2})$", "");
 const schema236 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/iotum/common/conference-ids.schema.json","type":"object","allOf":[{"$ref":"host-ids.schema.json"}],"properties":{"conference_id":{"type":"integer"}},"required":["conference_id"]};
 const schema237 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/iotum/common/host-ids.schema.json","type":"object","properties":{"host_id":{"type":"integer"},"company_id":{"type":"integer"}},"required":["host_id"]};
 
@@ -181,7 +181,7 @@ const _errs8 = errors;
 const _errs9 = errors;
 if(errors === _errs8){
 if(typeof data2 === "string"){
-if(!pattern8.test(data2)){
+if(!pattern15.test(data2)){
 validate209.errors = [{instancePath:instancePath+"/timestamp",schemaPath:"common/envelope.schema.json/properties/timestamp/pattern",keyword:"pattern",params:{pattern: "^\\d{4}-\\d{2}-\\d{2}[Tt]\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?([Zz]|[+-]\\d{2}:\\d{2})$"}}];
 return false;
 }
@@ -339,7 +339,7 @@ const _errs8 = errors;
 const _errs9 = errors;
 if(errors === _errs8){
 if(typeof data2 === "string"){
-if(!pattern8.test(data2)){
+if(!pattern15.test(data2)){
 validate211.errors = [{instancePath:instancePath+"/timestamp",schemaPath:"common/envelope.schema.json/properties/timestamp/pattern",keyword:"pattern",params:{pattern: "^\\d{4}-\\d{2}-\\d{2}[Tt]\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?([Zz]|[+-]\\d{2}:\\d{2})$"}}];
 return false;
 }
@@ -559,7 +559,7 @@ const _errs8 = errors;
 const _errs9 = errors;
 if(errors === _errs8){
 if(typeof data2 === "string"){
-if(!pattern8.test(data2)){
+if(!pattern15.test(data2)){
 validate213.errors = [{instancePath:instancePath+"/timestamp",schemaPath:"common/envelope.schema.json/properties/timestamp/pattern",keyword:"pattern",params:{pattern: "^\\d{4}-\\d{2}-\\d{2}[Tt]\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?([Zz]|[+-]\\d{2}:\\d{2})$"}}];
 return false;
 }
@@ -909,7 +909,7 @@ const _errs8 = errors;
 const _errs9 = errors;
 if(errors === _errs8){
 if(typeof data2 === "string"){
-if(!pattern8.test(data2)){
+if(!pattern15.test(data2)){
 validate215.errors = [{instancePath:instancePath+"/timestamp",schemaPath:"common/envelope.schema.json/properties/timestamp/pattern",keyword:"pattern",params:{pattern: "^\\d{4}-\\d{2}-\\d{2}[Tt]\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?([Zz]|[+-]\\d{2}:\\d{2})$"}}];
 return false;
 }
@@ -1116,7 +1116,7 @@ const _errs8 = errors;
 const _errs9 = errors;
 if(errors === _errs8){
 if(typeof data2 === "string"){
-if(!pattern8.test(data2)){
+if(!pattern15.test(data2)){
 validate217.errors = [{instancePath:instancePath+"/timestamp",schemaPath:"common/envelope.schema.json/properties/timestamp/pattern",keyword:"pattern",params:{pattern: "^\\d{4}-\\d{2}-\\d{2}[Tt]\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?([Zz]|[+-]\\d{2}:\\d{2})$"}}];
 return false;
 }
@@ -1275,7 +1275,7 @@ const _errs8 = errors;
 const _errs9 = errors;
 if(errors === _errs8){
 if(typeof data2 === "string"){
-if(!pattern8.test(data2)){
+if(!pattern15.test(data2)){
 validate219.errors = [{instancePath:instancePath+"/timestamp",schemaPath:"common/envelope.schema.json/properties/timestamp/pattern",keyword:"pattern",params:{pattern: "^\\d{4}-\\d{2}-\\d{2}[Tt]\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?([Zz]|[+-]\\d{2}:\\d{2})$"}}];
 return false;
 }
@@ -1500,7 +1500,7 @@ const _errs8 = errors;
 const _errs9 = errors;
 if(errors === _errs8){
 if(typeof data2 === "string"){
-if(!pattern8.test(data2)){
+if(!pattern15.test(data2)){
 validate221.errors = [{instancePath:instancePath+"/timestamp",schemaPath:"common/envelope.schema.json/properties/timestamp/pattern",keyword:"pattern",params:{pattern: "^\\d{4}-\\d{2}-\\d{2}[Tt]\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?([Zz]|[+-]\\d{2}:\\d{2})$"}}];
 return false;
 }
@@ -1659,7 +1659,7 @@ const _errs8 = errors;
 const _errs9 = errors;
 if(errors === _errs8){
 if(typeof data2 === "string"){
-if(!pattern8.test(data2)){
+if(!pattern15.test(data2)){
 validate223.errors = [{instancePath:instancePath+"/timestamp",schemaPath:"common/envelope.schema.json/properties/timestamp/pattern",keyword:"pattern",params:{pattern: "^\\d{4}-\\d{2}-\\d{2}[Tt]\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?([Zz]|[+-]\\d{2}:\\d{2})$"}}];
 return false;
 }
@@ -1895,7 +1895,7 @@ const _errs8 = errors;
 const _errs9 = errors;
 if(errors === _errs8){
 if(typeof data2 === "string"){
-if(!pattern8.test(data2)){
+if(!pattern15.test(data2)){
 validate225.errors = [{instancePath:instancePath+"/timestamp",schemaPath:"common/envelope.schema.json/properties/timestamp/pattern",keyword:"pattern",params:{pattern: "^\\d{4}-\\d{2}-\\d{2}[Tt]\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?([Zz]|[+-]\\d{2}:\\d{2})$"}}];
 return false;
 }
@@ -2103,7 +2103,7 @@ const _errs8 = errors;
 const _errs9 = errors;
 if(errors === _errs8){
 if(typeof data2 === "string"){
-if(!pattern8.test(data2)){
+if(!pattern15.test(data2)){
 validate227.errors = [{instancePath:instancePath+"/timestamp",schemaPath:"common/envelope.schema.json/properties/timestamp/pattern",keyword:"pattern",params:{pattern: "^\\d{4}-\\d{2}-\\d{2}[Tt]\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?([Zz]|[+-]\\d{2}:\\d{2})$"}}];
 return false;
 }
@@ -2300,7 +2300,7 @@ const _errs8 = errors;
 const _errs9 = errors;
 if(errors === _errs8){
 if(typeof data2 === "string"){
-if(!pattern8.test(data2)){
+if(!pattern15.test(data2)){
 validate229.errors = [{instancePath:instancePath+"/timestamp",schemaPath:"common/envelope.schema.json/properties/timestamp/pattern",keyword:"pattern",params:{pattern: "^\\d{4}-\\d{2}-\\d{2}[Tt]\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?([Zz]|[+-]\\d{2}:\\d{2})$"}}];
 return false;
 }
@@ -2508,7 +2508,7 @@ const _errs8 = errors;
 const _errs9 = errors;
 if(errors === _errs8){
 if(typeof data2 === "string"){
-if(!pattern8.test(data2)){
+if(!pattern15.test(data2)){
 validate231.errors = [{instancePath:instancePath+"/timestamp",schemaPath:"common/envelope.schema.json/properties/timestamp/pattern",keyword:"pattern",params:{pattern: "^\\d{4}-\\d{2}-\\d{2}[Tt]\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?([Zz]|[+-]\\d{2}:\\d{2})$"}}];
 return false;
 }
@@ -2716,7 +2716,7 @@ const _errs8 = errors;
 const _errs9 = errors;
 if(errors === _errs8){
 if(typeof data2 === "string"){
-if(!pattern8.test(data2)){
+if(!pattern15.test(data2)){
 validate232.errors = [{instancePath:instancePath+"/timestamp",schemaPath:"common/envelope.schema.json/properties/timestamp/pattern",keyword:"pattern",params:{pattern: "^\\d{4}-\\d{2}-\\d{2}[Tt]\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?([Zz]|[+-]\\d{2}:\\d{2})$"}}];
 return false;
 }
@@ -2862,7 +2862,7 @@ validate232.evaluated = {"props":{"event":true,"payload":true,"timestamp":true},
 
 export const validateIotumRecordingReadyEvent = validate233;
 const schema279 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/iotum/recording_ready.schema.json","type":"object","allOf":[{"$ref":"common/envelope.schema.json"}],"properties":{"event":{"const":"recording_ready"},"payload":{"type":"object","allOf":[{"$ref":"common/conference-ids.schema.json"}],"properties":{"recording_id":{"type":["integer","string"]},"download_link":{"type":"string","pattern":"^https?://"}},"required":["recording_id","download_link"]}},"required":["event","payload"]};
-const pattern24 = new RegExp("^https?://", "");
+const pattern31 = new RegExp("^https?://", "");
 
 function validate233(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://confhooks.dev/schemas/iotum/recording_ready.schema.json" */;
@@ -2925,7 +2925,7 @@ const _errs8 = errors;
 const _errs9 = errors;
 if(errors === _errs8){
 if(typeof data2 === "string"){
-if(!pattern8.test(data2)){
+if(!pattern15.test(data2)){
 validate233.errors = [{instancePath:instancePath+"/timestamp",schemaPath:"common/envelope.schema.json/properties/timestamp/pattern",keyword:"pattern",params:{pattern: "^\\d{4}-\\d{2}-\\d{2}[Tt]\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?([Zz]|[+-]\\d{2}:\\d{2})$"}}];
 return false;
 }
@@ -3032,7 +3032,7 @@ const _errs16 = errors;
 const _errs17 = errors;
 if(errors === _errs16){
 if(typeof data6 === "string"){
-if(!pattern24.test(data6)){
+if(!pattern31.test(data6)){
 validate233.errors = [{instancePath:instancePath+"/payload/download_link",schemaPath:"#/properties/payload/properties/download_link/pattern",keyword:"pattern",params:{pattern: "^https?://"}}];
 return false;
 }
@@ -3149,7 +3149,7 @@ const _errs8 = errors;
 const _errs9 = errors;
 if(errors === _errs8){
 if(typeof data2 === "string"){
-if(!pattern8.test(data2)){
+if(!pattern15.test(data2)){
 validate235.errors = [{instancePath:instancePath+"/timestamp",schemaPath:"common/envelope.schema.json/properties/timestamp/pattern",keyword:"pattern",params:{pattern: "^\\d{4}-\\d{2}-\\d{2}[Tt]\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?([Zz]|[+-]\\d{2}:\\d{2})$"}}];
 return false;
 }
@@ -3307,7 +3307,7 @@ const _errs8 = errors;
 const _errs9 = errors;
 if(errors === _errs8){
 if(typeof data2 === "string"){
-if(!pattern8.test(data2)){
+if(!pattern15.test(data2)){
 validate237.errors = [{instancePath:instancePath+"/timestamp",schemaPath:"common/envelope.schema.json/properties/timestamp/pattern",keyword:"pattern",params:{pattern: "^\\d{4}-\\d{2}-\\d{2}[Tt]\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?([Zz]|[+-]\\d{2}:\\d{2})$"}}];
 return false;
 }
@@ -3465,7 +3465,7 @@ const _errs8 = errors;
 const _errs9 = errors;
 if(errors === _errs8){
 if(typeof data2 === "string"){
-if(!pattern8.test(data2)){
+if(!pattern15.test(data2)){
 validate239.errors = [{instancePath:instancePath+"/timestamp",schemaPath:"common/envelope.schema.json/properties/timestamp/pattern",keyword:"pattern",params:{pattern: "^\\d{4}-\\d{2}-\\d{2}[Tt]\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?([Zz]|[+-]\\d{2}:\\d{2})$"}}];
 return false;
 }
@@ -3623,7 +3623,7 @@ const _errs8 = errors;
 const _errs9 = errors;
 if(errors === _errs8){
 if(typeof data2 === "string"){
-if(!pattern8.test(data2)){
+if(!pattern15.test(data2)){
 validate241.errors = [{instancePath:instancePath+"/timestamp",schemaPath:"common/envelope.schema.json/properties/timestamp/pattern",keyword:"pattern",params:{pattern: "^\\d{4}-\\d{2}-\\d{2}[Tt]\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?([Zz]|[+-]\\d{2}:\\d{2})$"}}];
 return false;
 }
@@ -3781,7 +3781,7 @@ const _errs8 = errors;
 const _errs9 = errors;
 if(errors === _errs8){
 if(typeof data2 === "string"){
-if(!pattern8.test(data2)){
+if(!pattern15.test(data2)){
 validate243.errors = [{instancePath:instancePath+"/timestamp",schemaPath:"common/envelope.schema.json/properties/timestamp/pattern",keyword:"pattern",params:{pattern: "^\\d{4}-\\d{2}-\\d{2}[Tt]\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?([Zz]|[+-]\\d{2}:\\d{2})$"}}];
 return false;
 }
@@ -3939,7 +3939,7 @@ const _errs8 = errors;
 const _errs9 = errors;
 if(errors === _errs8){
 if(typeof data2 === "string"){
-if(!pattern8.test(data2)){
+if(!pattern15.test(data2)){
 validate245.errors = [{instancePath:instancePath+"/timestamp",schemaPath:"common/envelope.schema.json/properties/timestamp/pattern",keyword:"pattern",params:{pattern: "^\\d{4}-\\d{2}-\\d{2}[Tt]\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?([Zz]|[+-]\\d{2}:\\d{2})$"}}];
 return false;
 }
@@ -4097,7 +4097,7 @@ const _errs8 = errors;
 const _errs9 = errors;
 if(errors === _errs8){
 if(typeof data2 === "string"){
-if(!pattern8.test(data2)){
+if(!pattern15.test(data2)){
 validate247.errors = [{instancePath:instancePath+"/timestamp",schemaPath:"common/envelope.schema.json/properties/timestamp/pattern",keyword:"pattern",params:{pattern: "^\\d{4}-\\d{2}-\\d{2}[Tt]\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?([Zz]|[+-]\\d{2}:\\d{2})$"}}];
 return false;
 }
@@ -4188,7 +4188,7 @@ const _errs14 = errors;
 const _errs15 = errors;
 if(errors === _errs14){
 if(typeof data5 === "string"){
-if(!pattern24.test(data5)){
+if(!pattern31.test(data5)){
 validate247.errors = [{instancePath:instancePath+"/payload/video_url",schemaPath:"#/properties/payload/properties/video_url/pattern",keyword:"pattern",params:{pattern: "^https?://"}}];
 return false;
 }
@@ -4214,7 +4214,7 @@ const _errs16 = errors;
 const _errs17 = errors;
 if(errors === _errs16){
 if(typeof data6 === "string"){
-if(!pattern24.test(data6)){
+if(!pattern31.test(data6)){
 validate247.errors = [{instancePath:instancePath+"/payload/image_url",schemaPath:"#/properties/payload/properties/image_url/pattern",keyword:"pattern",params:{pattern: "^https?://"}}];
 return false;
 }
@@ -4331,7 +4331,7 @@ const _errs8 = errors;
 const _errs9 = errors;
 if(errors === _errs8){
 if(typeof data2 === "string"){
-if(!pattern8.test(data2)){
+if(!pattern15.test(data2)){
 validate249.errors = [{instancePath:instancePath+"/timestamp",schemaPath:"common/envelope.schema.json/properties/timestamp/pattern",keyword:"pattern",params:{pattern: "^\\d{4}-\\d{2}-\\d{2}[Tt]\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?([Zz]|[+-]\\d{2}:\\d{2})$"}}];
 return false;
 }

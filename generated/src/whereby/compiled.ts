@@ -6,7 +6,7 @@ export const validateWherebyAssistantRequestedEvent = validate258;
 const schema305 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/whereby/assistant.requested.schema.json","type":"object","allOf":[{"$ref":"common/envelope.schema.json"}],"properties":{"type":{"const":"assistant.requested"},"data":{"$ref":"common/in-room-data.schema.json"}},"required":["type","data"]};
 const schema301 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/whereby/common/envelope.schema.json","type":"object","properties":{"id":{"type":"string","minLength":1},"apiVersion":{"const":"1.0"},"createdAt":{"type":"string","pattern":"^\\d{4}-\\d{2}-\\d{2}[Tt]\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?([Zz]|[+-]\\d{2}:\\d{2})$"},"type":{"type":"string"},"data":{"type":"object"}},"required":["id","apiVersion","createdAt","type","data"]};
 const schema298 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/whereby/common/in-room-data.schema.json","type":"object","properties":{"meetingId":{"type":"string"},"roomName":{"type":"string"},"subdomain":{"type":"string"},"roomSessionId":{"type":["string","null"]}},"required":["roomName","subdomain"]};
-const pattern8 = new RegExp("^\\d{4}-\\d{2}-\\d{2}[Tt]\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?([Zz]|[+-]\\d{2}:\\d{2})$", "");
+const pattern15 = new RegExp("^\\d{4}-\\d{2}-\\d{2}[Tt]\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?([Zz]|[+-]\\d{2}:\\d{2})$", "");
 
 function validate258(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://confhooks.dev/schemas/whereby/assistant.requested.schema.json" */;
@@ -80,7 +80,7 @@ const _errs7 = errors;
 const _errs8 = errors;
 if(errors === _errs7){
 if(typeof data2 === "string"){
-if(!pattern8.test(data2)){
+if(!pattern15.test(data2)){
 validate258.errors = [{instancePath:instancePath+"/createdAt",schemaPath:"common/envelope.schema.json/properties/createdAt/pattern",keyword:"pattern",params:{pattern: "^\\d{4}-\\d{2}-\\d{2}[Tt]\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?([Zz]|[+-]\\d{2}:\\d{2})$"}}];
 return false;
 }
@@ -367,7 +367,7 @@ const _errs7 = errors;
 const _errs8 = errors;
 if(errors === _errs7){
 if(typeof data2 === "string"){
-if(!pattern8.test(data2)){
+if(!pattern15.test(data2)){
 validate259.errors = [{instancePath:instancePath+"/createdAt",schemaPath:"common/envelope.schema.json/properties/createdAt/pattern",keyword:"pattern",params:{pattern: "^\\d{4}-\\d{2}-\\d{2}[Tt]\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?([Zz]|[+-]\\d{2}:\\d{2})$"}}];
 return false;
 }
@@ -1014,7 +1014,7 @@ const _errs7 = errors;
 const _errs8 = errors;
 if(errors === _errs7){
 if(typeof data2 === "string"){
-if(!pattern8.test(data2)){
+if(!pattern15.test(data2)){
 validate260.errors = [{instancePath:instancePath+"/createdAt",schemaPath:"common/envelope.schema.json/properties/createdAt/pattern",keyword:"pattern",params:{pattern: "^\\d{4}-\\d{2}-\\d{2}[Tt]\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?([Zz]|[+-]\\d{2}:\\d{2})$"}}];
 return false;
 }
@@ -1217,7 +1217,7 @@ const _errs7 = errors;
 const _errs8 = errors;
 if(errors === _errs7){
 if(typeof data2 === "string"){
-if(!pattern8.test(data2)){
+if(!pattern15.test(data2)){
 validate262.errors = [{instancePath:instancePath+"/createdAt",schemaPath:"common/envelope.schema.json/properties/createdAt/pattern",keyword:"pattern",params:{pattern: "^\\d{4}-\\d{2}-\\d{2}[Tt]\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?([Zz]|[+-]\\d{2}:\\d{2})$"}}];
 return false;
 }
@@ -1420,7 +1420,7 @@ const _errs7 = errors;
 const _errs8 = errors;
 if(errors === _errs7){
 if(typeof data2 === "string"){
-if(!pattern8.test(data2)){
+if(!pattern15.test(data2)){
 validate264.errors = [{instancePath:instancePath+"/createdAt",schemaPath:"common/envelope.schema.json/properties/createdAt/pattern",keyword:"pattern",params:{pattern: "^\\d{4}-\\d{2}-\\d{2}[Tt]\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?([Zz]|[+-]\\d{2}:\\d{2})$"}}];
 return false;
 }
@@ -1623,7 +1623,7 @@ const _errs7 = errors;
 const _errs8 = errors;
 if(errors === _errs7){
 if(typeof data2 === "string"){
-if(!pattern8.test(data2)){
+if(!pattern15.test(data2)){
 validate266.errors = [{instancePath:instancePath+"/createdAt",schemaPath:"common/envelope.schema.json/properties/createdAt/pattern",keyword:"pattern",params:{pattern: "^\\d{4}-\\d{2}-\\d{2}[Tt]\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?([Zz]|[+-]\\d{2}:\\d{2})$"}}];
 return false;
 }
@@ -1826,7 +1826,7 @@ const _errs7 = errors;
 const _errs8 = errors;
 if(errors === _errs7){
 if(typeof data2 === "string"){
-if(!pattern8.test(data2)){
+if(!pattern15.test(data2)){
 validate268.errors = [{instancePath:instancePath+"/createdAt",schemaPath:"common/envelope.schema.json/properties/createdAt/pattern",keyword:"pattern",params:{pattern: "^\\d{4}-\\d{2}-\\d{2}[Tt]\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?([Zz]|[+-]\\d{2}:\\d{2})$"}}];
 return false;
 }
@@ -2113,7 +2113,7 @@ const _errs7 = errors;
 const _errs8 = errors;
 if(errors === _errs7){
 if(typeof data2 === "string"){
-if(!pattern8.test(data2)){
+if(!pattern15.test(data2)){
 validate269.errors = [{instancePath:instancePath+"/createdAt",schemaPath:"common/envelope.schema.json/properties/createdAt/pattern",keyword:"pattern",params:{pattern: "^\\d{4}-\\d{2}-\\d{2}[Tt]\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?([Zz]|[+-]\\d{2}:\\d{2})$"}}];
 return false;
 }
@@ -2401,7 +2401,7 @@ const _errs7 = errors;
 const _errs8 = errors;
 if(errors === _errs7){
 if(typeof data2 === "string"){
-if(!pattern8.test(data2)){
+if(!pattern15.test(data2)){
 validate270.errors = [{instancePath:instancePath+"/createdAt",schemaPath:"common/envelope.schema.json/properties/createdAt/pattern",keyword:"pattern",params:{pattern: "^\\d{4}-\\d{2}-\\d{2}[Tt]\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?([Zz]|[+-]\\d{2}:\\d{2})$"}}];
 return false;
 }
@@ -2748,7 +2748,7 @@ const _errs7 = errors;
 const _errs8 = errors;
 if(errors === _errs7){
 if(typeof data2 === "string"){
-if(!pattern8.test(data2)){
+if(!pattern15.test(data2)){
 validate271.errors = [{instancePath:instancePath+"/createdAt",schemaPath:"common/envelope.schema.json/properties/createdAt/pattern",keyword:"pattern",params:{pattern: "^\\d{4}-\\d{2}-\\d{2}[Tt]\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?([Zz]|[+-]\\d{2}:\\d{2})$"}}];
 return false;
 }
@@ -3158,7 +3158,7 @@ const _errs7 = errors;
 const _errs8 = errors;
 if(errors === _errs7){
 if(typeof data2 === "string"){
-if(!pattern8.test(data2)){
+if(!pattern15.test(data2)){
 validate272.errors = [{instancePath:instancePath+"/createdAt",schemaPath:"common/envelope.schema.json/properties/createdAt/pattern",keyword:"pattern",params:{pattern: "^\\d{4}-\\d{2}-\\d{2}[Tt]\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?([Zz]|[+-]\\d{2}:\\d{2})$"}}];
 return false;
 }
