@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { readdir, stat } from "node:fs/promises";
 import path from "node:path";
+import type { AliasDeclaration } from "./aliases.js";
 import { SchemaError, SchemaErrors } from "./errors.js";
 
 export type JsonSchema = Record<string, unknown>;
@@ -20,6 +21,8 @@ export interface ProviderManifest {
   readonly signature: (typeof signatureSchemes)[number];
   /** JSON pointer to the provider's own event id, when every event carries one: the idempotency key. */
   readonly eventId?: string;
+  /** Names the provider's own SDK uses for our types (checked in generator/aliases.ts). */
+  readonly aliases?: AliasDeclaration;
 }
 
 export interface SchemaFile {

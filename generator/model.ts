@@ -18,6 +18,8 @@ export interface EventModel extends TypeModel {
 
 export interface ProviderModel {
   readonly name: string;
+  /** Path of its provider.json, for errors. */
+  readonly manifestFile: string;
   readonly manifest: ProviderManifest;
   /** Prefix of value names, e.g. `whereby` in `wherebyEventTypes`. */
   readonly valuePrefix: string;
@@ -52,6 +54,7 @@ export function buildModel(providers: readonly LoadedProvider[]): ProviderModel[
     });
     return {
       name: provider.name,
+      manifestFile: provider.manifestFile,
       manifest: provider.manifest,
       valuePrefix: camelCase(prefix),
       discriminant: provider.manifest.discriminant.split("/").slice(1),

@@ -1,5 +1,7 @@
 import { readFile } from "node:fs/promises";
 import path from "node:path";
+import { checkAliases } from "./aliases.js";
+import { emitAliases } from "./emit/aliases.js";
 import { emitDelivery } from "./emit/delivery.js";
 import { emitEntries } from "./emit/entries.js";
 import { emitGuards } from "./emit/guards.js";
@@ -42,6 +44,7 @@ export async function generate({ root, schemasDir = path.join(root, "schemas") }
   const ajv = lintSchemas(loaded);
   step("lint");
   const providers = buildModel(loaded);
+  checkAliases(providers);
   step("model");
 
   const project = createProject();
@@ -53,6 +56,7 @@ export async function generate({ root, schemasDir = path.join(root, "schemas") }
     step("validators");
     emitGuards(provider, project);
     emitTriggers(provider, project);
+    emitAliases(provider, project);
     step("guards and triggers");
   }
   const runtime = await emitRuntime(root);

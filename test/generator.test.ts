@@ -125,6 +125,8 @@ describe("a broken schema", () => {
     { name: "a discriminant that does not match the file name", file: "whereby/room.session.ended.schema.json", edit: (s) => ((s.properties.type.const = "room.session.end"), s), message: /room\.session\.ended\.schema\.json#\/properties\/type\/const: must be "room\.session\.ended"/ },
     { name: "a missing description", file: "whereby/recording.finished.schema.json", edit: (s) => (delete s.description, s), message: /recording\.finished\.schema\.json#\/description: must be a non-empty string/ },
     { name: "a dangling $ref", file: "whereby/room.client.knocked.schema.json", edit: (s) => ((s.properties.data.$ref = "common/nowhere.schema.json"), s), message: /room\.client\.knocked\.schema\.json#\/properties\/data\/\$ref: must be the relative path of a file/ },
+    { name: "an SDK alias of a type that does not exist", file: "whereby/provider.json", edit: (s) => ((s.aliases.types.WherebyWebhookRoomClientJoined = "WherebyRoomClientJoinEvent"), s), message: /provider\.json#\/aliases\/types\/WherebyWebhookRoomClientJoined: must name a generated type of Whereby/ },
+    { name: "an SDK alias that shadows a generated type", file: "whereby/provider.json", edit: (s) => ((s.aliases.types.WherebyEvent = "WherebyEventMap"), s), message: /provider\.json#\/aliases\/types\/WherebyEvent: WherebyEvent is already a generated type/ },
     { name: "a typo in a keyword", file: "whereby/transcription.failed.schema.json", edit: (s) => ((s.properties.data.requried = ["error"]), s), message: /transcription\.failed\.schema\.json#\/properties\/data\/requried: unknown or unsupported keyword/ },
   ];
 

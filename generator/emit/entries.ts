@@ -12,7 +12,8 @@ const providerModules = ["types", "validators", "guards", "triggers", "delivery"
  */
 export function emitEntries(providers: readonly ProviderModel[], runtime: { readonly core: readonly string[]; readonly node: readonly string[] }, project: Project): void {
   for (const provider of providers) {
-    createSource(project, `${provider.name}/web.ts`).addExportDeclarations(providerModules.map((module) => ({ moduleSpecifier: `./${module}.js` })));
+    const modules = provider.manifest.aliases ? [...providerModules, "aliases"] : providerModules;
+    createSource(project, `${provider.name}/web.ts`).addExportDeclarations(modules.map((module) => ({ moduleSpecifier: `./${module}.js` })));
     createSource(project, `${provider.name}/index.ts`).addExportDeclarations([
       { moduleSpecifier: "./web.js" },
       { moduleSpecifier: "./node.js", namedExports: nodeFunctions(provider) },

@@ -5,3 +5,4 @@ export * from "./validators.js";
 export * from "./guards.js";
 export * from "./triggers.js";
 export * from "./delivery.js";
+export * from "./aliases.js";
