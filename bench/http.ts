@@ -6,7 +6,12 @@ import { buildPackage } from "./build.js";
 import { root, signedRequest } from "./fixtures.js";
 import type { Row } from "./micro.js";
 
-const servers = { bare: path.join(root, "bench/servers/bare.mjs"), trigger: path.join(root, "bench/servers/trigger.mjs") };
+const servers = {
+  bare: path.join(root, "bench/servers/bare.mjs"),
+  trigger: path.join(root, "bench/servers/trigger.mjs"),
+  expressAjv: path.join(root, "bench/servers/express-ajv.mjs"),
+  expressSdk: path.join(root, "bench/servers/express-sdk.mjs"),
+};
 
 interface Running {
   readonly child: ChildProcess;
@@ -49,40 +54,45 @@ async function load(server: Running, seconds: number): Promise<{ rps: number; cp
   return { rps: result.requests.average, cpuPerRequest: cpu / result.requests.total };
 }
 
-/** Paired rounds, alternating which server goes first; both servers run throughout. */
-export async function httpBenchmarks({ rounds, seconds }: { rounds: number; seconds: number }, log: (row: Row) => void): Promise<Row[]> {
+/** Requests/s and CPU per request of `candidate` ÷ `baseline`, in paired rounds alternating which goes first. */
+async function paired(baseline: Running, candidate: Running, { rounds, seconds }: { rounds: number; seconds: number }) {
+  const samples = { rps: [] as number[], cpu: [] as number[], baseRps: [] as number[], candRps: [] as number[], baseCpu: [] as number[], candCpu: [] as number[] };
+  for (let round = 0; round < rounds; round++) {
+    const order = round % 2 === 0 ? [baseline, candidate] : [candidate, baseline];
+    const [first, second] = [await load(order[0]!, seconds), await load(order[1]!, seconds)];
+    const [b, c] = order[0] === baseline ? [first, second] : [second, first];
+    samples.rps.push(c.rps / b.rps);
+    samples.cpu.push(c.cpuPerRequest / b.cpuPerRequest);
+    samples.baseRps.push(b.rps);
+    samples.candRps.push(c.rps);
+    samples.baseCpu.push(b.cpuPerRequest * 1000);
+    samples.candCpu.push(c.cpuPerRequest * 1000);
+  }
+  const summary = (ratios: number[], base: number[], cand: number[]): Comparison => ({ median: median(ratios), min: Math.min(...ratios), max: Math.max(...ratios), rounds, baselineUs: median(base), candidateUs: median(cand) });
+  return { rps: summary(samples.rps, samples.baseRps, samples.candRps), cpu: summary(samples.cpu, samples.baseCpu, samples.candCpu) };
+}
+
+/** The trigger against a bare node:http server (the goals) and against the Express receivers users would write instead. */
+export async function httpBenchmarks(options: { rounds: number; seconds: number }, log: (row: Row) => void): Promise<Row[]> {
   buildPackage();
-  const bare = await startServer(servers.bare);
-  const trigger = await startServer(servers.trigger);
+  const running = await Promise.all([servers.bare, servers.trigger, servers.expressAjv, servers.expressSdk].map(startServer));
+  const [bare, trigger, expressAjv, expressSdk] = running as [Running, Running, Running, Running];
   try {
-    await load(bare, 1);
-    await load(trigger, 1);
-    const rps: number[] = [];
-    const cpu: number[] = [];
-    const samples = { bareRps: [] as number[], triggerRps: [] as number[], bareCpu: [] as number[], triggerCpu: [] as number[] };
-    for (let round = 0; round < rounds; round++) {
-      const order = round % 2 === 0 ? [bare, trigger] : [trigger, bare];
-      const [first, second] = [await load(order[0]!, seconds), await load(order[1]!, seconds)];
-      const [b, t] = order[0] === bare ? [first, second] : [second, first];
-      rps.push(t.rps / b.rps);
-      cpu.push(t.cpuPerRequest / b.cpuPerRequest);
-      samples.bareRps.push(b.rps);
-      samples.triggerRps.push(t.rps);
-      samples.bareCpu.push(b.cpuPerRequest);
-      samples.triggerCpu.push(t.cpuPerRequest);
+    for (const server of running) await load(server, 1);
+    const rows: Row[] = [];
+    const floor = await paired(bare, trigger, options);
+    rows.push(
+      { what: "trigger requests/s (HTTP, 50 connections, keep-alive)", baseline: "bare node:http server", goal: "≥ 0.60×", met: floor.rps.median >= 0.6, result: floor.rps },
+      { what: "trigger server CPU per request", baseline: "bare node:http server", goal: "≤ 1.65×", met: floor.cpu.median <= 1.65, result: floor.cpu },
+    );
+    for (const [peer, name] of [[expressAjv, "Express + express.raw + HMAC + ajv receiver"], [expressSdk, "Express receiver shaped like Whereby's SDK trigger (express.json, no verification)"]] as const) {
+      const result = await paired(peer, trigger, options);
+      rows.push({ what: "trigger requests/s (HTTP, 50 connections, keep-alive)", baseline: name, goal: "reported", met: true, result: result.rps });
     }
-    const summary = (ratios: number[], baseline: number[], candidate: number[]): Comparison => ({
-      median: median(ratios), min: Math.min(...ratios), max: Math.max(...ratios), rounds, baselineUs: median(baseline), candidateUs: median(candidate),
-    });
-    const rows: Row[] = [
-      { what: "trigger requests/s (HTTP, 50 connections, keep-alive)", baseline: "bare node:http server", goal: "≥ 0.60×", met: median(rps) >= 0.6, result: summary(rps, samples.bareRps, samples.triggerRps) },
-      { what: "trigger server CPU per request", baseline: "bare node:http server", goal: "≤ 1.65×", met: median(cpu) <= 1.65, result: summary(cpu, samples.bareCpu.map((c) => c * 1000), samples.triggerCpu.map((c) => c * 1000)) },
-    ];
     rows.forEach(log);
     return rows;
   } finally {
-    bare.child.kill();
-    trigger.child.kill();
+    for (const server of running) server.child.kill();
   }
 }
 

@@ -1,12 +1,17 @@
-// npm run bench [-- --quick]: every benchmark, as ratios against a floor measured in the same run.
-import { writeFile } from "node:fs/promises";
+// npm run bench [-- --quick] [-- --record]: every benchmark, as ratios against a floor or a peer
+// measured in the same run. Results go to bench/.results/ (ignored); --record writes the committed
+// bench/RESULTS.md and results.json instead.
+import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { root } from "./fixtures.js";
 import { corpusBenchmark, generateBenchmark } from "./generate.js";
 import { httpBenchmarks, startupBenchmark } from "./http.js";
 import { microBenchmarks, type Row } from "./micro.js";
+import { peerBenchmarks } from "./peers.js";
 
 const quick = process.argv.includes("--quick");
+const record = process.argv.includes("--record");
+const outDir = record ? path.join(root, "bench") : path.join(root, "bench/.results");
 const started = performance.now();
 const rows: Row[] = [];
 const log = (row: Row) => {
@@ -17,22 +22,25 @@ const log = (row: Row) => {
 
 console.log(`confhooks benchmarks${quick ? " (quick)" : ""}: interleaved rounds, ratios to a floor measured in the same run\n`);
 await microBenchmarks(quick ? { rounds: 9, time: 30 } : { rounds: 41, time: 60 }, log);
+await peerBenchmarks(quick ? { rounds: 9, time: 30 } : { rounds: 41, time: 60 }, log);
 await startupBenchmark(quick ? 5 : 15, log);
 await httpBenchmarks(quick ? { rounds: 2, seconds: 2 } : { rounds: 3, seconds: 10 }, log);
 generateBenchmark(quick ? 2 : 5, log);
 await corpusBenchmark([100, 300, 1000], quick ? 1 : 3, log);
 
 const seconds = (performance.now() - started) / 1000;
-await writeFile(path.join(root, "bench/results.json"), `${JSON.stringify({ quick, node: process.version, seconds: Math.round(seconds), rows }, null, 2)}\n`);
-await writeFile(path.join(root, "bench/RESULTS.md"), markdown(seconds));
-console.log(`\n${rows.filter((r) => r.met).length}/${rows.length} goals met in ${seconds.toFixed(0)} s; wrote bench/results.json and bench/RESULTS.md`);
+await mkdir(outDir, { recursive: true });
+await writeFile(path.join(outDir, "results.json"), `${JSON.stringify({ quick, node: process.version, seconds: Math.round(seconds), rows }, null, 2)}\n`);
+await writeFile(path.join(outDir, "RESULTS.md"), markdown(seconds));
+const shown = path.relative(root, outDir);
+console.log(`\n${rows.filter((r) => r.met).length}/${rows.length} goals met in ${seconds.toFixed(0)} s; wrote ${shown}/results.json and ${shown}/RESULTS.md${record ? "" : " (-- --record writes the committed ones)"}`);
 
 function markdown(seconds: number): string {
   const absolute = (us: number) => (us >= 1e5 ? `${(us / 1e6).toFixed(2)} s` : us >= 100 ? `${(us / 1000).toFixed(2)} ms` : `${us.toFixed(2)} µs`);
   const lines = [
     "# Benchmark results",
     "",
-    `Written by \`npm run bench${quick ? " -- --quick" : ""}\` on Node ${process.version}, ${rows.length} measurements in ${seconds.toFixed(0)} s.`,
+    `Written by \`npm run bench --${quick ? " --quick" : ""} --record\` on Node ${process.version}, ${rows.length} measurements in ${seconds.toFixed(0)} s.`,
     "Each ratio is candidate ÷ baseline, measured in alternating rounds of the same run: median and min–max over the rounds.",
     "Absolute times swing 2–10× between runs on this shared 2-core machine; the ratios are what to compare.",
     "What the misses mean and what would fix them: [README.md](README.md).",

@@ -183,8 +183,11 @@ describe("idempotency keys", () => {
     return result.events.map((event) => event.key);
   };
 
-  it("is the event id for Whereby and Daily", async () => {
-    expect(parsedKey("whereby", await signDelivery("whereby", joined, { secret: secrets.whereby }))).toEqual([joined.id]);
+  it("is the event id for Whereby and Daily, and is part of the event's JSON", async () => {
+    const request = await signDelivery("whereby", joined, { secret: secrets.whereby });
+    expect(parsedKey("whereby", request)).toEqual([joined.id]);
+    const parsed = parseDelivery("whereby", request);
+    expect(JSON.parse(JSON.stringify(parsed.ok && parsed.events[0]))).toEqual({ provider: "whereby", type: "room.client.joined", key: joined.id, event: joined });
     const daily = exampleOf("daily", "participant.joined");
     expect(parsedKey("daily", await signDelivery("daily", daily, { secret: secrets.daily }))).toEqual([daily.id]);
   });

@@ -5,6 +5,7 @@ const trigger = createWherebyTrigger({
   secret: "whsec_test", // test/support.ts signs with it
   port: Number(process.env.PORT ?? 0),
   host: "127.0.0.1",
+  dedupe: false, // the same delivery is sent again and again: measure processing it, not recognising a duplicate
   webhookTriggers: { "room.client.joined": (event) => event.data.roleName === "host" },
 });
 let matched = 0;

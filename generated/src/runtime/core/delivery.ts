@@ -227,10 +227,7 @@ function parseEvent<Name extends string, EventMap>(
   const type = readPath(event, provider.discriminant);
   const validators = provider.validators as Readonly<Record<string, Validator<unknown>>>;
   const validator = typeof type === "string" && Object.hasOwn(validators, type) ? validators[type]! : undefined;
-  if (validator?.is(event)) {
-    const key = idempotencyKey(provider, event);
-    return (envelope ? { provider: provider.name, type, key, event, envelope } : { provider: provider.name, type, key, event }) as ParsedEventOf<Name, EventMap>;
-  }
+  if (validator?.is(event)) return new ParsedRecord(provider.name, type, event, envelope, provider.eventId) as unknown as ParsedEventOf<Name, EventMap>;
   const where = `/${provider.discriminant.join("/")}`;
   if (typeof type !== "string") {
     return new Failure({ code: "invalid", message: `the event has no ${provider.title} event type at ${where}`, pointer: where, index, event });
@@ -244,15 +241,39 @@ function parseEvent<Name extends string, EventMap>(
   return new Failure({ code: "invalid", message: `${type}: ${first.pointer || "(event)"} ${first.message}`, pointer: first.pointer, issues, index, type, event });
 }
 
-/**
- * The provider's event id when it sends one; otherwise the hex SHA-256 of the event's JSON as
- * decoded (key order as sent). A retry re-sends the same event, so the same key; two distinct
- * events differ in at least one field — BigBlueButton's `data.event.ts` (ms) and ids, iotum's
- * `timestamp` and payload — so they never share one.
- */
-function idempotencyKey(provider: Pick<ProviderDefinition, "eventId">, event: unknown): string {
-  const id = provider.eventId ? readPath(event, provider.eventId) : undefined;
-  return typeof id === "string" && id !== "" ? id : sha256Hex(JSON.stringify(event));
+/** A validated event. Its idempotency key is derived on first use: hashing costs more than parsing. */
+class ParsedRecord {
+  #key: string | undefined;
+  readonly #eventId: readonly string[] | undefined;
+
+  constructor(
+    readonly provider: string,
+    readonly type: string,
+    readonly event: unknown,
+    readonly envelope: Readonly<Record<string, string>> | undefined,
+    eventId: readonly string[] | undefined,
+  ) {
+    this.#eventId = eventId;
+  }
+
+  /**
+   * The provider's event id when it sends one; otherwise the hex SHA-256 of the event's JSON as
+   * decoded (key order as sent). A retry re-sends the same event, so the same key; two distinct
+   * events differ in at least one field — BigBlueButton's `data.event.ts` (ms) and ids, iotum's
+   * `timestamp` and payload — so they never share one.
+   */
+  get key(): string {
+    if (this.#key === undefined) {
+      const id = this.#eventId ? readPath(this.event, this.#eventId) : undefined;
+      this.#key = typeof id === "string" && id !== "" ? id : sha256Hex(JSON.stringify(this.event));
+    }
+    return this.#key;
+  }
+
+  toJSON() {
+    const { provider, type, key, event, envelope } = this;
+    return envelope ? { provider, type, key, event, envelope } : { provider, type, key, event };
+  }
 }
 
 /** Daily's creation / re-activation check: an object without `type` that says it is a test (its exact body is undocumented). */
