@@ -1,5 +1,5 @@
 import { execFileSync } from "node:child_process";
-import { existsSync } from "node:fs";
+import { cpSync, existsSync, readdirSync } from "node:fs";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { root } from "./fixtures.js";
@@ -10,7 +10,10 @@ let compiled = false;
 
 export function buildPackage(): string {
   if (!compiled) {
-    execFileSync(process.execPath, [path.join(root, "node_modules/typescript/bin/tsc"), "-p", path.join(root, "generated/tsconfig.json"), "--outDir", dist, "--sourceMap", "false", "--declaration", "false"]);
+    execFileSync(process.execPath, [path.join(root, "node_modules/typescript/bin/tsc"), "-p", path.join(root, "generated/tsconfig.json"), "--outDir", dist, "--declaration", "false"]);
+    // ajv's validators are plain JavaScript beside the TypeScript: copied as the package's build.mjs does.
+    const src = path.join(root, "generated/src");
+    for (const file of readdirSync(src, { recursive: true }).map(String).filter((name) => name.endsWith("compiled.js"))) cpSync(path.join(src, file), path.join(dist, file));
     compiled = true;
   }
   return dist;

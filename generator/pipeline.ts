@@ -5,7 +5,7 @@ import { emitAliases } from "./emit/aliases.js";
 import { emitDelivery } from "./emit/delivery.js";
 import { emitEntries } from "./emit/entries.js";
 import { emitGuards } from "./emit/guards.js";
-import { emitPackageFiles } from "./emit/package.js";
+import { emitPackageFiles, type GeneratorManifest } from "./emit/package.js";
 import { emitRuntime } from "./emit/runtime.js";
 import { createProject, printSource } from "./emit/source.js";
 import { emitTriggers } from "./emit/triggers.js";
@@ -63,8 +63,8 @@ export async function generate({ root, schemasDir = path.join(root, "schemas") }
   emitDelivery(providers, project);
   emitEntries(providers, runtime.modules, project);
 
-  const { version } = JSON.parse(await readFile(path.join(root, "package.json"), "utf8")) as { version: string };
-  for (const [file, text] of [...(await emitPackageFiles(root, providers, version)), ...runtime.files]) files.set(file, text);
+  const manifest = JSON.parse(await readFile(path.join(root, "package.json"), "utf8")) as GeneratorManifest;
+  for (const [file, text] of [...(await emitPackageFiles(root, providers, manifest)), ...runtime.files]) files.set(file, text);
   for (const source of project.getSourceFiles()) {
     const file = source.getFilePath().slice(1);
     files.set(file, printSource(source, `schemas/${file.split("/").length > 2 ? `${file.split("/")[1]}/` : ""}`));

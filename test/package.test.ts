@@ -1,46 +1,146 @@
 import { execFile } from "node:child_process";
-import { cp, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { cp, mkdir, mkdtemp, readFile, rm, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { providers, root } from "./support.js";
 
+/**
+ * The package as a publisher and its consumers get it: generated/ copied, built with its own
+ * `npm run build`, packed with `npm pack` (whose prepack checks dist/), then the tarball unpacked
+ * into consumer projects with the TypeScript settings consumers use.
+ */
+const run = promisify(execFile);
 const scratch = await mkdtemp(path.join(tmpdir(), "confhooks-package-"));
 afterAll(() => rm(scratch, { recursive: true, force: true }));
 const loaded = await providers();
 const tsc = path.join(root, "node_modules/typescript/bin/tsc");
-const run = promisify(execFile);
+const pkg = path.join(scratch, "package");
+let tarball: string;
+let packed: { unpackedSize: number; files: { path: string }[] };
 
-describe("the generated package compiles", () => {
-  /** One build, as a consumer's node_modules/confhooks, shared by the tests below. */
-  const pkg = path.join(scratch, "consumer/node_modules/confhooks");
-  const outDir = path.join(pkg, "dist");
-  beforeAll(async () => {
-    await run(process.execPath, [tsc, "-p", "generated/tsconfig.json", "--outDir", outDir], { cwd: root });
-    await cp(path.join(root, "generated/package.json"), path.join(pkg, "package.json"));
-  }, 60_000);
+beforeAll(async () => {
+  await cp(path.join(root, "generated"), pkg, { recursive: true, filter: (file) => !file.includes(`${path.sep}dist`) && !file.includes(`${path.sep}node_modules`) });
+  await symlink(path.join(root, "node_modules"), path.join(pkg, "node_modules"), "dir"); // its devDependencies: typescript, @types/node
+  await run("npm", ["run", "build", "--silent"], { cwd: pkg });
+  const { stdout } = await run("npm", ["pack", "--json", "--silent"], { cwd: pkg });
+  const [info] = JSON.parse(stdout) as [{ filename: string; unpackedSize: number; files: { path: string }[] }];
+  tarball = path.join(pkg, info.filename);
+  packed = info;
+}, 120_000);
 
-  it("with npm run build's tsc under strict, to JavaScript and declarations", async () => {
-    for (const provider of loaded) {
-      const built = (await import(path.join(outDir, provider.name, "index.js"))) as Record<string, unknown>;
-      expect(typeof built[`validate${provider.manifest.typePrefix}Event`]).toBe("function");
-      await expect(readFile(path.join(outDir, provider.name, "index.d.ts"), "utf8")).resolves.toContain("export");
+describe("the packed package", () => {
+  it("is at most 1.5 MB unpacked, with JavaScript, declarations, LICENSE and README, and no sources or maps", () => {
+    expect(packed.unpackedSize).toBeLessThanOrEqual(1_500_000);
+    const files = packed.files.map((file) => file.path);
+    expect(files).toEqual(expect.arrayContaining(["LICENSE", "README.md", "package.json", "dist/index.js", "dist/index.d.ts", "dist/web.js", "dist/whereby/compiled.js", "dist/whereby/compiled.d.ts"]));
+    expect(files.filter((file) => file.startsWith("src/") || file.endsWith(".map") || file === "build.mjs")).toEqual([]);
+  });
+
+  it("refuses to pack a dist/ that is not the build of its src/", async () => {
+    const file = path.join(pkg, "src/whereby/types.ts");
+    const original = await readFile(file, "utf8");
+    await writeFile(file, `${original}// edited after the build\n`);
+    try {
+      await expect(run("node", ["build.mjs", "--check"], { cwd: pkg })).rejects.toMatchObject({ stderr: expect.stringMatching(/run `npm run build`/) });
+    } finally {
+      await writeFile(file, original);
     }
+    await run("node", ["build.mjs", "--check"], { cwd: pkg });
   });
 
-  it("installs like a consumer's dependency: ESM import of the root and of each provider's subpath", async () => {
-    const script = [
-      `import * as all from "confhooks";`,
-      ...loaded.map((p) => `import * as ${p.name} from "confhooks/${p.name}";`),
-      `console.log(JSON.stringify([typeof all.parseDelivery, typeof all.createTrigger, ${loaded.map((p) => `typeof ${p.name}.validate${p.manifest.typePrefix}Event`).join(", ")}]));`,
-    ].join("\n");
-    await writeFile(path.join(scratch, "consumer/index.mjs"), script);
-    const { stdout } = await run(process.execPath, ["index.mjs"], { cwd: path.join(scratch, "consumer") });
-    expect(JSON.parse(stdout)).toEqual(Array(loaded.length + 2).fill("function"));
+  it("passes @arethetypeswrong/cli as an ESM-only package", async () => {
+    await run(path.join(root, "node_modules/.bin/attw"), [tarball, "--profile", "esm-only", "--format", "ascii"], { cwd: scratch });
+  });
+});
+
+/** A consumer project with the tarball unpacked as node_modules/confhooks, as npm installs a package without dependencies. */
+async function consumer(name: string, manifest: object, compilerOptions: object, files: Record<string, string>): Promise<string> {
+  const dir = path.join(scratch, name);
+  await mkdir(path.join(dir, "node_modules/confhooks"), { recursive: true });
+  await run("tar", ["-xzf", tarball, "-C", path.join(dir, "node_modules/confhooks"), "--strip-components=1"]);
+  await writeFile(path.join(dir, "package.json"), JSON.stringify({ name, private: true, ...manifest }));
+  await writeFile(path.join(dir, "tsconfig.json"), JSON.stringify({ compilerOptions: { strict: true, skipLibCheck: false, outDir: "out", ...compilerOptions }, include: Object.keys(files) }));
+  for (const [file, text] of Object.entries(files)) await writeFile(path.join(dir, file), text);
+  return dir;
+}
+
+const nodeTypes = { typeRoots: [path.join(root, "node_modules/@types")], types: ["node"] };
+
+/** The README's examples, as a consumer writes them under the strictest settings. */
+const readmeExamples = `
+import { createServer } from "node:http";
+import { parseDelivery, verifyDelivery, type DeliveryRequest } from "confhooks";
+import { createWherebyTrigger, validateWherebyEvent } from "confhooks/whereby";
+
+const result = validateWherebyEvent(JSON.parse("{}"));
+if (!result.ok) console.error(result.issues[0]?.pointer);
+else if (result.value.type === "room.client.joined") console.log(result.value.data.roleName);
+
+const trigger = createWherebyTrigger({
+  secret: process.env.WHEREBY_WEBHOOK_SECRET ?? "",
+  port: 0,
+  webhookTriggers: { "room.client.joined": (event) => event.data.roleName === "host" },
+});
+trigger.on("trigger_event_success", ({ key, event }) => console.log(key, event.data.roomName));
+export const start = () => trigger.start();
+
+createServer((req, res) => {
+  const chunks: Buffer[] = [];
+  req.on("data", (chunk: Buffer) => chunks.push(chunk));
+  req.on("end", () => {
+    const request: DeliveryRequest = { method: req.method, url: req.url, headers: req.headers, body: Buffer.concat(chunks) };
+    const verified = verifyDelivery("bigbluebutton", request, { secret: process.env.BBB_SECRET ?? "", callbackUrl: "https://example.com/bbb", algorithm: process.env.BBB_ALGORITHM === "sha256" ? "sha256" : undefined });
+    if (!verified.ok) return res.writeHead(401).end(verified.error.message);
+    const parsed = parseDelivery("bigbluebutton", request);
+    if (!parsed.ok) return res.writeHead(400).end(\`\${parsed.error.code}: \${parsed.error.message}\`);
+    for (const { type, event } of parsed.events) if (type === "user-joined") console.log(event.data.attributes.user.name);
+    res.writeHead(200).end();
+  });
+});
+`;
+
+describe("consumers compile and run the tarball", () => {
+  it("ESM, module NodeNext, strict + exactOptionalPropertyTypes + noUncheckedIndexedAccess: the README's examples", async () => {
+    const dir = await consumer("esm-strict", { type: "module" }, { module: "NodeNext", moduleResolution: "NodeNext", target: "ES2022", exactOptionalPropertyTypes: true, noUncheckedIndexedAccess: true, ...nodeTypes }, {
+      "index.ts": readmeExamples,
+      "check.ts": `import * as all from "confhooks";\n${loaded.map((p) => `import * as ${p.name} from "confhooks/${p.name}";`).join("\n")}\nconsole.log(JSON.stringify([typeof all.parseDelivery, typeof all.createTrigger, typeof all.signDelivery, ${loaded.map((p) => `typeof ${p.name}.validate${p.manifest.typePrefix}Event`).join(", ")}]));\n`,
+    });
+    await run(process.execPath, [tsc, "-p", "tsconfig.json"], { cwd: dir });
+    const { stdout } = await run(process.execPath, ["out/check.js"], { cwd: dir });
+    expect(JSON.parse(stdout)).toEqual(Array(loaded.length + 3).fill("function"));
   });
 
-  it("and so do the generator, the tests, the benchmarks and the examples", async () => {
+  it("CommonJS, module NodeNext: require() of the ESM package on Node ≥ 20.19", async () => {
+    const dir = await consumer("cjs", { type: "commonjs" }, { module: "NodeNext", moduleResolution: "NodeNext", target: "ES2022", skipLibCheck: true, ...nodeTypes }, {
+      "index.ts": `import { parseDelivery } from "confhooks";\nimport { verifyWherebyDelivery } from "confhooks/whereby";\nconsole.log(JSON.stringify([typeof parseDelivery, typeof verifyWherebyDelivery, typeof require]));\n`,
+    });
+    await run(process.execPath, [tsc, "-p", "tsconfig.json"], { cwd: dir });
+    await expect(readFile(path.join(dir, "out/index.js"), "utf8")).resolves.toContain('require("confhooks")');
+    const { stdout } = await run(process.execPath, ["out/index.js"], { cwd: dir });
+    expect(JSON.parse(stdout)).toEqual(["function", "function", "function"]);
+  });
+
+  it("moduleResolution bundler, Web lib only (no @types/node): the Web build, with trigger.fetch and no Node-only function", async () => {
+    const dir = await consumer("bundler", { type: "module" }, { module: "ESNext", moduleResolution: "Bundler", target: "ES2022", lib: ["ES2022", "DOM", "DOM.Iterable"], types: [], noEmit: true, exactOptionalPropertyTypes: true, skipLibCheck: true }, {
+      "worker.ts": [
+        `import { createDailyTrigger, verifyDailyDeliveryAsync } from "confhooks/daily";`,
+        `const trigger = createDailyTrigger({ secret: "ZGFpbHktc2VjcmV0LWZvci10ZXN0cw==", responseTimeoutMs: false, webhookTriggers: { "meeting.ended": (event) => event.payload.end_ts > event.payload.start_ts } });`,
+        `export default { fetch: trigger.fetch };`,
+        `export const verify = (request: Request, body: string) => verifyDailyDeliveryAsync({ headers: Object.fromEntries(request.headers), body }, { secret: "x" });`,
+        `// @ts-expect-error the Web build has no node:http server`,
+        `trigger.start();`,
+        `// @ts-expect-error synchronous verification needs node:crypto: Node entry only`,
+        `import("confhooks/daily").then((daily) => daily.verifyDailyDelivery);`,
+      ].join("\n"),
+    });
+    await run(process.execPath, [tsc, "-p", "tsconfig.json"], { cwd: dir });
+  });
+});
+
+describe("the project's own code", () => {
+  it("type-checks: the generator, the tests and the type tests (test/*.test-d.ts), the benchmarks and the examples (npm run typecheck)", async () => {
     await run(process.execPath, [tsc, "-p", "tsconfig.json"], { cwd: root });
-  });
+  }, 60_000);
 });

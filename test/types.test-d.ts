@@ -1,4 +1,4 @@
-// Type tests: run by `npm test` (vitest --typecheck). Each @ts-expect-error must be an error.
+// Type tests, checked by tsc in `npm test` (test/package.test.ts runs `npm run typecheck`). Each @ts-expect-error must be an error.
 import { describe, expectTypeOf, it } from "vitest";
 import {
   createTrigger,

@@ -3,13 +3,32 @@ import path from "node:path";
 import Handlebars from "handlebars";
 import type { ProviderModel } from "../model.js";
 
-/** Renders templates/*.hbs (package.json, README.md, tsconfig.json) for the generated package. */
-export async function emitPackageFiles(root: string, providers: readonly ProviderModel[], version: string): Promise<Map<string, string>> {
+/** The generator's own package.json: the generated package takes its version and publishing metadata from it. */
+export interface GeneratorManifest {
+  readonly version: string;
+  readonly author: string;
+  readonly repository: { readonly type: string; readonly url: string };
+  readonly homepage: string;
+  readonly keywords: readonly string[];
+  readonly devDependencies: Readonly<Record<string, string>>;
+}
+
+const templates = ["package.json", "README.md", "tsconfig.json", "LICENSE", "build.mjs"];
+
+/** Renders templates/*.hbs (package.json, README.md, tsconfig.json, LICENSE, build.mjs) for the generated package. */
+export async function emitPackageFiles(root: string, providers: readonly ProviderModel[], manifest: GeneratorManifest): Promise<Map<string, string>> {
   const handlebars = Handlebars.create();
   handlebars.registerHelper("json", (value: unknown) => new handlebars.SafeString(JSON.stringify(value)));
   handlebars.registerHelper("cell", (value: string) => new handlebars.SafeString(tableCell(value)));
   const view = {
-    version,
+    version: manifest.version,
+    author: manifest.author,
+    repository: manifest.repository,
+    homepage: manifest.homepage,
+    keywords: manifest.keywords,
+    /** The consumer's build needs TypeScript and Node's types, in the versions this generator is tested with. */
+    typescript: manifest.devDependencies.typescript,
+    typesNode: manifest.devDependencies["@types/node"],
     eventCount: providers.reduce((sum, p) => sum + p.events.length, 0),
     providers: providers.map((provider, index) => ({
       name: provider.name,
@@ -31,7 +50,7 @@ export async function emitPackageFiles(root: string, providers: readonly Provide
     })),
   };
   const files = new Map<string, string>();
-  for (const name of ["package.json", "README.md", "tsconfig.json"]) {
+  for (const name of templates) {
     const template = await readFile(path.join(root, "templates", `${name}.hbs`), "utf8");
     const text = handlebars.compile(template, { noEscape: true, strict: true })(view);
     if (name.endsWith(".json")) JSON.parse(text); // a template mistake fails here, not in a consumer's install

@@ -5,7 +5,7 @@ import type { ProviderModel } from "../model.js";
 import { addImport, banner, createSource, docs, exportConst, quote, tidy } from "./source.js";
 
 /**
- * `<provider>/compiled.ts`: ajv's standalone code for every event of the provider, with no
+ * `<provider>/compiled.js` and `.d.ts`: ajv's standalone code for every event of the provider, with no
  * import of ajv at runtime; and `<provider>/validators.ts`: typed, documented wrappers that
  * return readable issues and implement Standard Schema.
  */
@@ -16,8 +16,16 @@ export function emitValidators(provider: ProviderModel, ajv: Ajv2020, project: P
     const line = code.split("\n").find((l) => /\brequire\(/.test(l));
     throw new Error(`ajv's standalone code for ${provider.name} imports ajv at runtime (${line?.trim()}); the lint rules should have refused the keyword behind it`);
   }
-  const compiledFile = `${provider.name}/compiled.ts`;
-  files.set(`src/${compiledFile}`, tidy(`${banner(`schemas/${provider.name}/ (ajv standalone code)`)}// ajv prints plain JavaScript: it is type-checked through the typed wrappers in validators.ts.\n// @ts-nocheck\n${code}`));
+  // Plain JavaScript with a declaration beside it: the build copies it as it is, where tsc would
+  // re-print (and re-indent) it, and the typed wrappers in validators.ts check how it is used.
+  const from = banner(`schemas/${provider.name}/ (ajv standalone code)`);
+  files.set(`src/${provider.name}/compiled.js`, tidy(`${from}${code}`));
+  files.set(`src/${provider.name}/compiled.d.ts`, tidy([
+    from,
+    `import type { CompiledSchema } from "../runtime/core/validation.js";`,
+    "",
+    ...provider.events.map((event) => `/** ajv's check of \`${event.type}\`; \`errors\` holds why the last value failed. */\nexport declare const validate${event.typeName}: CompiledSchema;`),
+  ].join("\n")));
 
   const prefix = provider.manifest.typePrefix;
   const file = createSource(project, `${provider.name}/validators.ts`);

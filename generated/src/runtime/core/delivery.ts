@@ -227,7 +227,7 @@ function parseEvent<Name extends string, EventMap>(
   const type = readPath(event, provider.discriminant);
   const validators = provider.validators as Readonly<Record<string, Validator<unknown>>>;
   const validator = typeof type === "string" && Object.hasOwn(validators, type) ? validators[type]! : undefined;
-  if (validator?.is(event)) return new ParsedRecord(provider.name, type, event, envelope, provider.eventId) as unknown as ParsedEventOf<Name, EventMap>;
+  if (validator?.is(event)) return new ParsedRecord(provider.name, type as string, event, envelope, provider.eventId) as unknown as ParsedEventOf<Name, EventMap>;
   const where = `/${provider.discriminant.join("/")}`;
   if (typeof type !== "string") {
     return new Failure({ code: "invalid", message: `the event has no ${provider.title} event type at ${where}`, pointer: where, index, event });
