@@ -3,12 +3,16 @@ import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { SchemaErrors } from "./errors.js";
 import { generate } from "./pipeline.js";
+import { release } from "./release-files.js";
 import { assertReplaceable, diffTree, writeTree } from "./write.js";
 
-const usage = `Usage: npm run generate [-- --check] [-- --schemas <dir>] [-- --out <dir>]
+const usage = `Usage: npm run generate [-- --check | --release] [-- --schemas <dir>] [-- --out <dir>]
 
 Turns schemas/ into the confhooks package in generated/.
   --check          write nothing; exit 1 naming each file of generated/ that is stale
+  --release        compare the schemas with schemas/release.lock.json, classify each change for
+                   consumers (major, minor, patch), bump the version in package.json, add a
+                   CHANGELOG.md entry, update the lock, then generate
   --schemas <dir>  read schemas from <dir> (default: schemas/)
   --out <dir>      write the package to <dir> (default: generated/)`;
 
@@ -38,7 +42,7 @@ export async function runCli(args: readonly string[], output: Output = console):
 async function main(args: readonly string[], console: Output): Promise<number> {
   let values;
   try {
-    ({ values } = parseArgs({ args: [...args], options: { check: { type: "boolean" }, schemas: { type: "string" }, out: { type: "string" }, help: { type: "boolean", short: "h" } } }));
+    ({ values } = parseArgs({ args: [...args], options: { check: { type: "boolean" }, release: { type: "boolean" }, schemas: { type: "string" }, out: { type: "string" }, help: { type: "boolean", short: "h" } } }));
   } catch (error) {
     console.error(`${(error as Error).message}\n\n${usage}`);
     return 2;
@@ -48,8 +52,19 @@ async function main(args: readonly string[], console: Output): Promise<number> {
     return 0;
   }
   const outDir = path.resolve(values.out ?? path.join(root, "generated"));
+  const schemasDir = path.resolve(values.schemas ?? path.join(root, "schemas"));
   const started = performance.now();
-  const result = await generate({ root, schemasDir: values.schemas && path.resolve(values.schemas) });
+  let result = await generate({ root, schemasDir });
+  if (values.release) {
+    if (values.check) {
+      console.error(`--check and --release do not go together\n\n${usage}`);
+      return 2;
+    }
+    const released = await release({ root, schemasDir, providers: result.providers, today: new Date().toISOString().slice(0, 10) });
+    console.log(released.message);
+    if (!released.changed) return 0;
+    result = await generate({ root, schemasDir }); // with the new version and CHANGELOG
+  }
   const events = result.providers.reduce((sum, p) => sum + p.events.length, 0);
   const summary = `${result.providers.length} providers (${result.providers.map((p) => `${p.name} ${p.events.length}`).join(", ")}), ${events} events, ${result.files.size} files`;
   const steps = [...result.timings].map(([name, ms]) => `${name} ${Math.round(ms)} ms`).join(", ");

@@ -56,6 +56,9 @@ export async function emitPackageFiles(root: string, providers: readonly Provide
     if (name.endsWith(".json")) JSON.parse(text); // a template mistake fails here, not in a consumer's install
     files.set(name, text);
   }
+  // The project's CHANGELOG (written by `--release`) ships with the package.
+  const changelog = await readFile(path.join(root, "CHANGELOG.md"), "utf8").catch(() => undefined);
+  if (changelog !== undefined) files.set("CHANGELOG.md", changelog);
   return files;
 }
 
