@@ -75,6 +75,20 @@ describe("1–3: a throwing listener or hook changes no answer and never stops t
   });
 });
 
+describe("listeners", () => {
+  it("on, once and off behave as Node's EventEmitter: once fires one time, off removes a once registration too", async () => {
+    const trigger = createWherebyTrigger({ ...quiet, webhookTriggers: { "room.client.joined": () => true } });
+    const seen: string[] = [];
+    const removed = () => seen.push("removed");
+    trigger.on("trigger_event_success", ({ key }) => void seen.push(`on ${key}`)).once("trigger_event_success", ({ key }) => void seen.push(`once ${key}`));
+    trigger.once("trigger_event_success", removed).off("trigger_event_success", removed);
+    await trigger.handleDelivery(await signedJoin("a"));
+    await trigger.handleDelivery(await signedJoin("b"));
+    expect(seen).toEqual(["on a", "once a", "on b"]);
+    expect(trigger.listenerCount("trigger_event_success")).toBe(1);
+  });
+});
+
 describe("4: stop() always ends", () => {
   it("with a matcher that never settles: resolves after timeoutMs and reports the abandoned delivery", async () => {
     const onError = vi.fn();

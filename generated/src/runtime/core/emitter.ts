@@ -10,17 +10,22 @@ export class Emitter<Events extends Record<string, unknown[]>> {
   }
 
   once<Name extends keyof Events>(name: Name, listener: (...args: Events[Name]) => unknown): this {
-    const wrapper = (...args: Events[Name]) => {
+    const wrapper = Object.assign((...args: Events[Name]) => {
       this.off(name, wrapper);
       return listener(...args);
-    };
+    }, { listener });
     return this.on(name, wrapper);
   }
 
+  /** Removes the last registration of `listener`, also one made with `once`. */
   off<Name extends keyof Events>(name: Name, listener: (...args: Events[Name]) => unknown): this {
-    const list = this.#listeners.get(name);
-    const index = list?.lastIndexOf(listener) ?? -1;
-    if (list && index !== -1) this.#listeners.set(name, [...list.slice(0, index), ...list.slice(index + 1)]);
+    const list = this.#listeners.get(name) ?? [];
+    for (let index = list.length - 1; index >= 0; index--) {
+      const entry = list[index] as { (...args: unknown[]): unknown; listener?: unknown };
+      if (entry !== listener && entry.listener !== listener) continue;
+      this.#listeners.set(name, [...list.slice(0, index), ...list.slice(index + 1)]);
+      break;
+    }
     return this;
   }
 
