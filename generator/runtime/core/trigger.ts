@@ -1,3 +1,4 @@
+import { concatBytes } from "./bytes.js";
 import { decodeDelivery, type DeliveryError, type DeliveryRequest, type ParsedEventOf, type ProviderDefinition } from "./delivery.js";
 import { createMemoryDedupeStore, type DedupeStore } from "./dedupe.js";
 import { Emitter, isThenable } from "./emitter.js";
@@ -426,14 +427,7 @@ async function readLimited(request: Request, limit: number): Promise<Uint8Array 
     }
     chunks.push(value);
   }
-  if (chunks.length === 1) return chunks[0]!;
-  const body = new Uint8Array(size);
-  let offset = 0;
-  for (const chunk of chunks) {
-    body.set(chunk, offset);
-    offset += chunk.length;
-  }
-  return body;
+  return concatBytes(chunks);
 }
 
 function logFailure(error: unknown): void {

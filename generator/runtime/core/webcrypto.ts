@@ -1,3 +1,4 @@
+import { concatBytes } from "./bytes.js";
 import type { DeliveryRequest, ProviderDefinition } from "./delivery.js";
 import { planVerification, settle, type Digest, type HashAlgorithm, type VerifyOptions, type VerifyResult } from "./signatures.js";
 
@@ -21,7 +22,7 @@ const encoder = new TextEncoder();
 
 /** One digest with Web Crypto: an HMAC when `key` is set, else a plain hash. */
 export async function computeDigest({ algorithm, key, parts, encoding }: Digest): Promise<string> {
-  const data = concat(parts);
+  const data = concatBytes(parts);
   const bytes = key === undefined
     ? await crypto.subtle.digest(names[algorithm], data)
     : await crypto.subtle.sign("HMAC", await hmacKey(algorithm, key), data);
@@ -42,17 +43,6 @@ function hmacKey(algorithm: HashAlgorithm, secret: string | Uint8Array): Promise
     key.catch(() => keys.delete(id));
   }
   return key;
-}
-
-function concat(parts: readonly (string | Uint8Array)[]): Uint8Array<ArrayBuffer> {
-  const chunks = parts.map((part) => (typeof part === "string" ? encoder.encode(part) : part));
-  const out = new Uint8Array(chunks.reduce((size, chunk) => size + chunk.length, 0));
-  let offset = 0;
-  for (const chunk of chunks) {
-    out.set(chunk, offset);
-    offset += chunk.length;
-  }
-  return out;
 }
 
 function toHex(bytes: Uint8Array): string {
