@@ -58,7 +58,16 @@ function spawnServer(command: string, args: string[]): Promise<{ url: string; st
 
 const bin = (name: string) => path.join(root, "node_modules/.bin", name);
 
-const runtimes: Runtime[] = [
+/**
+ * Deno comes as its Linux x64 binary package, an optional dependency: the npm registry these
+ * machines reach serves no other platform's (`@deno/darwin-arm64` & co. answer 404), so the
+ * `deno` wrapper package cannot be locked. Elsewhere the Deno tests are skipped, saying why.
+ */
+const denoBinary = path.join(root, "node_modules/@deno/linux-x64-glibc/deno");
+const denoMissing = process.platform === "linux" && process.arch === "x64" ? undefined : `no Deno binary for ${process.platform}-${process.arch} (only @deno/linux-x64-glibc is installed)`;
+if (denoMissing) console.warn(`test/runtimes.test.ts: Deno skipped: ${denoMissing}`);
+
+const runtimes: (Runtime & { readonly skip?: string | undefined })[] = [
   {
     name: "workerd (miniflare)",
     async start(worker) {
@@ -69,9 +78,10 @@ const runtimes: Runtime[] = [
   },
   {
     name: "Deno",
+    skip: denoMissing,
     start() {
       writeFileSync(path.join(dir, "deno.mjs"), 'import worker from "./worker.mjs";\nDeno.serve({ port: 0, hostname: "127.0.0.1", onListen: ({ port }) => console.log(JSON.stringify({ port })) }, worker.fetch);\n');
-      return spawnServer(bin("deno"), ["run", "--allow-net", "--no-prompt", "deno.mjs"]);
+      return spawnServer(denoBinary, ["run", "--allow-net", "--no-prompt", "deno.mjs"]);
     },
   },
   {
@@ -98,7 +108,7 @@ beforeAll(async () => {
 });
 
 for (const runtime of runtimes) {
-  describe(runtime.name, () => {
+  describe.skipIf(runtime.skip !== undefined)(runtime.name, () => {
     let server: { url: string; stop(): Promise<void> };
     beforeAll(async () => {
       server = await runtime.start(worker);
