@@ -136,7 +136,7 @@ export class Trigger<Parsed extends { readonly type: string; readonly key: strin
    */
   handleDelivery(request: DeliveryRequest): Promise<DeliveryResponse> {
     try {
-      return Promise.resolve(this.respond(request)).catch((error: unknown) => this.#internal(error));
+      return this.track(Promise.resolve(this.respond(request)).catch((error: unknown) => this.#internal(error)));
     } catch (error) {
       return Promise.resolve(this.#internal(error));
     }
@@ -150,7 +150,7 @@ export class Trigger<Parsed extends { readonly type: string; readonly key: strin
   readonly fetch = async (request: Request): Promise<Response> => {
     let response: DeliveryResponse;
     try {
-      response = await this.#fetchResponse(request);
+      response = await this.track(this.#fetchResponse(request)); // counted in flight from the first byte, for stop()
     } catch (error) {
       response = this.#internal(error);
     }
