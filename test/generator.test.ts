@@ -67,9 +67,17 @@ describe("output", () => {
   });
 });
 
+/** The command line in this process (what `npm run generate` runs after loading its dependencies), its output captured. */
+async function runInProcess(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  let stdout = "";
+  let stderr = "";
+  const code = await runCli(args, { log: (text) => (stdout += `${text}\n`), error: (text) => (stderr += `${text}\n`) });
+  return { code, stdout, stderr };
+}
+
 describe("npm run generate -- --check", () => {
   it("passes on the committed tree", async () => {
-    const { code, stdout } = await runGenerator(["--check"]);
+    const { code, stdout } = await runInProcess(["--check"]);
     expect(code).toBe(0);
     expect(stdout).toMatch(/up to date/);
   });
@@ -80,7 +88,7 @@ describe("npm run generate -- --check", () => {
     await writeFile(path.join(out, "src/whereby/types.ts"), "// edited by hand\n");
     await rm(path.join(out, "README.md"));
     await writeFile(path.join(out, "src/leftover.ts"), "export {};\n");
-    const { code, stderr } = await runGenerator(["--check", "--out", out]);
+    const { code, stderr } = await runInProcess(["--check", "--out", out]);
     expect(code).toBe(1);
     expect(stderr).toContain("changed  src/whereby/types.ts");
     expect(stderr).toContain("missing  README.md");
@@ -93,20 +101,12 @@ describe("npm run generate -- --out", () => {
     const out = path.join(scratch, "not-a-package");
     await mkdir(out, { recursive: true });
     await writeFile(path.join(out, "notes.txt"), "mine\n");
-    const { code, stderr } = await runGenerator(["--out", out]);
+    const { code, stderr } = await runInProcess(["--out", out]);
     expect(code).toBe(1);
     expect(stderr).toMatch(/holds no confhooks package; refusing to replace it/);
     await expect(readFile(path.join(out, "notes.txt"), "utf8")).resolves.toBe("mine\n");
   });
 });
-
-/** The command line in this process (what `npm run generate` runs after loading its dependencies), its output captured. */
-async function runInProcess(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = "";
-  let stderr = "";
-  const code = await runCli(args, { log: (text) => (stdout += `${text}\n`), error: (text) => (stderr += `${text}\n`) });
-  return { code, stdout, stderr };
-}
 
 describe("a broken schema", () => {
   it("exits 2 from the real command line too", async () => {
