@@ -6,8 +6,8 @@ import { bumpOf, changelogEntry, classify, nextVersion, surfaceOf, type ReleaseL
 const changelogTitle = "# Changelog\n\nWhat each release of the generated package changed for consumers, from `npm run generate -- --release`.\n";
 
 /**
- * `npm run generate -- --release`: the files a release changes — package.json's version,
- * CHANGELOG.md and schemas/release.lock.json — from the difference between the schemas and the
+ * `npm run generate -- --release`: the files a release changes — the version in package.json
+ * (and package-lock.json), CHANGELOG.md and schemas/release.lock.json — from the difference between the schemas and the
  * lock of the last release. The first run, without a lock, writes the lock at the current version.
  */
 export async function release({ root, schemasDir, providers, today }: { root: string; schemasDir: string; providers: readonly ProviderModel[]; today: string }): Promise<{ changed: boolean; message: string }> {
@@ -29,9 +29,20 @@ export async function release({ root, schemasDir, providers, today }: { root: st
   const body = changelog.startsWith(changelogTitle) ? changelog.slice(changelogTitle.length) : changelog;
   await writeFile(changelogFile, `${changelogTitle}\n${changelogEntry(version, today, changes)}${body.replace(/^\n+/, "\n")}`.trimEnd() + "\n");
   await writeFile(manifestFile, (await readFile(manifestFile, "utf8")).replace(/"version": "[^"]*"/, `"version": "${version}"`));
+  await setLockfileVersion(path.join(root, "package-lock.json"), version);
   await writeLock(lockFile, { version, providers: current });
   const counts = (["major", "minor", "patch"] as const).map((l) => `${changes.filter((c) => c.level === l).length} ${l}`).join(", ");
   return { changed: true, message: `Release ${version} (${level}: ${counts}); wrote package.json, CHANGELOG.md and ${path.relative(root, lockFile)}.` };
+}
+
+/** Keeps npm's lockfile naming the same version as package.json, so that `npm ci` stays quiet. */
+async function setLockfileVersion(file: string, version: string): Promise<void> {
+  const text = await readFile(file, "utf8").catch(() => undefined);
+  if (text === undefined) return;
+  const lockfile = JSON.parse(text) as { version?: string; packages?: Record<string, { version?: string }> };
+  lockfile.version = version;
+  if (lockfile.packages?.[""]) lockfile.packages[""].version = version;
+  await writeFile(file, `${JSON.stringify(lockfile, null, 2)}\n`);
 }
 
 function writeLock(file: string, lock: ReleaseLock): Promise<void> {

@@ -65,6 +65,7 @@ describe("--release writes the version, the CHANGELOG and the lock", () => {
     const released = await schemasAfter();
     await cp(released.dir, path.join(project, "schemas"), { recursive: true });
     await writeFile(path.join(project, "package.json"), `{\n  "name": "x",\n  "version": "1.2.3"\n}\n`);
+    await writeFile(path.join(project, "package-lock.json"), `${JSON.stringify({ name: "x", version: "1.2.3", lockfileVersion: 3, packages: { "": { name: "x", version: "1.2.3" } } }, null, 2)}\n`);
     const models = async (dir: string) => buildModel(await loadSchemas(dir, project));
     const schemasDir = path.join(project, "schemas");
     const run = async () => release({ root: project, schemasDir, providers: await models(schemasDir), today: "2026-11-24" });
@@ -77,6 +78,7 @@ describe("--release writes the version, the CHANGELOG and the lock", () => {
     await writeFile(file, JSON.stringify({ ...roles, enum: [...roles.enum, "janitor"] }));
     expect(await run()).toMatchObject({ changed: true, message: /^Release 1\.3\.0 \(minor: 0 major, \d+ minor, 0 patch\)/ });
     expect(JSON.parse(await readFile(path.join(project, "package.json"), "utf8")).version).toBe("1.3.0");
+    expect(JSON.parse(await readFile(path.join(project, "package-lock.json"), "utf8"))).toMatchObject({ version: "1.3.0", packages: { "": { version: "1.3.0" } } });
     const changelog = await readFile(path.join(project, "CHANGELOG.md"), "utf8");
     expect(changelog).toMatch(/^# Changelog\n[\s\S]*## 1\.3\.0 — 2026-11-24\n\nminor release:[\s\S]*### whereby\n\n- `room\.client\.joined`: `\/data\/roleName` also accepts "janitor" \(minor\)/);
     expect(JSON.parse(await readFile(path.join(schemasDir, "release.lock.json"), "utf8")).version).toBe("1.3.0");
