@@ -3,7 +3,7 @@ import { connect, type Socket } from "node:net";
 import { describe, expect, it, vi } from "vitest";
 import { constantTimeEqual, createTrigger, createWherebyTrigger, handleDeliveryOf, signDelivery, verifyDelivery, verifyDeliveryAsync, type Provider } from "./hardening-support.js";
 import { send, start } from "./http.js";
-import { callbackUrl, providers, secrets, sign } from "./support.js";
+import { callbackUrl, providers, secrets } from "./support.js";
 
 const loaded = await providers();
 const joined = (loaded.find((p) => p.name === "whereby")!.events.find((e) => e.base === "room.client.joined")!.schema.examples as any[])[0];
@@ -305,4 +305,3 @@ describe("11: default logging", () => {
   });
 });
 
-void sign;
