@@ -145,7 +145,7 @@ export interface DailyDialout {
  */
 export interface DailyEnvelope {
   /**
-   * Semantic version of the event's schema, telling consumers whether the payload changed incompatibly; `1.0.0` in every documented example.
+   * Semantic version of the event's schema, telling consumers whether the payload changed incompatibly; `1.0.0` in most documented examples, `1.1.0` in the examples of the transcript events (from December 2024); any version is accepted, since Daily says a new version marks a payload change, not a new envelope.
    */
   version: string;
   /**
