@@ -3,7 +3,7 @@
 export const validateWherebyAssistantRequestedEvent = validate258;
 const schema305 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/whereby/assistant.requested.schema.json","type":"object","allOf":[{"$ref":"common/envelope.schema.json"}],"properties":{"type":{"const":"assistant.requested"},"data":{"$ref":"common/in-room-data.schema.json"}},"required":["type","data"]};
 const schema301 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/whereby/common/envelope.schema.json","type":"object","properties":{"id":{"type":"string","minLength":1},"apiVersion":{"const":"1.0"},"createdAt":{"type":"string","pattern":"^\\d{4}-\\d{2}-\\d{2}[Tt]\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?([Zz]|[+-]\\d{2}:\\d{2})$"},"type":{"type":"string"},"data":{"type":"object"}},"required":["id","apiVersion","createdAt","type","data"]};
-const schema298 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/whereby/common/in-room-data.schema.json","type":"object","properties":{"meetingId":{"type":"string"},"roomName":{"type":"string"},"subdomain":{"type":"string"},"roomSessionId":{"type":["string","null"]}},"required":["roomName","subdomain"]};
+const schema298 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/whereby/common/in-room-data.schema.json","type":"object","properties":{"meetingId":{"type":"string"},"roomName":{"type":"string"},"subdomain":{"type":"string"},"roomSessionId":{"type":["string","null"]}},"required":["roomName"]};
 const pattern15 = new RegExp("^\\d{4}-\\d{2}-\\d{2}[Tt]\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?([Zz]|[+-]\\d{2}:\\d{2})$", "");
 
 function validate258(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
@@ -183,7 +183,7 @@ const _errs16 = errors;
 if(errors === _errs15){
 if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
 let missing2;
-if(((data6.roomName === undefined) && (missing2 = "roomName")) || ((data6.subdomain === undefined) && (missing2 = "subdomain"))){
+if((data6.roomName === undefined) && (missing2 = "roomName")){
 validate258.errors = [{instancePath:instancePath+"/data",schemaPath:"common/in-room-data.schema.json/required",keyword:"required",params:{missingProperty: missing2}}];
 return false;
 }
@@ -575,7 +575,7 @@ validate259.evaluated = {"props":{"type":true,"data":true,"id":true,"apiVersion"
 
 export const validateWherebyRoomClientJoinedEvent = validate260;
 const schema310 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/whereby/room.client.joined.schema.json","type":"object","allOf":[{"$ref":"common/envelope.schema.json"}],"properties":{"type":{"const":"room.client.joined"},"data":{"$ref":"common/client-join-leave-data.schema.json"}},"required":["type","data"]};
-const schema299 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/whereby/common/client-join-leave-data.schema.json","type":"object","allOf":[{"$ref":"client-data.schema.json"}],"properties":{"roleName":{"$ref":"role-name.schema.json"},"numClients":{"type":"integer","minimum":0},"numClientsByRoleName":{"type":"object","additionalProperties":{"type":"integer","minimum":0}},"isDialIn":{"type":"boolean"}},"required":["roleName","numClients","numClientsByRoleName"]};
+const schema299 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/whereby/common/client-join-leave-data.schema.json","type":"object","allOf":[{"$ref":"client-data.schema.json"}],"properties":{"roleName":{"$ref":"role-name.schema.json"},"numClients":{"type":"integer","minimum":0},"numClientsByRoleName":{"type":"object","additionalProperties":{"type":"integer","minimum":0}},"isDialIn":{"type":"boolean"}},"required":["roleName","numClients"]};
 const schema300 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/whereby/common/role-name.schema.json","type":"string","enum":["owner","member","host","visitor","granted_visitor","viewer","granted_viewer","recorder","streamer","captioner","assistant"]};
 const schema297 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/whereby/common/client-data.schema.json","type":"object","allOf":[{"$ref":"in-room-data.schema.json"}],"properties":{"displayName":{"type":"string"},"participantId":{"type":"string"},"metadata":{"type":["string","null"]},"externalId":{"type":["string","null"]}},"required":["metadata"]};
 
@@ -597,7 +597,7 @@ const _errs3 = errors;
 if(errors === _errs2){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
-if(((data.roomName === undefined) && (missing0 = "roomName")) || ((data.subdomain === undefined) && (missing0 = "subdomain"))){
+if((data.roomName === undefined) && (missing0 = "roomName")){
 validate251.errors = [{instancePath,schemaPath:"in-room-data.schema.json/required",keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
@@ -800,7 +800,7 @@ if(valid0){
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
-if((((data.roleName === undefined) && (missing0 = "roleName")) || ((data.numClients === undefined) && (missing0 = "numClients"))) || ((data.numClientsByRoleName === undefined) && (missing0 = "numClientsByRoleName"))){
+if(((data.roleName === undefined) && (missing0 = "roleName")) || ((data.numClients === undefined) && (missing0 = "numClients"))){
 validate252.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
@@ -1929,7 +1929,7 @@ const _errs16 = errors;
 if(errors === _errs15){
 if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
 let missing2;
-if(((data6.roomName === undefined) && (missing2 = "roomName")) || ((data6.subdomain === undefined) && (missing2 = "subdomain"))){
+if((data6.roomName === undefined) && (missing2 = "roomName")){
 validate268.errors = [{instancePath:instancePath+"/data",schemaPath:"common/in-room-data.schema.json/required",keyword:"required",params:{missingProperty: missing2}}];
 return false;
 }
@@ -2216,7 +2216,7 @@ const _errs16 = errors;
 if(errors === _errs15){
 if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
 let missing2;
-if(((data6.roomName === undefined) && (missing2 = "roomName")) || ((data6.subdomain === undefined) && (missing2 = "subdomain"))){
+if((data6.roomName === undefined) && (missing2 = "roomName")){
 validate269.errors = [{instancePath:instancePath+"/data",schemaPath:"common/in-room-data.schema.json/required",keyword:"required",params:{missingProperty: missing2}}];
 return false;
 }

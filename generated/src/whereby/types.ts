@@ -40,9 +40,9 @@ export interface WherebyClientJoinLeaveData extends WherebyClientData {
    */
   numClients: number;
   /**
-   * Clients connected after the event, by role. Only roles present in the room appear (e.g. `{"host": 1, "visitor": 7}`), although the SDK types it as a record of every role.
+   * Clients connected after the event, by role. Only roles present in the room appear (e.g. `{"host": 1, "visitor": 7}`), although the SDK types it as a record of every role. Documented since 2022-04-05 (whereby/docs b3465ac); the page's example of 2022-04-01 has none, so it is optional.
    */
-  numClientsByRoleName: {
+  numClientsByRoleName?: {
     [k: string]: number;
   };
   /**
@@ -90,9 +90,9 @@ export interface WherebyInRoomData {
    */
   roomName: string;
   /**
-   * Your organisation's Whereby subdomain; the room URL is `https://{subdomain}.whereby.com{roomName}`. The trigger-types page (and the seed copied from it) misspells it `subdoman`; the webhooks page and the SDK, which reads it to build room URLs, use `subdomain`, the name actually sent.
+   * Your organisation's Whereby subdomain; the room URL is `https://{subdomain}.whereby.com{roomName}`. The trigger-types page (and the seed copied from it) misspells it `subdoman`; the webhooks page and the SDK, which reads it to build room URLs, use `subdomain`, the name actually sent; a body spelling it `subdoman` is accepted too (as an unknown field), in case the trigger-types page is right about the wire. Documented (and added to the page's example) on 2025-09-08 (whereby/docs 7e6c4f2); the examples of 2022–2025 have none, so it is optional.
    */
-  subdomain: string;
+  subdomain?: string;
   /**
    * Id of the room session the event belongs to, `null` when there is no session. The SDK types send it (nullable) on every in-room event, the webhooks page lists it only for client events, so it is optional here.
    */
@@ -100,27 +100,27 @@ export interface WherebyInRoomData {
 }
 
 /**
- * Fields common to the transcription events.
+ * Fields common to the transcription events. The page added fields over time (the dates are in each field's description); Whereby runs one version, so today's deliveries carry every field the page lists today, and no example shows a transcription event without one.
  */
 export interface WherebyTranscriptionData {
   /**
-   * The room's path, e.g. `/team-standup`.
+   * The room's path, e.g. `/team-standup`. Listed since 2025-03-20 (whereby/docs 9c11e05).
    */
   roomName: string;
   /**
-   * Id of the room session that was transcribed.
+   * Id of the room session that was transcribed. Listed since 2025-03-20 (whereby/docs 9c11e05).
    */
   roomSessionId: string;
   /**
-   * Unique id of the transcription (a UUID in practice).
+   * Unique id of the transcription (a UUID in practice). Listed since the transcription events were documented (2023-08-16).
    */
   transcriptionId: string;
   /**
-   * `LIVE_TRANSCRIPTION` for a session transcribed live, `RECORDING_TRANSCRIPTION` for a transcribed recording. Not to be confused with the event's own `type`.
+   * `LIVE_TRANSCRIPTION` for a session transcribed live, `RECORDING_TRANSCRIPTION` for a transcribed recording. Not to be confused with the event's own `type`. Listed since 2024-06-26 (whereby/docs 1c89124).
    */
   type: "LIVE_TRANSCRIPTION" | "RECORDING_TRANSCRIPTION";
   /**
-   * Progress of the transcription: `in_progress` when started, then `ready` or `failed`. Whereby does not state which status each event carries; the expected one is given in each event's description.
+   * Progress of the transcription: `in_progress` when started, then `ready` or `failed`. Whereby does not state which status each event carries; the expected one is given in each event's description. Listed since 2025-02-27 (whereby/docs a6cfee4).
    */
   status: "in_progress" | "ready" | "failed";
 }
@@ -219,23 +219,23 @@ export interface WherebyTranscriptionFailedEvent extends WherebyEnvelope {
    */
   data: {
     /**
-     * The room's path, e.g. `/team-standup`.
+     * The room's path, e.g. `/team-standup`. Listed since 2025-03-20 (whereby/docs 9c11e05).
      */
     roomName: string;
     /**
-     * Id of the room session that was transcribed.
+     * Id of the room session that was transcribed. Listed since 2025-03-20 (whereby/docs 9c11e05).
      */
     roomSessionId: string;
     /**
-     * Unique id of the transcription (a UUID in practice).
+     * Unique id of the transcription (a UUID in practice). Listed since the transcription events were documented (2023-08-16).
      */
     transcriptionId: string;
     /**
-     * `LIVE_TRANSCRIPTION` for a session transcribed live, `RECORDING_TRANSCRIPTION` for a transcribed recording. Not to be confused with the event's own `type`.
+     * `LIVE_TRANSCRIPTION` for a session transcribed live, `RECORDING_TRANSCRIPTION` for a transcribed recording. Not to be confused with the event's own `type`. Listed since 2024-06-26 (whereby/docs 1c89124).
      */
     type: "LIVE_TRANSCRIPTION" | "RECORDING_TRANSCRIPTION";
     /**
-     * Progress of the transcription: `in_progress` when started, then `ready` or `failed`. Whereby does not state which status each event carries; the expected one is given in each event's description.
+     * Progress of the transcription: `in_progress` when started, then `ready` or `failed`. Whereby does not state which status each event carries; the expected one is given in each event's description. Listed since 2025-02-27 (whereby/docs a6cfee4).
      */
     status: "in_progress" | "ready" | "failed";
     /**
@@ -255,35 +255,35 @@ export interface WherebyTranscriptionFinishedEvent extends WherebyEnvelope {
    */
   data: {
     /**
-     * The room's path, e.g. `/team-standup`.
+     * The room's path, e.g. `/team-standup`. Listed since 2025-03-20 (whereby/docs 9c11e05).
      */
     roomName: string;
     /**
-     * Id of the room session that was transcribed.
+     * Id of the room session that was transcribed. Listed since 2025-03-20 (whereby/docs 9c11e05).
      */
     roomSessionId: string;
     /**
-     * Unique id of the transcription (a UUID in practice).
+     * Unique id of the transcription (a UUID in practice). Listed since the transcription events were documented (2023-08-16).
      */
     transcriptionId: string;
     /**
-     * `LIVE_TRANSCRIPTION` for a session transcribed live, `RECORDING_TRANSCRIPTION` for a transcribed recording. Not to be confused with the event's own `type`.
+     * `LIVE_TRANSCRIPTION` for a session transcribed live, `RECORDING_TRANSCRIPTION` for a transcribed recording. Not to be confused with the event's own `type`. Listed since 2024-06-26 (whereby/docs 1c89124).
      */
     type: "LIVE_TRANSCRIPTION" | "RECORDING_TRANSCRIPTION";
     /**
-     * Progress of the transcription: `in_progress` when started, then `ready` or `failed`. Whereby does not state which status each event carries; the expected one is given in each event's description.
+     * Progress of the transcription: `in_progress` when started, then `ready` or `failed`. Whereby does not state which status each event carries; the expected one is given in each event's description. Listed since 2025-02-27 (whereby/docs a6cfee4).
      */
     status: "in_progress" | "ready" | "failed";
     /**
-     * File name of the transcript, a Markdown (`.md`) file.
+     * File name of the transcript, a Markdown (`.md`) file. Listed since 2025-02-27 (whereby/docs a6cfee4).
      */
     filename: string;
     /**
-     * Where the transcript is stored: Whereby's storage or your own bucket.
+     * Where the transcript is stored: Whereby's storage or your own bucket. Listed since 2025-02-27 (whereby/docs a6cfee4).
      */
     storageType: "WHEREBY_HOSTED" | "SELF_HOSTED";
     /**
-     * Billable duration of the transcription, in seconds.
+     * Billable duration of the transcription, in seconds. Listed since 2023-08-16; before 2025-02-27 the page called it the recording's duration.
      */
     durationInSeconds: number;
     /**
