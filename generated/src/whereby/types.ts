@@ -90,7 +90,7 @@ export interface WherebyInRoomData {
    */
   roomName: string;
   /**
-   * Your organisation's Whereby subdomain; the room URL is `https://{subdomain}.whereby.com{roomName}`. The trigger-types page (and the seed copied from it) misspells it `subdoman`; the webhooks page and the SDK, which reads it to build room URLs, use `subdomain`, the name actually sent; a body spelling it `subdoman` is accepted too (as an unknown field), in case the trigger-types page is right about the wire. Documented (and added to the page's example) on 2025-09-08 (whereby/docs 7e6c4f2); the examples of 2022–2025 have none, so it is optional.
+   * Your organisation's Whereby subdomain; the room URL is `https://{subdomain}.whereby.com{roomName}`. Added to the webhooks page and its example on 2025-09-08 (whereby/docs 7e6c4f2); the page's examples of 2022–2025 have none, so it is optional. The trigger-types page (and the seed copied from it) spells it `subdoman`; the webhooks page and the SDK, which reads it to build room URLs, say `subdomain`. A body with `subdoman` is accepted as well, as an unknown field.
    */
   subdomain?: string;
   /**
