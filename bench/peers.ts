@@ -12,8 +12,8 @@ import type { Row } from "./micro.js";
 
 const { verifyDelivery, parseDelivery } = await built<typeof import("../generated/src/index.js")>("index.js");
 
-// Stripe's declarations are 130,000 lines, which tripled the type-check of this project for one
-// call; so the module is loaded untyped and the one method it is used for is typed here.
+// Stripe's declarations are 130,000 lines and cost the project's type-check about a second (of
+// eight) for one call; so the module is loaded untyped and the one method used is typed here.
 interface StripeClient {
   webhooks: { constructEvent(body: string, header: string, secret: string, toleranceSeconds: number): unknown };
 }
