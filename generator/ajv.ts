@@ -7,14 +7,15 @@ export const dialect = "https://json-schema.org/draft/2020-12/schema";
 export const idBase = "https://confhooks.dev/schemas/";
 
 /**
- * One ajv instance holding every schema: lint compiles with it, the validator emitter prints
- * its standalone code. Options chosen for standalone output without runtime imports:
+ * One ajv instance per provider, holding its schemas: lint compiles with it, the validator
+ * emitter prints its standalone code. Per provider, so that the names ajv gives its functions
+ * depend on that provider's schemas only: adding a provider changes no other's compiled.js. Options chosen for standalone output without runtime imports:
  * `unicode: false` measures string lengths in UTF-16 units instead of importing ajv's
  * `ucs2length`; `messages: false` leaves messages to the runtime, which words them from the
  * error's keyword and params; `unicodeRegExp: false` compiles patterns without the `u` flag,
  * which is faster and exact for our ASCII patterns.
  */
-export function createAjv(providers: readonly LoadedProvider[]): Ajv2020 {
+export function createAjv(provider: LoadedProvider): Ajv2020 {
   const ajv = new Ajv2020({
     strict: true,
     allowUnionTypes: true,
@@ -25,9 +26,7 @@ export function createAjv(providers: readonly LoadedProvider[]): Ajv2020 {
     code: { source: true, esm: true, lines: true, optimize: false },
     logger: { log: console.log, warn: failOnWarning, error: console.error },
   });
-  for (const provider of providers) {
-    for (const { schema } of [...provider.shared, ...provider.events]) ajv.addSchema(withoutAnnotations(schema) as object);
-  }
+  for (const { schema } of [...provider.shared, ...provider.events]) ajv.addSchema(withoutAnnotations(schema) as object);
   return ajv;
 }
 

@@ -25,6 +25,8 @@ function generatedNames(provider: ProviderModel): Set<string> {
     `${prefix}EventType`,
     `${prefix}WebhookTriggers`,
     `${prefix}ParsedEvent`,
+    `${prefix}VerifyOptions`,
+    `${prefix}SignOptions`,
   ]);
 }
 

@@ -28,9 +28,9 @@ const subschemas = ["additionalProperties", "items", "not", "propertyNames"];
 /**
  * Checks every schema file against the conventions of schemas/README.md, compiles all of them
  * in ajv strict mode and validates every example. Throws `SchemaErrors` listing each problem
- * with its file and JSON pointer; returns the ajv instance holding the compiled schemas.
+ * with its file and JSON pointer; returns each provider's ajv instance holding its compiled schemas.
  */
-export function lintSchemas(providers: readonly LoadedProvider[]): Ajv2020 {
+export function lintSchemas(providers: readonly LoadedProvider[]): Map<string, Ajv2020> {
   const errors: SchemaError[] = [];
   for (const provider of providers) {
     const sharedIds = new Set(provider.shared.map((source) => idOf(source)));
@@ -40,22 +40,25 @@ export function lintSchemas(providers: readonly LoadedProvider[]): Ajv2020 {
       if (source.schema.type !== "object") errors.push(new SchemaError(source.file, "/type", 'must be "object": an event is a JSON object'));
     }
     for (const source of [...provider.shared, ...provider.events]) walk(source, source.schema, "", sharedIds, errors);
-    const discriminant = provider.manifest.discriminant.split("/").slice(1);
-    for (const source of provider.events) checkDiscriminant(source, discriminant, provider.manifest.discriminant, errors);
+    const discriminant = provider.manifest.envelope.discriminant;
+    for (const source of provider.events) checkDiscriminant(source, discriminant.split("/").slice(1), discriminant, errors);
   }
   if (errors.length > 0) throw new SchemaErrors(errors);
 
-  let ajv: Ajv2020;
-  try {
-    ajv = createAjv(providers);
-  } catch (error) {
-    throw new SchemaErrors([new SchemaError("schemas", "", (error as Error).message)]);
-  }
+  const instances = new Map<string, Ajv2020>();
   for (const provider of providers) {
+    let ajv: Ajv2020;
+    try {
+      ajv = createAjv(provider);
+    } catch (error) {
+      errors.push(new SchemaError(`schemas/${provider.name}`, "", (error as Error).message));
+      continue;
+    }
+    instances.set(provider.name, ajv);
     for (const source of [...provider.shared, ...provider.events]) compileAndCheckExamples(ajv, source, errors);
   }
   if (errors.length > 0) throw new SchemaErrors(errors);
-  return ajv;
+  return instances;
 }
 
 /** `$id` that a schema file must declare: its path below the schemas folder. */

@@ -1,29 +1,12 @@
 import { readFileSync } from "node:fs";
 import { readdir, stat } from "node:fs/promises";
 import path from "node:path";
-import type { AliasDeclaration } from "./aliases.js";
 import { SchemaError, SchemaErrors } from "./errors.js";
+import { checkManifest, type ProviderManifest } from "./manifest.js";
 
 export type JsonSchema = Record<string, unknown>;
 
-/** How a provider wraps its events on the wire; the runtime has one parser per kind. */
-export const envelopeKinds = ["json", "json-payload-string", "form-event-array"] as const;
-/** How a provider proves a delivery is authentic; the runtime has one verifier per scheme. */
-export const signatureSchemes = ["whereby-hmac", "daily-hmac", "bigbluebutton-checksum", "iotum-token"] as const;
-
-/** `schemas/<provider>/provider.json`: what the generator needs to know beyond the schemas. */
-export interface ProviderManifest {
-  readonly title: string;
-  readonly typePrefix: string;
-  readonly docs: string;
-  readonly discriminant: string;
-  readonly envelope: (typeof envelopeKinds)[number];
-  readonly signature: (typeof signatureSchemes)[number];
-  /** JSON pointer to the provider's own event id, when every event carries one: the idempotency key. */
-  readonly eventId?: string;
-  /** Names the provider's own SDK uses for our types (checked in generator/aliases.ts). */
-  readonly aliases?: AliasDeclaration;
-}
+export type { ProviderManifest } from "./manifest.js";
 
 export interface SchemaFile {
   /** Path relative to the project root, with forward slashes, e.g. `schemas/whereby/room.client.joined.schema.json`. */
@@ -115,22 +98,6 @@ function locate(message: string, text: string): string {
   const line = before.split("\n").length;
   const column = before.length - before.lastIndexOf("\n");
   return `${message} (line ${line}, column ${column})`;
-}
-
-function checkManifest(file: string, json: JsonSchema, errors: SchemaError[]): ProviderManifest | undefined {
-  const before = errors.length;
-  const requireString = (key: string, pattern: RegExp, hint: string) => {
-    const value = json[key];
-    if (typeof value !== "string" || !pattern.test(value)) errors.push(new SchemaError(file, `/${key}`, `must be ${hint}`));
-  };
-  requireString("title", /\S/, "a non-empty string");
-  requireString("typePrefix", /^[A-Z][A-Za-z0-9]*$/, "a PascalCase identifier, e.g. \"Whereby\"");
-  requireString("docs", /^https:\/\//, "an https URL of the provider's webhook documentation");
-  requireString("discriminant", /^(\/[^/]+)+$/, "a JSON pointer to the event type inside an event, e.g. \"/type\"");
-  requireString("envelope", new RegExp(`^(${envelopeKinds.join("|")})$`), `one of ${envelopeKinds.join(", ")}`);
-  requireString("signature", new RegExp(`^(${signatureSchemes.join("|")})$`), `one of ${signatureSchemes.join(", ")}`);
-  if (json.eventId !== undefined) requireString("eventId", /^(\/[^/]+)+$/, "a JSON pointer to the event id every event carries, e.g. \"/id\"");
-  return errors.length === before ? (json as unknown as ProviderManifest) : undefined;
 }
 
 function relative(root: string, file: string): string {

@@ -57,7 +57,7 @@ export function buildModel(providers: readonly LoadedProvider[]): ProviderModel[
       manifestFile: provider.manifestFile,
       manifest: provider.manifest,
       valuePrefix: camelCase(prefix),
-      discriminant: provider.manifest.discriminant.split("/").slice(1),
+      discriminant: provider.manifest.envelope.discriminant.split("/").slice(1),
       events,
       shared,
       typeNames: new Map([...shared, ...events].map((model) => [model.id, model.typeName])),

@@ -52,7 +52,7 @@ export async function generate({ root, schemasDir = path.join(root, "schemas") }
   for (const provider of providers) {
     await emitTypes(provider, project, files);
     step("types");
-    emitValidators(provider, ajv, project, files);
+    emitValidators(provider, ajv.get(provider.name)!, project, files);
     step("validators");
     emitGuards(provider, project);
     emitTriggers(provider, project);

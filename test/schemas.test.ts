@@ -66,7 +66,7 @@ for (const provider of loaded) {
     expect(standard).toMatchObject({ version: 1, vendor: "confhooks" });
     const example = provider.events[0]!.schema.examples as unknown[];
     expect(standard.validate(example[0])).toEqual({ value: example[0] });
-    const pointer = provider.manifest.discriminant;
+    const pointer = provider.manifest.envelope.discriminant;
     const broken = mutate(example[0], { set: { [pointer]: 42 } });
     expect(standard.validate(broken)).toEqual({ issues: [{ message: "must be a string", path: pointer.slice(1).split("/") }] });
   });

@@ -3,19 +3,19 @@
 import { providers } from "./providers.js";
 import type { ParsedEvent, Provider, ProviderTypes } from "./providers.js";
 import type { DeliveryRequest, ProviderDefinition } from "./runtime/core/delivery.js";
-import type { VerifyOptions, VerifyResult } from "./runtime/core/signatures.js";
+import type { VerifyResult } from "./runtime/core/signatures.js";
 import { NodeTrigger } from "./runtime/node/trigger.js";
 import type { NodeTriggerOptions } from "./runtime/node/trigger.js";
 import { verifyWith } from "./runtime/node/verify.js";
 
 /** Checks the signature, checksum or token of a raw delivery of `provider`, synchronously with `node:crypto`, before any parsing. Never throws. Elsewhere, use `verifyDeliveryAsync`. */
-export function verifyDelivery(provider: Provider, request: DeliveryRequest, options: VerifyOptions): VerifyResult {
+export function verifyDelivery<P extends Provider>(provider: P, request: DeliveryRequest, options: ProviderTypes[P]["verifyOptions"]): VerifyResult {
   if (!Object.hasOwn(providers, provider)) return { ok: false, error: { code: "unknown_provider", message: `unknown provider ${JSON.stringify(provider)}` } };
   return verifyWith(providers[provider], request, options);
 }
 
 /** The matcher registry of `options.provider`, served over node:http: `start()` listens (port 8080 by default), `stop()` drains; `fetch` and `middleware` serve it elsewhere. */
-export function createTrigger<P extends Provider>(options: NodeTriggerOptions<ProviderTypes[P]["triggers"], ParsedEvent<P>> & { readonly provider: P }): NodeTrigger<ParsedEvent<P>> {
+export function createTrigger<P extends Provider>(options: NodeTriggerOptions<ProviderTypes[P]["triggers"], ParsedEvent<P>, ProviderTypes[P]["verifyOptions"]> & { readonly provider: P }): NodeTrigger<ParsedEvent<P>> {
   if (!Object.hasOwn(providers, options?.provider)) throw new TypeError(`createTrigger: unknown provider ${JSON.stringify(options?.provider)}; known: ${Object.keys(providers).join(", ")}`);
-  return new NodeTrigger<ParsedEvent<P>>(providers[options.provider] as ProviderDefinition, options);
+  return new NodeTrigger<ParsedEvent<P>>(providers[options.provider] as ProviderDefinition, options as NodeTriggerOptions<unknown, ParsedEvent<P>>);
 }

@@ -2,22 +2,32 @@
 // Do not edit: change the source and run `npm run generate`.
 import { parseWith } from "./runtime/core/delivery.js";
 import type { DeliveryRequest, DeliveryResult, ParsedEventOf, ProviderDefinition } from "./runtime/core/delivery.js";
-import type { VerifyOptions, VerifyResult } from "./runtime/core/signatures.js";
+import type { VerifyResult } from "./runtime/core/signatures.js";
 import { Trigger } from "./runtime/core/trigger.js";
 import type { TriggerOptions } from "./runtime/core/trigger.js";
 import { verifyWithWebCrypto } from "./runtime/core/webcrypto.js";
-import { signWith } from "./runtime/core/signing.js";
-import type { SignedRequest, SignOptions } from "./runtime/core/signing.js";
+import { signBodyWith, signWith } from "./runtime/core/signing.js";
+import type { SignedRequest } from "./runtime/core/signing.js";
 import { bigBlueButtonProvider } from "./bigbluebutton/delivery.js";
-import type { BigBlueButtonEventMap, BigBlueButtonWebhookTriggers } from "./bigbluebutton/web.js";
+import type {
+  BigBlueButtonEventMap,
+  BigBlueButtonWebhookTriggers,
+  BigBlueButtonVerifyOptions,
+  BigBlueButtonSignOptions,
+} from "./bigbluebutton/web.js";
 import { dailyProvider } from "./daily/delivery.js";
-import type { DailyEventMap, DailyWebhookTriggers } from "./daily/web.js";
+import type { DailyEventMap, DailyWebhookTriggers, DailyVerifyOptions, DailySignOptions } from "./daily/web.js";
 import { iotumProvider } from "./iotum/delivery.js";
-import type { IotumEventMap, IotumWebhookTriggers } from "./iotum/web.js";
+import type { IotumEventMap, IotumWebhookTriggers, IotumVerifyOptions, IotumSignOptions } from "./iotum/web.js";
 import { wherebyProvider } from "./whereby/delivery.js";
-import type { WherebyEventMap, WherebyWebhookTriggers } from "./whereby/web.js";
+import type {
+  WherebyEventMap,
+  WherebyWebhookTriggers,
+  WherebyVerifyOptions,
+  WherebySignOptions,
+} from "./whereby/web.js";
 
-/** Every provider's definition: envelope, signature scheme, discriminant and validators. */
+/** Every provider's definition: envelope, authentication, handshakes and validators. */
 export const providers = {
   bigbluebutton: bigBlueButtonProvider,
   daily: dailyProvider,
@@ -28,12 +38,12 @@ export const providers = {
 /** The name of a provider: `bigbluebutton`, `daily`, `iotum`, `whereby`. */
 export type Provider = keyof typeof providers;
 
-/** The event map and matcher registry of each provider. */
+/** The event map, matcher registry and options of each provider. */
 export interface ProviderTypes {
-  bigbluebutton: { events: BigBlueButtonEventMap; triggers: BigBlueButtonWebhookTriggers };
-  daily: { events: DailyEventMap; triggers: DailyWebhookTriggers };
-  iotum: { events: IotumEventMap; triggers: IotumWebhookTriggers };
-  whereby: { events: WherebyEventMap; triggers: WherebyWebhookTriggers };
+  bigbluebutton: { events: BigBlueButtonEventMap; triggers: BigBlueButtonWebhookTriggers; verifyOptions: BigBlueButtonVerifyOptions; signOptions: BigBlueButtonSignOptions };
+  daily: { events: DailyEventMap; triggers: DailyWebhookTriggers; verifyOptions: DailyVerifyOptions; signOptions: DailySignOptions };
+  iotum: { events: IotumEventMap; triggers: IotumWebhookTriggers; verifyOptions: IotumVerifyOptions; signOptions: IotumSignOptions };
+  whereby: { events: WherebyEventMap; triggers: WherebyWebhookTriggers; verifyOptions: WherebyVerifyOptions; signOptions: WherebySignOptions };
 }
 
 /** A validated event of provider `P`, with its provider, type and idempotency key; narrow it with `provider` and `type`. */
@@ -50,19 +60,25 @@ export function parseDelivery<P extends Provider>(provider: P, request: Delivery
 }
 
 /** Checks the signature, checksum or token of a raw delivery of `provider` with Web Crypto, on any runtime, before any parsing. Never rejects. On Node, the synchronous `verifyDelivery` is faster. */
-export async function verifyDeliveryAsync(provider: Provider, request: DeliveryRequest, options: VerifyOptions): Promise<VerifyResult> {
+export async function verifyDeliveryAsync<P extends Provider>(provider: P, request: DeliveryRequest, options: ProviderTypes[P]["verifyOptions"]): Promise<VerifyResult> {
   if (!Object.hasOwn(providers, provider)) return { ok: false, error: { code: "unknown_provider", message: `unknown provider ${JSON.stringify(provider)}` } };
   return verifyWithWebCrypto(providers[provider], request, options);
 }
 
-/** Wraps events in `provider`'s envelope and signs them as the provider does: a raw request for testing your own receiver (`handleDelivery`, `fetch`, or over HTTP). Only BigBlueButton takes several events. */
-export function signDelivery<P extends Provider>(provider: P, events: ProviderTypes[P]["events"][keyof ProviderTypes[P]["events"]] | readonly ProviderTypes[P]["events"][keyof ProviderTypes[P]["events"]][], options: SignOptions): Promise<SignedRequest> {
+/** Wraps events in `provider`'s envelope and signs them as the provider does: a raw request for testing your own receiver (`handleDelivery`, `fetch`, or over HTTP). Only providers that batch events take several. */
+export function signDelivery<P extends Provider>(provider: P, events: ProviderTypes[P]["events"][keyof ProviderTypes[P]["events"]] | readonly ProviderTypes[P]["events"][keyof ProviderTypes[P]["events"]][], options: ProviderTypes[P]["signOptions"]): Promise<SignedRequest> {
   if (!Object.hasOwn(providers, provider)) throw new TypeError(`signDelivery: unknown provider ${JSON.stringify(provider)}`);
   return signWith(providers[provider], events, options);
 }
 
+/** Signs a body you wrote yourself (an invalid or undocumented event) as `provider` signs deliveries: for testing how your receiver answers it. */
+export function signBody<P extends Provider>(provider: P, body: string, options: ProviderTypes[P]["signOptions"]): Promise<SignedRequest> {
+  if (!Object.hasOwn(providers, provider)) throw new TypeError(`signBody: unknown provider ${JSON.stringify(provider)}`);
+  return signBodyWith(providers[provider], body, options);
+}
+
 /** The matcher registry of `options.provider` on Web APIs: serve it with `trigger.fetch` (workers, Deno, Bun, Next.js, Hono). On Node, the same import gives a `node:http` server too. */
-export function createTrigger<P extends Provider>(options: TriggerOptions<ProviderTypes[P]["triggers"], ParsedEvent<P>> & { readonly provider: P }): Trigger<ParsedEvent<P>> {
+export function createTrigger<P extends Provider>(options: TriggerOptions<ProviderTypes[P]["triggers"], ParsedEvent<P>, ProviderTypes[P]["verifyOptions"]> & { readonly provider: P }): Trigger<ParsedEvent<P>> {
   if (!Object.hasOwn(providers, options?.provider)) throw new TypeError(`createTrigger: unknown provider ${JSON.stringify(options?.provider)}; known: ${Object.keys(providers).join(", ")}`);
-  return new Trigger<ParsedEvent<P>>(providers[options.provider] as ProviderDefinition, options);
+  return new Trigger<ParsedEvent<P>>(providers[options.provider] as ProviderDefinition, options as TriggerOptions<unknown, ParsedEvent<P>>);
 }

@@ -4,6 +4,7 @@ export * from "./runtime/core/dedupe.js";
 export * from "./runtime/core/delivery.js";
 export * from "./runtime/core/emitter.js";
 export * from "./runtime/core/matchers.js";
+export * from "./runtime/core/provider.js";
 export * from "./runtime/core/signatures.js";
 export * from "./runtime/core/signing.js";
 export * from "./runtime/core/standard-schema.js";

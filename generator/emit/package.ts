@@ -36,7 +36,7 @@ export async function emitPackageFiles(root: string, providers: readonly Provide
       docs: provider.manifest.docs,
       prefix: provider.manifest.typePrefix,
       valuePrefix: provider.valuePrefix,
-      discriminant: provider.manifest.discriminant,
+      discriminant: provider.manifest.envelope.discriminant,
       last: index === providers.length - 1,
       events: provider.events.map((event) => ({
         type: event.type,

@@ -22,7 +22,7 @@ export async function emitTypes(provider: ProviderModel, project: Project, files
     isExported: true,
     name: `${prefix}Event`,
     type: union.map((name) => `\n| ${name}`).join(""),
-    docs: docs(`Any ${provider.manifest.title} webhook event; narrow it with its discriminant \`${provider.manifest.discriminant}\`.`),
+    docs: docs(`Any ${provider.manifest.title} webhook event; narrow it with its discriminant \`${provider.manifest.envelope.discriminant}\`.`),
   }, {
     kind: StructureKind.Interface,
     leadingTrivia: "\n",

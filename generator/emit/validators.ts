@@ -54,6 +54,6 @@ export function emitValidators(provider: ProviderModel, ajv: Ajv2020, project: P
         type: `Validator<${prefix}Event>`,
         initializer: `createEventValidator(${JSON.stringify(provider.discriminant)}, ${provider.valuePrefix}Validators)`,
       }],
-      docs: docs(`Validates any ${provider.manifest.title} event: reads \`${provider.manifest.discriminant}\` first, then runs that event's validator only.`),
+      docs: docs(`Validates any ${provider.manifest.title} event: reads \`${provider.manifest.envelope.discriminant}\` first, then runs that event's validator only.`),
   });
 }

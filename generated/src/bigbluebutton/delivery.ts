@@ -3,23 +3,94 @@
 import { parseWith } from "../runtime/core/delivery.js";
 import type { DeliveryRequest, DeliveryResult, ParsedEventOf, ProviderDefinition } from "../runtime/core/delivery.js";
 import type { VerifyOptions, VerifyResult } from "../runtime/core/signatures.js";
+import type { HashAlgorithm } from "../runtime/core/provider.js";
 import { createTriggerWith } from "../runtime/core/trigger.js";
 import type { Trigger, TriggerOptions } from "../runtime/core/trigger.js";
 import { verifyWithWebCrypto } from "../runtime/core/webcrypto.js";
-import { signWith } from "../runtime/core/signing.js";
+import { signBodyWith, signWith } from "../runtime/core/signing.js";
 import type { SignedRequest, SignOptions } from "../runtime/core/signing.js";
 import type { BigBlueButtonWebhookTriggers } from "./triggers.js";
 import { bigBlueButtonEventTypes } from "./types.js";
 import type { BigBlueButtonEvent, BigBlueButtonEventMap } from "./types.js";
 import { bigBlueButtonValidators } from "./validators.js";
 
-/** How BigBlueButton delivers webhooks: envelope `form-event-array`, authentication `bigbluebutton-checksum`, event type at `/data/id`. */
+/** How to verify BigBlueButton deliveries: the secret (the server's shared secret) and BigBlueButton's own options. */
+export interface BigBlueButtonVerifyOptions extends VerifyOptions {
+  /** Checksum mode: the callback URL exactly as registered with `hooks/create`. */
+  readonly callbackUrl?: string | undefined;
+  /** Checksum mode: the server's `hookChecksumAlgorithm`. Recommended: without it the algorithm follows the checksum's length, so a SHA-1 checksum passes on a server that signs with SHA-256. */
+  readonly algorithm?: HashAlgorithm | undefined;
+}
+
+/** How to sign BigBlueButton deliveries for tests: the secret and BigBlueButton's own options. */
+export interface BigBlueButtonSignOptions extends SignOptions {
+  /** Checksum mode: the callback URL exactly as registered with `hooks/create`. */
+  readonly callbackUrl?: string | undefined;
+  /** Checksum mode: the server's `hookChecksumAlgorithm`. Recommended: without it the algorithm follows the checksum's length, so a SHA-1 checksum passes on a server that signs with SHA-256. */
+  readonly algorithm?: HashAlgorithm | undefined;
+  /** The `domain` form field. Default `bbb.example.com`. */
+  readonly domain?: string | undefined;
+}
+
+/**
+ * How BigBlueButton delivers webhooks, from schemas/bigbluebutton/provider.json.
+ *
+ * A form whose `event` field holds a JSON array of events (or one event), its other fields kept as `envelope`; the event type at `/data/id`; idempotency key: the SHA-256 of the event's JSON.
+ *
+ * Authentication:
+ * - SHA1/SHA256/SHA384/SHA512 (the `algorithm` option, else by length) (hex) in the `checksum` query parameter of `callbackUrl` + (the body or the JSON of the form's `event`, `timestamp`, `domain`) + the secret; the timestamp (milliseconds) in the `timestamp` form field when sent must be within 3600 s of now
+ * - a static `Bearer` token in the `authorization` header, equal to the secret
+ */
 export const bigBlueButtonProvider: ProviderDefinition<"bigbluebutton", BigBlueButtonEventMap> = {
   name: "bigbluebutton",
   title: "BigBlueButton",
-  envelope: "form-event-array",
-  signature: "bigbluebutton-checksum",
-  discriminant: ["data","id"],
+  envelope: {
+    format: "form",
+    form: [
+      { field: "domain", sign: { default: "bbb.example.com" } },
+      { field: "event", events: true },
+      { field: "timestamp", sign: { time: "milliseconds" } },
+    ],
+    events: "array-or-single",
+    discriminant: "/data/id",
+  },
+  authentication: [
+    {
+      mechanism: "digest",
+      algorithm: { option: "algorithm", byLength: ["sha1", "sha256", "sha384", "sha512"] },
+      message: [
+        { option: "callbackUrl" },
+        {
+          anyOf: [
+            { from: "body" },
+            {
+              formJson: {
+                fields: ["event", "timestamp", "domain"],
+                numbers: ["timestamp"],
+                firstField: "event",
+              },
+            },
+          ],
+        },
+        { from: "secret" },
+      ],
+      signature: { query: "checksum", encoding: "hex" },
+      timestamp: { form: "timestamp", unit: "milliseconds", toleranceSeconds: 3600, optional: true },
+    },
+    { mechanism: "token", header: "authorization", scheme: "Bearer" },
+  ],
+  secret: { encoding: "utf8", about: "the server's shared secret" },
+  options: {
+    callbackUrl: {
+      type: "string",
+      description: "Checksum mode: the callback URL exactly as registered with `hooks/create`.",
+    },
+    algorithm: {
+      type: "hash",
+      description: "Checksum mode: the server's `hookChecksumAlgorithm`. Recommended: without it the algorithm follows the checksum's length, so a SHA-1 checksum passes on a server that signs with SHA-256.",
+    },
+    domain: { type: "string", sign: true, description: "The `domain` form field. Default `bbb.example.com`." },
+  },
   eventTypes: bigBlueButtonEventTypes,
   validators: bigBlueButtonValidators,
 };
@@ -32,17 +103,22 @@ export function parseBigBlueButtonDelivery(request: DeliveryRequest): DeliveryRe
   return parseWith(bigBlueButtonProvider, request);
 }
 
-/** Checks that a raw delivery comes from BigBlueButton (`bigbluebutton-checksum`) with Web Crypto, on any runtime, before any parsing. Never rejects. */
-export function verifyBigBlueButtonDeliveryAsync(request: DeliveryRequest, options: VerifyOptions): Promise<VerifyResult> {
+/** Checks that a raw delivery comes from BigBlueButton with Web Crypto, on any runtime, before any parsing. Never rejects. */
+export function verifyBigBlueButtonDeliveryAsync(request: DeliveryRequest, options: BigBlueButtonVerifyOptions): Promise<VerifyResult> {
   return verifyWithWebCrypto(bigBlueButtonProvider, request, options);
 }
 
-/** Wraps events in BigBlueButton's envelope and signs them as BigBlueButton does (`bigbluebutton-checksum`): a raw request for testing your own receiver. */
-export function signBigBlueButtonDelivery(events: BigBlueButtonEvent | readonly BigBlueButtonEvent[], options: SignOptions): Promise<SignedRequest> {
+/** Wraps events in BigBlueButton's envelope and signs them as BigBlueButton does: a raw request for testing your own receiver. */
+export function signBigBlueButtonDelivery(events: BigBlueButtonEvent | readonly BigBlueButtonEvent[], options: BigBlueButtonSignOptions): Promise<SignedRequest> {
   return signWith(bigBlueButtonProvider, events, options);
 }
 
+/** Signs a body you wrote yourself (an invalid or undocumented event) as BigBlueButton signs deliveries: for testing how your receiver answers it. */
+export function signBigBlueButtonBody(body: string, options: BigBlueButtonSignOptions): Promise<SignedRequest> {
+  return signBodyWith(bigBlueButtonProvider, body, options);
+}
+
 /** The BigBlueButton matcher registry on Web APIs: serve it with `trigger.fetch`. On Node, the same import gives a `node:http` server too. */
-export function createBigBlueButtonTrigger(options: TriggerOptions<BigBlueButtonWebhookTriggers, BigBlueButtonParsedEvent>): Trigger<BigBlueButtonParsedEvent> {
+export function createBigBlueButtonTrigger(options: TriggerOptions<BigBlueButtonWebhookTriggers, BigBlueButtonParsedEvent, BigBlueButtonVerifyOptions>): Trigger<BigBlueButtonParsedEvent> {
   return createTriggerWith(bigBlueButtonProvider, options);
 }

@@ -6,21 +6,68 @@ import type { VerifyOptions, VerifyResult } from "../runtime/core/signatures.js"
 import { createTriggerWith } from "../runtime/core/trigger.js";
 import type { Trigger, TriggerOptions } from "../runtime/core/trigger.js";
 import { verifyWithWebCrypto } from "../runtime/core/webcrypto.js";
-import { signWith } from "../runtime/core/signing.js";
+import { signBodyWith, signWith } from "../runtime/core/signing.js";
 import type { SignedRequest, SignOptions } from "../runtime/core/signing.js";
 import type { DailyWebhookTriggers } from "./triggers.js";
 import { dailyEventTypes } from "./types.js";
 import type { DailyEvent, DailyEventMap } from "./types.js";
 import { dailyValidators } from "./validators.js";
 
-/** How Daily delivers webhooks: envelope `json`, authentication `daily-hmac`, event type at `/type`, event id at `/id`. */
+/** How to verify Daily deliveries: the secret (the webhook's base64 `hmac`) and Daily's own options. */
+export interface DailyVerifyOptions extends VerifyOptions {
+  /** The `basicAuth` value set on the webhook: when given, `Authorization: Basic <value>` is required too. */
+  readonly basicAuth?: string | readonly string[] | undefined;
+}
+
+/** How to sign Daily deliveries for tests: the secret and Daily's own options. */
+export interface DailySignOptions extends SignOptions {
+  /** The `basicAuth` value set on the webhook: when given, `Authorization: Basic <value>` is required too. */
+  readonly basicAuth?: string | readonly string[] | undefined;
+}
+
+/**
+ * How Daily delivers webhooks, from schemas/daily/provider.json.
+ *
+ * A JSON body holding one event; the event type at `/type`; idempotency key: `/id`.
+ *
+ * Authentication:
+ * - HMAC-SHA256 (base64) in the `x-webhook-signature` header of the timestamp + "." + the body; the timestamp (seconds-or-milliseconds) in the `x-webhook-timestamp` header must be within 300 s of now
+ * - when `basicAuth` is set, also a static `Basic` token in the `authorization` header, equal to `basicAuth`
+ */
 export const dailyProvider: ProviderDefinition<"daily", DailyEventMap> = {
   name: "daily",
   title: "Daily",
-  envelope: "json",
-  signature: "daily-hmac",
-  discriminant: ["type"],
-  eventId: ["id"],
+  envelope: { format: "json", discriminant: "/type", id: { pointers: ["/id"] } },
+  authentication: [
+    {
+      mechanism: "hmac",
+      algorithm: "sha256",
+      message: [{ from: "timestamp" }, { text: "." }, { from: "body" }],
+      signature: { header: "x-webhook-signature", encoding: "base64" },
+      timestamp: { header: "x-webhook-timestamp", unit: "seconds-or-milliseconds", toleranceSeconds: 300 },
+    },
+    {
+      mechanism: "token",
+      header: "authorization",
+      scheme: "Basic",
+      option: "basicAuth",
+      additional: true,
+    },
+  ],
+  secret: { encoding: "base64", minBytes: 16, about: "the webhook's base64 `hmac`" },
+  options: {
+    basicAuth: {
+      type: "strings",
+      description: "The `basicAuth` value set on the webhook: when given, `Authorization: Basic <value>` is required too.",
+    },
+  },
+  handshakes: [
+    {
+      name: "creation-check",
+      description: "Daily's test request when a webhook is created or re-activated: `{\"test\":\"test\"}` (as production receivers recognise it; Daily does not document the body). Answered 200 with no events.",
+      match: { "": { test: "test" } },
+    },
+  ],
   eventTypes: dailyEventTypes,
   validators: dailyValidators,
 };
@@ -33,17 +80,22 @@ export function parseDailyDelivery(request: DeliveryRequest): DeliveryResult<Dai
   return parseWith(dailyProvider, request);
 }
 
-/** Checks that a raw delivery comes from Daily (`daily-hmac`) with Web Crypto, on any runtime, before any parsing. Never rejects. */
-export function verifyDailyDeliveryAsync(request: DeliveryRequest, options: VerifyOptions): Promise<VerifyResult> {
+/** Checks that a raw delivery comes from Daily with Web Crypto, on any runtime, before any parsing. Never rejects. */
+export function verifyDailyDeliveryAsync(request: DeliveryRequest, options: DailyVerifyOptions): Promise<VerifyResult> {
   return verifyWithWebCrypto(dailyProvider, request, options);
 }
 
-/** Wraps an event in Daily's envelope and signs it as Daily does (`daily-hmac`): a raw request for testing your own receiver. */
-export function signDailyDelivery(events: DailyEvent, options: SignOptions): Promise<SignedRequest> {
+/** Wraps an event in Daily's envelope and signs it as Daily does: a raw request for testing your own receiver. */
+export function signDailyDelivery(events: DailyEvent, options: DailySignOptions): Promise<SignedRequest> {
   return signWith(dailyProvider, events, options);
 }
 
+/** Signs a body you wrote yourself (an invalid or undocumented event) as Daily signs deliveries: for testing how your receiver answers it. */
+export function signDailyBody(body: string, options: DailySignOptions): Promise<SignedRequest> {
+  return signBodyWith(dailyProvider, body, options);
+}
+
 /** The Daily matcher registry on Web APIs: serve it with `trigger.fetch`. On Node, the same import gives a `node:http` server too. */
-export function createDailyTrigger(options: TriggerOptions<DailyWebhookTriggers, DailyParsedEvent>): Trigger<DailyParsedEvent> {
+export function createDailyTrigger(options: TriggerOptions<DailyWebhookTriggers, DailyParsedEvent, DailyVerifyOptions>): Trigger<DailyParsedEvent> {
   return createTriggerWith(dailyProvider, options);
 }

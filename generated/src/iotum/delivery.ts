@@ -6,20 +6,35 @@ import type { VerifyOptions, VerifyResult } from "../runtime/core/signatures.js"
 import { createTriggerWith } from "../runtime/core/trigger.js";
 import type { Trigger, TriggerOptions } from "../runtime/core/trigger.js";
 import { verifyWithWebCrypto } from "../runtime/core/webcrypto.js";
-import { signWith } from "../runtime/core/signing.js";
+import { signBodyWith, signWith } from "../runtime/core/signing.js";
 import type { SignedRequest, SignOptions } from "../runtime/core/signing.js";
 import type { IotumWebhookTriggers } from "./triggers.js";
 import { iotumEventTypes } from "./types.js";
 import type { IotumEvent, IotumEventMap } from "./types.js";
 import { iotumValidators } from "./validators.js";
 
-/** How iotum Callbridge delivers webhooks: envelope `json-payload-string`, authentication `iotum-token`, event type at `/event`. */
+/** How to verify iotum Callbridge deliveries: the secret (the `x-signing-token` from the Admin UI) and iotum Callbridge's own options. */
+export interface IotumVerifyOptions extends VerifyOptions {
+}
+
+/** How to sign iotum Callbridge deliveries for tests: the secret and iotum Callbridge's own options. */
+export interface IotumSignOptions extends SignOptions {
+}
+
+/**
+ * How iotum Callbridge delivers webhooks, from schemas/iotum/provider.json.
+ *
+ * A JSON body holding one event; `/payload` arrives as a JSON string and is decoded; the event type at `/event`; idempotency key: the SHA-256 of the event's JSON.
+ *
+ * Authentication:
+ * - a static token in the `x-signing-token` header, equal to the secret
+ */
 export const iotumProvider: ProviderDefinition<"iotum", IotumEventMap> = {
   name: "iotum",
   title: "iotum Callbridge",
-  envelope: "json-payload-string",
-  signature: "iotum-token",
-  discriminant: ["event"],
+  envelope: { format: "json", jsonStrings: ["/payload"], discriminant: "/event" },
+  authentication: [{ mechanism: "token", header: "x-signing-token" }],
+  secret: { encoding: "utf8", about: "the `x-signing-token` from the Admin UI" },
   eventTypes: iotumEventTypes,
   validators: iotumValidators,
 };
@@ -32,17 +47,22 @@ export function parseIotumDelivery(request: DeliveryRequest): DeliveryResult<Iot
   return parseWith(iotumProvider, request);
 }
 
-/** Checks that a raw delivery comes from iotum Callbridge (`iotum-token`) with Web Crypto, on any runtime, before any parsing. Never rejects. */
-export function verifyIotumDeliveryAsync(request: DeliveryRequest, options: VerifyOptions): Promise<VerifyResult> {
+/** Checks that a raw delivery comes from iotum Callbridge with Web Crypto, on any runtime, before any parsing. Never rejects. */
+export function verifyIotumDeliveryAsync(request: DeliveryRequest, options: IotumVerifyOptions): Promise<VerifyResult> {
   return verifyWithWebCrypto(iotumProvider, request, options);
 }
 
-/** Wraps an event in iotum Callbridge's envelope and signs it as iotum Callbridge does (`iotum-token`): a raw request for testing your own receiver. */
-export function signIotumDelivery(events: IotumEvent, options: SignOptions): Promise<SignedRequest> {
+/** Wraps an event in iotum Callbridge's envelope and signs it as iotum Callbridge does: a raw request for testing your own receiver. */
+export function signIotumDelivery(events: IotumEvent, options: IotumSignOptions): Promise<SignedRequest> {
   return signWith(iotumProvider, events, options);
 }
 
+/** Signs a body you wrote yourself (an invalid or undocumented event) as iotum Callbridge signs deliveries: for testing how your receiver answers it. */
+export function signIotumBody(body: string, options: IotumSignOptions): Promise<SignedRequest> {
+  return signBodyWith(iotumProvider, body, options);
+}
+
 /** The iotum Callbridge matcher registry on Web APIs: serve it with `trigger.fetch`. On Node, the same import gives a `node:http` server too. */
-export function createIotumTrigger(options: TriggerOptions<IotumWebhookTriggers, IotumParsedEvent>): Trigger<IotumParsedEvent> {
+export function createIotumTrigger(options: TriggerOptions<IotumWebhookTriggers, IotumParsedEvent, IotumVerifyOptions>): Trigger<IotumParsedEvent> {
   return createTriggerWith(iotumProvider, options);
 }

@@ -6,21 +6,47 @@ import type { VerifyOptions, VerifyResult } from "../runtime/core/signatures.js"
 import { createTriggerWith } from "../runtime/core/trigger.js";
 import type { Trigger, TriggerOptions } from "../runtime/core/trigger.js";
 import { verifyWithWebCrypto } from "../runtime/core/webcrypto.js";
-import { signWith } from "../runtime/core/signing.js";
+import { signBodyWith, signWith } from "../runtime/core/signing.js";
 import type { SignedRequest, SignOptions } from "../runtime/core/signing.js";
 import type { WherebyWebhookTriggers } from "./triggers.js";
 import { wherebyEventTypes } from "./types.js";
 import type { WherebyEvent, WherebyEventMap } from "./types.js";
 import { wherebyValidators } from "./validators.js";
 
-/** How Whereby delivers webhooks: envelope `json`, authentication `whereby-hmac`, event type at `/type`, event id at `/id`. */
+/** How to verify Whereby deliveries: the secret (the endpoint's signing secret) and Whereby's own options. */
+export interface WherebyVerifyOptions extends VerifyOptions {
+}
+
+/** How to sign Whereby deliveries for tests: the secret and Whereby's own options. */
+export interface WherebySignOptions extends SignOptions {
+}
+
+/**
+ * How Whereby delivers webhooks, from schemas/whereby/provider.json.
+ *
+ * A JSON body holding one event; the event type at `/type`; idempotency key: `/id`.
+ *
+ * Authentication:
+ * - HMAC-SHA256 (hex) in the `whereby-signature` header (`v1` entries of a `,`-separated list) of the timestamp + "." + the body; the timestamp (seconds) in the `t` entry must be within 300 s of now
+ */
 export const wherebyProvider: ProviderDefinition<"whereby", WherebyEventMap> = {
   name: "whereby",
   title: "Whereby",
-  envelope: "json",
-  signature: "whereby-hmac",
-  discriminant: ["type"],
-  eventId: ["id"],
+  envelope: { format: "json", discriminant: "/type", id: { pointers: ["/id"] } },
+  authentication: [
+    {
+      mechanism: "hmac",
+      algorithm: "sha256",
+      message: [{ from: "timestamp" }, { text: "." }, { from: "body" }],
+      signature: {
+        header: "whereby-signature",
+        list: { separator: ",", assign: "=", scheme: "v1" },
+        encoding: "hex",
+      },
+      timestamp: { list: "t", unit: "seconds", toleranceSeconds: 300 },
+    },
+  ],
+  secret: { encoding: "utf8", about: "the endpoint's signing secret" },
   eventTypes: wherebyEventTypes,
   validators: wherebyValidators,
 };
@@ -33,17 +59,22 @@ export function parseWherebyDelivery(request: DeliveryRequest): DeliveryResult<W
   return parseWith(wherebyProvider, request);
 }
 
-/** Checks that a raw delivery comes from Whereby (`whereby-hmac`) with Web Crypto, on any runtime, before any parsing. Never rejects. */
-export function verifyWherebyDeliveryAsync(request: DeliveryRequest, options: VerifyOptions): Promise<VerifyResult> {
+/** Checks that a raw delivery comes from Whereby with Web Crypto, on any runtime, before any parsing. Never rejects. */
+export function verifyWherebyDeliveryAsync(request: DeliveryRequest, options: WherebyVerifyOptions): Promise<VerifyResult> {
   return verifyWithWebCrypto(wherebyProvider, request, options);
 }
 
-/** Wraps an event in Whereby's envelope and signs it as Whereby does (`whereby-hmac`): a raw request for testing your own receiver. */
-export function signWherebyDelivery(events: WherebyEvent, options: SignOptions): Promise<SignedRequest> {
+/** Wraps an event in Whereby's envelope and signs it as Whereby does: a raw request for testing your own receiver. */
+export function signWherebyDelivery(events: WherebyEvent, options: WherebySignOptions): Promise<SignedRequest> {
   return signWith(wherebyProvider, events, options);
 }
 
+/** Signs a body you wrote yourself (an invalid or undocumented event) as Whereby signs deliveries: for testing how your receiver answers it. */
+export function signWherebyBody(body: string, options: WherebySignOptions): Promise<SignedRequest> {
+  return signBodyWith(wherebyProvider, body, options);
+}
+
 /** The Whereby matcher registry on Web APIs: serve it with `trigger.fetch`. On Node, the same import gives a `node:http` server too. */
-export function createWherebyTrigger(options: TriggerOptions<WherebyWebhookTriggers, WherebyParsedEvent>): Trigger<WherebyParsedEvent> {
+export function createWherebyTrigger(options: TriggerOptions<WherebyWebhookTriggers, WherebyParsedEvent, WherebyVerifyOptions>): Trigger<WherebyParsedEvent> {
   return createTriggerWith(wherebyProvider, options);
 }

@@ -1,5 +1,10 @@
+import type { Handshake } from "./handshakes.js";
+import { pointerPath, type HandshakeSpec, type ProviderDeclaration, type ProviderDefinition } from "./provider.js";
+import { ReceivedRequest } from "./request.js";
 import { sha256Hex } from "./sha256.js";
 import { readPath, type ValidationIssue, type Validator } from "./validation.js";
+
+export { bodyText, headerValue } from "./request.js";
 
 /** One HTTP request as received, before any parsing: verification needs the exact bytes. */
 export interface DeliveryRequest {
@@ -69,41 +74,33 @@ export type ParsedEventOf<Name extends string, EventMap> = {
   };
 }[keyof EventMap & string];
 
-/** How a provider wraps events: `json` one event, `json-payload-string` iotum's string payload, `form-event-array` BigBlueButton's form. */
-export type EnvelopeKind = "json" | "json-payload-string" | "form-event-array";
-export type SignatureScheme = "whereby-hmac" | "daily-hmac" | "bigbluebutton-checksum" | "iotum-token";
-
-/** Everything the runtime needs to receive one provider's webhooks; generated per provider. */
-export interface ProviderDefinition<Name extends string = string, EventMap = Record<string, unknown>> {
-  readonly name: Name;
-  readonly title: string;
-  readonly envelope: EnvelopeKind;
-  readonly signature: SignatureScheme;
-  /** Property path of the event type inside an event. */
-  readonly discriminant: readonly string[];
-  /** Property path of the provider's own event id, when it sends one: the idempotency key. */
-  readonly eventId?: readonly string[] | undefined;
-  readonly eventTypes: readonly (keyof EventMap & string)[];
-  readonly validators: { readonly [Type in keyof EventMap]: Validator<EventMap[Type]> };
-}
+export type { ProviderDefinition } from "./provider.js";
 
 /** The outcome for one event of a delivery: parsed, or the reason it was not. */
 export type EventOutcome<Parsed> = { readonly ok: true; readonly parsed: Parsed } | { readonly ok: false; readonly error: DeliveryError };
 
+
+/** A delivery decoded: its events checked one by one, and the handshake it is, if any. */
+export type DecodedDelivery<Parsed> =
+  | { readonly ok: true; readonly events: readonly EventOutcome<Parsed>[]; readonly handshake?: Handshake | undefined }
+  | { readonly ok: false; readonly error: DeliveryError };
+
 /**
  * Decodes the envelope and validates each event on its own, so that a receiver can act on the
- * good events of a delivery and report the others. Never throws.
+ * good events of a delivery and report the others. A handshake (a creation check, a URL
+ * validation) decodes to no events. Never throws.
  */
 export function decodeDelivery<Name extends string, EventMap>(
   provider: ProviderDefinition<Name, EventMap>,
-  request: DeliveryRequest,
-): DeliveryResult<EventOutcome<ParsedEventOf<Name, EventMap>>> {
+  request: DeliveryRequest | ReceivedRequest,
+): DecodedDelivery<ParsedEventOf<Name, EventMap>> {
   const decoded = decodeEnvelope(provider, request);
   if (decoded instanceof Failure) return { ok: false, error: decoded.error };
+  if (decoded.handshake) return { ok: true, events: [], handshake: decoded.handshake };
   return {
     ok: true,
     events: decoded.events.map((event, index) => {
-      const parsed = parseEvent(provider, event, index, decoded.envelope);
+      const parsed = parseEvent(provider, event, index, decoded);
       return parsed instanceof Failure ? { ok: false, error: parsed.error } : { ok: true, parsed };
     }),
   };
@@ -121,45 +118,11 @@ export function parseWith<Name extends string, EventMap>(
   if (decoded instanceof Failure) return { ok: false, error: decoded.error };
   const events: ParsedEventOf<Name, EventMap>[] = [];
   for (let index = 0; index < decoded.events.length; index++) {
-    const parsed = parseEvent(provider, decoded.events[index], index, decoded.envelope);
+    const parsed = parseEvent(provider, decoded.events[index], index, decoded);
     if (parsed instanceof Failure) return { ok: false, error: parsed.error };
     events.push(parsed);
   }
   return { ok: true, events };
-}
-
-/** The value of a header, whatever the case of its name; the first one when repeated; `undefined` unless a string. */
-export function headerValue(headers: DeliveryRequest["headers"], name: string): string | undefined {
-  let value: unknown = Object.hasOwn(headers, name) ? headers[name] : undefined;
-  if (value === undefined) {
-    for (const key in headers) {
-      if (key.length === name.length && key.toLowerCase() === name && Object.hasOwn(headers, key)) {
-        value = headers[key];
-        break;
-      }
-    }
-  }
-  if (Array.isArray(value)) value = value[0];
-  return typeof value === "string" ? value : undefined;
-}
-
-const utf8 = new TextDecoder("utf-8", { fatal: true });
-
-/** The body as text, or a `malformed` error when it is not raw bytes or not UTF-8. */
-export function bodyText(request: DeliveryRequest): string | DeliveryError {
-  const body: unknown = request?.body;
-  if (typeof body === "string") return body;
-  if (body instanceof Uint8Array) {
-    try {
-      return utf8.decode(body);
-    } catch {
-      return { code: "malformed", message: "the body is not valid UTF-8" };
-    }
-  }
-  return {
-    code: "malformed",
-    message: `the body must be the raw bytes (a string or Uint8Array), got ${body === null ? "null" : typeof body}: keep the raw body in your framework (e.g. express.raw()) instead of a parsed object`,
-  };
 }
 
 /** Why a step failed; a class so that the hot path tells it from a result with one `instanceof`. */
@@ -168,65 +131,115 @@ class Failure {
 }
 
 interface Decoded {
-  readonly events: unknown[];
-  readonly envelope?: Record<string, string>;
+  readonly events: readonly unknown[];
+  /** Form fields beside the events. */
+  readonly envelope?: Record<string, string> | undefined;
+  /** The id header's value, when the envelope declares one. */
+  readonly id?: string | undefined;
+  readonly handshake?: Handshake | undefined;
 }
 
-function decodeEnvelope(provider: Pick<ProviderDefinition, "envelope" | "signature">, request: DeliveryRequest): Decoded | Failure {
+/** A declaration's pointers as property paths, computed once per provider. */
+interface Paths {
+  readonly discriminant: readonly string[];
+  readonly jsonStrings: readonly (readonly string[])[];
+  readonly id: readonly (readonly string[])[] | undefined;
+  readonly eventsField: string | undefined;
+  readonly handshakes: readonly { readonly spec: HandshakeSpec; readonly match: readonly [readonly string[], unknown][] }[];
+}
+
+const compiled = new WeakMap<ProviderDeclaration, Paths>();
+
+function pathsOf(provider: ProviderDeclaration): Paths {
+  let paths = compiled.get(provider);
+  if (!paths) {
+    const { envelope } = provider;
+    paths = {
+      discriminant: pointerPath(envelope.discriminant),
+      jsonStrings: (envelope.jsonStrings ?? []).map(pointerPath),
+      id: envelope.id && "pointers" in envelope.id ? envelope.id.pointers.map(pointerPath) : undefined,
+      eventsField: envelope.form?.find((field) => field.events)?.field,
+      handshakes: (provider.handshakes ?? []).map((spec) => ({ spec, match: Object.entries(spec.match).map(([pointer, value]) => [pointerPath(pointer), value] as const) })),
+    };
+    compiled.set(provider, paths);
+  }
+  return paths;
+}
+
+function decodeEnvelope(provider: ProviderDeclaration, request: DeliveryRequest | ReceivedRequest): Decoded | Failure {
   try {
-    const text = bodyText(request);
-    return typeof text === "string" ? decoders[provider.envelope](text, provider) : new Failure(text);
+    const view = request instanceof ReceivedRequest ? request : new ReceivedRequest(request ?? {});
+    const { envelope } = provider;
+    const paths = pathsOf(provider);
+    let document: unknown;
+    let fields: Record<string, string> | undefined;
+    if (envelope.format === "form") {
+      const form = view.form();
+      if (!(form instanceof Map)) return new Failure(form as DeliveryError);
+      const field = paths.eventsField!;
+      const json = form.get(field);
+      if (json === undefined) return malformed(`the form has no \`${field}\` field`, `/${field}`);
+      document = parseJson(json, `the \`${field}\` form field`);
+      if (document instanceof Failure) return new Failure({ ...document.error, pointer: `/${field}` });
+      fields = {};
+      for (const [name, value] of form) if (name !== field) fields[name] = value;
+    } else {
+      const text = view.text();
+      if (typeof text !== "string") return new Failure(text);
+      document = parseJson(text, "the body");
+      if (document instanceof Failure) return document;
+    }
+    for (const { spec, match } of paths.handshakes) {
+      if (match.every(([path, value]) => deepEqual(readPath(document, path), value))) return { events: [], handshake: { spec, document } };
+    }
+    let events: readonly unknown[];
+    if (envelope.events === "array-or-single" && Array.isArray(document)) events = document;
+    else if (envelope.events === "array-or-single" && envelope.format === "form") events = [document];
+    else if (!isObject(document)) return malformed(envelope.events === "array-or-single" ? "the body must be a JSON array or object" : "the body must be a JSON object", "");
+    else events = [document];
+    for (const event of events) {
+      for (const path of paths.jsonStrings) {
+        const decoded = decodeJsonString(event, path);
+        if (decoded) return decoded;
+      }
+    }
+    const idHeader = envelope.id && "header" in envelope.id ? view.header(envelope.id.header) : undefined;
+    return { events, envelope: fields, id: idHeader };
   } catch (error) {
     return new Failure({ code: "malformed", message: `cannot decode the delivery: ${(error as Error).message}` });
   }
 }
 
-const decoders: Record<EnvelopeKind, (text: string, provider: Pick<ProviderDefinition, "signature">) => Decoded | Failure> = {
-  json(text, provider) {
-    const body = parseJson(text, "the body");
-    if (body instanceof Failure) return body;
-    if (!isObject(body)) return malformed("the body must be a JSON object", "");
-    // Daily checks a new or re-activated webhook with a small test object that has no `type`:
-    // answer it, carry no event. Anything else without a type goes on, to be reported.
-    if (provider.signature === "daily-hmac" && !("type" in body) && isDailyPing(body)) return { events: [] };
-    return { events: [body] };
-  },
-  "json-payload-string"(text) {
-    const body = parseJson(text, "the body");
-    if (body instanceof Failure) return body;
-    if (!isObject(body)) return malformed("the body must be a JSON object", "");
-    if (typeof body.payload !== "string") return { events: [body] }; // the validator names what is wrong with it
-    const payload = parseJson(body.payload, "the payload string");
-    if (payload instanceof Failure) return new Failure({ ...payload.error, pointer: "/payload" });
-    body.payload = payload; // the object was just parsed: nobody else holds it
-    return { events: [body] };
-  },
-  "form-event-array"(text) {
-    const form = new URLSearchParams(text);
-    const fields = form.getAll("event");
-    if (fields.length === 0) return malformed("the form has no `event` field", "/event");
-    if (fields.length > 1) return malformed(`the form has ${fields.length} \`event\` fields; bbb-webhooks sends one`, "/event");
-    const field = fields[0]!;
-    const events = parseJson(field, "the `event` form field");
-    if (events instanceof Failure) return new Failure({ ...events.error, pointer: "/event" });
-    const envelope: Record<string, string> = {};
-    for (const [key, value] of form) if (key !== "event") envelope[key] = value;
-    // bbb-webhooks 3.x sends a JSON array; older servers send a bare object.
-    return { events: Array.isArray(events) ? events : [events], envelope };
-  },
-};
+/** Replaces the JSON string at `path` inside `event` by its value (the event was just parsed: nobody else holds it). */
+function decodeJsonString(event: unknown, path: readonly string[]): Failure | undefined {
+  const parent = readPath(event, path.slice(0, -1));
+  const key = path[path.length - 1]!;
+  if (!isObject(parent) || typeof parent[key] !== "string") return undefined; // the validator names what is wrong with it
+  const value = parseJson(parent[key], `the ${key} string`);
+  if (value instanceof Failure) return new Failure({ ...value.error, pointer: `/${path.join("/")}` });
+  parent[key] = value;
+  return undefined;
+}
 
 function parseEvent<Name extends string, EventMap>(
   provider: ProviderDefinition<Name, EventMap>,
   event: unknown,
   index: number,
-  envelope: Record<string, string> | undefined,
+  decoded: Decoded,
 ): ParsedEventOf<Name, EventMap> | Failure {
-  const type = readPath(event, provider.discriminant);
+  const paths = pathsOf(provider);
+  const type = readPath(event, paths.discriminant);
   const validators = provider.validators as Readonly<Record<string, Validator<unknown>>>;
   const validator = typeof type === "string" && Object.hasOwn(validators, type) ? validators[type]! : undefined;
-  if (validator?.is(event)) return new ParsedRecord(provider.name, type as string, event, envelope, provider.eventId) as unknown as ParsedEventOf<Name, EventMap>;
-  const where = `/${provider.discriminant.join("/")}`;
+  if (validator?.is(event)) {
+    const id = paths.id ? idOf(event, paths.id) : decoded.id;
+    if (id === undefined && provider.envelope.id && !provider.envelope.id.fallback) {
+      const where = "pointers" in provider.envelope.id ? provider.envelope.id.pointers.join(", ") : `the ${provider.envelope.id.header} header`;
+      return new Failure({ code: "invalid", message: `${type}: the event carries no id at ${where}, which ${provider.title} always sends`, pointer: "pointers" in provider.envelope.id ? provider.envelope.id.pointers[0]! : "", index, type: type as string, event });
+    }
+    return new ParsedRecord(provider.name, type as string, event, decoded.envelope, id) as unknown as ParsedEventOf<Name, EventMap>;
+  }
+  const where = provider.envelope.discriminant;
   if (typeof type !== "string") {
     return new Failure({ code: "invalid", message: `the event has no ${provider.title} event type at ${where}`, pointer: where, index, event });
   }
@@ -239,33 +252,39 @@ function parseEvent<Name extends string, EventMap>(
   return new Failure({ code: "invalid", message: `${type}: ${first.pointer || "(event)"} ${first.message}`, pointer: first.pointer, issues, index, type, event });
 }
 
-/** A validated event. Its idempotency key is derived on first use: hashing costs more than parsing. */
+/** The event's id from its declared pointers (several are joined with `:`), or `undefined` when one is absent. */
+function idOf(event: unknown, paths: readonly (readonly string[])[]): string | undefined {
+  let id = "";
+  for (const [index, path] of paths.entries()) {
+    const value = readPath(event, path);
+    if (!((typeof value === "string" && value !== "") || (typeof value === "number" && Number.isFinite(value)))) return undefined;
+    const text = String(value);
+    id += paths.length === 1 ? text : `${index === 0 ? "" : ":"}${text.replace(/%/g, "%25").replace(/:/g, "%3A")}`;
+  }
+  return id;
+}
+
+/** A validated event. Its idempotency key is derived on first use when it has no id: hashing costs more than parsing. */
 class ParsedRecord {
   #key: string | undefined;
-  readonly #eventId: readonly string[] | undefined;
 
   constructor(
     readonly provider: string,
     readonly type: string,
     readonly event: unknown,
     readonly envelope: Readonly<Record<string, string>> | undefined,
-    eventId: readonly string[] | undefined,
+    id: string | undefined,
   ) {
-    this.#eventId = eventId;
+    this.#key = id;
   }
 
   /**
    * The provider's event id when it sends one; otherwise the hex SHA-256 of the event's JSON as
    * decoded (key order as sent). A retry re-sends the same event, so the same key; two distinct
-   * events differ in at least one field — BigBlueButton's `data.event.ts` (ms) and ids, iotum's
-   * `timestamp` and payload — so they never share one.
+   * events differ in at least one field (a timestamp, an id), so they never share one.
    */
   get key(): string {
-    if (this.#key === undefined) {
-      const id = this.#eventId ? readPath(this.event, this.#eventId) : undefined;
-      this.#key = typeof id === "string" && id !== "" ? id : sha256Hex(JSON.stringify(this.event));
-    }
-    return this.#key;
+    return (this.#key ??= sha256Hex(JSON.stringify(this.event)));
   }
 
   toJSON() {
@@ -274,9 +293,12 @@ class ParsedRecord {
   }
 }
 
-/** Daily's creation / re-activation check: an object without `type` that says it is a test (its exact body is undocumented). */
-function isDailyPing(body: Record<string, unknown>): boolean {
-  return Object.keys(body).length === 0 || /test/i.test(JSON.stringify(body));
+function deepEqual(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== "object" || typeof b !== "object" || a === null || b === null || Array.isArray(a) !== Array.isArray(b)) return false;
+  const keys = Object.keys(a);
+  if (keys.length !== Object.keys(b).length) return false;
+  return keys.every((key) => Object.hasOwn(b, key) && deepEqual((a as Record<string, unknown>)[key], (b as Record<string, unknown>)[key]));
 }
 
 function parseJson(text: string, what: string): unknown {

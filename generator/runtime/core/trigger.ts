@@ -3,13 +3,22 @@ import { decodeDelivery, type DeliveryError, type DeliveryRequest, type ParsedEv
 import { createMemoryDedupeStore, type DedupeStore } from "./dedupe.js";
 import { Emitter, isThenable } from "./emitter.js";
 import { fillMatchers, type Matcher } from "./matchers.js";
+import { handshakeAnswer, type Handshake } from "./handshakes.js";
 import { checkVerifyOptions } from "./options.js";
-import type { VerifyOptions, VerifyResult } from "./signatures.js";
-import { verifyWithWebCrypto } from "./webcrypto.js";
+import { ReceivedRequest } from "./request.js";
+import { digestsOf, planVerification, settleWithSecret, type Digest, type VerifyOptions } from "./signatures.js";
+import { computeDigests } from "./webcrypto.js";
 
-export interface TriggerOptions<Registry, Parsed> extends Omit<VerifyOptions, "secret"> {
+export type TriggerOptions<Registry, Parsed, Verify extends VerifyOptions = VerifyOptions> = TriggerSettings<Registry, Parsed> & WithoutSecret<Verify> & {
   /** See `VerifyOptions.secret`. Required unless `insecureSkipVerification` is set. */
-  readonly secret?: VerifyOptions["secret"] | undefined;
+  readonly secret?: Verify["secret"] | undefined;
+};
+
+/** A provider's verify options but `secret`, which a trigger may go without; distributed over a union of providers' options. */
+type WithoutSecret<Verify> = Verify extends unknown ? Omit<Verify, "secret"> : never;
+
+/** The options every trigger takes, whatever its provider. */
+export interface TriggerSettings<Registry, Parsed> {
   /** Accept unsigned deliveries. Only for local experiments: anyone could then fire your triggers. */
   readonly insecureSkipVerification?: boolean | undefined;
   /** A matcher per event type; each slot left out never matches. */
@@ -19,10 +28,10 @@ export interface TriggerOptions<Registry, Parsed> extends Omit<VerifyOptions, "s
   /** Larger bodies are refused with 413, before they are read to the end. Default 1 MiB. */
   readonly maxBodyBytes?: number | undefined;
   /**
-   * Answer 202 when matchers are still running after this long, well inside the providers'
-   * timeouts (Whereby and Daily give 5 s or more). A matcher that fails after the 202 cannot be
-   * retried by the provider: set `false` to wait for every matcher, so that a 2xx means done.
-   * Default 4000 ms.
+   * Answer 202 when matchers are still running after this long, well inside the provider's
+   * timeout. A matcher that fails after the 202 cannot be retried by the provider: set `false`
+   * to wait for every matcher, so that a 2xx means done. Default 4000 ms, or less for a provider
+   * that wants its answer sooner (Zoom: within 3 s).
    */
   readonly responseTimeoutMs?: number | false | undefined;
   /**
@@ -77,8 +86,8 @@ export type TriggerEvents<Parsed> = {
   trigger_event_success: [parsed: Parsed];
 };
 
-/** Checks a delivery's authenticity; the Node entry passes the synchronous `node:crypto` one. */
-export type Verifier = (provider: ProviderDefinition, request: DeliveryRequest, options: VerifyOptions) => VerifyResult | Promise<VerifyResult>;
+/** Computes digests for verification: Web Crypto by default; the Node entry passes the synchronous `node:crypto` one. */
+export type DigestBackend = (digests: readonly Digest[]) => readonly string[] | Promise<readonly string[]>;
 
 export interface StopOptions {
   /** How long deliveries in flight may still finish. Default 10,000 ms. */
@@ -105,7 +114,7 @@ export class Trigger<Parsed extends { readonly type: string; readonly key: strin
   protected readonly provider: ProviderDefinition;
   protected readonly options: TriggerOptions<unknown, Parsed>;
   protected readonly maxBodyBytes: number;
-  readonly #verify: Verifier;
+  readonly #digests: DigestBackend;
   readonly #matchers: Readonly<Record<string, Matcher<unknown>>>;
   readonly #dedupe: DedupeStore | undefined;
   readonly #dedupeTtlMs: number;
@@ -113,17 +122,17 @@ export class Trigger<Parsed extends { readonly type: string; readonly key: strin
   readonly #inFlight = new Set<Promise<unknown>>();
   #stopping = false;
 
-  constructor(provider: ProviderDefinition, options: TriggerOptions<unknown, Parsed>, verify: Verifier = verifyWithWebCrypto) {
+  constructor(provider: ProviderDefinition, options: TriggerOptions<unknown, Parsed>, digests: DigestBackend = computeDigests) {
     super();
     const checked = checkTriggerOptions(provider, options);
     this.provider = provider;
     this.options = checked;
     this.maxBodyBytes = options.maxBodyBytes ?? 1024 * 1024;
-    this.#verify = verify;
+    this.#digests = digests;
     this.#matchers = fillMatchers(provider.eventTypes, (options.webhookTriggers ?? {}) as Record<string, Matcher<never>>) as Record<string, Matcher<unknown>>;
     this.#dedupe = options.dedupe === false ? undefined : (options.dedupe ?? createMemoryDedupeStore());
     this.#dedupeTtlMs = options.dedupeTtlMs ?? day;
-    this.#responseTimeoutMs = options.responseTimeoutMs ?? 4000;
+    this.#responseTimeoutMs = options.responseTimeoutMs ?? defaultResponseTimeout(provider);
   }
 
   /**
@@ -192,10 +201,16 @@ export class Trigger<Parsed extends { readonly type: string; readonly key: strin
     if (method !== "POST") return { ...reply(405, { ok: false, error: { code: "method", message: "deliveries are POSTed" } }), headers: { ...jsonHeaders, allow: "GET, HEAD, POST" } };
     if (this.#stopping) return { ...reply(503, { ok: false, error: { code: "stopping", message: "this receiver is shutting down; retry" } }), headers: { ...jsonHeaders, "retry-after": "5" } };
     if (byteLength(request.body, this.maxBodyBytes) > this.maxBodyBytes) return this.refuseTooLarge();
-    if (this.options.insecureSkipVerification) return this.#accept(request);
-    const verified = this.#verify(this.provider, request, this.options as VerifyOptions);
-    if (isThenable(verified)) return verified.then((result) => (result.ok ? this.#accept(request) : this.refuse(401, result.error)));
-    return verified.ok ? this.#accept(request) : this.refuse(401, verified.error);
+    const received = new ReceivedRequest(request);
+    if (this.options.insecureSkipVerification) return this.#accept(received, undefined);
+    const plan = planVerification(this.provider, received, this.options as VerifyOptions);
+    if (!("checks" in plan)) return plan.ok ? this.#accept(received, 0) : this.refuse(401, plan.error);
+    const verdict = (computed: readonly string[]) => {
+      const outcome = settleWithSecret(plan, computed);
+      return outcome.ok ? this.#accept(received, outcome.secret ?? 0) : this.refuse(401, outcome.error);
+    };
+    const computed = this.#digests(digestsOf(plan));
+    return isThenable(computed) ? computed.then(verdict) : verdict(computed);
   }
 
   protected refuseTooLarge(): DeliveryResponse {
@@ -246,13 +261,15 @@ export class Trigger<Parsed extends { readonly type: string; readonly key: strin
     return this.respond({ method: request.method, url: url.pathname + url.search, headers, body });
   }
 
-  #accept(request: DeliveryRequest): DeliveryResponse | Promise<DeliveryResponse> {
+  /** A verified request: decoded, its events matched; `secret` is the index of the secret that verified it. */
+  #accept(request: ReceivedRequest, secret: number | undefined): DeliveryResponse | Promise<DeliveryResponse> {
     const decoded = decodeDelivery(this.provider, request);
     if (!decoded.ok) {
       if (this.options.invalid === "reject") return this.refuse(400, decoded.error);
-      this.#hook(this.options.onInvalid ?? this.#warnInvalid, { ...decoded.error, body: request.body });
+      this.#hook(this.options.onInvalid ?? this.#warnInvalid, { ...decoded.error, body: request.raw.body });
       return this.#answer({ events: 0, unknown: 0, invalid: 1, duplicates: 0, failures: 0 });
     }
+    if (decoded.handshake) return this.#handshake(decoded.handshake, secret);
     const events: Parsed[] = [];
     const invalid: DeliveryError[] = [];
     let unknown = 0;
@@ -264,8 +281,18 @@ export class Trigger<Parsed extends { readonly type: string; readonly key: strin
       } else invalid.push(outcome.error);
     }
     if (invalid.length > 0 && this.options.invalid === "reject") return this.refuse(400, invalid[0]!);
-    for (const error of invalid) this.#hook(this.options.onInvalid ?? this.#warnInvalid, { ...error, body: request.body });
+    for (const error of invalid) this.#hook(this.options.onInvalid ?? this.#warnInvalid, { ...error, body: request.raw.body });
     return this.#match(events, { events: events.length, unknown, invalid: invalid.length, duplicates: 0, failures: 0 });
+  }
+
+  /** Answers a handshake: with the JSON it declares, or as a delivery of no events. */
+  async #handshake(handshake: Handshake, secret: number | undefined): Promise<DeliveryResponse> {
+    const secrets = this.options.secret as readonly string[] | undefined;
+    const digest = async (digest: Digest) => (await this.#digests([digest]))[0]!;
+    const answer = await handshakeAnswer(this.provider, handshake, secret === undefined ? undefined : secrets?.[secret], digest);
+    if (answer === undefined) return this.#answer({ events: 0, unknown: 0, invalid: 0, duplicates: 0, failures: 0 });
+    if ("error" in answer) return this.refuse(400, { code: "malformed", message: `${this.provider.title} ${handshake.spec.name}: ${answer.error}` });
+    return reply(200, answer);
   }
 
   #match(events: readonly Parsed[], tally: Tally): DeliveryResponse | Promise<DeliveryResponse> {
@@ -364,11 +391,16 @@ export class Trigger<Parsed extends { readonly type: string; readonly key: strin
 }
 
 /** Builds the trigger of one provider; the generated `create<Provider>Trigger` functions call it. */
-export function createTriggerWith<Name extends string, EventMap, Registry>(
+export function createTriggerWith<Name extends string, EventMap, Registry, Verify extends VerifyOptions>(
   provider: ProviderDefinition<Name, EventMap>,
-  options: TriggerOptions<Registry, ParsedEventOf<Name, EventMap>>,
+  options: TriggerOptions<Registry, ParsedEventOf<Name, EventMap>, Verify>,
 ): Trigger<ParsedEventOf<Name, EventMap>> {
-  return new Trigger(provider as unknown as ProviderDefinition, options as TriggerOptions<unknown, ParsedEventOf<Name, EventMap>>);
+  return new Trigger(provider as unknown as ProviderDefinition, options as unknown as TriggerOptions<unknown, ParsedEventOf<Name, EventMap>>);
+}
+
+/** 4 s, or 80 % of the provider's deadline when it wants an answer sooner. */
+function defaultResponseTimeout(provider: ProviderDefinition): number {
+  return provider.answerWithinMs === undefined ? 4000 : Math.min(4000, Math.floor(provider.answerWithinMs * 0.8));
 }
 
 /** Every option checked at construction: nothing invalid may silently switch a protection off. */

@@ -1,20 +1,28 @@
 import { concatBytes } from "./bytes.js";
-import type { DeliveryRequest, ProviderDefinition } from "./delivery.js";
-import { planVerification, settle, type Digest, type HashAlgorithm, type VerifyOptions, type VerifyResult } from "./signatures.js";
+import type { DeliveryRequest } from "./delivery.js";
+import type { HashAlgorithm } from "./provider.js";
+import type { ReceivedRequest } from "./request.js";
+import { digestsOf, planVerification, settle, type Digest, type VerifyOptions, type VerifyResult } from "./signatures.js";
+import type { ProviderDeclaration } from "./provider.js";
 
 /**
  * Checks that a delivery comes from the provider with Web Crypto (`crypto.subtle`): runs on
  * every runtime (workers, Deno, Bun, browsers, Node). Same results as the synchronous
  * `verifyWith` of the Node entry. Never rejects.
  */
-export async function verifyWithWebCrypto(provider: Pick<ProviderDefinition, "signature" | "title">, request: DeliveryRequest, options: VerifyOptions): Promise<VerifyResult> {
+export async function verifyWithWebCrypto(provider: ProviderDeclaration, request: DeliveryRequest | ReceivedRequest, options: VerifyOptions): Promise<VerifyResult> {
   const plan = planVerification(provider, request, options);
-  if (!("digests" in plan)) return plan;
+  if (!("checks" in plan)) return plan;
   try {
-    return settle(plan, await Promise.all(plan.digests.map(computeDigest)));
+    return settle(plan, await computeDigests(digestsOf(plan)));
   } catch (error) {
     return { ok: false, error: { code: "signature", message: `Web Crypto could not compute the signature: ${(error as Error).message}` } };
   }
+}
+
+/** Several digests with Web Crypto, in order. */
+export function computeDigests(digests: readonly Digest[]): Promise<string[]> {
+  return Promise.all(digests.map(computeDigest));
 }
 
 const names: Record<HashAlgorithm, string> = { sha1: "SHA-1", sha256: "SHA-256", sha384: "SHA-384", sha512: "SHA-512" };
@@ -23,10 +31,12 @@ const encoder = new TextEncoder();
 /** One digest with Web Crypto: an HMAC when `key` is set, else a plain hash. */
 export async function computeDigest({ algorithm, key, parts, encoding }: Digest): Promise<string> {
   const data = concatBytes(parts);
-  const bytes = key === undefined
+  const bytes = new Uint8Array(key === undefined
     ? await crypto.subtle.digest(names[algorithm], data)
-    : await crypto.subtle.sign("HMAC", await hmacKey(algorithm, key), data);
-  return encoding === "hex" ? toHex(new Uint8Array(bytes)) : toBase64(new Uint8Array(bytes));
+    : await crypto.subtle.sign("HMAC", await hmacKey(algorithm, key), data));
+  if (encoding === "hex") return toHex(bytes);
+  const base64 = toBase64(bytes);
+  return encoding === "base64" ? base64 : base64.replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
 }
 
 /** Imported keys by algorithm and secret: configuration, so few; bounded all the same. */

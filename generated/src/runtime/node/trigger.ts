@@ -4,11 +4,14 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo, Socket } from "node:net";
 import type { DeliveryRequest, ParsedEventOf, ProviderDefinition } from "../core/delivery.js";
 import { isThenable } from "../core/emitter.js";
-import { credentialsPresent } from "../core/signatures.js";
+import { credentialsPresent, type VerifyOptions } from "../core/signatures.js";
 import { reply, Trigger, type DeliveryResponse, type StopOptions, type TriggerOptions } from "../core/trigger.js";
-import { verifyWith } from "./verify.js";
+import { computeDigestsSync } from "./verify.js";
 
-export interface NodeTriggerOptions<Registry, Parsed> extends TriggerOptions<Registry, Parsed> {
+export type NodeTriggerOptions<Registry, Parsed, Verify extends VerifyOptions = VerifyOptions> = TriggerOptions<Registry, Parsed, Verify> & NodeServerOptions;
+
+/** What the Node server adds to a trigger's options. */
+export interface NodeServerOptions {
   /** Default 8080, as Whereby's assistant SDK; 0 picks a free port. */
   readonly port?: number | undefined;
   /** Interface to listen on. Default: every interface. */
@@ -35,7 +38,7 @@ export class NodeTrigger<Parsed extends { readonly type: string; readonly key: s
   readonly #sockets = new Set<Socket>();
 
   constructor(provider: ProviderDefinition, options: NodeTriggerOptions<unknown, Parsed>) {
-    super(provider, options, verifyWith);
+    super(provider, options, computeDigestsSync);
     const where = `createTrigger(${provider.name})`;
     this.#port = options.port ?? 8080;
     this.#host = options.host;
@@ -51,7 +54,7 @@ export class NodeTrigger<Parsed extends { readonly type: string; readonly key: s
     this.server.on("checkContinue", (req: IncomingMessage, res: ServerResponse) => {
       if (pathOf(req.url) === this.#path && req.method === "POST" && !this.stopping) {
         if (Number(req.headers["content-length"]) > this.maxBodyBytes) return this.#tooLarge(req, res);
-        if (!this.options.insecureSkipVerification && !credentialsPresent(this.provider.signature, req.headers, req.url)) {
+        if (!this.options.insecureSkipVerification && !credentialsPresent(this.provider, { headers: req.headers, url: req.url, body: "" })) {
           send(res, this.refuse(401, { code: "signature", message: "the request carries no signature, checksum or token" }), true);
           return void res.once("finish", () => req.socket.destroy());
         }
@@ -145,11 +148,11 @@ export class NodeTrigger<Parsed extends { readonly type: string; readonly key: s
 }
 
 /** Builds the Node trigger of one provider; the generated `create<Provider>Trigger` functions of the Node entry call it. */
-export function createNodeTriggerWith<Name extends string, EventMap, Registry>(
+export function createNodeTriggerWith<Name extends string, EventMap, Registry, Verify extends VerifyOptions>(
   provider: ProviderDefinition<Name, EventMap>,
-  options: NodeTriggerOptions<Registry, ParsedEventOf<Name, EventMap>>,
+  options: NodeTriggerOptions<Registry, ParsedEventOf<Name, EventMap>, Verify>,
 ): NodeTrigger<ParsedEventOf<Name, EventMap>> {
-  return new NodeTrigger(provider as unknown as ProviderDefinition, options as NodeTriggerOptions<unknown, ParsedEventOf<Name, EventMap>>);
+  return new NodeTrigger(provider as unknown as ProviderDefinition, options as unknown as NodeTriggerOptions<unknown, ParsedEventOf<Name, EventMap>>);
 }
 
 function milliseconds(value: number | undefined, fallback: number, name: string, where: string): number {

@@ -1,0 +1,45 @@
+import {
+  fail, keysOf, messages, readSignature, readTimestamp, signatureCredential, signaturePresent, timestampText, writeSignature,
+  type Check, type Mechanism,
+} from "./mechanism.js";
+import type { HmacSpec } from "./provider.js";
+import { describeSecret, secretKey } from "./secrets.js";
+
+/** An HMAC of a message made of parts (text, headers, the timestamp, the raw body…), keyed with each secret. */
+export const hmac: Mechanism<HmacSpec> = {
+  credential: (spec) => signatureCredential(spec.signature),
+  present: (spec, request) => signaturePresent(spec.signature, request),
+  needs: (spec) => optionsIn(spec.message),
+
+  plan(spec, request, context) {
+    const signature = readSignature(spec.signature, request);
+    if ("ok" in signature) return signature;
+    const time = spec.timestamp && readTimestamp(spec.timestamp, request, signature, context);
+    if (time && "ok" in time) return time;
+    const candidates = messages(spec.message, { request, options: context.options, timestamp: time?.text }, context.provider);
+    if (!Array.isArray(candidates)) return candidates;
+    const keys = keysOf(context);
+    if (keys.length === 0) return fail("signature", `no ${context.provider.title} secret is valid ${describeSecret(context.provider.secret)}`);
+    const check: Check = {
+      digests: keys.flatMap(({ key, secret }) => candidates.map((parts) => ({ algorithm: spec.algorithm, key, parts, encoding: spec.signature.encoding, secret }))),
+      given: signature.values,
+      mismatch: `${signatureCredential(spec.signature)} does not match the body`,
+    };
+    return [check];
+  },
+
+  async sign(spec, draft, context) {
+    const timestamp = spec.timestamp && { list: spec.timestamp.list, text: timestampText(spec.timestamp, context.at) };
+    if (spec.timestamp?.header !== undefined) draft.headers[spec.timestamp.header] = timestamp!.text;
+    const candidates = messages(spec.message, { request: draft.view(), options: context.options, timestamp: timestamp?.text }, context.provider);
+    if (!Array.isArray(candidates)) throw new TypeError(`sign ${context.provider.title} delivery: ${candidates.ok ? "" : candidates.error.message}`);
+    const key = secretKey(context.provider.secret, context.secret)!;
+    const signature = await context.digest({ algorithm: spec.algorithm, key, parts: candidates[0]!, encoding: spec.signature.encoding });
+    writeSignature(spec.signature, draft, signature, timestamp);
+  },
+};
+
+/** The options a message reads (`{ option: … }` parts, in `anyOf`s too). */
+export function optionsIn(parts: HmacSpec["message"]): string[] {
+  return parts.flatMap((part) => ("option" in part ? [part.option] : "anyOf" in part ? optionsIn(part.anyOf) : []));
+}
