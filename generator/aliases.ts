@@ -48,7 +48,7 @@ export function checkAliases(providers: readonly ProviderModel[]): void {
       continue;
     }
     const { from, types } = declaration as Partial<AliasDeclaration>;
-    if (typeof from !== "string" || from.trim() === "") errors.push(new SchemaError(file, "/aliases/from", "must say whose names these are, e.g. \"Whereby's assistant SDK\""));
+    if (typeof from !== "string" || from.trim() === "") errors.push(new SchemaError(file, "/aliases/from", "must say whose names these are, e.g. \"the provider's JavaScript SDK\""));
     if (typeof types !== "object" || types === null || Array.isArray(types)) {
       errors.push(new SchemaError(file, "/aliases/types", "must map each alias name to a generated type name"));
       continue;

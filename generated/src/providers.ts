@@ -50,7 +50,7 @@ export interface ProviderTypes {
 export type ParsedEvent<P extends Provider = Provider> = { [Name in P]: ParsedEventOf<Name, ProviderTypes[Name]["events"]> }[P];
 
 /**
- * Decodes a raw delivery of `provider` (its envelope, iotum's payload string, BigBlueButton's form) and validates every event in it. Never throws: the result is the events, each with its idempotency `key`, or an error with a stable `code`.
+ * Decodes a raw delivery of `provider` (its envelope: JSON, a form, JSON strings inside JSON) and validates every event in it. Never throws: the result is the events, each with its idempotency `key`, or an error with a stable `code`.
  *
  * Verify it first, on the same request: `verifyDelivery` (Node, synchronous) or `verifyDeliveryAsync` (any runtime).
  */

@@ -64,7 +64,7 @@ function emitProviders(providers: readonly ProviderModel[], project: Project): v
     returnType: "DeliveryResult<ParsedEvent<P>>",
     statements: [unknownProvider, "return parseWith(providers[provider] as ProviderDefinition, request) as DeliveryResult<ParsedEvent<P>>;"],
     docs: docs(
-      "Decodes a raw delivery of `provider` (its envelope, iotum's payload string, BigBlueButton's form) and validates every event in it. Never throws: the result is the events, each with its idempotency `key`, or an error with a stable `code`.",
+      "Decodes a raw delivery of `provider` (its envelope: JSON, a form, JSON strings inside JSON) and validates every event in it. Never throws: the result is the events, each with its idempotency `key`, or an error with a stable `code`.",
       "Verify it first, on the same request: `verifyDelivery` (Node, synchronous) or `verifyDeliveryAsync` (any runtime).",
     ),
   });
