@@ -19,6 +19,19 @@ describe("output", () => {
     for (const [file, text] of first.files) expect(second.files.get(file), file).toBe(text);
   });
 
+  it("isolates providers: adding one, or an event to another, changes no file of any other provider", async () => {
+    const schemas = path.join(scratch, "schemas-isolation");
+    await cp(path.join(root, "schemas"), schemas, { recursive: true });
+    await cp(path.join(root, "test/providers/standard-webhooks"), path.join(schemas, "standard-webhooks"), { recursive: true });
+    const joined = JSON.parse(await readFile(path.join(schemas, "whereby/room.client.joined.schema.json"), "utf8"));
+    const waved = JSON.parse(JSON.stringify(joined).replaceAll("room.client.joined", "room.client.waved"));
+    await writeFile(path.join(schemas, "whereby/room.client.waved.schema.json"), JSON.stringify(waved));
+    const after = await generate({ root, schemasDir: schemas });
+    const touched = [...first.files].filter(([file, text]) => after.files.get(file) !== text).map(([file]) => file);
+    expect(touched.filter((file) => !file.startsWith("src/whereby/"))).toEqual(["README.md", "src/index.ts", "src/providers.ts", "src/web.ts", "package.json"].sort());
+    expect(touched).toEqual(expect.arrayContaining(["src/whereby/compiled.js", "src/whereby/types.ts"]));
+  });
+
   it("is what is committed in generated/", async () => {
     expect(await diffTree(path.join(root, "generated"), first.files)).toEqual({ changed: [], missing: [], extra: [] });
   });
@@ -129,6 +142,12 @@ describe("a broken schema", () => {
     { name: "an SDK alias of a type that does not exist", file: "whereby/provider.json", edit: (s) => ((s.aliases.types.WherebyWebhookRoomClientJoined = "WherebyRoomClientJoinEvent"), s), message: /provider\.json#\/aliases\/types\/WherebyWebhookRoomClientJoined: must name a generated type of Whereby/ },
     { name: "an SDK alias that shadows a generated type", file: "whereby/provider.json", edit: (s) => ((s.aliases.types.WherebyEvent = "WherebyEventMap"), s), message: /provider\.json#\/aliases\/types\/WherebyEvent: WherebyEvent is already a generated type/ },
     { name: "a typo in a keyword", file: "whereby/transcription.failed.schema.json", edit: (s) => ((s.properties.data.requried = ["error"]), s), message: /transcription\.failed\.schema\.json#\/properties\/data\/requried: unknown or unsupported keyword/ },
+    { name: "provider.json: an unknown key (a renamed id)", file: "daily/provider.json", edit: (s) => ((s.envelope.eventID = s.envelope.id), delete s.envelope.id, s), message: /daily\/provider\.json#\/envelope\/eventID: is not a known key/ },
+    { name: "provider.json: a wrong type", file: "whereby/provider.json", edit: (s) => ((s.authentication[0].timestamp.toleranceSeconds = "300"), s), message: /whereby\/provider\.json#\/authentication\/0\/timestamp\/toleranceSeconds: must be number/ },
+    { name: "provider.json: a mechanism that does not exist", file: "iotum/provider.json", edit: (s) => ((s.authentication[0].mechanism = "rsa"), s), message: /iotum\/provider\.json#\/authentication\/0\/mechanism: must be one of "hmac", "digest", "token", "jwt"/ },
+    { name: "provider.json: a timestamp read from a signature that is not a list", file: "whereby/provider.json", edit: (s) => (delete s.authentication[0].signature.list, s), message: /whereby\/provider\.json#\/authentication\/0\/timestamp\/list: the signature must be a list to hold the timestamp/ },
+    { name: "provider.json: an option used but not declared", file: "bigbluebutton/provider.json", edit: (s) => (delete s.options.callbackUrl, s), message: /bigbluebutton\/provider\.json#\/authentication\/0\/message: the option "callbackUrl" is not declared/ },
+    { name: "provider.json: a digest without the secret", file: "bigbluebutton/provider.json", edit: (s) => ((s.authentication[0].message = s.authentication[0].message.slice(0, 2)), s), message: /bigbluebutton\/provider\.json#\/authentication\/0\/message: a digest proves nothing without the secret/ },
   ];
 
   for (const { name, file, edit, message } of cases) {

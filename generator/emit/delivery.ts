@@ -39,7 +39,7 @@ function emitProviders(providers: readonly ProviderModel[], project: Project): v
   file.addStatements(exportConst({
     name: "providers",
     docs: "Every provider's definition: envelope, authentication, handshakes and validators.",
-    entries: providers.map((p) => [p.name, `${p.valuePrefix}Provider`]),
+    entries: providers.map((p) => [propertyName(p.name), `${p.valuePrefix}Provider`]),
   }));
   file.addTypeAlias({ leadingTrivia: "\n", isExported: true, name: "Provider", type: "keyof typeof providers", docs: docs("The name of a provider: " + providers.map((p) => `\`${p.name}\``).join(", ") + ".") });
   file.addInterface({
@@ -47,7 +47,7 @@ function emitProviders(providers: readonly ProviderModel[], project: Project): v
     isExported: true,
     name: "ProviderTypes",
     docs: docs("The event map, matcher registry and options of each provider."),
-    properties: providers.map((p) => ({ name: p.name, type: `{ events: ${p.manifest.typePrefix}EventMap; triggers: ${p.manifest.typePrefix}WebhookTriggers; verifyOptions: ${optionTypeNames(p).verify}; signOptions: ${optionTypeNames(p).sign} }` })),
+    properties: providers.map((p) => ({ name: propertyName(p.name), type: `{ events: ${p.manifest.typePrefix}EventMap; triggers: ${p.manifest.typePrefix}WebhookTriggers; verifyOptions: ${optionTypeNames(p).verify}; signOptions: ${optionTypeNames(p).sign} }` })),
   });
   file.addTypeAlias({
     leadingTrivia: "\n",

@@ -1,28 +1,20 @@
 // One Web-standard receiver for every provider, bundled with esbuild and served by workerd, Deno
 // and Bun in test/runtimes.test.ts: POST /<provider> goes to that provider's trigger.fetch.
-import { createTrigger, type Provider } from "../../generated/src/web.js";
+// The test defines __RECEIVERS__ at bundle time: each provider's options and the event type whose matcher fires.
+import { createTrigger } from "../../generated/src/web.js";
 
-const secrets: Record<Provider, string> = {
-  whereby: "whsec_test",
-  daily: "ZGFpbHktc2VjcmV0LWZvci10ZXN0cw==",
-  bigbluebutton: "bbb-secret",
-  iotum: "iotum-token",
-};
-
-/** The event type whose matcher fires, per provider. */
-const matched: Record<Provider, string> = { whereby: "room.client.joined", daily: "participant.joined", bigbluebutton: "user-joined", iotum: "enter_conference" };
+declare const __RECEIVERS__: Record<string, { readonly options: Record<string, unknown>; readonly matched: string }>;
 
 const triggers = new Map<string, { fetch(request: Request): Promise<Response> }>(
-  (Object.keys(secrets) as Provider[]).map((provider) => {
+  Object.entries(__RECEIVERS__).map(([provider, { options, matched }]) => {
     const trigger = createTrigger({
+      ...options,
       provider,
-      secret: secrets[provider],
-      callbackUrl: "https://example.com/bbb",
       path: `/${provider}`,
       maxBodyBytes: 16 * 1024,
       invalid: "reject",
       onError: () => {},
-      webhookTriggers: { [matched[provider]]: () => true } as never,
+      webhookTriggers: { [matched]: () => true },
     } as never);
     return [`/${provider}`, trigger] as const;
   }),
