@@ -40,12 +40,13 @@ describe("the packed package", () => {
     expect(files.filter((file) => file.startsWith("src/") || file.endsWith(".map") || file === "build.mjs")).toEqual([]);
   });
 
-  it("refuses to pack a dist/ that is not the build of its src/", async () => {
+  it("refuses to pack a dist/ that is not the build of its src/: `npm pack` runs the check (prepack)", async () => {
     const file = path.join(pkg, "src/whereby/types.ts");
     const original = await readFile(file, "utf8");
     await writeFile(file, `${original}// edited after the build\n`);
     try {
-      await expect(run("node", ["build.mjs", "--check"], { cwd: pkg })).rejects.toMatchObject({ stderr: expect.stringMatching(/run `npm run build`/) });
+      // Through npm itself, as a publisher packs: the check only protects what npm runs.
+      await expect(run("npm", ["pack", "--dry-run", "--json"], { cwd: pkg })).rejects.toMatchObject({ stderr: expect.stringMatching(/run `npm run build`/) });
     } finally {
       await writeFile(file, original);
     }
