@@ -1,7 +1,10 @@
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import Handlebars from "handlebars";
+import { describeAuthentication, describeEnvelope } from "../describe.js";
 import type { ProviderModel } from "../model.js";
+import { defaultResponseTimeoutMs } from "../runtime/core/provider.js";
+import { describeSecret } from "../runtime/core/secrets.js";
 
 /** The generator's own package.json: the generated package takes its version and publishing metadata from it. */
 export interface GeneratorManifest {
@@ -37,6 +40,13 @@ export async function emitPackageFiles(root: string, providers: readonly Provide
       prefix: provider.manifest.typePrefix,
       valuePrefix: provider.valuePrefix,
       discriminant: provider.manifest.envelope.discriminant,
+      envelope: describeEnvelope(provider.manifest),
+      authentication: describeAuthentication(provider.manifest),
+      secret: [provider.manifest.secret?.about, describeSecret(provider.manifest.secret)].filter(Boolean).join(", "),
+      options: Object.entries(provider.manifest.options ?? {}).map(([name, option]) => ({ name, ...option })),
+      handshakes: provider.manifest.handshakes ?? [],
+      answerWithinMs: provider.manifest.answerWithinMs,
+      responseTimeoutMs: defaultResponseTimeoutMs(provider.manifest.answerWithinMs),
       last: index === providers.length - 1,
       events: provider.events.map((event) => ({
         type: event.type,

@@ -1,5 +1,5 @@
 import { optionsIn } from "./hmac.js";
-import { fail, messages, readSignature, readTimestamp, signatureCredential, signaturePresent, writeSignature, type Digest, type Mechanism } from "./mechanism.js";
+import { fail, messages, once, readSignature, readTimestamp, signatureCredential, signaturePresent, writeSignature, type Digest, type Mechanism } from "./mechanism.js";
 import type { DigestSpec, HashAlgorithm } from "./provider.js";
 
 /** Hex lengths of the hashes a checksum may be chosen by. */
@@ -12,7 +12,7 @@ export const digest: Mechanism<DigestSpec> = {
   needs: (spec) => optionsIn(spec.message),
 
   plan(spec, request, context) {
-    const signature = readSignature(spec.signature, request);
+    const signature = readSignature(spec.signature, request, spec.timestamp?.list);
     if ("ok" in signature) return signature;
     const algorithm = chooseAlgorithm(spec, context.options, signature.values[0]!);
     if (!algorithm) return fail("signature", `${signatureCredential(spec.signature)} has the length of no supported hash`);
@@ -24,7 +24,7 @@ export const digest: Mechanism<DigestSpec> = {
       if (!Array.isArray(candidates)) return candidates;
       for (const parts of candidates) digests.push({ algorithm, parts, encoding: spec.signature.encoding, secret: index });
     }
-    return [{ digests, given: signature.values, mismatch: `${signatureCredential(spec.signature)} does not match the request and secret` }];
+    return [{ digests, given: signature.values, mismatch: once(spec, "mismatch", () => `${signatureCredential(spec.signature)} does not match the request and secret`) }];
   },
 
   async sign(spec, draft, context) {

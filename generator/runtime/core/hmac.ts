@@ -1,6 +1,6 @@
 import {
-  fail, keysOf, messages, readSignature, readTimestamp, signatureCredential, signaturePresent, timestampText, writeSignature,
-  type Check, type Mechanism,
+  fail, keysOf, messages, once, readSignature, readTimestamp, signatureCredential, signaturePresent, timestampText, writeSignature,
+  type Check, type Digest, type Mechanism,
 } from "./mechanism.js";
 import type { HmacSpec } from "./provider.js";
 import { describeSecret, secretKey } from "./secrets.js";
@@ -12,7 +12,7 @@ export const hmac: Mechanism<HmacSpec> = {
   needs: (spec) => optionsIn(spec.message),
 
   plan(spec, request, context) {
-    const signature = readSignature(spec.signature, request);
+    const signature = readSignature(spec.signature, request, spec.timestamp?.list);
     if ("ok" in signature) return signature;
     const time = spec.timestamp && readTimestamp(spec.timestamp, request, signature, context);
     if (time && "ok" in time) return time;
@@ -20,10 +20,12 @@ export const hmac: Mechanism<HmacSpec> = {
     if (!Array.isArray(candidates)) return candidates;
     const keys = keysOf(context);
     if (keys.length === 0) return fail("signature", `no ${context.provider.title} secret is valid ${describeSecret(context.provider.secret)}`);
+    const digests: Digest[] = [];
+    for (const { key, secret } of keys) for (const parts of candidates) digests.push({ algorithm: spec.algorithm, key, parts, encoding: spec.signature.encoding, secret });
     const check: Check = {
-      digests: keys.flatMap(({ key, secret }) => candidates.map((parts) => ({ algorithm: spec.algorithm, key, parts, encoding: spec.signature.encoding, secret }))),
+      digests,
       given: signature.values,
-      mismatch: `${signatureCredential(spec.signature)} does not match the body`,
+      mismatch: once(spec, "mismatch", () => `${signatureCredential(spec.signature)} does not match the body`),
     };
     return [check];
   },

@@ -1,4 +1,4 @@
-import { fail, headerTitle, keysOf, secretList, type Check, type Mechanism, type VerifyResult } from "./mechanism.js";
+import { fail, headerTitle, keysOf, once, secretList, type Check, type Mechanism, type VerifyResult } from "./mechanism.js";
 import type { HashAlgorithm, JwtSpec } from "./provider.js";
 import { secretKey } from "./secrets.js";
 import { withoutScheme } from "./token.js";
@@ -13,7 +13,7 @@ const encoder = new TextEncoder();
  * a hash of the raw body, compared in constant time like the signature.
  */
 export const jwt: Mechanism<JwtSpec> = {
-  credential: (spec) => `the ${headerTitle(spec.header)} header (a JWT)`,
+  credential: (spec) => once(spec, "credential", () => `the ${headerTitle(spec.header)} header (a JWT)`),
   present: (spec, request) => request.header(spec.header) !== undefined,
   needs: (spec) => (spec.issuer ? [spec.issuer.option] : []),
 

@@ -1,9 +1,9 @@
-import { fail, headerTitle, matchesAny, secretList, verified, type Mechanism } from "./mechanism.js";
+import { fail, headerTitle, matchesAny, once, secretList, verified, type Mechanism } from "./mechanism.js";
 import type { TokenSpec } from "./provider.js";
 
 /** A static value in a header (raw, or after a scheme such as `Bearer`), compared in constant time. */
 export const token: Mechanism<TokenSpec> = {
-  credential: (spec) => `the ${headerTitle(spec.header)} header${spec.scheme ? ` (${spec.scheme})` : ""}`,
+  credential: (spec) => once(spec, "credential", () => `the ${headerTitle(spec.header)} header${spec.scheme ? ` (${spec.scheme})` : ""}`),
   present: (spec, request) => request.header(spec.header) !== undefined,
   needs: (spec) => (spec.option === undefined ? [] : [spec.option]),
 

@@ -5,6 +5,7 @@ import { Emitter, isThenable } from "./emitter.js";
 import { fillMatchers, type Matcher } from "./matchers.js";
 import { handshakeAnswer, type Handshake } from "./handshakes.js";
 import { checkVerifyOptions } from "./options.js";
+import { defaultResponseTimeoutMs } from "./provider.js";
 import { ReceivedRequest } from "./request.js";
 import { digestsOf, planVerification, settleWithSecret, type Digest, type VerifyOptions } from "./signatures.js";
 import { computeDigests } from "./webcrypto.js";
@@ -132,7 +133,7 @@ export class Trigger<Parsed extends { readonly type: string; readonly key: strin
     this.#matchers = fillMatchers(provider.eventTypes, (options.webhookTriggers ?? {}) as Record<string, Matcher<never>>) as Record<string, Matcher<unknown>>;
     this.#dedupe = options.dedupe === false ? undefined : (options.dedupe ?? createMemoryDedupeStore());
     this.#dedupeTtlMs = options.dedupeTtlMs ?? day;
-    this.#responseTimeoutMs = options.responseTimeoutMs ?? defaultResponseTimeout(provider);
+    this.#responseTimeoutMs = options.responseTimeoutMs ?? defaultResponseTimeoutMs(provider.answerWithinMs);
   }
 
   /**
@@ -396,11 +397,6 @@ export function createTriggerWith<Name extends string, EventMap, Registry, Verif
   options: TriggerOptions<Registry, ParsedEventOf<Name, EventMap>, Verify>,
 ): Trigger<ParsedEventOf<Name, EventMap>> {
   return new Trigger(provider as unknown as ProviderDefinition, options as unknown as TriggerOptions<unknown, ParsedEventOf<Name, EventMap>>);
-}
-
-/** 4 s, or 80 % of the provider's deadline when it wants an answer sooner. */
-function defaultResponseTimeout(provider: ProviderDefinition): number {
-  return provider.answerWithinMs === undefined ? 4000 : Math.min(4000, Math.floor(provider.answerWithinMs * 0.8));
 }
 
 /** Every option checked at construction: nothing invalid may silently switch a protection off. */

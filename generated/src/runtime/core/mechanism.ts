@@ -85,7 +85,18 @@ export function headerTitle(name: string): string {
 }
 
 export function signatureCredential(spec: SignatureSpec): string {
-  return spec.header !== undefined ? `the ${headerTitle(spec.header)} header` : `the ${spec.query} query parameter`;
+  return once(spec, "credential", () => (spec.header !== undefined ? `the ${headerTitle(spec.header)} header` : `the ${spec.query} query parameter`));
+}
+
+const texts = new WeakMap<object, Map<string, string>>();
+
+/** A text derived from a declaration, computed once: declarations are constants, and verification is a hot path. */
+export function once(spec: object, name: string, make: () => string): string {
+  let byName = texts.get(spec);
+  if (!byName) texts.set(spec, (byName = new Map()));
+  let text = byName.get(name);
+  if (text === undefined) byName.set(name, (text = make()));
+  return text;
 }
 
 export function signaturePresent(spec: SignatureSpec, request: ReceivedRequest): boolean {
@@ -95,32 +106,53 @@ export function signaturePresent(spec: SignatureSpec, request: ReceivedRequest):
 /** The signatures a request gives, with the entries of a `t=…,v1=…` list. */
 export interface GivenSignature {
   readonly values: readonly string[];
-  readonly entries: ReadonlyMap<string, string>;
+  /** The first value of the list entry named by `listKey` (a `t=` timestamp), when asked for. */
+  readonly listed: string | undefined;
 }
 
-/** Reads the signatures as the declaration's grammar says; entries of other schemes are ignored. */
-export function readSignature(spec: SignatureSpec, request: ReceivedRequest): GivenSignature | VerifyResult {
+/**
+ * Reads the signatures as the declaration's grammar says; entries of other schemes are ignored.
+ * `listKey` names a list entry to return beside them (the timestamp of `t=…,v1=…`).
+ */
+export function readSignature(spec: SignatureSpec, request: ReceivedRequest, listKey?: string): GivenSignature | VerifyResult {
   const raw = spec.header !== undefined ? request.header(spec.header) : (request.query(spec.query!) ?? undefined);
-  const where = signatureCredential(spec);
-  if (raw === undefined) return fail("signature", `${where} is missing`);
-  const entries = new Map<string, string>();
+  if (raw === undefined) return fail("signature", `${signatureCredential(spec)} is missing`);
+  const hex = spec.encoding === "hex";
   const values: string[] = [];
+  let listed: string | undefined;
   if (spec.list) {
     const { separator, assign, scheme } = spec.list;
+    const usual = listKey === undefined ? null : usualList(spec.list, listKey).exec(raw);
+    if (usual) return { values: [hex ? usual[2]!.toLowerCase() : usual[2]!], listed: usual[1] };
     for (const item of raw.split(separator)) {
       const at = item.indexOf(assign);
       if (at === -1) continue;
       const name = item.slice(0, at).trim();
-      const value = item.slice(at + assign.length).trim();
-      if (name === scheme) values.push(value);
-      else if (!entries.has(name)) entries.set(name, value);
+      if (name === scheme) {
+        const value = item.slice(at + assign.length).trim();
+        values.push(hex ? value.toLowerCase() : value);
+      } else if (name === listKey && listed === undefined) listed = item.slice(at + assign.length).trim();
     }
-    if (values.length === 0) return fail("signature", `${where} holds no ${scheme} signature`);
+    if (values.length === 0) return fail("signature", `${signatureCredential(spec)} holds no ${scheme} signature`);
   } else if (spec.prefix !== undefined) {
-    if (!raw.startsWith(spec.prefix)) return fail("signature", `${where} must start with ${spec.prefix}`);
-    values.push(raw.slice(spec.prefix.length));
-  } else values.push(raw);
-  return { values: spec.encoding === "hex" ? values.map((value) => value.toLowerCase()) : values, entries };
+    if (!raw.startsWith(spec.prefix)) return fail("signature", `${signatureCredential(spec)} must start with ${spec.prefix}`);
+    values.push(hex ? raw.slice(spec.prefix.length).toLowerCase() : raw.slice(spec.prefix.length));
+  } else values.push(hex ? raw.toLowerCase() : raw);
+  return { values, listed };
+}
+
+const usualLists = new WeakMap<object, RegExp>();
+
+/** `t=<digits>,v1=<signature>`, the shape nearly every delivery has, in one regular expression. */
+function usualList(list: NonNullable<SignatureSpec["list"]>, listKey: string): RegExp {
+  let pattern = usualLists.get(list);
+  if (!pattern) {
+    const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+    const { separator, assign, scheme } = list;
+    pattern = new RegExp(`^${escape(listKey)}${escape(assign)}(\\d+)${escape(separator)}${escape(scheme)}${escape(assign)}([^${escape(separator)}\\s]+)$`);
+    usualLists.set(list, pattern);
+  }
+  return pattern;
 }
 
 /** Writes a signature where and as the declaration says. */
@@ -151,7 +183,7 @@ export function readTimestamp(spec: TimestampSpec, request: ReceivedRequest, sig
     text = request.header(spec.header);
     where = `the ${headerTitle(spec.header)} header`;
   } else if (spec.list !== undefined) {
-    text = signature.entries.get(spec.list);
+    text = signature.listed;
     where = `the signature's ${spec.list}= entry`;
   } else {
     const form = request.form();
@@ -197,6 +229,16 @@ export interface PartSource {
  * or why none can be made. Never throws.
  */
 export function messages(parts: readonly PartSpec[], source: PartSource, provider: ProviderDeclaration): (string | Uint8Array)[][] | VerifyResult {
+  if (!hasAlternatives(parts)) {
+    // One candidate: the usual case, and a hot path.
+    const message: (string | Uint8Array)[] = [];
+    for (const part of parts) {
+      const values = partValues(part, source, provider);
+      if (!Array.isArray(values)) return values;
+      message.push(values[0]!);
+    }
+    return [message];
+  }
   let candidates: (string | Uint8Array)[][] = [[]];
   for (const part of parts) {
     const values = partValues(part, source, provider);
@@ -207,7 +249,16 @@ export function messages(parts: readonly PartSpec[], source: PartSource, provide
   return candidates;
 }
 
+const alternatives = new WeakMap<readonly PartSpec[], boolean>();
+
+function hasAlternatives(parts: readonly PartSpec[]): boolean {
+  let has = alternatives.get(parts);
+  if (has === undefined) alternatives.set(parts, (has = parts.some((part) => "anyOf" in part)));
+  return has;
+}
+
 function partValues(part: PartSpec, source: PartSource, provider: ProviderDeclaration): (string | Uint8Array)[] | VerifyResult {
+  if ("from" in part) return fromValues(part.from, source);
   if ("text" in part) return [part.text];
   if ("header" in part) {
     const value = source.request.header(part.header);
@@ -232,7 +283,11 @@ function partValues(part: PartSpec, source: PartSource, provider: ProviderDeclar
     }
     return values;
   }
-  switch (part.from) {
+  return [];
+}
+
+function fromValues(from: "body" | "timestamp" | "secret" | "url", source: PartSource): (string | Uint8Array)[] | VerifyResult {
+  switch (from) {
     case "body":
       return source.request.body === undefined ? fail("signature", "the body must be the raw bytes to be verified") : [source.request.body];
     case "timestamp":

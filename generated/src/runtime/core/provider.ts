@@ -150,3 +150,8 @@ export type AnswerValueSpec =
 export function pointerPath(pointer: string): string[] {
   return pointer === "" ? [] : pointer.slice(1).split("/").map((token) => token.replace(/~1/g, "/").replace(/~0/g, "~"));
 }
+
+/** The trigger's default `responseTimeoutMs`: 4 s, or 80 % of the provider's deadline when it wants an answer sooner. */
+export function defaultResponseTimeoutMs(answerWithinMs: number | undefined): number {
+  return answerWithinMs === undefined ? 4000 : Math.min(4000, Math.floor(answerWithinMs * 0.8));
+}

@@ -26,7 +26,7 @@ export function secretKey(spec: SecretSpec | undefined, secret: string): string 
 
 /** What a valid secret looks like, for messages: `base64 of at least 16 bytes`. */
 export function describeSecret(spec: SecretSpec | undefined): string {
-  if (!spec) return "a non-blank string";
+  if (!spec || (spec.encoding === "utf8" && spec.minBytes === undefined && spec.prefix === undefined)) return "a non-blank string";
   const encoding = spec.encoding === "utf8" ? "text" : spec.encoding;
   const size = spec.minBytes !== undefined ? ` of at least ${spec.minBytes} bytes` : "";
   const prefix = spec.prefix !== undefined ? `, after an optional ${spec.prefix} prefix` : "";

@@ -58,28 +58,31 @@ export function planVerification(provider: ProviderDeclaration, request: Deliver
     toleranceSeconds: typeof options.toleranceSeconds === "number" ? options.toleranceSeconds : undefined,
     now: options.now ?? Date.now,
   };
-  const checks: Check[] = [];
-  const add = (result: VerifyResult | readonly Check[]): VerifyResult | undefined => {
-    if ("ok" in result) return result.ok ? undefined : result;
-    checks.push(...result);
-    return undefined;
-  };
-  for (const spec of provider.authentication) {
-    if (spec.mechanism !== "token" || !spec.additional || declared[spec.option!] === undefined) continue;
-    const refused = add(mechanismOf(spec).plan(spec, view, context));
-    if (refused) return refused;
-  }
+  let checks: readonly Check[] = [];
   const primary = primaryMechanisms(provider);
+  if (primary.length !== provider.authentication.length) {
+    for (const spec of provider.authentication) {
+      if (spec.mechanism !== "token" || !spec.additional || declared[spec.option!] === undefined) continue;
+      const result = mechanismOf(spec).plan(spec, view, context);
+      if ("ok" in result) {
+        if (!result.ok) return result;
+      } else checks = [...checks, ...result];
+    }
+  }
   const chosen = primary.find((spec) => mechanismOf(spec).present(spec, view));
   if (!chosen) return fail("signature", `${primary.map((spec) => mechanismOf(spec).credential(spec)).join(" or ")} is missing`);
-  const refused = add(mechanismOf(chosen).plan(chosen, view, context));
-  if (refused) return refused;
-  return checks.length === 0 ? verified : { checks };
+  const result = mechanismOf(chosen).plan(chosen, view, context);
+  if ("ok" in result) return result.ok && checks.length > 0 ? { checks } : result;
+  return { checks: checks.length === 0 ? result : [...checks, ...result] };
 }
 
+const primaries = new WeakMap<ProviderDeclaration, readonly MechanismSpec[]>();
+
 /** The mechanisms any one of which authenticates a delivery (not the `additional` ones). */
-export function primaryMechanisms(provider: ProviderDeclaration): MechanismSpec[] {
-  return provider.authentication.filter((spec) => !(spec.mechanism === "token" && spec.additional));
+export function primaryMechanisms(provider: ProviderDeclaration): readonly MechanismSpec[] {
+  let primary = primaries.get(provider);
+  if (!primary) primaries.set(provider, (primary = provider.authentication.filter((spec) => !(spec.mechanism === "token" && spec.additional))));
+  return primary;
 }
 
 /** Whether a request carries a credential of a mechanism that could authenticate it: enough to invite its body. */
@@ -101,12 +104,12 @@ export function settleWithSecret(plan: VerificationPlan, computed: readonly stri
   let refusal: string | undefined;
   for (const check of plan.checks) {
     let found = false;
-    check.digests.forEach((digest, index) => {
+    for (let index = 0; index < check.digests.length; index++) {
       let equal = false;
       for (const given of check.given) equal = constantTimeEqual(given, computed[offset + index]!) || equal;
-      if (equal && !found) secret ??= digest.secret;
+      if (equal && !found) secret ??= check.digests[index]!.secret;
       found = equal || found;
-    });
+    }
     offset += check.digests.length;
     if (!found) refusal ??= check.mismatch;
   }
@@ -114,6 +117,6 @@ export function settleWithSecret(plan: VerificationPlan, computed: readonly stri
 }
 
 /** All the digests of a plan, in the order `settle` reads them. */
-export function digestsOf(plan: VerificationPlan): VerificationPlan["checks"][number]["digests"][number][] {
-  return plan.checks.flatMap((check) => check.digests);
+export function digestsOf(plan: VerificationPlan): readonly VerificationPlan["checks"][number]["digests"][number][] {
+  return plan.checks.length === 1 ? plan.checks[0]!.digests : plan.checks.flatMap((check) => check.digests);
 }
