@@ -1,6 +1,7 @@
 import type { AddressInfo } from "node:net";
 import { describe, expect, it, vi } from "vitest";
 import type { LoadedProvider } from "../generator/load.js";
+import type { HandshakeSpec } from "../generator/runtime/core/provider.js";
 import { encodeBody, mutate, optionsFor, otherSecretFor } from "./support.js";
 
 /** The parts of a generated package the battery drives, whatever its providers: its Web entry and its Node entry. */
@@ -84,6 +85,26 @@ export function providerBattery(pkg: GeneratedPackage, provider: LoadedProvider)
       expect((await trigger.fetch(new Request("http://receiver/", { method: "POST", headers: forged.headers, body: forged.body }))).status).toBe(401);
     });
 
+    for (const handshake of manifest.envelope.format === "json" ? (manifest.handshakes ?? []) : []) {
+      it(`answers its ${handshake.name} handshake through fetch and answerHandshake, and refuses it forged`, async () => {
+        const body = JSON.stringify(handshakeBody(handshake));
+        const matcher = vi.fn(() => true);
+        const trigger = pkg.web.createTrigger({ ...options, provider: name, webhookTriggers: { [first.type]: matcher }, onError: () => {} });
+        const signed = await pkg.web.signBody(name, body, options);
+        const response = await trigger.fetch(new Request(`http://receiver${signed.url}`, { method: "POST", headers: signed.headers, body }));
+        const answer = await response.json();
+        expect(response.status).toBe(200);
+        if (handshake.answer) expect(Object.keys(answer).sort()).toEqual(Object.keys(handshake.answer.json).sort());
+        else expect(answer).toMatchObject({ ok: true, events: 0 });
+        expect(matcher).not.toHaveBeenCalled();
+        const own = await pkg.web.answerHandshake(name, signed, options);
+        expect({ status: own.status, body: JSON.parse(own.body) }).toEqual({ status: 200, body: answer });
+        const forged = await pkg.web.signBody(name, body, { ...options, secret: otherSecretFor(provider) });
+        expect((await trigger.fetch(new Request("http://receiver/", { method: "POST", headers: forged.headers, body }))).status).toBe(401);
+        expect(await pkg.web.answerHandshake(name, forged, options)).toMatchObject({ status: 401 });
+      });
+    }
+
     it("serves a trigger over node:http: 200 for a signed delivery, 401 for a forged one", async () => {
       const matcher = vi.fn(() => true);
       const trigger = pkg.node.createTrigger({ ...options, provider: name, port: 0, host: "127.0.0.1", webhookTriggers: { [first.type]: matcher }, onError: () => {} });
@@ -101,4 +122,22 @@ export function providerBattery(pkg: GeneratedPackage, provider: LoadedProvider)
       }
     });
   });
+}
+
+/** A body that is the handshake: its matched values, and a string wherever its answer reads one. */
+export function handshakeBody(handshake: HandshakeSpec): unknown {
+  let document: unknown = {};
+  const set = (pointer: string, value: unknown) => {
+    if (pointer === "") return void (document = structuredClone(value));
+    const path = pointer.slice(1).split("/");
+    let parent = document as Record<string, unknown>;
+    for (const key of path.slice(0, -1)) parent = (parent[key] ??= {}) as Record<string, unknown>;
+    parent[path[path.length - 1]!] = value;
+  };
+  for (const [pointer, value] of Object.entries(handshake.match)) set(pointer, value);
+  for (const value of Object.values(handshake.answer?.json ?? {})) {
+    if ("pointer" in value) set(value.pointer, "token-for-tests");
+    if ("hmac" in value) for (const part of value.hmac.message) if ("pointer" in part) set(part.pointer, "token-for-tests");
+  }
+  return document;
 }

@@ -35,7 +35,7 @@ describe("parseDelivery: errors carry a stable code and never throw", () => {
     { name: "an event without a type", provider: "whereby", body: JSON.stringify({ id: "x", data: {} }), code: "invalid", pointer: "/type" },
     { name: "an invalid field", provider: "whereby", body: JSON.stringify({ id: "x", apiVersion: "1.0", createdAt: "2026-01-01T00:00:00Z", type: "room.session.started", data: { roomName: 7, subdomain: "acme" } }), code: "invalid", pointer: "/data/roomName" },
     { name: "an unknown event type", provider: "daily", body: JSON.stringify({ version: "1.0.0", type: "meeting.paused", id: "x", payload: {}, event_ts: 1 }), code: "unknown_event" },
-    { name: "an unknown provider", provider: "zoom" as Provider, body: "{}", code: "unknown_provider" },
+    { name: "an unknown provider", provider: "teleconf" as Provider, body: "{}", code: "unknown_provider" },
   ];
   for (const { name, provider, body, code, pointer, message } of cases) {
     it(name, () => {

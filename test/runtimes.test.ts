@@ -5,7 +5,8 @@ import path from "node:path";
 import { build } from "esbuild";
 import { Miniflare } from "miniflare";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { signDelivery, type Provider } from "../generated/src/index.js";
+import { signBody, signDelivery, type Provider } from "../generated/src/index.js";
+import { handshakeBody } from "./battery.js";
 import { mutate, optionsFor, otherSecretFor, providers, root } from "./support.js";
 
 /**
@@ -120,7 +121,7 @@ for (const runtime of runtimes) {
     };
 
     for (const provider of names) {
-      it(`${provider}: 200 for a signed delivery, 401 for a bad signature, 400 for an invalid event, 413 for a large body`, async () => {
+      it(`${provider}: 200 for a signed delivery, 401 for a bad signature, 400 for an invalid event, 413 for a large body, its handshakes answered`, async () => {
         const options = optionsFor(providerOf(provider)) as never;
         const valid = await signDelivery(provider, exampleOf(provider), options);
         expect(await post(provider, valid)).toMatchObject({ status: 200, body: { ok: true, events: 1 } });
@@ -133,6 +134,12 @@ for (const runtime of runtimes) {
 
         const large = await signDelivery(provider, { ...exampleOf(provider), padding: "x".repeat(20_000) } as never, options);
         expect(await post(provider, large)).toMatchObject({ status: 413, body: { error: { code: "too_large" } } });
+
+        const { manifest } = providerOf(provider);
+        for (const handshake of manifest.envelope.format === "json" ? (manifest.handshakes ?? []) : []) {
+          const answered = await post(provider, await signBody(provider, JSON.stringify(handshakeBody(handshake)), options));
+          expect(answered, handshake.name).toMatchObject({ status: 200, body: handshake.answer ? Object.fromEntries(Object.keys(handshake.answer.json).map((key) => [key, expect.any(String)])) : { ok: true, events: 0 } });
+        }
       });
     }
   });

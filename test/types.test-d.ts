@@ -105,6 +105,6 @@ describe("iotum", () => {
     const parsed = {} as ParsedEvent;
     if (parsed.provider === "iotum" && parsed.type === "conference_end") expectTypeOf(parsed.event.payload.conference_id).toEqualTypeOf<number>();
     // @ts-expect-error an unknown provider is refused
-    parseDelivery("zoom", { headers: {}, body: "" });
+    parseDelivery("teleconf", { headers: {}, body: "" });
   });
 });

@@ -8,3 +8,4 @@ export { createBigBlueButtonTrigger, verifyBigBlueButtonDelivery } from "./bigbl
 export { createDailyTrigger, verifyDailyDelivery } from "./daily/node.js";
 export { createIotumTrigger, verifyIotumDelivery } from "./iotum/node.js";
 export { createWherebyTrigger, verifyWherebyDelivery } from "./whereby/node.js";
+export { createZoomTrigger, verifyZoomDelivery } from "./zoom/node.js";

@@ -7,6 +7,8 @@ import { Trigger } from "./runtime/core/trigger.js";
 import type { TriggerOptions } from "./runtime/core/trigger.js";
 import { verifyWithWebCrypto } from "./runtime/core/webcrypto.js";
 import { signBodyWith, signWith } from "./runtime/core/signing.js";
+import { answerHandshakeWith } from "./runtime/core/handshakes.js";
+import type { DeliveryResponse } from "./runtime/core/response.js";
 import type { SignedRequest } from "./runtime/core/signing.js";
 import { bigBlueButtonProvider } from "./bigbluebutton/delivery.js";
 import type {
@@ -26,6 +28,8 @@ import type {
   WherebyVerifyOptions,
   WherebySignOptions,
 } from "./whereby/web.js";
+import { zoomProvider } from "./zoom/delivery.js";
+import type { ZoomEventMap, ZoomWebhookTriggers, ZoomVerifyOptions, ZoomSignOptions } from "./zoom/web.js";
 
 /** Every provider's definition: envelope, authentication, handshakes and validators. */
 export const providers = {
@@ -33,9 +37,10 @@ export const providers = {
   daily: dailyProvider,
   iotum: iotumProvider,
   whereby: wherebyProvider,
+  zoom: zoomProvider,
 };
 
-/** The name of a provider: `bigbluebutton`, `daily`, `iotum`, `whereby`. */
+/** The name of a provider: `bigbluebutton`, `daily`, `iotum`, `whereby`, `zoom`. */
 export type Provider = keyof typeof providers;
 
 /** The event map, matcher registry and options of each provider. */
@@ -44,6 +49,7 @@ export interface ProviderTypes {
   daily: { events: DailyEventMap; triggers: DailyWebhookTriggers; verifyOptions: DailyVerifyOptions; signOptions: DailySignOptions };
   iotum: { events: IotumEventMap; triggers: IotumWebhookTriggers; verifyOptions: IotumVerifyOptions; signOptions: IotumSignOptions };
   whereby: { events: WherebyEventMap; triggers: WherebyWebhookTriggers; verifyOptions: WherebyVerifyOptions; signOptions: WherebySignOptions };
+  zoom: { events: ZoomEventMap; triggers: ZoomWebhookTriggers; verifyOptions: ZoomVerifyOptions; signOptions: ZoomSignOptions };
 }
 
 /** A validated event of provider `P`, with its provider, type and idempotency key; narrow it with `provider` and `type`. */
@@ -69,6 +75,12 @@ export async function verifyDeliveryAsync<P extends Provider>(provider: P, reque
 export function signDelivery<P extends Provider>(provider: P, events: ProviderTypes[P]["events"][keyof ProviderTypes[P]["events"]] | readonly ProviderTypes[P]["events"][keyof ProviderTypes[P]["events"]][], options: ProviderTypes[P]["signOptions"]): Promise<SignedRequest> {
   if (!Object.hasOwn(providers, provider)) throw new TypeError(`signDelivery: unknown provider ${JSON.stringify(provider)}`);
   return signWith(providers[provider], events, options);
+}
+
+/** For a server of your own: when `request` is one of `provider`'s handshakes (a creation check, a URL validation), the response to send (401 when it is not authentic); `undefined` when it is a delivery to verify and parse. Never rejects. */
+export function answerHandshake<P extends Provider>(provider: P, request: DeliveryRequest, options: ProviderTypes[P]["verifyOptions"]): Promise<DeliveryResponse | undefined> {
+  if (!Object.hasOwn(providers, provider)) return Promise.resolve(undefined);
+  return answerHandshakeWith(providers[provider] as ProviderDefinition, request, options);
 }
 
 /** Signs a body you wrote yourself (an invalid or undocumented event) as `provider` signs deliveries: for testing how your receiver answers it. */

@@ -16,3 +16,4 @@ export * from "./bigbluebutton/web.js";
 export * from "./daily/web.js";
 export * from "./iotum/web.js";
 export * from "./whereby/web.js";
+export * from "./zoom/web.js";

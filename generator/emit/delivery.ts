@@ -30,6 +30,8 @@ function emitProviders(providers: readonly ProviderModel[], project: Project): v
   addImport(file, "./runtime/core/trigger.js", ["TriggerOptions"], { typeOnly: true });
   addImport(file, "./runtime/core/webcrypto.js", ["verifyWithWebCrypto"]);
   addImport(file, "./runtime/core/signing.js", ["signBodyWith", "signWith"]);
+  addImport(file, "./runtime/core/handshakes.js", ["answerHandshakeWith"]);
+  addImport(file, "./runtime/core/response.js", ["DeliveryResponse"], { typeOnly: true });
   addImport(file, "./runtime/core/signing.js", ["SignedRequest"], { typeOnly: true });
   for (const provider of providers) {
     const prefix = provider.manifest.typePrefix;
@@ -87,6 +89,17 @@ function emitProviders(providers: readonly ProviderModel[], project: Project): v
       "return signWith(providers[provider], events, options);",
     ],
     docs: docs("Wraps events in `provider`'s envelope and signs them as the provider does: a raw request for testing your own receiver (`handleDelivery`, `fetch`, or over HTTP). Only providers that batch events take several."),
+  });
+  addFunction(file, {
+    name: "answerHandshake",
+    typeParameters: [{ name: "P", constraint: "Provider" }],
+    parameters: [{ name: "provider", type: "P" }, { name: "request", type: "DeliveryRequest" }, { name: "options", type: "ProviderTypes[P][\"verifyOptions\"]" }],
+    returnType: "Promise<DeliveryResponse | undefined>",
+    statements: [
+      "if (!Object.hasOwn(providers, provider)) return Promise.resolve(undefined);",
+      "return answerHandshakeWith(providers[provider] as ProviderDefinition, request, options);",
+    ],
+    docs: docs("For a server of your own: when `request` is one of `provider`'s handshakes (a creation check, a URL validation), the response to send (401 when it is not authentic); `undefined` when it is a delivery to verify and parse. Never rejects."),
   });
   addFunction(file, {
     name: "signBody",
@@ -153,6 +166,10 @@ function emitProviderDelivery(provider: ProviderModel, project: Project): void {
   addImport(file, "../runtime/core/trigger.js", ["Trigger", "TriggerOptions"], { typeOnly: true });
   addImport(file, "../runtime/core/webcrypto.js", ["verifyWithWebCrypto"]);
   addImport(file, "../runtime/core/signing.js", ["signBodyWith", "signWith"]);
+  if (provider.manifest.handshakes?.length) {
+    addImport(file, "../runtime/core/handshakes.js", ["answerHandshakeWith"]);
+    addImport(file, "../runtime/core/response.js", ["DeliveryResponse"], { typeOnly: true });
+  }
   addImport(file, "../runtime/core/signing.js", ["SignedRequest", "SignOptions"], { typeOnly: true });
   addImport(file, "./triggers.js", [`${prefix}WebhookTriggers`], { typeOnly: true });
   addImport(file, "./types.js", [`${provider.valuePrefix}EventTypes`]);
@@ -224,6 +241,15 @@ function emitProviderDelivery(provider: ProviderModel, project: Project): void {
     statements: `return signBodyWith(${provider.valuePrefix}Provider, body, options);`,
     docs: docs(`Signs a body you wrote yourself (an invalid or undocumented event) as ${title} signs deliveries: for testing how your receiver answers it.`),
   });
+  if (provider.manifest.handshakes?.length) {
+    addFunction(file, {
+      name: `answer${prefix}Handshake`,
+      parameters: [{ name: "request", type: "DeliveryRequest" }, { name: "options", type: names.verify }],
+      returnType: "Promise<DeliveryResponse | undefined>",
+      statements: `return answerHandshakeWith(${provider.valuePrefix}Provider, request, options);`,
+      docs: docs(`For a server of your own: when \`request\` is one of ${title}'s handshakes (${provider.manifest.handshakes.map((h) => `\`${h.name}\``).join(", ")}), the response to send (401 when it is not authentic); \`undefined\` when it is a delivery to verify and parse. Never rejects.`),
+    });
+  }
   addFunction(file, {
     name: `create${prefix}Trigger`,
     parameters: [{ name: "options", type: `TriggerOptions<${prefix}WebhookTriggers, ${parsed}, ${names.verify}>` }],

@@ -7,6 +7,8 @@ import { createTriggerWith } from "../runtime/core/trigger.js";
 import type { Trigger, TriggerOptions } from "../runtime/core/trigger.js";
 import { verifyWithWebCrypto } from "../runtime/core/webcrypto.js";
 import { signBodyWith, signWith } from "../runtime/core/signing.js";
+import { answerHandshakeWith } from "../runtime/core/handshakes.js";
+import type { DeliveryResponse } from "../runtime/core/response.js";
 import type { SignedRequest, SignOptions } from "../runtime/core/signing.js";
 import type { DailyWebhookTriggers } from "./triggers.js";
 import { dailyEventTypes } from "./types.js";
@@ -93,6 +95,11 @@ export function signDailyDelivery(events: DailyEvent, options: DailySignOptions)
 /** Signs a body you wrote yourself (an invalid or undocumented event) as Daily signs deliveries: for testing how your receiver answers it. */
 export function signDailyBody(body: string, options: DailySignOptions): Promise<SignedRequest> {
   return signBodyWith(dailyProvider, body, options);
+}
+
+/** For a server of your own: when `request` is one of Daily's handshakes (`creation-check`), the response to send (401 when it is not authentic); `undefined` when it is a delivery to verify and parse. Never rejects. */
+export function answerDailyHandshake(request: DeliveryRequest, options: DailyVerifyOptions): Promise<DeliveryResponse | undefined> {
+  return answerHandshakeWith(dailyProvider, request, options);
 }
 
 /** The Daily matcher registry on Web APIs: serve it with `trigger.fetch`. On Node, the same import gives a `node:http` server too. */

@@ -1,8 +1,13 @@
+import { decodeDelivery, type DeliveryError, type DeliveryRequest } from "./delivery.js";
 import type { Digest } from "./mechanism.js";
-import type { AnswerValueSpec, HandshakeSpec, ProviderDeclaration } from "./provider.js";
+import type { AnswerValueSpec, HandshakeSpec, ProviderDeclaration, ProviderDefinition } from "./provider.js";
 import { pointerPath } from "./provider.js";
+import { ReceivedRequest } from "./request.js";
+import { acknowledged, reply, type DeliveryResponse } from "./response.js";
 import { secretKey } from "./secrets.js";
+import { digestsOf, planVerification, settleWithSecret, type VerifyOptions } from "./signatures.js";
 import { readPath } from "./validation.js";
+import { computeDigest, computeDigests } from "./webcrypto.js";
 
 /** A handshake recognised in a delivery: what it is and the decoded body it was read from. */
 export interface Handshake {
@@ -11,25 +16,46 @@ export interface Handshake {
 }
 
 /**
- * The JSON a handshake is answered with, its values read from the request's body or computed
- * with the secret that verified it (Zoom's URL validation: the HMAC of a token it sent), or the
- * reason it cannot be answered. `undefined` when the handshake declares no answer of its own.
+ * For a server of your own: when `request` is one of the provider's handshakes (Daily's creation
+ * check, Zoom's URL validation), the response to send — the declared answer, computed with the
+ * secret that verified it, or 401 when it is not authentic; `undefined` when it is not a
+ * handshake (verify and parse it as a delivery). Never rejects.
+ */
+export async function answerHandshakeWith(provider: ProviderDefinition, request: DeliveryRequest, options: VerifyOptions): Promise<DeliveryResponse | undefined> {
+  const received = new ReceivedRequest(request ?? {});
+  const decoded = decodeDelivery(provider, received);
+  if (!decoded.ok || !decoded.handshake) return undefined;
+  const plan = planVerification(provider, received, options);
+  let secret = 0;
+  if ("checks" in plan) {
+    const outcome = settleWithSecret(plan, await computeDigests(digestsOf(plan)).catch(() => []));
+    if (!outcome.ok) return refusal(401, outcome.error);
+    secret = outcome.secret ?? 0;
+  } else if (!plan.ok) return refusal(401, plan.error);
+  const answer = await handshakeAnswer(provider, decoded.handshake, (options.secret === undefined ? [] : [options.secret].flat())[secret], computeDigest);
+  return "error" in answer ? refusal(400, answer.error) : answer;
+}
+
+/**
+ * The response to a verified handshake: 200 with the JSON it declares, its values read from the
+ * request's body or computed with the secret that verified it, or, without a declared answer,
+ * the answer to a delivery of no events; or the reason it cannot be answered.
  */
 export async function handshakeAnswer(
   provider: ProviderDeclaration,
   handshake: Handshake,
   secret: string | undefined,
   digest: (digest: Digest) => string | Promise<string>,
-): Promise<Record<string, string> | { readonly error: string } | undefined> {
+): Promise<DeliveryResponse | { readonly error: DeliveryError }> {
   const answer = handshake.spec.answer;
-  if (!answer) return undefined;
+  if (!answer) return acknowledged({ events: 0, unknown: 0, invalid: 0, duplicates: 0 });
   const json: Record<string, string> = {};
   for (const [name, value] of Object.entries(answer.json)) {
     const computed = await answerValue(provider, value, handshake.document, secret, digest);
-    if (typeof computed !== "string") return computed;
+    if (typeof computed !== "string") return { error: { code: "malformed", message: `${provider.title} ${handshake.spec.name}: ${computed.error}` } };
     json[name] = computed;
   }
-  return json;
+  return reply(200, json);
 }
 
 async function answerValue(
@@ -56,4 +82,8 @@ async function answerValue(
 function read(document: unknown, pointer: string): string | { readonly error: string } {
   const value = readPath(document, pointerPath(pointer));
   return typeof value === "string" ? value : { error: `${pointer} must be a string` };
+}
+
+function refusal(status: number, error: DeliveryError): DeliveryResponse {
+  return reply(status, { ok: false, error: { code: error.code, message: error.message } });
 }

@@ -9,6 +9,9 @@ import { handshakeAnswer, type Handshake } from "./handshakes.js";
 import { checkVerifyOptions } from "./options.js";
 import { defaultResponseTimeoutMs } from "./provider.js";
 import { ReceivedRequest } from "./request.js";
+import { jsonHeaders, reply, type DeliveryResponse } from "./response.js";
+
+export { reply, type DeliveryResponse } from "./response.js";
 import { digestsOf, planVerification, settleWithSecret, type Digest, type VerifyOptions } from "./signatures.js";
 import { computeDigests } from "./webcrypto.js";
 
@@ -65,12 +68,6 @@ export interface TriggerSettings<Registry, Parsed> {
    * stack trace of failures of your own code.
    */
   readonly onError?: ((error: unknown, parsed?: Parsed) => unknown) | undefined;
-}
-
-export interface DeliveryResponse {
-  readonly status: number;
-  readonly headers: Readonly<Record<string, string>>;
-  readonly body: string;
 }
 
 /** Reported to `onError` when a delivery is refused (401, 400, 413, …): the sender or the request was at fault, not your code. */
@@ -293,9 +290,8 @@ export class Trigger<Parsed extends { readonly type: string; readonly key: strin
     const secrets = this.options.secret as readonly string[] | undefined;
     const digest = async (digest: Digest) => (await this.#digests([digest]))[0]!;
     const answer = await handshakeAnswer(this.provider, handshake, secret === undefined ? undefined : secrets?.[secret], digest);
-    if (answer === undefined) return this.#answer({ events: 0, unknown: 0, invalid: 0, duplicates: 0, failures: 0 });
-    if ("error" in answer) return this.refuse(400, { code: "malformed", message: `${this.provider.title} ${handshake.spec.name}: ${answer.error}` });
-    return reply(200, answer);
+    if ("error" in answer) return this.refuse(400, answer.error);
+    return answer;
   }
 
   #match(events: readonly Parsed[], tally: Tally): DeliveryResponse | Promise<DeliveryResponse> {
@@ -426,12 +422,6 @@ function checkTriggerOptions<Parsed>(provider: ProviderDefinition, options: Trig
 
 function counts({ events, unknown, invalid, duplicates }: Tally) {
   return { events, unknown, invalid, duplicates };
-}
-
-const jsonHeaders = { "content-type": "application/json; charset=utf-8" };
-
-export function reply(status: number, body: unknown): DeliveryResponse {
-  return { status, headers: jsonHeaders, body: JSON.stringify(body) };
 }
 
 /** The body's size in bytes; a string's UTF-8 bytes are counted only when they could pass `limit`. */
