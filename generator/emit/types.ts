@@ -2,6 +2,7 @@ import { compile } from "json-schema-to-typescript";
 import { StructureKind, type Project } from "ts-morph";
 import type { JsonSchema } from "../load.js";
 import type { ProviderModel, TypeModel } from "../model.js";
+import { mapSchema } from "../walk.js";
 import { layoutDeclarations } from "./layout.js";
 import { banner, docs, exportConst, quote, tidy } from "./source.js";
 
@@ -56,7 +57,7 @@ const holder = "ConfhooksSchemas";
  * model (one run costs about half as much as one per file). A root `allOf` becomes `extends`;
  * the holder document and the "referenced by" notes it adds to each JSDoc are removed.
  */
-async function toInterfaces(provider: ProviderModel): Promise<string> {
+export async function toInterfaces(provider: ProviderModel): Promise<string> {
   const models = [...provider.shared, ...provider.events];
   const byId = new Map(models.map((model) => [model.id, model]));
   const definitions: Record<string, JsonSchema> = {};
@@ -95,14 +96,11 @@ async function toInterfaces(provider: ProviderModel): Promise<string> {
  * (titles would rename them).
  */
 function forTypes(schema: JsonSchema, baseId: string, resolve: (id: string) => TypeModel, typeNames: ReadonlyMap<string, string>): JsonSchema {
-  const rewrite = (node: unknown): unknown => {
-    if (Array.isArray(node)) return node.map(rewrite);
-    if (typeof node !== "object" || node === null) return node;
-    const { $ref, allOf, examples, title, $schema, ...rest } = node as JsonSchema;
-    if (typeof $ref === "string") return { ...rewriteChildren(rest), tsType: typeNames.get(new URL($ref, baseId).href) };
-    const out = rewriteChildren(rest);
-    if (Array.isArray(allOf)) {
-      for (const { $ref: ref } of allOf as { $ref: string }[]) {
+  return mapSchema(schema, (node, original) => {
+    const { $ref, allOf, examples, title, $schema, ...out } = node;
+    if (typeof $ref === "string") return { ...out, tsType: typeNames.get(new URL($ref, baseId).href) };
+    if (Array.isArray(original.allOf)) {
+      for (const { $ref: ref } of original.allOf as { $ref: string }[]) {
         const id = new URL(ref, baseId).href;
         const base = forTypes(resolve(id).source.schema, id, resolve, typeNames);
         out.properties = { ...(base.properties as object), ...(out.properties as object) };
@@ -112,15 +110,5 @@ function forTypes(schema: JsonSchema, baseId: string, resolve: (id: string) => T
     const declaresFields = ["properties", "patternProperties", "additionalProperties"].some((key) => key in out);
     if (out.type === "object" && !declaresFields) out.tsType = "object";
     return out;
-  };
-  const rewriteChildren = (node: JsonSchema): JsonSchema => {
-    const out: JsonSchema = {};
-    for (const [key, value] of Object.entries(node)) {
-      out[key] = key === "properties" || key === "patternProperties"
-        ? Object.fromEntries(Object.entries(value as JsonSchema).map(([name, child]) => [name, rewrite(child)]))
-        : key === "const" || key === "enum" || key === "default" ? value : rewrite(value);
-    }
-    return out;
-  };
-  return rewrite(schema) as JsonSchema;
+  }) as JsonSchema;
 }
