@@ -75,6 +75,11 @@ export function classify(before: readonly ProviderSchemas[], after: readonly Pro
       else if (!a) add("feature", "", b.deprecated === true ? "added, deprecated (retired, still accepted)" : "added");
       else compare([rootPart(a)], [rootPart(b)], "", { ...context, add });
     }
+    // A common/ part is compared in each event that uses it; its type, exported under its own name, goes with its file.
+    for (const { path } of was?.shared ?? []) {
+      const part = path.slice(name.length + 1).replace(/\.schema\.json$/, "");
+      if (!is?.shared.some((file) => file.path === path)) changes.push({ level: "breaking", provider: name, event: part, pointer: "", message: "removed: its type is no longer exported" });
+    }
   }
   return changes;
 }
@@ -193,6 +198,7 @@ function compareAlternatives(a: Alternative, b: Alternative, pointer: string, cr
     if (effect) add(effect > 0 ? "breaking" : "fix", `${keyword} ${show(was)} → ${show(is)}`);
   }
 
+  if (!["object", "array", "any"].includes(b.type)) return;
   const [x, y] = [below(a.parts), below(b.parts)];
   if (b.type === "object" || b.type === "any") {
     for (const name of union([...x.properties.keys(), ...x.required], [...y.properties.keys(), ...y.required])) {

@@ -9,37 +9,55 @@ import type { JsonSchema } from "./load.js";
  *   part and `allOf` bases merged in, one `anyOf`/`oneOf` branch chosen, then the places below
  *   (properties, array items, map values) — what release classification compares.
  *
- * Where a schema nests schemas: keywords holding a map of them, a list of them, or one. These are
- * all the subschema keywords lint.ts allows (it refuses every other keyword), so both views reach
- * every position.
+ * Both read one table of the keywords that hold schemas: all those lint.ts allows (it refuses
+ * every other keyword), so both reach every position. For each: whether it holds a map of
+ * schemas, a list or one, and where its schemas apply in a value — at the same place (`base`:
+ * `allOf`; `branch`: `anyOf`/`oneOf`), at a named property, at the values of keys matching a
+ * pattern or of the other keys, at array items or at one index, or nowhere of their own (`rule`).
  */
-const subschemaMaps = ["properties", "patternProperties"];
-const subschemaLists = ["anyOf", "oneOf", "allOf", "prefixItems"];
-const subschemaSingles = ["additionalProperties", "items", "not", "propertyNames"];
+type Role = "base" | "branch" | "property" | "pattern" | "values" | "items" | "index" | "rule";
+const subschemaKeywords: Readonly<Record<string, readonly ["map" | "list" | "one", Role]>> = {
+  properties: ["map", "property"],
+  patternProperties: ["map", "pattern"],
+  anyOf: ["list", "branch"],
+  oneOf: ["list", "branch"],
+  allOf: ["list", "base"],
+  prefixItems: ["list", "index"],
+  additionalProperties: ["one", "values"],
+  items: ["one", "items"],
+  not: ["one", "rule"],
+  propertyNames: ["one", "rule"],
+};
 
 export function isObject(value: unknown): value is JsonSchema {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
-/** The schemas directly inside `node`, each with its JSON pointer relative to `node`. */
-function children(node: JsonSchema): [string, unknown][] {
-  const found: [string, unknown][] = [];
-  for (const key of subschemaMaps) {
-    const map = node[key];
-    if (isObject(map)) for (const [name, child] of Object.entries(map)) found.push([`/${key}/${pointerToken(name)}`, child]);
+interface Child {
+  readonly keyword: string;
+  readonly role: Role;
+  /** The property name or pattern (maps), the index (lists). */
+  readonly key?: string | number;
+  readonly schema: unknown;
+}
+
+/** The schemas directly inside `node`, in the order of the table. */
+function children(node: JsonSchema): Child[] {
+  const found: Child[] = [];
+  for (const [keyword, [holds, role]] of Object.entries(subschemaKeywords)) {
+    const value = node[keyword];
+    if (holds === "map" && isObject(value)) for (const [key, schema] of Object.entries(value)) found.push({ keyword, role, key, schema });
+    if (holds === "list" && Array.isArray(value)) value.forEach((schema, key) => found.push({ keyword, role, key, schema }));
+    if (holds === "one" && keyword in node) found.push({ keyword, role, schema: value });
   }
-  for (const key of subschemaLists) {
-    const list = node[key];
-    if (Array.isArray(list)) list.forEach((child, index) => found.push([`/${key}/${index}`, child]));
-  }
-  for (const key of subschemaSingles) if (key in node) found.push([`/${key}`, node[key]]);
   return found;
 }
 
 /** Calls `visit` on `node` and on every schema nested in it, parents first, with its JSON pointer in the file. A value that is not an object is visited, not entered. */
 export function walkSchema(node: unknown, visit: (node: unknown, at: string) => void, at = ""): void {
   visit(node, at);
-  if (isObject(node)) for (const [pointer, child] of children(node)) walkSchema(child, visit, at + pointer);
+  if (!isObject(node)) return;
+  for (const { keyword, key, schema } of children(node)) walkSchema(schema, visit, `${at}/${keyword}${key === undefined ? "" : `/${pointerToken(key)}`}`);
 }
 
 /**
@@ -51,9 +69,10 @@ export function mapSchema(node: unknown, rebuild: (node: JsonSchema, original: J
   if (!isObject(node)) return node;
   const out: JsonSchema = {};
   for (const [key, value] of Object.entries(node)) {
-    if (subschemaMaps.includes(key) && isObject(value)) out[key] = Object.fromEntries(Object.entries(value).map(([name, child]) => [name, mapSchema(child, rebuild)]));
-    else if (subschemaLists.includes(key) && Array.isArray(value)) out[key] = value.map((child) => mapSchema(child, rebuild));
-    else out[key] = subschemaSingles.includes(key) ? mapSchema(value, rebuild) : value;
+    const holds = subschemaKeywords[key]?.[0];
+    if (holds === "map" && isObject(value)) out[key] = Object.fromEntries(Object.entries(value).map(([name, child]) => [name, mapSchema(child, rebuild)]));
+    else if (holds === "list" && Array.isArray(value)) out[key] = value.map((child) => mapSchema(child, rebuild));
+    else out[key] = holds === "one" ? mapSchema(value, rebuild) : value;
   }
   return rebuild(out, node);
 }
@@ -92,7 +111,7 @@ export function expand(value: unknown, base: string, trail: readonly string[], f
     const target = files.get(id);
     if (target && !trail.includes(id)) parts.push(...expand(target, id, [...trail, id], files));
   }
-  for (const member of Array.isArray(node.allOf) ? node.allOf : []) parts.push(...expand(member, base, trail, files));
+  for (const { role, schema } of children(node)) if (role === "base") parts.push(...expand(schema, base, trail, files));
   return parts;
 }
 
@@ -105,15 +124,18 @@ export interface Variant {
 
 /** The ways to match the place that `parts` (already expanded) describe together. */
 export function variants(parts: readonly Part[], files: Files): Variant[] {
-  const index = parts.findIndex(({ node }) => Array.isArray(node.anyOf) || Array.isArray(node.oneOf));
-  if (index < 0) return [{ parts, oneOf: false }];
-  const { node, base, trail } = parts[index]!;
-  const keyword = Array.isArray(node.anyOf) ? "anyOf" : "oneOf";
-  const { [keyword]: branches, ...rest } = node;
-  const others = [...parts.slice(0, index), { node: rest, base, trail }, ...parts.slice(index + 1)];
-  return (branches as unknown[]).flatMap((branch) =>
-    variants([...others, ...expand(branch, base, trail, files)], files).map((variant) => ({ parts: variant.parts, oneOf: variant.oneOf || keyword === "oneOf" })),
-  );
+  for (const [index, { node, base, trail }] of parts.entries()) {
+    const branches = children(node).filter(({ role }) => role === "branch");
+    if (branches.length === 0) continue;
+    const { keyword } = branches[0]!;
+    const rest = { ...node };
+    delete rest[keyword];
+    const others = [...parts.slice(0, index), { node: rest, base, trail }, ...parts.slice(index + 1)];
+    return branches
+      .filter((branch) => branch.keyword === keyword)
+      .flatMap(({ schema }) => variants([...others, ...expand(schema, base, trail, files)], files).map((variant) => ({ parts: variant.parts, oneOf: variant.oneOf || keyword === "oneOf" })));
+  }
+  return [{ parts, oneOf: false }];
 }
 
 /** The places directly below one that `parts` describe together, each with the (unexpanded) parts that describe it. */
@@ -129,19 +151,19 @@ export interface Below {
 
 export function below(parts: readonly Part[]): Below {
   const found: Below = { properties: new Map(), required: new Set(), values: [], patterns: new Map(), items: [], prefixItems: [] };
-  const add = (list: Part[], child: unknown, { base, trail }: Part) => {
-    const node = schemaOf(child);
-    if (node) list.push({ node, base, trail });
-  };
   const at = <K>(map: Map<K, Part[]>, key: K) => map.get(key) ?? map.set(key, []).get(key)!;
-  for (const part of parts) {
-    const { node } = part;
-    for (const name of Array.isArray(node.required) ? node.required : []) found.required.add(String(name));
-    if (isObject(node.properties)) for (const [name, child] of Object.entries(node.properties)) add(at(found.properties, name), child, part);
-    if (isObject(node.patternProperties)) for (const [pattern, child] of Object.entries(node.patternProperties)) add(at(found.patterns, pattern), child, part);
-    if ("additionalProperties" in node) add(found.values, node.additionalProperties, part);
-    if ("items" in node) add(found.items, node.items, part);
-    if (Array.isArray(node.prefixItems)) node.prefixItems.forEach((child, index) => add((found.prefixItems[index] ??= []), child, part));
+  for (const { node: parent, base, trail } of parts) {
+    for (const name of Array.isArray(parent.required) ? parent.required : []) found.required.add(String(name));
+    for (const { role, key, schema } of children(parent)) {
+      const node = schemaOf(schema);
+      if (!node) continue;
+      const part = { node, base, trail };
+      if (role === "property") at(found.properties, String(key)).push(part);
+      else if (role === "pattern") at(found.patterns, String(key)).push(part);
+      else if (role === "values") found.values.push(part);
+      else if (role === "items") found.items.push(part);
+      else if (role === "index") (found.prefixItems[Number(key)] ??= []).push(part);
+    }
   }
   return found;
 }

@@ -1,12 +1,12 @@
 import { Ajv2020, type ValidateFunction } from "ajv/dist/2020.js";
 import fc from "fast-check";
 import ts from "typescript";
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { toInterfaces } from "../generator/emit/types.js";
-import { loadSchemas, type JsonSchema, type LoadedProvider } from "../generator/load.js";
+import type { JsonSchema, LoadedProvider } from "../generator/load.js";
 import { buildModel } from "../generator/model.js";
 import { classify, levelOf, type Change, type Level } from "../generator/release.js";
-import { root } from "./support.js";
+import { providers } from "./support.js";
 
 /**
  * The release classification checked against two oracles that know nothing of the walker it
@@ -79,6 +79,7 @@ const catalogue: readonly Entry[] = [
   // More of the same: what compiled compiles, what validated validates.
   { change: "an optional field added", expect: "feature", at: "/extra", after: (s) => (s.properties.extra = { type: "string", description: "New." }) },
   { change: "an optional object added", expect: "feature", at: "/extra", after: (s) => (s.properties.extra = { type: "object", properties: { y: { type: "integer", description: "Y." } }, required: ["y"], description: "New." }) },
+  { change: "a field declared in an object that had none", expect: "feature", at: "/info/x", before: (s) => delete s.properties.info.properties, after: (s) => (s.properties.info.properties = { x: { type: "string", description: "A nested string." } }) },
   { change: "a field deprecated", expect: "feature", at: "/flag", after: (s) => (s.properties.flag.deprecated = true) },
   { change: "an integer widened to a number", expect: "fix", at: "/count", after: (s) => (s.properties.count.type = "number") },
   { change: "a minLength dropped", expect: "fix", at: "/name", before: (s) => (s.properties.name.minLength = 1), after: (s) => delete s.properties.name.minLength },
@@ -103,6 +104,7 @@ const catalogue: readonly Entry[] = [
   { change: "a const changed", expect: "breaking", at: "/state", before: (s) => (s.properties.state = { const: "on", description: "A const." }), after: (s) => (s.properties.state.const = "off") },
   { change: "a not added", expect: "breaking", at: "/note", after: (s) => (s.properties.note.not = { type: "null" }) },
   { change: "map values given a maxLength", expect: "breaking", at: "/labels/*", after: (s) => (s.properties.labels.additionalProperties.maxLength = 2) },
+  { change: "a type given to an untyped field", expect: "breaking", at: "/name", before: (s) => (s.properties.name = { description: "Anything." }), after: (s) => (s.properties.name.type = "string") },
   { change: "an anyOf branch removed", expect: "breaking", at: "/note", before: (s) => (s.properties.note = { anyOf: [{ type: "string" }, { type: "null" }], description: "A nullable string." }), after: (s) => s.properties.note.anyOf.pop() },
   // Wider: code that compiled may stop compiling.
   { change: "a required field made optional", expect: "breaking", at: "/name", after: (s) => (s.required = ["id", "count", "state"]) },
@@ -120,59 +122,53 @@ const catalogue: readonly Entry[] = [
   { change: "an integer changed to a string", expect: "breaking", at: "/count", after: (s) => (s.properties.count.type = "string") },
 ];
 
-const idBase = "https://confhooks.dev/schemas/acme/";
-const header = (id: string) => ({ $schema: "https://json-schema.org/draft/2020-12/schema", $id: `${idBase}${id}`, title: id });
-
-/** Where an event can hold the object: how to place it, and the pointer of its place in the event. */
-const positions: readonly { name: string; pointer: string; place: (slot: Slot, id: string) => { event: Slot; common?: Slot } }[] = [
-  { name: "root", pointer: "", place: (s) => ({ event: { ...s, properties: { type: { const: "" }, ...s.properties }, required: ["type", ...s.required] } }) },
+/** Where an event can hold the object: the pointer of the place, and how to put the object there (in a common/ part or not). */
+const positions: readonly { name: string; pointer: string; place: (slot: Slot, ref: string) => { event: Slot; common?: Slot } }[] = [
+  { name: "root", pointer: "", place: (s) => ({ event: s }) },
   { name: "nested object", pointer: "/data", place: (s) => ({ event: holder({ data: s }) }) },
   { name: "anyOf branch", pointer: "/choice", place: (s) => ({ event: holder({ choice: { anyOf: [{ type: "boolean" }, s], description: "A choice." } }) }) },
   { name: "array item", pointer: "/list/*", place: (s) => ({ event: holder({ list: { type: "array", items: s, description: "A list." } }) }) },
   { name: "map value", pointer: "/map/*", place: (s) => ({ event: holder({ map: { type: "object", additionalProperties: s, description: "A map." } }) }) },
-  { name: "common/ part", pointer: "/part", place: (s, id) => ({ event: holder({ part: { $ref: `common/part-${id}.schema.json` } }), common: s }) },
-  { name: "anyOf branch in common/ (Daily's canReceive)", pointer: "/media", place: (s, id) => ({ event: holder({ media: { anyOf: [{ type: "boolean" }, { $ref: `common/part-${id}.schema.json` }], description: "Media." } }), common: s }) },
-  { name: "allOf base", pointer: "", place: (s, id) => ({ event: { type: "object", description: "An event.", allOf: [{ $ref: `common/part-${id}.schema.json` }], properties: { type: { const: "" } }, required: ["type"] }, common: s }) },
+  { name: "common/ part", pointer: "/part", place: (s, ref) => ({ event: holder({ part: { $ref: ref } }), common: s }) },
+  { name: "anyOf branch in common/ (as Daily's canReceive)", pointer: "/media", place: (s, ref) => ({ event: holder({ media: { anyOf: [{ type: "boolean" }, { $ref: ref }], description: "Media." } }), common: s }) },
+  { name: "allOf base", pointer: "", place: (s, ref) => ({ event: { ...holder({}), allOf: [{ $ref: ref }] }, common: s }) },
 ];
 
 function holder(properties: Slot): Slot {
-  return { type: "object", description: "An event.", properties: { type: { const: "" }, ...properties }, required: ["type"] };
+  return { type: "object", description: "An event.", properties, required: [] };
 }
 
-/** Both versions of the catalogue as one provider each: an event (and a common part) per entry and position. */
+/** One version of the catalogue as a provider: an event (and maybe a common part) per entry and position, each event with its discriminant. */
 function catalogueProvider(side: "before" | "after"): LoadedProvider {
   const events: LoadedProvider["events"][number][] = [];
   const shared: LoadedProvider["shared"][number][] = [];
+  const header = (path: string) => ({ $schema: "https://json-schema.org/draft/2020-12/schema", $id: `https://confhooks.dev/schemas/${path}`, title: path });
   catalogue.forEach((entry, e) => positions.forEach((position, p) => {
     const id = `c${e}-p${p}`;
-    const { event, common } = position.place(versions(entry)[side], id);
-    event.properties.type = { const: id };
-    events.push({ file: `acme/${id}`, path: `acme/${id}.schema.json`, base: id, schema: { ...header(`${id}.schema.json`), ...event } });
-    if (common) shared.push({ file: `acme/common/${id}`, path: `acme/common/part-${id}.schema.json`, base: `part-${id}`, schema: { ...header(`common/part-${id}.schema.json`), ...common } });
+    const { event, common } = position.place(versions(entry)[side], `common/part-${id}.schema.json`);
+    event.properties = { type: { const: id }, ...event.properties };
+    event.required = ["type", ...event.required];
+    events.push({ file: `acme/${id}`, path: `acme/${id}.schema.json`, base: id, schema: { ...header(`acme/${id}.schema.json`), ...event } });
+    if (common) shared.push({ file: `acme/common/${id}`, path: `acme/common/part-${id}.schema.json`, base: `part-${id}`, schema: { ...header(`acme/common/part-${id}.schema.json`), ...common } });
   }));
+  // buildModel reads only these two of provider.json.
   return { name: "acme", manifestFile: "acme/provider.json", manifest: { typePrefix: "Acme", discriminant: "/type" } as never, events, shared };
 }
 
 /** The issue's case: Daily's `receive-media.video` narrowed from boolean to string, inside an `anyOf`. */
-const daily = (await loadSchemas(`${root}/schemas`, root)).filter((provider) => provider.name === "daily");
+const daily = (await providers()).filter((provider) => provider.name === "daily");
 const dailyAfter = structuredClone(daily);
-dailyAfter[0]!.shared.find((file) => file.base === "receive-media")!.schema.properties = {
-  ...(dailyAfter[0]!.shared.find((file) => file.base === "receive-media")!.schema.properties as object),
-  video: { type: "string", description: "Narrowed for the test." },
-};
+(dailyAfter[0]!.shared.find((file) => file.base === "receive-media")!.schema.properties as Slot).video.type = "string";
 
-const T0 = performance.now(); const lap = (what: string) => console.log(what, Math.round(performance.now() - T0));
 const before = [catalogueProvider("before"), ...daily];
 const after = [catalogueProvider("after"), ...dailyAfter];
 const changes = classify(before, after);
-lap("classify");
 const byEvent = new Map<string, Change[]>();
 for (const change of changes) byEvent.set(`${change.provider}/${change.event}`, [...(byEvent.get(`${change.provider}/${change.event}`) ?? []), change]);
 
 // (a) TypeScript: the generated interfaces of both versions in two namespaces, two assignments per event, one program.
 const interfaces = async (providers: LoadedProvider[]) => (await Promise.all(buildModel(providers).map(toInterfaces))).join("\n");
 const events = after.flatMap((provider) => buildModel([provider])[0]!.events.map((event) => ({ key: `${provider.name}/${event.type}`, typeName: event.typeName })));
-lap("before ts");
 const failed = typeErrors({
   "/was.d.ts": `declare namespace Was {\n${await interfaces(before)}\n}`,
   "/is.d.ts": `declare namespace Is {\n${await interfaces(after)}\n}`,
@@ -188,7 +184,6 @@ const failed = typeErrors({
   ].join("\n"),
 });
 
-lap("ts");
 /** The names of the checks of /check.ts that do not compile. Only /check.ts is checked: the declarations are what the generator emits. */
 function typeErrors(files: Record<string, string>): Set<string | undefined> {
   const options: ts.CompilerOptions = { strict: true, noEmit: true, target: ts.ScriptTarget.ES2022, lib: ["lib.es5.d.ts"], types: [] };
@@ -203,7 +198,7 @@ function typeErrors(files: Record<string, string>): Set<string | undefined> {
 
 // (b) Instances: values of the old schema, validated by the new validators.
 const validators = (providers: LoadedProvider[]) => {
-  const ajv = new Ajv2020({ strict: true, allowUnionTypes: true, unicode: false, unicodeRegExp: false, logger: false });
+  const ajv = new Ajv2020({ strict: true, allowUnionTypes: true, unicode: false, unicodeRegExp: false, logger: false, code: { optimize: false } });
   for (const provider of providers) for (const file of [...provider.shared, ...provider.events]) ajv.addSchema(file.schema);
   return (id: string) => ajv.getSchema(id) as ValidateFunction;
 };
@@ -263,16 +258,10 @@ function valuesOfType(node: JsonSchema, type: string, base: string): fc.Arbitrar
 }
 
 /** Values of the old version of `event` the old validator accepts and the new one refuses. */
-let tSample = 0, tOld = 0, tNew = 0;
-afterAll(() => console.log({ tSample, tOld, tNew }));
 function refused(provider: string, event: string): unknown[] {
   const id = `https://confhooks.dev/schemas/${provider}/${event}.schema.json`;
-  let t = performance.now();
   const samples = fc.sample(values(schemasBefore.get(id), id), { numRuns: 40, seed: 23 });
-  tSample += performance.now() - t; t = performance.now();
   const valid = samples.filter((sample) => validateBefore(id)(sample));
-  tOld += performance.now() - t; t = performance.now();
-  validateAfter(id); tNew += performance.now() - t;
   expect(valid.length, `values generated for ${provider}/${event} that its schema accepts`).toBeGreaterThan(samples.length / 2);
   return valid.filter((sample) => !validateAfter(id)(sample));
 }

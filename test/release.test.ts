@@ -2,8 +2,7 @@ import { cp, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import type { JsonSchema } from "../generator/load.js";
-import { loadSchemas } from "../generator/load.js";
+import { loadSchemas, type JsonSchema, type LoadedProvider, type SchemaFile } from "../generator/load.js";
 import { buildModel } from "../generator/model.js";
 import { changelogEntry, classify, levelOf, lockOf, nextVersion, providersOf, type Level } from "../generator/release.js";
 import { release } from "../generator/release-files.js";
@@ -12,13 +11,11 @@ import { providers, root } from "./support.js";
 /** `npm run generate -- --release`: each kind of schema edit classified for consumers, then the files a release writes. (test/release-oracle.test.ts checks the classification against TypeScript and instances.) */
 const whereby = (await providers()).filter((provider) => provider.name === "whereby");
 
-/** The whereby schemas after `edit`, which gets each file's schema by its path below schemas/whereby/ (a copy). */
-function after(edit: (file: (name: string) => JsonSchema, add: (name: string, schema: JsonSchema) => void, remove: (name: string) => void) => void) {
-  const [copy] = structuredClone(whereby) as [(typeof whereby)[number] & { events: { path: string; base: string; schema: JsonSchema; file: string }[] }];
-  const file = (name: string) => [...copy.events, ...copy.shared].find((f) => f.path === `whereby/${name}`)!.schema;
-  const add = (name: string, schema: JsonSchema) => copy.events.push({ file: `schemas/whereby/${name}`, path: `whereby/${name}`, base: name.replace(".schema.json", ""), schema });
-  const remove = (name: string) => copy.events.splice(copy.events.findIndex((f) => f.path === `whereby/${name}`), 1);
-  edit(file, add, remove);
+/** The whereby schemas after `edit`, which gets a copy of the provider and each file's schema by its path below schemas/whereby/. */
+function after(edit: (file: (name: string) => JsonSchema, copy: { events: SchemaFile[]; shared: SchemaFile[] }) => void): LoadedProvider[] {
+  const clone = structuredClone(whereby[0]!);
+  const copy = { ...clone, events: [...clone.events], shared: [...clone.shared] };
+  edit((name) => [...copy.events, ...copy.shared].find((f) => f.path === `whereby/${name}`)!.schema, copy);
   return [copy];
 }
 
@@ -31,7 +28,7 @@ describe("--release classifies each kind of schema edit by its effect on consume
     { name: "an example", level: "fix", message: /^room\.client\.joined:  examples changed/m, edit: (file) => ((file(joined).examples as { id: string }[])[0]!.id = "another") },
     { name: "a description in common/, for every event that uses it", level: "fix", message: /room\.client\.left: \/data\/roleName description changed/, edit: (file) => (file("common/role-name.schema.json").description = "Reworded.") },
     { name: "an optional field added", level: "feature", message: /^room\.client\.joined: \/data\/mood added \(feature\)$/m, edit: (file) => ((file("common/client-join-leave-data.schema.json").properties as JsonSchema).mood = { type: "string", description: "x" }) },
-    { name: "an event added", level: "feature", message: /^room\.client\.waved:  added \(feature\)$/m, edit: (file, add) => add("room.client.waved.schema.json", { ...file(joined), $id: "https://confhooks.dev/schemas/whereby/room.client.waved.schema.json" }) },
+    { name: "an event added", level: "feature", message: /^room\.client\.waved:  added \(feature\)$/m, edit: (file, copy) => copy.events.push({ file: "schemas/whereby/room.client.waved.schema.json", path: "whereby/room.client.waved.schema.json", base: "room.client.waved", schema: { ...file(joined), $id: "https://confhooks.dev/schemas/whereby/room.client.waved.schema.json" } }) },
     { name: "an event deprecated", level: "feature", message: /^room\.client\.joined:  deprecated \(feature\)$/m, edit: (file) => (file(joined).deprecated = true) },
     { name: "an enum value added (code switching over it may stop compiling)", level: "breaking", message: /\/data\/roleName also accepts "janitor"/, edit: (file) => (file("common/role-name.schema.json").enum as string[]).push("janitor") },
     { name: "a type widened", level: "breaking", message: /\/data\/numClients also accepts string/, edit: (file) => (((file("common/client-join-leave-data.schema.json").properties as any).numClients.type = ["integer", "string"])) },
@@ -40,7 +37,8 @@ describe("--release classifies each kind of schema edit by its effect on consume
     { name: "a field made required", level: "breaking", message: /\/data\/meetingId made required/, edit: (file) => (file("common/in-room-data.schema.json").required as string[]).push("meetingId") },
     { name: "an enum value removed", level: "breaking", message: /\/data\/roleName no longer accepts "assistant"/, edit: (file) => { const s = file("common/role-name.schema.json"); s.enum = (s.enum as string[]).filter((v) => v !== "assistant"); } },
     { name: "a type narrowed", level: "breaking", message: /\/data\/roomSessionId no longer accepts null/, edit: (file) => (((file("common/in-room-data.schema.json").properties as any).roomSessionId.type = "string")) },
-    { name: "an event removed", level: "breaking", message: /^room\.client\.knocked:  removed \(breaking\)$/m, edit: (_file, _add, remove) => remove("room.client.knocked.schema.json") },
+    { name: "a common/ part renamed (its exported type goes with it)", level: "breaking", message: /^common\/role-name:  removed: its type is no longer exported \(breaking\)$/m, edit: (_file, copy) => (copy.shared = copy.shared.map((f) => (f.base === "role-name" ? { ...f, path: "whereby/common/role.schema.json" } : f))) },
+    { name: "an event removed", level: "breaking", message: /^room\.client\.knocked:  removed \(breaking\)$/m, edit: (_file, copy) => (copy.events = copy.events.filter((f) => f.base !== "room.client.knocked")) },
   ];
   for (const { name, level, message, edit } of cases) {
     it(`${name}: ${level}`, () => {
