@@ -1,7 +1,7 @@
 import { readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import type { ProviderModel } from "./model.js";
-import { changelogEntry, classify, levelOf, lockOf, nextVersion, providersOf, type ReleaseLock } from "./release.js";
+import { changelogEntry, classify, countLevels, levelOf, lockOf, nextVersion, providersOf, type ReleaseLock } from "./release.js";
 
 const changelogTitle = [
   "# Changelog",
@@ -38,13 +38,12 @@ export async function release({ root, schemasDir, providers, today }: { root: st
   if (!level) return { changed: false, message: `Nothing changed for consumers since ${lock.version}: no release.` };
   const version = nextVersion(lock.version, level);
   const changelog = await readFile(changelogFile, "utf8").catch(() => "");
-  const entries = changelog.slice(Math.max(0, changelog.search(/^## /m)));
-  await writeFile(changelogFile, `${changelogTitle}\n${changelogEntry(version, today, changes)}\n${entries.startsWith("## ") ? entries : ""}`.trimEnd() + "\n");
+  const entries = changelog.search(/^## /m) < 0 ? "" : changelog.slice(changelog.search(/^## /m)); // the preamble is rewritten
+  await writeFile(changelogFile, `${changelogTitle}\n${changelogEntry(version, today, changes)}\n${entries}`.trimEnd() + "\n");
   await writeFile(manifestFile, (await readFile(manifestFile, "utf8")).replace(/"version": "[^"]*"/, `"version": "${version}"`));
   await setLockfileVersion(path.join(root, "package-lock.json"), version);
   await writeLock(lockFile, lockOf(version, current));
-  const counts = (["breaking", "feature", "fix"] as const).map((l) => `${changes.filter((c) => c.level === l).length} ${l}`).join(", ");
-  return { changed: true, message: `Release ${version} (${level}: ${counts}); wrote package.json, package-lock.json, CHANGELOG.md and ${path.relative(root, lockFile)}.` };
+  return { changed: true, message: `Release ${version} (${level}: ${countLevels(changes)}); wrote package.json, package-lock.json, CHANGELOG.md and ${path.relative(root, lockFile)}.` };
 }
 
 /** Keeps npm's lockfile naming the same version as package.json, so that `npm ci` stays quiet. */

@@ -272,6 +272,11 @@ function json(value: unknown): string {
   return JSON.stringify(value);
 }
 
+/** E.g. `2 breaking, 0 feature, 5 fix`. */
+export function countLevels(changes: readonly Change[]): string {
+  return levels.map((level) => `${changes.filter((change) => change.level === level).length} ${level}`).join(", ");
+}
+
 /** The highest level of `changes`, or `undefined` when there is none. */
 export function levelOf(changes: readonly Change[]): Level | undefined {
   return levels.find((level) => changes.some((change) => change.level === level));
@@ -291,9 +296,8 @@ export function nextVersion(version: string, level: Level): string {
 
 /** The CHANGELOG section of a release: its level, then each provider's events with their changes. */
 export function changelogEntry(version: string, date: string, changes: readonly Change[]): string {
-  const counts = levels.map((level) => `${changes.filter((change) => change.level === level).length} ${level}`).join(", ");
   const events = new Set(changes.map((change) => `${change.provider}/${change.event}`)).size;
-  const lines = [`## ${version} — ${date}`, "", `**${levelOf(changes)}** release: ${counts} change(s) in ${events} event(s).`, ""];
+  const lines = [`## ${version} — ${date}`, "", `**${levelOf(changes)}** release: ${countLevels(changes)} change(s) in ${events} event(s).`, ""];
   for (const provider of union(changes.map((change) => change.provider), [])) {
     lines.push(`### ${provider}`, "");
     const own = changes.filter((change) => change.provider === provider);

@@ -2,7 +2,7 @@ import { Ajv2020, type ValidateFunction } from "ajv/dist/2020.js";
 import fc from "fast-check";
 import ts from "typescript";
 import { describe, expect, it } from "vitest";
-import { toInterfaces } from "../generator/emit/types.js";
+import { toInterfaces } from "../generator/emit/interfaces.js";
 import type { JsonSchema, LoadedProvider } from "../generator/load.js";
 import { buildModel } from "../generator/model.js";
 import { classify, levelOf, type Change, type Level } from "../generator/release.js";
