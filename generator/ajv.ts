@@ -1,5 +1,6 @@
 import { Ajv2020 } from "ajv/dist/2020.js";
 import type { LoadedProvider } from "./load.js";
+import { mapSchema } from "./walk.js";
 
 /** The one JSON Schema dialect every schema file declares. */
 export const dialect = "https://json-schema.org/draft/2020-12/schema";
@@ -35,17 +36,10 @@ const annotations = new Set(["title", "description", "examples", "$comment", "de
 /**
  * The schema without the keywords that do not validate: ajv copies the schema objects a
  * validator refers to into the standalone code, and descriptions and examples would only
- * make it larger. (`properties` may hold a field named like an annotation: keep those.)
+ * make it larger. (A field named like an annotation stays: the walker never takes `properties` for a schema.)
  */
-function withoutAnnotations(node: unknown, inProperties = false): unknown {
-  if (Array.isArray(node)) return node.map((item) => withoutAnnotations(item));
-  if (typeof node !== "object" || node === null) return node;
-  const out: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(node)) {
-    if (!inProperties && annotations.has(key)) continue;
-    out[key] = key === "const" || key === "enum" ? value : withoutAnnotations(value, !inProperties && (key === "properties" || key === "patternProperties"));
-  }
-  return out;
+function withoutAnnotations(schema: unknown): unknown {
+  return mapSchema(schema, (node) => Object.fromEntries(Object.entries(node).filter(([key]) => !annotations.has(key))));
 }
 
 /** ajv's warnings (ignored keywords, strict-mode notes) are schema mistakes here; only the notice that `unicode` is deprecated is expected. */

@@ -11,8 +11,8 @@ const usage = `Usage: npm run generate [-- --check | --release] [-- --schemas <d
 Turns schemas/ into the confhooks package in generated/.
   --check          write nothing; exit 1 naming each file of generated/ that is stale
   --release        compare the schemas with schemas/release.lock.json, classify each change for
-                   consumers (major, minor, patch), bump the version in package.json, add a
-                   CHANGELOG.md entry, update the lock, then generate
+                   consumers (breaking, feature, fix), bump the version in package.json and
+                   package-lock.json, add a CHANGELOG.md entry, update the lock, then generate
   --schemas <dir>  read schemas from <dir> (default: schemas/)
   --out <dir>      write the package to <dir> (default: generated/)`;
 

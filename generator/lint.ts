@@ -2,6 +2,7 @@ import type { Ajv2020 } from "ajv/dist/2020.js";
 import { createAjv, dialect, idBase } from "./ajv.js";
 import { pointerToken, SchemaError, SchemaErrors } from "./errors.js";
 import type { JsonSchema, LoadedProvider, SchemaFile } from "./load.js";
+import { isObject, walkSchema } from "./walk.js";
 
 /** Keywords a schema may use: what ajv, json-schema-to-typescript and the standalone output all handle. */
 const allowedKeywords = new Set([
@@ -21,10 +22,6 @@ const refusedKeywords: Record<string, string> = {
   unevaluatedProperties: "validators keep objects open to fields providers add without notice",
 };
 
-const subschemaMaps = ["properties", "patternProperties"];
-const subschemaLists = ["anyOf", "oneOf", "allOf", "prefixItems"];
-const subschemas = ["additionalProperties", "items", "not", "propertyNames"];
-
 /**
  * Checks every schema file against the conventions of schemas/README.md, compiles all of them
  * in ajv strict mode and validates every example. Throws `SchemaErrors` listing each problem
@@ -39,7 +36,7 @@ export function lintSchemas(providers: readonly LoadedProvider[]): Map<string, A
       checkRoot(source, errors);
       if (source.schema.type !== "object") errors.push(new SchemaError(source.file, "/type", 'must be "object": an event is a JSON object'));
     }
-    for (const source of [...provider.shared, ...provider.events]) walk(source, source.schema, "", sharedIds, errors);
+    for (const source of [...provider.shared, ...provider.events]) walkSchema(source.schema, (node, at) => checkNode(source, node, at, sharedIds, errors));
     const discriminant = provider.manifest.envelope.discriminant;
     for (const source of provider.events) checkDiscriminant(source, discriminant.split("/").slice(1), discriminant, errors);
   }
@@ -98,7 +95,8 @@ function checkDiscriminant({ file, base, schema }: SchemaFile, path: string[], p
   }
 }
 
-function walk(source: SchemaFile, node: unknown, at: string, sharedIds: Set<string>, errors: SchemaError[]): void {
+/** The checks of one schema object of a file, `at` its JSON pointer (the walker visits them all). */
+function checkNode(source: SchemaFile, node: unknown, at: string, sharedIds: Set<string>, errors: SchemaError[]): void {
   if (typeof node === "boolean") return;
   if (typeof node !== "object" || node === null || Array.isArray(node)) {
     errors.push(new SchemaError(source.file, at, "must be a schema object"));
@@ -128,15 +126,6 @@ function walk(source: SchemaFile, node: unknown, at: string, sharedIds: Set<stri
       }
     }
   }
-  for (const key of subschemaMaps) {
-    if (isObject(schema[key])) {
-      for (const [name, child] of Object.entries(schema[key])) walk(source, child, `${at}/${key}/${pointerToken(name)}`, sharedIds, errors);
-    }
-  }
-  for (const key of subschemaLists) {
-    if (Array.isArray(schema[key])) schema[key].forEach((child, i) => walk(source, child, `${at}/${key}/${i}`, sharedIds, errors));
-  }
-  for (const key of subschemas) if (key in schema) walk(source, schema[key], `${at}/${key}`, sharedIds, errors);
 }
 
 function checkRef(source: SchemaFile, ref: unknown, at: string, sharedIds: Set<string>, errors: SchemaError[]): void {
@@ -168,10 +157,6 @@ function compileAndCheckExamples(ajv: Ajv2020, { file, schema }: SchemaFile, err
 
 function isText(value: unknown): boolean {
   return typeof value === "string" && value.trim() !== "";
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
 function isStructured(value: unknown): boolean {

@@ -1,212 +1,310 @@
-import { createHash } from "node:crypto";
-import type { JsonSchema, LoadedProvider, SchemaFile } from "./load.js";
+import { pointerToken } from "./errors.js";
+import type { JsonSchema } from "./load.js";
+import { below, expand, rootPart, variants, type Files, type Part } from "./walk.js";
 
 /**
- * What consumers of the generated package can rely on, per event: every field by JSON pointer
- * with the values it may take. A release's surface is committed (schemas/release.lock.json) so
- * that the next release can say what changed for consumers, and how much.
+ * What an upgrade does to a consumer, event by event:
+ * - `breaking`: an event removed, or an existing event's type got wider (code that compiled may
+ *   stop compiling: a field widened, made optional or removed, an enum value added) or narrower
+ *   (deliveries that validated may be refused: a type narrowed, a field made required, an enum
+ *   value removed, a stricter rule);
+ * - `feature`: a new event, a new optional field, a new deprecation;
+ * - `fix`: descriptions, examples, defaults, and rules loosened without changing the type (more
+ *   deliveries accepted, typed as before).
  */
-export interface ReleaseLock {
-  readonly version: string;
-  readonly providers: Readonly<Record<string, Readonly<Record<string, EventSurface>>>>;
-}
-
-export interface EventSurface {
-  readonly deprecated: boolean;
-  /** Hash of the schema files the event is made of: any change to them, descriptions included. */
-  readonly text: string;
-  readonly fields: Readonly<Record<string, FieldSurface>>;
-}
-
-export interface FieldSurface {
-  /** JSON types the field may have, sorted; `any` when the schema does not say. */
-  readonly types: readonly string[];
-  readonly required: boolean;
-  readonly enum?: readonly unknown[];
-  readonly const?: unknown;
-  /** The other validation keywords, e.g. `pattern`, `minLength`, each with its value as JSON text. */
-  readonly rules?: Readonly<Record<string, string>>;
-}
-
-export type Level = "major" | "minor" | "patch";
+export type Level = "breaking" | "feature" | "fix";
+const levels: readonly Level[] = ["breaking", "feature", "fix"];
 
 export interface Change {
   readonly level: Level;
   readonly provider: string;
   readonly event: string;
+  /** Where in the event, e.g. `/payload/permissions/canReceive/base/video` (`*`: any array item or map value; empty: the event itself). */
+  readonly pointer: string;
   readonly message: string;
 }
 
-/** The validation keywords besides type, const and enum, with the JSON type each one constrains. */
-const ruleTypes: Readonly<Record<string, string>> = {
-  pattern: "string", minLength: "string", maxLength: "string",
-  minimum: "number", maximum: "number", exclusiveMinimum: "number", exclusiveMaximum: "number", multipleOf: "number",
-  minItems: "array", maxItems: "array", minProperties: "object", maxProperties: "object",
-};
-
-/** The surface of every event of every provider. */
-export function surfaceOf(providers: readonly LoadedProvider[]): ReleaseLock["providers"] {
-  const surface: Record<string, Record<string, EventSurface>> = {};
-  for (const provider of providers) {
-    const byId = new Map(provider.shared.map((file) => [String(file.schema.$id), file]));
-    const events: Record<string, EventSurface> = {};
-    for (const source of provider.events) {
-      const used = new Set<SchemaFile>([source]);
-      const resolve = (node: JsonSchema, base: string): [JsonSchema, string] => {
-        const id = new URL(String(node.$ref), base).href;
-        const file = byId.get(id);
-        if (!file) return [node, base];
-        used.add(file);
-        return [file.schema, id];
-      };
-      const fields: Record<string, FieldSurface> = {};
-      walk([[source.schema, String(source.schema.$id)]], "", true, fields, resolve);
-      const text = createHash("sha256");
-      for (const file of [...used].sort((a, b) => (a.path < b.path ? -1 : 1))) text.update(file.path).update(JSON.stringify(file.schema));
-      events[source.base] = { deprecated: source.schema.deprecated === true, text: text.digest("hex").slice(0, 16), fields };
-    }
-    surface[provider.name] = events;
-  }
-  return surface;
+/** `schemas/release.lock.json`: the schema files of the last release, by path below schemas/. */
+export interface ReleaseLock {
+  readonly version: string;
+  readonly schemas: Readonly<Record<string, JsonSchema>>;
 }
 
-type Resolve = (node: JsonSchema, base: string) => [JsonSchema, string];
-
-/**
- * Records the field at `pointer`, described by `nodes` together (an event's own part of an
- * object and the shared parts it `$ref`s or lists in `allOf`), then its properties and items.
- */
-function walk(nodes: readonly [JsonSchema, string][], pointer: string, required: boolean, fields: Record<string, FieldSurface>, resolve: Resolve): void {
-  const parts = nodes.flatMap(([node, base]) => flatten(node, base, resolve));
-  const types = new Set<string>();
-  const properties = new Map<string, [JsonSchema, string][]>();
-  const items: [JsonSchema, string][] = [];
-  const values: [JsonSchema, string][] = [];
-  const requiredNames = new Set<string>();
-  const rules: Record<string, string> = {};
-  let enumValues: unknown[] | undefined;
-  let constValue: unknown;
-  for (const [part, partBase] of parts) {
-    for (const type of [part.type].flat()) if (typeof type === "string") types.add(type === "integer" ? "integer" : type);
-    if ("const" in part) constValue = part.const;
-    if (Array.isArray(part.enum)) enumValues = part.enum;
-    for (const keyword of Object.keys(ruleTypes)) if (keyword in part) rules[keyword] = JSON.stringify(part[keyword]);
-    for (const name of (part.required as string[] | undefined) ?? []) requiredNames.add(name);
-    for (const [name, child] of Object.entries((part.properties as Record<string, JsonSchema> | undefined) ?? {})) properties.set(name, [...(properties.get(name) ?? []), [child, partBase]]);
-    for (const variant of [...((part.anyOf as JsonSchema[]) ?? []), ...((part.oneOf as JsonSchema[]) ?? [])]) {
-      for (const [branch] of flatten(variant, partBase, resolve)) for (const type of [branch.type].flat()) if (typeof type === "string") types.add(type);
-    }
-    if (part.items && typeof part.items === "object") items.push([part.items as JsonSchema, partBase]);
-    if (part.additionalProperties && typeof part.additionalProperties === "object") values.push([part.additionalProperties as JsonSchema, partBase]);
-  }
-  if (constValue !== undefined && types.size === 0) types.add(constValue === null ? "null" : typeof constValue);
-  fields[pointer || "/"] = {
-    types: types.size > 0 ? [...types].sort() : ["any"],
-    required,
-    ...(enumValues && { enum: enumValues }),
-    ...(constValue !== undefined && { const: constValue }),
-    ...(Object.keys(rules).length > 0 && { rules }),
-  };
-  for (const [name, children] of properties) walk(children, `${pointer}/${name.replace(/~/g, "~0").replace(/\//g, "~1")}`, requiredNames.has(name), fields, resolve);
-  if (items.length > 0) walk(items, `${pointer}/[]`, true, fields, resolve);
-  if (values.length > 0) walk(values, `${pointer}/*`, false, fields, resolve);
+/** What classification reads of a provider (a loaded provider fits). */
+export interface ProviderSchemas {
+  readonly name: string;
+  readonly events: readonly { readonly base: string; readonly path: string; readonly schema: JsonSchema }[];
+  readonly shared: readonly { readonly path: string; readonly schema: JsonSchema }[];
 }
 
-/** A schema node with what it `$ref`s (its siblings of `$ref` count too) and its `allOf` members. */
-function flatten(node: JsonSchema, base: string, resolve: Resolve): [JsonSchema, string][] {
-  const parts: [JsonSchema, string][] = [[node, base]];
-  if (typeof node.$ref === "string") {
-    const [target, targetBase] = resolve(node, base);
-    if (target !== node) parts.push(...flatten(target, targetBase, resolve));
-  }
-  for (const member of (node.allOf as JsonSchema[] | undefined) ?? []) parts.push(...flatten(member, base, resolve));
-  return parts;
+export function lockOf(version: string, providers: readonly ProviderSchemas[]): ReleaseLock {
+  const files = providers.flatMap((provider) => [...provider.shared, ...provider.events]);
+  return { version, schemas: Object.fromEntries(files.map((file) => [file.path, file.schema] as const).sort(([a], [b]) => (a < b ? -1 : 1))) };
 }
 
-/**
- * Every change from `before` to `after`, classified for consumers: `major` when a delivery that
- * was accepted may now be refused or typed code may break (an event or field removed, a type
- * narrowed, a field made required, an enum value removed, a const or rule changed), `minor` when
- * more is accepted (an event or optional field added, a type widened, a field made optional, an
- * enum value added, an event deprecated), `patch` for the rest (descriptions, examples).
- */
-export function classify(before: ReleaseLock["providers"], after: ReleaseLock["providers"]): Change[] {
+/** The providers whose schemas a lock holds. */
+export function providersOf(lock: ReleaseLock): ProviderSchemas[] {
+  const providers = new Map<string, { name: string; events: ProviderSchemas["events"][number][]; shared: ProviderSchemas["shared"][number][] }>();
+  for (const [path, schema] of Object.entries(lock.schemas)) {
+    const [name = "", ...rest] = path.split("/");
+    const provider = providers.get(name) ?? providers.set(name, { name, events: [], shared: [] }).get(name)!;
+    if (rest[0] === "common") provider.shared.push({ path, schema });
+    else provider.events.push({ path, base: rest.join("/").replace(/\.schema\.json$/, ""), schema });
+  }
+  return [...providers.values()];
+}
+
+/** Every change from the schemas `before` to the schemas `after`, per event, classified by its effect on consumers. */
+export function classify(before: readonly ProviderSchemas[], after: readonly ProviderSchemas[]): Change[] {
   const changes: Change[] = [];
-  const add = (level: Level, provider: string, event: string, message: string) => changes.push({ level, provider, event, message });
-  for (const provider of union(Object.keys(before), Object.keys(after))) {
-    const old = before[provider] ?? {};
-    const now = after[provider] ?? {};
-    for (const event of union(Object.keys(old), Object.keys(now))) {
-      const was = old[event];
-      const is = now[event];
-      if (!is) add("major", provider, event, "event removed");
-      else if (!was) add("minor", provider, event, is.deprecated ? "event added (retired, still accepted)" : "event added");
-      else {
-        const before = changes.length;
-        if (!was.deprecated && is.deprecated) add("minor", provider, event, "event deprecated: retired, still accepted");
-        compareFields(was.fields, is.fields, (level, message) => add(level, provider, event, message));
-        if (changes.length === before && was.text !== is.text) add("patch", provider, event, "descriptions or examples changed");
-      }
+  for (const name of union(before.map((p) => p.name), after.map((p) => p.name))) {
+    const [was, is] = [before, after].map((side) => side.find((p) => p.name === name));
+    const files = (provider?: ProviderSchemas): Files => new Map([...(provider?.shared ?? []), ...(provider?.events ?? [])].map((file) => [String(file.schema.$id), file.schema]));
+    const context = { was: files(was), is: files(is) };
+    const oldEvents = new Map(was?.events.map((e) => [e.base, e.schema]));
+    const newEvents = new Map(is?.events.map((e) => [e.base, e.schema]));
+    for (const event of union([...oldEvents.keys()], [...newEvents.keys()])) {
+      const seen = new Set<string>();
+      const add = (level: Level, pointer: string, message: string) => {
+        const key = `${level} ${pointer} ${message}`;
+        if (!seen.has(key)) changes.push({ level, provider: name, event, pointer, message });
+        seen.add(key);
+      };
+      const [a, b] = [oldEvents.get(event), newEvents.get(event)];
+      if (!b) add("breaking", "", "removed");
+      else if (!a) add("feature", "", b.deprecated === true ? "added, deprecated (retired, still accepted)" : "added");
+      else compare([rootPart(a)], [rootPart(b)], "", { ...context, add });
+    }
+    // A common/ part is compared in each event that uses it; its type, exported under its own name, goes with its file.
+    for (const { path } of was?.shared ?? []) {
+      const part = path.slice(name.length + 1).replace(/\.schema\.json$/, "");
+      if (!is?.shared.some((file) => file.path === path)) changes.push({ level: "breaking", provider: name, event: part, pointer: "", message: "removed: its type is no longer exported" });
     }
   }
   return changes;
 }
 
-function compareFields(was: EventSurface["fields"], is: EventSurface["fields"], add: (level: Level, message: string) => void): void {
-  for (const pointer of union(Object.keys(was), Object.keys(is))) {
-    const a = was[pointer];
-    const b = is[pointer];
-    if (!b) add("major", `\`${pointer}\` removed`);
-    else if (!a) add(b.required ? "major" : "minor", `\`${pointer}\` added${b.required ? " as required" : ""}`);
-    else {
-      if (!a.required && b.required) add("major", `\`${pointer}\` made required`);
-      if (a.required && !b.required) add("minor", `\`${pointer}\` made optional`);
-      const lost = a.types.filter((type) => !b.types.includes(type) && !(type === "integer" && b.types.includes("number")) && !b.types.includes("any"));
-      const gained = b.types.filter((type) => !a.types.includes(type));
-      if (lost.length > 0) add("major", `\`${pointer}\` no longer accepts ${lost.join(", ")}`);
-      else if (gained.length > 0) add("minor", `\`${pointer}\` also accepts ${gained.join(", ")}`);
-      if (a.enum || b.enum) {
-        const removed = (a.enum ?? []).filter((value) => !(b.enum ?? []).includes(value));
-        const added = (b.enum ?? []).filter((value) => !(a.enum ?? []).includes(value));
-        if (b.enum && (!a.enum || removed.length > 0)) add("major", `\`${pointer}\` no longer accepts ${removed.map((v) => JSON.stringify(v)).join(", ") || "every value"}`);
-        if (added.length > 0 || (a.enum && !b.enum)) add("minor", `\`${pointer}\` also accepts ${added.map((v) => JSON.stringify(v)).join(", ") || "any value"}`);
-      }
-      if (JSON.stringify(a.const) !== JSON.stringify(b.const)) add(b.const === undefined ? "minor" : "major", `\`${pointer}\` const ${JSON.stringify(a.const)} → ${JSON.stringify(b.const)}`);
-      for (const keyword of union(Object.keys(a.rules ?? {}), Object.keys(b.rules ?? {}))) {
-        const [before, after] = [a.rules?.[keyword], b.rules?.[keyword]];
-        if (before === after) continue;
-        // A rule on a type the field did not accept before narrows nothing that was accepted.
-        const domain = ruleTypes[keyword]!;
-        const constrained = a.types.includes(domain) || a.types.includes("any") || (domain === "number" && a.types.includes("integer"));
-        if (before === undefined && !constrained) continue;
-        add(after === undefined ? "minor" : "major", `\`${pointer}\` ${keyword} ${before ?? "none"} → ${after ?? "none"}`);
-      }
+interface Context {
+  readonly was: Files;
+  readonly is: Files;
+  add(level: Level, pointer: string, message: string): void;
+}
+
+/** One JSON type a place accepts (`any` when the schema does not say), with what constrains it there. */
+interface Alternative {
+  readonly type: string;
+  readonly oneOf: boolean;
+  readonly parts: readonly Part[];
+  /** The values allowed by `const`/`enum`, as JSON text; none when any value of the type is. */
+  readonly values?: readonly string[];
+  readonly rules: ReadonlyMap<string, readonly unknown[]>;
+}
+
+const jsonTypes = ["array", "boolean", "integer", "null", "number", "object", "string"];
+
+/**
+ * The validation keywords besides those that lead to other places, with the types each
+ * constrains and what a change does: `min` and `max` are stricter when the bound goes up or down;
+ * `other` is stricter when a rule is added or changed; `typed` rules show in the generated type
+ * (json-schema-to-typescript turns `minItems`/`maxItems` into tuples), so any change is breaking.
+ */
+type Way = "min" | "max" | "other" | "typed";
+const rules: Readonly<Record<string, readonly [types: readonly string[], way: Way]>> = {
+  minLength: [["string"], "min"], maxLength: [["string"], "max"], pattern: [["string"], "other"],
+  minimum: [["number", "integer"], "min"], exclusiveMinimum: [["number", "integer"], "min"], maximum: [["number", "integer"], "max"], exclusiveMaximum: [["number", "integer"], "max"], multipleOf: [["number", "integer"], "other"],
+  minItems: [["array"], "typed"], maxItems: [["array"], "typed"],
+  minProperties: [["object"], "min"], maxProperties: [["object"], "max"], propertyNames: [["object"], "other"],
+  not: [jsonTypes, "other"],
+};
+
+const annotations = ["title", "description", "examples", "default"];
+
+/** What the place described by `parts` accepts, one alternative per JSON type and `anyOf`/`oneOf` branch. */
+function alternatives(parts: readonly Part[], files: Files): Alternative[] {
+  const expanded = parts.flatMap((part) => expand(part.node, part.base, part.trail, files));
+  return variants(expanded, files).flatMap(({ parts, oneOf }) => {
+    const nodes = parts.map((part) => part.node);
+    let values: unknown[] | undefined;
+    for (const node of nodes) {
+      const own = "const" in node ? [node.const] : Array.isArray(node.enum) ? node.enum : undefined;
+      if (own) values = values ? values.filter((value) => own.some((other) => json(other) === json(value))) : own;
     }
+    const declared = nodes.filter((node) => node.type !== undefined).map((node) => [node.type].flat().map(String));
+    const types = declared.length > 0 ? intersect(declared) : values ? union(values.map(typeOf), []) : ["any"];
+    return types.flatMap((type) => {
+      const own = values?.filter((value) => fits(value, type)).map(json).sort();
+      if (own?.length === 0) return [];
+      const constraints = new Map<string, unknown[]>();
+      for (const node of nodes) {
+        for (const [keyword, [domain]] of Object.entries(rules)) {
+          if (keyword in node && (type === "any" || domain.includes(type))) constraints.set(keyword, [...(constraints.get(keyword) ?? []), node[keyword]]);
+        }
+      }
+      return [{ type, oneOf, parts, ...(own && { values: own }), rules: constraints }];
+    });
+  });
+}
+
+/** Compares what two versions of one place accept; `pointer` is the place in the event. */
+function compare(was: readonly Part[], is: readonly Part[], pointer: string, context: Context): void {
+  const [before, after] = [byFamily(alternatives(was, context.was)), byFamily(alternatives(is, context.is))];
+  const gone = [...before].filter(([key]) => !after.has(key)).map(([, alternative]) => describe(alternative));
+  const added = [...after].filter(([key]) => !before.has(key)).map(([, alternative]) => describe(alternative));
+  if (gone.length > 0 || added.length > 0) {
+    context.add("breaking", pointer, added.length === 0 ? `no longer accepts ${gone.join(", ")}` : gone.length === 0 ? `also accepts ${added.join(", ")}` : `accepts ${added.join(", ")} instead of ${gone.join(", ")}`);
+  }
+  for (const [key, a] of before) {
+    const b = after.get(key);
+    const crowded = before.has(key.replace(/#\d+$/, "#1")) || after.has(key.replace(/#\d+$/, "#1"));
+    if (b) compareAlternatives(a, b, pointer, crowded, context);
   }
 }
 
-/** The highest level of `changes`, or `undefined` when there is none. */
-export function bumpOf(changes: readonly Change[]): Level | undefined {
-  for (const level of ["major", "minor", "patch"] as const) if (changes.some((change) => change.level === level)) return level;
-  return undefined;
+/** Alternatives keyed by type (integer with number: one may replace the other) and rank among those of the same type. */
+function byFamily(alternatives: readonly Alternative[]): Map<string, Alternative> {
+  const keyed = new Map<string, Alternative>();
+  const counts = new Map<string, number>();
+  for (const alternative of alternatives) {
+    const family = alternative.type === "integer" ? "number" : alternative.type;
+    const rank = counts.get(family) ?? 0;
+    counts.set(family, rank + 1);
+    keyed.set(`${family}#${rank}`, alternative);
+  }
+  return keyed;
 }
 
-/** Semantic versioning; before 1.0.0 a breaking change bumps the minor number, as npm's caret ranges expect. */
+function compareAlternatives(a: Alternative, b: Alternative, pointer: string, crowded: boolean, context: Context): void {
+  const add = (level: Level, message: string) => context.add(level, pointer, message);
+  for (const keyword of annotations) {
+    const text = (alternative: Alternative) => json(alternative.parts.filter(({ node }) => keyword in node).map(({ node }) => node[keyword]));
+    if (text(a) !== text(b)) add("fix", `${keyword} changed`);
+  }
+  const deprecated = (alternative: Alternative) => alternative.parts.some(({ node }) => node.deprecated === true);
+  if (deprecated(a) !== deprecated(b)) add(deprecated(b) ? "feature" : "fix", deprecated(b) ? "deprecated" : "no longer deprecated");
+  if (a.type !== b.type) add(b.type === "number" ? "fix" : "breaking", b.type === "number" ? "accepts any number, not only integers" : "accepts only integers");
+  if (crowded && a.oneOf !== b.oneOf) add("breaking", b.oneOf ? "must now match exactly one of its branches (oneOf)" : "may now match several branches (anyOf)");
+
+  if (a.values && b.values) {
+    const removed = a.values.filter((value) => !b.values!.includes(value));
+    const added = b.values.filter((value) => !a.values!.includes(value));
+    if (removed.length > 0) add("breaking", `no longer accepts ${removed.join(", ")}`);
+    if (added.length > 0) add("breaking", `also accepts ${added.join(", ")}`);
+  } else if (a.values) add("breaking", `accepts any ${b.type}, not only ${a.values.join(", ")}`);
+  else if (b.values) add("breaking", `accepts only ${b.values.join(", ")}`);
+
+  for (const keyword of union([...a.rules.keys()], [...b.rules.keys()])) {
+    const [was, is] = [a.rules.get(keyword) ?? [], b.rules.get(keyword) ?? []];
+    const effect = ruleEffect(keyword, was, is);
+    if (effect) add(effect > 0 ? "breaking" : "fix", `${keyword} ${show(was)} → ${show(is)}`);
+  }
+
+  if (!["object", "array", "any"].includes(b.type)) return;
+  const [x, y] = [below(a.parts), below(b.parts)];
+  if (b.type === "object" || b.type === "any") {
+    for (const name of union([...x.properties.keys(), ...x.required], [...y.properties.keys(), ...y.required])) {
+      const at = `${pointer}/${pointerToken(name)}`;
+      const [was, is] = [x.properties.get(name), y.properties.get(name)];
+      const [wasRequired, isRequired] = [x.required.has(name), y.required.has(name)];
+      if (was && !is) context.add("breaking", at, "removed");
+      else if (!was && is) {
+        // A new optional field is a feature, unless the object's other keys had a schema the field's values may not meet.
+        const constrained = x.values.length > 0 || x.patterns.size > 0;
+        context.add(isRequired || constrained ? "breaking" : "feature", at, isRequired ? "added, required" : "added");
+      } else {
+        if (wasRequired !== isRequired) context.add("breaking", at, isRequired ? "made required" : "made optional");
+        if (was && is) compare(was, is, at, context);
+      }
+    }
+    compareMaybe(x.values, y.values, `${pointer}/*`, context);
+    for (const pattern of union([...x.patterns.keys()], [...y.patterns.keys()])) compareMaybe(x.patterns.get(pattern) ?? [], y.patterns.get(pattern) ?? [], `${pointer}/*`, context);
+  }
+  if (b.type === "array" || b.type === "any") {
+    compareMaybe(x.items, y.items, `${pointer}/*`, context);
+    for (let index = 0; index < Math.max(x.prefixItems.length, y.prefixItems.length); index++) compareMaybe(x.prefixItems[index] ?? [], y.prefixItems[index] ?? [], `${pointer}/${index}`, context);
+  }
+}
+
+/** Compares a place that only one version may describe (array items, map values): there, it appearing or going is breaking. */
+function compareMaybe(was: readonly Part[], is: readonly Part[], pointer: string, context: Context): void {
+  if (was.length > 0 && is.length > 0) compare(was, is, pointer, context);
+  else if (was.length > 0 || is.length > 0) context.add("breaking", pointer, is.length > 0 ? "given a schema" : "schema removed");
+}
+
+/** 1 when a change of rule is breaking (fewer values accepted, or another type), -1 when it accepts more of the same type, 0 when nothing changed. */
+function ruleEffect(keyword: string, was: readonly unknown[], is: readonly unknown[]): number {
+  const way = rules[keyword]![1];
+  if (way === "other" || way === "typed") {
+    const [a, b] = [new Set(was.map(json)), new Set(is.map(json))];
+    const changed = [...b].some((rule) => !a.has(rule));
+    const dropped = [...a].some((rule) => !b.has(rule));
+    return changed || (dropped && way === "typed") ? 1 : dropped ? -1 : 0;
+  }
+  const bound = (values: readonly unknown[]) => (values.length === 0 ? undefined : (way === "min" ? Math.max : Math.min)(...(values as number[])));
+  const [a, b] = [bound(was), bound(is)];
+  if (a === b) return 0;
+  if (a === undefined || b === undefined) return a === undefined ? 1 : -1;
+  return Math.sign((b - a) * (way === "min" ? 1 : -1));
+}
+
+function describe(alternative: Alternative): string {
+  return alternative.values?.join(", ") ?? (alternative.type === "any" ? "any value" : alternative.type);
+}
+
+function show(values: readonly unknown[]): string {
+  return values.length === 0 ? "none" : values.map(json).join(" and ");
+}
+
+/** The JSON types every list allows (an integer is a number); `number` includes `integer`. */
+function intersect(lists: readonly (readonly string[])[]): string[] {
+  const types = jsonTypes.filter((type) => lists.every((list) => list.includes(type) || (type === "integer" && list.includes("number"))));
+  return types.includes("number") ? types.filter((type) => type !== "integer") : types;
+}
+
+function typeOf(value: unknown): string {
+  return value === null ? "null" : Array.isArray(value) ? "array" : typeof value;
+}
+
+function fits(value: unknown, type: string): boolean {
+  return type === "any" || typeOf(value) === type || (type === "integer" && Number.isInteger(value));
+}
+
+function json(value: unknown): string {
+  return JSON.stringify(value);
+}
+
+/** E.g. `2 breaking, 0 feature, 5 fix`. */
+export function countLevels(changes: readonly Change[]): string {
+  return levels.map((level) => `${changes.filter((change) => change.level === level).length} ${level}`).join(", ");
+}
+
+/** The highest level of `changes`, or `undefined` when there is none. */
+export function levelOf(changes: readonly Change[]): Level | undefined {
+  return levels.find((level) => changes.some((change) => change.level === level));
+}
+
+/**
+ * Semantic versioning: a breaking release bumps the major number, a feature release the minor
+ * one, a fix release the patch one. Before 1.0.0, as npm's caret ranges read versions, a breaking
+ * release bumps the minor number and any other the patch number.
+ */
 export function nextVersion(version: string, level: Level): string {
   const [major = 0, minor = 0, patch = 0] = version.split(".").map(Number);
-  if (level === "major") return major === 0 ? `0.${minor + 1}.0` : `${major + 1}.0.0`;
-  if (level === "minor") return major === 0 ? `0.${minor}.${patch + 1}` : `${major}.${minor + 1}.0`;
+  if (level === "breaking") return major === 0 ? `0.${minor + 1}.0` : `${major + 1}.0.0`;
+  if (level === "feature" && major > 0) return `${major}.${minor + 1}.0`;
   return `${major}.${minor}.${patch + 1}`;
 }
 
-/** The CHANGELOG section of a release: its bump, then each provider's events and their changes. */
+/** The CHANGELOG section of a release: its level, then each provider's events with their changes. */
 export function changelogEntry(version: string, date: string, changes: readonly Change[]): string {
-  const lines = [`## ${version} — ${date}`, "", `${bumpOf(changes)} release: ${changes.length} change(s) to the schemas since the last release.`, ""];
+  const events = new Set(changes.map((change) => `${change.provider}/${change.event}`)).size;
+  const lines = [`## ${version} — ${date}`, "", `**${levelOf(changes)}** release: ${countLevels(changes)} change(s) in ${events} event(s).`, ""];
   for (const provider of union(changes.map((change) => change.provider), [])) {
     lines.push(`### ${provider}`, "");
-    for (const event of union(changes.filter((c) => c.provider === provider).map((c) => c.event), [])) {
-      const own = changes.filter((c) => c.provider === provider && c.event === event);
-      lines.push(`- \`${event}\`: ${own.map((c) => `${c.message} (${c.level})`).join("; ")}`);
+    const own = changes.filter((change) => change.provider === provider);
+    for (const event of union(own.map((change) => change.event), [])) {
+      const ofEvent = own.filter((change) => change.event === event);
+      const listed = levels.flatMap((level) => ofEvent.filter((change) => change.level === level));
+      lines.push(`- \`${event}\` (${levelOf(ofEvent)}): ${listed.map((c) => `${c.pointer ? `\`${c.pointer}\` ` : ""}${c.message} (${c.level})`).join("; ")}`);
     }
     lines.push("");
   }
