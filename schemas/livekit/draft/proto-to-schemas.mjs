@@ -71,7 +71,6 @@ const descriptions = {
   "*.proxy": "HTTP proxy the upload goes through.",
   "*.customBaseUrl": "Custom recorder page used instead of LiveKit's.",
   "*.layout": "Layout of the composite recording (`grid`, `speaker`, … or a custom one).",
-  "*.url": "URL.",
   "*.awaitStartSignal": "True when recording waits for the page to signal that it is ready.",
 
   "Room.sid": "Server-assigned id of the room (`RM_…`).",
