@@ -2,7 +2,7 @@ import { Ajv2020 } from "ajv/dist/2020.js";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { createTrigger, parseDelivery, signDelivery, verifyDelivery, verifyDeliveryAsync, type Provider } from "../generated/src/index.js";
-import { callbackUrl, encodeBody, providers, secrets } from "./support.js";
+import { encodeBody, optionsFor, providers } from "./support.js";
 
 /**
  * Properties over arbitrary input, per provider: nothing throws or rejects, nothing is accepted
@@ -55,7 +55,7 @@ function mutated(example: unknown) {
 
 for (const provider of loaded) {
   const name = provider.name as Provider;
-  const options = { secret: secrets[name], callbackUrl };
+  const options = optionsFor(provider);
   const examples = provider.events.flatMap((event) => event.schema.examples as unknown[]);
   const bodies = fc.oneof(
     fc.string(),

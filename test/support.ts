@@ -84,9 +84,10 @@ export const secrets: Readonly<Record<string, string>> = Object.fromEntries(load
 export const callbackUrl = "https://example.com/bbb";
 
 /** What every test passes besides the secret: a value for each option a provider's mechanisms may need. */
-export function optionsFor(provider: LoadedProvider): Record<string, unknown> {
+/** Typed loosely on purpose: each provider has its own options type, and the tests pass these to all of them. */
+export function optionsFor(provider: LoadedProvider): { secret: string } & Record<string, any> {
   const { name, manifest } = provider;
-  const options: Record<string, unknown> = { secret: secretFor(provider) };
+  const options: { secret: string } & Record<string, unknown> = { secret: secretFor(provider) };
   for (const [option, spec] of Object.entries(manifest.options ?? {})) {
     if (spec.sign) continue;
     if (spec.type === "string") options[option] = callbackUrl;

@@ -21,6 +21,13 @@ import { dailyProvider } from "./daily/delivery.js";
 import type { DailyEventMap, DailyWebhookTriggers, DailyVerifyOptions, DailySignOptions } from "./daily/web.js";
 import { iotumProvider } from "./iotum/delivery.js";
 import type { IotumEventMap, IotumWebhookTriggers, IotumVerifyOptions, IotumSignOptions } from "./iotum/web.js";
+import { liveKitProvider } from "./livekit/delivery.js";
+import type {
+  LiveKitEventMap,
+  LiveKitWebhookTriggers,
+  LiveKitVerifyOptions,
+  LiveKitSignOptions,
+} from "./livekit/web.js";
 import { wherebyProvider } from "./whereby/delivery.js";
 import type {
   WherebyEventMap,
@@ -36,11 +43,12 @@ export const providers = {
   bigbluebutton: bigBlueButtonProvider,
   daily: dailyProvider,
   iotum: iotumProvider,
+  livekit: liveKitProvider,
   whereby: wherebyProvider,
   zoom: zoomProvider,
 };
 
-/** The name of a provider: `bigbluebutton`, `daily`, `iotum`, `whereby`, `zoom`. */
+/** The name of a provider: `bigbluebutton`, `daily`, `iotum`, `livekit`, `whereby`, `zoom`. */
 export type Provider = keyof typeof providers;
 
 /** The event map, matcher registry and options of each provider. */
@@ -48,6 +56,7 @@ export interface ProviderTypes {
   bigbluebutton: { events: BigBlueButtonEventMap; triggers: BigBlueButtonWebhookTriggers; verifyOptions: BigBlueButtonVerifyOptions; signOptions: BigBlueButtonSignOptions };
   daily: { events: DailyEventMap; triggers: DailyWebhookTriggers; verifyOptions: DailyVerifyOptions; signOptions: DailySignOptions };
   iotum: { events: IotumEventMap; triggers: IotumWebhookTriggers; verifyOptions: IotumVerifyOptions; signOptions: IotumSignOptions };
+  livekit: { events: LiveKitEventMap; triggers: LiveKitWebhookTriggers; verifyOptions: LiveKitVerifyOptions; signOptions: LiveKitSignOptions };
   whereby: { events: WherebyEventMap; triggers: WherebyWebhookTriggers; verifyOptions: WherebyVerifyOptions; signOptions: WherebySignOptions };
   zoom: { events: ZoomEventMap; triggers: ZoomWebhookTriggers; verifyOptions: ZoomVerifyOptions; signOptions: ZoomSignOptions };
 }

@@ -34,6 +34,12 @@ export function checkVerifyOptions(provider: ProviderDeclaration, options: Omit<
     const expected = spec.type === "hash" ? `one of ${hashes.join(", ")}` : spec.type === "strings" ? "a non-blank string or a list of them" : "a non-empty string";
     if (!ok) throw new TypeError(`${where}: ${name} must be ${expected} (${spec.description}), got ${JSON.stringify(value) ?? String(value)}`);
   }
+  // Names that pick the secret (a JWT's issuer) pair up with the secrets, in order.
+  for (const spec of provider.authentication) {
+    if (spec.mechanism !== "jwt" || !spec.issuer) continue;
+    const names = secretList(declared[spec.issuer.option]);
+    if (names && names.length !== secrets.length) throw new TypeError(`${where}: ${spec.issuer.option} lists ${names.length} name(s) for ${secrets.length} secret(s); give one per secret, in the same order`);
+  }
   // An option every mechanism needs (LiveKit's apiKey) is required; one that only some need is not.
   const primary = primaryMechanisms(provider);
   for (const name of mechanismOf(primary[0]!).needs(primary[0]!)) {
