@@ -31,14 +31,18 @@ export function lintSchemas(providers: readonly LoadedProvider[]): Map<string, A
   const errors: SchemaError[] = [];
   for (const provider of providers) {
     const sharedIds = new Set(provider.shared.map((source) => idOf(source)));
-    for (const source of provider.shared) checkRoot(source, errors);
+    for (const source of [...provider.shared, ...provider.answers]) checkRoot(source, errors);
     for (const source of provider.events) {
       checkRoot(source, errors);
       if (source.schema.type !== "object") errors.push(new SchemaError(source.file, "/type", 'must be "object": an event is a JSON object'));
     }
-    for (const source of [...provider.shared, ...provider.events]) walkSchema(source.schema, (node, at) => checkNode(source, node, at, sharedIds, errors));
+    for (const source of [...provider.shared, ...provider.answers, ...provider.events]) walkSchema(source.schema, (node, at) => checkNode(source, node, at, sharedIds, errors));
     const discriminant = provider.manifest.envelope.discriminant;
-    for (const source of provider.events) checkDiscriminant(source, discriminant.split("/").slice(1), discriminant, errors);
+    for (const source of provider.events) {
+      // An event recognised without its discriminant (provider.json `answers.*.recognise`) has none to check.
+      if (provider.manifest.answers?.[source.base]?.recognise) checkExamples(source, errors);
+      else checkDiscriminant(source, discriminant.split("/").slice(1), discriminant, errors);
+    }
   }
   if (errors.length > 0) throw new SchemaErrors(errors);
 
@@ -52,7 +56,7 @@ export function lintSchemas(providers: readonly LoadedProvider[]): Map<string, A
       continue;
     }
     instances.set(provider.name, ajv);
-    for (const source of [...provider.shared, ...provider.events]) compileAndCheckExamples(ajv, source, errors);
+    for (const source of [...provider.shared, ...provider.answers, ...provider.events]) compileAndCheckExamples(ajv, source, errors);
   }
   if (errors.length > 0) throw new SchemaErrors(errors);
   return instances;
@@ -72,11 +76,16 @@ function checkRoot(source: SchemaFile, errors: SchemaError[]): void {
   expect(isText(schema.description), "/description", "must be a non-empty string taken from the provider's docs");
 }
 
-function checkDiscriminant({ file, base, schema }: SchemaFile, path: string[], pointer: string, errors: SchemaError[]): void {
+function checkExamples({ file, schema }: SchemaFile, errors: SchemaError[]): void {
   const examples = schema.examples;
   if (!Array.isArray(examples) || examples.length === 0) {
     errors.push(new SchemaError(file, "/examples", "must hold at least one realistic delivery body"));
   }
+}
+
+function checkDiscriminant(source: SchemaFile, path: string[], pointer: string, errors: SchemaError[]): void {
+  const { file, base, schema } = source;
+  checkExamples(source, errors);
   let node: JsonSchema = schema;
   let at = "";
   for (const [index, key] of path.entries()) {

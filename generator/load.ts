@@ -24,6 +24,8 @@ export interface LoadedProvider {
   readonly manifest: ProviderManifest;
   readonly events: readonly SchemaFile[];
   readonly shared: readonly SchemaFile[];
+  /** `responses/<event type>.schema.json`: the answers that carry data (provider.json `answers`). */
+  readonly answers: readonly SchemaFile[];
 }
 
 const schemaSuffix = ".schema.json";
@@ -39,8 +41,10 @@ export async function loadSchemas(schemasDir: string, root: string): Promise<Loa
     const manifest = manifestJson && checkManifest(manifestFile, manifestJson, errors);
     const events = await readSchemaFiles(root, schemasDir, providerDir, errors);
     const shared = await readSchemaFiles(root, schemasDir, path.join(providerDir, "common"), errors);
+    const answers = await readSchemaFiles(root, schemasDir, path.join(providerDir, "responses"), errors);
     if (events.length === 0) errors.push(new SchemaError(relative(root, providerDir), "", `no *${schemaSuffix} event files`));
-    if (manifest) providers.push({ name: dir, manifestFile, manifest, events, shared });
+    if (manifest) checkAnswers(manifestFile, manifest, events, answers, errors);
+    if (manifest) providers.push({ name: dir, manifestFile, manifest, events, shared, answers });
   }
   if (providers.length === 0 && errors.length === 0) errors.push(new SchemaError(relative(root, schemasDir), "", "no provider folders"));
   if (errors.length > 0) throw new SchemaErrors(errors);
@@ -98,6 +102,19 @@ function locate(message: string, text: string): string {
   const line = before.split("\n").length;
   const column = before.length - before.lastIndexOf("\n");
   return `${message} (line ${line}, column ${column})`;
+}
+
+/** Every declared answer names an event and has its schema in responses/, and every file there is declared. */
+function checkAnswers(file: string, manifest: ProviderManifest, events: readonly SchemaFile[], answers: readonly SchemaFile[], errors: SchemaError[]): void {
+  const declared = Object.keys(manifest.answers ?? {});
+  for (const type of declared) {
+    const at = `/answers/${type.replace(/~/g, "~0").replace(/\//g, "~1")}`;
+    if (!events.some((event) => event.base === type)) errors.push(new SchemaError(file, at, `${JSON.stringify(type)} is not an event type of this folder`));
+    if (!answers.some((answer) => answer.base === type)) errors.push(new SchemaError(file, at, `its answer needs a schema: responses/${type}.schema.json`));
+  }
+  for (const answer of answers) {
+    if (!declared.includes(answer.base)) errors.push(new SchemaError(answer.file, "", `an answer schema whose event is not declared in provider.json "answers"`));
+  }
 }
 
 function relative(root: string, file: string): string {

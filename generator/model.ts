@@ -1,6 +1,6 @@
 import { SchemaError, SchemaErrors } from "./errors.js";
 import type { JsonSchema, LoadedProvider, ProviderManifest, SchemaFile } from "./load.js";
-import { camelCase, eventTypeName, sharedTypeName } from "./naming.js";
+import { answerTypeName, camelCase, eventTypeName, sharedTypeName } from "./naming.js";
 
 /** A named type emitted from one schema file. */
 export interface TypeModel {
@@ -27,6 +27,8 @@ export interface ProviderModel {
   readonly discriminant: readonly string[];
   readonly events: readonly EventModel[];
   readonly shared: readonly TypeModel[];
+  /** The answers that carry data, by event type: `JaasSettingsProvisioningAnswer`. */
+  readonly answers: readonly EventModel[];
   /** Type name of every schema file, by `$id`: how `$ref`s become type references. */
   readonly typeNames: ReadonlyMap<string, string>;
 }
@@ -48,6 +50,7 @@ export function buildModel(providers: readonly LoadedProvider[]): ProviderModel[
       return { id: String(schema.$id), typeName, title: String(schema.title), description: String(schema.description), source };
     };
     const shared = provider.shared.map((source) => claim(describe(source, sharedTypeName(prefix, source.base))));
+    const answers = provider.answers.map((source) => claim({ ...describe(source, answerTypeName(prefix, source.base)), type: source.base } as EventModel) as EventModel);
     const events = provider.events.map((source) => {
       const model = { ...describe(source, eventTypeName(prefix, source.base)), type: source.base };
       return claim(model) as EventModel;
@@ -60,7 +63,8 @@ export function buildModel(providers: readonly LoadedProvider[]): ProviderModel[
       discriminant: provider.manifest.envelope.discriminant.split("/").slice(1),
       events,
       shared,
-      typeNames: new Map([...shared, ...events].map((model) => [model.id, model.typeName])),
+      answers,
+      typeNames: new Map([...shared, ...answers, ...events].map((model) => [model.id, model.typeName])),
     };
   });
   if (errors.length > 0) throw new SchemaErrors(errors);

@@ -1,10 +1,18 @@
-/** `room.client.knockCancelled` → `RoomClientKnockCancelled`; `rap-post-archive-started` → `RapPostArchiveStarted`. */
+/**
+ * `room.client.knockCancelled` → `RoomClientKnockCancelled`; `rap-post-archive-started` →
+ * `RapPostArchiveStarted`; `PARTICIPANT_JOINED` → `ParticipantJoined` (a word in capitals is a word).
+ */
 export function pascalCase(name: string): string {
   return name
     .split(/[^A-Za-z0-9]+/)
     .filter(Boolean)
-    .map((word) => word[0]!.toUpperCase() + word.slice(1))
+    .map((word) => (/^[A-Z0-9]+$/.test(word) && /[A-Z]/.test(word) && word.length > 1 ? word[0]! + word.slice(1).toLowerCase() : word[0]!.toUpperCase() + word.slice(1)))
     .join("");
+}
+
+/** `Jaas`, `SETTINGS_PROVISIONING` → `JaasSettingsProvisioningAnswer`. */
+export function answerTypeName(prefix: string, eventType: string): string {
+  return `${prefix}${pascalCase(eventType)}Answer`;
 }
 
 /** `whereby`, `room.client.joined` → `WherebyRoomClientJoinedEvent`. */

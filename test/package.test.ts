@@ -31,10 +31,10 @@ beforeAll(async () => {
 }, 120_000);
 
 describe("the packed package", () => {
-  // The budget grows with the schemas: 300 kB of runtime and entries, 12 kB per event (types, validator, guard, slot).
+  // The budget grows with the schemas: 300 kB of runtime and entries, 15 kB per event (types, validator, guard, slot; Zoom's events hold about a hundred fields each).
   const events = loaded.reduce((sum, provider) => sum + provider.events.length, 0);
-  it(`is at most ${Math.round((300 + 12 * events) / 100) / 10} MB unpacked for ${events} events, with JavaScript, declarations, LICENSE and README, and no sources or maps`, () => {
-    expect(packed.unpackedSize).toBeLessThanOrEqual(300_000 + 12_000 * events);
+  it(`is at most ${Math.round((300 + 15 * events) / 100) / 10} MB unpacked for ${events} events, with JavaScript, declarations, LICENSE and README, and no sources or maps`, () => {
+    expect(packed.unpackedSize).toBeLessThanOrEqual(300_000 + 15_000 * events);
     const files = packed.files.map((file) => file.path);
     expect(files).toEqual(expect.arrayContaining(["LICENSE", "README.md", "package.json", "dist/index.js", "dist/index.d.ts", "dist/web.js", "dist/whereby/compiled.js", "dist/whereby/compiled.d.ts"]));
     expect(files.filter((file) => file.startsWith("src/") || file.endsWith(".map") || file === "build.mjs")).toEqual([]);

@@ -152,7 +152,7 @@ function catalogueProvider(side: "before" | "after"): LoadedProvider {
     if (common) shared.push({ file: `acme/common/${id}`, path: `acme/common/part-${id}.schema.json`, base: `part-${id}`, schema: { ...header(`acme/common/part-${id}.schema.json`), ...common } });
   }));
   // buildModel reads only these two of provider.json.
-  return { name: "acme", manifestFile: "acme/provider.json", manifest: { typePrefix: "Acme", envelope: { discriminant: "/type" } } as never, events, shared };
+  return { name: "acme", manifestFile: "acme/provider.json", manifest: { typePrefix: "Acme", envelope: { discriminant: "/type" } } as never, events, shared, answers: [] };
 }
 
 /** The issue's case: Daily's `receive-media.video` narrowed from boolean to string, inside an `anyOf`. */

@@ -7,6 +7,7 @@ export { createTrigger, verifyDelivery } from "./node.js";
 export { createBigBlueButtonTrigger, verifyBigBlueButtonDelivery } from "./bigbluebutton/node.js";
 export { createDailyTrigger, verifyDailyDelivery } from "./daily/node.js";
 export { createIotumTrigger, verifyIotumDelivery } from "./iotum/node.js";
+export { createJaasTrigger, verifyJaasDelivery } from "./jaas/node.js";
 export { createLiveKitTrigger, verifyLiveKitDelivery } from "./livekit/node.js";
 export { createWherebyTrigger, verifyWherebyDelivery } from "./whereby/node.js";
 export { createZoomTrigger, verifyZoomDelivery } from "./zoom/node.js";

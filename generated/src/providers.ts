@@ -21,6 +21,8 @@ import { dailyProvider } from "./daily/delivery.js";
 import type { DailyEventMap, DailyWebhookTriggers, DailyVerifyOptions, DailySignOptions } from "./daily/web.js";
 import { iotumProvider } from "./iotum/delivery.js";
 import type { IotumEventMap, IotumWebhookTriggers, IotumVerifyOptions, IotumSignOptions } from "./iotum/web.js";
+import { jaasProvider } from "./jaas/delivery.js";
+import type { JaasEventMap, JaasWebhookTriggers, JaasVerifyOptions, JaasSignOptions } from "./jaas/web.js";
 import { liveKitProvider } from "./livekit/delivery.js";
 import type {
   LiveKitEventMap,
@@ -43,12 +45,13 @@ export const providers = {
   bigbluebutton: bigBlueButtonProvider,
   daily: dailyProvider,
   iotum: iotumProvider,
+  jaas: jaasProvider,
   livekit: liveKitProvider,
   whereby: wherebyProvider,
   zoom: zoomProvider,
 };
 
-/** The name of a provider: `bigbluebutton`, `daily`, `iotum`, `livekit`, `whereby`, `zoom`. */
+/** The name of a provider: `bigbluebutton`, `daily`, `iotum`, `jaas`, `livekit`, `whereby`, `zoom`. */
 export type Provider = keyof typeof providers;
 
 /** The event map, matcher registry and options of each provider. */
@@ -56,6 +59,7 @@ export interface ProviderTypes {
   bigbluebutton: { events: BigBlueButtonEventMap; triggers: BigBlueButtonWebhookTriggers; verifyOptions: BigBlueButtonVerifyOptions; signOptions: BigBlueButtonSignOptions };
   daily: { events: DailyEventMap; triggers: DailyWebhookTriggers; verifyOptions: DailyVerifyOptions; signOptions: DailySignOptions };
   iotum: { events: IotumEventMap; triggers: IotumWebhookTriggers; verifyOptions: IotumVerifyOptions; signOptions: IotumSignOptions };
+  jaas: { events: JaasEventMap; triggers: JaasWebhookTriggers; verifyOptions: JaasVerifyOptions; signOptions: JaasSignOptions };
   livekit: { events: LiveKitEventMap; triggers: LiveKitWebhookTriggers; verifyOptions: LiveKitVerifyOptions; signOptions: LiveKitSignOptions };
   whereby: { events: WherebyEventMap; triggers: WherebyWebhookTriggers; verifyOptions: WherebyVerifyOptions; signOptions: WherebySignOptions };
   zoom: { events: ZoomEventMap; triggers: ZoomWebhookTriggers; verifyOptions: ZoomVerifyOptions; signOptions: ZoomSignOptions };

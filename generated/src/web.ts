@@ -15,6 +15,7 @@ export * from "./providers.js";
 export * from "./bigbluebutton/web.js";
 export * from "./daily/web.js";
 export * from "./iotum/web.js";
+export * from "./jaas/web.js";
 export * from "./livekit/web.js";
 export * from "./whereby/web.js";
 export * from "./zoom/web.js";

@@ -166,6 +166,10 @@ function emitProviderDelivery(provider: ProviderModel, project: Project): void {
   addImport(file, "../runtime/core/trigger.js", ["Trigger", "TriggerOptions"], { typeOnly: true });
   addImport(file, "../runtime/core/webcrypto.js", ["verifyWithWebCrypto"]);
   addImport(file, "../runtime/core/signing.js", ["signBodyWith", "signWith"]);
+  if (provider.answers.length > 0) addImport(file, "../runtime/core/handshakes.js", ["answerWith"]);
+  if (provider.answers.length > 0) addImport(file, "./types.js", [`${prefix}AnswerMap`], { typeOnly: true });
+  if (provider.answers.length > 0) addImport(file, "../runtime/core/validation.js", ["ValidationIssue"], { typeOnly: true });
+  if (provider.answers.length > 0 && !provider.manifest.handshakes?.length) addImport(file, "../runtime/core/response.js", ["DeliveryResponse"], { typeOnly: true });
   if (provider.manifest.handshakes?.length) {
     addImport(file, "../runtime/core/handshakes.js", ["answerHandshakeWith"]);
     addImport(file, "../runtime/core/response.js", ["DeliveryResponse"], { typeOnly: true });
@@ -174,7 +178,7 @@ function emitProviderDelivery(provider: ProviderModel, project: Project): void {
   addImport(file, "./triggers.js", [`${prefix}WebhookTriggers`], { typeOnly: true });
   addImport(file, "./types.js", [`${provider.valuePrefix}EventTypes`]);
   addImport(file, "./types.js", [`${prefix}Event`, `${prefix}EventMap`], { typeOnly: true });
-  addImport(file, "./validators.js", [`${provider.valuePrefix}Validators`]);
+  addImport(file, "./validators.js", [`${provider.valuePrefix}Validators`, ...(provider.answers.length > 0 ? [`${provider.valuePrefix}AnswerValidators`] : [])]);
   const parsed = `${prefix}ParsedEvent`;
   const names = optionTypeNames(provider);
   for (const kind of ["verify", "sign"] as const) {
@@ -203,6 +207,7 @@ function emitProviderDelivery(provider: ProviderModel, project: Project): void {
       ...Object.entries(declaration).map(([key, value]) => [key, literal(value)] as const),
       ["eventTypes", `${provider.valuePrefix}EventTypes`],
       ["validators", `${provider.valuePrefix}Validators`],
+      ...(provider.answers.length > 0 ? [["answerValidators", `${provider.valuePrefix}AnswerValidators`] as const] : []),
     ],
   }));
   file.addTypeAlias({
@@ -248,6 +253,16 @@ function emitProviderDelivery(provider: ProviderModel, project: Project): void {
       returnType: "Promise<DeliveryResponse | undefined>",
       statements: `return answerHandshakeWith(${provider.valuePrefix}Provider, request, options);`,
       docs: docs(`For a server of your own: when \`request\` is one of ${title}'s handshakes (${provider.manifest.handshakes.map((h) => `\`${h.name}\``).join(", ")}), the response to send (401 when it is not authentic); \`undefined\` when it is a delivery to verify and parse. Never rejects.`),
+    });
+  }
+  if (provider.answers.length > 0) {
+    addFunction(file, {
+      name: `answer${prefix}Event`,
+      typeParameters: [{ name: "Type", constraint: `keyof ${prefix}AnswerMap` }],
+      parameters: [{ name: "type", type: "Type" }, { name: "answer", type: `${prefix}AnswerMap[Type]` }],
+      returnType: "{ readonly ok: true; readonly response: DeliveryResponse } | { readonly ok: false; readonly issues: readonly ValidationIssue[] }",
+      statements: `return answerWith(${provider.valuePrefix}Provider, type, answer);`,
+      docs: docs(`For a server of your own: the response that carries \`answer\` to a ${title} event asked for one (${provider.answers.map((a) => `\`${a.type}\``).join(", ")}), once it matches the answer's schema; otherwise the issues, and nothing to send. Never throws.`),
     });
   }
   addFunction(file, {

@@ -13,7 +13,7 @@ const holder = "ConfhooksSchemas";
  * the holder document and the "referenced by" notes it adds to each JSDoc are removed.
  */
 export async function toInterfaces(provider: ProviderModel): Promise<string> {
-  const models = [...provider.shared, ...provider.events];
+  const models = [...provider.shared, ...provider.answers, ...provider.events];
   const byId = new Map(models.map((model) => [model.id, model]));
   const definitions: Record<string, JsonSchema> = {};
   const bases = new Map<string, string[]>();

@@ -8,17 +8,21 @@ export function emitTriggers(provider: ProviderModel, project: Project): void {
   const registry = `${prefix}WebhookTriggers`;
   const file = createSource(project, `${provider.name}/triggers.ts`);
   addImport(file, "../runtime/core/matchers.js", ["fillMatchers"]);
-  addImport(file, "../runtime/core/matchers.js", ["Matcher"], { typeOnly: true });
+  const answers = new Map(provider.answers.map((answer) => [answer.type, answer.typeName]));
+  addImport(file, "../runtime/core/matchers.js", answers.size > 0 ? ["Answerer", "Matcher"] : ["Matcher"], { typeOnly: true });
   addImport(file, "./types.js", [`${provider.valuePrefix}EventTypes`]);
-  addImport(file, "./types.js", provider.events.map((e) => e.typeName), { typeOnly: true });
+  addImport(file, "./types.js", [...provider.answers.map((a) => a.typeName), ...provider.events.map((e) => e.typeName)], { typeOnly: true });
   file.addInterface({
     leadingTrivia: "\n",
     isExported: true,
     name: registry,
-    docs: docs(`One matcher per ${provider.manifest.title} event type. A matcher receives the validated event and returns \`true\` (or a promise of \`true\`) to trigger.`),
+    docs: docs(
+      `One matcher per ${provider.manifest.title} event type. A matcher receives the validated event and returns \`true\` (or a promise of \`true\`) to trigger.`,
+      answers.size > 0 ? `An event whose answer carries data (${[...answers.keys()].map((type) => `\`${type}\``).join(", ")}) has an answerer instead: it returns the answer (validated before it is sent), or \`false\` to answer as to any delivery.` : undefined,
+    ),
     properties: provider.events.map((event) => ({
       name: quote(event.type),
-      type: `Matcher<${event.typeName}>`,
+      type: answers.has(event.type) ? `Answerer<${event.typeName}, ${answers.get(event.type)}>` : `Matcher<${event.typeName}>`,
       docs: docs(`${event.title}: ${event.description}`),
     })),
   });

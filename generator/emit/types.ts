@@ -28,7 +28,14 @@ export async function emitTypes(provider: ProviderModel, project: Project, files
     name: `${prefix}EventMap`,
     docs: docs(`Each ${provider.manifest.title} event type and the interface of its events.`),
     properties: provider.events.map((event) => ({ name: quote(event.type), type: event.typeName, docs: docs(event.title) })),
-  }, {
+  }, ...(provider.answers.length === 0 ? [] : [{
+    kind: StructureKind.Interface as const,
+    leadingTrivia: "\n",
+    isExported: true,
+    name: `${prefix}AnswerMap`,
+    docs: docs(`Each ${provider.manifest.title} event whose answer carries data, and the interface of that answer.`),
+    properties: provider.answers.map((answer) => ({ name: quote(answer.type), type: answer.typeName, docs: docs(answer.title) })),
+  }]), {
     kind: StructureKind.TypeAlias,
     leadingTrivia: "\n",
     isExported: true,

@@ -6,7 +6,7 @@ import { ReceivedRequest } from "./request.js";
 import { acknowledged, reply, type DeliveryResponse } from "./response.js";
 import { secretKey } from "./secrets.js";
 import { digestsOf, planVerification, settleWithSecret, type VerifyOptions } from "./signatures.js";
-import { readPath } from "./validation.js";
+import { readPath, type ValidationIssue } from "./validation.js";
 import { computeDigest, computeDigests } from "./webcrypto.js";
 
 /** A handshake recognised in a delivery: what it is and the decoded body it was read from. */
@@ -86,4 +86,16 @@ function read(document: unknown, pointer: string): string | { readonly error: st
 
 function refusal(status: number, error: DeliveryError): DeliveryResponse {
   return reply(status, { ok: false, error: { code: error.code, message: error.message } });
+}
+
+/**
+ * For a server of your own: the response that carries `answer` to an event asked for one
+ * (8x8's SETTINGS_PROVISIONING), once it matches the answer's schema; otherwise the issues, and
+ * nothing to send. Never throws.
+ */
+export function answerWith(provider: ProviderDefinition, type: string, answer: unknown): { readonly ok: true; readonly response: DeliveryResponse } | { readonly ok: false; readonly issues: readonly ValidationIssue[] } {
+  const validate = provider.answerValidators && Object.hasOwn(provider.answerValidators, type) ? provider.answerValidators[type]! : undefined;
+  if (!validate) return { ok: false, issues: [{ pointer: "", keyword: "answer", message: `${provider.title} ${JSON.stringify(type)} is not an event whose answer carries data` }] };
+  const checked = validate(answer);
+  return checked.ok ? { ok: true, response: reply(200, answer) } : checked;
 }

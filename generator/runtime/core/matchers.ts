@@ -4,6 +4,12 @@
  */
 export type Matcher<Event> = (event: Event) => boolean | Promise<boolean>;
 
+/**
+ * The slot of an event whose answer carries data (8x8's SETTINGS_PROVISIONING): returns the
+ * answer, validated before it is sent, or `false` to answer as to any delivery.
+ */
+export type Answerer<Event, Answer> = (event: Event) => Answer | false | Promise<Answer | false>;
+
 /** The default matcher of every slot: never triggers. */
 export const neverMatch: Matcher<unknown> = () => false;
 
@@ -12,7 +18,7 @@ export const neverMatch: Matcher<unknown> = () => false;
  * Throws a `TypeError` naming the key when `given` holds a slot that is not an event type,
  * so a misspelt event name fails at start-up instead of never firing.
  */
-export function fillMatchers<Registry extends { [Type in keyof Registry]: Matcher<never> }>(
+export function fillMatchers<Registry extends { [Type in keyof Registry]: Matcher<never> | Answerer<never, unknown> }>(
   eventTypes: readonly (keyof Registry & string)[],
   given: Partial<Registry>,
 ): Registry {

@@ -12,6 +12,7 @@ export interface ProviderDeclaration {
   readonly secret?: SecretSpec | undefined;
   readonly options?: Readonly<Record<string, OptionSpec>> | undefined;
   readonly handshakes?: readonly HandshakeSpec[] | undefined;
+  readonly answers?: Readonly<Record<string, AnswerSpec>> | undefined;
   readonly answerWithinMs?: number | undefined;
 }
 
@@ -20,6 +21,14 @@ export interface ProviderDefinition<Name extends string = string, EventMap = Rec
   readonly name: Name;
   readonly eventTypes: readonly (keyof EventMap & string)[];
   readonly validators: { readonly [Type in keyof EventMap]: Validator<EventMap[Type]> };
+  /** The validator of each answer that carries data, by event type. */
+  readonly answerValidators?: Readonly<Record<string, Validator<unknown>>> | undefined;
+}
+
+/** An event whose answer carries data; its answer's schema is `responses/<event type>.schema.json`. */
+export interface AnswerSpec {
+  /** For an event sent without the discriminant: it is this event when these values are present. */
+  readonly recognise?: { readonly present: readonly string[]; readonly absent?: readonly string[] | undefined } | undefined;
 }
 
 export type HashAlgorithm = "sha1" | "sha256" | "sha384" | "sha512";

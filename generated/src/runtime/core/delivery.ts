@@ -4,7 +4,7 @@ import type { Handshake } from "./handshakes.js";
 import { pointerPath, type HandshakeSpec, type ProviderDeclaration, type ProviderDefinition } from "./provider.js";
 import { ReceivedRequest } from "./request.js";
 import { sha256Hex } from "./sha256.js";
-import { readPath, type ValidationIssue, type Validator } from "./validation.js";
+import { eventTypeOf, readPath, type RecognisedEvent, type ValidationIssue, type Validator } from "./validation.js";
 
 export { bodyText, headerValue } from "./request.js";
 
@@ -144,6 +144,7 @@ interface Decoded {
 /** A declaration's pointers as property paths, computed once per provider. */
 interface Paths {
   readonly discriminant: readonly string[];
+  readonly recognised: readonly RecognisedEvent[];
   readonly jsonStrings: readonly (readonly string[])[];
   readonly id: readonly (readonly string[])[] | undefined;
   readonly eventsField: string | undefined;
@@ -158,6 +159,7 @@ function pathsOf(provider: ProviderDeclaration): Paths {
     const { envelope } = provider;
     paths = {
       discriminant: pointerPath(envelope.discriminant),
+      recognised: Object.entries(provider.answers ?? {}).flatMap(([type, { recognise }]) => (recognise ? [{ type, present: recognise.present.map(pointerPath), absent: recognise.absent?.map(pointerPath) }] : [])),
       jsonStrings: (envelope.jsonStrings ?? []).map(pointerPath),
       id: envelope.id && "pointers" in envelope.id ? envelope.id.pointers.map(pointerPath) : undefined,
       eventsField: envelope.form?.find((field) => field.events)?.field,
@@ -230,7 +232,7 @@ function parseEvent<Name extends string, EventMap>(
   decoded: Decoded,
 ): ParsedEventOf<Name, EventMap> | Failure {
   const paths = pathsOf(provider);
-  const type = readPath(event, paths.discriminant);
+  const type = eventTypeOf(event, paths.discriminant, paths.recognised);
   const validators = provider.validators as Readonly<Record<string, Validator<unknown>>>;
   const validator = typeof type === "string" && Object.hasOwn(validators, type) ? validators[type]! : undefined;
   if (validator?.is(event)) {

@@ -9,6 +9,7 @@ import { handshakeAnswer, type Handshake } from "./handshakes.js";
 import { checkVerifyOptions } from "./options.js";
 import { defaultResponseTimeoutMs } from "./provider.js";
 import { ReceivedRequest } from "./request.js";
+import type { Validator } from "./validation.js";
 import { jsonHeaders, reply, type DeliveryResponse } from "./response.js";
 
 export { reply, type DeliveryResponse } from "./response.js";
@@ -101,6 +102,8 @@ interface Tally {
   readonly invalid: number;
   duplicates: number;
   failures: number;
+  /** The answer an answerer gave, validated: the body of the response. */
+  answer?: unknown;
 }
 
 const day = 24 * 60 * 60 * 1000;
@@ -118,6 +121,8 @@ export class Trigger<Parsed extends { readonly type: string; readonly key: strin
   readonly #matchers: Readonly<Record<string, Matcher<unknown>>>;
   readonly #dedupe: DedupeStore | undefined;
   readonly #dedupeTtlMs: number;
+  /** The answer's validator of each event whose answer carries data. */
+  readonly #answerers: ReadonlyMap<string, Validator<unknown>>;
   readonly #responseTimeoutMs: number | false;
   readonly #inFlight = new Set<Promise<unknown>>();
   #stopping = false;
@@ -132,6 +137,7 @@ export class Trigger<Parsed extends { readonly type: string; readonly key: strin
     this.#matchers = fillMatchers(provider.eventTypes, (options.webhookTriggers ?? {}) as Record<string, Matcher<never>>) as Record<string, Matcher<unknown>>;
     this.#dedupe = options.dedupe === false ? undefined : (options.dedupe ?? createMemoryDedupeStore());
     this.#dedupeTtlMs = options.dedupeTtlMs ?? day;
+    this.#answerers = new Map(Object.entries(provider.answerValidators ?? {}));
     this.#responseTimeoutMs = options.responseTimeoutMs ?? defaultResponseTimeoutMs(provider.answerWithinMs);
   }
 
@@ -303,15 +309,56 @@ export class Trigger<Parsed extends { readonly type: string; readonly key: strin
     if (pending.length === 0) return this.#answer(tally);
     const done = this.track(Promise.all(pending).then(() => this.#answer(tally)));
     if (this.#responseTimeoutMs === false) return done;
+    // An answer that carries data cannot come later: past the deadline it is 503, and the provider may ask again.
+    const answered = events.some((parsed) => this.#answerers.has(parsed.type));
     let timer: ReturnType<typeof setTimeout> | undefined;
     const late = new Promise<DeliveryResponse>((resolve) => {
-      timer = setTimeout(() => resolve(reply(202, { ok: true, ...counts(tally), pending: true })), this.#responseTimeoutMs as number);
+      timer = setTimeout(() => {
+        if (!answered) return resolve(reply(202, { ok: true, ...counts(tally), pending: true }));
+        this.report(new Error(`${this.provider.title}: the answer was not ready within responseTimeoutMs (${this.#responseTimeoutMs} ms)`));
+        resolve(reply(503, { ok: false, error: { code: "answer_late", message: "the answer was not ready in time" } }));
+      }, this.#responseTimeoutMs as number);
     });
     return Promise.race([done, late]).finally(() => clearTimeout(timer));
   }
 
+  /** Runs an answerer: its answer, once valid, is the response; an event asked for an answer is not deduplicated (each request wants one). */
+  #runAnswerer(parsed: Parsed, tally: Tally): void | Promise<void> {
+    const failed = (error: unknown): void => {
+      tally.failures++;
+      this.report(error, parsed);
+    };
+    const settle = (answer: unknown): void => {
+      // Not an answer: `false` (or, from code without types, `true`, `null`, `undefined`) gets the usual acknowledgement.
+      if (typeof answer === "boolean" || answer === null || answer === undefined) {
+        if (answer === true) this.emitIsolated(TRIGGER_EVENT_SUCCESS, [parsed], (error) => this.report(error, parsed));
+        return;
+      }
+      const checked = this.#answerers.get(parsed.type)!(answer);
+      if (!checked.ok) {
+        const first = checked.issues[0];
+        return failed(new TypeError(`${this.provider.title} ${parsed.type}: the answer does not match its schema, so it was not sent: ${first ? `${first.pointer || "(answer)"} ${first.message}` : "invalid"}`));
+      }
+      tally.answer = answer;
+      this.emitIsolated(TRIGGER_EVENT_SUCCESS, [parsed], (error) => this.report(error, parsed));
+    };
+    let answer: unknown;
+    try {
+      answer = (this.#matchers[parsed.type] as unknown as (event: unknown) => unknown)(parsed.event);
+    } catch (error) {
+      return failed(error);
+    }
+    if (isThenable(answer)) return Promise.resolve(answer).then(settle, failed);
+    try {
+      settle(answer);
+    } catch (error) {
+      failed(error);
+    }
+  }
+
   /** Claims the event's key, then runs its matcher; a duplicate is counted and not run. */
   #run(parsed: Parsed, tally: Tally): void | Promise<void> {
+    if (this.#answerers.has(parsed.type)) return this.#runAnswerer(parsed, tally);
     const store = this.#dedupe;
     if (!store) return this.#runMatcher(parsed, tally, undefined);
     const key = `confhooks:${this.provider.name}:${parsed.key}`;
@@ -360,9 +407,8 @@ export class Trigger<Parsed extends { readonly type: string; readonly key: strin
   }
 
   #answer(tally: Tally): DeliveryResponse {
-    return tally.failures > 0
-      ? reply(500, { ok: false, error: { code: "matcher", message: `${tally.failures} matcher(s) failed; the provider should retry` } })
-      : reply(200, { ok: true, ...counts(tally) });
+    if (tally.failures > 0) return reply(500, { ok: false, error: { code: "matcher", message: `${tally.failures} matcher(s) failed; the provider should retry` } });
+    return tally.answer !== undefined ? reply(200, tally.answer) : reply(200, { ok: true, ...counts(tally) });
   }
 
   /** Runs a user hook; whatever it throws or rejects goes to `onError` and changes no answer. */

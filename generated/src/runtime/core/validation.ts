@@ -55,10 +55,12 @@ export function createValidator<T>(compiled: CompiledSchema): Validator<T> {
 export function createEventValidator<T>(
   discriminant: readonly string[],
   validators: Readonly<Record<string, Validator<unknown>>>,
+  recognised: readonly RecognisedEvent[] = [],
 ): Validator<T> {
   const pointer = toPointer(discriminant);
+  const typeOf = (value: unknown) => eventTypeOf(value, discriminant, recognised);
   const validate = ((value: unknown): ValidationResult<T> => {
-    const type = readPath(value, discriminant);
+    const type = typeOf(value);
     if (typeof type !== "string") {
       return fail(pointer, "discriminant", type === undefined ? "is required" : "must be a string");
     }
@@ -67,10 +69,24 @@ export function createEventValidator<T>(
     return validator(value) as ValidationResult<T>;
   }) as Validator<T>;
   const is = (value: unknown): value is T => {
-    const type = readPath(value, discriminant);
+    const type = typeOf(value);
     return typeof type === "string" && Object.hasOwn(validators, type) && validators[type]!.is(value);
   };
   return withStandardSchema(validate, is);
+}
+
+/** An event sent without the discriminant, known by the values it holds (provider.json `answers.*.recognise`). */
+export interface RecognisedEvent {
+  readonly type: string;
+  readonly present: readonly (readonly string[])[];
+  readonly absent?: readonly (readonly string[])[] | undefined;
+}
+
+/** The event's type: its discriminant, or, when it has none, the first recognised event whose values it holds. */
+export function eventTypeOf(value: unknown, discriminant: readonly string[], recognised: readonly RecognisedEvent[]): unknown {
+  const type = readPath(value, discriminant);
+  if (type !== undefined || recognised.length === 0 || typeof value !== "object" || value === null) return type;
+  return recognised.find((rule) => rule.present.every((path) => readPath(value, path) !== undefined) && !rule.absent?.some((path) => readPath(value, path) !== undefined))?.type;
 }
 
 /** Reads a nested property, `undefined` when any step is missing or not an object. */
