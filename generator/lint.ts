@@ -2,6 +2,7 @@ import type { Ajv2020 } from "ajv/dist/2020.js";
 import { createAjv, dialect, idBase } from "./ajv.js";
 import { pointerToken, SchemaError, SchemaErrors } from "./errors.js";
 import type { JsonSchema, LoadedProvider, SchemaFile } from "./load.js";
+import { checkMetaSchema } from "./meta-schema.js";
 
 /** Keywords a schema may use: what ajv, json-schema-to-typescript and the standalone output all handle. */
 const allowedKeywords = new Set([
@@ -39,7 +40,10 @@ export function lintSchemas(providers: readonly LoadedProvider[]): Map<string, A
       checkRoot(source, errors);
       if (source.schema.type !== "object") errors.push(new SchemaError(source.file, "/type", 'must be "object": an event is a JSON object'));
     }
-    for (const source of [...provider.shared, ...provider.events]) walk(source, source.schema, "", sharedIds, errors);
+    for (const source of [...provider.shared, ...provider.events]) {
+      walk(source, source.schema, "", sharedIds, errors);
+      checkMetaSchema(source, errors); // after walk, which has its own words for the places it checks
+    }
     const discriminant = provider.manifest.envelope.discriminant;
     for (const source of provider.events) checkDiscriminant(source, discriminant.split("/").slice(1), discriminant, errors);
   }
@@ -142,7 +146,12 @@ function walk(source: SchemaFile, node: unknown, at: string, sharedIds: Set<stri
 function checkRef(source: SchemaFile, ref: unknown, at: string, sharedIds: Set<string>, errors: SchemaError[]): void {
   const target = typeof ref === "string" ? new URL(ref, String(source.schema.$id)).href : "";
   if (typeof ref !== "string" || ref.includes("#") || !sharedIds.has(target)) {
-    errors.push(new SchemaError(source.file, at, `must be the relative path of a file in this provider's common/ folder (got ${JSON.stringify(ref)})`));
+    // Name the files it could refer to, as they would be written from this file.
+    const from = String(source.schema.$id).slice(0, String(source.schema.$id).lastIndexOf("/") + 1);
+    const choices = [...sharedIds].filter((id) => id !== source.schema.$id).map((id) => (id.startsWith(from) ? id.slice(from.length) : id)).sort();
+    const existing = choices.length > 0 ? `; the files it can refer to: ${choices.join(", ")}` : "; this provider has no common/ folder yet";
+    const problem = typeof ref === "string" && !ref.includes("#") ? `${JSON.stringify(ref)} is not a file of this provider's common/ folder` : `must be the relative path of a whole file in this provider's common/ folder (got ${JSON.stringify(ref)})`;
+    errors.push(new SchemaError(source.file, at, `${problem}${existing}`));
   } else if (target === source.schema.$id) {
     errors.push(new SchemaError(source.file, at, "must not refer to its own file"));
   }
