@@ -124,6 +124,26 @@ describe("consumers compile and run the tarball", () => {
     expect(JSON.parse(stdout)).toEqual(["function", "function", "function"]);
   });
 
+  it("types, guards and validators without @types/node: module NodeNext, and moduleResolution bundler with the node condition (Node build)", async () => {
+    const validatorOnly = [
+      `import { isWherebyRoomClientJoinedEvent, validateWherebyEvent, type WherebyEvent } from "confhooks/whereby";`,
+      `import { isDailyEvent, validateBigBlueButtonEvent, type BigBlueButtonEvent } from "confhooks";`,
+      `export function check(value: unknown): WherebyEvent | BigBlueButtonEvent | undefined {`,
+      `  if (isWherebyRoomClientJoinedEvent(value)) return value;`,
+      `  const result = validateWherebyEvent(value);`,
+      `  if (result.ok) return result.value;`,
+      `  const bbb = validateBigBlueButtonEvent(value);`,
+      `  return bbb.ok ? bbb.value : isDailyEvent(value) ? undefined : undefined;`,
+      `}`,
+    ].join("\n");
+    const settings = { types: [], noEmit: true, skipLibCheck: false, exactOptionalPropertyTypes: true };
+    const dirs = await Promise.all([
+      consumer("no-node-types-nodenext", { type: "module" }, { module: "NodeNext", moduleResolution: "NodeNext", target: "ES2022", ...settings }, { "index.ts": validatorOnly }),
+      consumer("no-node-types-bundler", { type: "module" }, { module: "ESNext", moduleResolution: "Bundler", customConditions: ["node"], target: "ES2022", ...settings }, { "index.ts": `${validatorOnly}\nimport { verifyWherebyDelivery } from "confhooks/whereby";\nexport const nodeBuild: typeof verifyWherebyDelivery = verifyWherebyDelivery; // the node condition gives the Node build\n` }),
+    ]);
+    await Promise.all(dirs.map((dir) => run(process.execPath, [tsc, "-p", "tsconfig.json"], { cwd: dir })));
+  });
+
   it("moduleResolution bundler, Web lib only (no @types/node): the Web build, with trigger.fetch and no Node-only function", async () => {
     const dir = await consumer("bundler", { type: "module" }, { module: "ESNext", moduleResolution: "Bundler", target: "ES2022", lib: ["ES2022", "DOM", "DOM.Iterable"], types: [], noEmit: true, exactOptionalPropertyTypes: true, skipLibCheck: true }, {
       "worker.ts": [
