@@ -18,12 +18,13 @@ const loaded = await providers();
 const tsc = path.join(root, "node_modules/typescript/bin/tsc");
 const pkg = path.join(scratch, "package");
 let tarball: string;
+let built: string;
 let packed: { unpackedSize: number; files: { path: string }[] };
 
 beforeAll(async () => {
   await cp(path.join(root, "generated"), pkg, { recursive: true, filter: (file) => !file.includes(`${path.sep}dist`) && !file.includes(`${path.sep}node_modules`) });
   await symlink(path.join(root, "node_modules"), path.join(pkg, "node_modules"), "dir"); // its devDependencies: typescript, @types/node
-  await run("npm", ["run", "build", "--silent"], { cwd: pkg });
+  built = (await run("npm", ["run", "build", "--silent"], { cwd: pkg })).stdout;
   const { stdout } = await run("npm", ["pack", "--json", "--silent"], { cwd: pkg });
   const [info] = JSON.parse(stdout) as [{ filename: string; unpackedSize: number; files: { path: string }[] }];
   tarball = path.join(pkg, info.filename);
@@ -38,6 +39,15 @@ describe("the packed package", () => {
     const files = packed.files.map((file) => file.path);
     expect(files).toEqual(expect.arrayContaining(["LICENSE", "README.md", "package.json", "dist/index.js", "dist/index.d.ts", "dist/web.js", "dist/whereby/compiled.js", "dist/whereby/compiled.d.ts"]));
     expect(files.filter((file) => file.startsWith("src/") || file.endsWith(".map") || file === "build.mjs")).toEqual([]);
+  });
+
+  it("npm run build says what it built; without its devDependencies, one line saying what to install", async () => {
+    expect(built).toMatch(/^confhooks: built dist\/ from src\/: \d+ JavaScript files with their declarations, in [\d.]+ s\.$/m);
+    const bare = path.join(scratch, "vendored-without-install");
+    await cp(path.join(root, "generated"), bare, { recursive: true, filter: (file) => !file.includes(`${path.sep}dist`) && !file.includes(`${path.sep}node_modules`) });
+    const failed = await run(process.execPath, ["build.mjs"], { cwd: bare }).then(() => undefined, (error: { code: number; stdout: string; stderr: string }) => error);
+    expect(failed).toMatchObject({ code: 1, stdout: "" });
+    expect(failed!.stderr.trim().split("\n")).toEqual(["confhooks: cannot build: typescript and @types/node not installed here. Run `npm install` in this folder (it installs the devDependencies typescript and @types/node), then `npm run build`."]);
   });
 
   it("refuses to pack a dist/ that is not the build of its src/", async () => {
