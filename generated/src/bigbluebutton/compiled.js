@@ -6549,7 +6549,7 @@ return errors === 0;
 validate88.evaluated = {"props":{"data":true},"dynamicProps":false,"dynamicItems":false};
 
 export const validateBigBlueButtonRapPublishEndedEvent = validate91;
-const schema87 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/bigbluebutton/rap-publish-ended.schema.json","type":"object","properties":{"data":{"type":"object","allOf":[{"$ref":"common/event-data.schema.json"}],"properties":{"id":{"const":"rap-publish-ended"},"attributes":{"type":"object","allOf":[{"$ref":"common/rap-step-result.schema.json"}],"properties":{"recording":{"type":"object","properties":{"name":{"type":"string"},"is-breakout":{"enum":[true,false,"true","false"]},"start-time":{"type":["string","number","null"]},"end-time":{"type":["string","number","null"]},"size":{"type":["string","number","null"]},"raw-size":{"type":["string","number","null"]},"metadata":{"type":"object","additionalProperties":{"type":["string","null"]}},"playback":{"type":"object","properties":{"format":{"type":"string"},"link":{"type":"string"},"processing_time":{"type":["string","number"]},"duration":{"type":["string","number"]},"size":{"type":["string","number"]},"extensions":{"type":"object","additionalProperties":{}}}},"download":{"type":["object","null"],"additionalProperties":{}}},"required":["name","metadata","playback"]}},"required":["recording"]}},"required":["id","attributes"]}},"required":["data"]};
+const schema87 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/bigbluebutton/rap-publish-ended.schema.json","type":"object","properties":{"data":{"type":"object","allOf":[{"$ref":"common/event-data.schema.json"}],"properties":{"id":{"const":"rap-publish-ended"},"attributes":{"type":"object","allOf":[{"$ref":"common/rap-step-result.schema.json"}],"properties":{"recording":{"type":"object","properties":{"name":{"type":"string"},"is-breakout":{"enum":[true,false,"true","false"]},"start-time":{"type":["string","number","null"]},"end-time":{"type":["string","number","null"]},"size":{"type":["string","number","null"]},"raw-size":{"type":["string","number","null"]},"metadata":{"type":"object","additionalProperties":{}},"playback":{"type":"object","properties":{"format":{"type":"string"},"link":{"type":"string"},"processing_time":{"type":["string","number"]},"duration":{"type":["string","number"]},"size":{"type":["string","number"]},"extensions":{"type":"object","additionalProperties":{}}}},"download":{"type":["object","null"],"additionalProperties":{}}},"required":["name","metadata","playback"]}},"required":["recording"]}},"required":["id","attributes"]}},"required":["data"]};
 
 function validate91(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://confhooks.dev/schemas/bigbluebutton/rap-publish-ended.schema.json" */;
@@ -6749,23 +6749,6 @@ const _errs22 = errors;
 if(errors === _errs21){
 if(data10 && typeof data10 == "object" && !Array.isArray(data10)){
 const _errs23 = errors;
-for(const key0 in data10){
-let data11 = data10[key0];
-const _errs24 = errors;
-if((typeof data11 !== "string") && (data11 !== null)){
-validate91.errors = [{instancePath:instancePath+"/data/attributes/recording/metadata/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/data/properties/attributes/properties/recording/properties/metadata/additionalProperties/type",keyword:"type",params:{type: schema87.properties.data.properties.attributes.properties.recording.properties.metadata.additionalProperties.type}}];
-return false;
-}
-const _errs25 = errors;
-if(errors === _errs24){
-}
-var valid6 = _errs24 === errors;
-if(!valid6){
-break;
-}
-}
-if(_errs23 === errors){
-}
 }
 else {
 validate91.errors = [{instancePath:instancePath+"/data/attributes/recording/metadata",schemaPath:"#/properties/data/properties/attributes/properties/recording/properties/metadata/type",keyword:"type",params:{type: "object"}}];
@@ -6781,112 +6764,112 @@ var valid5 = true;
 }
 if(valid5){
 if(data3.playback !== undefined){
-let data12 = data3.playback;
+let data11 = data3.playback;
+const _errs24 = errors;
+const _errs25 = errors;
+if(errors === _errs24){
+if(data11 && typeof data11 == "object" && !Array.isArray(data11)){
+if(data11.format !== undefined){
+let data12 = data11.format;
 const _errs26 = errors;
+if(typeof data12 !== "string"){
+validate91.errors = [{instancePath:instancePath+"/data/attributes/recording/playback/format",schemaPath:"#/properties/data/properties/attributes/properties/recording/properties/playback/properties/format/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
 const _errs27 = errors;
 if(errors === _errs26){
-if(data12 && typeof data12 == "object" && !Array.isArray(data12)){
-if(data12.format !== undefined){
-let data13 = data12.format;
+}
+var valid6 = _errs26 === errors;
+}
+else {
+var valid6 = true;
+}
+if(valid6){
+if(data11.link !== undefined){
+let data13 = data11.link;
 const _errs28 = errors;
 if(typeof data13 !== "string"){
-validate91.errors = [{instancePath:instancePath+"/data/attributes/recording/playback/format",schemaPath:"#/properties/data/properties/attributes/properties/recording/properties/playback/properties/format/type",keyword:"type",params:{type: "string"}}];
+validate91.errors = [{instancePath:instancePath+"/data/attributes/recording/playback/link",schemaPath:"#/properties/data/properties/attributes/properties/recording/properties/playback/properties/link/type",keyword:"type",params:{type: "string"}}];
 return false;
 }
 const _errs29 = errors;
 if(errors === _errs28){
 }
-var valid7 = _errs28 === errors;
+var valid6 = _errs28 === errors;
 }
 else {
-var valid7 = true;
+var valid6 = true;
 }
-if(valid7){
-if(data12.link !== undefined){
-let data14 = data12.link;
+if(valid6){
+if(data11.processing_time !== undefined){
+let data14 = data11.processing_time;
 const _errs30 = errors;
-if(typeof data14 !== "string"){
-validate91.errors = [{instancePath:instancePath+"/data/attributes/recording/playback/link",schemaPath:"#/properties/data/properties/attributes/properties/recording/properties/playback/properties/link/type",keyword:"type",params:{type: "string"}}];
+if((typeof data14 !== "string") && (!((typeof data14 == "number") && (isFinite(data14))))){
+validate91.errors = [{instancePath:instancePath+"/data/attributes/recording/playback/processing_time",schemaPath:"#/properties/data/properties/attributes/properties/recording/properties/playback/properties/processing_time/type",keyword:"type",params:{type: schema87.properties.data.properties.attributes.properties.recording.properties.playback.properties.processing_time.type}}];
 return false;
 }
 const _errs31 = errors;
 if(errors === _errs30){
 }
-var valid7 = _errs30 === errors;
+var valid6 = _errs30 === errors;
 }
 else {
-var valid7 = true;
+var valid6 = true;
 }
-if(valid7){
-if(data12.processing_time !== undefined){
-let data15 = data12.processing_time;
+if(valid6){
+if(data11.duration !== undefined){
+let data15 = data11.duration;
 const _errs32 = errors;
 if((typeof data15 !== "string") && (!((typeof data15 == "number") && (isFinite(data15))))){
-validate91.errors = [{instancePath:instancePath+"/data/attributes/recording/playback/processing_time",schemaPath:"#/properties/data/properties/attributes/properties/recording/properties/playback/properties/processing_time/type",keyword:"type",params:{type: schema87.properties.data.properties.attributes.properties.recording.properties.playback.properties.processing_time.type}}];
+validate91.errors = [{instancePath:instancePath+"/data/attributes/recording/playback/duration",schemaPath:"#/properties/data/properties/attributes/properties/recording/properties/playback/properties/duration/type",keyword:"type",params:{type: schema87.properties.data.properties.attributes.properties.recording.properties.playback.properties.duration.type}}];
 return false;
 }
 const _errs33 = errors;
 if(errors === _errs32){
 }
-var valid7 = _errs32 === errors;
+var valid6 = _errs32 === errors;
 }
 else {
-var valid7 = true;
+var valid6 = true;
 }
-if(valid7){
-if(data12.duration !== undefined){
-let data16 = data12.duration;
+if(valid6){
+if(data11.size !== undefined){
+let data16 = data11.size;
 const _errs34 = errors;
 if((typeof data16 !== "string") && (!((typeof data16 == "number") && (isFinite(data16))))){
-validate91.errors = [{instancePath:instancePath+"/data/attributes/recording/playback/duration",schemaPath:"#/properties/data/properties/attributes/properties/recording/properties/playback/properties/duration/type",keyword:"type",params:{type: schema87.properties.data.properties.attributes.properties.recording.properties.playback.properties.duration.type}}];
+validate91.errors = [{instancePath:instancePath+"/data/attributes/recording/playback/size",schemaPath:"#/properties/data/properties/attributes/properties/recording/properties/playback/properties/size/type",keyword:"type",params:{type: schema87.properties.data.properties.attributes.properties.recording.properties.playback.properties.size.type}}];
 return false;
 }
 const _errs35 = errors;
 if(errors === _errs34){
 }
-var valid7 = _errs34 === errors;
+var valid6 = _errs34 === errors;
 }
 else {
-var valid7 = true;
+var valid6 = true;
 }
-if(valid7){
-if(data12.size !== undefined){
-let data17 = data12.size;
+if(valid6){
+if(data11.extensions !== undefined){
+let data17 = data11.extensions;
 const _errs36 = errors;
-if((typeof data17 !== "string") && (!((typeof data17 == "number") && (isFinite(data17))))){
-validate91.errors = [{instancePath:instancePath+"/data/attributes/recording/playback/size",schemaPath:"#/properties/data/properties/attributes/properties/recording/properties/playback/properties/size/type",keyword:"type",params:{type: schema87.properties.data.properties.attributes.properties.recording.properties.playback.properties.size.type}}];
-return false;
-}
 const _errs37 = errors;
 if(errors === _errs36){
-}
-var valid7 = _errs36 === errors;
-}
-else {
-var valid7 = true;
-}
-if(valid7){
-if(data12.extensions !== undefined){
-let data18 = data12.extensions;
+if(data17 && typeof data17 == "object" && !Array.isArray(data17)){
 const _errs38 = errors;
-const _errs39 = errors;
-if(errors === _errs38){
-if(data18 && typeof data18 == "object" && !Array.isArray(data18)){
-const _errs40 = errors;
 }
 else {
 validate91.errors = [{instancePath:instancePath+"/data/attributes/recording/playback/extensions",schemaPath:"#/properties/data/properties/attributes/properties/recording/properties/playback/properties/extensions/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
-if(errors === _errs38){
+if(errors === _errs36){
 }
 }
-var valid7 = _errs38 === errors;
+var valid6 = _errs36 === errors;
 }
 else {
-var valid7 = true;
+var valid6 = true;
 }
-if(valid7){
+if(valid6){
 }
 }
 }
@@ -6898,31 +6881,31 @@ else {
 validate91.errors = [{instancePath:instancePath+"/data/attributes/recording/playback",schemaPath:"#/properties/data/properties/attributes/properties/recording/properties/playback/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
-if(errors === _errs26){
+if(errors === _errs24){
 }
 }
-var valid5 = _errs26 === errors;
+var valid5 = _errs24 === errors;
 }
 else {
 var valid5 = true;
 }
 if(valid5){
 if(data3.download !== undefined){
-let data19 = data3.download;
-const _errs41 = errors;
-if((!(data19 && typeof data19 == "object" && !Array.isArray(data19))) && (data19 !== null)){
+let data18 = data3.download;
+const _errs39 = errors;
+if((!(data18 && typeof data18 == "object" && !Array.isArray(data18))) && (data18 !== null)){
 validate91.errors = [{instancePath:instancePath+"/data/attributes/recording/download",schemaPath:"#/properties/data/properties/attributes/properties/recording/properties/download/type",keyword:"type",params:{type: schema87.properties.data.properties.attributes.properties.recording.properties.download.type}}];
 return false;
 }
-const _errs42 = errors;
-if(errors === _errs41){
-if(data19 && typeof data19 == "object" && !Array.isArray(data19)){
-const _errs43 = errors;
+const _errs40 = errors;
+if(errors === _errs39){
+if(data18 && typeof data18 == "object" && !Array.isArray(data18)){
+const _errs41 = errors;
 }
-if(errors === _errs41){
+if(errors === _errs39){
 }
 }
-var valid5 = _errs41 === errors;
+var valid5 = _errs39 === errors;
 }
 else {
 var valid5 = true;
