@@ -2,6 +2,7 @@ import { cp, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/pr
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { writeCorpus } from "../bench/generate.js";
 import { generate } from "../generator/pipeline.js";
 import { exitCodes, runCli } from "../generator/cli.js";
 import { findJsonSyntaxError } from "../generator/json-syntax.js";
@@ -142,6 +143,15 @@ describe("npm run generate -- --out", () => {
     await writeFile(path.join(out, "src/whereby/guards.ts"), "// mine\n");
     expect(await runInProcess(["--schemas", schemas, "--out", out])).toMatchObject({ code: 4, stderr: expect.stringMatching(/would replace file\(s\) that the generator did not write: src\/whereby\/guards\.ts/) });
     await expect(readFile(path.join(out, "src/whereby/guards.ts"), "utf8")).resolves.toBe("// mine\n");
+  });
+});
+
+describe("bench/generate.ts", () => {
+  it("writes a synthetic corpus the generator accepts (npm run bench measures generation on it)", async () => {
+    const dir = path.join(scratch, "corpus");
+    await writeCorpus(dir, 3);
+    const result = await generate({ root, schemasDir: dir });
+    expect(result.providers.map((p) => [p.name, p.events.length])).toEqual([["synthetic", 3]]);
   });
 });
 
