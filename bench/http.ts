@@ -73,12 +73,12 @@ async function paired(baseline: Running, candidate: Running, { rounds, seconds }
 }
 
 /** The trigger against a bare node:http server (the goals) and against the Express receivers users would write instead. */
-export async function httpBenchmarks(options: { rounds: number; seconds: number }, log: (row: Row) => void): Promise<Row[]> {
+export async function httpBenchmarks({ warmSeconds = 1, peers = true, ...options }: { rounds: number; seconds: number; warmSeconds?: number; peers?: boolean }, log: (row: Row) => void): Promise<Row[]> {
   buildPackage();
-  const running = await Promise.all([servers.bare, servers.trigger, servers.expressAjv, servers.expressSdk].map(startServer));
-  const [bare, trigger, expressAjv, expressSdk] = running as [Running, Running, Running, Running];
+  const running = await Promise.all([servers.bare, servers.trigger, ...(peers ? [servers.expressAjv, servers.expressSdk] : [])].map(startServer));
+  const [bare, trigger, expressAjv, expressSdk] = running as [Running, Running, Running?, Running?];
   try {
-    for (const server of running) await load(server, 1);
+    for (const server of running) await load(server, warmSeconds);
     const rows: Row[] = [];
     const floor = await paired(bare, trigger, options);
     rows.push(
@@ -86,6 +86,7 @@ export async function httpBenchmarks(options: { rounds: number; seconds: number 
       { what: "trigger server CPU per request", baseline: "bare node:http server", goal: "≤ 1.65×", met: floor.cpu.median <= 1.65, result: floor.cpu },
     );
     for (const [peer, name] of [[expressAjv, "Express + express.raw + HMAC + ajv receiver"], [expressSdk, "Express receiver shaped like Whereby's SDK trigger (express.json, no verification)"]] as const) {
+      if (!peer) continue; // --quick: the floor only
       const result = await paired(peer, trigger, options);
       rows.push({ what: "trigger requests/s (HTTP, 50 connections, keep-alive)", baseline: name, goal: "reported", met: true, result: result.rps });
     }

@@ -21,12 +21,17 @@ const log = (row: Row) => {
 };
 
 console.log(`confhooks benchmarks${quick ? " (quick)" : ""}: interleaved rounds, ratios to a floor measured in the same run\n`);
-await microBenchmarks(quick ? { rounds: 9, time: 30 } : { rounds: 41, time: 60 }, log);
-await peerBenchmarks(quick ? { rounds: 9, time: 30 } : { rounds: 41, time: 60 }, log);
-await startupBenchmark(quick ? 5 : 15, log);
-await httpBenchmarks(quick ? { rounds: 2, seconds: 2 } : { rounds: 3, seconds: 10 }, log);
-generateBenchmark(quick ? 2 : 5, log);
-await corpusBenchmark([100, 300, 1000], quick ? 1 : 3, log);
+// --quick is a smoke run (under 20 s on the 2-core machine): every benchmark runs and reports, with
+// too few rounds for the ratios to mean much. The full run is what bench/RESULTS.md records.
+const profile = quick
+  ? { compare: { rounds: 3, time: 10 }, startups: 2, http: { rounds: 1, seconds: 1, warmSeconds: 0.5, peers: false }, generates: 1, corpus: { sizes: [20, 50], runs: 1, warm: false } }
+  : { compare: { rounds: 41, time: 60 }, startups: 15, http: { rounds: 3, seconds: 10, warmSeconds: 1, peers: true }, generates: 5, corpus: { sizes: [100, 300, 1000], runs: 3, warm: true } };
+await microBenchmarks(profile.compare, log);
+await peerBenchmarks(profile.compare, log);
+await startupBenchmark(profile.startups, log);
+await httpBenchmarks(profile.http, log);
+generateBenchmark(profile.generates, log, { warm: !quick });
+await corpusBenchmark(profile.corpus.sizes, profile.corpus.runs, log, { warm: profile.corpus.warm });
 
 const seconds = (performance.now() - started) / 1000;
 await mkdir(outDir, { recursive: true });

@@ -3,6 +3,7 @@ import { createAjv, dialect, idBase } from "./ajv.js";
 import { pointerToken, SchemaError, SchemaErrors } from "./errors.js";
 import type { JsonSchema, LoadedProvider, SchemaFile } from "./load.js";
 import { isObject, walkSchema } from "./walk.js";
+import { checkMetaSchema } from "./meta-schema.js";
 
 /** Keywords a schema may use: what ajv, json-schema-to-typescript and the standalone output all handle. */
 const allowedKeywords = new Set([
@@ -36,7 +37,10 @@ export function lintSchemas(providers: readonly LoadedProvider[]): Map<string, A
       checkRoot(source, errors);
       if (source.schema.type !== "object") errors.push(new SchemaError(source.file, "/type", 'must be "object": an event is a JSON object'));
     }
-    for (const source of [...provider.shared, ...provider.answers, ...provider.events]) walkSchema(source.schema, (node, at) => checkNode(source, node, at, sharedIds, errors));
+    for (const source of [...provider.shared, ...provider.answers, ...provider.events]) {
+      walkSchema(source.schema, (node, at) => checkNode(source, node, at, sharedIds, errors));
+      checkMetaSchema(source, errors); // after the walk, which has its own words for the places it checks
+    }
     const discriminant = provider.manifest.envelope.discriminant;
     for (const source of provider.events) {
       // An event recognised without its discriminant (provider.json `answers.*.recognise`) has none to check.
@@ -140,7 +144,12 @@ function checkNode(source: SchemaFile, node: unknown, at: string, sharedIds: Set
 function checkRef(source: SchemaFile, ref: unknown, at: string, sharedIds: Set<string>, errors: SchemaError[]): void {
   const target = typeof ref === "string" ? new URL(ref, String(source.schema.$id)).href : "";
   if (typeof ref !== "string" || ref.includes("#") || !sharedIds.has(target)) {
-    errors.push(new SchemaError(source.file, at, `must be the relative path of a file in this provider's common/ folder (got ${JSON.stringify(ref)})`));
+    // Name the files it could refer to, as they would be written from this file.
+    const from = String(source.schema.$id).slice(0, String(source.schema.$id).lastIndexOf("/") + 1);
+    const choices = [...sharedIds].filter((id) => id !== source.schema.$id).map((id) => (id.startsWith(from) ? id.slice(from.length) : id)).sort();
+    const existing = choices.length > 0 ? `; the files it can refer to: ${choices.join(", ")}` : "; this provider has no common/ folder yet";
+    const problem = typeof ref === "string" && !ref.includes("#") ? `${JSON.stringify(ref)} is not a file of this provider's common/ folder` : `must be the relative path of a whole file in this provider's common/ folder (got ${JSON.stringify(ref)})`;
+    errors.push(new SchemaError(source.file, at, `${problem}${existing}`));
   } else if (target === source.schema.$id) {
     errors.push(new SchemaError(source.file, at, "must not refer to its own file"));
   }

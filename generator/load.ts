@@ -1,7 +1,8 @@
 import { readFileSync } from "node:fs";
 import { readdir, stat } from "node:fs/promises";
 import path from "node:path";
-import { SchemaError, SchemaErrors } from "./errors.js";
+import { FolderError, SchemaError, SchemaErrors, shownPath } from "./errors.js";
+import { findJsonSyntaxError } from "./json-syntax.js";
 import { checkManifest, type ProviderManifest } from "./manifest.js";
 
 export type JsonSchema = Record<string, unknown>;
@@ -30,7 +31,10 @@ export interface LoadedProvider {
 
 const schemaSuffix = ".schema.json";
 
-/** Reads every provider folder under `schemasDir`; all problems are gathered into one `SchemaErrors`. */
+/**
+ * Reads every provider folder under `schemasDir`; all problems in the files are gathered into one
+ * `SchemaErrors`. A `schemasDir` that cannot be a schemas folder throws a `FolderError`.
+ */
 export async function loadSchemas(schemasDir: string, root: string): Promise<LoadedProvider[]> {
   const errors: SchemaError[] = [];
   const providers: LoadedProvider[] = [];
@@ -46,16 +50,30 @@ export async function loadSchemas(schemasDir: string, root: string): Promise<Loa
     if (manifest) checkAnswers(manifestFile, manifest, events, answers, errors);
     if (manifest) providers.push({ name: dir, manifestFile, manifest, events, shared, answers });
   }
-  if (providers.length === 0 && errors.length === 0) errors.push(new SchemaError(relative(root, schemasDir), "", "no provider folders"));
   if (errors.length > 0) throw new SchemaErrors(errors);
   return providers;
 }
 
-/** Sub-folders of the schemas folder, symbolic links followed, sorted. */
+/**
+ * Sub-folders of the schemas folder, symbolic links followed, sorted. The folder must exist and
+ * be the parent of the provider folders, not one of them.
+ */
 async function providerFolders(schemasDir: string): Promise<string[]> {
+  const shown = shownPath(schemasDir);
+  const kind = await stat(schemasDir).catch((error: NodeJS.ErrnoException) => {
+    if (error.code === "ENOENT" || error.code === "ENOTDIR") return undefined;
+    throw new FolderError(`--schemas ${shown}: cannot read it (${error.code ?? error.message})`);
+  });
+  if (!kind) throw new FolderError(`--schemas ${shown}: no such folder (it holds one folder per provider, each with a provider.json; the default is schemas/)`);
+  if (!kind.isDirectory()) throw new FolderError(`--schemas ${shown}: not a folder (it holds one folder per provider, each with a provider.json)`);
   const names = (await readdir(schemasDir)).sort();
-  const isDir = await Promise.all(names.map(async (name) => (await stat(path.join(schemasDir, name))).isDirectory()));
-  return names.filter((_, i) => isDir[i]);
+  if (names.includes("provider.json")) {
+    throw new FolderError(`--schemas ${shown}: this is one provider's folder (it holds provider.json); point --schemas at the folder that holds it: --schemas ${shownPath(path.dirname(schemasDir))}`);
+  }
+  const isDir = await Promise.all(names.map(async (name) => (await stat(path.join(schemasDir, name)).catch(() => undefined))?.isDirectory() ?? false));
+  const folders = names.filter((_, i) => isDir[i]);
+  if (folders.length === 0) throw new FolderError(`--schemas ${shown}: holds no provider folder (one folder per provider, each with a provider.json)`);
+  return folders;
 }
 
 async function readSchemaFiles(root: string, schemasDir: string, dir: string, errors: SchemaError[]): Promise<SchemaFile[]> {
@@ -79,7 +97,7 @@ async function readSchemaFiles(root: string, schemasDir: string, dir: string, er
 function readJson(root: string, file: string, errors: SchemaError[]): JsonSchema | undefined {
   let text: string;
   try {
-    text = readFileSync(path.join(root, file), "utf8");
+    text = readFileSync(path.resolve(root, file), "utf8");
   } catch (error) {
     errors.push(new SchemaError(file, "", `cannot read: ${(error as Error).message}`));
     return undefined;
@@ -88,20 +106,12 @@ function readJson(root: string, file: string, errors: SchemaError[]): JsonSchema
     const value: unknown = JSON.parse(text);
     if (typeof value === "object" && value !== null && !Array.isArray(value)) return value as JsonSchema;
     errors.push(new SchemaError(file, "", "must hold a JSON object"));
-  } catch (error) {
-    errors.push(new SchemaError(file, "", `invalid JSON: ${locate((error as Error).message, text)}`));
+  } catch {
+    // Where it breaks is found here, not read from the engine's message, whose wording changes between versions.
+    const found = findJsonSyntaxError(text);
+    errors.push(new SchemaError(file, "", found ? `invalid JSON at line ${found.line}, column ${found.column}: ${found.message}` : "invalid JSON"));
   }
   return undefined;
-}
-
-/** Turns V8's "at position N" into a line and column a contributor can jump to. */
-function locate(message: string, text: string): string {
-  const position = /at position (\d+)/.exec(message);
-  if (!position) return message;
-  const before = text.slice(0, Number(position[1]));
-  const line = before.split("\n").length;
-  const column = before.length - before.lastIndexOf("\n");
-  return `${message} (line ${line}, column ${column})`;
 }
 
 /** Every declared answer names an event and has its schema in responses/, and every file there is declared. */
@@ -117,6 +127,8 @@ function checkAnswers(file: string, manifest: ProviderManifest, events: readonly
   }
 }
 
+/** The path from the project root; a file outside the project (`--schemas /elsewhere`) keeps its absolute path. */
 function relative(root: string, file: string): string {
-  return path.relative(root, file).split(path.sep).join("/");
+  const inside = path.relative(root, file);
+  return (inside.startsWith("..") || path.isAbsolute(inside) ? path.resolve(file) : inside).split(path.sep).join("/");
 }

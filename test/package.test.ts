@@ -18,12 +18,13 @@ const loaded = await providers();
 const tsc = path.join(root, "node_modules/typescript/bin/tsc");
 const pkg = path.join(scratch, "package");
 let tarball: string;
+let built: string;
 let packed: { unpackedSize: number; files: { path: string }[] };
 
 beforeAll(async () => {
   await cp(path.join(root, "generated"), pkg, { recursive: true, filter: (file) => !file.includes(`${path.sep}dist`) && !file.includes(`${path.sep}node_modules`) });
   await symlink(path.join(root, "node_modules"), path.join(pkg, "node_modules"), "dir"); // its devDependencies: typescript, @types/node
-  await run("npm", ["run", "build", "--silent"], { cwd: pkg });
+  built = (await run("npm", ["run", "build", "--silent"], { cwd: pkg })).stdout;
   const { stdout } = await run("npm", ["pack", "--json", "--silent"], { cwd: pkg });
   const [info] = JSON.parse(stdout) as [{ filename: string; unpackedSize: number; files: { path: string }[] }];
   tarball = path.join(pkg, info.filename);
@@ -38,6 +39,15 @@ describe("the packed package", () => {
     const files = packed.files.map((file) => file.path);
     expect(files).toEqual(expect.arrayContaining(["LICENSE", "README.md", "package.json", "dist/index.js", "dist/index.d.ts", "dist/web.js", "dist/whereby/compiled.js", "dist/whereby/compiled.d.ts"]));
     expect(files.filter((file) => file.startsWith("src/") || file.endsWith(".map") || file === "build.mjs")).toEqual([]);
+  });
+
+  it("npm run build says what it built; without its devDependencies, one line saying what to install", async () => {
+    expect(built).toMatch(/^confhooks: built dist\/ from src\/: \d+ JavaScript files with their declarations, in [\d.]+ s\.$/m);
+    const bare = path.join(scratch, "vendored-without-install");
+    await cp(path.join(root, "generated"), bare, { recursive: true, filter: (file) => !file.includes(`${path.sep}dist`) && !file.includes(`${path.sep}node_modules`) });
+    const failed = await run(process.execPath, ["build.mjs"], { cwd: bare }).then(() => undefined, (error: { code: number; stdout: string; stderr: string }) => error);
+    expect(failed).toMatchObject({ code: 1, stdout: "" });
+    expect(failed!.stderr.trim().split("\n")).toEqual(["confhooks: cannot build: typescript and @types/node not installed here. Run `npm install` in this folder (it installs the devDependencies typescript and @types/node), then `npm run build`."]);
   });
 
   it("refuses to pack a dist/ that is not the build of its src/: `npm pack` runs the check (prepack)", async () => {
@@ -123,6 +133,26 @@ describe("consumers compile and run the tarball", () => {
     await expect(readFile(path.join(dir, "out/index.js"), "utf8")).resolves.toContain('require("confhooks")');
     const { stdout } = await run(process.execPath, ["out/index.js"], { cwd: dir });
     expect(JSON.parse(stdout)).toEqual(["function", "function", "function"]);
+  });
+
+  it("types, guards and validators without @types/node: module NodeNext, and moduleResolution bundler with the node condition (Node build)", async () => {
+    const validatorOnly = [
+      `import { isWherebyRoomClientJoinedEvent, validateWherebyEvent, type WherebyEvent } from "confhooks/whereby";`,
+      `import { isDailyEvent, validateBigBlueButtonEvent, type BigBlueButtonEvent } from "confhooks";`,
+      `export function check(value: unknown): WherebyEvent | BigBlueButtonEvent | undefined {`,
+      `  if (isWherebyRoomClientJoinedEvent(value)) return value;`,
+      `  const result = validateWherebyEvent(value);`,
+      `  if (result.ok) return result.value;`,
+      `  const bbb = validateBigBlueButtonEvent(value);`,
+      `  return bbb.ok ? bbb.value : isDailyEvent(value) ? undefined : undefined;`,
+      `}`,
+    ].join("\n");
+    const settings = { types: [], noEmit: true, skipLibCheck: false, exactOptionalPropertyTypes: true };
+    const dirs = await Promise.all([
+      consumer("no-node-types-nodenext", { type: "module" }, { module: "NodeNext", moduleResolution: "NodeNext", target: "ES2022", ...settings }, { "index.ts": validatorOnly }),
+      consumer("no-node-types-bundler", { type: "module" }, { module: "ESNext", moduleResolution: "Bundler", customConditions: ["node"], target: "ES2022", ...settings }, { "index.ts": `${validatorOnly}\nimport { verifyWherebyDelivery } from "confhooks/whereby";\nexport const nodeBuild: typeof verifyWherebyDelivery = verifyWherebyDelivery; // the node condition gives the Node build\n` }),
+    ]);
+    await Promise.all(dirs.map((dir) => run(process.execPath, [tsc, "-p", "tsconfig.json"], { cwd: dir })));
   });
 
   it("moduleResolution bundler, Web lib only (no @types/node): the Web build, with trigger.fetch and no Node-only function", async () => {

@@ -1,5 +1,5 @@
-import { spawn, type ChildProcess } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { execFile, spawn, type ChildProcess } from "node:child_process";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { build } from "esbuild";
@@ -95,6 +95,29 @@ const runtimes: (Runtime & { readonly skip?: string | undefined })[] = [
     },
   },
 ];
+
+describe("which build Deno and Bun resolve: the Node build (the `node` condition), as the READMEs say", () => {
+  // The generated package.json's exports map, over stand-in builds that say which they are.
+  const consumer = path.join(dir, "resolution");
+  beforeAll(() => {
+    const pkg = path.join(consumer, "node_modules/confhooks");
+    for (const entry of ["", ...names.map((name) => `${name}/`)]) {
+      mkdirSync(path.join(pkg, "dist", entry), { recursive: true });
+      writeFileSync(path.join(pkg, "dist", entry, "index.js"), 'export const build = "node";\n');
+      writeFileSync(path.join(pkg, "dist", entry, "web.js"), 'export const build = "web";\n');
+    }
+    writeFileSync(path.join(pkg, "package.json"), readFileSync(path.join(root, "generated/package.json")));
+    writeFileSync(path.join(consumer, "package.json"), '{ "name": "resolution", "private": true, "type": "module" }\n');
+    writeFileSync(path.join(consumer, "which.mjs"), 'import { build } from "confhooks";\nimport { build as whereby } from "confhooks/whereby";\nconsole.log(JSON.stringify([build, whereby]));\n');
+  });
+  const which = (command: string, args: string[]) =>
+    new Promise<unknown>((resolve, reject) =>
+      execFile(command, [...args, "which.mjs"], { cwd: consumer, env: { ...process.env, DENO_DIR: path.join(dir, ".deno"), NO_COLOR: "1" }, timeout: 20_000 }, (error, stdout, stderr) => (error ? reject(new Error(`${command}: ${stderr || error.message}`)) : resolve(JSON.parse(stdout)))),
+    );
+  it.skipIf(denoMissing !== undefined)("Deno", async () => expect(await which(denoBinary, ["run", "--no-prompt", "--node-modules-dir=manual"])).toEqual(["node", "node"]));
+  it("Bun", async () => expect(await which(bin("bun"), [])).toEqual(["node", "node"]));
+  it("Node", async () => expect(await which(process.execPath, [])).toEqual(["node", "node"]));
+});
 
 /** The example made invalid: its event type, at the provider's discriminant, is not a string. */
 function invalidate(provider: Provider, event: unknown) {

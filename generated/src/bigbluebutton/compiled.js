@@ -4231,7 +4231,7 @@ return errors === 0;
 validate142.evaluated = {"props":{"data":true},"dynamicProps":false,"dynamicItems":false};
 
 export const validateBigBlueButtonRapPublishEndedEvent = validate145;
-const schema53 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/bigbluebutton/rap-publish-ended.schema.json","type":"object","properties":{"data":{"type":"object","allOf":[{"$ref":"common/event-data.schema.json"}],"properties":{"id":{"const":"rap-publish-ended"},"attributes":{"type":"object","allOf":[{"$ref":"common/rap-step-result.schema.json"}],"properties":{"recording":{"type":"object","properties":{"name":{"type":"string"},"is-breakout":{"enum":[true,false,"true","false"]},"start-time":{"type":["string","number","null"]},"end-time":{"type":["string","number","null"]},"size":{"type":["string","number","null"]},"raw-size":{"type":["string","number","null"]},"metadata":{"type":"object","additionalProperties":{"type":["string","null"]}},"playback":{"type":"object","properties":{"format":{"type":"string"},"link":{"type":"string"},"processing_time":{"type":["string","number"]},"duration":{"type":["string","number"]},"size":{"type":["string","number"]},"extensions":{"type":"object","additionalProperties":{}}}},"download":{"type":["object","null"],"additionalProperties":{}}},"required":["name","metadata","playback"]}},"required":["recording"]}},"required":["id","attributes"]}},"required":["data"]};
+const schema53 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://confhooks.dev/schemas/bigbluebutton/rap-publish-ended.schema.json","type":"object","properties":{"data":{"type":"object","allOf":[{"$ref":"common/event-data.schema.json"}],"properties":{"id":{"const":"rap-publish-ended"},"attributes":{"type":"object","allOf":[{"$ref":"common/rap-step-result.schema.json"}],"properties":{"recording":{"type":"object","properties":{"name":{"type":"string"},"is-breakout":{"enum":[true,false,"true","false"]},"start-time":{"type":["string","number","null"]},"end-time":{"type":["string","number","null"]},"size":{"type":["string","number","null"]},"raw-size":{"type":["string","number","null"]},"metadata":{"type":"object","additionalProperties":{}},"playback":{"type":"object","properties":{"format":{"type":"string"},"link":{"type":"string"},"processing_time":{"type":["string","number"]},"duration":{"type":["string","number"]},"size":{"type":["string","number"]},"extensions":{"type":"object","additionalProperties":{}}}},"download":{"type":["object","null"],"additionalProperties":{}}},"required":["name","metadata","playback"]}},"required":["recording"]}},"required":["id","attributes"]}},"required":["data"]};
 
 function validate145(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://confhooks.dev/schemas/bigbluebutton/rap-publish-ended.schema.json" */;
@@ -4387,18 +4387,6 @@ let data10 = data3.metadata;
 const _errs21 = errors;
 if(errors === _errs21){
 if(data10 && typeof data10 == "object" && !Array.isArray(data10)){
-for(const key0 in data10){
-let data11 = data10[key0];
-const _errs24 = errors;
-if((typeof data11 !== "string") && (data11 !== null)){
-validate145.errors = [{instancePath:instancePath+"/data/attributes/recording/metadata/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/data/properties/attributes/properties/recording/properties/metadata/additionalProperties/type",keyword:"type",params:{type: schema53.properties.data.properties.attributes.properties.recording.properties.metadata.additionalProperties.type}}];
-return false;
-}
-var valid6 = _errs24 === errors;
-if(!valid6){
-break;
-}
-}
 }
 else {
 validate145.errors = [{instancePath:instancePath+"/data/attributes/recording/metadata",schemaPath:"#/properties/data/properties/attributes/properties/recording/properties/metadata/type",keyword:"type",params:{type: "object"}}];
@@ -4412,88 +4400,88 @@ var valid5 = true;
 }
 if(valid5){
 if(data3.playback !== undefined){
-let data12 = data3.playback;
+let data11 = data3.playback;
+const _errs24 = errors;
+if(errors === _errs24){
+if(data11 && typeof data11 == "object" && !Array.isArray(data11)){
+if(data11.format !== undefined){
 const _errs26 = errors;
-if(errors === _errs26){
-if(data12 && typeof data12 == "object" && !Array.isArray(data12)){
-if(data12.format !== undefined){
-const _errs28 = errors;
-if(typeof data12.format !== "string"){
+if(typeof data11.format !== "string"){
 validate145.errors = [{instancePath:instancePath+"/data/attributes/recording/playback/format",schemaPath:"#/properties/data/properties/attributes/properties/recording/properties/playback/properties/format/type",keyword:"type",params:{type: "string"}}];
 return false;
 }
-var valid7 = _errs28 === errors;
+var valid6 = _errs26 === errors;
 }
 else {
-var valid7 = true;
+var valid6 = true;
 }
-if(valid7){
-if(data12.link !== undefined){
-const _errs30 = errors;
-if(typeof data12.link !== "string"){
+if(valid6){
+if(data11.link !== undefined){
+const _errs28 = errors;
+if(typeof data11.link !== "string"){
 validate145.errors = [{instancePath:instancePath+"/data/attributes/recording/playback/link",schemaPath:"#/properties/data/properties/attributes/properties/recording/properties/playback/properties/link/type",keyword:"type",params:{type: "string"}}];
 return false;
 }
-var valid7 = _errs30 === errors;
+var valid6 = _errs28 === errors;
 }
 else {
-var valid7 = true;
+var valid6 = true;
 }
-if(valid7){
-if(data12.processing_time !== undefined){
-let data15 = data12.processing_time;
-const _errs32 = errors;
-if((typeof data15 !== "string") && (!((typeof data15 == "number") && (isFinite(data15))))){
+if(valid6){
+if(data11.processing_time !== undefined){
+let data14 = data11.processing_time;
+const _errs30 = errors;
+if((typeof data14 !== "string") && (!((typeof data14 == "number") && (isFinite(data14))))){
 validate145.errors = [{instancePath:instancePath+"/data/attributes/recording/playback/processing_time",schemaPath:"#/properties/data/properties/attributes/properties/recording/properties/playback/properties/processing_time/type",keyword:"type",params:{type: schema53.properties.data.properties.attributes.properties.recording.properties.playback.properties.processing_time.type}}];
 return false;
 }
-var valid7 = _errs32 === errors;
+var valid6 = _errs30 === errors;
 }
 else {
-var valid7 = true;
+var valid6 = true;
 }
-if(valid7){
-if(data12.duration !== undefined){
-let data16 = data12.duration;
-const _errs34 = errors;
-if((typeof data16 !== "string") && (!((typeof data16 == "number") && (isFinite(data16))))){
+if(valid6){
+if(data11.duration !== undefined){
+let data15 = data11.duration;
+const _errs32 = errors;
+if((typeof data15 !== "string") && (!((typeof data15 == "number") && (isFinite(data15))))){
 validate145.errors = [{instancePath:instancePath+"/data/attributes/recording/playback/duration",schemaPath:"#/properties/data/properties/attributes/properties/recording/properties/playback/properties/duration/type",keyword:"type",params:{type: schema53.properties.data.properties.attributes.properties.recording.properties.playback.properties.duration.type}}];
 return false;
 }
-var valid7 = _errs34 === errors;
+var valid6 = _errs32 === errors;
 }
 else {
-var valid7 = true;
+var valid6 = true;
 }
-if(valid7){
-if(data12.size !== undefined){
-let data17 = data12.size;
-const _errs36 = errors;
-if((typeof data17 !== "string") && (!((typeof data17 == "number") && (isFinite(data17))))){
+if(valid6){
+if(data11.size !== undefined){
+let data16 = data11.size;
+const _errs34 = errors;
+if((typeof data16 !== "string") && (!((typeof data16 == "number") && (isFinite(data16))))){
 validate145.errors = [{instancePath:instancePath+"/data/attributes/recording/playback/size",schemaPath:"#/properties/data/properties/attributes/properties/recording/properties/playback/properties/size/type",keyword:"type",params:{type: schema53.properties.data.properties.attributes.properties.recording.properties.playback.properties.size.type}}];
 return false;
 }
-var valid7 = _errs36 === errors;
+var valid6 = _errs34 === errors;
 }
 else {
-var valid7 = true;
+var valid6 = true;
 }
-if(valid7){
-if(data12.extensions !== undefined){
-let data18 = data12.extensions;
-const _errs38 = errors;
-if(errors === _errs38){
-if(data18 && typeof data18 == "object" && !Array.isArray(data18)){
+if(valid6){
+if(data11.extensions !== undefined){
+let data17 = data11.extensions;
+const _errs36 = errors;
+if(errors === _errs36){
+if(data17 && typeof data17 == "object" && !Array.isArray(data17)){
 }
 else {
 validate145.errors = [{instancePath:instancePath+"/data/attributes/recording/playback/extensions",schemaPath:"#/properties/data/properties/attributes/properties/recording/properties/playback/properties/extensions/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-var valid7 = _errs38 === errors;
+var valid6 = _errs36 === errors;
 }
 else {
-var valid7 = true;
+var valid6 = true;
 }
 }
 }
@@ -4506,20 +4494,20 @@ validate145.errors = [{instancePath:instancePath+"/data/attributes/recording/pla
 return false;
 }
 }
-var valid5 = _errs26 === errors;
+var valid5 = _errs24 === errors;
 }
 else {
 var valid5 = true;
 }
 if(valid5){
 if(data3.download !== undefined){
-let data19 = data3.download;
-const _errs41 = errors;
-if((!(data19 && typeof data19 == "object" && !Array.isArray(data19))) && (data19 !== null)){
+let data18 = data3.download;
+const _errs39 = errors;
+if((!(data18 && typeof data18 == "object" && !Array.isArray(data18))) && (data18 !== null)){
 validate145.errors = [{instancePath:instancePath+"/data/attributes/recording/download",schemaPath:"#/properties/data/properties/attributes/properties/recording/properties/download/type",keyword:"type",params:{type: schema53.properties.data.properties.attributes.properties.recording.properties.download.type}}];
 return false;
 }
-var valid5 = _errs41 === errors;
+var valid5 = _errs39 === errors;
 }
 else {
 var valid5 = true;

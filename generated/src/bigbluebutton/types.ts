@@ -1196,13 +1196,10 @@ export interface BigBlueButtonRapPublishEndedEvent {
          */
         "raw-size"?: string | number | null;
         /**
-         * The recording's metadata: the `meta_*` parameters of `create` plus BigBlueButton's own (`meetingId`, `meetingName`, `isBreakout`, …).
+         * The recording's metadata, keyed by element name: the `meta_*` parameters of `create`, BigBlueButton's own (`meetingId`, `meetingName`, `isBreakout`, …) and whatever the recording's scripts added. A value can be any JSON value: the publish worker (record-and-playback/core/lib/recordandplayback/workers/publish_worker.rb) reads the `<meta>` element of metadata.xml with ActiveSupport's `Hash.from_xml`, which gives a string for a text element, `null` for an empty one, an object for an element with children, an array for a repeated element, and a number or boolean for an element with a `type` attribute, and the scripts that run on a recording may write any of these into metadata.xml. Usually strings; the second example shows the other shapes.
          */
         metadata: {
-          /**
-           * A metadata value; `null` for an empty element.
-           */
-          [k: string]: string | null;
+          [k: string]: unknown;
         };
         /**
          * The playback format's entry of metadata.xml: `format`, `link`, `processing_time`, `duration`, `size` and optional `extensions` (e.g. preview images); values are text.

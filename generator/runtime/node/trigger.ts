@@ -1,5 +1,5 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import type { AddressInfo, Socket } from "node:net";
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { Socket } from "node:net";
 import type { DeliveryRequest, ParsedEventOf, ProviderDefinition } from "../core/delivery.js";
 import { isThenable } from "../core/emitter.js";
 import { credentialsPresent, type VerifyOptions } from "../core/signatures.js";
@@ -23,13 +23,58 @@ export interface NodeServerOptions {
 }
 
 /**
+ * What the package's declarations say of Node's objects, structurally, so that importing the
+ * package (for its types, guards or validators) compiles without @types/node. `trigger.server`
+ * is Node's `http.Server`; where @types/node is installed, `trigger.server as
+ * import("node:http").Server` gives its whole type.
+ */
+export interface NodeServer {
+  readonly listening: boolean;
+  headersTimeout: number;
+  requestTimeout: number;
+  keepAliveTimeout: number;
+  address(): NodeAddress | string | null;
+  listen(port?: number, host?: string, listener?: () => void): this;
+  close(callback?: (error?: Error) => void): this;
+  closeAllConnections(): void;
+  closeIdleConnections(): void;
+  on(event: string, listener: (...args: any[]) => void): this;
+  once(event: string, listener: (...args: any[]) => void): this;
+  off(event: string, listener: (...args: any[]) => void): this;
+  emit(event: string, ...args: any[]): boolean;
+}
+
+/** Where a started trigger listens: Node's `AddressInfo`. */
+export interface NodeAddress {
+  readonly address: string;
+  readonly family: string;
+  readonly port: number;
+}
+
+/** The request `middleware` takes: Node's `IncomingMessage` (Express's and Connect's requests are), with the body a raw parser left. */
+export interface NodeRequest {
+  readonly method?: string | undefined;
+  readonly url?: string | undefined;
+  readonly headers: Readonly<Record<string, string | string[] | undefined>>;
+  readonly body?: unknown;
+  on(event: string, listener: (...args: any[]) => void): unknown;
+}
+
+/** The response `middleware` writes: Node's `ServerResponse`. */
+export interface NodeResponse {
+  readonly headersSent: boolean;
+  setHeader(name: string, value: number | string | readonly string[]): unknown;
+  end(): unknown;
+}
+
+/**
  * The platform-neutral `Trigger` served over `node:http`: `start()` listens (port 8080 by
  * default), `stop()` drains and always ends, `middleware` mounts it in Connect or Express.
  * Verification is synchronous with `node:crypto`.
  */
 export class NodeTrigger<Parsed extends { readonly type: string; readonly key: string; readonly event: unknown }> extends Trigger<Parsed> {
   /** The node:http server behind `start()`; handles requests whether or not it listens. */
-  readonly server: Server;
+  readonly server: NodeServer;
   readonly #path: string;
   readonly #port: number;
   readonly #host: string | undefined;
@@ -67,12 +112,12 @@ export class NodeTrigger<Parsed extends { readonly type: string; readonly key: s
   }
 
   /** Starts listening; resolves with the bound address (`port: 0` picks a free port). */
-  start(): Promise<AddressInfo> {
+  start(): Promise<NodeAddress> {
     return new Promise((resolve, reject) => {
       this.server.once("error", reject);
       this.server.listen(this.#port, this.#host, () => {
         this.server.off("error", reject);
-        resolve(this.server.address() as AddressInfo);
+        resolve(this.server.address() as NodeAddress);
       });
     });
   }
@@ -98,13 +143,13 @@ export class NodeTrigger<Parsed extends { readonly type: string; readonly key: s
   }
 
   /** Connect/Express middleware. Mount it with a raw body parser (`express.raw({ type: "*\/*", limit })`) or none at all. */
-  readonly middleware = (req: IncomingMessage & { body?: unknown }, res: ServerResponse, next?: (error?: unknown) => void): void => {
+  readonly middleware = (req: NodeRequest, res: NodeResponse, next?: (error?: unknown) => void): void => {
     if (req.body !== undefined && typeof req.body !== "string" && !(req.body instanceof Uint8Array)) {
       const error = new TypeError("confhooks needs the raw body: a JSON parser ran before it, and re-serialising breaks signatures. Use express.raw({ type: \"*/*\" }) on this route.");
       if (next) return next(error);
-      return send(res, reply(500, { ok: false, error: { code: "raw_body", message: error.message } }));
+      return send(res as ServerResponse, reply(500, { ok: false, error: { code: "raw_body", message: error.message } }));
     }
-    this.#serve(req, res, req.body as string | Uint8Array | undefined);
+    this.#serve(req as IncomingMessage, res as ServerResponse, req.body as string | Uint8Array | undefined);
   };
 
   #serve(req: IncomingMessage, res: ServerResponse, body?: string | Uint8Array): void {
