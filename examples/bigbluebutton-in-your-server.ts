@@ -10,9 +10,12 @@ createServer((req, res) => {
     const request = { method: req.method, url: req.url, headers: req.headers, body: Buffer.concat(chunks) }; // the raw bytes
     const verified = verifyDelivery("bigbluebutton", request, { secret: process.env.BBB_SECRET ?? "", callbackUrl: "https://example.com/bbb" });
     if (!verified.ok) return res.writeHead(401).end(verified.error.message);
+    // A verified delivery is acknowledged even when some of it cannot be used: a 4xx would only make
+    // bbb-webhooks retry it. Keep what cannot be used (here: log it) instead of losing it.
     const parsed = parseDelivery("bigbluebutton", request);
-    if (!parsed.ok) return res.writeHead(400).end(`${parsed.error.code}: ${parsed.error.message}`);
-    for (const { type, event } of parsed.events) if (type === "user-joined") console.log(`${event.data.attributes.user.name} joined`);
+    if (!parsed.ok) console.warn(`unusable delivery: ${parsed.error.code}: ${parsed.error.message}`);
+    for (const skipped of parsed.ok ? (parsed.skipped ?? []) : []) console.warn(`event ${skipped.index} skipped: ${skipped.code}: ${skipped.message}`);
+    for (const { type, event } of parsed.ok ? parsed.events : []) if (type === "user-joined") console.log(`${event.data.attributes.user.name} joined`);
     res.writeHead(200).end();
   });
 }).listen(8080);

@@ -90,9 +90,13 @@ describe("parseDelivery: envelopes", () => {
     expect(parseDelivery("bigbluebutton", { headers: {}, body })).toMatchObject({ ok: true, events: [{ type: "user-joined" }] });
   });
 
-  it("bigbluebutton: names the position of a bad event among several", () => {
+  it("bigbluebutton: keeps the good events of a batch and names the position of a bad one beside them (issue 24)", () => {
     const body = new URLSearchParams({ event: JSON.stringify([bbbExample[0], { data: { type: "event", id: "user-left" } }]) }).toString();
-    expect(parseDelivery("bigbluebutton", { headers: {}, body })).toMatchObject({ ok: false, error: { code: "invalid", index: 1, type: "user-left", pointer: "/data/attributes" } });
+    expect(parseDelivery("bigbluebutton", { headers: {}, body })).toMatchObject({ ok: true, events: [{ type: "user-joined" }], skipped: [{ code: "invalid", index: 1, type: "user-left", pointer: "/data/attributes" }] });
+    const teleported = { ...(bbbExample[0] as { data: object }), data: { ...(bbbExample[0] as { data: object }).data, id: "user-teleported" } };
+    expect(parseDelivery("bigbluebutton", { headers: {}, body: new URLSearchParams({ event: JSON.stringify([bbbExample[0], teleported]) }).toString() }))
+      .toMatchObject({ ok: true, events: [{ type: "user-joined" }], skipped: [{ code: "unknown_event", index: 1, type: "user-teleported", event: teleported }] });
+    expect(parseDelivery("bigbluebutton", { headers: {}, body: new URLSearchParams({ event: JSON.stringify([teleported]) }).toString() })).toMatchObject({ ok: false, error: { code: "unknown_event" } });
   });
 
   it("daily: the verification request sent when a webhook is created is answered with no events", () => {

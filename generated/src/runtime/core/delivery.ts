@@ -54,7 +54,17 @@ export interface DeliveryError {
 }
 
 export type DeliveryResult<Parsed> =
-  | { readonly ok: true; readonly events: readonly Parsed[] }
+  | {
+      readonly ok: true;
+      /** The usable events, validated. */
+      readonly events: readonly Parsed[];
+      /**
+       * When a delivery carries several events, those that could not be used (an undocumented
+       * type, an invalid event), each with its `code`, `index` and decoded `event`, so nothing is
+       * lost. Present only when there are some.
+       */
+      readonly skipped?: readonly DeliveryError[];
+    }
   | { readonly ok: false; readonly error: DeliveryError };
 
 /** A validated event with the provider and type it was delivered as; a union narrowed by `type`. */
@@ -109,7 +119,8 @@ export function decodeDelivery<Name extends string, EventMap>(
 }
 
 /**
- * Decodes a delivery and validates every event in it: all events, or the first problem.
+ * Decodes a delivery and validates every event in it: the usable events, with those that are
+ * not listed beside them (`skipped`); `ok: false` only when nothing in the delivery is usable.
  * Never throws. Call it after `verifyDelivery`, on the same raw request.
  */
 export function parseWith<Name extends string, EventMap>(
@@ -119,12 +130,14 @@ export function parseWith<Name extends string, EventMap>(
   const decoded = decodeEnvelope(provider, request);
   if (decoded instanceof Failure) return { ok: false, error: decoded.error };
   const events: ParsedEventOf<Name, EventMap>[] = [];
+  let skipped: DeliveryError[] | undefined;
   for (let index = 0; index < decoded.events.length; index++) {
     const parsed = parseEvent(provider, decoded.events[index], index, decoded);
-    if (parsed instanceof Failure) return { ok: false, error: parsed.error };
-    events.push(parsed);
+    if (parsed instanceof Failure) (skipped ??= []).push(parsed.error);
+    else events.push(parsed);
   }
-  return { ok: true, events };
+  if (!skipped) return { ok: true, events };
+  return events.length === 0 ? { ok: false, error: skipped[0]! } : { ok: true, events, skipped };
 }
 
 /** Why a step failed; a class so that the hot path tells it from a result with one `instanceof`. */
