@@ -104,3 +104,59 @@ export async function corpusBenchmark(sizes: readonly number[], runs: number, lo
   log(row);
   return row;
 }
+
+/**
+ * What one large provider costs (issue 19): generating Zoom's folder alone, in process, against
+ * json-schema-to-typescript alone turning the same event schemas into types (each file compiled
+ * with its `$ref`s resolved from the folder, as a user of that library would), in alternating
+ * rounds; and the size of `confhooks/zoom`'s Web entry bundled and minified.
+ */
+export async function providerCostBenchmark(provider: string, rounds: number, log: (row: Row) => void): Promise<Row[]> {
+  const { compileFromFile } = await import("json-schema-to-typescript");
+  const { generate } = await import("../generator/pipeline.js");
+  const { build } = await import("esbuild");
+  const { gzipSync } = await import("node:zlib");
+  const schemas = path.join(tmp, `only-${provider}`);
+  await rm(schemas, { recursive: true, force: true });
+  await mkdir(schemas, { recursive: true });
+  const { cp, readdir } = await import("node:fs/promises");
+  await cp(path.join(root, "schemas", provider), path.join(schemas, provider), { recursive: true });
+  const files = (await readdir(path.join(schemas, provider))).filter((file) => file.endsWith(".schema.json"));
+  const typesOnly = async () => {
+    for (const file of files) await compileFromFile(path.join(schemas, provider, file), { cwd: path.join(schemas, provider), bannerComment: "", format: false, additionalProperties: false });
+  };
+  const confhooks = async () => void (await generate({ root, schemasDir: schemas }));
+  const jstt: number[] = [];
+  const ours: number[] = [];
+  const time = async (run: () => Promise<void>, into: number[]) => {
+    const started = performance.now();
+    await run();
+    into.push(performance.now() - started);
+  };
+  await confhooks(); // warm both: module loading is not what is measured
+  await typesOnly();
+  for (let round = 0; round < rounds; round++) {
+    if (round % 2 === 0) (await time(typesOnly, jstt), await time(confhooks, ours));
+    else (await time(confhooks, ours), await time(typesOnly, jstt));
+  }
+  const ratios = ours.map((o, i) => o / jstt[i]!);
+  const cost: Row = {
+    what: `generate ${provider} alone (${files.length} events, median ${(median(ours) / 1000).toFixed(2)} s): types, validators, guards, triggers, delivery`,
+    baseline: `json-schema-to-typescript alone, types only (median ${(median(jstt) / 1000).toFixed(2)} s)`,
+    goal: "≤ 2×",
+    met: median(ratios) <= 2,
+    result: { median: median(ratios), min: Math.min(...ratios), max: Math.max(...ratios), rounds, baselineUs: median(jstt) * 1000, candidateUs: median(ours) * 1000 },
+  };
+  log(cost);
+  const bundled = await build({ entryPoints: [path.join(root, `generated/src/${provider}/web.ts`)], bundle: true, minify: true, platform: "neutral", format: "esm", write: false, logLevel: "silent" });
+  const bytes = bundled.outputFiles[0]!.contents;
+  const size: Row = {
+    what: `confhooks/${provider} Web entry, bundled and minified: ${(bytes.length / 1024).toFixed(0)} kB, ${(gzipSync(bytes).length / 1024).toFixed(0)} kB gzipped`,
+    baseline: "bytes",
+    goal: "reported",
+    met: true,
+    result: { median: bytes.length, min: bytes.length, max: bytes.length, rounds: 1, baselineUs: 0, candidateUs: 0 },
+  };
+  log(size);
+  return [cost, size];
+}

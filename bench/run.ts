@@ -4,7 +4,7 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { root } from "./fixtures.js";
-import { corpusBenchmark, generateBenchmark } from "./generate.js";
+import { corpusBenchmark, generateBenchmark, providerCostBenchmark } from "./generate.js";
 import { httpBenchmarks, startupBenchmark } from "./http.js";
 import { microBenchmarks, type Row } from "./micro.js";
 import { peerBenchmarks } from "./peers.js";
@@ -24,14 +24,15 @@ console.log(`confhooks benchmarks${quick ? " (quick)" : ""}: interleaved rounds,
 // --quick is a smoke run (under 20 s on the 2-core machine): every benchmark runs and reports, with
 // too few rounds for the ratios to mean much. The full run is what bench/RESULTS.md records.
 const profile = quick
-  ? { compare: { rounds: 3, time: 10 }, startups: 2, http: { rounds: 1, seconds: 1, warmSeconds: 0.5, peers: false }, generates: 1, corpus: { sizes: [20, 50], runs: 1, warm: false } }
-  : { compare: { rounds: 41, time: 60 }, startups: 15, http: { rounds: 3, seconds: 10, warmSeconds: 1, peers: true }, generates: 5, corpus: { sizes: [100, 300, 1000], runs: 3, warm: true } };
+  ? { compare: { rounds: 3, time: 10 }, startups: 2, http: { rounds: 1, seconds: 1, warmSeconds: 0.5, peers: false }, generates: 1, corpus: { sizes: [20, 50], runs: 1, warm: false }, providerCost: 1 }
+  : { compare: { rounds: 41, time: 60 }, startups: 15, http: { rounds: 3, seconds: 10, warmSeconds: 1, peers: true }, generates: 5, corpus: { sizes: [100, 300, 1000], runs: 3, warm: true }, providerCost: 5 };
 await microBenchmarks(profile.compare, log);
 await peerBenchmarks(profile.compare, log);
 await startupBenchmark(profile.startups, log);
 await httpBenchmarks(profile.http, log);
 generateBenchmark(profile.generates, log, { warm: !quick });
 await corpusBenchmark(profile.corpus.sizes, profile.corpus.runs, log, { warm: profile.corpus.warm });
+await providerCostBenchmark("zoom", profile.providerCost, log);
 
 const seconds = (performance.now() - started) / 1000;
 await mkdir(outDir, { recursive: true });

@@ -958,7 +958,7 @@ export interface JaasScreenSharingHistoryEvent extends JaasEnvelope {
 }
 
 /**
- * Sent by JaaS before every meeting of the App ID starts, to the URL of the endpoint subscribed to SETTINGS_PROVISIONING in the JaaS console, as a POST whose JSON body holds only the meeting's `fqn`; the answer's JSON body carries the settings the meeting starts with (see responses/SETTINGS_PROVISIONING.schema.json). Unlike every other event it has no envelope: no `eventType`, `idempotencyKey`, `sessionId` or `timestamp`, so the `/eventType` discriminant cannot be declared here; such a request is recognised by the URL it is sent to (Jitsi's own JaaS test proxy, jitsi/jaas-test-wh-proxy, registers a separate path, `/wh/settings`, for it and adds the event type itself).
+ * Sent by JaaS before every meeting of the App ID starts, to the URL of the endpoint subscribed to SETTINGS_PROVISIONING in the JaaS console, as a POST whose JSON body holds only the meeting's `fqn`; the answer's JSON body carries the settings the meeting starts with (see responses/SETTINGS_PROVISIONING.schema.json). Unlike every other event it has no envelope: no `eventType`, `idempotencyKey`, `sessionId` or `timestamp`, so the `/eventType` discriminant cannot be declared here. JaaS sends it to a URL of its own (Jitsi's JaaS test proxy, jitsi/jaas-test-wh-proxy, registers `/wh/settings` beside `/wh` and adds the event type itself); confhooks recognises it by its body instead, whatever the URL: an `fqn` without `idempotencyKey` or `sessionId`, which every other event carries (provider.json `answers`). Whether JaaS signs it is not documented: a trigger verifies it like any delivery, since its answer can carry a passcode.
  */
 export interface JaasSettingsProvisioningEvent {
   /**
