@@ -112,7 +112,7 @@ describe("verifyDelivery", () => {
     expect(verifyDelivery("whereby", { headers: { "Whereby-Signature": "t=1700000000,v1=29cc951fc439d64c216bbea1a7361669bacc196ec2ea452cfa008c48a61829ad" }, body }, { secret: "whsec_test", ...at })).toEqual({ ok: true });
     expect(verifyDelivery("daily", { headers: { "X-Webhook-Timestamp": "1700000000", "X-Webhook-Signature": "UUUB6z1YZh9wJhZKudE+s4rZjK4ANrge2L6Ze4S7xzk=" }, body }, { secret: secrets.daily, ...at })).toEqual({ ok: true });
     const form = "domain=bbb.example.com&event=%5B%5D&timestamp=1700000000000";
-    expect(verifyDelivery("bigbluebutton", { url: "/bbb?checksum=7b0d7c249606cb92853bf4ac2ea0df6e08408cec", headers: {}, body: form }, { secret: "bbb-secret", callbackUrl, ...at })).toEqual({ ok: true });
+    expect(verifyDelivery("bigbluebutton", { url: "/bbb?checksum=7b0d7c249606cb92853bf4ac2ea0df6e08408cec", headers: {}, body: form }, { secret: "bbb-secret", callbackUrl: "https://example.com/bbb", ...at })).toEqual({ ok: true });
   });
 
   for (const provider of ["whereby", "daily", "bigbluebutton", "iotum"] as const) {

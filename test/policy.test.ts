@@ -233,3 +233,14 @@ describe("signDelivery", () => {
     await expect(signDelivery("whereby", joined, { secret: " " })).rejects.toThrow(TypeError);
   });
 });
+
+describe("signing for a receiver at a path of its own", () => {
+  it("sends a BigBlueButton checksum delivery to the path of its callbackUrl, where a trigger for that hook listens", async () => {
+    const event = (loaded.find((p) => p.name === "bigbluebutton")!.events.find((e) => e.base === "user-joined")!.schema.examples as unknown[])[0];
+    const request = await signDelivery("bigbluebutton", event as never, { secret: secrets.bigbluebutton, callbackUrl: "https://example.com/hooks/bbb?meeting=1" });
+    expect(request.url).toMatch(/^\/hooks\/bbb\?meeting=1&checksum=[0-9a-f]{40}$/);
+    const base = await start(createTrigger({ provider: "bigbluebutton", secret: secrets.bigbluebutton, callbackUrl: "https://example.com/hooks/bbb?meeting=1", path: "/hooks/bbb", port: 0, host: "127.0.0.1", onError: () => {} }));
+    expect(await send(base, request)).toMatchObject({ status: 200, body: { ok: true, events: 1 } });
+    expect((await signDelivery("bigbluebutton", event as never, { secret: secrets.bigbluebutton, callbackUrl, path: "/elsewhere" })).url).toMatch(/^\/elsewhere\?checksum=/);
+  });
+});

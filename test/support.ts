@@ -80,8 +80,8 @@ export function otherSecretFor(provider: LoadedProvider): string {
 /** Signing material shared by the runtime tests, one secret per provider, derived from its rule. */
 export const secrets: Readonly<Record<string, string>> = Object.fromEntries(loadedProviders.map((provider) => [provider.name, secretFor(provider)]));
 
-/** The value the tests give every `string` option a provider declares (BigBlueButton's checksum `callbackUrl`). */
-export const callbackUrl = "https://example.com/bbb";
+/** The value the tests give every `string` option a provider declares (BigBlueButton's checksum `callbackUrl`): its path is the triggers' default, `/`. */
+export const callbackUrl = "https://example.com/";
 
 /** What every test passes besides the secret: a value for each option a provider's mechanisms may need. */
 /** Typed loosely on purpose: each provider has its own options type, and the tests pass these to all of them. */

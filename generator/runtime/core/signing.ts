@@ -12,7 +12,11 @@ export interface SignOptions {
   readonly secret: string;
   /** When the delivery is sent, in milliseconds. Default `Date.now()`. */
   readonly at?: number | undefined;
-  /** Path and query the request is sent to. Default `/`. */
+  /**
+   * Path and query the request is sent to. Default: the path of the URL the signature covers,
+   * when it covers one (BigBlueButton's `callbackUrl`: a checksum delivery goes where the hook
+   * was registered), else `/`.
+   */
   readonly path?: string | undefined;
 }
 
@@ -43,18 +47,18 @@ export async function signWith(provider: ProviderDeclaration, events: unknown, o
  */
 export async function signBodyWith(provider: ProviderDeclaration, body: string, options: SignOptions): Promise<SignedRequest> {
   const where = `sign ${provider.title} delivery`;
-  const { secret, at = Date.now(), path = "/" } = options ?? ({} as SignOptions);
+  const { secret, at = Date.now() } = options ?? ({} as SignOptions);
   if (typeof secret !== "string" || secret.trim() === "") throw new TypeError(`${where}: secret must be a non-blank string`);
   if (typeof body !== "string") throw new TypeError(`${where}: the body must be a string`);
   const headers: Record<string, string> = { "content-type": provider.envelope.format === "form" ? "application/x-www-form-urlencoded" : "application/json" };
   const id = provider.envelope.id;
   if (id && "header" in id) headers[id.header] = `msg_${sha256Hex(body).slice(0, 32)}`; // a retry of the same body keeps its id
-  let view: ReceivedRequest | undefined;
-  const draft: Draft = { headers, url: path, body, view: () => (view ??= new ReceivedRequest({ url: draft.url, headers, body })) };
   const declared = options as unknown as DeclaredOptions;
-  const context: SignContext = { provider, secret, options: declared, at, digest: computeDigest };
   const chosen = primaryMechanisms(provider).find((spec) => missingOptions(spec, declared).length === 0);
   if (!chosen) throw new TypeError(`${where}: set ${missingOptions(primaryMechanisms(provider)[0]!, declared).join(", ")} to sign`);
+  let view: ReceivedRequest | undefined;
+  const draft: Draft = { headers, url: options.path ?? signedUrlPath(chosen, declared) ?? "/", body, view: () => (view ??= new ReceivedRequest({ url: draft.url, headers, body })) };
+  const context: SignContext = { provider, secret, options: declared, at, digest: computeDigest };
   for (const spec of provider.authentication) {
     if (spec === chosen || (spec.mechanism === "token" && spec.additional && declared[spec.option!] !== undefined)) {
       await mechanismOf(spec).sign(spec, draft, context);
@@ -62,6 +66,21 @@ export async function signBodyWith(provider: ProviderDeclaration, body: string, 
     }
   }
   return { method: "POST", url: draft.url, headers, body };
+}
+
+/** The path (and query) of an absolute URL among the options the mechanism signs, if there is one. */
+function signedUrlPath(spec: MechanismSpec, options: DeclaredOptions): string | undefined {
+  for (const name of mechanismOf(spec).needs(spec)) {
+    const value = options[name];
+    if (typeof value !== "string" || !/^https?:\/\//i.test(value)) continue;
+    try {
+      const url = new URL(value);
+      return url.pathname + url.search;
+    } catch {
+      continue;
+    }
+  }
+  return undefined;
 }
 
 function missingOptions(spec: MechanismSpec, options: DeclaredOptions): string[] {
