@@ -1,6 +1,6 @@
 import type { Handshake } from "./handshakes.js";
 import { pointerPath, type HandshakeSpec, type ProviderDeclaration, type ProviderDefinition } from "./provider.js";
-import { ReceivedRequest } from "./request.js";
+import { bodyText, ReceivedRequest } from "./request.js";
 import { sha256Hex } from "./sha256.js";
 import { eventTypeOf, readPath, type RecognisedEvent, type ValidationIssue, type Validator } from "./validation.js";
 
@@ -145,6 +145,8 @@ class Failure {
 
 interface Decoded {
   readonly events: readonly unknown[];
+  /** The provider's pointers as paths, looked up once per delivery. */
+  readonly paths?: Paths | undefined;
   /** Form fields beside the events. */
   readonly envelope?: Record<string, string> | undefined;
   /** The id header's value, when the envelope declares one. */
@@ -183,13 +185,14 @@ function pathsOf(provider: ProviderDeclaration): Paths {
 
 function decodeEnvelope(provider: ProviderDeclaration, request: DeliveryRequest | ReceivedRequest): Decoded | Failure {
   try {
-    const view = request instanceof ReceivedRequest ? request : new ReceivedRequest(request ?? {});
+    // A view of the request only where it is read more than once: JSON bodies, the hot path, need none.
+    const view = request instanceof ReceivedRequest ? request : provider.envelope.format === "form" || (provider.envelope.id && "header" in provider.envelope.id) ? new ReceivedRequest(request ?? {}) : undefined;
     const { envelope } = provider;
     const paths = pathsOf(provider);
     let document: unknown;
     let fields: Record<string, string> | undefined;
     if (envelope.format === "form") {
-      const form = view.form();
+      const form = view!.form();
       if (!(form instanceof Map)) return new Failure(form as DeliveryError);
       const field = paths.eventsField!;
       const json = form.get(field);
@@ -199,27 +202,31 @@ function decodeEnvelope(provider: ProviderDeclaration, request: DeliveryRequest 
       fields = {};
       for (const [name, value] of form) if (name !== field) fields[name] = value;
     } else {
-      const text = view.text();
+      const text = view ? view.text() : bodyText(request as DeliveryRequest);
       if (typeof text !== "string") return new Failure(text);
       document = parseJson(text, "the body");
       if (document instanceof Failure) return document;
     }
-    for (const { spec, match } of paths.handshakes) {
-      if (match.every(([path, value]) => deepEqual(readPath(document, path), value))) return { events: [], handshake: { spec, document } };
+    if (paths.handshakes.length > 0) {
+      for (const { spec, match } of paths.handshakes) {
+        if (match.every(([path, value]) => deepEqual(readPath(document, path), value))) return { events: [], handshake: { spec, document } };
+      }
     }
     let events: readonly unknown[];
     if (envelope.events === "array-or-single" && Array.isArray(document)) events = document;
     else if (envelope.events === "array-or-single" && envelope.format === "form") events = [document];
     else if (!isObject(document)) return malformed(envelope.events === "array-or-single" ? "the body must be a JSON array or object" : "the body must be a JSON object", "");
     else events = [document];
-    for (const event of events) {
-      for (const path of paths.jsonStrings) {
-        const decoded = decodeJsonString(event, path);
-        if (decoded) return decoded;
+    if (paths.jsonStrings.length > 0) {
+      for (const event of events) {
+        for (const path of paths.jsonStrings) {
+          const decoded = decodeJsonString(event, path);
+          if (decoded) return decoded;
+        }
       }
     }
-    const idHeader = envelope.id && "header" in envelope.id ? view.header(envelope.id.header) : undefined;
-    return { events, envelope: fields, id: idHeader };
+    const idHeader = envelope.id && "header" in envelope.id ? view!.header(envelope.id.header) : undefined;
+    return { events, envelope: fields, id: idHeader, paths };
   } catch (error) {
     return new Failure({ code: "malformed", message: `cannot decode the delivery: ${(error as Error).message}` });
   }
@@ -242,7 +249,7 @@ function parseEvent<Name extends string, EventMap>(
   index: number,
   decoded: Decoded,
 ): ParsedEventOf<Name, EventMap> | Failure {
-  const paths = pathsOf(provider);
+  const paths = decoded.paths ?? pathsOf(provider);
   const type = eventTypeOf(event, paths.discriminant, paths.recognised);
   const validators = provider.validators as Readonly<Record<string, Validator<unknown>>>;
   const validator = typeof type === "string" && Object.hasOwn(validators, type) ? validators[type]! : undefined;
@@ -269,6 +276,10 @@ function parseEvent<Name extends string, EventMap>(
 
 /** The event's id from its declared pointers (several are joined with `:`), or `undefined` when one is absent. */
 function idOf(event: unknown, paths: readonly (readonly string[])[]): string | undefined {
+  if (paths.length === 1) {
+    const value = readPath(event, paths[0]!);
+    return (typeof value === "string" && value !== "") ? value : typeof value === "number" && Number.isFinite(value) ? String(value) : undefined;
+  }
   let id = "";
   for (const [index, path] of paths.entries()) {
     const value = readPath(event, path);

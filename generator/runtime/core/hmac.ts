@@ -1,5 +1,5 @@
 import {
-  fail, keysOf, messages, once, readSignature, readTimestamp, signatureCredential, signaturePresent, timestampText, writeSignature,
+  fail, messages, readSignature, readTimestamp, signatureCredential, signaturePresent, timestampText, writeSignature,
   type Check, type Digest, type Mechanism,
 } from "./mechanism.js";
 import type { HmacSpec } from "./provider.js";
@@ -18,15 +18,13 @@ export const hmac: Mechanism<HmacSpec> = {
     if (time && "ok" in time) return time;
     const candidates = messages(spec.message, { request, options: context.options, timestamp: time?.text }, context.provider);
     if (!Array.isArray(candidates)) return candidates;
-    const keys = keysOf(context);
-    if (keys.length === 0) return fail("signature", `no ${context.provider.title} secret is valid ${describeSecret(context.provider.secret)}`);
     const digests: Digest[] = [];
-    for (const { key, secret } of keys) for (const parts of candidates) digests.push({ algorithm: spec.algorithm, key, parts, encoding: spec.signature.encoding, secret });
-    const check: Check = {
-      digests,
-      given: signature.values,
-      mismatch: once(spec, "mismatch", () => `${signatureCredential(spec.signature)} does not match the body`),
-    };
+    for (let secret = 0; secret < context.secrets.length; secret++) {
+      const key = secretKey(context.provider.secret, context.secrets[secret]!);
+      if (key !== null) for (const parts of candidates) digests.push({ algorithm: spec.algorithm, key, parts, encoding: spec.signature.encoding, secret });
+    }
+    if (digests.length === 0) return fail("signature", `no ${context.provider.title} secret is valid ${describeSecret(context.provider.secret)}`);
+    const check: Check = { digests, given: signature.values, mismatch: mismatchOf(spec) };
     return [check];
   },
 
@@ -40,6 +38,15 @@ export const hmac: Mechanism<HmacSpec> = {
     writeSignature(spec.signature, draft, signature, timestamp);
   },
 };
+
+const mismatches = new WeakMap<HmacSpec, string>();
+
+/** Why a delivery is refused when no signature matches, worded once per declaration. */
+function mismatchOf(spec: HmacSpec): string {
+  let text = mismatches.get(spec);
+  if (text === undefined) mismatches.set(spec, (text = `${signatureCredential(spec.signature)} does not match the body`));
+  return text;
+}
 
 /** The options a message reads (`{ option: … }` parts, in `anyOf`s too). */
 export function optionsIn(parts: HmacSpec["message"]): string[] {

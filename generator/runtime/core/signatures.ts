@@ -67,7 +67,12 @@ export function planVerification(provider: ProviderDeclaration, request: Deliver
       } else checks = [...checks, ...result];
     }
   }
-  const chosen = primary.find((spec) => mechanismOf(spec).present(spec, view));
+  let chosen: MechanismSpec | undefined;
+  for (const spec of primary) {
+    if (!mechanismOf(spec).present(spec, view)) continue;
+    chosen = spec;
+    break;
+  }
   if (!chosen) return fail("signature", `${primary.map((spec) => mechanismOf(spec).credential(spec)).join(" or ")} is missing`);
   const result = mechanismOf(chosen).plan(chosen, view, context);
   if ("ok" in result) return result.ok && checks.length > 0 ? { checks } : result;

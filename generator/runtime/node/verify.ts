@@ -1,4 +1,4 @@
-import { createHash, createHmac } from "node:crypto";
+import { createHash, createHmac, createSecretKey, type KeyObject } from "node:crypto";
 import type { DeliveryRequest } from "../core/delivery.js";
 import type { ProviderDeclaration } from "../core/provider.js";
 import type { ReceivedRequest } from "../core/request.js";
@@ -19,7 +19,20 @@ export function computeDigestsSync(digests: readonly Digest[]): string[] {
 }
 
 function computeDigestSync({ algorithm, key, parts, encoding }: Digest): string {
-  const hash = key === undefined ? createHash(algorithm) : createHmac(algorithm, key);
+  const hash = key === undefined ? createHash(algorithm) : createHmac(algorithm, keyObject(key));
   for (const part of parts) hash.update(part);
   return hash.digest(encoding);
+}
+
+/** Keys as KeyObjects, made once per secret (configuration, so few; bounded all the same): an HMAC then needs no copy of the key. */
+const keyObjects = new Map<string, KeyObject>();
+
+function keyObject(key: string | Uint8Array): KeyObject | Uint8Array {
+  if (typeof key !== "string") return key;
+  let object = keyObjects.get(key);
+  if (!object) {
+    if (keyObjects.size >= 64) keyObjects.clear();
+    keyObjects.set(key, (object = createSecretKey(Buffer.from(key, "utf8"))));
+  }
+  return object;
 }

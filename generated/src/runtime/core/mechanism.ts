@@ -231,18 +231,24 @@ export interface PartSource {
 export function messages(parts: readonly PartSpec[], source: PartSource, provider: ProviderDeclaration): (string | Uint8Array)[][] | VerifyResult {
   if (!hasAlternatives(parts)) {
     // One candidate: the usual case, and a hot path.
+    // Adjacent texts are joined: each part is one more call into the digest.
     const message: (string | Uint8Array)[] = [];
     for (const part of parts) {
-      const values = partValues(part, source, provider);
-      if (!Array.isArray(values)) return values;
-      message.push(values[0]!);
+      const value = partValue(part as Exclude<PartSpec, { anyOf: unknown }>, source, provider);
+      if (typeof value === "string" && typeof message[message.length - 1] === "string") message[message.length - 1] += value;
+      else if (typeof value === "string" || value instanceof Uint8Array) message.push(value);
+      else return value ?? fail("signature", `the request is not shaped as ${provider.title} signs it`);
     }
     return [message];
   }
   let candidates: (string | Uint8Array)[][] = [[]];
   for (const part of parts) {
-    const values = partValues(part, source, provider);
-    if (!Array.isArray(values)) return values;
+    const values: (string | Uint8Array)[] = [];
+    for (const alternative of "anyOf" in part ? part.anyOf : [part]) {
+      const value = partValue(alternative as Exclude<PartSpec, { anyOf: unknown }>, source, provider);
+      if (typeof value === "string" || value instanceof Uint8Array) values.push(value);
+      else if (value !== undefined && !("anyOf" in part)) return value;
+    }
     if (values.length === 0) return fail("signature", `the request is not shaped as ${provider.title} signs it`);
     candidates = candidates.flatMap((candidate) => values.map((value) => [...candidate, value]));
   }
@@ -257,72 +263,56 @@ function hasAlternatives(parts: readonly PartSpec[]): boolean {
   return has;
 }
 
-function partValues(part: PartSpec, source: PartSource, provider: ProviderDeclaration): (string | Uint8Array)[] | VerifyResult {
-  if ("from" in part) return fromValues(part.from, source);
-  if ("text" in part) return [part.text];
-  if ("header" in part) {
-    const value = source.request.header(part.header);
-    return value === undefined ? fail("signature", `the ${headerTitle(part.header)} header is missing`) : [value];
+/** One part's value, the refusal that names what is missing, or `undefined` when the request has no such value (a form that is not this shape). */
+function partValue(part: Exclude<PartSpec, { anyOf: unknown }>, source: PartSource, provider: ProviderDeclaration): string | Uint8Array | VerifyResult | undefined {
+  if ("from" in part) {
+    switch (part.from) {
+      case "body":
+        return source.request.body ?? fail("signature", "the body must be the raw bytes to be verified");
+      case "timestamp":
+        return source.timestamp ?? fail("signature", "the signed timestamp is missing");
+      case "secret":
+        return source.secret;
+      case "url":
+        return source.request.url;
+    }
   }
-  if ("query" in part) {
-    const value = source.request.query(part.query);
-    return value === null ? fail("signature", `the ${part.query} query parameter is missing`) : [value];
-  }
+  if ("text" in part) return part.text;
+  if ("header" in part) return source.request.header(part.header) ?? fail("signature", `the ${headerTitle(part.header)} header is missing`);
+  if ("query" in part) return source.request.query(part.query) ?? fail("signature", `the ${part.query} query parameter is missing`);
   if ("option" in part) {
     const value = source.options[part.option];
-    if (typeof value === "string" && value !== "") return [value];
+    if (typeof value === "string" && value !== "") return value;
     const about = provider.options?.[part.option]?.description;
     return fail("signature", `set the ${part.option} option${about ? ` (${about})` : ""} to verify ${provider.title} deliveries signed this way`);
   }
-  if ("formJson" in part) return formJson(part.formJson, source.request);
-  if ("anyOf" in part) {
-    const values: (string | Uint8Array)[] = [];
-    for (const alternative of part.anyOf) {
-      const more = partValues(alternative, source, provider);
-      if (Array.isArray(more)) values.push(...more);
-    }
-    return values;
-  }
-  return [];
-}
-
-function fromValues(from: "body" | "timestamp" | "secret" | "url", source: PartSource): (string | Uint8Array)[] | VerifyResult {
-  switch (from) {
-    case "body":
-      return source.request.body === undefined ? fail("signature", "the body must be the raw bytes to be verified") : [source.request.body];
-    case "timestamp":
-      return source.timestamp === undefined ? fail("signature", "the signed timestamp is missing") : [source.timestamp];
-    case "secret":
-      return source.secret === undefined ? [] : [source.secret];
-    case "url":
-      return [source.request.url];
-  }
+  return formJson(part.formJson, source.request);
 }
 
 /** `JSON.stringify` of the declared form fields, when the form holds exactly them (in that order when `firstField` says so). */
-function formJson(spec: FormJsonSpec, request: ReceivedRequest): string[] {
+function formJson(spec: FormJsonSpec, request: ReceivedRequest): string | undefined {
   const form = request.form();
-  if (!(form instanceof Map) || form.size !== spec.fields.length) return [];
-  if (spec.firstField !== undefined && form.keys().next().value !== spec.firstField) return [];
+  if (!(form instanceof Map) || form.size !== spec.fields.length) return undefined;
+  if (spec.firstField !== undefined && form.keys().next().value !== spec.firstField) return undefined;
   const json: Record<string, string | number> = {};
   for (const field of spec.fields) {
     const value = form.get(field);
-    if (value === undefined) return [];
+    if (value === undefined) return undefined;
     if (spec.numbers?.includes(field)) {
-      if (!/^\d+$/.test(value)) return [];
+      if (!/^\d+$/.test(value)) return undefined;
       json[field] = Number(value);
     } else json[field] = value;
   }
-  return [JSON.stringify(json)];
+  return JSON.stringify(json);
 }
 
 /** Each configured secret as key bytes (or its text), with its index; those that break the provider's rule are left out. */
 export function keysOf(context: Pick<VerifyContext, "provider" | "secrets">): { readonly key: string | Uint8Array; readonly secret: number }[] {
   const keys: { key: string | Uint8Array; secret: number }[] = [];
-  context.secrets.forEach((secret, index) => {
-    const key = secretKey(context.provider.secret, secret);
+  for (let index = 0; index < context.secrets.length; index++) {
+    const key = secretKey(context.provider.secret, context.secrets[index]!);
     if (key !== null) keys.push({ key, secret: index });
-  });
+  }
   return keys;
 }
 

@@ -86,6 +86,7 @@ export interface RecognisedEvent {
 export function eventTypeOf(value: unknown, discriminant: readonly string[], recognised: readonly RecognisedEvent[]): unknown {
   const type = readPath(value, discriminant);
   if (type !== undefined || recognised.length === 0 || typeof value !== "object" || value === null) return type;
+  // A body without the discriminant: rare, so the search need not be fast.
   return recognised.find((rule) => rule.present.every((path) => readPath(value, path) !== undefined) && !rule.absent?.some((path) => readPath(value, path) !== undefined))?.type;
 }
 
