@@ -56,7 +56,7 @@ export function planVerification(provider: ProviderDeclaration, request: Deliver
     secrets,
     options: declared,
     toleranceSeconds: typeof options.toleranceSeconds === "number" ? options.toleranceSeconds : undefined,
-    now: options.now ?? Date.now,
+    now: typeof options.now === "function" ? guardedClock(options.now) : Date.now,
   };
   const checks: Check[] = [];
   const add = (result: VerifyResult | readonly Check[]): VerifyResult | undefined => {
@@ -75,6 +75,17 @@ export function planVerification(provider: ProviderDeclaration, request: Deliver
   const refused = add(mechanismOf(chosen).plan(chosen, view, context));
   if (refused) return refused;
   return checks.length === 0 ? verified : { checks };
+}
+
+/** A clock that throws reads as NaN, which the replay window refuses as stale: never a throw out of verification. */
+function guardedClock(now: () => number): () => number {
+  return () => {
+    try {
+      return now();
+    } catch {
+      return Number.NaN;
+    }
+  };
 }
 
 /** The mechanisms any one of which authenticates a delivery (not the `additional` ones). */
