@@ -1,4 +1,4 @@
-import type { DedupeStore } from "./dedupe.js";
+import type { DedupeState, DedupeStore } from "./dedupe.js";
 import { isThenable } from "./emitter.js";
 
 /**
@@ -44,15 +44,18 @@ export class Claims {
   /**
    * Claims `key`, or tells why not. A retry of an event in flight waits for it until `deadline`
    * (epoch ms; `undefined`: as long as it takes): a success makes it a duplicate, a failure lets
-   * this one run the event.
+   * this one run the event. Synchronous when the store is and nothing is in flight.
    */
   acquire(key: string, deadline: number | undefined): Claim | Promise<Claim> {
     const running = this.#running.get(key);
     if (running) return this.#await(key, running, deadline);
-    const claimed = this.#call(() => this.#store.claim(key, this.#tracksDone ? Math.min(leaseMs, this.#ttlMs) : this.#ttlMs), (late) => {
-      if (late === true) this.#call(() => this.#store.release(key)); // claimed after we gave up on it: nobody runs it
+    return then(this.#claim(key), (claimed) => {
+      if (claimed instanceof StoreFailure || claimed) return this.#claimed(key, claimed);
+      const holder = this.#running.get(key); // claimed by this receiver while the store answered
+      if (holder) return this.#await(key, holder, deadline);
+      if (!this.#tracksDone) return "duplicate";
+      return then(this.#call(() => this.#store.state!(key)), (state) => (state === "done" ? "duplicate" : this.#poll(key, state, deadline)));
     });
-    return isThenable(claimed) ? claimed.then((result) => this.#claimed(key, result, deadline)) : this.#claimed(key, claimed, deadline);
   }
 
   /**
@@ -64,24 +67,26 @@ export class Claims {
     const done = succeeded
       ? this.#tracksDone ? this.#call(() => this.#store.complete!(key, this.#ttlMs)) : undefined
       : this.#call(() => this.#store.release(key));
-    const tell = (outcome: unknown) => {
+    return then(done, (outcome) => {
       const running = this.#running.get(key);
       this.#running.delete(key);
       for (const waiter of running?.waiters ?? []) waiter(succeeded);
       return outcome instanceof StoreFailure ? outcome : undefined;
-    };
-    return isThenable(done) ? done.then(tell) : tell(done);
+    });
   }
 
-  #claimed(key: string, claimed: unknown, deadline: number | undefined): Claim | Promise<Claim> {
+  /** One claim in the store, with a lease when the store can complete it; one that lands after the timeout is released (nobody runs it). */
+  #claim(key: string): boolean | StoreFailure | Promise<boolean | StoreFailure> {
+    const ttlMs = this.#tracksDone ? Math.min(leaseMs, this.#ttlMs) : this.#ttlMs;
+    return this.#call(() => this.#store.claim(key, ttlMs), (late) => {
+      if (late) this.#call(() => this.#store.release(key));
+    });
+  }
+
+  #claimed(key: string, claimed: StoreFailure | true): Claim {
     if (claimed instanceof StoreFailure) return claimed;
-    if (claimed === true) {
-      this.#running.set(key, {});
-      return "run";
-    }
-    const running = this.#running.get(key); // claimed by this receiver while the store answered
-    if (running) return this.#await(key, running, deadline);
-    return this.#tracksDone ? this.#poll(key, deadline) : "duplicate";
+    this.#running.set(key, {});
+    return "run";
   }
 
   /** Waits for this receiver's own attempt at `key`. */
@@ -96,16 +101,25 @@ export class Claims {
     return succeeded ? "duplicate" : this.acquire(key, deadline);
   }
 
-  /** Waits for another receiver's attempt at `key`, asking the store, less and less often. */
-  async #poll(key: string, deadline: number | undefined): Promise<Claim> {
+  /**
+   * Waits for another receiver's attempt at `key`, asking the store less and less often, until
+   * it is done (a duplicate), free again (claimed here) or the deadline passes.
+   */
+  async #poll(key: string, first: DedupeState | StoreFailure, deadline: number | undefined): Promise<Claim> {
+    let state: unknown = first;
     for (let pause = 10; ; pause = Math.min(2 * pause, 250)) {
-      const state = await this.#call(() => this.#store.state!(key));
       if (state instanceof StoreFailure) return state;
       if (state === "done") return "duplicate";
-      if (state !== "in_flight" || this.#running.has(key)) return this.acquire(key, deadline);
+      if (state === "free") {
+        const claimed = await this.#claim(key);
+        if (claimed instanceof StoreFailure || claimed) return this.#claimed(key, claimed);
+      }
       const left = deadline === undefined ? pause : deadline - Date.now();
       if (left <= 0) return "in_flight";
       await new Promise((resolve) => setTimeout(resolve, Math.min(pause, left)));
+      const running = this.#running.get(key);
+      if (running) return this.#await(key, running, deadline);
+      state = await this.#call(() => this.#store.state!(key));
     }
   }
 
@@ -132,4 +146,9 @@ export class Claims {
       );
     });
   }
+}
+
+/** `next(value)`, after the value when it is a promise. */
+function then<T, R>(value: T | Promise<T>, next: (value: T) => R | Promise<R>): R | Promise<R> {
+  return isThenable(value) ? (value as Promise<T>).then(next) : next(value as T);
 }

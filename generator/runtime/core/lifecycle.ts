@@ -26,11 +26,9 @@ export class Lifecycle {
 
   /**
    * Stops taking deliveries and resolves once those in flight have finished, or after
-   * `timeoutMs`, with how many were abandoned (each counted once). Checks its options before
-   * anything stops.
+   * `timeoutMs` (checked by `stopTimeout`), with how many were abandoned (each counted once).
    */
-  async stop(options: StopOptions | undefined): Promise<number> {
-    const timeoutMs = stopTimeout(options);
+  async stop(timeoutMs: number): Promise<number> {
     this.#stopping = true;
     const deadline = Date.now() + timeoutMs;
     while (this.#inFlight.size > 0 && Date.now() < deadline) {

@@ -76,10 +76,10 @@ export class Reporter {
   /** A failure: one line at the error level (the error, without its stack), the stack trace at the debug level. */
   #failure(kind: string, error: unknown): void {
     if (!this.#admit(kind)) return;
-    const { name, message, stack } = inspect(error);
-    const line = clip(`${name}: ${message}`);
-    const summary = Object.assign(new Error(clip(message)), { name });
-    summary.stack = line;
+    const { name, message, stack } = inspectThrown(error);
+    // An Error, as before, but printed as its first line: the stack trace goes to the debug level.
+    const summary = new Error(clip(message));
+    summary.stack = clip(`${name}: ${message}`);
     print("error", `confhooks: ${this.#title}${kind === "failure" ? "" : `, ${kind}`}:`, summary);
     if (stack !== undefined) print("debug", `confhooks: ${this.#title}: ${stack}`);
   }
@@ -119,8 +119,14 @@ function print(level: Level | "debug", ...args: unknown[]): void {
   }
 }
 
+/** `Name: message` of anything thrown, for a message; never throws. */
+export function describeThrown(error: unknown): string {
+  const { name, message } = inspectThrown(error);
+  return clip(`${name}: ${message}`);
+}
+
 /** The name, message and stack of anything thrown, read without ever throwing. */
-function inspect(error: unknown): { readonly name: string; readonly message: string; readonly stack?: string | undefined } {
+function inspectThrown(error: unknown): { readonly name: string; readonly message: string; readonly stack?: string | undefined } {
   try {
     if (error instanceof Error) {
       const stack: unknown = error.stack;

@@ -7,7 +7,7 @@ import { isThenable } from "./emitter.js";
 import { Gate, type DigestBackend, type Turned, type Verdict } from "./gate.js";
 import { handshakeAnswer, type Handshake } from "./handshakes.js";
 import { Lifecycle, stopTimeout, type StopOptions } from "./lifecycle.js";
-import { DeliveryRefusedError, Reporter } from "./log.js";
+import { DeliveryRefusedError, describeThrown, Reporter } from "./log.js";
 import { fillMatchers, type Matcher } from "./matchers.js";
 import type { CheckedTriggerOptions } from "./options.js";
 import { ReceivedRequest } from "./request.js";
@@ -48,7 +48,7 @@ export class Receiver<Parsed extends ParsedShape> {
     this.#provider = provider;
     this.#options = options;
     this.path = options.path;
-    this.reporter = new Reporter(provider.title, options.onError as never);
+    this.reporter = new Reporter(provider.title, options.onError);
     this.gate = new Gate(provider, options.insecureSkipVerification === true ? undefined : (options as VerifyOptions), digests, options.maxBodyBytes ?? 1024 * 1024);
     this.#matchers = fillMatchers(provider.eventTypes, (options.webhookTriggers ?? {}) as Record<string, Matcher<never>>) as Record<string, Matcher<unknown>>;
     this.#responseTimeoutMs = options.responseTimeoutMs ?? defaultResponseTimeout(provider);
@@ -101,7 +101,7 @@ export class Receiver<Parsed extends ParsedShape> {
 
   /** A refusal: reported to `onError` as a `DeliveryRefusedError`, answered from the table. */
   refuse(name: "unauthenticated" | "badRequest" | "tooLarge", error: DeliveryError): DeliveryResponse {
-    const response = name === "tooLarge" ? answer("tooLarge", this.gate.maxBodyBytes) : answer(name, error);
+    const response = answer(name, error);
     this.reporter.report(new DeliveryRefusedError(response.status, error, this.#provider.title));
     return response;
   }
@@ -114,10 +114,10 @@ export class Receiver<Parsed extends ParsedShape> {
 
   /** Stops taking deliveries and waits for those in flight (see `Trigger.stop`). */
   async stop(options: StopOptions | undefined): Promise<void> {
-    stopTimeout(options);
-    const abandoned = await this.lifecycle.stop(options);
+    const timeoutMs = stopTimeout(options);
+    const abandoned = await this.lifecycle.stop(timeoutMs);
     if (abandoned > 0) {
-      this.reporter.report(new Error(`${this.#provider.title} trigger stopped after ${options?.timeoutMs ?? 10_000} ms with ${abandoned} delivery(ies) still running: their matchers were abandoned`));
+      this.reporter.report(new Error(`${this.#provider.title} trigger stopped after ${timeoutMs} ms with ${abandoned} delivery(ies) still running: their matchers were abandoned`));
     }
     this.reporter.flush();
   }
@@ -153,7 +153,7 @@ export class Receiver<Parsed extends ParsedShape> {
       if (outcome.ok) events.push(outcome.parsed as unknown as Parsed);
       else if (outcome.error.code === "unknown_event") {
         unknown++;
-        this.#hook(this.#options.onUnknown, outcome.error, "unknown event", `${outcome.error.message}; answered 200 and ignored (pass onUnknown to handle it)`);
+        this.#hook(this.#options.onUnknown, outcome.error, "unknown event", (error) => `${error.message}; answered 200 and ignored (pass onUnknown to handle it)`);
       } else (invalid ??= []).push(outcome.error);
     }
     if (invalid && reject) return this.refuse("badRequest", invalid[0]!);
@@ -230,17 +230,16 @@ export class Receiver<Parsed extends ParsedShape> {
   }
 
   #storeFailed({ error }: StoreFailure, consequence: string): void {
-    const cause = error instanceof Error ? error.message : String(error);
-    this.reporter.report(new Error(`${this.#provider.title} trigger: the dedupe store failed (${cause}); ${consequence}`, { cause: error }));
+    this.reporter.report(new Error(`${this.#provider.title} trigger: the dedupe store failed (${describeThrown(error)}); ${consequence}`, { cause: error }));
   }
 
   #invalid(error: DeliveryError): void {
-    this.#hook(this.#options.onInvalid, error, "invalid event", `${this.#provider.title} ${error.code} event: ${error.message}; answered 200 (pass onInvalid to keep it, or invalid: "reject")`);
+    this.#hook(this.#options.onInvalid, error, "invalid event", ({ code, message }) => `${this.#provider.title} ${code} event: ${message}; answered 200 (pass onInvalid to keep it, or invalid: "reject")`);
   }
 
   /** Runs a user hook, or writes the default line; whatever the hook throws or rejects goes to `onError` and changes no answer. */
-  #hook(hook: ((error: DeliveryError) => unknown) | undefined, error: DeliveryError, kind: string, line: string): void {
-    if (!hook) return this.reporter.warn(kind, line);
+  #hook(hook: ((error: DeliveryError) => unknown) | undefined, error: DeliveryError, kind: string, line: (error: DeliveryError) => string): void {
+    if (!hook) return this.reporter.warn(kind, line(error));
     try {
       const result = hook(error);
       if (isThenable(result)) result.then(undefined, (failure: unknown) => this.reporter.report(failure));
