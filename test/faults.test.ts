@@ -113,13 +113,12 @@ for (const [adapter, open] of Object.entries(adapters)) {
     describe("4. insecureSkipVerification", () => {
       it("switches verification off only for the boolean true; anything else is a TypeError at construction", async () => {
         for (const value of ["false", "0", 1, "true", 0, null]) {
-          expect(() => createNodeTrigger({ provider: "whereby", secret: secrets.whereby, insecureSkipVerification: value } as never), String(value)).toThrow(/insecureSkipVerification/);
-          expect(() => createWebTrigger({ provider: "whereby", secret: secrets.whereby, insecureSkipVerification: value } as never), String(value)).toThrow(TypeError);
+          await expect(open({ provider: "whereby", secret: secrets.whereby, insecureSkipVerification: value }), String(value)).rejects.toThrow(/insecureSkipVerification/);
         }
-        const checked = await open({ provider: "whereby", secret: secrets.whereby, insecureSkipVerification: false, onError: () => {} });
-        expect((await checked.post({ body: JSON.stringify(joined) })).status).toBe(401);
-        const open_ = await open({ provider: "whereby", insecureSkipVerification: true, onError: () => {} });
-        expect((await open_.post({ body: JSON.stringify(joined) })).status).toBe(200);
+        const verifying = await open({ provider: "whereby", secret: secrets.whereby, insecureSkipVerification: false, onError: () => {} });
+        expect((await verifying.post({ body: JSON.stringify(joined) })).status).toBe(401);
+        const unverified = await open({ provider: "whereby", insecureSkipVerification: true, onError: () => {} });
+        expect((await unverified.post({ body: JSON.stringify(joined) })).status).toBe(200);
       });
     });
 
@@ -236,9 +235,7 @@ for (const [adapter, open] of Object.entries(adapters)) {
         const { trigger, post } = await open({ provider: "whereby", secret: secrets.whereby, webhookTriggers: { "room.client.joined": () => new Promise<boolean>((resolve) => (release = () => resolve(true))) } });
         if (adapter === "node") {
           // A kept-alive connection opened before stop(): the load balancer's health checks.
-          const base = `127.0.0.1`;
-          const port = trigger.server.address().port;
-          const socket = connect(port, base);
+          const socket = connect(trigger.server.address().port, "127.0.0.1");
           await new Promise((resolve) => socket.once("connect", resolve));
           const answers: string[] = [];
           socket.on("data", (chunk) => answers.push(chunk.toString()));
@@ -294,7 +291,7 @@ for (const [adapter, open] of Object.entries(adapters)) {
         try {
           const { trigger, post } = await open({ provider: "whereby", secret: secrets.whereby, webhookTriggers: { "room.client.joined": () => { throw new Error("my bug"); } } });
           for (let i = 0; i < 200; i++) await post({ headers: { "whereby-signature": `t=${Math.floor(Date.now() / 1000)},v1=00` }, body: "{}" });
-          expect(output.lines.warn.length, "one line per refused request").toBeLessThanOrEqual(12);
+          expect(output.lines.warn.length, "a few lines, not one per refused request").toBeLessThanOrEqual(12);
 
           const huge = await signDelivery("whereby", { ...joined, type: `room.${"x".repeat(20_000)}` } as never, { secret: secrets.whereby });
           expect((await post(huge)).status).toBe(200);
