@@ -1,5 +1,6 @@
 import type { DedupeState, DedupeStore } from "./dedupe.js";
 import { isThenable } from "./emitter.js";
+import { after } from "./maybe.js";
 
 /**
  * What a receiver may do with one event: run it (it holds the claim and must `settle` it), count
@@ -49,12 +50,12 @@ export class Claims {
   acquire(key: string, deadline: number | undefined): Claim | Promise<Claim> {
     const running = this.#running.get(key);
     if (running) return this.#await(key, running, deadline);
-    return then(this.#claim(key), (claimed) => {
+    return after(this.#claim(key), (claimed) => {
       if (claimed instanceof StoreFailure || claimed) return this.#claimed(key, claimed);
       const holder = this.#running.get(key); // claimed by this receiver while the store answered
       if (holder) return this.#await(key, holder, deadline);
       if (!this.#tracksDone) return "duplicate";
-      return then(this.#call(() => this.#store.state!(key)), (state) => (state === "done" ? "duplicate" : this.#poll(key, state, deadline)));
+      return after(this.#call(() => this.#store.state!(key)), (state) => (state === "done" ? "duplicate" : this.#poll(key, state, deadline)));
     });
   }
 
@@ -67,7 +68,7 @@ export class Claims {
     const done = succeeded
       ? this.#tracksDone ? this.#call(() => this.#store.complete!(key, this.#ttlMs)) : undefined
       : this.#call(() => this.#store.release(key));
-    return then(done, (outcome) => {
+    return after(done, (outcome) => {
       const running = this.#running.get(key);
       this.#running.delete(key);
       for (const waiter of running?.waiters ?? []) waiter(succeeded);
@@ -146,9 +147,4 @@ export class Claims {
       );
     });
   }
-}
-
-/** `next(value)`, after the value when it is a promise. */
-function then<T, R>(value: T | Promise<T>, next: (value: T) => R | Promise<R>): R | Promise<R> {
-  return isThenable(value) ? (value as Promise<T>).then(next) : next(value as T);
 }

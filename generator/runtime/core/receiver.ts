@@ -1,30 +1,26 @@
-import { answer, settleAnswer, type DeliveryResponse, type Tally } from "./answers.js";
-import { Claims, StoreFailure, type Claim } from "./claims.js";
+import { answer, type DeliveryResponse } from "./answers.js";
+import { Claims } from "./claims.js";
+import { createMemoryDedupeStore } from "./dedupe.js";
 import { decodeDelivery, type DeliveryError, type DeliveryRequest, type ProviderDefinition } from "./delivery.js";
 import { isThenable } from "./emitter.js";
 import { Gate, type DigestBackend, type Turned, type Verdict } from "./gate.js";
 import { handshakeAnswer, type Handshake } from "./handshakes.js";
 import { Lifecycle, stopTimeout, type StopOptions } from "./lifecycle.js";
-import { DeliveryRefusedError, describeThrown, Reporter } from "./log.js";
+import { DeliveryRefusedError, Reporter } from "./log.js";
 import { fillMatchers, type Matcher } from "./matchers.js";
+import { after } from "./maybe.js";
 import type { CheckedTriggerOptions } from "./options.js";
 import { ReceivedRequest } from "./request.js";
-import { MatcherFailure, runMatcher } from "./run.js";
+import { Runner, type ParsedShape } from "./run.js";
 import type { VerifyOptions } from "./signatures.js";
-import { createMemoryDedupeStore } from "./dedupe.js";
 
-/** What the receiver needs of a parsed event. */
-export interface ParsedShape {
-  readonly type: string;
-  readonly key: string;
-  readonly event: unknown;
-}
+export type { ParsedShape } from "./run.js";
 
 const day = 24 * 60 * 60 * 1000;
 
 /**
- * One trigger's receiving, composed: the gate (path, method, size, signature), the envelope,
- * the claims (dedupe), the matchers and listeners (run), the policy (the table of answers), the
+ * One trigger's receiving, composed: the gate (path, method, size, signature), the envelope and
+ * its hooks, the runner (claims, matchers and listeners), the policy (the table of answers), the
  * lifecycle and the reporter. The adapters (`fetch`, `node:http`, `handleDelivery`) read a
  * request and hand it here. Nothing here throws: a failure of this code answers 500.
  */
@@ -36,10 +32,7 @@ export class Receiver<Parsed extends ParsedShape> {
   readonly path: string | undefined;
   readonly #provider: ProviderDefinition;
   readonly #options: CheckedTriggerOptions;
-  readonly #matchers: Readonly<Record<string, Matcher<unknown>>>;
-  readonly #claims: Claims | undefined;
-  readonly #responseTimeoutMs: number | false;
-  readonly #onMatch: (parsed: Parsed) => void;
+  readonly #runner: Runner<Parsed>;
 
   /** `emit` calls the `trigger_event_success` listeners, each isolated, handing failures to its second argument. */
   constructor(provider: ProviderDefinition, options: CheckedTriggerOptions, digests: DigestBackend, emit: (parsed: Parsed, onFailure: (error: unknown) => void) => void) {
@@ -48,19 +41,26 @@ export class Receiver<Parsed extends ParsedShape> {
     this.path = options.path;
     this.reporter = new Reporter(provider.title, options.onError);
     this.gate = new Gate(provider, options.insecureSkipVerification === true ? undefined : (options as VerifyOptions), digests, options.maxBodyBytes ?? 1024 * 1024);
-    this.#matchers = fillMatchers(provider.eventTypes, (options.webhookTriggers ?? {}) as Record<string, Matcher<never>>) as Record<string, Matcher<unknown>>;
-    this.#responseTimeoutMs = options.responseTimeoutMs ?? defaultResponseTimeout(provider);
+    const responseTimeoutMs = options.responseTimeoutMs ?? defaultResponseTimeout(provider);
     const store = options.dedupe === false ? undefined : (options.dedupe ?? createMemoryDedupeStore());
     // A store call is bounded well inside the answer's deadline: a store that cannot answer means 503.
-    const storeTimeoutMs = this.#responseTimeoutMs === false ? 1000 : Math.min(1000, Math.max(1, Math.floor(this.#responseTimeoutMs / 2)));
-    this.#claims = store && new Claims(store, options.dedupeTtlMs ?? day, storeTimeoutMs);
-    this.#onMatch = (parsed) => {
-      try {
-        emit(parsed, (error) => this.reporter.report(error, parsed));
-      } catch (error) {
-        this.reporter.report(error, parsed);
-      }
-    };
+    const storeTimeoutMs = responseTimeoutMs === false ? 1000 : Math.min(1000, Math.max(1, Math.floor(responseTimeoutMs / 2)));
+    this.#runner = new Runner<Parsed>({
+      title: provider.title,
+      matchers: fillMatchers(provider.eventTypes, (options.webhookTriggers ?? {}) as Record<string, Matcher<never>>) as Record<string, Matcher<unknown>>,
+      claims: store && new Claims(store, options.dedupeTtlMs ?? day, storeTimeoutMs),
+      namespace: provider.name,
+      responseTimeoutMs,
+      lifecycle: this.lifecycle,
+      reporter: this.reporter,
+      onMatch: (parsed) => {
+        try {
+          emit(parsed, (error) => this.reporter.report(error, parsed));
+        } catch (error) {
+          this.reporter.report(error, parsed);
+        }
+      },
+    });
   }
 
   /** `handleDelivery`: the answer as a promise, counted in flight for `stop()`. Never rejects. */
@@ -126,12 +126,7 @@ export class Receiver<Parsed extends ParsedShape> {
     const turned = this.gate.head(method, undefined, undefined, this.gate.sizeOf(request.body), this.lifecycle.stopping);
     if (turned !== undefined) return this.turn(turned);
     const received = new ReceivedRequest(request);
-    const verdict = this.gate.verify(received);
-    return isThenable(verdict) ? verdict.then((settled) => this.#verified(received, settled)) : this.#verified(received, verdict);
-  }
-
-  #verified(request: ReceivedRequest, verdict: Verdict): DeliveryResponse | Promise<DeliveryResponse> {
-    return typeof verdict === "object" ? this.refuse("unauthenticated", verdict) : this.#accept(request, verdict);
+    return after(this.gate.verify(received), (verdict: Verdict) => (typeof verdict === "object" ? this.refuse("unauthenticated", verdict) : this.#accept(received, verdict)));
   }
 
   /** A verified request: decoded, its events matched; `secret` is the index of the secret that verified it. */
@@ -156,7 +151,7 @@ export class Receiver<Parsed extends ParsedShape> {
     }
     if (invalid && reject) return this.refuse("badRequest", invalid[0]!);
     for (const error of invalid ?? []) this.#invalid({ ...error, body: request.raw.body });
-    return this.#match(events, { events: events.length, unknown, invalid: invalid?.length ?? 0, duplicates: 0, failures: 0, inFlight: 0, unavailable: 0, claiming: 0 });
+    return this.#runner.run(events, { events: events.length, unknown, invalid: invalid?.length ?? 0, duplicates: 0, failures: 0, inFlight: 0, unavailable: 0, claiming: 0 });
   }
 
   /** Answers a handshake: with the JSON it declares, or as a delivery of no events. */
@@ -166,69 +161,6 @@ export class Receiver<Parsed extends ParsedShape> {
     if (json === undefined) return answer("delivered", { events: 0, unknown: 0, invalid: 0, duplicates: 0 });
     if ("error" in json) return this.refuse("badRequest", { code: "malformed", message: `${this.#provider.title} ${handshake.spec.name}: ${json.error}` });
     return answer("handshake", json);
-  }
-
-  /** Runs every event; the answer once they are done, or at the deadline (`responseTimeoutMs`) what they are then. */
-  #match(events: readonly Parsed[], tally: Tally): DeliveryResponse | Promise<DeliveryResponse> {
-    const timeout = this.#responseTimeoutMs;
-    // Claims wait for an earlier attempt until the deadline; without them, only the answer has one.
-    const deadline = timeout !== false && this.#claims ? Date.now() + timeout : undefined;
-    let pending: Promise<void>[] | undefined;
-    for (const parsed of events) {
-      const running = this.#event(parsed, tally, deadline);
-      if (running) (pending ??= []).push(running);
-    }
-    if (!pending) return settleAnswer(tally);
-    const done = this.lifecycle.track(Promise.all(pending).then(() => settleAnswer(tally)));
-    if (timeout === false) return done;
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const late = new Promise<DeliveryResponse>((resolve) => {
-      timer = setTimeout(() => resolve(settleAnswer(tally, true)), deadline === undefined ? timeout : deadline - Date.now());
-    });
-    return Promise.race([done, late]).finally(() => clearTimeout(timer));
-  }
-
-  /** One event: claimed (unless dedupe is off), run, its claim settled. */
-  #event(parsed: Parsed, tally: Tally, deadline: number | undefined): void | Promise<void> {
-    if (!this.#claims) {
-      const ran = runMatcher(this.#matchers[parsed.type]!, parsed, this.#onMatch);
-      return isThenable(ran) ? ran.then((failure) => this.#failed(parsed, failure, tally)) : this.#failed(parsed, ran, tally);
-    }
-    const key = `confhooks:${this.#provider.name}:${parsed.key}`;
-    tally.claiming++;
-    const claim = this.#claims.acquire(key, deadline);
-    return isThenable(claim) ? claim.then((settled) => this.#claimed(parsed, key, settled, tally)) : this.#claimed(parsed, key, claim, tally);
-  }
-
-  #claimed(parsed: Parsed, key: string, claim: Claim, tally: Tally): void | Promise<void> {
-    tally.claiming--;
-    if (claim === "duplicate") tally.duplicates++;
-    else if (claim === "in_flight") tally.inFlight++;
-    else if (claim instanceof StoreFailure) {
-      // Once per delivery: the 503 tells the provider to retry.
-      if (tally.unavailable++ === 0) this.#storeFailed(claim, "answered 503 so that the provider retries");
-    } else {
-      const ran = runMatcher(this.#matchers[parsed.type]!, parsed, this.#onMatch);
-      return isThenable(ran) ? ran.then((failure) => this.#settle(parsed, key, failure, tally)) : this.#settle(parsed, key, ran, tally);
-    }
-  }
-
-  /** Completes the key of an event that ran, or releases it after a failure before the 500 goes out, so that the retry finds it free. */
-  #settle(parsed: Parsed, key: string, failure: MatcherFailure | undefined, tally: Tally): void | Promise<void> {
-    this.#failed(parsed, failure, tally);
-    const settled = this.#claims!.settle(key, failure === undefined);
-    const after = (store: StoreFailure | undefined) => void (store && this.#storeFailed(store, failure ? "the key may stay claimed until its lease ends" : "the event was handled; a retry may run it again"));
-    return isThenable(settled) ? settled.then(after) : after(settled);
-  }
-
-  #failed(parsed: Parsed, failure: MatcherFailure | undefined, tally: Tally): void {
-    if (!failure) return;
-    tally.failures++;
-    this.reporter.report(failure.error, parsed);
-  }
-
-  #storeFailed({ error }: StoreFailure, consequence: string): void {
-    this.reporter.report(new Error(`${this.#provider.title} trigger: the dedupe store failed (${describeThrown(error)}); ${consequence}`, { cause: error }));
   }
 
   #invalid(error: DeliveryError): void {

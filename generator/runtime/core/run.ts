@@ -1,31 +1,121 @@
+import { settleAnswer, type DeliveryResponse, type Tally } from "./answers.js";
+import { StoreFailure, type Claim, type Claims } from "./claims.js";
 import { isThenable } from "./emitter.js";
+import type { Lifecycle } from "./lifecycle.js";
+import { describeThrown, type Reporter } from "./log.js";
 import type { Matcher } from "./matchers.js";
+import { after } from "./maybe.js";
+
+/** What running needs of a parsed event. */
+export interface ParsedShape {
+  readonly type: string;
+  readonly key: string;
+  readonly event: unknown;
+}
+
+export interface RunnerSettings<Parsed> {
+  readonly title: string;
+  readonly matchers: Readonly<Record<string, Matcher<unknown>>>;
+  /** Undefined: dedupe is off. */
+  readonly claims: Claims | undefined;
+  /** The provider's name: keys are claimed as `confhooks:<name>:<key>`. */
+  readonly namespace: string;
+  readonly responseTimeoutMs: number | false;
+  readonly lifecycle: Lifecycle;
+  readonly reporter: Reporter;
+  /** Calls the `trigger_event_success` listeners, each isolated. */
+  readonly onMatch: (parsed: Parsed) => void;
+}
 
 /** What a matcher threw or rejected with. */
-export class MatcherFailure {
+class MatcherFailure {
   constructor(readonly error: unknown) {}
 }
 
 /**
- * Runs one event's matcher and, when it returns `true`, `onMatch` (which calls the listeners,
- * each isolated). Synchronous when the matcher is. Never throws: a matcher that throws, rejects,
- * or returns a thenable whose `then` throws gives a `MatcherFailure`; `undefined` means it ran.
+ * Runs the events of a verified delivery: claims each one's key (unless dedupe is off), runs its
+ * matcher and, when it returns `true`, the `trigger_event_success` listeners, then settles the
+ * claim; the answer comes from the policy once every event is done, or at the deadline
+ * (`responseTimeoutMs`) from where they are then. Whatever a matcher or listener does — throw,
+ * reject, return a thenable whose `then` throws, never settle — this never throws.
  */
-export function runMatcher<Parsed extends { readonly event: unknown }>(
-  matcher: Matcher<unknown>,
-  parsed: Parsed,
-  onMatch: (parsed: Parsed) => void,
-): MatcherFailure | undefined | Promise<MatcherFailure | undefined> {
-  try {
-    const result: unknown = matcher(parsed.event);
-    if (!isThenable(result)) return matched(result, parsed, onMatch);
-    return Promise.resolve(result).then((value) => matched(value, parsed, onMatch), (error: unknown) => new MatcherFailure(error));
-  } catch (error) {
-    return new MatcherFailure(error);
-  }
-}
+export class Runner<Parsed extends ParsedShape> {
+  readonly #settings: RunnerSettings<Parsed>;
 
-function matched<Parsed>(value: unknown, parsed: Parsed, onMatch: (parsed: Parsed) => void): undefined {
-  if (value === true) onMatch(parsed);
-  return undefined;
+  constructor(settings: RunnerSettings<Parsed>) {
+    this.#settings = settings;
+  }
+
+  /** Runs every event; synchronous when the store and the matchers are. */
+  run(events: readonly Parsed[], tally: Tally): DeliveryResponse | Promise<DeliveryResponse> {
+    const { responseTimeoutMs: timeout, claims, lifecycle } = this.#settings;
+    // Claims wait for an earlier attempt until the deadline; without them, only the answer has one.
+    const deadline = timeout !== false && claims ? Date.now() + timeout : undefined;
+    let pending: Promise<void>[] | undefined;
+    for (const parsed of events) {
+      const running = this.#event(parsed, tally, deadline);
+      if (running) (pending ??= []).push(running);
+    }
+    if (!pending) return settleAnswer(tally);
+    const done = lifecycle.track(Promise.all(pending).then(() => settleAnswer(tally)));
+    if (timeout === false) return done;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const late = new Promise<DeliveryResponse>((resolve) => {
+      timer = setTimeout(() => resolve(settleAnswer(tally, true)), deadline === undefined ? timeout : deadline - Date.now());
+    });
+    return Promise.race([done, late]).finally(() => clearTimeout(timer));
+  }
+
+  /** One event: claimed (unless dedupe is off), run, its claim settled. */
+  #event(parsed: Parsed, tally: Tally, deadline: number | undefined): void | Promise<void> {
+    const { claims, namespace } = this.#settings;
+    if (!claims) return after(this.#match(parsed), (failure) => this.#failed(parsed, failure, tally));
+    const key = `confhooks:${namespace}:${parsed.key}`;
+    tally.claiming++;
+    return after(claims.acquire(key, deadline), (claim) => this.#claimed(parsed, key, claim, tally));
+  }
+
+  #claimed(parsed: Parsed, key: string, claim: Claim, tally: Tally): void | Promise<void> {
+    tally.claiming--;
+    if (claim === "duplicate") tally.duplicates++;
+    else if (claim === "in_flight") tally.inFlight++;
+    else if (claim instanceof StoreFailure) {
+      // Once per delivery: the 503 tells the provider to retry.
+      if (tally.unavailable++ === 0) this.#storeFailed(claim, "answered 503 so that the provider retries");
+    } else return after(this.#match(parsed), (failure) => this.#settle(parsed, key, failure, tally));
+  }
+
+  /** The matcher, then the listeners if it matched; a failure is returned, never thrown. */
+  #match(parsed: Parsed): MatcherFailure | undefined | Promise<MatcherFailure | undefined> {
+    try {
+      const result: unknown = this.#settings.matchers[parsed.type]!(parsed.event);
+      if (!isThenable(result)) return this.#matched(result, parsed);
+      return Promise.resolve(result).then((value) => this.#matched(value, parsed), (error: unknown) => new MatcherFailure(error));
+    } catch (error) {
+      return new MatcherFailure(error);
+    }
+  }
+
+  #matched(value: unknown, parsed: Parsed): undefined {
+    if (value === true) this.#settings.onMatch(parsed);
+    return undefined;
+  }
+
+  /** Completes the key of an event that ran, or releases it after a failure before the 500 goes out, so that the retry finds it free. */
+  #settle(parsed: Parsed, key: string, failure: MatcherFailure | undefined, tally: Tally): void | Promise<void> {
+    this.#failed(parsed, failure, tally);
+    return after(this.#settings.claims!.settle(key, failure === undefined), (store) => {
+      if (store) this.#storeFailed(store, failure ? "the key may stay claimed until its lease ends" : "the event was handled; a retry may run it again");
+    });
+  }
+
+  #failed(parsed: Parsed, failure: MatcherFailure | undefined, tally: Tally): void {
+    if (!failure) return;
+    tally.failures++;
+    this.#settings.reporter.report(failure.error, parsed);
+  }
+
+  #storeFailed({ error }: StoreFailure, consequence: string): void {
+    this.#settings.reporter.report(new Error(`${this.#settings.title} trigger: the dedupe store failed (${describeThrown(error)}); ${consequence}`, { cause: error }));
+  }
 }
