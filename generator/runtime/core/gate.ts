@@ -1,8 +1,8 @@
-import type { DeliveryError } from "./delivery.js";
+import type { DeliveryError, DeliveryRequest } from "./delivery.js";
 import { isThenable } from "./emitter.js";
 import type { ProviderDeclaration } from "./provider.js";
 import type { ReceivedRequest } from "./request.js";
-import { digestsOf, planVerification, primaryMechanisms, mechanismOf, settleWithSecret, type Digest, type VerifyOptions } from "./signatures.js";
+import { credentialsPresent, digestsOf, planVerification, settleWithSecret, type Digest, type VerifyOptions } from "./signatures.js";
 
 /** Computes digests for verification: Web Crypto by default; the Node entry passes the synchronous `node:crypto` one. */
 export type DigestBackend = (digests: readonly Digest[]) => readonly string[] | Promise<readonly string[]>;
@@ -54,8 +54,8 @@ export class Gate {
   }
 
   /** Whether the request carries a credential that could authenticate it: enough to invite its body (`Expect: 100-continue`). */
-  invites(request: ReceivedRequest): boolean {
-    return this.#verify === undefined || primaryMechanisms(this.#provider).some((spec) => mechanismOf(spec).present(spec, request));
+  invites(request: DeliveryRequest): boolean {
+    return this.#verify === undefined || credentialsPresent(this.#provider, request);
   }
 
   /** Verifies the request; synchronous when the digest backend is. */

@@ -5,7 +5,6 @@ import type { ParsedEventOf, ProviderDefinition } from "../core/delivery.js";
 import { isThenable } from "../core/emitter.js";
 import { stopTimeout } from "../core/lifecycle.js";
 import type { ParsedShape, Receiver } from "../core/receiver.js";
-import { ReceivedRequest } from "../core/request.js";
 import type { VerifyOptions } from "../core/signatures.js";
 import { Trigger, type StopOptions, type TriggerOptions } from "../core/trigger.js";
 import { computeDigestsSync } from "./verify.js";
@@ -63,7 +62,7 @@ export class NodeTrigger<Parsed extends ParsedShape> extends Trigger<Parsed> {
     // `Expect: 100-continue`: the body is invited only when it could be accepted; otherwise the answer comes at once.
     this.server.on("checkContinue", (req: IncomingMessage, res: ServerResponse) => {
       if (this.#turned(req, this.#path) === undefined) {
-        if (!this.#receiver.gate.invites(new ReceivedRequest({ headers: req.headers, url: req.url, body: "" }))) {
+        if (!this.#receiver.gate.invites({ headers: req.headers, url: req.url, body: "" })) {
           send(res, this.#receiver.refuse("unauthenticated", { code: "signature", message: "the request carries no signature, checksum or token" }), true);
           return void res.once("finish", () => req.socket.destroy());
         }
