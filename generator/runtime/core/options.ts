@@ -1,5 +1,5 @@
 import { mechanismOf, primaryMechanisms, secretList, type DeclaredOptions, type VerifyOptions } from "./signatures.js";
-import type { ProviderDeclaration } from "./provider.js";
+import type { OptionSpec, ProviderDeclaration } from "./provider.js";
 import { describeSecret, secretKey } from "./secrets.js";
 import type { TriggerSettings } from "./trigger.js";
 
@@ -71,25 +71,40 @@ function checkOptions(provider: ProviderDeclaration, options: Omit<VerifyOptions
   }
   if (now !== undefined && typeof now !== "function") throw new TypeError(`${where}: now must be a function returning milliseconds`);
   const declared = options as unknown as DeclaredOptions;
-  for (const [name, spec] of Object.entries(provider.options ?? {})) {
+  const { checked, required } = optionsOf(provider);
+  for (const [name, spec] of checked) {
     const value = declared[name];
-    if (value === undefined || spec.sign) continue;
+    if (value === undefined) continue;
     const ok = spec.type === "hash"
       ? hashes.includes(value as string)
       : spec.type === "strings"
         ? ranges ? secretList(value) !== undefined : typeof value === "string" || (Array.isArray(value) && value.every((item) => typeof item === "string"))
         : typeof value === "string" && (!ranges || value !== "");
+    if (ok) continue;
     const expected = spec.type === "hash" ? `one of ${hashes.join(", ")}` : spec.type === "strings" ? "a non-blank string or a list of them" : "a non-empty string";
-    if (!ok) throw new TypeError(`${where}: ${name} must be ${expected} (${spec.description}), got ${describe(value)}`);
+    throw new TypeError(`${where}: ${name} must be ${expected} (${spec.description}), got ${describe(value)}`);
   }
-  // An option every mechanism needs (LiveKit's apiKey) is required; one that only some need is not.
-  const primary = primaryMechanisms(provider);
-  for (const name of mechanismOf(primary[0]!).needs(primary[0]!)) {
-    if (declared[name] === undefined && primary.every((spec) => mechanismOf(spec).needs(spec).includes(name))) {
-      throw new TypeError(`${where}: set \`${name}\` (${provider.options?.[name]?.description ?? "required to verify deliveries"})`);
-    }
+  for (const name of required) {
+    if (declared[name] === undefined) throw new TypeError(`${where}: set \`${name}\` (${provider.options?.[name]?.description ?? "required to verify deliveries"})`);
   }
 }
+
+/** A provider's declared options to check (those for signing only are not), and those every mechanism needs; computed once per provider. */
+function optionsOf(provider: ProviderDeclaration): { readonly checked: readonly [string, OptionSpec][]; readonly required: readonly string[] } {
+  let found = declaredOptions.get(provider);
+  if (!found) {
+    // An option every mechanism needs (LiveKit's apiKey) is required; one that only some need is not.
+    const primary = primaryMechanisms(provider);
+    found = {
+      checked: Object.entries(provider.options ?? {}).filter(([, spec]) => !spec.sign),
+      required: mechanismOf(primary[0]!).needs(primary[0]!).filter((name) => primary.every((spec) => mechanismOf(spec).needs(spec).includes(name))),
+    };
+    declaredOptions.set(provider, found);
+  }
+  return found;
+}
+
+const declaredOptions = new WeakMap<ProviderDeclaration, ReturnType<typeof optionsOf>>();
 
 const secretRule = "`secret` must be a non-empty string, or a list of them while rotating (not blank), to verify deliveries; a trigger may set insecureSkipVerification: true instead, for local experiments";
 
