@@ -8,7 +8,7 @@ import type { ParsedShape, Receiver } from "./receiver.js";
  * the limit, and hands it to the receiver. Counts the delivery in flight from its first byte,
  * for `stop()`. Never rejects.
  */
-export function fetchHandler(receiver: Receiver<ParsedShape>): (request: Request) => Promise<Response> {
+export function fetchHandler<Parsed extends ParsedShape>(receiver: Receiver<Parsed>): (request: Request) => Promise<Response> {
   return async (request) => {
     let response: DeliveryResponse;
     try {
@@ -20,7 +20,7 @@ export function fetchHandler(receiver: Receiver<ParsedShape>): (request: Request
   };
 }
 
-async function read(receiver: Receiver<ParsedShape>, request: Request): Promise<DeliveryResponse> {
+async function read<Parsed extends ParsedShape>(receiver: Receiver<Parsed>, request: Request): Promise<DeliveryResponse> {
   if (!(request instanceof Request)) return receiver.refuse("badRequest", { code: "malformed", message: "fetch needs a Request" });
   const url = new URL(request.url);
   const turned = receiver.gate.head(request.method, url.pathname, receiver.path, Number(request.headers.get("content-length")), receiver.lifecycle.stopping);

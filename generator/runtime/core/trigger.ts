@@ -113,7 +113,7 @@ export class Trigger<Parsed extends ParsedShape> extends Emitter<TriggerEvents<P
     super();
     const checked = checkTriggerOptions(provider, options as TriggerOptions<unknown, unknown>);
     this.#receiver = new Receiver<Parsed>(provider, checked, digests, (parsed, onFailure) => this.emitIsolated(TRIGGER_EVENT_SUCCESS, [parsed], onFailure));
-    this.fetch = fetchHandler(this.#receiver as unknown as Receiver<ParsedShape>);
+    this.fetch = fetchHandler(this.#receiver);
     adapt?.(this.#receiver);
   }
 

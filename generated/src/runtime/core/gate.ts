@@ -37,7 +37,8 @@ export class Gate {
 
   /**
    * What the request line and the announced size say, before any body is read: why it is
-   * answered at once, or `undefined` to read and verify it. `path` undefined: not checked.
+   * answered at once, or `undefined` to read and verify it. The path is checked against
+   * `expected` when both are given.
    */
   head(method: string, path: string | undefined, expected: string | undefined, announcedBytes: number, stopping: boolean): Turned | undefined {
     if (expected !== undefined && path !== undefined && path !== expected) return "notFound";
