@@ -1,12 +1,15 @@
 import { request as httpRequest } from "node:http";
 import { afterEach } from "vitest";
 
-interface Startable {
-  start(): Promise<{ port: number }>;
+interface Stoppable {
   stop(): Promise<void>;
 }
 
-const running: Startable[] = [];
+interface Startable extends Stoppable {
+  start(): Promise<{ port: number }>;
+}
+
+const running: Stoppable[] = [];
 afterEach(async () => {
   await Promise.all(running.splice(0).map((trigger) => trigger.stop()));
 });
@@ -18,6 +21,12 @@ export async function start(trigger: Startable): Promise<string> {
   return `http://127.0.0.1:${port}`;
 }
 
+/** Stops a trigger that serves through `fetch` after the test, so that nothing it holds outlives it. */
+export function stopAfterTest<T extends Stoppable>(trigger: T): T {
+  running.push(trigger);
+  return trigger;
+}
+
 export interface Sent {
   readonly method?: string;
   readonly path?: string;
@@ -26,9 +35,15 @@ export interface Sent {
   readonly body?: string;
 }
 
+export interface Received {
+  readonly status: number;
+  readonly headers: Record<string, unknown>;
+  readonly body: any;
+}
+
 /** One HTTP request over a real socket; resolves with the status and the parsed JSON body. */
 export function send(base: string, { method = "POST", path, url, headers = {}, body = "" }: Sent) {
-  return new Promise<{ status: number; headers: Record<string, unknown>; body: any }>((resolve, reject) => {
+  return new Promise<Received>((resolve, reject) => {
     const req = httpRequest(`${base}${path ?? url ?? "/"}`, { method, agent: false, headers: { ...headers, "content-length": Buffer.byteLength(body) } }, (res) => {
       const chunks: Buffer[] = [];
       res.on("data", (c: Buffer) => chunks.push(c));
@@ -40,4 +55,12 @@ export function send(base: string, { method = "POST", path, url, headers = {}, b
     req.on("error", reject);
     req.end(body);
   });
+}
+
+/** The same request through a trigger's Web handler: a `Request` in, the `Response` read like `send` reads one. */
+export async function fetchThrough(trigger: { fetch(request: Request): Promise<Response> }, { method = "POST", path, url, headers = {}, body = "" }: Sent): Promise<Received> {
+  const hasBody = method !== "GET" && method !== "HEAD";
+  const response = await trigger.fetch(new Request(`http://receiver.test${path ?? url ?? "/"}`, { method, headers, ...(hasBody && { body }) }));
+  const text = await response.text();
+  return { status: response.status, headers: Object.fromEntries(response.headers), body: text ? JSON.parse(text) : undefined };
 }

@@ -27,13 +27,14 @@ describe("generator/runtime/core/dedupe.ts: the memory store", () => {
 });
 
 describe("generator/runtime/core/dedupe.ts: the Redis store's client check", () => {
-  it("refuses anything but a client with set and del, naming what it needs", () => {
+  it("refuses anything but a client with set, get and del, naming what it needs", () => {
     const set = async () => "OK";
+    const get = async () => null;
     const del = async () => 1;
-    for (const client of [undefined, null, {}, { set }, { del }, { set, del: "no" }, { set: "no", del }]) {
+    for (const client of [undefined, null, {}, { set }, { del }, { set, del }, { set, get, del: "no" }, { set: "no", get, del }, { set, get: "no", del }]) {
       expect(() => createRedisDedupeStore(client as never), JSON.stringify(client)).toThrow(/^createRedisDedupeStore: pass a connected node-redis or ioredis client$/);
     }
-    expect(() => createRedisDedupeStore({ set, del })).not.toThrow();
+    expect(() => createRedisDedupeStore({ set, get, del })).not.toThrow();
   });
 });
 
@@ -41,7 +42,7 @@ describe("generator/runtime/core/dedupe.ts: what the Redis store asks of each cl
   // The value stored is not part of the contract (only the key's existence is): not checked.
   const fake = (dialect: "node-redis" | "ioredis", reply: unknown) => {
     const calls: unknown[][] = [];
-    const client = { set: async (...args: unknown[]) => (calls.push(["set", ...args]), reply), del: async (...args: unknown[]) => (calls.push(["del", ...args]), 1) };
+    const client = { set: async (...args: unknown[]) => (calls.push(["set", ...args]), reply), get: async (...args: unknown[]) => (calls.push(["get", ...args]), null), del: async (...args: unknown[]) => (calls.push(["del", ...args]), 1) };
     return { calls, client: dialect === "ioredis" ? Object.assign(client, { status: "ready" }) : client };
   };
 

@@ -1,3 +1,5 @@
+import { readFile } from "node:fs/promises";
+import path from "node:path";
 import { describe, expect, it, vi } from "vitest";
 import {
   createMemoryDedupeStore,
@@ -9,8 +11,10 @@ import {
   type DeliveryError,
   type Provider,
 } from "../generated/src/index.js";
+import { answerCases, answersTable } from "../generator/emit/answers.js";
+import { answers } from "../generated/src/runtime/core/answers.js";
 import { send, start } from "./http.js";
-import { callbackUrl, providers, secrets, sign } from "./support.js";
+import { callbackUrl, providers, root, secrets, sign } from "./support.js";
 
 const loaded = await providers();
 const exampleOf = (provider: string, type: string): any =>
@@ -99,6 +103,15 @@ describe("acknowledgement policy, over HTTP", () => {
     } finally {
       warn.mockRestore();
     }
+  });
+});
+
+describe("the table of answers", () => {
+  it("is the README's, and the package README's, and every answer in it has a row", async () => {
+    const table = answersTable();
+    expect(await readFile(path.join(root, "README.md"), "utf8")).toContain(table);
+    expect(await readFile(path.join(root, "generated/README.md"), "utf8")).toContain(table);
+    expect(new Set(answerCases.map((row) => row.answer))).toEqual(new Set(Object.keys(answers)));
   });
 });
 

@@ -5,52 +5,67 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { Redis as IORedis } from "ioredis";
 import { createClient } from "redis";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, inject, it, vi } from "vitest";
 import { createRedisDedupeStore, createTrigger, signDelivery, type DedupeStore } from "../generated/src/index.js";
 import { send, start } from "./http.js";
+import { adapters } from "./receivers.js";
 import { providers, secrets } from "./support.js";
 
+interface RedisServer {
+  readonly port: number;
+  /** Stops the server (SIGKILL: gone at once, as a crashed or unreachable one); again, does nothing. */
+  stop(): Promise<void>;
+}
+
 /**
- * A real redis-server on a free port of 127.0.0.1, in a temporary folder, nothing persisted. Which
- * redis-server comes from test/redis-setup.ts: "" when there is none (the tests are skipped, and
- * the set-up has said so in one line).
+ * Which redis-server to run comes from test/redis-setup.ts: "" when there is none (the tests are
+ * skipped, and the set-up has said so in one line).
  */
 const redisServer = inject("redisServer");
-let server: ChildProcess | undefined;
-let port: number;
-let dir: string | undefined;
 
-beforeAll(async () => {
-  if (!redisServer) return;
-  port = await freePort();
-  dir = mkdtempSync(path.join(tmpdir(), "confhooks-redis-"));
-  const child = spawn(redisServer, ["--port", String(port), "--bind", "127.0.0.1", "--dir", dir, "--save", "", "--appendonly", "no"], { stdio: ["ignore", "pipe", "pipe"] });
-  server = child;
+/** A real redis-server on `port` (default: a free one) of 127.0.0.1, in a temporary folder, nothing persisted. */
+async function startRedis(port?: number): Promise<RedisServer> {
+  port ??= await freePort();
+  const dir = mkdtempSync(path.join(tmpdir(), "confhooks-redis-"));
+  const server: ChildProcess = spawn(redisServer, ["--port", String(port), "--bind", "127.0.0.1", "--dir", dir, "--save", "", "--appendonly", "no"], { stdio: ["ignore", "pipe", "pipe"] });
   await new Promise<void>((resolve, reject) => {
-    child.once("error", (error) => reject(new Error(`cannot start ${redisServer} (${error.message})`)));
-    child.stdout!.on("data", (chunk: Buffer) => chunk.toString().includes("Ready to accept connections") && resolve());
-    child.once("exit", (code) => reject(new Error(`redis-server exited with ${code}`)));
+    server.once("error", (error) => reject(new Error(`cannot start ${redisServer} (${error.message})`)));
+    server.stdout!.on("data", (chunk: Buffer) => chunk.toString().includes("Ready to accept connections") && resolve());
+    server.once("exit", (code) => reject(new Error(`redis-server exited with ${code}`)));
   });
-});
+  const exited = new Promise<void>((resolve) => server.once("exit", () => resolve()));
+  return {
+    port,
+    async stop() {
+      server.kill("SIGKILL");
+      await exited;
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
 
-afterAll(() => {
-  server?.kill();
-  if (dir) rmSync(dir, { recursive: true, force: true });
+let shared: RedisServer;
+beforeAll(async () => {
+  if (redisServer) shared = await startRedis();
 });
+afterAll(() => shared?.stop());
 
 const loaded = await providers();
 const joined = (loaded.find((p) => p.name === "whereby")!.events.find((e) => e.base === "room.client.joined")!.schema.examples as any[])[0];
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 const clients = {
-  "node-redis": async () => {
+  "node-redis": async (port = shared.port) => {
     const client = createClient({ url: `redis://127.0.0.1:${port}` });
+    client.on("error", () => {}); // reconnects on its own; without a listener, an error event would throw
     await client.connect();
-    return { client, close: () => client.close() };
+    return { client, ready: () => client.isReady, close: () => (client.isOpen ? client.close() : undefined) };
   },
-  ioredis: async () => {
+  ioredis: async (port = shared.port) => {
     const client = new IORedis(port, "127.0.0.1", { lazyConnect: true });
+    client.on("error", () => {});
     await client.connect();
-    return { client, close: async () => void client.disconnect() };
+    return { client, ready: () => client.status === "ready", close: async () => void client.disconnect() };
   },
 };
 
@@ -97,6 +112,78 @@ describe.skipIf(!redisServer).each(Object.keys(clients) as (keyof typeof clients
       await Promise.all([first.close(), second.close()]);
     }
   });
+});
+
+describe.skipIf(!redisServer).each(Object.keys(clients) as (keyof typeof clients)[])("issue 22 with %s", (name) => {
+  it("1. a retry at another receiver while the first attempt runs is acknowledged only once the event was handled", async () => {
+    const [first, second] = [await clients[name](), await clients[name]()];
+    try {
+      let calls = 0;
+      let successes = 0;
+      const matcher = async () => {
+        const call = ++calls;
+        await sleep(call === 1 ? 600 : 10);
+        if (call === 1) throw new Error("the database timed out");
+        successes++;
+        return true;
+      };
+      const receiver = (client: unknown) =>
+        createTrigger({
+          provider: "whereby", secret: secrets.whereby, port: 0, host: "127.0.0.1", onError: () => {},
+          dedupe: createRedisDedupeStore(client as never, { prefix: `${name}-in-flight:` }),
+          webhookTriggers: { "room.client.joined": matcher },
+        });
+      const [a, b] = [await start(receiver(first.client)), await start(receiver(second.client))];
+      const request = await signDelivery("whereby", { ...joined, id: `${name}-in-flight` }, { secret: secrets.whereby });
+      const attempt = send(a, request);
+      await sleep(300);
+      const retry = await send(b, request);
+      expect(retry.status).toBe(200);
+      expect(successes, "a 2xx went out before any attempt had handled the event").toBe(1);
+      expect((await attempt).status).toBe(500);
+      expect(await send(a, request)).toMatchObject({ status: 200, body: { duplicates: 1 } });
+      expect(successes).toBe(1);
+    } finally {
+      await Promise.all([first.close(), second.close()]);
+    }
+  });
+
+  for (const [adapter, open] of Object.entries(adapters)) {
+    it(`2. a store that is down means 503 per delivery, reported to onError, and nothing is lost (${adapter})`, async () => {
+      const servers = [await startRedis()];
+      const { port } = servers[0]!;
+      const { client, ready, close } = await clients[name](port);
+      try {
+        const errors: unknown[] = [];
+        const matcher = vi.fn(async () => true);
+        const { post } = await open({
+          provider: "whereby", secret: secrets.whereby, responseTimeoutMs: 1_000, onError: (error: unknown) => errors.push(error),
+          dedupe: createRedisDedupeStore(client as never), webhookTriggers: { "room.client.joined": matcher },
+        });
+        const requests = await Promise.all(Array.from({ length: 5 }, (_, i) => signDelivery("whereby", { ...joined, id: `${name}-down-${adapter}-${i}` }, { secret: secrets.whereby })));
+        await servers[0]!.stop();
+        const began = Date.now();
+        const answers = await Promise.all(requests.map((request) => post(request)));
+        for (const answer of answers) expect(answer).toMatchObject({ status: 503, body: { ok: false, error: { code: "dedupe_unavailable" } } });
+        expect(answers[0]!.headers["retry-after"]).toBeDefined();
+        expect(Date.now() - began, "bounded, and before responseTimeoutMs").toBeLessThan(1_000);
+        expect(errors).toHaveLength(5);
+        expect(String((errors[0] as Error).message)).toMatch(/dedupe store/);
+        expect(matcher).not.toHaveBeenCalled();
+
+        servers.push(await startRedis(port)); // back, empty
+        for (let waited = 0; !ready() && waited < 10_000; waited += 50) await sleep(50);
+        const retries = await Promise.all(requests.map((request) => post(request)));
+        for (const retry of retries) expect(retry).toMatchObject({ status: 200, body: { duplicates: 0 } });
+        expect(matcher).toHaveBeenCalledTimes(5);
+        await sleep(100);
+        expect(errors, "nothing reported late").toHaveLength(5);
+      } finally {
+        await close();
+        await Promise.all(servers.map((server) => server.stop()));
+      }
+    }, 30_000);
+  }
 });
 
 function freePort(): Promise<number> {

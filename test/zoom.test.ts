@@ -56,7 +56,7 @@ describe("Zoom's acknowledgement deadline", () => {
   afterEach(() => vi.useRealTimers());
 
   it("answers 202 within Zoom's 3 s when a matcher runs long (default responseTimeoutMs 2400 ms)", async () => {
-    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] });
+    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout", "Date"] });
     const trigger = createZoomTrigger({ secret, onError: () => {}, webhookTriggers: { "meeting.started": () => new Promise<boolean>(() => {}) } });
     const delivery = JSON.stringify({ event: "meeting.started", event_ts: 1, payload: { account_id: "a", object: { id: "1", uuid: "u", host_id: "h", topic: "t", type: 2, start_time: "2026-11-29T10:00:00Z", timezone: "UTC", duration: 30 } } });
     let answered: { status: number } | undefined;

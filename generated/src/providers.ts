@@ -8,7 +8,7 @@ import type { TriggerOptions } from "./runtime/core/trigger.js";
 import { verifyWithWebCrypto } from "./runtime/core/webcrypto.js";
 import { signBodyWith, signWith } from "./runtime/core/signing.js";
 import { answerHandshakeWith } from "./runtime/core/handshakes.js";
-import type { DeliveryResponse } from "./runtime/core/response.js";
+import type { DeliveryResponse } from "./runtime/core/answers.js";
 import type { SignedRequest } from "./runtime/core/signing.js";
 import { bigBlueButtonProvider } from "./bigbluebutton/delivery.js";
 import type {

@@ -31,7 +31,7 @@ function emitProviders(providers: readonly ProviderModel[], project: Project): v
   addImport(file, "./runtime/core/webcrypto.js", ["verifyWithWebCrypto"]);
   addImport(file, "./runtime/core/signing.js", ["signBodyWith", "signWith"]);
   addImport(file, "./runtime/core/handshakes.js", ["answerHandshakeWith"]);
-  addImport(file, "./runtime/core/response.js", ["DeliveryResponse"], { typeOnly: true });
+  addImport(file, "./runtime/core/answers.js", ["DeliveryResponse"], { typeOnly: true });
   addImport(file, "./runtime/core/signing.js", ["SignedRequest"], { typeOnly: true });
   for (const provider of providers) {
     const prefix = provider.manifest.typePrefix;
@@ -169,10 +169,10 @@ function emitProviderDelivery(provider: ProviderModel, project: Project): void {
   if (provider.answers.length > 0) addImport(file, "../runtime/core/handshakes.js", ["answerWith"]);
   if (provider.answers.length > 0) addImport(file, "./types.js", [`${prefix}AnswerMap`], { typeOnly: true });
   if (provider.answers.length > 0) addImport(file, "../runtime/core/validation.js", ["ValidationIssue"], { typeOnly: true });
-  if (provider.answers.length > 0 && !provider.manifest.handshakes?.length) addImport(file, "../runtime/core/response.js", ["DeliveryResponse"], { typeOnly: true });
+  if (provider.answers.length > 0 && !provider.manifest.handshakes?.length) addImport(file, "../runtime/core/answers.js", ["DeliveryResponse"], { typeOnly: true });
   if (provider.manifest.handshakes?.length) {
     addImport(file, "../runtime/core/handshakes.js", ["answerHandshakeWith"]);
-    addImport(file, "../runtime/core/response.js", ["DeliveryResponse"], { typeOnly: true });
+    addImport(file, "../runtime/core/answers.js", ["DeliveryResponse"], { typeOnly: true });
   }
   addImport(file, "../runtime/core/signing.js", ["SignedRequest", "SignOptions"], { typeOnly: true });
   addImport(file, "./triggers.js", [`${prefix}WebhookTriggers`], { typeOnly: true });
@@ -197,7 +197,7 @@ function emitProviderDelivery(provider: ProviderModel, project: Project): void {
       })),
     });
   }
-  const { typePrefix: _prefix, docs: _docs, aliases: _aliases, $schema: _schema, ...declaration } = provider.manifest as ProviderModel["manifest"] & { $schema?: string };
+  const { docs: _docs, aliases: _aliases, $schema: _schema, ...declaration } = provider.manifest as ProviderModel["manifest"] & { $schema?: string };
   file.addStatements(exportConst({
     name: `${provider.valuePrefix}Provider`,
     type: `ProviderDefinition<${quote(provider.name)}, ${prefix}EventMap>`,

@@ -5,6 +5,7 @@ import { describeAuthentication, describeEnvelope } from "../describe.js";
 import type { ProviderModel } from "../model.js";
 import { defaultResponseTimeoutMs } from "../runtime/core/provider.js";
 import { describeSecret } from "../runtime/core/secrets.js";
+import { answersTable } from "./answers.js";
 
 /** The generator's own package.json: the generated package takes its version and publishing metadata from it. */
 export interface GeneratorManifest {
@@ -32,6 +33,8 @@ export async function emitPackageFiles(root: string, providers: readonly Provide
     /** The consumer's build needs TypeScript and Node's types, in the versions this generator is tested with. */
     typescript: manifest.devDependencies.typescript,
     typesNode: manifest.devDependencies["@types/node"],
+    /** What the trigger answers, from the runtime's table of answers. */
+    answersTable: answersTable(),
     eventCount: providers.reduce((sum, p) => sum + p.events.length, 0),
     providers: providers.map((provider, index) => ({
       name: provider.name,

@@ -6,7 +6,10 @@ import { banner } from "./source.js";
 export const runtimeLayers = ["core", "node"] as const;
 
 /** Runtime modules that serve the others and are not part of the package's API. */
-const internalModules = new Set(["core/sha256", "core/options", "core/bytes", "core/request", "core/mechanism", "core/hmac", "core/digest", "core/token", "core/jwt", "core/secrets", "core/handshakes", "core/response"]);
+const internalModules = new Set([
+  "core/sha256", "core/options", "core/bytes", "core/request", "core/mechanism", "core/hmac", "core/digest", "core/token", "core/jwt", "core/secrets", "core/handshakes",
+  "core/answers", "core/gate", "core/claims", "core/run", "core/lifecycle", "core/log", "core/receiver", "core/fetch", "core/json", "core/text", "core/maybe",
+]);
 
 /**
  * The provider-independent runtime is hand-written TypeScript in generator/runtime/<layer>/,

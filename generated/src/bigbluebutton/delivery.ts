@@ -44,6 +44,7 @@ export interface BigBlueButtonSignOptions extends SignOptions {
 export const bigBlueButtonProvider: ProviderDefinition<"bigbluebutton", BigBlueButtonEventMap> = {
   name: "bigbluebutton",
   title: "BigBlueButton",
+  typePrefix: "BigBlueButton",
   envelope: {
     format: "form",
     form: [

@@ -8,7 +8,7 @@ import type { Trigger, TriggerOptions } from "../runtime/core/trigger.js";
 import { verifyWithWebCrypto } from "../runtime/core/webcrypto.js";
 import { signBodyWith, signWith } from "../runtime/core/signing.js";
 import { answerHandshakeWith } from "../runtime/core/handshakes.js";
-import type { DeliveryResponse } from "../runtime/core/response.js";
+import type { DeliveryResponse } from "../runtime/core/answers.js";
 import type { SignedRequest, SignOptions } from "../runtime/core/signing.js";
 import type { DailyWebhookTriggers } from "./triggers.js";
 import { dailyEventTypes } from "./types.js";
@@ -39,6 +39,7 @@ export interface DailySignOptions extends SignOptions {
 export const dailyProvider: ProviderDefinition<"daily", DailyEventMap> = {
   name: "daily",
   title: "Daily",
+  typePrefix: "Daily",
   envelope: { format: "json", discriminant: "/type", id: { pointers: ["/id"] } },
   authentication: [
     {

@@ -32,6 +32,7 @@ export interface IotumSignOptions extends SignOptions {
 export const iotumProvider: ProviderDefinition<"iotum", IotumEventMap> = {
   name: "iotum",
   title: "iotum Callbridge",
+  typePrefix: "Iotum",
   envelope: { format: "json", jsonStrings: ["/payload"], discriminant: "/event" },
   authentication: [{ mechanism: "token", header: "x-signing-token" }],
   secret: { encoding: "utf8", about: "the `x-signing-token` from the Admin UI" },

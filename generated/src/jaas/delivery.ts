@@ -10,7 +10,7 @@ import { signBodyWith, signWith } from "../runtime/core/signing.js";
 import { answerWith } from "../runtime/core/handshakes.js";
 import type { JaasAnswerMap } from "./types.js";
 import type { ValidationIssue } from "../runtime/core/validation.js";
-import type { DeliveryResponse } from "../runtime/core/response.js";
+import type { DeliveryResponse } from "../runtime/core/answers.js";
 import type { SignedRequest, SignOptions } from "../runtime/core/signing.js";
 import type { JaasWebhookTriggers } from "./triggers.js";
 import { jaasEventTypes } from "./types.js";
@@ -41,6 +41,7 @@ export interface JaasSignOptions extends SignOptions {
 export const jaasProvider: ProviderDefinition<"jaas", JaasEventMap> = {
   name: "jaas",
   title: "8x8 Jitsi as a Service",
+  typePrefix: "Jaas",
   envelope: {
     format: "json",
     discriminant: "/eventType",

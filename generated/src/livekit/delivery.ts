@@ -36,6 +36,7 @@ export interface LiveKitSignOptions extends SignOptions {
 export const liveKitProvider: ProviderDefinition<"livekit", LiveKitEventMap> = {
   name: "livekit",
   title: "LiveKit",
+  typePrefix: "LiveKit",
   envelope: { format: "json", discriminant: "/event", id: { pointers: ["/id"], fallback: "content" } },
   authentication: [
     {

@@ -32,6 +32,7 @@ export interface WherebySignOptions extends SignOptions {
 export const wherebyProvider: ProviderDefinition<"whereby", WherebyEventMap> = {
   name: "whereby",
   title: "Whereby",
+  typePrefix: "Whereby",
   envelope: { format: "json", discriminant: "/type", id: { pointers: ["/id"] } },
   authentication: [
     {

@@ -8,7 +8,7 @@ import type { Trigger, TriggerOptions } from "../runtime/core/trigger.js";
 import { verifyWithWebCrypto } from "../runtime/core/webcrypto.js";
 import { signBodyWith, signWith } from "../runtime/core/signing.js";
 import { answerHandshakeWith } from "../runtime/core/handshakes.js";
-import type { DeliveryResponse } from "../runtime/core/response.js";
+import type { DeliveryResponse } from "../runtime/core/answers.js";
 import type { SignedRequest, SignOptions } from "../runtime/core/signing.js";
 import type { ZoomWebhookTriggers } from "./triggers.js";
 import { zoomEventTypes } from "./types.js";
@@ -34,6 +34,7 @@ export interface ZoomSignOptions extends SignOptions {
 export const zoomProvider: ProviderDefinition<"zoom", ZoomEventMap> = {
   name: "zoom",
   title: "Zoom",
+  typePrefix: "Zoom",
   envelope: { format: "json", discriminant: "/event" },
   authentication: [
     {

@@ -3,7 +3,7 @@ import type { Digest } from "./mechanism.js";
 import type { AnswerValueSpec, HandshakeSpec, ProviderDeclaration, ProviderDefinition } from "./provider.js";
 import { pointerPath } from "./provider.js";
 import { ReceivedRequest } from "./request.js";
-import { acknowledged, reply, type DeliveryResponse } from "./response.js";
+import { answer as respond, type DeliveryResponse } from "./answers.js";
 import { secretKey } from "./secrets.js";
 import { digestsOf, planVerification, settleWithSecret, type VerifyOptions } from "./signatures.js";
 import { readPath, type ValidationIssue } from "./validation.js";
@@ -48,14 +48,14 @@ export async function handshakeAnswer(
   digest: (digest: Digest) => string | Promise<string>,
 ): Promise<DeliveryResponse | { readonly error: DeliveryError }> {
   const answer = handshake.spec.answer;
-  if (!answer) return acknowledged({ events: 0, unknown: 0, invalid: 0, duplicates: 0 });
+  if (!answer) return respond("delivered", { events: 0, unknown: 0, invalid: 0, duplicates: 0 });
   const json: Record<string, string> = {};
   for (const [name, value] of Object.entries(answer.json)) {
     const computed = await answerValue(provider, value, handshake.document, secret, digest);
     if (typeof computed !== "string") return { error: { code: "malformed", message: `${provider.title} ${handshake.spec.name}: ${computed.error}` } };
     json[name] = computed;
   }
-  return reply(200, json);
+  return respond("handshake", json);
 }
 
 async function answerValue(
@@ -84,8 +84,8 @@ function read(document: unknown, pointer: string): string | { readonly error: st
   return typeof value === "string" ? value : { error: `${pointer} must be a string` };
 }
 
-function refusal(status: number, error: DeliveryError): DeliveryResponse {
-  return reply(status, { ok: false, error: { code: error.code, message: error.message } });
+function refusal(status: 401 | 400, error: DeliveryError): DeliveryResponse {
+  return respond(status === 401 ? "unauthenticated" : "badRequest", error);
 }
 
 /**
@@ -97,5 +97,5 @@ export function answerWith(provider: ProviderDefinition, type: string, answer: u
   const validate = provider.answerValidators && Object.hasOwn(provider.answerValidators, type) ? provider.answerValidators[type]! : undefined;
   if (!validate) return { ok: false, issues: [{ pointer: "", keyword: "answer", message: `${provider.title} ${JSON.stringify(type)} is not an event whose answer carries data` }] };
   const checked = validate(answer);
-  return checked.ok ? { ok: true, response: reply(200, answer) } : checked;
+  return checked.ok ? { ok: true, response: respond("answered", answer as object) } : checked;
 }

@@ -1,51 +1,133 @@
 import { mechanismOf, primaryMechanisms, secretList, type DeclaredOptions, type VerifyOptions } from "./signatures.js";
-import type { ProviderDeclaration } from "./provider.js";
+import type { OptionSpec, ProviderDeclaration } from "./provider.js";
 import { describeSecret, secretKey } from "./secrets.js";
+import type { TriggerSettings } from "./trigger.js";
 
 const hashes = ["sha1", "sha256", "sha384", "sha512"];
 
-/**
- * Checks the verification options of a trigger once, at construction, with a `TypeError` that
- * names the option: a blank secret, a secret that breaks the provider's rule (Daily: base64 of at
- * least 16 bytes), a tolerance that is not a number or an option of the wrong type would
- * otherwise switch a protection off. Returns the secrets as a list.
- */
-export function checkVerifyOptions(provider: ProviderDeclaration, options: Omit<VerifyOptions, "secret"> & { readonly secret?: unknown }, where: string): { readonly secret: readonly string[] } {
-  const secrets = secretList(options.secret);
-  if (!secrets) {
-    throw new TypeError(`${where}: set \`secret\` (a non-empty string, or a list of them while rotating; not blank) to verify deliveries, or insecureSkipVerification: true for local experiments`);
+/** A trigger's options once checked: its secrets as a list (none when verification is off). */
+export type CheckedTriggerOptions = TriggerSettings<unknown, unknown> & Omit<VerifyOptions, "secret"> & {
+  readonly secret?: readonly string[] | undefined;
+};
+
+/** Every option of a trigger checked at construction: nothing invalid may silently switch a protection off. */
+export function checkTriggerOptions(provider: ProviderDeclaration & { readonly name: string }, options: TriggerSettings<unknown, unknown>): CheckedTriggerOptions {
+  const where = provider.typePrefix === undefined ? `createTrigger(${provider.name})` : `create${provider.typePrefix}Trigger`;
+  if (typeof options !== "object" || options === null) throw new TypeError(`${where}: options must be an object`);
+  const { responseTimeoutMs, maxBodyBytes, dedupe, dedupeTtlMs, invalid, insecureSkipVerification } = options;
+  if (insecureSkipVerification !== undefined && typeof insecureSkipVerification !== "boolean") {
+    throw new TypeError(`${where}: insecureSkipVerification must be true (to accept unsigned deliveries) or false, got ${describe(insecureSkipVerification)}`);
   }
-  for (const secret of secrets) {
-    if (secretKey(provider.secret, secret) === null) {
-      const about = provider.secret?.about ? `${provider.secret.about}, ` : "";
-      throw new TypeError(`${where}: a ${provider.title} secret is ${about}${describeSecret(provider.secret)}; got one of ${secret.length} characters that is not`);
+  if (responseTimeoutMs !== undefined && responseTimeoutMs !== false && !(Number.isFinite(responseTimeoutMs) && responseTimeoutMs >= 1 && responseTimeoutMs < 2 ** 31)) {
+    throw new TypeError(`${where}: responseTimeoutMs must be false or milliseconds from 1 to 2³¹ − 1, got ${String(responseTimeoutMs)}`);
+  }
+  if (maxBodyBytes !== undefined && !(Number.isSafeInteger(maxBodyBytes) && maxBodyBytes > 0)) {
+    throw new TypeError(`${where}: maxBodyBytes must be a positive integer, got ${String(maxBodyBytes)}`);
+  }
+  if (dedupe !== undefined && dedupe !== false) {
+    const store = dedupe as unknown as Record<string, unknown> | null;
+    const optional = ["complete", "state"].filter((name) => store?.[name] !== undefined);
+    if (typeof store?.claim !== "function" || typeof store.release !== "function" || (optional.length > 0 && !(typeof store.complete === "function" && typeof store.state === "function"))) {
+      throw new TypeError(`${where}: dedupe must be false or a store with claim(key, ttlMs) and release(key), and optionally both complete(key, ttlMs) and state(key)`);
     }
   }
-  const { toleranceSeconds, now } = options;
-  if (toleranceSeconds !== undefined && !(typeof toleranceSeconds === "number" && Number.isFinite(toleranceSeconds) && toleranceSeconds >= 0)) {
-    throw new TypeError(`${where}: toleranceSeconds must be a number of seconds ≥ 0, got ${String(toleranceSeconds)}`);
+  if (dedupeTtlMs !== undefined && !(Number.isFinite(dedupeTtlMs) && dedupeTtlMs > 0)) throw new TypeError(`${where}: dedupeTtlMs must be a positive number, got ${String(dedupeTtlMs)}`);
+  if (invalid !== undefined && invalid !== "acknowledge" && invalid !== "reject") throw new TypeError(`${where}: invalid must be "acknowledge" or "reject", got ${JSON.stringify(invalid)}`);
+  for (const hook of ["onUnknown", "onInvalid", "onError"] as const) {
+    if (options[hook] !== undefined && typeof options[hook] !== "function") throw new TypeError(`${where}: ${hook} must be a function`);
+  }
+  const verify = options as Omit<VerifyOptions, "secret"> & { readonly secret?: unknown };
+  if (insecureSkipVerification === true && verify.secret === undefined) return options as CheckedTriggerOptions;
+  checkOptions(provider, verify, where, true);
+  const secrets = checkSecrets(provider, verify.secret, where);
+  // Names that pick the secret (a JWT's issuer, LiveKit's apiKey) pair up with the secrets, in order.
+  for (const spec of provider.authentication) {
+    if (spec.mechanism !== "jwt" || !spec.issuer) continue;
+    const names = secretList((options as unknown as DeclaredOptions)[spec.issuer.option]);
+    if (names && names.length !== secrets.length) throw new TypeError(`${where}: ${spec.issuer.option} lists ${names.length} name(s) for ${secrets.length} secret(s); give one per secret, in the same order`);
+  }
+  return { ...options, secret: secrets };
+}
+
+/**
+ * The options of `verifyDelivery` and `verifyDeliveryAsync`, checked on every call with the
+ * trigger's checks and `TypeError`s: an option of the wrong type (a `toleranceSeconds` that is
+ * not a number, an `algorithm` that is not one of the hashes, a `callbackUrl` that is not a
+ * string, no secret) throws, or rejects, alike in both. A value of the right type that cannot
+ * be used fails closed instead, as the signature vectors expect: a blank secret, one that breaks
+ * the provider's rule (Daily: base64 of at least 16 bytes) or an empty string option refuses the
+ * delivery with `signature`; a `toleranceSeconds` that is not finite and ≥ 0, or a clock that
+ * throws, with `stale`. Nothing is ever accepted that the trigger would refuse to start with.
+ */
+export function checkFunctionOptions(provider: ProviderDeclaration & { readonly name?: string }, options: unknown, where: string): asserts options is VerifyOptions {
+  const name = `${where}(${provider.name ?? provider.title})`;
+  if (typeof options !== "object" || options === null) throw new TypeError(`${name}: options must be an object`);
+  checkOptions(provider, options as Omit<VerifyOptions, "secret"> & { readonly secret?: unknown }, name, false);
+}
+
+/**
+ * The verification options, shared by the trigger and the functions: their types always, and
+ * with `ranges` (the trigger) the values too.
+ */
+function checkOptions(provider: ProviderDeclaration, options: Omit<VerifyOptions, "secret"> & { readonly secret?: unknown }, where: string, ranges: boolean): void {
+  const { secret, toleranceSeconds, now } = options;
+  const strings = typeof secret === "string" || (Array.isArray(secret) && secret.length > 0 && secret.every((item) => typeof item === "string"));
+  if (!strings) throw new TypeError(`${where}: ${secretRule}`);
+  if (toleranceSeconds !== undefined && !(typeof toleranceSeconds === "number" && (!ranges || (Number.isFinite(toleranceSeconds) && toleranceSeconds >= 0)))) {
+    throw new TypeError(`${where}: toleranceSeconds must be a number of seconds ≥ 0, got ${describe(toleranceSeconds)}`);
   }
   if (now !== undefined && typeof now !== "function") throw new TypeError(`${where}: now must be a function returning milliseconds`);
   const declared = options as unknown as DeclaredOptions;
-  for (const [name, spec] of Object.entries(provider.options ?? {})) {
+  const { checked, required } = optionsOf(provider);
+  for (const [name, spec] of checked) {
     const value = declared[name];
-    if (value === undefined || spec.sign) continue;
-    const ok = spec.type === "hash" ? hashes.includes(value as string) : spec.type === "strings" ? secretList(value) !== undefined : typeof value === "string" && value !== "";
+    if (value === undefined) continue;
+    const ok = spec.type === "hash"
+      ? hashes.includes(value as string)
+      : spec.type === "strings"
+        ? ranges ? secretList(value) !== undefined : typeof value === "string" || (Array.isArray(value) && value.every((item) => typeof item === "string"))
+        : typeof value === "string" && (!ranges || value !== "");
+    if (ok) continue;
     const expected = spec.type === "hash" ? `one of ${hashes.join(", ")}` : spec.type === "strings" ? "a non-blank string or a list of them" : "a non-empty string";
-    if (!ok) throw new TypeError(`${where}: ${name} must be ${expected} (${spec.description}), got ${JSON.stringify(value) ?? String(value)}`);
+    throw new TypeError(`${where}: ${name} must be ${expected} (${spec.description}), got ${describe(value)}`);
   }
-  // Names that pick the secret (a JWT's issuer) pair up with the secrets, in order.
-  for (const spec of provider.authentication) {
-    if (spec.mechanism !== "jwt" || !spec.issuer) continue;
-    const names = secretList(declared[spec.issuer.option]);
-    if (names && names.length !== secrets.length) throw new TypeError(`${where}: ${spec.issuer.option} lists ${names.length} name(s) for ${secrets.length} secret(s); give one per secret, in the same order`);
+  for (const name of required) {
+    if (declared[name] === undefined) throw new TypeError(`${where}: set \`${name}\` (${provider.options?.[name]?.description ?? "required to verify deliveries"})`);
   }
-  // An option every mechanism needs (LiveKit's apiKey) is required; one that only some need is not.
-  const primary = primaryMechanisms(provider);
-  for (const name of mechanismOf(primary[0]!).needs(primary[0]!)) {
-    if (declared[name] === undefined && primary.every((spec) => mechanismOf(spec).needs(spec).includes(name))) {
-      throw new TypeError(`${where}: set \`${name}\` (${provider.options?.[name]?.description ?? "required to verify deliveries"})`);
+}
+
+/** A provider's declared options to check (those for signing only are not), and those every mechanism needs; computed once per provider. */
+function optionsOf(provider: ProviderDeclaration): { readonly checked: readonly [string, OptionSpec][]; readonly required: readonly string[] } {
+  let found = declaredOptions.get(provider);
+  if (!found) {
+    // An option every mechanism needs (LiveKit's apiKey) is required; one that only some need is not.
+    const primary = primaryMechanisms(provider);
+    found = {
+      checked: Object.entries(provider.options ?? {}).filter(([, spec]) => !spec.sign),
+      required: mechanismOf(primary[0]!).needs(primary[0]!).filter((name) => primary.every((spec) => mechanismOf(spec).needs(spec).includes(name))),
+    };
+    declaredOptions.set(provider, found);
+  }
+  return found;
+}
+
+const declaredOptions = new WeakMap<ProviderDeclaration, ReturnType<typeof optionsOf>>();
+
+const secretRule = "`secret` must be a non-empty string, or a list of them while rotating (not blank), to verify deliveries; a trigger may set insecureSkipVerification: true instead, for local experiments";
+
+/** The trigger's secrets: none blank, each following the provider's rule. */
+function checkSecrets(provider: ProviderDeclaration, secret: unknown, where: string): readonly string[] {
+  const secrets = secretList(secret);
+  if (!secrets) throw new TypeError(`${where}: ${secretRule}`);
+  for (const item of secrets) {
+    if (secretKey(provider.secret, item) === null) {
+      const about = provider.secret?.about ? `${provider.secret.about}, ` : "";
+      throw new TypeError(`${where}: a ${provider.title} secret is ${about}${describeSecret(provider.secret)}; got one of ${item.length} characters that is not`);
     }
   }
-  return { secret: secrets };
+  return secrets;
+}
+
+function describe(value: unknown): string {
+  return typeof value === "string" ? JSON.stringify(value) : String(value);
 }

@@ -1,4 +1,5 @@
 import type { DeliveryError, DeliveryRequest } from "./delivery.js";
+import { quote } from "./text.js";
 
 const utf8 = new TextDecoder("utf-8", { fatal: true });
 
@@ -57,7 +58,7 @@ export class ReceivedRequest {
 function decodeForm(text: string): ReadonlyMap<string, string> | DeliveryError {
   const fields = new Map<string, string>();
   for (const [name, value] of new URLSearchParams(text)) {
-    if (fields.has(name)) return { code: "malformed", message: `the form has the field ${JSON.stringify(name)} twice`, pointer: `/${name}` };
+    if (fields.has(name)) return { code: "malformed", message: `the form has the field ${quote(name)} twice`, pointer: `/${name}` };
     fields.set(name, value);
   }
   return fields;

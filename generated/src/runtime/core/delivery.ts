@@ -2,8 +2,10 @@
 // Do not edit: change the source and run `npm run generate`.
 import type { Handshake } from "./handshakes.js";
 import { pointerPath, type HandshakeSpec, type ProviderDeclaration, type ProviderDefinition } from "./provider.js";
+import { stringifyJson } from "./json.js";
 import { bodyText, ReceivedRequest } from "./request.js";
 import { sha256Hex } from "./sha256.js";
+import { quote } from "./text.js";
 import { eventTypeOf, readPath, type RecognisedEvent, type ValidationIssue, type Validator } from "./validation.js";
 
 export { bodyText, headerValue } from "./request.js";
@@ -268,7 +270,7 @@ function parseEvent<Name extends string, EventMap>(
     return new Failure({ code: "invalid", message: `the event has no ${provider.title} event type at ${where}`, pointer: where, index, event });
   }
   if (!validator) {
-    return new Failure({ code: "unknown_event", message: `${provider.title} event type ${JSON.stringify(type)} is not documented`, pointer: where, index, type, event });
+    return new Failure({ code: "unknown_event", message: `${provider.title} event type ${quote(type)} is not documented`, pointer: where, index, type, event });
   }
   const result = validator(event); // again, for the issues: only on the failure path
   const issues = result.ok ? [] : result.issues;
@@ -308,11 +310,12 @@ class ParsedRecord {
 
   /**
    * The provider's event id when it sends one; otherwise the hex SHA-256 of the event's JSON as
-   * decoded (key order as sent). A retry re-sends the same event, so the same key; two distinct
-   * events differ in at least one field (a timestamp, an id), so they never share one.
+   * decoded (key order as sent), however deeply nested. A retry re-sends the same event, so the
+   * same key; two distinct events differ in at least one field (a timestamp, an id), so they
+   * never share one.
    */
   get key(): string {
-    return (this.#key ??= sha256Hex(JSON.stringify(this.event)));
+    return (this.#key ??= sha256Hex(stringifyJson(this.event)));
   }
 
   toJSON() {

@@ -3,6 +3,7 @@
 import { fail, headerTitle, keysOf, once, secretList, type Check, type Mechanism, type VerifyResult } from "./mechanism.js";
 import type { HashAlgorithm, JwtSpec } from "./provider.js";
 import { secretKey } from "./secrets.js";
+import { quote } from "./text.js";
 import { withoutScheme } from "./token.js";
 
 const hashes: Record<JwtSpec["algorithms"][number], HashAlgorithm> = { HS256: "sha256", HS384: "sha384", HS512: "sha512" };
@@ -31,7 +32,7 @@ export const jwt: Mechanism<JwtSpec> = {
     if (!header || !claims) return fail("signature", `${where} is not a JWT: its header or claims are not base64url JSON objects`);
     const algorithm = header.alg;
     if (typeof algorithm !== "string" || !(spec.algorithms as readonly string[]).includes(algorithm)) {
-      return fail("signature", `${where} is signed with ${JSON.stringify(algorithm)}; only ${spec.algorithms.join(", ")} are accepted`);
+      return fail("signature", `${where} is signed with ${quote(algorithm)}; only ${spec.algorithms.join(", ")} are accepted`);
     }
     if (header.crit !== undefined) return fail("signature", `${where} has critical header parameters, which are not supported`);
     const times = checkTimes(claims, spec, context.toleranceSeconds, context.now);
@@ -42,7 +43,7 @@ export const jwt: Mechanism<JwtSpec> = {
       const issuer = claims[spec.issuer.claim];
       const names = secretList(context.options[spec.issuer.option]) ?? [];
       const index = typeof issuer === "string" ? names.indexOf(issuer) : -1;
-      if (index === -1) return fail("signature", `the token's ${spec.issuer.claim} claim ${JSON.stringify(issuer)} is not a configured ${spec.issuer.option}`);
+      if (index === -1) return fail("signature", `the token's ${spec.issuer.claim} claim ${quote(issuer)} is not a configured ${spec.issuer.option}`);
       keys = keys.filter(({ secret }) => secret === index);
     }
     if (keys.length === 0) return fail("signature", `no ${context.provider.title} secret is configured for this token`);

@@ -9,6 +9,8 @@ import type { Validator } from "./validation.js";
  */
 export interface ProviderDeclaration {
   readonly title: string;
+  /** The prefix of the provider's generated names (`Whereby`): errors name `createWherebyTrigger`. */
+  readonly typePrefix?: string | undefined;
   readonly envelope: EnvelopeSpec;
   readonly authentication: readonly MechanismSpec[];
   readonly secret?: SecretSpec | undefined;

@@ -56,7 +56,7 @@ export function planVerification(provider: ProviderDeclaration, request: Deliver
     secrets,
     options: declared,
     toleranceSeconds: typeof options.toleranceSeconds === "number" ? options.toleranceSeconds : undefined,
-    now: options.now ?? Date.now,
+    now: typeof options.now === "function" ? guardedClock(options.now) : Date.now,
   };
   let checks: readonly Check[] = [];
   const primary = primaryMechanisms(provider);
@@ -82,6 +82,17 @@ export function planVerification(provider: ProviderDeclaration, request: Deliver
 }
 
 const primaries = new WeakMap<ProviderDeclaration, readonly MechanismSpec[]>();
+
+/** A clock that throws reads as NaN, which the replay window refuses as stale: never a throw out of verification. */
+function guardedClock(now: () => number): () => number {
+  return () => {
+    try {
+      return now();
+    } catch {
+      return Number.NaN;
+    }
+  };
+}
 
 /** The mechanisms any one of which authenticates a delivery (not the `additional` ones). */
 export function primaryMechanisms(provider: ProviderDeclaration): readonly MechanismSpec[] {

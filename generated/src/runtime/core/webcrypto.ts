@@ -2,6 +2,7 @@
 // Do not edit: change the source and run `npm run generate`.
 import { concatBytes } from "./bytes.js";
 import type { DeliveryRequest } from "./delivery.js";
+import { checkFunctionOptions } from "./options.js";
 import type { HashAlgorithm } from "./provider.js";
 import type { ReceivedRequest } from "./request.js";
 import { digestsOf, planVerification, settle, type Digest, type VerifyOptions, type VerifyResult } from "./signatures.js";
@@ -10,9 +11,11 @@ import type { ProviderDeclaration } from "./provider.js";
 /**
  * Checks that a delivery comes from the provider with Web Crypto (`crypto.subtle`): runs on
  * every runtime (workers, Deno, Bun, browsers, Node). Same results as the synchronous
- * `verifyWith` of the Node entry. Never rejects.
+ * `verifyWith` of the Node entry. Never rejects on any request; rejects with a `TypeError` for
+ * options of the wrong type, as a trigger throws at construction.
  */
 export async function verifyWithWebCrypto(provider: ProviderDeclaration, request: DeliveryRequest | ReceivedRequest, options: VerifyOptions): Promise<VerifyResult> {
+  checkFunctionOptions(provider, options, "verifyDeliveryAsync");
   const plan = planVerification(provider, request, options);
   if (!("checks" in plan)) return plan;
   try {

@@ -2,10 +2,13 @@
 // Do not edit: change the source and run `npm run generate`.
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { Socket } from "node:net";
-import type { DeliveryRequest, ParsedEventOf, ProviderDefinition } from "../core/delivery.js";
+import { answer, type DeliveryResponse } from "../core/answers.js";
+import type { ParsedEventOf, ProviderDefinition } from "../core/delivery.js";
 import { isThenable } from "../core/emitter.js";
-import { credentialsPresent, type VerifyOptions } from "../core/signatures.js";
-import { reply, Trigger, type DeliveryResponse, type StopOptions, type TriggerOptions } from "../core/trigger.js";
+import { stopTimeout } from "../core/lifecycle.js";
+import type { ParsedShape, Receiver } from "../core/receiver.js";
+import type { VerifyOptions } from "../core/signatures.js";
+import { Trigger, type StopOptions, type TriggerOptions } from "../core/trigger.js";
 import { computeDigestsSync } from "./verify.js";
 
 export type NodeTriggerOptions<Registry, Parsed, Verify extends VerifyOptions = VerifyOptions> = TriggerOptions<Registry, Parsed, Verify> & NodeServerOptions;
@@ -16,9 +19,9 @@ export interface NodeServerOptions {
   readonly port?: number | undefined;
   /** Interface to listen on. Default: every interface. */
   readonly host?: string | undefined;
-  /** How long a client may take to send the request headers. Default 10,000 ms. */
+  /** How long a client may take to send the request headers. Default 10,000 ms; at most `requestTimeoutMs`. Enforced to about a second. */
   readonly headersTimeoutMs?: number | undefined;
-  /** How long a client may take to send the whole request. Default 30,000 ms. */
+  /** How long a client may take to send the whole request. Default 30,000 ms. Enforced to about a second. */
   readonly requestTimeoutMs?: number | undefined;
   /** How long an idle kept-alive connection stays open. Default 5,000 ms. */
   readonly keepAliveTimeoutMs?: number | undefined;
@@ -72,35 +75,42 @@ export interface NodeResponse {
 /**
  * The platform-neutral `Trigger` served over `node:http`: `start()` listens (port 8080 by
  * default), `stop()` drains and always ends, `middleware` mounts it in Connect or Express.
- * Verification is synchronous with `node:crypto`.
+ * Verification is synchronous with `node:crypto`. A thin adapter: it reads requests and writes
+ * answers; the receiver the trigger composes decides them.
  */
-export class NodeTrigger<Parsed extends { readonly type: string; readonly key: string; readonly event: unknown }> extends Trigger<Parsed> {
+export class NodeTrigger<Parsed extends ParsedShape> extends Trigger<Parsed> {
   /** The node:http server behind `start()`; handles requests whether or not it listens. */
   readonly server: NodeServer;
+  readonly #receiver: Receiver<Parsed>;
   readonly #path: string;
   readonly #port: number;
   readonly #host: string | undefined;
   readonly #sockets = new Set<Socket>();
 
   constructor(provider: ProviderDefinition, options: NodeTriggerOptions<unknown, Parsed>) {
-    super(provider, options, computeDigestsSync);
+    let receiver: Receiver<Parsed> | undefined;
+    super(provider, options, computeDigestsSync, (composed) => (receiver = composed));
+    this.#receiver = receiver!;
     const where = `createTrigger(${provider.name})`;
     this.#port = options.port ?? 8080;
     this.#host = options.host;
     if (!(Number.isInteger(this.#port) && this.#port >= 0 && this.#port <= 65535)) throw new TypeError(`${where}: port must be an integer from 0 to 65535, got ${String(options.port)}`);
     const headersTimeout = milliseconds(options.headersTimeoutMs, 10_000, "headersTimeoutMs", where);
     const requestTimeout = milliseconds(options.requestTimeoutMs, 30_000, "requestTimeoutMs", where);
+    if (headersTimeout > requestTimeout) throw new TypeError(`${where}: headersTimeoutMs (${headersTimeout}) must not exceed requestTimeoutMs (${requestTimeout})`);
     this.#path = options.path ?? "/";
-    this.server = createServer({ headersTimeout, requestTimeout, keepAliveTimeout: milliseconds(options.keepAliveTimeoutMs, 5_000, "keepAliveTimeoutMs", where) }, (req, res) => {
-      if (pathOf(req.url) !== this.#path) return send(res, reply(404, { ok: false, error: { code: "not_found", message: `deliveries go to ${this.#path}` } }));
-      this.#serve(req, res);
-    });
+    this.server = createServer({
+      headersTimeout,
+      requestTimeout,
+      keepAliveTimeout: milliseconds(options.keepAliveTimeoutMs, 5_000, "keepAliveTimeoutMs", where),
+      // Node checks both timeouts only this often (30 s by default): check every second, or more often for shorter limits.
+      connectionsCheckingInterval: Math.max(10, Math.min(1_000, Math.floor(headersTimeout / 2))),
+    }, (req, res) => this.#serve(req, res, this.#path));
     // `Expect: 100-continue`: the body is invited only when it could be accepted; otherwise the answer comes at once.
     this.server.on("checkContinue", (req: IncomingMessage, res: ServerResponse) => {
-      if (pathOf(req.url) === this.#path && req.method === "POST" && !this.stopping) {
-        if (Number(req.headers["content-length"]) > this.maxBodyBytes) return this.#tooLarge(req, res);
-        if (!this.options.insecureSkipVerification && !credentialsPresent(this.provider, { headers: req.headers, url: req.url, body: "" })) {
-          send(res, this.refuse(401, { code: "signature", message: "the request carries no signature, checksum or token" }), true);
+      if (this.#turned(req, this.#path) === undefined) {
+        if (!this.#receiver.gate.invites({ headers: req.headers, url: req.url, body: "" })) {
+          send(res, this.#receiver.refuse("unauthenticated", { code: "signature", message: "the request carries no signature, checksum or token" }), true);
           return void res.once("finish", () => req.socket.destroy());
         }
         res.writeContinue();
@@ -113,8 +123,9 @@ export class NodeTrigger<Parsed extends { readonly type: string; readonly key: s
     });
   }
 
-  /** Starts listening; resolves with the bound address (`port: 0` picks a free port). */
+  /** Starts listening; resolves with the bound address (`port: 0` picks a free port). A stopped trigger does not start again. */
   start(): Promise<NodeAddress> {
+    if (this.stopping) return Promise.reject(new Error("start() after stop(): a stopped trigger does not start again; create a new one"));
     return new Promise((resolve, reject) => {
       this.server.once("error", reject);
       this.server.listen(this.#port, this.#host, () => {
@@ -128,12 +139,13 @@ export class NodeTrigger<Parsed extends { readonly type: string; readonly key: s
    * Stops accepting connections, answers requests that still arrive on kept-alive connections
    * with 503 and `Connection: close`, closes idle connections, waits for deliveries in flight
    * up to `timeoutMs` (default 10 s), then closes every connection and resolves. Never hangs.
+   * A `timeoutMs` that is not a number of milliseconds is a `TypeError`, before anything stops.
    */
-  override async stop({ timeoutMs = 10_000 }: StopOptions = {}): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
+  override async stop(options?: StopOptions): Promise<void> {
+    const deadline = Date.now() + stopTimeout(options);
     const closed = this.server.listening ? new Promise<void>((resolve) => this.server.close(() => resolve())) : Promise.resolve();
     this.server.closeIdleConnections();
-    await super.stop({ timeoutMs });
+    await super.stop(options);
     // Let the answers just written reach their clients (and requests pipelined behind them get
     // their 503), closing connections as they fall idle; then close whatever is left.
     const idle = setInterval(() => this.server.closeIdleConnections(), 10);
@@ -149,16 +161,24 @@ export class NodeTrigger<Parsed extends { readonly type: string; readonly key: s
     if (req.body !== undefined && typeof req.body !== "string" && !(req.body instanceof Uint8Array)) {
       const error = new TypeError("confhooks needs the raw body: a JSON parser ran before it, and re-serialising breaks signatures. Use express.raw({ type: \"*/*\" }) on this route.");
       if (next) return next(error);
-      return send(res as ServerResponse, reply(500, { ok: false, error: { code: "raw_body", message: error.message } }));
+      return send(res as ServerResponse, answer("rawBody", error.message));
     }
-    this.#serve(req as IncomingMessage, res as ServerResponse, req.body as string | Uint8Array | undefined);
+    if (req.body === undefined) this.#serve(req as IncomingMessage, res as ServerResponse, undefined);
+    else this.#answer(req as IncomingMessage, res as ServerResponse, req.body);
   };
 
-  #serve(req: IncomingMessage, res: ServerResponse, body?: string | Uint8Array): void {
-    if (body !== undefined || req.method !== "POST" || this.stopping) return this.#answer(req, res, body ?? "");
-    // Answer as soon as the size is known to be too large, then close: the rest is never read.
-    if (Number(req.headers["content-length"]) > this.maxBodyBytes) return this.#tooLarge(req, res);
-    collectBody(req, this.maxBodyBytes, (read) => (read === undefined ? this.#tooLarge(req, res) : this.#answer(req, res, read)));
+  /** Why the request line and headers turn the request away (`path` undefined: any path), if they do. */
+  #turned(req: IncomingMessage, path: string | undefined) {
+    return this.#receiver.gate.head(req.method ?? "GET", path === undefined ? undefined : pathOf(req.url), path, Number(req.headers["content-length"]), this.stopping);
+  }
+
+  /** A request whose body is still to be read. */
+  #serve(req: IncomingMessage, res: ServerResponse, path: string | undefined): void {
+    const turned = this.#turned(req, path);
+    if (turned === "tooLarge") return this.#tooLarge(req, res);
+    if (turned !== undefined) return send(res, this.#receiver.turn(turned), turned === "stopping");
+    // Answer as soon as the body grows too large, then close: the rest is never read.
+    collectBody(req, this.#receiver.gate.maxBodyBytes, (read) => (read === undefined ? this.#tooLarge(req, res) : this.#answer(req, res, read)));
   }
 
   /**
@@ -166,11 +186,11 @@ export class NodeTrigger<Parsed extends { readonly type: string; readonly key: s
    * the limit again, at most a second) so that it reads the answer instead of a connection reset.
    */
   #tooLarge(req: IncomingMessage, res: ServerResponse): void {
-    send(res, this.refuseTooLarge(), true);
+    send(res, this.#receiver.turn("tooLarge"), true);
     let discarded = 0;
     req.on("data", (chunk: Buffer) => {
       discarded += chunk.length;
-      if (discarded > this.maxBodyBytes) req.socket.destroy();
+      if (discarded > this.#receiver.gate.maxBodyBytes) req.socket.destroy();
     });
     req.resume();
     setTimeout(() => req.socket.destroy(), 1000).unref();
@@ -180,14 +200,8 @@ export class NodeTrigger<Parsed extends { readonly type: string; readonly key: s
     // A request that arrives after stop() is answered 503 and its connection closed; one already
     // in flight keeps its connection, so that requests pipelined behind it still get that 503.
     const closing = this.stopping;
-    const request: DeliveryRequest = { method: req.method, url: req.url, headers: req.headers, body };
-    let response: DeliveryResponse | Promise<DeliveryResponse>;
-    try {
-      response = this.respond(request);
-    } catch {
-      response = this.handleDelivery(request); // the same request, through the path that turns a failure into a 500
-    }
-    if (isThenable(response)) this.track(response.then((answer) => send(res, answer, closing)));
+    const response = this.#receiver.respond({ method: req.method, url: req.url, headers: req.headers, body });
+    if (isThenable(response)) this.#receiver.lifecycle.track(response.then((settled) => send(res, settled, closing)));
     else send(res, response, closing);
   }
 }
