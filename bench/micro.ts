@@ -16,7 +16,10 @@ export interface Row {
 
 const names = Object.keys(measured) as MeasuredProvider[];
 // The package as consumers run it: compiled by tsc, imported by Node, not through tsx.
-const { parseDelivery, verifyDelivery, providers: definitions, parseWith, createValidator } = await built<typeof import("../generated/src/index.js")>("index.js");
+const { parseDelivery, verifyDelivery, providers: definitions } = await built<typeof import("../generated/src/index.js")>("index.js");
+// Internals of the runtime, not exported by the package: the measured pieces of parsing.
+const { parseWith } = await built<typeof import("../generated/src/runtime/core/delivery.js")>("runtime/core/delivery.js");
+const { createValidator } = await built<typeof import("../generated/src/runtime/core/validation.js")>("runtime/core/validation.js");
 
 /** Decoding alone, the floor of parsing: what any receiver must do to read the event. */
 function decodeFloor(provider: MeasuredProvider, body: string): () => unknown {

@@ -61,7 +61,7 @@ export async function generate({ root, schemasDir = path.join(root, "schemas") }
   }
   const runtime = await emitRuntime(root);
   emitDelivery(providers, project);
-  emitEntries(providers, runtime.modules, project);
+  emitEntries(providers, project);
 
   const manifest = JSON.parse(await readFile(path.join(root, "package.json"), "utf8")) as GeneratorManifest;
   for (const [file, text] of [...(await emitPackageFiles(root, providers, manifest)), ...runtime.files]) files.set(file, text);

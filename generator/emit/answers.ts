@@ -6,6 +6,8 @@ interface AnswerCase {
   readonly when: string;
   /** Said after the status. */
   readonly note?: string;
+  /** For a refusal, whose code comes from the request's error: the codes it answers with. */
+  readonly codes?: readonly string[];
   readonly then: string;
 }
 
@@ -15,15 +17,15 @@ export const answerCases: readonly AnswerCase[] = [
   { answer: "method", when: "a method other than `POST`, `GET` or `HEAD`", then: "nothing is read" },
   { answer: "health", when: "`GET` or `HEAD`: a health check", note: "`{ ok, provider }`", then: "503 instead once `stop()` was called, so that a load balancer takes the instance out" },
   { answer: "stopping", when: "any request once `stop()` was called", then: "the provider delivers it again later; the Node server closes the connection" },
-  { answer: "tooLarge", when: "a body over `maxBodyBytes` (1 MiB)", note: "as soon as the size is known", then: "nothing more is read; reported to `onError`" },
-  { answer: "unauthenticated", when: "a bad or missing signature, a stale timestamp", then: "reported to `onError` (by default one line, repeated refusals summarised)" },
+  { answer: "tooLarge", when: "a body over `maxBodyBytes` (1 MiB)", note: "as soon as the size is known", codes: ["too_large"], then: "nothing more is read; reported to `onError`" },
+  { answer: "unauthenticated", when: "a bad or missing signature, a stale timestamp", codes: ["signature", "stale"], then: "reported to `onError` (by default one line, repeated refusals summarised)" },
   {
     answer: "delivered",
     when: "verified, an event that does not match its schema, or a body that cannot be decoded",
     note: "counted in `invalid`",
     then: "the decoded event, its issues and the raw body go to `onInvalid` (default: one warning line); the valid events of the same delivery run",
   },
-  { answer: "badRequest", when: "the same with `invalid: \"reject\"`; a request `handleDelivery` cannot read; a handshake that cannot be answered", then: "no matcher runs; reported to `onError`" },
+  { answer: "badRequest", when: "the same with `invalid: \"reject\"`; a request `handleDelivery` cannot read; a handshake that cannot be answered", codes: ["malformed", "invalid", "unknown_event"], then: "no matcher runs; reported to `onError`" },
   { answer: "delivered", when: "verified, an event type the provider does not document", note: "counted in `unknown`", then: "the decoded event goes to `onUnknown` (default: one warning line)" },
   { answer: "handshake", when: "a handshake the provider declares with an answer (a URL validation)", note: "with the JSON it declares", then: "no matcher runs" },
   { answer: "delivered", when: "a handshake without an answer of its own (a creation check)", note: "`events: 0`", then: "no matcher runs" },
@@ -45,13 +47,20 @@ export const answerCases: readonly AnswerCase[] = [
 
 const headerNames: Readonly<Record<string, string>> = { "retry-after": "Retry-After", allow: "Allow" };
 
-/** The README's table of answers, its statuses and headers read from the runtime's table. */
+/** The README's table of answers, its statuses, headers and error codes read from the runtime's table. */
 export function answersTable(): string {
-  const rows = answerCases.map(({ answer, when, note, then }) => {
+  const rows = answerCases.map(({ answer, when, note, codes, then }) => {
     const spec = answers[answer];
     const headers = "headers" in spec ? Object.keys(spec.headers).map((name) => `\`${headerNames[name] ?? name}\``) : [];
-    const status = `${spec.status}${headers.length > 0 ? ` with ${headers.join(", ")}` : ""}${note ? `, ${note}` : ""}`;
+    const code = codes ?? errorCodeOf(answer);
+    const status = `${spec.status}${code ? ` ${code.map((c) => `\`${c}\``).join(" / ")}` : ""}${headers.length > 0 ? ` with ${headers.join(", ")}` : ""}${note ? `, ${note}` : ""}`;
     return `| ${when} | ${status} | ${then} |`;
   });
   return ["| the request | answer | what happens |", "|---|---|---|", ...rows].join("\n");
+}
+
+/** The error code an answer's body carries, read by building it (with a placeholder for its argument). */
+function errorCodeOf(name: AnswerName): string[] | undefined {
+  const body = (answers[name].body as (...args: unknown[]) => { error?: { code?: string } })("…");
+  return body.error?.code ? [body.error.code] : undefined;
 }

@@ -6,6 +6,7 @@ import type { ProviderModel } from "../model.js";
 import { defaultResponseTimeoutMs } from "../runtime/core/provider.js";
 import { describeSecret } from "../runtime/core/secrets.js";
 import { answersTable } from "./answers.js";
+import { providerApi, runtimeApi } from "./api.js";
 
 /** The generator's own package.json: the generated package takes its version and publishing metadata from it. */
 export interface GeneratorManifest {
@@ -36,6 +37,7 @@ export async function emitPackageFiles(root: string, providers: readonly Provide
     /** What the trigger answers, from the runtime's table of answers. */
     answersTable: answersTable(),
     eventCount: providers.reduce((sum, p) => sum + p.events.length, 0),
+    api: runtimeApi.map((entry) => entry.line),
     providers: providers.map((provider, index) => ({
       name: provider.name,
       title: provider.manifest.title,
@@ -43,6 +45,7 @@ export async function emitPackageFiles(root: string, providers: readonly Provide
       prefix: provider.manifest.typePrefix,
       valuePrefix: provider.valuePrefix,
       discriminant: provider.manifest.envelope.discriminant,
+      api: providerApi(provider).map((entry) => entry.line).filter((line) => line !== ""),
       envelope: describeEnvelope(provider.manifest),
       authentication: describeAuthentication(provider.manifest),
       secret: [provider.manifest.secret?.about, describeSecret(provider.manifest.secret)].filter(Boolean).join(", "),

@@ -5,27 +5,19 @@ import { banner } from "./source.js";
 /** The runtime's layers: `core` runs on Web APIs only, `node` adds what needs Node's modules. */
 export const runtimeLayers = ["core", "node"] as const;
 
-/** Runtime modules that serve the others and are not part of the package's API. */
-const internalModules = new Set([
-  "core/sha256", "core/options", "core/bytes", "core/request", "core/mechanism", "core/hmac", "core/digest", "core/token", "core/jwt", "core/secrets", "core/handshakes",
-  "core/answers", "core/gate", "core/claims", "core/run", "core/lifecycle", "core/log", "core/receiver", "core/fetch", "core/json", "core/text", "core/maybe",
-]);
-
 /**
  * The provider-independent runtime is hand-written TypeScript in generator/runtime/<layer>/,
  * type-checked with the generator, and copied verbatim into generated/src/runtime/ under a
  * banner. Returns file contents by path and, per layer, the public module paths (`core/trigger`).
  */
-export async function emitRuntime(root: string): Promise<{ files: Map<string, string>; modules: Record<(typeof runtimeLayers)[number], string[]> }> {
+export async function emitRuntime(root: string): Promise<{ files: Map<string, string> }> {
   const files = new Map<string, string>();
-  const modules = { core: [] as string[], node: [] as string[] };
   for (const layer of runtimeLayers) {
     const dir = path.join(root, "generator/runtime", layer);
     for (const name of (await readdir(dir)).filter((name) => name.endsWith(".ts")).sort()) {
       const module = `${layer}/${name.slice(0, -".ts".length)}`;
       files.set(`src/runtime/${module}.ts`, banner(`generator/runtime/${module}.ts`) + (await readFile(path.join(dir, name), "utf8")));
-      if (!internalModules.has(module)) modules[layer].push(module);
     }
   }
-  return { files, modules };
+  return { files };
 }

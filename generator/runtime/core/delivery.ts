@@ -35,22 +35,69 @@ export type DeliveryErrorCode =
   /** The provider name is not one this package knows. */
   | "unknown_provider";
 
-export interface DeliveryError {
-  readonly code: DeliveryErrorCode;
+/**
+ * An error with a stable `code`; narrowing on `code` gives the fields that code carries (the
+ * others read `undefined`): `invalid` and `unknown_event` always carry the event, its `index`
+ * and a `pointer`; `malformed` may carry a `pointer`; the refusals of a request carry only a
+ * `message`.
+ */
+export type DeliveryError = MalformedError | InvalidEventError | UnknownEventError | RefusalError;
+
+/** What every `DeliveryError` has. */
+interface ErrorBase {
   /** What went wrong, for logs and for the response to the sender. */
   readonly message: string;
-  /** For `invalid` and `malformed`: JSON pointer of the offending value inside the event (or envelope). */
-  readonly pointer?: string;
-  /** For `invalid`: every issue the validator reported. */
-  readonly issues?: readonly ValidationIssue[];
-  /** For errors about one event: its position in the delivery (BigBlueButton may send several). */
-  readonly index?: number;
-  /** For `unknown_event` and `invalid`: the event's type as sent, when it has one. */
-  readonly type?: string;
-  /** For `unknown_event` and `invalid`: the decoded event, so nothing is lost. */
-  readonly event?: unknown;
-  /** For `invalid` and `malformed` reported by a trigger: the raw body of the delivery, so nothing is lost. */
-  readonly body?: string | Uint8Array;
+  /** For errors a trigger reports (to `onInvalid`): the raw body of the delivery, so nothing is lost. */
+  readonly body?: string | Uint8Array | undefined;
+}
+
+/** The body cannot be decoded. */
+export interface MalformedError extends ErrorBase {
+  readonly code: "malformed";
+  /** JSON pointer of what cannot be decoded (`/event`, `/payload`), when it is one field. */
+  readonly pointer?: string | undefined;
+  readonly issues?: undefined;
+  readonly index?: undefined;
+  readonly type?: undefined;
+  readonly event?: undefined;
+}
+
+/** An event of the delivery that does not match its schema, has no type, or lacks its id. */
+export interface InvalidEventError extends ErrorBase {
+  readonly code: "invalid";
+  /** JSON pointer of the offending value inside the event, `""` for the event itself. */
+  readonly pointer: string;
+  /** Every issue the validator reported, when it ran. */
+  readonly issues?: readonly ValidationIssue[] | undefined;
+  /** The event's position in the delivery (a batch may hold several). */
+  readonly index: number;
+  /** The event's type as sent, when it has one. */
+  readonly type?: string | undefined;
+  /** The decoded event, so nothing is lost. */
+  readonly event: unknown;
+}
+
+/** An event of a type the provider does not document. */
+export interface UnknownEventError extends ErrorBase {
+  readonly code: "unknown_event";
+  /** The pointer of the event type (the provider's discriminant). */
+  readonly pointer: string;
+  readonly issues?: undefined;
+  readonly index: number;
+  /** The event's type as sent. */
+  readonly type: string;
+  /** The decoded event, so nothing is lost. */
+  readonly event: unknown;
+}
+
+/** A request refused as a whole: its signature, its age, its size, its provider. */
+export interface RefusalError extends ErrorBase {
+  readonly code: "signature" | "stale" | "too_large" | "unknown_provider";
+  readonly pointer?: undefined;
+  readonly issues?: undefined;
+  readonly index?: undefined;
+  readonly type?: undefined;
+  readonly event?: undefined;
 }
 
 export type DeliveryResult<Parsed> =
@@ -200,7 +247,7 @@ function decodeEnvelope(provider: ProviderDeclaration, request: DeliveryRequest 
       const json = form.get(field);
       if (json === undefined) return malformed(`the form has no \`${field}\` field`, `/${field}`);
       document = parseJson(json, `the \`${field}\` form field`);
-      if (document instanceof Failure) return new Failure({ ...document.error, pointer: `/${field}` });
+      if (document instanceof Failure) return malformed(document.error.message, `/${field}`);
       fields = {};
       for (const [name, value] of form) if (name !== field) fields[name] = value;
     } else {
@@ -240,7 +287,7 @@ function decodeJsonString(event: unknown, path: readonly string[]): Failure | un
   const key = path[path.length - 1]!;
   if (!isObject(parent) || typeof parent[key] !== "string") return undefined; // the validator names what is wrong with it
   const value = parseJson(parent[key], `the ${key} string`);
-  if (value instanceof Failure) return new Failure({ ...value.error, pointer: `/${path.join("/")}` });
+  if (value instanceof Failure) return malformed(value.error.message, `/${path.join("/")}`);
   parent[key] = value;
   return undefined;
 }

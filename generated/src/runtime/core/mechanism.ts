@@ -75,7 +75,7 @@ export interface Mechanism<Spec> {
 
 export const verified: VerifyResult = { ok: true };
 
-export function fail(code: DeliveryError["code"], message: string): VerifyResult & { readonly ok: false } {
+export function fail(code: "signature" | "stale", message: string): VerifyResult & { readonly ok: false } {
   return { ok: false, error: { code, message } };
 }
 
