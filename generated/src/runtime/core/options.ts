@@ -40,7 +40,7 @@ export function checkTriggerOptions(provider: ProviderDeclaration & { readonly n
   }
   const verify = options as Omit<VerifyOptions, "secret"> & { readonly secret?: unknown };
   if (insecureSkipVerification === true && verify.secret === undefined) return options as CheckedTriggerOptions;
-  checkOptions(provider, verify, where, true);
+  checkOptions(provider, verify, () => where, true);
   const secrets = checkSecrets(provider, verify.secret, where);
   // Names that pick the secret (a JWT's issuer, LiveKit's apiKey) pair up with the secrets, in order.
   for (const spec of provider.authentication) {
@@ -62,23 +62,24 @@ export function checkTriggerOptions(provider: ProviderDeclaration & { readonly n
  * throws, with `stale`. Nothing is ever accepted that the trigger would refuse to start with.
  */
 export function checkFunctionOptions(provider: ProviderDeclaration & { readonly name?: string }, options: unknown, where: string): asserts options is VerifyOptions {
-  const name = `${where}(${provider.name ?? provider.title})`;
-  if (typeof options !== "object" || options === null) throw new TypeError(`${name}: options must be an object`);
+  const name = () => `${where}(${provider.name ?? provider.title})`;
+  if (typeof options !== "object" || options === null) throw new TypeError(`${name()}: options must be an object`);
   checkOptions(provider, options as Omit<VerifyOptions, "secret"> & { readonly secret?: unknown }, name, false);
 }
 
 /**
  * The verification options, shared by the trigger and the functions: their types always, and
- * with `ranges` (the trigger) the values too.
+ * with `ranges` (the trigger) the values too. `where` is worded only when something is wrong:
+ * the functions check on every call.
  */
-function checkOptions(provider: ProviderDeclaration, options: Omit<VerifyOptions, "secret"> & { readonly secret?: unknown }, where: string, ranges: boolean): void {
+function checkOptions(provider: ProviderDeclaration, options: Omit<VerifyOptions, "secret"> & { readonly secret?: unknown }, where: () => string, ranges: boolean): void {
   const { secret, toleranceSeconds, now } = options;
   const strings = typeof secret === "string" || (Array.isArray(secret) && secret.length > 0 && secret.every((item) => typeof item === "string"));
-  if (!strings) throw new TypeError(`${where}: ${secretRule}`);
+  if (!strings) throw new TypeError(`${where()}: ${secretRule}`);
   if (toleranceSeconds !== undefined && !(typeof toleranceSeconds === "number" && (!ranges || (Number.isFinite(toleranceSeconds) && toleranceSeconds >= 0)))) {
-    throw new TypeError(`${where}: toleranceSeconds must be a number of seconds ≥ 0, got ${describe(toleranceSeconds)}`);
+    throw new TypeError(`${where()}: toleranceSeconds must be a number of seconds ≥ 0, got ${describe(toleranceSeconds)}`);
   }
-  if (now !== undefined && typeof now !== "function") throw new TypeError(`${where}: now must be a function returning milliseconds`);
+  if (now !== undefined && typeof now !== "function") throw new TypeError(`${where()}: now must be a function returning milliseconds`);
   const declared = options as unknown as DeclaredOptions;
   const { checked, required } = optionsOf(provider);
   for (const [name, spec] of checked) {
@@ -91,10 +92,10 @@ function checkOptions(provider: ProviderDeclaration, options: Omit<VerifyOptions
         : typeof value === "string" && (!ranges || value !== "");
     if (ok) continue;
     const expected = spec.type === "hash" ? `one of ${hashes.join(", ")}` : spec.type === "strings" ? "a non-blank string or a list of them" : "a non-empty string";
-    throw new TypeError(`${where}: ${name} must be ${expected} (${spec.description}), got ${describe(value)}`);
+    throw new TypeError(`${where()}: ${name} must be ${expected} (${spec.description}), got ${describe(value)}`);
   }
   for (const name of required) {
-    if (declared[name] === undefined) throw new TypeError(`${where}: set \`${name}\` (${provider.options?.[name]?.description ?? "required to verify deliveries"})`);
+    if (declared[name] === undefined) throw new TypeError(`${where()}: set \`${name}\` (${provider.options?.[name]?.description ?? "required to verify deliveries"})`);
   }
 }
 
