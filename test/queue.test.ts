@@ -63,12 +63,12 @@ function memoryQueue(behaviour: (message: QueuedEvent, call: number) => "store" 
 for (const [adapter, open] of Object.entries(adapters)) {
   describe(`a trigger with queue (${adapter})`, () => {
     it("sends each usable event as one JSON message and answers 200 only once send resolved; no matcher runs", async () => {
-      const { queue, stored } = memoryQueue(() => 150);
+      const { queue, stored } = memoryQueue(() => 80);
       const { post } = await open({ provider: "whereby", secret: secrets.whereby, queue });
       const began = Date.now();
       const answer = await post(await deliver("evt-stored"));
       expect(answer).toMatchObject({ status: 200, body: { ok: true, events: 1, duplicates: 0 } });
-      expect(Date.now() - began).toBeGreaterThanOrEqual(140);
+      expect(Date.now() - began).toBeGreaterThanOrEqual(75);
       expect(stored).toEqual([{ provider: "whereby", type: "room.client.joined", key: "evt-stored", event: joinedAs("evt-stored"), receivedAt: expect.any(Number) }]);
       expect(Math.abs(stored[0]!.receivedAt - began)).toBeLessThan(1_000);
     });
@@ -93,14 +93,17 @@ for (const [adapter, open] of Object.entries(adapters)) {
     it("a send that has not resolved within responseTimeoutMs: 503, reported once; once it resolves, a retry is a duplicate", async () => {
       const { queue, stored, release } = memoryQueue(() => "hang");
       const onError = vi.fn();
-      const { post } = await open({ provider: "whereby", secret: secrets.whereby, queue, onError, responseTimeoutMs: 150 });
+      const { post } = await open({ provider: "whereby", secret: secrets.whereby, queue, onError, responseTimeoutMs: 100 });
       const request = await deliver("evt-slow");
-      expect(await post(request)).toMatchObject({ status: 503, body: { error: { code: "queue_unavailable" } } });
-      expect(onError).toHaveBeenCalledOnce();
-      expect(onError.mock.calls[0]![0].message).toMatch(/send did not resolve within responseTimeoutMs \(150 ms\)/);
-      // A retry while that send still hangs waits for it, then is told to retry later: never a 2xx.
-      expect(await post(request)).toMatchObject({ status: 503, body: { error: { code: "in_flight" } } });
-      release();
+      try {
+        expect(await post(request)).toMatchObject({ status: 503, body: { error: { code: "queue_unavailable" } } });
+        expect(onError).toHaveBeenCalledOnce();
+        expect(onError.mock.calls[0]![0].message).toMatch(/send did not resolve within responseTimeoutMs \(100 ms\)/);
+        // A retry while that send still hangs waits for it, then is told to retry later: never a 2xx.
+        expect(await post(request)).toMatchObject({ status: 503, body: { error: { code: "in_flight" } } });
+      } finally {
+        release(); // else stop() would wait for the sends
+      }
       await sleep(10);
       expect(stored).toHaveLength(1);
       expect(await post(request)).toMatchObject({ status: 200, body: { duplicates: 1 } });
@@ -122,7 +125,7 @@ for (const [adapter, open] of Object.entries(adapters)) {
     });
 
     it("a delivery sent twice at once, and retried later, is sent once: the retries wait for the first send", async () => {
-      const { queue, stored } = memoryQueue(() => 100);
+      const { queue, stored } = memoryQueue(() => 50);
       const { post } = await open({ provider: "whereby", secret: secrets.whereby, queue });
       const request = await deliver("evt-concurrent");
       const answers = await Promise.all([post(request), post(request)]);

@@ -48,7 +48,7 @@ export default {
   async queue(batch: { readonly messages: readonly QueueMessage[] }): Promise<void> {
     for (const message of batch.messages) {
       try {
-        await consumer.handle(message.body as never);
+        await consumer.handle(message.body);
         message.ack();
       } catch {
         message.retry({ delaySeconds: 0 });

@@ -69,11 +69,12 @@ export class Consumer<Parsed extends ParsedShape> extends Emitter<TriggerEvents<
   }
 
   /**
-   * Handles one message a trigger with `queue` sent (`job.data`, `message.body`). Resolves once
-   * the event was handled, now or before; rejects so that the queue retries (see the class).
-   * A message that is not one of this provider's is a `TypeError` (rejected).
+   * Handles one message a trigger with `queue` sent (`job.data`, `message.body`), as the queue
+   * gives it: its shape is checked here. Resolves once the event was handled, now or before;
+   * rejects so that the queue retries (see the class). A message that is not one of this
+   * provider's is a `TypeError` (rejected).
    */
-  async handle(message: QueueMessage<Parsed>): Promise<void> {
+  async handle(message: unknown): Promise<void> {
     const parsed = this.#check(message);
     const claims = this.#claims;
     if (!claims) return this.#run(parsed);

@@ -14,7 +14,7 @@ export type CheckedTriggerOptions = TriggerSettings<unknown, unknown> & Omit<Ver
 export function checkTriggerOptions(provider: ProviderDeclaration & { readonly name: string }, options: TriggerSettings<unknown, unknown>): CheckedTriggerOptions {
   const where = provider.typePrefix === undefined ? `createTrigger(${provider.name})` : `create${provider.typePrefix}Trigger`;
   if (typeof options !== "object" || options === null) throw new TypeError(`${where}: options must be an object`);
-  const { responseTimeoutMs, maxBodyBytes, dedupe, dedupeTtlMs, invalid, insecureSkipVerification, queue } = options;
+  const { responseTimeoutMs, maxBodyBytes, invalid, insecureSkipVerification, queue } = options;
   if (insecureSkipVerification !== undefined && typeof insecureSkipVerification !== "boolean") {
     throw new TypeError(`${where}: insecureSkipVerification must be true (to accept unsigned deliveries) or false, got ${describe(insecureSkipVerification)}`);
   }
