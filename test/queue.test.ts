@@ -215,6 +215,7 @@ describe("a consumer", () => {
     await expect(createWherebyConsumer({ dedupe: down, webhookTriggers: { "room.client.joined": matcher } }).handle(message("x"))).rejects.toThrow(/dedupe store failed \(Error: ECONNREFUSED\); retry later/);
     expect(matcher).not.toHaveBeenCalled();
     expect(() => createWherebyConsumer({ dedupe: {} as never })).toThrow(/^createWherebyConsumer: dedupe must be false or a store/);
+    expect(() => createWherebyConsumer({ leaseMs: 0 })).toThrow(/^createWherebyConsumer: leaseMs must be a number of milliseconds ≥ 1, got 0$/);
     expect(() => createWherebyConsumer({ webhookTriggers: { "room.exploded": () => true } as never })).toThrow(/Unknown event type "room\.exploded"/);
     expect(() => createConsumer({ provider: "nope" as never })).toThrow(/^createConsumer: unknown provider "nope"/);
   });

@@ -23,6 +23,12 @@ export interface ConsumerOptions<Registry, Message> {
   /** How long an event's key is remembered. Default 24 h. */
   readonly dedupeTtlMs?: number | undefined;
   /**
+   * How long the claim of an event whose matcher runs holds in a store that tells in flight from
+   * done, should its worker die: a redelivery waits that long before it runs the event. Make it
+   * longer than your slowest matcher. Default 5 min.
+   */
+  readonly leaseMs?: number | undefined;
+  /**
    * Told about each failure: a matcher that throws or rejects (`handle` rejects too), a
    * listener that does, a dedupe store that fails after the event was handled. Default: one line
    * each, as a trigger logs them.
@@ -34,6 +40,7 @@ export interface ConsumerOptions<Registry, Message> {
 const inFlightWaitMs = 10_000;
 /** How long one dedupe store call may take before it counts as failed. */
 const storeTimeoutMs = 5_000;
+const defaultLeaseMs = 5 * 60_000;
 const day = 24 * 60 * 60 * 1000;
 
 /**
@@ -61,12 +68,14 @@ export class Consumer<Parsed extends ParsedShape> extends Emitter<TriggerEvents<
     if (typeof options !== "object" || options === null) throw new TypeError(`${where}: options must be an object`);
     checkDedupe(options, where);
     if (options.onError !== undefined && typeof options.onError !== "function") throw new TypeError(`${where}: onError must be a function`);
+    const { leaseMs = defaultLeaseMs } = options;
+    if (!(typeof leaseMs === "number" && Number.isFinite(leaseMs) && leaseMs >= 1)) throw new TypeError(`${where}: leaseMs must be a number of milliseconds ≥ 1, got ${String(leaseMs)}`);
     this.#provider = provider;
     this.#where = where;
     this.#types = new Set(provider.eventTypes);
     this.#matchers = fillMatchers(provider.eventTypes, (options.webhookTriggers ?? {}) as Record<string, Matcher<never>>) as Record<string, Matcher<unknown>>;
     const store = options.dedupe === false ? undefined : (options.dedupe ?? createMemoryDedupeStore());
-    this.#claims = store && new Claims(store, options.dedupeTtlMs ?? day, storeTimeoutMs);
+    this.#claims = store && new Claims(store, options.dedupeTtlMs ?? day, storeTimeoutMs, leaseMs);
     this.#reporter = new Reporter(provider.title, options.onError as ((error: unknown, parsed?: never) => unknown) | undefined);
   }
 
@@ -93,7 +102,7 @@ export class Consumer<Parsed extends ParsedShape> extends Emitter<TriggerEvents<
     }
     const store = await claims.settle(key, failure === undefined);
     if (store) {
-      const consequence = failure ? "the key may stay claimed until its lease ends (15 min)" : "the event was handled; a redelivery may run it again";
+      const consequence = failure ? "the key may stay claimed until its lease ends (leaseMs)" : "the event was handled; a redelivery may run it again";
       this.#reporter.report(new Error(`${this.#provider.title} consumer: the dedupe store failed (${describeThrown(store.error)}); ${consequence}`, { cause: store.error }), parsed);
     }
     if (failure) throw failure.error;
