@@ -23,8 +23,9 @@ export interface BullMQQueueOptions {
  * A BullMQ `Queue` (Redis) as a trigger's `queue`: each event is a job named `<provider>:<type>`,
  * its data the message, its id the event's idempotency key (`<provider>.<key>`, the key
  * percent-encoded: BullMQ ids may not contain `:`). `add` resolves once Redis holds the job, so a
- * 2xx means it is in Redis (as durable as your Redis: with `appendfsync everysec`, a crash of Redis
- * itself can lose the last second). A retried delivery adds a job whose id exists: BullMQ keeps
+ * 2xx means it is in Redis, as durable as your Redis is configured (with AOF and `appendfsync
+ * everysec`, a crash of Redis itself can lose the last second; without AOF, all since the last
+ * snapshot). A retried delivery adds a job whose id exists: BullMQ keeps
  * the first and does not run it twice, as long as the job is kept (a job removed on completion
  * can be added again; the consumer's dedupe then keeps it from running twice). While Redis is
  * down, `add` waits (ioredis queues the command) or fails: the trigger answers 503 at
