@@ -1,4 +1,4 @@
-// Vitest global set-up: a real redis-server for test/redis.test.ts. Taken from REDIS_SERVER or
+// Vitest global set-up: a real redis-server for test/redis.test.ts and test/queue.test.ts (BullMQ). Taken from REDIS_SERVER or
 // PATH; where it is missing, installed as .ci/run does (Debian's package, through apt-get as root
 // or password-less sudo); where that cannot be done, the Redis tests are skipped with one line
 // saying how to run them, except under CI=true, where they are required.
@@ -20,7 +20,7 @@ export default async function setup(project: TestProject): Promise<void> {
   project.provide("redisServer", "");
   const filters = project.vitest.config.filters ?? [];
   const { testFiles } = await project.globTestFiles(filters);
-  if (!testFiles.some((file) => path.basename(file) === "redis.test.ts")) return; // not in this run: nothing to look for
+  if (!testFiles.some((file) => ["redis.test.ts", "queue.test.ts"].includes(path.basename(file)))) return; // not in this run: nothing to look for
   const found = findRedisServer() ?? install();
   if (found) return project.provide("redisServer", found);
   const why = `Redis tests skipped: no redis-server on PATH, and apt-get cannot install it here (it needs root or password-less sudo); ${howToEnable}.`;

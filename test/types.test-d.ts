@@ -13,7 +13,8 @@ import {
   type WherebyRoomClientJoinedEvent,
 } from "../generated/src/index.js";
 import { createDailyTrigger } from "../generated/src/daily/index.js";
-import { createWherebyWebhookTriggers, isWherebyRoomClientJoinedEvent, validateWherebyEvent } from "../generated/src/whereby/index.js";
+import { createBullMQQueue, createCloudflareQueue, createConsumer, type QueueMessage } from "../generated/src/index.js";
+import { createWherebyConsumer, createWherebyTrigger, createWherebyWebhookTriggers, isWherebyRoomClientJoinedEvent, validateWherebyEvent, type WherebyParsedEvent } from "../generated/src/whereby/index.js";
 
 describe("Whereby", () => {
   it("gives each matcher its own event type", () => {
@@ -106,5 +107,35 @@ describe("iotum", () => {
     if (parsed.provider === "iotum" && parsed.type === "conference_end") expectTypeOf(parsed.event.payload.conference_id).toEqualTypeOf<number>();
     // @ts-expect-error an unknown provider is refused
     parseDelivery("teleconf", { headers: {}, body: "" });
+  });
+});
+
+describe("a queue and its consumers (issue 25)", () => {
+  it("types a consumer's matchers as the trigger's, and its listeners' message", () => {
+    createWherebyConsumer({
+      webhookTriggers: {
+        "room.client.joined": (event) => {
+          expectTypeOf(event).toEqualTypeOf<WherebyRoomClientJoinedEvent>();
+          return event.data.roleName === "host";
+        },
+        // @ts-expect-error a matcher returns a boolean
+        "room.client.left": () => "yes",
+      },
+    }).on("trigger_event_success", (message) => {
+      expectTypeOf(message).toEqualTypeOf<QueueMessage<WherebyParsedEvent>>();
+      expectTypeOf(message.receivedAt).toEqualTypeOf<number>();
+      if (message.type === "room.client.joined") expectTypeOf(message.event).toEqualTypeOf<WherebyRoomClientJoinedEvent>();
+    });
+    createConsumer({ provider: "daily", webhookTriggers: { "participant.joined": (event) => event.payload.room === "standup" } });
+    // @ts-expect-error a misspelt event type is not a slot
+    createConsumer({ provider: "daily", webhookTriggers: { "participant.join": () => true } });
+  });
+
+  it("takes the adapters, or any object with send, as a trigger's queue", () => {
+    createWherebyTrigger({ secret: "s", queue: createBullMQQueue({ add: async () => ({}) }) });
+    createWherebyTrigger({ secret: "s", queue: createCloudflareQueue({ send: async () => {} }) });
+    createWherebyTrigger({ secret: "s", queue: { send: async (message) => void expectTypeOf(message).toEqualTypeOf<QueueMessage<WherebyParsedEvent>>() } });
+    // @ts-expect-error a queue has send
+    createWherebyTrigger({ secret: "s", queue: { add: async () => {} } });
   });
 });

@@ -3,6 +3,7 @@
 export * from "./web.js";
 export { verifyDelivery, createTrigger } from "./node.js";
 export { NodeTrigger, type NodeTriggerOptions, type NodeServerOptions, type NodeServer, type NodeAddress, type NodeRequest, type NodeResponse } from "./runtime/node/trigger.js";
+export { createBullMQQueue, bullMQJobId, type BullMQQueueLike, type BullMQQueueOptions } from "./runtime/node/bullmq.js";
 export { createBigBlueButtonTrigger, verifyBigBlueButtonDelivery } from "./bigbluebutton/node.js";
 export { createDailyTrigger, verifyDailyDelivery } from "./daily/node.js";
 export { createIotumTrigger, verifyIotumDelivery } from "./iotum/node.js";

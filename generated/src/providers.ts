@@ -5,6 +5,9 @@ import type { DeliveryRequest, DeliveryResult, ParsedEventOf, ProviderDefinition
 import type { VerifyResult } from "./runtime/core/signatures.js";
 import { Trigger } from "./runtime/core/trigger.js";
 import type { TriggerOptions } from "./runtime/core/trigger.js";
+import { Consumer } from "./runtime/core/consumer.js";
+import type { ConsumerOptions } from "./runtime/core/consumer.js";
+import type { QueueMessage } from "./runtime/core/queue.js";
 import { verifyWithWebCrypto } from "./runtime/core/webcrypto.js";
 import { signBodyWith, signWith } from "./runtime/core/signing.js";
 import { answerHandshakeWith } from "./runtime/core/handshakes.js";
@@ -106,4 +109,10 @@ export function signBody<P extends Provider>(provider: P, body: string, options:
 export function createTrigger<P extends Provider>(options: TriggerOptions<ProviderTypes[P]["triggers"], ParsedEvent<P>, ProviderTypes[P]["verifyOptions"]> & { readonly provider: P }): Trigger<ParsedEvent<P>> {
   if (!Object.hasOwn(providers, options?.provider)) throw new TypeError(`createTrigger: unknown provider ${JSON.stringify(options?.provider)}; known: ${Object.keys(providers).join(", ")}`);
   return new Trigger<ParsedEvent<P>>(providers[options.provider] as ProviderDefinition, options as TriggerOptions<unknown, ParsedEvent<P>>);
+}
+
+/** The worker side of `options.provider`'s trigger with `queue`: `handle(message)` runs the matcher of each message the trigger sent, once per event (deduplicated by its key), and rejects when it fails so that the queue retries. */
+export function createConsumer<P extends Provider>(options: ConsumerOptions<ProviderTypes[P]["triggers"], QueueMessage<ParsedEvent<P>>> & { readonly provider: P }): Consumer<ParsedEvent<P>> {
+  if (!Object.hasOwn(providers, options?.provider)) throw new TypeError(`createConsumer: unknown provider ${JSON.stringify(options?.provider)}; known: ${Object.keys(providers).join(", ")}`);
+  return new Consumer<ParsedEvent<P>>(providers[options.provider] as ProviderDefinition, options as ConsumerOptions<unknown, QueueMessage<ParsedEvent<P>>>);
 }

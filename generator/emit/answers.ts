@@ -36,12 +36,14 @@ export const answerCases: readonly AnswerCase[] = [
     then: "the retry waits for that attempt first: if it succeeds, the retry is a duplicate (200); if it fails, the retry runs the event itself",
   },
   { answer: "storeUnavailable", when: "the dedupe store throws, rejects, or takes longer than half of `responseTimeoutMs` (1 s at most)", then: "no matcher runs; reported to `onError` once per delivery" },
+  { answer: "queueUnavailable", when: "with `queue`: a `send` throws, rejects, or has not resolved after `responseTimeoutMs`", then: "reported to `onError` with the event; its key is released once the send fails (one that resolves late stored the event: a retry is then a duplicate)" },
   { answer: "matcherFailed", when: "a matcher throws or rejects", note: "so the provider retries", then: "the error goes to `onError`; the event's key is released, so the retry runs it" },
   { answer: "answered", when: "an event whose answer carries data (8x8's `SETTINGS_PROVISIONING`), its answerer's answer valid", note: "with that answer as the body", then: "not deduplicated: each such request wants its answer; an answer that does not match its schema is never sent (500, the reason to `onError`)" },
   { answer: "answerLate", when: "the same, its answer not ready after `responseTimeoutMs`", then: "reported to `onError`; the provider may ask again" },
-  { answer: "pending", when: "matchers still running after `responseTimeoutMs` (4 s)", then: "they go on, and one that fails after the 202 cannot be retried; `responseTimeoutMs: false` waits instead" },
+  { answer: "pending", when: "matchers still running after `responseTimeoutMs` (4 s)", then: "they go on, and one that fails after the 202 cannot be retried; `responseTimeoutMs: false` waits instead (with `queue`, never: 503)" },
   { answer: "internal", when: "the receiver itself fails", then: "reported to `onError`; the provider retries" },
   { answer: "rawBody", when: "`middleware` given a parsed body (a JSON parser ran before it), without `next`", then: "with `next`, the error goes to `next(error)` instead" },
+  { answer: "delivered", when: "with `queue`, otherwise", note: "`{ ok, events, unknown, invalid, duplicates }`", then: "the queue stored every event (`send` resolved); no matcher runs here: a consumer runs them" },
   { answer: "delivered", when: "otherwise", note: "`{ ok, events, unknown, invalid, duplicates }`", then: "every matcher ran" },
 ];
 

@@ -69,6 +69,19 @@ export const runtimeApi: readonly ApiEntry[] = [
   type("core/validation", "ValidationIssue", "`ValidationIssue`: `{ pointer, message, keyword }`."),
   value("core/validation", "formatIssue", "`formatIssue(issue)`: an issue as one line: `/data/roleName: must be one of …`."),
   type("core/standard-schema", "StandardSchemaV1", "`StandardSchemaV1`: the Standard Schema interface every validator implements."),
+  value("providers", "createConsumer", "`createConsumer({ provider, webhookTriggers, dedupe })`: runs the matchers of events a trigger handed to a queue, once each (`handle(message)` rejects when a matcher fails, so the queue retries)."),
+  value("core/consumer", "Consumer", "`Consumer`: a consumer of queued events: `handle(message)`, `on` / `once` / `off`."),
+  type("core/consumer", "ConsumerOptions", "`ConsumerOptions<Registry, Message>`: what a consumer takes: `webhookTriggers`, `dedupe`, `dedupeTtlMs`, `leaseMs`, `onError`."),
+  type("core/queue", "QueuedEvent", "`QueuedEvent`: the message a trigger with `queue` sends per event: `{ provider, type, key, event, envelope?, receivedAt }`."),
+  type("core/queue", "QueueMessage", "`QueueMessage<Parsed>`: the same, typed by the provider's events."),
+  type("core/queue", "EventQueue", "`EventQueue`: `{ send(message) }`, what the `queue` option takes: a queue of your own, or one of the adapters."),
+  value("core/queue", "createCloudflareQueue", "`createCloudflareQueue(binding, { delaySeconds })`: a Cloudflare Queues producer binding as an `EventQueue`."),
+  type("core/queue", "CloudflareQueueBinding", "`CloudflareQueueBinding`: the parts of a Queues producer binding the adapter uses."),
+  type("core/queue", "CloudflareQueueOptions", "`CloudflareQueueOptions`: `{ delaySeconds }`."),
+  value("node/bullmq", "createBullMQQueue", "`createBullMQQueue(queue, { jobOptions })`: a BullMQ `Queue` as an `EventQueue`; the job id is the event's idempotency key (Node entry).", "node"),
+  value("node/bullmq", "bullMQJobId", "`bullMQJobId(provider, key)`: the job id `createBullMQQueue` gives an event (Node entry).", "node"),
+  type("node/bullmq", "BullMQQueueLike", "`BullMQQueueLike`: the parts of a BullMQ `Queue` the adapter uses (Node entry).", "node"),
+  type("node/bullmq", "BullMQQueueOptions", "`BullMQQueueOptions`: `{ jobOptions }` (Node entry).", "node"),
 ];
 
 /** The names each provider exports, with their lines of the API reference. */
@@ -83,6 +96,7 @@ export function providerApi(provider: ProviderModel): { readonly name: string; r
     { name: `sign${p}Delivery`, line: `\`sign${p}Delivery(events, options)\`: \`signDelivery\` for ${title}.` },
     { name: `sign${p}Body`, line: `\`sign${p}Body(body, options)\`: \`signBody\` for ${title}.` },
     { name: `create${p}Trigger`, line: `\`create${p}Trigger(options)\`: \`createTrigger\` for ${title}.` },
+    { name: `create${p}Consumer`, line: `\`create${p}Consumer(options)\`: \`createConsumer\` for ${title}.` },
     { name: `create${p}WebhookTriggers`, line: `\`create${p}WebhookTriggers(triggers)\`: a full registry, \`() => false\` in every slot left out; throws on an unknown event type.` },
     { name: `${v}Provider`, line: `\`${v}Provider\`: ${title}'s definition, from its provider.json.` },
     { name: `${p}VerifyOptions`, line: `\`${p}VerifyOptions\`, \`${p}SignOptions\`: the options of its verifiers and signers, its own included.` },

@@ -28,6 +28,9 @@ function emitProviders(providers: readonly ProviderModel[], project: Project): v
   addImport(file, "./runtime/core/signatures.js", ["VerifyResult"], { typeOnly: true });
   addImport(file, "./runtime/core/trigger.js", ["Trigger"]);
   addImport(file, "./runtime/core/trigger.js", ["TriggerOptions"], { typeOnly: true });
+  addImport(file, "./runtime/core/consumer.js", ["Consumer"]);
+  addImport(file, "./runtime/core/consumer.js", ["ConsumerOptions"], { typeOnly: true });
+  addImport(file, "./runtime/core/queue.js", ["QueueMessage"], { typeOnly: true });
   addImport(file, "./runtime/core/webcrypto.js", ["verifyWithWebCrypto"]);
   addImport(file, "./runtime/core/signing.js", ["signBodyWith", "signWith"]);
   addImport(file, "./runtime/core/handshakes.js", ["answerHandshakeWith"]);
@@ -123,6 +126,17 @@ function emitProviders(providers: readonly ProviderModel[], project: Project): v
     ],
     docs: docs("The matcher registry of `options.provider` on Web APIs: serve it with `trigger.fetch` (workers, Deno, Bun, Next.js, Hono). On Node, the same import gives a `node:http` server too."),
   });
+  addFunction(file, {
+    name: "createConsumer",
+    typeParameters: [{ name: "P", constraint: "Provider" }],
+    parameters: [{ name: "options", type: "ConsumerOptions<ProviderTypes[P][\"triggers\"], QueueMessage<ParsedEvent<P>>> & { readonly provider: P }" }],
+    returnType: "Consumer<ParsedEvent<P>>",
+    statements: [
+      "if (!Object.hasOwn(providers, options?.provider)) throw new TypeError(`createConsumer: unknown provider ${JSON.stringify(options?.provider)}; known: ${Object.keys(providers).join(\", \")}`);",
+      "return new Consumer<ParsedEvent<P>>(providers[options.provider] as ProviderDefinition, options as ConsumerOptions<unknown, QueueMessage<ParsedEvent<P>>>);",
+    ],
+    docs: docs("The worker side of `options.provider`'s trigger with `queue`: `handle(message)` runs the matcher of each message the trigger sent, once per event (deduplicated by its key), and rejects when it fails so that the queue retries."),
+  });
 }
 
 function emitNode(project: Project): void {
@@ -164,6 +178,9 @@ function emitProviderDelivery(provider: ProviderModel, project: Project): void {
   if (Object.values(provider.manifest.options ?? {}).some((option) => option.type === "hash")) addImport(file, "../runtime/core/provider.js", ["HashAlgorithm"], { typeOnly: true });
   addImport(file, "../runtime/core/trigger.js", ["createTriggerWith"]);
   addImport(file, "../runtime/core/trigger.js", ["Trigger", "TriggerOptions"], { typeOnly: true });
+  addImport(file, "../runtime/core/consumer.js", ["createConsumerWith"]);
+  addImport(file, "../runtime/core/consumer.js", ["Consumer", "ConsumerOptions"], { typeOnly: true });
+  addImport(file, "../runtime/core/queue.js", ["QueueMessage"], { typeOnly: true });
   addImport(file, "../runtime/core/webcrypto.js", ["verifyWithWebCrypto"]);
   addImport(file, "../runtime/core/signing.js", ["signBodyWith", "signWith"]);
   if (provider.answers.length > 0) addImport(file, "../runtime/core/handshakes.js", ["answerWith"]);
@@ -271,6 +288,13 @@ function emitProviderDelivery(provider: ProviderModel, project: Project): void {
     returnType: `Trigger<${parsed}>`,
     statements: `return createTriggerWith(${provider.valuePrefix}Provider, options);`,
     docs: docs(`The ${title} matcher registry on Web APIs: serve it with \`trigger.fetch\`. On Node, the same import gives a \`node:http\` server too.`),
+  });
+  addFunction(file, {
+    name: `create${prefix}Consumer`,
+    parameters: [{ name: "options", type: `ConsumerOptions<${prefix}WebhookTriggers, QueueMessage<${parsed}>>` }],
+    returnType: `Consumer<${parsed}>`,
+    statements: `return createConsumerWith(${provider.valuePrefix}Provider, options);`,
+    docs: docs(`The worker side of a ${title} trigger with \`queue\`: \`handle(message)\` runs the matcher of each message the trigger sent, once per event (deduplicated by its key), and rejects when it fails so that the queue retries.`),
   });
 }
 

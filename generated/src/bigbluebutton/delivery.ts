@@ -6,6 +6,9 @@ import type { VerifyOptions, VerifyResult } from "../runtime/core/signatures.js"
 import type { HashAlgorithm } from "../runtime/core/provider.js";
 import { createTriggerWith } from "../runtime/core/trigger.js";
 import type { Trigger, TriggerOptions } from "../runtime/core/trigger.js";
+import { createConsumerWith } from "../runtime/core/consumer.js";
+import type { Consumer, ConsumerOptions } from "../runtime/core/consumer.js";
+import type { QueueMessage } from "../runtime/core/queue.js";
 import { verifyWithWebCrypto } from "../runtime/core/webcrypto.js";
 import { signBodyWith, signWith } from "../runtime/core/signing.js";
 import type { SignedRequest, SignOptions } from "../runtime/core/signing.js";
@@ -122,4 +125,9 @@ export function signBigBlueButtonBody(body: string, options: BigBlueButtonSignOp
 /** The BigBlueButton matcher registry on Web APIs: serve it with `trigger.fetch`. On Node, the same import gives a `node:http` server too. */
 export function createBigBlueButtonTrigger(options: TriggerOptions<BigBlueButtonWebhookTriggers, BigBlueButtonParsedEvent, BigBlueButtonVerifyOptions>): Trigger<BigBlueButtonParsedEvent> {
   return createTriggerWith(bigBlueButtonProvider, options);
+}
+
+/** The worker side of a BigBlueButton trigger with `queue`: `handle(message)` runs the matcher of each message the trigger sent, once per event (deduplicated by its key), and rejects when it fails so that the queue retries. */
+export function createBigBlueButtonConsumer(options: ConsumerOptions<BigBlueButtonWebhookTriggers, QueueMessage<BigBlueButtonParsedEvent>>): Consumer<BigBlueButtonParsedEvent> {
+  return createConsumerWith(bigBlueButtonProvider, options);
 }

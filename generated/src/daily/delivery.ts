@@ -5,6 +5,9 @@ import type { DeliveryRequest, DeliveryResult, ParsedEventOf, ProviderDefinition
 import type { VerifyOptions, VerifyResult } from "../runtime/core/signatures.js";
 import { createTriggerWith } from "../runtime/core/trigger.js";
 import type { Trigger, TriggerOptions } from "../runtime/core/trigger.js";
+import { createConsumerWith } from "../runtime/core/consumer.js";
+import type { Consumer, ConsumerOptions } from "../runtime/core/consumer.js";
+import type { QueueMessage } from "../runtime/core/queue.js";
 import { verifyWithWebCrypto } from "../runtime/core/webcrypto.js";
 import { signBodyWith, signWith } from "../runtime/core/signing.js";
 import { answerHandshakeWith } from "../runtime/core/handshakes.js";
@@ -106,4 +109,9 @@ export function answerDailyHandshake(request: DeliveryRequest, options: DailyVer
 /** The Daily matcher registry on Web APIs: serve it with `trigger.fetch`. On Node, the same import gives a `node:http` server too. */
 export function createDailyTrigger(options: TriggerOptions<DailyWebhookTriggers, DailyParsedEvent, DailyVerifyOptions>): Trigger<DailyParsedEvent> {
   return createTriggerWith(dailyProvider, options);
+}
+
+/** The worker side of a Daily trigger with `queue`: `handle(message)` runs the matcher of each message the trigger sent, once per event (deduplicated by its key), and rejects when it fails so that the queue retries. */
+export function createDailyConsumer(options: ConsumerOptions<DailyWebhookTriggers, QueueMessage<DailyParsedEvent>>): Consumer<DailyParsedEvent> {
+  return createConsumerWith(dailyProvider, options);
 }

@@ -5,6 +5,9 @@ import type { DeliveryRequest, DeliveryResult, ParsedEventOf, ProviderDefinition
 import type { VerifyOptions, VerifyResult } from "../runtime/core/signatures.js";
 import { createTriggerWith } from "../runtime/core/trigger.js";
 import type { Trigger, TriggerOptions } from "../runtime/core/trigger.js";
+import { createConsumerWith } from "../runtime/core/consumer.js";
+import type { Consumer, ConsumerOptions } from "../runtime/core/consumer.js";
+import type { QueueMessage } from "../runtime/core/queue.js";
 import { verifyWithWebCrypto } from "../runtime/core/webcrypto.js";
 import { signBodyWith, signWith } from "../runtime/core/signing.js";
 import type { SignedRequest, SignOptions } from "../runtime/core/signing.js";
@@ -66,4 +69,9 @@ export function signIotumBody(body: string, options: IotumSignOptions): Promise<
 /** The iotum Callbridge matcher registry on Web APIs: serve it with `trigger.fetch`. On Node, the same import gives a `node:http` server too. */
 export function createIotumTrigger(options: TriggerOptions<IotumWebhookTriggers, IotumParsedEvent, IotumVerifyOptions>): Trigger<IotumParsedEvent> {
   return createTriggerWith(iotumProvider, options);
+}
+
+/** The worker side of a iotum Callbridge trigger with `queue`: `handle(message)` runs the matcher of each message the trigger sent, once per event (deduplicated by its key), and rejects when it fails so that the queue retries. */
+export function createIotumConsumer(options: ConsumerOptions<IotumWebhookTriggers, QueueMessage<IotumParsedEvent>>): Consumer<IotumParsedEvent> {
+  return createConsumerWith(iotumProvider, options);
 }

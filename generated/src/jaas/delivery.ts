@@ -5,6 +5,9 @@ import type { DeliveryRequest, DeliveryResult, ParsedEventOf, ProviderDefinition
 import type { VerifyOptions, VerifyResult } from "../runtime/core/signatures.js";
 import { createTriggerWith } from "../runtime/core/trigger.js";
 import type { Trigger, TriggerOptions } from "../runtime/core/trigger.js";
+import { createConsumerWith } from "../runtime/core/consumer.js";
+import type { Consumer, ConsumerOptions } from "../runtime/core/consumer.js";
+import type { QueueMessage } from "../runtime/core/queue.js";
 import { verifyWithWebCrypto } from "../runtime/core/webcrypto.js";
 import { signBodyWith, signWith } from "../runtime/core/signing.js";
 import { answerWith } from "../runtime/core/handshakes.js";
@@ -107,4 +110,9 @@ export function answerJaasEvent<Type extends keyof JaasAnswerMap>(type: Type, an
 /** The 8x8 Jitsi as a Service matcher registry on Web APIs: serve it with `trigger.fetch`. On Node, the same import gives a `node:http` server too. */
 export function createJaasTrigger(options: TriggerOptions<JaasWebhookTriggers, JaasParsedEvent, JaasVerifyOptions>): Trigger<JaasParsedEvent> {
   return createTriggerWith(jaasProvider, options);
+}
+
+/** The worker side of a 8x8 Jitsi as a Service trigger with `queue`: `handle(message)` runs the matcher of each message the trigger sent, once per event (deduplicated by its key), and rejects when it fails so that the queue retries. */
+export function createJaasConsumer(options: ConsumerOptions<JaasWebhookTriggers, QueueMessage<JaasParsedEvent>>): Consumer<JaasParsedEvent> {
+  return createConsumerWith(jaasProvider, options);
 }

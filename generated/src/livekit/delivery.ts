@@ -5,6 +5,9 @@ import type { DeliveryRequest, DeliveryResult, ParsedEventOf, ProviderDefinition
 import type { VerifyOptions, VerifyResult } from "../runtime/core/signatures.js";
 import { createTriggerWith } from "../runtime/core/trigger.js";
 import type { Trigger, TriggerOptions } from "../runtime/core/trigger.js";
+import { createConsumerWith } from "../runtime/core/consumer.js";
+import type { Consumer, ConsumerOptions } from "../runtime/core/consumer.js";
+import type { QueueMessage } from "../runtime/core/queue.js";
 import { verifyWithWebCrypto } from "../runtime/core/webcrypto.js";
 import { signBodyWith, signWith } from "../runtime/core/signing.js";
 import type { SignedRequest, SignOptions } from "../runtime/core/signing.js";
@@ -89,4 +92,9 @@ export function signLiveKitBody(body: string, options: LiveKitSignOptions): Prom
 /** The LiveKit matcher registry on Web APIs: serve it with `trigger.fetch`. On Node, the same import gives a `node:http` server too. */
 export function createLiveKitTrigger(options: TriggerOptions<LiveKitWebhookTriggers, LiveKitParsedEvent, LiveKitVerifyOptions>): Trigger<LiveKitParsedEvent> {
   return createTriggerWith(liveKitProvider, options);
+}
+
+/** The worker side of a LiveKit trigger with `queue`: `handle(message)` runs the matcher of each message the trigger sent, once per event (deduplicated by its key), and rejects when it fails so that the queue retries. */
+export function createLiveKitConsumer(options: ConsumerOptions<LiveKitWebhookTriggers, QueueMessage<LiveKitParsedEvent>>): Consumer<LiveKitParsedEvent> {
+  return createConsumerWith(liveKitProvider, options);
 }

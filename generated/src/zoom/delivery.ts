@@ -5,6 +5,9 @@ import type { DeliveryRequest, DeliveryResult, ParsedEventOf, ProviderDefinition
 import type { VerifyOptions, VerifyResult } from "../runtime/core/signatures.js";
 import { createTriggerWith } from "../runtime/core/trigger.js";
 import type { Trigger, TriggerOptions } from "../runtime/core/trigger.js";
+import { createConsumerWith } from "../runtime/core/consumer.js";
+import type { Consumer, ConsumerOptions } from "../runtime/core/consumer.js";
+import type { QueueMessage } from "../runtime/core/queue.js";
 import { verifyWithWebCrypto } from "../runtime/core/webcrypto.js";
 import { signBodyWith, signWith } from "../runtime/core/signing.js";
 import { answerHandshakeWith } from "../runtime/core/handshakes.js";
@@ -97,4 +100,9 @@ export function answerZoomHandshake(request: DeliveryRequest, options: ZoomVerif
 /** The Zoom matcher registry on Web APIs: serve it with `trigger.fetch`. On Node, the same import gives a `node:http` server too. */
 export function createZoomTrigger(options: TriggerOptions<ZoomWebhookTriggers, ZoomParsedEvent, ZoomVerifyOptions>): Trigger<ZoomParsedEvent> {
   return createTriggerWith(zoomProvider, options);
+}
+
+/** The worker side of a Zoom trigger with `queue`: `handle(message)` runs the matcher of each message the trigger sent, once per event (deduplicated by its key), and rejects when it fails so that the queue retries. */
+export function createZoomConsumer(options: ConsumerOptions<ZoomWebhookTriggers, QueueMessage<ZoomParsedEvent>>): Consumer<ZoomParsedEvent> {
+  return createConsumerWith(zoomProvider, options);
 }

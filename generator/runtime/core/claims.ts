@@ -20,7 +20,7 @@ interface Running {
 }
 
 /** How long a claim that is never completed holds (its receiver died mid-run): then a retry runs the event. */
-const leaseMs = 15 * 60_000;
+export const defaultLeaseMs = 15 * 60_000;
 
 /**
  * Deduplication as a trigger does it, on any `DedupeStore`: claims an event's key before it runs,
@@ -33,12 +33,15 @@ export class Claims {
   readonly #ttlMs: number;
   readonly #timeoutMs: number;
   readonly #tracksDone: boolean;
+  readonly #leaseMs: number;
   readonly #running = new Map<string, Running>();
 
-  constructor(store: DedupeStore, ttlMs: number, timeoutMs: number) {
+  /** `leaseMs`: how long a claim that is never settled holds, when the store can complete claims. */
+  constructor(store: DedupeStore, ttlMs: number, timeoutMs: number, leaseMs = defaultLeaseMs) {
     this.#store = store;
     this.#ttlMs = ttlMs;
     this.#timeoutMs = timeoutMs;
+    this.#leaseMs = leaseMs;
     this.#tracksDone = typeof store.complete === "function" && typeof store.state === "function";
   }
 
@@ -78,7 +81,7 @@ export class Claims {
 
   /** One claim in the store, with a lease when the store can complete it; one that lands after the timeout is released (nobody runs it). */
   #claim(key: string): boolean | StoreFailure | Promise<boolean | StoreFailure> {
-    const ttlMs = this.#tracksDone ? Math.min(leaseMs, this.#ttlMs) : this.#ttlMs;
+    const ttlMs = this.#tracksDone ? Math.min(this.#leaseMs, this.#ttlMs) : this.#ttlMs;
     return this.#call(() => this.#store.claim(key, ttlMs), (late) => {
       if (late) this.#call(() => this.#store.release(key));
     });

@@ -14,7 +14,7 @@ export type CheckedTriggerOptions = TriggerSettings<unknown, unknown> & Omit<Ver
 export function checkTriggerOptions(provider: ProviderDeclaration & { readonly name: string }, options: TriggerSettings<unknown, unknown>): CheckedTriggerOptions {
   const where = provider.typePrefix === undefined ? `createTrigger(${provider.name})` : `create${provider.typePrefix}Trigger`;
   if (typeof options !== "object" || options === null) throw new TypeError(`${where}: options must be an object`);
-  const { responseTimeoutMs, maxBodyBytes, dedupe, dedupeTtlMs, invalid, insecureSkipVerification } = options;
+  const { responseTimeoutMs, maxBodyBytes, invalid, insecureSkipVerification, queue } = options;
   if (insecureSkipVerification !== undefined && typeof insecureSkipVerification !== "boolean") {
     throw new TypeError(`${where}: insecureSkipVerification must be true (to accept unsigned deliveries) or false, got ${describe(insecureSkipVerification)}`);
   }
@@ -24,17 +24,19 @@ export function checkTriggerOptions(provider: ProviderDeclaration & { readonly n
   if (maxBodyBytes !== undefined && !(Number.isSafeInteger(maxBodyBytes) && maxBodyBytes > 0)) {
     throw new TypeError(`${where}: maxBodyBytes must be a positive integer, got ${String(maxBodyBytes)}`);
   }
-  if (dedupe !== undefined && dedupe !== false) {
-    const store = dedupe as unknown as Record<string, unknown> | null;
-    const optional = ["complete", "state"].filter((name) => store?.[name] !== undefined);
-    if (typeof store?.claim !== "function" || typeof store.release !== "function" || (optional.length > 0 && !(typeof store.complete === "function" && typeof store.state === "function"))) {
-      throw new TypeError(`${where}: dedupe must be false or a store with claim(key, ttlMs) and release(key), and optionally both complete(key, ttlMs) and state(key)`);
-    }
-  }
-  if (dedupeTtlMs !== undefined && !(Number.isFinite(dedupeTtlMs) && dedupeTtlMs > 0)) throw new TypeError(`${where}: dedupeTtlMs must be a positive number, got ${String(dedupeTtlMs)}`);
+  checkDedupe(options, where);
   if (invalid !== undefined && invalid !== "acknowledge" && invalid !== "reject") throw new TypeError(`${where}: invalid must be "acknowledge" or "reject", got ${JSON.stringify(invalid)}`);
   for (const hook of ["onUnknown", "onInvalid", "onError"] as const) {
     if (options[hook] !== undefined && typeof options[hook] !== "function") throw new TypeError(`${where}: ${hook} must be a function`);
+  }
+  if (queue !== undefined) {
+    if (typeof (queue as { send?: unknown } | null)?.send !== "function") throw new TypeError(`${where}: queue must be an object with send(message), e.g. createBullMQQueue(queue) or createCloudflareQueue(binding)`);
+    // With a queue, matchers run in the consumers: a matcher given here would silently never run.
+    const answerers = Object.keys(provider.answers ?? {});
+    const matchers = Object.keys(options.webhookTriggers ?? {}).filter((type) => !answerers.includes(type) && (options.webhookTriggers as Record<string, unknown>)[type] !== undefined);
+    if (matchers.length > 0) {
+      throw new TypeError(`${where}: with queue, matchers run in the consumers (create${provider.typePrefix ?? ""}Consumer), not here; move ${matchers.map((type) => JSON.stringify(type)).join(", ")} there${answerers.length > 0 ? ` (only the answerers of ${answerers.map((type) => JSON.stringify(type)).join(", ")} stay in the trigger)` : ""}`);
+    }
   }
   const verify = options as Omit<VerifyOptions, "secret"> & { readonly secret?: unknown };
   if (insecureSkipVerification === true && verify.secret === undefined) return options as CheckedTriggerOptions;
@@ -47,6 +49,18 @@ export function checkTriggerOptions(provider: ProviderDeclaration & { readonly n
     if (names && names.length !== secrets.length) throw new TypeError(`${where}: ${spec.issuer.option} lists ${names.length} name(s) for ${secrets.length} secret(s); give one per secret, in the same order`);
   }
   return { ...options, secret: secrets };
+}
+
+/** `dedupe` and `dedupeTtlMs`, as a trigger and a consumer take them. */
+export function checkDedupe({ dedupe, dedupeTtlMs }: { readonly dedupe?: unknown; readonly dedupeTtlMs?: unknown }, where: string): void {
+  if (dedupe !== undefined && dedupe !== false) {
+    const store = dedupe as Record<string, unknown> | null;
+    const optional = ["complete", "state"].filter((name) => store?.[name] !== undefined);
+    if (typeof store?.claim !== "function" || typeof store.release !== "function" || (optional.length > 0 && !(typeof store.complete === "function" && typeof store.state === "function"))) {
+      throw new TypeError(`${where}: dedupe must be false or a store with claim(key, ttlMs) and release(key), and optionally both complete(key, ttlMs) and state(key)`);
+    }
+  }
+  if (dedupeTtlMs !== undefined && !(typeof dedupeTtlMs === "number" && Number.isFinite(dedupeTtlMs) && dedupeTtlMs > 0)) throw new TypeError(`${where}: dedupeTtlMs must be a positive number, got ${String(dedupeTtlMs)}`);
 }
 
 /**

@@ -23,6 +23,10 @@ export interface Tally {
   unavailable: number;
   /** Events still being claimed (or waiting for another attempt) right now. */
   claiming: number;
+  /** With a queue: events whose `send` has not settled yet. */
+  sending: number;
+  /** With a queue: events the queue did not store (its `send` threw, rejected or took too long). */
+  unqueued: number;
   /** The answer an answerer gave (an event whose answer carries data), validated: the response's body. */
   answer?: object;
 }
@@ -64,6 +68,7 @@ export const answers = {
   matcherFailed: { status: 500, body: (failures: number) => failure("matcher", `${failures} matcher(s) failed; the provider should retry`) },
   inFlight: { status: 503, headers: retryLater, body: () => failure("in_flight", "an earlier attempt at this event is still running; retry") },
   storeUnavailable: { status: 503, headers: retryLater, body: () => failure("dedupe_unavailable", "the dedupe store did not answer; retry") },
+  queueUnavailable: { status: 503, headers: retryLater, body: () => failure("queue_unavailable", "the queue did not store the event; retry") },
   internal: { status: 500, body: () => failure("internal", "the receiver failed; the provider should retry") },
   rawBody: { status: 500, body: (message: string) => failure("raw_body", message) },
 } as const satisfies Record<string, Answer<never>>;
@@ -83,12 +88,15 @@ export function answer<Name extends AnswerName>(name: Name, ...args: Parameters<
 
 /**
  * The policy for a delivery whose events have run (or, `late`, are still running after
- * `responseTimeoutMs`): a store that cannot answer and a failed matcher make the provider retry;
- * so does an event whose earlier attempt is still running, which is acknowledged only once it
- * was handled; events still running get 202; otherwise 200.
+ * `responseTimeoutMs`): a store that cannot answer, an event the queue has not stored and a
+ * failed matcher make the provider retry; so does an event whose earlier attempt is still
+ * running, which is acknowledged only once it was handled; events still running get 202;
+ * otherwise 200.
  */
 export function settleAnswer(tally: Tally, late = false, answering = false): DeliveryResponse {
   if (tally.unavailable > 0) return answer("storeUnavailable");
+  // Never a 2xx before the queue has stored every event.
+  if (tally.unqueued > 0 || (late && tally.sending > 0)) return answer("queueUnavailable");
   if (tally.failures > 0) return answer("matcherFailed", tally.failures);
   if (tally.inFlight > 0 || (late && tally.claiming > 0)) return answer("inFlight");
   // An answer that carries data cannot come after a 202: past the deadline, the provider asks again.

@@ -13,6 +13,7 @@ import { fillMatchers, type Matcher } from "./matchers.js";
 import { after } from "./maybe.js";
 import type { CheckedTriggerOptions } from "./options.js";
 import { defaultResponseTimeoutMs } from "./provider.js";
+import type { EventQueue } from "./queue.js";
 import { ReceivedRequest } from "./request.js";
 import { Runner, type ParsedShape } from "./run.js";
 import type { VerifyOptions } from "./signatures.js";
@@ -20,10 +21,12 @@ import type { VerifyOptions } from "./signatures.js";
 export type { ParsedShape } from "./run.js";
 
 const day = 24 * 60 * 60 * 1000;
+/** How long a trigger with `queue` holds the claim of an event whose send never settled (its receiver died), at least. */
+const queueLeaseMs = 60_000;
 
 /**
  * One trigger's receiving, composed: the gate (path, method, size, signature), the envelope and
- * its hooks, the runner (claims, matchers and listeners), the policy (the table of answers), the
+ * its hooks, the runner (claims, matchers and listeners, or the queue), the policy (the table of answers), the
  * lifecycle and the reporter. The adapters (`fetch`, `node:http`, `handleDelivery`) read a
  * request and hand it here. Nothing here throws: a failure of this code answers 500.
  */
@@ -51,9 +54,12 @@ export class Receiver<Parsed extends ParsedShape> {
     this.#runner = new Runner<Parsed>({
       title: provider.title,
       matchers: fillMatchers(provider.eventTypes, (options.webhookTriggers ?? {}) as Record<string, Matcher<never>>) as Record<string, Matcher<unknown>>,
-      claims: store && new Claims(store, options.dedupeTtlMs ?? day, storeTimeoutMs),
+      // With a queue, a claim is held while an event is sent, which the answer waits for responseTimeoutMs
+      // at most: a receiver that died meanwhile leaves it in flight for a minute, not a matcher's lease.
+      claims: store && new Claims(store, options.dedupeTtlMs ?? day, storeTimeoutMs, options.queue && responseTimeoutMs !== false ? Math.max(queueLeaseMs, 2 * responseTimeoutMs) : undefined),
       namespace: provider.name,
       answerers: new Map(Object.entries(provider.answerValidators ?? {})),
+      queue: options.queue as EventQueue<unknown> | undefined,
       responseTimeoutMs,
       lifecycle: this.lifecycle,
       reporter: this.reporter,
@@ -119,7 +125,7 @@ export class Receiver<Parsed extends ParsedShape> {
     const timeoutMs = stopTimeout(options);
     const abandoned = await this.lifecycle.stop(timeoutMs);
     if (abandoned > 0) {
-      this.reporter.report(new Error(`${this.#provider.title} trigger stopped after ${timeoutMs} ms with ${abandoned} delivery(ies) still running: their matchers were abandoned`));
+      this.reporter.report(new Error(`${this.#provider.title} trigger stopped after ${timeoutMs} ms with ${abandoned} delivery(ies) still running: their matchers (or queue sends) were abandoned`));
     }
     this.reporter.flush();
   }
@@ -155,7 +161,7 @@ export class Receiver<Parsed extends ParsedShape> {
     }
     if (invalid && reject) return this.refuse("badRequest", invalid[0]!);
     for (const error of invalid ?? []) this.#invalid({ ...error, body: request.raw.body });
-    return this.#runner.run(events, { events: events.length, unknown, invalid: invalid?.length ?? 0, duplicates: 0, failures: 0, inFlight: 0, unavailable: 0, claiming: 0 });
+    return this.#runner.run(events, { events: events.length, unknown, invalid: invalid?.length ?? 0, duplicates: 0, failures: 0, inFlight: 0, unavailable: 0, claiming: 0, sending: 0, unqueued: 0 });
   }
 
   /** Answers a handshake: with the JSON it declares, or as a delivery of no events. */

@@ -7,6 +7,7 @@ import type { Lifecycle } from "./lifecycle.js";
 import { describeThrown, type Reporter } from "./log.js";
 import type { Matcher } from "./matchers.js";
 import { after } from "./maybe.js";
+import type { EventQueue, QueuedEvent } from "./queue.js";
 import type { Validator } from "./validation.js";
 
 /** What running needs of a parsed event. */
@@ -30,6 +31,12 @@ export interface RunnerSettings<Parsed> {
   readonly onMatch: (parsed: Parsed) => void;
   /** The answer's validator of each event whose answer carries data: its slot is an answerer. */
   readonly answerers: ReadonlyMap<string, Validator<unknown>>;
+  /**
+   * With a queue, every event but those whose answer carries data is sent to it instead of
+   * matched, its key claimed as `confhooks-queued:<name>:<key>` (stored in the queue, which is not
+   * handled: a consumer sharing the store claims `confhooks:<name>:<key>`).
+   */
+  readonly queue?: EventQueue<unknown> | undefined;
 }
 
 /** What a matcher threw or rejected with. */
@@ -37,31 +44,42 @@ class MatcherFailure {
   constructor(readonly error: unknown) {}
 }
 
+/** Why the queue did not store an event: what `send` threw or rejected with, or that it took too long. */
+class QueueFailure {
+  constructor(readonly error: unknown, readonly timedOut = false) {}
+}
+
 /**
  * Runs the events of a verified delivery: claims each one's key (unless dedupe is off), runs its
- * matcher and, when it returns `true`, the `trigger_event_success` listeners, then settles the
- * claim; the answer comes from the policy once every event is done, or at the deadline
- * (`responseTimeoutMs`) from where they are then. Whatever a matcher or listener does — throw,
- * reject, return a thenable whose `then` throws, never settle — this never throws.
+ * matcher and, when it returns `true`, the `trigger_event_success` listeners — or, with a queue,
+ * sends it — then settles the claim; the answer comes from the policy once every event is done,
+ * or at the deadline (`responseTimeoutMs`) from where they are then. Whatever a matcher, listener
+ * or queue does — throw, reject, return a thenable whose `then` throws, never settle — this never
+ * throws.
  */
 export class Runner<Parsed extends ParsedShape> {
   readonly #settings: RunnerSettings<Parsed>;
+  /** What an event's key is claimed under. */
+  readonly #prefix: string;
 
   constructor(settings: RunnerSettings<Parsed>) {
     this.#settings = settings;
+    this.#prefix = `${settings.queue ? "confhooks-queued" : "confhooks"}:${settings.namespace}:`;
   }
 
-  /** Runs every event; synchronous when the store and the matchers are. */
+  /** Runs every event; synchronous when the store and the matchers (or the queue) are. */
   run(events: readonly Parsed[], tally: Tally): DeliveryResponse | Promise<DeliveryResponse> {
     const { responseTimeoutMs: timeout, claims, lifecycle } = this.#settings;
+    const now = Date.now();
     // Claims wait for an earlier attempt until the deadline; without them, only the answer has one.
-    const deadline = timeout !== false && claims ? Date.now() + timeout : undefined;
+    const deadline = timeout !== false && claims ? now + timeout : undefined;
+    const sending: Sending = { receivedAt: now, late: [] };
     let pending: Promise<void>[] | undefined;
     let answering = false;
     for (const parsed of events) {
       const answerer = this.#settings.answerers.get(parsed.type);
       answering ||= answerer !== undefined;
-      const running = answerer ? this.#answer(parsed, answerer, tally) : this.#event(parsed, tally, deadline);
+      const running = answerer ? this.#answer(parsed, answerer, tally) : this.#event(parsed, tally, deadline, sending);
       if (running) (pending ??= []).push(running);
     }
     if (!pending) return settleAnswer(tally);
@@ -70,6 +88,7 @@ export class Runner<Parsed extends ParsedShape> {
     let timer: ReturnType<typeof setTimeout> | undefined;
     const late = new Promise<DeliveryResponse>((resolve) => {
       timer = setTimeout(() => {
+        for (const expire of sending.late) expire();
         if (answering) this.#settings.reporter.report(new Error(`${this.#settings.title}: the answer was not ready within responseTimeoutMs (${timeout} ms); answered 503`));
         resolve(settleAnswer(tally, true, answering));
       }, deadline === undefined ? timeout : deadline - Date.now());
@@ -104,23 +123,71 @@ export class Runner<Parsed extends ParsedShape> {
     return after(failure, (outcome) => this.#failed(parsed, outcome, tally));
   }
 
-  /** One event: claimed (unless dedupe is off), run, its claim settled. */
-  #event(parsed: Parsed, tally: Tally, deadline: number | undefined): void | Promise<void> {
-    const { claims, namespace } = this.#settings;
-    if (!claims) return after(this.#match(parsed), (failure) => this.#failed(parsed, failure, tally));
-    const key = `confhooks:${namespace}:${parsed.key}`;
+  /** One event: claimed (unless dedupe is off), run or sent, its claim settled. */
+  #event(parsed: Parsed, tally: Tally, deadline: number | undefined, sending: Sending): void | Promise<void> {
+    const { claims, queue } = this.#settings;
+    if (!claims) return queue ? this.#enqueue(parsed, tally, sending, undefined) : after(this.#match(parsed), (failure) => this.#failed(parsed, failure, tally));
+    const key = this.#prefix + parsed.key;
     tally.claiming++;
-    return after(claims.acquire(key, deadline), (claim) => this.#claimed(parsed, key, claim, tally));
+    return after(claims.acquire(key, deadline), (claim) => this.#claimed(parsed, key, claim, tally, sending));
   }
 
-  #claimed(parsed: Parsed, key: string, claim: Claim, tally: Tally): void | Promise<void> {
+  #claimed(parsed: Parsed, key: string, claim: Claim, tally: Tally, sending: Sending): void | Promise<void> {
     tally.claiming--;
     if (claim === "duplicate") tally.duplicates++;
     else if (claim === "in_flight") tally.inFlight++;
     else if (claim instanceof StoreFailure) {
       // Once per delivery: the 503 tells the provider to retry.
       if (tally.unavailable++ === 0) this.#storeFailed(claim, "answered 503 so that the provider retries");
-    } else return after(this.#match(parsed), (failure) => this.#settle(parsed, key, failure, tally));
+    } else if (this.#settings.queue) return this.#enqueue(parsed, tally, sending, key);
+    else return after(this.#match(parsed), (failure) => this.#settle(parsed, key, failure, tally));
+  }
+
+  /**
+   * Sends one event to the queue; the answer waits for it until the deadline, when it counts as
+   * not stored. Its claim (`key`) is completed once the send resolved, released once it failed —
+   * even after the answer: a send that resolves after the 503 did store the event, so the
+   * provider's retry is then a duplicate.
+   */
+  #enqueue(parsed: Parsed, tally: Tally, { receivedAt, late }: Sending, key: string | undefined): void | Promise<void> {
+    let sent: unknown;
+    try {
+      sent = this.#settings.queue!.send(queueMessage(parsed, receivedAt));
+    } catch (error) {
+      sent = new QueueFailure(error);
+    }
+    if (!isThenable(sent)) {
+      const failure = sent instanceof QueueFailure ? sent : undefined;
+      return after(this.#settleSent(key, failure), () => this.#sent(parsed, failure, tally));
+    }
+    tally.sending++;
+    let counted = false;
+    const count = (failure: QueueFailure | undefined) => {
+      if (counted) return;
+      counted = true;
+      tally.sending--;
+      this.#sent(parsed, failure, tally);
+    };
+    // At the deadline (the delivery's late answer), a send still running counts as not stored.
+    late.push(() => count(new QueueFailure(new Error(`send did not resolve within responseTimeoutMs (${this.#settings.responseTimeoutMs} ms)`), true)));
+    const outcome = Promise.resolve(sent).then(() => undefined, (error: unknown) => new QueueFailure(error));
+    return outcome.then((failure) => after(this.#settleSent(key, failure), () => count(failure)));
+  }
+
+  /** Completes the key of an event the queue stored, or releases it so that the provider's retry sends it again. */
+  #settleSent(key: string | undefined, failure: QueueFailure | undefined): void | Promise<void> {
+    if (key === undefined) return;
+    return after(this.#settings.claims!.settle(key, failure === undefined), (store) => {
+      if (store) this.#storeFailed(store, failure ? "the key may stay claimed until its lease ends" : "the event was stored in the queue; a retry may send it again");
+    });
+  }
+
+  /** Counts an event sent, or one the queue did not store (reported with the event: the 503 makes the provider retry). */
+  #sent(parsed: Parsed, failure: QueueFailure | undefined, tally: Tally): void {
+    if (!failure) return;
+    tally.unqueued++;
+    const why = failure.timedOut ? describeThrown(failure.error).replace(/^Error: /, "") : describeThrown(failure.error);
+    this.#settings.reporter.report(new Error(`${this.#settings.title} trigger: the queue did not store the ${parsed.type} event ${parsed.key} (${why}); answered 503 so that the provider retries`, { cause: failure.error }), parsed);
   }
 
   /** The matcher, then the listeners if it matched; a failure is returned, never thrown. */
@@ -156,4 +223,17 @@ export class Runner<Parsed extends ParsedShape> {
   #storeFailed({ error }: StoreFailure, consequence: string): void {
     this.#settings.reporter.report(new Error(`${this.#settings.title} trigger: the dedupe store failed (${describeThrown(error)}); ${consequence}`, { cause: error }));
   }
+}
+
+/** When a delivery was received, and what its late answer (at `responseTimeoutMs`) does first: count the sends still running as failed. */
+interface Sending {
+  readonly receivedAt: number;
+  readonly late: (() => void)[];
+}
+
+/** The message of a parsed event: its fields a consumer reads, and when it was received. */
+function queueMessage(parsed: ParsedShape & { readonly provider?: unknown; readonly envelope?: unknown }, receivedAt: number): QueuedEvent {
+  const { provider, type, key, event, envelope } = parsed;
+  const message = { provider: provider as string, type, key, event, receivedAt };
+  return envelope === undefined ? message : { ...message, envelope: envelope as Readonly<Record<string, string>> };
 }

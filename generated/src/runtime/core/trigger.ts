@@ -8,6 +8,7 @@ import { fetchHandler } from "./fetch.js";
 import type { DigestBackend } from "./gate.js";
 import type { StopOptions } from "./lifecycle.js";
 import { checkTriggerOptions } from "./options.js";
+import type { EventQueue, QueueMessage } from "./queue.js";
 import { Receiver, type ParsedShape } from "./receiver.js";
 import type { VerifyOptions } from "./signatures.js";
 import { computeDigests } from "./webcrypto.js";
@@ -63,6 +64,18 @@ export interface TriggerSettings<Registry, Parsed> {
   readonly dedupe?: DedupeStore | false | undefined;
   /** How long an event's key is remembered. Default 24 h, longer than any provider's retries. */
   readonly dedupeTtlMs?: number | undefined;
+  /**
+   * Hand every usable event to a durable queue instead of running matchers here. Each event,
+   * verified, validated and deduplicated as always, is sent as one JSON message (`{ provider,
+   * type, key, event, envelope?, receivedAt }`); the delivery is answered 2xx only once `send`
+   * resolved for every event, and 503 (the provider retries) when one throws, rejects or has not
+   * resolved within `responseTimeoutMs`, reported to `onError` with the event. Workers run the
+   * matchers (`create<Provider>Consumer`); `webhookTriggers` may then hold only the answerers of
+   * events whose answer carries data, which answer here and are not sent. `dedupe` then keeps
+   * which events were stored in the queue: a retry of one is a duplicate, one whose send failed
+   * is sent again. Adapters: `createBullMQQueue(queue)` (Node entry), `createCloudflareQueue(binding)`.
+   */
+  readonly queue?: EventQueue<QueueMessage<Parsed>> | undefined;
   /** Told about each event of a type the provider does not document; the delivery is still answered 200. Default: one warning line. */
   readonly onUnknown?: ((error: DeliveryError) => unknown) | undefined;
   /**
