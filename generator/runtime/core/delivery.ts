@@ -299,7 +299,8 @@ function parseEvent<Name extends string, EventMap>(
   decoded: Decoded,
 ): ParsedEventOf<Name, EventMap> | Failure {
   const paths = decoded.paths ?? pathsOf(provider);
-  const type = eventTypeOf(event, paths.discriminant, paths.recognised);
+  let type = readPath(event, paths.discriminant);
+  if (type === undefined && paths.recognised.length > 0) type = eventTypeOf(event, paths.discriminant, paths.recognised);
   const validators = provider.validators as Readonly<Record<string, Validator<unknown>>>;
   const validator = typeof type === "string" && Object.hasOwn(validators, type) ? validators[type]! : undefined;
   if (validator?.is(event)) {

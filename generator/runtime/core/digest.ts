@@ -17,10 +17,10 @@ export const digest: Mechanism<DigestSpec> = {
     const algorithm = chooseAlgorithm(spec, context.options, signature.values[0]!);
     if (!algorithm) return fail("signature", `${signatureCredential(spec.signature)} has the length of no supported hash`);
     const time = spec.timestamp && readTimestamp(spec.timestamp, request, signature, context);
-    if (time && "ok" in time) return time;
+    if (typeof time === "object") return time;
     const digests: Digest[] = [];
     for (const [index, secret] of context.secrets.entries()) {
-      const candidates = messages(spec.message, { request, options: context.options, timestamp: time?.text, secret }, context.provider);
+      const candidates = messages(spec.message, { request, options: context.options, timestamp: time, secret }, context.provider);
       if (!Array.isArray(candidates)) return candidates;
       for (const parts of candidates) digests.push({ algorithm, parts, encoding: spec.signature.encoding, secret: index });
     }

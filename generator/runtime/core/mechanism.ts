@@ -165,16 +165,11 @@ export function writeSignature(spec: SignatureSpec, draft: Draft, signature: str
   else draft.url += `${draft.url.includes("?") ? "&" : "?"}${spec.query}=${encodeURIComponent(value)}`;
 }
 
-/** The signed time as sent, after it was checked against the replay window. */
-export interface SignedTime {
-  readonly text: string;
-}
-
 /**
  * Reads the signed time from where the declaration says and checks it against the replay
  * window: the time as sent, `undefined` when an optional one is absent, or the refusal.
  */
-export function readTimestamp(spec: TimestampSpec, request: ReceivedRequest, signature: GivenSignature, context: VerifyContext): SignedTime | undefined | VerifyResult {
+export function readTimestamp(spec: TimestampSpec, request: ReceivedRequest, signature: GivenSignature, context: VerifyContext): string | undefined | VerifyResult {
   let text: string | undefined;
   let where: string;
   if (spec.header !== undefined) {
@@ -193,8 +188,7 @@ export function readTimestamp(spec: TimestampSpec, request: ReceivedRequest, sig
   if (!/^\d+(\.\d+)?$/.test(text)) return fail("signature", `${where} is not a Unix time`);
   const value = Number(text);
   const ms = spec.unit === "milliseconds" || (spec.unit === "seconds-or-milliseconds" && value >= 1e11) ? value : value * 1000;
-  const stale = checkWindow(ms, context, spec.toleranceSeconds);
-  return stale ?? { text };
+  return checkWindow(ms, context, spec.toleranceSeconds) ?? text;
 }
 
 /** The signing time written as the declaration's unit says. */

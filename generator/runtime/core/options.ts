@@ -40,7 +40,7 @@ export function checkTriggerOptions(provider: ProviderDeclaration & { readonly n
   }
   const verify = options as Omit<VerifyOptions, "secret"> & { readonly secret?: unknown };
   if (insecureSkipVerification === true && verify.secret === undefined) return options as CheckedTriggerOptions;
-  checkOptions(provider, verify, () => where, true);
+  checkOptions(provider, verify, where, true);
   const secrets = checkSecrets(provider, verify.secret, where);
   // Names that pick the secret (a JWT's issuer, LiveKit's apiKey) pair up with the secrets, in order.
   for (const spec of provider.authentication) {
@@ -74,24 +74,30 @@ export function checkDedupe({ dedupe, dedupeTtlMs }: { readonly dedupe?: unknown
  * throws, with `stale`. Nothing is ever accepted that the trigger would refuse to start with.
  */
 export function checkFunctionOptions(provider: ProviderDeclaration & { readonly name?: string }, options: unknown, where: string): asserts options is VerifyOptions {
-  const name = () => `${where}(${provider.name ?? provider.title})`;
-  if (typeof options !== "object" || options === null) throw new TypeError(`${name()}: options must be an object`);
-  checkOptions(provider, options as Omit<VerifyOptions, "secret"> & { readonly secret?: unknown }, name, false);
+  if (typeof options !== "object" || options === null) throw new TypeError(`${where}(${provider.name ?? provider.title}): options must be an object`);
+  // Callers mostly pass the same options object every time: checked once for its provider. Were it
+  // changed to wrong types afterwards, verification would still fail closed.
+  if (checkedFor.get(options) === provider) return;
+  checkOptions(provider, options as Omit<VerifyOptions, "secret"> & { readonly secret?: unknown }, where, false);
+  checkedFor.set(options, provider);
 }
+
+/** Options objects of the functions already checked, with the provider they were checked for. */
+const checkedFor = new WeakMap<object, ProviderDeclaration>();
 
 /**
  * The verification options, shared by the trigger and the functions: their types always, and
  * with `ranges` (the trigger) the values too. `where` is worded only when something is wrong:
  * the functions check on every call.
  */
-function checkOptions(provider: ProviderDeclaration, options: Omit<VerifyOptions, "secret"> & { readonly secret?: unknown }, where: () => string, ranges: boolean): void {
+function checkOptions(provider: ProviderDeclaration & { readonly name?: string }, options: Omit<VerifyOptions, "secret"> & { readonly secret?: unknown }, caller: string, ranges: boolean): void {
   const { secret, toleranceSeconds, now } = options;
   const strings = typeof secret === "string" || (Array.isArray(secret) && secret.length > 0 && secret.every((item) => typeof item === "string"));
-  if (!strings) throw new TypeError(`${where()}: ${secretRule}`);
+  if (!strings) throw new TypeError(`${label(provider, caller, ranges)}: ${secretRule}`);
   if (toleranceSeconds !== undefined && !(typeof toleranceSeconds === "number" && (!ranges || (Number.isFinite(toleranceSeconds) && toleranceSeconds >= 0)))) {
-    throw new TypeError(`${where()}: toleranceSeconds must be a number of seconds ≥ 0, got ${describe(toleranceSeconds)}`);
+    throw new TypeError(`${label(provider, caller, ranges)}: toleranceSeconds must be a number of seconds ≥ 0, got ${describe(toleranceSeconds)}`);
   }
-  if (now !== undefined && typeof now !== "function") throw new TypeError(`${where()}: now must be a function returning milliseconds`);
+  if (now !== undefined && typeof now !== "function") throw new TypeError(`${label(provider, caller, ranges)}: now must be a function returning milliseconds`);
   const declared = options as unknown as DeclaredOptions;
   const { checked, required } = optionsOf(provider);
   for (const [name, spec] of checked) {
@@ -104,10 +110,10 @@ function checkOptions(provider: ProviderDeclaration, options: Omit<VerifyOptions
         : typeof value === "string" && (!ranges || value !== "");
     if (ok) continue;
     const expected = spec.type === "hash" ? `one of ${hashes.join(", ")}` : spec.type === "strings" ? "a non-blank string or a list of them" : "a non-empty string";
-    throw new TypeError(`${where()}: ${name} must be ${expected} (${spec.description}), got ${describe(value)}`);
+    throw new TypeError(`${label(provider, caller, ranges)}: ${name} must be ${expected} (${spec.description}), got ${describe(value)}`);
   }
   for (const name of required) {
-    if (declared[name] === undefined) throw new TypeError(`${where()}: set \`${name}\` (${provider.options?.[name]?.description ?? "required to verify deliveries"})`);
+    if (declared[name] === undefined) throw new TypeError(`${label(provider, caller, ranges)}: set \`${name}\` (${provider.options?.[name]?.description ?? "required to verify deliveries"})`);
   }
 }
 
@@ -141,6 +147,11 @@ function checkSecrets(provider: ProviderDeclaration, secret: unknown, where: str
     }
   }
   return secrets;
+}
+
+/** Who checks, for a message: the trigger names itself (`createWherebyTrigger`), a function its provider too (`verifyDelivery(whereby)`). */
+function label(provider: ProviderDeclaration & { readonly name?: string }, caller: string, trigger: boolean): string {
+  return trigger ? caller : `${caller}(${provider.name ?? provider.title})`;
 }
 
 function describe(value: unknown): string {

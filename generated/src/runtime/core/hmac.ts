@@ -17,8 +17,8 @@ export const hmac: Mechanism<HmacSpec> = {
     const signature = readSignature(spec.signature, request, spec.timestamp?.list);
     if ("ok" in signature) return signature;
     const time = spec.timestamp && readTimestamp(spec.timestamp, request, signature, context);
-    if (time && "ok" in time) return time;
-    const candidates = messages(spec.message, { request, options: context.options, timestamp: time?.text }, context.provider);
+    if (typeof time === "object") return time;
+    const candidates = messages(spec.message, { request, options: context.options, timestamp: time }, context.provider);
     if (!Array.isArray(candidates)) return candidates;
     const digests: Digest[] = [];
     for (let secret = 0; secret < context.secrets.length; secret++) {

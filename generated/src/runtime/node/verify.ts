@@ -20,7 +20,9 @@ export function verifyWith(provider: ProviderDeclaration, request: DeliveryReque
 
 /** Several digests with `node:crypto`, in order. */
 export function computeDigestsSync(digests: readonly Digest[]): string[] {
-  return digests.map(computeDigestSync);
+  const computed: string[] = [];
+  for (const digest of digests) computed.push(computeDigestSync(digest));
+  return computed;
 }
 
 function computeDigestSync({ algorithm, key, parts, encoding }: Digest): string {
