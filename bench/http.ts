@@ -3,7 +3,7 @@ import path from "node:path";
 import autocannon from "autocannon";
 import { median, type Comparison } from "./harness.js";
 import { buildPackage } from "./build.js";
-import { root, signedRequest } from "./fixtures.js";
+import { root, secrets, signedRequest } from "./fixtures.js";
 import type { Row } from "./micro.js";
 
 const servers = {
@@ -13,13 +13,16 @@ const servers = {
   expressSdk: path.join(root, "bench/servers/express-sdk.mjs"),
 };
 
+/** The servers verify with the secret the fixtures sign with (test/support.ts derives it from Whereby's rule). */
+const serverEnv = { ...process.env, WEBHOOK_SECRET: secrets.whereby };
+
 interface Running {
   readonly child: ChildProcess;
   readonly port: number;
 }
 
 async function startServer(file: string): Promise<Running> {
-  const child = fork(file, { stdio: ["ignore", "inherit", "inherit", "ipc"] });
+  const child = fork(file, { stdio: ["ignore", "inherit", "inherit", "ipc"], env: serverEnv });
   const port = await new Promise<number>((resolve, reject) => {
     child.once("message", (message) => resolve((message as { port: number }).port));
     child.once("exit", (code) => reject(new Error(`${file} exited with ${code}`)));
@@ -101,7 +104,7 @@ export async function httpBenchmarks({ warmSeconds = 1, peers = true, ...options
 function startTime(file: string): Promise<number> {
   return new Promise((resolve, reject) => {
     const started = performance.now();
-    const child = spawn(process.execPath, [file], { env: { ...process.env, PORT: "0" }, stdio: ["ignore", "pipe", "inherit"] });
+    const child = spawn(process.execPath, [file], { env: { ...serverEnv, PORT: "0" }, stdio: ["ignore", "pipe", "inherit"] });
     child.stdout.once("data", () => {
       resolve(performance.now() - started);
       child.kill();

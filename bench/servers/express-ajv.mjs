@@ -15,7 +15,7 @@ const validate = ajv.compile(JSON.parse(readFileSync(path.join(schemas, "room.cl
 const app = express();
 app.post("/", express.raw({ type: "*/*", limit: "1mb" }), (req, res) => {
   const match = /^t=(\d+),v1=([0-9a-f]{64})$/.exec(req.get("whereby-signature") ?? "");
-  const expected = match && createHmac("sha256", "whsec_test").update(`${match[1]}.`).update(req.body).digest();
+  const expected = match && createHmac("sha256", process.env.WEBHOOK_SECRET ?? "").update(`${match[1]}.`).update(req.body).digest();
   if (!match || !timingSafeEqual(expected, Buffer.from(match[2], "hex"))) return res.status(401).end();
   const event = JSON.parse(req.body.toString("utf8"));
   if (!validate(event)) return res.status(400).end();

@@ -2,7 +2,7 @@
 import { createWherebyTrigger } from "../.tmp/dist/whereby/index.js";
 
 const trigger = createWherebyTrigger({
-  secret: "whsec_test", // test/support.ts signs with it
+  secret: process.env.WEBHOOK_SECRET ?? "", // bench/http.ts passes the secret test/support.ts signs with
   port: Number(process.env.PORT ?? 0),
   host: "127.0.0.1",
   dedupe: false, // the same delivery is sent again and again: measure processing it, not recognising a duplicate
