@@ -196,3 +196,16 @@ describe("verifyDelivery", () => {
     expect(verifyDelivery("whereby", null as never, { secret: "s" }).ok).toBe(false);
   });
 });
+
+describe("verifyDelivery then parseDelivery on the same request object", () => {
+  it("share one view of it (a form decoded once), and a replaced body, URL or headers are read anew", () => {
+    const event = (loaded.find((p) => p.name === "whereby")!.events.find((e) => e.base === "room.client.joined")!.schema.examples as { data: { displayName?: string } }[])[0]!;
+    const text = JSON.stringify(event);
+    const { headers } = sign("whereby", text, { at: now });
+    const request = { method: "POST", url: "/", headers, body: new TextEncoder().encode(text) };
+    expect(verifyDelivery("whereby", request, { secret: secrets.whereby, now: () => now })).toEqual({ ok: true });
+    expect(parseDelivery("whereby", request)).toMatchObject({ ok: true, events: [{ event }] });
+    const replaced = { ...request, body: "{" };
+    expect(parseDelivery("whereby", replaced)).toMatchObject({ ok: false, error: { code: "malformed" } });
+  });
+});

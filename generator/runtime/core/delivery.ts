@@ -1,7 +1,7 @@
 import type { Handshake } from "./handshakes.js";
 import { pointerPath, type HandshakeSpec, type ProviderDeclaration, type ProviderDefinition } from "./provider.js";
 import { stringifyJson } from "./json.js";
-import { bodyText, ReceivedRequest } from "./request.js";
+import { ReceivedRequest, viewOf } from "./request.js";
 import { sha256Hex } from "./sha256.js";
 import { quote } from "./text.js";
 import { eventTypeOf, readPath, type RecognisedEvent, type ValidationIssue, type Validator } from "./validation.js";
@@ -235,13 +235,13 @@ function pathsOf(provider: ProviderDeclaration): Paths {
 function decodeEnvelope(provider: ProviderDeclaration, request: DeliveryRequest | ReceivedRequest): Decoded | Failure {
   try {
     // A view of the request only where it is read more than once: JSON bodies, the hot path, need none.
-    const view = request instanceof ReceivedRequest ? request : provider.envelope.format === "form" || (provider.envelope.id && "header" in provider.envelope.id) ? new ReceivedRequest(request ?? {}) : undefined;
+    const view = viewOf(request);
     const { envelope } = provider;
     const paths = pathsOf(provider);
     let document: unknown;
     let fields: Record<string, string> | undefined;
     if (envelope.format === "form") {
-      const form = view!.form();
+      const form = view.form();
       if (!(form instanceof Map)) return new Failure(form as DeliveryError);
       const field = paths.eventsField!;
       const json = form.get(field);
@@ -251,7 +251,7 @@ function decodeEnvelope(provider: ProviderDeclaration, request: DeliveryRequest 
       fields = {};
       for (const [name, value] of form) if (name !== field) fields[name] = value;
     } else {
-      const text = view ? view.text() : bodyText(request as DeliveryRequest);
+      const text = view.text();
       if (typeof text !== "string") return new Failure(text);
       document = parseJson(text, "the body");
       if (document instanceof Failure) return document;
@@ -274,7 +274,7 @@ function decodeEnvelope(provider: ProviderDeclaration, request: DeliveryRequest 
         }
       }
     }
-    const idHeader = envelope.id && "header" in envelope.id ? view!.header(envelope.id.header) : undefined;
+    const idHeader = envelope.id && "header" in envelope.id ? view.header(envelope.id.header) : undefined;
     return { events, envelope: fields, id: idHeader, paths };
   } catch (error) {
     return new Failure({ code: "malformed", message: `cannot decode the delivery: ${(error as Error).message}` });

@@ -4,7 +4,7 @@ import { decodeDelivery, type DeliveryError, type DeliveryRequest } from "./deli
 import type { Digest } from "./mechanism.js";
 import type { AnswerValueSpec, HandshakeSpec, ProviderDeclaration, ProviderDefinition } from "./provider.js";
 import { pointerPath } from "./provider.js";
-import { ReceivedRequest } from "./request.js";
+import { viewOf } from "./request.js";
 import { answer as respond, type DeliveryResponse } from "./answers.js";
 import { secretKey } from "./secrets.js";
 import { digestsOf, planVerification, settleWithSecret, type VerifyOptions } from "./signatures.js";
@@ -24,7 +24,7 @@ export interface Handshake {
  * handshake (verify and parse it as a delivery). Never rejects.
  */
 export async function answerHandshakeWith(provider: ProviderDefinition, request: DeliveryRequest, options: VerifyOptions): Promise<DeliveryResponse | undefined> {
-  const received = new ReceivedRequest(request ?? {});
+  const received = viewOf(request);
   const decoded = decodeDelivery(provider, received);
   if (!decoded.ok || !decoded.handshake) return undefined;
   const plan = planVerification(provider, received, options);

@@ -66,6 +66,23 @@ function decodeForm(text: string): ReadonlyMap<string, string> | DeliveryError {
   return fields;
 }
 
+const views = new WeakMap<object, ReceivedRequest>();
+
+/**
+ * The view of a request, shared by the calls given the same request object: `verifyDelivery`
+ * then `parseDelivery` decode its body (bytes to text, a form's fields) once. A request whose
+ * body, URL or headers were replaced gets a new view.
+ */
+export function viewOf(request: DeliveryRequest | ReceivedRequest): ReceivedRequest {
+  if (request instanceof ReceivedRequest) return request;
+  if (typeof request !== "object" || request === null) return new ReceivedRequest({ headers: {}, body: undefined as never });
+  const known = views.get(request);
+  if (known && known.raw.body === request.body && known.raw.url === request.url && known.raw.headers === request.headers) return known;
+  const view = new ReceivedRequest({ method: request.method, url: request.url, headers: request.headers, body: request.body });
+  views.set(request, view);
+  return view;
+}
+
 /** The value of a header, whatever the case of its name; the first one when repeated; `undefined` unless a string. */
 export function headerValue(headers: DeliveryRequest["headers"], name: string): string | undefined {
   let value: unknown = Object.hasOwn(headers, name) ? headers[name] : undefined;

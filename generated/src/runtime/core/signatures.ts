@@ -9,7 +9,7 @@ import {
   type Check, type Mechanism, type VerificationPlan, type VerifyContext, type VerifyResult,
 } from "./mechanism.js";
 import type { MechanismSpec, ProviderDeclaration } from "./provider.js";
-import { ReceivedRequest } from "./request.js";
+import { ReceivedRequest, viewOf } from "./request.js";
 import { token } from "./token.js";
 
 export type { HashAlgorithm } from "./provider.js";
@@ -48,7 +48,7 @@ export function mechanismOf<Spec extends MechanismSpec>(spec: Spec): Mechanism<S
 export function planVerification(provider: ProviderDeclaration, request: DeliveryRequest | ReceivedRequest, options: VerifyOptions): VerifyResult | VerificationPlan {
   const secrets = secretList(options?.secret);
   if (!secrets) return fail("signature", `no ${provider.title} secret is configured`);
-  const view = request instanceof ReceivedRequest ? request : new ReceivedRequest(request ?? { headers: {}, body: undefined as never });
+  const view = viewOf(request);
   if (view.body === undefined) return fail("signature", "the body must be the raw bytes to be verified");
   const declared = options as unknown as DeclaredOptions;
   const context: VerifyContext = {
