@@ -1,7 +1,4 @@
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
-import { tmpdir } from "node:os";
 import path from "node:path";
 import { Queue, Worker, type Job } from "bullmq";
 import { build } from "esbuild";
@@ -25,6 +22,7 @@ import { createJaasTrigger } from "../generated/src/jaas/index.js";
 import { createWherebyConsumer, createWherebyTrigger, type WherebyParsedEvent } from "../generated/src/whereby/index.js";
 import { send, type Received, type Sent } from "./http.js";
 import { adapters } from "./receivers.js";
+import { startRedis } from "./redis-server.js";
 import { callbackUrl, providers, root, secrets, sign } from "./support.js";
 
 /**
@@ -264,7 +262,7 @@ const redisServer = inject("redisServer");
 describe.skipIf(!redisServer)("BullMQ over a real redis-server", () => {
   let redis: { port: number; stop(): Promise<void> };
   beforeAll(async () => {
-    redis = await startRedis();
+    redis = await startRedis(redisServer);
   });
   afterAll(() => redis?.stop());
   const connection = () => ({ host: "127.0.0.1", port: redis.port });
@@ -406,34 +404,3 @@ describe("Cloudflare Queues in workerd (miniflare): producer and consumer in one
     expect(handled).toEqual({ runs: Object.fromEntries(ids.map((id) => [id, 1])), failures: ["fail-once-1"] });
   }, 30_000);
 });
-
-/** A real redis-server on a free port of 127.0.0.1, nothing persisted; `stop` kills it with SIGKILL (again: does nothing). */
-async function startRedis(): Promise<{ port: number; stop(): Promise<void> }> {
-  const port = await freePort();
-  const dir = mkdtempSync(path.join(tmpdir(), "confhooks-queue-redis-"));
-  const server = spawn(redisServer, ["--port", String(port), "--bind", "127.0.0.1", "--dir", dir, "--save", "", "--appendonly", "no"], { stdio: ["ignore", "pipe", "pipe"] });
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", (error) => reject(new Error(`cannot start ${redisServer} (${error.message})`)));
-    server.stdout.on("data", (chunk: Buffer) => chunk.toString().includes("Ready to accept connections") && resolve());
-    server.once("exit", (code) => reject(new Error(`redis-server exited with ${code}`)));
-  });
-  const exited = new Promise<void>((resolve) => server.once("exit", () => resolve()));
-  return {
-    port,
-    async stop() {
-      server.kill("SIGKILL");
-      await exited;
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer().listen(0, "127.0.0.1", () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
-    probe.on("error", reject);
-  });
-}

@@ -1,21 +1,11 @@
-import { spawn, type ChildProcess } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
-import { tmpdir } from "node:os";
-import path from "node:path";
 import { Redis as IORedis } from "ioredis";
 import { createClient } from "redis";
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from "vitest";
 import { createRedisDedupeStore, createTrigger, signDelivery, type DedupeStore } from "../generated/src/index.js";
 import { send, start } from "./http.js";
 import { adapters } from "./receivers.js";
+import { startRedis, type RedisServer } from "./redis-server.js";
 import { providers, secrets } from "./support.js";
-
-interface RedisServer {
-  readonly port: number;
-  /** Stops the server (SIGKILL: gone at once, as a crashed or unreachable one); again, does nothing. */
-  stop(): Promise<void>;
-}
 
 /**
  * Which redis-server to run comes from test/redis-setup.ts: "" when there is none (the tests are
@@ -23,30 +13,9 @@ interface RedisServer {
  */
 const redisServer = inject("redisServer");
 
-/** A real redis-server on `port` (default: a free one) of 127.0.0.1, in a temporary folder, nothing persisted. */
-async function startRedis(port?: number): Promise<RedisServer> {
-  port ??= await freePort();
-  const dir = mkdtempSync(path.join(tmpdir(), "confhooks-redis-"));
-  const server: ChildProcess = spawn(redisServer, ["--port", String(port), "--bind", "127.0.0.1", "--dir", dir, "--save", "", "--appendonly", "no"], { stdio: ["ignore", "pipe", "pipe"] });
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", (error) => reject(new Error(`cannot start ${redisServer} (${error.message})`)));
-    server.stdout!.on("data", (chunk: Buffer) => chunk.toString().includes("Ready to accept connections") && resolve());
-    server.once("exit", (code) => reject(new Error(`redis-server exited with ${code}`)));
-  });
-  const exited = new Promise<void>((resolve) => server.once("exit", () => resolve()));
-  return {
-    port,
-    async stop() {
-      server.kill("SIGKILL");
-      await exited;
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
-}
-
 let shared: RedisServer;
 beforeAll(async () => {
-  if (redisServer) shared = await startRedis();
+  if (redisServer) shared = await startRedis(redisServer);
 });
 afterAll(() => shared?.stop());
 
@@ -150,7 +119,7 @@ describe.skipIf(!redisServer).each(Object.keys(clients) as (keyof typeof clients
 
   for (const [adapter, open] of Object.entries(adapters)) {
     it(`2. a store that is down means 503 per delivery, reported to onError, and nothing is lost (${adapter})`, async () => {
-      const servers = [await startRedis()];
+      const servers = [await startRedis(redisServer)];
       const { port } = servers[0]!;
       const { client, ready, close } = await clients[name](port);
       try {
@@ -171,7 +140,7 @@ describe.skipIf(!redisServer).each(Object.keys(clients) as (keyof typeof clients
         expect(String((errors[0] as Error).message)).toMatch(/dedupe store/);
         expect(matcher).not.toHaveBeenCalled();
 
-        servers.push(await startRedis(port)); // back, empty
+        servers.push(await startRedis(redisServer, port)); // back, empty
         for (let waited = 0; !ready() && waited < 10_000; waited += 50) await sleep(50);
         const retries = await Promise.all(requests.map((request) => post(request)));
         for (const retry of retries) expect(retry).toMatchObject({ status: 200, body: { duplicates: 0 } });
@@ -185,13 +154,3 @@ describe.skipIf(!redisServer).each(Object.keys(clients) as (keyof typeof clients
     }, 30_000);
   }
 });
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer().listen(0, "127.0.0.1", () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
-    probe.on("error", reject);
-  });
-}
