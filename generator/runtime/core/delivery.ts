@@ -6,8 +6,6 @@ import { sha256Hex } from "./sha256.js";
 import { quote } from "./text.js";
 import { eventTypeOf, readPath, type RecognisedEvent, type ValidationIssue, type Validator } from "./validation.js";
 
-export { bodyText, headerValue } from "./request.js";
-
 /** One HTTP request as received, before any parsing: verification needs the exact bytes. */
 export interface DeliveryRequest {
   readonly method?: string | undefined;
@@ -122,8 +120,8 @@ export type ParsedEventOf<Name extends string, EventMap> = {
     readonly type: Type;
     /**
      * The idempotency key: the same for every delivery of this event, retries included, and
-     * different for any other event of the provider. Whereby's and Daily's event `id`; for
-     * BigBlueButton and iotum, which send no id, the hex SHA-256 of the event's JSON (see README).
+     * different for any other event of the provider. The provider's event id where its
+     * provider.json declares one (`envelope.id`), otherwise the hex SHA-256 of the event's JSON.
      */
     readonly key: string;
     /** The validated event (iotum's payload string decoded). */
