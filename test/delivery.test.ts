@@ -174,7 +174,7 @@ describe("verifyDelivery", () => {
     const headers = { "x-webhook-timestamp": ms, "x-webhook-signature": signature };
     const options = { secret: secrets.daily, now: () => now, basicAuth: "dXNlcjpwYXNz" };
     expect(verifyDelivery("daily", { headers, body }, { ...options, basicAuth: undefined })).toEqual({ ok: true });
-    expect(verifyDelivery("daily", { headers, body }, options)).toMatchObject({ ok: false, error: { code: "signature", message: /Authorization/ } });
+    expect(verifyDelivery("daily", { headers, body }, options)).toMatchObject({ ok: false, error: { code: "signature", message: expect.stringMatching(/Authorization/) } });
     expect(verifyDelivery("daily", { headers: { ...headers, authorization: "Basic dXNlcjpwYXNz" }, body }, options)).toEqual({ ok: true });
   });
 
@@ -184,7 +184,7 @@ describe("verifyDelivery", () => {
     const request = { url: `/bbb?x=1&checksum=${sha256}`, headers: {}, body };
     expect(verifyDelivery("bigbluebutton", request, { secret: secrets.bigbluebutton, callbackUrl })).toEqual({ ok: true });
     expect(verifyDelivery("bigbluebutton", request, { secret: secrets.bigbluebutton, callbackUrl, algorithm: "sha512" })).toMatchObject({ ok: false, error: { code: "signature" } });
-    expect(verifyDelivery("bigbluebutton", request, { secret: secrets.bigbluebutton })).toMatchObject({ ok: false, error: { message: /callbackUrl/ } });
+    expect(verifyDelivery("bigbluebutton", request, { secret: secrets.bigbluebutton })).toMatchObject({ ok: false, error: { message: expect.stringMatching(/callbackUrl/) } });
     const bearer = { headers: { authorization: `Bearer ${secrets.bigbluebutton}` }, body };
     expect(verifyDelivery("bigbluebutton", bearer, { secret: secrets.bigbluebutton })).toEqual({ ok: true });
     expect(verifyDelivery("bigbluebutton", { ...bearer, headers: { authorization: "Bearer nope" } }, { secret: secrets.bigbluebutton })).toMatchObject({ ok: false });

@@ -48,7 +48,7 @@ describe("LiveKit's JWT-signed deliveries, cross-checked with livekit-server-sdk
   it("both refuse a tampered body", async () => {
     const tampered = body.replace("mytestroom", "othertestroom");
     const token = await theirToken(body);
-    expect(verifyLiveKitDelivery(ours(token, tampered), options)).toMatchObject({ ok: false, error: { code: "signature", message: /sha256/ } });
+    expect(verifyLiveKitDelivery(ours(token, tampered), options)).toMatchObject({ ok: false, error: { code: "signature", message: expect.stringMatching(/sha256/) } });
     await expect(theirs.receive(tampered, token)).rejects.toThrow();
     const signed = await signLiveKitDelivery(JSON.parse(body), options);
     await expect(theirs.receive(tampered, signed.headers.authorization)).rejects.toThrow();
@@ -56,7 +56,7 @@ describe("LiveKit's JWT-signed deliveries, cross-checked with livekit-server-sdk
 
   it("both refuse a token of another API key, and one signed with another secret under this key", async () => {
     const otherKey = await theirToken(body, { key: "another-key", keySecret: "another-secret" });
-    expect(verifyLiveKitDelivery(ours(otherKey), options)).toMatchObject({ ok: false, error: { code: "signature", message: /iss/ } });
+    expect(verifyLiveKitDelivery(ours(otherKey), options)).toMatchObject({ ok: false, error: { code: "signature", message: expect.stringMatching(/iss/) } });
     await expect(theirs.receive(body, otherKey)).rejects.toThrow();
     const forged = await theirToken(body, { keySecret: "not-abababa" });
     expect(verifyLiveKitDelivery(ours(forged), options)).toMatchObject({ ok: false, error: { code: "signature" } });
