@@ -1,5 +1,5 @@
 import {
-  fail, messages, readSignature, readTimestamp, signatureCredential, signaturePresent, timestampText, writeSignature,
+  fail, messages, once, readSignature, readTimestamp, signatureCredential, signaturePresent, timestampText, writeSignature,
   type Check, type Digest, type Mechanism,
 } from "./mechanism.js";
 import type { HmacSpec } from "./provider.js";
@@ -24,7 +24,7 @@ export const hmac: Mechanism<HmacSpec> = {
       if (key !== null) for (const parts of candidates) digests.push({ algorithm: spec.algorithm, key, parts, encoding: spec.signature.encoding, secret });
     }
     if (digests.length === 0) return fail("signature", `no ${context.provider.title} secret is valid ${describeSecret(context.provider.secret)}`);
-    const check: Check = { digests, given: signature.values, mismatch: mismatchOf(spec) };
+    const check: Check = { digests, given: signature.values, mismatch: once(mismatches, spec, () => `${signatureCredential(spec.signature)} does not match the body`) };
     return [check];
   },
 
@@ -39,14 +39,8 @@ export const hmac: Mechanism<HmacSpec> = {
   },
 };
 
-const mismatches = new WeakMap<HmacSpec, string>();
-
 /** Why a delivery is refused when no signature matches, worded once per declaration. */
-function mismatchOf(spec: HmacSpec): string {
-  let text = mismatches.get(spec);
-  if (text === undefined) mismatches.set(spec, (text = `${signatureCredential(spec.signature)} does not match the body`));
-  return text;
-}
+const mismatches = new WeakMap<object, string>();
 
 /** The options a message reads (`{ option: … }` parts, in `anyOf`s too). */
 export function optionsIn(parts: HmacSpec["message"]): string[] {

@@ -1,4 +1,4 @@
-import { fail, headerTitle, keysOf, once, secretList, type Check, type Mechanism, type VerifyResult } from "./mechanism.js";
+import { credentials, fail, headerTitle, keysOf, once, secretList, type Check, type Mechanism, type VerifyResult } from "./mechanism.js";
 import type { HashAlgorithm, JwtSpec } from "./provider.js";
 import { secretKey } from "./secrets.js";
 import { quote } from "./text.js";
@@ -14,7 +14,7 @@ const encoder = new TextEncoder();
  * a hash of the raw body, compared in constant time like the signature.
  */
 export const jwt: Mechanism<JwtSpec> = {
-  credential: (spec) => once(spec, "credential", () => `the ${headerTitle(spec.header)} header (a JWT)`),
+  credential: (spec) => once(credentials, spec, () => `the ${headerTitle(spec.header)} header (a JWT)`),
   present: (spec, request) => request.header(spec.header) !== undefined,
   needs: (spec) => (spec.issuer ? [spec.issuer.option] : []),
 
@@ -29,7 +29,7 @@ export const jwt: Mechanism<JwtSpec> = {
     const claims = decodePart(parts[1]!);
     if (!header || !claims) return fail("signature", `${where} is not a JWT: its header or claims are not base64url JSON objects`);
     const algorithm = header.alg;
-    if (typeof algorithm !== "string" || !(spec.algorithms as readonly string[]).includes(algorithm)) {
+    if (!(spec.algorithms as readonly unknown[]).includes(algorithm)) {
       return fail("signature", `${where} is signed with ${quote(algorithm)}; only ${spec.algorithms.join(", ")} are accepted`);
     }
     if (header.crit !== undefined) return fail("signature", `${where} has critical header parameters, which are not supported`);
@@ -40,7 +40,7 @@ export const jwt: Mechanism<JwtSpec> = {
     if (spec.issuer) {
       const issuer = claims[spec.issuer.claim];
       const names = secretList(context.options[spec.issuer.option]) ?? [];
-      const index = typeof issuer === "string" ? names.indexOf(issuer) : -1;
+      const index = names.indexOf(issuer as string); // the names are strings: any other value matches none
       if (index === -1) return fail("signature", `the token's ${spec.issuer.claim} claim ${quote(issuer)} is not a configured ${spec.issuer.option}`);
       keys = keys.filter(({ secret }) => secret === index);
     }
@@ -69,13 +69,14 @@ export const jwt: Mechanism<JwtSpec> = {
     if (spec.bodyHash) claims[spec.bodyHash.claim] = await context.digest({ algorithm: spec.bodyHash.algorithm, parts: [draft.body], encoding: spec.bodyHash.encoding });
     const input = `${encodePart({ alg: algorithm, typ: "JWT" })}.${encodePart(claims)}`;
     const key = secretKey(context.provider.secret, context.secret)!;
-    draft.headers[spec.header] = `${input}.${await context.digest({ algorithm: hashes[algorithm], key, parts: [input], encoding: "base64url" })}`;
+    const token = `${input}.${await context.digest({ algorithm: hashes[algorithm], key, parts: [input], encoding: "base64url" })}`;
+    draft.headers[spec.header] = spec.scheme === undefined ? token : `${spec.scheme} ${token}`;
   },
 };
 
 function checkTimes(claims: Record<string, unknown>, spec: JwtSpec, tolerance: number | undefined, now: () => number): VerifyResult | undefined {
   const leeway = tolerance ?? spec.leewaySeconds ?? 10;
-  const current = typeof now === "function" ? now() / 1000 : Number.NaN;
+  const current = now() / 1000; // planVerification's clock: a function that never throws
   if (!Number.isFinite(current) || !(leeway >= 0) || !Number.isFinite(leeway)) return fail("stale", "the token's times cannot be checked: `now()` or `toleranceSeconds` is not a finite number");
   const { exp, nbf } = claims;
   if (typeof exp !== "number") return fail("signature", "the token has no exp claim");
@@ -88,7 +89,7 @@ function checkTimes(claims: Record<string, unknown>, spec: JwtSpec, tolerance: n
 function decodePart(part: string): Record<string, unknown> | undefined {
   if (!/^[A-Za-z0-9_-]*$/.test(part)) return undefined;
   try {
-    const binary = atob(part.replace(/-/g, "+").replace(/_/g, "/") + "=".repeat((4 - (part.length % 4)) % 4));
+    const binary = atob(part.replace(/-/g, "+").replace(/_/g, "/")); // padding is optional to atob (forgiving-base64)
     const value: unknown = JSON.parse(utf8.decode(Uint8Array.from(binary, (c) => c.charCodeAt(0))));
     return typeof value === "object" && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
   } catch {

@@ -4,6 +4,9 @@ import { optionsIn } from "./hmac.js";
 import { fail, messages, once, readSignature, readTimestamp, signatureCredential, signaturePresent, writeSignature, type Digest, type Mechanism } from "./mechanism.js";
 import type { DigestSpec, HashAlgorithm } from "./provider.js";
 
+/** Why a delivery is refused when no checksum matches, worded once per declaration. */
+const mismatches = new WeakMap<object, string>();
+
 /** Hex lengths of the hashes a checksum may be chosen by. */
 const hexLengths: Record<HashAlgorithm, number> = { sha1: 40, sha256: 64, sha384: 96, sha512: 128 };
 
@@ -26,7 +29,7 @@ export const digest: Mechanism<DigestSpec> = {
       if (!Array.isArray(candidates)) return candidates;
       for (const parts of candidates) digests.push({ algorithm, parts, encoding: spec.signature.encoding, secret: index });
     }
-    return [{ digests, given: signature.values, mismatch: once(spec, "mismatch", () => `${signatureCredential(spec.signature)} does not match the request and secret`) }];
+    return [{ digests, given: signature.values, mismatch: once(mismatches, spec, () => `${signatureCredential(spec.signature)} does not match the request and secret`) }];
   },
 
   async sign(spec, draft, context) {

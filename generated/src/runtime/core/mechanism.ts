@@ -85,17 +85,17 @@ export function headerTitle(name: string): string {
 }
 
 export function signatureCredential(spec: SignatureSpec): string {
-  return once(spec, "credential", () => (spec.header !== undefined ? `the ${headerTitle(spec.header)} header` : `the ${spec.query} query parameter`));
+  return once(credentials, spec, () => (spec.header !== undefined ? `the ${headerTitle(spec.header)} header` : `the ${spec.query} query parameter`));
 }
 
-const texts = new WeakMap<object, Map<string, string>>();
+/** Where each declared credential travels, worded for messages (`the Whereby-Signature header`). */
+export const credentials = new WeakMap<object, string>();
 
-/** A text derived from a declaration, computed once: declarations are constants, and verification is a hot path. */
-export function once(spec: object, name: string, make: () => string): string {
-  let byName = texts.get(spec);
-  if (!byName) texts.set(spec, (byName = new Map()));
-  let text = byName.get(name);
-  if (text === undefined) byName.set(name, (text = make()));
+/** A text derived from a declaration, computed once into `texts`: declarations are constants, and verification is a hot path. */
+export function once(texts: WeakMap<object, string>, spec: object, make: () => string): string {
+  let text = texts.get(spec);
+  // Stryker disable next-line ConditionalExpression: a cache (made again, the text is the same; never made, the mutant only crashes)
+  if (text === undefined) texts.set(spec, (text = make()));
   return text;
 }
 
@@ -200,7 +200,7 @@ export function timestampText(spec: TimestampSpec, at: number): string {
 
 function checkWindow(signedAtMs: number, { toleranceSeconds, now }: VerifyContext, defaultSeconds: number): VerifyResult | undefined {
   const tolerance = toleranceSeconds ?? defaultSeconds;
-  const current = typeof now === "function" ? now() : Number.NaN;
+  const current = now(); // planVerification's clock: a function that never throws
   // Fail closed: a broken clock or tolerance must not switch the window off.
   if (!Number.isFinite(current) || !(tolerance >= 0) || !Number.isFinite(tolerance)) return fail("stale", "the replay window cannot be checked: `now()` or `toleranceSeconds` is not a finite number");
   const skew = Math.abs(current - signedAtMs);
