@@ -33,7 +33,7 @@ export const digest: Mechanism<DigestSpec> = {
   async sign(spec, draft, context) {
     const algorithm = typeof spec.algorithm === "string" ? spec.algorithm : ((context.options[spec.algorithm.option] as HashAlgorithm | undefined) ?? spec.algorithm.byLength[0]!);
     const candidates = messages(spec.message, { request: draft.view(), options: context.options, timestamp: undefined, secret: context.secret }, context.provider);
-    if (!Array.isArray(candidates)) throw new TypeError(`sign ${context.provider.title} delivery: ${candidates.ok ? "" : candidates.error.message}`);
+    if (!Array.isArray(candidates)) throw new TypeError(`sign ${context.provider.title} delivery: ${candidates.error.message}`);
     writeSignature(spec.signature, draft, await context.digest({ algorithm, parts: candidates[0]!, encoding: spec.signature.encoding }));
   },
 };

@@ -32,7 +32,7 @@ export const hmac: Mechanism<HmacSpec> = {
     const timestamp = spec.timestamp && { list: spec.timestamp.list, text: timestampText(spec.timestamp, context.at) };
     if (spec.timestamp?.header !== undefined) draft.headers[spec.timestamp.header] = timestamp!.text;
     const candidates = messages(spec.message, { request: draft.view(), options: context.options, timestamp: timestamp?.text }, context.provider);
-    if (!Array.isArray(candidates)) throw new TypeError(`sign ${context.provider.title} delivery: ${candidates.ok ? "" : candidates.error.message}`);
+    if (!Array.isArray(candidates)) throw new TypeError(`sign ${context.provider.title} delivery: ${candidates.error.message}`);
     const key = secretKey(context.provider.secret, context.secret)!;
     const signature = await context.digest({ algorithm: spec.algorithm, key, parts: candidates[0]!, encoding: spec.signature.encoding });
     writeSignature(spec.signature, draft, signature, timestamp);

@@ -76,17 +76,16 @@ export function planVerification(provider: ProviderDeclaration, request: Deliver
 const primaries = new WeakMap<ProviderDeclaration, readonly MechanismSpec[]>();
 
 /** A clock that throws reads as NaN, which the replay window refuses as stale: never a throw out of verification. */
-// Stryker disable BlockStatement: an empty catch returns undefined, which the window refuses like NaN
 function guardedClock(now: () => number): () => number {
   return () => {
     try {
       return now();
     } catch {
-      return Number.NaN;
+      // the clock is broken
     }
+    return Number.NaN;
   };
 }
-// Stryker restore BlockStatement
 
 /** The mechanisms any one of which authenticates a delivery (not the `additional` ones). */
 export function primaryMechanisms(provider: ProviderDeclaration): readonly MechanismSpec[] {
@@ -149,5 +148,6 @@ export function settleWithSecret(plan: VerificationPlan, computed: readonly stri
 
 /** All the digests of a plan, in the order `settle` reads them. */
 export function digestsOf(plan: VerificationPlan): readonly VerificationPlan["checks"][number]["digests"][number][] {
+  // Stryker disable next-line ConditionalExpression: a shortcut for one check; flatMap gives the same list
   return plan.checks.length === 1 ? plan.checks[0]!.digests : plan.checks.flatMap((check) => check.digests);
 }
