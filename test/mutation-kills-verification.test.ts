@@ -116,6 +116,8 @@ describe("token.ts: a static token, with or without a scheme, as the only or an 
     expect(await verdict("daily", { ...signed, headers: unauthorized }, options)).toEqual(refused("signature", "the Authorization header (Basic) is missing"));
     expect(await verdict("daily", { ...signed, headers: { ...signed.headers, authorization: "Bearer user:pw" } }, options)).toEqual(refused("signature", "the Authorization header (Basic) does not use the Basic scheme"));
     expect(await verdict("daily", { ...signed, headers: { ...signed.headers, authorization: "Basic user:other" } }, options)).toEqual(refused("signature", "the Authorization header (Basic) does not match basicAuth"));
+    // The right basicAuth does not stand for the signature.
+    expect(await verdict("daily", { ...signed, body: `${body} ` }, options)).toEqual(refused("signature", "the X-Webhook-Signature header does not match the body"));
     // An empty list of values matches nothing, whatever is sent.
     for (const value of ["Basic user:pw", "Basic Stryker was here", "Basic "]) {
       expect(await verdict("daily", { ...signed, headers: { ...signed.headers, authorization: value } }, { ...options, basicAuth: [] }), value).toMatchObject({ ok: false, error: { code: "signature" } });
@@ -182,7 +184,7 @@ describe("mechanism.ts: a prefixed signature and a timestamp header (Zoom's v0=â
 
   it("takes upper-case hex and a fractional Unix time; refuses another prefix, naming the one expected", async () => {
     expect(await verdict("zoom", zoom(T, `v0=${hmac("sha256", "s", `v0:${T}:${body}`).toUpperCase()}`), options)).toEqual({ ok: true });
-    expect(await verdict("zoom", zoom(`${T}.5`), options)).toEqual({ ok: true });
+    for (const timestamp of [`${T}.5`, `${T}.25`]) expect(await verdict("zoom", zoom(timestamp), options), timestamp).toEqual({ ok: true });
     expect(await verdict("zoom", zoom(T, `v1=${hmac("sha256", "s", `v0:${T}:${body}`)}`), options)).toEqual(refused("signature", "the X-Zm-Signature header must start with v0="));
   });
 
@@ -273,6 +275,9 @@ describe("mechanism.ts: message parts no provider of the package declares yet", 
     const provider = declare([{ mechanism: "hmac", algorithm: "sha256", message: [{ formJson: { fields: ["a", "b"] } }], signature: { header: "x-sig", encoding: "hex" } }], { envelope: { format: "form", form: [{ field: "a", events: true }, { field: "b" }], discriminant: "/type" } });
     expect(await verdictOf(provider, { headers: { "x-sig": sigOf('{"a":"1","b":"2"}') }, body: "b=2&a=1" }, { secret: "s" })).toEqual({ ok: true });
     expect(await verdictOf(provider, { headers: { "x-sig": sigOf('{"a":"1"}') }, body: "a=1" }, { secret: "s" })).toEqual(refused("signature", "the request is not shaped as Acme signs it"));
+    const beside = declare([{ mechanism: "hmac", algorithm: "sha256", message: [{ anyOf: [{ header: "x-a" }, { text: "" }] }, { formJson: { fields: ["a", "b"] } }], signature: { header: "x-sig", encoding: "hex" } }], { envelope: provider.envelope });
+    expect(await verdictOf(beside, { headers: { "x-sig": sigOf('{"a":"1","b":"2"}') }, body: "b=2&a=1" }, { secret: "s" })).toEqual({ ok: true });
+    expect(await verdictOf(beside, { headers: { "x-sig": sigOf('{"a":"1"}') }, body: "a=1" }, { secret: "s" })).toEqual(refused("signature", "the request is not shaped as Acme signs it"));
   });
 });
 
@@ -345,6 +350,9 @@ describe("secrets.ts: a secret's rule, and the key it stands for", () => {
   it("hex: the bytes it encodes, in either case; an odd length or another character breaks the rule", async () => {
     const bytes = Buffer.from("0a1b2c3d4e5f60718293a4b5c6d7e8f9", "hex");
     for (const secret of ["0a1b2c3d4e5f60718293a4b5c6d7e8f9", "0A1B2C3D4E5F60718293A4B5C6D7E8F9"]) expect(await verdictOf(keyed({ encoding: "hex" }), sign(bytes), { secret }), secret).toEqual(ok);
+    // Longer than SHA-256's block: a key with bytes appended would be another key (a shorter one is padded with zeros).
+    const long = Buffer.alloc(40, 0xab);
+    expect(await verdictOf(keyed({ encoding: "hex" }), sign(long), { secret: long.toString("hex") })).toEqual(ok);
     for (const secret of ["0a1", "zz", "0a1b2c3d4e5f60718293a4b5c6d7e8fg", "0a 1b"]) {
       expect(await verdictOf(keyed({ encoding: "hex" }), sign(secret), { secret }), secret).toEqual(refused("signature", "no Acme secret is valid hex"));
     }

@@ -32,6 +32,6 @@ export function checkToken(spec: TokenSpec, request: ReceivedRequest, context: V
 /** The value after `scheme` (matched in any case, then spaces or tabs), or `undefined`. */
 export function withoutScheme(value: string, scheme: string): string | undefined {
   if (value.slice(0, scheme.length).toLowerCase() !== scheme.toLowerCase()) return undefined; // a shorter value too
-  const rest = /^[ \t]+(.*)$/s.exec(value.slice(scheme.length));
+  const rest = /^[ \t]+(.*)/s.exec(value.slice(scheme.length)); // `.*` with the s flag: to the end
   return rest?.[1];
 }
