@@ -21,6 +21,15 @@ describe("generator/runtime/core/dedupe.ts: the memory store", () => {
     expect(store.claim("k", 1_000)).toBe(true);
   });
 
+  it("a key's state: free, in flight once claimed, done once completed", () => {
+    const store = createMemoryDedupeStore();
+    expect(store.state("k")).toBe("free");
+    store.claim("k", 60_000);
+    expect(store.state("k")).toBe("in_flight");
+    store.complete("k", 60_000);
+    expect(store.state("k")).toBe("done");
+  });
+
   it("names the option it refuses", () => {
     for (const maxKeys of [0, -1, 1.5, NaN]) expect(() => createMemoryDedupeStore({ maxKeys }), String(maxKeys)).toThrow(/maxKeys must be a positive integer/);
   });

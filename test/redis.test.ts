@@ -55,6 +55,22 @@ describe.skipIf(!redisServer).each(Object.keys(clients) as (keyof typeof clients
     }
   });
 
+  it("a key's state: free, in flight once claimed, done once completed, for the ttl given and no longer", async () => {
+    const { client, close } = await clients[name]();
+    try {
+      const store = createRedisDedupeStore(client, { prefix: `${name}-state:` });
+      expect(await store.state("k")).toBe("free");
+      expect(await store.claim("k", 60_000)).toBe(true);
+      expect(await store.state("k")).toBe("in_flight");
+      await store.complete("k", 40);
+      expect(await store.state("k")).toBe("done");
+      await sleep(80); // `complete` sets its own expiry: a key done forever would refuse every later delivery
+      expect(await store.state("k")).toBe("free");
+    } finally {
+      await close();
+    }
+  });
+
   it("two receivers sharing one Redis run every event's matcher exactly once", async () => {
     const [first, second] = [await clients[name](), await clients[name]()];
     try {

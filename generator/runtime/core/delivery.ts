@@ -193,7 +193,7 @@ class Failure {
 interface Decoded {
   readonly events: readonly unknown[];
   /** The provider's pointers as paths, looked up once per delivery. */
-  readonly paths?: Paths | undefined;
+  readonly paths: Paths;
   /** Form fields beside the events. */
   readonly envelope?: Record<string, string> | undefined;
   /** The id header's value, when the envelope declares one. */
@@ -215,13 +215,15 @@ const compiled = new WeakMap<ProviderDeclaration, Paths>();
 
 function pathsOf(provider: ProviderDeclaration): Paths {
   let paths = compiled.get(provider);
+  // Stryker disable next-line ConditionalExpression: a cache; computing the paths again gives the same paths
   if (!paths) {
     const { envelope } = provider;
     paths = {
       discriminant: pointerPath(envelope.discriminant),
       recognised: Object.entries(provider.answers ?? {}).flatMap(([type, { recognise }]) => (recognise ? [{ type, present: recognise.present.map(pointerPath), absent: recognise.absent?.map(pointerPath) }] : [])),
-      jsonStrings: (envelope.jsonStrings ?? []).map(pointerPath),
+      jsonStrings: envelope.jsonStrings?.map(pointerPath) ?? [],
       id: envelope.id && "pointers" in envelope.id ? envelope.id.pointers.map(pointerPath) : undefined,
+      // Stryker disable next-line OptionalChaining: a form always has its events field (provider.schema.json); a JSON envelope stops at `form?.`
       eventsField: envelope.form?.find((field) => field.events)?.field,
       handshakes: (provider.handshakes ?? []).map((spec) => ({ spec, match: Object.entries(spec.match).map(([pointer, value]) => [pointerPath(pointer), value] as const) })),
     };
@@ -238,38 +240,37 @@ function decodeEnvelope(provider: ProviderDeclaration, request: DeliveryRequest 
     const paths = pathsOf(provider);
     let document: unknown;
     let fields: Record<string, string> | undefined;
+    let what = "the body"; // what holds the events, for errors
+    let at = ""; // and its JSON pointer
     if (envelope.format === "form") {
       const form = view.form();
       if (!(form instanceof Map)) return new Failure(form as DeliveryError);
       const field = paths.eventsField!;
+      what = `the \`${field}\` form field`;
+      at = `/${field}`;
       const json = form.get(field);
-      if (json === undefined) return malformed(`the form has no \`${field}\` field`, `/${field}`);
-      document = parseJson(json, `the \`${field}\` form field`);
-      if (document instanceof Failure) return malformed(document.error.message, `/${field}`);
+      if (json === undefined) return malformed(`the form has no \`${field}\` field`, at);
+      document = parseJson(json, what);
+      if (document instanceof Failure) return malformed(document.error.message, at);
       fields = {};
       for (const [name, value] of form) if (name !== field) fields[name] = value;
     } else {
       const text = view.text();
       if (typeof text !== "string") return new Failure(text);
-      document = parseJson(text, "the body");
+      document = parseJson(text, what);
       if (document instanceof Failure) return document;
     }
-    if (paths.handshakes.length > 0) {
-      for (const { spec, match } of paths.handshakes) {
-        if (match.every(([path, value]) => deepEqual(readPath(document, path), value))) return { events: [], handshake: { spec, document } };
-      }
+    for (const { spec, match } of paths.handshakes) {
+      if (match.every(([path, value]) => deepEqual(readPath(document, path), value))) return { events: [], handshake: { spec, document }, paths };
     }
     let events: readonly unknown[];
     if (envelope.events === "array-or-single" && Array.isArray(document)) events = document;
-    else if (envelope.events === "array-or-single" && envelope.format === "form") events = [document];
-    else if (!isObject(document)) return malformed(envelope.events === "array-or-single" ? "the body must be a JSON array or object" : "the body must be a JSON object", "");
-    else events = [document];
-    if (paths.jsonStrings.length > 0) {
-      for (const event of events) {
-        for (const path of paths.jsonStrings) {
-          const decoded = decodeJsonString(event, path);
-          if (decoded) return decoded;
-        }
+    else if (isObject(document)) events = [document];
+    else return malformed(`${what} must be a JSON ${envelope.events === "array-or-single" ? "array or object" : "object"}`, at);
+    for (const event of events) {
+      for (const path of paths.jsonStrings) {
+        const decoded = decodeJsonString(event, path);
+        if (decoded) return decoded;
       }
     }
     const idHeader = envelope.id && "header" in envelope.id ? view.header(envelope.id.header) : undefined;
@@ -296,10 +297,10 @@ function parseEvent<Name extends string, EventMap>(
   index: number,
   decoded: Decoded,
 ): ParsedEventOf<Name, EventMap> | Failure {
-  const paths = decoded.paths ?? pathsOf(provider);
-  let type = readPath(event, paths.discriminant);
-  if (type === undefined && paths.recognised.length > 0) type = eventTypeOf(event, paths.discriminant, paths.recognised);
+  const { paths } = decoded;
+  const type = eventTypeOf(event, paths.discriminant, paths.recognised);
   const validators = provider.validators as Readonly<Record<string, Validator<unknown>>>;
+  // Stryker disable next-line ConditionalExpression: a type that is not a string (an array holding one) finds a validator by its String(), which refuses the event all the same
   const validator = typeof type === "string" && Object.hasOwn(validators, type) ? validators[type]! : undefined;
   if (validator?.is(event)) {
     const id = paths.id ? idOf(event, paths.id) : decoded.id;
@@ -317,25 +318,29 @@ function parseEvent<Name extends string, EventMap>(
     return new Failure({ code: "unknown_event", message: `${provider.title} event type ${quote(type)} is not documented`, pointer: where, index, type, event });
   }
   const result = validator(event); // again, for the issues: only on the failure path
+  // Stryker disable next-line all: \`is\` and the validator are one compiled schema: when \`is\` refuses, the validator says why
   const issues = result.ok ? [] : result.issues;
+  // Stryker disable next-line all: as above, never empty
   const first = issues[0] ?? { pointer: "", message: "is invalid" };
   return new Failure({ code: "invalid", message: `${type}: ${first.pointer || "(event)"} ${first.message}`, pointer: first.pointer, issues, index, type, event });
 }
 
 /** The event's id from its declared pointers (several are joined with `:`), or `undefined` when one is absent. */
 function idOf(event: unknown, paths: readonly (readonly string[])[]): string | undefined {
-  if (paths.length === 1) {
-    const value = readPath(event, paths[0]!);
-    return (typeof value === "string" && value !== "") ? value : typeof value === "number" && Number.isFinite(value) ? String(value) : undefined;
-  }
+  if (paths.length === 1) return idPart(readPath(event, paths[0]!));
   let id = "";
   for (const [index, path] of paths.entries()) {
-    const value = readPath(event, path);
-    if (!((typeof value === "string" && value !== "") || (typeof value === "number" && Number.isFinite(value)))) return undefined;
-    const text = String(value);
-    id += paths.length === 1 ? text : `${index === 0 ? "" : ":"}${text.replace(/%/g, "%25").replace(/:/g, "%3A")}`;
+    const part = idPart(readPath(event, path));
+    if (part === undefined) return undefined;
+    id += `${index === 0 ? "" : ":"}${part.replace(/%/g, "%25").replace(/:/g, "%3A")}`; // escaped, so that no two ids join the same
   }
   return id;
+}
+
+/** A value usable as (part of) an id: a non-empty string, or a finite number written out. */
+function idPart(value: unknown): string | undefined {
+  if (typeof value === "string") return value === "" ? undefined : value;
+  return typeof value === "number" && Number.isFinite(value) ? String(value) : undefined;
 }
 
 /** A validated event. Its idempotency key is derived on first use when it has no id: hashing costs more than parsing. */

@@ -1,6 +1,7 @@
 import type { DeliveryError, DeliveryRequest } from "./delivery.js";
 import { quote } from "./text.js";
 
+// Stryker disable next-line StringLiteral: run once, when the module loads, before any mutant is active (and `new TextDecoder("")` throws there)
 const utf8 = new TextDecoder("utf-8", { fatal: true });
 
 /**
@@ -32,9 +33,11 @@ export class ReceivedRequest {
   }
 
   query(name: string): string | null {
+    // Stryker disable next-line ConditionalExpression: a cache; parsing the query again gives the same values
     if (!this.#query) {
       const url = this.url;
       const start = url.indexOf("?");
+      // Stryker disable next-line StringLiteral: a URL without `?` has no query; any text without `=`, `&` or `?` is a field no declaration names
       this.#query = new URLSearchParams(start === -1 ? "" : url.slice(start + 1));
     }
     return this.#query.get(name);
@@ -47,6 +50,7 @@ export class ReceivedRequest {
 
   /** The body's form fields; a field sent twice makes the form `malformed` (which value would count?). */
   form(): ReadonlyMap<string, string> | DeliveryError {
+    // Stryker disable next-line ConditionalExpression: a cache; decoding the form again gives the same fields
     if (this.#form === undefined) {
       const text = this.text();
       this.#form = typeof text === "string" ? decodeForm(text) : text;
@@ -73,12 +77,18 @@ const views = new WeakMap<object, ReceivedRequest>();
  */
 export function viewOf(request: DeliveryRequest | ReceivedRequest): ReceivedRequest {
   if (request instanceof ReceivedRequest) return request;
-  if (typeof request !== "object" || request === null) return new ReceivedRequest({ headers: {}, body: undefined as never });
+  if (typeof request !== "object" || request === null) return new ReceivedRequest({} as DeliveryRequest); // no headers, no body: refused saying so
   const known = views.get(request);
-  if (known && known.raw.body === request.body && known.raw.url === request.url && known.raw.headers === request.headers) return known;
+  // Stryker disable next-line ConditionalExpression: `false` only gives up the cache (what `shows` compares is tested)
+  if (known && shows(known, request)) return known;
   const view = new ReceivedRequest({ method: request.method, url: request.url, headers: request.headers, body: request.body });
   views.set(request, view);
   return view;
+}
+
+/** Whether a view still shows the request: the same body, URL and headers. */
+function shows(view: ReceivedRequest, request: DeliveryRequest): boolean {
+  return view.raw.body === request.body && view.raw.url === request.url && view.raw.headers === request.headers;
 }
 
 /** The value of a header, whatever the case of its name; the first one when repeated; `undefined` unless a string. */
@@ -86,6 +96,7 @@ export function headerValue(headers: DeliveryRequest["headers"], name: string): 
   let value: unknown = Object.hasOwn(headers, name) ? headers[name] : undefined;
   if (value === undefined) {
     for (const key in headers) {
+      // Stryker disable next-line ConditionalExpression: comparing the lengths first only saves lower-casing names that cannot match
       if (key.length === name.length && key.toLowerCase() === name && Object.hasOwn(headers, key)) {
         value = headers[key];
         break;
@@ -98,7 +109,7 @@ export function headerValue(headers: DeliveryRequest["headers"], name: string): 
 
 /** The body as text, or a `malformed` error when it is not raw bytes or not UTF-8. */
 export function bodyText(request: DeliveryRequest): string | DeliveryError {
-  const body: unknown = request?.body;
+  const body: unknown = request.body;
   if (typeof body === "string") return body;
   if (body instanceof Uint8Array) {
     try {
