@@ -34,7 +34,7 @@ export type Counts = Pick<Tally, "events" | "unknown" | "invalid" | "duplicates"
 /** The body of every answer that is not a success. */
 export interface ErrorBody {
   readonly ok: false;
-  readonly error: { readonly code: string; readonly message: string; readonly pointer?: string };
+  readonly error: { readonly code: string; readonly message: string; readonly pointer?: string | undefined };
 }
 
 interface Answer<Args extends readonly unknown[]> {
@@ -91,10 +91,10 @@ export function answer<Name extends AnswerName>(name: Name, ...args: Parameters<
  * running, which is acknowledged only once it was handled; events still running get 202;
  * otherwise 200.
  */
-export function settleAnswer(tally: Tally, late = false, answering = false): DeliveryResponse {
+export function settleAnswer(tally: Tally, late = false, answering?: boolean): DeliveryResponse {
   if (tally.unavailable > 0) return answer("storeUnavailable");
-  // Never a 2xx before the queue has stored every event.
-  if (tally.unqueued > 0 || (late && tally.sending > 0)) return answer("queueUnavailable");
+  // Never a 2xx before the queue has stored every event (at the deadline, the sends still running were counted as not stored).
+  if (tally.unqueued > 0) return answer("queueUnavailable");
   if (tally.failures > 0) return answer("matcherFailed", tally.failures);
   if (tally.inFlight > 0 || (late && tally.claiming > 0)) return answer("inFlight");
   // An answer that carries data cannot come after a 202: past the deadline, the provider asks again.
@@ -112,5 +112,5 @@ function failure(code: string, message: string): ErrorBody {
 }
 
 function refusal({ code, message, pointer }: DeliveryError): ErrorBody {
-  return { ok: false, error: pointer === undefined ? { code, message } : { code, message, pointer } };
+  return { ok: false, error: { code, message, pointer } }; // JSON leaves out a pointer that is undefined
 }
