@@ -85,8 +85,11 @@ export interface RecognisedEvent {
 /** The event's type: its discriminant, or, when it has none, the first recognised event whose values it holds. */
 export function eventTypeOf(value: unknown, discriminant: readonly string[], recognised: readonly RecognisedEvent[]): unknown {
   const type = readPath(value, discriminant);
-  if (type !== undefined || recognised.length === 0 || typeof value !== "object" || value === null) return type;
-  // A body without the discriminant: rare, so the search need not be fast.
+  if (type !== undefined) return type;
+  // A body without the discriminant: rare, so the search need not be fast, nor skipped when there
+  // are no rules. Nor need a body that is not an object be set apart: every rule names at least one
+  // value inside the event (provider.schema.json: `present` has at least one pointer, each with a
+  // token), which such a body does not hold, so no rule recognises it.
   return recognised.find((rule) => rule.present.every((path) => readPath(value, path) !== undefined) && !rule.absent?.some((path) => readPath(value, path) !== undefined))?.type;
 }
 
