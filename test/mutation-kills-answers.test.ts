@@ -78,6 +78,8 @@ describe("gate.ts: what is answered before a body is verified", () => {
     expect(await statusOf("€".repeat(10))).toBe(401); // 30 bytes
     expect(await statusOf("€".repeat(11))).toBe(413); // 11 characters, 33 bytes
     expect(await statusOf({ length: 1000 })).toBe(401); // not raw bytes: refused by verification, saying so, whatever it holds
+    const small = stopAfterTest(createWherebyTrigger({ ...quiet, maxBodyBytes: 10 }));
+    expect((await small.handleDelivery({ method: "POST", headers: {}, body: {} as never })).status).toBe(401); // not 413: it has no size
 
     const base = await start(createWherebyTrigger({ ...quiet, port: 0, host: "127.0.0.1", maxBodyBytes: 30 }));
     const post = (body: string) => new Promise<number>((resolve, reject) => {

@@ -57,6 +57,17 @@ describe("delivery.ts: what cannot be decoded is malformed, saying what and wher
     expect(parseDelivery("iotum", post('{"event":"conference_end","payload":"{"}'))).toEqual({ ok: false, error: { code: "malformed", message: expect.stringMatching(/^the payload string is not valid JSON: \S/), pointer: "/payload" } });
   });
 
+  it("a JSON string nested in the event, at its full pointer", () => {
+    const nested = declare({ jsonStrings: ["/data/payload"] });
+    expect(parseWith(nested, post('{"type":"x","data":{"payload":"{"}}'))).toEqual({ ok: false, error: { code: "malformed", message: expect.stringMatching(/^the payload string is not valid JSON: \S/), pointer: "/data/payload" } });
+    expect(parseWith(nested, post('{"type":"x","data":{"payload":"{\\"a\\":1}"}}'))).toMatchObject({ ok: true, events: [{ event: { type: "x", data: { payload: { a: 1 } } } }] });
+  });
+
+  it("an event refused as a whole names it (event), not an empty pointer", () => {
+    const refusing = Object.assign(() => ({ ok: false, issues: [{ pointer: "", keyword: "not", message: "must not be valid" }] }), { is: () => false }) as unknown as Validator<unknown>;
+    expect(parseWith(declare({}, { validators: { x: refusing } }), post('{"type":"x"}'))).toMatchObject({ ok: false, error: { code: "invalid", message: "x: (event) must not be valid", pointer: "" } });
+  });
+
   it("a request whose properties throw when read is malformed, never thrown", () => {
     const request = { headers: {}, get body(): string { throw new Error("the stream was closed"); } };
     expect(parseDelivery("whereby", request)).toEqual({ ok: false, error: { code: "malformed", message: "cannot decode the delivery: the stream was closed" } });
@@ -161,6 +172,7 @@ describe("request.ts: the view of a request, read once and shared", () => {
     request.url = "/b";
     expect(verify(request)).toEqual(mismatch);
     request.url = "/a";
+    expect(verify(request)).toEqual(ok);
     request.headers = { "x-sig": sig("/a{}") };
     expect(verify(request)).toEqual(mismatch);
     request.body = "{}";
@@ -170,9 +182,19 @@ describe("request.ts: the view of a request, read once and shared", () => {
     expect(parseDelivery("whereby", request)).toMatchObject({ ok: false, error: { code: "malformed" } });
   });
 
-  it("no URL reads as an empty one; no headers object, as no headers", () => {
+  it("no URL reads as an empty one; no headers object, as no headers; a URL without `?`, as no query", () => {
     expect(verify({ headers: { "x-sig": sig("{}") }, body: "{}" })).toEqual(ok);
     expect(verify({ headers: null, body: "{}" })).toEqual({ ok: false, error: { code: "signature", message: "the X-Sig header is missing" } });
+    const byHeader = declare({ id: { header: "x-event-id" } });
+    expect(parseWith(byHeader, { headers: null, body: '{"type":"x"}' } as never)).toMatchObject({ ok: false, error: { code: "invalid", message: "x: the event carries no id at the x-event-id header, which Acme always sends" } });
+    const request: { headers: Record<string, string>; body: string } = { headers: { "x-event-id": "e-1" }, body: '{"type":"x"}' };
+    expect(parseWith(byHeader, request)).toMatchObject({ ok: true, events: [{ key: "e-1" }] });
+    request.headers = { "x-event-id": "e-2" }; // only the headers replaced: read again
+    expect(parseWith(byHeader, request)).toMatchObject({ ok: true, events: [{ key: "e-2" }] });
+    const byQuery: ProviderDeclaration = { ...byUrl, authentication: [{ mechanism: "hmac", algorithm: "sha256", message: [{ from: "body" }], signature: { query: "sig", encoding: "hex" } }] };
+    const queried = (url: string) => verifyWith(byQuery, { url, headers: {}, body: "{}" }, { secret } as never);
+    expect(queried(`/hook?sig=${sig("{}")}`)).toEqual(ok);
+    expect(queried(`/hook&sig=${sig("{}")}`)).toEqual({ ok: false, error: { code: "signature", message: "the sig query parameter is missing" } });
   });
 
   it("a header: the exact name first, then any case; the first of repeated values; nothing but strings", () => {

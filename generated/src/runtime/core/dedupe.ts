@@ -103,10 +103,12 @@ export function createRedisDedupeStore(client: RedisLikeClient, { prefix = "" }:
       await client.del(prefix + key);
     },
     async complete(key, ttlMs) {
+      // Stryker disable next-line StringLiteral: any value but "running" reads as done (an earlier confhooks wrote 1)
       await set(key, "done", ttlMs, false);
     },
     async state(key) {
       const value = await client.get(prefix + key);
+      // Stryker disable next-line ConditionalExpression: the Redis store's tests (test/redis.test.ts) get their redis-server from vitest's globalSetup, which Stryker's runner does not run, so they are skipped there; planted by hand, "a key's state" there fails
       return value === null || value === undefined ? "free" : value === "running" ? "in_flight" : "done";
     },
   };
