@@ -184,7 +184,7 @@ describe("request.ts: the view of a request, read once and shared", () => {
 
   it("no URL reads as an empty one; no headers object, as no headers; a URL without `?`, as no query", () => {
     expect(verify({ headers: { "x-sig": sig("{}") }, body: "{}" })).toEqual(ok);
-    expect(verify({ headers: null, body: "{}" })).toEqual({ ok: false, error: { code: "signature", message: "the X-Sig header is missing" } });
+    for (const headers of [null, undefined, "x-sig: 00", 7]) expect(verify({ headers, body: "{}" }), String(headers)).toEqual({ ok: false, error: { code: "signature", message: "the X-Sig header is missing" } });
     const byHeader = declare({ id: { header: "x-event-id" } });
     expect(parseWith(byHeader, { headers: null, body: '{"type":"x"}' } as never)).toMatchObject({ ok: false, error: { code: "invalid", message: "x: the event carries no id at the x-event-id header, which Acme always sends" } });
     const request: { headers: Record<string, string>; body: string } = { headers: { "x-event-id": "e-1" }, body: '{"type":"x"}' };

@@ -29,7 +29,7 @@ export class ReceivedRequest {
 
   header(name: string): string | undefined {
     const headers = this.raw.headers;
-    return typeof headers === "object" && headers !== null ? headerValue(headers, name) : undefined;
+    return headers === null || headers === undefined ? undefined : headerValue(headers, name); // any other value has no such header
   }
 
   query(name: string): string | null {
