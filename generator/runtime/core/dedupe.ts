@@ -106,7 +106,7 @@ export function createRedisDedupeStore(client: RedisLikeClient, { prefix = "" }:
     },
     async state(key) {
       const value = await client.get(prefix + key);
-      // Stryker disable next-line ConditionalExpression: the Redis store's tests (test/redis.test.ts) get their redis-server from vitest's globalSetup, which Stryker's runner does not run, so they are skipped there; planted by hand, "a key's state" there fails
+      // Stryker disable next-line ConditionalExpression: the Redis store's tests (test/redis.test.ts) are skipped under Stryker's runner (test/redis-setup.ts provides them no redis-server there); planted by hand, "a key's state" there fails
       return value === null || value === undefined ? "free" : value === "running" ? "in_flight" : "done";
     },
   };
