@@ -319,7 +319,7 @@ function parseEvent<Name extends string, EventMap>(
     return new Failure({ code: "unknown_event", message: `${provider.title} event type ${quote(type)} is not documented`, pointer: where, index, type, event });
   }
   const result = validator(event); // again, for the issues: only on the failure path
-  // Stryker disable next-line all: \`is\` and the validator are one compiled schema: when \`is\` refuses, the validator says why
+  // Stryker disable next-line all: `is` and the validator are one compiled schema: when `is` refuses, the validator says why
   const issues = result.ok ? [] : result.issues;
   // Stryker disable next-line all: as above, never empty
   const first = issues[0] ?? { pointer: "", message: "is invalid" };

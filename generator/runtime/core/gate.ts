@@ -51,7 +51,7 @@ export class Gate {
   sizeOf(body: unknown): number {
     if (body instanceof Uint8Array) return body.byteLength;
     if (typeof body !== "string") return 0;
-    // Stryker disable next-line ConditionalExpression,EqualityOperator: counting the bytes of every string (\`false\`), or of one exactly at the limit (\`<\`), gives the same verdict: 3 bytes per UTF-16 unit at most
+    // Stryker disable next-line ConditionalExpression,EqualityOperator: counting the bytes of every string (`false`), or of one exactly at the limit (`<`), gives the same verdict: 3 bytes per UTF-16 unit at most
     return body.length * 3 <= this.maxBodyBytes ? body.length : new TextEncoder().encode(body).byteLength;
   }
 
