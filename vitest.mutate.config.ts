@@ -11,6 +11,7 @@ export default mergeConfig(
   base,
   defineConfig({
     test: {
+      isolate: true, // as test/MUTATION.md was measured: each file imports the package afresh
       exclude: [...configDefaults.exclude, ".stryker/**", "test/package.test.ts", "test/runtimes.test.ts", ...(redis ? [] : ["test/redis.test.ts"])],
     },
   }),

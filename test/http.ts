@@ -1,5 +1,4 @@
 import { request as httpRequest } from "node:http";
-import { afterEach } from "vitest";
 
 interface Stoppable {
   stop(): Promise<void>;
@@ -10,9 +9,11 @@ interface Startable extends Stoppable {
 }
 
 const running: Stoppable[] = [];
-afterEach(async () => {
+
+/** Stops every trigger started or registered here: after each test (test/setup.ts). */
+export async function stopStarted(): Promise<void> {
   await Promise.all(running.splice(0).map((trigger) => trigger.stop()));
-});
+}
 
 /** Starts a trigger on a free port of 127.0.0.1, stopped after the test; resolves with its base URL. */
 export async function start(trigger: Startable): Promise<string> {
