@@ -161,8 +161,6 @@ export class Runner<Parsed extends ParsedShape> {
       const failure = sent instanceof QueueFailure ? sent : undefined;
       return after(this.#settleSent(key, failure), () => this.#sent(parsed, failure, tally));
     }
-    // No count of the sends still running: the late answer first expires each (`late` below), which
-    // counts it as not stored, so the answer never needs to know how many there are.
     let counted = false;
     const count = (failure: QueueFailure | undefined) => {
       if (counted) return;
